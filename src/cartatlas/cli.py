@@ -1,0 +1,50 @@
+"""The ``cartatlas`` command line: one Typer app over every part of the package.
+
+Each area keeps its commands in its own ``cli`` module (``cartatlas.evidence.cli`` …); this file only
+owns the global options and mounts them, so a newcomer finds a command by its folder name.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cartatlas.store import resolve_db
+
+app = typer.Typer(
+    help="Compare CAR-T cell therapy across countries: sourced evidence, trial registries, meta-analysis.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Store to use: a DuckDB file path or a postgresql:// URL. "
+            "Default: $CARTATLAS_DB, else cartatlas.duckdb in the user data directory.",
+        ),
+    ] = None,
+) -> None:
+    """Global options shared by every command."""
+    ctx.obj = {"db": resolve_db(db)}
+
+
+def db_target(ctx: typer.Context) -> str:
+    """The store chosen by the global ``--db`` option (or its defaults)."""
+    return ctx.find_root().obj["db"]
+
+
+def _mount() -> None:
+    from cartatlas.evidence import cli as evidence_cli
+
+    evidence_cli.register(app)
+
+
+_mount()

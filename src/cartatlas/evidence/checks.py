@@ -1,0 +1,206 @@
+"""Rules a row must pass beyond its own types: quotes, arithmetic, references, duplicates.
+
+``check_evidence`` returns the rows that pass and a problem for every one that does not, so that
+``kb check`` can report all of them at once and ``kb load`` can load the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cartatlas.evidence.quotes import date_in_quote, number_in_quote
+from cartatlas.evidence.reading import BUNDLED_DIR, Problem, Row, read_table
+from cartatlas.evidence.tables import TABLES
+
+# (lower, upper): within one study, analysis, assessor and denominator the lower endpoint counts a
+# subset of the patients the upper one counts, so it can never have more events.
+ENDPOINT_ORDER = (
+    ("CR", "ORR"),
+    ("CR", "CR_CRi"),
+    ("CR_CRi", "ORR"),
+    ("sCR", "CR"),
+    ("CR", "VGPR_plus"),
+    ("VGPR_plus", "ORR"),
+    ("MRD_neg_CR", "CR"),
+)
+
+# Tables other rows point at, and the column they are pointed at by.
+TABLE_KEYS = {"products": "product_id", "studies": "study_id"}
+
+
+@dataclass
+class Evidence:
+    """Valid rows by table name, plus every problem found."""
+
+    rows: dict[str, list[Row]]
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _quote_problems(row: Row) -> Iterable[Problem]:
+    table, record = row.table, row.record
+    quote = record.source_quote
+    for column in table.quoted_numbers:
+        value = row.raw.get(column)
+        if value is None or (column == "events" and record.events_derived):
+            continue
+        if not number_in_quote(value, quote):
+            yield Problem(
+                table.file_name,
+                row.line,
+                column,
+                f"{value} does not appear in source_quote; quote the words that state it "
+                "or correct the value",
+            )
+    for column in table.quoted_dates:
+        value = row.raw.get(column)
+        if value and not date_in_quote(value, quote):
+            yield Problem(
+                table.file_name,
+                row.line,
+                column,
+                f"the date {value} does not appear in source_quote at that precision "
+                "(e.g. 'August 30, 2017'); quote the words that state it or correct it",
+            )
+
+
+def _count_problems(row: Row) -> Iterable[Problem]:
+    """events ≤ n, and a printed percentage must equal events / n to its printed precision."""
+    record, name = row.record, row.table.file_name
+    if not hasattr(record, "events"):
+        return
+    if record.events > record.n:
+        yield Problem(
+            name,
+            row.line,
+            "events",
+            f"events {record.events} exceed n {record.n}; check both against the source",
+        )
+        return
+    if record.events_derived and record.percent is None:
+        yield Problem(
+            name,
+            row.line,
+            "events_derived",
+            "events can only be derived when the source's percent is recorded",
+        )
+        return
+    if record.percent is None:
+        return
+    printed = row.raw["percent"]
+    decimals = len(printed.split(".")[1]) if "." in printed else 0
+    tolerance = 0.5 * 10**-decimals + 1e-9
+    actual = 100 * record.events / record.n
+    if abs(actual - record.percent) > tolerance:
+        yield Problem(
+            name,
+            row.line,
+            "percent",
+            f"{printed}% is not events/n = {record.events}/{record.n} = {actual:.1f}% "
+            "within rounding; the percentage may use another denominator",
+        )
+
+
+def _paper_problems(row: Row) -> Iterable[Problem]:
+    if row.table.name == "studies" and not (row.record.doi or row.record.pmid):
+        yield Problem(
+            row.table.file_name, row.line, "doi", "a study needs the DOI or PMID of its publication"
+        )
+
+
+def _duplicates(rows: list[Row]) -> Iterable[tuple[Row, str]]:
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        key = tuple(row.raw.get(column) for column in row.table.key)
+        if key in seen:
+            yield (
+                row,
+                f"duplicate key ({', '.join(row.table.key)}) already used at line {seen[key]}",
+            )
+        else:
+            seen[key] = row.line
+
+
+def _reference_problems(rows: dict[str, list[Row]]) -> Iterable[tuple[Row, str, str]]:
+    keys = {
+        name: {r.raw[TABLE_KEYS[name]] for r in table_rows}
+        for name, table_rows in rows.items()
+        if name in TABLE_KEYS
+    }
+    for table_rows in rows.values():
+        for row in table_rows:
+            for column, target in row.table.references.items():
+                value = row.raw.get(column)
+                if value and value not in keys.get(target, set()):
+                    yield row, column, f"unknown {column} {value!r}: it is not in {target}.csv"
+
+
+def _order_problems(
+    rows: list[Row], group_by: tuple[str, ...], level: str, order: Iterable[tuple[str, str]]
+) -> Iterable[tuple[Row, str]]:
+    groups: dict[tuple, dict[str, Row]] = defaultdict(dict)
+    for row in rows:
+        groups[tuple(row.raw.get(c) for c in group_by)][row.raw[level]] = row
+    for group in groups.values():
+        for lower, upper in order:
+            if lower in group and upper in group:
+                low, high = group[lower], group[upper]
+                if low.record.events > high.record.events:
+                    yield (
+                        low,
+                        (
+                            f"{lower} events {low.record.events} exceed {upper} events "
+                            f"{high.record.events} (line {high.line}) in the same analysis"
+                        ),
+                    )
+
+
+def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
+    """Read and check every table in ``directory``; a missing file is an empty table."""
+    rows: dict[str, list[Row]] = {}
+    problems: list[Problem] = []
+    for table in TABLES:
+        table_rows, table_problems = read_table(directory, table)
+        problems.extend(table_problems)
+        rows[table.name] = table_rows
+    rejected: set[tuple[str, int]] = set()
+
+    def reject(row: Row, column: str | None, message: str) -> None:
+        problems.append(Problem(row.table.file_name, row.line, column, message))
+        rejected.add((row.table.name, row.line))
+
+    for table_rows in rows.values():
+        for row in table_rows:
+            for problem in (*_quote_problems(row), *_count_problems(row), *_paper_problems(row)):
+                problems.append(problem)
+                rejected.add((row.table.name, row.line))
+        for row, message in _duplicates(table_rows):
+            reject(row, None, message)
+    for row, column, message in _reference_problems(rows):
+        reject(row, column, message)
+    outcome_group = ("study_id", "analysis", "assessor", "denominator", "n")
+    for row, message in _order_problems(
+        rows["outcomes"], outcome_group, "endpoint", ENDPOINT_ORDER
+    ):
+        reject(row, "events", message)
+    safety_group = ("study_id", "event", "grading", "analysis", "n")
+    for row, message in _order_problems(rows["safety"], safety_group, "grade", [("3plus", "any")]):
+        reject(row, "events", message)
+
+    valid = {
+        name: [r for r in table_rows if (name, r.line) not in rejected]
+        for name, table_rows in rows.items()
+    }
+    problems.sort(key=lambda p: (_table_order(p.file), p.line or 0))
+    return Evidence(valid, problems)
+
+
+def _table_order(file_name: str) -> int:
+    names = [t.file_name for t in TABLES]
+    return names.index(file_name) if file_name in names else len(names)

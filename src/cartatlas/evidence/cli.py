@@ -1,0 +1,124 @@
+"""Commands over the curated evidence: ``kb check``, ``kb load``, ``products``, ``outcomes``, ``safety``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cartatlas.evidence import queries
+from cartatlas.evidence.checks import Evidence, check_evidence
+from cartatlas.evidence.loader import load_evidence
+from cartatlas.evidence.reading import BUNDLED_DIR
+from cartatlas.output import Format, emit
+from cartatlas.store import open_store
+
+err = Console(stderr=True)
+
+DirOption = Annotated[
+    Path,
+    typer.Option(
+        "--dir",
+        help="Evidence folder with one CSV per table (default: the bundled data).",
+        exists=True,
+        file_okay=False,
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+def _report(evidence: Evidence) -> None:
+    for problem in evidence.problems:
+        err.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in evidence.rows.items())
+    err.print(f"valid rows: {counts}")
+
+
+def kb_check(directory: DirOption = BUNDLED_DIR) -> None:
+    """Check every evidence file: sources, quotes, arithmetic, references, duplicates."""
+    evidence = check_evidence(directory)
+    _report(evidence)
+    if not evidence.ok:
+        err.print(f"[red]{len(evidence.problems)} problem(s) found[/red]")
+        raise typer.Exit(1)
+    err.print("[green]evidence OK[/green]")
+
+
+def kb_load(ctx: typer.Context, directory: DirOption = BUNDLED_DIR) -> None:
+    """Check the evidence and load every valid row into the store (rejected rows are listed).
+
+    Exits 1 when any row was rejected; the valid rows are loaded all the same.
+    """
+    from cartatlas.cli import db_target
+
+    with open_store(db_target(ctx)) as store:
+        evidence = load_evidence(store, directory)
+    _report(evidence)
+    err.print(f"loaded into {db_target(ctx)}")
+    if not evidence.ok:
+        raise typer.Exit(1)
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[red]error[/red] {exc}")
+    return typer.Exit(2)
+
+
+def products(
+    ctx: typer.Context,
+    country: Annotated[str, typer.Option("--country", help="ISO country code, e.g. US or CN.")],
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Approved CAR-T products in a country, with indications, lines of therapy and dates."""
+    from cartatlas.cli import db_target
+
+    with open_store(db_target(ctx), read_only=True) as store:
+        try:
+            rows = queries.approved_products(store, country)
+        except queries.EvidenceNotLoaded as exc:
+            raise _fail(exc) from None
+    if not rows:
+        err.print(f"no data: no approvals recorded for country {country.upper()}")
+    emit(queries.APPROVED_COLUMNS, rows, fmt, title=f"CAR-T approvals in {country.upper()}")
+
+
+def _results(ctx: typer.Context, product: str, fmt: Format, kind: str) -> None:
+    from cartatlas.cli import db_target
+
+    with open_store(db_target(ctx), read_only=True) as store:
+        try:
+            rows = queries.study_results(store, product, kind)
+        except (queries.EvidenceNotLoaded, queries.UnknownProduct) as exc:
+            raise _fail(exc) from None
+    if not rows:
+        err.print(f"no data: no {kind} recorded for {product}")
+    emit(
+        queries.RESULT_COLUMNS[kind], rows, fmt, title=f"{kind} of {product} ({queries.CI_METHOD})"
+    )
+
+
+ProductArg = Annotated[
+    str, typer.Option("--product", help="Product ID, INN, alias or brand (axi-cel, Yescarta).")
+]
+
+
+def outcomes(ctx: typer.Context, product: ProductArg, fmt: FormatOption = Format.table) -> None:
+    """Response rates (ORR, CR, …) of a product's studies with n, events and exact 95% CIs."""
+    _results(ctx, product, fmt, "outcomes")
+
+
+def safety(ctx: typer.Context, product: ProductArg, fmt: FormatOption = Format.table) -> None:
+    """CRS and ICANS rates of a product's studies, with grading system and exact 95% CIs."""
+    _results(ctx, product, fmt, "safety")
+
+
+def register(app: typer.Typer) -> None:
+    kb = typer.Typer(help="The curated knowledge base: check and load it.", no_args_is_help=True)
+    kb.command("check")(kb_check)
+    kb.command("load")(kb_load)
+    app.add_typer(kb, name="kb")
+    app.command()(products)
+    app.command()(outcomes)
+    app.command()(safety)

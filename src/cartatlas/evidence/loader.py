@@ -1,0 +1,73 @@
+"""Load checked evidence into the store, replacing the previous evidence in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from pathlib import Path
+
+from cartatlas.evidence.checks import Evidence, check_evidence
+from cartatlas.evidence.reading import BUNDLED_DIR
+from cartatlas.evidence.tables import TABLES, Table
+from cartatlas.store import Store
+
+_SQL_TYPES = {int: "BIGINT", float: "DOUBLE PRECISION", bool: "BOOLEAN"}
+
+
+def table_name(table: Table) -> str:
+    return f"evidence_{table.name}"
+
+
+def _sql_type(annotation: object) -> str:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        annotation = args[0]
+    return _SQL_TYPES.get(annotation, "TEXT")  # type: ignore[arg-type]
+
+
+def _value(value: object) -> object:
+    return "|".join(value) if isinstance(value, list) else value
+
+
+def _create_sql(table: Table) -> str:
+    columns = [
+        f"{name} {_sql_type(field.annotation)}" for name, field in table.model.model_fields.items()
+    ]
+    return f"CREATE TABLE {table_name(table)} (source_line INTEGER, {', '.join(columns)})"
+
+
+def load_evidence(store: Store, directory: Path = BUNDLED_DIR) -> Evidence:
+    """Check ``directory`` and load every valid row; rejected rows are reported, not loaded.
+
+    All evidence tables are replaced together, so a reader never sees half an update.
+    """
+    evidence = check_evidence(directory)
+    with store.transaction():
+        for table in TABLES:
+            store.execute(f"DROP TABLE IF EXISTS {table_name(table)}")
+            store.execute(_create_sql(table))
+            columns = table.columns
+            placeholders = ", ".join("?" * (len(columns) + 1))
+            store.executemany(
+                f"INSERT INTO {table_name(table)} (source_line, {', '.join(columns)}) "
+                f"VALUES ({placeholders})",
+                [
+                    [row.line, *(_value(row.get(c)) for c in columns)]
+                    for row in evidence.rows[table.name]
+                ],
+            )
+        store.execute(
+            "CREATE TABLE IF NOT EXISTS evidence_loads (loaded_at TEXT, directory TEXT, "
+            "rows_loaded INTEGER, rows_rejected INTEGER)"
+        )
+        store.execute(
+            "INSERT INTO evidence_loads VALUES (?, ?, ?, ?)",
+            (
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                str(directory),
+                sum(len(rows) for rows in evidence.rows.values()),
+                len({(p.file, p.line) for p in evidence.problems}),
+            ),
+        )
+    return evidence

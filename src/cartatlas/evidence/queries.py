@@ -1,0 +1,158 @@
+"""Read loaded evidence back out of the store: approved products, outcomes with intervals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from statsmodels.stats.proportion import proportion_confint
+
+from cartatlas.store import Store
+
+CI_METHOD = "Clopper-Pearson exact 95% CI"
+
+
+class EvidenceNotLoaded(LookupError):
+    """The store has no evidence tables yet."""
+
+
+class UnknownProduct(LookupError):
+    """No product matches the key the user gave."""
+
+
+def _require_loaded(store: Store) -> None:
+    if not store.table_exists("evidence_products"):
+        raise EvidenceNotLoaded(
+            f"the store {store.target} holds no evidence yet; run `cartatlas kb load` first"
+        )
+
+
+def _names(product_id: str, inn: str, aliases: str | None, brands: str | None) -> set[str]:
+    names = {product_id, inn, *(aliases or "").split("|")}
+    for brand in (brands or "").split("|"):
+        name = brand.partition(":")[2].strip()
+        names |= {name, name.split(" (")[0]}
+    return {n.strip().lower() for n in names if n.strip()}
+
+
+def resolve_product(store: Store, key: str) -> str:
+    """Accept a product ID, INN, alias (axi-cel) or brand name (Yescarta) and return the ID."""
+    _require_loaded(store)
+    rows = store.execute("SELECT product_id, inn, aliases, brands FROM evidence_products")
+    wanted = key.strip().lower()
+    for row in rows:
+        if wanted in _names(*row):
+            return row[0]
+    known = ", ".join(sorted(r[0] for r in rows))
+    raise UnknownProduct(f"no product called {key!r}; known products: {known}")
+
+
+APPROVED_COLUMNS = [
+    "product",
+    "brand",
+    "targets",
+    "agency",
+    "indication",
+    "indication_label",
+    "line",
+    "population",
+    "date",
+    "kind",
+    "source_url",
+]
+
+
+def approved_products(store: Store, country: str) -> list[tuple]:
+    """Every approval in ``country`` with the product's local brand, oldest first."""
+    _require_loaded(store)
+    rows = store.execute(
+        "SELECT p.product_id, p.brands, p.targets, a.agency, a.indication, a.indication_label, "
+        "a.line_of_therapy, a.population, a.approval_date, a.kind, a.source_url "
+        "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
+        "WHERE a.country = ? ORDER BY a.approval_date, p.product_id, a.indication",
+        (country.upper(),),
+    )
+    return [(r[0], _brand(r[1], country.upper()), *r[2:]) for r in rows]
+
+
+def _brand(brands: str | None, country: str) -> str | None:
+    for brand in (brands or "").split("|"):
+        code, _, name = brand.partition(":")
+        if code.strip() == country:
+            return name.strip()
+    return None
+
+
+@dataclass(frozen=True)
+class Proportion:
+    events: int
+    n: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.events / self.n
+
+    def ci(self, level: float = 0.95) -> tuple[float, float]:
+        low, high = proportion_confint(self.events, self.n, alpha=1 - level, method="beta")
+        return 100 * float(low), 100 * float(high)
+
+
+RESULT_COLUMNS = {
+    "outcomes": [
+        "study",
+        "analysis",
+        "endpoint",
+        "assessor",
+        "denominator",
+        "n",
+        "events",
+        "percent",
+        "ci95",
+        "follow_up_months",
+        "events_derived",
+        "source",
+    ],
+    "safety": [
+        "study",
+        "analysis",
+        "event",
+        "grade",
+        "grading",
+        "n",
+        "events",
+        "percent",
+        "ci95",
+        "events_derived",
+        "source",
+    ],
+}
+
+_RESULT_SELECT = {
+    "outcomes": "o.study_id, o.analysis, o.endpoint, o.assessor, o.denominator, o.n, o.events, "
+    "o.follow_up_months, o.events_derived",
+    "safety": "o.study_id, o.analysis, o.event, o.grade, o.grading, o.n, o.events, "
+    "o.events_derived",
+}
+_RESULT_ORDER = {"outcomes": "o.endpoint", "safety": "o.event, o.grade"}
+
+
+def study_results(store: Store, product_key: str, kind: str) -> list[tuple]:
+    """Outcome or safety rows of every study of a product, each with its exact CI and source."""
+    product_id = resolve_product(store, product_key)
+    rows = store.execute(
+        f"SELECT {_RESULT_SELECT[kind]}, o.source_url, o.doi, o.pmid "
+        f"FROM evidence_{kind} o JOIN evidence_studies s USING (study_id) "
+        "WHERE s.product_id = ? "
+        f"ORDER BY o.study_id, o.analysis DESC, {_RESULT_ORDER[kind]}",
+        (product_id,),
+    )
+    out = []
+    for row in rows:
+        *fields, url, doi, pmid = row
+        n, events = (fields[5], fields[6])
+        share = Proportion(events, n)
+        low, high = share.ci()
+        source = url + (f" doi:{doi}" if doi else "") + (f" PMID:{pmid}" if pmid else "")
+        out.append(
+            (*fields[:7], round(share.percent, 1), f"{low:.1f}–{high:.1f}", *fields[7:], source)
+        )
+    return out

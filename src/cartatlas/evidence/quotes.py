@@ -1,0 +1,76 @@
+"""Is a recorded number or date really in its supporting quote?
+
+Sources print numbers as "1,200,000", "1.2 million", "120万", "15·4" or "83%"; dates as "August 30,
+2017", "30 Aug 2017", "2017-08-30" or "2017年8月30日". Both sides are normalized so a value
+matches only when the quote states it, and "54" never matches inside "154" or "5.4".
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from decimal import Decimal, InvalidOperation
+
+_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0](?=\d{3}(?!\d))")
+_NUMBER = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|万|亿|千))?(?![\d])"
+)
+_SCALE = {
+    "million": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "thousand": Decimal(10) ** 3,
+    "万": Decimal(10) ** 4,
+    "亿": Decimal(10) ** 8,
+    "千": Decimal(10) ** 3,
+}
+
+
+def numbers_in(text: str) -> set[Decimal]:
+    """Every number the text states, with and without its word scale ("1.2 million" gives both)."""
+    text = text.replace("·", ".").replace("\u2212", "-")
+    text = _THOUSANDS.sub("", text)
+    found: set[Decimal] = set()
+    for digits, scale in _NUMBER.findall(text):
+        value = Decimal(digits)
+        found.add(value)
+        if scale:
+            found.add(value * _SCALE[scale.lower()])
+    return found
+
+
+def number_in_quote(value: float | int | str, quote: str) -> bool:
+    try:
+        wanted = Decimal(str(value))
+    except InvalidOperation:
+        return False
+    return any(wanted == found for found in numbers_in(quote))
+
+
+def _date_patterns(iso: str) -> list[str]:
+    parts = iso.split("-")
+    year = parts[0]
+    if len(parts) == 1:
+        return [rf"\b{year}\b"]
+    month = int(parts[1])
+    full, abbr = calendar.month_name[month], calendar.month_abbr[month]
+    sept = r"|Sept\.?" if month == 9 else ""
+    months = rf"(?:{full}|{abbr}\.?{sept})"
+    if len(parts) == 2:
+        return [
+            rf"\b{months},?\s+{year}\b",
+            rf"\b{year}-{month:02d}\b",
+            rf"{year}\s*年\s*0?{month}\s*月",
+        ]
+    day = int(parts[2])
+    return [
+        rf"\b{months}\s+0?{day}(?:st|nd|rd|th)?,?\s+{year}\b",
+        rf"\b0?{day}(?:st|nd|rd|th)?\s+{months},?\s+{year}\b",
+        rf"\b{year}-{month:02d}-{day:02d}\b",
+        rf"\b0?{month}/0?{day}/{year}\b",
+        rf"{year}\s*年\s*0?{month}\s*月\s*0?{day}\s*日",
+    ]
+
+
+def date_in_quote(iso: str, quote: str) -> bool:
+    """True when the quote states the date at the precision recorded (day, month or year)."""
+    return any(re.search(p, quote, flags=re.IGNORECASE) for p in _date_patterns(iso))

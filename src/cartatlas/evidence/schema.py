@@ -1,0 +1,234 @@
+"""One pydantic model per evidence table: the columns, their types and their allowed values.
+
+The models validate a single row in isolation. Rules that need the text of the quote or other rows
+(numbers present in the quote, CR not above ORR, references, duplicates) live in ``checks.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def _iso_date(value: str) -> str:
+    """An ISO date that exists, at the precision the source gives (``2021-06-22``, ``2021-06``, ``2021``)."""
+    if not PARTIAL_DATE.match(value):
+        raise ValueError(
+            f"{value!r} is not a date; write YYYY-MM-DD (YYYY-MM or YYYY if the source is less precise)"
+        )
+    parts = [int(p) for p in value.split("-")] + [1, 1]
+    try:
+        dt.date(parts[0], parts[1], parts[2])
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real date ({exc})") from None
+    return value
+
+
+def _country(value: str) -> str:
+    if value == "EU" or pycountry.countries.get(alpha_2=value) is not None:
+        return value
+    raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code (e.g. US, CN) or EU")
+
+
+def _currency(value: str) -> str:
+    if pycountry.currencies.get(alpha_3=value) is None:
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code (e.g. USD, CNY)")
+    return value
+
+
+def _split(value: str | list[str]) -> list[str]:
+    if isinstance(value, list):
+        return value
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
+IsoDate = Annotated[str, AfterValidator(_iso_date)]
+Country = Annotated[str, AfterValidator(_country)]
+Currency = Annotated[str, AfterValidator(_currency)]
+
+Agency = Literal["FDA", "NMPA", "EMA", "PMDA", "MHRA", "HSA", "TGA", "HC"]
+Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
+Denominator = Literal["infused", "enrolled", "evaluable", "randomized"]
+Analysis = Literal["primary", "longer_follow_up", "label"]
+
+
+class Sourced(BaseModel):
+    """Columns every row carries: where the value was read and the words that support it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    source_url: str = Field(min_length=1)
+    source_quote: str = Field(min_length=1)
+    accessed: IsoDate
+    doi: str | None = None
+    pmid: str | None = None
+
+    @field_validator("source_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not a web address; give the page's http(s) URL")
+        return value
+
+    @field_validator("doi")
+    @classmethod
+    def _doi(cls, value: str | None) -> str | None:
+        if value and not DOI.match(value):
+            raise ValueError(
+                f"{value!r} is not a DOI; write it as 10.xxxx/suffix without a URL prefix"
+            )
+        return value
+
+    @field_validator("pmid")
+    @classmethod
+    def _pmid(cls, value: str | None) -> str | None:
+        if value and not value.isdigit():
+            raise ValueError(f"{value!r} is not a PubMed ID (digits only)")
+        return value
+
+
+class Product(Sourced):
+    product_id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    inn: str
+    aliases: Annotated[list[str], Field(default_factory=list)]
+    brands: Annotated[list[str], Field(default_factory=list)]
+    targets: list[str] = Field(min_length=1)
+    cell_source: Literal["autologous", "allogeneic"]
+    costimulatory: str | None = None
+    binder_origin: str | None = None
+    manufacturer: str
+    developer_country: Country
+
+    _lists = field_validator("aliases", "brands", "targets", mode="before")(_split)
+
+    @field_validator("brands")
+    @classmethod
+    def _brands(cls, value: list[str]) -> list[str]:
+        for brand in value:
+            country, sep, name = brand.partition(":")
+            if not sep or not name.strip():
+                raise ValueError(f"{brand!r} is not COUNTRY:Brand (e.g. US:Yescarta)")
+            _country(country.strip())
+        return value
+
+    def brand_in(self, country: str) -> str | None:
+        for brand in self.brands:
+            code, _, name = brand.partition(":")
+            if code.strip() == country:
+                return name.strip()
+        return None
+
+
+class Approval(Sourced):
+    product_id: str
+    agency: Agency
+    country: Country
+    indication: Indication
+    indication_label: str
+    line_of_therapy: str
+    population: Literal["adult", "pediatric-young-adult", "adult+pediatric"]
+    approval_date: IsoDate
+    kind: Literal["full", "accelerated", "conditional"]
+
+
+class Study(Sourced):
+    study_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str
+    product_id: str | None = None
+    construct_name: str | None = None
+    targets: list[str] = Field(min_length=1)
+    registry_ids: Annotated[list[str], Field(default_factory=list)]
+    countries: list[Country] = Field(min_length=1)
+    phase: Literal["1", "1/2", "2", "3", "4", "observational"]
+    design: str
+    indication: Indication
+    population: Literal["adult", "pediatric-young-adult", "adult+pediatric"]
+    line_of_therapy: str
+    median_follow_up_months: float | None = Field(default=None, ge=0)
+    real_world: bool
+
+    _lists = field_validator("targets", "registry_ids", "countries", mode="before")(_split)
+
+    @field_validator("registry_ids")
+    @classmethod
+    def _registry_ids(cls, value: list[str]) -> list[str]:
+        pattern = re.compile(
+            r"^(NCT\d{8}|ChiCTR[-\w]+|CTR\d{8}|EudraCT[-\w]+|\d{4}-\d{6}-\d{2}|jRCT\w+)$"
+        )
+        for reg_id in value:
+            if not pattern.match(reg_id):
+                raise ValueError(
+                    f"{reg_id!r} is not a registry ID (NCT########, ChiCTR…, CTR########, EudraCT)"
+                )
+        return value
+
+
+class Counted(Sourced):
+    """A proportion as the source reports it: n, events and/or the printed percentage."""
+
+    n: int = Field(gt=0)
+    events: int = Field(ge=0)
+    percent: float | None = Field(default=None, ge=0, le=100)
+    events_derived: bool = False
+
+
+class Outcome(Counted):
+    study_id: str
+    endpoint: Literal["ORR", "CR", "CR_CRi", "sCR", "VGPR_plus", "MRD_neg_CR"]
+    assessor: Literal["IRC", "investigator"]
+    analysis: Analysis
+    denominator: Denominator
+    follow_up_months: float | None = Field(default=None, ge=0)
+
+
+class Safety(Counted):
+    study_id: str
+    event: Literal["CRS", "ICANS", "neurotoxicity"]
+    grade: Literal["any", "3plus"]
+    grading: str | None = None
+    analysis: Analysis
+
+
+class Price(Sourced):
+    product_id: str
+    country: Country
+    amount: float = Field(gt=0)
+    currency: Currency
+    year: int = Field(ge=2010, le=2100)
+    kind: Literal["list", "WAC", "insurance_negotiated", "total_cost_of_care"]
+    note: str | None = None
+
+
+class ExchangeRate(Sourced):
+    currency: Currency
+    year: int = Field(ge=2000, le=2100)
+    per_usd: float = Field(gt=0)
+
+
+class Ppp(Sourced):
+    country: Country
+    year: int = Field(ge=2000, le=2100)
+    ppp_per_usd: float = Field(gt=0)
+
+
+class Centres(Sourced):
+    country: Country
+    count: int = Field(ge=0)
+    as_of: IsoDate
+    scope: str
+    product_id: str | None = None
+
+
+class TrialCount(Sourced):
+    country: Country
+    count: int = Field(ge=0)
+    registry: str
+    as_of: IsoDate
+    scope: str

@@ -1,0 +1,135 @@
+"""Open a store from a path or URL and run SQL on it the same way on DuckDB and PostgreSQL.
+
+SQL is written once with ``?`` placeholders; the PostgreSQL backend rewrites them to ``%s``.
+Values are always passed as parameters, never formatted into the SQL text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from platformdirs import user_data_dir
+
+ENV_VAR = "CARTATLAS_DB"
+_QMARK = re.compile(r"\?")
+
+
+def default_db_path() -> Path:
+    """The DuckDB file used when neither ``--db`` nor ``CARTATLAS_DB`` says otherwise."""
+    return Path(user_data_dir("cartatlas", appauthor=False)) / "cartatlas.duckdb"
+
+
+def resolve_db(db: str | None) -> str:
+    """Pick the store: explicit ``--db``, then ``$CARTATLAS_DB``, then the user data directory."""
+    return db or os.environ.get(ENV_VAR) or str(default_db_path())
+
+
+def is_postgres_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+class Store:
+    """One open connection; ``kind`` is ``"duckdb"`` or ``"postgres"``."""
+
+    def __init__(self, connection: Any, kind: str, target: str) -> None:
+        self.connection = connection
+        self.kind = kind
+        self.target = target
+        self._in_transaction = False
+
+    def _sql(self, sql: str) -> str:
+        return _QMARK.sub("%s", sql) if self.kind == "postgres" else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Run one statement and return its rows (empty for statements without a result)."""
+        if self.kind == "postgres":
+            with self.connection.cursor() as cur:
+                cur.execute(self._sql(sql), params)
+                rows = cur.fetchall() if cur.description else []
+            if not self._in_transaction:
+                self.connection.commit()
+            return rows
+        cur = self.connection.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        if self.kind == "postgres":
+            with self.connection.cursor() as cur:
+                cur.executemany(self._sql(sql), rows)
+            if not self._in_transaction:
+                self.connection.commit()
+            return
+        self.connection.executemany(sql, rows)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
+        """Rows plus column names, for display and DataFrames."""
+        if self.kind == "postgres":
+            with self.connection.cursor() as cur:
+                cur.execute(self._sql(sql), params)
+                names = [d.name for d in cur.description or []]
+                rows = cur.fetchall() if cur.description else []
+            if not self._in_transaction:
+                self.connection.commit()
+            return names, rows
+        cur = self.connection.execute(sql, params)
+        names = [d[0] for d in cur.description or []]
+        return names, cur.fetchall()
+
+    def table_exists(self, name: str) -> bool:
+        rows = self.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", (name,)
+        )
+        return bool(rows[0][0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All or nothing: readers keep seeing the old state until the block commits."""
+        if self._in_transaction:
+            yield self
+            return
+        self._in_transaction = True
+        try:
+            if self.kind == "postgres":
+                with self.connection.transaction():
+                    yield self
+            else:
+                self.connection.execute("BEGIN TRANSACTION")
+                try:
+                    yield self
+                except BaseException:
+                    self.connection.execute("ROLLBACK")
+                    raise
+                self.connection.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(target: str | None = None, read_only: bool = False) -> Store:
+    """Open the store named by ``target`` (a DuckDB file path or a PostgreSQL URL)."""
+    target = resolve_db(target)
+    if is_postgres_url(target):
+        import psycopg
+
+        return Store(psycopg.connect(target), "postgres", target)
+    path = Path(target).expanduser()
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return Store(duckdb.connect(str(path), read_only=read_only), "duckdb", str(path))

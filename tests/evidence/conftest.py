@@ -1,0 +1,154 @@
+"""A tiny, valid evidence folder that each test breaks in exactly one way."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cartatlas.evidence.tables import BY_NAME
+
+SOURCE = {
+    "source_url": "https://example.org/zuma-1",
+    "accessed": "2026-11-25",
+}
+
+VALID = {
+    "products": [
+        {
+            "product_id": "axicabtagene-ciloleucel",
+            "inn": "axicabtagene ciloleucel",
+            "aliases": "axi-cel",
+            "brands": "US:Yescarta|CN:Yikaida (奕凯达)",
+            "targets": "CD19",
+            "cell_source": "autologous",
+            "costimulatory": "CD28",
+            "manufacturer": "Kite",
+            "developer_country": "US",
+            **SOURCE,
+            "source_quote": "axicabtagene ciloleucel, an autologous anti-CD19 CAR T-cell therapy",
+        }
+    ],
+    "approvals": [
+        {
+            "product_id": "axicabtagene-ciloleucel",
+            "agency": "FDA",
+            "country": "US",
+            "indication": "LBCL",
+            "indication_label": "r/r LBCL after two lines",
+            "line_of_therapy": "3L+",
+            "population": "adult",
+            "approval_date": "2017-10-18",
+            "kind": "full",
+            **SOURCE,
+            "source_quote": "On October 18, 2017, the FDA approved Yescarta",
+        }
+    ],
+    "studies": [
+        {
+            "study_id": "ZUMA-1",
+            "name": "ZUMA-1",
+            "product_id": "axicabtagene-ciloleucel",
+            "targets": "CD19",
+            "registry_ids": "NCT02348216",
+            "countries": "US|IL",
+            "phase": "2",
+            "design": "single-arm",
+            "indication": "LBCL",
+            "population": "adult",
+            "line_of_therapy": "3L+",
+            "median_follow_up_months": "15.4",
+            "real_world": "false",
+            "doi": "10.1016/S1470-2045(18)30864-7",
+            **SOURCE,
+            "source_quote": "with a median follow-up of 15·4 months",
+        }
+    ],
+    "outcomes": [
+        {
+            "study_id": "ZUMA-1",
+            "endpoint": "ORR",
+            "assessor": "investigator",
+            "analysis": "primary",
+            "denominator": "infused",
+            "n": "101",
+            "events": "83",
+            "percent": "82",
+            "events_derived": "false",
+            **SOURCE,
+            "source_quote": "83 of 101 patients (82%) had an objective response",
+        },
+        {
+            "study_id": "ZUMA-1",
+            "endpoint": "CR",
+            "assessor": "investigator",
+            "analysis": "primary",
+            "denominator": "infused",
+            "n": "101",
+            "events": "55",
+            "percent": "54",
+            "events_derived": "true",
+            **SOURCE,
+            "source_quote": "The ORR in the mITT analysis set of 101 pts was 82% (CR 54%, PR 28%)",
+        },
+    ],
+    "safety": [
+        {
+            "study_id": "ZUMA-1",
+            "event": "CRS",
+            "grade": "any",
+            "grading": "Lee2014",
+            "analysis": "primary",
+            "n": "101",
+            "events": "94",
+            "percent": "93",
+            **SOURCE,
+            "source_quote": "cytokine release syndrome in 94 of 101 patients (93%)",
+        },
+        {
+            "study_id": "ZUMA-1",
+            "event": "CRS",
+            "grade": "3plus",
+            "grading": "Lee2014",
+            "analysis": "primary",
+            "n": "101",
+            "events": "13",
+            "percent": "13",
+            **SOURCE,
+            "source_quote": "grade 3 or higher in 13 (13%) of 101 patients",
+        },
+    ],
+    "prices": [
+        {
+            "product_id": "axicabtagene-ciloleucel",
+            "country": "US",
+            "amount": "373000",
+            "currency": "USD",
+            "year": "2017",
+            "kind": "list",
+            **SOURCE,
+            "source_quote": "a list price of $373,000",
+        }
+    ],
+}
+
+
+def write_evidence(folder: Path, tables: dict[str, list[dict[str, str]]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        with (folder / BY_NAME[name].file_name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["x"])
+            writer.writeheader()
+            writer.writerows(rows)
+    return folder
+
+
+@pytest.fixture
+def evidence_dir(tmp_path: Path):
+    """Return a function that writes VALID with the given changes and returns the folder."""
+
+    def make(**changes: list[dict[str, str]]) -> Path:
+        return write_evidence(tmp_path / "evidence", {**VALID, **changes})
+
+    return make

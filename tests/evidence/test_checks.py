@@ -1,0 +1,241 @@
+"""Each rule of ``kb check`` rejects a small bad file with a precise, locating message."""
+
+from __future__ import annotations
+
+import pytest
+
+from cartatlas.evidence.checks import check_evidence
+from tests.evidence.conftest import VALID
+
+
+def _with(table: str, index: int, **changes: str) -> dict[str, list[dict[str, str]]]:
+    rows = [dict(row) for row in VALID[table]]
+    rows[index].update(changes)
+    return {table: rows}
+
+
+def messages(folder) -> list[str]:
+    return [str(p) for p in check_evidence(folder).problems]
+
+
+def test_valid_folder_passes(evidence_dir):
+    evidence = check_evidence(evidence_dir())
+    assert evidence.problems == []
+    assert {k: len(v) for k, v in evidence.rows.items() if v} == {
+        "products": 1,
+        "approvals": 1,
+        "studies": 1,
+        "outcomes": 2,
+        "safety": 2,
+        "prices": 1,
+    }
+
+
+def test_missing_source_url(evidence_dir):
+    assert messages(evidence_dir(**_with("prices", 0, source_url=""))) == [
+        "prices.csv, row at line 2: source_url: missing source_url: "
+        "every row needs the URL of the page its value was read on"
+    ]
+
+
+def test_missing_quote(evidence_dir):
+    assert messages(evidence_dir(**_with("approvals", 0, source_quote=""))) == [
+        "approvals.csv, row at line 2: source_quote: missing source_quote: "
+        "every row needs the exact words of its source that support the value"
+    ]
+
+
+def test_number_not_in_quote(evidence_dir):
+    folder = evidence_dir(**_with("outcomes", 1, source_quote="The ORR was 82% (CR 58%)"))
+    assert messages(folder) == [
+        "outcomes.csv, row at line 3: n: 101 does not appear in source_quote; "
+        "quote the words that state it or correct the value",
+        "outcomes.csv, row at line 3: percent: 54 does not appear in source_quote; "
+        "quote the words that state it or correct the value",
+    ]
+
+
+def test_number_inside_a_longer_number_is_not_a_match(evidence_dir):
+    folder = evidence_dir(**_with("prices", 0, source_quote="a list price of $1,373,000"))
+    assert messages(folder) == [
+        "prices.csv, row at line 2: amount: 373000 does not appear in source_quote; "
+        "quote the words that state it or correct the value"
+    ]
+
+
+def test_date_not_in_quote(evidence_dir):
+    folder = evidence_dir(**_with("approvals", 0, source_quote="In October 2017 the FDA approved"))
+    assert messages(folder) == [
+        "approvals.csv, row at line 2: approval_date: the date 2017-10-18 does not appear in "
+        "source_quote at that precision (e.g. 'August 30, 2017'); quote the words that state it "
+        "or correct it"
+    ]
+
+
+def test_events_exceed_n(evidence_dir):
+    folder = evidence_dir(
+        **_with("safety", 0, events="102", percent="", source_quote="CRS in 102 of 101 patients")
+    )
+    assert messages(folder) == [
+        "safety.csv, row at line 2: events: events 102 exceed n 101; check both against the source"
+    ]
+
+
+def test_cr_above_orr(evidence_dir):
+    folder = evidence_dir(
+        **_with(
+            "outcomes",
+            1,
+            events="90",
+            percent="89",
+            events_derived="false",
+            source_quote="CR in 90 of 101 (89%)",
+        )
+    )
+    assert messages(folder) == [
+        "outcomes.csv, row at line 3: events: CR events 90 exceed ORR events 83 (line 2) "
+        "in the same analysis"
+    ]
+
+
+def test_grade_3_above_any_grade(evidence_dir):
+    folder = evidence_dir(
+        **_with(
+            "safety",
+            1,
+            events="95",
+            percent="94",
+            source_quote="grade 3 or higher in 95 (94%) of 101 patients",
+        )
+    )
+    assert messages(folder) == [
+        "safety.csv, row at line 3: events: 3plus events 95 exceed any events 94 (line 2) "
+        "in the same analysis"
+    ]
+
+
+def test_percent_inconsistent_with_events_over_n(evidence_dir):
+    folder = evidence_dir(
+        **_with(
+            "outcomes",
+            0,
+            percent="92",
+            source_quote="83 of 101 patients (92%) had an objective response",
+        )
+    )
+    assert messages(folder) == [
+        "outcomes.csv, row at line 2: percent: 92% is not events/n = 83/101 = 82.2% within "
+        "rounding; the percentage may use another denominator"
+    ]
+
+
+def test_percent_with_decimals_is_checked_to_its_precision(evidence_dir):
+    folder = evidence_dir(
+        **_with("outcomes", 0, percent="82.4", source_quote="83 of 101 patients (82.4%) responded")
+    )
+    assert messages(folder) == [
+        "outcomes.csv, row at line 2: percent: 82.4% is not events/n = 83/101 = 82.2% within "
+        "rounding; the percentage may use another denominator"
+    ]
+
+
+def test_unknown_study_reference(evidence_dir):
+    folder = evidence_dir(**_with("safety", 0, study_id="ZUMA-99"))
+    assert (
+        "safety.csv, row at line 2: study_id: unknown study_id 'ZUMA-99': it is not in "
+        "studies.csv" in messages(folder)
+    )
+
+
+def test_unknown_product_reference(evidence_dir):
+    folder = evidence_dir(**_with("prices", 0, product_id="yescarta"))
+    assert messages(folder) == [
+        "prices.csv, row at line 2: product_id: unknown product_id 'yescarta': it is not in "
+        "products.csv"
+    ]
+
+
+def test_duplicate_key(evidence_dir):
+    folder = evidence_dir(prices=[VALID["prices"][0], VALID["prices"][0]])
+    assert messages(folder) == [
+        "prices.csv, row at line 3: duplicate key (product_id, country, year, kind, currency, "
+        "source_url) already used at line 2"
+    ]
+
+
+def test_disagreeing_sources_are_kept_as_separate_rows(evidence_dir):
+    other = {
+        **VALID["prices"][0],
+        "amount": "399000",
+        "source_url": "https://example.org/other",
+        "source_quote": "priced at $399,000",
+    }
+    evidence = check_evidence(evidence_dir(prices=[VALID["prices"][0], other]))
+    assert evidence.problems == []
+    assert [r.record.amount for r in evidence.rows["prices"]] == [373000, 399000]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2017-02-30", "'2017-02-30' is not a real date (day is out of range for month)"),
+        (
+            "18/10/2017",
+            "'18/10/2017' is not a date; write YYYY-MM-DD (YYYY-MM or YYYY if the source "
+            "is less precise)",
+        ),
+    ],
+)
+def test_bad_dates(evidence_dir, value, message):
+    folder = evidence_dir(**_with("approvals", 0, approval_date=value))
+    assert messages(folder) == [f"approvals.csv, row at line 2: approval_date: {message}"]
+
+
+def test_bad_currency_code(evidence_dir):
+    folder = evidence_dir(**_with("prices", 0, currency="RMB"))
+    assert messages(folder) == [
+        "prices.csv, row at line 2: currency: 'RMB' is not an ISO 4217 currency code "
+        "(e.g. USD, CNY)"
+    ]
+
+
+def test_bad_country_code(evidence_dir):
+    folder = evidence_dir(**_with("prices", 0, country="China"))
+    assert messages(folder) == [
+        "prices.csv, row at line 2: country: 'China' is not an ISO 3166 alpha-2 country code "
+        "(e.g. US, CN) or EU"
+    ]
+
+
+def test_study_needs_a_publication_id(evidence_dir):
+    folder = evidence_dir(**_with("studies", 0, doi=""))
+    assert messages(folder) == [
+        "studies.csv, row at line 2: doi: a study needs the DOI or PMID of its publication"
+    ]
+
+
+def test_unknown_column_names_the_allowed_ones(evidence_dir):
+    rows = [{**VALID["prices"][0], "price": "1"}]
+    [message] = messages(evidence_dir(prices=rows))
+    assert message.startswith(
+        "prices.csv, row at line 1: price: unknown column(s); the columns "
+        "are: source_url, source_quote, accessed, doi, pmid, product_id"
+    )
+
+
+def test_derived_events_need_a_percent(evidence_dir):
+    folder = evidence_dir(
+        **_with("outcomes", 1, percent="", source_quote="in the mITT analysis set of 101 pts")
+    )
+    assert messages(folder) == [
+        "outcomes.csv, row at line 3: events_derived: events can only be derived when the "
+        "source's percent is recorded"
+    ]
+
+
+def test_bad_row_is_rejected_and_the_rest_kept(evidence_dir):
+    evidence = check_evidence(evidence_dir(**_with("safety", 1, n="-3")))
+    assert [r.record.events for r in evidence.rows["safety"]] == [94]
+    assert [str(p) for p in evidence.problems] == [
+        "safety.csv, row at line 3: n: Input should be greater than 0"
+    ]
