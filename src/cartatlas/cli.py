@@ -1,7 +1,7 @@
 """The ``cartatlas`` command line: one Typer app over every part of the package.
 
-Each area keeps its commands in its own ``cli`` module (``cartatlas.evidence.cli`` …); this file only
-owns the global options and mounts them, so a newcomer finds a command by its folder name.
+Each area keeps its commands in its own ``cli`` module (``cartatlas.evidence.cli`` …); this
+file only owns the global options and mounts them, so a newcomer finds a command by its folder name.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import typer
 from cartatlas.store import resolve_db
 
 app = typer.Typer(
-    help="Compare CAR-T cell therapy across countries: sourced evidence, trial registries, meta-analysis.",
+    help="Compare CAR-T cell therapy across countries: sourced evidence, trial registries, "
+    "meta-analysis.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

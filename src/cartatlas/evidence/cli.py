@@ -1,4 +1,5 @@
-"""Commands over the curated evidence: ``kb check``, ``kb load``, ``products``, ``outcomes``, ``safety``."""
+"""Commands over the curated evidence: ``kb check``, ``kb load``, ``products``, ``outcomes``,
+``safety``."""
 
 from __future__ import annotations
 

@@ -18,10 +18,11 @@ DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 
 
 def _iso_date(value: str) -> str:
-    """An ISO date that exists, at the precision the source gives (``2021-06-22``, ``2021-06``, ``2021``)."""
+    """An ISO date that exists, at the source's precision (2021-06-22, 2021-06, 2021)."""
     if not PARTIAL_DATE.match(value):
         raise ValueError(
-            f"{value!r} is not a date; write YYYY-MM-DD (YYYY-MM or YYYY if the source is less precise)"
+            f"{value!r} is not a date; write YYYY-MM-DD "
+            "(YYYY-MM or YYYY if the source is less precise)"
         )
     parts = [int(p) for p in value.split("-")] + [1, 1]
     try:
