@@ -207,10 +207,27 @@ def test_bad_country_code(evidence_dir):
     ]
 
 
-def test_study_needs_a_publication_id(evidence_dir):
-    folder = evidence_dir(**_with("studies", 0, doi=""))
+def test_paper_source_needs_a_doi_or_pmid(evidence_dir):
+    folder = evidence_dir(
+        **_with("studies", 0, doi="", source_url="https://www.nejm.org/doi/full/10.1056/x")
+    )
     assert messages(folder) == [
-        "studies.csv, row at line 2: doi: a study needs the DOI or PMID of its publication"
+        "studies.csv, row at line 2: doi: the source is a paper (www.nejm.org); give its DOI or PMID"
+    ]
+
+
+def test_news_source_needs_no_doi(evidence_dir):
+    assert messages(evidence_dir(**_with("studies", 0, doi=""))) == []
+
+
+def test_line_is_where_a_multi_line_record_starts(evidence_dir):
+    rows = [
+        dict(VALID["prices"][0], note="first line\nsecond line"),
+        dict(VALID["prices"][0], currency="RMB", source_url="https://example.org/b"),
+    ]
+    assert messages(evidence_dir(prices=rows)) == [
+        "prices.csv, row at line 4: currency: 'RMB' is not an ISO 4217 currency code "
+        "(e.g. USD, CNY)"
     ]
 
 
@@ -219,7 +236,7 @@ def test_unknown_column_names_the_allowed_ones(evidence_dir):
     [message] = messages(evidence_dir(prices=rows))
     assert message.startswith(
         "prices.csv, row at line 1: price: unknown column(s); the columns "
-        "are: source_url, source_quote, accessed, doi, pmid, product_id"
+        "are: product_id, country, year, kind, currency, amount, source_url, source_quote"
     )
 
 

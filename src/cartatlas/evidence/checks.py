@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from cartatlas.evidence.quotes import date_in_quote, number_in_quote
 from cartatlas.evidence.reading import BUNDLED_DIR, Problem, Row, read_table
@@ -25,6 +26,34 @@ ENDPOINT_ORDER = (
     ("CR", "VGPR_plus"),
     ("VGPR_plus", "ORR"),
     ("MRD_neg_CR", "CR"),
+)
+
+# Hosts whose pages are papers (journals, PubMed, PubMed Central, DOI resolver).
+PAPER_HOSTS = (
+    "ncbi.nlm.nih.gov",
+    "europepmc.org",
+    "doi.org",
+    "ashpublications.org",
+    "ashpublications.net",
+    "nejm.org",
+    "thelancet.com",
+    "ascopubs.org",
+    "jamanetwork.com",
+    "nature.com",
+    "sciencedirect.com",
+    "wiley.com",
+    "springer.com",
+    "biomedcentral.com",
+    "aacrjournals.org",
+    "bmj.com",
+    "frontiersin.org",
+    "mdpi.com",
+    "cell.com",
+    "tandfonline.com",
+    "karger.com",
+    "haematologica.org",
+    "oup.com",
+    "plos.org",
 )
 
 # Tables other rows point at, and the column they are pointed at by.
@@ -108,9 +137,17 @@ def _count_problems(row: Row) -> Iterable[Problem]:
 
 
 def _paper_problems(row: Row) -> Iterable[Problem]:
-    if row.table.name == "studies" and not (row.record.doi or row.record.pmid):
+    """A row whose source is a paper (a journal or PubMed page) must name it by DOI or PMID."""
+    record = row.record
+    if record.doi or record.pmid:
+        return
+    host = urlparse(record.source_url).hostname or ""
+    if any(host == domain or host.endswith("." + domain) for domain in PAPER_HOSTS):
         yield Problem(
-            row.table.file_name, row.line, "doi", "a study needs the DOI or PMID of its publication"
+            row.table.file_name,
+            row.line,
+            "doi",
+            f"the source is a paper ({host}); give its DOI or PMID",
         )
 
 

@@ -14,9 +14,9 @@ from cartatlas.evidence.checks import Evidence, check_evidence
 from cartatlas.evidence.loader import load_evidence
 from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.output import Format, emit
-from cartatlas.store import open_store
+from cartatlas.store import StoreMissing, open_store
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 DirOption = Annotated[
     Path,
@@ -32,7 +32,7 @@ FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")
 
 def _report(evidence: Evidence) -> None:
     for problem in evidence.problems:
-        err.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {problem}")
     counts = ", ".join(f"{name} {len(rows)}" for name, rows in evidence.rows.items())
     err.print(f"valid rows: {counts}")
 
@@ -75,11 +75,11 @@ def products(
     """Approved CAR-T products in a country, with indications, lines of therapy and dates."""
     from cartatlas.cli import db_target
 
-    with open_store(db_target(ctx), read_only=True) as store:
-        try:
+    try:
+        with open_store(db_target(ctx), read_only=True) as store:
             rows = queries.approved_products(store, country)
-        except queries.EvidenceNotLoaded as exc:
-            raise _fail(exc) from None
+    except (StoreMissing, queries.EvidenceNotLoaded) as exc:
+        raise _fail(exc) from None
     if not rows:
         err.print(f"no data: no approvals recorded for country {country.upper()}")
     emit(queries.APPROVED_COLUMNS, rows, fmt, title=f"CAR-T approvals in {country.upper()}")
@@ -88,11 +88,11 @@ def products(
 def _results(ctx: typer.Context, product: str, fmt: Format, kind: str) -> None:
     from cartatlas.cli import db_target
 
-    with open_store(db_target(ctx), read_only=True) as store:
-        try:
+    try:
+        with open_store(db_target(ctx), read_only=True) as store:
             rows = queries.study_results(store, product, kind)
-        except (queries.EvidenceNotLoaded, queries.UnknownProduct) as exc:
-            raise _fail(exc) from None
+    except (StoreMissing, queries.EvidenceNotLoaded, queries.UnknownProduct) as exc:
+        raise _fail(exc) from None
     if not rows:
         err.print(f"no data: no {kind} recorded for {product}")
     emit(

@@ -84,8 +84,9 @@ def read_table(directory: Path, table: Table) -> tuple[list[Row], list[Problem]]
                 )
             )
             return [], problems
+        next_line = 2
         for raw in reader:
-            line = reader.line_num
+            line, next_line = next_line, reader.line_num + 1
             if None in raw:
                 problems.append(
                     Problem(

@@ -70,6 +70,7 @@ class Sourced(BaseModel):
     accessed: IsoDate
     doi: str | None = None
     pmid: str | None = None
+    note: str | None = None  # a curator's caveat: inferred year, mixed population, secondary source
 
     @field_validator("source_url")
     @classmethod
@@ -97,11 +98,11 @@ class Sourced(BaseModel):
 
 class Product(Sourced):
     product_id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    inn: str
+    inn: str | None = None
     aliases: Annotated[list[str], Field(default_factory=list)]
     brands: Annotated[list[str], Field(default_factory=list)]
     targets: list[str] = Field(min_length=1)
-    cell_source: Literal["autologous", "allogeneic"]
+    cell_source: Literal["autologous", "allogeneic"] | None = None
     costimulatory: str | None = None
     binder_origin: str | None = None
     manufacturer: str
@@ -133,10 +134,10 @@ class Approval(Sourced):
     country: Country
     indication: Indication
     indication_label: str
-    line_of_therapy: str
-    population: Literal["adult", "pediatric-young-adult", "adult+pediatric"]
-    approval_date: IsoDate
-    kind: Literal["full", "accelerated", "conditional"]
+    line_of_therapy: str | None = None
+    population: Literal["adult", "pediatric-young-adult", "adult+pediatric"] | None = None
+    approval_date: IsoDate | None = None
+    kind: Literal["full", "accelerated", "conditional"] | None = None
 
 
 class Study(Sourced):
@@ -146,14 +147,16 @@ class Study(Sourced):
     construct_name: str | None = None
     targets: list[str] = Field(min_length=1)
     registry_ids: Annotated[list[str], Field(default_factory=list)]
-    countries: list[Country] = Field(min_length=1)
-    phase: Literal["1", "1/2", "2", "3", "4", "observational"]
-    design: str
+    countries: Annotated[list[Country], Field(default_factory=list)]
+    country_of_conduct: Country | Literal["multinational"] | None = None
+    phase: Literal["1", "1/2", "2", "3", "4", "observational"] | None = None
+    design: str | None = None
     indication: Indication
-    population: Literal["adult", "pediatric-young-adult", "adult+pediatric"]
-    line_of_therapy: str
+    population: Literal["adult", "pediatric-young-adult", "adult+pediatric"] | None = None
+    line_of_therapy: str | None = None
     median_follow_up_months: float | None = Field(default=None, ge=0)
     real_world: bool
+    overlaps_with: str | None = None
 
     _lists = field_validator("targets", "registry_ids", "countries", mode="before")(_split)
 
@@ -183,7 +186,7 @@ class Counted(Sourced):
 class Outcome(Counted):
     study_id: str
     endpoint: Literal["ORR", "CR", "CR_CRi", "sCR", "VGPR_plus", "MRD_neg_CR"]
-    assessor: Literal["IRC", "investigator"]
+    assessor: Literal["IRC", "investigator"] | None = None
     analysis: Analysis
     denominator: Denominator
     follow_up_months: float | None = Field(default=None, ge=0)
@@ -202,9 +205,8 @@ class Price(Sourced):
     country: Country
     amount: float = Field(gt=0)
     currency: Currency
-    year: int = Field(ge=2010, le=2100)
+    year: int | None = Field(default=None, ge=2010, le=2100)
     kind: Literal["list", "WAC", "insurance_negotiated", "total_cost_of_care"]
-    note: str | None = None
 
 
 class ExchangeRate(Sourced):

@@ -9,6 +9,9 @@ from pydantic import BaseModel
 from cartatlas.evidence import schema
 
 
+SOURCE_COLUMNS = tuple(schema.Sourced.model_fields)
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -24,7 +27,10 @@ class Table:
 
     @property
     def columns(self) -> list[str]:
-        return list(self.model.model_fields)
+        """Key columns first, then the other values, then the source columns of every table."""
+        lead = [name for name in self.key if name not in SOURCE_COLUMNS]
+        rest = [n for n in self.model.model_fields if n not in SOURCE_COLUMNS and n not in lead]
+        return lead + rest + list(SOURCE_COLUMNS)
 
 
 TABLES: tuple[Table, ...] = (
@@ -48,7 +54,7 @@ TABLES: tuple[Table, ...] = (
         schema.Study,
         key=("study_id",),
         quoted_numbers=("median_follow_up_months",),
-        references={"product_id": "products"},
+        references={"product_id": "products", "overlaps_with": "studies"},
     ),
     Table(
         "outcomes",

@@ -34,6 +34,10 @@ def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
+class StoreMissing(FileNotFoundError):
+    """A read was asked of a store file that does not exist yet."""
+
+
 class Store:
     """One open connection; ``kind`` is ``"duckdb"`` or ``"postgres"``."""
 
@@ -130,6 +134,11 @@ def open_store(target: str | None = None, read_only: bool = False) -> Store:
 
         return Store(psycopg.connect(target), "postgres", target)
     path = Path(target).expanduser()
+    if read_only and not path.exists():
+        raise StoreMissing(
+            f"no store at {path}; run `cartatlas kb load` (evidence) or `cartatlas import` "
+            "(registry data) first, or point --db at an existing store"
+        )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     return Store(duckdb.connect(str(path), read_only=read_only), "duckdb", str(path))

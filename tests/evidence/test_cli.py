@@ -1,0 +1,98 @@
+"""``kb load`` then the listing commands, through the real CLI on a real DuckDB file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.cli import app
+from tests.evidence.conftest import VALID
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def loaded(tmp_path, evidence_dir):
+    db = str(tmp_path / "store.duckdb")
+    result = runner.invoke(app, ["--db", db, "kb", "load", "--dir", str(evidence_dir())])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_products_csv_lists_approvals_with_local_brand(loaded):
+    result = runner.invoke(app, ["--db", loaded, "products", "--country", "US", "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["product"], r["brand"], r["indication"], r["date"], r["kind"]) for r in rows] == [
+        ("axicabtagene-ciloleucel", "Yescarta", "LBCL", "2017-10-18", "full")
+    ]
+
+
+def test_products_in_a_country_without_approvals_says_no_data(loaded):
+    result = runner.invoke(app, ["--db", loaded, "products", "--country", "JP"])
+    assert result.exit_code == 0
+    assert "no data: no approvals recorded for country JP" in result.output
+
+
+@pytest.mark.parametrize(
+    "key", ["axicabtagene-ciloleucel", "axi-cel", "Yescarta", "Yikaida", "Axicabtagene Ciloleucel"]
+)
+def test_outcomes_accepts_id_inn_alias_and_brand(loaded, key):
+    result = runner.invoke(app, ["--db", loaded, "outcomes", "--product", key, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    orr = next(r for r in rows if r["endpoint"] == "ORR")
+    assert (orr["n"], orr["events"], orr["percent"]) == (101, 83, 82.2)
+    # Clopper-Pearson exact interval for 83/101, as R's binom.test(83, 101) gives 0.7325-0.8909.
+    assert orr["ci95"] == "73.3–89.1"
+    assert orr["source"] == "https://example.org/zuma-1"
+    cr = next(r for r in rows if r["endpoint"] == "CR")
+    assert (cr["events"], cr["events_derived"]) == (55, True)
+
+
+def test_safety_lists_grading_system(loaded):
+    result = runner.invoke(
+        app, ["--db", loaded, "safety", "--product", "axi-cel", "--format", "csv"]
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {(r["event"], r["grade"], r["grading"], r["events"]) for r in rows} == {
+        ("CRS", "any", "Lee2014", "94"),
+        ("CRS", "3plus", "Lee2014", "13"),
+    }
+
+
+def test_unknown_product_names_the_known_ones(loaded):
+    result = runner.invoke(app, ["--db", loaded, "outcomes", "--product", "kymriah"])
+    assert result.exit_code == 2
+    assert "no product called 'kymriah'; known products: axicabtagene-ciloleucel" in result.output
+
+
+def test_listing_before_load_says_how_to_fix(tmp_path):
+    result = runner.invoke(
+        app, ["--db", str(tmp_path / "empty.duckdb"), "products", "--country", "US"]
+    )
+    assert result.exit_code == 2
+    assert "run `cartatlas kb load`" in result.output
+
+
+def test_load_rejects_bad_rows_loads_the_rest_and_exits_1(tmp_path, evidence_dir):
+    bad = [dict(VALID["prices"][0], currency="RMB")]
+    folder = evidence_dir(prices=bad)
+    db = str(tmp_path / "s.duckdb")
+    result = runner.invoke(app, ["--db", db, "kb", "load", "--dir", str(folder)])
+    assert result.exit_code == 1
+    assert "prices.csv, row at line 2: currency" in result.output
+    listing = runner.invoke(app, ["--db", db, "products", "--country", "US", "--format", "csv"])
+    assert "axicabtagene-ciloleucel" in listing.stdout
+
+
+def test_cartatlas_db_variable_selects_the_store(tmp_path, evidence_dir, monkeypatch):
+    db = tmp_path / "from-env.duckdb"
+    monkeypatch.setenv("CARTATLAS_DB", str(db))
+    result = runner.invoke(app, ["kb", "load", "--dir", str(evidence_dir())])
+    assert result.exit_code == 0
+    assert db.exists()
