@@ -256,3 +256,23 @@ def test_bad_row_is_rejected_and_the_rest_kept(evidence_dir):
     assert [str(p) for p in evidence.problems] == [
         "safety.csv, row at line 3: n: Input should be greater than 0"
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "quote", "found"),
+    [
+        (74, "Seventy-four patients were infused", True),
+        (48, "Forty eight patients", True),
+        (10, "Ten had grade 3 events", True),
+        (1200000, "priced at 120万元", True),
+        (1200000, "1.2 million yuan", True),
+        (15.4, "median follow-up of 15·4 months", True),
+        (54, "154 patients", False),
+        (5, "5.4%", False),
+        (4, "fourteen patients", False),
+    ],
+)
+def test_number_in_quote_reads_numbers_as_sources_print_them(value, quote, found):
+    from cartatlas.evidence.quotes import number_in_quote
+
+    assert number_in_quote(value, quote) is found

@@ -25,11 +25,35 @@ _SCALE = {
 }
 
 
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_NUMBER = re.compile(
+    rf"\b(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS)}))\b",
+    re.IGNORECASE,
+)
+
+
+def _word_numbers(text: str) -> set[Decimal]:
+    """Numbers papers spell out at the start of a sentence ("Seventy-four patients")."""
+    found = set()
+    for tens, unit, small in _WORD_NUMBER.findall(text):
+        if small:
+            found.add(Decimal(_UNITS.index(small.lower())))
+        else:
+            value = 10 * (_TENS.index(tens.lower()) + 2)
+            found.add(Decimal(value + (_UNITS.index(unit.lower()) if unit else 0)))
+    return found
+
+
 def numbers_in(text: str) -> set[Decimal]:
-    """Every number the text states, with and without its word scale ("1.2 million" gives both)."""
+    """Every number the text states, with and without its word scale ("1.2 million" gives both),
+    and numbers below a hundred written as words."""
     text = text.replace("·", ".").replace("\u2212", "-")
     text = _THOUSANDS.sub("", text)
-    found: set[Decimal] = set()
+    found = _word_numbers(text)
     for digits, scale in _NUMBER.findall(text):
         value = Decimal(digits)
         found.add(value)
