@@ -1,0 +1,360 @@
+# Reference values for cartatlas.stats from metafor (and lme4 through rma.glmm).
+#
+# Run from the repository root:
+#   Rscript tests/stats/reference/make_reference.R
+# It writes tests/stats/reference/metafor_reference.json, which the Python tests read, so CI
+# needs no R (NA, NaN, Inf and -Inf are written as the strings "NA", "NaN", "Inf", "-Inf").
+# Every call below uses metafor's defaults unless the case says otherwise; the
+# Python side must reproduce them from the same events/n.
+
+suppressPackageStartupMessages({
+  library(metafor)
+  library(jsonlite)
+})
+
+out_path <- file.path("tests", "stats", "reference", "metafor_reference.json")
+
+# ----------------------------------------------------------------------------------------------
+# Data sets
+
+set.seed(20240611)
+sim_k <- 40
+sim_n <- sample(15:400, sim_k, replace = TRUE)
+sim_country <- sample(c("France", "Germany", "Italy", "Spain"), sim_k, replace = TRUE)
+sim_year <- sample(2015:2024, sim_k, replace = TRUE)
+sim_logit <- -0.4 + c(France = 0, Germany = 0.5, Italy = -0.3, Spain = 0.2)[sim_country] +
+  0.05 * (sim_year - 2019) + rnorm(sim_k, 0, 0.45)
+sim_events <- rbinom(sim_k, sim_n, plogis(sim_logit))
+
+datasets <- list(
+  pritz1997 = list(events = dat.pritz1997$xi, n = dat.pritz1997$ni,
+                   groups = rep(c("A", "B", "C"), length.out = 14)),
+  zeros = list(events = c(0, 3, 1, 0, 7, 2, 5), n = c(20, 35, 18, 40, 60, 25, 50),
+               groups = c("X", "Y", "X", "Y", "X", "Y", "X")),
+  all_events = list(events = c(20, 15, 30, 12, 45, 28), n = c(20, 16, 30, 15, 50, 31),
+                    groups = c("X", "X", "Y", "Y", "X", "Y")),
+  zeros_and_all = list(events = c(0, 10, 5, 12, 0, 7), n = c(15, 10, 20, 12, 30, 9),
+                       groups = c("X", "Y", "X", "Y", "X", "Y")),
+  k2 = list(events = c(12, 30), n = c(40, 60), groups = NULL),
+  k1 = list(events = c(7), n = c(25), groups = NULL),
+  identical = list(events = rep(10, 5), n = rep(50, 5), groups = NULL),
+  strong_heterogeneity = list(events = c(2, 45, 10, 80, 30, 5, 60, 95),
+                              n = c(100, 50, 100, 90, 120, 80, 70, 100),
+                              groups = c("low", "high", "low", "high", "low", "low", "high",
+                                         "high")),
+  small_n = list(events = c(1, 0, 2, 1, 3), n = c(3, 4, 5, 2, 6), groups = NULL),
+  homogeneous = list(events = c(10, 12, 11, 9, 13, 10), n = c(100, 105, 98, 102, 101, 99),
+                     groups = NULL),
+  k3 = list(events = c(5, 18, 9), n = c(30, 45, 50), groups = NULL),
+  rare = list(events = c(0, 1, 0, 2, 0, 1, 0, 0), n = c(150, 210, 90, 400, 120, 300, 75, 60),
+              groups = NULL),
+  simulated = list(events = sim_events, n = sim_n, groups = sim_country,
+                   moderators = list(country = sim_country, year = sim_year))
+)
+
+measures <- c("PLO", "PAS", "PFT", "PR")
+methods <- c("FE", "DL", "REML", "ML", "PM", "HE", "SJ", "EB")
+tests <- c("z", "t", "knha")
+
+num <- function(x) if (is.null(x) || length(x) == 0) NA_real_ else unname(as.numeric(x))
+
+transf_for <- function(measure) {
+  switch(measure, PLO = transf.ilogit, PAS = transf.iarcsin, PFT = transf.ipft.hm, PR = NULL)
+}
+
+backtransform <- function(res, measure, ni, newmods = NULL) {
+  tf <- transf_for(measure)
+  args <- list(object = res)
+  if (!is.null(newmods)) args$newmods <- newmods
+  if (!is.null(tf)) args$transf <- tf
+  if (measure == "PFT") args$targs <- list(ni = ni)
+  do.call(predict, args)
+}
+
+safely <- function(expr) {
+  tryCatch(suppressWarnings(expr), error = function(e) structure(list(msg = conditionMessage(e)),
+                                                                   class = "failure"))
+}
+
+pooled_values <- function(res, measure, ni) {
+  pr <- predict(res)
+  bt <- backtransform(res, measure, ni)
+  ci <- safely(confint(res))
+  random <- if (inherits(ci, "failure") || is.null(ci$random)) matrix(NA, 4, 3) else ci$random
+  list(
+    estimate = num(res$beta), se = num(res$se), stat = num(res$zval), pval = num(res$pval),
+    ci_low = num(res$ci.lb), ci_high = num(res$ci.ub), df = num(res$ddf),
+    tau2 = num(res$tau2), tau2_ci_low = num(random[1, 2]), tau2_ci_high = num(random[1, 3]),
+    i2 = num(res$I2), i2_ci_low = num(random[3, 2]), i2_ci_high = num(random[3, 3]),
+    h2 = num(res$H2), h2_ci_low = num(random[4, 2]), h2_ci_high = num(random[4, 3]),
+    q = num(res$QE), q_p = num(res$QEp),
+    pi_low = num(pr$pi.lb), pi_high = num(pr$pi.ub),
+    bt_estimate = num(bt$pred), bt_ci_low = num(bt$ci.lb), bt_ci_high = num(bt$ci.ub),
+    bt_pi_low = num(bt$pi.lb), bt_pi_high = num(bt$pi.ub)
+  )
+}
+
+# ----------------------------------------------------------------------------------------------
+# escalc
+
+escalc_cases <- list()
+for (name in names(datasets)) {
+  d <- datasets[[name]]
+  for (measure in measures) {
+    variants <- list(list(), list(to = "all"), list(to = "if0all"), list(add = 0.25))
+    for (v in variants) {
+      args <- c(list(measure = measure, xi = d$events, ni = d$n), v)
+      es <- safely(do.call(escalc, args))
+      if (inherits(es, "failure")) next
+      escalc_cases[[length(escalc_cases) + 1]] <- list(
+        dataset = name, measure = measure, add = num(v$add), to = if (is.null(v$to)) "only0" else v$to,
+        yi = num(es$yi), vi = num(es$vi))
+    }
+  }
+}
+
+# ----------------------------------------------------------------------------------------------
+# rma.uni: every measure x method x test on every data set
+
+pooled_cases <- list()
+for (name in names(datasets)) {
+  d <- datasets[[name]]
+  for (measure in measures) for (method in methods) for (test in tests) {
+    res <- safely(rma(measure = measure, xi = d$events, ni = d$n, method = method, test = test))
+    case <- list(dataset = name, measure = measure, method = method, test = test, level = 95)
+    if (inherits(res, "failure")) {
+      case$error <- res$msg
+    } else {
+      case$expected <- pooled_values(res, measure, d$n)
+    }
+    pooled_cases[[length(pooled_cases) + 1]] <- case
+  }
+}
+# a different confidence level
+for (measure in measures) for (test in c("z", "knha")) {
+  d <- datasets$pritz1997
+  res <- rma(measure = measure, xi = d$events, ni = d$n, method = "REML", test = test, level = 90)
+  pooled_cases[[length(pooled_cases) + 1]] <- list(
+    dataset = "pritz1997", measure = measure, method = "REML", test = test, level = 90,
+    expected = pooled_values(res, measure, d$n))
+}
+
+# ----------------------------------------------------------------------------------------------
+# rma.glmm (binomial-normal, logit), ML with adaptive quadrature (nAGQ = 7)
+
+glmm_values <- function(res, ni) {
+  pr <- predict(res)
+  bt <- predict(res, transf = transf.ilogit)
+  list(
+    estimate = num(res$beta), se = num(res$se), stat = num(res$zval), pval = num(res$pval),
+    ci_low = num(res$ci.lb), ci_high = num(res$ci.ub), tau2 = num(res$tau2),
+    i2 = num(res$I2), h2 = num(res$H2),
+    q = num(res$QE.Wld), q_p = num(res$QEp.Wld), q_lrt = num(res$QE.LRT),
+    q_lrt_p = num(res$QEp.LRT), pi_low = num(pr$pi.lb), pi_high = num(pr$pi.ub),
+    bt_estimate = num(bt$pred), bt_ci_low = num(bt$ci.lb), bt_ci_high = num(bt$ci.ub),
+    bt_pi_low = num(bt$pi.lb), bt_pi_high = num(bt$pi.ub)
+  )
+}
+
+# lme4's default optimiser (bobyqa, then Nelder-Mead with FtolAbs = 1e-5) stops around 1e-5
+# short of the maximum. Each GLMM case is therefore also fitted with bobyqa run to rhoend =
+# 1e-12, the maximum of the same likelihood, which is what an exact implementation must hit.
+tight <- list(glmerCtrl = list(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)))
+glmm <- function(..., precise = FALSE) {
+  if (precise) rma.glmm(measure = "PLO", ..., control = tight) else rma.glmm(measure = "PLO", ...)
+}
+
+glmm_cases <- list()
+for (name in setdiff(names(datasets), "k1")) {
+  d <- datasets[[name]]
+  for (test in c("z", "t")) {
+    res <- safely(glmm(xi = d$events, ni = d$n, test = test))
+    case <- list(dataset = name, test = test)
+    if (inherits(res, "failure")) {
+      case$error <- res$msg
+    } else {
+      case$expected <- glmm_values(res, d$n)
+      case$expected_precise <- glmm_values(glmm(xi = d$events, ni = d$n, test = test,
+                                                precise = TRUE), d$n)
+    }
+    glmm_cases[[length(glmm_cases) + 1]] <- case
+  }
+}
+
+# ----------------------------------------------------------------------------------------------
+# Subgroups: separate tau^2 (per-subgroup fits, then a common-effect model of their estimates)
+# and common tau^2 (meta-regression on the subgroup factor)
+
+subgroup_values <- function(fit_one, fit_mods, d, measure) {
+  groups <- unique(d$groups)
+  per <- list()
+  ests <- ses <- c()
+  for (g in groups) {
+    idx <- d$groups == g
+    res <- fit_one(d$events[idx], d$n[idx])
+    per[[g]] <- if (inherits(res, "rma.glmm")) glmm_values(res, d$n[idx]) else
+      pooled_values(res, measure, d$n[idx])
+    ests <- c(ests, num(res$beta))
+    ses <- c(ses, num(res$se))
+  }
+  between <- rma(yi = ests, sei = ses, method = "FE")
+  common <- fit_mods(factor(d$groups, levels = groups))
+  list(groups = per, order = groups, q_between = num(between$QE),
+       q_between_df = length(groups) - 1, q_between_p = num(between$QEp),
+       qm = num(common$QM), qm_df = num(common$QMdf), qm_p = num(common$QMp),
+       tau2_common = num(common$tau2))
+}
+
+subgroup_cases <- list()
+for (name in c("pritz1997", "zeros", "strong_heterogeneity", "simulated", "all_events")) {
+  d <- datasets[[name]]
+  for (measure in measures) for (method in c("FE", "DL", "REML", "PM")) for (test in c("z", "knha")) {
+    fit_one <- function(x, n) rma(measure = measure, xi = x, ni = n, method = method, test = test)
+    fit_mods <- function(g) rma(measure = measure, xi = d$events, ni = d$n, mods = ~ g,
+                                method = method, test = test)
+    val <- safely(subgroup_values(fit_one, fit_mods, d, measure))
+    case <- list(dataset = name, measure = measure, method = method, test = test)
+    if (inherits(val, "failure")) case$error <- val$msg else case$expected <- val
+    subgroup_cases[[length(subgroup_cases) + 1]] <- case
+  }
+  if (name != "all_events") for (test in c("z", "t")) {
+    case <- list(dataset = name, measure = "PLO", method = "GLMM", test = test)
+    for (precise in c(FALSE, TRUE)) {
+      fit_one <- function(x, n) glmm(xi = x, ni = n, test = test, precise = precise)
+      fit_mods <- function(g) glmm(xi = d$events, ni = d$n, test = test, precise = precise,
+                                   mods = model.matrix(~ g)[, -1, drop = FALSE])
+      val <- safely(subgroup_values(fit_one, fit_mods, d, "PLO"))
+      if (inherits(val, "failure")) case$error <- val$msg
+      else case[[if (precise) "expected_precise" else "expected"]] <- val
+    }
+    subgroup_cases[[length(subgroup_cases) + 1]] <- case
+  }
+}
+# one subgroup with a single study
+d1 <- list(events = c(4, 9, 13, 7, 15), n = c(20, 30, 40, 25, 35),
+           groups = c("solo", "pair", "pair", "trio", "trio"))
+datasets$single_study_subgroup <- d1
+for (measure in measures) for (test in c("z", "knha")) {
+  fit_one <- function(x, n) rma(measure = measure, xi = x, ni = n, method = "REML", test = test)
+  fit_mods <- function(g) rma(measure = measure, xi = d1$events, ni = d1$n, mods = ~ g,
+                              method = "REML", test = test)
+  subgroup_cases[[length(subgroup_cases) + 1]] <- list(
+    dataset = "single_study_subgroup", measure = measure, method = "REML", test = test,
+    expected = subgroup_values(fit_one, fit_mods, d1, measure))
+}
+
+# ----------------------------------------------------------------------------------------------
+# Meta-regression with a categorical and a continuous moderator
+
+d <- datasets$simulated
+country <- factor(d$moderators$country, levels = sort(unique(d$moderators$country), method = "radix"))
+year <- d$moderators$year
+new_country <- factor(c("France", "Spain", "Germany"), levels = levels(country))
+newmods <- cbind(model.matrix(~ new_country)[, -1], c(2016, 2020, 2024))
+metareg_cases <- list()
+for (measure in measures) for (method in c("FE", "DL", "REML", "ML", "PM", "SJ")) for (test in c("z", "knha")) {
+  res <- rma(measure = measure, xi = d$events, ni = d$n, mods = ~ country + year,
+             method = method, test = test)
+  ci <- safely(confint(res))
+  random <- if (inherits(ci, "failure") || is.null(ci$random)) matrix(NA, 4, 3) else ci$random
+  pr <- predict(res, newmods = newmods)
+  bt <- backtransform(res, measure, d$n, newmods)
+  metareg_cases[[length(metareg_cases) + 1]] <- list(
+    dataset = "simulated", measure = measure, method = method, test = test,
+    moderators = c("country", "year"),
+    new_moderators = list(country = c("France", "Spain", "Germany"), year = c(2016, 2020, 2024)),
+    expected = list(
+      estimate = num(res$beta), se = num(res$se), stat = num(res$zval), pval = num(res$pval),
+      ci_low = num(res$ci.lb), ci_high = num(res$ci.ub), tau2 = num(res$tau2),
+      tau2_ci_low = num(random[1, 2]), tau2_ci_high = num(random[1, 3]),
+      i2 = num(res$I2), h2 = num(res$H2), r2 = if (is.null(res$R2)) NA else num(res$R2),
+      qe = num(res$QE), qe_p = num(res$QEp), qm = num(res$QM), qm_p = num(res$QMp),
+      pred = num(pr$pred), pred_se = num(pr$se), pred_ci_low = num(pr$ci.lb),
+      pred_ci_high = num(pr$ci.ub), pred_pi_low = num(pr$pi.lb), pred_pi_high = num(pr$pi.ub),
+      bt_pred = num(bt$pred), bt_ci_low = num(bt$ci.lb), bt_ci_high = num(bt$ci.ub),
+      bt_pi_low = num(bt$pi.lb), bt_pi_high = num(bt$pi.ub)))
+}
+# GLMM meta-regression
+glmm_metareg_values <- function(res) {
+  pr <- predict(res, newmods = newmods)
+  list(
+    estimate = num(res$beta), se = num(res$se), stat = num(res$zval), pval = num(res$pval),
+    ci_low = num(res$ci.lb), ci_high = num(res$ci.ub), tau2 = num(res$tau2),
+    i2 = num(res$I2), h2 = num(res$H2), qe = num(res$QE.Wld), qe_p = num(res$QEp.Wld),
+    qm = num(res$QM), qm_p = num(res$QMp), pred = num(pr$pred), pred_se = num(pr$se),
+    pred_ci_low = num(pr$ci.lb), pred_ci_high = num(pr$ci.ub),
+    pred_pi_low = num(pr$pi.lb), pred_pi_high = num(pr$pi.ub))
+}
+for (test in c("z", "t")) {
+  fit <- function(precise) glmm(xi = d$events, ni = d$n, mods = ~ country + year, test = test,
+                                precise = precise)
+  metareg_cases[[length(metareg_cases) + 1]] <- list(
+    dataset = "simulated", measure = "PLO", method = "GLMM", test = test,
+    moderators = c("country", "year"),
+    new_moderators = list(country = c("France", "Spain", "Germany"), year = c(2016, 2020, 2024)),
+    expected = glmm_metareg_values(fit(FALSE)),
+    expected_precise = glmm_metareg_values(fit(TRUE)))
+}
+
+# ----------------------------------------------------------------------------------------------
+# Leave-one-out (PFT back-transformed with the harmonic mean of the studies left in)
+
+loo_cases <- list()
+for (name in c("pritz1997", "zeros", "k3")) {
+  d <- datasets[[name]]
+  for (measure in measures) for (method in c("FE", "DL", "REML", "PM")) for (test in c("z", "knha")) {
+    res <- rma(measure = measure, xi = d$events, ni = d$n, method = method, test = test)
+    l1o <- leave1out(res)
+    tf <- transf_for(measure)
+    bt <- t(sapply(seq_along(d$n), function(i) {
+      vals <- c(l1o$estimate[i], l1o$ci.lb[i], l1o$ci.ub[i])
+      if (is.null(tf)) vals else if (measure == "PFT") tf(vals, targs = list(ni = d$n[-i])) else tf(vals)
+    }))
+    loo_cases[[length(loo_cases) + 1]] <- list(
+      dataset = name, measure = measure, method = method, test = test,
+      expected = list(estimate = num(l1o$estimate), se = num(l1o$se),
+                      stat = num(if (test == "z") l1o$zval else l1o$tval), pval = num(l1o$pval),
+                      ci_low = num(l1o$ci.lb), ci_high = num(l1o$ci.ub), q = num(l1o$Q),
+                      q_p = num(l1o$Qp), tau2 = if (method == "FE") rep(0, length(d$n)) else num(l1o$tau2),
+                      i2 = num(l1o$I2), h2 = num(l1o$H2), prop_estimate = num(bt[, 1]),
+                      prop_ci_low = num(bt[, 2]), prop_ci_high = num(bt[, 3])))
+  }
+}
+
+# ----------------------------------------------------------------------------------------------
+# Egger-type regression test (regtest)
+
+regtest_cases <- list()
+for (name in c("pritz1997", "zeros", "simulated", "strong_heterogeneity")) {
+  d <- datasets[[name]]
+  for (measure in measures) for (method in c("FE", "DL", "REML")) for (test in c("z", "knha")) {
+    res <- rma(measure = measure, xi = d$events, ni = d$n, method = method, test = test)
+    for (model in c("rma", "lm")) {
+      rt <- regtest(res, model = model)
+      regtest_cases[[length(regtest_cases) + 1]] <- list(
+        dataset = name, measure = measure, method = method, test = test, model = model,
+        expected = list(stat = num(rt$zval), pval = num(rt$pval), df = num(rt$ddf),
+                        limit_estimate = num(rt$est), limit_ci_low = num(rt$ci.lb),
+                        limit_ci_high = num(rt$ci.ub)))
+    }
+  }
+}
+
+# ----------------------------------------------------------------------------------------------
+
+strip <- function(d) list(events = d$events, n = d$n, groups = d$groups, moderators = d$moderators)
+reference <- list(
+  generated_with = list(R = R.version.string, metafor = as.character(packageVersion("metafor")),
+                        lme4 = as.character(packageVersion("lme4"))),
+  datasets = lapply(datasets, strip),
+  escalc = escalc_cases,
+  pooled = pooled_cases,
+  glmm = glmm_cases,
+  subgroups = subgroup_cases,
+  metareg = metareg_cases,
+  leave1out = loo_cases,
+  regtest = regtest_cases
+)
+writeLines(toJSON(reference, auto_unbox = TRUE, digits = I(17), na = "string", null = "null",
+                  pretty = FALSE), out_path)
+cat("wrote", out_path, "\n")

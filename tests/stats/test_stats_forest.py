@@ -1,0 +1,34 @@
+"""The forest plot writes a valid SVG and PNG for plain, subgroup and GLMM analyses."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from stats_parity import dataset
+
+from cartatlas.stats import forest_plot, meta_proportions
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"method": "GLMM"}, {"subgroups": True, "test": "knha"}, {"method": "CE"}],
+    ids=["reml", "glmm", "subgroups", "common-effect"],
+)
+def test_writes_svg_and_png(tmp_path, kwargs):
+    d = dataset("pritz1997")
+    if kwargs.pop("subgroups", False):
+        kwargs["subgroups"] = d["groups"]
+    res = meta_proportions(d["events"], d["n"], **kwargs)
+    forest_plot(res, tmp_path / "plots" / "forest.pdf", title="Test", percent=True)
+    svg, png = tmp_path / "plots" / "forest.svg", tmp_path / "plots" / "forest.png"
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    assert "Proportion" in svg.read_text()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (tmp_path / "plots" / "forest.pdf").exists()
+
+
+def test_single_study_plot(tmp_path):
+    forest_plot(meta_proportions([3], [12]), tmp_path / "one")
+    assert (tmp_path / "one.png").exists()
