@@ -156,6 +156,7 @@ class Study(Sourced):
     line_of_therapy: str | None = None
     median_follow_up_months: float | None = Field(default=None, ge=0)
     real_world: bool
+    registrational: bool = False  # the trial an approval of the product rests on
     overlaps_with: str | None = None
 
     _lists = field_validator("targets", "registry_ids", "countries", mode="before")(_split)
