@@ -89,8 +89,11 @@ class Store:
         return names, cur.fetchall()
 
     def table_exists(self, name: str) -> bool:
+        # current_schema(): a PostgreSQL server may hold the same table in other schemas.
         rows = self.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", (name,)
+            "SELECT count(*) FROM information_schema.tables"
+            " WHERE table_name = ? AND table_schema = current_schema()",
+            (name,),
         )
         return bool(rows[0][0])
 

@@ -1,0 +1,302 @@
+"""Registry commands: ``sync``, ``import``, ``import-aact``, ``import-ictrp`` and ``trials``.
+
+Thin wrappers: each command opens the store chosen by ``--db``, calls one loader, shows a rich
+progress bar and prints what was loaded and rejected. Exit codes: 0 done, 1 done with rejected
+records, 2 nothing changed (bad input or arguments), 130 interrupted (a sync resumes next time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from cartatlas.output import Format, emit
+from cartatlas.registries.ingest import LoadError, LoadReport
+from cartatlas.store import StoreMissing, open_store
+
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+MAX_LISTED = 20
+
+
+def _db(ctx: typer.Context) -> str:
+    from cartatlas.cli import db_target  # at call time: cartatlas.cli imports this module
+
+    return db_target(ctx)
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress bar on stderr; the callback takes (records advanced, total or None)."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(count: int, total: int | None = None) -> None:
+            bar.update(task, advance=count, total=total)
+
+        yield advance
+
+
+def _print_report(report: LoadReport) -> None:
+    for issue in report.rejected[:MAX_LISTED]:
+        err.print(f"[red]rejected[/red] {issue}")
+    if len(report.rejected) > MAX_LISTED:
+        err.print(
+            f"… and {len(report.rejected) - MAX_LISTED} more "
+            f"(table reg_run_issue, run {report.run_id})"
+        )
+    for issue in report.warnings[:MAX_LISTED]:
+        err.print(f"[yellow]warning[/yellow] {issue}")
+    err.print(
+        f"loaded {report.studies:,} studies and {report.sites:,} sites into selection "
+        f"'{report.selection}'; {len(report.rejected):,} rejected; "
+        f"changes: {report.added:,} added, {report.updated:,} updated, "
+        f"{report.removed:,} removed (run {report.run_id})"
+    )
+
+
+def _finish(report: LoadReport) -> None:
+    _print_report(report)
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+def _fail(message: object) -> typer.Exit:
+    err.print(f"[red]error[/red] {message}")
+    return typer.Exit(2)
+
+
+SelectionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--selection",
+        help="Name of the set of trials this snapshot replaces "
+        "(default: from the file name or query). Same name = newer snapshot of the same set.",
+    ),
+]
+
+
+def sync_command(
+    ctx: typer.Context,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query",
+            help="ClinicalTrials.gov search expression "
+            "(Essie syntax). Default: CAR-based cell therapy.",
+        ),
+    ] = None,
+    selection: SelectionOption = None,
+    rate: Annotated[float, typer.Option("--rate", help="Maximum requests per second.")] = 1.0,
+    page_size: Annotated[int, typer.Option("--page-size", min=1, max=1000)] = 1000,
+    full: Annotated[
+        bool, typer.Option("--full", help="Fetch every study, not only updated ones.")
+    ] = False,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="Discard an interrupted run instead of resuming it.")
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="API root (default: $CARTATLAS_CTGOV_URL or https://clinicaltrials.gov/api/v2).",
+        ),
+    ] = None,
+) -> None:
+    """Sync trials from the ClinicalTrials.gov API v2 (resumable; incremental after a first run)."""
+    from cartatlas.registries.ctgov_api import ApiError, ApiSettings
+    from cartatlas.registries.ctgov_sync import sync
+
+    try:
+        settings = ApiSettings(
+            page_size=page_size,
+            requests_per_second=rate,
+            **({"base_url": base_url} if base_url else {}),
+        )
+    except ValueError as exc:
+        raise _fail(exc) from exc
+    try:
+        with open_store(_db(ctx)) as store, _progress("syncing studies") as advance:
+            report = sync(
+                store,
+                query=query,
+                selection=selection,
+                settings=settings,
+                full=full,
+                restart=restart,
+                progress=advance,
+            )
+    except KeyboardInterrupt:
+        err.print("interrupted: committed pages are kept; run the same `cartatlas sync` to resume")
+        raise typer.Exit(130) from None
+    except (ApiError, LoadError) as exc:
+        raise _fail(exc) from exc
+    err.print(
+        f"{report.mode} sync{' (resumed)' if report.resumed else ''}: {report.pages} pages, "
+        f"{report.errors} retried errors"
+    )
+    _finish(report.load)
+
+
+def import_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(help="API v2 study JSON, API page, JSON Lines, .gz or .zip.")
+    ],
+    selection: SelectionOption = None,
+    snapshot_date: Annotated[
+        str | None,
+        typer.Option(
+            "--snapshot-date", help="Date the data was exported (default: from the file name)."
+        ),
+    ] = None,
+) -> None:
+    """Import ClinicalTrials.gov API v2 studies from a file as a snapshot of its selection."""
+    from cartatlas.registries.ctgov_files import import_file
+
+    try:
+        with open_store(_db(ctx)) as store, _progress(f"importing {path.name}") as advance:
+            report = import_file(
+                store, path, selection=selection, snapshot_date=snapshot_date, progress=advance
+            )
+    except (FileNotFoundError, LoadError) as exc:
+        raise _fail(exc) from exc
+    _finish(report)
+
+
+def import_aact_command(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Option("--url", help="postgresql:// URL of an AACT database.")],
+    schema: Annotated[
+        str, typer.Option("--schema", help="Schema holding the AACT tables.")
+    ] = "ctgov",
+    selection: SelectionOption = None,
+) -> None:
+    """Import CAR-based studies from an AACT (ClinicalTrials.gov in PostgreSQL) database."""
+    from cartatlas.registries.aact import AactError, import_aact
+
+    try:
+        with open_store(_db(ctx)) as store, _progress("importing from AACT") as advance:
+            report = import_aact(store, url, schema=schema, selection=selection, progress=advance)
+    except (AactError, LoadError) as exc:
+        raise _fail(exc) from exc
+    _finish(report)
+
+
+def import_ictrp_command(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="WHO ICTRP search-portal export (.xml or .csv).")],
+    selection: SelectionOption = None,
+) -> None:
+    """Import a WHO ICTRP export (the route to ChiCTR and other registries without an API)."""
+    from cartatlas.registries.ictrp import import_ictrp
+
+    try:
+        with open_store(_db(ctx)) as store, _progress(f"importing {path.name}") as advance:
+            report = import_ictrp(store, path, selection=selection, progress=advance)
+    except (FileNotFoundError, LoadError) as exc:
+        raise _fail(exc) from exc
+    err.print(
+        "Source: WHO International Clinical Trials Registry Platform (ICTRP); "
+        "cite it with the processing date wherever these records are used."
+    )
+    _finish(report)
+
+
+TRIAL_COLUMNS = (
+    "trial_id",
+    "registry",
+    "nct_id",
+    "title",
+    "status",
+    "phases",
+    "start_date",
+    "countries",
+    "sponsor_name",
+    "enrollment",
+    "also_registered_as",
+)
+TABLE_COLUMNS = ("trial_id", "status", "phases", "start_date", "countries", "title")
+
+
+def trials_command(
+    ctx: typer.Context,
+    country: Annotated[
+        str | None, typer.Option("--country", help="ISO alpha-2 code, e.g. CN.")
+    ] = None,
+    phase: Annotated[
+        str | None, typer.Option("--phase", help="e.g. PHASE2, 'Phase 1/2', 2.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="e.g. RECRUITING, COMPLETED.")
+    ] = None,
+    recruiting: Annotated[
+        bool, typer.Option("--recruiting", help="Recruiting or enrolling by invitation.")
+    ] = False,
+    text: Annotated[
+        str | None,
+        typer.Option("--text", help="Words in title, summary, conditions or interventions."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Show at most this many trials.")
+    ] = None,
+) -> None:
+    """List stored trials (each trial once, across registries), filtered."""
+    from cartatlas.store.registry_read import NoRegistryData, attribution_notes, find_trials
+
+    try:
+        with open_store(_db(ctx), read_only=True) as store:
+            frame = find_trials(
+                store, country=country, phase=phase, status=status, recruiting=recruiting, text=text
+            )
+    except (StoreMissing, NoRegistryData, ValueError) as exc:
+        raise _fail(exc) from exc
+    notes = attribution_notes(frame)
+    columns = (TABLE_COLUMNS if fmt is Format.table else TRIAL_COLUMNS) + (
+        ("attribution", "source_date") if notes else ()
+    )
+    shown = frame.head(limit) if limit else frame
+    rows = [
+        [_cell(row[c], fmt) for c in columns] for row in shown[list(columns)].to_dict("records")
+    ]
+    emit(columns, rows, fmt, title=f"{len(frame):,} trials")
+    for note in notes:
+        err.print(note)
+
+
+def _cell(value: object, fmt: Format) -> object:
+    """Lists stay lists in JSON and read as "a; b" elsewhere; missing numbers print as empty."""
+    if isinstance(value, list):
+        return value if fmt is Format.json else "; ".join(value)
+    try:
+        return None if value is None or value != value else value  # NaN / pd.NA
+    except TypeError:
+        return None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sync")(sync_command)
+    app.command("import")(import_command)
+    app.command("import-aact")(import_aact_command)
+    app.command("import-ictrp")(import_ictrp_command)
+    app.command("trials")(trials_command)

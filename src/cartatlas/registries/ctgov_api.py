@@ -1,0 +1,168 @@
+"""A polite, fault-tolerant client for the ClinicalTrials.gov API v2.
+
+Polite: at most ``requests_per_second`` requests (1/s by default), counting retries.
+Tolerant: 429, 5xx, timeouts, dropped connections and truncated JSON bodies are retried with
+exponential backoff and jitter, waiting exactly ``Retry-After`` when the server says so (up to a
+cap). Other 4xx answers are not retried: they mean the request itself is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
+from cartatlas import __version__
+
+DEFAULT_BASE_URL = "https://clinicaltrials.gov/api/v2"
+BASE_URL_ENV = "CARTATLAS_CTGOV_URL"
+_RETRY_STATUSES = {429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    base_url: str = field(default_factory=lambda: os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL))
+    page_size: int = 1000
+    requests_per_second: float = 1.0
+    timeout: float = 60.0
+    max_attempts: int = 8
+    backoff_initial: float = 1.0
+    backoff_max: float = 120.0
+    retry_after_max: float = 600.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.page_size <= 1000:
+            raise ValueError(f"page size must be 1 to 1000 (the API's limit), not {self.page_size}")
+        if self.requests_per_second <= 0:
+            raise ValueError("requests per second must be positive")
+
+
+class TransientError(Exception):
+    """An answer worth retrying; ``retry_after`` is the server's requested wait, if any."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ApiError(RuntimeError):
+    """The API refused the request (a 4xx other than 429) or answered nonsense; not retried."""
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class Throttle:
+    """Spaces requests at least ``interval`` seconds apart (thread-safe)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if now < self._next:
+                time.sleep(self._next - now)
+                now = self._next
+            self._next = now + self.interval
+
+
+class CtgovClient:
+    """``version()`` and ``studies(params)`` against ``settings.base_url``.
+
+    ``on_retry`` hears one line per retried failure (for the run's error log and counts).
+    """
+
+    def __init__(
+        self, settings: ApiSettings, on_retry: Callable[[str], None] | None = None
+    ) -> None:
+        self.settings = settings
+        self.on_retry = on_retry
+        self._throttle = Throttle(1.0 / settings.requests_per_second)
+        self._http = httpx.Client(
+            base_url=settings.base_url.rstrip("/"),
+            timeout=settings.timeout,
+            headers={"User-Agent": f"cartatlas/{__version__}", "Accept": "application/json"},
+        )
+
+    def __enter__(self) -> CtgovClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._http.close()
+
+    def version(self) -> dict[str, Any]:
+        """``{"apiVersion": …, "dataTimestamp": …}``: when the API's data was last refreshed."""
+        return self._get("/version", {})
+
+    def studies(self, params: dict[str, str]) -> dict[str, Any]:
+        """One page of ``/studies``."""
+        return self._get("/studies", params)
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, TransientError) and error.retry_after is not None:
+            return min(error.retry_after, self.settings.retry_after_max)
+        initial = self.settings.backoff_initial
+        backoff = initial * 2 ** (state.attempt_number - 1) + random.uniform(0, initial)
+        return min(backoff, self.settings.backoff_max)
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        if self.on_retry and state.outcome:
+            wait = state.next_action.sleep if state.next_action else 0.0
+            self.on_retry(
+                f"attempt {state.attempt_number}: {state.outcome.exception()!s}; "
+                f"retrying in {wait:.1f} s"
+            )
+
+    def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        retrying = Retrying(
+            retry=retry_if_exception_type((TransientError, httpx.TransportError)),
+            wait=self._wait,
+            stop=stop_after_attempt(self.settings.max_attempts),
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        return retrying(self._get_once, path, params)
+
+    def _get_once(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        self._throttle.wait()
+        response = self._http.get(path, params=params)
+        if response.status_code in _RETRY_STATUSES:
+            raise TransientError(
+                f"GET {path}: HTTP {response.status_code}",
+                _retry_after(response.headers.get("Retry-After")),
+            )
+        if response.status_code >= 400:
+            raise ApiError(
+                f"GET {response.url}: HTTP {response.status_code}: {response.text[:300]} "
+                "— check the query syntax (ClinicalTrials.gov Essie expressions)"
+            )
+        try:
+            body = response.json()
+        except json.JSONDecodeError as exc:
+            raise TransientError(f"GET {path}: truncated or invalid JSON ({exc.msg})") from exc
+        if not isinstance(body, dict):
+            raise ApiError(f"GET {response.url}: expected a JSON object, got {type(body).__name__}")
+        return body

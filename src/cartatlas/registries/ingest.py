@@ -1,0 +1,157 @@
+"""Load batches of parsed records as one snapshot: the step every importer and sync share.
+
+Loaders hand over :class:`~cartatlas.store.registry_batch.Batch` es (records plus the errors met
+parsing them); this module turns errors and repeated trial IDs into reported rejections, gathers
+warnings (e.g. unmapped countries), writes the snapshot and the run's provenance in one
+transaction, and refuses to replace a selection with an empty snapshot (that is almost always
+the wrong file, not a registry that emptied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from cartatlas.registries.record import Rejection, SkippedRecord
+from cartatlas.store.connection import Store
+from cartatlas.store.registry_batch import Batch
+from cartatlas.store.registry_runs import add_issues, finish_run, start_run, update_run
+from cartatlas.store.registry_write import SnapshotWriter
+
+Progress = Callable[[int], None]
+
+
+class LoadError(RuntimeError):
+    """A load that changed nothing; the message says why and what to do."""
+
+
+@dataclass(slots=True)
+class LoadReport:
+    run_id: str
+    selection: str
+    studies: int = 0
+    sites: int = 0
+    written: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)
+
+
+class _Screen:
+    """Passes first-seen records through; keeps rejections and (deduplicated) warnings."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.rejected: list[Rejection] = []
+        self._warnings: dict[str, tuple[Rejection, int]] = {}
+        self._first: dict[str, str] = {}
+        self._progress = progress
+
+    def __call__(self, batches: Iterable[Batch]) -> Iterator[Batch]:
+        for batch in batches:
+            for location, error in batch.errors:
+                if isinstance(error, SkippedRecord):
+                    self._warn(location, error.field, error.message)
+                else:
+                    self.rejected.append(Rejection(location, error.field, error.message))
+            for location, message in batch.warnings:
+                self._warn(location, "", message)
+            keep = []
+            for location, key in zip(batch.locations, batch.keys, strict=True):
+                first = self._first.get(key)
+                keep.append(first is None)
+                if first is None:
+                    self._first[key] = location
+                else:
+                    self.rejected.append(
+                        Rejection(
+                            location,
+                            "trial ID",
+                            f"{key.split(':', 1)[1]} repeats {first}; the first one is kept, "
+                            "remove the duplicate",
+                        )
+                    )
+            if self._progress:
+                self._progress(len(batch) + len(batch.errors))
+            yield batch.select(keep)
+
+    def _warn(self, location: str, field_path: str, message: str) -> None:
+        """Keep the first location of each distinct warning, and how often it occurred."""
+        first, count = self._warnings.get(message, (Rejection(location, field_path, message), 0))
+        self._warnings[message] = (first, count + 1)
+
+    @property
+    def warnings(self) -> list[Rejection]:
+        return [
+            Rejection(
+                first.location,
+                first.field,
+                f"{first.message} ({count}×)" if count > 1 else first.message,
+            )
+            for first, count in self._warnings.values()
+        ]
+
+
+def load_snapshot(
+    store: Store,
+    batches: Iterable[Batch],
+    *,
+    selection: str,
+    run_fields: dict[str, object],
+    members: set[str] | None = None,
+    run_id: str | None = None,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Write ``batches`` as the snapshot of ``selection`` and record the run.
+
+    ``run_fields`` describe the run (``kind``, ``registry``, ``source_path``, ``query``,
+    ``snapshot_date``, ``attribution`` …); ``run_id`` continues a run already started (a sync).
+    """
+    owns_run = run_id is None
+    run_id = run_id or start_run(store, selection=selection, **run_fields)
+    screen = _Screen(progress)
+    try:
+        with store.transaction():
+            writer = SnapshotWriter(store, selection, run_id)
+            for batch in screen(batches):
+                writer.add(batch)
+            if not writer.seen and not members:
+                problems = "; ".join(str(r) for r in screen.rejected[:3])
+                raise LoadError(
+                    f"no study could be loaded into selection {selection!r} "
+                    f"({len(screen.rejected)} rejected{': ' + problems if problems else ''}); "
+                    "the store is unchanged. Check that the input holds the expected records."
+                )
+            summary = writer.finish(members)
+            report = LoadReport(
+                run_id,
+                selection,
+                summary.studies,
+                summary.sites,
+                summary.written,
+                summary.added,
+                summary.updated,
+                summary.removed,
+                screen.rejected,
+                screen.warnings,
+            )
+            add_issues(store, run_id, "rejected", report.rejected)
+            add_issues(store, run_id, "warning", report.warnings)
+            finish_run(
+                store,
+                run_id,
+                records=report.studies,
+                sites=report.sites,
+                rejected=len(report.rejected),
+                added=report.added,
+                updated=report.updated,
+                removed=report.removed,
+            )
+    except BaseException as exc:
+        if owns_run:  # a sync keeps its run "running" so that the next sync resumes it
+            update_run(
+                store, run_id, status="failed", message=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+        raise
+    return report

@@ -1,0 +1,286 @@
+"""The read API of the registry store: what the classifier, landscape, report and web read.
+
+"Current" trials are those that belong to the latest snapshot of at least one selection (a trial
+dropped from every selection is kept in ``reg_study`` for history, never returned here). With
+``dedupe=True`` (the default) a trial registered in two registries and matched through its IDs
+is returned once — as its ClinicalTrials.gov record when it has one — with the other records
+listed in ``also_registered_as``, so counts are counts of trials, not of registrations.
+
+Records that came through WHO ICTRP carry ``attribution`` ("WHO ICTRP") and ``source_date``
+(the date WHO processed them); any output built from them must show
+:func:`attribution_notes` — WHO's terms of use require it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cartatlas.registries import concepts
+from cartatlas.store.connection import Store
+
+
+class NoRegistryData(LookupError):
+    """The store has no registry tables yet."""
+
+
+def _require(store: Store) -> None:
+    if not store.table_exists("reg_study"):
+        raise NoRegistryData(
+            f"no registry data in {store.target}; load some with `cartatlas import FILE` or "
+            "`cartatlas sync` first"
+        )
+
+
+CURRENT = "SELECT DISTINCT study_key FROM reg_membership WHERE active"
+_STUDY_FIELDS = (
+    "study_key",
+    "registry",
+    "trial_id",
+    "title",
+    "official_title",
+    "acronym",
+    "brief_summary",
+    "status",
+    "status_raw",
+    "why_stopped",
+    "phases",
+    "study_type",
+    "start_date",
+    "start_date_precision",
+    "primary_completion_date",
+    "completion_date",
+    "first_posted_date",
+    "last_update_date",
+    "enrollment",
+    "enrollment_type",
+    "has_results",
+    "sponsor_name",
+    "sponsor_class",
+    "countries",
+    "attribution",
+    "source_date",
+)
+
+
+_NUMERIC = {
+    "enrollment": "Int64",
+    "records": "Int64",
+    "sites": "Int64",
+    "rejected": "Int64",
+    "added": "Int64",
+    "updated": "Int64",
+    "removed": "Int64",
+    "ord": "Int64",
+    "lat": "float64",
+    "lon": "float64",
+}
+
+
+def _frame(store: Store, sql: str, params: tuple = ()) -> pd.DataFrame:
+    """Rows as a DataFrame that keeps ``None`` for missing text (object columns) and uses
+    nullable integers, the same on both backends."""
+    names, rows = store.query(sql, params)
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    return frame.astype({n: t for n, t in _NUMERIC.items() if n in frame.columns})
+
+
+def _lists(store: Store, sql: str) -> dict[str, list]:
+    """``study_key → [values in order]`` from a two-column (key, value) query."""
+    grouped: dict[str, list] = {}
+    for key, value in store.execute(sql):
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def _split(value: str | None) -> list[str]:
+    return value.split("|") if value else []
+
+
+def _canonical_map(store: Store, keys: set[str]) -> dict[str, list[str]]:
+    """For every current record that is matched to others: the current group members, canonical
+    first (the ``reg_match`` canonical when it is current, else the next preferred member)."""
+    groups: dict[str, list[str]] = {}
+    for key, canonical in store.execute(
+        "SELECT study_key, canonical_key FROM reg_match ORDER BY study_key"
+    ):
+        if key in keys:
+            groups.setdefault(canonical, []).append(key)
+    ordered: dict[str, list[str]] = {}
+    for canonical, members in groups.items():
+        members.sort(key=lambda k: (k != canonical, not k.startswith("CTGOV:"), k))
+        for key in members:
+            ordered[key] = members
+    return ordered
+
+
+def current_studies(
+    store: Store, *, dedupe: bool = True, include_raw: bool = False
+) -> pd.DataFrame:
+    """One row per current trial (see the module docstring), with list columns ``conditions``,
+    ``interventions``, ``phases``, ``countries``, ``selections`` and ``also_registered_as``, and
+    ``nct_id`` (the trial's NCT number, also for a ChiCTR record matched to one)."""
+    _require(store)
+    fields = _STUDY_FIELDS + (("raw",) if include_raw else ())
+    frame = _frame(
+        store,
+        f"SELECT {', '.join(fields)} FROM reg_study"
+        f" WHERE study_key IN ({CURRENT}) ORDER BY study_key",
+    )
+    keys = set(frame["study_key"])
+    groups = _canonical_map(store, keys)
+    if dedupe and groups:
+        frame = frame[[groups.get(k, [k])[0] == k for k in frame["study_key"]]].reset_index(
+            drop=True
+        )
+    conditions = _lists(
+        store,
+        f"SELECT study_key, name FROM reg_condition"
+        f" WHERE study_key IN ({CURRENT}) ORDER BY study_key, ord",
+    )
+    interventions = _lists(
+        store,
+        f"SELECT study_key, name FROM reg_intervention"
+        f" WHERE study_key IN ({CURRENT}) ORDER BY study_key, ord",
+    )
+    selections = _lists(
+        store,
+        "SELECT study_key, selection FROM reg_membership WHERE active"
+        " ORDER BY study_key, selection",
+    )
+    frame["conditions"] = [conditions.get(k, []) for k in frame["study_key"]]
+    frame["interventions"] = [interventions.get(k, []) for k in frame["study_key"]]
+    frame["phases"] = [_split(v) for v in frame["phases"]]
+    frame["countries"] = [_split(v) for v in frame["countries"]]
+    frame["selections"] = [selections.get(k, []) for k in frame["study_key"]]
+    frame["also_registered_as"] = [
+        [m for m in groups.get(k, []) if m != k] for k in frame["study_key"]
+    ]
+    frame["nct_id"] = [
+        next((m.split(":", 1)[1] for m in [k, *others] if m.startswith("CTGOV:")), None)
+        for k, others in zip(frame["study_key"], frame["also_registered_as"], strict=True)
+    ]
+    return frame
+
+
+def sites(store: Store, *, dedupe: bool = True) -> pd.DataFrame:
+    """Sites of the current trials (of those :func:`current_studies` returns), one per row:
+    facility, city, state, zip, country (as registered), country_code (alpha-2), lat, lon,
+    status."""
+    _require(store)
+    frame = _frame(
+        store,
+        f"""SELECT s.study_key, st.registry, st.trial_id, s.ord, s.facility, s.city, s.state, s.zip,
+                   s.country, s.country_code, s.lat, s.lon, s.status
+            FROM reg_site s JOIN reg_study st ON st.study_key = s.study_key
+            WHERE s.study_key IN ({CURRENT}) ORDER BY s.study_key, s.ord""",
+    )
+    if dedupe:
+        groups = _canonical_map(store, {k for (k,) in store.execute(CURRENT)})
+        frame = frame[[groups.get(k, [k])[0] == k for k in frame["study_key"]]].reset_index(
+            drop=True
+        )
+    return frame
+
+
+def snapshot_info(store: Store) -> pd.DataFrame:
+    """Per selection, its latest complete snapshot: kind and registry, source (file or query),
+    snapshot / data date, import time, counts and attribution — what a report cites."""
+    _require(store)
+    return _frame(
+        store,
+        """SELECT r.selection, r.kind, r.registry, COALESCE(r.source_path, r.query) AS source,
+                  r.snapshot_date, r.data_timestamp, r.finished_at AS imported_at, r.records,
+                  r.sites, r.rejected, r.added, r.updated, r.removed, r.attribution, r.run_id
+           FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY selection
+                                              ORDER BY finished_at DESC, run_id DESC) AS n
+                 FROM reg_run WHERE status = 'complete') r
+           WHERE r.n = 1
+           ORDER BY r.selection""",
+    )
+
+
+def trial_matches(store: Store) -> pd.DataFrame:
+    """The cross-registry match table: each linked record, its group's canonical record and the
+    registry IDs that linked it."""
+    _require(store)
+    return _frame(
+        store,
+        "SELECT study_key, canonical_key, matched_via FROM reg_match"
+        " ORDER BY canonical_key, study_key",
+    )
+
+
+def changes(store: Store, run_id: str | None = None) -> pd.DataFrame:
+    """Trials added, updated or removed by each run (or by one run)."""
+    _require(store)
+    where, params = ("WHERE c.run_id = ?", (run_id,)) if run_id else ("", ())
+    return _frame(
+        store,
+        f"""SELECT c.run_id, c.selection, c.study_key, c.change, r.finished_at
+            FROM reg_change c JOIN reg_run r ON r.run_id = c.run_id {where}
+            ORDER BY r.finished_at, c.selection, c.change, c.study_key""",
+        params,
+    )
+
+
+def find_trials(
+    store: Store,
+    *,
+    country: str | None = None,
+    phase: str | None = None,
+    status: str | None = None,
+    recruiting: bool = False,
+    text: str | None = None,
+) -> pd.DataFrame:
+    """Current trials filtered like ``cartatlas trials``; raises ``ValueError`` for a filter value
+    that cannot match anything (unknown status or phase), naming the accepted values."""
+    frame = current_studies(store)
+    if country:
+        code = country.strip().upper()
+        frame = frame[[code in c for c in frame["countries"]]]
+    if phase:
+        wanted = concepts.phases(phase)
+        if not wanted:
+            raise ValueError(f"unknown phase {phase!r}; use one of {', '.join(concepts.PHASES)}")
+        frame = frame[[bool(set(wanted) & set(p)) for p in frame["phases"]]]
+    if status:
+        wanted_status = concepts.status(status)
+        if wanted_status == "UNKNOWN" and "UNKNOWN" not in status.upper():
+            raise ValueError(
+                f"unknown status {status!r}; use one of {', '.join(sorted(concepts.STATUSES))}"
+            )
+        frame = frame[frame["status"] == wanted_status]
+    if recruiting:
+        frame = frame[frame["status"].isin(concepts.RECRUITING_STATUSES)]
+    if text:
+        needle = text.lower()
+        frame = frame[
+            [
+                needle in " ".join(filter(None, [t, o, s, *c, *i])).lower()
+                for t, o, s, c, i in zip(
+                    frame["title"],
+                    frame["official_title"],
+                    frame["brief_summary"],
+                    frame["conditions"],
+                    frame["interventions"],
+                    strict=True,
+                )
+            ]
+        ]
+    return frame.reset_index(drop=True)
+
+
+def attribution_notes(frame: pd.DataFrame) -> list[str]:
+    """The citations an output built from ``frame`` must carry (WHO ICTRP's terms of use)."""
+    if "attribution" not in frame:
+        return []
+    notes = set()
+    for attribution, day in zip(frame["attribution"], frame["source_date"], strict=True):
+        if attribution:
+            notes.add(
+                f"Includes data from the {attribution} (International Clinical Trials Registry "
+                f"Platform), processed {day or 'on an unknown date'}."
+                if attribution == "WHO ICTRP"
+                else f"Includes data from {attribution}, {day}."
+            )
+    return sorted(notes)
