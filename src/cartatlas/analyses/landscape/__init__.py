@@ -1,0 +1,1 @@
+"""Trial-activity landscape: counts and shares of CAR trials by country, year, target, disease…"""

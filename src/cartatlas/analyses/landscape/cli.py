@@ -1,0 +1,109 @@
+"""``cartatlas landscape``: counts and shares of CAR trials by country and chosen dimensions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from cartatlas.analyses.landscape.counts import DIMENSIONS, count, yearly_shares
+from cartatlas.analyses.landscape.data import trial_frame
+from cartatlas.analyses.landscape.figure import plot
+from cartatlas.classify.sources import read_api_v2, read_store
+from cartatlas.output import Format, emit
+from cartatlas.store import open_store
+
+err = Console(stderr=True)
+
+
+def landscape_command(
+    ctx: typer.Context,
+    countries: Annotated[
+        str | None,
+        typer.Option(
+            "--countries",
+            help="ISO codes to compare: --countries CN US (or CN,US); "
+            "default every country. 'all' always counts each trial once.",
+        ),
+    ] = None,
+    more_countries: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Further country codes after --countries (--countries CN US).", show_default=False
+        ),
+    ] = None,
+    by: Annotated[
+        str, typer.Option("--by", help=f"Comma-separated dimensions: {', '.join(DIMENSIONS)}.")
+    ] = "year",
+    shares: Annotated[
+        bool,
+        typer.Option(
+            "--shares",
+            help="Print yearly shares of allogeneic, solid-tumour, "
+            "autoimmune and in vivo trials instead of counts.",
+        ),
+    ] = False,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input",
+            "-i",
+            exists=True,
+            dir_okay=False,
+            help="API v2 files to use instead of the store.",
+        ),
+    ] = None,
+    include_non_car: Annotated[
+        bool, typer.Option("--include-non-car", help="Count every trial, not only CAR trials.")
+    ] = False,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", help="Also write the table as CSV.")
+    ] = None,
+    parquet_path: Annotated[
+        Path | None, typer.Option("--parquet", help="Also write the table as Parquet.")
+    ] = None,
+    figure_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--figure", help="Write the China-vs-US style figure (PNG or SVG by extension)."
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Trial activity by country × start year × phase × target × disease × status × sponsor ×
+    cell source. Multi-country trials count once per country and once in 'all'."""
+    from cartatlas.cli import db_target
+
+    dims = [d.strip() for d in by.split(",") if d.strip()]
+    unknown = [d for d in dims if d not in DIMENSIONS]
+    if unknown:
+        raise typer.BadParameter(f"unknown dimension(s) {unknown}; choose from {list(DIMENSIONS)}")
+    given = (countries or "").split(",") + (more_countries or [])
+    codes = [c.strip().upper() for c in given if c.strip()] or None
+    if inputs:
+        records = list(read_api_v2(inputs))
+    else:
+        with open_store(db_target(ctx), read_only=True) as store:
+            records = list(read_store(store))
+    frame = trial_frame(records)
+    if not include_non_car:
+        frame = frame[frame["is_car"]]
+    err.print(f"{len(frame)} trials counted")
+    table = yearly_shares(frame, codes) if shares else count(frame, dims, codes)
+    if csv_path:
+        table.to_csv(csv_path, index=False)
+    if parquet_path:
+        table.to_parquet(parquet_path, index=False)
+    if figure_path:
+        title = f"CAR trials by start year: {' vs '.join(codes) if codes else 'all countries'}"
+        plot(yearly_shares(frame, codes), figure_path, title)
+        err.print(f"figure written to {figure_path}")
+    rows = [tuple(None if pd.isna(v) else v for v in row) for row in table.itertuples(index=False)]
+    emit(list(table.columns), rows, fmt, title="CAR trial landscape")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("landscape")(landscape_command)

@@ -1,0 +1,221 @@
+"""Which cells carry the CAR, where they come from, and whether they are made in the body.
+
+``cell_type``: T, NK, NKT, γδ T, macrophage, Treg or DC, read from the words attached to the
+CAR ("CAR-NK", "CAR-γδT", "CAR Tregs", "NK-92") or from a known product; plain "CAR-T"/"CART"
+means T cells. ``cell_source``: autologous, allogeneic-donor (the patient's transplant donor or
+a related/haplo donor), allogeneic-universal (gene-edited or third-party off-the-shelf cells,
+cord blood, NK cell lines), allogeneic-iPSC, allogeneic (unspecified), in vivo, or unknown when
+the record does not say. "Allogeneic"/"autologous" count only when they qualify the cells, not
+a stem-cell transplant in the same sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cartatlas.classify.is_car import car_interventions
+from cartatlas.classify.matching import Hit, hits, quote
+from cartatlas.classify.products import (
+    ALLOGENEIC,
+    AUTO,
+    DONOR,
+    IN_VIVO,
+    IPSC,
+    UNIVERSAL,
+    known_products,
+)
+from cartatlas.classify.record import TrialRecord
+
+UNKNOWN = "unknown"
+
+_FIELDS = (
+    "interventions",
+    "title",
+    "official_title",
+    "arms",
+    "keywords",
+    "brief_summary",
+    "detailed_description",
+)
+
+# Order matters: more specific cell words first, and their spans are removed before the next.
+_CELL_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("γδ T", re.compile(r"γδ|gamma[\s-]?delta|\bgd[\s-]?T\b|\bγ\s?δ", re.I)),
+    (
+        "NKT",
+        re.compile(
+            r"\bCAR[\s-]?i?NKT\b|\bi?NKT[\s-]cells?\b|natural killer T[\s-]cells?|"
+            r"\bNK T[\s-]cells?|\baNKT\b",
+            re.I,
+        ),
+    ),
+    ("Treg", re.compile(r"\bT[\s-]?regs?\b|regulatory T[\s-]cells?|Foxp3", re.I)),
+    ("macrophage", re.compile(r"macrophages?|monocytes?|\bCAR[\s-]?M\b", re.I)),
+    ("DC", re.compile(r"\bCAR[\s-]?DCs?\b|dendritic cells?", re.I)),
+    (
+        "NK",
+        re.compile(
+            r"\bCAR[\s-]?p?NK\b|\bNK[\s-]?92|\bNK[\s-]cells?\b|natural killer(?: \(NK\))?"
+            r" cells?|\bCAR[\s-]NK|-NK\b",
+            re.I,
+        ),
+    ),
+    (
+        "T",
+        re.compile(
+            r"\bCAR[\s-]?T\b|\bU?CART|\bCAR[\s-]?T[\s-]?cells?|\bT[\s-]?cells?\b|"
+            r"\bT[\s-]lymphocytes?\b|\bCTLs?\b|\bVSTs?\b|EBVSTs?|CARCIK|\bCAR\d",
+            re.I,
+        ),
+    ),
+)
+# NK words that describe the disease ("NK/T-cell lymphoma") or a drug, not the product.
+_NOT_A_PRODUCT = re.compile(
+    r"NK/T|T/NK|NK[\s-]cell (?:lymphoma|leuk\w*|malignan\w*|neoplasm)|NKTR-|NKG2D|T[\s-]cells? "
+    r"(?:lymphoma|leuk\w*|malignan\w*|neoplasm\w*|acute|lymphoblastic|non-hodgkin)|"
+    r"T[\s-]cell-derived|T-ALL|T-LBL|T[\s-]lineage|T lymphoblastic|T[\s-]cell engag\w*|"
+    r"CAR[\s-]?T[\s-]cell[\s-]related|following CAR|after CAR|dendritic cell (?:neoplasm|leuk)",
+    re.I,
+)
+
+_IN_VIVO = re.compile(
+    r"\bin[\s-]?vivo (?:CAR|gene|generat\w*|engineer\w*|deliver\w*|transduc\w*|reprogramm\w*|"
+    r"lentivir\w*|LV\b|CD\d|BCMA|mRNA|PICX)|(?:CAR|CAR-T|CAR-M)[^.;]{0,30}\bin[\s-]vivo\b(?! "
+    r"(?:tracking|imaging|expansion|persistence|kinetics|proliferation|monitoring))|"
+    r"lentiviral (?:vector )?injection|mRNA[\s-]LNP|lipid nanoparticle|polymer[\s-]lipid",
+    re.I,
+)
+_IPSC = re.compile(r"\biPSC|induced pluripotent", re.I)
+_UNIVERSAL = re.compile(
+    r"\buniversal\b|\bU-?CAR|\bUCART|off[\s-]the[\s-]shelf|third[\s-]party|(?:healthy|normal) "
+    r"(?:volunteer )?donors?|cord[\s-]blood|\bUCB\b|\bCB[\s-]derived|NK[\s-]?92|"
+    r"gene[\s-]edited allogeneic|"
+    r"(?-i:\bTRAC\b)|TALEN|CRISPR[^.;]{0,30}allogeneic|allogeneic[^.;]{0,30}(?:CRISPR|TALEN)|"
+    r"\bt?-?haNK\b",
+    re.I,
+)
+_DONOR = re.compile(
+    r"donor[\s-]derived|\bdonor (?:T[\s-]cells?|lymphocytes?|CAR)|(?:transplant|HSCT|original|"
+    r"related|sibling|stem cell) donors?|from (?:the |a )?(?!healthy|normal)(?:\w+ )?donors?|"
+    r"haplo[\s-]?identical|"
+    r"HLA[\s-]haplo|donor lymphocyte",
+    re.I,
+)
+_ALLO = re.compile(r"\ballo(?:geneic|genic|genetic)?\b|\bALLO-?\d", re.I)
+_AUTO = re.compile(
+    r"\bautologous\b|\bautoleucel\b|patient[\s-]derived|patient'?s'? own|\bauto[\s-]?CAR", re.I
+)
+# "Allogeneic"/"autologous" that qualify a transplant rather than the CAR cells.
+_TRANSPLANT_AFTER = re.compile(
+    r"^[\s,-]*(?:hematopoietic |haematopoietic |peripheral blood )?(?:stem[\s-]cell|HSCT|SCT|HCT|"
+    r"transplant\w*|bone marrow|PBSCT|ASCT)",
+    re.I,
+)
+_CELLS = re.compile(r"\bCAR|chimeric|cells?\b|lymphocytes|product", re.I)
+_CAR_WORDS = re.compile(r"\bCAR|chimeric|U-?CAR", re.I)
+_APHERESIS = re.compile(r"leuka?pheresis|\bapheresis", re.I)
+
+
+def _product_hits(
+    record: TrialRecord, pattern: re.Pattern[str], about: re.Pattern[str]
+) -> list[Hit]:
+    """Hits in fields that describe the product; summary hits only in sentences ``about`` it."""
+    found = []
+    for hit in hits(record, pattern, _FIELDS):
+        summary = hit.field in ("brief_summary", "detailed_description")
+        if summary and not about.search(hit.sentence()):
+            continue
+        found.append(hit)
+    return found
+
+
+def cell_types(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
+    """``(cell types, reason)``; first the words in interventions/title, then the summary."""
+    if not car:
+        return [], "not a CAR trial"
+    for _, product in _known(record):
+        return [product.cell_type], f"known product {product.names.split('|')[0]}"
+    for fields in (("interventions", "title", "official_title"), _FIELDS):
+        found: dict[str, Hit] = {}
+        for field, text in record.texts(*fields):
+            if field in ("brief_summary", "detailed_description") and "CAR" not in text:
+                continue
+            masked = _NOT_A_PRODUCT.sub(lambda m: " " * len(m.group()), text)
+            for name, pattern in _CELL_TYPES:
+                for m in pattern.finditer(masked):
+                    found.setdefault(name, Hit(field, text, m.start(), m.end()))
+                masked = pattern.sub(lambda m: " " * len(m.group()), masked)
+        if found:
+            if "T" in found and len(found) > 1 and not _explicit_car_t(record):
+                found.pop("T")
+            order = [name for name, _ in _CELL_TYPES if name in found]
+            return order, "; ".join(f"{n} ← {quote(found[n], 20)}" for n in order)
+    return ["T"], "CAR product without a cell word: T cells by default"
+
+
+def _explicit_car_t(record: TrialRecord) -> bool:
+    pattern = re.compile(r"\bCAR[\s-]?T\b|\bCART\b|CAR[\s-]T[\s-]cells?", re.I)
+    return any(pattern.search(text) for _, text in record.texts("interventions", "title"))
+
+
+def _known(record: TrialRecord):
+    """Known products named where the record says what is given (the summary only when no
+    intervention is listed, as in observational follow-up studies)."""
+    texts = [i.name for i in car_interventions(record) or record.interventions]
+    texts += [record.title, record.official_title]
+    if not record.interventions:
+        texts.append(record.brief_summary)
+    for text in texts:
+        yield from known_products(text)
+
+
+def _qualifies_cells(hit: Hit) -> bool:
+    return not _TRANSPLANT_AFTER.match(hit.text[hit.end : hit.end + 40])
+
+
+def cell_source(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
+    """``(sources, reason)``; several when the trial gives cells of several origins."""
+    if not car:
+        return [], "not a CAR trial"
+    found: dict[str, str] = {}
+    for _, product in _known(record):
+        found.setdefault(product.source, f"known product {product.names.split('|')[0]}")
+    checks = (
+        (IN_VIVO, _IN_VIVO),
+        (IPSC, _IPSC),
+        (UNIVERSAL, _UNIVERSAL),
+        (DONOR, _DONOR),
+        (ALLOGENEIC, _ALLO),
+        (AUTO, _AUTO),
+    )
+    for source, pattern in checks:
+        # Where the cells come from is said of the CAR product; "autologous" also of its cells.
+        about = _CELLS if source in (AUTO, IN_VIVO) else _CAR_WORDS
+        for hit in _product_hits(record, pattern, about):
+            if source in (ALLOGENEIC, AUTO) and not _qualifies_cells(hit):
+                continue
+            if (
+                source == DONOR
+                and "transplant" in hit.words.lower()
+                and not _ALLO.search(hit.sentence())
+            ):
+                continue
+            found.setdefault(source, quote(hit, 25))
+            break
+    if any(s in found for s in (IPSC, UNIVERSAL, DONOR)):
+        found.pop(ALLOGENEIC, None)
+    if IPSC in found:
+        found.pop(UNIVERSAL, None)  # an iPSC line is off-the-shelf by nature
+    if IN_VIVO in found:
+        found = {IN_VIVO: found[IN_VIVO]}
+    if not found and any(_APHERESIS.search(i.name) for i in record.interventions):
+        found[AUTO] = "leukapheresis of the patient among the interventions"
+    if not found:
+        return [UNKNOWN], "the record does not say where the cells come from"
+    order = [s for s in (AUTO, DONOR, UNIVERSAL, IPSC, ALLOGENEIC, IN_VIVO) if s in found]
+    return order, "; ".join(f"{s} ← {found[s]}" for s in order)
+
+
+def in_vivo(sources: list[str]) -> tuple[bool, str]:
+    """In vivo CAR: the product is a vector or mRNA that makes CAR cells inside the patient."""
+    return IN_VIVO in sources, "cell source is in vivo" if IN_VIVO in sources else ""

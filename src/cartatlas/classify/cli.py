@@ -1,0 +1,95 @@
+"""``cartatlas classify``: label every stored trial (or API v2 files), store and print labels."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cartatlas.classify.evaluate import SCORE_COLUMNS, evaluate, read_gold, score_rows
+from cartatlas.classify.labels import COLUMNS, classify_all
+from cartatlas.classify.sources import read_api_v2, read_store
+from cartatlas.classify.store import write_labels
+from cartatlas.output import Format, emit
+from cartatlas.store import open_store
+
+err = Console(stderr=True)
+
+
+def classify_command(
+    ctx: typer.Context,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input",
+            "-i",
+            exists=True,
+            dir_okay=False,
+            help="ClinicalTrials.gov API v2 files (.json, .jsonl, .jsonl.gz) to classify instead "
+            "of the store's trials. Repeat for several files.",
+        ),
+    ] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save/--no-save",
+            help="Write the labels to the store's trial_labels table (replacing the previous run).",
+        ),
+    ] = True,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add a 'reasons' column: the words behind each label.")
+    ] = False,
+    only_car: Annotated[bool, typer.Option("--car-only", help="Print only CAR trials.")] = False,
+    evaluate_with: Annotated[
+        Path | None,
+        typer.Option(
+            "--evaluate",
+            exists=True,
+            dir_okay=False,
+            help="Hand-label CSV (tests/classify/dev_labels.csv): print per-label precision, "
+            "recall and F1 on those trials instead of the labels.",
+        ),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Label trials: CAR or not, targets, cell type and source, in vivo, disease area, sponsor
+    type, countries — each with its reason (see docs/classification.md)."""
+    from cartatlas.cli import db_target
+
+    started = time.perf_counter()
+    if inputs:
+        records = list(read_api_v2(inputs))
+    else:
+        with open_store(db_target(ctx), read_only=True) as store:
+            records = list(read_store(store))
+    if evaluate_with:
+        scores, missing = evaluate(records, read_gold(evaluate_with))
+        emit(SCORE_COLUMNS, score_rows(scores), fmt, title="Classifier vs hand labels")
+        if missing:
+            err.print(f"[yellow]{len(missing)} labelled trial(s) not among the records[/yellow]")
+        return
+    labels = classify_all(records)
+    elapsed = time.perf_counter() - started
+    cars = sum(item.is_car for item in labels)
+    err.print(f"classified {len(labels)} trials ({cars} CAR) in {elapsed:.1f} s")
+    if save:
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        with open_store(db_target(ctx)) as store:
+            written = write_labels(store, labels, stamp)
+        err.print(f"wrote {written} rows to trial_labels in {db_target(ctx)}")
+    shown = [item for item in labels if item.is_car or not only_car]
+    columns = COLUMNS + (("reasons",) if explain else ())
+    rows = [
+        item.row()
+        + ((" || ".join(f"{k}: {v}" for k, v in item.reasons.items() if v),) if explain else ())
+        for item in shown
+    ]
+    emit(columns, rows, fmt, title="Trial labels")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("classify")(classify_command)

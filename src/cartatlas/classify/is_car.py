@@ -1,0 +1,254 @@
+"""Is the trial's investigational product a cell engineered with a chimeric antigen receptor?
+
+Rule, in order (the reason names the deciding field and words):
+
+1. An intervention is a CAR product (CAR words, a ``-cabtagene`` INN or a known code) → yes,
+   unless the title says the trial is about preventing or treating the product's toxicity and
+   another drug is the one under study (supportive care → no).
+2. The title names a CAR product as the thing given, not as prior therapy or setting → yes.
+3. Every intervention is a named non-CAR therapy (a drug, antibody, vaccine, procedure…) → no:
+   CAR words elsewhere are background, prior therapy or eligibility.
+4. The summary names a CAR product as what participants receive or what is followed → yes.
+5. Otherwise no; the reason says whether CAR appeared only as prior therapy/context.
+
+"Prior therapy or setting" is read from the words just before a CAR mention ("after", "post",
+"failed", "receiving", "ineligible for"…) or just after it ("failure", "-associated toxicity").
+Other engineered or adoptive cells (TCR-T, TIL, CIK, DC vaccines, bispecific antibodies) never
+match the CAR words, so they fall to "no" unless a CAR product is given alongside them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from cartatlas.classify.matching import Hit, hits, quote
+from cartatlas.classify.products import INN_STEM, known_products
+from cartatlas.classify.record import Intervention, TrialRecord
+
+# "CAR" as a word or inside a product name (CAR-T, CART19, 4SCAR, UCART, cCAR, CAAR-T…), but not
+# CARBOPLATIN, CARDIAC or OSCAR: the letters around it must look like a construct name.
+_CAR_TOKEN = re.compile(
+    r"(?<![A-Za-z])(?P<pre>(?:CD\d+[a-z]?)?\d?[A-Za-z]{0,5}?)(?P<core>CAA?R)(?P<post>[A-Za-z0-9γδ]*)"
+)
+_PRE_OK = re.compile(r"^(?:CD\d+[a-z]?|\d?S|[a-z]\w*|[A-Z][a-z]{1,5}|(?!OS$|SO$)[A-Z]{1,3})?$")
+_POST_OK = re.compile(
+    r"^(?:s|T|Ts|T\d+\w*|\d+\w*|v\d\w*|NKT?|M|DC|CIK|Treg|Temis|vac|γδ\w*|T[A-Z]{0,2}\d\w*)?$"
+)
+_BARE_CAR_CONTEXT = re.compile(
+    r"^[\s\-–]*(?:[-‐]?\s?(?:T|NK|NKT|M|DC|macrophages?|monocytes?|Tregs?)\b|[-‐]?\s?(?:γδ|gamma)|[\w-]*\s?(?:cells?|T[\s-]?cells?|lymphocytes?|"
+    r"engineered|modified|transduced|expressing|therap\w*|construct|vector|gene|product|"
+    r"positive|\+|infusion|immunotherap\w*|targeting|directed)\b|[-‐.]\d|[-‐.][A-Z]{2,}|/)",
+    re.IGNORECASE,
+)
+# "CD19 CAR", "anti-BCMA CAR", "HER2-specific CAR": a bare CAR right after an antigen name.
+_ANTIGEN_BEFORE = re.compile(
+    r"(?:\banti-?[\w.-]+|\b(?=[\w.-]*[A-Z])[\w.-]*\d[\w.-]*|\b[A-Z]{3,}[\w.-]*|"
+    r"-?(?i:specific|targeted|targeting|directed|redirected|generation))[\s-]*$"
+)
+_SPELLED = re.compile(
+    r"chimeric[\s-]+(?:antigen|autoantibody)[\s-]+receptors?|\bcar[-‐]t\b|\bcar\s?t[\s-]?cells?\b"
+    r"|\bcart\s?cells?\b|\bCar[-\s]?(?:NK|M)\b|\bin[\s-]vivo (?:CAR|LV\b|lentivir)",
+    re.IGNORECASE,
+)
+# Older wording for CAR cells; TCR-engineered cells use the same verbs, so those are excluded.
+_ENGINEERED = re.compile(
+    r"chimeric[\s-]+(?:immuno|switch|NKG2D|T[\s-]cell)?[\s-]*receptors?"
+    r"|\bre-?directed\b[^.;]{0,40}\b(?:T[\s-]?cells?|lymphocytes)"
+    r"|\bT[\s-]?(?:cells?|lymphocytes) (?:re-?directed|genetically targeted|"
+    r"(?:genetically )?engineered\b[^.;]{0,40}\bto target)"
+    r"|\bgenetically (?:targeted|redirected)\b|[-\s]targeted (?:autologous )?T[\s-]cells?\b"
+    r"|\bT[\s-]cells? targeted to\b",
+    re.IGNORECASE,
+)
+# Engineered T cells that carry a T-cell receptor, not a CAR.
+_TCR = re.compile(r"\bTCR|T[\s-]cell receptor|\bTIL\b|tumou?r[- ]infiltrating", re.IGNORECASE)
+
+_CONTEXT_BEFORE = re.compile(
+    r"(?:\b(?:after|following|post|prior|previous(?:ly)?|failed|failure (?:of|to|after)|"
+    r"relaps\w* (?:after|following|post)|refractory to|resistan\w* to|progress\w* (?:on|after)|"
+    r"(?:in)?eligible for|candidates? for|commercial(?:ly)?|standard[- ]of[- ]care|such as|"
+    r"including|exposed to|exposure to)\b"
+    r"|\b(?:patients?|participants?|subjects?|people|persons|adults|children|individuals|those|"
+    r"recipients)\b[^.;]{0,50}\b(?:treated with|received|receiving|undergo\w*|underwent|who had)"
+    r")[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+_CONTEXT_AFTER = re.compile(
+    r"^[\s-]*(?:T|NK)?[\s-]*(?:cells?)?[\s-]*(?:therapy|therapies|treatment|infusion)?[\s-]*"
+    r"(?:failure|relapse|recipients?|(?:associated|related|induced|mediated)\b)",
+    re.IGNORECASE,
+)
+# Follow-up studies and cohorts of people given a CAR product study that product.
+_FOLLOW_UP = re.compile(r"follow[- ]?up|\bLTFU\b|long[- ]term|registry|real[- ]world", re.I)
+SUPPORTIVE = re.compile(
+    r"\b(?:pneumococcal|influenza|RSV|COVID|SARS-CoV-2|zoster|hepatitis B)\b|"
+    r"\b(?:prevent\w*|prophyla\w*|mitigat\w*|reduc\w*|ameliorat\w*|manag\w*|treatment of|"
+    r"treating)\b[^.;]{0,90}\b(?:CRS|cytokine release|neurotox\w*|ICANS|encephalopathy|"
+    r"toxicit\w*|infections?|cytopeni\w*|HLH)\b|\b(?:CRS|ICANS|neurotoxicity) prophylaxis\b",
+    re.IGNORECASE,
+)
+# Interventions that accompany any cell therapy and say nothing about what is under study.
+_ANCILLARY = re.compile(
+    r"cyclophosph|cytoxan|fludar|bendamust|mesna|lymphodeplet|condition|leuka?pheresis|apheresis|"
+    r"\bblood\b|sample|biops|specimen|\bMRIs?\b|PET|evaluation|cognitive|FACT-|\bCT\b|imaging|questionnaire|survey|interview|"
+    r"assessment|\btest|\bECG\b|\becho|biomarker|pharmacokinetic|laboratory|observation|"
+    r"follow[- ]?up|no intervention|data collection|quality of life|standard of care|"
+    r"bridging|\bdose level|\bcohort\b|\barm\b|monitoring|scale\b|thermometer|lecture|"
+    r"support\b",
+    re.IGNORECASE,
+)
+# A named non-CAR therapy: an INN-like drug name, an antibody, vaccine, radiation or procedure.
+_NAMED_THERAPY = re.compile(
+    r"\b[A-Za-z]{3,}(?:mab|nib|lib|zomib|mide|platin|rubicin|taxel|tine|bine|sine|mycin|vir|"
+    r"cept|kin|stim|sone|lone|tide|ase|stat|lisib|clax|parin|olol|ciclib|trexate|azole|ine|ol)\b|"
+    r"\b(?:vaccin\w*|radiation|radiotherapy|irradiation|transplant\w*|HSCT|placebo|"
+    r"immunoglobulin|IVIG|interferon|microbiota|diet|exercise|training|educat\w*|device|"
+    r"surgery|resection|TIL|tumou?r[- ]infiltrating|TCR|CIK|dendritic|DC[- ]?vac|"
+    r"bispecific|BiTE|antibod\w*|chemotherapy|R-CHOP|regimen|inhibitor)\b",
+    re.IGNORECASE,
+)
+# Summary sentences that describe what the trial itself gives or follows up.
+_TRIAL_ACTION = re.compile(
+    r"\b(?:this|the present|our) (?:study|trial|protocol)|\bwill (?:receive|be (?:treated|given|"
+    r"infused|administered))|\binfus\w*|\badminist\w*|\bevaluat\w*|\binvestigat\w*|\bassess\w*|"
+    r"\bexplor\w*|\bfollow\w* up|\blong[- ]term",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=8192)
+def car_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of ``text`` that name a CAR construct or CAR-engineered product."""
+    spans = [m.span() for m in _SPELLED.finditer(text)]
+    spans += [m.span() for m in _ENGINEERED.finditer(text) if not _TCR.search(_around(text, m))]
+    for m in _CAR_TOKEN.finditer(text):
+        pre, post = m.group("pre"), m.group("post")
+        if not (_PRE_OK.match(pre) and _POST_OK.match(post)):
+            continue
+        bare = not pre and m.group("core") == "CAR" and post in ("", "s", "T", "Ts")
+        if bare and not (
+            _BARE_CAR_CONTEXT.match(text[m.end() : m.end() + 40])
+            or _ANTIGEN_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+        ):
+            continue
+        spans.append(m.span())
+    spans += [m.span() for m in INN_STEM.finditer(text)]
+    spans += [m.span() for m, _ in known_products(text)]
+    return tuple(sorted(set(spans)))
+
+
+def _around(text: str, m: re.Match[str]) -> str:
+    """The words on either side of a match (not the match itself)."""
+    return f"{text[max(0, m.start() - 60) : m.start()]} … {text[m.end() : m.end() + 60]}"
+
+
+def mentions_car(text: str) -> bool:
+    return bool(car_spans(text))
+
+
+class _CarPattern:
+    """Adapter so :func:`matching.hits` can iterate CAR spans like regex matches."""
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        return [_Span(start, end) for start, end in car_spans(text)]
+
+
+class _Span:
+    def __init__(self, start: int, end: int) -> None:
+        self._span = (start, end)
+
+    def start(self) -> int:
+        return self._span[0]
+
+    def end(self) -> int:
+        return self._span[1]
+
+
+CAR_PATTERN = _CarPattern()
+
+
+def is_context(hit: Hit) -> bool:
+    """True when a CAR mention is prior therapy, eligibility or the setting of something else."""
+    return bool(_CONTEXT_BEFORE.search(hit.before(70)) or _CONTEXT_AFTER.match(hit.after(40)))
+
+
+_NOT_GIVEN = re.compile(r"monitoring|assessment|follow[- ]?up|sampl\w*|collection", re.IGNORECASE)
+
+
+def car_interventions(record: TrialRecord) -> list[Intervention]:
+    """Interventions that are a CAR product given in the trial (not "CAR-T monitoring")."""
+    return [
+        i
+        for i in record.interventions
+        if (mentions_car(i.name) or mentions_car(i.description or ""))
+        and not _NOT_GIVEN.search(i.name)
+    ]
+
+
+def _named_therapies(record: TrialRecord) -> list[str]:
+    """Interventions that are clearly something other than a cell product or its workup."""
+    return [
+        i.name
+        for i in record.interventions
+        if not mentions_car(i.name)
+        and not _ANCILLARY.search(i.name)
+        and _NAMED_THERAPY.search(i.name)
+    ]
+
+
+def _opaque(record: TrialRecord) -> list[str]:
+    """Interventions named only by a code or a generic word ("GC012F injection", "Treatment")."""
+    named = set(_named_therapies(record))
+    return [
+        i.name
+        for i in record.interventions
+        if i.name not in named and not mentions_car(i.name) and not _ANCILLARY.search(i.name)
+    ]
+
+
+def _non_car(record: TrialRecord) -> list[str]:
+    """Interventions other than CAR products and their workup (drugs, codes, devices…)."""
+    return [
+        i.name
+        for i in record.interventions
+        if not mentions_car(i.name) and not _ANCILLARY.search(i.name)
+    ]
+
+
+def is_car(record: TrialRecord) -> tuple[bool, str]:
+    """``(is_car, reason)`` for one trial; see the module docstring for the rule."""
+    supportive = next(hits(record, SUPPORTIVE, ("title", "official_title")), None)
+    products = car_interventions(record)
+    title_hits = list(hits(record, CAR_PATTERN, ("title", "official_title", "arms", "keywords")))
+    if products:
+        setting = title_hits and all(is_context(h) for h in title_hits)
+        if supportive and (_non_car(record) or setting):
+            return False, f"supportive care around CAR therapy; {quote(supportive)}"
+        return True, f"interventions: '{products[0].name}'"
+
+    follow_up = any(_FOLLOW_UP.search(text) for _, text in record.texts("title", "official_title"))
+    subject = [h for h in title_hits if follow_up or not is_context(h)]
+    if supportive:
+        return False, f"supportive care around CAR therapy; {quote(supportive)}"
+    if subject:
+        return True, quote(subject[0])
+    others = _named_therapies(record)
+    if title_hits:
+        if not others and not _non_car(record):
+            # "Infections in patients treated with CAR-T": nothing else given, CAR is the exposure.
+            return True, f"CAR therapy is the exposure studied, {quote(title_hits[0])}"
+        return False, f"CAR only as prior therapy or context, {quote(title_hits[0])}"
+
+    text_hits = list(hits(record, CAR_PATTERN, ("brief_summary", "detailed_description")))
+    codes = _opaque(record)
+    if others and not codes:
+        seen = f", {quote(text_hits[0])}" if text_hits else ""
+        return False, f"trial gives {others[0]!r}; CAR not the product{seen}"
+    if codes or not record.interventions:
+        for hit in text_hits:
+            if not is_context(hit):
+                return True, quote(hit)
+    if text_hits:
+        return False, f"CAR only as prior therapy, context or background, {quote(text_hits[0])}"
+    return False, "no CAR-engineered product named"

@@ -1,0 +1,76 @@
+"""Find words in a record's fields and quote them, so every label can say why it was given.
+
+A label function asks for the first or all matches of a pattern in an ordered list of fields;
+the order encodes trust (an intervention name says more about the product than a summary's
+background paragraph). :func:`quote` renders the reason shown to users: ``field: '…words…'``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from cartatlas.classify.record import TrialRecord
+
+#: Fields that describe what the trial gives, most specific first.
+PRODUCT_FIELDS = ("interventions", "title", "official_title", "arms", "keywords")
+#: Free-text fields, read after the product fields.
+TEXT_FIELDS = ("brief_summary", "detailed_description")
+ALL_FIELDS = PRODUCT_FIELDS + ("conditions",) + TEXT_FIELDS
+
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(])|\n+")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One match: the field it was found in, the whole field text and the match span."""
+
+    field: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def words(self) -> str:
+        return self.text[self.start : self.end]
+
+    def before(self, width: int = 60) -> str:
+        """Text just before the match, within the same sentence."""
+        head = self.text[max(0, self.start - width) : self.start]
+        parts = _SENTENCE_END.split(head)
+        return parts[-1] if parts else ""
+
+    def after(self, width: int = 60) -> str:
+        """Text just after the match, within the same sentence."""
+        return _SENTENCE_END.split(self.text[self.end : self.end + width])[0]
+
+    def sentence(self) -> str:
+        """The sentence that holds the match."""
+        start = 0
+        for m in _SENTENCE_END.finditer(self.text):
+            if m.end() > self.start:
+                return self.text[start : m.start()]
+            start = m.end()
+        return self.text[start:]
+
+
+def hits(record: TrialRecord, pattern: re.Pattern[str], fields: Iterable[str]) -> Iterator[Hit]:
+    """Every match of ``pattern`` in ``fields``, in field order then text order."""
+    for field, text in record.texts(*fields):
+        for m in pattern.finditer(text):
+            yield Hit(field, text, m.start(), m.end())
+
+
+def first_hit(record: TrialRecord, pattern: re.Pattern[str], fields: Iterable[str]) -> Hit | None:
+    return next(hits(record, pattern, fields), None)
+
+
+def quote(hit: Hit, width: int = 40) -> str:
+    """``field: '…context…'`` around a hit, short enough for a table cell."""
+    start = max(0, hit.start - width)
+    end = min(len(hit.text), hit.end + width)
+    snippet = " ".join(hit.text[start:end].split())
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(hit.text) else ""
+    return f"{hit.field}: '{prefix}{snippet}{suffix}'"
