@@ -43,9 +43,19 @@ def db_target(ctx: typer.Context) -> str:
 
 
 def _mount() -> None:
+    from cartatlas.analyses import cli as analyses_cli
+    from cartatlas.analyses.landscape import cli as landscape_cli
+    from cartatlas.classify import cli as classify_cli
     from cartatlas.evidence import cli as evidence_cli
+    from cartatlas.registries import cli as registries_cli
+    from cartatlas.report import cli as report_cli
 
     evidence_cli.register(app)
+    registries_cli.register(app)
+    classify_cli.register(app)
+    landscape_cli.register(app)
+    analyses_cli.register(app)
+    report_cli.register(app)
 
 
 _mount()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from collections.abc import Sequence
 from enum import StrEnum
@@ -19,6 +20,10 @@ class Format(StrEnum):
     json = "json"
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def emit(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Format, title: str | None = None
 ) -> None:
@@ -26,10 +31,13 @@ def emit(
     if fmt is Format.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        writer.writerows([["" if _blank(v) else v for v in row] for row in rows])
     elif fmt is Format.json:
         json.dump(
-            [dict(zip(columns, row, strict=True)) for row in rows],
+            [
+                {c: None if _blank(v) else v for c, v in zip(columns, row, strict=True)}
+                for row in rows
+            ],
             sys.stdout,
             ensure_ascii=False,
             indent=2,
@@ -41,5 +49,5 @@ def emit(
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*("" if _blank(v) else str(v) for v in row))
         Console().print(table)

@@ -212,7 +212,8 @@ def test_paper_source_needs_a_doi_or_pmid(evidence_dir):
         **_with("studies", 0, doi="", source_url="https://www.nejm.org/doi/full/10.1056/x")
     )
     assert messages(folder) == [
-        "studies.csv, row at line 2: doi: the source is a paper (www.nejm.org); give its DOI or PMID"
+        "studies.csv, row at line 2: doi: the source is a paper (www.nejm.org); "
+        "give its DOI or PMID"
     ]
 
 

@@ -8,7 +8,6 @@ from pydantic import BaseModel
 
 from cartatlas.evidence import schema
 
-
 SOURCE_COLUMNS = tuple(schema.Sourced.model_fields)
 
 

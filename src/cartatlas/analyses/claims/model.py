@@ -1,0 +1,87 @@
+"""The claims file: YAML with a source and a list of claims (see data/ for an example)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+RATE_METRICS = ("ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
+Metric = Literal[
+    "ORR",
+    "CR",
+    "CRS_any",
+    "CRS_3plus",
+    "ICANS_any",
+    "ICANS_3plus",
+    "price_usd",
+    "total_cost_usd",
+    "approved_targets",
+    "approved_products",
+    "trial_count",
+    "distinct_targets",
+]
+
+
+class Claim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    text: str
+    metric: Metric
+    countries: list[str] = Field(min_length=1)
+    indication: str | None = None
+    product: str | None = None
+    scope: Literal["approved_products", "domestic_products"] | None = None
+    range: tuple[float, float | None] | None = None
+    compare: Literal["similar", "greater"] | None = None
+    values: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_assertion(self) -> Claim:
+        given = [name for name in ("range", "compare", "values") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError("a claim asserts exactly one of range, compare or values")
+        if self.compare and len(self.countries) < 2:
+            raise ValueError("compare needs two countries (the first is compared to the second)")
+        if self.metric in RATE_METRICS and not self.indication:
+            raise ValueError(f"metric {self.metric} needs an indication (e.g. LBCL)")
+        return self
+
+
+class ClaimsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: dict[str, object] = Field(default_factory=dict)
+    claims: list[Claim] = Field(min_length=1)
+
+
+class ClaimsFileError(ValueError):
+    """A claims file that cannot be read; the message names the file, claim and field."""
+
+
+def parse_claims(data: object, origin: str) -> ClaimsFile:
+    try:
+        return ClaimsFile.model_validate(data)
+    except ValidationError as error:
+        lines = []
+        for item in error.errors():
+            loc = list(item["loc"])
+            where = (
+                f"claim {loc[1] + 1}"
+                + (f", field {'.'.join(map(str, loc[2:]))}" if len(loc) > 2 else "")
+                if loc[:1] == ["claims"] and len(loc) > 1
+                else ".".join(map(str, loc))
+            )
+            lines.append(f"{origin}: {where}: {item['msg'].removeprefix('Value error, ')}")
+        raise ClaimsFileError("\n".join(lines)) from None
+
+
+def load_claims(path: Path) -> ClaimsFile:
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ClaimsFileError(f"{path}: cannot read the claims file ({exc})") from None
+    return parse_claims(data, str(path))

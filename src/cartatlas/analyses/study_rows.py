@@ -1,0 +1,123 @@
+"""One row per study cohort for an endpoint: the evidence a meta-analysis pools.
+
+A study can carry several rows for one endpoint (primary and longer follow-up, IRC and
+investigator, infused and enrolled denominators, disagreeing sources). Pooling must take exactly
+one per cohort, chosen by a fixed, stated preference, and never a later report of a cohort already
+counted (``overlaps_with``), so no patient is counted twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cartatlas.store import Store
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What a user asks to pool, and which stored rows answer it, in order of preference."""
+
+    name: str
+    table: str  # "outcomes" or "safety"
+    codes: tuple[str, ...]  # outcome endpoint codes, or safety events
+    grade: str | None = None  # safety grade band
+    label: str = ""
+
+
+ENDPOINTS = {
+    "ORR": Endpoint("ORR", "outcomes", ("ORR",), label="overall response"),
+    "CR": Endpoint("CR", "outcomes", ("CR",), label="complete response"),
+    "CRS_any": Endpoint("CRS_any", "safety", ("CRS",), "any", "CRS, any grade"),
+    "CRS_3plus": Endpoint("CRS_3plus", "safety", ("CRS",), "3plus", "CRS, grade ≥3"),
+    "ICANS_any": Endpoint(
+        "ICANS_any", "safety", ("ICANS", "neurotoxicity"), "any", "ICANS / neurotoxicity, any grade"
+    ),
+    "ICANS_3plus": Endpoint(
+        "ICANS_3plus",
+        "safety",
+        ("ICANS", "neurotoxicity"),
+        "3plus",
+        "ICANS / neurotoxicity, grade ≥3",
+    ),
+}
+
+# In B-ALL "complete remission" is reported as CR or CR with incomplete count recovery (CR/CRi);
+# the composite is the registrational endpoint, so it is preferred and plain CR is the fallback.
+CR_BY_INDICATION = {"B-ALL": ("CR_CRi", "CR")}
+
+ANALYSIS_PREFERENCE = ("primary", "longer_follow_up", "label")
+DENOMINATOR_PREFERENCE = ("infused", "evaluable", "enrolled", "randomized")
+ASSESSOR_PREFERENCE = ("IRC", "investigator", None)
+
+SELECTION_RULE = (
+    "one row per cohort: later reports of a cohort already included are left out; within a "
+    "study the primary analysis is preferred over longer follow-up and label data, infused "
+    "patients over evaluable, enrolled and randomized denominators, and independent review over "
+    "investigator assessment"
+)
+
+
+def endpoint_codes(endpoint: Endpoint, indication: str) -> tuple[str, ...]:
+    if endpoint.name == "CR":
+        return CR_BY_INDICATION.get(indication, endpoint.codes)
+    return endpoint.codes
+
+
+def _rank(value: object, order: tuple) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def candidate_rows(store: Store, indication: str, endpoint: Endpoint) -> pd.DataFrame:
+    """Every stored row that could answer ``endpoint`` for ``indication`` (before selection)."""
+    codes = endpoint_codes(endpoint, indication)
+    marks = ", ".join("?" * len(codes))
+    if endpoint.table == "outcomes":
+        detail = "o.endpoint AS code, o.assessor, o.denominator, NULL AS grading, "
+        where = f"o.endpoint IN ({marks})"
+        params: list = [*codes]
+    else:
+        detail = "o.event AS code, NULL AS assessor, NULL AS denominator, o.grading, "
+        where = f"o.event IN ({marks}) AND o.grade = ?"
+        params = [*codes, endpoint.grade]
+    names, rows = store.query(
+        "SELECT s.study_id, s.name, s.product_id, s.construct_name, s.targets, "
+        "s.country_of_conduct, s.countries, s.real_world, s.registrational, s.line_of_therapy, "
+        "s.phase, "
+        "s.median_follow_up_months, s.overlaps_with, "
+        f"{detail} o.analysis, o.n, o.events, o.source_url, o.doi, o.pmid, o.source_line "
+        f"FROM evidence_{endpoint.table} o JOIN evidence_studies s USING (study_id) "
+        f"WHERE s.indication = ? AND {where}",
+        [indication, *params],
+    )
+    frame = pd.DataFrame(rows, columns=names)
+    frame["code_rank"] = [codes.index(c) for c in frame["code"]]
+    return frame
+
+
+def select_study_rows(candidates: pd.DataFrame) -> pd.DataFrame:
+    """Apply ``SELECTION_RULE``: the one preferred row per cohort, in study order."""
+    frame = candidates[candidates["overlaps_with"].isna()].copy()
+    if frame.empty:
+        return frame
+    frame["rank"] = list(
+        zip(
+            frame["code_rank"],
+            [_rank(a, ANALYSIS_PREFERENCE) for a in frame["analysis"]],
+            [_rank(d, DENOMINATOR_PREFERENCE) for d in frame["denominator"]],
+            [_rank(None if pd.isna(a) else a, ASSESSOR_PREFERENCE) for a in frame["assessor"]],
+            frame["source_line"],
+            strict=True,
+        )
+    )
+    chosen = frame.sort_values("rank").groupby("study_id", sort=False).head(1).copy()
+    chosen["product"] = [
+        next((v for v in (product, construct) if isinstance(v, str)), "investigational")
+        for product, construct in zip(chosen["product_id"], chosen["construct_name"], strict=True)
+    ]
+    return chosen.drop(columns=["rank", "code_rank"]).sort_values("study_id").reset_index(drop=True)
+
+
+def study_rows(store: Store, indication: str, endpoint: str) -> pd.DataFrame:
+    return select_study_rows(candidate_rows(store, indication, ENDPOINTS[endpoint]))

@@ -1,0 +1,92 @@
+"""``cartatlas report``: write "CAR-T in A vs B" as HTML, PDF and Markdown."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from cartatlas.analyses.claims import EXAMPLE, load_claims
+from cartatlas.analyses.claims.model import ClaimsFileError
+from cartatlas.evidence.queries import EvidenceNotLoaded
+from cartatlas.report.build import build_report
+from cartatlas.report.render import render_html, render_markdown, render_pdf
+from cartatlas.store import StoreMissing, open_store
+
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+FORMATS = ("html", "pdf", "md")
+
+
+def report(
+    ctx: typer.Context,
+    countries: Annotated[
+        str,
+        typer.Option("--countries", help="Two (or more) ISO codes: --countries CN US or CN,US."),
+    ] = "CN,US",
+    more: Annotated[
+        list[str] | None,
+        typer.Argument(help="Further country codes after --countries.", show_default=False),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path(
+        "report"
+    ),
+    formats: Annotated[
+        str, typer.Option("--format", help="Comma-separated: html, pdf, md.")
+    ] = "html,pdf,md",
+    claims: Annotated[
+        Path | None,
+        typer.Option(
+            "--claims",
+            help="Claims YAML to check (default: the bundled example article's claims).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the country-comparison report from the evidence and registry data in the store."""
+    from cartatlas.cli import db_target
+
+    codes = [c.strip().upper() for c in [*countries.split(","), *(more or [])] if c.strip()]
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or len(codes) < 2:
+        raise typer.BadParameter(
+            f"formats {unknown} unknown (use {', '.join(FORMATS)})"
+            if unknown
+            else "give two countries, e.g. --countries CN US"
+        )
+    started = time.perf_counter()
+    try:
+        claims_file = load_claims(claims or EXAMPLE)
+        with open_store(db_target(ctx), read_only=True) as store:
+            if not store.table_exists("evidence_products"):
+                raise EvidenceNotLoaded(
+                    f"the store {store.target} holds no evidence; run `cartatlas kb load` first"
+                )
+            built = build_report(store, codes, claims_file)
+    except (StoreMissing, EvidenceNotLoaded, ClaimsFileError) as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"cart-{'-vs-'.join(c.lower() for c in codes)}"
+    html_text = render_html(built)
+    written = []
+    if "html" in wanted:
+        written.append(out / f"{stem}.html")
+        written[-1].write_text(html_text, "utf-8")
+    if "md" in wanted:
+        written.append(out / f"{stem}.md")
+        written[-1].write_text(render_markdown(built, out / f"{stem}-figures"), "utf-8")
+    if "pdf" in wanted:
+        written.append(out / f"{stem}.pdf")
+        render_pdf(html_text, written[-1])
+    for path in written:
+        err.print(f"wrote {path}")
+    err.print(f"report built in {time.perf_counter() - started:.1f} s")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(report)

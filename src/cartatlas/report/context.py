@@ -1,0 +1,82 @@
+"""What every section builder reads: the store, the countries, the references, and the
+registry-derived frames (computed once, and absent when the store holds no registry data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from cartatlas.report.model import References
+from cartatlas.store import Store
+
+INCLUSION_RULE = (
+    "CAR trials are the stored registry records that the rule-based classifier labels as testing "
+    "a CAR-engineered cell product; a trial counts for every country where it lists a site"
+)
+
+
+@dataclass
+class ReportContext:
+    store: Store
+    countries: list[str]
+    refs: References = field(default_factory=References)
+
+    @cached_property
+    def has_registry(self) -> bool:
+        return self.store.table_exists("reg_study")
+
+    @cached_property
+    def snapshots(self) -> pd.DataFrame:
+        from cartatlas.store.registry_read import snapshot_info
+
+        return snapshot_info(self.store) if self.has_registry else pd.DataFrame()
+
+    @cached_property
+    def trials(self) -> pd.DataFrame:
+        """One row per current CAR trial with its labels (the landscape's frame)."""
+        from cartatlas.analyses.landscape.data import trial_frame
+        from cartatlas.classify.sources import read_store
+
+        frame = trial_frame(read_store(self.store))
+        return frame[frame["is_car"]].reset_index(drop=True)
+
+    @cached_property
+    def sites(self) -> pd.DataFrame:
+        from cartatlas.store.registry_read import sites
+
+        car = set(self.trials["nct_id"])
+        frame = sites(self.store)
+        key = frame["trial_id"]
+        return frame[key.isin(car)].reset_index(drop=True)
+
+    @cached_property
+    def registry_cite(self) -> str:
+        """The reference marker for the registry snapshot(s) the registry figures come from."""
+        rows = self.snapshots
+        parts = [
+            f"{row.registry} selection '{row.selection}', snapshot {row.snapshot_date or '?'} "
+            f"({row.records} records; imported {str(row.imported_at)[:10]})"
+            for row in rows.itertuples()
+        ]
+        label = "Trial registry data: " + "; ".join(parts) + f". Inclusion rule: {INCLUSION_RULE}."
+        return self.refs.cite(None, label=label)
+
+    @property
+    def snapshot_year(self) -> int | None:
+        dates = [str(d) for d in self.snapshots.get("snapshot_date", []) if d]
+        return int(max(dates)[:4]) if dates else None
+
+    @property
+    def snapshot_dates(self) -> str:
+        dates = sorted({str(d) for d in self.snapshots.get("snapshot_date", []) if d})
+        return ", ".join(dates) or "unknown date"
+
+
+NO_REGISTRY = (
+    "No data: the store holds no trial-registry records. Load them with "
+    "`cartatlas import ../shared/data/ctgov/cart-oncology-2026-08-22.jsonl.gz` (or "
+    "`cartatlas sync` for the live ClinicalTrials.gov API), then run `cartatlas classify` and "
+    "this report again."
+)

@@ -1,0 +1,184 @@
+"""Report figures drawn with matplotlib and returned as SVG text (fonts kept as text).
+
+Each function takes plain frames and returns SVG, so the report can inline it in HTML, write it
+next to Markdown, and hand it to the PDF renderer unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from functools import cache
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+
+PALETTE = ["#2F5D8C", "#C0504D", "#6A9A3A", "#8064A2", "#E69F00", "#4BACC6"]
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "svg.fonttype": "none",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+WORLD = Path(__file__).parent / "assets" / "world-110m.json"
+
+
+def svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", dpi=150)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def color_for(countries: list[str]) -> dict[str, str]:
+    return {country: PALETTE[i % len(PALETTE)] for i, country in enumerate(countries)}
+
+
+def timeline(approvals: pd.DataFrame, countries: list[str]) -> str:
+    """One row per product, a marker per dated approval, coloured by country."""
+    dated = approvals.dropna(subset=["date"])
+    products = list(dict.fromkeys(dated.sort_values("date")["product_id"]))
+    colors = color_for(countries)
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(8.5, 0.32 * len(products) + 1.2))
+        ax = fig.add_subplot()
+        for country in countries:
+            part = dated[dated["country"] == country]
+            ax.scatter(
+                part["date"],
+                [products.index(p) for p in part["product_id"]],
+                color=colors[country],
+                s=36,
+                label=country,
+                zorder=3,
+                marker="o" if country == countries[0] else "D",
+            )
+        ax.set_yticks(range(len(products)), products)
+        ax.invert_yaxis()
+        ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+        ax.legend(frameon=False, loc="lower left", ncols=len(countries))
+        ax.set_xlabel("approval date")
+        return svg(fig)
+
+
+def lines(
+    table: pd.DataFrame,
+    x: str,
+    y: str,
+    by: str,
+    ylabel: str,
+    countries: list[str],
+    percent: bool = False,
+) -> str:
+    colors = color_for(countries)
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(7.5, 3.2))
+        ax = fig.add_subplot()
+        for key, part in table.groupby(by, sort=False):
+            part = part.sort_values(x)
+            ax.plot(
+                part[x], part[y], marker="o", markersize=3.5, label=str(key), color=colors.get(key)
+            )
+        ax.set_ylabel(ylabel)
+        ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+        if percent:
+            ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+        ax.legend(frameon=False)
+        return svg(fig)
+
+
+def grouped_bars(
+    table: pd.DataFrame, category: str, value: str, by: str, xlabel: str, countries: list[str]
+) -> str:
+    """Horizontal bars: one group per category, one bar per country."""
+    colors = color_for(countries)
+    categories = list(dict.fromkeys(table[category]))
+    height = 0.8 / max(len(countries), 1)
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(7.5, 0.28 * len(categories) * max(len(countries), 1) + 1.0))
+        ax = fig.add_subplot()
+        for i, country in enumerate(countries):
+            part = table[table[by] == country].set_index(category)[value]
+            values = [part.get(c, 0) for c in categories]
+            ax.barh(
+                np.arange(len(categories)) + i * height,
+                values,
+                height=height,
+                color=colors[country],
+                label=country,
+            )
+        ax.set_yticks(np.arange(len(categories)) + height * (len(countries) - 1) / 2, categories)
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel)
+        ax.legend(frameon=False, loc="lower right")
+        return svg(fig)
+
+
+@cache
+def _world_rings() -> list[np.ndarray]:
+    """Country outlines from the vendored TopoJSON, decoded to lon/lat rings."""
+    topo = json.loads(WORLD.read_text("utf-8"))
+    scale, translate = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        points = np.cumsum(np.array(arc, dtype=float), axis=0)
+        arcs.append(points * scale + translate)
+
+    def ring(indices: list[int]) -> np.ndarray:
+        parts = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indices]
+        return np.concatenate([p if j == 0 else p[1:] for j, p in enumerate(parts)])
+
+    rings = []
+    for geometry in topo["objects"]["countries"]["geometries"]:
+        polygons = geometry.get("arcs", [])
+        if geometry["type"] == "Polygon":
+            polygons = [polygons]
+        for polygon in polygons:
+            rings.extend(ring(r) for r in polygon)
+    return rings
+
+
+def site_map(sites: pd.DataFrame, countries: list[str]) -> str:
+    """Recruiting sites (dots) over country outlines, equirectangular."""
+    colors = color_for(countries)
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=(9, 4.6))
+        ax = fig.add_subplot()
+        # Outlines and dots are rasterized inside the SVG: thousands of vertices and sites
+        # would otherwise make the file heavy to draw (and the PDF slow to render).
+        ax.add_collection(
+            PolyCollection(
+                _world_rings(),
+                facecolor="#EEEEEE",
+                edgecolor="#BBBBBB",
+                linewidth=0.3,
+                rasterized=True,
+            )
+        )
+        for country in countries:
+            part = sites[sites["country_code"] == country].dropna(subset=["lat", "lon"])
+            ax.scatter(
+                part["lon"],
+                part["lat"],
+                s=6,
+                color=colors[country],
+                alpha=0.6,
+                label=f"{country} ({len(part)} sites)",
+                zorder=3,
+                linewidths=0,
+                rasterized=True,
+            )
+        ax.set_xlim(-170, 180)
+        ax.set_ylim(-58, 80)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ("left", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.legend(frameon=False, loc="lower left", markerscale=2)
+        return svg(fig)

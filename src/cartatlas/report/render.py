@@ -1,0 +1,113 @@
+"""Render a :class:`Report` as self-contained HTML, as Markdown (figures beside it) and as PDF.
+
+Text in the model is a small Markdown subset (**bold**, `code`) plus citation markers ``[[n]]``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from cartatlas.report.model import CITATION, Figure, Paragraph, Report, Table
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def inline_html(text: str) -> Markup:
+    out = html.escape(text, quote=False)
+    out = _BOLD.sub(r"<strong>\1</strong>", out)
+    out = _CODE.sub(r"<code>\1</code>", out)
+    out = CITATION.sub(r'<a class="cite" href="#ref-\1">[\1]</a>', out)
+    return Markup(out)
+
+
+def inline_markdown(text: str) -> str:
+    return CITATION.sub(r"[\1](#ref-\1)", text)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("cartatlas.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["inline"] = inline_html
+    env.tests["table"] = lambda block: isinstance(block, Table)
+    env.tests["figure"] = lambda block: isinstance(block, Figure)
+    env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
+    env.globals["Markup"] = Markup
+    return env
+
+
+def render_html(report: Report) -> str:
+    return _environment().get_template("report.html.j2").render(report=report)
+
+
+def _md_table(table: Table) -> list[str]:
+    def cell(value: str) -> str:
+        return inline_markdown(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        f"**{table.title}**",
+        "",
+        "| " + " | ".join(table.columns) + " |",
+        "|" + "---|" * len(table.columns),
+    ]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.rows]
+    if table.note:
+        lines += ["", f"_{inline_markdown(table.note)}_"]
+    return [*lines, ""]
+
+
+def render_markdown(report: Report, figure_dir: Path) -> str:
+    """Markdown text; each figure is written as SVG into ``figure_dir`` and linked."""
+    figure_dir.mkdir(parents=True, exist_ok=True)
+    lines = [f"# {report.title}", "", f"Generated {report.generated}. {report.data_note}", ""]
+    for number, section in enumerate(report.sections, 1):
+        lines += [f"## {number}. {section.title}", "", f"> {inline_markdown(section.answer)}", ""]
+        for index, block in enumerate(section.blocks):
+            if isinstance(block, Paragraph):
+                lines += [inline_markdown(block.text), ""]
+            elif isinstance(block, Table):
+                lines += _md_table(block)
+            else:
+                name = f"{number:02d}-{index:02d}-{block.slug}.svg"
+                (figure_dir / name).write_text(block.svg, "utf-8")
+                lines += [
+                    f"![{block.title}]({figure_dir.name}/{name})",
+                    "",
+                    f"_{inline_markdown(block.caption)}_",
+                    "",
+                ]
+                if block.data is not None:
+                    lines += _md_table(block.data)
+        if section.caveats:
+            lines += ["**Caveats**", ""] + [f"- {inline_markdown(c)}" for c in section.caveats]
+            lines.append("")
+    lines += ["## References", ""]
+    for ref in report.references.items:
+        lines.append(f'<a id="ref-{ref.number}"></a>{ref.number}. {_reference_text(ref)}')
+    return "\n".join(lines) + "\n"
+
+
+def _reference_text(ref) -> str:
+    parts = [ref.label if ref.label != ref.url else ""]
+    if ref.url:
+        parts.append(ref.url)
+    if ref.doi:
+        parts.append(f"doi:{ref.doi}")
+    if ref.pmid:
+        parts.append(f"PMID {ref.pmid}")
+    return " ".join(p for p in parts if p)
+
+
+def render_pdf(html_text: str, path: Path) -> None:
+    from weasyprint import HTML
+
+    HTML(string=html_text).write_pdf(path)

@@ -1,0 +1,1 @@
+"""One builder per question the report answers; each returns a :class:`Section`."""

@@ -1,0 +1,41 @@
+"""Small formatting helpers the section builders share."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from cartatlas.report.model import References, Table
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    return "no data" if value is None or math.isnan(value) else f"{100 * value:.{digits}f}%"
+
+
+def interval(low: float, high: float) -> str:
+    return f"{100 * low:.0f}–{100 * high:.0f}%"
+
+
+def pvalue(p: float | None) -> str:
+    if p is None or math.isnan(p):
+        return "not testable"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
+
+
+def missing(value: object) -> bool:
+    return value is None or (not isinstance(value, (list, str)) and pd.isna(value))
+
+
+def cite_row(refs: References, row: object) -> str:
+    """The marker for a row (namedtuple or dict) with ``source_url`` and maybe doi / pmid."""
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
+    doi, pmid = get("doi"), get("pmid")
+    return refs.cite(
+        get("source_url"), doi=None if missing(doi) else doi, pmid=None if missing(pmid) else pmid
+    )
+
+
+def frame_table(title: str, frame: pd.DataFrame, note: str = "") -> Table:
+    rows = [["" if missing(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    return Table(title, [str(c) for c in frame.columns], rows, note)

@@ -1,0 +1,202 @@
+"""5, 6 and 8. Types, trial activity and outlook: counts from the classified registry trials."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cartatlas.analyses.landscape.counts import count, yearly_shares
+from cartatlas.report.context import NO_REGISTRY, ReportContext
+from cartatlas.report.figures import grouped_bars, lines
+from cartatlas.report.model import Figure, Paragraph, Section, Table
+from cartatlas.report.sections.common import frame_table
+
+SHARES = {
+    "allogeneic": "allogeneic",
+    "solid": "solid tumour",
+    "autoimmune": "autoimmune",
+    "in_vivo": "in vivo",
+}
+
+
+def _no_registry(key: str, title: str) -> Section:
+    return Section(key, title, NO_REGISTRY, [Paragraph(NO_REGISTRY)])
+
+
+def _counts(ctx: ReportContext, by: list[str]) -> pd.DataFrame:
+    table = count(ctx.trials, by, ctx.countries)
+    return table[table["country"].isin(ctx.countries)]
+
+
+def _wide(ctx: ReportContext, table: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
+    """One row per ``key`` value, a "trials (share)" column per country."""
+    table = table.assign(
+        cell=[f"{t} ({s:.0%})" for t, s in zip(table["trials"], table["share"], strict=True)]
+    )
+    wide = table.pivot(index=key, columns="country", values="cell").fillna("0")
+    wide = wide.reindex(columns=[c for c in ctx.countries if c in wide.columns])
+    return wide.reset_index().rename(columns={key: label})
+
+
+def _years(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
+    """Start years from 2012 to the snapshot's year (later ones are planned starts)."""
+    last = ctx.snapshot_year or int(frame["start_year"].max())
+    return frame[(frame["start_year"] >= 2012) & (frame["start_year"] <= last)]
+
+
+def _approved_targets(ctx: ReportContext) -> Table:
+    marks = ", ".join("?" * len(ctx.countries))
+    names, rows = ctx.store.query(
+        "SELECT a.country, p.targets, count(DISTINCT p.product_id) AS products, "
+        "string_agg(DISTINCT p.product_id, ', ') AS product_ids "
+        "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
+        f"WHERE a.country IN ({marks}) GROUP BY a.country, p.targets ORDER BY 1, 3 DESC",
+        ctx.countries,
+    )
+    return frame_table("Approved products by target", pd.DataFrame(rows, columns=names))
+
+
+def types(ctx: ReportContext) -> Section:
+    if not ctx.has_registry:
+        section = _no_registry("types", "Types")
+        section.blocks.insert(0, _approved_targets(ctx))
+        return section
+    targets = _counts(ctx, ["target"])
+    named = targets[targets["targets"] != "unnamed"]
+    top = (
+        named.groupby("targets")["trials"]
+        .sum()
+        .sort_values(ascending=False)
+        .head(15)
+        .index.tolist()
+    )
+    top_table = named[named["targets"].isin(top)].copy()
+    top_table["rank"] = top_table["targets"].map({t: i for i, t in enumerate(top)})
+    top_table = top_table.sort_values(["rank", "country"]).drop(columns="rank")
+    unnamed = targets[targets["targets"] == "unnamed"].set_index("country")["trials"]
+    leaders = {
+        c: ", ".join(
+            top_table[top_table["country"] == c]
+            .sort_values("trials", ascending=False)["targets"]
+            .head(4)
+        )
+        for c in ctx.countries
+    }
+    answer = (
+        "Most-studied CAR targets in registered trials: "
+        + "; ".join(f"{c}: {t}" for c, t in leaders.items())
+        + f" {ctx.registry_cite}. Trials whose registry text names no target: "
+        + ", ".join(f"{c} {unnamed.get(c, 0)}" for c in ctx.countries)
+        + "."
+    )
+    target_wide = _wide(ctx, top_table, "targets", "target")
+    blocks = [
+        Figure(
+            "Trials by target (15 most frequent)",
+            grouped_bars(top_table, "targets", "trials", "country", "CAR trials", ctx.countries),
+            "A multi-target construct counts once under each target; shares are of the "
+            "country's CAR trials.",
+            data=frame_table("Trials by target: number (share)", target_wide),
+            slug="targets",
+        ),
+        frame_table(
+            "Trials by cell source: number (share)",
+            _wide(ctx, _counts(ctx, ["source"]), "cell_source", "cell source"),
+        ),
+        frame_table(
+            "Trials by engineered cell type: number (share)",
+            _wide(ctx, _counts(ctx, ["cell"]), "cell_type", "cell type"),
+        ),
+        _approved_targets(ctx),
+    ]
+    caveats = [
+        "Targets, cell source and cell type come from the rule-based classifier "
+        "(docs/classification.md gives its measured accuracy); 'unknown' means the "
+        "registry text does not say."
+    ]
+    return Section("types", "Types", answer, blocks, caveats)
+
+
+def activity(ctx: ReportContext) -> Section:
+    if not ctx.has_registry:
+        return _no_registry("activity", "Trial activity")
+    years = _years(ctx, _counts(ctx, ["year"]).dropna(subset=["start_year"]))
+    years = years.assign(start_year=years["start_year"].astype(int))
+    totals = ctx.trials.explode("countries")
+    totals = totals[totals["countries"].isin(ctx.countries)].groupby("countries").size()
+    answer = (
+        "Registered CAR trials with a site in each country: "
+        + ", ".join(f"{c} {totals.get(c, 0)}" for c in ctx.countries)
+        + f" {ctx.registry_cite}."
+    )
+    blocks = [
+        Figure(
+            "CAR trials by start year",
+            lines(years, "start_year", "trials", "country", "trials started", ctx.countries),
+            f"Start year as registered (actual or anticipated); {ctx.snapshot_year} is "
+            "partial (to the snapshot date).",
+            data=frame_table(
+                "Trials by start year: number (share of the country's trials)",
+                _wide(ctx, years, "start_year", "start year"),
+            ),
+            slug="activity-years",
+        ),
+        frame_table(
+            "Trials by phase: number (share)", _wide(ctx, _counts(ctx, ["phase"]), "phase", "phase")
+        ),
+    ]
+    caveats = [
+        "A trial with sites in several countries counts once for each; trials without "
+        "a site have no country.",
+        "Only ClinicalTrials.gov records are in the shipped snapshot; many Chinese trials "
+        "are registered only in ChiCTR (load them with `cartatlas import-ictrp`).",
+    ]
+    return Section("activity", "Trial activity", answer, blocks, caveats)
+
+
+def outlook(ctx: ReportContext) -> Section:
+    if not ctx.has_registry:
+        return _no_registry("outlook", "Outlook")
+    shares = yearly_shares(ctx.trials, ctx.countries)
+    shares = _years(ctx, shares[shares["country"].isin(ctx.countries)])
+    shares = shares[shares["start_year"] >= 2015].assign(
+        start_year=lambda f: f["start_year"].astype(int)
+    )
+    last_full = (ctx.snapshot_year or int(shares["start_year"].max()) + 1) - 1
+    blocks = []
+    for column, label in SHARES.items():
+        blocks.append(
+            Figure(
+                f"Share of {label} trials by start year",
+                lines(
+                    shares,
+                    "start_year",
+                    column,
+                    "country",
+                    f"share {label}",
+                    ctx.countries,
+                    percent=True,
+                ),
+                "Share of the country's CAR trials started that year; the last year is partial.",
+                slug=f"outlook-{column}",
+            )
+        )
+    table = shares.copy()
+    for column in SHARES:
+        table[column] = [f"{v:.0%}" for v in table[column]]
+    blocks.append(frame_table("Yearly shares", table.rename(columns=SHARES)))
+    recent = shares[shares["start_year"] == last_full]
+    parts = [
+        f"{r.country}: allogeneic {r.allogeneic:.0%}, solid tumour {r.solid:.0%}, "
+        f"autoimmune {r.autoimmune:.0%}, in vivo {r.in_vivo:.0%}"
+        for r in recent.itertuples()
+    ]
+    answer = (
+        f"Among CAR trials starting in {last_full} (the last full year): "
+        + "; ".join(parts)
+        + f" {ctx.registry_cite}."
+    )
+    caveats = [
+        "Shares in the latest year rest on fewer trials and move as the registry fills.",
+        "A trial is 'solid tumour' or 'autoimmune' when any of its conditions is.",
+    ]
+    return Section("outlook", "Outlook", answer, blocks, caveats)

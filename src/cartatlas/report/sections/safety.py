@@ -1,0 +1,132 @@
+"""7. Safety: CRS and ICANS by study and country, pooled only within one grading system."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
+from cartatlas.report.context import ReportContext
+from cartatlas.report.model import Paragraph, Section, Table
+from cartatlas.report.sections.common import cite_row, interval, pct, pvalue
+from cartatlas.report.sections.success import INDICATIONS
+from cartatlas.stats import meta_proportions
+
+SAFETY = ("CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
+
+
+def _rows(ctx: ReportContext, indication: str) -> dict[str, pd.DataFrame]:
+    found = {}
+    for endpoint in SAFETY:
+        rows = study_rows(ctx.store, indication, endpoint)
+        found[endpoint] = rows[rows["country_of_conduct"].isin(ctx.countries)]
+    return found
+
+
+def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]:
+    studies: dict[str, dict] = {}
+    for endpoint, rows in found.items():
+        for row in rows.itertuples():
+            entry = studies.setdefault(
+                row.study_id,
+                {
+                    "country": row.country_of_conduct,
+                    "study": f"{row.name} ({row.product})",
+                    "grading": set(),
+                    "refs": set(),
+                },
+            )
+            entry[endpoint] = f"{pct(row.events / row.n)} ({row.events}/{row.n})"
+            if isinstance(row.grading, str):
+                entry["grading"].add(row.grading)
+            entry["refs"].add(cite_row(ctx.refs, row))
+    return [
+        [
+            e["country"],
+            e["study"],
+            *(e.get(k, "—") for k in SAFETY),
+            ", ".join(sorted(e["grading"])) or "not stated",
+            " ".join(sorted(e["refs"])),
+        ]
+        for e in sorted(studies.values(), key=lambda e: (e["country"], e["study"]))
+    ]
+
+
+def _comparable_pool(ctx: ReportContext, endpoint: str, rows: pd.DataFrame) -> str | None:
+    """Pool by country within the grading system every country has at least one study in."""
+    graded = rows.dropna(subset=["grading"])
+    for grading, part in graded.groupby("grading"):
+        countries = set(part["country_of_conduct"])
+        if not set(ctx.countries) <= countries or len(part) < 3:
+            continue
+        result = meta_proportions(
+            part["events"].to_numpy(float),
+            part["n"].to_numpy(float),
+            method="REML",
+            test="knha",
+            subgroups=part["country_of_conduct"].tolist(),
+        )
+        parts = [
+            f"{c} {pct(r.backtransformed().estimate)} "
+            f"({interval(r.backtransformed().ci_low, r.backtransformed().ci_high)}, "
+            f"k={r.k})"
+            for c, r in result.subgroups.groups.items()
+        ]
+        return (
+            f"{ENDPOINTS[endpoint].label}, {grading} grading only: "
+            + "; ".join(parts)
+            + f"; difference {pvalue(result.subgroups.q_between_p)} "
+            "(logit random effects, REML, Knapp–Hartung)."
+        )
+    return None
+
+
+def build(ctx: ReportContext) -> Section:
+    blocks: list = []
+    pooled_notes = []
+    for indication in INDICATIONS:
+        found = _rows(ctx, indication)
+        rows = _wide(ctx, found)
+        if not rows:
+            continue
+        blocks.append(
+            Table(
+                f"CRS and ICANS, {indication}",
+                [
+                    "country",
+                    "study",
+                    "CRS any",
+                    "CRS ≥3",
+                    "ICANS any",
+                    "ICANS ≥3",
+                    "grading",
+                    "source",
+                ],
+                rows,
+            )
+        )
+        notes = [n for e in SAFETY if (n := _comparable_pool(ctx, e, found[e]))]
+        text = (
+            " ".join(notes)
+            if notes
+            else "Not pooled: the studies of the two countries do not share a stated grading "
+            "system (or too few do), so their rates are not comparable."
+        )
+        pooled_notes.extend(f"{indication}: {n}" for n in notes)
+        blocks.append(Paragraph(f"**{indication}**: {text}"))
+    answer = (
+        "Cytokine release syndrome (CRS) and neurotoxicity (ICANS) rates by study, with "
+        "the grading system each study used. "
+        + (
+            " ".join(pooled_notes)
+            if pooled_notes
+            else "No indication has studies from both countries graded with the same system, "
+            "so no pooled country comparison is made."
+        )
+    )
+    caveats = [
+        "Grading systems (Lee 2014, ASTCT 2019, Penn, CTCAE, CARTOX) classify the same "
+        "event differently, especially at grade ≥3; rates are compared only within one.",
+        "Neurotoxicity reported as 'neurologic events' (a broader category) is shown in "
+        "the ICANS columns when a study reports no ICANS figure.",
+    ]
+    return Section("safety", "Safety", answer, blocks, caveats)
