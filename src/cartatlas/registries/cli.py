@@ -261,7 +261,9 @@ def trials_command(
         int | None, typer.Option("--limit", help="Show at most this many trials.")
     ] = None,
 ) -> None:
-    """List stored trials (each trial once, across registries), filtered."""
+    """List stored trials (each trial once, across registries), filtered; with the labels of
+    `cartatlas classify` (is_car, targets, cell type and source, disease area…) once it has run."""
+    from cartatlas.classify.store import labels_frame
     from cartatlas.store.registry_read import NoRegistryData, attribution_notes, find_trials
 
     try:
@@ -269,11 +271,22 @@ def trials_command(
             frame = find_trials(
                 store, country=country, phase=phase, status=status, recruiting=recruiting, text=text
             )
+            labels = labels_frame(store).drop(columns=["countries"])
     except (StoreMissing, NoRegistryData, ValueError) as exc:
         raise _fail(exc) from exc
+    label_columns: tuple[str, ...] = ()
+    if not labels.empty:
+        frame = frame.merge(labels, on="nct_id", how="left")
+        label_columns = (
+            ("is_car", "targets")
+            if fmt is Format.table
+            else tuple(c for c in labels.columns if c != "nct_id")
+        )
     notes = attribution_notes(frame)
-    columns = (TABLE_COLUMNS if fmt is Format.table else TRIAL_COLUMNS) + (
-        ("attribution", "source_date") if notes else ()
+    columns = (
+        (TABLE_COLUMNS if fmt is Format.table else TRIAL_COLUMNS)
+        + label_columns
+        + (("attribution", "source_date") if notes else ())
     )
     shown = frame.head(limit) if limit else frame
     rows = [
@@ -285,9 +298,10 @@ def trials_command(
 
 
 def _cell(value: object, fmt: Format) -> object:
-    """Lists stay lists in JSON and read as "a; b" elsewhere; missing numbers print as empty."""
+    """Lists stay lists in JSON, read "a; b" in a table and "a|b" in CSV; missing values print
+    as empty."""
     if isinstance(value, list):
-        return value if fmt is Format.json else "; ".join(value)
+        return value if fmt is Format.json else ("|" if fmt is Format.csv else "; ").join(value)
     try:
         return None if value is None or value != value else value  # NaN / pd.NA
     except TypeError:

@@ -139,8 +139,21 @@ def _world_rings() -> list[np.ndarray]:
         if geometry["type"] == "Polygon":
             polygons = [polygons]
         for polygon in polygons:
-            rings.extend(ring(r) for r in polygon)
+            for points in (ring(r) for r in polygon):
+                rings.extend(_unwrapped(points))
     return rings
+
+
+def _unwrapped(points: np.ndarray) -> list[np.ndarray]:
+    """A ring that crosses the antimeridian (Russia, Fiji, Antarctica) would be drawn as a band
+    across the whole map; shift it east of 180° and draw it again one world to the left."""
+    if np.abs(np.diff(points[:, 0])).max(initial=0) <= 180:
+        return [points]
+    east = points.copy()
+    east[:, 0] = np.where(east[:, 0] < 0, east[:, 0] + 360, east[:, 0])
+    west = east.copy()
+    west[:, 0] -= 360
+    return [east, west]
 
 
 def site_map(sites: pd.DataFrame, countries: list[str]) -> str:

@@ -116,9 +116,9 @@ def _pooled_rows(res: MetaResult, label: str, color: str, bold: bool, weight: fl
 def _layout(res: MetaResult) -> list[_Row]:
     level = res.level
     rows: list[_Row] = []
-    model = "Common-effect model" if res.method == "CE" else "Random-effects model"
-    if res.method == "GLMM":
-        model += " (GLMM)"
+    # Short enough to stay clear of the events column.
+    names = {"CE": "Common effect", "GLMM": "Random effects, GLMM"}
+    model = names.get(res.method, "Random effects")
     if res.subgroups is None:
         rows += _study_rows(res, np.arange(res.k), level)
         rows.append(_Row("blank"))

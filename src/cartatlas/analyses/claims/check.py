@@ -87,7 +87,9 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
                 f", pooled {100 * bt.estimate:.0f}% "
                 f"(95% CI {100 * bt.ci_low:.0f}–{100 * bt.ci_high:.0f}%)"
             )
-        studies = ", ".join(f"{name} {r:.0f}%" for name, r in zip(rows["name"], rates, strict=True))
+        studies = ", ".join(
+            f"{name} {r:.0f}%" for name, r in zip(rows["study_id"], rates, strict=True)
+        )
         parts.append(f"{country}: {studies}{estimate}")
         sources.extend(rows["source_url"])
     rule = (

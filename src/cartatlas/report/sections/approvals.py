@@ -63,10 +63,11 @@ def build(ctx: ReportContext) -> Section:
         rows,
     )
     counts = frame.groupby("country")["product_id"].nunique()
-    firsts = frame.dropna(subset=["date"]).groupby("country")["date"].min()
+    # The first dated approval, shown at the precision its source gives (2021-06, not 2021-06-01).
+    firsts = frame.dropna(subset=["date"]).sort_values("date").groupby("country").first()
     answer_parts = [
         f"{counts.get(c, 0)} CAR-T products approved in {c}"
-        + (f" (first on {firsts[c].date().isoformat()})" if c in firsts else "")
+        + (f" (first: {firsts.loc[c, 'approval_date']})" if c in firsts.index else "")
         for c in ctx.countries
     ]
     answer = "; ".join(answer_parts) + "."
