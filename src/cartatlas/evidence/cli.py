@@ -115,10 +115,25 @@ def safety(ctx: typer.Context, product: ProductArg, fmt: FormatOption = Format.t
     _results(ctx, product, fmt, "safety")
 
 
+def kb_coverage(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """What the loaded evidence holds per approved product × indication, and its gaps."""
+    from cartatlas.cli import db_target
+    from cartatlas.evidence.coverage import COLUMNS, coverage
+
+    try:
+        with open_store(db_target(ctx), read_only=True) as store:
+            queries.require_loaded(store)
+            rows = coverage(store)
+    except (StoreMissing, queries.EvidenceNotLoaded) as exc:
+        raise _fail(exc) from None
+    emit(COLUMNS, rows, fmt, title="Evidence coverage of approved product × indication")
+
+
 def register(app: typer.Typer) -> None:
     kb = typer.Typer(help="The curated knowledge base: check and load it.", no_args_is_help=True)
     kb.command("check")(kb_check)
     kb.command("load")(kb_load)
+    kb.command("coverage")(kb_coverage)
     app.add_typer(kb, name="kb")
     app.command()(products)
     app.command()(outcomes)

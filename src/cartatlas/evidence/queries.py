@@ -19,7 +19,7 @@ class UnknownProduct(LookupError):
     """No product matches the key the user gave."""
 
 
-def _require_loaded(store: Store) -> None:
+def require_loaded(store: Store) -> None:
     if not store.table_exists("evidence_products"):
         raise EvidenceNotLoaded(
             f"the store {store.target} holds no evidence yet; run `cartatlas kb load` first"
@@ -36,7 +36,7 @@ def _names(product_id: str, inn: str, aliases: str | None, brands: str | None) -
 
 def resolve_product(store: Store, key: str) -> str:
     """Accept a product ID, INN, alias (axi-cel) or brand name (Yescarta) and return the ID."""
-    _require_loaded(store)
+    require_loaded(store)
     rows = store.execute("SELECT product_id, inn, aliases, brands FROM evidence_products")
     wanted = key.strip().lower()
     for row in rows:
@@ -63,7 +63,7 @@ APPROVED_COLUMNS = [
 
 def approved_products(store: Store, country: str) -> list[tuple]:
     """Every approval in ``country`` with the product's local brand, oldest first."""
-    _require_loaded(store)
+    require_loaded(store)
     rows = store.execute(
         "SELECT p.product_id, p.brands, p.targets, a.agency, a.indication, a.indication_label, "
         "a.line_of_therapy, a.population, a.approval_date, a.kind, a.source_url "
