@@ -16,19 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cartatlas.classify.labels import LIST_COLUMNS, SEPARATOR, TrialLabels, classify
+from cartatlas.classify.labels import COLUMNS, LIST_COLUMNS, SEPARATOR, TrialLabels, classify
 from cartatlas.classify.record import TrialRecord
 
-SCORED = (
-    "is_car",
-    "targets",
-    "cell_type",
-    "cell_source",
-    "in_vivo",
-    "disease_area",
-    "sponsor_type",
-    "countries",
-)
+# Every label but the sponsor's country, which the development set does not hand-label.
+SCORED = tuple(c for c in COLUMNS if c not in ("nct_id", "sponsor_country"))
 CAR_ONLY = ("targets", "cell_type", "cell_source", "in_vivo")
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from cartatlas.registries import concepts
 from cartatlas.store.connection import Store
+from cartatlas.store.registry_schema import STUDY_COLUMNS
 
 
 class NoRegistryData(LookupError):
@@ -32,34 +33,8 @@ def _require(store: Store) -> None:
 
 
 CURRENT = "SELECT DISTINCT study_key FROM reg_membership WHERE active"
-_STUDY_FIELDS = (
-    "study_key",
-    "registry",
-    "trial_id",
-    "title",
-    "official_title",
-    "acronym",
-    "brief_summary",
-    "status",
-    "status_raw",
-    "why_stopped",
-    "phases",
-    "study_type",
-    "start_date",
-    "start_date_precision",
-    "primary_completion_date",
-    "completion_date",
-    "first_posted_date",
-    "last_update_date",
-    "enrollment",
-    "enrollment_type",
-    "has_results",
-    "sponsor_name",
-    "sponsor_class",
-    "countries",
-    "attribution",
-    "source_date",
-)
+# Every stored study column except the writer's bookkeeping (hash, run) and the raw record.
+_STUDY_FIELDS = tuple(c for c in STUDY_COLUMNS if c not in ("content_hash", "run_id", "raw"))
 
 
 _NUMERIC = {
