@@ -23,7 +23,7 @@ def inline_html(text: str) -> Markup:
     out = _BOLD.sub(r"<strong>\1</strong>", out)
     out = _CODE.sub(r"<code>\1</code>", out)
     out = CITATION.sub(r'<a class="cite" href="#ref-\1">[\1]</a>', out)
-    return Markup(out)
+    return Markup(out.replace("\n", "<br>"))
 
 
 def inline_markdown(text: str) -> str:
@@ -70,7 +70,8 @@ def render_markdown(report: Report, figure_dir: Path) -> str:
     figure_dir.mkdir(parents=True, exist_ok=True)
     lines = [f"# {report.title}", "", f"Generated {report.generated}. {report.data_note}", ""]
     for number, section in enumerate(report.sections, 1):
-        lines += [f"## {number}. {section.title}", "", f"> {inline_markdown(section.answer)}", ""]
+        answer = inline_markdown(section.answer).replace("\n", "  \n> ")
+        lines += [f"## {number}. {section.title}", "", f"> {answer}", ""]
         for index, block in enumerate(section.blocks):
             if isinstance(block, Paragraph):
                 lines += [inline_markdown(block.text), ""]

@@ -187,8 +187,8 @@ def build(ctx: ReportContext) -> Section:
             answers.append(answer)
     answer = (
         "Complete-response rates from studies conducted in each country, pooled by "
-        "meta-analysis. "
-        + (" ".join(answers) if answers else "No indication has data for these countries.")
+        "meta-analysis.\n"
+        + ("\n".join(answers) if answers else "No indication has data for these countries.")
     )
     caveats = [
         "These are comparisons between studies, not randomized comparisons: populations, lines "
