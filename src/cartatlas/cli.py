@@ -49,6 +49,7 @@ def _mount() -> None:
     from cartatlas.evidence import cli as evidence_cli
     from cartatlas.registries import cli as registries_cli
     from cartatlas.report import cli as report_cli
+    from cartatlas.web import cli as web_cli
 
     evidence_cli.register(app)
     registries_cli.register(app)
@@ -56,6 +57,7 @@ def _mount() -> None:
     landscape_cli.register(app)
     analyses_cli.register(app)
     report_cli.register(app)
+    web_cli.register(app)
 
 
 _mount()

@@ -102,8 +102,7 @@ def test_coverage_lists_each_approved_product_indication_and_its_gaps(loaded):
     result = runner.invoke(app, ["--db", loaded, "kb", "coverage", "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [(r["product"], r["indication"]) for r in rows] == [
-        ("axicabtagene-ciloleucel", "LBCL")]
+    assert [(r["product"], r["indication"]) for r in rows] == [("axicabtagene-ciloleucel", "LBCL")]
     # The fixture's only study is not flagged registrational, so every cell is a gap.
     assert rows[0]["registrational study"] == "no data"
     assert rows[0]["CRS ≥3"] == "—"

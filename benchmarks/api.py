@@ -1,0 +1,181 @@
+"""HTTP API latency and throughput under concurrent load, from a separate process on loopback.
+
+    python benchmarks/api.py [--db PATH] [--connections 50] [--duration 10] [--workers 1]
+
+Starts ``cartatlas serve`` on 127.0.0.1 (a free port) over the store (default: as the CLI's
+``--db``; it needs the evidence and the registry snapshots loaded), waits until it answers,
+then drives it with ``wrk`` (Debian package ``wrk``) and prints p50 / p99 latency and
+requests/s per endpoint, with the machine's core count. Two scenarios:
+
+* **repeated**: the same URL again and again (after one warm-up request) — the answer comes from
+  the server's response cache, as it does for every popular query;
+* **distinct**: every request a different trial search (page × age × country), so nearly every
+  one is computed — the cost of a new question.
+
+Goal: p99 under 100 ms at 50 concurrent connections on the list endpoints (repeated scenario).
+Each run is bounded by ``--duration``; the server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from cartatlas.store import resolve_db
+
+LIST_ENDPOINTS = [
+    "/api/products",
+    "/api/approvals?country=CN",
+    "/api/studies?indication=LBCL",
+    "/api/outcomes?endpoint=CR",
+    "/api/safety?event=CRS",
+    "/api/prices?currency=USD",
+    "/api/trials?country=CN&recruiting=true",
+    "/api/landscape?by=year&by=target",
+]
+OTHER_ENDPOINTS = ["/api/meta?indication=LBCL&endpoint=CR", "/api/health"]
+GOAL_MS = 100.0
+# Each wrk thread numbers its requests; page × age × country × thread keeps them distinct.
+DISTINCT = """
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args) n = 0 end
+local countries = {"CN", "US", "DE", "FR", "GB", "ES", "IT", "JP", "AU", "CA"}
+function request()
+  n = n + 1
+  local path = string.format("/api/trials?per_page=20&page=%d&age=%d.%d&country=%s",
+    n % 7 + 1, n % 90, id, countries[n % 10 + 1])
+  return wrk.format("GET", path)
+end
+"""
+_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(db: str, port: int, workers: int) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-c",
+        "from cartatlas.cli import app; app()",
+        "--db",
+        db,
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until_up(base: str, server: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped: {server.stderr.read()}")
+        try:
+            with urllib.request.urlopen(base + "/api/trials?per_page=1", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the server did not answer in time")
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNIT[unit]
+
+
+def run_wrk(url: str, connections: int, duration: int, script: Path | None = None) -> dict:
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    out = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=duration + 60, check=True
+    ).stdout
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: (.*)$", out, re.M)
+    return {
+        "p50": _ms(percentiles["50"]),
+        "p99": _ms(percentiles["99"]),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": sockets.group(1) if sockets else "",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default=None, help="store (default: as the CLI's --db)")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    db = resolve_db(args.db)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    print(f"cores: {os.cpu_count()}; server workers: {args.workers}; store: {db}")
+    print(f"load: wrk, {args.connections} connections, {args.duration} s per endpoint, loopback")
+    server = start_server(db, port, args.workers)
+    try:
+        started = time.monotonic()
+        wait_until_up(base, server)
+        print(f"server ready in {time.monotonic() - started:.1f} s (classifies every trial once)\n")
+        print(f"{'scenario':<10} {'endpoint':<42} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>9}  note")
+        met = True
+        for path in LIST_ENDPOINTS + OTHER_ENDPOINTS:
+            urllib.request.urlopen(base + path, timeout=60).read()  # warm-up: fill the cache
+            result = run_wrk(base + path, args.connections, args.duration)
+            goal = path in LIST_ENDPOINTS
+            ok = result["p99"] < GOAL_MS and not result["non_2xx"]
+            met &= ok or not goal
+            note = ("goal met" if ok else "GOAL MISSED") if goal else ""
+            if result["non_2xx"] or result["socket_errors"]:
+                note += f" non-2xx {result['non_2xx']} {result['socket_errors']}".rstrip()
+            print(
+                f"{'repeated':<10} {path:<42} {result['p50']:>8.2f} {result['p99']:>8.2f} "
+                f"{result['rps']:>9.0f}  {note}"
+            )
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(DISTINCT)
+        result = run_wrk(base, args.connections, args.duration, Path(script.name))
+        os.unlink(script.name)
+        print(
+            f"{'distinct':<10} {'/api/trials?page&age&country (each new)':<42} "
+            f"{result['p50']:>8.2f} {result['p99']:>8.2f} {result['rps']:>9.0f}  "
+            f"{'non-2xx ' + str(result['non_2xx']) if result['non_2xx'] else ''}"
+        )
+        print(
+            f"\ngoal (p99 < {GOAL_MS:.0f} ms on the list endpoints, repeated): "
+            f"{'met' if met else 'missed'}"
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Prices: local currency, US dollars at the same year's rate, PPP, and any recorded currency.
+
+Conversions follow :mod:`cartatlas.analyses.cost`: only the rate of the price's own year is
+used; without it the converted value is ``null`` ("no data"), never another year's rate.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pandas as pd
+from fastapi import APIRouter, Query
+from pydantic import StringConstraints
+
+from cartatlas.analyses.cost import prices_frame
+from cartatlas.evidence.schema import Price
+from cartatlas.store import Store
+from cartatlas.web import params
+from cartatlas.web.api.common import Listing, listing, select
+from cartatlas.web.deps import EvidenceDep
+from cartatlas.web.responses import records
+
+router = APIRouter(prefix="/prices", tags=["prices"])
+
+PriceKind = Price.model_fields["kind"].annotation
+CurrencyQuery = Annotated[
+    Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")] | None,
+    Query(description="ISO 4217 code to convert into as well (at the price year's rate)"),
+]
+
+
+def _rates(store: Store, currency: str) -> pd.DataFrame:
+    """Units of ``currency`` per US dollar by year (the first source by URL, as the cost
+    analysis picks); 422 when the knowledge base has no rate for it."""
+    if currency == "USD":
+        return pd.DataFrame({"year": [], "per_usd": [], "source_url": []})
+    rates = select(
+        store,
+        "SELECT year, per_usd, source_url FROM evidence_exchange_rates",
+        [("currency = ?", currency)],
+        "source_url",
+    ).drop_duplicates("year")
+    if rates.empty:
+        _, rows = store.query("SELECT DISTINCT currency FROM evidence_exchange_rates")
+        known = ", ".join(sorted({"USD", *(r[0] for r in rows)}))
+        raise params.bad_param(
+            "currency", currency, f"no exchange rate recorded for {currency}; known: {known}"
+        )
+    return rates
+
+
+def converted_prices(
+    store: Store,
+    *,
+    country: str | None = None,
+    product: str | None = None,
+    kind: str | None = None,
+    currency: str | None = None,
+) -> pd.DataFrame:
+    if country:
+        countries = [country]
+    else:
+        _, rows = store.query("SELECT DISTINCT country FROM evidence_prices ORDER BY country")
+        countries = [r[0] for r in rows]
+    frame = prices_frame(store, countries) if countries else pd.DataFrame()
+    if frame.empty:
+        return frame
+    if product:
+        frame = frame[frame["product_id"] == product]
+    if kind:
+        frame = frame[frame["kind"] == kind]
+    if currency:
+        code = currency.upper()
+        rates = _rates(store, code)
+        by_year = dict(zip(rates["year"], rates["per_usd"], strict=True))
+        source = dict(zip(rates["year"], rates["source_url"], strict=True))
+        frame = frame.assign(
+            target_currency=code,
+            in_target_currency=[
+                usd * (1.0 if code == "USD" else by_year.get(year, float("nan")))
+                for usd, year in zip(frame["usd"], frame["year"], strict=True)
+            ],
+            target_fx_source=[source.get(year) for year in frame["year"]],
+        )
+    return frame.reset_index(drop=True)
+
+
+@router.get("", response_model=Listing, summary="Prices with currency conversion")
+def list_prices(
+    store: EvidenceDep,
+    country: params.CountryQuery = None,
+    product: params.ProductQuery = None,
+    kind: PriceKind | None = None,  # type: ignore[valid-type]
+    currency: CurrencyQuery = None,
+) -> Listing:
+    """Each price with ``usd`` (same-year exchange rate, source in ``fx_source``),
+    ``intl_dollars`` (PPP) and, with ``currency``, ``in_target_currency``."""
+    code = params.country("country", country)
+    return listing(
+        records(
+            converted_prices(
+                store,
+                country=code,
+                product=params.product(store, "product", product),
+                kind=kind,
+                currency=currency,
+            )
+        )
+    )

@@ -1,0 +1,139 @@
+"""The FastAPI application: JSON API under ``/api``, dashboard pages, vendored static files.
+
+``create_app(db)`` opens the store read-only once (a missing store fails here, with the message
+that says how to create one) and serves every request from it; see :mod:`cartatlas.web.hub`.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cartatlas.evidence.queries import EvidenceNotLoaded, UnknownProduct
+from cartatlas.report.figures import WORLD
+from cartatlas.store.registry_read import NoRegistryData
+from cartatlas.web import pages
+from cartatlas.web.api import api_router
+from cartatlas.web.cache import Memo, ResponseCache
+from cartatlas.web.errors import NotFound
+from cartatlas.web.hub import StoreHub
+from cartatlas.web.render import render
+
+STATIC = files("cartatlas.web") / "static"
+#: What the base template needs on a page that could not be built.
+PAGE_DEFAULTS = {"countries": ["CN", "US"], "attribution": [], "snapshot": None}
+_STATUS = {EvidenceNotLoaded: 503, NoRegistryData: 503, UnknownProduct: 404, NotFound: 404}
+
+
+def _error(request: Request, exc: Exception) -> Response:
+    """JSON ``{"detail": …}`` under /api, an HTML page elsewhere."""
+    status = _STATUS[type(exc)]
+    if request.url.path.startswith("/api"):
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+    return render(
+        request, "error.html.j2", {**PAGE_DEFAULTS, "status": status, "message": str(exc)}, status
+    )
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    """FastAPI's 422 JSON under /api; on a page, the same problems as a readable page."""
+    if request.url.path.startswith("/api"):
+        return await request_validation_exception_handler(request, exc)
+    problems = [{"name": str(error["loc"][-1]), "msg": error["msg"]} for error in exc.errors()]
+    return render(
+        request,
+        "error.html.j2",
+        {
+            **PAGE_DEFAULTS,
+            "status": 422,
+            "message": "Some parameters are not valid.",
+            "problems": problems,
+        },
+        422,
+    )
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware (Starlette's ``BaseHTTPMiddleware`` costs a task per request):
+    no MIME sniffing, no referrer sent to other sites."""
+
+    HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(db: str | None = None, *, warm: bool = True) -> FastAPI:
+    """The application over the store ``db`` (a DuckDB path or PostgreSQL URL; default as the
+    CLI's ``--db``). ``warm`` classifies the registry trials at start-up instead of on the first
+    request that needs them."""
+    hub = StoreHub(db)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            from cartatlas.web.deps import get_registry
+
+            with hub.store() as store:
+                registry = get_registry(store, app.state.memo)
+            if registry is not None:  # the search index and site lists, built once
+                registry.car_index, registry.sites_by_trial  # noqa: B018
+            # The classified frames are millions of long-lived objects: left to the cyclic
+            # garbage collector, each full collection scans them all and stalls every request
+            # for hundreds of milliseconds. Frozen, they are never scanned.
+            gc.collect()
+            gc.freeze()
+        yield
+        hub.close()
+
+    app = FastAPI(
+        title="cartatlas",
+        summary="CAR-T cell therapy across countries: sourced evidence, trial registries, "
+        "meta-analysis. Read-only.",
+        version="1",
+        lifespan=lifespan,
+    )
+    app.state.hub = hub
+    app.state.memo = Memo()
+    for exc_type in _STATUS:
+        app.add_exception_handler(exc_type, _error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_middleware(ResponseCache)
+    app.add_middleware(SecurityHeaders)
+    app.include_router(api_router())
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    @app.get("/assets/world-110m.json", include_in_schema=False, name="world")
+    def world() -> FileResponse:
+        """Country outlines for the maps: the report's vendored TopoJSON (see its README)."""
+        return FileResponse(WORLD, media_type="application/json")
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The factory uvicorn's worker processes call (``cartatlas serve --workers N``): the store
+    is the one ``$CARTATLAS_DB`` names, as ``--db`` resolved it."""
+    return create_app()

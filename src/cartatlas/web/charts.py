@@ -1,0 +1,332 @@
+"""Vega-Lite specifications (plain dicts, data inline) for the dashboard's interactive charts.
+
+Each function takes the same frames the report's matplotlib figures take and returns a spec the
+page hands to the vendored vega-embed; colours per country are the report's, so a country has
+one colour in the report and on the dashboard.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from cartatlas.report.figures import color_for
+from cartatlas.web.responses import records
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier; never fetched
+Spec = dict[str, Any]
+
+
+def _base(values: list[dict[str, Any]], height: int | None = None, **spec: Any) -> Spec:
+    out: Spec = {
+        "$schema": SCHEMA,
+        "width": "container",
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "config": {"font": "DejaVu Sans, Arial, sans-serif", "view": {"stroke": None}},
+        **spec,
+    }
+    if height:
+        out["height"] = height
+    return out
+
+
+def _country_color(countries: list[str], field: str = "country") -> Spec:
+    colors = color_for(countries)
+    return {
+        "field": field,
+        "type": "nominal",
+        "title": "country",
+        "scale": {"domain": list(colors), "range": list(colors.values())},
+        "legend": {"orient": "top"},
+    }
+
+
+def _tooltip(*fields: str | tuple[str, str]) -> list[Spec]:
+    out = []
+    for item in fields:
+        name, kind = item if isinstance(item, tuple) else (item, "nominal")
+        out.append({"field": name, "type": kind})
+    return out
+
+
+def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
+    """One row per product, a point per dated approval, coloured and shaped by country."""
+    dated = approvals.dropna(subset=["date"]).sort_values("date")
+    frame = dated.assign(day=dated["date"].dt.strftime("%Y-%m-%d"))
+    order = list(dict.fromkeys(frame["product_id"]))
+    columns = ["product_id", "country", "agency", "indication", "approval_date", "kind", "day"]
+    return _base(
+        records(frame, columns),
+        height=max(120, 22 * len(order)),
+        mark={"type": "point", "filled": True, "size": 70},
+        encoding={
+            "x": {
+                "field": "day",
+                "type": "temporal",
+                "title": "approval date",
+                "axis": {"format": "%Y", "tickCount": "year"},
+            },
+            "y": {"field": "product_id", "type": "nominal", "sort": order, "title": None},
+            "color": _country_color(countries),
+            "shape": {"field": "country", "type": "nominal", "legend": None},
+            "tooltip": _tooltip(
+                "product_id", "country", "agency", "indication", "approval_date", "kind"
+            ),
+        },
+    )
+
+
+def grouped_bars(
+    table: pd.DataFrame, category: str, value: str, xlabel: str, countries: list[str]
+) -> Spec:
+    """Horizontal bars, one group per category (in table order), one bar per country."""
+    order = list(dict.fromkeys(table[category]))
+    columns = [category, "country", value, *(["share"] if "share" in table else [])]
+    return _base(
+        records(table, columns),
+        height=max(120, 16 * len(order) * max(len(countries), 1)),
+        mark="bar",
+        encoding={
+            "y": {"field": category, "type": "nominal", "sort": order, "title": None},
+            "yOffset": {"field": "country", "sort": countries},
+            "x": {"field": value, "type": "quantitative", "title": xlabel},
+            "color": _country_color(countries),
+            "tooltip": _tooltip(
+                category,
+                "country",
+                (value, "quantitative"),
+                *([("share", "quantitative")] if "share" in table else []),
+            ),
+        },
+    )
+
+
+def lines(
+    table: pd.DataFrame, x: str, y: str, ylabel: str, countries: list[str], percent: bool = False
+) -> Spec:
+    """One line per country over ``x`` (a year)."""
+    y_axis: Spec = {"field": y, "type": "quantitative", "title": ylabel}
+    if percent:
+        y_axis["axis"] = {"format": ".0%"}
+    return _base(
+        records(table, [x, "country", y, *(["trials"] if y != "trials" else [])]),
+        height=260,
+        mark={"type": "line", "point": True},
+        encoding={
+            "x": {"field": x, "type": "ordinal", "title": "start year"},
+            "y": y_axis,
+            "color": _country_color(countries),
+            "tooltip": _tooltip(
+                x,
+                "country",
+                (y, "quantitative"),
+                *([("trials", "quantitative")] if y != "trials" else []),
+            ),
+        },
+    )
+
+
+WORLD_EXTENT = ((-170.0, -58.0), (180.0, 80.0))
+
+
+def _extent(dots: pd.DataFrame, margin: float = 2.0) -> tuple[tuple[float, float], ...]:
+    """Longitude / latitude box around the dots (at least 24° × 12°), or the inhabited world."""
+    if dots.empty:
+        return WORLD_EXTENT
+    (x0, x1), (y0, y1) = (
+        (dots["lon"].min() - margin, dots["lon"].max() + margin),
+        (dots["lat"].min() - margin, dots["lat"].max() + margin),
+    )
+    grow_x, grow_y = max(0.0, 24 - (x1 - x0)) / 2, max(0.0, 12 - (y1 - y0)) / 2
+    return (
+        (max(-180.0, x0 - grow_x), max(-85.0, y0 - grow_y)),
+        (min(180.0, x1 + grow_x), min(85.0, y1 + grow_y)),
+    )
+
+
+def site_map(sites: pd.DataFrame, countries: list[str], world_url: str, zoom: bool = False) -> Spec:
+    """Sites (dots, coloured by country) over the country outlines, equirectangular; ``zoom``
+    frames the dots, otherwise the map shows the inhabited world."""
+    located = sites.dropna(subset=["lat", "lon"])
+    columns = ["trial_id", "facility", "city", "country_code", "lat", "lon"]
+    dots = located[columns].rename(columns={"country_code": "country"})
+    in_scope = dots[dots["country"].isin(countries)]
+    (x0, y0), (x1, y1) = _extent(in_scope) if zoom else WORLD_EXTENT
+    frame = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "MultiPoint", "coordinates": [[x0, y0], [x1, y1]]},
+    }
+    color = _country_color(countries)
+    if len(countries) > 6:  # a legend of many countries would crowd a phone screen
+        color["legend"] = None
+    return {
+        "$schema": SCHEMA,
+        "width": "container",
+        "height": "container",  # the page gives map containers a 2:1 box (css: .vega.map)
+        "autosize": {"type": "fit", "contains": "padding"},
+        "projection": {"type": "equirectangular", "fit": frame},
+        "config": {"view": {"stroke": None}},
+        "layer": [
+            {
+                "data": {
+                    "url": world_url,
+                    "format": {"type": "topojson", "feature": "countries"},
+                },
+                "mark": {
+                    "type": "geoshape",
+                    "fill": "#eeeeee",
+                    "stroke": "#bbbbbb",
+                    "strokeWidth": 0.3,
+                    "clip": True,
+                },
+            },
+            {
+                "data": {"values": records(in_scope)},
+                "mark": {"type": "circle", "size": 18, "opacity": 0.65, "clip": True},
+                "encoding": {
+                    "longitude": {"field": "lon", "type": "quantitative"},
+                    "latitude": {"field": "lat", "type": "quantitative"},
+                    "color": color,
+                    "tooltip": _tooltip("trial_id", "facility", "city", "country"),
+                },
+            },
+        ],
+    }
+
+
+def forest(studies: pd.DataFrame, pooled: pd.DataFrame | None, countries: list[str]) -> Spec:
+    """Study rates with exact 95% CIs (percent) and, below each country's studies, its pooled
+    estimate and CI as a diamond: the interactive twin of the stats library's forest plot.
+
+    ``studies``: label, country, percent, ci_low, ci_high (+ events, n); ``pooled``: country,
+    percent, ci_low, ci_high, k (+ pi_low, pi_high: the prediction interval, drawn as a faint
+    band)."""
+    rows = studies.assign(kind="study")
+    if pooled is not None and not pooled.empty:
+        rows = pd.concat(
+            [rows, pooled.assign(kind="pooled", label=[f"Pooled {c}" for c in pooled["country"]])],
+            ignore_index=True,
+        )
+    rank = {c: i for i, c in enumerate(countries)}
+    rows = rows.assign(
+        order=[
+            (rank.get(c, 99), k == "pooled")
+            for c, k in zip(rows["country"], rows["kind"], strict=True)
+        ]
+    ).sort_values("order", kind="stable")
+    order = list(dict.fromkeys(rows["label"]))
+    columns = [
+        c
+        for c in (
+            "label",
+            "country",
+            "kind",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "pi_low",
+            "pi_high",
+            "events",
+            "n",
+            "k",
+        )
+        if c in rows
+    ]
+    y = {"field": "label", "type": "nominal", "sort": order, "title": None}
+    x_scale = {"domain": [0, 100]}
+    return _base(
+        records(rows, columns),
+        height=max(100, 20 * len(order)),
+        encoding={"y": y},
+        layer=[
+            *(
+                [
+                    {
+                        "mark": {"type": "rule", "strokeWidth": 7, "opacity": 0.25},
+                        "encoding": {
+                            "x": {"field": "pi_low", "type": "quantitative"},
+                            "x2": {"field": "pi_high"},
+                            "color": _country_color(countries),
+                        },
+                    }
+                ]
+                if "pi_low" in rows
+                else []
+            ),
+            {
+                "mark": {"type": "rule"},
+                "encoding": {
+                    "x": {
+                        "field": "ci_low",
+                        "type": "quantitative",
+                        "scale": x_scale,
+                        "title": "rate (%) with 95% CI",
+                    },
+                    "x2": {"field": "ci_high"},
+                    "color": _country_color(countries),
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True},
+                "encoding": {
+                    "x": {"field": "percent", "type": "quantitative"},
+                    "shape": {
+                        "field": "kind",
+                        "type": "nominal",
+                        "scale": {"domain": ["study", "pooled"], "range": ["square", "diamond"]},
+                        "legend": None,
+                    },
+                    "size": {
+                        "field": "kind",
+                        "type": "nominal",
+                        "scale": {"domain": ["study", "pooled"], "range": [60, 220]},
+                        "legend": None,
+                    },
+                    "color": _country_color(countries),
+                    "tooltip": _tooltip(
+                        "label",
+                        "country",
+                        ("percent", "quantitative"),
+                        ("ci_low", "quantitative"),
+                        ("ci_high", "quantitative"),
+                        *(
+                            [("events", "quantitative"), ("n", "quantitative")]
+                            if "events" in rows
+                            else []
+                        ),
+                    ),
+                },
+            },
+        ],
+    )
+
+
+def counts(
+    table: pd.DataFrame,
+    category: str,
+    value: str,
+    title: str,
+    colors: dict[str, str] | None = None,
+) -> Spec:
+    """Plain horizontal bars, one per category (``colors``: a fixed colour per category)."""
+    encoding: Spec = {
+        "y": {"field": category, "type": "nominal", "sort": "-x", "title": None},
+        "x": {"field": value, "type": "quantitative", "title": title},
+        "tooltip": _tooltip(category, (value, "quantitative")),
+    }
+    if colors:
+        encoding["color"] = {
+            "field": category,
+            "type": "nominal",
+            "scale": {"domain": list(colors), "range": list(colors.values())},
+            "legend": None,
+        }
+    return _base(
+        records(table, [category, value]),
+        height=max(80, 26 * len(table)),
+        mark="bar",
+        encoding=encoding,
+    )

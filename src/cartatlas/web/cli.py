@@ -1,0 +1,55 @@
+"""``cartatlas serve``: the dashboard and API over the store chosen by ``--db``."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from cartatlas.store import StoreMissing
+from cartatlas.store.connection import ENV_VAR
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; the default serves this machine only.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each classifies the trials once).")
+    ] = 1,
+) -> None:
+    """Serve the web dashboard and the JSON API (OpenAPI at /docs), read-only."""
+    import uvicorn
+
+    from cartatlas.cli import db_target
+    from cartatlas.web.app import create_app
+
+    db = db_target(ctx)
+    try:
+        app = create_app(db, warm=workers == 1)
+    except StoreMissing as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"cartatlas: serving {db} at http://{host}:{port}/ (API docs at /docs)")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    # Several processes need an import string: each worker builds its own app from the store
+    # that $CARTATLAS_DB names.
+    app.state.hub.close()
+    os.environ[ENV_VAR] = db
+    uvicorn.run(
+        "cartatlas.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

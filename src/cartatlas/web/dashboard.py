@@ -1,0 +1,278 @@
+"""Question pages: a report section with its figures turned into interactive charts.
+
+The section (answer, tables, caveats, numbered references) comes from the report's builder; each
+matplotlib figure is replaced by a Vega-Lite chart of the same data, and a few sections without a
+figure get one. Every chart keeps its data table and its sources beside it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cartatlas.analyses.approvals import approvals_frame
+from cartatlas.analyses.claims import ClaimsFile
+from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.landscape.counts import count, yearly_shares
+from cartatlas.analyses.study_rows import study_rows
+from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
+from cartatlas.report.sections import claims as claims_section
+from cartatlas.report.sections.access import recruiting_sites
+from cartatlas.report.sections.common import cite_row, frame_table
+from cartatlas.report.sections.cost import PRODUCT_PRICES
+from cartatlas.report.sections.registry_views import SHARES
+from cartatlas.report.sections.success import INDICATIONS
+from cartatlas.web import charts
+from cartatlas.web.api.meta import MetaQuery, forest_frames, run_meta
+from cartatlas.web.api.outcomes import with_exact_ci
+from cartatlas.web.questions import Question
+from cartatlas.web.registry import WebContext
+
+#: The verdict colours of the report's claims table.
+VERDICT_COLORS = {
+    "supported": "#2e7d32",
+    "partly supported": "#a15c00",
+    "contradicted": "#b3261e",
+    "no data": "#8a949f",
+}
+
+
+@dataclass
+class WebFigure:
+    title: str
+    caption: str
+    slug: str
+    spec: charts.Spec | None = None
+    svg: str | None = None  # a figure no chart replaces keeps the report's SVG
+    data: Table | None = None
+    sources: list[Reference] = field(default_factory=list)
+
+
+@dataclass
+class QuestionPage:
+    question: Question
+    countries: list[str]
+    section: Section
+    blocks: list
+    references: list[Reference]
+
+
+def _markers(*texts: str) -> set[int]:
+    return {int(n) for text in texts for n in CITATION.findall(text or "")}
+
+
+def _table_text(table: Table | None) -> list[str]:
+    if table is None:
+        return []
+    return [table.title, table.note, *(cell for row in table.rows for cell in row)]
+
+
+def _sources(ctx: WebContext, numbers: set[int]) -> list[Reference]:
+    return [ref for ref in ctx.refs.items if ref.number in numbers]
+
+
+# -- chart data: the frames the report's figures are drawn from ---------------------------------
+
+
+def _counts(ctx: WebContext, by: list[str]) -> pd.DataFrame:
+    table = count(ctx.trials, by, ctx.countries)
+    return table[table["country"].isin(ctx.countries)]
+
+
+def _last_year(ctx: WebContext, years: pd.Series) -> int:
+    return ctx.snapshot_year or int(years.max())
+
+
+def _top_targets(ctx: WebContext, n: int = 15) -> pd.DataFrame:
+    table = _counts(ctx, ["target"])
+    named = table[table["targets"] != "unnamed"]
+    top = named.groupby("targets")["trials"].sum().sort_values(ascending=False).head(n).index
+    rank = {t: i for i, t in enumerate(top)}
+    chosen = named[named["targets"].isin(rank)]
+    return chosen.assign(rank=chosen["targets"].map(rank)).sort_values(["rank", "country"])
+
+
+def _years(ctx: WebContext) -> pd.DataFrame:
+    table = _counts(ctx, ["year"]).dropna(subset=["start_year"])
+    last = _last_year(ctx, table["start_year"])
+    return table[(table["start_year"] >= 2012) & (table["start_year"] <= last)].astype(
+        {"start_year": int}
+    )
+
+
+def _shares(ctx: WebContext) -> pd.DataFrame:
+    table = yearly_shares(ctx.trials, ctx.countries)
+    table = table[table["country"].isin(ctx.countries)]
+    last = _last_year(ctx, table["start_year"])
+    return table[(table["start_year"] >= 2015) & (table["start_year"] <= last)].astype(
+        {"start_year": int}
+    )
+
+
+def _forest(ctx: WebContext, indication: str) -> charts.Spec | None:
+    run = run_meta(
+        ctx.store, MetaQuery(indication, "CR", tuple(ctx.countries), "PLO", "auto", False)
+    )
+    if run.result is None:
+        return None
+    return charts.forest(*forest_frames(run), ctx.countries)
+
+
+#: Figures drawn from registry data: their source is the registry snapshot.
+REGISTRY_SLUGS = ("targets", "activity-years", "outlook-", "recruiting-map")
+
+
+def _sites_table(sites: pd.DataFrame) -> Table:
+    by_city = (
+        sites.groupby(["country_code", "city"], dropna=False)
+        .agg(sites=("facility", "size"), trials=("trial_id", "nunique"))
+        .reset_index()
+        .sort_values(["country_code", "sites"], ascending=[True, False])
+        .rename(columns={"country_code": "country"})
+    )
+    return frame_table("Recruiting sites by city", by_city)
+
+
+def chart_for(
+    ctx: WebContext, slug: str, world_url: str
+) -> tuple[charts.Spec | None, Table | None]:
+    """The interactive chart that replaces the report figure ``slug`` (None: keep the SVG),
+    and a data table for a figure the report gives none."""
+    countries = ctx.countries
+    if slug == "approvals-timeline":
+        return charts.timeline(approvals_frame(ctx.store, countries), countries), None
+    if slug == "targets":
+        table = _top_targets(ctx)
+        return charts.grouped_bars(table, "targets", "trials", "CAR trials", countries), None
+    if slug == "activity-years":
+        return charts.lines(_years(ctx), "start_year", "trials", "trials started", countries), None
+    if slug.startswith("outlook-"):
+        column = slug.removeprefix("outlook-")
+        table = _shares(ctx)[["start_year", "country", column, "trials"]]
+        spec = charts.lines(table, "start_year", column, f"share {SHARES[column]}", countries, True)
+        return spec, frame_table(f"Share {SHARES[column]} by start year", table)
+    if slug == "recruiting-map":
+        sites = recruiting_sites(ctx)
+        return charts.site_map(sites, countries, world_url), _sites_table(sites)
+    if slug.startswith("forest-"):
+        return _forest(ctx, slug.removeprefix("forest-")), None
+    return None, None
+
+
+def _web_figure(ctx: WebContext, figure: Figure, section: Section, world_url: str) -> WebFigure:
+    spec, table = chart_for(ctx, figure.slug, world_url)
+    numbers = _markers(figure.title, figure.caption, *_table_text(figure.data))
+    if not numbers:
+        registry = figure.slug.startswith(REGISTRY_SLUGS) and ctx.has_registry
+        numbers = _markers(ctx.registry_cite if registry else section.answer)
+    return WebFigure(
+        figure.title,
+        figure.caption,
+        figure.slug,
+        spec=spec,
+        svg=None if spec else figure.svg,
+        data=figure.data or table,
+        sources=_sources(ctx, numbers),
+    )
+
+
+# -- charts for sections the report gives no figure ---------------------------------------------
+
+
+def _cited(ctx: WebContext, frame: pd.DataFrame) -> list[Reference]:
+    """The references of the rows of ``frame`` (cited as the report cites: URL, DOI, PMID)."""
+    return _sources(ctx, _markers(*(cite_row(ctx.refs, row) for row in frame.itertuples())))
+
+
+def _price_chart(ctx: WebContext) -> WebFigure | None:
+    prices = prices_frame(ctx.store, ctx.countries)
+    prices = prices[prices["kind"].isin(PRODUCT_PRICES) & prices["usd"].notna()]
+    if prices.empty:
+        return None
+    table = prices.assign(
+        label=[
+            f"{p} ({int(y)}, {k})"
+            for p, y, k in zip(prices["product_id"], prices["year"], prices["kind"], strict=True)
+        ],
+        usd=prices["usd"].round(0),
+    )
+    data = table[["product_id", "country", "year", "kind", "amount", "currency", "usd"]]
+    return WebFigure(
+        "Product prices in US dollars (same-year exchange rate)",
+        "List, WAC or insurance-negotiated prices; the Prices table below also gives PPP values.",
+        "prices-usd",
+        spec=charts.grouped_bars(table, "label", "usd", "US dollars", ctx.countries),
+        data=frame_table("Prices converted to USD", data),
+        sources=_cited(ctx, prices),
+    )
+
+
+def _safety_chart(ctx: WebContext) -> WebFigure | None:
+    parts = []
+    for indication in INDICATIONS:
+        rows = study_rows(ctx.store, indication, "CRS_any")
+        rows = rows[rows["country_of_conduct"].isin(ctx.countries)]
+        parts.append(rows.assign(indication=indication))
+    rows = pd.concat(parts, ignore_index=True)
+    if rows.empty:
+        return None
+    studies = with_exact_ci(
+        rows.assign(
+            label=rows["study_id"] + " (" + rows["indication"] + ")",
+            country=rows["country_of_conduct"],
+        )[["label", "country", "grading", "events", "n"]]
+    )
+    return WebFigure(
+        "Cytokine release syndrome, any grade, by study",
+        "Exact 95% CIs. Grading systems differ between studies (column 'grading'); compare "
+        "rates within one system.",
+        "crs-any",
+        spec=charts.forest(studies, None, ctx.countries),
+        data=frame_table("CRS, any grade", studies),
+        sources=_cited(ctx, rows),
+    )
+
+
+def _verdict_chart(ctx: WebContext, section: Section) -> WebFigure | None:
+    """Claims per verdict, counted from the section's own verdict table."""
+    table = next(
+        (b for b in section.blocks if isinstance(b, Table) and "verdict" in b.columns), None
+    )
+    if table is None:
+        return None
+    column = table.columns.index("verdict")
+    tally = Counter(row[column] for row in table.rows)
+    frame = pd.DataFrame({"verdict": list(tally), "claims": list(tally.values())})
+    return WebFigure(
+        "Verdicts",
+        "Number of claims per verdict; the table below gives each claim's evidence and rule.",
+        "verdicts",
+        spec=charts.counts(frame, "verdict", "claims", "claims", VERDICT_COLORS),
+        data=frame_table("Claims per verdict", frame),
+        sources=_sources(ctx, _markers(*_table_text(table))),
+    )
+
+
+def question_page(
+    ctx: WebContext, question: Question, world_url: str, document: ClaimsFile | None = None
+) -> QuestionPage:
+    """The page of one question for ``ctx.countries`` (``document``: claims to check instead of
+    the bundled example)."""
+    if question.key == "claims" and document is not None:
+        section = claims_section.build(ctx, document)
+    else:
+        section = question.build(ctx)
+    blocks: list = [
+        _web_figure(ctx, b, section, world_url) if isinstance(b, Figure) else b
+        for b in section.blocks
+    ]
+    extra = {
+        "cost": lambda: _price_chart(ctx),
+        "safety": lambda: _safety_chart(ctx),
+        "claims": lambda: _verdict_chart(ctx, section),
+    }.get(question.key)
+    if extra and (figure := extra()) is not None:
+        blocks.insert(0, figure)
+    return QuestionPage(question, ctx.countries, section, blocks, list(ctx.refs.items))

@@ -1,0 +1,379 @@
+"""Dashboard pages: overview, one page per question, products, the trial finder and the
+meta-analysis explorer. Server-rendered; charts are Vega-Lite specs embedded in the page."""
+
+from __future__ import annotations
+
+from typing import Annotated, get_args
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse
+
+from cartatlas.analyses.approvals import approvals_frame
+from cartatlas.analyses.claims import ClaimsFile
+from cartatlas.analyses.study_rows import ENDPOINTS
+from cartatlas.store import Store
+from cartatlas.web import charts, params
+from cartatlas.web.api import meta as meta_api
+from cartatlas.web.api.claims import parse_document
+from cartatlas.web.api.products import brand_in, product_profile, products_frame
+from cartatlas.web.api.trials import find_trial, search, trial_sites
+from cartatlas.web.cache import Memo
+from cartatlas.web.dashboard import QuestionPage, question_page
+from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegistryDep
+from cartatlas.web.errors import NotFound
+from cartatlas.web.questions import BY_KEY, QUESTIONS
+from cartatlas.web.registry import RegistryData, TrialFilters, WebContext, recruiting
+from cartatlas.web.render import render
+from cartatlas.web.responses import records
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+PairA = Annotated[params.CountryCode, Query(description="first country")]
+PairB = Annotated[params.CountryCode, Query(description="second country")]
+PER_PAGE = 20
+
+
+async def _pair(a: PairA = "CN", b: PairB = "US") -> list[str]:
+    pair = [params.country("a", a), params.country("b", b)]
+    if pair[0] == pair[1]:
+        raise params.bad_param("b", b, "choose a second country different from the first")
+    return pair
+
+
+def _world(request: Request) -> str:
+    """The map outlines' URL, relative so a cached page does not carry a host name."""
+    return request.app.url_path_for("world")
+
+
+PairDep = Annotated[list[str], Depends(_pair)]
+
+
+def _country_options(store: Store, registry: RegistryData | None) -> list[str]:
+    """Countries with something to show: approvals, studies, prices or registered CAR trials."""
+    _, rows = store.query(
+        "SELECT country FROM evidence_approvals UNION SELECT country_of_conduct FROM "
+        "evidence_studies UNION SELECT country FROM evidence_prices"
+    )
+    found = {r[0] for r in rows if r[0] and len(r[0]) == 2}
+    if registry is not None:
+        found |= {c for cs in registry.car_trials["countries"] for c in cs}
+    return sorted(found)
+
+
+def _nav_pair(countries: tuple[str, ...]) -> list[str]:
+    """Two countries for the navigation links (the explorer may pool one or several)."""
+    return list(countries[:2]) if len(countries) >= 2 else list(params.DEFAULT_COUNTRIES)
+
+
+def _common(
+    request: Request, store: Store, memo: Memo, registry: RegistryData | None, countries: list[str]
+) -> dict:
+    options = memo.get(store, "country-options", lambda: _country_options(store, registry))
+    return {
+        "request": request,
+        "countries": countries,
+        "country_options": sorted(set(options) | set(countries)),
+        "attribution": registry.notes if registry else [],
+        "snapshot": ", ".join(sorted({str(d) for d in registry.snapshots["snapshot_date"] if d}))
+        if registry is not None
+        else None,
+    }
+
+
+def _question_page(
+    request: Request,
+    store: Store,
+    memo: Memo,
+    registry: RegistryData | None,
+    key: str,
+    countries: list[str],
+    document: ClaimsFile | None = None,
+) -> QuestionPage:
+    world = _world(request)
+    build = lambda: question_page(  # noqa: E731
+        WebContext(store, countries, registry=registry), BY_KEY[key], world, document
+    )
+    if document is not None:
+        return build()
+    return memo.get(store, ("question", key, tuple(countries), world), build)
+
+
+@router.get("/")
+def overview(
+    request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep, pair: PairDep
+):
+    pages = [_question_page(request, store, memo, registry, q.key, pair) for q in QUESTIONS]
+    figures = [
+        next((b for b in p.blocks if getattr(b, "spec", None)), None)
+        for p in pages
+        if p.question.key in ("approvals", "activity")
+    ]
+    approvals = approvals_frame(store, pair)
+    glance = []
+    for country in pair:
+        row = {
+            "country": country,
+            "products": approvals.loc[approvals["country"] == country, "product_id"].nunique(),
+        }
+        if registry is not None:
+            trials = registry.car_trials[[country in c for c in registry.car_trials["countries"]]]
+            row["trials"] = len(trials)
+            row["recruiting"] = int(recruiting(trials["status"]).sum())
+        glance.append(row)
+    return render(
+        request,
+        "overview.html.j2",
+        {
+            **_common(request, store, memo, registry, pair),
+            "pages": pages,
+            "figures": [f for f in figures if f is not None],
+            "glance": glance,
+        },
+    )
+
+
+@router.get("/q/{key}")
+def question(
+    request: Request,
+    store: EvidenceDep,
+    memo: MemoDep,
+    registry: RegistryDep,
+    pair: PairDep,
+    key: Annotated[str, Path(max_length=20)],
+):
+    if key not in BY_KEY:
+        raise NotFound(f"no question {key!r}; the questions are {', '.join(BY_KEY)}")
+    page = _question_page(request, store, memo, registry, key, pair)
+    return render(
+        request,
+        "question.html.j2",
+        {**_common(request, store, memo, registry, pair), "page": page, "document_text": ""},
+    )
+
+
+async def _posted_document(request: Request) -> tuple[str, ClaimsFile]:
+    body = await request.body()
+    text = parse_qs(body.decode("utf-8", "replace")).get("document", [""])[0]
+    return text, parse_document(text.encode("utf-8"), "application/yaml")
+
+
+@router.post("/q/claims")
+def check_posted_claims(
+    request: Request,
+    store: EvidenceDep,
+    memo: MemoDep,
+    registry: RegistryDep,
+    pair: PairDep,
+    posted: Annotated[tuple[str, ClaimsFile], Depends(_posted_document)],
+):
+    """The claims page for a pasted YAML document (checked, never stored)."""
+    text, document = posted
+    page = _question_page(request, store, memo, registry, "claims", pair, document)
+    return render(
+        request,
+        "question.html.j2",
+        {**_common(request, store, memo, registry, pair), "page": page, "document_text": text},
+    )
+
+
+@router.get("/products")
+def products(request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep):
+    frame = products_frame(store)
+    approvals = approvals_frame(store, sorted({c for cs in frame["approved_in"] for c in cs}))
+    first = (
+        approvals.dropna(subset=["date"])
+        .sort_values("date")
+        .groupby(["product_id", "country"])["approval_date"]
+        .first()
+    )
+    rows = [
+        {
+            **row,
+            "first_approvals": [
+                (c, brand_in(row["brands"], c), first.get((row["product_id"], c)))
+                for c in row["approved_in"]
+            ],
+        }
+        for row in records(frame)
+    ]
+    return render(
+        request,
+        "products.html.j2",
+        {
+            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
+            "products": rows,
+        },
+    )
+
+
+@router.get("/products/{key}")
+def product(
+    request: Request,
+    store: EvidenceDep,
+    memo: MemoDep,
+    registry: RegistryDep,
+    key: Annotated[str, Path(max_length=100)],
+):
+    profile = product_profile(store, key)
+    outcomes = pd.DataFrame(profile["outcomes"])
+    spec = None
+    if not outcomes.empty:
+        studies = outcomes.assign(
+            label=outcomes["study_id"]
+            + " · "
+            + outcomes["endpoint"]
+            + " · "
+            + outcomes["analysis"]
+            + " · "
+            + outcomes["denominator"],
+            country=outcomes["country_of_conduct"].fillna("not stated"),
+        )
+        spec = charts.forest(studies, None, list(dict.fromkeys(studies["country"])))
+    return render(
+        request,
+        "product.html.j2",
+        {
+            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
+            "profile": profile,
+            "outcomes_spec": spec,
+        },
+    )
+
+
+@router.get("/trials")
+def trial_finder(
+    request: Request,
+    store: EvidenceDep,
+    memo: MemoDep,
+    registry: RequiredRegistryDep,
+    condition: Annotated[params.Text, Query()] = "",
+    target: Annotated[params.Text, Query()] = "",
+    country: Annotated[params.CountryCode | None, Query()] = None,
+    recruiting_now: Annotated[bool, Query(alias="recruiting")] = False,
+    age: Annotated[float | None, Query(ge=0, le=120)] = None,
+    searched: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+):
+    """The patient's trial finder. A first visit (no search yet) shows recruiting trials."""
+    filters = TrialFilters(
+        text=condition.strip().lower() or None,
+        country=params.country("country", country or None),
+        target=target.strip().lower() or None,
+        recruiting=recruiting_now or not searched,
+        age=age,
+    )
+    found = search(registry, filters)
+    pages = max(1, -(-len(found) // PER_PAGE))
+    shown = found.iloc[(page - 1) * PER_PAGE : page * PER_PAGE]
+    results = []
+    for row in shown.to_dict("records"):
+        sites = trial_sites(registry, row["nct_id"])
+        if filters.country:
+            sites = sites[sites["country_code"] == filters.country]
+        results.append({"trial": row, "sites": records(sites)})
+    site_frame = pd.concat(
+        [trial_sites(registry, key).assign(trial_id=key) for key in shown["nct_id"]]
+        or [pd.DataFrame(columns=["trial_id", "facility", "city", "country_code", "lat", "lon"])],
+        ignore_index=True,
+    )
+    map_countries = (
+        [filters.country] if filters.country else sorted(set(site_frame["country_code"].dropna()))
+    )
+    query = {k: v for k, v in request.query_params.items() if k != "page"}
+    targets = sorted({t for ts in registry.car_trials["targets"] for t in ts} - {"unnamed"})
+    return render(
+        request,
+        "trials.html.j2",
+        {
+            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
+            "form": {
+                "condition": condition,
+                "target": target,
+                "country": filters.country or "",
+                "recruiting": filters.recruiting,
+                "age": age,
+            },
+            "targets": targets,
+            "total": len(found),
+            "results": results,
+            "page": page,
+            "pages": pages,
+            "page_query": urlencode(query),
+            "csv_query": urlencode(
+                {
+                    k: v
+                    for k, v in {
+                        "text": condition,
+                        "target": target,
+                        "country": filters.country or "",
+                        "recruiting": str(filters.recruiting).lower(),
+                        "age": "" if age is None else age,
+                    }.items()
+                    if v != ""
+                }
+            ),
+            "map_spec": charts.site_map(site_frame, map_countries, _world(request), zoom=True)
+            if len(site_frame)
+            else None,
+        },
+    )
+
+
+@router.get("/trials/{trial_id}")
+def trial(
+    request: Request,
+    store: EvidenceDep,
+    memo: MemoDep,
+    registry: RequiredRegistryDep,
+    trial_id: Annotated[str, Path(max_length=64)],
+):
+    row = find_trial(registry, trial_id)
+    sites = trial_sites(registry, row["nct_id"]).assign(trial_id=row["nct_id"])
+    countries = sorted(set(sites["country_code"].dropna()))
+    return render(
+        request,
+        "trial.html.j2",
+        {
+            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
+            "trial": row.to_dict(),
+            "sites": records(sites),
+            "map_spec": charts.site_map(sites, countries, _world(request), zoom=True)
+            if sites[["lat", "lon"]].notna().all(axis=1).any()
+            else None,
+        },
+    )
+
+
+@router.get("/meta")
+def meta_explorer(
+    request: Request,
+    store: EvidenceDep,
+    memo: MemoDep,
+    registry: RegistryDep,
+    q: meta_api.MetaQueryDep,
+):
+    run = meta_api.cached_meta(store, memo, q)
+    payload = meta_api.meta_payload(run)
+    spec = (
+        charts.forest(*meta_api.forest_frames(run), list(q.countries))
+        if run.result is not None
+        else None
+    )
+    _, rows = store.query("SELECT DISTINCT indication FROM evidence_studies ORDER BY 1")
+    return render(
+        request,
+        "meta.html.j2",
+        {
+            **_common(request, store, memo, registry, _nav_pair(q.countries)),
+            "q": q,
+            "result": payload,
+            "spec": spec,
+            "query_string": urlencode(q.as_params()),
+            "indications": [r[0] for r in rows],
+            "endpoints": ENDPOINTS,
+            "measures": meta_api.MEASURE_NAMES,
+            "methods": get_args(meta_api.Method),
+        },
+    )

@@ -1,0 +1,79 @@
+"""Request parameters shared by the API and the pages, and the 422 that names a bad one.
+
+FastAPI checks types, ranges and patterns itself; the checks here need the data (is ``ZZ`` a
+country? is ``axi-cel`` a product?) and answer in FastAPI's own 422 shape, so every bad parameter
+reads the same whichever check caught it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import StringConstraints
+
+from cartatlas.evidence.queries import UnknownProduct, resolve_product
+from cartatlas.registries.countries import country_code
+from cartatlas.store import Store
+
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+Text = Annotated[str, StringConstraints(max_length=200)]
+DEFAULT_COUNTRIES = ("CN", "US")
+
+CountryQuery = Annotated[
+    CountryCode | None, Query(description="ISO 3166-1 alpha-2 country code, e.g. CN")
+]
+ProductQuery = Annotated[
+    Text | None, Query(description="product ID, INN, alias (axi-cel) or brand (Yescarta)")
+]
+CountriesQuery = Annotated[
+    list[CountryCode],
+    Query(
+        min_length=1,
+        max_length=6,
+        description="ISO 3166-1 alpha-2 codes; repeat the parameter for each country",
+    ),
+]
+
+
+def bad_param(name: str, value: object, message: str, where: str = "query") -> Exception:
+    """The 422 FastAPI gives for a parameter that fails validation, for checks made here."""
+    return RequestValidationError(
+        [{"type": "value_error", "loc": (where, name), "msg": message, "input": value}]
+    )
+
+
+def country(name: str, value: str | None) -> str | None:
+    """The upper-case code, or 422 when ``value`` is not an ISO 3166-1 alpha-2 code."""
+    if value is None:
+        return None
+    code = value.upper()
+    if country_code(code) != code:
+        raise bad_param(name, value, f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def countries(name: str, values: list[str]) -> list[str]:
+    """Checked, upper-cased, duplicates dropped (order kept)."""
+    return list(dict.fromkeys(country(name, v) for v in values))
+
+
+def resolve(store: Store, key: str) -> str:
+    """:func:`~cartatlas.evidence.queries.resolve_product`, answering an unknown key with
+    ``UnknownProduct`` (404 / 422) also while a product without an INN makes its name matching
+    raise ``AttributeError`` after the known products were tried."""
+    try:
+        return resolve_product(store, key)
+    except AttributeError:
+        raise UnknownProduct(f"no product called {key!r}") from None
+
+
+def product(store: Store, name: str, value: str | None) -> str | None:
+    """A product filter (ID, INN, alias or brand) resolved to its ID, or 422."""
+    if value is None:
+        return None
+    try:
+        return resolve(store, value)
+    except UnknownProduct as exc:
+        raise bad_param(name, value, str(exc)) from None

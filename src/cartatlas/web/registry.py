@@ -1,0 +1,264 @@
+"""The registry side of the web: every current trial with its classifier labels, its sites and
+the snapshot it came from, built once per process (classifying takes seconds) and searched in
+memory by the API, the trial finder and the question pages.
+
+``WebContext`` is the report's :class:`~cartatlas.report.context.ReportContext` fed from these
+frames, so the dashboard's question pages are built by the report's own section builders
+without classifying the registry again on every page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from cartatlas.analyses.landscape.data import trial_frame
+from cartatlas.classify.sources import read_store
+from cartatlas.registries import concepts
+from cartatlas.report.context import ReportContext
+from cartatlas.store import Store
+from cartatlas.store.registry_read import attribution_notes, current_studies, sites, snapshot_info
+from cartatlas.web.responses import records
+
+# Registry facts shown beside the labels (the labels frame already has status and countries).
+_FACTS = [
+    "registry",
+    "title",
+    "official_title",
+    "brief_summary",
+    "phases",
+    "start_date",
+    "enrollment",
+    "sponsor_name",
+    "conditions",
+    "interventions",
+    "also_registered_as",
+    "last_update_date",
+    "attribution",
+    "source_date",
+]
+_AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)", re.IGNORECASE)
+_PER_YEAR = {"year": 1, "month": 12, "week": 52.18, "day": 365.25, "hour": 8766, "minute": 525960}
+
+
+def age_in_years(text: object) -> float | None:
+    """ "18 Years" → 18.0, "6 Months" → 0.5; ``None`` when the registry states no limit."""
+    match = _AGE.search(text) if isinstance(text, str) else None
+    if not match:
+        return None
+    return round(float(match.group(1)) / _PER_YEAR[match.group(2).lower()], 2)
+
+
+def _age_limits(raw: object) -> tuple[float | None, float | None]:
+    """Eligible ages from a ClinicalTrials.gov record (other registries' records have none)."""
+    if not isinstance(raw, str) or not raw:
+        return None, None
+    module = json.loads(raw).get("protocolSection", {}).get("eligibilityModule", {})
+    return age_in_years(module.get("minimumAge")), age_in_years(module.get("maximumAge"))
+
+
+def registry_url(registry: str, trial_id: str) -> str:
+    if registry == "CTGOV":
+        return f"https://clinicaltrials.gov/study/{trial_id}"
+    return f"https://trialsearch.who.int/Trial2.aspx?TrialID={trial_id}"
+
+
+#: A trial's fields in API answers and CSV exports (``nct_id`` is the trial's key).
+TRIAL_COLUMNS = [
+    "nct_id",
+    "title",
+    "status",
+    "phase",
+    "start_date",
+    "start_year",
+    "countries",
+    "targets",
+    "disease_area",
+    "disease_group",
+    "conditions",
+    "interventions",
+    "sponsor_name",
+    "sponsor_type",
+    "cell_type",
+    "cell_source",
+    "in_vivo",
+    "is_car",
+    "enrollment",
+    "min_age",
+    "max_age",
+    "registry",
+    "url",
+    "also_registered_as",
+    "last_update_date",
+]
+
+
+@dataclass(frozen=True)
+class TrialFilters:
+    """A trial search; text values lower-case, ``phase`` as registry phase codes."""
+
+    text: str | None = None
+    country: str | None = None
+    target: str | None = None
+    disease: str | None = None  # a disease area (LBCL, solid:lung) or group (solid)
+    phase: tuple[str, ...] = ()
+    status: str | None = None
+    recruiting: bool = False
+    sponsor_type: str | None = None
+    age: float | None = None
+    car: bool = True
+
+
+class TrialIndex:
+    """A trial frame's search columns as plain arrays and sets, and its rows as JSON-ready
+    dicts, built once: a search is then a few comparisons per trial and a page of results a
+    slice, with no pandas row filtering or value conversion per request."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.rows = records(frame, TRIAL_COLUMNS)
+        self.text = frame["search_text"].tolist()
+        self.countries = [set(c) for c in frame["countries"]]
+        self.targets = [{str(t).lower() for t in ts} for ts in frame["targets"]]
+        self.diseases = [
+            {str(a).lower() for a in areas} | {str(group).lower()}
+            for areas, group in zip(frame["disease_area"], frame["disease_group"], strict=True)
+        ]
+        self.phases = [set(p) if isinstance(p, list) else set() for p in frame["phases"]]
+        self.status = frame["status"].to_numpy(object)
+        self.recruiting = recruiting(frame["status"]).to_numpy(bool)
+        self.sponsor = frame["sponsor_type"].to_numpy(object)
+        self.min_age = frame["min_age"].to_numpy(float)
+        self.max_age = frame["max_age"].to_numpy(float)
+
+    @staticmethod
+    def _where(values: list, test) -> np.ndarray:
+        return np.fromiter((test(v) for v in values), dtype=bool, count=len(values))
+
+    def search(self, f: TrialFilters) -> np.ndarray:
+        """Positions of the matching trials, in the frame's order (latest start first)."""
+        keep = np.ones(len(self.frame), dtype=bool)
+        if f.text:
+            keep &= self._where(self.text, lambda t: f.text in t)
+        if f.country:
+            keep &= self._where(self.countries, lambda c: f.country in c)
+        if f.target:
+            keep &= self._where(self.targets, lambda t: f.target in t)
+        if f.disease:
+            keep &= self._where(self.diseases, lambda d: f.disease in d)
+        if f.phase:
+            wanted = set(f.phase)
+            keep &= self._where(self.phases, lambda p: bool(p & wanted))
+        if f.status:
+            keep &= self.status == f.status
+        if f.recruiting:
+            keep &= self.recruiting
+        if f.sponsor_type:
+            keep &= self.sponsor == f.sponsor_type
+        if f.age is not None:
+            keep &= ~(self.min_age > f.age) & ~(self.max_age < f.age)
+        return np.flatnonzero(keep)
+
+
+@dataclass(frozen=True)
+class RegistryData:
+    """``trials``: one row per current trial (CAR or not; ``nct_id`` is the trial's key, its NCT
+    number when it has one, as in the landscape); ``sites``: their sites, by ``trial_id``."""
+
+    trials: pd.DataFrame
+    sites: pd.DataFrame
+    snapshots: pd.DataFrame
+    notes: list[str]
+
+    @cached_property
+    def car_trials(self) -> pd.DataFrame:
+        return self.trials[self.trials["is_car"]].reset_index(drop=True)
+
+    @cached_property
+    def car_sites(self) -> pd.DataFrame:
+        car = set(self.car_trials["nct_id"])
+        return self.sites[self.sites["trial_id"].isin(car)].reset_index(drop=True)
+
+    @cached_property
+    def car_index(self) -> TrialIndex:
+        return TrialIndex(self.car_trials)
+
+    @cached_property
+    def all_index(self) -> TrialIndex:
+        return TrialIndex(self.trials)
+
+    def index(self, car: bool) -> TrialIndex:
+        return self.car_index if car else self.all_index
+
+    @cached_property
+    def sites_by_trial(self) -> dict[str, pd.DataFrame]:
+        return {key: part for key, part in self.sites.groupby("trial_id", sort=False)}
+
+
+def load_registry(store: Store) -> RegistryData | None:
+    """Classify every current trial and join its registry facts; ``None`` without registry data."""
+    if not store.table_exists("reg_study"):
+        return None
+    labels = trial_frame(read_store(store))
+    studies = current_studies(store, include_raw=True)
+    studies["nct_id"] = studies["nct_id"].fillna(studies["trial_id"])
+    ages = [_age_limits(raw) for raw in studies["raw"]]
+    studies["min_age"] = pd.Series([low for low, _ in ages], index=studies.index, dtype=float)
+    studies["max_age"] = pd.Series([high for _, high in ages], index=studies.index, dtype=float)
+    trials = labels.merge(
+        studies[["nct_id", *_FACTS, "min_age", "max_age"]], on="nct_id", how="left"
+    )
+    trials["url"] = [
+        registry_url(r, t) for r, t in zip(trials["registry"], trials["nct_id"], strict=True)
+    ]
+    trials["search_text"] = [
+        " ".join(filter(None, [key, title, official, summary, *conditions, *interventions])).lower()
+        for key, title, official, summary, conditions, interventions in zip(
+            trials["nct_id"],
+            trials["title"],
+            trials["official_title"],
+            trials["brief_summary"],
+            trials["conditions"],
+            trials["interventions"],
+            strict=True,
+        )
+    ]
+    # Latest start first: the order every search returns, sorted once here.
+    trials = trials.sort_values(
+        ["start_date", "nct_id"], ascending=[False, True], na_position="last"
+    ).reset_index(drop=True)
+    frame = sites(store)
+    return RegistryData(trials, frame, snapshot_info(store), attribution_notes(studies))
+
+
+def recruiting(statuses: pd.Series) -> pd.Series:
+    """Recruiting now, as ``cartatlas trials --recruiting`` counts it."""
+    return statuses.isin(concepts.RECRUITING_STATUSES)
+
+
+@dataclass
+class WebContext(ReportContext):
+    """A report context whose registry frames come from the process's :class:`RegistryData`."""
+
+    registry: RegistryData | None = None
+
+    @property
+    def has_registry(self) -> bool:  # type: ignore[override]
+        return self.registry is not None
+
+    @property
+    def snapshots(self) -> pd.DataFrame:  # type: ignore[override]
+        return self.registry.snapshots if self.registry else pd.DataFrame()
+
+    @property
+    def trials(self) -> pd.DataFrame:  # type: ignore[override]
+        return self.registry.car_trials if self.registry else pd.DataFrame()
+
+    @property
+    def sites(self) -> pd.DataFrame:  # type: ignore[override]
+        return self.registry.car_sites if self.registry else pd.DataFrame()

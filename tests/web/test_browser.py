@@ -1,0 +1,178 @@
+"""A real browser: Debian's Chromium, driven by Playwright, loads every page from a live server
+and checks the key content, that every chart rendered (vega-embed from the package's own static
+files, no network), that the console stayed clean, phone width and print.
+
+Skipped when Chromium or Playwright is missing, except under CI (``CI`` set), where that fails.
+Screenshots go to ``$CARTATLAS_SCREENSHOTS`` when set (``docs/screenshots/`` was made that way),
+else to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cartatlas.web.questions import QUESTIONS
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = [
+    ("overview", "/?a=CN&b=US", "CAR-T in China and United States"),
+    *((q.key, f"/q/{q.key}?a=CN&b=US", q.title) for q in QUESTIONS),
+    ("products", "/products", "CAR-T products"),  # a table, no chart
+    ("product", "/products/axi-cel", "axicabtagene-ciloleucel"),
+    (
+        "trial-finder",
+        "/trials?condition=lymphoma&country=CN&recruiting=true&searched=true",
+        "Find a CAR-T trial",
+    ),
+    ("meta", "/meta?indication=MM&endpoint=ORR&countries=CN&countries=US", "Meta-analysis"),
+]
+RENDERED = "() => [...document.querySelectorAll('[data-spec]')].every(e => e.dataset.rendered)"
+
+
+def _unavailable() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    reason = _unavailable()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = os.environ.get("CARTATLAS_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Visit:
+    """One page in a fresh tab, with every console error and failed request recorded."""
+
+    def __init__(self, browser, url: str, width: int = 1280) -> None:
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        self.response = self.page.goto(url, wait_until="load")
+        self.page.wait_for_function(RENDERED, timeout=30_000)
+
+    def charts(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            "[data-spec]", "els => els.map(e => e.dataset.rendered)"
+        )
+
+    def screenshot(self, path: Path, height: int = 1800) -> None:
+        """The top of the page (at most ``height`` px): moderate files, the key content."""
+        size = self.page.evaluate("() => [window.innerWidth, document.body.scrollHeight]")
+        clip = {"x": 0, "y": 0, "width": size[0], "height": min(height, size[1])}
+        self.page.screenshot(path=str(path), full_page=True, clip=clip)
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.mark.parametrize(("name", "path", "heading"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_loads_with_charts_and_no_console_errors(
+    browser, live_server, shots, name, path, heading
+):
+    visit = Visit(browser, live_server + path)
+    try:
+        assert visit.response.status == 200
+        assert heading in visit.page.inner_text("h1")
+        charts = visit.charts()
+        assert (charts or name == "products") and all(s == "true" for s in charts), charts
+        assert visit.page.locator("[data-spec] svg.marks").count() == len(charts)
+        assert visit.errors == []
+        visit.screenshot(shots / f"{name}.png")
+    finally:
+        visit.close()
+
+
+def test_trial_page_lists_and_maps_its_sites(browser, live_server, shots):
+    finder = Visit(browser, live_server + "/trials?country=US&searched=true")
+    try:
+        finder.page.click("ol.results li:first-child h2 a")
+        finder.page.wait_for_function(RENDERED, timeout=30_000)
+        assert "Sites" in finder.page.inner_text("main")
+        assert finder.page.locator("table tbody tr").count() >= 1
+        assert all(state == "true" for state in finder.charts())
+        assert finder.errors == []
+    finally:
+        finder.close()
+
+
+def test_figure_data_and_sources_are_one_click_away(browser, live_server):
+    visit = Visit(browser, live_server + "/q/approvals?a=CN&b=US")
+    try:
+        details = visit.page.locator("figure details.figure-data").first
+        assert not details.locator("table").is_visible()
+        details.locator("summary").click()
+        assert details.locator("table").is_visible()
+        assert details.locator("ol.sources a").count() >= 1
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize(
+    "path", ["/?a=CN&b=US", "/trials?condition=myeloma&searched=true", "/q/success"]
+)
+def test_phone_width_has_no_sideways_scrolling(browser, live_server, shots, path):
+    visit = Visit(browser, live_server + path, width=390)
+    try:
+        overflow = visit.page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth"
+        )
+        assert overflow <= 1
+        if path.startswith("/trials"):
+            visit.screenshot(shots / "trial-finder-phone.png")
+        assert visit.page.locator(".menu-button").is_visible()
+        visit.page.click(".menu-button")
+        assert visit.page.locator("nav.menu").is_visible()
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def test_print_hides_navigation_and_opens_data_tables(browser, live_server):
+    visit = Visit(browser, live_server + "/q/cost?a=CN&b=US")
+    try:
+        visit.page.emulate_media(media="print")
+        assert not visit.page.locator("header.site").is_visible()
+        assert not visit.page.locator("form.pair").is_visible()
+        visit.page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        assert visit.page.evaluate(
+            "() => [...document.querySelectorAll('details.figure-data')].every(d => d.open)"
+        )
+        assert len(visit.page.pdf()) > 10_000
+    finally:
+        visit.close()

@@ -1,0 +1,129 @@
+"""Server-rendered pages: each answers with its key content, every chart carries its spec, data
+table and sources, and bad parameters give a readable page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from cartatlas.web.questions import QUESTIONS
+
+SPEC = re.compile(r'<script type="application/json" id="spec-[^"]+">(.*?)</script>', re.S)
+
+
+def _specs(html: str) -> list[dict]:
+    return [json.loads(text) for text in SPEC.findall(html)]
+
+
+def test_overview_compares_the_two_countries(client):
+    html = client.get("/", params={"a": "CN", "b": "US"}).text
+    assert "CAR-T in China and United States" in html
+    for question in QUESTIONS:
+        assert f"/q/{question.key}?a=CN&amp;b=US" in html or f"/q/{question.key}?a=CN&b=US" in html
+    assert len(_specs(html)) >= 2
+    other = client.get("/", params={"a": "de", "b": "US"}).text
+    assert "CAR-T in Germany and United States" in other
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
+def test_every_question_page(client, question):
+    response = client.get(f"/q/{question.key}")
+    assert response.status_code == 200
+    html = response.text
+    assert f"<h1>{question.title}</h1>" in html
+    assert 'class="answer"' in html and 'id="references"' in html
+    figures = html.count('class="figure"')
+    assert figures >= 1, "every question page has at least one chart"
+    assert html.count("Data and sources") == figures
+    for block in html.split('<details class="figure-data">')[1:]:
+        inside = block.split("</details>")[0]
+        assert "<table" in inside and 'class="sources"' in inside, "data and sources"
+    for spec in _specs(html):
+        assert spec["$schema"].endswith("vega-lite/v5.json")
+        data = spec.get("data", {}).get("values")
+        assert data is None or isinstance(data, list)
+
+
+def test_success_page_has_an_interactive_forest_per_indication(client):
+    html = client.get("/q/success").text
+    forests = [
+        s
+        for s in _specs(html)
+        if any("pooled" in str(v) for v in s.get("data", {}).get("values", []))
+    ]
+    assert len(forests) >= 3  # LBCL, B-ALL, MM pool in both countries
+
+
+def test_claims_form_checks_a_pasted_document(client):
+    document = (
+        "claims:\n  - id: a\n    text: More CAR-T products are approved in China.\n"
+        "    metric: approved_products\n    countries: [CN, US]\n    compare: greater\n"
+    )
+    html = client.post("/q/claims", data={"document": document}).text
+    assert "More CAR-T products are approved in China." in html
+    assert "supported" in html
+    bad = client.post("/q/claims", data={"document": "claims: [1]"})
+    assert bad.status_code == 422 and "claim 1" in bad.text
+
+
+def test_products_and_product_page(client):
+    html = client.get("/products").text
+    assert "axicabtagene-ciloleucel" in html and "Yikaida" in html
+    page = client.get("/products/Yescarta").text
+    assert "<h1>axicabtagene-ciloleucel</h1>" in page and "Clopper" in page
+    assert len(_specs(page)) == 1
+    assert client.get("/products/unknown-thing").status_code == 404
+
+
+def test_trial_finder_filters_and_lists_sites(client):
+    html = client.get(
+        "/trials",
+        params={"condition": "lymphoma", "country": "CN", "recruiting": "true", "searched": "true"},
+    ).text
+    assert "trials found" in html and "site" in html
+    assert "download CSV" in html and len(_specs(html)) == 1
+    first = re.search(r'href="[^"]*/trials/(NCT\d+)"', html).group(1)
+    trial = client.get(f"/trials/{first}").text
+    assert first in trial and "<h2>Sites</h2>" in trial
+    assert client.get("/trials/NCT00000000").status_code == 404
+
+
+def test_first_visit_to_the_finder_shows_recruiting_trials(client):
+    html = client.get("/trials").text
+    assert 'name="recruiting" value="true" checked' in html
+
+
+def test_meta_explorer(client):
+    html = client.get(
+        "/meta", params={"indication": "MM", "endpoint": "ORR", "method": "REML", "knha": "true"}
+    ).text
+    assert "Knapp–Hartung t inference" in html and "Test for a difference" in html
+    assert "/api/meta/forest.svg?" in html and len(_specs(html)) == 1
+
+
+def test_bad_page_parameters_give_a_readable_page(client):
+    response = client.get("/", params={"a": "ZZ"})
+    assert response.status_code == 422
+    assert "<code>a</code>" in response.text
+    same = client.get("/", params={"a": "US", "b": "us"})
+    assert same.status_code == 422 and "<code>b</code>" in same.text
+    assert client.get("/q/nothing").status_code == 404
+
+
+def test_pages_without_registry_data_still_answer(evidence_client):
+    assert evidence_client.get("/").status_code == 200
+    html = evidence_client.get("/q/activity").text
+    assert "cartatlas import" in html
+    finder = evidence_client.get("/trials")
+    assert finder.status_code == 503 and "cartatlas import" in finder.text
+
+
+def test_static_assets_are_served_locally(client):
+    for path in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js"):
+        assert client.get(f"/static/vendor/{path}").status_code == 200
+    assert client.get("/static/js/charts.js").status_code == 200
+    assert client.get("/assets/world-110m.json").json()["type"] == "Topology"
+    html = client.get("/q/access").text
+    assert "https://cdn" not in html and "unpkg" not in html
