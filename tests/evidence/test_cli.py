@@ -106,3 +106,10 @@ def test_coverage_lists_each_approved_product_indication_and_its_gaps(loaded):
     # The fixture's only study is not flagged registrational, so every cell is a gap.
     assert rows[0]["registrational study"] == "no data"
     assert rows[0]["CRS ≥3"] == "—"
+
+
+def test_unknown_product_on_the_bundled_evidence_names_the_known_ones(evidence_store):
+    # The bundled products include one without an INN (pCAR-19B): lookup must still work.
+    result = runner.invoke(app, ["--db", evidence_store, "outcomes", "--product", "nope"])
+    assert result.exit_code == 2
+    assert "pcar-19b" in result.output

@@ -26,8 +26,8 @@ def require_loaded(store: Store) -> None:
         )
 
 
-def _names(product_id: str, inn: str, aliases: str | None, brands: str | None) -> set[str]:
-    names = {product_id, inn, *(aliases or "").split("|")}
+def _names(product_id: str, inn: str | None, aliases: str | None, brands: str | None) -> set[str]:
+    names = {product_id, inn or "", *(aliases or "").split("|")}
     for brand in (brands or "").split("|"):
         name = brand.partition(":")[2].strip()
         names |= {name, name.split(" (")[0]}
