@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.registries.concepts import RECRUITING_STATUSES
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import site_map
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
 
-RECRUITING = {"RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"}
+# "Recruiting now", as `cartatlas trials --recruiting` and the dashboard count it.
+RECRUITING = RECRUITING_STATUSES
 
 
 def _centres(ctx: ReportContext) -> Table:
