@@ -59,21 +59,11 @@ def countries(name: str, values: list[str]) -> list[str]:
     return list(dict.fromkeys(country(name, v) for v in values))
 
 
-def resolve(store: Store, key: str) -> str:
-    """:func:`~cartatlas.evidence.queries.resolve_product`, answering an unknown key with
-    ``UnknownProduct`` (404 / 422) also while a product without an INN makes its name matching
-    raise ``AttributeError`` after the known products were tried."""
-    try:
-        return resolve_product(store, key)
-    except AttributeError:
-        raise UnknownProduct(f"no product called {key!r}") from None
-
-
 def product(store: Store, name: str, value: str | None) -> str | None:
     """A product filter (ID, INN, alias or brand) resolved to its ID, or 422."""
     if value is None:
         return None
     try:
-        return resolve(store, value)
+        return resolve_product(store, value)
     except UnknownProduct as exc:
         raise bad_param(name, value, str(exc)) from None

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Path
 
+from cartatlas.evidence.queries import resolve_product
 from cartatlas.store import Store
 from cartatlas.web import params
 from cartatlas.web.api import approvals, outcomes, prices, studies
@@ -56,7 +57,7 @@ def brand_in(brands: object, country: str) -> str | None:
 
 def product_profile(store: Store, key: str) -> dict[str, Any]:
     """Everything the knowledge base holds on one product (404 for an unknown key)."""
-    product_id = params.resolve(store, key)
+    product_id = resolve_product(store, key)
     frame = products_frame(store)
     return {
         "product": records(frame[frame["product_id"] == product_id])[0],
