@@ -17,7 +17,7 @@ from cartatlas.store import Store
 def approvals_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     """Approvals in ``countries`` with product, targets and a parsed date (NaT when unknown)."""
     marks = ", ".join("?" * len(countries))
-    names, rows = store.query(
+    frame = store.frame(
         "SELECT a.product_id, p.inn, p.brands, p.targets, a.agency, a.country, a.indication, "
         "a.indication_label, a.line_of_therapy, a.population, a.approval_date, a.kind, "
         "a.source_url, a.note "
@@ -25,7 +25,6 @@ def approvals_frame(store: Store, countries: list[str]) -> pd.DataFrame:
         f"WHERE a.country IN ({marks}) ORDER BY a.approval_date",
         countries,
     )
-    frame = pd.DataFrame(rows, columns=names)
     frame["date"] = [_parse(d) for d in frame["approval_date"]]
     return frame
 

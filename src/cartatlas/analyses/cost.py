@@ -12,11 +12,6 @@ import pandas as pd
 from cartatlas.store import Store
 
 
-def _frame(store: Store, sql: str, params: list | tuple = ()) -> pd.DataFrame:
-    names, rows = store.query(sql, params)
-    return pd.DataFrame(rows, columns=names)
-
-
 def _one_per_year(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     return frame.sort_values("source_url").drop_duplicates([by, "year"])
 
@@ -24,18 +19,17 @@ def _one_per_year(frame: pd.DataFrame, by: str) -> pd.DataFrame:
 def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     """Every price in ``countries`` with USD (year-matched FX) and international-$ (PPP) values."""
     marks = ", ".join("?" * len(countries))
-    prices = _frame(
-        store,
+    prices = store.frame(
         "SELECT product_id, country, year, kind, currency, amount, note, source_url, source_quote "
         f"FROM evidence_prices WHERE country IN ({marks}) ORDER BY country, product_id, year",
         countries,
     )
     fx = _one_per_year(
-        _frame(store, "SELECT currency, year, per_usd, source_url FROM evidence_exchange_rates"),
+        store.frame("SELECT currency, year, per_usd, source_url FROM evidence_exchange_rates"),
         "currency",
     ).rename(columns={"per_usd": "fx_per_usd", "source_url": "fx_source"})
     ppp = _one_per_year(
-        _frame(store, "SELECT country, year, ppp_per_usd, source_url FROM evidence_ppp"),
+        store.frame("SELECT country, year, ppp_per_usd, source_url FROM evidence_ppp"),
         "country",
     ).rename(columns={"source_url": "ppp_source"})
     frame = prices.merge(fx, on=["currency", "year"], how="left").merge(

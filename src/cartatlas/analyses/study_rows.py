@@ -81,7 +81,7 @@ def candidate_rows(store: Store, indication: str, endpoint: Endpoint) -> pd.Data
         detail = "o.event AS code, NULL AS assessor, NULL AS denominator, o.grading, "
         where = f"o.event IN ({marks}) AND o.grade = ?"
         params = [*codes, endpoint.grade]
-    names, rows = store.query(
+    frame = store.frame(
         "SELECT s.study_id, s.name, s.product_id, s.construct_name, s.targets, "
         "s.country_of_conduct, s.countries, s.real_world, s.registrational, s.line_of_therapy, "
         "s.phase, "
@@ -91,7 +91,6 @@ def candidate_rows(store: Store, indication: str, endpoint: Endpoint) -> pd.Data
         f"WHERE s.indication = ? AND {where}",
         [indication, *params],
     )
-    frame = pd.DataFrame(rows, columns=names)
     frame["code_rank"] = [codes.index(c) for c in frame["code"]]
     return frame
 

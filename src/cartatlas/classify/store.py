@@ -46,5 +46,4 @@ def labels_frame(store: Store) -> pd.DataFrame:
     ``|``-joined text exactly as ``trials --format csv`` prints them; empty when never run."""
     if not store.table_exists(TABLE):
         return pd.DataFrame(columns=list(COLUMNS))
-    names, rows = store.query(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} ORDER BY nct_id")
-    return pd.DataFrame(rows, columns=names)
+    return store.frame(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} ORDER BY nct_id")

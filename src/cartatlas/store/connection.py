@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 from platformdirs import user_data_dir
 
 ENV_VAR = "CARTATLAS_DB"
@@ -87,6 +88,11 @@ class Store:
         cur = self.connection.execute(sql, params)
         names = [d[0] for d in cur.description or []]
         return names, cur.fetchall()
+
+    def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """The result as a DataFrame with the query's column names."""
+        names, rows = self.query(sql, params)
+        return pd.DataFrame(rows, columns=names)
 
     def table_exists(self, name: str) -> bool:
         # current_schema(): a PostgreSQL server may hold the same table in other schemas.

@@ -16,12 +16,11 @@ RECRUITING = RECRUITING_STATUSES
 
 def _centres(ctx: ReportContext) -> Table:
     marks = ", ".join("?" * len(ctx.countries))
-    names, rows = ctx.store.query(
+    frame = ctx.store.frame(
         "SELECT country, as_of, count, scope, product_id, source_url, doi, pmid, note "
         f"FROM evidence_centres WHERE country IN ({marks}) ORDER BY country, as_of",
         ctx.countries,
     )
-    frame = pd.DataFrame(rows, columns=names)
     return Table(
         "Published counts of CAR-T treatment centres",
         ["country", "as of", "count", "what was counted", "product", "source"],

@@ -45,14 +45,14 @@ def _years(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _approved_targets(ctx: ReportContext) -> Table:
     marks = ", ".join("?" * len(ctx.countries))
-    names, rows = ctx.store.query(
+    frame = ctx.store.frame(
         "SELECT a.country, p.targets, count(DISTINCT p.product_id) AS products, "
         "string_agg(DISTINCT p.product_id, ', ') AS product_ids "
         "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
         f"WHERE a.country IN ({marks}) GROUP BY a.country, p.targets ORDER BY 1, 3 DESC",
         ctx.countries,
     )
-    return frame_table("Approved products by target", pd.DataFrame(rows, columns=names))
+    return frame_table("Approved products by target", frame)
 
 
 def types(ctx: ReportContext) -> Section:

@@ -30,8 +30,7 @@ def select(
     """
     used = [(fragment, value) for fragment, value in conditions if value is not None]
     where = " WHERE " + " AND ".join(f for f, _ in used) if used else ""
-    names, rows = store.query(f"{sql}{where} ORDER BY {order}", [v for _, v in used])
-    return pd.DataFrame(rows, columns=names)
+    return store.frame(f"{sql}{where} ORDER BY {order}", [v for _, v in used])
 
 
 def listing(items: list[dict[str, Any]]) -> Listing:
