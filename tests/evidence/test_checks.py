@@ -207,6 +207,14 @@ def test_bad_country_code(evidence_dir):
     ]
 
 
+def test_registry_country_needs_registry_ids_and_a_country(evidence_dir):
+    folder = evidence_dir(**_with("studies", 0, registry_ids="", country_source="registry"))
+    assert messages(folder)[0:1] == [
+        "studies.csv, row at line 2: country_source: 'registry' needs registry_ids and a "
+        "country_of_conduct: the country is read from the sites of the registered trial"
+    ]
+
+
 def test_paper_source_needs_a_doi_or_pmid(evidence_dir):
     folder = evidence_dir(
         **_with("studies", 0, doi="", source_url="https://www.nejm.org/doi/full/10.1056/x")

@@ -1,5 +1,5 @@
-"""Commands over the curated evidence: ``kb check``, ``kb load``, ``products``, ``outcomes``,
-``safety``."""
+"""Commands over the curated evidence: ``kb check``, ``kb load``, ``kb coverage``,
+``kb countries``, ``products``, ``outcomes``, ``safety``."""
 
 from __future__ import annotations
 
@@ -129,11 +129,37 @@ def kb_coverage(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     emit(COLUMNS, rows, fmt, title="Evidence coverage of approved product × indication")
 
 
+def kb_countries(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """Each registered study's country of conduct next to what its registry site list supports.
+
+    Needs the evidence and the registry records in the store (`kb load`, then `import` or
+    `sync`). Exits 1 when a country whose basis is the registry is not supported by it.
+    """
+    from cartatlas.cli import db_target
+    from cartatlas.evidence.countries import COLUMNS, country_audit, failures
+
+    try:
+        with open_store(db_target(ctx), read_only=True) as store:
+            queries.require_loaded(store)
+            rows = country_audit(store)
+    except (StoreMissing, queries.EvidenceNotLoaded) as exc:
+        raise _fail(exc) from None
+    emit(COLUMNS, rows, fmt, title="Country of conduct: curated vs registry sites (≥ 80 % rule)")
+    if bad := failures(rows):
+        err.print(
+            f"[red]{len(bad)} registry-based country(ies) not supported by the stored registry "
+            f"records: {', '.join(r[0] for r in bad)}[/red] (import the registry snapshot that "
+            "holds them, or correct country_of_conduct in studies.csv)"
+        )
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     kb = typer.Typer(help="The curated knowledge base: check and load it.", no_args_is_help=True)
     kb.command("check")(kb_check)
     kb.command("load")(kb_load)
     kb.command("coverage")(kb_coverage)
+    kb.command("countries")(kb_countries)
     app.add_typer(kb, name="kb")
     app.command()(products)
     app.command()(outcomes)

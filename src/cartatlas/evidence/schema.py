@@ -11,7 +11,14 @@ import re
 from typing import Annotated, Literal
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -149,6 +156,9 @@ class Study(Sourced):
     registry_ids: Annotated[list[str], Field(default_factory=list)]
     countries: Annotated[list[Country], Field(default_factory=list)]
     country_of_conduct: Country | Literal["multinational"] | None = None
+    # Where country_of_conduct comes from: the row's own source ("source", the default) or the
+    # site list of the trial's registry record ("registry"; checked by `cartatlas kb countries`).
+    country_source: Literal["source", "registry"] | None = None
     phase: Literal["1", "1/2", "2", "3", "4", "observational"] | None = None
     design: str | None = None
     indication: Indication
@@ -172,6 +182,18 @@ class Study(Sourced):
                 raise ValueError(
                     f"{reg_id!r} is not a registry ID (NCT########, ChiCTR…, CTR########, EudraCT)"
                 )
+        return value
+
+    @field_validator("country_source")
+    @classmethod
+    def _registry_country(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value == "registry" and not (
+            info.data.get("registry_ids") and info.data.get("country_of_conduct")
+        ):
+            raise ValueError(
+                "'registry' needs registry_ids and a country_of_conduct: the country is read "
+                "from the sites of the registered trial"
+            )
         return value
 
 
