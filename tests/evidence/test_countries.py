@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from collections import Counter
 
 from typer.testing import CliRunner
@@ -35,10 +36,11 @@ def test_every_registry_based_country_agrees_with_the_shared_snapshot(full_store
 
 def test_a_registry_country_the_registry_contradicts_fails(full_store, tmp_path) -> None:
     copy = tmp_path / "store.duckdb"
-    copy.write_bytes(open(full_store, "rb").read())
+    shutil.copyfile(full_store, copy)
     with open_store(str(copy)) as store:
         store.execute(
-            "UPDATE evidence_studies SET country_of_conduct = 'CN' WHERE study_id = 'Raje2019-CRB401'"
+            "UPDATE evidence_studies SET country_of_conduct = 'CN'"
+            " WHERE study_id = 'Raje2019-CRB401'"
         )
         assert [r[0] for r in failures(country_audit(store))] == ["Raje2019-CRB401"]
     result = CliRunner().invoke(app, ["--db", str(copy), "kb", "countries", "--format", "csv"])
