@@ -279,6 +279,11 @@ def test_bad_row_is_rejected_and_the_rest_kept(evidence_dir):
         (54, "154 patients", False),
         (5, "5.4%", False),
         (4, "fourteen patients", False),
+        (475000, "a current list price of $475 000 per administration", True),
+        (373000, "priced at $373\u2009000", True),
+        (100, "in 2018 100 patients were treated", True),
+        (2018, "in 2018 100 patients were treated", True),
+        (475, "a list price of $475 000", True),
     ],
 )
 def test_number_in_quote_reads_numbers_as_sources_print_them(value, quote, found):

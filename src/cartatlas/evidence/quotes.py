@@ -1,8 +1,9 @@
 """Is a recorded number or date really in its supporting quote?
 
-Sources print numbers as "1,200,000", "1.2 million", "120万", "15·4" or "83%"; dates as "August 30,
-2017", "30 Aug 2017", "2017-08-30" or "2017年8月30日". Both sides are normalized so a value
-matches only when the quote states it, and "54" never matches inside "154" or "5.4".
+Sources print numbers as "1,200,000", "$475 000", "1.2 million", "120万", "15·4" or "83%";
+dates as "August 30, 2017", "30 Aug 2017", "2017-08-30" or "2017年8月30日". Both sides are
+normalized so a value matches only when the quote states it, and "54" never matches inside "154"
+or "5.4".
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import calendar
 import re
 from decimal import Decimal, InvalidOperation
 
-_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0](?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0\u2009](?=\d{3}(?!\d))")
+# Journals also group thousands with a plain space ("$475 000"); "in 2018 100 patients" must
+# still give 2018 and 100, so space-grouped numbers are read in addition, never instead.
+_SPACE_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _NUMBER = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|万|亿|千))?(?![\d])"
 )
@@ -57,11 +61,12 @@ def numbers_in(text: str) -> set[Decimal]:
     text = text.replace("·", ".").replace("\u2212", "-")
     text = _THOUSANDS.sub("", text)
     found = _word_numbers(text)
-    for digits, scale in _NUMBER.findall(text):
-        value = Decimal(digits)
-        found.add(value)
-        if scale:
-            found.add(value * _SCALE[scale.lower()])
+    for variant in {text, _SPACE_THOUSANDS.sub("", text)}:
+        for digits, scale in _NUMBER.findall(variant):
+            value = Decimal(digits)
+            found.add(value)
+            if scale:
+                found.add(value * _SCALE[scale.lower()])
     return found
 
 
