@@ -37,27 +37,39 @@ _UNITS = [
 ]
 # fmt: on
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_BELOW_100 = rf"(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS)}))"
 _WORD_NUMBER = re.compile(
-    rf"\b(?:({'|'.join(_TENS)})(?:[- ]({'|'.join(_UNITS[1:10])}))?|({'|'.join(_UNITS)}))\b",
+    rf"\b(?:({'|'.join(_UNITS[1:10])})\s+hundred(?:\s+and)?(?:\s+{_BELOW_100})?|{_BELOW_100})\b",
     re.IGNORECASE,
 )
 
 
+def _below_100(tens: str, unit: str, small: str) -> int | None:
+    if small:
+        return _UNITS.index(small.lower())
+    if tens:
+        return 10 * (_TENS.index(tens.lower()) + 2) + (_UNITS.index(unit.lower()) if unit else 0)
+    return None
+
+
 def _word_numbers(text: str) -> set[Decimal]:
-    """Numbers papers spell out at the start of a sentence ("Seventy-four patients")."""
+    """Numbers papers spell out at the start of a sentence ("Seventy-four patients",
+    "One hundred twenty-two patients")."""
     found = set()
-    for tens, unit, small in _WORD_NUMBER.findall(text):
-        if small:
-            found.add(Decimal(_UNITS.index(small.lower())))
+    for hundreds, h_tens, h_unit, h_small, tens, unit, small in _WORD_NUMBER.findall(text):
+        if hundreds:
+            rest = _below_100(h_tens, h_unit, h_small) or 0
+            found.add(Decimal(100 * _UNITS.index(hundreds.lower()) + rest))
         else:
-            value = 10 * (_TENS.index(tens.lower()) + 2)
-            found.add(Decimal(value + (_UNITS.index(unit.lower()) if unit else 0)))
+            value = _below_100(tens, unit, small)
+            if value is not None:
+                found.add(Decimal(value))
     return found
 
 
 def numbers_in(text: str) -> set[Decimal]:
     """Every number the text states, with and without its word scale ("1.2 million" gives both),
-    and numbers below a hundred written as words."""
+    and numbers below a thousand written as words."""
     text = text.replace("·", ".").replace("\u2212", "-")
     text = _THOUSANDS.sub("", text)
     found = _word_numbers(text)
