@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from cartatlas.evidence.checks import Evidence, check_evidence
 from cartatlas.evidence.loader import load_evidence
 from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.output import Format, emit
-from cartatlas.store import StoreMissing, open_store
+from cartatlas.store import Store, StoreMissing, open_store
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
@@ -115,17 +116,23 @@ def safety(ctx: typer.Context, product: ProductArg, fmt: FormatOption = Format.t
     _results(ctx, product, fmt, "safety")
 
 
-def kb_coverage(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
-    """What the loaded evidence holds per approved product × indication, and its gaps."""
+def _from_loaded(ctx: typer.Context, build: Callable[[Store], list[list[str]]]) -> list[list[str]]:
+    """Rows ``build`` computes from the store's loaded evidence (exit 2 when there is none)."""
     from cartatlas.cli import db_target
-    from cartatlas.evidence.coverage import COLUMNS, coverage
 
     try:
         with open_store(db_target(ctx), read_only=True) as store:
             queries.require_loaded(store)
-            rows = coverage(store)
+            return build(store)
     except (StoreMissing, queries.EvidenceNotLoaded) as exc:
         raise _fail(exc) from None
+
+
+def kb_coverage(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+    """What the loaded evidence holds per approved product × indication, and its gaps."""
+    from cartatlas.evidence.coverage import COLUMNS, coverage
+
+    rows = _from_loaded(ctx, coverage)
     emit(COLUMNS, rows, fmt, title="Evidence coverage of approved product × indication")
 
 
@@ -135,15 +142,9 @@ def kb_countries(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     Needs the evidence and the registry records in the store (`kb load`, then `import` or
     `sync`). Exits 1 when a country whose basis is the registry is not supported by it.
     """
-    from cartatlas.cli import db_target
     from cartatlas.evidence.countries import COLUMNS, country_audit, failures
 
-    try:
-        with open_store(db_target(ctx), read_only=True) as store:
-            queries.require_loaded(store)
-            rows = country_audit(store)
-    except (StoreMissing, queries.EvidenceNotLoaded) as exc:
-        raise _fail(exc) from None
+    rows = _from_loaded(ctx, country_audit)
     emit(COLUMNS, rows, fmt, title="Country of conduct: curated vs registry sites (≥ 80 % rule)")
     if bad := failures(rows):
         err.print(
