@@ -88,4 +88,5 @@ def country_audit(store: Store) -> list[list[str]]:
 
 def failures(rows: list[list[str]]) -> list[list[str]]:
     """Rows whose country rests on the registry but which the registry does not support."""
-    return [r for r in rows if r[2] == "registry" and r[6] != "agrees"]
+    basis, check = COLUMNS.index("basis"), COLUMNS.index("check")
+    return [r for r in rows if r[basis] == "registry" and r[check] != "agrees"]

@@ -10,7 +10,7 @@ the wrong file, not a registry that emptied).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from cartatlas.registries.record import Rejection, SkippedRecord
 from cartatlas.store.connection import Store
@@ -127,14 +127,9 @@ def load_snapshot(
             report = LoadReport(
                 run_id,
                 selection,
-                summary.studies,
-                summary.sites,
-                summary.written,
-                summary.added,
-                summary.updated,
-                summary.removed,
-                screen.rejected,
-                screen.warnings,
+                **asdict(summary),
+                rejected=screen.rejected,
+                warnings=screen.warnings,
             )
             add_issues(store, run_id, "rejected", report.rejected)
             add_issues(store, run_id, "warning", report.warnings)
