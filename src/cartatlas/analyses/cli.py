@@ -1,4 +1,4 @@
-"""Commands over the analyses of curated evidence: ``meta``."""
+"""Commands over the analyses of curated evidence: ``meta`` and ``cohorts``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cartatlas.analyses.cohorts import cohort_counts
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
 from cartatlas.analyses.success_rates import CountryPooling, adjusted_comparison, pool_by_country
 from cartatlas.output import Format, emit
@@ -135,5 +136,49 @@ def _print_details(pooling: CountryPooling) -> None:
     )
 
 
+def cohorts(
+    ctx: typer.Context,
+    indications: Annotated[
+        list[str] | None,
+        typer.Option("--indication", help="Indications (default LBCL, B-ALL, MM)."),
+    ] = None,
+    countries: Annotated[
+        list[str] | None, typer.Option("--countries", help="Countries (default CN, US).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """Cohorts each country contributes to the CR / ORR comparison, counted as `meta` pools them."""
+    from cartatlas.cli import db_target
+
+    wanted = [c.upper() for c in (countries or ["CN", "US"])]
+    try:
+        with open_store(db_target(ctx), read_only=True) as store:
+            counts = cohort_counts(store, indications or ["LBCL", "B-ALL", "MM"], wanted)
+    except StoreMissing as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    columns = ["indication", "country", "cohorts", "real_world", "patients", "studies"]
+    rows = [
+        [c.indication, c.country, c.cohorts, c.real_world, c.patients, " ".join(c.study_ids)]
+        for c in counts
+    ]
+    for country in wanted:
+        mine = [c for c in counts if c.country == country]
+        rows.append(
+            [
+                "all",
+                country,
+                sum(c.cohorts for c in mine),
+                sum(c.real_world for c in mine),
+                sum(c.patients for c in mine),
+                "",
+            ]
+        )
+    emit(columns, rows, fmt, title="Cohorts pooled for CR or ORR, by country of conduct")
+    if fmt is Format.table:
+        out.print(f"Selection: {SELECTION_RULE}; a cohort counts once if it reports CR or ORR.")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(meta)
+    app.command()(cohorts)

@@ -1,0 +1,55 @@
+"""How many cohorts each country contributes to the response-rate comparison.
+
+The evidence protocol aims at a number of published cohorts per country and indication; this
+counts them the way ``cartatlas meta`` pools them (one row per cohort, later reports of a cohort
+left out, country of conduct established), so the yield the protocol reports is reproducible
+rather than a hand count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cartatlas.analyses.study_rows import study_rows
+from cartatlas.store import Store
+
+RESPONSE_ENDPOINTS = ("CR", "ORR")
+
+
+@dataclass(frozen=True)
+class CohortCount:
+    indication: str
+    country: str
+    cohorts: int
+    real_world: int
+    patients: int  # the largest response denominator of each cohort, summed
+    study_ids: tuple[str, ...]
+
+
+def cohort_counts(store: Store, indications: list[str], countries: list[str]) -> list[CohortCount]:
+    """Cohorts per indication × country that ``meta`` would pool for CR or ORR."""
+    counts = []
+    for indication in indications:
+        chosen = [study_rows(store, indication, endpoint) for endpoint in RESPONSE_ENDPOINTS]
+        for country in countries:
+            sizes: dict[str, int] = {}
+            real_world: set[str] = set()
+            for rows in chosen:
+                here = rows[rows["country_of_conduct"] == country]
+                for study, n, flag in zip(
+                    here["study_id"], here["n"], here["real_world"], strict=True
+                ):
+                    sizes[study] = max(sizes.get(study, 0), int(n))
+                    if flag is True:
+                        real_world.add(study)
+            counts.append(
+                CohortCount(
+                    indication,
+                    country,
+                    len(sizes),
+                    len(real_world),
+                    sum(sizes.values()),
+                    tuple(sorted(sizes)),
+                )
+            )
+    return counts
