@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from cartatlas.analyses.cohorts import cohort_counts
-from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
-from cartatlas.analyses.success_rates import CountryPooling, adjusted_comparison, pool_by_country
 from cartatlas.output import Format, emit
 from cartatlas.store import StoreMissing, open_store
+
+if TYPE_CHECKING:  # statsmodels and pandas load only when a command runs
+    from cartatlas.analyses.success_rates import CountryPooling
+
+ENDPOINT_NAMES = ("ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -59,7 +61,7 @@ STUDY_COLUMNS = [
 def meta(
     ctx: typer.Context,
     indication: Annotated[str, typer.Option(help="LBCL, B-ALL, MM, FL, MCL, …")],
-    endpoint: Annotated[str, typer.Option(help=f"One of {', '.join(ENDPOINTS)}.")] = "CR",
+    endpoint: Annotated[str, typer.Option(help=f"One of {', '.join(ENDPOINT_NAMES)}.")] = "CR",
     by: Annotated[str, typer.Option(help="Subgroup variable (only 'country').")] = "country",
     countries: Annotated[
         list[str] | None, typer.Option("--countries", help="Countries to compare.")
@@ -78,6 +80,8 @@ def meta(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Pool a response or safety rate by country of conduct, with CI, PI and subgroup test."""
+    from cartatlas.analyses.study_rows import ENDPOINTS
+    from cartatlas.analyses.success_rates import adjusted_comparison, pool_by_country
     from cartatlas.cli import db_target
 
     if by != "country":
@@ -117,6 +121,8 @@ def meta(
 
 
 def _print_details(pooling: CountryPooling) -> None:
+    from cartatlas.analyses.study_rows import SELECTION_RULE
+
     result = pooling.result
     out.print(f"Model: {pooling.method_note}.")
     if result.subgroups is not None:
@@ -148,6 +154,8 @@ def cohorts(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Cohorts each country contributes to the CR / ORR comparison, counted as `meta` pools them."""
+    from cartatlas.analyses.cohorts import cohort_counts
+    from cartatlas.analyses.study_rows import SELECTION_RULE
     from cartatlas.cli import db_target
 
     wanted = [c.upper() for c in (countries or ["CN", "US"])]

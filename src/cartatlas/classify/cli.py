@@ -10,10 +10,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cartatlas.classify.evaluate import SCORE_COLUMNS, evaluate, read_gold, score_rows
-from cartatlas.classify.labels import COLUMNS, classify_all
-from cartatlas.classify.sources import read_api_v2, read_store
-from cartatlas.classify.store import write_labels
 from cartatlas.output import Format, emit
 from cartatlas.store import open_store
 
@@ -58,6 +54,10 @@ def classify_command(
 ) -> None:
     """Label trials: CAR or not, targets, cell type and source, in vivo, disease area, sponsor
     type, countries — each with its reason (see docs/classification.md)."""
+    from cartatlas.classify.evaluate import SCORE_COLUMNS, evaluate, read_gold, score_rows
+    from cartatlas.classify.labels import COLUMNS, classify_all
+    from cartatlas.classify.sources import read_api_v2, read_store
+    from cartatlas.classify.store import write_labels
     from cartatlas.cli import db_target
 
     started = time.perf_counter()

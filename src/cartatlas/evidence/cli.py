@@ -5,22 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from cartatlas.evidence import queries
-from cartatlas.evidence.checks import Evidence, check_evidence
-from cartatlas.evidence.loader import load_evidence
-from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.output import Format, emit
-from cartatlas.store import Store, StoreMissing, open_store
+from cartatlas.store import StoreMissing, open_store
+
+if TYPE_CHECKING:  # pydantic and statsmodels load only when a command runs
+    from cartatlas.evidence.checks import Evidence
+    from cartatlas.store import Store
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 DirOption = Annotated[
-    Path,
+    Path | None,
     typer.Option(
         "--dir",
         help="Evidence folder with one CSV per table (default: the bundled data).",
@@ -38,9 +38,17 @@ def _report(evidence: Evidence) -> None:
     err.print(f"valid rows: {counts}")
 
 
-def kb_check(directory: DirOption = BUNDLED_DIR) -> None:
+def _bundled(directory: Path | None) -> Path:
+    from cartatlas.evidence.reading import BUNDLED_DIR
+
+    return directory or BUNDLED_DIR
+
+
+def kb_check(directory: DirOption = None) -> None:
     """Check every evidence file: sources, quotes, arithmetic, references, duplicates."""
-    evidence = check_evidence(directory)
+    from cartatlas.evidence.checks import check_evidence
+
+    evidence = check_evidence(_bundled(directory))
     _report(evidence)
     if not evidence.ok:
         err.print(f"[red]{len(evidence.problems)} problem(s) found[/red]")
@@ -48,15 +56,16 @@ def kb_check(directory: DirOption = BUNDLED_DIR) -> None:
     err.print("[green]evidence OK[/green]")
 
 
-def kb_load(ctx: typer.Context, directory: DirOption = BUNDLED_DIR) -> None:
+def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
     """Check the evidence and load every valid row into the store (rejected rows are listed).
 
     Exits 1 when any row was rejected; the valid rows are loaded all the same.
     """
     from cartatlas.cli import db_target
+    from cartatlas.evidence.loader import load_evidence
 
     with open_store(db_target(ctx)) as store:
-        evidence = load_evidence(store, directory)
+        evidence = load_evidence(store, _bundled(directory))
     _report(evidence)
     err.print(f"loaded into {db_target(ctx)}")
     if not evidence.ok:
@@ -75,6 +84,7 @@ def products(
 ) -> None:
     """Approved CAR-T products in a country, with indications, lines of therapy and dates."""
     from cartatlas.cli import db_target
+    from cartatlas.evidence import queries
 
     try:
         with open_store(db_target(ctx), read_only=True) as store:
@@ -88,6 +98,7 @@ def products(
 
 def _results(ctx: typer.Context, product: str, fmt: Format, kind: str) -> None:
     from cartatlas.cli import db_target
+    from cartatlas.evidence import queries
 
     try:
         with open_store(db_target(ctx), read_only=True) as store:
@@ -119,6 +130,7 @@ def safety(ctx: typer.Context, product: ProductArg, fmt: FormatOption = Format.t
 def _from_loaded(ctx: typer.Context, build: Callable[[Store], list[list[str]]]) -> list[list[str]]:
     """Rows ``build`` computes from the store's loaded evidence (exit 2 when there is none)."""
     from cartatlas.cli import db_target
+    from cartatlas.evidence import queries
 
     try:
         with open_store(db_target(ctx), read_only=True) as store:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,8 +24,10 @@ from rich.progress import (
 )
 
 from cartatlas.output import Format, emit
-from cartatlas.registries.ingest import LoadError, LoadReport
 from cartatlas.store import StoreMissing, open_store
+
+if TYPE_CHECKING:  # the loaders (and pandas) load only when a command runs
+    from cartatlas.registries.ingest import LoadReport
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 MAX_LISTED = 20
@@ -125,6 +127,7 @@ def sync_command(
     """Sync trials from the ClinicalTrials.gov API v2 (resumable; incremental after a first run)."""
     from cartatlas.registries.ctgov_api import ApiError, ApiSettings
     from cartatlas.registries.ctgov_sync import sync
+    from cartatlas.registries.ingest import LoadError
 
     try:
         settings = ApiSettings(
@@ -172,6 +175,7 @@ def import_command(
 ) -> None:
     """Import ClinicalTrials.gov API v2 studies from a file as a snapshot of its selection."""
     from cartatlas.registries.ctgov_files import import_file
+    from cartatlas.registries.ingest import LoadError
 
     try:
         with open_store(_db(ctx)) as store, _progress(f"importing {path.name}") as advance:
@@ -193,6 +197,7 @@ def import_aact_command(
 ) -> None:
     """Import CAR-based studies from an AACT (ClinicalTrials.gov in PostgreSQL) database."""
     from cartatlas.registries.aact import AactError, import_aact
+    from cartatlas.registries.ingest import LoadError
 
     try:
         with open_store(_db(ctx)) as store, _progress("importing from AACT") as advance:
@@ -209,6 +214,7 @@ def import_ictrp_command(
 ) -> None:
     """Import a WHO ICTRP export (the route to ChiCTR and other registries without an API)."""
     from cartatlas.registries.ictrp import import_ictrp
+    from cartatlas.registries.ingest import LoadError
 
     try:
         with open_store(_db(ctx)) as store, _progress(f"importing {path.name}") as advance:

@@ -9,11 +9,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from cartatlas.analyses.claims import EXAMPLE, load_claims
-from cartatlas.analyses.claims.model import ClaimsFileError
-from cartatlas.evidence.queries import EvidenceNotLoaded
-from cartatlas.report.build import build_report
-from cartatlas.report.render import render_html, render_markdown, render_pdf
 from cartatlas.store import StoreMissing, open_store
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -47,7 +42,12 @@ def report(
     ] = None,
 ) -> None:
     """Write the country-comparison report from the evidence and registry data in the store."""
+    from cartatlas.analyses.claims import EXAMPLE, load_claims
+    from cartatlas.analyses.claims.model import ClaimsFileError
     from cartatlas.cli import db_target
+    from cartatlas.evidence.queries import EvidenceNotLoaded
+    from cartatlas.report.build import build_report
+    from cartatlas.report.render import render_html, render_markdown, render_pdf
 
     codes = [c.strip().upper() for c in [*countries.split(","), *(more or [])] if c.strip()]
     wanted = [f.strip() for f in formats.split(",") if f.strip()]

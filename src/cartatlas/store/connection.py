@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-import pandas as pd
 from platformdirs import user_data_dir
+
+if TYPE_CHECKING:  # duckdb and pandas load when a store is opened, not when the CLI starts
+    import pandas as pd
 
 ENV_VAR = "CARTATLAS_DB"
 _QMARK = re.compile(r"\?")
@@ -91,6 +92,8 @@ class Store:
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """The result as a DataFrame with the query's column names."""
+        import pandas as pd
+
         names, rows = self.query(sql, params)
         return pd.DataFrame(rows, columns=names)
 
@@ -150,4 +153,6 @@ def open_store(target: str | None = None, read_only: bool = False) -> Store:
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    import duckdb
+
     return Store(duckdb.connect(str(path), read_only=read_only), "duckdb", str(path))

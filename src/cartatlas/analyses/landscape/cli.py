@@ -5,18 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
-from cartatlas.analyses.landscape.counts import DIMENSIONS, count, yearly_shares
-from cartatlas.analyses.landscape.data import trial_frame
-from cartatlas.analyses.landscape.figure import plot
-from cartatlas.classify.sources import read_api_v2, read_store
 from cartatlas.output import Format, emit
 from cartatlas.store import open_store
 
 err = Console(stderr=True)
+DIMENSION_NAMES = (
+    "year",
+    "phase",
+    "target",
+    "disease",
+    "group",
+    "status",
+    "sponsor",
+    "source",
+    "cell",
+    "in_vivo",
+)
 
 
 def landscape_command(
@@ -36,7 +43,7 @@ def landscape_command(
         ),
     ] = None,
     by: Annotated[
-        str, typer.Option("--by", help=f"Comma-separated dimensions: {', '.join(DIMENSIONS)}.")
+        str, typer.Option("--by", help=f"Comma-separated dimensions: {', '.join(DIMENSION_NAMES)}.")
     ] = "year",
     shares: Annotated[
         bool,
@@ -75,6 +82,11 @@ def landscape_command(
 ) -> None:
     """Trial activity by country × start year × phase × target × disease × status × sponsor ×
     cell source. Multi-country trials count once per country and once in 'all'."""
+    import pandas as pd
+
+    from cartatlas.analyses.landscape.counts import DIMENSIONS, count, yearly_shares
+    from cartatlas.analyses.landscape.data import trial_frame
+    from cartatlas.classify.sources import read_api_v2, read_store
     from cartatlas.cli import db_target
 
     dims = [d.strip() for d in by.split(",") if d.strip()]
@@ -98,6 +110,8 @@ def landscape_command(
     if parquet_path:
         table.to_parquet(parquet_path, index=False)
     if figure_path:
+        from cartatlas.analyses.landscape.figure import plot
+
         title = f"CAR trials by start year: {' vs '.join(codes) if codes else 'all countries'}"
         plot(yearly_shares(frame, codes), figure_path, title)
         err.print(f"figure written to {figure_path}")
