@@ -20,6 +20,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from stats_parity import FLOOR, GLMM_FLOOR, dataset, deviations, reference  # noqa: E402
 from test_stats_diagnostics import LOO_CASES, REGTEST_CASES  # noqa: E402
+from test_stats_generic import CASES as GENERIC_CASES  # noqa: E402
+from test_stats_generic import generic_fit  # noqa: E402
 from test_stats_glmm import glmm_values  # noqa: E402
 from test_stats_metareg import regression_values  # noqa: E402
 from test_stats_pooled import pooled_values  # noqa: E402
@@ -138,6 +140,12 @@ def families():
         res = meta_proportions(d["events"], d["n"], c["measure"], c["method"], c["test"])
         _collect(worst, egger_test(res, model=c["model"]).to_dict(), c["expected"], FLOOR)
     out["regtest"] = (len(REGTEST_CASES), worst)
+
+    worst = defaultdict(float)
+    fitted = [c for c in GENERIC_CASES if "error" not in c]
+    for c in fitted:
+        _collect(worst, pooled_values(generic_fit(c)), c["expected"], FLOOR)
+    out["rma(yi, sei) generic + confint + predict"] = (len(fitted), worst)
     return out
 
 

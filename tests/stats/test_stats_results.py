@@ -75,10 +75,11 @@ def test_k1_mirrors_metafor():
     assert res.pi_low == pytest.approx(res.ci_low)
 
 
-def test_common_effect_has_no_prediction_interval():
+def test_common_effect_prediction_interval_is_the_ci():
     res = meta_proportions([3, 5, 8], [20, 25, 30], method="FE")
     assert res.method == "CE"
-    assert math.isnan(res.pi_low) and math.isnan(res.backtransformed().pi_low)
+    assert (res.pi_low, res.pi_high) == (res.ci_low, res.ci_high)
+    assert res.backtransformed().pi_low == res.backtransformed().ci_low
     assert "Common-effect" in res.summary()
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ProportionData", "as_proportion_data"]
+__all__ = ["EffectSizeData", "ProportionData", "as_effect_data", "as_proportion_data"]
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,48 @@ def as_proportion_data(
         study_labels = _as_labels(labels, "labels", k)
     groups = None if subgroups is None else _as_labels(subgroups, "subgroups", k)
     return ProportionData(events=ev, n=nn, labels=study_labels, groups=groups)
+
+
+@dataclass(frozen=True)
+class EffectSizeData:
+    """Effect sizes ``yi`` with sampling variances ``vi`` of k studies, already checked.
+
+    Counts are unknown for such data (a hazard ratio has no events / n); ``events`` and ``n``
+    are NaN so that results and tables built for proportions say "not available" rather than 0.
+    """
+
+    yi: np.ndarray
+    vi: np.ndarray
+    labels: tuple[str, ...]
+    groups: tuple[str, ...] | None = None
+
+    @property
+    def k(self) -> int:
+        return int(self.yi.size)
+
+    @property
+    def events(self) -> np.ndarray:
+        return np.full(self.k, np.nan)
+
+    @property
+    def n(self) -> np.ndarray:
+        return np.full(self.k, np.nan)
+
+
+def as_effect_data(yi: object, sei: object, labels: object | None = None) -> EffectSizeData:
+    """Check effect sizes and their standard errors (both finite, ``sei`` > 0, same length)."""
+    y = _as_float_vector(yi, "yi")
+    se = _as_float_vector(sei, "sei")
+    if y.size != se.size:
+        raise ValueError(f"yi has {y.size} values but sei has {se.size}; lengths must match")
+    if y.size == 0:
+        raise ValueError("yi is empty; at least one study is needed")
+    if (i := _first(se <= 0)) is not None:
+        raise ValueError(f"sei[{i}] must be positive, got {se[i]:g}")
+    k = y.size
+    study_labels = (
+        tuple(f"Study {i + 1}" for i in range(k))
+        if labels is None
+        else _as_labels(labels, "labels", k)
+    )
+    return EffectSizeData(yi=y, vi=se**2, labels=study_labels)

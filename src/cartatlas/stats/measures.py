@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 __all__ = [
+    "GENERIC",
     "MEASURES",
     "CORRECTION_TARGETS",
     "FreemanTukeyWarning",
@@ -31,6 +32,9 @@ MEASURES: dict[str, str] = {
     "PR": "raw proportion",
 }
 CORRECTION_TARGETS = ("only0", "all", "if0all", "none")
+# metafor's name for effect sizes given directly (yi with sei or vi): log hazard ratios, logits
+# of survival rates, ... They are reported on their own scale (no back-transformation).
+GENERIC = "GEN"
 
 # escalc() adds nothing for the variance-stabilising transformations unless asked to: both are
 # finite at 0 and 1, so a correction would only add bias.
@@ -165,6 +169,8 @@ def back_transformer(
     For PFT the inverse needs one sample size; following metafor's ``transf.ipft.hm`` it is the
     harmonic mean of ``n`` (the sample sizes of the studies behind the pooled value).
     """
+    if measure == GENERIC:
+        return np.asarray
     measure = check_measure(measure)
     if measure == "PLO":
         return _ilogit

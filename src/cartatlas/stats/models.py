@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .data import ProportionData
+from .data import EffectSizeData, ProportionData
 from .glmm import GLMM, fit_glmm
 from .measures import escalc
 from .results import MetaResult, StudyTable
@@ -68,8 +68,8 @@ def fit_model(
     return fit_rma(yi, vi, X, method, test, level, control)
 
 
-def summarise(fit: RmaFit, data: ProportionData, measure: str) -> MetaResult:
-    """The public result of an intercept-only fit."""
+def summarise(fit: RmaFit, data: ProportionData | EffectSizeData, measure: str) -> MetaResult:
+    """The public result of an intercept-only fit (counts are NaN for effect-size data)."""
     interval = tau2_confint(fit)
     pred = predict(fit)
     return MetaResult(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from .measures import MEASURES, back_transformer
+from .measures import GENERIC, MEASURES, back_transformer
 
 __all__ = [
     "BackTransformed",
@@ -125,7 +125,10 @@ class StudyTable:
         return self.events / self.n
 
     def exact_ci(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-        """Clopper-Pearson intervals of the observed proportions (independent of the measure)."""
+        """Clopper-Pearson intervals of the observed proportions (independent of the measure);
+        NaN for effect-size data, which has no counts."""
+        if np.all(np.isnan(self.events)):
+            return np.full(self.events.shape, np.nan), np.full(self.events.shape, np.nan)
         low, high = proportion_confint(self.events, self.n, alpha=1 - level, method="beta")
         return np.asarray(low, float), np.asarray(high, float)
 
@@ -265,9 +268,11 @@ class MetaResult:
         if self.method == "GLMM":
             model = "Random-effects (GLMM)"
         df = "" if math.isnan(self.df) else f", df = {self.df:g}"
+        data = "proportions" if self.measure in MEASURES else "effect sizes"
+        scale = MEASURES.get(self.measure, "given with standard errors")
         return (
-            f"{model} meta-analysis of proportions (k = {self.k})\n"
-            f"Measure: {self.measure} ({MEASURES[self.measure]}); "
+            f"{model} meta-analysis of {data} (k = {self.k})\n"
+            f"Measure: {self.measure} ({scale}); "
             f"method: {self.method} ({_METHOD_NAMES[self.method]}); "
             f"test: {_TEST_NAMES[self.test]}{df}"
         )
@@ -276,8 +281,9 @@ class MetaResult:
         level = _pct(self.level)
         bt = self.backtransformed()
         lines = [self._heading(), ""]
+        what = "effect" if self.measure == GENERIC else "proportion"
         lines.append(
-            f"Pooled proportion: {bt.estimate:.4f} ({level} CI {bt.ci_low:.4f} to {bt.ci_high:.4f})"
+            f"Pooled {what}: {bt.estimate:.4f} ({level} CI {bt.ci_low:.4f} to {bt.ci_high:.4f})"
         )
         if not math.isnan(bt.pi_low):
             lines.append(f"{level} prediction interval: {bt.pi_low:.4f} to {bt.pi_high:.4f}")

@@ -345,15 +345,12 @@ class Prediction:
 
 
 def predict(fit: RmaFit, X_new: np.ndarray | None = None) -> Prediction:
-    """``predict.rma``: X_new beta with CI and PI (PI is NaN for the common-effect model)."""
+    """``predict.rma``: X_new beta with CI and PI. The common-effect model assumes no
+    between-study variance, so its PI equals the CI (metafor >= 4 reports it that way)."""
     X_new = np.ones((1, 1)) if X_new is None else np.atleast_2d(np.asarray(X_new, float))
     pred = X_new @ fit.beta
     vpred = np.einsum("ij,jk,ik->i", X_new, fit.vb, X_new)
     se = np.sqrt(np.where(vpred < 0, np.nan, vpred))
     crit = fit.critical_value()
-    if fit.method == COMMON_EFFECT:
-        pi_low = pi_high = np.full(pred.shape, math.nan)
-    else:
-        half = crit * np.sqrt(vpred + fit.tau2)
-        pi_low, pi_high = pred - half, pred + half
-    return Prediction(pred, se, pred - crit * se, pred + crit * se, pi_low, pi_high)
+    half = crit * np.sqrt(vpred + fit.tau2)  # tau^2 = 0 for the common-effect model: PI = CI
+    return Prediction(pred, se, pred - crit * se, pred + crit * se, pred - half, pred + half)

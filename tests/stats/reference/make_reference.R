@@ -58,6 +58,12 @@ tests <- c("z", "t", "knha")
 
 num <- function(x) if (is.null(x) || length(x) == 0) NA_real_ else unname(as.numeric(x))
 
+# Prediction interval bounds. metafor 3.8 leaves them out for equal-effects ("FE") models;
+# metafor >= 4.0 reports them, equal to the confidence interval (tau^2 = 0). The reference
+# follows metafor >= 4: the CI where 3.8 gives none.
+pi_lb <- function(pr) num(if (is.null(pr$pi.lb)) pr$ci.lb else pr$pi.lb)
+pi_ub <- function(pr) num(if (is.null(pr$pi.ub)) pr$ci.ub else pr$pi.ub)
+
 transf_for <- function(measure) {
   switch(measure, PLO = transf.ilogit, PAS = transf.iarcsin, PFT = transf.ipft.hm, PR = NULL)
 }
@@ -88,9 +94,9 @@ pooled_values <- function(res, measure, ni) {
     i2 = num(res$I2), i2_ci_low = num(random[3, 2]), i2_ci_high = num(random[3, 3]),
     h2 = num(res$H2), h2_ci_low = num(random[4, 2]), h2_ci_high = num(random[4, 3]),
     q = num(res$QE), q_p = num(res$QEp),
-    pi_low = num(pr$pi.lb), pi_high = num(pr$pi.ub),
+    pi_low = pi_lb(pr), pi_high = pi_ub(pr),
     bt_estimate = num(bt$pred), bt_ci_low = num(bt$ci.lb), bt_ci_high = num(bt$ci.ub),
-    bt_pi_low = num(bt$pi.lb), bt_pi_high = num(bt$pi.ub)
+    bt_pi_low = pi_lb(bt), bt_pi_high = pi_ub(bt)
   )
 }
 
@@ -150,9 +156,9 @@ glmm_values <- function(res, ni) {
     ci_low = num(res$ci.lb), ci_high = num(res$ci.ub), tau2 = num(res$tau2),
     i2 = num(res$I2), h2 = num(res$H2),
     q = num(res$QE.Wld), q_p = num(res$QEp.Wld), q_lrt = num(res$QE.LRT),
-    q_lrt_p = num(res$QEp.LRT), pi_low = num(pr$pi.lb), pi_high = num(pr$pi.ub),
+    q_lrt_p = num(res$QEp.LRT), pi_low = pi_lb(pr), pi_high = pi_ub(pr),
     bt_estimate = num(bt$pred), bt_ci_low = num(bt$ci.lb), bt_ci_high = num(bt$ci.ub),
-    bt_pi_low = num(bt$pi.lb), bt_pi_high = num(bt$pi.ub)
+    bt_pi_low = pi_lb(bt), bt_pi_high = pi_ub(bt)
   )
 }
 
@@ -270,9 +276,9 @@ for (measure in measures) for (method in c("FE", "DL", "REML", "ML", "PM", "SJ")
       i2 = num(res$I2), h2 = num(res$H2), r2 = if (is.null(res$R2)) NA else num(res$R2),
       qe = num(res$QE), qe_p = num(res$QEp), qm = num(res$QM), qm_p = num(res$QMp),
       pred = num(pr$pred), pred_se = num(pr$se), pred_ci_low = num(pr$ci.lb),
-      pred_ci_high = num(pr$ci.ub), pred_pi_low = num(pr$pi.lb), pred_pi_high = num(pr$pi.ub),
+      pred_ci_high = num(pr$ci.ub), pred_pi_low = pi_lb(pr), pred_pi_high = pi_ub(pr),
       bt_pred = num(bt$pred), bt_ci_low = num(bt$ci.lb), bt_ci_high = num(bt$ci.ub),
-      bt_pi_low = num(bt$pi.lb), bt_pi_high = num(bt$pi.ub)))
+      bt_pi_low = pi_lb(bt), bt_pi_high = pi_ub(bt)))
 }
 # GLMM meta-regression
 glmm_metareg_values <- function(res) {
@@ -283,7 +289,7 @@ glmm_metareg_values <- function(res) {
     i2 = num(res$I2), h2 = num(res$H2), qe = num(res$QE.Wld), qe_p = num(res$QEp.Wld),
     qm = num(res$QM), qm_p = num(res$QMp), pred = num(pr$pred), pred_se = num(pr$se),
     pred_ci_low = num(pr$ci.lb), pred_ci_high = num(pr$ci.ub),
-    pred_pi_low = num(pr$pi.lb), pred_pi_high = num(pr$pi.ub))
+    pred_pi_low = pi_lb(pr), pred_pi_high = pi_ub(pr))
 }
 for (test in c("z", "t")) {
   fit <- function(precise) glmm(xi = d$events, ni = d$n, mods = ~ country + year, test = test,
@@ -340,6 +346,73 @@ for (name in c("pritz1997", "zeros", "simulated", "strong_heterogeneity")) {
   }
 }
 
+
+# ----------------------------------------------------------------------------------------------
+# Generic effect sizes with standard errors: rma(yi, sei = ...), as cartatlas.stats.meta_generic
+# (log hazard ratios from published HRs and CIs; logits of landmark survival rates)
+
+hr_log <- function(hr, lo, hi, level = 0.95) {
+  list(yi = log(hr), sei = (log(hi) - log(lo)) / (2 * qnorm(1 - (1 - level) / 2)))
+}
+logit_se <- function(p, lo, hi, level = 0.95) {
+  list(yi = qlogis(p), sei = (qlogis(hi) - qlogis(lo)) / (2 * qnorm(1 - (1 - level) / 2)))
+}
+set.seed(20261206)
+sim_hr_k <- 25
+sim_hr_sei <- runif(sim_hr_k, 0.08, 0.45)
+sim_hr_yi <- rnorm(sim_hr_k, -0.35, sqrt(0.04 + sim_hr_sei^2))
+generic_sets <- list(
+  # invented hazard ratios with 95% CIs (a mix of strong and null effects)
+  hr_five = c(list(hr = c(0.40, 0.35, 0.98, 0.26, 0.49), lo = c(0.31, 0.23, 0.61, 0.18, 0.38),
+                   hi = c(0.51, 0.52, 1.59, 0.38, 0.64)),
+              hr_log(c(0.40, 0.35, 0.98, 0.26, 0.49), c(0.31, 0.23, 0.61, 0.18, 0.38),
+                     c(0.51, 0.52, 1.59, 0.38, 0.64))),
+  hr_two = c(list(hr = c(0.73, 0.72), lo = c(0.54, 0.51), hi = c(0.98, 1.01)),
+             hr_log(c(0.73, 0.72), c(0.54, 0.51), c(0.98, 1.01))),
+  hr_one = c(list(hr = 0.55, lo = 0.41, hi = 0.74), hr_log(0.55, 0.41, 0.74)),
+  hr_90 = c(list(hr = c(0.62, 0.81, 0.45), lo = c(0.50, 0.66, 0.30), hi = c(0.77, 0.99, 0.67),
+                 level = 0.90),
+            hr_log(c(0.62, 0.81, 0.45), c(0.50, 0.66, 0.30), c(0.77, 0.99, 0.67), 0.90)),
+  identical = list(yi = rep(-0.5, 4), sei = rep(0.2, 4)),
+  homogeneous = list(yi = c(-0.30, -0.28, -0.33, -0.31, -0.29, -0.32),
+                     sei = c(0.10, 0.12, 0.09, 0.11, 0.10, 0.13)),
+  heterogeneous = list(yi = c(-1.6, 0.4, -0.9, 0.8, -0.1, -2.1, 0.3),
+                       sei = c(0.20, 0.25, 0.15, 0.30, 0.22, 0.35, 0.18)),
+  simulated = list(yi = sim_hr_yi, sei = sim_hr_sei),
+  landmark_os = c(list(rate = c(0.426, 0.50, 0.39, 0.55, 0.61), lo = c(0.35, 0.40, 0.30, 0.45, 0.50),
+                       hi = c(0.50, 0.60, 0.48, 0.64, 0.71)),
+                  logit_se(c(0.426, 0.50, 0.39, 0.55, 0.61), c(0.35, 0.40, 0.30, 0.45, 0.50),
+                           c(0.50, 0.60, 0.48, 0.64, 0.71)))
+)
+
+generic_cases <- list()
+for (name in names(generic_sets)) {
+  g <- generic_sets[[name]]
+  bt <- if (name == "landmark_os") transf.ilogit else NULL
+  for (method in methods) for (test in tests) {
+    res <- safely(rma(yi = g$yi, sei = g$sei, method = method, test = test))
+    case <- list(dataset = name, measure = if (is.null(bt)) "GEN" else "PLO", method = method,
+                 test = test, level = 95)
+    if (inherits(res, "failure")) {
+      case$error <- res$msg
+    } else {
+      vals <- pooled_values(res, "PR", NULL)  # PR: no transformation
+      if (!is.null(bt)) {
+        b <- predict(res, transf = bt)
+        vals[c("bt_estimate", "bt_ci_low", "bt_ci_high", "bt_pi_low", "bt_pi_high")] <-
+          list(num(b$pred), num(b$ci.lb), num(b$ci.ub), pi_lb(b), pi_ub(b))
+      }
+      case$expected <- vals
+    }
+    generic_cases[[length(generic_cases) + 1]] <- case
+  }
+}
+res <- rma(yi = generic_sets$hr_five$yi, sei = generic_sets$hr_five$sei, method = "REML",
+           test = "knha", level = 90)
+generic_cases[[length(generic_cases) + 1]] <- list(
+  dataset = "hr_five", measure = "GEN", method = "REML", test = "knha", level = 90,
+  expected = pooled_values(res, "PR", NULL))
+
 # ----------------------------------------------------------------------------------------------
 
 strip <- function(d) list(events = d$events, n = d$n, groups = d$groups, moderators = d$moderators)
@@ -353,7 +426,9 @@ reference <- list(
   subgroups = subgroup_cases,
   metareg = metareg_cases,
   leave1out = loo_cases,
-  regtest = regtest_cases
+  regtest = regtest_cases,
+  generic_datasets = generic_sets,
+  generic = generic_cases
 )
 writeLines(toJSON(reference, auto_unbox = TRUE, digits = I(17), na = "string", null = "null",
                   pretty = FALSE), out_path)
