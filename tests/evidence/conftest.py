@@ -9,8 +9,21 @@ import pytest
 
 from cartatlas.evidence.tables import BY_NAME
 
+PAPER = "10.1016/S1470-2045(18)30864-7"
 SOURCE = {
-    "source_url": "https://example.org/zuma-1",
+    "source_url": f"https://doi.org/{PAPER}",
+    "source_kind": "journal",
+    "doi": PAPER,
+    "accessed": "2026-11-25",
+}
+REGULATOR = {
+    "source_url": "https://www.fda.gov/news-events/press-announcements/yescarta",
+    "source_kind": "regulator",
+    "accessed": "2026-11-25",
+}
+RELEASE = {
+    "source_url": "https://www.gilead.com/news/yescarta-price",
+    "source_kind": "company_release",
     "accessed": "2026-11-25",
 }
 
@@ -41,7 +54,7 @@ VALID = {
             "population": "adult",
             "approval_date": "2017-10-18",
             "kind": "full",
-            **SOURCE,
+            **REGULATOR,
             "source_quote": "On October 18, 2017, the FDA approved Yescarta",
         }
     ],
@@ -60,7 +73,6 @@ VALID = {
             "line_of_therapy": "3L+",
             "median_follow_up_months": "15.4",
             "real_world": "false",
-            "doi": "10.1016/S1470-2045(18)30864-7",
             **SOURCE,
             "source_quote": "with a median follow-up of 15·4 months",
         }
@@ -127,7 +139,7 @@ VALID = {
             "currency": "USD",
             "year": "2017",
             "kind": "list",
-            **SOURCE,
+            **RELEASE,
             "source_quote": "a list price of $373,000",
         }
     ],

@@ -34,7 +34,30 @@ def test_valid_folder_passes(evidence_dir):
 def test_missing_source_url(evidence_dir):
     assert messages(evidence_dir(**_with("prices", 0, source_url=""))) == [
         "prices.csv, row at line 2: source_url: missing source_url: "
-        "every row needs the URL of the page its value was read on"
+        "every row needs the canonical URL of its source (DOI, PubMed, regulator, label)"
+    ]
+
+
+def test_missing_source_kind(evidence_dir):
+    assert messages(evidence_dir(**_with("prices", 0, source_kind=""))) == [
+        "prices.csv, row at line 2: source_kind: missing source_kind: every row needs the kind "
+        "of its source: regulator, label, journal, conference_abstract, registry, "
+        "company_release, hta_body, news or secondary"
+    ]
+
+
+def test_unknown_source_kind(evidence_dir):
+    assert messages(evidence_dir(**_with("prices", 0, source_kind="blog"))) == [
+        "prices.csv, row at line 2: source_kind: Input should be 'regulator', 'label', "
+        "'journal', 'conference_abstract', 'registry', 'company_release', 'hta_body', 'news' "
+        "or 'secondary'"
+    ]
+
+
+def test_retrieved_from_must_be_a_web_address(evidence_dir):
+    assert messages(evidence_dir(**_with("prices", 0, retrieved_from="mirror page"))) == [
+        "prices.csv, row at line 2: retrieved_from: 'mirror page' is not a web address; "
+        "give the page's http(s) URL"
     ]
 
 
@@ -226,7 +249,8 @@ def test_paper_source_needs_a_doi_or_pmid(evidence_dir):
 
 
 def test_news_source_needs_no_doi(evidence_dir):
-    assert messages(evidence_dir(**_with("studies", 0, doi=""))) == []
+    news = {"doi": "", "source_url": "https://www.ascopost.com/zuma-1", "source_kind": "news"}
+    assert messages(evidence_dir(**_with("studies", 0, **news))) == []
 
 
 def test_line_is_where_a_multi_line_record_starts(evidence_dir):
@@ -245,7 +269,8 @@ def test_unknown_column_names_the_allowed_ones(evidence_dir):
     [message] = messages(evidence_dir(prices=rows))
     assert message.startswith(
         "prices.csv, row at line 1: price: unknown column(s); the columns "
-        "are: product_id, country, year, kind, currency, amount, source_url, source_quote"
+        "are: product_id, country, year, kind, currency, amount, source_url, source_kind, "
+        "retrieved_from, source_quote"
     )
 
 

@@ -49,7 +49,7 @@ def test_outcomes_accepts_id_inn_alias_and_brand(loaded, key):
     assert (orr["n"], orr["events"], orr["percent"]) == (101, 83, 82.2)
     # Clopper-Pearson exact interval for 83/101, as R's binom.test(83, 101) gives 0.7325-0.8909.
     assert orr["ci95"] == "73.3–89.1"
-    assert orr["source"] == "https://example.org/zuma-1"
+    assert orr["source"] == "https://doi.org/10.1016/S1470-2045(18)30864-7 [journal]"
     cr = next(r for r in rows if r["endpoint"] == "CR")
     assert (cr["events"], cr["events_derived"]) == (55, True)
 

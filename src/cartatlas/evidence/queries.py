@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from statsmodels.stats.proportion import proportion_confint
 
+from cartatlas.evidence.source_strength import label
 from cartatlas.store import Store
 
 CI_METHOD = "Clopper-Pearson exact 95% CI"
@@ -135,11 +136,21 @@ _RESULT_SELECT = {
 _RESULT_ORDER = {"outcomes": "o.endpoint", "safety": "o.event, o.grade"}
 
 
+def cited_source(url: str, kind: str | None, doi: str | None, pmid: str | None) -> str:
+    """The URL, the source's kind in brackets, and the DOI / PMID when the URL does not carry it."""
+    text = f"{url} [{label(kind)}]"
+    if doi and doi not in url:
+        text += f" doi:{doi}"
+    if pmid and pmid not in url:
+        text += f" PMID:{pmid}"
+    return text
+
+
 def study_results(store: Store, product_key: str, kind: str) -> list[tuple]:
     """Outcome or safety rows of every study of a product, each with its exact CI and source."""
     product_id = resolve_product(store, product_key)
     rows = store.execute(
-        f"SELECT {_RESULT_SELECT[kind]}, o.source_url, o.doi, o.pmid "
+        f"SELECT {_RESULT_SELECT[kind]}, o.source_url, o.source_kind, o.doi, o.pmid "
         f"FROM evidence_{kind} o JOIN evidence_studies s USING (study_id) "
         "WHERE s.product_id = ? "
         f"ORDER BY o.study_id, o.analysis DESC, {_RESULT_ORDER[kind]}",
@@ -147,11 +158,11 @@ def study_results(store: Store, product_key: str, kind: str) -> list[tuple]:
     )
     out = []
     for row in rows:
-        *fields, url, doi, pmid = row
+        *fields, url, source_kind, doi, pmid = row
         n, events = (fields[5], fields[6])
         share = Proportion(events, n)
         low, high = share.ci()
-        source = url + (f" doi:{doi}" if doi else "") + (f" PMID:{pmid}" if pmid else "")
+        source = cited_source(url, source_kind, doi, pmid)
         out.append(
             (*fields[:7], round(share.percent, 1), f"{low:.1f}–{high:.1f}", *fields[7:], source)
         )

@@ -14,7 +14,11 @@ from cartatlas.evidence.tables import Table
 BUNDLED_DIR = Path(__file__).parent / "data"
 
 _SOURCE_HINTS = {
-    "source_url": "every row needs the URL of the page its value was read on",
+    "source_url": "every row needs the canonical URL of its source (DOI, PubMed, regulator, label)",
+    "source_kind": (
+        "every row needs the kind of its source: regulator, label, journal, conference_abstract, "
+        "registry, company_release, hta_body, news or secondary"
+    ),
     "source_quote": "every row needs the exact words of its source that support the value",
     "accessed": "every row needs the date its source was read (YYYY-MM-DD)",
 }

@@ -65,6 +65,25 @@ Agency = Literal["FDA", "NMPA", "EMA", "PMDA", "MHRA", "HSA", "TGA", "HC"]
 Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
 Denominator = Literal["infused", "enrolled", "evaluable", "randomized"]
 Analysis = Literal["primary", "longer_follow_up", "label"]
+# What kind of publication the canonical source is (docs/evidence-protocol.md, "Sources");
+# evidence/source_strength.py ranks them for headlines.
+SourceKind = Literal[
+    "regulator",
+    "label",
+    "journal",
+    "conference_abstract",
+    "registry",
+    "company_release",
+    "hta_body",
+    "news",
+    "secondary",
+]
+
+
+def _web_address(value: str | None) -> str | None:
+    if value and not value.startswith(("http://", "https://")):
+        raise ValueError(f"{value!r} is not a web address; give the page's http(s) URL")
+    return value
 
 
 class Sourced(BaseModel):
@@ -72,19 +91,16 @@ class Sourced(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    source_url: str = Field(min_length=1)
+    source_url: str = Field(min_length=1)  # the canonical address: DOI, PubMed, regulator, label…
+    source_kind: SourceKind
+    retrieved_from: str | None = None  # the page the quote was read on, when not source_url
     source_quote: str = Field(min_length=1)
     accessed: IsoDate
     doi: str | None = None
     pmid: str | None = None
     note: str | None = None  # a curator's caveat: inferred year, mixed population, secondary source
 
-    @field_validator("source_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"{value!r} is not a web address; give the page's http(s) URL")
-        return value
+    _urls = field_validator("source_url", "retrieved_from")(_web_address)
 
     @field_validator("doi")
     @classmethod

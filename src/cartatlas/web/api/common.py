@@ -10,7 +10,16 @@ from pydantic import BaseModel
 from cartatlas.store import Store
 
 #: Every evidence row carries these; the API returns them so each number can be checked.
-SOURCE_COLUMNS = ("source_url", "source_quote", "accessed", "doi", "pmid", "note")
+SOURCE_COLUMNS = (
+    "source_url",
+    "source_kind",
+    "retrieved_from",
+    "source_quote",
+    "accessed",
+    "doi",
+    "pmid",
+    "note",
+)
 
 
 class Listing(BaseModel):

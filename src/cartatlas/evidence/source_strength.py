@@ -1,0 +1,70 @@
+"""How strong each kind of source is, so headlines rest on the strongest source of a value.
+
+Every evidence row names the kind of its canonical source (``source_kind``). When several rows
+give the same value (an approval, a response rate, a price), a headline — the report's lead
+text, a dashboard card, a claim's verdict — uses the rows of the strongest kind; news and
+secondary rows stay in the detail tables, marked, and only stand behind a headline when nothing
+stronger exists (and then the headline says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+#: Strongest first. Regulators and labels are the agency's own words; a peer-reviewed paper is
+#: the primary scientific record; an HTA body re-analyses the record; a registry entry and a
+#: conference abstract are primary but unreviewed or preliminary; a company release is primary
+#: for its own facts (approval, launch price) but selective about results; news reports others'
+#: words; secondary pages (aggregators, blogs, medical-travel sites) copy news or papers.
+RANKING: tuple[str, ...] = (
+    "regulator",
+    "label",
+    "journal",
+    "hta_body",
+    "registry",
+    "conference_abstract",
+    "company_release",
+    "news",
+    "secondary",
+)
+
+#: Kinds that may appear in detail tables but never stand alone behind a headline when a
+#: stronger source exists.
+WEAK: frozenset[str] = frozenset({"news", "secondary"})
+
+#: Kinds that may support an approval on their own (news only as a second source).
+APPROVAL_KINDS: frozenset[str] = frozenset({"regulator", "label", "company_release"})
+
+#: Kinds whose sources are papers, which must be cited by DOI or PMID.
+PAPER_KINDS: frozenset[str] = frozenset({"journal", "conference_abstract"})
+
+Item = TypeVar("Item")
+
+
+def rank(kind: str | None) -> int:
+    """0 for the strongest kind; an unknown or missing kind ranks below every known one."""
+    return RANKING.index(kind) if kind in RANKING else len(RANKING)
+
+
+def is_weak(kind: str | None) -> bool:
+    """True for news and secondary sources (and for a missing kind)."""
+    return kind is None or kind in WEAK
+
+
+def strongest(items: Iterable[Item], kind: Callable[[Item], str | None]) -> list[Item]:
+    """The items whose source kind ranks best, in their given order (empty in, empty out).
+
+    ``kind`` reads the source kind of an item, e.g. ``lambda row: row["source_kind"]``.
+    """
+    items = list(items)
+    if not items:
+        return []
+    best = min(rank(kind(item)) for item in items)
+    return [item for item in items if rank(kind(item)) == best]
+
+
+def label(kind: str | None) -> str:
+    """The kind as readers see it next to a reference: 'journal', 'news (weak source)', …"""
+    text = (kind or "unknown").replace("_", " ")
+    return f"{text} (weak source)" if is_weak(kind) else text
