@@ -60,6 +60,13 @@ def _range_text(bounds: tuple[float, float | None], unit: str) -> str:
 
 def _rate_rows(store: Store, claim: Claim, country: str) -> pd.DataFrame:
     rows = study_rows(store, claim.indication, claim.metric)
+    if claim.product:
+        # A claim about one product is checked against that product's own trials in the country.
+        in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
+        return rows[
+            (rows["product_id"] == claim.product)
+            & (in_country | (rows["country_of_conduct"] == country))
+        ]
     if claim.scope == "approved_products":
         # Trials of approved products: those with treating sites in the country, single- or
         # multinational (pivotal trials are often multinational).
@@ -81,7 +88,7 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
         total += len(rates)
         pooled = pool_by_country(store, claim.indication, claim.metric, [country])
         estimate = ""
-        if pooled.result is not None and claim.scope is None:
+        if pooled.result is not None and claim.scope is None and claim.product is None:
             bt = pooled.result.backtransformed()
             estimate = (
                 f", pooled {100 * bt.estimate:.0f}% "
@@ -232,6 +239,16 @@ def _target_set(store: Store, claim: Claim) -> Verdict:
 
 
 def check_claim(store: Store, claim: Claim, trials: pd.DataFrame | None = None) -> Verdict:
+    from cartatlas.analyses.claims import stated_values
+
+    if claim.metric == "approval_date":
+        return stated_values.approval_date(store, claim)
+    if claim.metric == "price_discount":
+        return stated_values.price_discount(store, claim)
+    if claim.metric == "trial_share":
+        return stated_values.trial_share(claim, trials)
+    if claim.metric in ("approved_products", "trial_count") and claim.range:
+        return stated_values.count_in_range(store, claim, trials)
     if claim.metric in RATE_METRICS:
         return _rate_similar(store, claim) if claim.compare else _rate_range(store, claim)
     if claim.metric in ("price_usd", "total_cost_usd"):

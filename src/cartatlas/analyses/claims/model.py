@@ -22,6 +22,9 @@ Metric = Literal[
     "approved_products",
     "trial_count",
     "distinct_targets",
+    "trial_share",
+    "price_discount",
+    "approval_date",
 ]
 
 
@@ -48,6 +51,10 @@ class Claim(BaseModel):
             raise ValueError("compare needs two countries (the first is compared to the second)")
         if self.metric in RATE_METRICS and not self.indication:
             raise ValueError(f"metric {self.metric} needs an indication (e.g. LBCL)")
+        if self.metric == "approval_date" and not (self.product and self.values):
+            raise ValueError("approval_date needs a product and values: [the date, e.g. 2021-06]")
+        if self.metric == "price_discount" and len(self.countries) < 2:
+            raise ValueError("price_discount needs two countries (the cheaper one first)")
         return self
 
 

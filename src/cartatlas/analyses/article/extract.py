@@ -1,0 +1,402 @@
+"""Find every checkable statement in an article: rates with their endpoint and disease, CRS and
+ICANS rates, prices, relative costs, counts of approved products and of trials, shares of the
+world's trials, approval dates of named products, and comparisons between countries.
+
+Extraction only reads what the page says (numbers, names, the words around them); turning a
+finding into the knowledge base's terms (USD, precision ranges, default disease) is
+``structure``'s job. Each finding keeps its sentence and the character span of its words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cartatlas.analyses.article import names
+from cartatlas.analyses.article.parse_dates import find_dates
+from cartatlas.analyses.article.parse_numbers import (
+    COUNT,
+    Money,
+    Percent,
+    count_value,
+    find_money,
+    find_multiples,
+    find_percentages,
+)
+from cartatlas.analyses.article.sentences import Sentence, split_sentences
+
+
+@dataclass
+class Finding:
+    """One statement the page makes, in the page's own terms."""
+
+    kind: str
+    sentence: Sentence
+    span: tuple[int, int]  # in the article
+    countries: list[str] = field(default_factory=list)
+    indication: str | None = None
+    endpoint: str | None = None
+    product: str | None = None
+    percent: Percent | None = None
+    money: Money | None = None
+    number: tuple[float, float | None] | None = None
+    date: str | None = None
+    compare: str | None = None
+    values: list[str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> str:
+        start = self.span[0] - self.sentence.start
+        return self.sentence.text[start : start + self.span[1] - self.span[0]]
+
+
+_COST = re.compile(
+    r"\bcosts?\b|\bpric(?:e|es|ed|ing)\b|\bpay\b|\bfees?\b|\bexpens|\bafford|\bcharged?\b|"
+    r"\bsavings?\b|\bcheaper\b|\binfusion\b|\btreatment\b",
+    re.IGNORECASE,
+)
+_NOT_A_PRICE = re.compile(
+    r"revenue|net loss|acquisition|market (?:size|value)|sales|funding|invest|raised|valuation|"
+    r"deal|upfront|milestone|income|budget|spending|GDP",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(
+    r"\btotal\b|all associated|all-in|including (?:hospital|travel)|overall (?:cost|price)|"
+    r"end-to-end|package",
+    re.IGNORECASE,
+)
+_DOMESTIC = re.compile(r"\bdomestic(?:ally)?\b|\blocal(?:ly)? (?:developed|made)", re.IGNORECASE)
+_CHEAPER = re.compile(
+    r"^\W{0,3}(?:less|lower|cheaper|savings?|off|reduction|discount|below)"
+    r"|(?:sav(?:e|ing|ings)|cut|reduc\w*|lower\w*|cheaper)\W+(?:\w+\W+){0,3}$",
+    re.IGNORECASE,
+)
+_WORLD = re.compile(r"\bworld(?:'s|wide)?\b|\bglobal(?:ly)?\b|\ball\b", re.IGNORECASE)
+_TRIALS = re.compile(r"\b(?:clinical )?(?:trials?|studies)\b", re.IGNORECASE)
+_APPROVED = re.compile(r"\bapprov(?:e|ed|al|als)\b|\bon the market\b|\blaunched\b", re.I)
+_SIMILAR = re.compile(
+    r"\bsimilar\b|\bcomparable\b|\balign(?:s)? closely\b|\bon par\b|\bsame\b|\bmatch(?:es|ing)?\b",
+    re.IGNORECASE,
+)
+_LEADS = re.compile(
+    r"\blead(?:s|ing)? (?:the world|globally|in)\b|\boutpac|\bsurpass|\bovertak|\bovertook|"
+    r"\bahead of\b|\bhighest number\b|\bthe most\b|\bhigher (?:volume|number)\b|"
+    r"\blargest number\b|\bexpansion\b|\bbroader (?:range|array)\b|\bwider variety\b",
+    re.IGNORECASE,
+)
+_BROADER = re.compile(r"\bbroader\b|\bwider\b|\bmore diverse\b", re.IGNORECASE)
+_SCOPE_APPROVED = re.compile(r"\btrials (?:for|of|with) (?:the )?(?:\w+ )?approved\b", re.I)
+_EFFICACY = re.compile(
+    r"\bresults\b|\befficacy\b|\boutcomes\b|\bsuccess rates?\b|\bresponse rates?\b|"
+    r"\bremission rates?\b|\bCR rates?\b",
+    re.IGNORECASE,
+)
+_SIDE_EFFECTS = re.compile(r"\bside effects?\b|\bCRS\b|\bcytokine release\b|\btoxicit", re.I)
+_TARGETING = re.compile(r"\btarget(?:s|ing|ed)?\b", re.IGNORECASE)
+_VARIETY = re.compile(r"\b(?:variety|range|array|number) of (?:\w+ )?(?:targets|antigens)\b", re.I)
+_PRODUCT_WORDS = (
+    r"(?:(?:approved|commercial(?:ly available)?|marketed|domestic(?:ally developed)?|"
+    r"NMPA-approved|FDA-approved)\s)*CAR-?T(?:\scell)?\s(?:therapies|therapy products|products|"
+    r"treatments|drugs|cell therapies)"
+)
+_APPROVED_COUNT = re.compile(
+    rf"(?P<n>{COUNT})\s(?:(?:approved|commercial|marketed|NMPA-approved|FDA-approved|different)\s)*"
+    rf"{_PRODUCT_WORDS}|approved\s(?P<n2>{COUNT})\s(?:\w+\s){{0,2}}{_PRODUCT_WORDS}",
+    re.IGNORECASE,
+)
+_TRIAL_COUNT = re.compile(
+    rf"(?:(?P<above>over|more than|above|at least|nearly|about|around|approximately)\s)?"
+    rf"(?P<n>{COUNT})\+?\s(?:(?:ongoing|active|registered|clinical|CAR-?T|cell|therapy|"
+    rf"investigator-initiated|\(IITs?\))\s){{1,4}}(?:trials|studies)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Context:
+    """The mentions of each sentence, with a fallback to the sentences just before it (a claim
+    often names its disease or country once, in the previous sentence or the heading)."""
+
+    sentences: list[Sentence]
+    found_countries: list[list[names.Mention]]
+    found_diseases: list[list[names.Mention]]
+
+    def nearest(
+        self, index: int, mentions: list[list[names.Mention]], at: int
+    ) -> tuple[list[str], str | None]:
+        own = mentions[index]
+        if own:
+            ordered = sorted(own, key=lambda m: (abs(m[1][0] - at), m[1][0]))
+            return list(dict.fromkeys(code for code, _ in ordered)), None
+        for back in range(index - 1, max(-1, index - 4), -1):
+            if mentions[back]:
+                return (
+                    list(dict.fromkeys(code for code, _ in mentions[back])),
+                    "taken from an earlier sentence",
+                )
+        return [], None
+
+
+def _relative(span: tuple[int, int], sentence: Sentence) -> int:
+    return span[0] + sentence.start
+
+
+def _nearest_before(mentions: list[names.Mention], at: int) -> str | None:
+    before = [code for code, (s, _) in mentions if s <= at]
+    after = [code for code, (s, _) in mentions if s > at]
+    return before[-1] if before else after[0] if after else None
+
+
+def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list[Finding]:
+    found = []
+    ends = names.endpoints(s.text)
+    for pct in find_percentages(s.text):
+        after = s.text[pct.span[1] : pct.span[1] + 40]
+        before = s.text[max(0, pct.span[0] - 60) : pct.span[0]]
+        if _CHEAPER.search(after) or _CHEAPER.search(before) and _COST.search(s.text):
+            continue
+        if _TRIALS.search(after) and _WORLD.search(after + before):
+            continue
+        endpoint = _nearest_before(ends, pct.span[0])
+        if endpoint is None:
+            continue
+        if endpoint in ("CRS", "ICANS"):
+            endpoint += "_3plus" if names.severe(s.text) else "_any"
+        countries, country_note = ctx.nearest(i, ctx.found_countries, pct.span[0])
+        diseases, disease_note = ctx.nearest(i, ctx.found_diseases, -1)
+        own = [p for p, _ in products.find(s.text)]
+        notes = [f"country {country_note}"] * bool(country_note) + [
+            f"disease {disease_note}"
+        ] * bool(disease_note)
+        found.append(
+            Finding(
+                "safety" if endpoint[:3] in ("CRS", "ICA") else "rate",
+                s,
+                (s.start + pct.span[0], s.start + pct.span[1]),
+                countries=countries,
+                indication=diseases[0] if diseases else None,
+                endpoint=endpoint,
+                product=own[0] if len(set(own)) == 1 else None,
+                percent=pct,
+                values=["approved_products"] if _SCOPE_APPROVED.search(s.text) else None,
+                notes=notes,
+            )
+        )
+    return found
+
+
+def _prices(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
+    if not _COST.search(s.text) or _NOT_A_PRICE.search(s.text):
+        return []
+    found = []
+    moneys = find_money(s.text)
+    for k, money in enumerate(moneys):
+        previous = moneys[k - 1] if k else None
+        if previous and re.fullmatch(r"\s?\(\s?", s.text[previous.span[1] : money.span[0]]):
+            continue  # "1 million yuan ($154,000)": the page's own conversion, not a claim
+        countries, note = ctx.nearest(i, ctx.found_countries, money.span[0])
+        window = s.text[max(0, money.span[0] - 80) : money.span[1] + 60]
+        found.append(
+            Finding(
+                "total_cost" if _TOTAL.search(window) else "price",
+                s,
+                (s.start + money.span[0], s.start + money.span[1]),
+                countries=countries[:1],
+                money=money,
+                values=["domestic"] if _DOMESTIC.search(window) else None,
+                notes=[f"country {note}"] * bool(note),
+            )
+        )
+    return found
+
+
+def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
+    if not _COST.search(s.text):
+        return []
+    ratios: list[tuple[tuple[int, int], tuple[float, float | None]]] = []
+    for pct in find_percentages(s.text):
+        after = s.text[pct.span[1] : pct.span[1] + 40]
+        before = s.text[max(0, pct.span[0] - 40) : pct.span[0]]
+        if (_CHEAPER.search(after) or _CHEAPER.search(before)) and pct.low is not None:
+            ratios.append((pct.span, (pct.low, pct.high)))
+        elif (_CHEAPER.search(after) or _CHEAPER.search(before)) and pct.high is not None:
+            ratios.append((pct.span, (0.0, pct.high)))
+    for multiple in find_multiples(s.text):
+        # "7–10 times lower" is a discount of 1 − 1/7 to 1 − 1/10.
+        low, high = (1 - 1 / multiple.low) * 100, (1 - 1 / multiple.high) * 100
+        ratios.append((multiple.span, (round(low, 1), round(high, 1))))
+    found = []
+    for span, bounds in ratios:
+        mentioned = [c for c, _ in names.countries(s.text)]
+        countries = list(dict.fromkeys(mentioned))
+        if not countries:
+            countries, _ = ctx.nearest(i, ctx.found_countries, span[0])
+        found.append(
+            Finding(
+                "relative_cost",
+                s,
+                (s.start + span[0], s.start + span[1]),
+                countries=countries[:2],
+                number=bounds,
+            )
+        )
+    return found
+
+
+def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
+    found = []
+    for m in _APPROVED_COUNT.finditer(s.text):
+        if not _APPROVED.search(s.text):
+            continue
+        n = count_value(m.group("n") or m.group("n2"))
+        countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
+        found.append(
+            Finding(
+                "approved_count",
+                s,
+                (s.start + m.start(), s.start + m.end()),
+                countries=countries[:1],
+                number=(n, n),
+            )
+        )
+    for m in _TRIAL_COUNT.finditer(s.text):
+        n = count_value(m.group("n"))
+        if n < 10:
+            continue  # "two trials" of a product, not a country's trial count
+        above = (m.group("above") or "").lower() in ("over", "more than", "above", "at least")
+        countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
+        found.append(
+            Finding(
+                "trial_count",
+                s,
+                (s.start + m.start(), s.start + m.end()),
+                countries=countries[:1],
+                number=(n, None if above else n),
+            )
+        )
+    for pct in find_percentages(s.text):
+        around = s.text[max(0, pct.span[0] - 40) : pct.span[1] + 60]
+        if _TRIALS.search(around) and _WORLD.search(around):
+            countries, _ = ctx.nearest(i, ctx.found_countries, pct.span[0])
+            found.append(
+                Finding(
+                    "trial_share",
+                    s,
+                    (s.start + pct.span[0], s.start + pct.span[1]),
+                    countries=countries[:1],
+                    percent=pct,
+                )
+            )
+    return found
+
+
+def _approval_dates(s: Sentence, i: int, ctx: _Context, products: names.Products):
+    if not _APPROVED.search(s.text):
+        return []
+    found = []
+    named = products.find(s.text)
+    dates = find_dates(s.text)
+    if not named:
+        return []
+    countries, _ = ctx.nearest(i, ctx.found_countries, 0)
+    for date in dates:
+        product = _nearest_before(named, date.span[0])
+        if len(date.iso) == 4 and not re.search(r"\b(?:in|since)\s$", s.text[: date.span[0]]):
+            continue  # a bare year is a date only in "approved in 2017"
+        found.append(
+            Finding(
+                "approval_date",
+                s,
+                (s.start + date.span[0], s.start + date.span[1]),
+                countries=countries[:1],
+                product=product,
+                date=date.iso,
+            )
+        )
+    return found
+
+
+def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
+    found = []
+    mentioned = list(dict.fromkeys(c for c, _ in names.countries(s.text)))
+    both = bool(re.search(r"\bboth (?:countries|nations)\b|\bregardless of where\b", s.text, re.I))
+    similar = _SIMILAR.search(s.text)
+    if similar and (len(mentioned) >= 2 or both):
+        if _SIDE_EFFECTS.search(s.text):
+            metric = "CRS_any"
+        elif _EFFICACY.search(s.text) or names.endpoints(s.text):
+            metric = "CR"
+        else:
+            metric = None
+        if metric:
+            diseases = list(dict.fromkeys(code for code, _ in names.diseases(s.text)))
+            for disease in diseases or [None]:
+                found.append(
+                    Finding(
+                        "similar",
+                        s,
+                        (s.start + similar.start(), s.start + similar.end()),
+                        countries=mentioned,
+                        indication=disease,
+                        endpoint=metric,
+                        compare="similar",
+                    )
+                )
+    lead = _LEADS.search(s.text) or _BROADER.search(s.text)
+    if lead and mentioned:
+        subject = _nearest_before(names.countries(s.text), lead.start()) or mentioned[0]
+        kinds = []
+        if _TRIALS.search(s.text) and not find_percentages(s.text) and _LEADS.search(s.text):
+            kinds.append("trial_count")
+        if _APPROVED.search(s.text) and re.search(r"products|therapies|treatments", s.text, re.I):
+            kinds.append("approved_products")
+        if _VARIETY.search(s.text):
+            kinds.append("distinct_targets")
+        for kind in kinds:
+            found.append(
+                Finding(
+                    "greater",
+                    s,
+                    (s.start + lead.start(), s.start + lead.end()),
+                    countries=mentioned,
+                    endpoint=kind,
+                    compare="greater",
+                    values=[subject],
+                )
+            )
+    if _TARGETING.search(s.text) and _APPROVED.search(s.text) and len(mentioned) == 1:
+        listed = names.targets(s.text)
+        if len(listed) >= 2 and not _VARIETY.search(s.text):
+            m = _TARGETING.search(s.text)
+            found.append(
+                Finding(
+                    "targets",
+                    s,
+                    (s.start + m.start(), s.start + m.end()),
+                    countries=mentioned,
+                    values=listed,
+                )
+            )
+    return found
+
+
+def extract(text: str, products: names.Products) -> list[Finding]:
+    """Every finding in ``text``, in the order of the page."""
+    sentences = split_sentences(text)
+    ctx = _Context(
+        sentences,
+        [names.countries(s.text) for s in sentences],
+        [names.diseases(s.text) for s in sentences],
+    )
+    found: list[Finding] = []
+    for i, s in enumerate(sentences):
+        if s.text.endswith("?"):
+            continue  # a question asserts nothing
+        found += _rates(s, i, ctx, products)
+        found += _prices(s, i, ctx)
+        found += _relative_costs(s, i, ctx)
+        found += _counts(s, i, ctx)
+        found += _approval_dates(s, i, ctx, products)
+        found += _comparisons(s, i, ctx)
+    return sorted(found, key=lambda f: f.span)

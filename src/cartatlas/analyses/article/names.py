@@ -1,0 +1,167 @@
+"""Names an article uses, mapped to the knowledge base's codes: countries (China, 中国, the U.S.,
+American, NMPA, FDA), diseases (DLBCL, myeloma, B-ALL), endpoints (complete remission, ORR, CRS,
+ICANS), targets (CD19, BCMA) and products (Yescarta, axi-cel, relma-cel, 奕凯达).
+
+Each finder returns (code, span) pairs so a claim can take the mention nearest to its number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cartatlas.store import Store
+
+Mention = tuple[str, tuple[int, int]]
+
+
+def _compile(table: list[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(pattern, re.IGNORECASE), code) for pattern, code in table]
+
+
+_COUNTRIES = _compile(
+    [
+        (r"\bchin(?:a|ese)(?:'s)?\b|中国|\bPRC\b|\bNMPA\b|\bmainland\b", "CN"),
+        (
+            r"\bU\.\s?S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica(?:n)?\b|\bFDA\b",
+            "US",
+        ),
+        (r"\bIndia(?:n)?\b", "IN"),
+        (r"\bJapan(?:ese)?\b|\bPMDA\b", "JP"),
+        (r"\bUK\b|\bUnited Kingdom\b|\bBritain\b|\bBritish\b|\bNHS\b|\bNICE\b", "GB"),
+        (r"\bEuropean Union\b|\bEMA\b|\bEurope(?:an)?\b", "EU"),
+        (r"\bGerman(?:y)?\b", "DE"),
+        (r"\bSingapore\b", "SG"),
+        (r"\bKorea(?:n)?\b", "KR"),
+        (r"\bThailand\b|\bThai\b", "TH"),
+        (r"\bMexic(?:o|an)\b", "MX"),
+        (r"\bIsrael(?:i)?\b", "IL"),
+    ]
+)
+
+# Specific diseases before the general words that contain them ("follicular lymphoma" before
+# "lymphoma"); a bare "lymphoma" or "leukemia" is taken for the commonest CAR-T indication.
+_DISEASES = _compile(
+    [
+        (r"\bfollicular lymphoma\b|\bFL\b", "FL"),
+        (r"\bmantle[- ]cell lymphoma\b|\bMCL\b", "MCL"),
+        (r"\bmarginal[- ]zone lymphoma\b|\bMZL\b", "MZL"),
+        (r"\bchronic lymphocytic leuk(?:a)?emia\b|\bCLL\b|\bSLL\b", "CLL"),
+        (r"\bmultiple myeloma\b|\bmyeloma\b|\bMM\b", "MM"),
+        (
+            r"\b(?:B-cell )?acute lymphoblastic leuk(?:a)?emia\b|\bB-?ALL\b|\bALL\b(?= |,|\)|\.)"
+            r"|\bleuk(?:a)?emias?\b",
+            "B-ALL",
+        ),
+        (
+            r"\b(?:diffuse )?large B-cell lymphomas?\b|\bDLBCL\b|\bLBCL\b|\bB-cell lymphomas?\b"
+            r"|\bnon-Hodgkin(?:'s)? lymphomas?\b|\bNHL\b|\blymphomas?\b",
+            "LBCL",
+        ),
+        (r"\bgastric (?:or gastroesophageal )?(?:cancer|adenocarcinoma)\b", "gastric"),
+    ]
+)
+
+_ENDPOINTS = _compile(
+    [
+        (r"\bcomplete (?:remission|response)s?\b|\bCRs?\b(?! rate of)|\bCR rates?\b", "CR"),
+        (
+            r"\b(?:overall|objective|best overall) response\b|\bORR\b|\bresponse rates?\b"
+            r"|\bresponded\b|\bremission rates?\b|\bsuccess rates?\b|\befficacy\b",
+            "ORR",
+        ),
+        (r"\bcytokine release syndrome\b|\bCRS\b", "CRS"),
+        (r"\bICANS\b|\bneurotoxicit(?:y|ies)\b|\bneurologic(?:al)? (?:toxicity|events)\b", "ICANS"),
+    ]
+)
+_SEVERE = re.compile(r"\bgrade\s?(?:≥|>=|3|III)|\bsevere\b|\bserious\b", re.IGNORECASE)
+
+TARGETS = ("CD19", "BCMA", "CD20", "CD22", "CD7", "GPC3", "CLDN18.2", "GPRC5D", "CD30", "HER2")
+_TARGET = re.compile(
+    r"\b(CD19|BCMA|CD20|CD22|CD7|GPC3|GPRC5D|CD30|HER2|Claudin\s?18\.2|CLDN18\.2)\b",
+    re.IGNORECASE,
+)
+
+
+def _find(table: list[tuple[re.Pattern[str], str]], text: str) -> list[Mention]:
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, code in table:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append(m.span())
+            found.append((code, m.span()))
+    return sorted(found, key=lambda mention: mention[1])
+
+
+def countries(text: str) -> list[Mention]:
+    return _find(_COUNTRIES, text)
+
+
+def diseases(text: str) -> list[Mention]:
+    return _find(_DISEASES, text)
+
+
+def endpoints(text: str) -> list[Mention]:
+    return _find(_ENDPOINTS, text)
+
+
+def severe(text: str) -> bool:
+    return bool(_SEVERE.search(text))
+
+
+def targets(text: str) -> list[str]:
+    found = []
+    for m in _TARGET.finditer(text):
+        name = m.group(1).upper().replace(" ", "")
+        name = "CLDN18.2" if name.startswith("CLAUDIN") else name
+        if name not in found:
+            found.append(name)
+    return found
+
+
+@dataclass(frozen=True)
+class Products:
+    """The knowledge base's product names (INN, aliases, brands), lowercased, to product IDs;
+    ``stems`` maps the stem of each INN ("relma", "equ…") so "Equ-cel" finds equecabtagene."""
+
+    names: dict[str, str]
+    stems: dict[str, str]
+
+    def find(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        lowered = text.lower()
+        for name in sorted(self.names, key=len, reverse=True):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered):
+                if not any(s < m.end() and m.start() < e for _, (s, e) in found):
+                    found.append((self.names[name], m.span()))
+        for m in UNKNOWN_PRODUCT.finditer(text):
+            if any(s < m.end() and m.start() < e for _, (s, e) in found):
+                continue
+            stem = (m.group(1) or m.group(2).split("cabtagene")[0]).lower()
+            match = next((p for s, p in self.stems.items() if s.startswith(stem)), None)
+            # An unknown name stays visible (as "?name") so its claim can say why it is unchecked.
+            found.append((match or f"?{m.group(0)}", m.span()))
+        return sorted(found, key=lambda mention: mention[1])
+
+
+#: A CAR-T product name by its form: "xxx-cel" abbreviations and "-cabtagene" INNs.
+UNKNOWN_PRODUCT = re.compile(r"\b([A-Za-z]{3,})-cel\b|\b(\w+cabtagene)\b", re.IGNORECASE)
+
+
+def load_products(store: Store) -> Products:
+    rows = store.execute("SELECT product_id, inn, aliases, brands FROM evidence_products")
+    names: dict[str, str] = {}
+    stems: dict[str, str] = {}
+    for product_id, inn, aliases, brands in rows:
+        candidates = {product_id, inn or "", *(aliases or "").split("|")}
+        for brand in (brands or "").split("|"):
+            label = brand.partition(":")[2].strip()
+            candidates |= {label.split(" (")[0], *re.findall(r"\((.+?)\)", label)}
+        for name in candidates:
+            if len(name.strip()) >= 3:
+                names[name.strip().lower()] = product_id
+        if inn and "cabtagene" in inn:
+            stems[inn.split("cabtagene")[0].lower()] = product_id
+    return Products(names, stems)

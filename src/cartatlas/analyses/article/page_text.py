@@ -1,0 +1,79 @@
+"""The text of an article from what a user has: plain text, Markdown, a saved HTML page or a
+URL. HTML is stripped of navigation, adverts and footers by trafilatura (a maintained
+boilerplate remover); Markdown loses its markup but keeps its words and paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+from cartatlas.analyses.article import MAX_CHARS
+
+
+class ArticleInputError(ValueError):
+    """The article cannot be read; the message says why and what to do."""
+
+
+_HTML = re.compile(r"<\s*(?:!doctype\s+html|html|body|head|div|p|article|main)\b", re.IGNORECASE)
+
+
+def looks_like_html(raw: str) -> bool:
+    return bool(_HTML.search(raw[:5000]))
+
+
+def html_to_text(raw: str) -> str:
+    import trafilatura
+
+    text = trafilatura.extract(
+        raw, include_comments=False, include_tables=True, favor_recall=True, deduplicate=True
+    )
+    if not text or not text.strip():
+        raise ArticleInputError("the HTML page holds no article text (is it a saved page?)")
+    return text
+
+
+def markdown_to_text(raw: str) -> str:
+    """Markup off, words kept: "[text](url)" → "text", "**bold**" → "bold", "# Title" →
+    "Title", list bullets and table bars gone."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", raw)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*$", "", text, flags=re.MULTILINE)
+    return text.replace(" | ", ". ").replace("|", " ")
+
+
+def article_text(raw: str) -> str:
+    """Plain text of the article, whatever form ``raw`` is in."""
+    if len(raw) > MAX_CHARS * 10:
+        raise ArticleInputError(f"the page is over {MAX_CHARS * 10:,} characters")
+    text = html_to_text(raw) if looks_like_html(raw) else markdown_to_text(raw)
+    if len(text) > MAX_CHARS:
+        raise ArticleInputError(
+            f"the article text is {len(text):,} characters, over the {MAX_CHARS:,} limit; "
+            "check a part of it"
+        )
+    if not re.search(r"\w", text):
+        raise ArticleInputError("the article is empty")
+    return text
+
+
+def fetch_page(url: str, timeout: float = 10.0) -> str:
+    """Download a page; fail fast and say so when there is no network."""
+    import httpx
+
+    if not re.match(r"https?://", url):
+        raise ArticleInputError(f"{url!r} is not an http(s) URL")
+    try:
+        response = httpx.get(
+            url, timeout=timeout, follow_redirects=True, headers={"User-Agent": "cartatlas"}
+        )
+        response.raise_for_status()
+    except httpx.HTTPStatusError as exc:
+        raise ArticleInputError(f"{url}: the server answered {exc.response.status_code}") from None
+    except httpx.HTTPError as exc:
+        raise ArticleInputError(
+            f"cannot fetch {url} ({type(exc).__name__}: {exc}); without a network, save the "
+            "page and pass the file instead"
+        ) from None
+    return response.text

@@ -1,0 +1,286 @@
+"""Numbers as web pages write them: percentages and percentage ranges, money with its currency
+and multiplier (million, 万, lakh), multiples ("7–10 times") and counts written as words.
+
+Every finder returns the character span of what it read, so a claim can point at its words.
+Amounts are read by price-parser (it knows "1,200,000", "1.200.000" and "120 000"); this module
+only adds what it lacks: ranges, multipliers and the currency names of CAR-T pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: A number as pages write it: grouped thousands (comma, dot or space) or a plain decimal.
+NUMBER = r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+
+_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "twenty": 20,
+    "dozen": 12,
+}
+COUNT = rf"{NUMBER}|{'|'.join(_WORDS)}"
+
+_MULTIPLIERS = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "lac": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
+    "万": 1e4,
+    "亿": 1e8,
+}
+_MULT = r"(?:\s?(?:thousand|million|billion|lakhs?|lac|crores?|mn|bn|[mk])\b|\s?[万亿])"
+
+# Currency words before and after the amount, each mapped to its ISO 4217 code.
+_PREFIX = {
+    "us$": "USD",
+    "usd": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "eur": "EUR",
+    "£": "GBP",
+    "gbp": "GBP",
+    "¥": "CNY",
+    "￥": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "₹": "INR",
+    "inr": "INR",
+    "rs.": "INR",
+    "rs": "INR",
+}
+_SUFFIX = {
+    "usd": "USD",
+    "us dollars": "USD",
+    "dollars": "USD",
+    "eur": "EUR",
+    "euros": "EUR",
+    "euro": "EUR",
+    "gbp": "GBP",
+    "pounds": "GBP",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "yuan": "CNY",
+    "元": "CNY",
+    "元人民币": "CNY",
+    "inr": "INR",
+    "rupees": "INR",
+}
+
+
+def _alternation(words: dict[str, str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# "@" stands for the group-name prefix of the first ("a") or second ("b") amount of a range.
+_AMOUNT = rf"(?P<@num>{NUMBER})(?P<@mult>{_MULT})?"
+_PRE = rf"(?P<@pre>{_alternation(_PREFIX)})\s?"
+_POST = rf"\s?(?P<@post>{_alternation(_SUFFIX)})(?![a-z])"
+_LINK = r"\s?(?:-|–|—|to|and|through)\s?(?:(?:over|more than|above)\s)?"
+
+
+def _money_pattern() -> re.Pattern[str]:
+    one = rf"(?:{_PRE})?{_AMOUNT}(?:{_POST})?"
+    first, second = one.replace("@", "a"), one.replace("@", "b")
+    return re.compile(
+        rf"(?<![A-Za-z0-9.])(?:between\s)?{first}(?:{_LINK}{second})?", re.IGNORECASE | re.UNICODE
+    )
+
+
+_MONEY = _money_pattern()
+_ABOVE_MONEY = re.compile(
+    r"(?:over|more than|above|exceeds?|exceeding|at least|upwards of)\s*$", re.I
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount or a range of amounts in one currency (``high`` None: a single amount;
+    ``open_high``: "…to over $500,000" or "more than $1 million")."""
+
+    low: float
+    high: float | None
+    currency: str
+    span: tuple[int, int]
+    open_high: bool = False
+
+
+def parse_amount(number: str, multiplier: str | None = None) -> float:
+    """ "1,200,000" → 1200000; "1.2" with "million" → 1200000; "120" with "万" → 1200000."""
+    from price_parser import Price
+
+    amount = Price.fromstring(number.replace("\u00a0", " ")).amount_float
+    if amount is None:
+        raise ValueError(f"not a number: {number!r}")
+    factor = _MULTIPLIERS[multiplier.strip().lower()] if multiplier and multiplier.strip() else 1
+    return amount * factor
+
+
+def find_money(text: str) -> list[Money]:
+    """Every amount of money with a currency: "$120,000 to $170,000", "1 million yuan",
+    "120万元", "RMB 1.2 million", "₹45 lakh", "between $373,000 and $475,000 USD"."""
+    found = []
+    for m in _MONEY.finditer(text):
+        pre_a, post_a, pre_b, post_b = (m.group(g) for g in ("apre", "apost", "bpre", "bpost"))
+        code = next(
+            (
+                table[word.lower()]
+                for word, table in (
+                    (pre_a, _PREFIX),
+                    (post_a, _SUFFIX),
+                    (pre_b, _PREFIX),
+                    (post_b, _SUFFIX),
+                )
+                if word
+            ),
+            None,
+        )
+        if code is None:
+            continue
+        low = parse_amount(m.group("anum"), m.group("amult"))
+        high = None
+        if m.group("bnum"):
+            # "1.2–1.5 million yuan": the first amount borrows the second's multiplier.
+            high = parse_amount(m.group("bnum"), m.group("bmult"))
+            if not m.group("amult") and m.group("bmult") and low < high / 100:
+                low = parse_amount(m.group("anum"), m.group("bmult"))
+        if high is not None and high < low:
+            # "$375,000 - 2" is not a range of money; keep the first amount alone.
+            high = None
+        before = text[max(0, m.start() - 20) : m.start()]
+        open_high = (
+            bool(re.search(r"over|more than|above", m.group(0), re.IGNORECASE))
+            and (high is not None)
+            or (high is None and bool(_ABOVE_MONEY.search(before)))
+        )
+        found.append(Money(low, high, code, m.span(), open_high))
+    return found
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage or range; ``high`` None means "over/more than low"; ``decimals`` is the
+    precision the page wrote (82.4 → 1), so a check can honour it."""
+
+    low: float | None
+    high: float | None
+    span: tuple[int, int]
+    decimals: int = 0
+    approximate: bool = False
+
+
+_PCT = r"\s?(?:%|percent\b|per cent\b)"
+_ABOVE = r"(?:over|more than|above|exceeding|greater than|at least|upwards of|>|≥)"
+_BELOW = r"(?:under|less than|below|up to|as high as|as much as|<|≤)"
+_ABOUT = r"(?:about|around|approximately|roughly|nearly|almost|close to|~|an estimated)"
+_PERCENT = re.compile(
+    rf"(?:(?P<between>between|from)\s)?"
+    rf"(?:(?P<bound>{_ABOVE}|{_BELOW}|{_ABOUT})\s?)?"
+    rf"(?P<a>\d+(?:\.\d+)?)(?P<apct>{_PCT})?"
+    rf"(?:\s?(?:-|–|—|to|and)\s?(?:(?P<open>{_ABOVE})\s?)?(?P<b>\d+(?:\.\d+)?))?"
+    rf"(?(apct)(?P<bpct>{_PCT})?|(?P<bpct2>{_PCT}))"
+    rf"(?P<plus>\+)?",
+    re.IGNORECASE,
+)
+
+
+def _decimals(number: str) -> int:
+    return len(number.partition(".")[2])
+
+
+def find_percentages(text: str) -> list[Percent]:
+    """ "82.4%", "40-54%", "30% to over 60%", "between 30% and 60%+", "more than 50%",
+    "60–70 %", "up to 90 percent", "about 80%"."""
+    found = []
+    for m in _PERCENT.finditer(text):
+        if m.group("b") and not (m.group("apct") or m.group("bpct") or m.group("bpct2")):
+            continue
+        if m.group("b") and m.group("apct") and not m.group("bpct"):
+            # "30% and 5 patients": the second number is not a percentage.
+            a_only = _PERCENT.match(text, m.start(), m.start("apct") + len(m.group("apct")))
+            if a_only is None:
+                continue
+            m = a_only
+        a = float(m.group("a"))
+        b = float(m.group("b")) if m.group("b") else None
+        bound = (m.group("bound") or "").lower()
+        above = bool(re.fullmatch(_ABOVE, bound, re.IGNORECASE)) or bool(m.group("plus"))
+        below = bool(re.fullmatch(_BELOW, bound, re.IGNORECASE))
+        approximate = bool(re.fullmatch(_ABOUT, bound, re.IGNORECASE))
+        if b is not None:
+            if b < a:
+                continue
+            high = None if m.group("open") or m.group("plus") else b
+            found.append(Percent(a, high, m.span(), max(_decimals(m.group("a")), 0), approximate))
+        elif above:
+            found.append(Percent(a, None, m.span(), _decimals(m.group("a")), approximate))
+        elif below:
+            found.append(Percent(None, a, m.span(), _decimals(m.group("a")), approximate))
+        else:
+            found.append(Percent(a, a, m.span(), _decimals(m.group("a")), approximate))
+    return found
+
+
+def point_range(value: float, decimals: int, approximate: bool) -> tuple[float, float]:
+    """The interval a printed value stands for: 82.4 → 82.35–82.45 (the page's precision);
+    "about 80" → 75–85 (a rounded, hedged figure)."""
+    half = 5.0 if approximate and value % 10 == 0 else 0.5 * 10.0**-decimals
+    return (max(value - half, 0.0), value + half)
+
+
+@dataclass(frozen=True)
+class Multiple:
+    """ "7–10 times lower": a ratio range and its direction (``lower`` or ``higher``)."""
+
+    low: float
+    high: float
+    direction: str
+    span: tuple[int, int]
+
+
+_MULTIPLE = re.compile(
+    rf"(?P<a>{COUNT})(?:\s?(?:-|–|—|to)\s?(?P<b>{COUNT}))?\s?(?:times|x|fold|-fold)\s"
+    r"(?:(?:less|lower|cheaper|more|higher|greater|as)\b|the\s(?:price|cost))",
+    re.IGNORECASE,
+)
+
+
+def find_multiples(text: str) -> list[Multiple]:
+    found = []
+    for m in _MULTIPLE.finditer(text):
+        a = count_value(m.group("a"))
+        b = count_value(m.group("b")) if m.group("b") else a
+        tail = m.group(0).lower()
+        direction = "lower" if re.search(r"less|lower|cheaper", tail) else "higher"
+        found.append(Multiple(a, b, direction, m.span()))
+    return found
+
+
+def count_value(word: str) -> float:
+    """ "five" → 5, "1,200" → 1200."""
+    lowered = word.strip().lower()
+    if lowered in _WORDS:
+        return float(_WORDS[lowered])
+    return parse_amount(lowered)

@@ -1,0 +1,228 @@
+"""Turn each finding into the structured claim a ``--claims`` YAML file holds (metric,
+countries, indication or product, range, comparison or values), or say why it cannot be.
+
+What a page leaves implicit is filled in openly and noted in the claim's scope: a disease or
+country named only in an earlier sentence, the page's main disease or countries when a sentence
+names none, a non-dollar price converted at the knowledge base's latest rate, and the interval a
+printed number stands for (82.4 % means 82.35–82.45 %).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from cartatlas.analyses.article.extract import Finding
+from cartatlas.analyses.article.parse_numbers import Money, Percent, point_range
+from cartatlas.analyses.claims.model import Claim
+from cartatlas.store import Store
+
+#: A single printed price stands for this band around it (prices are quoted rounded).
+PRICE_BAND = 0.10
+
+
+@dataclass
+class ArticleClaim:
+    """A finding with its structured claim, or the reason it could not be structured."""
+
+    finding: Finding
+    claim: Claim | None
+    reason: str | None = None
+    value: float | None = None
+    scope: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the page is mostly about, to fill what a sentence leaves out."""
+
+    countries: list[str]
+    disease: str | None
+    fx: dict[str, tuple[float, int, str]]  # currency → (per USD, year, source)
+
+
+def page_context(findings: list[Finding], store: Store) -> PageContext:
+    countries = Counter(c for f in findings for c in f.countries)
+    main = [c for c, _ in countries.most_common(2)]
+    for fallback in ("CN", "US"):
+        if len(main) < 2 and fallback not in main:
+            main.append(fallback)
+    diseases = Counter(f.indication for f in findings if f.indication)
+    fx: dict[str, tuple[float, int, str]] = {}
+    for currency, year, per_usd, url in store.execute(
+        "SELECT currency, year, per_usd, source_url FROM evidence_exchange_rates "
+        "ORDER BY currency, year, source_url DESC"
+    ):
+        fx[currency] = (float(per_usd), int(year), url)
+    return PageContext(main, diseases.most_common(1)[0][0] if diseases else None, fx)
+
+
+def _percent_range(p: Percent) -> tuple[tuple[float, float | None], float | None]:
+    if p.low is not None and p.high == p.low:
+        return point_range(p.low, p.decimals, p.approximate), p.low
+    if p.low is None:
+        return (0.0, p.high), p.high
+    return (p.low, p.high), None
+
+
+def _usd(money: Money, ctx: PageContext) -> tuple[tuple[float, float | None], str | None]:
+    if money.currency == "USD":
+        rate, note = 1.0, None
+    elif money.currency in ctx.fx:
+        rate, year, _ = ctx.fx[money.currency]
+        note = f"{money.currency} converted at the knowledge base's {year} rate ({rate:g} per USD)"
+    else:
+        raise LookupError(f"no exchange rate for {money.currency} in the knowledge base")
+    low = money.low / rate
+    if money.high is not None:
+        high = None if money.open_high else money.high / rate
+        return (low, high), note
+    if money.open_high:
+        return (low, None), note
+    band = f"a single price is read as ±{PRICE_BAND:.0%} of the amount"
+    return (low * (1 - PRICE_BAND), low * (1 + PRICE_BAND)), "; ".join(n for n in (note, band) if n)
+
+
+def _countries(f: Finding, ctx: PageContext, needed: int) -> tuple[list[str], list[str]]:
+    countries = [c for c in f.countries if c != "EU" or needed == 1]
+    if len(countries) >= needed:
+        return countries, []
+    filled = countries + [c for c in ctx.countries if c not in countries]
+    return filled[: max(needed, len(countries))], [
+        f"countries not all named in the sentence; the page's main countries "
+        f"({', '.join(filled[:needed])}) were used"
+    ]
+
+
+def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None]:
+    """The claim's fields for one finding, the scope notes, and the single value stated."""
+    notes = list(f.notes)
+    if f.kind in ("rate", "safety"):
+        countries, more = _countries(f, ctx, 1)
+        indication = f.indication
+        if indication is None and ctx.disease:
+            indication = ctx.disease
+            notes.append(f"no disease in the sentence; the page's main disease ({indication})")
+        if indication is None:
+            raise LookupError("no disease named")
+        if f.product and f.product.startswith("?"):
+            raise LookupError(f"unknown product {f.product[1:]!r}")
+        bounds, value = _percent_range(f.percent)
+        if value is not None:
+            notes.append(f"the stated {value:g}% is read as {bounds[0]:g}–{bounds[1]:g}%")
+        return (
+            {
+                "metric": f.endpoint,
+                "countries": countries,
+                "indication": indication,
+                "product": f.product,
+                "scope": "approved_products" if f.values == ["approved_products"] else None,
+                "range": bounds,
+            },
+            notes + more,
+            value,
+        )
+    if f.kind in ("price", "total_cost"):
+        if not f.countries:
+            raise LookupError("no country named for the price")
+        bounds, note = _usd(f.money, ctx)
+        notes += [note] if note else []
+        domestic = f.values == ["domestic"]
+        return (
+            {
+                "metric": "total_cost_usd" if f.kind == "total_cost" else "price_usd",
+                "countries": f.countries[:1],
+                "scope": "domestic_products" if domestic else None,
+                "range": bounds,
+            },
+            notes,
+            f.money.low if f.money.high is None else None,
+        )
+    if f.kind == "relative_cost":
+        countries, more = _countries(f, ctx, 2)
+        cheap = [c for c in countries if c != "US"][:1] + ["US"] if "US" in countries else countries
+        return (
+            {"metric": "price_discount", "countries": cheap[:2], "range": f.number},
+            notes + more,
+            None,
+        )
+    if f.kind in ("approved_count", "trial_count", "trial_share"):
+        if not f.countries:
+            raise LookupError("no country named")
+        metric = {"approved_count": "approved_products"}.get(f.kind, f.kind)
+        if f.kind == "trial_share":
+            bounds, value = _percent_range(f.percent)
+        else:
+            bounds, value = f.number, f.number[0] if f.number[1] == f.number[0] else None
+        return {"metric": metric, "countries": f.countries[:1], "range": bounds}, notes, value
+    if f.kind == "approval_date":
+        if f.product is None:
+            raise LookupError("no product named")
+        if f.product.startswith("?"):
+            raise LookupError(f"unknown product {f.product[1:]!r}")
+        countries = f.countries[:1] or ["CN", "US", "EU"]
+        return (
+            {
+                "metric": "approval_date",
+                "countries": countries,
+                "product": f.product,
+                "values": [f.date],
+            },
+            notes,
+            None,
+        )
+    if f.kind == "similar":
+        countries, more = _countries(f, ctx, 2)
+        indication = f.indication or ctx.disease
+        if f.indication is None and indication:
+            more.append(f"no disease in the sentence; the page's main disease ({indication})")
+        if indication is None:
+            raise LookupError("no disease named")
+        return (
+            {
+                "metric": f.endpoint,
+                "countries": countries[:2],
+                "indication": indication,
+                "compare": "similar",
+            },
+            notes + more,
+            None,
+        )
+    if f.kind == "greater":
+        subject = f.values[0]
+        others = [c for c in f.countries if c != subject and c != "EU"]
+        if not others:
+            others = [c for c in ctx.countries if c != subject]
+            notes.append(f"compared with {others[0]}, the page's other main country")
+        return (
+            {"metric": f.endpoint, "countries": [subject, others[0]], "compare": "greater"},
+            notes,
+            None,
+        )
+    if f.kind == "targets":
+        return (
+            {"metric": "approved_targets", "countries": f.countries[:1], "values": f.values},
+            notes,
+            None,
+        )
+    raise LookupError(f"no rule for {f.kind}")
+
+
+def structure(findings: list[Finding], store: Store) -> list[ArticleClaim]:
+    ctx = page_context(findings, store)
+    claims = []
+    for number, f in enumerate(findings, 1):
+        try:
+            fields, notes, value = _fields(f, ctx)
+            claim = Claim(id=f"claim-{number}", text=f.sentence.text, **fields)
+        except LookupError as reason:
+            claims.append(ArticleClaim(f, None, str(reason).strip("'\"")))
+            continue
+        except ValidationError as error:
+            reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+            claims.append(ArticleClaim(f, None, reason))
+            continue
+        claims.append(ArticleClaim(f, claim, None, value, notes))
+    return claims

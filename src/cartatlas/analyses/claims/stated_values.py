@@ -1,0 +1,142 @@
+"""Rules for the claims medical-travel pages make with a stated value rather than a comparison:
+a count of approved products or of trials ("five approved therapies", "over 700 trials"), a share
+of the world's trials ("more than 50 %"), a relative price ("60–70 % less than in the US") and the
+approval date of a named product ("approved 2021.12").
+
+Counts, shares and discounts follow the range rule of every other claim (the share of evidence
+values inside the stated range: ≥ 75 % supported, 25–75 % partly, < 25 % contradicted). A date is
+compared at the precision the claim gives (a month claim matches any day of that month).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cartatlas.analyses.claims.check import (
+    CONTRADICTED,
+    NO_DATA,
+    PARTLY,
+    SUPPORTED,
+    Verdict,
+    _in_range,
+    _range_text,
+    _share_verdict,
+)
+from cartatlas.analyses.claims.model import Claim
+from cartatlas.analyses.cost import prices_frame
+from cartatlas.store import Store
+
+_RANGE_RULE = "share of values in {}: ≥75% supported, 25–75% partly, <25% contradicted"
+
+
+def _judge(claim: Claim, values: list[tuple[str, float]], unit: str, sources: list[str]) -> Verdict:
+    rule = _RANGE_RULE.format(_range_text(claim.range, unit))
+    if not values:
+        return Verdict(claim, NO_DATA, "nothing in the knowledge base or registry tests this", rule)
+    inside = sum(_in_range(v, claim.range) for _, v in values)
+    evidence = f"{inside} of {len(values)} values in range: " + "; ".join(
+        f"{label} {value:,.4g}{unit}" for label, value in values
+    )
+    return Verdict(claim, _share_verdict(inside, len(values)), evidence, rule, sources)
+
+
+def _trial_sites(trials: pd.DataFrame | None) -> pd.DataFrame | None:
+    if trials is None or trials.empty:
+        return None
+    return trials.explode("countries")
+
+
+def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> Verdict:
+    """Approved products in one country (knowledge base), or its CAR trials (registry snapshot
+    and published counts), against the count the claim states."""
+    country = claim.countries[0]
+    if claim.metric == "approved_products":
+        rows = store.execute(
+            "SELECT DISTINCT product_id, source_url FROM evidence_approvals WHERE country = ?",
+            (country,),
+        )
+        products = sorted({p for p, _ in rows})
+        values = [(f"approved products in {country} ({', '.join(products)})", len(products))]
+        return _judge(claim, values if products else [], "", [u for _, u in rows])
+    values: list[tuple[str, float]] = []
+    sources: list[str] = []
+    sites = _trial_sites(trials)
+    if sites is not None:
+        n = sites.loc[sites["countries"] == country, "nct_id"].nunique()
+        values.append((f"CAR trials with a site in {country} (registry snapshot)", n))
+    for registry, as_of, count, url in store.execute(
+        "SELECT registry, as_of, count, source_url FROM evidence_trial_counts WHERE country = ?",
+        (country,),
+    ):
+        values.append((f"published count, {registry} as of {as_of}", count))
+        sources.append(url)
+    return _judge(claim, values, "", sources)
+
+
+def trial_share(claim: Claim, trials: pd.DataFrame | None) -> Verdict:
+    """The share of the registry snapshot's CAR trials with a site in the country."""
+    sites = _trial_sites(trials)
+    country = claim.countries[0]
+    if sites is None:
+        return _judge(claim, [], "%", [])
+    share = 100 * sites.loc[sites["countries"] == country, "nct_id"].nunique() / len(trials)
+    label = f"share of {len(trials)} registered CAR trials with a site in {country}"
+    return _judge(claim, [(label, share)], "%", [])
+
+
+def price_discount(store: Store, claim: Claim) -> Verdict:
+    """How much cheaper the first country's USD list prices are than the second's: one value
+    per product priced in both, else one value from the medians of all their prices."""
+    cheap, dear = claim.countries[:2]
+    frame = prices_frame(store, [cheap, dear])
+    frame = frame[frame["kind"].isin(["list", "WAC"]) & frame["usd"].notna()]
+    medians = frame.groupby(["product_id", "country"])["usd"].median().unstack()
+    values: list[tuple[str, float]] = []
+    if cheap in medians and dear in medians:
+        both = medians.dropna(subset=[cheap, dear])
+        values = [
+            (
+                f"{product} {cheap} {row[cheap]:,.0f} vs {dear} {row[dear]:,.0f} USD: less by",
+                100 * (1 - row[cheap] / row[dear]),
+            )
+            for product, row in both.iterrows()
+        ]
+        if not values:
+            a = frame.loc[frame["country"] == cheap, "usd"].median()
+            b = frame.loc[frame["country"] == dear, "usd"].median()
+            values = [
+                (
+                    f"median price {cheap} {a:,.0f} vs {dear} {b:,.0f} USD: less by",
+                    100 * (1 - a / b),
+                )
+            ]
+    return _judge(claim, values, "%", list(frame["source_url"]))
+
+
+def approval_date(store: Store, claim: Claim) -> Verdict:
+    """The product's approvals (in the claim's countries) against the stated date, compared at
+    the stated precision: a match supported, the same year partly, otherwise contradicted."""
+    stated = str((claim.values or [""])[0])
+    marks = ", ".join("?" * len(claim.countries))
+    rows = store.execute(
+        "SELECT agency, indication, CAST(approval_date AS VARCHAR), source_url "
+        f"FROM evidence_approvals WHERE product_id = ? AND country IN ({marks}) "
+        "ORDER BY approval_date",
+        (claim.product, *claim.countries),
+    )
+    rule = (
+        f"approval dates of {claim.product} at the claim's precision ({stated}): a match "
+        "supported; same year partly; otherwise contradicted"
+    )
+    if not rows:
+        return Verdict(claim, NO_DATA, f"no approval of {claim.product} recorded", rule)
+    dates = [str(d)[: len(stated)] for _, _, d, _ in rows]
+    verdict = (
+        SUPPORTED
+        if stated in dates
+        else PARTLY
+        if stated[:4] in {d[:4] for d in dates}
+        else CONTRADICTED
+    )
+    evidence = "; ".join(f"{agency} {indication} {d}" for agency, indication, d, _ in rows)
+    return Verdict(claim, verdict, evidence, rule, [u for *_, u in rows])
