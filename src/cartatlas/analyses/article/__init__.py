@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the package is imported by the CLI at start-up, which must stay light
+    import pandas as pd
 
-from cartatlas.store import Store
+    from cartatlas.store import Store
 
 #: Longest article text accepted (characters); a page longer than this is not an article.
 MAX_CHARS = 300_000
