@@ -6,13 +6,39 @@ file only owns the global options and mounts them, so a newcomer finds a command
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
 
 from cartatlas.store import resolve_db
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """The Typer app with a last line of defence: an exception no command expected ends as one
+    line on stderr and exit 2, never as a traceback (``CARTATLAS_DEBUG=1`` shows it)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        import os
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            if os.environ.get("CARTATLAS_DEBUG"):
+                raise
+            from cartatlas.output import console, tagged
+
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            if not getattr(exc, "user_facing", False):
+                text = (
+                    f"{type(exc).__name__}: {text} (unexpected; run again with "
+                    "CARTATLAS_DEBUG=1 for the details and report it)"
+                )
+            console(stderr=True).print(tagged("error", "red", text))
+            sys.exit(2)
+
+
+app = _App(
     help="Compare CAR-T cell therapy across countries: sourced evidence, trial registries, "
     "meta-analysis.",
     no_args_is_help=True,

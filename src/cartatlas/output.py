@@ -12,12 +12,26 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+def console(stderr: bool = False) -> Console:
+    """A console that prints text as it is. Rich markup is off, so registry or evidence text
+    such as ``[/bold]`` or the pattern ``[a-z0-9]`` is printed, never interpreted (markup in
+    a message once crashed commands or silently dropped text); colour goes through
+    :func:`tagged`."""
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, markup=False)
+
+
+def tagged(tag: str, style: str, text: object) -> Text:
+    """``tag text`` with only the tag coloured: ``tagged("error", "red", exc)``."""
+    return Text.assemble((tag, style), " " if str(text) else "", str(text))
 
 
 def _blank(value: Any) -> bool:
@@ -45,9 +59,9 @@ def emit(
         )
         sys.stdout.write("\n")
     else:
-        table = Table(title=title, show_lines=False)
+        table = Table(title=Text(title) if title else None, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*("" if _blank(v) else str(v) for v in row))
+            table.add_row(*(Text("" if _blank(v) else str(v)) for v in row))
         Console().print(table)

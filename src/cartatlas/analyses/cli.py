@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from cartatlas.output import Format, emit
+from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
 
 if TYPE_CHECKING:  # statsmodels and pandas load only when a command runs
@@ -16,8 +15,8 @@ if TYPE_CHECKING:  # statsmodels and pandas load only when a command runs
 
 ENDPOINT_NAMES = ("ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = console()
+err = console(stderr=True)
 
 
 def _pct(value: float) -> str:
@@ -93,7 +92,7 @@ def meta(
         with open_store(db_target(ctx), read_only=True) as store:
             pooling = pool_by_country(store, indication, endpoint, wanted, method, test)
     except StoreMissing as exc:
-        err.print(f"[red]error[/red] {exc}")
+        err.print(tagged("error", "red", exc))
         raise typer.Exit(2) from None
     if pooling.result is None:
         err.print(f"no data: no {endpoint} rows for {indication} in {', '.join(wanted)}")
@@ -106,7 +105,9 @@ def meta(
             try:
                 regression = adjusted_comparison(pooling, [a.strip() for a in adjust.split(",")])
             except ValueError as exc:
-                err.print(f"[red]error[/red] cannot adjust with {pooling.result.k} studies: {exc}")
+                err.print(
+                    tagged("error", "red", f"cannot adjust with {pooling.result.k} studies: {exc}")
+                )
                 raise typer.Exit(2) from None
             out.print(
                 "Meta-regression on country and the moderators (line grouped as early / "
@@ -163,7 +164,7 @@ def cohorts(
         with open_store(db_target(ctx), read_only=True) as store:
             counts = cohort_counts(store, indications or ["LBCL", "B-ALL", "MM"], wanted)
     except StoreMissing as exc:
-        err.print(f"[red]error[/red] {exc}")
+        err.print(tagged("error", "red", exc))
         raise typer.Exit(2) from None
     columns = ["indication", "country", "cohorts", "real_world", "patients", "studies"]
     rows = [

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
-from cartatlas.output import Format, emit
+from cartatlas.output import Format, console, emit
 from cartatlas.store import open_store
 
-err = Console(stderr=True)
+err = console(stderr=True)
 
 
 def classify_command(
@@ -70,7 +70,7 @@ def classify_command(
         scores, missing = evaluate(records, read_gold(evaluate_with))
         emit(SCORE_COLUMNS, score_rows(scores), fmt, title="Classifier vs hand labels")
         if missing:
-            err.print(f"[yellow]{len(missing)} labelled trial(s) not among the records[/yellow]")
+            err.print(Text(f"{len(missing)} labelled trial(s) not among the records", "yellow"))
         return
     labels = classify_all(records)
     elapsed = time.perf_counter() - started

@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
-from cartatlas.output import Format, emit
+from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
 
 if TYPE_CHECKING:  # pydantic and statsmodels load only when a command runs
     from cartatlas.evidence.checks import Evidence
     from cartatlas.store import Store
 
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+err = console(stderr=True)
 
 DirOption = Annotated[
     Path | None,
@@ -33,7 +33,7 @@ FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")
 
 def _report(evidence: Evidence) -> None:
     for problem in evidence.problems:
-        err.print(f"[red]error[/red] {problem}")
+        err.print(tagged("error", "red", problem))
     counts = ", ".join(f"{name} {len(rows)}" for name, rows in evidence.rows.items())
     err.print(f"valid rows: {counts}")
 
@@ -51,9 +51,9 @@ def kb_check(directory: DirOption = None) -> None:
     evidence = check_evidence(_bundled(directory))
     _report(evidence)
     if not evidence.ok:
-        err.print(f"[red]{len(evidence.problems)} problem(s) found[/red]")
+        err.print(Text(f"{len(evidence.problems)} problem(s) found", "red"))
         raise typer.Exit(1)
-    err.print("[green]evidence OK[/green]")
+    err.print(Text("evidence OK", "green"))
 
 
 def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
@@ -73,7 +73,7 @@ def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[red]error[/red] {exc}")
+    err.print(tagged("error", "red", exc))
     return typer.Exit(2)
 
 
@@ -160,9 +160,13 @@ def kb_countries(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
     emit(COLUMNS, rows, fmt, title="Country of conduct: curated vs registry sites (≥ 80 % rule)")
     if bad := failures(rows):
         err.print(
-            f"[red]{len(bad)} registry-based country(ies) not supported by the stored registry "
-            f"records: {', '.join(r[0] for r in bad)}[/red] (import the registry snapshot that "
-            "holds them, or correct country_of_conduct in studies.csv)"
+            Text(
+                f"{len(bad)} registry-based country(ies) not supported by the stored registry "
+                f"records: {', '.join(r[0] for r in bad)}",
+                "red",
+            ),
+            "(import the registry snapshot that holds them, or correct country_of_conduct in "
+            "studies.csv)",
         )
         raise typer.Exit(1)
 

@@ -22,6 +22,7 @@ from psycopg import sql
 from cartatlas.registries import concepts
 from cartatlas.registries.countries import country_code
 from cartatlas.registries.ingest import LoadReport, load_snapshot
+from cartatlas.registries.isolation import parse_guarded
 from cartatlas.registries.query import sql_patterns
 from cartatlas.registries.record import Identifier, Intervention, Site, Sponsor, TrialRecord
 from cartatlas.store.connection import Store
@@ -200,7 +201,7 @@ def read_aact(conn: psycopg.Connection, schema: str, batch: int = 1000) -> Itera
         for study in aact.select("studies", STUDY_COLUMNS, chunk):
             nct_id = study["nct_id"]
             parts = {name: rows.get(nct_id, []) for name, rows in tables.items()}
-            yield f"AACT {schema}.studies {nct_id}", _record(study, parts)
+            yield parse_guarded(f"AACT {schema}.studies {nct_id}", _record, study, parts)
 
 
 def _record(study: dict[str, Any], parts: dict[str, list[dict[str, Any]]]) -> TrialRecord:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -23,13 +22,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from cartatlas.output import Format, emit
+from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
 
 if TYPE_CHECKING:  # the loaders (and pandas) load only when a command runs
     from cartatlas.registries.ingest import LoadReport
 
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+err = console(stderr=True)
 MAX_LISTED = 20
 
 
@@ -44,7 +43,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
     """A progress bar on stderr; the callback takes (records advanced, total or None)."""
     columns = (
         SpinnerColumn(),
-        TextColumn(label),
+        TextColumn("{task.description}", markup=False),  # a file name is not markup
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -60,14 +59,14 @@ def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
 
 def _print_report(report: LoadReport) -> None:
     for issue in report.rejected[:MAX_LISTED]:
-        err.print(f"[red]rejected[/red] {issue}")
+        err.print(tagged("rejected", "red", issue))
     if len(report.rejected) > MAX_LISTED:
         err.print(
             f"… and {len(report.rejected) - MAX_LISTED} more "
             f"(table reg_run_issue, run {report.run_id})"
         )
     for issue in report.warnings[:MAX_LISTED]:
-        err.print(f"[yellow]warning[/yellow] {issue}")
+        err.print(tagged("warning", "yellow", issue))
     err.print(
         f"loaded {report.studies:,} studies and {report.sites:,} sites into selection "
         f"'{report.selection}'; {len(report.rejected):,} rejected; "
@@ -83,7 +82,7 @@ def _finish(report: LoadReport) -> None:
 
 
 def _fail(message: object) -> typer.Exit:
-    err.print(f"[red]error[/red] {message}")
+    err.print(tagged("error", "red", message))
     return typer.Exit(2)
 
 
@@ -176,13 +175,14 @@ def import_command(
     """Import ClinicalTrials.gov API v2 studies from a file as a snapshot of its selection."""
     from cartatlas.registries.ctgov_files import import_file
     from cartatlas.registries.ingest import LoadError
+    from cartatlas.registries.limits import LimitError
 
     try:
         with open_store(_db(ctx)) as store, _progress(f"importing {path.name}") as advance:
             report = import_file(
                 store, path, selection=selection, snapshot_date=snapshot_date, progress=advance
             )
-    except (FileNotFoundError, LoadError) as exc:
+    except (FileNotFoundError, LoadError, LimitError) as exc:
         raise _fail(exc) from exc
     _finish(report)
 

@@ -10,10 +10,10 @@ exactly where to look.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -21,7 +21,9 @@ from typing import IO
 
 from cartatlas.registries.ctgov_parse import parse_study
 from cartatlas.registries.ingest import LoadReport, load_snapshot
-from cartatlas.registries.record import RecordError
+from cartatlas.registries.isolation import parse_guarded
+from cartatlas.registries.limits import ENV_NAMES, ReadLimits, size_text
+from cartatlas.registries.record import RecordError, TrialRecord
 from cartatlas.store.connection import Store
 from cartatlas.store.registry_batch import BATCH_SIZE, Batch, Parsed, prepare_batch
 
@@ -45,13 +47,70 @@ def selection_and_date(path: Path) -> tuple[str, str | None]:
 
 
 Entry = tuple[str, "str | RecordError"]  # (location, study JSON text or a file-level error)
+_BOM = b"\xef\xbb\xbf"
 
 
-def _json_lines(stream: IO[str], label: str) -> Iterator[Entry]:
-    for number, line in enumerate(stream, 1):
-        line = line.strip()
-        if line:
-            yield f"{label} line {number}", line
+class _Unreadable(Exception):
+    """The rest of a container cannot be read (a cap reached, corrupt compressed data)."""
+
+
+class _Budget:
+    """Decompressed bytes one input has yielded so far, against :class:`ReadLimits`."""
+
+    def __init__(self, limits: ReadLimits) -> None:
+        self.limits = limits
+        self.used = 0
+
+    def take(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limits.decompressed_bytes:
+            raise _Unreadable(
+                f"more than {size_text(self.limits.decompressed_bytes)} once decompressed "
+                f"(the cap {ENV_NAMES['decompressed_bytes']}); the rest was not read — "
+                "raise the cap if the file is genuine"
+            )
+
+
+def _json_lines(
+    raw: IO[bytes], label: str, budget: _Budget, state: dict[str, int]
+) -> Iterator[Entry]:
+    """Each line on its own: a line that is too long or not UTF-8 is one rejection."""
+    cap = budget.limits.line_bytes
+    number = 0
+    while line := raw.readline(cap + 1):
+        number += 1
+        state["line"] = number
+        budget.take(len(line))
+        location = f"{label} line {number}"
+        if len(line) > cap and not line.endswith(b"\n"):
+            while (rest := raw.readline(cap)) and not rest.endswith(b"\n"):
+                budget.take(len(rest))
+            budget.take(len(rest))
+            yield (
+                location,
+                RecordError(
+                    "(line)",
+                    f"longer than {size_text(cap)} (the cap {ENV_NAMES['line_bytes']}); "
+                    "skipped — raise the cap if the record is genuine",
+                ),
+            )
+            continue
+        if number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM) :]
+        try:
+            text = line.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            yield location, RecordError("(line)", _not_utf8(line, exc))
+            continue
+        if text:
+            yield location, text
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    return (
+        f"not valid UTF-8 (byte {data[exc.start : exc.start + 1]!r} at byte {exc.start + 1}); "
+        "re-save the file as UTF-8"
+    )
 
 
 def _document(text: str, label: str) -> Iterator[Entry]:
@@ -59,10 +118,21 @@ def _document(text: str, label: str) -> Iterator[Entry]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # several JSON values, one per line: JSON Lines after all
-            yield from _json_lines(io.StringIO(text), label)
+            for number, line in enumerate(text.splitlines(), 1):
+                if line.strip():
+                    yield f"{label} line {number}", line.strip()
             return
         where = f"line {exc.lineno}, column {exc.colno}"
         yield label, RecordError("(file)", f"not valid JSON ({exc.msg} at {where})")
+        return
+    except RecursionError:
+        yield (
+            label,
+            RecordError("(file)", "JSON nested too deeply to read (more than ~1,000 levels)"),
+        )
+        return
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        yield label, RecordError("(file)", f"not readable JSON ({exc})"[:300])
         return
     if isinstance(data, dict) and "studies" in data:
         studies = data["studies"]
@@ -77,59 +147,124 @@ def _document(text: str, label: str) -> Iterator[Entry]:
         yield f"{label} study #{number}", json.dumps(study, ensure_ascii=False)
 
 
-def _open_member(name: str, opener: Callable[[], IO[bytes]], label: str) -> Iterator[Entry]:
-    """Dispatch on the name: ``.gz`` unwraps, ``.jsonl``/``.ndjson`` stream, the rest are documents.
+def _read_document(raw: IO[bytes], label: str, budget: _Budget) -> Iterator[Entry]:
+    cap = budget.limits.document_bytes
+    data = raw.read(cap + 1)
+    budget.take(len(data))
+    if len(data) > cap:
+        yield (
+            label,
+            RecordError(
+                "(file)",
+                f"a JSON document larger than {size_text(cap)} (the cap "
+                f"{ENV_NAMES['document_bytes']}); split it into JSON Lines (one study per line), "
+                "which are read one line at a time",
+            ),
+        )
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        yield f"{label} line {line}", RecordError("(file)", _not_utf8(data, exc))
+        return
+    yield from _document(text, label)
 
-    Every stream is closed by the ``with`` below, also the gzip one opened by the lambda."""
+
+def _open_member(
+    name: str, opener: Callable[[], IO[bytes]], label: str, budget: _Budget
+) -> Iterator[Entry]:
+    """Dispatch on the name: ``.gz`` unwraps, ``.jsonl``/``.ndjson`` stream, the rest are
+    documents. A member whose data breaks off (truncated or corrupt compression, a cap reached)
+    yields what it read and then one error naming where it stopped."""
     lower = name.lower()
     if lower.endswith(".gz"):
-        yield from _open_member(name[:-3], lambda: gzip.open(opener()), label)  # noqa: SIM115
+        yield from _open_member(
+            name[:-3],
+            lambda: gzip.open(opener()),  # noqa: SIM115
+            label,
+            budget,
+        )
         return
-    with opener() as raw:
-        stream = io.TextIOWrapper(raw, encoding="utf-8-sig")
-        if lower.endswith((".jsonl", ".ndjson")):
-            yield from _json_lines(stream, label)
-        else:
-            yield from _document(stream.read(), label)
+    state = {"line": 0}
+    try:
+        with opener() as raw:
+            if lower.endswith((".jsonl", ".ndjson")):
+                yield from _json_lines(raw, label, budget, state)
+            else:
+                yield from _read_document(raw, label, budget)
+    except (
+        _Unreadable,
+        EOFError,
+        OSError,
+        zlib.error,
+        zipfile.BadZipFile,
+        NotImplementedError,
+    ) as exc:
+        where = f" after line {state['line']}" if state["line"] else ""
+        yield f"{label}{where}", RecordError("(file)", _unreadable(exc))
 
 
-def read_entries(path: Path) -> Iterator[Entry]:
+def _unreadable(exc: BaseException) -> str:
+    """A container error in words: what is wrong with the file, not which call failed."""
+    if isinstance(exc, _Unreadable):
+        return str(exc)
+    if isinstance(exc, EOFError):
+        return "truncated: the compressed data ends early (an interrupted download or copy?)"
+    if isinstance(exc, gzip.BadGzipFile):
+        return f"not a gzip file although its name ends in .gz ({exc})"
+    if isinstance(exc, zlib.error | zipfile.BadZipFile):
+        return f"corrupt compressed data ({exc})"
+    return f"cannot be read ({exc.strerror or exc})" if isinstance(exc, OSError) else str(exc)
+
+
+def read_entries(path: Path, limits: ReadLimits | None = None) -> Iterator[Entry]:
     """Every study in ``path`` as ``(location, JSON text)``, or a file-level error."""
+    budget = _Budget(limits or ReadLimits.from_env())
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            yield path.name, RecordError("(file)", _unreadable(exc))
+            return
+        with archive:
             for info in sorted(archive.infolist(), key=lambda i: i.filename):
                 if info.is_dir() or not info.filename.lower().endswith(_MEMBERS):
                     continue
                 yield from _open_member(
-                    info.filename, lambda i=info: archive.open(i), f"{path.name}!{info.filename}"
+                    info.filename,
+                    lambda i=info: archive.open(i),
+                    f"{path.name}!{info.filename}",
+                    budget,
                 )
         return
-    yield from _open_member(path.name, lambda: path.open("rb"), path.name)
+    yield from _open_member(path.name, lambda: path.open("rb"), path.name, budget)
+
+
+def _parse_text(text: str) -> TrialRecord:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordError(
+            "(line)", f"not valid JSON ({exc.msg} at column {exc.colno}); fix or delete the line"
+        ) from None
+    return parse_study(data, text)
 
 
 def parse_entry(location: str, text: str | RecordError) -> Parsed:
     """One study's JSON text through the shared parser (``sync`` parses the same way)."""
     if isinstance(text, RecordError):
         return location, text
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return location, RecordError(
-            "(line)", f"not valid JSON ({exc.msg} at column {exc.colno}); fix or delete the line"
-        )
-    try:
-        return location, parse_study(data, text)
-    except RecordError as exc:
-        return location, exc
+    return parse_guarded(location, _parse_text, text)
 
 
 def _prepare(entries: list[Entry]) -> Batch:
     return prepare_batch(parse_entry(location, text) for location, text in entries)
 
 
-def read_batches(path: Path) -> Iterator[Batch]:
+def read_batches(path: Path, limits: ReadLimits | None = None) -> Iterator[Batch]:
     """``path`` as batches of parsed studies."""
-    entries = read_entries(path)
+    entries = read_entries(path, limits)
     return map(_prepare, iter(lambda: list(islice(entries, BATCH_SIZE)), []))
 
 
@@ -140,8 +275,11 @@ def import_file(
     selection: str | None = None,
     snapshot_date: str | None = None,
     progress: Callable[[int], None] | None = None,
+    limits: ReadLimits | None = None,
 ) -> LoadReport:
-    """Import ``path`` as the snapshot of its selection (default: from the file name)."""
+    """Import ``path`` as the snapshot of its selection (default: from the file name); ``limits``
+    default to :meth:`ReadLimits.from_env`."""
+    limits = limits or ReadLimits.from_env()
     if not path.is_file():
         raise FileNotFoundError(
             f"{path}: no such file; give the path of a .json, .jsonl(.gz) or .zip file"
@@ -149,7 +287,7 @@ def import_file(
     default_selection, default_date = selection_and_date(path)
     return load_snapshot(
         store,
-        read_batches(path),
+        read_batches(path, limits),
         selection=selection or default_selection,
         run_fields={
             "kind": "import",

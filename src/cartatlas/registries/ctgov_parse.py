@@ -24,7 +24,7 @@ from cartatlas.registries.record import (
     TrialRecord,
 )
 
-NCT_ID = re.compile(r"^NCT\d{8}$")
+NCT_ID = re.compile(r"NCT\d{8}")  # use with fullmatch: "$" would accept a trailing newline
 _EMPTY: dict[str, Any] = {}
 _TEXT = {str, type(None)}
 _NUMBER = {int, float, type(None)}
@@ -160,7 +160,7 @@ def _parse(data: dict[str, Any], raw: str) -> TrialRecord:
     design = get("designModule") or _EMPTY
     enrollment = design.get("enrollmentInfo") or _EMPTY
     nct_id = ident.get("nctId")
-    if not NCT_ID.match(nct_id or ""):
+    if not NCT_ID.fullmatch(nct_id or ""):
         raise RecordError(
             "protocolSection.identificationModule.nctId",
             f"expected an NCT number like NCT01234567, found {nct_id!r}",

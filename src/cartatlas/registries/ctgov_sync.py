@@ -20,7 +20,9 @@ from typing import Any
 
 from cartatlas.registries.ctgov_api import ApiError, ApiSettings, CtgovClient
 from cartatlas.registries.ctgov_files import parse_entry
+from cartatlas.registries.ctgov_parse import NCT_ID
 from cartatlas.registries.ingest import LoadReport, load_snapshot
+from cartatlas.registries.isolation import storable
 from cartatlas.registries.query import default_query
 from cartatlas.registries.record import Rejection
 from cartatlas.store.connection import Store
@@ -72,9 +74,20 @@ def _peek(study: Any) -> tuple[str | None, str | None]:
         protocol = study["protocolSection"]
         nct_id = protocol["identificationModule"]["nctId"]
         last = protocol.get("statusModule", {}).get("lastUpdatePostDateStruct", {}).get("date")
-        return str(nct_id), last
     except (KeyError, TypeError, AttributeError):
         return None, None
+    return (
+        nct_id if isinstance(nct_id, str) and NCT_ID.fullmatch(nct_id) else None,
+        last if storable(last) and len(last) <= 10 else None,
+    )
+
+
+def _staged_text(study: Any) -> str:
+    """A study's JSON for the staging table: as the API sent it, or with every non-ASCII
+    character escaped when it holds text the store cannot take (a lone surrogate), so that the
+    page is staged and the parser rejects that one study later, naming the field."""
+    text = json.dumps(study, ensure_ascii=False)
+    return text if storable(text) else json.dumps(study)
 
 
 class _Run:
@@ -142,8 +155,7 @@ class _Run:
             if not studies or (total is not None and fetched >= total):
                 next_token = None
             staged = [
-                StagedStudy(*_peek(s), json.dumps(s, ensure_ascii=False) if keep_raw else None)
-                for s in studies
+                StagedStudy(*_peek(s), _staged_text(s) if keep_raw else None) for s in studies
             ]
             self._commit(stage, page_no, token, next_token, staged)
             if self.progress:
@@ -165,7 +177,7 @@ class _Run:
             studies = body.get("studies")
             if not isinstance(studies, list):
                 raise ApiError(f"the request for {chunk[0]}… has no 'studies' list")
-            staged = [StagedStudy(*_peek(s), json.dumps(s, ensure_ascii=False)) for s in studies]
+            staged = [StagedStudy(*_peek(s), _staged_text(s)) for s in studies]
             self._commit("fetch", page_no, None, None, staged)
             if self.progress:
                 self.progress(len(studies), len(ids))

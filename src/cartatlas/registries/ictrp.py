@@ -26,6 +26,7 @@ from pathlib import Path
 from cartatlas.registries import concepts
 from cartatlas.registries.countries import country_code
 from cartatlas.registries.ingest import LoadReport, load_snapshot
+from cartatlas.registries.isolation import parse_guarded
 from cartatlas.registries.record import (
     Identifier,
     Intervention,
@@ -66,6 +67,8 @@ _REGISTERS = {
     "repec": "REPEC",
 }
 _NUMBER = re.compile(r"(\d[\d,]*)\s*$")
+_UNDECODED = re.compile("[\udc80-\udcff]")
+_MAX_DIGITS = 12  # no trial enrolls a trillion people; longer numbers are corrupt
 
 
 def _field(name: str) -> str:
@@ -73,7 +76,10 @@ def _field(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def read_xml(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+Row = tuple[str, "dict[str, str] | RecordError"]
+
+
+def read_xml(path: Path) -> Iterator[Row]:
     n = 0
     try:
         for _, element in ET.iterparse(path, events=("end",)):
@@ -86,15 +92,30 @@ def read_xml(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
             )
             element.clear()
     except ET.ParseError as exc:
-        yield f"{path.name} after trial #{n}", {"__error__": f"not well-formed XML ({exc})"}
+        yield f"{path.name} after trial #{n}", RecordError("(file)", f"not well-formed XML ({exc})")
 
 
-def read_csv(path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+def read_csv(path: Path) -> Iterator[Row]:
+    """Rows of a CSV export; a row with bytes that are not UTF-8, or that the CSV reader
+    refuses, is rejected on its own (undecodable bytes are kept as lone surrogates by
+    ``surrogateescape`` only to be found here)."""
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         reader = csv.DictReader(handle)
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield f"{path.name} line {reader.line_num}", RecordError("(line)", str(exc))
+                continue
+            location = f"{path.name} line {reader.line_num}"
             fields = {_field(k): (v or "").strip() for k, v in row.items() if k}
-            yield f"{path.name} line {reader.line_num}", fields
+            bad = next((k for k, v in fields.items() if _UNDECODED.search(v)), None)
+            if bad is None:
+                yield location, fields
+            else:
+                yield location, RecordError(bad, "not valid UTF-8; re-save the export as UTF-8")
 
 
 def _enrollment(text: str | None) -> int | None:
@@ -103,7 +124,12 @@ def _enrollment(text: str | None) -> int | None:
     for part in concepts.split_list(text):
         match = _NUMBER.search(part)
         if match:
-            total += int(match.group(1).replace(",", ""))
+            digits = match.group(1).replace(",", "")
+            if len(digits) > _MAX_DIGITS:
+                raise RecordError(
+                    "Target_size", f"{digits[:20]}… is not a plausible number of participants"
+                )
+            total += int(digits)
             found = True
     return total if found else None
 
@@ -118,8 +144,6 @@ def _study_type(text: str | None) -> str | None:
 
 def parse_trial(fields: dict[str, str], processed: str) -> TrialRecord:
     """One ICTRP trial → :class:`TrialRecord`; ``processed`` is the fallback processing date."""
-    if "__error__" in fields:
-        raise RecordError("(file)", fields["__error__"])
     trial_id = concepts.clean_text(fields.get("trialid"))
     if not trial_id:
         raise RecordError("TrialID", "missing: every ICTRP record has a trial ID")
@@ -200,10 +224,10 @@ def read_export(path: Path, processed: str) -> Iterator[Parsed]:
     """Every trial of an XML or CSV export as ``(location, record or error)``."""
     rows = read_xml(path) if path.suffix.lower() == ".xml" else read_csv(path)
     for location, fields in rows:
-        try:
-            yield location, parse_trial(fields, processed)
-        except RecordError as exc:
-            yield location, exc
+        if isinstance(fields, RecordError):
+            yield location, fields
+        else:
+            yield parse_guarded(location, parse_trial, fields, processed)
 
 
 def import_ictrp(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from cartatlas.registries.record import Rejection, SkippedRecord
 from cartatlas.store.connection import Store
@@ -118,8 +119,10 @@ def load_snapshot(
                 writer.add(batch)
             if not writer.seen and not members:
                 problems = "; ".join(str(r) for r in screen.rejected[:3])
+                source = run_fields.get("source_path")
                 raise LoadError(
-                    f"no study could be loaded into selection {selection!r} "
+                    (f"{Path(str(source)).name}: " if source else "")
+                    + f"no study could be loaded into selection {selection!r} "
                     f"({len(screen.rejected)} rejected{': ' + problems if problems else ''}); "
                     "the store is unchanged. Check that the input holds the expected records."
                 )

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from cartatlas.output import console, tagged
 from cartatlas.store import StoreMissing, open_store
 
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+err = console(stderr=True)
 FORMATS = ("html", "pdf", "md")
 
 
@@ -68,7 +68,7 @@ def report(
                 )
             built = build_report(store, codes, claims_file)
     except (StoreMissing, EvidenceNotLoaded, ClaimsFileError) as exc:
-        err.print(f"[red]error[/red] {exc}")
+        err.print(tagged("error", "red", exc))
         raise typer.Exit(2) from None
     out.mkdir(parents=True, exist_ok=True)
     stem = f"cart-{'-vs-'.join(c.lower() for c in codes)}"

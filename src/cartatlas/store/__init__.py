@@ -2,10 +2,11 @@
 
 from cartatlas.store.connection import (
     Store,
+    StoreBusy,
     StoreMissing,
     default_db_path,
     open_store,
     resolve_db,
 )
 
-__all__ = ["Store", "StoreMissing", "default_db_path", "open_store", "resolve_db"]
+__all__ = ["Store", "StoreBusy", "StoreMissing", "default_db_path", "open_store", "resolve_db"]

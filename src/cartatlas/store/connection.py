@@ -40,6 +40,44 @@ class StoreMissing(FileNotFoundError):
     """A read was asked of a store file that does not exist yet."""
 
 
+class StoreBusy(RuntimeError):
+    """Another process holds the DuckDB file's lock (an import, or ``cartatlas serve``)."""
+
+    user_facing = True
+
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def _holder(message: str) -> str:
+    """Who holds the lock, from DuckDB's message: the process's command line where readable."""
+    match = _LOCK_PID.search(message)
+    if not match:
+        return "another process"
+    pid = match[1]
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        command = ""
+    command = " ".join(command.split())
+    return f"process {pid}" + (f" ({command[:160]})" if command else "")
+
+
+def _connect_duckdb(path: Path, read_only: bool) -> Any:
+    import duckdb
+
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise StoreBusy(
+            f"the store {path} is in use by {_holder(str(exc))}; DuckDB lets one process write "
+            "at a time. Wait for it to finish (or stop it, e.g. a running `cartatlas serve`), "
+            "or give this command another store with --db"
+        ) from None
+
+
 class Store:
     """One open connection; ``kind`` is ``"duckdb"`` or ``"postgres"``."""
 
@@ -153,6 +191,4 @@ def open_store(target: str | None = None, read_only: bool = False) -> Store:
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    import duckdb
-
-    return Store(duckdb.connect(str(path), read_only=read_only), "duckdb", str(path))
+    return Store(_connect_duckdb(path, read_only), "duckdb", str(path))

@@ -19,12 +19,15 @@ from itertools import islice
 import pyarrow as pa
 
 from cartatlas.registries.concepts import date_precision, normalize_id
+from cartatlas.registries.isolation import unstorable
 from cartatlas.registries.record import RecordError, TrialRecord
 from cartatlas.store.registry_schema import CHILD_COLUMNS, STUDY_COLUMNS, arrow_schema
 
 BATCH_SIZE = 2000
 # reg_study columns a batch fills (run_id is added by the writer, which knows the run).
 BATCH_STUDY_COLUMNS = tuple(c for c in STUDY_COLUMNS if c != "run_id")
+# The part of a reg_study row that comes from the record (the batch adds hash and raw text).
+_RECORD_COLUMNS = tuple(c for c in BATCH_STUDY_COLUMNS if c not in ("content_hash", "raw"))
 REC = "_rec"
 
 Parsed = tuple[str, TrialRecord | RecordError]
@@ -159,6 +162,16 @@ def prepare_batch(items: Iterable[Parsed]) -> Batch:
             batch.errors.append((location, item))
             continue
         study, rows = _rows(item)
+        problem = unstorable(
+            [
+                ("reg_study", _RECORD_COLUMNS, (study,)),
+                *((name, CHILD_COLUMNS[name], values) for name, values in rows.items()),
+            ],
+            item.raw,
+        )
+        if problem:
+            batch.errors.append((location, problem))
+            continue
         index = len(studies)
         digest = content_hash(study, rows)
         studies.append((*study, digest, item.raw))

@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from cartatlas.output import Format, emit
+from cartatlas.output import Format, console, emit
 from cartatlas.store import open_store
 
-err = Console(stderr=True)
+err = console(stderr=True)
 DIMENSION_NAMES = (
     "year",
     "phase",

@@ -1,0 +1,39 @@
+"""Fixtures for the hostile-input suite: real records from the shared snapshot, corrupted at test
+time (nothing large is committed), and fresh stores on DuckDB and PostgreSQL.
+
+``stores`` comes from the registry tests, so every case here runs on both backends.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from itertools import islice
+from typing import Any
+
+import pytest
+
+from tests.registries.conftest import ONCOLOGY_NEW, StoreFactory, store, stores  # noqa: F401
+
+GOOD = 12  # real records per corrupted file: enough to show the rest loads, fast on both backends
+
+
+@pytest.fixture(scope="session")
+def real_lines() -> list[str]:
+    """The first records of the shared oncology snapshot, one JSON text each."""
+    with gzip.open(ONCOLOGY_NEW, "rt", encoding="utf-8") as handle:
+        return [line.rstrip("\n") for line in islice(handle, GOOD + 1)]
+
+
+def nct(line: str) -> str:
+    return json.loads(line)["protocolSection"]["identificationModule"]["nctId"]
+
+
+def with_field(line: str, path: tuple[str, ...], value: Any) -> str:
+    """``line`` with the value at ``path`` replaced (dicts created on the way)."""
+    study = json.loads(line)
+    node = study
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+    node[path[-1]] = value
+    return json.dumps(study, ensure_ascii=False)
