@@ -18,7 +18,7 @@ KEYS = {"sentence", "metric", "countries", "indication", "product", "value", "ra
 
 
 def _key(claim) -> tuple:
-    bounds = tuple(round(b) if b is not None else None for b in claim.range) if claim.range else None
+    bounds = tuple(None if b is None else round(b) for b in claim.range or ()) or None
     return (
         claim.metric,
         frozenset(claim.countries),

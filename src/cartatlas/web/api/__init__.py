@@ -1,10 +1,11 @@
-"""The JSON API, one router per resource; every route is a GET except the claims check, which
-reads the posted document and writes nothing."""
+"""The JSON API, one router per resource; every route is a GET except the claims and article
+checks, which read the posted document and write nothing."""
 
 from fastapi import APIRouter
 
 from cartatlas.web.api import (
     approvals,
+    article,
     claims,
     landscape,
     meta,
@@ -28,6 +29,7 @@ ROUTERS = (
     landscape,
     meta,
     claims,
+    article,
     sources,
 )
 
