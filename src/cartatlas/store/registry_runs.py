@@ -3,10 +3,14 @@
 A run row is written when the load starts (status ``running``) and completed in the same
 transaction as the snapshot, so a run marked ``complete`` always matches what the store holds;
 a crashed sync leaves ``running``, which is how the next ``cartatlas sync`` finds what to resume.
+A killed import cannot be resumed: the next run of any kind marks it ``interrupted``.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import socket
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -49,9 +53,52 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_OWNER = re.compile(r"^running as process (\d+) on (.+)$")
+
+
+def _dead(store: Store, message: str | None) -> bool:
+    """Whether the process that started a ``running`` run has ended. On DuckDB the caller
+    holds the file's write lock, so no other process can be running a load; on PostgreSQL
+    only a process of this host can be checked (one elsewhere is left alone)."""
+    if store.kind == "duckdb":
+        return True
+    match = _OWNER.match(message or "")
+    if not match or match[2] != socket.gethostname():
+        return False
+    try:
+        os.kill(int(match[1]), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def mark_interrupted(store: Store) -> list[str]:
+    """Mark imports whose process was killed mid-way (left ``running``) as ``interrupted``.
+    Syncs are skipped: a running sync is resumed by the next ``cartatlas sync``."""
+    stale = [
+        run_id
+        for run_id, message in store.execute(
+            "SELECT run_id, message FROM reg_run WHERE status = 'running' AND kind <> 'sync'"
+        )
+        if _dead(store, message)
+    ]
+    for run_id in stale:
+        update_run(
+            store,
+            run_id,
+            status="interrupted",
+            message="the process ended before the run finished (killed?); nothing of it was stored",
+        )
+    return stale
+
+
 def start_run(store: Store, **fields: Any) -> str:
-    """Record a new run (``kind``, ``registry``, ``selection`` …) and return its id."""
+    """Record a new run (``kind``, ``registry``, ``selection`` …) and return its id; runs a
+    killed process left ``running`` are marked ``interrupted`` first."""
     ensure_registry_schema(store)
+    mark_interrupted(store)
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     row = {
         "run_id": run_id,
@@ -59,6 +106,7 @@ def start_run(store: Store, **fields: Any) -> str:
         "started_at": utc_now(),
         "pages": 0,
         "errors": 0,
+        "message": f"running as process {os.getpid()} on {socket.gethostname()}",
         **fields,
     }
     names = list(row)
@@ -78,6 +126,8 @@ def update_run(store: Store, run_id: str, **fields: Any) -> None:
 
 
 def finish_run(store: Store, run_id: str, status: str = "complete", **fields: Any) -> None:
+    """Close a run; its message (which named the running process) is cleared unless given."""
+    fields.setdefault("message", None)
     update_run(store, run_id, status=status, finished_at=utc_now(), **fields)
 
 
