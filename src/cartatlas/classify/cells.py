@@ -12,8 +12,10 @@ a stem-cell transplant in the same sentence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cartatlas.classify.is_car import car_interventions
+from cartatlas.classify.literals import blank, prefilter
 from cartatlas.classify.matching import Hit, hits, quote
 from cartatlas.classify.products import (
     ALLOGENEIC,
@@ -69,6 +71,7 @@ _CELL_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_POSSIBLE_TYPES = prefilter([pattern for _, pattern in _CELL_TYPES])
 # NK words that describe the disease ("NK/T-cell lymphoma") or a drug, not the product.
 _NOT_A_PRODUCT = re.compile(
     r"NK/T|T/NK|NK[\s-]cell (?:lymphoma|leuk\w*|malignan\w*|neoplasm)|NKTR-|NKG2D|T[\s-]cells? "
@@ -129,6 +132,23 @@ def _product_hits(
     return found
 
 
+@lru_cache(maxsize=16384)
+def _cell_words_in(text: str) -> tuple[tuple[str, int, int], ...]:
+    """``(cell type, start, end)`` of each type's first cell word in one text, in type order.
+
+    Disease and drug words are blanked first, then each type's words before the next type is
+    sought; types whose words do not occur in the text are skipped (:mod:`~.literals`)."""
+    masked = blank(text, [m.span() for m in _NOT_A_PRODUCT.finditer(text)])
+    found = []
+    for index in sorted(_POSSIBLE_TYPES(text)):
+        name, pattern = _CELL_TYPES[index]
+        spans = [m.span() for m in pattern.finditer(masked)]
+        if spans:
+            found.append((name, *spans[0]))
+            masked = blank(masked, spans)
+    return tuple(found)
+
+
 def cell_types(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
     """``(cell types, reason)``; first the words in interventions/title, then the summary."""
     if not car:
@@ -140,11 +160,8 @@ def cell_types(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
         for field, text in record.texts(*fields):
             if field in ("brief_summary", "detailed_description") and "CAR" not in text:
                 continue
-            masked = _NOT_A_PRODUCT.sub(lambda m: " " * len(m.group()), text)
-            for name, pattern in _CELL_TYPES:
-                for m in pattern.finditer(masked):
-                    found.setdefault(name, Hit(field, text, m.start(), m.end()))
-                masked = pattern.sub(lambda m: " " * len(m.group()), masked)
+            for name, start, end in _cell_words_in(text):
+                found.setdefault(name, Hit(field, text, start, end))
         if found:
             if "T" in found and len(found) > 1 and not _explicit_car_t(record):
                 found.pop("T")

@@ -37,7 +37,15 @@ def classify_command(
         ),
     ] = True,
     explain: Annotated[
-        bool, typer.Option("--explain", help="Add a 'reasons' column: the words behind each label.")
+        bool,
+        typer.Option(
+            "--explain",
+            help="Print every trial's labels with a 'reasons' column: the words behind each label.",
+        ),
+    ] = False,
+    table: Annotated[
+        bool,
+        typer.Option("--table", help="Print every trial's labels, not only the summary."),
     ] = False,
     only_car: Annotated[bool, typer.Option("--car-only", help="Print only CAR trials.")] = False,
     evaluate_with: Annotated[
@@ -50,14 +58,23 @@ def classify_command(
             "recall and F1 on those trials instead of the labels.",
         ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            help="Output format of the per-trial labels (printing them); without it, --table "
+            "or --explain only a summary is printed.",
+        ),
+    ] = None,
 ) -> None:
     """Label trials: CAR or not, targets, cell type and source, in vivo, disease area, sponsor
-    type, countries — each with its reason (see docs/classification.md)."""
+    type, countries — each with its reason (see docs/classification.md). Prints a summary;
+    --table, --explain or --format print every trial's labels."""
     from cartatlas.classify.evaluate import SCORE_COLUMNS, evaluate, read_gold, score_rows
     from cartatlas.classify.labels import COLUMNS, classify_all
     from cartatlas.classify.sources import read_api_v2, read_store
     from cartatlas.classify.store import write_labels
+    from cartatlas.classify.summary import SUMMARY_COLUMNS, summary_rows
     from cartatlas.cli import db_target
 
     started = time.perf_counter()
@@ -68,7 +85,12 @@ def classify_command(
             records = list(read_store(store))
     if evaluate_with:
         scores, missing = evaluate(records, read_gold(evaluate_with))
-        emit(SCORE_COLUMNS, score_rows(scores), fmt, title="Classifier vs hand labels")
+        emit(
+            SCORE_COLUMNS,
+            score_rows(scores),
+            fmt or Format.table,
+            title="Classifier vs hand labels",
+        )
         if missing:
             err.print(Text(f"{len(missing)} labelled trial(s) not among the records", "yellow"))
         return
@@ -82,13 +104,16 @@ def classify_command(
             written = write_labels(store, labels, stamp)
         err.print(f"wrote {written} rows to trial_labels in {db_target(ctx)}")
     shown = [item for item in labels if item.is_car or not only_car]
+    if not (table or explain or fmt):
+        emit(SUMMARY_COLUMNS, summary_rows(shown), Format.table, title="Label summary")
+        return
     columns = COLUMNS + (("reasons",) if explain else ())
     rows = [
         item.row()
         + ((" || ".join(f"{k}: {v}" for k, v in item.reasons.items() if v),) if explain else ())
         for item in shown
     ]
-    emit(columns, rows, fmt, title="Trial labels")
+    emit(columns, rows, fmt or Format.table, title="Trial labels")
 
 
 def register(app: typer.Typer) -> None:

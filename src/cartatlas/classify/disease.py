@@ -12,7 +12,9 @@ CD1a… → T-cell malignancy; otherwise B-cell). Solid tumours are ``solid:<org
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from cartatlas.classify.literals import blank, prefilter
 from cartatlas.classify.matching import Hit, quote
 from cartatlas.classify.record import TrialRecord
 
@@ -224,14 +226,33 @@ _FIELD_SETS = (
 )
 
 
+_POSSIBLE = prefilter([pattern for _, pattern in _ALL])
+
+
+@lru_cache(maxsize=16384)
+def _areas_in(text: str) -> tuple[tuple[int, int, int], ...]:
+    """``(area index, start, end)`` of each area's first match in one text, in area order.
+
+    Each area's matches are blanked before later areas are sought. Only the areas whose words
+    occur in the text are tried (:mod:`~.literals`): blanking never adds words, so the others
+    cannot match and skipping them changes nothing. Conditions repeat across trials, hence
+    the cache.
+    """
+    found = []
+    masked = text
+    for index in sorted(_POSSIBLE(text)):
+        spans = [m.span() for m in _ALL[index][1].finditer(masked)]
+        if spans:
+            found.append((index, *spans[0]))
+            masked = blank(masked, spans)
+    return tuple(found)
+
+
 def _scan(record: TrialRecord, fields: tuple[str, ...]) -> dict[str, Hit]:
     found: dict[str, Hit] = {}
     for field, text in record.texts(*fields):
-        masked = text
-        for area, pattern in _ALL:
-            for m in pattern.finditer(masked):
-                found.setdefault(area, Hit(field, text, m.start(), m.end()))
-            masked = pattern.sub(lambda m: " " * len(m.group()), masked)
+        for index, start, end in _areas_in(text):
+            found.setdefault(_ALL[index][0], Hit(field, text, start, end))
     return found
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
+from cartatlas.classify.literals import folded, required
 from cartatlas.classify.record import TrialRecord
 
 #: Fields that describe what the trial gives, most specific first.
@@ -55,9 +57,21 @@ class Hit:
         return self.text[start:]
 
 
+@lru_cache(maxsize=256)
+def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A search for any of the pattern's words (:mod:`~.literals`), or ``None``: search all."""
+    words = required(pattern) if isinstance(pattern, re.Pattern) else None
+    return re.compile("|".join(map(re.escape, sorted(words)))) if words else None
+
+
 def hits(record: TrialRecord, pattern: re.Pattern[str], fields: Iterable[str]) -> Iterator[Hit]:
-    """Every match of ``pattern`` in ``fields``, in field order then text order."""
+    """Every match of ``pattern`` in ``fields``, in field order then text order.
+
+    A text that holds none of the pattern's words (:mod:`~.literals`) is not searched."""
+    gate = _gate(pattern)
     for field, text in record.texts(*fields):
+        if gate and not gate.search(folded(text)):
+            continue
         for m in pattern.finditer(text):
             yield Hit(field, text, m.start(), m.end())
 

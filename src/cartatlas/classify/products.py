@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cartatlas.classify.literals import prefilter
+
 AUTO = "autologous"
 UNIVERSAL = "allogeneic-universal"
 DONOR = "allogeneic-donor"
@@ -134,18 +136,17 @@ _PATTERNS = tuple(
 )
 #: Every CAR-T INN carries the "-cabtagene" stem (tisagenlecleucel predates it).
 INN_STEM = re.compile(r"\b\w+cabtagene\b|\btisagenlecleucel\b", re.IGNORECASE)
-
-
-_ANY = re.compile("|".join(f"(?:{p.names})" for p in PRODUCTS), re.IGNORECASE)
+_POSSIBLE = prefilter([pattern for pattern, _ in _PATTERNS])
 
 
 @lru_cache(maxsize=8192)
 def known_products(text: str) -> tuple[tuple[re.Match[str], Product], ...]:
-    """The known products named in ``text``, with the match that names each."""
-    if not _ANY.search(text):
-        return ()
+    """The known products named in ``text``, with the match that names each (table order).
+
+    Only products whose names' words occur in the text are searched (:mod:`~.literals`)."""
     found = []
-    for pattern, product in _PATTERNS:
+    for index in sorted(_POSSIBLE(text)):
+        pattern, product = _PATTERNS[index]
         m = pattern.search(text)
         if m:
             found.append((m, product))

@@ -1,6 +1,7 @@
 """The ``trial_labels`` table: one row of labels per classified trial, for joins and reports.
 
-Written whole by ``cartatlas classify`` (replacing the previous run's rows in one transaction),
+Written whole by ``cartatlas classify`` (replacing the previous run's rows in one transaction,
+in one bulk insert),
 read by ``cartatlas trials --format csv`` and the landscape. Lists are ``|``-joined text so the
 same DDL works on DuckDB and PostgreSQL.
 """
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from cartatlas.classify.labels import COLUMNS, TrialLabels
+from cartatlas.store.bulk import insert_rows
 from cartatlas.store.connection import Store
 
 TABLE = "trial_labels"
@@ -29,15 +31,10 @@ def write_labels(store: Store, labels: Iterable[TrialLabels], classified_at: str
         (*item.row(), " || ".join(f"{k}: {v}" for k, v in item.reasons.items() if v), classified_at)
         for item in labels
     ]
-    placeholders = ", ".join("?" for _ in range(len(COLUMNS) + 2))
     with store.transaction():
         store.execute(DDL)
         store.execute(f"DELETE FROM {TABLE}")
-        store.executemany(
-            f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, reasons, classified_at) "
-            f"VALUES ({placeholders})",
-            rows,
-        )
+        insert_rows(store, TABLE, (*COLUMNS, "reasons", "classified_at"), rows)
     return len(rows)
 
 
