@@ -6,13 +6,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from cartatlas.evidence.quotes import date_in_quote, number_in_quote
+from cartatlas.evidence.quotes import date_in_quote, landmark_in_quote, number_in_quote
 from cartatlas.evidence.reading import BUNDLED_DIR, Problem, Row, read_table
 from cartatlas.evidence.tables import TABLES
 
@@ -79,13 +80,23 @@ def _quote_problems(row: Row) -> Iterable[Problem]:
         value = row.raw.get(column)
         if value is None or (column == "events" and record.events_derived):
             continue
-        if not number_in_quote(value, quote):
+        if not number_in_quote(value.lstrip("<>=≤≥ "), quote):
             yield Problem(
                 table.file_name,
                 row.line,
                 column,
                 f"{value} does not appear in source_quote; quote the words that state it "
                 "or correct the value",
+            )
+    for column in table.quoted_landmarks:
+        value = row.raw.get(column)
+        if value and not landmark_in_quote(int(value), quote):
+            yield Problem(
+                table.file_name,
+                row.line,
+                column,
+                f"the quote names no {value}-month (or {int(value) / 12:g}-year) time point; "
+                "quote the words that state it or correct it",
             )
     for column in table.quoted_dates:
         value = row.raw.get(column)
@@ -96,6 +107,33 @@ def _quote_problems(row: Row) -> Iterable[Problem]:
                 column,
                 f"the date {value} does not appear in source_quote at that precision "
                 "(e.g. 'August 30, 2017'); quote the words that state it or correct it",
+            )
+
+
+# Words a quote must contain for a recorded claim that has no number to check.
+_CLAIM_WORDS = {
+    "not_reached": ("not reached", "nr", "not been reached", "not yet reached"),
+    "immature": ("immature", "interim", "not mature"),
+}
+
+
+def _claim_problems(row: Row) -> Iterable[Problem]:
+    """A median recorded as "not reached" or a comparison recorded as immature must say so in
+    its quote, as a number must."""
+    record, quote = row.record, row.record.source_quote.lower()
+    claims = []
+    if getattr(record, "not_reached", False):
+        claims.append(("not_reached", "not_reached"))
+    if getattr(record, "status", None) == "immature":
+        claims.append(("status", "immature"))
+    for column, claim in claims:
+        words = _CLAIM_WORDS[claim]
+        if not any(re.search(rf"\b{re.escape(w)}\b", quote) for w in words):
+            yield Problem(
+                row.table.file_name,
+                row.line,
+                column,
+                f"the quote does not say {words[0]!r}; quote the words that state it",
             )
 
 
@@ -214,7 +252,12 @@ def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
 
     for table_rows in rows.values():
         for row in table_rows:
-            for problem in (*_quote_problems(row), *_count_problems(row), *_paper_problems(row)):
+            for problem in (
+                *_quote_problems(row),
+                *_claim_problems(row),
+                *_count_problems(row),
+                *_paper_problems(row),
+            ):
                 problems.append(problem)
                 rejected.add((row.table.name, row.line))
         for row, message in _duplicates(table_rows):

@@ -18,6 +18,8 @@ COLUMNS = [
     "CRS ≥3",
     "ICANS any",
     "ICANS ≥3",
+    "durability",
+    "HR vs SoC",
     "grading",
     "analyses",
 ]
@@ -29,6 +31,7 @@ _CELLS = {
     "CRS ≥3": ("safety", "event = 'CRS' AND grade = '3plus'"),
     "ICANS any": ("safety", "event IN ('ICANS', 'neurotoxicity') AND grade = 'any'"),
     "ICANS ≥3": ("safety", "event IN ('ICANS', 'neurotoxicity') AND grade = '3plus'"),
+    "durability": ("survival", "arm = 'car-t'"),
 }
 
 
@@ -57,6 +60,7 @@ def coverage(store: Store) -> list[list[str]]:
                 studies,
             )
             cells.append("yes" if n else "—")
+        cells.append(_hazard_ratio_cell(store, studies))
         gradings = [
             g
             for (g,) in store.execute(
@@ -84,3 +88,22 @@ def coverage(store: Store) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _hazard_ratio_cell(store: Store, studies: list[str]) -> str:
+    """"yes" when a randomized registrational trial has a hazard ratio recorded, "—" when it
+    has none (a gap), "n/a" when no registrational trial is randomized."""
+    marks = ", ".join("?" * len(studies)) or "NULL"
+    [(randomized,)] = store.execute(
+        f"SELECT count(*) FROM evidence_studies WHERE study_id IN ({marks}) "
+        "AND design LIKE 'randomized%'",
+        studies,
+    )
+    if not randomized:
+        return "n/a"
+    [(n,)] = store.execute(
+        f"SELECT count(*) FROM evidence_comparisons WHERE study_id IN ({marks}) "
+        "AND hr IS NOT NULL",
+        studies,
+    )
+    return "yes" if n else "—"

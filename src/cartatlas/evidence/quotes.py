@@ -16,6 +16,7 @@ _THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0\u2009](?=\d{3}(?!\d))")
 # Journals also group thousands with a plain space ("$475 000"); "in 2018 100 patients" must
 # still give 2018 and 100, so space-grouped numbers are read in addition, never instead.
 _SPACE_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_LEADING_DOT = re.compile(r"(?<![\d.])\.(\d)")
 _NUMBER = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|万|亿|千))?(?![\d])"
 )
@@ -71,6 +72,7 @@ def numbers_in(text: str) -> set[Decimal]:
     """Every number the text states, with and without its word scale ("1.2 million" gives both),
     and numbers below a thousand written as words."""
     text = text.replace("·", ".").replace("\u2212", "-")
+    text = _LEADING_DOT.sub(r"0.\1", text)  # "P = .03" states 0.03
     text = _THOUSANDS.sub("", text)
     found = _word_numbers(text)
     for variant in {text, _SPACE_THOUSANDS.sub("", text)}:
@@ -118,3 +120,20 @@ def _date_patterns(iso: str) -> list[str]:
 def date_in_quote(iso: str, quote: str) -> bool:
     """True when the quote states the date at the precision recorded (day, month or year)."""
     return any(re.search(p, quote, flags=re.IGNORECASE) for p in _date_patterns(iso))
+
+
+_YEAR_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def landmark_in_quote(months: int, quote: str) -> bool:
+    """True when the quote names the time point: "24-month", "24 months", "2-year", "2 years",
+    "two-year" (whole years only)."""
+    spellings = [str(months)]
+    if months % 12 == 0:
+        years = months // 12
+        spellings += [str(years), _YEAR_WORDS.get(years, str(years))]
+    units = {str(months): r"mo(?:nths?)?", **{s: r"y(?:ears?|rs?)?" for s in spellings[1:]}}
+    return any(
+        re.search(rf"\b{number}[- ]?{unit}\b", quote, flags=re.IGNORECASE)
+        for number, unit in units.items()
+    )

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -274,3 +275,146 @@ class TrialCount(Sourced):
     registry: str
     as_of: IsoDate
     scope: str
+
+
+TimeEndpoint = Literal["PFS", "OS", "DOR", "EFS"]
+LANDMARK_MONTHS = (6, 12, 18, 24, 30, 36, 48, 60)
+
+
+class Survival(Sourced):
+    """A time-to-event result of one study arm: a median (months) or a landmark rate (%).
+
+    Medians the source says were "not reached" are kept with ``not_reached`` and no value, so
+    that "not reached" is never confused with "no data". CIs are 95 % unless ``ci_level`` says
+    otherwise; a bound the source gives as "not reached"/"not estimable" stays empty.
+    """
+
+    study_id: str
+    endpoint: TimeEndpoint
+    statistic: Literal["median", "landmark"]
+    landmark_months: int | None = None
+    arm: Literal["car-t", "control"] = "car-t"
+    assessor: Literal["IRC", "investigator"] | None = None
+    analysis: Analysis
+    value: float | None = Field(default=None, ge=0)
+    not_reached: bool = False
+    ci_low: float | None = Field(default=None, ge=0)
+    ci_high: float | None = Field(default=None, ge=0)
+    ci_level: float = Field(default=95, gt=50, lt=100)
+    n: int | None = Field(default=None, gt=0)
+    n_at_risk: int | None = Field(default=None, ge=0)
+    follow_up_months: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Survival:
+        if self.landmark_months is not None and self.landmark_months not in LANDMARK_MONTHS:
+            raise ValueError(
+                f"landmark_months {self.landmark_months} is not a landmark time; use one of "
+                f"{LANDMARK_MONTHS}"
+            )
+        if self.statistic == "landmark" and self.landmark_months is None:
+            raise ValueError("a landmark rate needs landmark_months (12, 24, 36, 60, ...)")
+        if self.statistic == "median" and self.landmark_months is not None:
+            raise ValueError("a median has no landmark_months; leave it empty")
+        if self.not_reached and self.value is not None:
+            raise ValueError("a median that was not reached has no value; leave value empty")
+        if not self.not_reached and self.value is None:
+            raise ValueError("give the value, or not_reached = true if the source says so")
+        if self.not_reached and self.statistic != "median":
+            raise ValueError("only a median can be 'not reached'")
+        if self.statistic == "landmark" and max(self.value or 0, self.ci_high or 0) > 100:
+            raise ValueError("a landmark rate is a percentage (0-100)")
+        _check_interval(self.value, self.ci_low, self.ci_high)
+        return self
+
+
+def _check_interval(point: float | None, low: float | None, high: float | None) -> None:
+    """CI bounds, where given, must be ordered and bracket the point estimate."""
+    if low is not None and high is not None and low > high:
+        raise ValueError(f"ci_low {low} is above ci_high {high}")
+    if point is None:
+        return
+    if low is not None and low > point:
+        raise ValueError(f"ci_low {low} does not bracket the value {point}")
+    if high is not None and high < point:
+        raise ValueError(f"ci_high {high} does not bracket the value {point}")
+
+
+class Comparison(Sourced):
+    """A randomized CAR-T arm vs standard-of-care comparison: the hazard ratio as printed.
+
+    ``status`` says why a row has no hazard ratio: the analysis is immature (OS often is) or the
+    source says the endpoint was not reported; the quote must say so.
+    """
+
+    study_id: str
+    endpoint: TimeEndpoint
+    primary_endpoint: bool
+    comparator: str
+    analysis: Analysis
+    status: Literal["reported", "immature", "not_reported"] = "reported"
+    hr: float | None = Field(default=None, gt=0)
+    ci_low: float | None = Field(default=None, gt=0)
+    ci_high: float | None = Field(default=None, gt=0)
+    ci_level: float = Field(default=95, gt=50, lt=100)
+    p_value: str | None = Field(default=None, pattern=r"^[<>=≤]?\s*\d*\.?\d+(e-\d+)?$")
+    n_car_t: int | None = Field(default=None, gt=0)
+    n_control: int | None = Field(default=None, gt=0)
+    crossover_percent: float | None = Field(default=None, ge=0, le=100)
+    follow_up_months: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _hr_needed(self) -> Comparison:
+        if self.status == "reported" and self.hr is None:
+            raise ValueError("a reported comparison needs its hr (or status immature/not_reported)")
+        if (self.ci_low is None) != (self.ci_high is None):
+            raise ValueError("give both CI bounds or neither")
+        _check_interval(self.hr, self.ci_low, self.ci_high)
+        return self
+
+
+class RegulatoryAction(Sourced):
+    """A safety-related regulatory action: boxed warning, label change, REMS change, monitoring.
+
+    ``products`` lists product_ids; empty means the whole class named in ``scope``.
+    """
+
+    agency: Agency
+    country: Country
+    action_date: IsoDate
+    action: Literal[
+        "boxed_warning", "label_change", "rems_removal", "rems_change", "monitoring_change",
+        "safety_communication", "investigation",
+    ]
+    products: Annotated[list[str], Field(default_factory=list)]
+    scope: str
+    summary: str
+    monitoring_weeks_before: float | None = Field(default=None, ge=0)
+    monitoring_weeks_after: float | None = Field(default=None, ge=0)
+    driving_weeks_before: float | None = Field(default=None, ge=0)
+    driving_weeks_after: float | None = Field(default=None, ge=0)
+
+    _lists = field_validator("products", mode="before")(_split)
+
+
+class Coverage(Sourced):
+    """Who pays for CAR-T in a country: a payer or scheme, its status, scope and date.
+
+    ``product_id`` empty means the scheme covers (or excludes) CAR-T as a class.
+    """
+
+    country: Country
+    product_id: str | None = None
+    payer: str
+    scheme: Literal[
+        "public_insurance", "national_reimbursement", "commercial_insurance", "city_scheme",
+        "hta_decision", "managed_access", "charity_or_manufacturer",
+    ]
+    status: Literal["covered", "conditional", "excluded", "not_recommended"]
+    scope: str
+    conditions: str | None = None
+    effective_date: IsoDate | None = None
+    patients_treated: int | None = Field(default=None, ge=0)
+    patients_eligible: int | None = Field(default=None, ge=0)
+    out_of_pocket_amount: float | None = Field(default=None, ge=0)
+    out_of_pocket_currency: Currency | None = None

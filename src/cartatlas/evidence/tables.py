@@ -18,6 +18,8 @@ class Table:
     key: tuple[str, ...]
     quoted_numbers: tuple[str, ...] = ()
     quoted_dates: tuple[str, ...] = ()
+    # Landmark times in months, found in the quote as months ("24-month") or years ("2-year").
+    quoted_landmarks: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)  # column -> referenced table
 
     @property
@@ -70,6 +72,27 @@ TABLES: tuple[Table, ...] = (
         references={"study_id": "studies"},
     ),
     Table(
+        "survival",
+        schema.Survival,
+        key=(
+            "study_id", "endpoint", "statistic", "landmark_months", "arm", "assessor",
+            "analysis", "source_url",
+        ),
+        quoted_numbers=("value", "ci_low", "ci_high", "n", "n_at_risk", "follow_up_months"),
+        quoted_landmarks=("landmark_months",),
+        references={"study_id": "studies"},
+    ),
+    Table(
+        "comparisons",
+        schema.Comparison,
+        key=("study_id", "endpoint", "analysis", "source_url"),
+        quoted_numbers=(
+            "hr", "ci_low", "ci_high", "p_value", "n_car_t", "n_control", "crossover_percent",
+            "follow_up_months",
+        ),
+        references={"study_id": "studies"},
+    ),
+    Table(
         "prices",
         schema.Price,
         key=("product_id", "country", "year", "kind", "currency", "source_url"),
@@ -90,6 +113,24 @@ TABLES: tuple[Table, ...] = (
         schema.Centres,
         key=("country", "as_of", "scope", "source_url"),
         quoted_numbers=("count",),
+        references={"product_id": "products"},
+    ),
+    Table(
+        "regulatory_actions",
+        schema.RegulatoryAction,
+        key=("agency", "action_date", "action", "scope", "source_url"),
+        quoted_numbers=(
+            "monitoring_weeks_before", "monitoring_weeks_after", "driving_weeks_before",
+            "driving_weeks_after",
+        ),
+        quoted_dates=("action_date",),
+    ),
+    Table(
+        "coverage",
+        schema.Coverage,
+        key=("country", "product_id", "payer", "scheme", "effective_date", "source_url"),
+        quoted_numbers=("patients_treated", "patients_eligible", "out_of_pocket_amount"),
+        quoted_dates=("effective_date",),
         references={"product_id": "products"},
     ),
     Table(

@@ -1,0 +1,109 @@
+"""The survival / comparison / regulatory / coverage tables: their rules and quote checks."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from cartatlas.evidence.checks import check_evidence
+from cartatlas.evidence.quotes import landmark_in_quote, number_in_quote
+from cartatlas.evidence.schema import Comparison, Survival
+
+SOURCE = {"source_url": "https://example.org/z", "accessed": "2026-12-06"}
+QUOTE = (
+    "Median overall survival was not reached (95% CI 28.6 to not estimable); the 4-year OS rate "
+    "was 54.6% (95% CI 47.0-61.6) (HR = 0.73, 95% CI = 0.54-0.98, P = .03)"
+)
+
+
+def _survival(**changes: str) -> dict[str, str]:
+    row = {
+        "study_id": "ZUMA-1",
+        "endpoint": "OS",
+        "statistic": "landmark",
+        "landmark_months": "48",
+        "analysis": "longer_follow_up",
+        "value": "54.6",
+        "ci_low": "47.0",
+        "ci_high": "61.6",
+        "not_reached": "false",
+        "source_quote": QUOTE,
+        **SOURCE,
+    }
+    row.update(changes)
+    return {k: v for k, v in row.items() if v != ""}
+
+
+def _messages(evidence_dir, **tables) -> list[str]:
+    return [str(p) for p in check_evidence(evidence_dir(**tables)).problems]
+
+
+def test_landmarks_are_found_as_months_or_years():
+    assert landmark_in_quote(48, "the 4-year OS rate")
+    assert landmark_in_quote(60, "five-year overall survival")
+    assert landmark_in_quote(24, "24-month PFS")
+    assert not landmark_in_quote(24, "at 12 months")
+
+
+def test_p_values_written_without_a_leading_zero_are_numbers():
+    assert number_in_quote("0.03", "P = .03")
+    assert not number_in_quote("3", "P = .03")
+
+
+def test_valid_survival_and_comparison_rows_pass(evidence_dir):
+    comparison = {
+        "study_id": "ZUMA-1",
+        "endpoint": "OS",
+        "primary_endpoint": "false",
+        "comparator": "standard care",
+        "analysis": "longer_follow_up",
+        "hr": "0.73",
+        "ci_low": "0.54",
+        "ci_high": "0.98",
+        "p_value": ".03",
+        "source_quote": QUOTE,
+        **SOURCE,
+    }
+    median = _survival(statistic="median", landmark_months="", value="", not_reached="true",
+                       ci_low="28.6", ci_high="")
+    assert _messages(evidence_dir, survival=[_survival(), median], comparisons=[comparison]) == []
+
+
+def test_landmark_time_must_be_in_the_quote(evidence_dir):
+    assert _messages(evidence_dir, survival=[_survival(landmark_months="36")]) == [
+        "survival.csv, row at line 2: landmark_months: the quote names no 36-month (or 3-year) "
+        "time point; quote the words that state it or correct it"
+    ]
+
+
+def test_not_reached_must_be_in_the_quote(evidence_dir):
+    row = _survival(statistic="median", landmark_months="", value="", not_reached="true",
+                    ci_low="", ci_high="", source_quote="the median was long")
+    assert _messages(evidence_dir, survival=[row]) == [
+        "survival.csv, row at line 2: not_reached: the quote does not say 'not reached'; "
+        "quote the words that state it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"landmark_months": ""}, "needs landmark_months"),
+        ({"landmark_months": "40"}, "not a landmark time"),
+        ({"value": ""}, "not_reached = true"),
+        ({"ci_low": "60"}, "does not bracket"),
+        ({"statistic": "median", "landmark_months": "", "value": "", "not_reached": "false"},
+         "not_reached = true"),
+    ],
+)
+def test_survival_rows_are_validated(changes, message):
+    with pytest.raises(ValidationError, match=message):
+        Survival.model_validate(_survival(**changes))
+
+
+def test_a_reported_comparison_needs_its_hazard_ratio():
+    row = {"study_id": "X", "endpoint": "OS", "primary_endpoint": "false", "comparator": "SoC",
+           "analysis": "primary", "source_quote": "q", **SOURCE}
+    with pytest.raises(ValidationError, match="needs its hr"):
+        Comparison.model_validate({**row, "follow_up_months": "12"})
+    assert Comparison.model_validate({**row, "status": "not_reported"}).hr is None
