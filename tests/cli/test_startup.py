@@ -26,5 +26,5 @@ def test_help_texts_name_the_real_choices() -> None:
     from cartatlas.analyses.landscape.counts import DIMENSIONS
     from cartatlas.analyses.study_rows import ENDPOINTS
 
-    assert ENDPOINT_NAMES == tuple(ENDPOINTS)
-    assert DIMENSION_NAMES == tuple(DIMENSIONS)
+    assert tuple(ENDPOINTS) == ENDPOINT_NAMES
+    assert tuple(DIMENSIONS) == DIMENSION_NAMES

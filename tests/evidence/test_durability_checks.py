@@ -64,8 +64,14 @@ def test_valid_survival_and_comparison_rows_pass(evidence_dir):
         "source_quote": QUOTE,
         **SOURCE,
     }
-    median = _survival(statistic="median", landmark_months="", value="", not_reached="true",
-                       ci_low="28.6", ci_high="")
+    median = _survival(
+        statistic="median",
+        landmark_months="",
+        value="",
+        not_reached="true",
+        ci_low="28.6",
+        ci_high="",
+    )
     assert _messages(evidence_dir, survival=[_survival(), median], comparisons=[comparison]) == []
 
 
@@ -77,8 +83,15 @@ def test_landmark_time_must_be_in_the_quote(evidence_dir):
 
 
 def test_not_reached_must_be_in_the_quote(evidence_dir):
-    row = _survival(statistic="median", landmark_months="", value="", not_reached="true",
-                    ci_low="", ci_high="", source_quote="the median was long")
+    row = _survival(
+        statistic="median",
+        landmark_months="",
+        value="",
+        not_reached="true",
+        ci_low="",
+        ci_high="",
+        source_quote="the median was long",
+    )
     assert _messages(evidence_dir, survival=[row]) == [
         "survival.csv, row at line 2: not_reached: the quote does not say 'not reached'; "
         "quote the words that state it"
@@ -92,8 +105,10 @@ def test_not_reached_must_be_in_the_quote(evidence_dir):
         ({"landmark_months": "40"}, "not a landmark time"),
         ({"value": ""}, "not_reached = true"),
         ({"ci_low": "60"}, "does not bracket"),
-        ({"statistic": "median", "landmark_months": "", "value": "", "not_reached": "false"},
-         "not_reached = true"),
+        (
+            {"statistic": "median", "landmark_months": "", "value": "", "not_reached": "false"},
+            "not_reached = true",
+        ),
     ],
 )
 def test_survival_rows_are_validated(changes, message):
@@ -102,8 +117,15 @@ def test_survival_rows_are_validated(changes, message):
 
 
 def test_a_reported_comparison_needs_its_hazard_ratio():
-    row = {"study_id": "X", "endpoint": "OS", "primary_endpoint": "false", "comparator": "SoC",
-           "analysis": "primary", "source_quote": "q", **SOURCE}
+    row = {
+        "study_id": "X",
+        "endpoint": "OS",
+        "primary_endpoint": "false",
+        "comparator": "SoC",
+        "analysis": "primary",
+        "source_quote": "q",
+        **SOURCE,
+    }
     with pytest.raises(ValidationError, match="needs its hr"):
         Comparison.model_validate({**row, "follow_up_months": "12"})
     assert Comparison.model_validate({**row, "status": "not_reported"}).hr is None

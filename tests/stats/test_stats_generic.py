@@ -11,7 +11,13 @@ import pytest
 from stats_parity import RMA_RTOL, as_array, case_id, compare, reference
 from test_stats_pooled import pooled_values
 
-from cartatlas.stats import ConvergenceError, hr_to_log, logit_from_interval, meta_generic, meta_landmark
+from cartatlas.stats import (
+    ConvergenceError,
+    hr_to_log,
+    logit_from_interval,
+    meta_generic,
+    meta_landmark,
+)
 
 CASES = reference()["generic"]
 SETS = reference()["generic_datasets"]
@@ -22,8 +28,12 @@ def generic_fit(case):
     level = case["level"]
     if "rate" in d:
         return meta_landmark(
-            as_array(d["rate"]), as_array(d["lo"]), as_array(d["hi"]),
-            case["method"], case["test"], level=level,
+            as_array(d["rate"]),
+            as_array(d["lo"]),
+            as_array(d["hi"]),
+            case["method"],
+            case["test"],
+            level=level,
         )
     if "hr" in d:
         yi, sei = hr_to_log(
@@ -46,8 +56,11 @@ def test_matches_metafor(case):
 
 def test_every_method_and_test_is_covered():
     combos = {(c["method"], c["test"]) for c in CASES}
-    assert combos >= {(m, t) for m in ("FE", "DL", "REML", "ML", "PM", "HE", "SJ", "EB")
-                      for t in ("z", "t", "knha")}
+    assert combos >= {
+        (m, t)
+        for m in ("FE", "DL", "REML", "ML", "PM", "HE", "SJ", "EB")
+        for t in ("z", "t", "knha")
+    }
 
 
 @pytest.mark.parametrize("name", [n for n in SETS if "hr" in SETS[n] or "rate" in SETS[n]])

@@ -189,5 +189,8 @@ def cohorts(
 
 
 def register(app: typer.Typer) -> None:
+    from cartatlas.analyses import durability_cli
+
     app.command()(meta)
     app.command()(cohorts)
+    durability_cli.register(app)

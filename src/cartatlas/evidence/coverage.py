@@ -91,7 +91,7 @@ def coverage(store: Store) -> list[list[str]]:
 
 
 def _hazard_ratio_cell(store: Store, studies: list[str]) -> str:
-    """"yes" when a randomized registrational trial has a hazard ratio recorded, "—" when it
+    """ "yes" when a randomized registrational trial has a hazard ratio recorded, "—" when it
     has none (a gap), "n/a" when no registrational trial is randomized."""
     marks = ", ".join("?" * len(studies)) or "NULL"
     [(randomized,)] = store.execute(
@@ -102,8 +102,7 @@ def _hazard_ratio_cell(store: Store, studies: list[str]) -> str:
     if not randomized:
         return "n/a"
     [(n,)] = store.execute(
-        f"SELECT count(*) FROM evidence_comparisons WHERE study_id IN ({marks}) "
-        "AND hr IS NOT NULL",
+        f"SELECT count(*) FROM evidence_comparisons WHERE study_id IN ({marks}) AND hr IS NOT NULL",
         studies,
     )
     return "yes" if n else "—"

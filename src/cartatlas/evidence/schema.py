@@ -383,8 +383,13 @@ class RegulatoryAction(Sourced):
     country: Country
     action_date: IsoDate
     action: Literal[
-        "boxed_warning", "label_change", "rems_removal", "rems_change", "monitoring_change",
-        "safety_communication", "investigation",
+        "boxed_warning",
+        "label_change",
+        "rems_removal",
+        "rems_change",
+        "monitoring_change",
+        "safety_communication",
+        "investigation",
     ]
     products: Annotated[list[str], Field(default_factory=list)]
     scope: str
@@ -407,8 +412,13 @@ class Coverage(Sourced):
     product_id: str | None = None
     payer: str
     scheme: Literal[
-        "public_insurance", "national_reimbursement", "commercial_insurance", "city_scheme",
-        "hta_decision", "managed_access", "charity_or_manufacturer",
+        "public_insurance",
+        "national_reimbursement",
+        "commercial_insurance",
+        "city_scheme",
+        "hta_decision",
+        "managed_access",
+        "charity_or_manufacturer",
     ]
     status: Literal["covered", "conditional", "excluded", "not_recommended"]
     scope: str

@@ -113,7 +113,9 @@ def _out(yi: np.ndarray, sei: np.ndarray, scalar: bool) -> tuple[Any, Any]:
     return (float(yi[0]), float(sei[0])) if scalar else (yi, sei)
 
 
-def hr_to_log(hr: Numbers, ci_low: Numbers, ci_high: Numbers, level: float = 0.95) -> tuple[Any, Any]:
+def hr_to_log(
+    hr: Numbers, ci_low: Numbers, ci_high: Numbers, level: float = 0.95
+) -> tuple[Any, Any]:
     """(log HR, its standard error) from a hazard ratio and its confidence interval.
 
     sei = (log ci_high - log ci_low) / (2 z_{1 - alpha/2}): the Wald interval of a Cox model is

@@ -1,0 +1,147 @@
+"""Does it last, is it better than standard care: survival rows and randomized hazard ratios.
+
+Medians are shown per study and never pooled (``MEDIANS_NOT_POOLED`` says why). Hazard ratios
+of randomized CAR-T vs standard-of-care trials are pooled on the log scale (``meta_generic``)
+when two or more trials in one indication report the same endpoint: one row per trial, its
+latest analysis with a confidence interval.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cartatlas.stats import MetaResult, hr_to_log, meta_generic
+from cartatlas.store import Store
+
+MEDIANS_NOT_POOLED = (
+    "Medians are shown per study and not pooled: a median survival time has no standard error "
+    "that inverse-variance pooling could use, trials followed patients for different lengths of "
+    "time (a median 'not reached' at 18 months says something else than at 60), and their "
+    "populations and lines of therapy differ."
+)
+POOLING_METHOD = "log hazard ratios, random effects (REML τ²) with Knapp–Hartung inference"
+POOLING_CAVEAT = (
+    "Pooled hazard ratios combine trials whose comparators, endpoint definitions (EFS differs "
+    "between trials), follow-up and crossover to CAR-T differ; with two trials the "
+    "between-trial variance is barely estimable, so the interval is wide by construction."
+)
+ANALYSIS_ORDER = {"longer_follow_up": 0, "primary": 1, "label": 2}
+
+_STUDY_COLUMNS = (
+    "st.name, st.product_id, st.indication, st.country_of_conduct, st.line_of_therapy, "
+    "st.design, st.registrational"
+)
+
+
+def _filtered(
+    store: Store, table: str, product: str | None, indication: str | None
+) -> pd.DataFrame:
+    where, params = [], []
+    if product:
+        where.append("st.product_id = ?")
+        params.append(product)
+    if indication:
+        where.append("st.indication = ?")
+        params.append(indication)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return store.frame(
+        f"SELECT t.*, {_STUDY_COLUMNS} FROM evidence_{table} t "
+        f"JOIN evidence_studies st USING (study_id) {clause} "
+        "ORDER BY st.indication, t.study_id, t.source_line",
+        params,
+    )
+
+
+def survival_frame(
+    store: Store, product: str | None = None, indication: str | None = None
+) -> pd.DataFrame:
+    """Survival rows (medians in months, landmark rates in %) with their study's product,
+    indication and country of conduct."""
+    return _filtered(store, "survival", product, indication)
+
+
+def comparisons_frame(
+    store: Store, product: str | None = None, indication: str | None = None
+) -> pd.DataFrame:
+    """Randomized CAR-T vs standard-of-care hazard ratios with their study's context."""
+    return _filtered(store, "comparisons", product, indication)
+
+
+def median_text(row: object) -> str:
+    """ "14.7 (5.4–43.5)", "not reached (28.6–NR)", "41% (…)" for landmark rows."""
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
+    landmark = get("statistic") == "landmark"
+    unit = "%" if landmark else ""
+    point = "not reached" if get("not_reached") else f"{_num(get('value'))}{unit}"
+    low, high = get("ci_low"), get("ci_high")
+    if _present(low) or _present(high):
+        lo = _num(low) if _present(low) else "?"
+        hi = _num(high) if _present(high) else "NR"
+        return f"{point} ({lo}–{hi})"
+    return point
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _num(value: object) -> str:
+    return f"{float(value):g}"
+
+
+@dataclass(frozen=True)
+class PooledHazardRatio:
+    """Hazard ratios of ``studies`` for one indication and endpoint, pooled on the log scale."""
+
+    indication: str
+    endpoint: str
+    rows: pd.DataFrame  # the trial rows pooled, one per study
+    result: MetaResult
+
+    @property
+    def hr(self) -> float:
+        return math.exp(self.result.estimate)
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        return math.exp(self.result.ci_low), math.exp(self.result.ci_high)
+
+    @property
+    def pi(self) -> tuple[float, float]:
+        return math.exp(self.result.pi_low), math.exp(self.result.pi_high)
+
+
+def trial_rows(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """Per study and endpoint, the row a pooled estimate uses: hazard ratio and CI present,
+    latest analysis first (longer follow-up, then primary, then label)."""
+    usable = comparisons.dropna(subset=["hr", "ci_low", "ci_high"]).copy()
+    usable["_order"] = usable["analysis"].map(ANALYSIS_ORDER).fillna(9)
+    usable = usable.sort_values(["indication", "endpoint", "study_id", "_order"])
+    return usable.drop_duplicates(["indication", "endpoint", "study_id"]).drop(columns="_order")
+
+
+def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
+    """One pooled hazard ratio per indication and endpoint that two or more trials share."""
+    pooled = []
+    for (indication, endpoint), part in trial_rows(comparisons).groupby(
+        ["indication", "endpoint"], sort=True
+    ):
+        if part["study_id"].nunique() < 2:
+            continue
+        if part["ci_level"].nunique() != 1:
+            raise ValueError(f"{indication} {endpoint}: CIs of different levels cannot be pooled")
+        yi, sei = hr_to_log(
+            part["hr"].to_numpy(float),
+            part["ci_low"].to_numpy(float),
+            part["ci_high"].to_numpy(float),
+            level=float(part["ci_level"].iloc[0]) / 100,
+        )
+        result = meta_generic(
+            np.asarray(yi), np.asarray(sei), "REML", "knha", labels=part["name"].tolist()
+        )
+        pooled.append(PooledHazardRatio(indication, endpoint, part.reset_index(drop=True), result))
+    return pooled

@@ -1,0 +1,140 @@
+"""Durability and randomized comparisons, recomputed from the raw CSV rows by a separate route.
+
+The pooled hazard ratio is recomputed here with the REML likelihood maximised by scipy and the
+Knapp-Hartung interval written out by hand (not cartatlas.stats), and compared with what the
+analysis and the CLI print.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+
+import numpy as np
+import pytest
+from scipy import optimize, stats
+from typer.testing import CliRunner
+
+from cartatlas.analyses.durability import comparisons_frame, pooled_hazard_ratios
+from cartatlas.cli import app
+from cartatlas.evidence.reading import BUNDLED_DIR
+from cartatlas.store import open_store
+
+ORDER = {"longer_follow_up": 0, "primary": 1, "label": 2}
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with (BUNDLED_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _raw_trials(indication: str, endpoint: str) -> list[dict[str, str]]:
+    """Latest analysis with a CI per study, straight from comparisons.csv and studies.csv."""
+    indications = {r["study_id"]: r["indication"] for r in _csv("studies")}
+    best: dict[str, dict[str, str]] = {}
+    for row in _csv("comparisons"):
+        if indications[row["study_id"]] != indication or row["endpoint"] != endpoint:
+            continue
+        if not (row["hr"] and row["ci_low"] and row["ci_high"]):
+            continue
+        kept = best.get(row["study_id"])
+        if kept is None or ORDER[row["analysis"]] < ORDER[kept["analysis"]]:
+            best[row["study_id"]] = row
+    return list(best.values())
+
+
+def _reml_knapp_hartung(y: np.ndarray, v: np.ndarray) -> tuple[float, float, float]:
+    """Pooled mean and 95% CI: REML tau^2 by direct maximisation, Knapp-Hartung t interval."""
+
+    def negative_restricted_loglik(tau2: float) -> float:
+        w = 1 / (v + tau2)
+        mu = np.sum(w * y) / np.sum(w)
+        return 0.5 * (np.sum(np.log(v + tau2)) + np.log(np.sum(w)) + np.sum(w * (y - mu) ** 2))
+
+    tau2 = optimize.minimize_scalar(
+        negative_restricted_loglik, bounds=(0, 50), method="bounded", options={"xatol": 1e-12}
+    ).x
+    if negative_restricted_loglik(0.0) <= negative_restricted_loglik(tau2):
+        tau2 = 0.0
+    w = 1 / (v + tau2)
+    mu = np.sum(w * y) / np.sum(w)
+    k = y.size
+    se = math.sqrt(np.sum(w * (y - mu) ** 2) / (k - 1) / np.sum(w))
+    crit = stats.t.ppf(0.975, k - 1)
+    return mu, mu - crit * se, mu + crit * se
+
+
+@pytest.fixture(scope="module")
+def comparisons(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        return comparisons_frame(store)
+
+
+@pytest.mark.parametrize(
+    ("indication", "endpoint"), [("LBCL", "EFS"), ("LBCL", "OS"), ("MM", "PFS"), ("MM", "OS")]
+)
+def test_pooled_hazard_ratio_matches_an_independent_recomputation(
+    comparisons, evidence_store, indication, endpoint
+):
+    trials = _raw_trials(indication, endpoint)
+    assert len(trials) >= 2
+    hr = np.array([float(t["hr"]) for t in trials])
+    lo = np.array([float(t["ci_low"]) for t in trials])
+    hi = np.array([float(t["ci_high"]) for t in trials])
+    y = np.log(hr)
+    v = ((np.log(hi) - np.log(lo)) / (2 * stats.norm.ppf(0.975))) ** 2
+    mu, low, high = _reml_knapp_hartung(y, v)
+
+    [pooled] = [
+        p
+        for p in pooled_hazard_ratios(comparisons)
+        if (p.indication, p.endpoint) == (indication, endpoint)
+    ]
+    assert sorted(pooled.rows["study_id"]) == sorted(t["study_id"] for t in trials)
+    assert pooled.hr == pytest.approx(math.exp(mu), rel=1e-5)
+    assert pooled.ci[0] == pytest.approx(math.exp(low), rel=1e-4)
+    assert pooled.ci[1] == pytest.approx(math.exp(high), rel=1e-4)
+
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--indication", indication]
+    )
+    assert result.exit_code == 0, result.output
+    line = re.search(
+        rf"Pooled HR, {indication} {endpoint} \(.*?\): ([\d.]+) \(95% CI ([\d.]+)–([\d.]+)",
+        result.output,
+    )
+    assert line, result.output
+    assert float(line.group(1)) == pytest.approx(math.exp(mu), abs=0.006)
+    assert float(line.group(2)) == pytest.approx(math.exp(low), abs=0.006)
+    assert float(line.group(3)) == pytest.approx(math.exp(high), abs=0.006)
+
+
+def test_durability_cli_shows_every_survival_row_of_the_product(evidence_store):
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--product", "axi-cel", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    printed = list(csv.reader(result.output.splitlines()))
+    products = {r["study_id"]: r["product_id"] for r in _csv("studies")}
+    expected = [r for r in _csv("survival") if products[r["study_id"]] == "axicabtagene-ciloleucel"]
+    end = next(i for i, r in enumerate(printed) if i and r and r[0] == "study")
+    survival_lines = printed[1:end]  # the hazard-ratio table follows with its own header
+    assert len(survival_lines) == len(expected)
+    for raw in expected:
+        value = "not reached" if raw["not_reached"] == "true" else f"{float(raw['value']):g}"
+        assert any(r[0] == raw["study_id"] and r[6].startswith(value) for r in survival_lines), raw
+
+
+def test_durability_says_why_medians_are_not_pooled(evidence_store):
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--product", "Carvykti"]
+    )
+    assert "Medians are shown per study and not pooled" in result.output
+
+
+def test_unknown_product_is_a_clear_error(evidence_store):
+    result = CliRunner().invoke(app, ["--db", evidence_store, "durability", "--product", "[x]nope"])
+    assert result.exit_code == 2
+    assert "no product called '[x]nope'" in result.output
+    assert "Traceback" not in result.output
