@@ -9,7 +9,11 @@ from cartatlas.evidence.checks import check_evidence
 from cartatlas.evidence.quotes import landmark_in_quote, number_in_quote
 from cartatlas.evidence.schema import Comparison, Survival
 
-SOURCE = {"source_url": "https://example.org/z", "accessed": "2026-12-06"}
+SOURCE = {
+    "source_url": "https://example.org/z",
+    "source_kind": "news",
+    "accessed": "2026-12-06",
+}
 QUOTE = (
     "Median overall survival was not reached (95% CI 28.6 to not estimable); the 4-year OS rate "
     "was 54.6% (95% CI 47.0-61.6) (HR = 0.73, 95% CI = 0.54-0.98, P = .03)"
