@@ -76,7 +76,8 @@ _WORLD = re.compile(r"\bworld(?:'s|wide)?\b|\bglobal(?:ly)?\b|\ball\b", re.IGNOR
 _TRIALS = re.compile(r"\b(?:clinical )?(?:trials?|studies)\b", re.IGNORECASE)
 _APPROVED = re.compile(r"\bapprov(?:e|ed|al|als)\b|\bon the market\b|\blaunched\b", re.I)
 _SIMILAR = re.compile(
-    r"\bsimilar\b|\bcomparable\b|\balign(?:s)? closely\b|\bon par\b|\bsame\b|\bmatch(?:es|ing)?\b",
+    r"\bsimilar\b(?! (?:products|therapies|uses|indications))|\bcomparable\b|"
+    r"\balign(?:s)? closely\b|\bon par\b|\bsame\b|\bmatch(?:es|ing)?\b",
     re.IGNORECASE,
 )
 _LEADS = re.compile(
@@ -105,6 +106,7 @@ _APPROVED_COUNT = re.compile(
     rf"{_PRODUCT_WORDS}|approved\s(?P<n2>{COUNT})\s(?:\w+\s){{0,2}}{_PRODUCT_WORDS}",
     re.IGNORECASE,
 )
+_AS_OF = re.compile(r"\b(?:by|as of|in|until|through)\s((?:19|20)\d{2})\b", re.IGNORECASE)
 _TRIAL_COUNT = re.compile(
     rf"(?:(?P<above>over|more than|above|at least|nearly|about|around|approximately)\s)?"
     rf"(?P<n>{COUNT})\+?\s(?:(?:ongoing|active|registered|clinical|CAR-?T|cell|therapy|"
@@ -151,7 +153,11 @@ def _nearest_before(mentions: list[names.Mention], at: int) -> str | None:
 def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list[Finding]:
     found = []
     ends = names.endpoints(s.text)
-    for pct in find_percentages(s.text):
+    percents = find_percentages(s.text)
+    respectively = (
+        [code for code, _ in names.diseases(s.text)] if "respectively" in s.text else None
+    )
+    for pct in percents:
         after = s.text[pct.span[1] : pct.span[1] + 40]
         before = s.text[max(0, pct.span[0] - 60) : pct.span[0]]
         if _CHEAPER.search(after) or _CHEAPER.search(before) and _COST.search(s.text):
@@ -165,6 +171,9 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
             endpoint += "_3plus" if names.severe(s.text) else "_any"
         countries, country_note = ctx.nearest(i, ctx.found_countries, pct.span[0])
         diseases, disease_note = ctx.nearest(i, ctx.found_diseases, -1)
+        if respectively and len(respectively) == len(percents):
+            # "lymphoma and leukemia … 77.6% and 82.1%, respectively": paired in order.
+            diseases = [respectively[percents.index(pct)]]
         own = [p for p, _ in products.find(s.text)]
         notes = [f"country {country_note}"] * bool(country_note) + [
             f"disease {disease_note}"
@@ -251,6 +260,7 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
             continue
         n = count_value(m.group("n") or m.group("n2"))
         countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
+        by = _AS_OF.search(s.text)
         found.append(
             Finding(
                 "approved_count",
@@ -258,6 +268,7 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 (s.start + m.start(), s.start + m.end()),
                 countries=countries[:1],
                 number=(n, n),
+                date=by.group(1) if by else None,
             )
         )
     for m in _TRIAL_COUNT.finditer(s.text):

@@ -199,7 +199,9 @@ _PERCENT = re.compile(
     rf"(?:(?P<between>between|from)\s)?"
     rf"(?:(?P<bound>{_ABOVE}|{_BELOW}|{_ABOUT})\s?)?"
     rf"(?P<a>\d+(?:\.\d+)?)(?P<apct>{_PCT})?"
-    rf"(?:\s?(?:-|–|—|to|and)\s?(?:(?P<open>{_ABOVE})\s?)?(?P<b>\d+(?:\.\d+)?))?"
+    # "30% and 60%" is a range only after "between"; otherwise it is two values.
+    rf"(?:\s?(?:-|–|—|to|(?(between)and|(?!)))\s?(?:(?P<open>{_ABOVE})\s?)?"
+    rf"(?P<b>\d+(?:\.\d+)?))?"
     rf"(?(apct)(?P<bpct>{_PCT})?|(?P<bpct2>{_PCT}))"
     rf"(?P<plus>\+)?",
     re.IGNORECASE,

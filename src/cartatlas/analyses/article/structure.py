@@ -88,7 +88,9 @@ def _usd(money: Money, ctx: PageContext) -> tuple[tuple[float, float | None], st
 def _countries(f: Finding, ctx: PageContext, needed: int) -> tuple[list[str], list[str]]:
     countries = [c for c in f.countries if c != "EU" or needed == 1]
     if len(countries) >= needed:
-        return countries, []
+        # The page's order, so the same claim made twice is the same claim (checked once).
+        rank = {c: k for k, c in enumerate(ctx.countries)}
+        return sorted(countries, key=lambda c: rank.get(c, len(rank))), []
     filled = countries + [c for c in ctx.countries if c not in countries]
     return filled[: max(needed, len(countries))], [
         f"countries not all named in the sentence; the page's main countries "
@@ -156,7 +158,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             bounds, value = _percent_range(f.percent)
         else:
             bounds, value = f.number, f.number[0] if f.number[1] == f.number[0] else None
-        return {"metric": metric, "countries": f.countries[:1], "range": bounds}, notes, value
+        fields = {"metric": metric, "countries": f.countries[:1], "range": bounds}
+        return {**fields, "as_of": f.date} if f.date else fields, notes, value
     if f.kind == "approval_date":
         if f.product is None:
             raise LookupError("no product named")

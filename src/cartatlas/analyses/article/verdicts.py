@@ -53,8 +53,19 @@ def _product_trial(store: Store, item: ArticleClaim) -> str | None:
     )
 
 
+def _about(item: ArticleClaim) -> str:
+    """ " (CR, MM, CN)": what the claim was read as, so the sentence stands on its own."""
+    claim = item.claim
+    if claim is None:
+        return ""
+    label = ENDPOINTS[claim.metric].label if claim.metric in ENDPOINTS else claim.metric
+    joint = " vs " if claim.compare else "/"
+    parts = [label.replace("_", " "), claim.indication, claim.product, joint.join(claim.countries)]
+    return " (" + ", ".join(p for p in parts if p) + ")"
+
+
 def _plain(store: Store, item: ArticleClaim, verdict: Verdict | None) -> str:
-    said = f"The article says “{item.finding.words}”"
+    said = f"The article says “{item.finding.words}”" + _about(item)
     if verdict is None:
         return f"{said}; this cannot be checked: {item.reason}."
     claim = item.claim

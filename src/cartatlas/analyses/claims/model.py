@@ -41,6 +41,8 @@ class Claim(BaseModel):
     range: tuple[float, float | None] | None = None
     compare: Literal["similar", "greater"] | None = None
     values: list[str] | None = None
+    #: A count "by 2024" counts what existed by the end of that year (YYYY, YYYY-MM or a date).
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
     @model_validator(mode="after")
     def _one_assertion(self) -> Claim:

@@ -51,12 +51,16 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
     and published counts), against the count the claim states."""
     country = claim.countries[0]
     if claim.metric == "approved_products":
+        # "by 2024" includes the whole of 2024: the stated date is padded to its last day.
+        until = claim.as_of + "-12-31"[len(claim.as_of) - 4 :] if claim.as_of else None
         rows = store.execute(
-            "SELECT DISTINCT product_id, source_url FROM evidence_approvals WHERE country = ?",
-            (country,),
+            "SELECT DISTINCT product_id, source_url FROM evidence_approvals WHERE country = ? "
+            "AND (CAST(? AS VARCHAR) IS NULL OR CAST(approval_date AS VARCHAR) <= ?)",
+            (country, until, until),
         )
         products = sorted({p for p, _ in rows})
-        values = [(f"approved products in {country} ({', '.join(products)})", len(products))]
+        by = f" by {claim.as_of}" if claim.as_of else ""
+        values = [(f"approved products in {country}{by} ({', '.join(products)})", len(products))]
         return _judge(claim, values if products else [], "", [u for _, u in rows])
     values: list[tuple[str, float]] = []
     sources: list[str] = []
