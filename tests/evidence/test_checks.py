@@ -28,6 +28,10 @@ def test_valid_folder_passes(evidence_dir):
         "outcomes": 2,
         "safety": 2,
         "prices": 1,
+        "exchange_rates": 1,
+        "ppp": 1,
+        "centres": 1,
+        "trial_counts": 1,
     }
 
 
@@ -244,7 +248,9 @@ def test_paper_source_needs_a_doi_or_pmid(evidence_dir):
     )
     assert messages(folder) == [
         "studies.csv, row at line 2: doi: the source is a paper (www.nejm.org); "
-        "give its DOI or PMID"
+        "give its DOI or PMID",
+        "studies.csv, row at line 2: 4 row(s) that refer to 'ZUMA-1' are left out until this "
+        "is fixed (outcomes.csv lines 2, 3; safety.csv lines 2, 3)",
     ]
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from cartatlas.evidence.quotes import date_in_quote, landmark_in_quote, number_in_quote
 from cartatlas.evidence.reading import BUNDLED_DIR, Problem, Row, read_table
-from cartatlas.evidence.tables import TABLES
+from cartatlas.evidence.tables import BY_NAME, TABLES
 
 # (lower, upper): within one study, analysis, assessor and denominator the lower endpoint counts a
 # subset of the patients the upper one counts, so it can never have more events.
@@ -202,18 +202,116 @@ def _duplicates(rows: list[Row]) -> Iterable[tuple[Row, str]]:
             seen[key] = row.line
 
 
-def _reference_problems(rows: dict[str, list[Row]]) -> Iterable[tuple[Row, str, str]]:
-    keys = {
-        name: {r.raw[TABLE_KEYS[name]] for r in table_rows}
-        for name, table_rows in rows.items()
-        if name in TABLE_KEYS
-    }
-    for table_rows in rows.values():
-        for row in table_rows:
-            for column, target in row.table.references.items():
-                value = row.raw.get(column)
-                if value and value not in keys.get(target, set()):
-                    yield row, column, f"unknown {column} {value!r}: it is not in {target}.csv"
+# (file, line, key as written in messages) of the rejected row (or file) a dependent needs
+Root = tuple[str, int | None, str]
+ANY_KEY = "*"  # stands for every key of a table whose file could not be read
+
+
+def _references(
+    rows: dict[str, list[Row]], rejected: set[tuple[str, int]], failed: dict[str, dict[str, Root]]
+) -> tuple[list[tuple[Row, str, str]], dict[Root, list[Row]]]:
+    """Unknown references, and the rows left out because a row they point at was rejected.
+
+    ``failed`` maps a table's rejected keys to the rejected row (the root cause). A row that
+    points at one is rejected too, filed under that root, and in turn makes its own key fail
+    (a product → its studies → their outcomes), until nothing changes. So a bad row is reported
+    once, with the count of rows waiting for it, instead of as a cascade of "unknown" errors.
+    """
+    unknown: list[tuple[Row, str, str]] = []
+    waiting: dict[Root, list[Row]] = defaultdict(list)
+    changed = True
+    while changed:
+        changed = False
+        valid = {
+            name: {r.raw[column] for r in rows[name] if (name, r.line) not in rejected}
+            for name, column in TABLE_KEYS.items()
+        }
+        for table_rows in rows.values():
+            for row in table_rows:
+                if (row.table.name, row.line) in rejected:
+                    continue
+                for column, target in row.table.references.items():
+                    value = row.raw.get(column)
+                    if not value or value in valid.get(target, set()):
+                        continue
+                    rejected.add((row.table.name, row.line))
+                    changed = True
+                    keys = failed.get(target, {})
+                    root = keys.get(value, keys.get(ANY_KEY))
+                    if root is None:
+                        unknown.append(
+                            (row, column, f"unknown {column} {value!r}: it is not in {target}.csv")
+                        )
+                    else:
+                        waiting[root].append(row)
+                        own = TABLE_KEYS.get(row.table.name)
+                        if own and row.raw.get(own):
+                            failed.setdefault(row.table.name, {})[row.raw[own]] = root
+                    break
+    return unknown, waiting
+
+
+def _failed_keys(
+    rows: dict[str, list[Row]], rejected: set[tuple[str, int]], problems: list[Problem]
+) -> dict[str, dict[str, Root]]:
+    """Per referenced table, the keys no valid row carries any more, each with its root cause:
+    a row that failed its model, a row rejected by a later rule (not a duplicate of a valid
+    one), or — for every key — the problem that stopped the whole file being read."""
+    failed: dict[str, dict[str, Root]] = defaultdict(dict)
+    for name, column in TABLE_KEYS.items():
+        file = BY_NAME[name].file_name
+        whole = next((p for p in problems if p.file == file and p.field is None), None)
+        if not rows[name] and whole:
+            failed[name][ANY_KEY] = (file, whole.line, f"rows of {file}")
+            continue
+        for problem in problems:
+            if problem.file == file and problem.key:
+                failed[name].setdefault(problem.key, (file, problem.line, repr(problem.key)))
+        kept = {r.raw.get(column) for r in rows[name] if (name, r.line) not in rejected}
+        for row in rows[name]:
+            key = row.raw.get(column)
+            if (name, row.line) in rejected and key and key not in kept:
+                failed[name].setdefault(key, (file, row.line, repr(key)))
+    return failed
+
+
+def _waiting_problem(root: Root, dependents: list[Row]) -> Problem:
+    by_file: dict[str, list[str]] = defaultdict(list)
+    for row in sorted(dependents, key=lambda r: (_table_order(r.table.file_name), r.line)):
+        by_file[row.table.file_name].append(str(row.line))
+    where = "; ".join(
+        f"{name} line{'s' if len(lines) > 1 else ''} {', '.join(lines)}"
+        for name, lines in by_file.items()
+    )
+    file, line, key = root
+    return Problem(
+        file,
+        line,
+        None,
+        f"{len(dependents)} row(s) that refer to {key} are left out until this is fixed ({where})",
+    )
+
+
+def _overlap_cycles(studies: list[Row]) -> Iterable[tuple[Row, str]]:
+    """``overlaps_with`` points from a later report to the earlier one it repeats, so following
+    it must end; a row naming itself, or a chain that comes back (A → B → A), would drop every
+    study of the cycle from the pools."""
+    target = {r.raw["study_id"]: r.raw.get("overlaps_with") for r in studies}
+    by_id = {r.raw["study_id"]: r for r in studies}
+    for study_id, row in by_id.items():
+        path = [study_id]
+        current = target.get(study_id)
+        while current and current in target and current not in path:
+            path.append(current)
+            current = target.get(current)
+        if current == study_id:
+            chain = " → ".join([*path, study_id])
+            message = (
+                "overlaps_with names the study itself"
+                if len(path) == 1
+                else f"overlaps_with forms a cycle ({chain})"
+            )
+            yield row, f"{message}; point the later report at the earlier one only"
 
 
 def _order_problems(
@@ -237,7 +335,8 @@ def _order_problems(
 
 
 def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
-    """Read and check every table in ``directory``; a missing file is an empty table."""
+    """Read and check every table in ``directory``; a file that is missing, empty or
+    unreadable is a problem (and an empty table)."""
     rows: dict[str, list[Row]] = {}
     problems: list[Problem] = []
     for table in TABLES:
@@ -262,8 +361,13 @@ def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
                 rejected.add((row.table.name, row.line))
         for row, message in _duplicates(table_rows):
             reject(row, None, message)
-    for row, column, message in _reference_problems(rows):
+    for row, message in _overlap_cycles(rows["studies"]):
+        reject(row, "overlaps_with", message)
+    failed = _failed_keys(rows, rejected, problems)
+    unknown, waiting = _references(rows, rejected, failed)
+    for row, column, message in unknown:
         reject(row, column, message)
+    problems.extend(_waiting_problem(root, dependents) for root, dependents in waiting.items())
     outcome_group = ("study_id", "analysis", "assessor", "denominator", "n")
     for row, message in _order_problems(
         rows["outcomes"], outcome_group, "endpoint", ENDPOINT_ORDER

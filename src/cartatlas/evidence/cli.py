@@ -59,13 +59,18 @@ def kb_check(directory: DirOption = None) -> None:
 def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
     """Check the evidence and load every valid row into the store (rejected rows are listed).
 
-    Exits 1 when any row was rejected; the valid rows are loaded all the same.
+    Exits 1 when any row was rejected; the valid rows are loaded all the same. Refuses (exit 2,
+    store unchanged) a load that would empty a table that holds rows.
     """
     from cartatlas.cli import db_target
-    from cartatlas.evidence.loader import load_evidence
+    from cartatlas.evidence.loader import EmptyingRefused, load_evidence
 
-    with open_store(db_target(ctx)) as store:
-        evidence = load_evidence(store, _bundled(directory))
+    try:
+        with open_store(db_target(ctx)) as store:
+            evidence = load_evidence(store, _bundled(directory))
+    except EmptyingRefused as exc:
+        _report(exc.evidence)
+        raise _fail(exc) from None
     _report(evidence)
     err.print(f"loaded into {db_target(ctx)}")
     if not evidence.ok:

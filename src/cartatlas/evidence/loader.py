@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cartatlas.evidence.checks import Evidence, check_evidence
 from cartatlas.evidence.reading import BUNDLED_DIR
-from cartatlas.evidence.tables import TABLES, Table
+from cartatlas.evidence.tables import BY_NAME, TABLES, Table
 from cartatlas.store import Store
 
 _SQL_TYPES = {int: "BIGINT", float: "DOUBLE PRECISION", bool: "BOOLEAN"}
@@ -37,12 +37,44 @@ def _create_sql(table: Table) -> str:
     return f"CREATE TABLE {table_name(table)} (source_line INTEGER, {', '.join(columns)})"
 
 
+class EmptyingRefused(RuntimeError):
+    """A load that would leave a table that now holds rows with none; nothing was changed."""
+
+    user_facing = True
+
+    def __init__(self, evidence: Evidence, tables: dict[str, int]) -> None:
+        self.evidence = evidence
+        names = ", ".join(
+            f"{BY_NAME[name].file_name} ({count} rows stored)" for name, count in tables.items()
+        )
+        super().__init__(
+            f"not loaded: {names} would be emptied, because no valid row of "
+            f"{'it' if len(tables) == 1 else 'them'} is left (see the problems above); "
+            "the store is unchanged. Restore the file(s) and load again"
+        )
+
+
+def _stored_rows(store: Store, table: Table) -> int:
+    if not store.table_exists(table_name(table)):
+        return 0
+    return store.execute(f"SELECT count(*) FROM {table_name(table)}")[0][0]
+
+
 def load_evidence(store: Store, directory: Path = BUNDLED_DIR) -> Evidence:
     """Check ``directory`` and load every valid row; rejected rows are reported, not loaded.
 
-    All evidence tables are replaced together, so a reader never sees half an update.
+    All evidence tables are replaced together, so a reader never sees half an update. A load
+    that would empty a table holding rows (a file missing, empty, header-only, unreadable, or
+    every row rejected) is refused with :class:`EmptyingRefused` and changes nothing.
     """
     evidence = check_evidence(directory)
+    emptied = {
+        table.name: count
+        for table in TABLES
+        if not evidence.rows[table.name] and (count := _stored_rows(store, table))
+    }
+    if emptied:
+        raise EmptyingRefused(evidence, emptied)
     with store.transaction():
         for table in TABLES:
             store.execute(f"DROP TABLE IF EXISTS {table_name(table)}")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,9 @@ class Problem:
     line: int | None
     field: str | None
     message: str
+    # The rejected row's key (product_id, study_id), so that rows pointing at it are reported
+    # once, under this problem, instead of as "unknown" references.
+    key: str | None = dataclass_field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}, row at line {self.line}"
@@ -51,7 +56,9 @@ class Row:
         return getattr(self.record, column)
 
 
-def _pydantic_problems(table: Table, line: int, error: ValidationError) -> list[Problem]:
+def _pydantic_problems(
+    table: Table, line: int, error: ValidationError, key: str | None
+) -> list[Problem]:
     problems = []
     for item in error.errors():
         column = str(item["loc"][0]) if item["loc"] else None
@@ -63,49 +70,120 @@ def _pydantic_problems(table: Table, line: int, error: ValidationError) -> list[
             message = "unknown column"
         else:
             message = item["msg"].removeprefix("Value error, ")
-        problems.append(Problem(table.file_name, line, column, message))
+        problems.append(Problem(table.file_name, line, column, message, key))
     return problems
 
 
-def read_table(directory: Path, table: Table) -> tuple[list[Row], list[Problem]]:
-    """Parse one table's CSV. Rows that fail their model are reported and left out."""
-    path = directory / table.file_name
+_BOM = b"\xef\xbb\xbf"
+
+
+def _text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or ``None`` with the problem that stops it being read at all."""
     if not path.exists():
-        return [], []
+        return None, [
+            Problem(
+                name,
+                None,
+                None,
+                "missing: every table needs its file (header and rows); restore it, e.g. "
+                "`git checkout` the bundled one",
+            )
+        ]
+    data = path.read_bytes()
+    problems = []
+    if data.startswith(_BOM):
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                "starts with a byte order mark (BOM, U+FEFF), an invisible character before the "
+                "first column name; it was ignored, but re-save the file as UTF-8 without BOM",
+            )
+        )
+        data = data[len(_BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [
+            *problems,
+            Problem(
+                name,
+                line,
+                None,
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8 — "
+                "nothing of this file was read",
+            ),
+        ]
+    if not text.strip():
+        return None, [
+            *problems,
+            Problem(name, None, None, "empty: no header and no rows; restore the file"),
+        ]
+    return text, problems
+
+
+def read_table(directory: Path, table: Table) -> tuple[list[Row], list[Problem]]:
+    """Parse one table's CSV. Rows that fail their model are reported and left out; a file that
+    is missing, empty, header-only or not UTF-8 is reported by name."""
+    text, problems = _text(directory / table.file_name, table.file_name)
+    if text is None:
+        return [], problems
     rows: list[Row] = []
-    problems: list[Problem] = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        unknown = [c for c in header if c not in table.columns]
-        if unknown:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    unknown = [c for c in header if c not in table.columns]
+    if unknown:
+        problems.append(
+            Problem(
+                table.file_name,
+                1,
+                ", ".join(unknown),
+                f"unknown column(s); the columns are: {', '.join(table.columns)}",
+            )
+        )
+        return [], problems
+    next_line = 2
+    for raw in reader:
+        line, next_line = next_line, reader.line_num + 1
+        if None in raw:
             problems.append(
                 Problem(
                     table.file_name,
-                    1,
-                    ", ".join(unknown),
-                    f"unknown column(s); the columns are: {', '.join(table.columns)}",
+                    line,
+                    None,
+                    "more fields than the header has columns; quote fields with commas",
                 )
             )
-            return [], problems
-        next_line = 2
-        for raw in reader:
-            line, next_line = next_line, reader.line_num + 1
-            if None in raw:
-                problems.append(
-                    Problem(
-                        table.file_name,
-                        line,
-                        None,
-                        "more fields than the header has columns; quote fields with commas",
-                    )
+            continue
+        values = {k: v.strip() for k, v in raw.items() if v is not None and v.strip() != ""}
+        key = values.get(table.key[0]) if len(table.key) == 1 else None
+        nul = next((k for k, v in values.items() if "\x00" in v), None)
+        if nul is not None:
+            problems.append(
+                Problem(
+                    table.file_name,
+                    line,
+                    nul,
+                    "contains a NUL character, which PostgreSQL cannot store; remove it",
+                    key,
                 )
-                continue
-            values = {k: v.strip() for k, v in raw.items() if v is not None and v.strip() != ""}
-            try:
-                record = table.model.model_validate(values)
-            except ValidationError as error:
-                problems.extend(_pydantic_problems(table, line, error))
-                continue
-            rows.append(Row(table, line, values, record))
+            )
+            continue
+        try:
+            record = table.model.model_validate(values)
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(table, line, error, key))
+            continue
+        rows.append(Row(table, line, values, record))
+    if not rows and not problems:
+        problems.append(
+            Problem(
+                table.file_name,
+                None,
+                None,
+                "has a header but no rows: loading it would empty the table; restore its rows",
+            )
+        )
     return rows, problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import pycountry
 from pydantic import (
@@ -41,15 +42,19 @@ def _iso_date(value: str) -> str:
 
 
 def _country(value: str) -> str:
-    if value == "EU" or pycountry.countries.get(alpha_2=value) is not None:
-        return value
+    """An ISO 3166 alpha-2 code, upper case (``us`` → ``US``: queries compare exactly)."""
+    code = value.upper()
+    if code == "EU" or (len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None):
+        return code
     raise ValueError(f"{value!r} is not an ISO 3166 alpha-2 country code (e.g. US, CN) or EU")
 
 
 def _currency(value: str) -> str:
-    if pycountry.currencies.get(alpha_3=value) is None:
+    """An ISO 4217 code, upper case (``usd`` → ``USD``)."""
+    code = value.upper()
+    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"{value!r} is not an ISO 4217 currency code (e.g. USD, CNY)")
-    return value
+    return code
 
 
 def _split(value: str | list[str]) -> list[str]:
@@ -81,9 +86,30 @@ SourceKind = Literal[
 ]
 
 
+# Characters a URL cannot hold unescaped (RFC 3986); quotes and angle brackets would also let a
+# value break out of an HTML attribute.
+_URL_UNSAFE = re.compile(r"[\s\"'<>\\`{}^]|[\x00-\x1f\x7f]")
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
+
+
 def _web_address(value: str | None) -> str | None:
-    if value and not value.startswith(("http://", "https://")):
+    """An absolute http(s) URL with a host name and nothing a URL cannot hold unescaped."""
+    if not value:
+        return value
+    if not value.lower().startswith(("http://", "https://")):
         raise ValueError(f"{value!r} is not a web address; give the page's http(s) URL")
+    if bad := _URL_UNSAFE.search(value):
+        raise ValueError(
+            f"{value!r} holds {bad[0]!r}, which a URL cannot hold unescaped; "
+            "percent-encode it (a space is %20, a quote %22) or remove it"
+        )
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 — raises on a port that is not a number
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid URL ({exc})") from None
+    if not _HOST.match(parts.hostname or ""):
+        raise ValueError(f"{value!r} has no valid host name (like www.fda.gov)")
     return value
 
 
@@ -137,12 +163,13 @@ class Product(Sourced):
     @field_validator("brands")
     @classmethod
     def _brands(cls, value: list[str]) -> list[str]:
+        brands = []
         for brand in value:
             country, sep, name = brand.partition(":")
             if not sep or not name.strip():
                 raise ValueError(f"{brand!r} is not COUNTRY:Brand (e.g. US:Yescarta)")
-            _country(country.strip())
-        return value
+            brands.append(f"{_country(country.strip())}:{name.strip()}")
+        return brands
 
     def brand_in(self, country: str) -> str | None:
         for brand in self.brands:
