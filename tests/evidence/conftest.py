@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cartatlas.evidence.reading import BUNDLED_DIR
-from cartatlas.evidence.tables import BY_NAME
+from cartatlas.evidence.tables import BY_NAME, TABLES
 
 PAPER = "10.1016/S1470-2045(18)30864-7"
 SOURCE = {
@@ -147,22 +147,23 @@ VALID = {
 }
 
 
-def _bundled_row(name: str, **match: str) -> dict[str, str]:
-    """The first bundled row of a table (matching ``match``): every file must hold rows, and
-    these tables need nothing else from the tiny folder."""
-    with (BUNDLED_DIR / BY_NAME[name].file_name).open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if all(row.get(k) == v for k, v in match.items()):
-                return {k: v for k, v in row.items() if v}
-    raise LookupError(name)
+def _bundled_row(name: str) -> dict[str, str]:
+    """A bundled row of a table the tiny folder has no hand-made row for (every file must hold
+    rows): the first whose references the folder satisfies, else the first pointed at them."""
+    table = BY_NAME[name]
+    ours = {
+        "products": VALID["products"][0]["product_id"],
+        "studies": VALID["studies"][0]["study_id"],
+    }
+    with (BUNDLED_DIR / table.file_name).open(newline="", encoding="utf-8") as handle:
+        rows = [{k: v for k, v in row.items() if v} for row in csv.DictReader(handle)]
+    for row in rows:
+        if all(row.get(c) in (None, ours[t]) for c, t in table.references.items()):
+            return row
+    return {**rows[0], **{c: ours[t] for c, t in table.references.items() if c in rows[0]}}
 
 
-VALID |= {
-    "exchange_rates": [_bundled_row("exchange_rates")],
-    "ppp": [_bundled_row("ppp")],
-    "centres": [_bundled_row("centres", product_id="")],
-    "trial_counts": [_bundled_row("trial_counts")],
-}
+VALID |= {t.name: [_bundled_row(t.name)] for t in TABLES if t.name not in VALID}
 
 
 def write_evidence(folder: Path, tables: dict[str, list[dict[str, str]]]) -> Path:
