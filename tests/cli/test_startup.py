@@ -9,10 +9,7 @@ HEAVY = ("pandas", "statsmodels", "scipy", "matplotlib", "weasyprint", "duckdb",
 
 
 def test_importing_the_cli_loads_no_heavy_library() -> None:
-    probe = (
-        "import sys, cartatlas.cli; "
-        f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+    probe = f"import sys, cartatlas.cli; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
     loaded = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cartatlas.cli_inputs import CountriesOption, MoreCountries, bad_input, country_list
+from cartatlas.inputs import InputError
 from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
 
@@ -59,12 +61,11 @@ STUDY_COLUMNS = [
 
 def meta(
     ctx: typer.Context,
-    indication: Annotated[str, typer.Option(help="LBCL, B-ALL, MM, FL, MCL, …")],
+    indication: Annotated[str, typer.Option(help="LBCL, B-ALL, MM, FL, MCL, … (any case)")],
     endpoint: Annotated[str, typer.Option(help=f"One of {', '.join(ENDPOINT_NAMES)}.")] = "CR",
     by: Annotated[str, typer.Option(help="Subgroup variable (only 'country').")] = "country",
-    countries: Annotated[
-        list[str] | None, typer.Option("--countries", help="Countries to compare.")
-    ] = None,
+    countries: CountriesOption = None,
+    more: MoreCountries = None,
     method: Annotated[
         str | None,
         typer.Option(help="GLMM, REML, DL, … (default: GLMM, REML + Knapp–Hartung if it fails)."),
@@ -87,13 +88,15 @@ def meta(
         raise typer.BadParameter("only --by country is supported", param_hint="--by")
     if endpoint not in ENDPOINTS:
         raise typer.BadParameter(f"choose one of {', '.join(ENDPOINTS)}", param_hint="--endpoint")
-    wanted = [c.upper() for c in (countries or ["CN", "US"])]
+    from cartatlas.evidence.queries import EvidenceNotLoaded, resolve_indication
+
+    wanted = country_list(countries, more, ["CN", "US"])
     try:
         with open_store(db_target(ctx), read_only=True) as store:
+            indication = resolve_indication(store, indication)
             pooling = pool_by_country(store, indication, endpoint, wanted, method, test)
-    except StoreMissing as exc:
-        err.print(tagged("error", "red", exc))
-        raise typer.Exit(2) from None
+    except (StoreMissing, EvidenceNotLoaded, InputError) as exc:
+        raise bad_input(exc) from None
     if pooling.result is None:
         err.print(f"no data: no {endpoint} rows for {indication} in {', '.join(wanted)}")
         raise typer.Exit(0)
@@ -147,25 +150,25 @@ def cohorts(
     ctx: typer.Context,
     indications: Annotated[
         list[str] | None,
-        typer.Option("--indication", help="Indications (default LBCL, B-ALL, MM)."),
+        typer.Option("--indication", help="Indications, any case (default LBCL, B-ALL, MM)."),
     ] = None,
-    countries: Annotated[
-        list[str] | None, typer.Option("--countries", help="Countries (default CN, US).")
-    ] = None,
+    countries: CountriesOption = None,
+    more: MoreCountries = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Cohorts each country contributes to the CR / ORR comparison, counted as `meta` pools them."""
     from cartatlas.analyses.cohorts import cohort_counts
     from cartatlas.analyses.study_rows import SELECTION_RULE
     from cartatlas.cli import db_target
+    from cartatlas.evidence.queries import EvidenceNotLoaded, resolve_indication
 
-    wanted = [c.upper() for c in (countries or ["CN", "US"])]
+    wanted = country_list(countries, more, ["CN", "US"])
     try:
         with open_store(db_target(ctx), read_only=True) as store:
-            counts = cohort_counts(store, indications or ["LBCL", "B-ALL", "MM"], wanted)
-    except StoreMissing as exc:
-        err.print(tagged("error", "red", exc))
-        raise typer.Exit(2) from None
+            chosen = [resolve_indication(store, i) for i in indications or ["LBCL", "B-ALL", "MM"]]
+            counts = cohort_counts(store, chosen, wanted)
+    except (StoreMissing, EvidenceNotLoaded, InputError) as exc:
+        raise bad_input(exc) from None
     columns = ["indication", "country", "cohorts", "real_world", "patients", "studies"]
     rows = [
         [c.indication, c.country, c.cohorts, c.real_world, c.patients, " ".join(c.study_ids)]

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
+from cartatlas.cli_inputs import bad_input, parse
+from cartatlas.inputs import country as country_code
 from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
 
@@ -78,27 +80,29 @@ def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(tagged("error", "red", exc))
-    return typer.Exit(2)
+    return bad_input(exc)
 
 
 def products(
     ctx: typer.Context,
-    country: Annotated[str, typer.Option("--country", help="ISO country code, e.g. US or CN.")],
+    country: Annotated[
+        str, typer.Option("--country", help="ISO code or name, e.g. CN, US, China, 中国.")
+    ],
     fmt: FormatOption = Format.table,
 ) -> None:
     """Approved CAR-T products in a country, with indications, lines of therapy and dates."""
     from cartatlas.cli import db_target
     from cartatlas.evidence import queries
 
+    code = parse(country_code, country)
     try:
         with open_store(db_target(ctx), read_only=True) as store:
-            rows = queries.approved_products(store, country)
+            rows = queries.approved_products(store, code)
     except (StoreMissing, queries.EvidenceNotLoaded) as exc:
         raise _fail(exc) from None
     if not rows:
-        err.print(f"no data: no approvals recorded for country {country.upper()}")
-    emit(queries.APPROVED_COLUMNS, rows, fmt, title=f"CAR-T approvals in {country.upper()}")
+        err.print(f"no data: no approvals recorded for country {code}")
+    emit(queries.APPROVED_COLUMNS, rows, fmt, title=f"CAR-T approvals in {code}")
 
 
 def _results(ctx: typer.Context, product: str, fmt: Format, kind: str) -> None:

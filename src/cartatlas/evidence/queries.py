@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from statsmodels.stats.proportion import proportion_confint
 
+from cartatlas import inputs
 from cartatlas.evidence.source_strength import label
 from cartatlas.store import Store
 
@@ -27,24 +28,22 @@ def require_loaded(store: Store) -> None:
         )
 
 
-def _names(product_id: str, inn: str | None, aliases: str | None, brands: str | None) -> set[str]:
-    names = {product_id, inn or "", *(aliases or "").split("|")}
-    for brand in (brands or "").split("|"):
-        name = brand.partition(":")[2].strip()
-        names |= {name, name.split(" (")[0]}
-    return {n.strip().lower() for n in names if n.strip()}
+def resolve_indication(store: Store, key: str) -> str:
+    """The indication code ``key`` names (any case: lbcl → LBCL) among the loaded studies'."""
+    require_loaded(store)
+    known = [r[0] for r in store.execute("SELECT DISTINCT indication FROM evidence_studies")]
+    return inputs.choose(key, [k for k in known if k], "indication")
 
 
 def resolve_product(store: Store, key: str) -> str:
-    """Accept a product ID, INN, alias (axi-cel) or brand name (Yescarta) and return the ID."""
+    """Accept a product ID, INN, alias (axi-cel) or brand, Chinese brand included (Yescarta,
+    奕凯达), in any case, and return the ID; a miss suggests the nearest names."""
     require_loaded(store)
     rows = store.execute("SELECT product_id, inn, aliases, brands FROM evidence_products")
-    wanted = key.strip().lower()
-    for row in rows:
-        if wanted in _names(*row):
-            return row[0]
-    known = ", ".join(sorted(r[0] for r in rows))
-    raise UnknownProduct(f"no product called {key!r}; known products: {known}")
+    try:
+        return inputs.product(key, rows)
+    except inputs.InputError as exc:
+        raise UnknownProduct(str(exc)) from None
 
 
 APPROVED_COLUMNS = [

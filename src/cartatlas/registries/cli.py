@@ -247,7 +247,7 @@ TABLE_COLUMNS = ("trial_id", "status", "phases", "start_date", "countries", "tit
 def trials_command(
     ctx: typer.Context,
     country: Annotated[
-        str | None, typer.Option("--country", help="ISO alpha-2 code, e.g. CN.")
+        str | None, typer.Option("--country", help="ISO code or name, e.g. CN, China, 中国.")
     ] = None,
     phase: Annotated[
         str | None, typer.Option("--phase", help="e.g. PHASE2, 'Phase 1/2', 2.")
@@ -260,7 +260,26 @@ def trials_command(
     ] = False,
     text: Annotated[
         str | None,
-        typer.Option("--text", help="Words in title, summary, conditions or interventions."),
+        typer.Option(
+            "--text",
+            help="Words as you would say them, best match first: 'r/r MM', 'DLBCL children', "
+            "'lupus CD19', '骨髓瘤', '上海 淋巴瘤' (abbreviations, synonyms and Chinese terms).",
+        ),
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--target", help="CAR target, e.g. CD19, BCMA (needs classify).")
+    ] = None,
+    disease: Annotated[
+        str | None,
+        typer.Option(
+            "--disease",
+            help="Disease area (LBCL, MM, autoimmune:SLE, solid:lung) or group (solid, "
+            "autoimmune); needs classify.",
+        ),
+    ] = None,
+    age: Annotated[
+        float | None,
+        typer.Option("--age", min=0, max=120, help="Patient age in years: trials that admit it."),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     limit: Annotated[
@@ -268,21 +287,36 @@ def trials_command(
     ] = None,
 ) -> None:
     """List stored trials (each trial once, across registries), filtered; with the labels of
-    `cartatlas classify` (is_car, targets, cell type and source, disease area…) once it has run."""
+    `cartatlas classify` (is_car, targets, cell type and source, disease area…) once it has run.
+    With --text, the best matches come first."""
     from cartatlas.classify.store import labels_frame
-    from cartatlas.store.registry_read import NoRegistryData, attribution_notes, find_trials
+    from cartatlas.cli_inputs import bad_input, parse
+    from cartatlas.inputs import InputError
+    from cartatlas.inputs import country as country_code
+    from cartatlas.search.trials import site_places, trial_search
+    from cartatlas.store.registry_read import NoRegistryData, attribution_notes, find_trials, sites
 
+    if country:
+        country = parse(country_code, country)
     try:
         with open_store(_db(ctx), read_only=True) as store:
             frame = find_trials(
-                store, country=country, phase=phase, status=status, recruiting=recruiting, text=text
+                store, country=country, phase=phase, status=status, recruiting=recruiting, age=age
             )
             labels = labels_frame(store).drop(columns=["countries"])
+            places = site_places(sites(store)) if text else {}
+        if not labels.empty:
+            frame = frame.merge(labels, on="nct_id", how="left")
+        frame = _by_labels(frame, target=target, disease=disease)
     except (StoreMissing, NoRegistryData, ValueError) as exc:
-        raise _fail(exc) from exc
+        raise (bad_input if isinstance(exc, InputError) else _fail)(exc) from exc
+    if text:
+        ranked, query = trial_search(frame, places).search(text)
+        if ranked is not None:
+            frame = frame.iloc[ranked].reset_index(drop=True)
+            err.print(f"searched for: {query.meaning()}")
     label_columns: tuple[str, ...] = ()
     if not labels.empty:
-        frame = frame.merge(labels, on="nct_id", how="left")
         label_columns = (
             ("is_car", "targets")
             if fmt is Format.table
@@ -301,6 +335,33 @@ def trials_command(
     emit(columns, rows, fmt, title=f"{len(frame):,} trials")
     for note in notes:
         err.print(note)
+
+
+def _label_sets(frame, column: str) -> list[set[str]]:
+    return [set(v.split("|")) if isinstance(v, str) and v else set() for v in frame[column]]
+
+
+def _by_labels(frame, *, target: str | None, disease: str | None):
+    """Trials whose stored labels carry ``target`` / ``disease`` (any case; a value no trial
+    carries is an error that lists the valid ones)."""
+    from cartatlas.inputs import choose
+
+    if not (target or disease):
+        return frame
+    if "targets" not in frame:
+        raise ValueError("--target and --disease need labels: run `cartatlas classify` first")
+    if target:
+        targets = _label_sets(frame, "targets")
+        wanted = choose(target, set().union(*targets), "target")
+        frame = frame[[wanted in t for t in targets]]
+    if disease:
+        areas = [
+            a | {x.split(":", 1)[0] for x in a if ":" in x}
+            for a in _label_sets(frame, "disease_area")
+        ]
+        wanted = choose(disease, set().union(*areas), "disease")
+        frame = frame[[wanted in a for a in areas]]
+    return frame.reset_index(drop=True)
 
 
 def _cell(value: object, fmt: Format) -> object:

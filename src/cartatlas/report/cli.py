@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from cartatlas.cli_inputs import CountriesOption, MoreCountries, country_list
 from cartatlas.output import console, tagged
 from cartatlas.store import StoreMissing, open_store
 
@@ -17,14 +18,8 @@ FORMATS = ("html", "pdf", "md")
 
 def report(
     ctx: typer.Context,
-    countries: Annotated[
-        str,
-        typer.Option("--countries", help="Two (or more) ISO codes: --countries CN US or CN,US."),
-    ] = "CN,US",
-    more: Annotated[
-        list[str] | None,
-        typer.Argument(help="Further country codes after --countries.", show_default=False),
-    ] = None,
+    countries: CountriesOption = None,
+    more: MoreCountries = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path(
         "report"
     ),
@@ -49,7 +44,7 @@ def report(
     from cartatlas.report.build import build_report
     from cartatlas.report.render import render_html, render_markdown, render_pdf
 
-    codes = [c.strip().upper() for c in [*countries.split(","), *(more or [])] if c.strip()]
+    codes = country_list(countries, more, ["CN", "US"])
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or len(codes) < 2:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.registries import concepts
+from cartatlas.registries.eligibility import admits, age_limits
 from cartatlas.store.connection import Store
 from cartatlas.store.registry_schema import STUDY_COLUMNS
 
@@ -205,11 +206,12 @@ def find_trials(
     phase: str | None = None,
     status: str | None = None,
     recruiting: bool = False,
-    text: str | None = None,
+    age: float | None = None,
 ) -> pd.DataFrame:
     """Current trials filtered like ``cartatlas trials``; raises ``ValueError`` for a filter value
-    that cannot match anything (unknown status or phase), naming the accepted values."""
-    frame = current_studies(store)
+    that cannot match anything (unknown status or phase), naming the accepted values. Text
+    search is :mod:`cartatlas.search` (ranked, over the trials' labels too)."""
+    frame = current_studies(store, include_raw=age is not None)
     if country:
         code = country.strip().upper()
         frame = frame[[code in c for c in frame["countries"]]]
@@ -227,21 +229,9 @@ def find_trials(
         frame = frame[frame["status"] == wanted_status]
     if recruiting:
         frame = frame[frame["status"].isin(concepts.RECRUITING_STATUSES)]
-    if text:
-        needle = text.lower()
-        frame = frame[
-            [
-                needle in " ".join(filter(None, [t, o, s, *c, *i])).lower()
-                for t, o, s, c, i in zip(
-                    frame["title"],
-                    frame["official_title"],
-                    frame["brief_summary"],
-                    frame["conditions"],
-                    frame["interventions"],
-                    strict=True,
-                )
-            ]
-        ]
+    if age is not None:
+        limits = [age_limits(raw) for raw in frame["raw"]]
+        frame = frame[[admits(age, low, high) for low, high in limits]].drop(columns=["raw"])
     return frame.reset_index(drop=True)
 
 

@@ -9,8 +9,7 @@ without classifying the registry again on every page.
 
 from __future__ import annotations
 
-import json
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,7 +19,10 @@ import pandas as pd
 from cartatlas.analyses.landscape.data import trial_frame
 from cartatlas.classify.sources import read_store
 from cartatlas.registries import concepts
+from cartatlas.registries.eligibility import age_limits
 from cartatlas.report.context import ReportContext
+from cartatlas.search.index import TrialSearch
+from cartatlas.search.trials import site_places, trial_search
 from cartatlas.store import Store
 from cartatlas.store.registry_read import attribution_notes, current_studies, sites, snapshot_info
 from cartatlas.web.responses import records
@@ -42,24 +44,6 @@ _FACTS = [
     "attribution",
     "source_date",
 ]
-_AGE = re.compile(r"(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)", re.IGNORECASE)
-_PER_YEAR = {"year": 1, "month": 12, "week": 52.18, "day": 365.25, "hour": 8766, "minute": 525960}
-
-
-def age_in_years(text: object) -> float | None:
-    """ "18 Years" → 18.0, "6 Months" → 0.5; ``None`` when the registry states no limit."""
-    match = _AGE.search(text) if isinstance(text, str) else None
-    if not match:
-        return None
-    return round(float(match.group(1)) / _PER_YEAR[match.group(2).lower()], 2)
-
-
-def _age_limits(raw: object) -> tuple[float | None, float | None]:
-    """Eligible ages from a ClinicalTrials.gov record (other registries' records have none)."""
-    if not isinstance(raw, str) or not raw:
-        return None, None
-    module = json.loads(raw).get("protocolSection", {}).get("eligibilityModule", {})
-    return age_in_years(module.get("minimumAge")), age_in_years(module.get("maximumAge"))
 
 
 def registry_url(registry: str, trial_id: str) -> str:
@@ -119,10 +103,10 @@ class TrialIndex:
     dicts, built once: a search is then a few comparisons per trial and a page of results a
     slice, with no pandas row filtering or value conversion per request."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, places: Mapping[str, list[str]] | None = None) -> None:
         self.frame = frame
+        self.places = places
         self.rows = records(frame, TRIAL_COLUMNS)
-        self.text = frame["search_text"].tolist()
         self.countries = [set(c) for c in frame["countries"]]
         self.targets = [{str(t).lower() for t in ts} for ts in frame["targets"]]
         self.diseases = [
@@ -136,15 +120,20 @@ class TrialIndex:
         self.min_age = frame["min_age"].to_numpy(float)
         self.max_age = frame["max_age"].to_numpy(float)
 
+    @cached_property
+    def text(self) -> TrialSearch:
+        """The full-text index, built on the first text search."""
+        return trial_search(self.frame, self.places)
+
     @staticmethod
     def _where(values: list, test) -> np.ndarray:
         return np.fromiter((test(v) for v in values), dtype=bool, count=len(values))
 
     def search(self, f: TrialFilters) -> np.ndarray:
-        """Positions of the matching trials, in the frame's order (latest start first)."""
+        """Positions of the matching trials: best text match first when ``f.text`` asks for
+        something, else in the frame's order (latest start first)."""
         keep = np.ones(len(self.frame), dtype=bool)
-        if f.text:
-            keep &= self._where(self.text, lambda t: f.text in t)
+        ranked = self.text.search(f.text)[0] if f.text else None
         if f.country:
             keep &= self._where(self.countries, lambda c: f.country in c)
         if f.target:
@@ -162,7 +151,10 @@ class TrialIndex:
             keep &= self.sponsor == f.sponsor_type
         if f.age is not None:
             keep &= ~(self.min_age > f.age) & ~(self.max_age < f.age)
-        return np.flatnonzero(keep)
+        if ranked is None:
+            return np.flatnonzero(keep)
+        order = np.asarray(ranked, dtype=np.int64)
+        return order[keep[order]]
 
 
 @dataclass(frozen=True)
@@ -185,12 +177,17 @@ class RegistryData:
         return self.sites[self.sites["trial_id"].isin(car)].reset_index(drop=True)
 
     @cached_property
+    def places(self) -> dict[str, list[str]]:
+        """Trial key → the cities, states and countries of its sites (searched as text)."""
+        return site_places(self.sites)
+
+    @cached_property
     def car_index(self) -> TrialIndex:
-        return TrialIndex(self.car_trials)
+        return TrialIndex(self.car_trials, self.places)
 
     @cached_property
     def all_index(self) -> TrialIndex:
-        return TrialIndex(self.trials)
+        return TrialIndex(self.trials, self.places)
 
     def index(self, car: bool) -> TrialIndex:
         return self.car_index if car else self.all_index
@@ -207,7 +204,7 @@ def load_registry(store: Store) -> RegistryData | None:
     labels = trial_frame(read_store(store))
     studies = current_studies(store, include_raw=True)
     studies["nct_id"] = studies["nct_id"].fillna(studies["trial_id"])
-    ages = [_age_limits(raw) for raw in studies["raw"]]
+    ages = [age_limits(raw) for raw in studies["raw"]]
     studies["min_age"] = pd.Series([low for low, _ in ages], index=studies.index, dtype=float)
     studies["max_age"] = pd.Series([high for _, high in ages], index=studies.index, dtype=float)
     trials = labels.merge(
@@ -215,18 +212,6 @@ def load_registry(store: Store) -> RegistryData | None:
     )
     trials["url"] = [
         registry_url(r, t) for r, t in zip(trials["registry"], trials["nct_id"], strict=True)
-    ]
-    trials["search_text"] = [
-        " ".join(filter(None, [key, title, official, summary, *conditions, *interventions])).lower()
-        for key, title, official, summary, conditions, interventions in zip(
-            trials["nct_id"],
-            trials["title"],
-            trials["official_title"],
-            trials["brief_summary"],
-            trials["conditions"],
-            trials["interventions"],
-            strict=True,
-        )
     ]
     # Latest start first: the order every search returns, sorted once here.
     trials = trials.sort_values(

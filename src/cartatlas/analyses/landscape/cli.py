@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from cartatlas.cli_inputs import CountriesOption, MoreCountries, country_list
 from cartatlas.output import Format, console, emit
 from cartatlas.store import open_store
 
@@ -27,20 +28,8 @@ DIMENSION_NAMES = (
 
 def landscape_command(
     ctx: typer.Context,
-    countries: Annotated[
-        str | None,
-        typer.Option(
-            "--countries",
-            help="ISO codes to compare: --countries CN US (or CN,US); "
-            "default every country. 'all' always counts each trial once.",
-        ),
-    ] = None,
-    more_countries: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Further country codes after --countries (--countries CN US).", show_default=False
-        ),
-    ] = None,
+    countries: CountriesOption = None,
+    more_countries: MoreCountries = None,
     by: Annotated[
         str, typer.Option("--by", help=f"Comma-separated dimensions: {', '.join(DIMENSION_NAMES)}.")
     ] = "year",
@@ -80,7 +69,8 @@ def landscape_command(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Trial activity by country × start year × phase × target × disease × status × sponsor ×
-    cell source. Multi-country trials count once per country and once in 'all'."""
+    cell source. Multi-country trials count once per country and once in 'all'; without
+    --countries, every country is listed."""
     import pandas as pd
 
     from cartatlas.analyses.landscape.counts import DIMENSIONS, count, yearly_shares
@@ -92,8 +82,7 @@ def landscape_command(
     unknown = [d for d in dims if d not in DIMENSIONS]
     if unknown:
         raise typer.BadParameter(f"unknown dimension(s) {unknown}; choose from {list(DIMENSIONS)}")
-    given = (countries or "").split(",") + (more_countries or [])
-    codes = [c.strip().upper() for c in given if c.strip()] or None
+    codes = country_list(countries, more_countries, None)
     if inputs:
         records = list(read_api_v2(inputs))
     else:
