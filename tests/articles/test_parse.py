@@ -121,3 +121,22 @@ def test_sentences_keep_spans_and_skip_abbreviations_and_decimals():
     ]
     assert all(text[s.start : s.end] == s.text for s in sentences)
     assert sentences[2].paragraph == sentences[1].paragraph + 1
+
+
+def test_saved_html_loses_its_boilerplate_and_markdown_its_markup():
+    from cartatlas.analyses.article.page_text import article_text
+
+    page = (
+        "<!doctype html><html><head><title>t</title><script>var price='$1 million';</script>"
+        "</head><body><nav><a href='/'>Home</a> <a href='/deals'>Deals from $999</a></nav>"
+        "<article><h1>CAR-T in China</h1><p>In China, commercial CAR-T therapy costs "
+        "between $120,000 and $170,000, about 60-70% less than in the US, and complete "
+        "remission rates in myeloma reach 82.4%.</p><p>More text about the treatment journey "
+        "for international patients, hospitals and visas in Shanghai and Beijing.</p></article>"
+        "<footer>Contact us · Copyright 2025</footer></body></html>"
+    )
+    text = article_text(page)
+    assert "$120,000 and $170,000" in text and "82.4%" in text
+    assert "var price" not in text and "Deals from" not in text
+    markdown = "## Cost\n\n* **Price:** [about $373,000](https://x.org) in the *US*.\n"
+    assert article_text(markdown).strip() == "Cost\n\nPrice: about $373,000 in the US."

@@ -93,21 +93,23 @@ def css_class(label: str) -> str:
 def highlighted_html(check: ArticleCheck) -> str:
     """The article as paragraphs with each claim's words in a ``<mark>`` of its verdict's class
     (numbered to match the list of claims). All article text is escaped."""
-    marks: list[tuple[int, int, int, CheckedClaim]] = []
-    taken_until = -1
+    marks: list[tuple[int, int, list[int], CheckedClaim]] = []
     for number, c in enumerate(check.claims, 1):
         start, end = c.item.finding.span
-        if start >= taken_until:  # overlapping claims: the first keeps the highlight
-            marks.append((start, end, number, c))
-            taken_until = end
+        if marks and start < marks[-1][1]:
+            # Claims on the same words share one highlight (the first one's colour) and list
+            # every claim number; a claim overlapping another's words is listed only.
+            marks[-1][2].append(number)
+            continue
+        marks.append((start, end, [number], c))
     pieces, position = [], 0
     text = check.text
-    for start, end, number, c in marks:
+    for start, end, numbers, c in marks:
         pieces.append(html.escape(text[position:start]))
         pieces.append(
-            f'<mark class="claim {css_class(c.label)}" id="claim-{number}-text" '
+            f'<mark class="claim {css_class(c.label)}" id="claim-{numbers[0]}-text" '
             f'title="{html.escape(c.label)}: {html.escape(c.plain)}">'
-            f"{html.escape(text[start:end])}<sup>{number}</sup></mark>"
+            f"{html.escape(text[start:end])}<sup>{','.join(map(str, numbers))}</sup></mark>"
         )
         position = end
     pieces.append(html.escape(text[position:]))
