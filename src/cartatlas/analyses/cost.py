@@ -1,8 +1,11 @@
 """Prices in local currency, in US dollars at the same year's exchange rate, and at PPP.
 
-A conversion uses only the rate for the price's own year; when that year's rate is missing the
-converted value stays empty ("no data") rather than borrowing another year's rate. When two
-sources give a rate for the same year, the first by source URL is used and named.
+A conversion uses the rate for the price's own year; when that year's rate is missing the
+converted value stays empty ("no data") rather than borrowing another year's rate, with one
+stated exception (``LATEST_RATE_RULE``): a price from a year after the latest annual average the
+knowledge base holds for its currency (the current, partial year, or a year whose average is not
+yet recorded) is converted at that latest average, and ``fx_year`` says which year was used.
+When two sources give a rate for the same year, the first by source URL is used and named.
 """
 
 from __future__ import annotations
@@ -10,6 +13,13 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.store import Store
+
+
+LATEST_RATE_RULE = (
+    "a price from a year after the latest annual exchange rate recorded for its currency (the "
+    "current, partial year, or a year whose average is not yet recorded) is converted at that "
+    "latest annual average; fx_year names the year used"
+)
 
 
 def _one_per_year(frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -28,16 +38,26 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
         store.frame("SELECT currency, year, per_usd, source_url FROM evidence_exchange_rates"),
         "currency",
     ).rename(columns={"per_usd": "fx_per_usd", "source_url": "fx_source"})
+    prices["fx_year"] = _rate_years(prices, fx)
     ppp = _one_per_year(
         store.frame("SELECT country, year, ppp_per_usd, source_url FROM evidence_ppp"),
         "country",
     ).rename(columns={"source_url": "ppp_source"})
-    frame = prices.merge(fx, on=["currency", "year"], how="left").merge(
-        ppp, on=["country", "year"], how="left"
-    )
+    frame = prices.merge(
+        fx.rename(columns={"year": "fx_year"}), on=["currency", "fx_year"], how="left"
+    ).merge(ppp, on=["country", "year"], how="left")
     # A US dollar is one US dollar, and the international dollar is defined at US prices.
     frame.loc[frame["currency"].eq("USD"), "fx_per_usd"] = 1.0
     frame.loc[frame["country"].eq("US"), "ppp_per_usd"] = 1.0
     frame["usd"] = frame["amount"] / frame["fx_per_usd"]
     frame["intl_dollars"] = frame["amount"] / frame["ppp_per_usd"]
     return frame
+
+
+def _rate_years(prices: pd.DataFrame, fx: pd.DataFrame) -> pd.Series:
+    """The year whose rate converts each price: its own year, or (``LATEST_RATE_RULE``) the
+    latest recorded year when the price is newer than every recorded rate of its currency."""
+    latest = fx.groupby("currency")["year"].max()
+    newest = prices["currency"].map(latest)
+    newer = prices["year"].notna() & newest.notna() & (prices["year"] > newest)
+    return prices["year"].where(~newer, newest)

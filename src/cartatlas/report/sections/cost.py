@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
 from cartatlas.analyses.study_rows import study_rows
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Section, Table
@@ -19,6 +19,14 @@ def _first_sentence(note: object) -> str:
         return ""
     text = str(note).split("; ")[0].split(". ")[0]
     return text if len(text) <= 140 else text[:139] + "…"
+
+
+def _rate_year_note(price: object) -> str:
+    """ " (2024 rate)" when LATEST_RATE_RULE converted the price at another year's rate."""
+    year, fx_year = price.year, price.fx_year
+    if missing(year) or missing(fx_year) or year == fx_year:
+        return ""
+    return f" ({int(fx_year)} rate)"
 
 
 def _money(value: float, unit: str) -> str:
@@ -84,7 +92,7 @@ def build(ctx: ReportContext) -> Section:
             "" if missing(p.year) else str(int(p.year)),
             p.kind,
             _money(p.amount, p.currency),
-            _money(p.usd, "USD"),
+            _money(p.usd, "USD") + _rate_year_note(p),
             _money(p.intl_dollars, "int$"),
             _first_sentence(p.note),
             cite_row(ctx.refs, p),
@@ -118,12 +126,15 @@ def build(ctx: ReportContext) -> Section:
         else:
             parts.append(f"no product price converted to USD for {country}")
     answer = "; ".join(parts) + (
-        " (list, WAC or insurance-negotiated prices, converted at the same year's exchange rate)."
+        " (list, WAC or insurance-negotiated prices, converted at the same year's exchange rate, "
+        "or at the latest recorded annual rate for years after it)."
     )
     answer = answer[0].upper() + answer[1:]
     caveats = [
-        "A price is converted only with the exchange rate (or PPP factor) of its own "
-        "year; where that rate is missing, the converted value says 'no data'.",
+        "A price is converted with the exchange rate (or PPP factor) of its own year; where "
+        "that rate is missing, the converted value says 'no data', except that "
+        + LATEST_RATE_RULE
+        + " (shown as '(2024 rate)').",
         "List prices are not what patients pay: insurance, hospital costs and "
         "negotiated discounts differ by country.",
         "PPP: purchasing-power parity, local currency per international dollar.",
