@@ -14,7 +14,6 @@ import pandas as pd
 
 from cartatlas.store import Store
 
-
 LATEST_RATE_RULE = (
     "a price from a year after the latest annual exchange rate recorded for its currency (the "
     "current, partial year, or a year whose average is not yet recorded) is converted at that "
