@@ -87,6 +87,11 @@ _LEADS = re.compile(
     re.IGNORECASE,
 )
 _BROADER = re.compile(r"\bbroader\b|\bwider\b|\bmore diverse\b", re.IGNORECASE)
+_PAIRED_ENDPOINTS = re.compile(
+    r"\b(overall|objective|complete)(?: response)? and (?:overall |objective |complete )"
+    r"(?:response|remission) rates\b",
+    re.IGNORECASE,
+)
 _SCOPE_APPROVED = re.compile(r"\btrials (?:for|of|with) (?:the )?(?:\w+ )?approved\b", re.I)
 _EFFICACY = re.compile(
     r"\bresults\b|\befficacy\b|\boutcomes\b|\bsuccess rates?\b|\bresponse rates?\b|"
@@ -157,6 +162,10 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
     respectively = (
         [code for code, _ in names.diseases(s.text)] if "respectively" in s.text else None
     )
+    # "Overall and complete response rates … 89% and 70%; … 94% and 74%": pairs, in order.
+    pair = _PAIRED_ENDPOINTS.search(s.text)
+    paired = (["ORR", "CR"] if pair.group(1)[0].lower() == "o" else ["CR", "ORR"]) if pair else []
+    after_pair = [p for p in percents if pair and p.span[0] > pair.end()]
     for pct in percents:
         after = s.text[pct.span[1] : pct.span[1] + 40]
         before = s.text[max(0, pct.span[0] - 60) : pct.span[0]]
@@ -168,7 +177,11 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
         if endpoint is None:
             continue
         if endpoint in ("CRS", "ICANS"):
-            endpoint += "_3plus" if names.severe(s.text) else "_any"
+            near = s.text[max(0, pct.span[0] - 30) : pct.span[0]].rsplit(";", 1)[-1]
+            near = near.rsplit(")", 1)[-1]
+            endpoint += "_3plus" if names.severe(near) else "_any"
+        elif pct in after_pair:
+            endpoint = paired[after_pair.index(pct) % 2]
         countries, country_note = ctx.nearest(i, ctx.found_countries, pct.span[0])
         diseases, disease_note = ctx.nearest(i, ctx.found_diseases, -1)
         if respectively and len(respectively) == len(percents):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cartatlas.inputs import product_names
 from cartatlas.store import Store
 
 Mention = tuple[str, tuple[int, int]]
@@ -47,9 +48,9 @@ _DISEASES = _compile(
         (r"\bmantle[- ]cell lymphoma\b|\bMCL\b", "MCL"),
         (r"\bmarginal[- ]zone lymphoma\b|\bMZL\b", "MZL"),
         (r"\bchronic lymphocytic leuk(?:a)?emia\b|\bCLL\b|\bSLL\b", "CLL"),
-        (r"\bmultiple myeloma\b|\bmyeloma\b|\bMM\b", "MM"),
+        (r"\bmultiple myeloma\b|\bmyeloma\b|(?-i:\b(?:RR|NDMM|R/R )?MM\b)", "MM"),
         (
-            r"\b(?:B-cell )?acute lymphoblastic leuk(?:a)?emia\b|\bB-?ALL\b|\bALL\b(?= |,|\)|\.)"
+            r"\b(?:B-cell )?acute lymphoblastic leuk(?:a)?emia\b|(?-i:\bB-?ALL\b)"
             r"|\bleuk(?:a)?emias?\b",
             "B-ALL",
         ),
@@ -107,8 +108,10 @@ def endpoints(text: str) -> list[Mention]:
     return _find(_ENDPOINTS, text)
 
 
-def severe(text: str) -> bool:
-    return bool(_SEVERE.search(text))
+def severe(before: str) -> bool:
+    """Whether the words just before a rate make it a grade ≥ 3 rate ("(grade ≥3, 5%)",
+    "severe CRS in 4%"); ``before`` is the few words preceding the number."""
+    return bool(_SEVERE.search(before))
 
 
 def targets(text: str) -> list[str]:
@@ -151,17 +154,14 @@ UNKNOWN_PRODUCT = re.compile(r"\b([A-Za-z]{3,})-cel\b|\b(\w+cabtagene)\b", re.IG
 
 
 def load_products(store: Store) -> Products:
+    """Every name of every product (the names ``resolve_product`` accepts) and its INN stem."""
     rows = store.execute("SELECT product_id, inn, aliases, brands FROM evidence_products")
     names: dict[str, str] = {}
     stems: dict[str, str] = {}
     for product_id, inn, aliases, brands in rows:
-        candidates = {product_id, inn or "", *(aliases or "").split("|")}
-        for brand in (brands or "").split("|"):
-            label = brand.partition(":")[2].strip()
-            candidates |= {label.split(" (")[0], *re.findall(r"\((.+?)\)", label)}
-        for name in candidates:
-            if len(name.strip()) >= 3:
-                names[name.strip().lower()] = product_id
+        for name in product_names(product_id, inn, aliases, brands):
+            if len(name) >= 3:
+                names[name.lower()] = product_id
         if inn and "cabtagene" in inn:
             stems[inn.split("cabtagene")[0].lower()] = product_id
     return Products(names, stems)

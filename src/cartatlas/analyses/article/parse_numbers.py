@@ -269,8 +269,21 @@ _MULTIPLE = re.compile(
 )
 
 
+_FRACTION = re.compile(
+    r"\b(?:a|one)[- ](?P<word>tenth|fifth|quarter|third|half)\b|(?<![\d.])1/(?P<n>\d+)(?:th)?\b",
+    re.IGNORECASE,
+)
+_FRACTIONS = {"tenth": 10, "fifth": 5, "quarter": 4, "third": 3, "half": 2}
+
+
 def find_multiples(text: str) -> list[Multiple]:
+    """ "7–10 times lower", "five times cheaper", and fractions of a price: "a tenth of",
+    "1/10th of the cost" (a price ten times lower)."""
     found = []
+    for m in _FRACTION.finditer(text):
+        n = float(_FRACTIONS[m.group("word").lower()] if m.group("word") else m.group("n"))
+        if n > 1:
+            found.append(Multiple(n, n, "lower", m.span()))
     for m in _MULTIPLE.finditer(text):
         a = count_value(m.group("a"))
         b = count_value(m.group("b")) if m.group("b") else a

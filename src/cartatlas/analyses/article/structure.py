@@ -46,9 +46,6 @@ class PageContext:
 def page_context(findings: list[Finding], store: Store) -> PageContext:
     countries = Counter(c for f in findings for c in f.countries)
     main = [c for c, _ in countries.most_common(2)]
-    for fallback in ("CN", "US"):
-        if len(main) < 2 and fallback not in main:
-            main.append(fallback)
     diseases = Counter(f.indication for f in findings if f.indication)
     fx: dict[str, tuple[float, int, str]] = {}
     for currency, year, per_usd, url in store.execute(
@@ -92,6 +89,8 @@ def _countries(f: Finding, ctx: PageContext, needed: int) -> tuple[list[str], li
         rank = {c: k for k, c in enumerate(ctx.countries)}
         return sorted(countries, key=lambda c: rank.get(c, len(rank))), []
     filled = countries + [c for c in ctx.countries if c not in countries]
+    if len(filled) < needed:
+        raise LookupError("no country named" if needed == 1 else "the countries are not named")
     return filled[: max(needed, len(countries))], [
         f"countries not all named in the sentence; the page's main countries "
         f"({', '.join(filled[:needed])}) were used"
@@ -198,6 +197,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         others = [c for c in f.countries if c != subject and c != "EU"]
         if not others:
             others = [c for c in ctx.countries if c != subject]
+            if not others:
+                raise LookupError("no second country to compare with")
             notes.append(f"compared with {others[0]}, the page's other main country")
         return (
             {"metric": f.endpoint, "countries": [subject, others[0]], "compare": "greater"},

@@ -38,7 +38,10 @@ def _product_trial(store: Store, item: ArticleClaim) -> str | None:
 
     claim = item.claim
     rows = study_rows(store, claim.indication, claim.metric)
-    rows = rows[rows["product_id"] == claim.product]
+    in_country = rows["countries"].fillna("").str.split("|").map(
+        lambda sites: bool(set(sites) & set(claim.countries))
+    ) | rows["country_of_conduct"].isin(claim.countries)
+    rows = rows[(rows["product_id"] == claim.product) & in_country]
     if rows.empty:
         return None
     row = rows.sort_values("registrational", ascending=False, key=lambda s: s.fillna(False)).iloc[0]
@@ -72,7 +75,8 @@ def _plain(store: Store, item: ArticleClaim, verdict: Verdict | None) -> str:
     if claim.product and claim.metric in ENDPOINTS:
         trial = _product_trial(store, item)
         if trial:
-            return f"{said}; {trial}. Verdict: {verdict.verdict}."
+            tally = verdict.evidence.split(". ")[0]
+            return f"{said}; {trial} (its trials there: {tally}). Verdict: {verdict.verdict}."
     return f"{said}; the evidence: {verdict.evidence}. Verdict: {verdict.verdict}."
 
 
