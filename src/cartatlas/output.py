@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cartatlas.spreadsheet import defuse
+
 
 class Format(StrEnum):
     table = "table"
@@ -45,7 +47,7 @@ def emit(
     if fmt is Format.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([["" if _blank(v) else v for v in row] for row in rows])
+        writer.writerows([["" if _blank(v) else defuse(v) for v in row] for row in rows])
     elif fmt is Format.json:
         json.dump(
             [

@@ -1,6 +1,10 @@
 """Render a :class:`Report` as self-contained HTML, as Markdown (figures beside it) and as PDF.
 
 Text in the model is a small Markdown subset (**bold**, `code`) plus citation markers ``[[n]]``.
+Any of it may hold registry or evidence text, so every renderer escapes before it formats: the
+HTML template autoescapes (``report.html.j2`` does not end in ``.html``, so autoescaping is
+switched on for every template, not chosen by extension), and Markdown output escapes ``&``,
+``<`` and ``>`` so that no raw HTML passes through a Markdown viewer.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ import html
 import re
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from cartatlas.report.model import CITATION, Figure, Paragraph, Report, Table
@@ -27,13 +31,19 @@ def inline_html(text: str) -> Markup:
 
 
 def inline_markdown(text: str) -> str:
-    return CITATION.sub(r"[\1](#ref-\1)", text)
+    """Model text as Markdown: raw HTML escaped, citations as links."""
+    return CITATION.sub(r"[\1](#ref-\1)", html.escape(text, quote=False))
+
+
+def web_url(value: object) -> bool:
+    """Only http(s) addresses become links (never ``javascript:`` or ``data:``)."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("cartatlas.report", "templates"),
-        autoescape=select_autoescape(["html"]),
+        autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -41,6 +51,7 @@ def _environment() -> Environment:
     env.tests["table"] = lambda block: isinstance(block, Table)
     env.tests["figure"] = lambda block: isinstance(block, Figure)
     env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
+    env.tests["web_url"] = web_url
     env.globals["Markup"] = Markup
     return env
 
@@ -54,9 +65,9 @@ def _md_table(table: Table) -> list[str]:
         return inline_markdown(value).replace("|", "\\|").replace("\n", " ")
 
     lines = [
-        f"**{table.title}**",
+        f"**{inline_markdown(table.title)}**",
         "",
-        "| " + " | ".join(table.columns) + " |",
+        "| " + " | ".join(cell(c) for c in table.columns) + " |",
         "|" + "---|" * len(table.columns),
     ]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.rows]
@@ -68,10 +79,15 @@ def _md_table(table: Table) -> list[str]:
 def render_markdown(report: Report, figure_dir: Path) -> str:
     """Markdown text; each figure is written as SVG into ``figure_dir`` and linked."""
     figure_dir.mkdir(parents=True, exist_ok=True)
-    lines = [f"# {report.title}", "", f"Generated {report.generated}. {report.data_note}", ""]
+    lines = [
+        f"# {inline_markdown(report.title)}",
+        "",
+        f"Generated {report.generated}. {inline_markdown(report.data_note)}",
+        "",
+    ]
     for number, section in enumerate(report.sections, 1):
         answer = inline_markdown(section.answer).replace("\n", "  \n> ")
-        lines += [f"## {number}. {section.title}", "", f"> {answer}", ""]
+        lines += [f"## {number}. {inline_markdown(section.title)}", "", f"> {answer}", ""]
         for index, block in enumerate(section.blocks):
             if isinstance(block, Paragraph):
                 lines += [inline_markdown(block.text), ""]
@@ -81,7 +97,7 @@ def render_markdown(report: Report, figure_dir: Path) -> str:
                 name = f"{number:02d}-{index:02d}-{block.slug}.svg"
                 (figure_dir / name).write_text(block.svg, "utf-8")
                 lines += [
-                    f"![{block.title}]({figure_dir.name}/{name})",
+                    f"![{_alt(block.title)}]({figure_dir.name}/{name})",
                     "",
                     f"_{inline_markdown(block.caption)}_",
                     "",
@@ -97,6 +113,10 @@ def render_markdown(report: Report, figure_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _alt(text: str) -> str:
+    return inline_markdown(text).replace("[", "(").replace("]", ")")
+
+
 def _reference_text(ref) -> str:
     parts = [ref.label if ref.label != ref.url else ""]
     if ref.url:
@@ -105,7 +125,7 @@ def _reference_text(ref) -> str:
         parts.append(f"doi:{ref.doi}")
     if ref.pmid:
         parts.append(f"PMID {ref.pmid}")
-    return " ".join(p for p in parts if p)
+    return html.escape(" ".join(p for p in parts if p), quote=False)
 
 
 def render_pdf(html_text: str, path: Path) -> None:

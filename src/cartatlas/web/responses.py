@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from fastapi import Response
 
+from cartatlas.spreadsheet import defuse
+
 
 def plain(value: Any) -> Any:
     """One cell as a JSON value."""
@@ -46,9 +48,10 @@ def _cell(value: Any) -> Any:
 
 
 def csv_response(frame: pd.DataFrame, filename: str) -> Response:
-    """CSV with list values ``|``-joined, as ``cartatlas trials --format csv`` writes them."""
+    """CSV with list values ``|``-joined, as ``cartatlas trials --format csv`` writes them, and
+    formula-like text defused (:mod:`cartatlas.spreadsheet`)."""
     buffer = io.StringIO()
-    frame.map(_cell).to_csv(buffer, index=False)
+    frame.map(lambda value: defuse(_cell(value))).to_csv(buffer, index=False)
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -94,7 +94,9 @@ def landscape_command(
     err.print(f"{len(frame)} trials counted")
     table = yearly_shares(frame, codes) if shares else count(frame, dims, codes)
     if csv_path:
-        table.to_csv(csv_path, index=False)
+        from cartatlas.spreadsheet import defused
+
+        defused(table).to_csv(csv_path, index=False)
     if parquet_path:
         table.to_parquet(parquet_path, index=False)
     if figure_path:
