@@ -131,6 +131,26 @@ def test_trial_page_lists_and_maps_its_sites(browser, live_server, shots):
         finder.close()
 
 
+@pytest.mark.parametrize("age", ["", "70"], ids=["age-empty", "age-70"])
+def test_trial_finder_form_submits_with_and_without_an_age(browser, live_server, age):
+    """The age box is optional: leaving it empty (its normal use) must not answer 422."""
+    finder = Visit(browser, live_server + "/trials")
+    try:
+        finder.page.fill("input[name=condition]", "r/r myeloma")
+        finder.page.fill("input[name=age]", age)
+        with finder.page.expect_navigation() as navigation:
+            finder.page.click("form.finder button[type=submit]")
+        assert navigation.value.status == 200
+        assert f"age={age}&" in finder.page.url or finder.page.url.endswith(f"age={age}")
+        count = int(finder.page.inner_text("p.count strong"))
+        assert count > 0
+        assert "myeloma" in finder.page.inner_text("ol.results").lower()
+        csv_link = finder.page.get_attribute("p.count a", "href")
+        assert finder.page.request.get(live_server + csv_link).status == 200
+    finally:
+        finder.close()
+
+
 def test_figure_data_and_sources_are_one_click_away(browser, live_server):
     visit = Visit(browser, live_server + "/q/approvals?a=CN&b=US")
     try:

@@ -13,6 +13,8 @@ Records that came through WHO ICTRP carry ``attribution`` ("WHO ICTRP") and ``so
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from cartatlas.registries import concepts
@@ -158,11 +160,24 @@ def sites(store: Store, *, dedupe: bool = True) -> pd.DataFrame:
     return frame
 
 
+def public_source(source: object) -> object:
+    """A snapshot's source as it may be shown to anyone: a file by its name, never the folder
+    it was imported from on this machine; a database by its name, never its host."""
+    if not isinstance(source, str):
+        return source
+    if source.startswith(("postgresql://", "postgres://")):
+        return f"PostgreSQL database {source.rsplit('/', 1)[-1].split('?')[0]}"
+    if source.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", source):
+        return re.split(r"[\\/]", source)[-1]
+    return source
+
+
 def snapshot_info(store: Store) -> pd.DataFrame:
-    """Per selection, its latest complete snapshot: kind and registry, source (file or query),
-    snapshot / data date, import time, counts and attribution — what a report cites."""
+    """Per selection, its latest complete snapshot: kind and registry, source (file name or
+    query, see :func:`public_source`), snapshot / data date, import time, counts and
+    attribution — what a report cites."""
     _require(store)
-    return _frame(
+    frame = _frame(
         store,
         """SELECT r.selection, r.kind, r.registry, COALESCE(r.source_path, r.query) AS source,
                   r.snapshot_date, r.data_timestamp, r.finished_at AS imported_at, r.records,
@@ -173,6 +188,8 @@ def snapshot_info(store: Store) -> pd.DataFrame:
            WHERE r.n = 1
            ORDER BY r.selection""",
     )
+    frame["source"] = [public_source(v) for v in frame["source"]]
+    return frame
 
 
 def trial_matches(store: Store) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cartatlas.evidence.queries import EvidenceNotLoaded, UnknownProduct
 from cartatlas.report.figures import WORLD
 from cartatlas.store.registry_read import NoRegistryData
-from cartatlas.web import article_page, pages
+from cartatlas.web import article_page, docs, pages
 from cartatlas.web.api import api_router
 from cartatlas.web.cache import Memo, ResponseCache
 from cartatlas.web.errors import NotFound
@@ -113,6 +113,8 @@ def create_app(db: str | None = None, *, warm: bool = True) -> FastAPI:
         "meta-analysis. Read-only.",
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # served by cartatlas.web.docs from the package's own copies
+        redoc_url=None,
     )
     app.state.hub = hub
     app.state.memo = Memo()
@@ -123,6 +125,7 @@ def create_app(db: str | None = None, *, warm: bool = True) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.include_router(api_router())
     app.include_router(pages.router)
+    app.include_router(docs.router)
     app.include_router(article_page.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 

@@ -250,9 +250,9 @@ def trial_finder(
     registry: RequiredRegistryDep,
     condition: Annotated[params.Text, Query()] = "",
     target: Annotated[params.Text, Query()] = "",
-    country: Annotated[params.CountryCode | None, Query()] = None,
+    country: params.CountryQuery = None,
     recruiting_now: Annotated[bool, Query(alias="recruiting")] = False,
-    age: Annotated[float | None, Query(ge=0, le=120)] = None,
+    age: params.AgeQuery = None,
     searched: bool = False,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ):

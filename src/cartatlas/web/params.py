@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from cartatlas.evidence.queries import UnknownProduct, resolve_product
 from cartatlas.registries.countries import country_code
@@ -21,8 +21,22 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
 Text = Annotated[str, StringConstraints(max_length=200)]
 DEFAULT_COUNTRIES = ("CN", "US")
 
+
+def _blank_is_none(value: object) -> object:
+    """An empty form box sends ``age=`` or ``country=``: that means "not given", not a bad
+    value."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 CountryQuery = Annotated[
-    CountryCode | None, Query(description="ISO 3166-1 alpha-2 country code, e.g. CN")
+    CountryCode | None,
+    BeforeValidator(_blank_is_none),
+    Query(description="ISO 3166-1 alpha-2 country code, e.g. CN; empty: any country"),
+]
+AgeQuery = Annotated[
+    Annotated[float, Field(ge=0, le=120)] | None,
+    BeforeValidator(_blank_is_none),
+    Query(description="patient age in years, 0–120 (eligibility); empty: any age"),
 ]
 ProductQuery = Annotated[
     Text | None, Query(description="product ID, INN, alias (axi-cel) or brand (Yescarta)")

@@ -50,9 +50,7 @@ async def trial_filters(
         bool, Query(alias="recruiting", description="only trials recruiting now")
     ] = False,
     sponsor_type: SponsorType | None = None,
-    age: Annotated[
-        float | None, Query(ge=0, le=120, description="patient age in years (eligibility)")
-    ] = None,
+    age: params.AgeQuery = None,
     car: Annotated[
         bool, Query(description="only trials the classifier labels as CAR (false: all)")
     ] = True,
