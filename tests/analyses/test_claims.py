@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
 
 from cartatlas.analyses.claims import EXAMPLE, check_claims, load_claims
@@ -79,7 +82,7 @@ def test_a_metric_without_evidence_says_no_data(evidence_store):
     [
         (
             {"id": "a", "text": "x", "metric": "CR", "countries": ["US"], "range": [1, 2]},
-            "claims.yaml: claim 1: Value error, metric CR needs an indication (e.g. LBCL)",
+            "claims.yaml: claim 1: Value error, a range of CR needs an indication (e.g. LBCL)",
         ),
         (
             {"id": "a", "text": "x", "metric": "speed", "countries": ["US"], "range": [1, 2]},
@@ -105,3 +108,114 @@ def test_bad_claims_name_file_claim_and_field(claim, message):
         .replace("Value error, ", "")
         .startswith(message.replace("Value error, ", ""))
     )
+
+
+# --- one rule per comparison kind (issue 13) -------------------------------------------------
+
+
+def _mm_cr(compare: str, countries: list[str]) -> Claim:
+    return Claim(
+        id="mm",
+        text="CR in myeloma differs",
+        metric="CR",
+        indication="MM",
+        countries=countries,
+        compare=compare,
+    )
+
+
+def test_greater_is_judged_by_the_greater_rule_not_the_similar_rule(evidence_store):
+    """MM CR is about 70% in CN vs 41% in US, p ≈ 0.001: "CN greater" is supported (it was
+    sent to the "similar" rule and judged contradicted)."""
+    with open_store(evidence_store, read_only=True) as store:
+        greater = check_claim(store, _mm_cr("greater", ["CN", "US"]))
+        less = check_claim(store, _mm_cr("less", ["US", "CN"]))
+        reversed_ = check_claim(store, _mm_cr("greater", ["US", "CN"]))
+        similar = check_claim(store, _mm_cr("similar", ["CN", "US"]))
+    assert greater.verdict == "supported", greater.evidence
+    assert greater.rule.startswith("greater: CN above US")
+    assert less.verdict == "supported" and less.rule.startswith("less: US below CN")
+    assert reversed_.verdict == "contradicted"
+    assert similar.verdict == "contradicted" and similar.rule.startswith("similar:")
+
+
+def test_count_claims_follow_less_as_the_mirror_of_greater(evidence_store):
+    claims = [
+        Claim(id=k, text="x", metric="approved_products", countries=c, compare=k)
+        for k, c in (("greater", ["CN", "US"]), ("less", ["US", "CN"]))
+    ]
+    with open_store(evidence_store, read_only=True) as store:
+        verdicts = [check_claim(store, c) for c in claims]
+    assert verdicts[0].verdict == verdicts[1].verdict != "no data"
+
+
+def test_range_bounds_are_compared_at_the_precision_they_were_written_in():
+    from cartatlas.analyses.claims.check import _in_range, at_precision, decimals
+
+    assert decimals(52) == 0 and decimals(52.5) == 1 and decimals(0.25) == 2
+    assert at_precision(51.6, 0) == 52 and at_precision(72.5, 0) == 73
+    assert _in_range(51.6, (52, 73)) and _in_range(73.05, (52, 73))
+    assert not _in_range(51.4, (52, 73)) and not _in_range(73.5, (52, 73))
+    assert not _in_range(51.6, (52.0 + 0.5, 73))  # a bound written as 52.5 is kept to 0.1
+
+
+def test_orr_range_counts_juliet_and_transcend_inside_52_to_73(evidence_store):
+    claim = Claim(
+        id="orr",
+        text="ORR 52-73%",
+        metric="ORR",
+        indication="LBCL",
+        countries=["US"],
+        scope="approved_products",
+        range=(52, 73),
+    )
+    with open_store(evidence_store, read_only=True) as store:
+        verdict = check_claim(store, claim)
+    assert "JULIET 51.6%" in verdict.evidence and "TRANSCEND-NHL-001 73.0%" in verdict.evidence
+    listed = re.findall(r"(\S+) (\d+\.\d)%", verdict.evidence.split("US: ")[1])
+    inside = sum(52 <= math.floor(float(rate) + 0.5) <= 73 for _, rate in listed)
+    assert verdict.evidence.startswith(f"{inside} of {len(listed)} study rates in range")
+    assert "rounded to whole numbers" in verdict.rule
+    assert verdict.scope.startswith("overall response (ORR), indication LBCL, trials of approved")
+
+
+def test_a_comparison_without_indication_is_checked_in_every_indication_and_says_so(
+    evidence_store,
+):
+    """The CRS claim names no disease; it used to be limited to LBCL in the YAML and said
+    "no data" without saying which scope it checked."""
+    claims = load_claims(EXAMPLE)
+    crs = next(c for c in claims.claims if c.id == "crs-similar")
+    assert crs.indication is None
+    with open_store(evidence_store, read_only=True) as store:
+        verdict = check_claim(store, crs)
+    assert "every indication with evidence" in verdict.scope and "MM" in verdict.scope
+    assert "MM:" in verdict.evidence  # myeloma has CRS rows in both countries: it is examined
+    # the grading rule decides, and is named, rather than a silent pool across systems
+    assert "grading" in verdict.evidence
+
+
+def test_every_verdict_states_its_scope(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        verdicts = check_claims(store, load_claims(EXAMPLE))
+    for v in verdicts:
+        assert v.scope, v.claim.id
+        assert v.rule.split(":")[0] in ("range", "similar", "greater", "less", "values"), v.rule
+
+
+def test_compare_similar_is_refused_for_counts():
+    with pytest.raises(ClaimsFileError, match="similar is judged for rates only"):
+        parse_claims(
+            {
+                "claims": [
+                    {
+                        "id": "a",
+                        "text": "x",
+                        "metric": "trial_count",
+                        "countries": ["CN", "US"],
+                        "compare": "similar",
+                    }
+                ]
+            },
+            "claims.yaml",
+        )

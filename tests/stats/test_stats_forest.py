@@ -20,13 +20,23 @@ def test_writes_svg_and_png(tmp_path, kwargs):
     if kwargs.pop("subgroups", False):
         kwargs["subgroups"] = d["groups"]
     res = meta_proportions(d["events"], d["n"], **kwargs)
-    forest_plot(res, tmp_path / "plots" / "forest.pdf", title="Test", percent=True)
+    forest_plot(res, tmp_path / "plots" / "forest", title="Test", percent=True)
     svg, png = tmp_path / "plots" / "forest.svg", tmp_path / "plots" / "forest.png"
     root = ET.parse(svg).getroot()
     assert root.tag.endswith("svg")
     assert "Proportion" in svg.read_text()
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not (tmp_path / "plots" / "forest.pdf").exists()
+
+
+def test_a_named_format_is_written_under_exactly_that_name(tmp_path):
+    """``f.pdf`` used to be written as f.svg and f.png while the caller reported f.pdf."""
+    d = dataset("pritz1997")
+    res = meta_proportions(d["events"], d["n"])
+    forest_plot(res, tmp_path / "f.pdf")
+    assert (tmp_path / "f.pdf").read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.pdf"]
+    with pytest.raises(ValueError, match="use one of .svg, .png, .pdf"):
+        forest_plot(res, tmp_path / "f.jpeg")
 
 
 def test_single_study_plot(tmp_path):

@@ -164,13 +164,36 @@ def test_meta_default_is_the_reports_model(client, full_store):
     ).json()
     with open_store(full_store, read_only=True) as store:
         pooling = pool_by_country(store, "LBCL", "CR", ["CN", "US"])
-    for country, result in pooling.by_country.items():
+    for country, summary in pooling.summaries.items():
         assert body["pooled"]["by_country"][country]["estimate"] == pytest.approx(
-            result.backtransformed().estimate
+            summary.estimate
         )
-    assert body["subgroup_test"]["p"] == pytest.approx(pooling.result.subgroups.q_between_p)
+    assert body["comparison"]["p"] == pytest.approx(pooling.comparison.p)
     assert body["model"] == pooling.method_note
     assert len(body["studies"]) == len(pooling.rows)
+
+
+def test_meta_with_one_study_per_country_shows_both_and_a_named_test(client):
+    """MCL CR used to return only a model error."""
+    body = client.get("/api/meta", params={"indication": "MCL", "endpoint": "CR"}).json()
+    by_country = body["pooled"]["by_country"]
+    assert {c: (r["studies"], r["patients"]) for c, r in by_country.items()} == {
+        "CN": (1, 59),
+        "US": (1, 68),
+    }
+    assert by_country["CN"]["estimate"] == pytest.approx(35 / 59)
+    assert body["comparison"]["test"].startswith("Fisher's exact test")
+    assert "could not be fitted" not in body["model"]
+
+
+def test_meta_explorer_wording_follows_the_p_value(client):
+    """The page said "no statistically clear difference" even at p = 0.001 (MM CR)."""
+    body = client.get("/api/meta", params={"indication": "MM", "endpoint": "CR"}).json()
+    assert body["comparison"]["p"] < 0.05
+    page = client.get("/meta", params={"indication": "MM", "endpoint": "CR"}).text
+    assert "the countries differ" in page and "no statistically clear difference" not in page
+    page = client.get("/meta", params={"indication": "LBCL", "endpoint": "CR"}).text
+    assert "no statistically clear difference" in page
 
 
 def test_meta_options_change_the_model_and_are_validated(client):

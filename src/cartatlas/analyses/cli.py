@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,29 +28,50 @@ def _pct(value: float) -> str:
 
 
 def pooled_table(pooling: CountryPooling) -> tuple[list[str], list[list]]:
-    columns = ["country", "studies", "patients", "pooled_%", "ci95_%", "pi95_%", "tau2", "i2_%"]
+    """One row per country: pooled over several studies, or the single study's exact CI."""
+    columns = [
+        "country",
+        "studies",
+        "patients",
+        "rate_%",
+        "ci95_%",
+        "pi95_%",
+        "tau2",
+        "i2_%",
+        "basis",
+    ]
     rows = []
-    for country, result in pooling.by_country.items():
-        bt = result.backtransformed()
-        patients = int(pooling.rows.loc[pooling.rows["country"] == country, "n"].sum())
+    for country, s in pooling.summaries.items():
         rows.append(
             [
                 country,
-                result.k,
-                patients,
-                _pct(bt.estimate),
-                f"{_pct(bt.ci_low)}–{_pct(bt.ci_high)}",
-                f"{_pct(bt.pi_low)}–{_pct(bt.pi_high)}" if result.k > 1 else "",
-                f"{result.tau2:.3f}",
-                f"{result.i2:.0f}" if result.k > 1 else "",
+                s.k,
+                s.patients,
+                _pct(s.estimate),
+                f"{_pct(s.ci_low)}–{_pct(s.ci_high)}",
+                f"{_pct(s.pi_low)}–{_pct(s.pi_high)}" if s.pi_low is not None else "",
+                f"{s.tau2:.3f}" if s.tau2 is not None else "",
+                f"{s.i2:.0f}" if s.i2 is not None and s.k > 1 else "",
+                "pooled" if s.k > 1 else "1 study",
             ]
         )
     return columns, rows
 
 
+def comparison_record(pooling: CountryPooling) -> dict | None:
+    """The test for a country difference as plain values (for --format json)."""
+    from cartatlas.analyses.success_rates import difference_wording
+
+    c = pooling.comparison
+    if c is None:
+        return None
+    return {"test": c.test, "statistic": c.statistic, "p": c.p, "wording": difference_wording(c.p)}
+
+
 STUDY_COLUMNS = [
     "study_id",
     "country",
+    "product",
     "code",
     "analysis",
     "denominator",
@@ -75,13 +98,16 @@ def meta(
         str | None, typer.Option(help="Meta-regression moderators besides country: line,real_world")
     ] = None,
     forest: Annotated[
-        Path | None, typer.Option(help="Write a forest plot here (.svg or .png).")
+        Path | None,
+        typer.Option(
+            help="Write a forest plot here (.svg, .png or .pdf; no extension: both .svg and .png)."
+        ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """Pool a response or safety rate by country of conduct, with CI, PI and subgroup test."""
     from cartatlas.analyses.study_rows import ENDPOINTS
-    from cartatlas.analyses.success_rates import adjusted_comparison, pool_by_country
+    from cartatlas.analyses.success_rates import GRADING_RULE, adjusted_comparison, pool_by_country
     from cartatlas.cli import db_target
 
     if by != "country":
@@ -97,14 +123,26 @@ def meta(
             pooling = pool_by_country(store, indication, endpoint, wanted, method, test)
     except (StoreMissing, EvidenceNotLoaded, InputError) as exc:
         raise bad_input(exc) from None
-    if pooling.result is None:
-        err.print(f"no data: no {endpoint} rows for {indication} in {', '.join(wanted)}")
+    if pooling.refusal:
+        err.print(f"{endpoint} for {indication}: {pooling.refusal}. Grading: {GRADING_RULE}.")
         raise typer.Exit(0)
-    columns, rows = pooled_table(pooling)
-    emit(columns, rows, fmt, title=f"{ENDPOINTS[endpoint].label}, {indication}, by country")
+    if not pooling.has_data:
+        err.print(
+            f"no data: no study conducted in {', '.join(wanted)} reports {endpoint} "
+            f"for {indication}"
+        )
+        raise typer.Exit(0)
+    if fmt is Format.json:
+        emit_json(pooling)
+    else:
+        title = f"{ENDPOINTS[endpoint].label}, {indication}, by country of conduct"
+        emit(*pooled_table(pooling), fmt, title=title)
     if fmt is Format.table:
         _print_details(pooling)
         if adjust:
+            if pooling.result is None:
+                err.print(tagged("error", "red", "cannot adjust: too few studies to fit a model"))
+                raise typer.Exit(2)
             try:
                 regression = adjusted_comparison(pooling, [a.strip() for a in adjust.split(",")])
             except ValueError as exc:
@@ -120,29 +158,54 @@ def meta(
     if forest:
         from cartatlas.analyses.figures import forest_for
 
-        forest_for(pooling, forest)
-        err.print(f"forest plot written to {forest}")
+        try:
+            written = forest_for(pooling, forest)
+        except ValueError as exc:
+            err.print(tagged("error", "red", f"--forest: {exc}"))
+            raise typer.Exit(2) from None
+        err.print(f"forest plot written to {', '.join(map(str, written))}")
+
+
+def emit_json(pooling: CountryPooling) -> None:
+    """Per-country rates (proportions 0–1), the named test and the studies as one document."""
+    document = {
+        "indication": pooling.indication,
+        "endpoint": pooling.endpoint,
+        "model": pooling.method_note,
+        "pooled": [
+            {k: v for k, v in asdict(s).items() if k not in ("logit", "logit_se")}
+            for s in pooling.summaries.values()
+        ],
+        "comparison": comparison_record(pooling),
+        "missing": pooling.missing,
+        "studies": pooling.rows[STUDY_COLUMNS].to_dict(orient="records"),
+    }
+    print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
 def _print_details(pooling: CountryPooling) -> None:
-    from cartatlas.analyses.study_rows import SELECTION_RULE
+    from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
+    from cartatlas.analyses.success_rates import GRADING_RULE, difference_wording
 
-    result = pooling.result
-    out.print(f"Model: {pooling.method_note}.")
-    if result.subgroups is not None:
-        sub = result.subgroups
+    out.print(f"Model: {pooling.method_note}.", markup=False)
+    if pooling.comparison is not None:
+        c = pooling.comparison
         out.print(
-            f"Test for a difference between countries (separate τ²): Q = {sub.q_between:.2f}, "
-            f"df = {sub.q_between_df}, p = {sub.q_between_p:.3g}"
+            f"Test for a difference between countries ({c.test}): {c.statistic}, "
+            f"p = {c.p:.3g} — {difference_wording(c.p)}.",
+            markup=False,
         )
     for country in pooling.missing:
         out.print(f"{country}: no data (no study conducted there reports this endpoint).")
+    if ENDPOINTS[pooling.endpoint].table == "safety":
+        out.print(f"Grading systems: {GRADING_RULE}.", markup=False)
     out.print(f"Selection: {SELECTION_RULE}.")
     emit(
         STUDY_COLUMNS,
         pooling.rows[STUDY_COLUMNS].values.tolist(),
         Format.table,
-        title="Studies pooled (sources: cartatlas outcomes --product …, or the report)",
+        title=f"Studies pooled: {ENDPOINTS[pooling.endpoint].label}, {pooling.indication} "
+        "(sources: cartatlas outcomes --product …, or the report)",
     )
 
 

@@ -4,18 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cartatlas.analyses.study_rows import ENDPOINTS
+from cartatlas.analyses.study_rows import ENDPOINTS, code_names
 from cartatlas.analyses.success_rates import CountryPooling
 from cartatlas.stats import forest_plot
+from cartatlas.stats.forest import forest_targets
 
 
-def forest_for(pooling: CountryPooling, path: Path) -> None:
-    """Forest plot of a country pooling, written as ``<path>.svg`` and ``<path>.png``."""
+def forest_title(pooling: CountryPooling) -> str:
+    """Endpoint, indication and countries: a plot read on its own still names its context."""
+    label = ENDPOINTS[pooling.endpoint].label
+    return (
+        f"{label.capitalize()} ({code_names(pooling.rows['code'])}), {pooling.indication}, "
+        f"by country of conduct ({' vs '.join(pooling.countries)})"
+    )
+
+
+def forest_for(pooling: CountryPooling, path: Path) -> list[Path]:
+    """Write the forest plot of a country pooling (see :func:`forest_targets` for the files)
+    and return the files written. Raises ValueError for an unsupported format or when no model
+    could be fitted (a single study per country has no pooled diamond)."""
+    targets = forest_targets(path)
+    if pooling.result is None:
+        raise ValueError(f"no forest plot: {pooling.method_note}")
     label = ENDPOINTS[pooling.endpoint].label
     forest_plot(
         pooling.result,
         path,
-        title=f"{label.capitalize()}, {pooling.indication}",
+        title=forest_title(pooling),
         xlabel=label.capitalize(),
         percent=True,
     )
+    return targets

@@ -59,6 +59,14 @@ SELECTION_RULE = (
 )
 
 
+CODE_NAMES = {"CR_CRi": "CR/CRi"}
+
+
+def code_names(codes: object) -> str:
+    """The endpoints a set of rows reports, named as printed ("CR/CRi", "CR"), in order."""
+    return " or ".join(dict.fromkeys(CODE_NAMES.get(c, str(c)) for c in codes))
+
+
 def endpoint_codes(endpoint: Endpoint, indication: str) -> tuple[str, ...]:
     if endpoint.name == "CR":
         return CR_BY_INDICATION.get(indication, endpoint.codes)

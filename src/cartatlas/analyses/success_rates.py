@@ -8,10 +8,14 @@ says so in ``method_note``.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from scipy.stats import chi2, fisher_exact
+from statsmodels.stats.proportion import proportion_confint
 
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE, study_rows
 from cartatlas.stats import GLMMConvergenceWarning, MetaResult, meta_proportions, meta_regression
@@ -37,30 +41,61 @@ def line_group(line: object) -> str:
     return "early" if ("1L" in text or "2L" in text) else "not stated"
 
 
+@dataclass(frozen=True)
+class CountrySummary:
+    """One country's rate: pooled when it has several studies, else that study's own proportion
+    with its exact (Clopper–Pearson) interval. Proportions, not logits; ``logit``/``logit_se``
+    carry what a comparison between countries needs."""
+
+    country: str
+    k: int
+    patients: int
+    estimate: float
+    ci_low: float
+    ci_high: float
+    pi_low: float | None  # prediction interval: only when k > 1
+    pi_high: float | None
+    tau2: float | None
+    i2: float | None
+    method: str
+    logit: float
+    logit_se: float
+
+
+@dataclass(frozen=True)
+class CountryComparison:
+    """The test for a difference between the countries, named so every surface can state it."""
+
+    test: str
+    statistic: str
+    p: float
+
+
 @dataclass
 class CountryPooling:
     indication: str
     endpoint: str
     countries: list[str]
     rows: pd.DataFrame
-    result: MetaResult | None
+    result: MetaResult | None  # the joint model, for forest plots; None when it cannot be fitted
     method_note: str
     missing: list[str] = field(default_factory=list)
+    summaries: dict[str, CountrySummary] = field(default_factory=dict)
+    comparison: CountryComparison | None = None
+    refusal: str | None = None  # why rows that exist were not pooled (e.g. grading systems)
 
     @property
-    def by_country(self) -> dict[str, MetaResult]:
-        if self.result is None:
-            return {}
-        if self.result.subgroups is None:
-            return {self.rows["country"].iloc[0]: self.result}
-        return self.result.subgroups.groups
+    def has_data(self) -> bool:
+        return bool(self.summaries)
 
 
-def _fit(rows: pd.DataFrame, method: str, test: str, by_country: bool) -> MetaResult:
+def _fit(
+    rows: pd.DataFrame, method: str, test: str, by_country: bool, measure: str = "PLO"
+) -> MetaResult:
     return meta_proportions(
         rows["events"].to_numpy(float),
         rows["n"].to_numpy(float),
-        measure="PLO",
+        measure=measure,
         method=method,
         test=test,
         subgroups=rows["country"].tolist() if by_country else None,
@@ -79,6 +114,161 @@ def pooled_rows(store: Store, indication: str, endpoint: str, countries: list[st
     return rows.sort_values(["order", "study_id"]).drop(columns="order")
 
 
+GRADING_RULE = (
+    "safety rates are pooled and compared only within one stated grading system that every "
+    "compared country has studies in (the one with most studies if several); rows graded with "
+    "another system or with none stated are listed but not pooled"
+)
+
+
+def within_one_grading(rows: pd.DataFrame) -> tuple[pd.DataFrame, str | None, str | None]:
+    """Apply ``GRADING_RULE``: (rows to pool, grading system chosen, refusal reason or None)."""
+    present = list(dict.fromkeys(rows["country"]))
+    graded = rows.dropna(subset=["grading"])
+    shared = [
+        (len(part), grading)
+        for grading, part in graded.groupby("grading")
+        if set(present) <= set(part["country"])
+    ]
+    if not shared:
+        stated = {
+            country: ", ".join(
+                f"{g} {n}" for g, n in part["grading"].fillna("not stated").value_counts().items()
+            )
+            for country, part in rows.groupby("country", sort=False)
+        }
+        reason = (
+            "not pooled: "
+            + (
+                "no stated grading system is shared by " + " and ".join(present)
+                if len(present) > 1
+                else "no grading system is stated"
+            )
+            + " ("
+            + "; ".join(f"{c}: {text}" for c, text in stated.items())
+            + "), and rates graded differently are not comparable"
+        )
+        return rows.iloc[0:0], None, reason
+    _, grading = max(shared)
+    return rows[rows["grading"] == grading], grading, None
+
+
+def _exact_summary(country: str, events: float, n: float) -> CountrySummary:
+    low, high = proportion_confint(events, n, alpha=0.05, method="beta")
+    x, m = (events + 0.5, n + 1.0) if events in (0, n) else (events, n)
+    return CountrySummary(
+        country,
+        1,
+        int(n),
+        events / n,
+        float(low),
+        float(high),
+        None,
+        None,
+        None,
+        None,
+        "single study: its proportion with an exact (Clopper–Pearson) 95% CI",
+        math.log(x / (m - x)),
+        math.sqrt(1 / x + 1 / (m - x)),
+    )
+
+
+def _pooled_summary(country: str, result: MetaResult, patients: int, note: str) -> CountrySummary:
+    bt = result.backtransformed()
+    return CountrySummary(
+        country,
+        result.k,
+        patients,
+        bt.estimate,
+        bt.ci_low,
+        bt.ci_high,
+        bt.pi_low,
+        bt.pi_high,
+        result.tau2,
+        result.i2,
+        note,
+        result.estimate,
+        result.se,
+    )
+
+
+def _compare(
+    summaries: dict[str, CountrySummary],
+    rows: pd.DataFrame,
+    joint: MetaResult | None,
+    measure: str,
+) -> CountryComparison | None:
+    """The named test for a difference: the model's Q-test when every country pools several
+    studies; Fisher's exact test when each of two countries has one study; otherwise a Wald test
+    on the logit scale (single study: its logit and binomial variance; pooled: the model's)."""
+    if len(summaries) < 2:
+        return None
+    if (
+        joint is not None
+        and joint.subgroups is not None
+        and all(s.k > 1 for s in summaries.values())
+    ):
+        sub = joint.subgroups
+        return CountryComparison(
+            "Q-test for subgroup differences (separate τ² per country)",
+            f"Q = {sub.q_between:.2f}, df = {sub.q_between_df}",
+            float(sub.q_between_p),
+        )
+    if len(summaries) == 2 and all(s.k == 1 for s in summaries.values()):
+        (_, a), (_, b) = rows.groupby("country", sort=False)
+        table = [
+            [int(a["events"].iloc[0]), int(a["n"].iloc[0] - a["events"].iloc[0])],
+            [int(b["events"].iloc[0]), int(b["n"].iloc[0] - b["events"].iloc[0])],
+        ]
+        odds, p = fisher_exact(table)
+        return CountryComparison(
+            "Fisher's exact test (one study per country)", f"odds ratio {odds:.2f}", float(p)
+        )
+    if measure != "PLO":
+        return None  # a single study's variance is only defined here on the logit scale
+    weights = np.array([1 / s.logit_se**2 for s in summaries.values()])
+    logits = np.array([s.logit for s in summaries.values()])
+    centre = float(np.sum(weights * logits) / np.sum(weights))
+    q = float(np.sum(weights * (logits - centre) ** 2))
+    df = len(summaries) - 1
+    return CountryComparison(
+        "Wald test on the logit scale (a single study enters with its binomial variance)",
+        f"z = {math.copysign(math.sqrt(q), logits[0] - logits[1]):.2f}"
+        if df == 1
+        else f"χ² = {q:.2f}, df = {df}",
+        float(chi2.sf(q, df)),
+    )
+
+
+def _fit_countries(
+    rows: pd.DataFrame, attempts: list[tuple[str, str]], measure: str
+) -> tuple[MetaResult | None, dict[str, MetaResult], str]:
+    """Fit the joint model (for plots) and one model per country with several studies, trying
+    each (method, test) in turn until all fit; returns the joint fit, per-country fits, note."""
+    counts = rows["country"].value_counts()
+    several = [c for c in dict.fromkeys(rows["country"]) if counts[c] > 1]
+    note = ""
+    for method, test in attempts:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", GLMMConvergenceWarning)
+                # One study in a country: metafor (and cartatlas.stats) use z; nothing to warn.
+                warnings.filterwarnings("ignore", message="test set to", category=UserWarning)
+                fits = {
+                    c: _fit(rows[rows["country"] == c], method, test, False, measure)
+                    for c in several
+                }
+                try:
+                    joint = _fit(rows, method, test, rows["country"].nunique() > 1, measure)
+                except (ValueError, ArithmeticError):
+                    joint = None  # too few studies for the joint model: no forest diamonds
+        except (GLMMConvergenceWarning, ValueError, ArithmeticError) as exc:
+            note = f"{method} could not be fitted ({exc}); "
+            continue
+        return joint, fits, note + (_describe(method, test, measure) if several else "")
+    return None, {}, note + "no model fitted"
+
+
 def pool_by_country(
     store: Store,
     indication: str,
@@ -86,40 +276,82 @@ def pool_by_country(
     countries: list[str],
     method: str | None = None,
     test: str | None = None,
+    measure: str = "PLO",
 ) -> CountryPooling:
-    """Pool ``endpoint`` for ``indication`` per country (GLMM first, unless ``method`` is given)."""
+    """Rate of ``endpoint`` for ``indication`` per country of conduct, and the named test for a
+    difference. Several studies: pooled (GLMM first, unless ``method`` is given). One study: its
+    own proportion with an exact CI. Safety endpoints follow ``GRADING_RULE``. ``measure`` is
+    the scale of pooling (logit by default; the others for the web explorer's comparisons)."""
     if endpoint not in ENDPOINTS:
         raise ValueError(f"endpoint {endpoint!r} is not one of {', '.join(ENDPOINTS)}")
     rows = pooled_rows(store, indication, endpoint, countries)
+    missing = [c for c in countries if c not in set(rows["country"])]
+    refusal = grading = None
+    if ENDPOINTS[endpoint].table == "safety" and not rows.empty:
+        rows, grading, refusal = within_one_grading(rows)
     present = list(dict.fromkeys(rows["country"]))
-    missing = [c for c in countries if c not in present]
     if rows.empty:
-        return CountryPooling(indication, endpoint, countries, rows, None, "no data", missing)
-    by_country = len(present) > 1
+        note = refusal or "no data"
+        return CountryPooling(
+            indication, endpoint, countries, rows, None, note, missing, refusal=refusal
+        )
     attempts = [(method, test or "z")] if method else [GLMM, FALLBACK]
-    note = ""
-    for tried_method, tried_test in attempts:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", GLMMConvergenceWarning)
-                # One study in a country: metafor (and cartatlas.stats) use z; nothing to warn.
-                warnings.filterwarnings("ignore", message="test set to", category=UserWarning)
-                result = _fit(rows, tried_method, tried_test, by_country)
-        except (GLMMConvergenceWarning, ValueError, ArithmeticError) as exc:
-            note = f"{tried_method} could not be fitted ({exc}); "
-            continue
-        note += _describe(tried_method, tried_test)
-        return CountryPooling(indication, endpoint, countries, rows, result, note, missing)
+    joint, fits, note = _fit_countries(rows, attempts, measure)
+    summaries: dict[str, CountrySummary] = {}
+    for country in present:
+        part = rows[rows["country"] == country]
+        patients = int(part["n"].sum())
+        if len(part) == 1:
+            summaries[country] = _exact_summary(
+                country, float(part["events"].iloc[0]), float(part["n"].iloc[0])
+            )
+        elif country in fits:
+            summaries[country] = _pooled_summary(country, fits[country], patients, note)
+    if any(s.k == 1 for s in summaries.values()):
+        note = "; ".join(
+            filter(
+                None,
+                [
+                    note,
+                    "a country with one study shows that study's proportion with "
+                    "an exact (Clopper–Pearson) 95% CI",
+                ],
+            )
+        )
+    if grading:
+        note += f"; {grading} grading only ({GRADING_RULE})"
+    comparison = _compare(summaries, rows, joint, measure)
     return CountryPooling(
-        indication, endpoint, countries, rows, None, note + "no model fitted", missing
+        indication, endpoint, countries, rows, joint, note, missing, summaries, comparison
     )
 
 
-def _describe(method: str, test: str) -> str:
+MEASURE_NAMES = {
+    "PLO": "logit",
+    "PAS": "arcsine square root",
+    "PFT": "Freeman–Tukey double arcsine",
+    "PR": "raw",
+}
+
+
+def _describe(method: str, test: str, measure: str = "PLO") -> str:
     if method == "GLMM":
         return "binomial-normal GLMM (logit link, maximum likelihood), Wald z inference"
-    inference = "Knapp–Hartung t" if test == "knha" else test
-    return f"logit proportions, random effects (τ² by {method}), {inference} inference"
+    inference = "Knapp–Hartung t" if test == "knha" else "Wald z" if test == "z" else test
+    model = (
+        "common-effect (inverse variance)" if method == "CE" else f"random effects, τ² by {method}"
+    )
+    return f"{MEASURE_NAMES[measure]} proportions, {model}, {inference} inference"
+
+
+def difference_wording(p: float) -> str:
+    """Plain words that follow the p-value, the same on every surface."""
+    if p < 0.05:
+        return (
+            "the countries differ (p < 0.05); differences between the studies other than "
+            "country may explain it"
+        )
+    return "no statistically clear difference, which is not proof of equality"
 
 
 def adjusted_comparison(
@@ -153,4 +385,13 @@ def adjusted_comparison(
     )
 
 
-__all__ = ["SELECTION_RULE", "CountryPooling", "adjusted_comparison", "pool_by_country"]
+__all__ = [
+    "GRADING_RULE",
+    "SELECTION_RULE",
+    "CountryComparison",
+    "CountryPooling",
+    "CountrySummary",
+    "adjusted_comparison",
+    "difference_wording",
+    "pool_by_country",
+]

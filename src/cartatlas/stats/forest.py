@@ -1,4 +1,4 @@
-"""Forest plot of a pooled proportion, written as SVG and PNG.
+"""Forest plot of a pooled proportion, written as SVG, PNG or PDF.
 
 Layout follows the convention of R's meta::forest: study, events and sample size on the left;
 the interval plot in the middle on the proportion scale; the proportion with its interval and
@@ -24,7 +24,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .results import MetaResult
 
-__all__ = ["forest_plot"]
+__all__ = ["forest_plot", "forest_targets"]
 
 _STUDY = "#2F5D8C"
 _POOLED = "#1A1A1A"
@@ -181,8 +181,8 @@ def forest_plot(
     percent: bool = False,
     dpi: int = 200,
 ) -> Figure:
-    """Draw the forest plot of ``result``; with ``path``, also write ``<path>.svg`` and
-    ``<path>.png`` (any extension on ``path`` is replaced).
+    """Draw the forest plot of ``result``; with ``path``, also write it there (see
+    :func:`forest_targets`: .svg, .png or .pdf as named; both .svg and .png without extension).
 
     ``percent`` labels the axis and intervals in percent.
     """
@@ -345,9 +345,25 @@ def forest_plot(
             fig.text(
                 0.02, 1 - 0.22 / height, title, ha="left", va="top", fontsize=11, fontweight="bold"
             )
-        if path is not None:
-            stem = Path(path).with_suffix("")
-            stem.parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(stem.with_suffix(".svg"))
-            fig.savefig(stem.with_suffix(".png"), dpi=dpi)
+        for target in forest_targets(path) if path is not None else []:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(target, dpi=dpi)
     return fig
+
+
+FORMATS = (".svg", ".png", ".pdf")
+
+
+def forest_targets(path: str | Path) -> list[Path]:
+    """The files a forest plot written to ``path`` becomes: that file when its extension is
+    .svg, .png or .pdf; ``<path>.svg`` and ``<path>.png`` when it has none. Any other extension
+    is refused (a plot is never written under a name other than the one asked for)."""
+    path = Path(path)
+    if not path.suffix:
+        return [path.with_suffix(".svg"), path.with_suffix(".png")]
+    if path.suffix.lower() in FORMATS:
+        return [path]
+    raise ValueError(
+        f"path: cannot write a forest plot as {path.suffix!r}; use one of {', '.join(FORMATS)} "
+        "(or no extension for both .svg and .png)"
+    )

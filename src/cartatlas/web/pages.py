@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.analyses.study_rows import ENDPOINTS
+from cartatlas.analyses.success_rates import MEASURE_NAMES
 from cartatlas.store import Store
 from cartatlas.web import charts, params
 from cartatlas.web.api import meta as meta_api
@@ -373,7 +374,7 @@ def meta_explorer(
             "query_string": urlencode(q.as_params()),
             "indications": [r[0] for r in rows],
             "endpoints": ENDPOINTS,
-            "measures": meta_api.MEASURE_NAMES,
+            "measures": MEASURE_NAMES,
             "methods": get_args(meta_api.Method),
         },
     )

@@ -1,29 +1,40 @@
 """Give each claim a verdict — supported, partly supported, contradicted or no data — with the
-numbers behind it and their sources.
+numbers behind it, their sources, the rule applied and the scope actually checked.
 
-Rules (stated in every verdict's ``rule``):
+One rule per kind of assertion (each verdict states its rule in ``rule`` and what it looked at
+in ``scope``):
 
-* **range** of a rate or price: the share of the evidence values (one per study, or one per
-  price) inside the asserted range decides: at least 75 % supported, 25–75 % partly supported,
-  under 25 % contradicted. For rates the pooled estimate is shown too.
-* **similar** rates in two countries: the test for a difference between the country pools
-  (p ≥ 0.05) and a difference under 10 percentage points support it; p ≥ 0.05 with a larger,
-  imprecise difference partly supports it; p < 0.05 contradicts it.
-* **greater** (first country above the second): the count in the first country is compared with
-  the second; every source agreeing supports it, disagreeing sources make it partly supported.
-* **values** (a set of targets): equal sets support, overlapping sets partly support.
+* **range** of a rate or price: each evidence value (one per study, or one per price) is rounded
+  to the precision the claim's bounds were written in (52–73 % → whole percent, so 51.6 % counts
+  as 52 %) and tested against the bounds; the share inside decides: at least 75 % supported,
+  25–75 % partly supported, under 25 % contradicted. For rates the pooled estimate is shown too.
+* **similar** rates in two countries: the named test for a difference between the countries
+  (``CountryPooling.comparison``) with p ≥ 0.05 and a difference under 10 percentage points
+  supports it; p ≥ 0.05 with a larger, imprecise difference partly supports it; p < 0.05
+  contradicts it.
+* **greater** / **less** (the first country above / below the second): for rates, the first
+  country's estimate on the claimed side with p < 0.05 supports it, on the claimed side with
+  p ≥ 0.05 partly supports it, on the other side (or equal) contradicts it. For counts, every
+  source on the claimed side supports it, some partly, none contradicts it.
+* **values** (a set of targets): equal sets support, overlapping sets partly support, disjoint
+  sets contradict.
+
+A rate claim without an indication is checked in every indication with evidence, and its
+verdict combines theirs (all alike: that verdict; otherwise partly supported). Safety rates follow
+the grading rule of :data:`~cartatlas.analyses.success_rates.GRADING_RULE`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile
 from cartatlas.analyses.cost import prices_frame
-from cartatlas.analyses.study_rows import study_rows
-from cartatlas.analyses.success_rates import pool_by_country
+from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
+from cartatlas.analyses.success_rates import CountryPooling, pool_by_country
 from cartatlas.store import Store
 
 SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
@@ -32,6 +43,7 @@ SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
     "contradicted",
     "no data",
 )
+SIMILAR_POINTS = 10  # a "similar" difference is under this many percentage points
 
 
 @dataclass
@@ -41,6 +53,19 @@ class Verdict:
     evidence: str
     rule: str
     sources: list[str] = field(default_factory=list)
+    scope: str = ""
+
+
+def decimals(bound: float) -> int:
+    """Decimal places a bound was written with: 52 → 0, 52.5 → 1 (YAML keeps no trailing 0s)."""
+    text = repr(float(bound))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+def at_precision(value: float, places: int) -> float:
+    """``value`` rounded half-up to ``places`` decimals, the way a reader rounds a printed rate."""
+    step = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def _share_verdict(inside: int, total: int) -> str:
@@ -49,17 +74,35 @@ def _share_verdict(inside: int, total: int) -> str:
 
 
 def _in_range(value: float, bounds: tuple[float, float | None]) -> bool:
+    """``value`` inside ``bounds`` once rounded to the precision each bound was written in."""
     low, high = bounds
-    return value >= low and (high is None or value <= high)
+    return at_precision(value, decimals(low)) >= low and (
+        high is None or at_precision(value, decimals(high)) <= high
+    )
 
 
 def _range_text(bounds: tuple[float, float | None], unit: str) -> str:
     low, high = bounds
-    return f"≥ {low:,.0f}{unit}" if high is None else f"{low:,.0f}–{high:,.0f}{unit}"
+    places = max(decimals(b) for b in bounds if b is not None)
+    return (
+        f"≥ {low:,.{places}f}{unit}"
+        if high is None
+        else f"{low:,.{places}f}–{high:,.{places}f}{unit}"
+    )
 
 
-def _rate_rows(store: Store, claim: Claim, country: str) -> pd.DataFrame:
-    rows = study_rows(store, claim.indication, claim.metric)
+def _range_rule(bounds: tuple[float, float | None], unit: str, what: str) -> str:
+    places = max(decimals(b) for b in bounds if b is not None)
+    return (
+        f"range: share of {what} in {_range_text(bounds, unit)}, each rounded to "
+        + ("whole numbers" if places == 0 else f"{places} decimal places")
+        + " as the claim is written: "
+        "≥75% supported, 25–75% partly, <25% contradicted"
+    )
+
+
+def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.DataFrame:
+    rows = study_rows(store, indication, claim.metric)
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
         in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
@@ -75,69 +118,126 @@ def _rate_rows(store: Store, claim: Claim, country: str) -> pd.DataFrame:
     return rows[rows["country_of_conduct"] == country]
 
 
+def _rate_scope(claim: Claim, indications: list[str]) -> str:
+    what = f"{ENDPOINTS[claim.metric].label} ({claim.metric})"
+    where = (
+        f"indication {indications[0]}"
+        if claim.indication
+        else f"every indication with evidence ({', '.join(indications) or 'none'})"
+    )
+    if claim.product:
+        studies = f"trials of {claim.product} conducted in or with a site in " + " / ".join(
+            claim.countries
+        )
+    elif claim.scope == "approved_products":
+        studies = (
+            "trials of approved products with a treating site in "
+            + " / ".join(claim.countries)
+            + " (single- or multinational; real-world cohorts excluded)"
+        )
+    else:
+        studies = "studies conducted in " + " vs ".join(claim.countries) + " (country of conduct)"
+    return f"{what}, {where}, {studies}"
+
+
+def _estimate_text(summary) -> str:
+    kind = "pooled" if summary.k > 1 else "single study"
+    return (
+        f"{kind} {100 * summary.estimate:.0f}% "
+        f"(95% CI {100 * summary.ci_low:.0f}–{100 * summary.ci_high:.0f}%, k={summary.k})"
+    )
+
+
 def _rate_range(store: Store, claim: Claim) -> Verdict:
     inside = total = 0
     parts, sources = [], []
     for country in claim.countries:
-        rows = _rate_rows(store, claim, country)
+        rows = _rate_rows(store, claim, claim.indication, country)
         if rows.empty:
             parts.append(f"{country}: no data")
             continue
         rates = 100 * rows["events"] / rows["n"]
         inside += int(sum(_in_range(r, claim.range) for r in rates))
         total += len(rates)
-        pooled = pool_by_country(store, claim.indication, claim.metric, [country])
         estimate = ""
-        if pooled.result is not None and claim.scope is None and claim.product is None:
-            bt = pooled.result.backtransformed()
-            estimate = (
-                f", pooled {100 * bt.estimate:.0f}% "
-                f"(95% CI {100 * bt.ci_low:.0f}–{100 * bt.ci_high:.0f}%)"
-            )
+        if claim.scope is None and claim.product is None:
+            pooled = pool_by_country(store, claim.indication, claim.metric, [country])
+            if country in pooled.summaries:
+                estimate = ", " + _estimate_text(pooled.summaries[country])
         studies = ", ".join(
-            f"{name} {r:.0f}%" for name, r in zip(rows["study_id"], rates, strict=True)
+            f"{name} {r:.1f}%" for name, r in zip(rows["study_id"], rates, strict=True)
         )
         parts.append(f"{country}: {studies}{estimate}")
         sources.extend(rows["source_url"])
-    rule = (
-        f"share of study rates in {_range_text(claim.range, '%')}: ≥75% supported, "
-        "25–75% partly, <25% contradicted"
-    )
+    rule = _range_rule(claim.range, "%", "study rates")
+    scope = _rate_scope(claim, [claim.indication])
     if total == 0:
-        return Verdict(claim, NO_DATA, "; ".join(parts), rule)
+        return Verdict(claim, NO_DATA, "; ".join(parts), rule, scope=scope)
     evidence = f"{inside} of {total} study rates in range. " + "; ".join(parts)
-    return Verdict(claim, _share_verdict(inside, total), evidence, rule, sources)
+    return Verdict(claim, _share_verdict(inside, total), evidence, rule, sources, scope)
 
 
-def _rate_similar(store: Store, claim: Claim) -> Verdict:
-    pooling = pool_by_country(store, claim.indication, claim.metric, claim.countries)
-    rule = (
-        "test for a country difference p ≥ 0.05 and difference < 10 points: supported; "
-        "p ≥ 0.05 with a larger difference: partly; p < 0.05: contradicted"
-    )
-    groups = pooling.by_country
-    if len(groups) < 2:
-        return Verdict(
-            claim,
-            NO_DATA,
-            f"studies in {', '.join(groups) or 'no country'} only; "
-            f"no data for {', '.join(pooling.missing)}",
-            rule,
+def _compare_rule(kind: str, a: str, b: str) -> str:
+    if kind == "similar":
+        return (
+            f"similar: test for a difference between {a} and {b} p ≥ 0.05 and difference < "
+            f"{SIMILAR_POINTS} points: supported; p ≥ 0.05 with a larger difference: partly; "
+            "p < 0.05: contradicted"
         )
-    estimates = {c: r.backtransformed() for c, r in groups.items()}
+    side = "above" if kind == "greater" else "below"
+    return (
+        f"{kind}: {a} {side} {b} with p < 0.05: supported; {side} with p ≥ 0.05: partly; "
+        f"not {side}: contradicted"
+    )
+
+
+def _compare_pooling(kind: str, pooling: CountryPooling, a: str, b: str) -> str:
+    """The verdict of one indication's pooling under the ``kind`` rule (data for a and b)."""
+    gap = 100 * (pooling.summaries[a].estimate - pooling.summaries[b].estimate)
+    p = pooling.comparison.p
+    if kind == "similar":
+        return CONTRADICTED if p < 0.05 else SUPPORTED if abs(gap) < SIMILAR_POINTS else PARTLY
+    on_side = gap > 0 if kind == "greater" else gap < 0
+    return (SUPPORTED if p < 0.05 else PARTLY) if on_side else CONTRADICTED
+
+
+def _indications(store: Store, claim: Claim) -> list[str]:
+    if claim.indication:
+        return [claim.indication]
+    _, rows = store.query("SELECT DISTINCT indication FROM evidence_studies ORDER BY 1")
+    return [r[0] for r in rows if r[0]]
+
+
+def _rate_compare(store: Store, claim: Claim) -> Verdict:
     a, b = claim.countries[:2]
-    gap = abs(estimates[a].estimate - estimates[b].estimate) * 100
-    p = pooling.result.subgroups.q_between_p
-    verdict = CONTRADICTED if p < 0.05 else SUPPORTED if gap < 10 else PARTLY
-    evidence = (
-        "; ".join(
-            f"{c} {100 * e.estimate:.0f}% (95% CI {100 * e.ci_low:.0f}–{100 * e.ci_high:.0f}%, "
-            f"k={groups[c].k})"
-            for c, e in estimates.items()
+    rule = _compare_rule(claim.compare, a, b)
+    verdicts, parts, sources, checked = [], [], [], []
+    for indication in _indications(store, claim):
+        pooling = pool_by_country(store, indication, claim.metric, [a, b])
+        if pooling.rows.empty and not pooling.refusal and len(pooling.missing) == 2:
+            continue  # nothing in either country: not part of what was checked
+        checked.append(indication)
+        if pooling.comparison is None:
+            reason = (
+                f"no data for {', '.join(pooling.missing)}" if pooling.missing else pooling.refusal
+            )
+            parts.append(f"{indication}: {reason}")
+            continue
+        verdict = _compare_pooling(claim.compare, pooling, a, b)
+        verdicts.append(verdict)
+        s_a, s_b = pooling.summaries[a], pooling.summaries[b]
+        gap = 100 * (s_a.estimate - s_b.estimate)
+        parts.append(
+            f"{indication}: {a} {_estimate_text(s_a)}; {b} {_estimate_text(s_b)}; "
+            f"difference {gap:+.0f} points, p = {pooling.comparison.p:.3g} "
+            f"({pooling.comparison.test}; {pooling.method_note}) → {verdict}"
         )
-        + f"; difference {gap:.0f} points, p = {p:.3g} ({pooling.method_note})"
-    )
-    return Verdict(claim, verdict, evidence, rule, list(pooling.rows["source_url"]))
+        sources.extend(pooling.rows["source_url"])
+    scope = _rate_scope(claim, checked)
+    if not verdicts:
+        return Verdict(claim, NO_DATA, "; ".join(parts) or "no data", rule, scope=scope)
+    combined = verdicts[0] if len(set(verdicts)) == 1 else PARTLY
+    return Verdict(claim, combined, "; ".join(parts), rule, sources, scope)
 
 
 def _prices(store: Store, claim: Claim) -> Verdict:
@@ -148,25 +248,30 @@ def _prices(store: Store, claim: Claim) -> Verdict:
         else ["list", "WAC", "insurance_negotiated"]
     )
     frame = frame[frame["kind"].isin(kinds) & frame["usd"].notna()]
+    scope = f"{'total cost of care' if claim.metric == 'total_cost_usd' else 'product prices'}"
+    scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to USD"
     if claim.scope == "domestic_products":
         _, rows = store.query("SELECT product_id, developer_country FROM evidence_products")
         home = dict(rows)
         frame = frame[
             [home.get(p) == c for p, c in zip(frame["product_id"], frame["country"], strict=True)]
         ]
-    rule = (
-        f"share of USD prices in {_range_text(claim.range, ' USD')}: ≥75% supported, "
-        "25–75% partly, <25% contradicted"
-    )
+        scope += "; products developed in that country only"
+    rule = _range_rule(claim.range, " USD", "USD prices")
     if frame.empty:
-        return Verdict(claim, NO_DATA, "no converted price recorded", rule)
+        return Verdict(claim, NO_DATA, "no converted price recorded", rule, scope=scope)
     inside = int(sum(_in_range(v, claim.range) for v in frame["usd"]))
     evidence = f"{inside} of {len(frame)} prices in range: " + "; ".join(
         f"{r.product_id} {r.country} {int(r.year) if pd.notna(r.year) else ''} {r.usd:,.0f} USD"
         for r in frame.itertuples()
     )
     return Verdict(
-        claim, _share_verdict(inside, len(frame)), evidence, rule, list(frame["source_url"])
+        claim,
+        _share_verdict(inside, len(frame)),
+        evidence,
+        rule,
+        list(frame["source_url"]),
+        scope,
     )
 
 
@@ -185,13 +290,23 @@ def _approvals(store: Store, claim: Claim) -> tuple[dict[str, set[str]], dict[st
     return products, targets
 
 
+COUNT_SCOPES = {
+    "approved_products": "distinct approved products per country (knowledge-base approvals)",
+    "trial_count": "CAR trials with a site in each country (registry snapshot) and published "
+    "registry counts",
+    "distinct_targets": "distinct CAR targets in registered trials with a site in each country",
+}
+
+
 def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
     a, b = claim.countries[:2]
     comparisons: list[tuple[str, float, float, str | None]] = []
     if claim.metric == "approved_products":
         products, _ = _approvals(store, claim)
-        comparisons.append(
-            ("approved products (knowledge base)", len(products[a]), len(products[b]), None)
+        comparisons.extend(
+            [("approved products (knowledge base)", len(products[a]), len(products[b]), None)]
+            if products[a] and products[b]
+            else []  # a country without approval rows has no data, not zero products
         )
     if claim.metric in ("trial_count", "distinct_targets") and trials is not None:
         exploded = trials.explode("countries")
@@ -216,29 +331,42 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
             (f"published count, {reg} as of {as_of}", ca, cb, url)
             for reg, as_of, ca, cb, url in rows
         )
-    rule = f"{a} above {b} in every source: supported; in some: partly; in none: contradicted"
+    side = "above" if claim.compare == "greater" else "below"
+    rule = (
+        f"{claim.compare}: {a} {side} {b} in every source: supported; in some: partly; "
+        "in none: contradicted"
+    )
+    scope = f"{COUNT_SCOPES[claim.metric]}, {a} vs {b}"
     if not comparisons:
-        return Verdict(claim, NO_DATA, "no counts available (load registry data?)", rule)
-    agree = sum(x > y for _, x, y, _ in comparisons)
+        return Verdict(
+            claim, NO_DATA, "no counts available (load registry data?)", rule, scope=scope
+        )
+    agree = sum((x > y) if claim.compare == "greater" else (x < y) for _, x, y, _ in comparisons)
     verdict = SUPPORTED if agree == len(comparisons) else CONTRADICTED if agree == 0 else PARTLY
     evidence = "; ".join(f"{label}: {a} {x:g} vs {b} {y:g}" for label, x, y, _ in comparisons)
-    return Verdict(claim, verdict, evidence, rule, [u for *_, u in comparisons if u])
+    return Verdict(claim, verdict, evidence, rule, [u for *_, u in comparisons if u], scope)
 
 
 def _target_set(store: Store, claim: Claim) -> Verdict:
     _, targets = _approvals(store, claim)
     found = set().union(*targets.values())
     asserted = set(claim.values or [])
-    rule = "same set: supported; overlapping: partly; disjoint: contradicted"
+    rule = "values: same set supported; overlapping partly; disjoint contradicted"
+    scope = f"targets of products approved in {', '.join(claim.countries)} (knowledge base)"
     if not found:
-        return Verdict(claim, NO_DATA, "no approvals recorded", rule)
+        return Verdict(claim, NO_DATA, "no approvals recorded", rule, scope=scope)
     verdict = SUPPORTED if found == asserted else PARTLY if found & asserted else CONTRADICTED
     return Verdict(
-        claim, verdict, f"targets of approved products: {', '.join(sorted(found))}", rule
+        claim,
+        verdict,
+        f"targets of approved products: {', '.join(sorted(found))}",
+        rule,
+        scope=scope,
     )
 
 
 def check_claim(store: Store, claim: Claim, trials: pd.DataFrame | None = None) -> Verdict:
+    """The verdict on one claim, by the rule of its assertion kind (see the module docstring)."""
     from cartatlas.analyses.claims import stated_values
 
     if claim.metric == "approval_date":
@@ -250,7 +378,7 @@ def check_claim(store: Store, claim: Claim, trials: pd.DataFrame | None = None) 
     if claim.metric in ("approved_products", "trial_count") and claim.range:
         return stated_values.count_in_range(store, claim, trials)
     if claim.metric in RATE_METRICS:
-        return _rate_similar(store, claim) if claim.compare else _rate_range(store, claim)
+        return _rate_compare(store, claim) if claim.compare else _rate_range(store, claim)
     if claim.metric in ("price_usd", "total_cost_usd"):
         return _prices(store, claim)
     if claim.metric == "approved_targets":

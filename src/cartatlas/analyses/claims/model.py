@@ -39,7 +39,7 @@ class Claim(BaseModel):
     product: str | None = None
     scope: Literal["approved_products", "domestic_products"] | None = None
     range: tuple[float, float | None] | None = None
-    compare: Literal["similar", "greater"] | None = None
+    compare: Literal["similar", "greater", "less"] | None = None
     values: list[str] | None = None
     #: A count "by 2024" counts what existed by the end of that year (YYYY, YYYY-MM or a date).
     as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -51,8 +51,13 @@ class Claim(BaseModel):
             raise ValueError("a claim asserts exactly one of range, compare or values")
         if self.compare and len(self.countries) < 2:
             raise ValueError("compare needs two countries (the first is compared to the second)")
-        if self.metric in RATE_METRICS and not self.indication:
-            raise ValueError(f"metric {self.metric} needs an indication (e.g. LBCL)")
+        if self.metric in RATE_METRICS and not self.indication and not self.compare:
+            raise ValueError(
+                f"a range of {self.metric} needs an indication (e.g. LBCL); a comparison "
+                "without one is checked in every indication"
+            )
+        if self.compare == "similar" and self.metric not in RATE_METRICS:
+            raise ValueError(f"compare: similar is judged for rates only, not {self.metric}")
         if self.metric == "approval_date" and not (self.product and self.values):
             raise ValueError("approval_date needs a product and values: [the date, e.g. 2021-06]")
         if self.metric == "price_discount" and len(self.countries) < 2:

@@ -19,18 +19,16 @@ from cartatlas.analyses.claims.check import (
     SUPPORTED,
     Verdict,
     _in_range,
-    _range_text,
+    _range_rule,
     _share_verdict,
 )
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.store import Store
 
-_RANGE_RULE = "share of values in {}: ≥75% supported, 25–75% partly, <25% contradicted"
-
 
 def _judge(claim: Claim, values: list[tuple[str, float]], unit: str, sources: list[str]) -> Verdict:
-    rule = _RANGE_RULE.format(_range_text(claim.range, unit))
+    rule = _range_rule(claim.range, unit, "values")
     if not values:
         return Verdict(claim, NO_DATA, "nothing in the knowledge base or registry tests this", rule)
     inside = sum(_in_range(v, claim.range) for _, v in values)

@@ -20,7 +20,7 @@ def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
             if v.claim.metric in ("trial_count", "distinct_targets") and trials is not None
             else ""
         )
-        rows.append([v.claim.text, v.verdict, evidence, v.rule, refs])
+        rows.append([v.claim.text, v.verdict, v.scope, evidence, v.rule, refs])
     tally = Counter(v.verdict for v in verdicts)
     title = str(claims.source.get("title", "the article"))
     answer = (
@@ -30,7 +30,11 @@ def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
     )
     blocks = [
         Paragraph("Claims are a structured paraphrase of the article, not its words."),
-        Table("Claims and verdicts", ["claim", "verdict", "evidence", "rule", "sources"], rows),
+        Table(
+            "Claims and verdicts",
+            ["claim", "verdict", "scope checked", "evidence", "rule", "sources"],
+            rows,
+        ),
     ]
     caveats = [
         "Each verdict follows the rule shown beside it; 'no data' means the knowledge "

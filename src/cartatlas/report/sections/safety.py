@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
+from cartatlas.analyses.success_rates import GRADING_RULE, pool_by_country
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct, pvalue
 from cartatlas.report.sections.success import INDICATIONS
-from cartatlas.stats import meta_proportions
 
 SAFETY = ("CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
 
@@ -51,33 +51,22 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
     ]
 
 
-def _comparable_pool(ctx: ReportContext, endpoint: str, rows: pd.DataFrame) -> str | None:
-    """Pool by country within the grading system every country has at least one study in."""
-    graded = rows.dropna(subset=["grading"])
-    for grading, part in graded.groupby("grading"):
-        countries = set(part["country_of_conduct"])
-        if not set(ctx.countries) <= countries or len(part) < 3:
-            continue
-        result = meta_proportions(
-            part["events"].to_numpy(float),
-            part["n"].to_numpy(float),
-            method="REML",
-            test="knha",
-            subgroups=part["country_of_conduct"].tolist(),
-        )
-        parts = [
-            f"{c} {pct(r.backtransformed().estimate)} "
-            f"({interval(r.backtransformed().ci_low, r.backtransformed().ci_high)}, "
-            f"k={r.k})"
-            for c, r in result.subgroups.groups.items()
-        ]
-        return (
-            f"{ENDPOINTS[endpoint].label}, {grading} grading only: "
-            + "; ".join(parts)
-            + f"; difference {pvalue(result.subgroups.q_between_p)} "
-            "(logit random effects, REML, Knapp–Hartung)."
-        )
-    return None
+def _comparable_pool(ctx: ReportContext, indication: str, endpoint: str) -> str | None:
+    """The country comparison under the one grading rule shared with ``meta`` and claims."""
+    pooling = pool_by_country(ctx.store, indication, endpoint, ctx.countries)
+    if pooling.comparison is None:
+        return None
+    parts = [
+        f"{c} {pct(s.estimate)} ({interval(s.ci_low, s.ci_high)}, k={s.k})"
+        for c, s in pooling.summaries.items()
+    ]
+    grading = pooling.rows["grading"].iloc[0]
+    return (
+        f"{ENDPOINTS[endpoint].label}, {grading} grading only: "
+        + "; ".join(parts)
+        + f"; difference {pvalue(pooling.comparison.p)} ({pooling.comparison.test}; "
+        f"{pooling.method_note.split(';')[0]})."
+    )
 
 
 def build(ctx: ReportContext) -> Section:
@@ -104,12 +93,12 @@ def build(ctx: ReportContext) -> Section:
                 rows,
             )
         )
-        notes = [n for e in SAFETY if (n := _comparable_pool(ctx, e, found[e]))]
+        notes = [n for e in SAFETY if (n := _comparable_pool(ctx, indication, e))]
         text = (
             " ".join(notes)
             if notes
             else "Not pooled: the studies of the two countries do not share a stated grading "
-            "system (or too few do), so their rates are not comparable."
+            "system, so their rates are not comparable."
         )
         pooled_notes.extend(f"{indication}: {n}" for n in notes)
         blocks.append(Paragraph(f"**{indication}**: {text}"))
@@ -125,7 +114,8 @@ def build(ctx: ReportContext) -> Section:
     )
     caveats = [
         "Grading systems (Lee 2014, ASTCT 2019, Penn, CTCAE, CARTOX) classify the same "
-        "event differently, especially at grade ≥3; rates are compared only within one.",
+        f"event differently, especially at grade ≥3. One rule for the report, `cartatlas meta` "
+        f"and claims: {GRADING_RULE}.",
         "Neurotoxicity reported as 'neurologic events' (a broader category) is shown in "
         "the ICANS columns when a study reports no ICANS figure.",
     ]

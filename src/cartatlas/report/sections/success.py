@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.study_rows import SELECTION_RULE
-from cartatlas.analyses.success_rates import CountryPooling, pool_by_country
+from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
+from cartatlas.analyses.success_rates import CountryPooling, difference_wording, pool_by_country
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
@@ -22,73 +22,67 @@ NAMES = {
 }
 
 
-def patients(pooling: CountryPooling, country: str) -> int:
-    return int(pooling.rows.loc[pooling.rows["country"] == country, "n"].sum())
-
-
 def summary_sentence(pooling: CountryPooling, what: str) -> str:
-    """ "Pooled CR was 52% (44–60%) in CN (3 studies, 160 patients); …; test: p = 0.4 (…)"."""
+    """ "CR was 52% (44–60%) in CN (3 studies, 160 patients); …; test: p = 0.4 (…)"."""
     parts = []
-    for country, result in pooling.by_country.items():
-        bt = result.backtransformed()
-        k = result.k
+    for country, s in pooling.summaries.items():
+        basis = f"{s.k} studies, pooled" if s.k > 1 else "1 study, exact CI"
         parts.append(
-            f"{pct(bt.estimate)} ({interval(bt.ci_low, bt.ci_high)}) in {country} "
-            f"({k} {'study' if k == 1 else 'studies'}, "
-            f"{patients(pooling, country)} patients)"
+            f"{pct(s.estimate)} ({interval(s.ci_low, s.ci_high)}) in {country} "
+            f"({basis}, {s.patients} patients)"
         )
-    text = f"pooled {what} was " + "; ".join(parts)
-    sub = pooling.result.subgroups if pooling.result else None
-    if sub is not None:
-        verdict = (
-            "the countries differ"
-            if sub.q_between_p < 0.05
-            else "no statistically clear difference, which is not proof of equality"
+    text = f"{what} was " + "; ".join(parts)
+    c = pooling.comparison
+    if c is not None:
+        text += (
+            f"; test for a difference between countries ({c.test}): {pvalue(c.p)} "
+            f"({difference_wording(c.p)})"
         )
-        text += f"; test for a difference between countries: {pvalue(sub.q_between_p)} ({verdict})"
     for country in pooling.missing:
-        text += f"; no data for {country}"
+        text += f"; no data for {country} (no study conducted there reports it)"
     return text + "."
 
 
-def _pooled_table(poolings: dict[str, CountryPooling]) -> Table:
+def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table:
     rows = []
     for endpoint, pooling in poolings.items():
-        sub = pooling.result.subgroups if pooling.result else None
-        for country, result in pooling.by_country.items():
-            bt = result.backtransformed()
-            many = result.k > 1
+        c = pooling.comparison
+        for country, s in pooling.summaries.items():
+            many = s.k > 1
             rows.append(
                 [
+                    indication,
                     endpoint,
                     country,
-                    str(result.k),
-                    str(patients(pooling, country)),
-                    pct(bt.estimate, 1),
-                    interval(bt.ci_low, bt.ci_high),
-                    interval(bt.pi_low, bt.pi_high) if many else "—",
-                    f"{result.i2:.0f}%" if many else "—",
-                    pvalue(sub.q_between_p) if sub else "—",
+                    str(s.k),
+                    str(s.patients),
+                    pct(s.estimate, 1),
+                    interval(s.ci_low, s.ci_high),
+                    interval(s.pi_low, s.pi_high) if many else "—",
+                    f"{s.i2:.0f}%" if many else "—",
+                    f"{pvalue(c.p)} ({c.test})" if c else "—",
                 ]
             )
         for country in pooling.missing:
-            rows.append([endpoint, country, "0", "0", "no data", "", "", "", ""])
+            rows.append([indication, endpoint, country, "0", "0", "no data", "", "", "", ""])
     return Table(
-        "Pooled estimates by country of conduct",
+        f"Rates by country of conduct, {indication}",
         [
+            "indication",
             "endpoint",
             "country",
             "studies",
             "patients",
-            "pooled",
+            "rate",
             "95% CI",
             "95% PI",
             "I²",
             "difference",
         ],
         rows,
-        note="PI: 95% prediction interval, the range expected for the rate in a new "
-        "study of the same kind. I²: share of variation due to real differences "
+        note="Several studies: pooled estimate; one study: its own proportion with an exact "
+        "(Clopper–Pearson) CI. PI: 95% prediction interval, the range expected for the rate in "
+        "a new study of the same kind. I²: share of variation due to real differences "
         "between studies.",
     )
 
@@ -128,7 +122,7 @@ def _studies_table(ctx: ReportContext, pooling: CountryPooling) -> Table:
         [
             row.country,
             f"{row.name} ({row.product})",
-            str(row.code),
+            code_names([row.code]),
             str(row.analysis),
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),
@@ -147,15 +141,19 @@ def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str |
     poolings = {e: pool_by_country(ctx.store, indication, e, ctx.countries) for e in ("CR", "ORR")}
     cr = poolings["CR"]
     title = f"{NAMES[indication]} ({indication})"
-    if cr.result is None and poolings["ORR"].result is None:
+    if not cr.has_data and not poolings["ORR"].has_data:
         where = " or ".join(ctx.countries)
         return [
             Paragraph(
                 f"**{title}**: no data — no study conducted in {where} reports a response rate."
             )
         ], None
-    sentence = summary_sentence(cr, "complete response") if cr.result else "no CR data."
-    blocks: list = [Paragraph(f"**{title}**: {sentence}"), _pooled_table(poolings)]
+    sentence = (
+        summary_sentence(cr, f"complete response ({code_names(cr.rows['code'])})")
+        if cr.has_data
+        else "no CR data."
+    )
+    blocks: list = [Paragraph(f"**{title}**: {sentence}"), _pooled_table(poolings, indication)]
     if cr.result is not None:
         plot = forest_plot(
             cr.result,
@@ -173,8 +171,9 @@ def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str |
                 slug=f"forest-{indication}",
             )
         )
+    if cr.has_data:
         blocks.append(_differences(cr))
-    return blocks, f"{indication}: {sentence}" if cr.result else None
+    return blocks, f"{indication}: {sentence}" if cr.has_data else None
 
 
 def build(ctx: ReportContext) -> Section:

@@ -67,6 +67,7 @@ def verdict_record(verdict: Verdict) -> dict[str, Any]:
         "verdict": verdict.verdict,
         "evidence": verdict.evidence,
         "rule": verdict.rule,
+        "scope": verdict.scope,
         "sources": list(dict.fromkeys(s for s in verdict.sources if s)),
     }
 

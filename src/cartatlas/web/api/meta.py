@@ -17,16 +17,16 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
-from cartatlas.analyses.success_rates import pool_by_country, pooled_rows
+from cartatlas.analyses.success_rates import (
+    GRADING_RULE,
+    CountryPooling,
+    CountrySummary,
+    difference_wording,
+    pool_by_country,
+)
 from cartatlas.evidence.schema import Indication
 from cartatlas.report.figures import svg
-from cartatlas.stats import (
-    ConvergenceError,
-    GLMMConvergenceWarning,
-    MetaResult,
-    forest_plot,
-    meta_proportions,
-)
+from cartatlas.stats import MetaResult, forest_plot
 from cartatlas.store import Store
 from cartatlas.web import params
 from cartatlas.web.api.outcomes import with_exact_ci
@@ -40,12 +40,7 @@ router = APIRouter(prefix="/meta", tags=["meta-analysis"])
 Endpoint = Literal["ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus"]
 Measure = Literal["PLO", "PAS", "PFT", "PR"]
 Method = Literal["auto", "GLMM", "REML", "DL", "ML", "PM", "HE", "SJ", "EB", "CE"]
-MEASURE_NAMES = {
-    "PLO": "logit",
-    "PAS": "arcsine square root",
-    "PFT": "Freeman–Tukey double arcsine",
-    "PR": "raw proportion",
-}
+
 STUDY_COLUMNS = [
     "study_id",
     "name",
@@ -90,11 +85,24 @@ class MetaQuery:
 @dataclass
 class MetaRun:
     query: MetaQuery
-    rows: pd.DataFrame
-    result: MetaResult | None
-    model: str
-    missing: list[str]
+    pooling: CountryPooling
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        return self.pooling.rows
+
+    @property
+    def result(self) -> MetaResult | None:
+        return self.pooling.result
+
+    @property
+    def model(self) -> str:
+        return self.pooling.method_note
+
+    @property
+    def missing(self) -> list[str]:
+        return self.pooling.missing
 
 
 async def meta_query(
@@ -125,79 +133,57 @@ async def meta_query(
 MetaQueryDep = Annotated[MetaQuery, Depends(meta_query)]
 
 
-def _describe(method: str, measure: str, test: str) -> str:
-    inference = "Knapp–Hartung t" if test == "knha" else "Wald z"
-    if method == "CE":
-        model = "common-effect (inverse variance)"
-    else:
-        model = f"random effects, τ² by {method}"
-    return f"{MEASURE_NAMES[measure]} proportions, {model}, {inference} inference"
-
-
 def run_meta(store: Store, q: MetaQuery) -> MetaRun:
-    """Fit the analysis; a model that cannot be fitted gives ``result=None`` and says why."""
+    """Pool as :func:`pool_by_country` does, with the chosen measure, method and inference; a
+    country with one study shows that study's proportion with its exact CI, never a model error.
+    """
     countries = list(q.countries)
-    if q.method == "auto" and q.measure == "PLO" and not q.knha:
-        pooling = pool_by_country(store, q.indication, q.endpoint, countries)
-        return MetaRun(q, pooling.rows, pooling.result, pooling.method_note, pooling.missing)
-    rows = pooled_rows(store, q.indication, q.endpoint, countries)
-    present = list(dict.fromkeys(rows["country"]))
-    missing = [c for c in countries if c not in present]
-    method = "REML" if q.method == "auto" else q.method
-    test = "knha" if q.knha else "z"
-    if rows.empty:
-        return MetaRun(q, rows, None, "no data", missing)
+    auto = q.method == "auto" and q.measure == "PLO" and not q.knha
+    method = None if auto else ("REML" if q.method == "auto" else q.method)
+    test = None if auto else ("knha" if q.knha else "z")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            result = meta_proportions(
-                rows["events"].to_numpy(float),
-                rows["n"].to_numpy(float),
-                measure=q.measure,
-                method=method,
-                test=test,
-                subgroups=rows["country"].tolist() if len(present) > 1 else None,
-                labels=rows["label"].tolist(),
-            )
-            model = (
-                "binomial-normal GLMM (logit link, maximum likelihood), Wald z inference"
-                if method == "GLMM"
-                else _describe(method, q.measure, test)
-            )
-        except (ValueError, ArithmeticError, ConvergenceError, GLMMConvergenceWarning) as exc:
-            result, model = None, f"{method} could not be fitted: {exc}"
+        pooling = pool_by_country(
+            store, q.indication, q.endpoint, countries, method, test, measure=q.measure
+        )
     notes = list(dict.fromkeys(str(w.message) for w in caught))
-    return MetaRun(q, rows, result, model, missing, notes)
+    return MetaRun(q, pooling, notes)
 
 
 def cached_meta(store: Store, memo: Memo, q: MetaQuery) -> MetaRun:
     return memo.get(store, ("meta", q), lambda: run_meta(store, q))
 
 
-def _pooled(result: MetaResult, rows: pd.DataFrame) -> dict[str, Any]:
+def _summary(summary: CountrySummary) -> dict[str, Any]:
+    return {
+        "studies": summary.k,
+        "patients": summary.patients,
+        "estimate": plain(summary.estimate),
+        "ci_low": plain(summary.ci_low),
+        "ci_high": plain(summary.ci_high),
+        "pi_low": plain(summary.pi_low) if summary.pi_low is not None else None,
+        "pi_high": plain(summary.pi_high) if summary.pi_high is not None else None,
+        "tau2": plain(summary.tau2) if summary.tau2 is not None else None,
+        "i2": plain(summary.i2) if summary.i2 is not None and summary.k > 1 else None,
+        "method": summary.method,
+    }
+
+
+def _overall(result: MetaResult, rows: pd.DataFrame) -> dict[str, Any]:
     bt = result.backtransformed()
-    many = result.k > 1
     return {
         "studies": result.k,
         "patients": int(rows["n"].sum()),
         "estimate": plain(bt.estimate),
         "ci_low": plain(bt.ci_low),
         "ci_high": plain(bt.ci_high),
-        "pi_low": plain(bt.pi_low) if many else None,
-        "pi_high": plain(bt.pi_high) if many else None,
+        "pi_low": plain(bt.pi_low) if result.k > 1 else None,
+        "pi_high": plain(bt.pi_high) if result.k > 1 else None,
         "tau2": plain(result.tau2),
-        "i2": plain(result.i2) if many else None,
+        "i2": plain(result.i2) if result.k > 1 else None,
         "q": plain(result.q),
         "q_p": plain(result.q_p),
     }
-
-
-def by_country(run: MetaRun) -> dict[str, MetaResult]:
-    if run.result is None:
-        return {}
-    if run.result.subgroups is None:
-        return {run.rows["country"].iloc[0]: run.result}
-    return run.result.subgroups.groups
 
 
 def study_table(run: MetaRun) -> pd.DataFrame:
@@ -207,7 +193,8 @@ def study_table(run: MetaRun) -> pd.DataFrame:
 
 def meta_payload(run: MetaRun) -> dict[str, Any]:
     q = run.query
-    groups = by_country(run)
+    pooling = run.pooling
+    comparison = pooling.comparison
     sub = run.result.subgroups if run.result is not None else None
     return {
         "query": {
@@ -222,12 +209,20 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
         "model": run.model,
         "notes": run.notes,
         "selection_rule": SELECTION_RULE,
+        "grading_rule": GRADING_RULE if ENDPOINTS[q.endpoint].table == "safety" else None,
+        "refusal": pooling.refusal,
         "missing": run.missing,
         "pooled": {
-            "by_country": {
-                c: _pooled(r, run.rows[run.rows["country"] == c]) for c, r in groups.items()
-            },
-            "overall": _pooled(run.result, run.rows) if run.result is not None else None,
+            "by_country": {c: _summary(s) for c, s in pooling.summaries.items()},
+            "overall": _overall(run.result, run.rows) if run.result is not None else None,
+        },
+        "comparison": None
+        if comparison is None
+        else {
+            "test": comparison.test,
+            "statistic": comparison.statistic,
+            "p": plain(comparison.p),
+            "wording": difference_wording(comparison.p),
         },
         "subgroup_test": None
         if sub is None
@@ -276,19 +271,16 @@ def meta_forest(store: EvidenceDep, memo: MemoDep, q: MetaQueryDep) -> Response:
 def forest_frames(run: MetaRun) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The run as the interactive forest chart reads it: study rows and pooled rows (percent)."""
     studies = study_table(run).assign(label=lambda f: f["study_id"])
-    pooled = []
-    for country, result in by_country(run).items():
-        bt = result.backtransformed()
-        many = result.k > 1  # one study has no prediction interval of its own
-        pooled.append(
-            {
-                "country": country,
-                "k": result.k,
-                "percent": round(100 * bt.estimate, 1),
-                "ci_low": round(100 * bt.ci_low, 1),
-                "ci_high": round(100 * bt.ci_high, 1),
-                "pi_low": round(100 * bt.pi_low, 1) if many else None,
-                "pi_high": round(100 * bt.pi_high, 1) if many else None,
-            }
-        )
+    pooled = [
+        {
+            "country": country,
+            "k": summary.k,
+            "percent": round(100 * summary.estimate, 1),
+            "ci_low": round(100 * summary.ci_low, 1),
+            "ci_high": round(100 * summary.ci_high, 1),
+            "pi_low": round(100 * summary.pi_low, 1) if summary.pi_low is not None else None,
+            "pi_high": round(100 * summary.pi_high, 1) if summary.pi_high is not None else None,
+        }
+        for country, summary in run.pooling.summaries.items()
+    ]
     return studies, pd.DataFrame(pooled)
