@@ -177,16 +177,15 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         )
     if f.kind == "similar":
         countries, more = _countries(f, ctx, 2)
-        indication = f.indication or ctx.disease
-        if f.indication is None and indication:
-            more.append(f"no disease in the sentence; the page's main disease ({indication})")
-        if indication is None:
-            raise LookupError("no disease named")
+        if f.indication is None:
+            # The claims checker's rule for a comparison that names no disease: every
+            # indication with evidence is checked, and the verdict names them.
+            more.append("no disease in the sentence; checked in every indication with evidence")
         return (
             {
                 "metric": f.endpoint,
                 "countries": countries[:2],
-                "indication": indication,
+                "indication": f.indication,
                 "compare": "similar",
             },
             notes + more,
