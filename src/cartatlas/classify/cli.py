@@ -73,7 +73,7 @@ def classify_command(
     from cartatlas.classify.evaluate import SCORE_COLUMNS, evaluate, read_gold, score_rows
     from cartatlas.classify.labels import COLUMNS, classify_all
     from cartatlas.classify.sources import read_api_v2, read_store
-    from cartatlas.classify.store import write_labels
+    from cartatlas.classify.store import labels_version, write_labels
     from cartatlas.classify.summary import SUMMARY_COLUMNS, summary_rows
     from cartatlas.cli import db_target
 
@@ -101,7 +101,8 @@ def classify_command(
     if save:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         with open_store(db_target(ctx)) as store:
-            written = write_labels(store, labels, stamp)
+            version = None if inputs else labels_version(store)
+            written = write_labels(store, labels, stamp, version)
         err.print(f"wrote {written} rows to trial_labels in {db_target(ctx)}")
     shown = [item for item in labels if item.is_car or not only_car]
     if not (table or explain or fmt):

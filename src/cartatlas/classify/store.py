@@ -1,9 +1,10 @@
 """The ``trial_labels`` table: one row of labels per classified trial, for joins and reports.
 
-Written whole by ``cartatlas classify`` (replacing the previous run's rows in one transaction,
-in one bulk insert),
-read by ``cartatlas trials --format csv`` and the landscape. Lists are ``|``-joined text so the
-same DDL works on DuckDB and PostgreSQL.
+Written whole by ``cartatlas classify`` and by ``import``/``sync`` when they are stale (replacing
+the previous rows in one transaction, in one bulk insert), with the version they were computed
+under (:func:`labels_current`); read by ``cartatlas trials --format csv``, the landscape, the
+report and the dashboard (:func:`current_labels`), which never classify again. Lists are
+``|``-joined text so the same DDL works on DuckDB and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 from cartatlas.classify.labels import COLUMNS, TrialLabels
 from cartatlas.store.bulk import insert_rows
 from cartatlas.store.connection import Store
+from cartatlas.store.versions import code_version, registry_version
 
 TABLE = "trial_labels"
 _TYPES = {"is_car": "BOOLEAN", "in_vivo": "BOOLEAN"}
@@ -24,9 +26,21 @@ DDL = (
     + ", reasons TEXT, classified_at TEXT, PRIMARY KEY (nct_id))"
 )
 
+#: Which data version each derived table was computed under.
+VERSION_TABLE = "derived_version"
+VERSION_DDL = f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (name TEXT PRIMARY KEY, version TEXT)"
 
-def write_labels(store: Store, labels: Iterable[TrialLabels], classified_at: str) -> int:
-    """Replace the table's contents with ``labels``; returns the number of rows written."""
+
+def write_labels(
+    store: Store,
+    labels: Iterable[TrialLabels],
+    classified_at: str,
+    version: str | None = None,
+) -> int:
+    """Replace the table's contents with ``labels``; returns the number of rows written.
+
+    ``version`` is :func:`labels_version` when ``labels`` are those of the store's current
+    trials; ``None`` (labels of other records, e.g. files) leaves the table marked stale."""
     rows = [
         (*item.row(), " || ".join(f"{k}: {v}" for k, v in item.reasons.items() if v), classified_at)
         for item in labels
@@ -35,6 +49,10 @@ def write_labels(store: Store, labels: Iterable[TrialLabels], classified_at: str
         store.execute(DDL)
         store.execute(f"DELETE FROM {TABLE}")
         insert_rows(store, TABLE, (*COLUMNS, "reasons", "classified_at"), rows)
+        store.execute(VERSION_DDL)
+        store.execute(f"DELETE FROM {VERSION_TABLE} WHERE name = ?", (TABLE,))
+        if version:
+            store.execute(f"INSERT INTO {VERSION_TABLE} VALUES (?, ?)", (TABLE, version))
     return len(rows)
 
 
@@ -44,3 +62,39 @@ def labels_frame(store: Store) -> pd.DataFrame:
     if not store.table_exists(TABLE):
         return pd.DataFrame(columns=list(COLUMNS))
     return store.frame(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} ORDER BY nct_id")
+
+
+def labels_version(store: Store) -> str:
+    """What the stored labels must have been computed under to be current: the registry data
+    and the classifier's own code (an upgraded rule makes old labels stale)."""
+    return f"{registry_version(store)}-{code_version('classify')}"
+
+
+def labels_current(store: Store) -> bool:
+    """True when ``trial_labels`` holds the labels of the store's current trials."""
+    if not store.table_exists(VERSION_TABLE):
+        return False
+    rows = store.execute(f"SELECT version FROM {VERSION_TABLE} WHERE name = ?", (TABLE,))
+    return bool(rows) and rows[0][0] == labels_version(store)
+
+
+def relabel(store: Store, classified_at: str) -> int:
+    """Classify every current trial and store the labels under the current version."""
+    from cartatlas.classify.labels import classify_all
+    from cartatlas.classify.sources import read_store
+
+    labels = classify_all(read_store(store))
+    return write_labels(store, labels, classified_at, labels_version(store))
+
+
+def current_labels(store: Store) -> pd.DataFrame:
+    """The labels of the store's current trials (:func:`labels_frame` shape): read from
+    ``trial_labels`` when current, else classified now in memory (a read-only store cannot be
+    written; ``cartatlas classify`` or the next import stores them)."""
+    if labels_current(store):
+        return labels_frame(store)
+    from cartatlas.classify.labels import classify_all
+    from cartatlas.classify.sources import read_store
+
+    rows = [item.row() for item in classify_all(read_store(store))]
+    return pd.DataFrame(rows, columns=list(COLUMNS)).sort_values("nct_id", ignore_index=True)

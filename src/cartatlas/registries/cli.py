@@ -27,6 +27,7 @@ from cartatlas.store import StoreMissing, open_store
 
 if TYPE_CHECKING:  # the loaders (and pandas) load only when a command runs
     from cartatlas.registries.ingest import LoadReport
+    from cartatlas.store import Store
 
 err = console(stderr=True)
 MAX_LISTED = 20
@@ -75,8 +76,22 @@ def _print_report(report: LoadReport) -> None:
     )
 
 
-def _finish(report: LoadReport) -> None:
+def _refresh_labels(store: Store) -> int | None:
+    """Re-label the current trials when the import changed them (or the rules changed), so
+    every reader finds current labels; the number of trials labelled, or ``None``."""
+    from cartatlas.classify.store import labels_current, relabel
+    from cartatlas.store.registry_runs import utc_now
+
+    return None if labels_current(store) else relabel(store, utc_now())
+
+
+def _finish(report: LoadReport, relabelled: int | None = None) -> None:
     _print_report(report)
+    if relabelled is not None:
+        err.print(
+            f"classification labels were stale: labelled {relabelled:,} current trials "
+            "(table trial_labels)"
+        )
     if report.rejected:
         raise typer.Exit(1)
 
@@ -147,6 +162,7 @@ def sync_command(
                 restart=restart,
                 progress=advance,
             )
+            relabelled = _refresh_labels(store)
     except KeyboardInterrupt:
         err.print("interrupted: committed pages are kept; run the same `cartatlas sync` to resume")
         raise typer.Exit(130) from None
@@ -156,7 +172,7 @@ def sync_command(
         f"{report.mode} sync{' (resumed)' if report.resumed else ''}: {report.pages} pages, "
         f"{report.errors} retried errors"
     )
-    _finish(report.load)
+    _finish(report.load, relabelled)
 
 
 def import_command(
@@ -182,9 +198,10 @@ def import_command(
             report = import_file(
                 store, path, selection=selection, snapshot_date=snapshot_date, progress=advance
             )
+            relabelled = _refresh_labels(store)
     except (FileNotFoundError, LoadError, LimitError) as exc:
         raise _fail(exc) from exc
-    _finish(report)
+    _finish(report, relabelled)
 
 
 def import_aact_command(
@@ -202,9 +219,10 @@ def import_aact_command(
     try:
         with open_store(_db(ctx)) as store, _progress("importing from AACT") as advance:
             report = import_aact(store, url, schema=schema, selection=selection, progress=advance)
+            relabelled = _refresh_labels(store)
     except (AactError, LoadError) as exc:
         raise _fail(exc) from exc
-    _finish(report)
+    _finish(report, relabelled)
 
 
 def import_ictrp_command(
@@ -219,13 +237,14 @@ def import_ictrp_command(
     try:
         with open_store(_db(ctx)) as store, _progress(f"importing {path.name}") as advance:
             report = import_ictrp(store, path, selection=selection, progress=advance)
+            relabelled = _refresh_labels(store)
     except (FileNotFoundError, LoadError) as exc:
         raise _fail(exc) from exc
     err.print(
         "Source: WHO International Clinical Trials Registry Platform (ICTRP); "
         "cite it with the processing date wherever these records are used."
     )
-    _finish(report)
+    _finish(report, relabelled)
 
 
 TRIAL_COLUMNS = (

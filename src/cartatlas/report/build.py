@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 
 from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.report.context import ReportContext
@@ -42,8 +44,33 @@ def build_report(store: Store, countries: list[str], claims_file: ClaimsFile | N
     return Report(
         title=f"CAR-T in {' vs '.join(countries)}",
         countries=countries,
-        generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=generated_now(),
         data_note=data_note,
         sections=sections,
         references=ctx.refs,
     )
+
+
+def generated_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def report_name(countries: list[str], claims: Path) -> str:
+    """The store's name for a built report: its countries and the claims file's content."""
+    digest = hashlib.sha256(claims.read_bytes()).hexdigest()[:16]
+    return f"report:{','.join(countries)}:{digest}"
+
+
+def keep_report(target: str, name: str, version: str, built: Report) -> None:
+    """Store a built report so the next run on the same data reads it (:mod:`~.derived`).
+
+    The report reads a read-only store; keeping it needs a writable one, which another
+    process (``cartatlas serve``, an import) may hold: then the report is simply not kept."""
+    from cartatlas.store import StoreBusy, open_store
+    from cartatlas.store.derived import save
+
+    try:
+        with open_store(target) as store:
+            save(store, name, version, built)
+    except StoreBusy:
+        return

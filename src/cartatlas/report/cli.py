@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -41,8 +42,10 @@ def report(
     from cartatlas.analyses.claims.model import ClaimsFileError
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded
-    from cartatlas.report.build import build_report
+    from cartatlas.report.build import build_report, generated_now, keep_report, report_name
     from cartatlas.report.render import render_html, render_markdown, render_pdf
+    from cartatlas.store import derived
+    from cartatlas.store.versions import data_version
 
     codes = country_list(countries, more, ["CN", "US"])
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
@@ -61,10 +64,20 @@ def report(
                 raise EvidenceNotLoaded(
                     f"the store {store.target} holds no evidence; run `cartatlas kb load` first"
                 )
-            built = build_report(store, codes, claims_file)
+            name = report_name(codes, claims or EXAMPLE)
+            version = data_version(store)
+            built = derived.load(store, name, version)
+            fresh = built is derived.MISSING
+            if fresh:
+                built = build_report(store, codes, claims_file)
     except (StoreMissing, EvidenceNotLoaded, ClaimsFileError) as exc:
         err.print(tagged("error", "red", exc))
         raise typer.Exit(2) from None
+    if fresh:
+        keep_report(db_target(ctx), name, version, built)
+    else:
+        built = replace(built, generated=generated_now())
+        err.print("report read from the store (computed before on the same data)")
     out.mkdir(parents=True, exist_ok=True)
     stem = f"cart-{'-vs-'.join(c.lower() for c in codes)}"
     html_text = render_html(built)

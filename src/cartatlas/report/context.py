@@ -36,10 +36,9 @@ class ReportContext:
     @cached_property
     def trials(self) -> pd.DataFrame:
         """One row per current CAR trial with its labels (the landscape's frame)."""
-        from cartatlas.analyses.landscape.data import trial_frame
-        from cartatlas.classify.sources import read_store
+        from cartatlas.analyses.landscape.data import stored_trial_frame
 
-        frame = trial_frame(read_store(self.store))
+        frame = stored_trial_frame(self.store)
         return frame[frame["is_car"]].reset_index(drop=True)
 
     @cached_property

@@ -7,6 +7,7 @@ that says how to create one) and serves every request from it; see :mod:`cartatl
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -121,7 +122,8 @@ def create_app(db: str | None = None, *, warm: bool = True) -> FastAPI:
     for exc_type in _STATUS:
         app.add_exception_handler(exc_type, _error)
     app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_middleware(ResponseCache)
+    if os.environ.get("CARTATLAS_RESPONSE_CACHE", "on") != "off":  # off: benchmarks/api.py
+        app.add_middleware(ResponseCache)
     app.add_middleware(SecurityHeaders)
     app.include_router(api_router())
     app.include_router(pages.router)

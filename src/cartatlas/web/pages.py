@@ -268,14 +268,15 @@ def trial_finder(
     found = search(registry, filters)
     pages = max(1, -(-len(found) // PER_PAGE))
     shown = found.iloc[(page - 1) * PER_PAGE : page * PER_PAGE]
-    results = []
+    results, every_site = [], []
     for row in shown.to_dict("records"):
         sites = trial_sites(registry, row["nct_id"])
+        every_site.append(sites.assign(trial_id=row["nct_id"]))
         if filters.country:
             sites = sites[sites["country_code"] == filters.country]
         results.append({"trial": row, "sites": records(sites)})
     site_frame = pd.concat(
-        [trial_sites(registry, key).assign(trial_id=key) for key in shown["nct_id"]]
+        every_site
         or [pd.DataFrame(columns=["trial_id", "facility", "city", "country_code", "lat", "lon"])],
         ignore_index=True,
     )

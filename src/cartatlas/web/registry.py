@@ -16,8 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from cartatlas.analyses.landscape.data import trial_frame
-from cartatlas.classify.sources import read_store
+from cartatlas.analyses.landscape.data import stored_trial_frame
 from cartatlas.registries import concepts
 from cartatlas.registries.eligibility import age_limits
 from cartatlas.report.context import ReportContext
@@ -201,7 +200,7 @@ def load_registry(store: Store) -> RegistryData | None:
     """Classify every current trial and join its registry facts; ``None`` without registry data."""
     if not store.table_exists("reg_study"):
         return None
-    labels = trial_frame(read_store(store))
+    labels = stored_trial_frame(store)
     studies = current_studies(store, include_raw=True)
     studies["nct_id"] = studies["nct_id"].fillna(studies["trial_id"])
     ages = [age_limits(raw) for raw in studies["raw"]]

@@ -74,8 +74,8 @@ def landscape_command(
     import pandas as pd
 
     from cartatlas.analyses.landscape.counts import DIMENSIONS, count, yearly_shares
-    from cartatlas.analyses.landscape.data import trial_frame
-    from cartatlas.classify.sources import read_api_v2, read_store
+    from cartatlas.analyses.landscape.data import stored_trial_frame, trial_frame
+    from cartatlas.classify.sources import read_api_v2
     from cartatlas.cli import db_target
 
     dims = [d.strip() for d in by.split(",") if d.strip()]
@@ -84,11 +84,10 @@ def landscape_command(
         raise typer.BadParameter(f"unknown dimension(s) {unknown}; choose from {list(DIMENSIONS)}")
     codes = country_list(countries, more_countries, None)
     if inputs:
-        records = list(read_api_v2(inputs))
+        frame = trial_frame(read_api_v2(inputs))
     else:
         with open_store(db_target(ctx), read_only=True) as store:
-            records = list(read_store(store))
-    frame = trial_frame(records)
+            frame = stored_trial_frame(store)
     if not include_non_car:
         frame = frame[frame["is_car"]]
     err.print(f"{len(frame)} trials counted")

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from cartatlas.classify.labels import TrialLabels, classify
+from cartatlas.classify.labels import COLUMNS, LIST_COLUMNS, SEPARATOR, TrialLabels, classify
 from cartatlas.classify.record import TrialRecord
+from cartatlas.store.connection import Store
 
 _PHASES = {
     ("EARLY_PHASE1",): "early 1",
@@ -44,30 +45,62 @@ def group(areas: list[str]) -> str:
 
 
 def trial_frame(records: Iterable[TrialRecord]) -> pd.DataFrame:
-    """Facts and labels of every record (CAR or not; filter on ``is_car``)."""
+    """Facts and labels of every record, classified now (CAR or not; filter on ``is_car``)."""
     rows = []
     for record in records:
         labels: TrialLabels = classify(record)
-        year = (record.start_date or "")[:4]
-        rows.append(
-            {
-                "nct_id": record.trial_id,
-                "is_car": labels.is_car,
-                "start_year": int(year) if year.isdigit() else None,
-                "phase": phase(record.phases),
-                "status": record.status or "UNKNOWN",
-                "targets": labels.targets or ["unnamed"],
-                "disease_area": labels.disease_area or ["unspecified"],
-                "disease_group": group(labels.disease_area),
-                "sponsor_type": labels.sponsor_type or "unknown",
-                "cell_type": labels.cell_type,
-                "cell_source": labels.cell_source,
-                "allogeneic": any(s.startswith("allogeneic") for s in labels.cell_source),
-                "in_vivo": labels.in_vivo,
-                "countries": labels.countries,
-                "sponsor_country": labels.sponsor_country,
-            }
+        values = tuple(getattr(labels, name) for name in COLUMNS)
+        rows.append(_row(record.trial_id, values, record.start_date, record.phases, record.status))
+    return _frame(rows)
+
+
+def stored_trial_frame(store: Store) -> pd.DataFrame:
+    """:func:`trial_frame` of the store's current trials from their stored labels
+    (:func:`~cartatlas.classify.store.current_labels`) and registry columns: no JSON is
+    parsed and nothing is classified again."""
+    from cartatlas.classify.store import current_labels
+    from cartatlas.store.registry_read import current_studies
+
+    facts = current_studies(store)
+    facts["nct_id"] = facts["nct_id"].fillna(facts["trial_id"])
+    facts = facts.set_index("nct_id")
+    rows = []
+    for labels in current_labels(store).itertuples(index=False):
+        values = tuple(
+            (value.split(SEPARATOR) if value else []) if name in LIST_COLUMNS else value
+            for name, value in zip(COLUMNS, labels, strict=True)
         )
+        fact = facts.loc[labels.nct_id]
+        rows.append(_row(labels.nct_id, values, fact["start_date"], fact["phases"], fact["status"]))
+    return _frame(rows)
+
+
+def _row(
+    trial_id: str, labels: tuple, start_date: str | None, phases: Iterable[str], status: str | None
+) -> dict:
+    """One trial's landscape row from its labels (in :data:`COLUMNS` order, lists as lists)."""
+    got = dict(zip(COLUMNS, labels, strict=True))
+    year = (start_date or "")[:4]
+    return {
+        "nct_id": trial_id,
+        "is_car": bool(got["is_car"]),
+        "start_year": int(year) if year.isdigit() else None,
+        "phase": phase(phases),
+        "status": status or "UNKNOWN",
+        "targets": got["targets"] or ["unnamed"],
+        "disease_area": got["disease_area"] or ["unspecified"],
+        "disease_group": group(got["disease_area"]),
+        "sponsor_type": got["sponsor_type"] or "unknown",
+        "cell_type": got["cell_type"],
+        "cell_source": got["cell_source"],
+        "allogeneic": any(s.startswith("allogeneic") for s in got["cell_source"]),
+        "in_vivo": bool(got["in_vivo"]),
+        "countries": got["countries"],
+        "sponsor_country": got["sponsor_country"],
+    }
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["start_year"] = frame["start_year"].astype("Int64")
     return frame

@@ -1,0 +1,85 @@
+"""Derived results (report sections, pooled estimates, page data) kept in the store.
+
+Building the report takes seconds of model fitting and figure drawing, while its inputs change
+only when evidence is loaded, a registry snapshot imported or the code upgraded. So a result is
+stored under a name together with the :func:`~cartatlas.store.versions.data_version` it was
+computed under, and read back while that version still holds; any change of the data or code
+gives a new version and the result is computed again.
+
+Values are pickled, and a pickle can run code when loaded. A store file may come from someone
+else, so each entry carries an HMAC of its bytes under a key that never leaves this machine
+(``derived.key`` in the user data directory): an entry this machine did not write fails the
+check and is ignored (computed again), never unpickled.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import os
+import pickle
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from cartatlas.store.connection import Store
+from cartatlas.store.versions import data_version
+
+TABLE = "derived_cache"
+DDL = (
+    f"CREATE TABLE IF NOT EXISTS {TABLE} "
+    "(name TEXT PRIMARY KEY, version TEXT, created_at TEXT, data TEXT)"
+)
+MISSING = object()
+
+
+@cache
+def _key() -> bytes:
+    path = Path(user_data_dir("cartatlas")) / "derived.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(os.urandom(32))
+    return path.read_bytes()
+
+
+def _seal(value: Any) -> str:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    mac = hmac.new(_key(), data, hashlib.sha256).hexdigest()
+    return f"{mac}:{base64.b64encode(data).decode()}"
+
+
+def _open(text: str) -> Any:
+    mac, _, encoded = text.partition(":")
+    data = base64.b64decode(encoded)
+    if not hmac.compare_digest(mac, hmac.new(_key(), data, hashlib.sha256).hexdigest()):
+        return MISSING
+    return pickle.loads(data)  # noqa: S301 - authenticated above: written by this machine
+
+
+def load(store: Store, name: str, version: str | None = None) -> Any:
+    """The value stored as ``name`` under ``version`` (default: the store's current data
+    version), or :data:`MISSING`."""
+    if not store.table_exists(TABLE):
+        return MISSING
+    version = version or data_version(store)
+    rows = store.execute(
+        f"SELECT data FROM {TABLE} WHERE name = ? AND version = ?", (name, version)
+    )
+    return _open(rows[0][0]) if rows else MISSING
+
+
+def save(store: Store, name: str, version: str, value: Any) -> None:
+    """Keep ``value`` as ``name`` computed under ``version`` (replacing an older entry)."""
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with store.transaction():
+        store.execute(DDL)
+        store.execute(f"DELETE FROM {TABLE} WHERE name = ?", (name,))
+        store.execute(
+            f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?)", (name, version, stamp, _seal(value))
+        )

@@ -1,0 +1,57 @@
+"""Versions of what derived data is computed from, so it is computed once and read thereafter.
+
+Classification labels, report sections and dashboard frames depend on the registry snapshots,
+the loaded evidence and the code that derives them. Each version below is a short hash that
+changes whenever its input changes: a registry run that changed trials, an evidence load, or
+an edit of the package's source. Derived data stored with the version it was computed under is
+current exactly when the version still matches (:mod:`cartatlas.store.derived`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from cartatlas.store.connection import Store
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:16]
+
+
+@cache
+def code_version(package: str = "") -> str:
+    """Hash of the Python source of ``cartatlas.<package>`` (the whole package when empty)."""
+    root = _PACKAGE / package if package else _PACKAGE
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def registry_version(store: Store) -> str:
+    """Changes with every completed registry run that added, updated or removed a trial."""
+    if not store.table_exists("reg_run"):
+        return "no-registry"
+    _, rows = store.query(
+        "SELECT run_id FROM reg_run WHERE status = 'complete' AND "
+        "COALESCE(added, 0) + COALESCE(updated, 0) + COALESCE(removed, 0) > 0 ORDER BY run_id"
+    )
+    return _digest(*(row[0] for row in rows))
+
+
+def evidence_version(store: Store) -> str:
+    """Changes with every ``kb load``."""
+    if not store.table_exists("evidence_loads"):
+        return "no-evidence"
+    _, rows = store.query("SELECT COUNT(*), MAX(loaded_at) FROM evidence_loads")
+    return _digest(*rows[0])
+
+
+def data_version(store: Store) -> str:
+    """Version of everything the report and dashboard derive: registry, evidence and code."""
+    return _digest(registry_version(store), evidence_version(store), code_version())

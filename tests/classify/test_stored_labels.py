@@ -1,0 +1,71 @@
+"""Labels are computed once: `import` stores them when stale (and says so), readers use them, and
+the frame built from stored labels equals the one built by classifying every record again."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.analyses.landscape.data import stored_trial_frame, trial_frame
+from cartatlas.classify.sources import read_store
+from cartatlas.classify.store import current_labels, labels_current, labels_frame
+from cartatlas.cli import app
+from cartatlas.store import open_store
+from cartatlas.store.versions import data_version, registry_version
+
+from .conftest import DATA
+
+AUTOIMMUNE = sorted(DATA.glob("cart-autoimmune-*.jsonl.gz"))
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    if len(AUTOIMMUNE) < 2:
+        pytest.skip(f"autoimmune snapshots not found under {DATA}")
+    db = str(tmp_path_factory.mktemp("labels") / "store.duckdb")
+    first = CliRunner().invoke(app, ["--db", db, "import", str(AUTOIMMUNE[0])])
+    assert first.exit_code == 0, first.output
+    return db, first.output
+
+
+def test_import_stores_labels_and_says_so(imported):
+    db, output = imported
+    assert "classification labels were stale: labelled" in output
+    with open_store(db, read_only=True) as store:
+        assert labels_current(store)
+        assert len(labels_frame(store)) == len(read_store_ids(store))
+
+
+def read_store_ids(store):
+    return [r.trial_id for r in read_store(store)]
+
+
+def test_stored_frame_equals_classifying_again(imported):
+    db, _ = imported
+    with open_store(db, read_only=True) as store:
+        stored = stored_trial_frame(store).sort_values("nct_id", ignore_index=True)
+        again = trial_frame(read_store(store)).sort_values("nct_id", ignore_index=True)
+    pd.testing.assert_frame_equal(stored, again)
+
+
+def test_a_new_snapshot_makes_labels_stale_until_relabelled(imported, tmp_path):
+    db, _ = imported
+    with open_store(db, read_only=True) as store:
+        before = (registry_version(store), data_version(store))
+    second = CliRunner().invoke(app, ["--db", db, "import", str(AUTOIMMUNE[-1])])
+    assert second.exit_code == 0, second.output
+    assert "classification labels were stale" in second.output
+    again = CliRunner().invoke(app, ["--db", db, "import", str(AUTOIMMUNE[-1])])
+    assert "classification labels were stale" not in again.output  # nothing changed
+    with open_store(db, read_only=True) as store:
+        assert (registry_version(store), data_version(store)) != before
+        assert labels_current(store)
+        stored = current_labels(store)
+    # Labels of other records (files) leave the store's labels marked stale; readers then
+    # classify in memory and get the same labels.
+    files = CliRunner().invoke(app, ["--db", db, "classify", "--input", str(AUTOIMMUNE[0])])
+    assert files.exit_code == 0, files.output
+    with open_store(db, read_only=True) as store:
+        assert not labels_current(store)
+        pd.testing.assert_frame_equal(current_labels(store), stored)
