@@ -74,7 +74,9 @@ _CHEAPER = re.compile(
 )
 _WORLD = re.compile(r"\bworld(?:'s|wide)?\b|\bglobal(?:ly)?\b|\ball\b", re.IGNORECASE)
 _TRIALS = re.compile(r"\b(?:clinical )?(?:trials?|studies)\b", re.IGNORECASE)
-_APPROVED = re.compile(r"\bapprov(?:e|ed|al|als)\b|\bon the market\b|\blaunched\b", re.I)
+_APPROVED = re.compile(
+    r"\bapprov(?:e|ed|al|als)\b|\bon the (?:\w+ )?market\b|\blaunched\b", re.IGNORECASE
+)
 _SIMILAR = re.compile(
     r"\bsimilar\b(?! (?:products|therapies|uses|indications))|\bcomparable\b|"
     r"\balign(?:s)? closely\b|\bon par\b|\bsame\b|\bmatch(?:es|ing)?\b",
@@ -103,19 +105,26 @@ _TARGETING = re.compile(r"\btarget(?:s|ing|ed)?\b", re.IGNORECASE)
 _VARIETY = re.compile(r"\b(?:variety|range|array|number) of (?:\w+ )?(?:targets|antigens)\b", re.I)
 _PRODUCT_WORDS = (
     r"(?:(?:approved|commercial(?:ly available)?|marketed|domestic(?:ally developed)?|"
-    r"NMPA-approved|FDA-approved)\s)*CAR-?T(?:\scell)?\s(?:therapies|therapy products|products|"
-    r"treatments|drugs|cell therapies)"
+    r"NMPA-approved|FDA-approved)\s)*CAR[- ]?T(?:[\s-]cell)?\s"
+    r"(?:therapies|therapy products|products|treatments|drugs|cell therapies)"
 )
 _APPROVED_COUNT = re.compile(
     rf"(?P<n>{COUNT})\s(?:(?:approved|commercial|marketed|NMPA-approved|FDA-approved|different)\s)*"
     rf"{_PRODUCT_WORDS}|approved\s(?P<n2>{COUNT})\s(?:\w+\s){{0,2}}{_PRODUCT_WORDS}",
     re.IGNORECASE,
 )
+# "Of the 11 CAR-T products on the market, five are from China": the country's count.
+_PART_OF = re.compile(
+    rf"\bof the (?:{COUNT}) (?:\w+ )?CAR[- ]?T (?:cell )?(?:products|therapies)\b[^.;]*?"
+    rf"(?P<n>{COUNT}) (?:are|were|come|came) from\b",
+    re.IGNORECASE,
+)
 _AS_OF = re.compile(r"\b(?:by|as of|in|until|through)\s((?:19|20)\d{2})\b", re.IGNORECASE)
 _TRIAL_COUNT = re.compile(
     rf"(?:(?P<above>over|more than|above|at least|nearly|about|around|approximately)\s)?"
-    rf"(?P<n>{COUNT})\+?\s(?:(?:ongoing|active|registered|clinical|CAR-?T|cell|therapy|"
-    rf"investigator-initiated|\(IITs?\))\s){{1,4}}(?:trials|studies)",
+    rf"(?P<n>{COUNT})\+?\s(?:(?:ongoing|active|registered|clinical|CAR[- ]?T|cell|therapy|"
+    rf"investigator-initiated|company-sponsored|industry-sponsored|interventional|\(IITs?\))\s)"
+    rf"{{1,4}}(?:trials|studies)",
     re.IGNORECASE,
 )
 
@@ -155,6 +164,18 @@ def _nearest_before(mentions: list[names.Mention], at: int) -> str | None:
     return before[-1] if before else after[0] if after else None
 
 
+def _joint(text: str, mentions: list[names.Mention]) -> bool:
+    """Whether the sentence speaks of its countries together ("in China and the US", "both
+    countries"), so that a number in it is about each of them."""
+    if re.search(r"\bboth\b|\beach\b", text, re.IGNORECASE):
+        return True
+    return any(
+        re.fullmatch(r"\W*(?:and|or|&|as well as)?\s*(?:the\s)?", text[a[1][1] : b[1][0]], re.I)
+        for a, b in zip(mentions, mentions[1:], strict=False)
+        if a[0] != b[0]
+    )
+
+
 def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list[Finding]:
     found = []
     ends = names.endpoints(s.text)
@@ -183,6 +204,9 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
         elif pct in after_pair:
             endpoint = paired[after_pair.index(pct) % 2]
         countries, country_note = ctx.nearest(i, ctx.found_countries, pct.span[0])
+        if len(countries) > 1 and not _joint(s.text, ctx.found_countries[i]):
+            # "Compared to products in the U.S., China's reach 82.4%": the number's own country.
+            countries = [_nearest_before(ctx.found_countries[i], pct.span[0])]
         diseases, disease_note = ctx.nearest(i, ctx.found_diseases, -1)
         if respectively and len(respectively) == len(percents):
             # "lymphoma and leukemia … 77.6% and 82.1%, respectively": paired in order.
@@ -268,7 +292,9 @@ def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
 
 def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     found = []
-    for m in _APPROVED_COUNT.finditer(s.text):
+    part = _PART_OF.search(s.text)
+    counts = [part] if part else _APPROVED_COUNT.finditer(s.text)
+    for m in counts:
         if not _APPROVED.search(s.text):
             continue
         n = count_value(m.group("n") or m.group("n2"))
@@ -286,8 +312,10 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
         )
     for m in _TRIAL_COUNT.finditer(s.text):
         n = count_value(m.group("n"))
-        if n < 10:
-            continue  # "two trials" of a product, not a country's trial count
+        if n < 10 or not ctx.found_countries[i]:
+            # "two trials" of a product, or trials of a hospital or a review ("we completed
+            # 300 trials"): a country's trial count names its country in the same sentence.
+            continue
         above = (m.group("above") or "").lower() in ("over", "more than", "above", "at least")
         countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
         found.append(
