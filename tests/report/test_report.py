@@ -20,12 +20,15 @@ from cartatlas.store import open_store
 
 SECTIONS = [
     "Success rates",
+    "Does it last? Survival and randomized evidence",
     "Approvals",
     "Cost",
+    "Who pays",
     "Access",
     "Types",
     "Trial activity",
     "Safety",
+    "Regulatory safety actions",
     "Outlook",
     "Claims check",
 ]

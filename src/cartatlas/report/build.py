@@ -14,7 +14,9 @@ from cartatlas.report.sections import (
     approvals,
     claims,
     cost,
+    durability,
     registry_views,
+    rules_and_payers,
     safety,
     success,
 )
@@ -26,12 +28,15 @@ def build_report(store: Store, countries: list[str], claims_file: ClaimsFile | N
     ctx = ReportContext(store, countries)
     sections = [
         success.build(ctx),
+        durability.build(ctx),
         approvals.build(ctx),
         cost.build(ctx),
+        rules_and_payers.coverage(ctx),
         access.build(ctx),
         registry_views.types(ctx),
         registry_views.activity(ctx),
         safety.build(ctx),
+        rules_and_payers.regulatory(ctx),
         registry_views.outlook(ctx),
     ]
     if claims_file is not None:

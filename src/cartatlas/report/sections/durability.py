@@ -1,0 +1,199 @@
+"""Does it last, and is it better than standard care: survival per study, randomized HRs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cartatlas.analyses.durability import (
+    MEDIANS_NOT_POOLED,
+    POOLING_CAVEAT,
+    POOLING_METHOD,
+    comparisons_frame,
+    median_text,
+    pooled_hazard_ratios,
+    survival_frame,
+    trial_rows,
+)
+from cartatlas.report.context import ReportContext
+from cartatlas.report.durability_figures import hazard_ratio_forest, landmark_plot
+from cartatlas.report.model import Figure, Paragraph, Section, Table
+from cartatlas.report.sections.common import cite_row, missing
+
+ENDPOINT_ORDER = ("OS", "PFS", "EFS", "DOR")
+
+
+def _country(value: object) -> str:
+    return value if isinstance(value, str) and value else "not stated"
+
+
+def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
+    """Per indication: one table of CAR-T-arm medians and landmark rates per study, grouped by
+    country of conduct (the countries compared, then multinational trials), and its figure."""
+    blocks: list = []
+    order = {c: i for i, c in enumerate([*ctx.countries, "multinational"])}
+    car_t = rows[rows["arm"] == "car-t"]
+    for indication, part in car_t.groupby("indication", sort=True):
+        part = part.assign(_c=part["country_of_conduct"].map(order).fillna(len(order)))
+        table_rows = []
+        for row in part.sort_values(["_c", "study_id", "source_line"]).to_dict("records"):
+            what = (
+                f"{int(row['landmark_months'])}-month {row['endpoint']}"
+                if row["statistic"] == "landmark"
+                else f"median {row['endpoint']} (months)"
+            )
+            follow = row["follow_up_months"]
+            table_rows.append(
+                [
+                    _country(row["country_of_conduct"]),
+                    f"{row['name']} ({row['product_id']})",
+                    what,
+                    median_text(row),
+                    "" if pd.isna(follow) else f"{follow:g}",
+                    row["analysis"].replace("_", " "),
+                    cite_row(ctx.refs, row),
+                ]
+            )
+        blocks.append(
+            Table(
+                f"Durability, {indication}: CAR-T arm, per study (95% CI where printed)",
+                [
+                    "country",
+                    "study",
+                    "measure",
+                    "value",
+                    "follow-up (months)",
+                    "analysis",
+                    "source",
+                ],
+                table_rows,
+                note=MEDIANS_NOT_POOLED,
+            )
+        )
+        landmarks = part[part["statistic"] == "landmark"]
+        if not landmarks.empty:
+            data = [
+                [r["study_id"], r["endpoint"], str(int(r["landmark_months"])), median_text(r)]
+                for r in landmarks.to_dict("records")
+            ]
+            blocks.append(
+                Figure(
+                    f"Landmark survival over time, {indication}",
+                    landmark_plot(landmarks),
+                    "Share of patients alive (OS) or without progression / event (PFS, EFS) at "
+                    "each printed landmark, CAR-T arm; bars are the printed 95% CIs (none where "
+                    "the source gives none).",
+                    Table("Landmark rates", ["study", "endpoint", "months", "rate"], data),
+                    slug=f"landmarks-{indication}",
+                )
+            )
+    return blocks
+
+
+def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[list, list[str]]:
+    rows = []
+    for row in comparisons.to_dict("records"):
+        hr = "not reported" if pd.isna(row["hr"]) else f"{row['hr']:g}"
+        if not pd.isna(row["ci_low"]):
+            hr += f" ({row['ci_low']:g}–{row['ci_high']:g})"
+        rows.append(
+            [
+                f"{row['name']} ({row['product_id']})",
+                row["indication"],
+                row["endpoint"] + (" (primary)" if row["primary_endpoint"] else ""),
+                row["analysis"].replace("_", " "),
+                hr,
+                "" if missing(row["p_value"]) else row["p_value"],
+                "" if pd.isna(row["crossover_percent"]) else f"{row['crossover_percent']:g}%",
+                row["status"],
+                cite_row(ctx.refs, row),
+            ]
+        )
+    table = Table(
+        "Randomized CAR-T vs standard of care: hazard ratios as printed (< 1 favours CAR-T)",
+        [
+            "trial",
+            "indication",
+            "endpoint",
+            "analysis",
+            "HR (95% CI)",
+            "p",
+            "crossover",
+            "status",
+            "source",
+        ],
+        rows,
+    )
+    pooled = pooled_hazard_ratios(comparisons)
+    sentences = []
+    for p in pooled:
+        low, high = p.ci
+        plow, phigh = p.pi
+        sentences.append(
+            f"{p.indication} {p.endpoint} ({', '.join(p.rows['name'])}): pooled HR {p.hr:.2f} "
+            f"(95% CI {low:.2f}–{high:.2f}, prediction interval {plow:.2f}–{phigh:.2f}, "
+            f"I² {p.result.i2:.0f}%)"
+        )
+    trials = trial_rows(comparisons)
+    figure = Figure(
+        "Hazard ratios of the randomized trials, and pooled where two trials share a comparison",
+        hazard_ratio_forest(trials, pooled),
+        f"Per trial the latest analysis with a printed 95% CI; pooled: {POOLING_METHOD}. "
+        + POOLING_CAVEAT,
+        Table(
+            "Hazard ratios plotted",
+            ["trial", "indication", "endpoint", "analysis", "HR", "95% CI"],
+            [
+                [
+                    r.name,
+                    r.indication,
+                    r.endpoint,
+                    r.analysis,
+                    f"{r.hr:g}",
+                    f"{r.ci_low:g}–{r.ci_high:g}",
+                ]
+                for r in trials.itertuples()
+            ],
+        ),
+        slug="hazard-ratios",
+    )
+    return [table, figure], sentences
+
+
+def build(ctx: ReportContext) -> Section:
+    survival = survival_frame(ctx.store)
+    comparisons = comparisons_frame(ctx.store)
+    if survival.empty and comparisons.empty:
+        return Section(
+            "durability",
+            "Does it last?",
+            "No data: no survival or hazard-ratio rows are recorded in the knowledge base.",
+        )
+    blocks = _survival_tables(ctx, survival)
+    sentences: list[str] = []
+    if not comparisons.empty:
+        more, sentences = _comparison_blocks(ctx, comparisons)
+        blocks += more
+    blocks.append(Paragraph(MEDIANS_NOT_POOLED))
+    answer = (
+        "Median and landmark survival per registrational and other trials are listed per "
+        "indication and country of conduct; most registrational trials are multinational. "
+        + (
+            "Pooled hazard ratios vs standard of care (random effects on the log scale): "
+            + "; ".join(sentences)
+            + "."
+            if sentences
+            else "No two randomized trials share an indication and endpoint, so no hazard "
+            "ratio is pooled."
+        )
+    )
+    caveats = [
+        MEDIANS_NOT_POOLED,
+        POOLING_CAVEAT,
+        "Crossover from the standard-of-care arm to CAR-T (shown where the trial reports it) "
+        "pulls overall-survival hazard ratios towards 1.",
+        "Landmark rates are Kaplan-Meier estimates read from the publications; where a source "
+        "prints no interval, none is drawn.",
+    ]
+    return Section(
+        "durability", "Does it last? Survival and randomized evidence", answer, blocks, caveats
+    )

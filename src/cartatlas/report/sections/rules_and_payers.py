@@ -1,0 +1,168 @@
+"""Regulatory safety actions per agency (timeline) and who pays (coverage), with sources."""
+
+from __future__ import annotations
+
+from cartatlas.report.context import ReportContext
+from cartatlas.report.durability_figures import actions_timeline
+from cartatlas.report.model import Figure, Section, Table
+from cartatlas.report.sections.common import cite_row, missing
+
+
+def _weeks(before: object, after: object) -> str:
+    if missing(before) and missing(after):
+        return ""
+    return (
+        f"{'?' if missing(before) else f'{before:g}'} → {'?' if missing(after) else f'{after:g}'}"
+    )
+
+
+def _restrictions(row: dict) -> str:
+    """ "stay near centre 4 → 2; no driving 8 → 2" from the weeks columns that are filled."""
+    pairs = (
+        ("stay near centre", row["monitoring_weeks_before"], row["monitoring_weeks_after"]),
+        ("no driving", row["driving_weeks_before"], row["driving_weeks_after"]),
+    )
+    return "; ".join(
+        f"{what} {weeks}" for what, before, after in pairs if (weeks := _weeks(before, after))
+    )
+
+
+def regulatory(ctx: ReportContext) -> Section:
+    frame = ctx.store.frame(
+        "SELECT * FROM evidence_regulatory_actions ORDER BY agency, action_date"
+    )
+    if frame.empty:
+        return Section(
+            "regulatory",
+            "Regulatory safety actions",
+            "No data: no regulatory safety actions are recorded.",
+        )
+    rows = [
+        [
+            f"{r['agency']} ({r['country']})",
+            r["action_date"],
+            r["action"].replace("_", " "),
+            r["scope"],
+            r["summary"],
+            _restrictions(r),
+            cite_row(ctx.refs, r),
+        ]
+        for r in frame.to_dict("records")
+    ]
+    agencies = ", ".join(sorted(set(frame["agency"])))
+    missing_countries = [c for c in ctx.countries if c not in set(frame["country"])]
+    answer = (
+        f"Recorded actions ({agencies}): "
+        + "; ".join(f"{r[1]} {r[0]} {r[2]}" for r in rows)
+        + "."
+        + (
+            f" No data for {', '.join(missing_countries)}: no safety-related label change, "
+            "boxed warning or monitoring rule was found for its agency."
+            if missing_countries
+            else ""
+        )
+    )
+    return Section(
+        "regulatory",
+        "Regulatory safety actions",
+        answer,
+        [
+            Figure(
+                "Regulatory safety actions per agency",
+                actions_timeline(frame),
+                "Each marker is one dated action; month-precision dates sit at the start of "
+                "their month, and actions dated only by year are in the table only.",
+                slug="regulatory-timeline",
+            ),
+            Table(
+                "Regulatory safety actions",
+                [
+                    "agency",
+                    "date",
+                    "action",
+                    "scope",
+                    "what changed",
+                    "restrictions (weeks, before → after)",
+                    "source",
+                ],
+                rows,
+            ),
+        ],
+        ["Dates at month or year precision are as precise as their source."],
+    )
+
+
+def coverage(ctx: ReportContext) -> Section:
+    frame = ctx.store.frame("SELECT * FROM evidence_coverage ORDER BY country, effective_date")
+    if frame.empty:
+        return Section("coverage", "Who pays", "No data: no coverage decisions are recorded.")
+    rows = []
+    for r in frame.to_dict("records"):
+        treated = "" if missing(r["patients_treated"]) else f"{r['patients_treated']:,.0f}"
+        eligible = "" if missing(r["patients_eligible"]) else f"{r['patients_eligible']:,.0f}"
+        pocket = (
+            "not stated"
+            if missing(r["out_of_pocket_amount"])
+            else f"{r['out_of_pocket_amount']:,.0f} {r['out_of_pocket_currency']}"
+        )
+        stated = "; ".join(
+            part
+            for part in (
+                f"treated {treated}" if treated else "",
+                f"eligible {eligible}" if eligible else "",
+                f"out of pocket {pocket}",
+            )
+            if part
+        )
+        rows.append(
+            [
+                r["country"],
+                "CAR-T (class)" if missing(r["product_id"]) else r["product_id"],
+                f"{r['payer']} ({r['scheme'].replace('_', ' ')})",
+                r["status"] + ("" if missing(r["effective_date"]) else f", {r['effective_date']}"),
+                r["scope"] + (f"; {r['conditions']}" if not missing(r["conditions"]) else ""),
+                stated,
+                cite_row(ctx.refs, r),
+            ]
+        )
+    parts = []
+    for country in ctx.countries:
+        mine = frame[frame["country"] == country]
+        if mine.empty:
+            parts.append(f"{country}: no data")
+            continue
+        parts.append(
+            f"{country}: "
+            + "; ".join(
+                f"{p} {s}" for p, s in sorted(set(zip(mine["payer"], mine["status"], strict=True)))
+            )
+        )
+    answer = "Who pays for CAR-T — " + ". ".join(parts) + "."
+    return Section(
+        "coverage",
+        "Who pays",
+        answer,
+        [
+            Table(
+                "Coverage decisions and schemes",
+                [
+                    "country",
+                    "product",
+                    "payer (kind of scheme)",
+                    "status, date",
+                    "scope and conditions",
+                    "patients; out of pocket",
+                    "source",
+                ],
+                rows,
+                note="Out-of-pocket amounts are shown only where a source states them; "
+                "'not stated' is not zero.",
+            )
+        ],
+        [
+            "A listing (e.g. China's commercial insurance list) is not coverage of every "
+            "patient: it applies to people whose plan includes it.",
+            "Medicare coverage (NCD 110.24) was conditioned on treatment at REMS-enrolled "
+            "facilities; the REMS was eliminated in June 2025 (see Regulatory safety actions).",
+        ],
+    )

@@ -1,0 +1,89 @@
+"""The durability, coverage and regulatory-action parts of the report, checked against the raw
+CSV rows and an independent recomputation of the pooled hazard ratios."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from cartatlas.report.context import ReportContext
+from cartatlas.report.model import Table
+from cartatlas.report.sections import durability, rules_and_payers
+from cartatlas.store import open_store
+from tests.analyses.test_durability import _csv, _raw_trials, _reml_knapp_hartung
+
+
+@pytest.fixture(scope="module")
+def sections(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        ctx = ReportContext(store, ["CN", "US"])
+        return {
+            "durability": durability.build(ctx),
+            "coverage": rules_and_payers.coverage(ctx),
+            "regulatory": rules_and_payers.regulatory(ctx),
+        }
+
+
+def _cells(section) -> list[list[str]]:
+    return [row for block in section.blocks if isinstance(block, Table) for row in block.rows]
+
+
+def test_every_car_t_survival_row_is_in_the_durability_tables(sections):
+    names = {r["study_id"]: r["name"] for r in _csv("studies")}
+    cells = [row for row in _cells(sections["durability"]) if len(row) == 7]
+    for raw in _csv("survival"):
+        if raw["arm"] != "car-t":
+            continue
+        value = "not reached" if raw["not_reached"] == "true" else f"{float(raw['value']):g}"
+        measure = (
+            f"{raw['landmark_months']}-month {raw['endpoint']}"
+            if raw["statistic"] == "landmark"
+            else f"median {raw['endpoint']} (months)"
+        )
+        assert any(
+            row[1].startswith(names[raw["study_id"]])
+            and row[2] == measure
+            and row[3].startswith(value)
+            for row in cells
+        ), raw
+
+
+def test_pooled_hazard_ratios_in_the_answer_match_an_independent_fit(sections):
+    answer = sections["durability"].answer
+    for indication, endpoint in (("LBCL", "EFS"), ("LBCL", "OS"), ("MM", "PFS"), ("MM", "OS")):
+        trials = _raw_trials(indication, endpoint)
+        hr = np.array([float(t["hr"]) for t in trials])
+        lo = np.array([float(t["ci_low"]) for t in trials])
+        hi = np.array([float(t["ci_high"]) for t in trials])
+        v = ((np.log(hi) - np.log(lo)) / (2 * stats.norm.ppf(0.975))) ** 2
+        mu, low, high = _reml_knapp_hartung(np.log(hr), v)
+        found = re.search(
+            rf"{indication} {endpoint} \([^)]*\): pooled HR ([\d.]+) \(95% CI ([\d.]+)–([\d.]+)",
+            answer,
+        )
+        assert found, answer
+        assert float(found.group(1)) == pytest.approx(math.exp(mu), abs=0.006)
+        assert float(found.group(2)) == pytest.approx(math.exp(low), abs=0.006)
+        assert float(found.group(3)) == pytest.approx(math.exp(high), abs=0.006)
+    assert "Medians are shown per study and not pooled" in " ".join(
+        b.text for b in sections["durability"].blocks if hasattr(b, "text")
+    )
+
+
+def test_every_regulatory_action_and_coverage_row_is_shown(sections):
+    actions = _cells(sections["regulatory"])
+    for raw in _csv("regulatory_actions"):
+        assert any(
+            row[1] == raw["action_date"] and row[2] == raw["action"].replace("_", " ")
+            for row in actions
+        ), raw
+    coverage = _cells(sections["coverage"])
+    for raw in _csv("coverage"):
+        assert any(raw["payer"] in row[2] and row[0] == raw["country"] for row in coverage), raw
+        if raw["patients_eligible"]:
+            assert any(f"eligible {int(raw['patients_eligible']):,}" in row[5] for row in coverage)
+    assert "not stated" in " ".join(row[5] for row in coverage)  # never a silent zero
