@@ -139,7 +139,7 @@ def test_report_command_writes_html_pdf_and_markdown(full_store, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "cart-cn-vs-us.pdf").read_bytes().startswith(b"%PDF")
     markdown = (tmp_path / "cart-cn-vs-us.md").read_text()
-    assert "## 9. Claims check" in markdown
+    assert "## 12. Claims check" in markdown
     figures = list((tmp_path / "cart-cn-vs-us-figures").glob("*.svg"))
     assert figures and all(f.name in markdown for f in figures)
 
