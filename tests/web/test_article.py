@@ -54,3 +54,25 @@ def test_page_highlights_claims_and_escapes_the_article(evidence_client):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "1 checkable claims" in html
     assert evidence_client.get("/article").status_code == 200
+
+
+def test_trial_claims_use_the_registry_snapshot(client, full_store):
+    """With registry data, a share of the world's trials is checked against the snapshot; the
+    share is recomputed here from the trial search API (trials with a site in China among all
+    CAR trials) — a separate route from the claims checker's frame."""
+    text = "More than 50% of the world's CAR-T clinical trials are conducted in China."
+    body = client.post("/api/check-article", json={"text": text}).json()
+    (claim,) = body["claims"]
+    assert claim["metric"] == "trial_share" and body["registry_data"]
+    in_china = client.get("/api/trials", params={"country": "CN", "car": "true"}).json()["total"]
+    every = client.get("/api/trials", params={"car": "true"}).json()["total"]
+    share = 100 * in_china / every
+    assert claim["verdict"] == ("supported" if share > 50 else "contradicted")
+    assert f"{share:,.4g}%" in claim["evidence"]
+    cli = CliRunner().invoke(
+        app, ["--db", full_store, "check-article", "--format", "json", "-"], input=text
+    )
+    (record,) = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert (record["verdict"], record["evidence"]) == (claim["verdict"], claim["evidence"])
+    page = client.post("/article", data={"text": text}).text
+    assert f"{share:,.4g}%" in page
