@@ -22,6 +22,12 @@ CountriesOption = Annotated[
         "--countries CN,US or --countries China --countries 美国.",
     ),
 ]
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Keep the source column in the table (default: numbered references below)."
+    ),
+]
 MoreCountries = Annotated[
     list[str] | None,
     typer.Argument(

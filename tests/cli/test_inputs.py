@@ -106,6 +106,6 @@ def test_names_people_type_work(full_store: str) -> None:
         assert result.exit_code == 0, result.output
         assert "ZUMA-1" in result.output
     lower = _run(full_store, "meta", "--indication", "lbcl", "--format", "csv")
-    assert lower.exit_code == 0 and "pooled_%" in lower.output
+    assert lower.exit_code == 0 and "ci95_%" in lower.output
     trials = _run(full_store, "trials", "--country", "China", "--format", "csv", "--limit", "3")
     assert trials.exit_code == 0, trials.output

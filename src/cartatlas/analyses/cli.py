@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cartatlas.cli_inputs import CountriesOption, MoreCountries, bad_input, country_list
+from cartatlas.cli_inputs import (
+    CountriesOption,
+    MoreCountries,
+    WideOption,
+    bad_input,
+    country_list,
+)
 from cartatlas.inputs import InputError
 from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
@@ -79,6 +85,7 @@ STUDY_COLUMNS = [
     "events",
     "line_of_therapy",
     "real_world",
+    "source_url",
 ]
 
 
@@ -104,8 +111,10 @@ def meta(
         ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    wide: WideOption = False,
 ) -> None:
-    """Pool a response or safety rate by country of conduct, with CI, PI and subgroup test."""
+    """Pool a response or safety rate by country of conduct, with CI, PI and subgroup test;
+    the studies pooled follow, their sources numbered below (--wide: a column)."""
     from cartatlas.analyses.study_rows import ENDPOINTS
     from cartatlas.analyses.success_rates import GRADING_RULE, adjusted_comparison, pool_by_country
     from cartatlas.cli import db_target
@@ -138,7 +147,7 @@ def meta(
         title = f"{ENDPOINTS[endpoint].label}, {indication}, by country of conduct"
         emit(*pooled_table(pooling), fmt, title=title)
     if fmt is Format.table:
-        _print_details(pooling)
+        _print_details(pooling, wide)
         if adjust:
             if pooling.result is None:
                 err.print(tagged("error", "red", "cannot adjust: too few studies to fit a model"))
@@ -183,7 +192,7 @@ def emit_json(pooling: CountryPooling) -> None:
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
-def _print_details(pooling: CountryPooling) -> None:
+def _print_details(pooling: CountryPooling, wide: bool) -> None:
     from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
     from cartatlas.analyses.success_rates import GRADING_RULE, difference_wording
 
@@ -204,8 +213,8 @@ def _print_details(pooling: CountryPooling) -> None:
         STUDY_COLUMNS,
         pooling.rows[STUDY_COLUMNS].values.tolist(),
         Format.table,
-        title=f"Studies pooled: {ENDPOINTS[pooling.endpoint].label}, {pooling.indication} "
-        "(sources: cartatlas outcomes --product …, or the report)",
+        title=f"Studies pooled: {ENDPOINTS[pooling.endpoint].label}, {pooling.indication}",
+        wide=wide,
     )
 
 

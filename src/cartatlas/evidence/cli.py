@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from cartatlas.cli_inputs import bad_input, parse
+from cartatlas.cli_inputs import WideOption, bad_input, parse
 from cartatlas.inputs import country as country_code
 from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
@@ -89,6 +89,7 @@ def products(
         str, typer.Option("--country", help="ISO code or name, e.g. CN, US, China, 中国.")
     ],
     fmt: FormatOption = Format.table,
+    wide: WideOption = False,
 ) -> None:
     """Approved CAR-T products in a country, with indications, lines of therapy and dates."""
     from cartatlas.cli import db_target
@@ -102,10 +103,10 @@ def products(
         raise _fail(exc) from None
     if not rows:
         err.print(f"no data: no approvals recorded for country {code}")
-    emit(queries.APPROVED_COLUMNS, rows, fmt, title=f"CAR-T approvals in {code}")
+    emit(queries.APPROVED_COLUMNS, rows, fmt, title=f"CAR-T approvals in {code}", wide=wide)
 
 
-def _results(ctx: typer.Context, product: str, fmt: Format, kind: str) -> None:
+def _results(ctx: typer.Context, product: str, fmt: Format, kind: str, wide: bool) -> None:
     from cartatlas.cli import db_target
     from cartatlas.evidence import queries
 
@@ -116,9 +117,8 @@ def _results(ctx: typer.Context, product: str, fmt: Format, kind: str) -> None:
         raise _fail(exc) from None
     if not rows:
         err.print(f"no data: no {kind} recorded for {product}")
-    emit(
-        queries.RESULT_COLUMNS[kind], rows, fmt, title=f"{kind} of {product} ({queries.CI_METHOD})"
-    )
+    title = f"{kind} of {product} ({queries.CI_METHOD})"
+    emit(queries.RESULT_COLUMNS[kind], rows, fmt, title=title, wide=wide)
 
 
 ProductArg = Annotated[
@@ -126,14 +126,26 @@ ProductArg = Annotated[
 ]
 
 
-def outcomes(ctx: typer.Context, product: ProductArg, fmt: FormatOption = Format.table) -> None:
-    """Response rates (ORR, CR, …) of a product's studies with n, events and exact 95% CIs."""
-    _results(ctx, product, fmt, "outcomes")
+def outcomes(
+    ctx: typer.Context,
+    product: ProductArg,
+    fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+) -> None:
+    """Response rates (ORR, CR, …) of a product's studies with n, events and exact 95% CIs;
+    sources are numbered references below the table (--wide: a column)."""
+    _results(ctx, product, fmt, "outcomes", wide)
 
 
-def safety(ctx: typer.Context, product: ProductArg, fmt: FormatOption = Format.table) -> None:
-    """CRS and ICANS rates of a product's studies, with grading system and exact 95% CIs."""
-    _results(ctx, product, fmt, "safety")
+def safety(
+    ctx: typer.Context,
+    product: ProductArg,
+    fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+) -> None:
+    """CRS and ICANS rates of a product's studies, with grading system and exact 95% CIs;
+    sources are numbered references below the table (--wide: a column)."""
+    _results(ctx, product, fmt, "safety", wide)
 
 
 def _from_loaded(ctx: typer.Context, build: Callable[[Store], list[list[str]]]) -> list[list[str]]:

@@ -106,7 +106,7 @@ DDL = (
         run_id TEXT, seq INTEGER, kind TEXT, location TEXT, field TEXT, message TEXT)""",
     """CREATE TABLE IF NOT EXISTS reg_membership (
         selection TEXT, study_key TEXT, active BOOLEAN, first_run TEXT, last_run TEXT,
-        removed_run TEXT)""",
+        removed_run TEXT, content_hash TEXT)""",
     """CREATE TABLE IF NOT EXISTS reg_change (
         run_id TEXT, selection TEXT, study_key TEXT, change TEXT)""",
     """CREATE TABLE IF NOT EXISTS reg_match (
@@ -123,9 +123,23 @@ INDEXES = (
 )
 
 
+def _has_column(store: Store, table: str, column: str) -> bool:
+    return bool(
+        store.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = ?"
+            " AND column_name = ? AND table_schema = current_schema()",
+            (table, column),
+        )[0][0]
+    )
+
+
 def ensure_registry_schema(store: Store) -> None:
-    """Create the registry tables if they are missing (idempotent, cheap when they exist)."""
+    """Create the registry tables if they are missing (idempotent, cheap when they exist), and
+    bring a store made by an older version up to date."""
     if store.table_exists("reg_sync_staged"):
+        # Stores made before a selection remembered the version of each trial it last saw.
+        if not _has_column(store, "reg_membership", "content_hash"):
+            store.execute("ALTER TABLE reg_membership ADD COLUMN content_hash TEXT")
         return
     with store.transaction():
         for statement in DDL:

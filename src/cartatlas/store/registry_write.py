@@ -53,17 +53,15 @@ class SnapshotWriter:
         ensure_registry_schema(store)
         self.store, self.selection, self.run_id = store, selection, run_id
         self.existing = dict(store.execute("SELECT study_key, content_hash FROM reg_study"))
-        self.seen: set[str] = set()
-        self.changed: set[str] = set()
+        self.seen: dict[str, str] = {}  # trial → the content hash this snapshot holds
         self.summary = WriteSummary()
 
     def add(self, batch: Batch) -> None:
         keep = [self.existing.get(k) != h for k, h in zip(batch.keys, batch.hashes, strict=True)]
-        self.seen.update(batch.keys)
+        self.seen.update(zip(batch.keys, batch.hashes, strict=True))
         replaced = [
             k for k, new in zip(batch.keys, keep, strict=True) if new and k in self.existing
         ]
-        self.changed.update(replaced)
         delete_studies(self.store, replaced)
         batch = batch.select(keep)
         if not len(batch):
@@ -78,7 +76,7 @@ class SnapshotWriter:
     def finish(self, members: set[str] | None = None) -> WriteSummary:
         """Replace the selection's membership (``members``, else every trial added), record the
         changes and refresh cross-registry matches."""
-        keys = members if members is not None else self.seen
+        keys = members if members is not None else set(self.seen)
         self.summary.studies = len(keys)
         self._replace_membership(keys)
         self.summary.sites = self.store.execute(
@@ -94,29 +92,51 @@ class SnapshotWriter:
         before = {
             row[0]: row[1:]
             for row in self.store.execute(
-                "SELECT study_key, active, first_run, last_run, removed_run FROM reg_membership"
-                " WHERE selection = ?",
+                "SELECT study_key, active, first_run, last_run, removed_run, content_hash"
+                " FROM reg_membership WHERE selection = ?",
                 (selection,),
             )
         }
         was_active = {k for k, (active, *_) in before.items() if active}
         added = keys - was_active
         removed = was_active - keys
-        updated = (self.changed & was_active) & keys
+        # Updated: this selection's last snapshot held another version of the trial. (Compared
+        # with what this selection saw, not with the stored record, which another selection's
+        # snapshot may have replaced: re-importing an identical file changes nothing.)
+        seen_before = {k: before[k][4] or self.existing.get(k) for k in was_active}
+        updated = {
+            k for k in keys & was_active if k in self.seen and self.seen[k] != seen_before[k]
+        }
         rows = [
-            (selection, k, True, before[k][1] if k in before else run_id, run_id, None)
+            (
+                selection,
+                k,
+                True,
+                before[k][1] if k in before else run_id,
+                run_id,
+                None,
+                self.seen.get(k) or seen_before.get(k) or self.existing.get(k),
+            )
             for k in keys
         ]
         rows += [
-            (selection, k, False, first, last, run_id if k in removed else removed_run)
-            for k, (_, first, last, removed_run) in before.items()
+            (selection, k, False, first, last, run_id if k in removed else removed_run, digest)
+            for k, (_, first, last, removed_run, digest) in before.items()
             if k not in keys
         ]
         self.store.execute("DELETE FROM reg_membership WHERE selection = ?", (selection,))
         insert_rows(
             self.store,
             "reg_membership",
-            ("selection", "study_key", "active", "first_run", "last_run", "removed_run"),
+            (
+                "selection",
+                "study_key",
+                "active",
+                "first_run",
+                "last_run",
+                "removed_run",
+                "content_hash",
+            ),
             rows,
         )
         changes = [(run_id, selection, k, "added") for k in sorted(added)]
