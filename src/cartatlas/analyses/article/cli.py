@@ -108,6 +108,7 @@ def _write(checked, fmt: ArticleFormat, output: Path | None) -> None:
     }[fmt](checked)
     if output is None:
         sys.stdout.write(text)
+        sys.stdout.flush()  # the summary goes to standard error; keep it after the claims
     else:
         output.write_text(text, "utf-8")
         err.print(f"wrote {escape(str(output))}")
