@@ -356,6 +356,59 @@ def trials_command(
         err.print(note)
 
 
+def trial_command(
+    ctx: typer.Context,
+    trial_id: Annotated[str, typer.Argument(help="NCT number or another registry's ID.")],
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table (readable text) or json.")
+    ] = Format.table,
+) -> None:
+    """One trial: what it tests, its sites (city and status), contacts and eligibility where the
+    record has them, and links to each registry that holds it."""
+    import json
+
+    from cartatlas.registries.trial_view import SITE_FIELDS, TrialNotFound, trial_view
+    from cartatlas.store.registry_read import NoRegistryData
+
+    try:
+        with open_store(_db(ctx), read_only=True) as store:
+            view = trial_view(store, trial_id)
+    except (StoreMissing, NoRegistryData, TrialNotFound) as exc:
+        raise _fail(exc) from exc
+    if fmt is not Format.table:
+        print(json.dumps(view, ensure_ascii=False, indent=2, default=str))
+        return
+    out = console()
+    out.print(f"{view['trial_id']}  {view['title']}")
+    facts = {
+        "status": view["status"],
+        "phase": ", ".join(view["phases"]) or None,
+        "start": view["start_date"],
+        "enrolment": view["enrollment"],
+        "sponsor": view["sponsor"],
+        "conditions": "; ".join(view["conditions"]) or None,
+        "interventions": "; ".join(view["interventions"]) or None,
+        "countries": ", ".join(view["countries"]) or None,
+    }
+    eligible = view["eligibility"]
+    ages = (eligible["minimum_age_years"], eligible["maximum_age_years"])
+    facts["ages"] = " to ".join("any" if a is None else f"{a:g}" for a in ages)
+    facts["sex"] = eligible["sex"]
+    for label, value in facts.items():
+        out.print(f"  {label + ':':<15}{'not stated' if value in (None, '') else value}")
+    for person in view["contacts"]:
+        out.print(f"  {person.pop('kind') + ':':<15}{', '.join(person.values())}")
+    if not view["contacts"]:
+        out.print(f"  {'contacts:':<15}not in the record (see the registry page)")
+    if eligible["criteria"]:
+        out.print("Eligibility criteria (as registered):")
+        out.print(eligible["criteria"])
+    sites = [[site[k] for k in SITE_FIELDS] for site in view["sites"]]
+    emit(SITE_FIELDS, sites, Format.table, title=f"{len(sites)} sites")
+    for link in view["links"]:
+        out.print(f"registry: {link}")
+
+
 def _label_sets(frame, column: str) -> list[set[str]]:
     return [set(v.split("|")) if isinstance(v, str) and v else set() for v in frame[column]]
 
@@ -400,3 +453,4 @@ def register(app: typer.Typer) -> None:
     app.command("import-aact")(import_aact_command)
     app.command("import-ictrp")(import_ictrp_command)
     app.command("trials")(trials_command)
+    app.command("trial")(trial_command)

@@ -19,6 +19,7 @@ import pandas as pd
 from cartatlas.analyses.landscape.data import stored_trial_frame
 from cartatlas.registries import concepts
 from cartatlas.registries.eligibility import age_limits
+from cartatlas.registries.links import registry_url
 from cartatlas.report.context import ReportContext
 from cartatlas.search.index import TrialSearch
 from cartatlas.search.trials import site_places, trial_search
@@ -43,12 +44,6 @@ _FACTS = [
     "attribution",
     "source_date",
 ]
-
-
-def registry_url(registry: str, trial_id: str) -> str:
-    if registry == "CTGOV":
-        return f"https://clinicaltrials.gov/study/{trial_id}"
-    return f"https://trialsearch.who.int/Trial2.aspx?TrialID={trial_id}"
 
 
 #: A trial's fields in API answers and CSV exports (``nct_id`` is the trial's key).
