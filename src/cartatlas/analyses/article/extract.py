@@ -100,6 +100,12 @@ _EFFICACY = re.compile(
     r"\bremission rates?\b|\bCR rates?\b",
     re.IGNORECASE,
 )
+_HIGHER = re.compile(
+    r"\b(?:higher|better|superior|greater|more effective)\b(?:[^.;]{0,60}?)\bthan\b", re.I
+)
+_LOWER = re.compile(
+    r"\b(?:lower|worse|inferior|less effective|fewer)\b(?:[^.;]{0,60}?)\bthan\b", re.I
+)
 _SIDE_EFFECTS = re.compile(r"\bside effects?\b|\bCRS\b|\bcytokine release\b|\btoxicit", re.I)
 _TARGETING = re.compile(r"\btarget(?:s|ing|ed)?\b", re.IGNORECASE)
 _VARIETY = re.compile(r"\b(?:variety|range|array|number) of (?:\w+ )?(?:targets|antigens)\b", re.I)
@@ -369,6 +375,40 @@ def _approval_dates(s: Sentence, i: int, ctx: _Context, products: names.Products
     return found
 
 
+def _rate_order(s: Sentence, mentioned: list[str]) -> list[Finding]:
+    """ "Remission rates in China are higher than in the US": a rate compared between two
+    countries without a number (the first country is the one before the comparison)."""
+    order = _HIGHER.search(s.text) or _LOWER.search(s.text)
+    if order is None or len(mentioned) < 2 or _COST.search(order.group(0)):
+        return []
+    safety = _SIDE_EFFECTS.search(s.text)
+    if not (safety or _EFFICACY.search(s.text) or names.endpoints(s.text)):
+        return []
+    before = names.countries(s.text[: order.end()])
+    subject = before[-1][0] if before else mentioned[0]
+    other = next((c for c in mentioned if c != subject and c != "EU"), None)
+    if other is None:
+        return []
+    kind = "greater" if _HIGHER.search(order.group(0)) else "less"
+    ends = [code for code, _ in names.endpoints(s.text)]
+    metric = "CRS_any" if safety else ("ORR" if ends and ends[0] == "ORR" else "CR")
+    if metric == "ORR" and not re.search(r"\b(?:overall|objective) response|\bORR\b", s.text, re.I):
+        metric = "CR"  # "results", "efficacy", "success rates": the headline response is CR
+    diseases = list(dict.fromkeys(code for code, _ in names.diseases(s.text)))
+    return [
+        Finding(
+            "order",
+            s,
+            (s.start + order.start(), s.start + order.end()),
+            countries=[subject, other],
+            indication=disease,
+            endpoint=metric,
+            compare=kind,
+        )
+        for disease in diseases or [None]
+    ]
+
+
 def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     found = []
     mentioned = list(dict.fromkeys(c for c, _ in names.countries(s.text)))
@@ -395,6 +435,7 @@ def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                         compare="similar",
                     )
                 )
+    found += _rate_order(s, mentioned)
     lead = _LEADS.search(s.text) or _BROADER.search(s.text)
     if lead and mentioned:
         subject = _nearest_before(names.countries(s.text), lead.start()) or mentioned[0]

@@ -191,6 +191,18 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             notes + more,
             None,
         )
+    if f.kind == "order":
+        more = [] if f.indication else ["no disease in the sentence; checked in every indication"]
+        return (
+            {
+                "metric": f.endpoint,
+                "countries": f.countries,
+                "indication": f.indication,
+                "compare": f.compare,
+            },
+            notes + more,
+            None,
+        )
     if f.kind == "greater":
         subject = f.values[0]
         others = [c for c in f.countries if c != subject and c != "EU"]
