@@ -70,6 +70,7 @@ def db_target(ctx: typer.Context) -> str:
 
 def _mount() -> None:
     from cartatlas.analyses import cli as analyses_cli
+    from cartatlas.analyses import facts_cli
     from cartatlas.analyses.article import cli as article_cli
     from cartatlas.analyses.landscape import cli as landscape_cli
     from cartatlas.classify import cli as classify_cli
@@ -83,6 +84,7 @@ def _mount() -> None:
     classify_cli.register(app)
     landscape_cli.register(app)
     analyses_cli.register(app)
+    facts_cli.register(app)
     article_cli.register(app)
     report_cli.register(app)
     web_cli.register(app)

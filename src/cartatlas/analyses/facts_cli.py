@@ -1,0 +1,162 @@
+"""Commands for questions that were answered only inside the report: ``approvals [--lag]``,
+``prices [--usd]`` and ``claims FILE``. Each wraps the analysis the report uses, so the command
+and the report give the same numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cartatlas.cli_inputs import CountriesOption, MoreCountries, WideOption, bad_input, country_list
+from cartatlas.output import Format, console, emit
+
+FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
+err = console(stderr=True)
+
+
+def _blank(value: object) -> object:
+    """Missing values read "no data" in a table (never 0); CSV and JSON keep them empty.
+    Whole numbers print without ".0" (a year, an amount in yuan)."""
+    if value is None or value != value:
+        return None
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _rows(frame, columns: list[str], fmt: Format) -> list[list]:
+    rows = [[_blank(v) for v in row] for row in frame[columns].itertuples(index=False)]
+    if fmt is Format.table:
+        rows = [["no data" if v is None else v for v in row] for row in rows]
+    return rows
+
+
+def approvals(
+    ctx: typer.Context,
+    countries: CountriesOption = None,
+    more: MoreCountries = None,
+    lag: Annotated[
+        bool,
+        typer.Option(
+            "--lag",
+            help="Months from the first approval in the first country to the first in the second, "
+            "per target and indication.",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+) -> None:
+    """CAR-T approvals by agency and date in each country (default CN, US), or the approval lag
+    between two countries; a target approved in one country only has no lag ("no data")."""
+    from cartatlas.analyses.approvals import approval_lag, approvals_frame
+    from cartatlas.cli import db_target
+    from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
+    from cartatlas.store import StoreMissing, open_store
+
+    codes = country_list(countries, more, ["CN", "US"])
+    if lag and len(codes) != 2:
+        raise bad_input("--lag compares two countries, e.g. --countries CN US")
+    try:
+        with open_store(db_target(ctx), read_only=True) as store:
+            require_loaded(store)
+            frame = approvals_frame(store, codes)
+    except (StoreMissing, EvidenceNotLoaded) as exc:
+        raise bad_input(exc) from None
+    if lag:
+        a, b = codes
+        table = approval_lag(frame, a, b)
+        columns = ["target", "indication", f"product_id_{a}", f"approval_date_{a}"]
+        columns += [f"product_id_{b}", f"approval_date_{b}", "lag_months"]
+        title = f"Months from the first approval in {a} to the first in {b} (positive: {b} later)"
+        emit(columns, _rows(table, columns, fmt), fmt, title=title, wide=wide)
+        return
+    columns = ["country", "agency", "product_id", "indication", "line_of_therapy"]
+    columns += ["approval_date", "kind", "source_url"]
+    emit(columns, _rows(frame, columns, fmt), fmt, title="CAR-T approvals", wide=wide)
+
+
+def prices(
+    ctx: typer.Context,
+    countries: CountriesOption = None,
+    more: MoreCountries = None,
+    usd: Annotated[
+        bool,
+        typer.Option(
+            "--usd",
+            help="Add US dollars at the price year's average exchange rate and international "
+            "dollars at PPP (empty when the knowledge base has no rate for that year).",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+) -> None:
+    """CAR-T prices in each country (default CN, US) in local currency, each with its source."""
+    from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
+    from cartatlas.cli import db_target
+    from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
+    from cartatlas.store import StoreMissing, open_store
+
+    codes = country_list(countries, more, ["CN", "US"])
+    try:
+        with open_store(db_target(ctx), read_only=True) as store:
+            require_loaded(store)
+            frame = prices_frame(store, codes)
+    except (StoreMissing, EvidenceNotLoaded) as exc:
+        raise bad_input(exc) from None
+    columns = ["country", "product_id", "year", "kind", "amount", "currency"]
+    if usd:
+        frame = frame.assign(usd=frame["usd"].round(0), intl_dollars=frame["intl_dollars"].round(0))
+        columns += ["usd", "fx_year", "intl_dollars"]
+    columns += ["source_url"]
+    emit(columns, _rows(frame, columns, fmt), fmt, title="CAR-T prices", wide=wide)
+    if usd and fmt is Format.table:
+        console().print(f"Conversion: year-matched average exchange rate; {LATEST_RATE_RULE}.")
+
+
+def claims(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(help="Claims YAML (see docs/claims.md).", exists=True, dir_okay=False),
+    ],
+    fmt: FormatOption = Format.table,
+    wide: WideOption = False,
+) -> None:
+    """Check an article's claims file against the evidence and registries, without building the
+    report: each claim with its verdict, the evidence and the rule, and its sources."""
+    from cartatlas.analyses.claims import check_claims, load_claims
+    from cartatlas.analyses.claims.model import ClaimsFileError
+    from cartatlas.cli import db_target
+    from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
+    from cartatlas.report.context import ReportContext
+    from cartatlas.store import StoreMissing, open_store
+
+    try:
+        document = load_claims(file)
+        with open_store(db_target(ctx), read_only=True) as store:
+            require_loaded(store)
+            context = ReportContext(store, [])
+            trials = context.trials if context.has_registry else None
+            verdicts = check_claims(store, document, trials)
+    except (StoreMissing, EvidenceNotLoaded, ClaimsFileError) as exc:
+        raise bad_input(exc) from None
+    columns = ["claim", "verdict", "evidence", "rule", "sources"]
+    rows = [
+        [
+            v.claim.text,
+            v.verdict,
+            v.evidence,
+            v.rule,
+            " ".join(dict.fromkeys(filter(None, v.sources))),
+        ]
+        for v in verdicts
+    ]
+    emit(
+        columns, rows, fmt, title=f"Claims of {document.source.get('title', file.name)}", wide=wide
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(approvals)
+    app.command()(prices)
+    app.command()(claims)
