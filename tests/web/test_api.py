@@ -165,9 +165,7 @@ def test_meta_default_is_the_reports_model(client, full_store):
     with open_store(full_store, read_only=True) as store:
         pooling = pool_by_country(store, "LBCL", "CR", ["CN", "US"])
     for country, summary in pooling.summaries.items():
-        assert body["pooled"]["by_country"][country]["estimate"] == pytest.approx(
-            summary.estimate
-        )
+        assert body["pooled"]["by_country"][country]["estimate"] == pytest.approx(summary.estimate)
     assert body["comparison"]["p"] == pytest.approx(pooling.comparison.p)
     assert body["model"] == pooling.method_note
     assert len(body["studies"]) == len(pooling.rows)

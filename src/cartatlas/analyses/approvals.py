@@ -1,32 +1,39 @@
-"""Approvals by agency over time, and the lag between first approvals in two countries.
+"""Approvals: one row per approval, the sources behind it, and the lag between two countries.
 
-The lag is computed per (target, indication): the first approval of any product for that target
-and indication in country A, against the first in country B. A pair with no approval in one
-country has no lag ("no data"), never zero.
+An approval is one product × agency × indication × line of therapy × population. Several
+evidence rows can describe it (a regulator page, a company release, news), and they may disagree
+on the date. ``approvals_frame`` keeps one row per approval with the value of the strongest
+source (``CHOICE_RULE``), and keeps every other source, with its value, as an alternative.
+
+The lag is the number of months from the first approval in country A to the first approval in
+country B of the same product for the same indication (``product_lag``), or of any product with
+the same target for the same indication (``approval_lag``). Positive: B approved later. A pair
+with an approval in one country only has no lag ("no data"), never zero.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlparse
 
 import pandas as pd
 
+from cartatlas.evidence.source_strength import label, rank
 from cartatlas.store import Store
 
-
-def approvals_frame(store: Store, countries: list[str]) -> pd.DataFrame:
-    """Approvals in ``countries`` with product, targets and a parsed date (NaT when unknown)."""
-    marks = ", ".join("?" * len(countries))
-    frame = store.frame(
-        "SELECT a.product_id, p.inn, p.brands, p.targets, a.agency, a.country, a.indication, "
-        "a.indication_label, a.line_of_therapy, a.population, a.approval_date, a.kind, "
-        "a.source_url, a.note "
-        "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
-        f"WHERE a.country IN ({marks}) ORDER BY a.approval_date",
-        countries,
-    )
-    frame["date"] = [_parse(d) for d in frame["approval_date"]]
-    return frame
+APPROVAL_KEY = ["product_id", "agency", "country", "indication", "line_of_therapy", "population"]
+CHOICE_RULE = (
+    "one row per approval (product × agency × indication × line × population); when its "
+    "sources disagree, the value of the strongest source is kept (regulator > label > journal > "
+    "… > company release > news > secondary); among equally strong sources, the most precise "
+    "date, then the earliest (later reports echo an approval); the others are listed as "
+    "alternative sources"
+)
+LAG_DEFINITION = (
+    "months from the first approval in {a} to the first approval in {b} "
+    "(positive: {b} approved later; negative: {b} approved first)"
+)
+MONTH_DAYS = 30.4375
 
 
 def _parse(value: str | None) -> pd.Timestamp:
@@ -37,34 +44,121 @@ def _parse(value: str | None) -> pd.Timestamp:
     return pd.Timestamp(dt.date(parts[0], parts[1], parts[2]))
 
 
-def first_approvals(frame: pd.DataFrame) -> pd.DataFrame:
-    """The earliest dated approval per country × target × indication (targets split)."""
-    dated = frame.dropna(subset=["date"]).copy()
-    dated["target"] = dated["targets"].str.split("|")
-    dated = dated.explode("target")
-    first = dated.sort_values("date").groupby(["country", "target", "indication"]).head(1)
-    return first[
-        ["country", "target", "indication", "product_id", "approval_date", "date", "source_url"]
+def raw_approvals(store: Store, countries: list[str]) -> pd.DataFrame:
+    """Every approval row in ``countries`` as stored (several rows may describe one approval)."""
+    marks = ", ".join("?" * len(countries))
+    frame = store.frame(
+        "SELECT a.product_id, p.inn, p.brands, p.targets, a.agency, a.country, a.indication, "
+        "a.indication_label, a.line_of_therapy, a.population, a.approval_date, a.kind, "
+        "a.source_url, a.source_kind, a.doi, a.pmid, a.note "
+        "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
+        f"WHERE a.country IN ({marks}) ORDER BY a.approval_date",
+        countries,
+    )
+    frame["date"] = [_parse(d) for d in frame["approval_date"]]
+    return frame
+
+
+def _host(url: object) -> str:
+    return urlparse(str(url)).netloc.removeprefix("www.") or str(url)
+
+
+def _agrees(date: object, chosen: object) -> bool:
+    """Dates agree when one is the other at a coarser precision (2021-06 and 2021-06-22)."""
+    if not isinstance(date, str) or not date or not isinstance(chosen, str) or not chosen:
+        return True
+    return chosen.startswith(date) or date.startswith(chosen)
+
+
+def _choose(group: pd.DataFrame) -> pd.Series:
+    order = group.assign(
+        _rank=[rank(k) for k in group["source_kind"]],
+        _precision=[-len(d) if isinstance(d, str) else 0 for d in group["approval_date"]],
+    ).sort_values(["_rank", "_precision", "date"], na_position="last")
+    chosen = order.iloc[0].drop(["_rank", "_precision"])
+    others = order.iloc[1:]
+    alternatives = [
+        f"{row.approval_date or 'no date'} ({_host(row.source_url)}, {label(row.source_kind)})"
+        for row in others.itertuples()
     ]
+    disagree = [d for d in others["approval_date"] if not _agrees(d, chosen["approval_date"])]
+    if others.empty:
+        reason = "single source"
+    elif not disagree:
+        reason = f"{len(group)} sources agree; the most precise date is shown"
+    elif rank(chosen["source_kind"]) < min(rank(k) for k in others["source_kind"]):
+        reason = f"sources disagree; the strongest source ({label(chosen['source_kind'])}) is kept"
+    else:
+        reason = (
+            "equally strong sources disagree; the earliest date is kept (later reports echo "
+            "an approval)"
+        )
+    chosen["sources"] = len(group)
+    chosen["alternative_sources"] = "; ".join(alternatives)
+    chosen["choice"] = reason
+    return chosen
 
 
-def approval_lag(frame: pd.DataFrame, country_a: str, country_b: str) -> pd.DataFrame:
-    """Months from the first approval in ``country_a`` to the first in ``country_b``.
+def one_per_approval(frame: pd.DataFrame) -> pd.DataFrame:
+    """Apply ``CHOICE_RULE``: one row per approval, with its alternatives and the reason."""
+    if frame.empty:
+        return frame.assign(sources=[], alternative_sources=[], choice=[])
+    keys = frame[APPROVAL_KEY].fillna("")
+    chosen = [
+        _choose(group) for _, group in frame.groupby([keys[k] for k in APPROVAL_KEY], sort=False)
+    ]
+    return (
+        pd.DataFrame(chosen)
+        .sort_values(["date", "product_id"], na_position="last")
+        .reset_index(drop=True)
+    )
 
-    Positive: ``country_b`` approved later. Rows approved in only one country keep the date
-    they have and an empty lag.
-    """
-    first = first_approvals(frame)
-    a = first[first["country"] == country_a].set_index(["target", "indication"])
-    b = first[first["country"] == country_b].set_index(["target", "indication"])
+
+def approvals_frame(store: Store, countries: list[str]) -> pd.DataFrame:
+    """One row per approval in ``countries`` (``CHOICE_RULE``), with a parsed date."""
+    return one_per_approval(raw_approvals(store, countries))
+
+
+def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
+    dated = frame.dropna(subset=["date"])
+    first = dated.sort_values("date").groupby(["country", *keys]).head(1)
+    sides = {
+        c: first[first["country"] == c].set_index(keys)[
+            [v for v in ("product_id", "approval_date", "date") if v not in keys]
+        ]
+        for c in (a, b)
+    }
     joined = pd.merge(
-        a[["product_id", "approval_date", "date"]],
-        b[["product_id", "approval_date", "date"]],
+        sides[a],
+        sides[b],
         how="outer",
         left_index=True,
         right_index=True,
-        suffixes=(f"_{country_a}", f"_{country_b}"),
+        suffixes=(f"_{a}", f"_{b}"),
     )
-    delta = joined[f"date_{country_b}"] - joined[f"date_{country_a}"]
-    joined["lag_months"] = (delta.dt.days / 30.4375).round(1)
-    return joined.drop(columns=[f"date_{country_a}", f"date_{country_b}"]).reset_index()
+    delta = joined[f"date_{b}"] - joined[f"date_{a}"]
+    joined["lag_months"] = (delta.dt.days / MONTH_DAYS).round(1)
+    return joined.drop(columns=[f"date_{a}", f"date_{b}"]).reset_index()
+
+
+def approval_lag(frame: pd.DataFrame, country_a: str, country_b: str) -> pd.DataFrame:
+    """``LAG_DEFINITION`` per target × indication (any product with that target)."""
+    exploded = frame.assign(target=frame["targets"].str.split("|")).explode("target")
+    return _lag(exploded, ["target", "indication"], country_a, country_b)
+
+
+def product_lag(frame: pd.DataFrame, country_a: str, country_b: str) -> pd.DataFrame:
+    """``LAG_DEFINITION`` per product × indication, only where both countries approved it."""
+    lag = _lag(frame, ["product_id", "indication"], country_a, country_b)
+    return lag.dropna(subset=["lag_months"]).reset_index(drop=True)
+
+
+def approved_product_counts(frame: pd.DataFrame, countries: list[str]) -> dict[str, int | None]:
+    """Distinct approved products per country; None (no data) for a country without any
+    approval row: the evidence base records none, which is not the same as zero approvals."""
+    counts = frame.groupby("country")["product_id"].nunique()
+    return {c: int(counts[c]) if c in counts.index else None for c in countries}
+
+
+def no_approvals_text(country: str) -> str:
+    return f"no data (no approvals recorded for {country} in the evidence base)"

@@ -29,7 +29,8 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     """Every price in ``countries`` with USD (year-matched FX) and international-$ (PPP) values."""
     marks = ", ".join("?" * len(countries))
     prices = store.frame(
-        "SELECT product_id, country, year, kind, currency, amount, note, source_url, source_quote "
+        "SELECT product_id, country, year, kind, currency, amount, note, source_url, source_kind, "
+        "source_quote "
         f"FROM evidence_prices WHERE country IN ({marks}) ORDER BY country, product_id, year",
         countries,
     )

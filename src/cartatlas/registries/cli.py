@@ -275,7 +275,12 @@ def trials_command(
         str | None, typer.Option("--status", help="e.g. RECRUITING, COMPLETED.")
     ] = None,
     recruiting: Annotated[
-        bool, typer.Option("--recruiting", help="Recruiting or enrolling by invitation.")
+        bool,
+        typer.Option(
+            "--recruiting",
+            help="Recruiting or enrolling by invitation; with --country, also a site there "
+            "not registered as closed (the report's and dashboard's definition).",
+        ),
     ] = False,
     text: Annotated[
         str | None,

@@ -35,6 +35,30 @@ STATUSES = frozenset(
     }
 )
 RECRUITING_STATUSES = ("RECRUITING", "ENROLLING_BY_INVITATION")
+#: The one definition of "recruiting in a country" that the report, the dashboard and
+#: ``cartatlas trials --recruiting --country`` share (and state).
+RECRUITING_DEFINITION = (
+    "recruiting in a country: the trial's overall status is recruiting or enrolling by "
+    "invitation, and it lists at least one site in that country that is not registered as closed "
+    "(a site without a status counts as open; old records keep sites 'recruiting' after the "
+    "trial closed, so both must hold)"
+)
+
+
+def recruiting_site_mask(sites, trial_status) -> object:
+    """Per site row (columns trial_id, status): True where the site is open and its trial is
+    recruiting (``RECRUITING_DEFINITION``). ``trial_status`` maps trial_id → overall status."""
+    trial_open = sites["trial_id"].map(trial_status).isin(RECRUITING_STATUSES)
+    site_open = sites["status"].isna() | sites["status"].isin(RECRUITING_STATUSES)
+    return trial_open & site_open
+
+
+def recruiting_in(sites, trial_status, country: str) -> set[str]:
+    """Trial ids recruiting in ``country`` (alpha-2) under ``RECRUITING_DEFINITION``."""
+    here = sites[sites["country_code"] == country]
+    return set(here.loc[recruiting_site_mask(here, trial_status), "trial_id"])
+
+
 _STATUS_ALIASES = {
     "UNKNOWN_STATUS": "UNKNOWN",
     "PENDING": "NOT_YET_RECRUITING",

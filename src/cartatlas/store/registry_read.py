@@ -244,7 +244,12 @@ def find_trials(
                 f"unknown status {status!r}; use one of {', '.join(sorted(concepts.STATUSES))}"
             )
         frame = frame[frame["status"] == wanted_status]
-    if recruiting:
+    if recruiting and country:
+        # One definition everywhere (concepts.RECRUITING_DEFINITION): an open site there too.
+        status = frame.set_index("trial_id")["status"]
+        open_here = concepts.recruiting_in(sites(store), status, country.strip().upper())
+        frame = frame[frame["trial_id"].isin(open_here)]
+    elif recruiting:
         frame = frame[frame["status"].isin(concepts.RECRUITING_STATUSES)]
     if age is not None:
         limits = [age_limits(raw) for raw in frame["raw"]]

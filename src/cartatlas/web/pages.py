@@ -10,10 +10,15 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from cartatlas.analyses.approvals import approvals_frame
+from cartatlas.analyses.approvals import (
+    approvals_frame,
+    approved_product_counts,
+    no_approvals_text,
+)
 from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.analyses.study_rows import ENDPOINTS
 from cartatlas.analyses.success_rates import MEASURE_NAMES
+from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.store import Store
 from cartatlas.web import charts, params
 from cartatlas.web.api import meta as meta_api
@@ -25,7 +30,7 @@ from cartatlas.web.dashboard import QuestionPage, question_page
 from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegistryDep
 from cartatlas.web.errors import NotFound
 from cartatlas.web.questions import BY_KEY, QUESTIONS
-from cartatlas.web.registry import RegistryData, TrialFilters, WebContext, recruiting
+from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
 from cartatlas.web.render import render
 from cartatlas.web.responses import records
 
@@ -111,17 +116,19 @@ def overview(
         for p in pages
         if p.question.key in ("approvals", "activity")
     ]
-    approvals = approvals_frame(store, pair)
+    products = approved_product_counts(approvals_frame(store, pair), pair)
     glance = []
     for country in pair:
         row = {
             "country": country,
-            "products": approvals.loc[approvals["country"] == country, "product_id"].nunique(),
+            "products": products[country],
+            "no_products": no_approvals_text(country),
         }
         if registry is not None:
             trials = registry.car_trials[[country in c for c in registry.car_trials["countries"]]]
             row["trials"] = len(trials)
-            row["recruiting"] = int(recruiting(trials["status"]).sum())
+            status = registry.car_trials.set_index("nct_id")["status"]
+            row["recruiting"] = len(recruiting_in(registry.car_sites, status, country))
         glance.append(row)
     return render(
         request,
@@ -131,6 +138,7 @@ def overview(
             "pages": pages,
             "figures": [f for f in figures if f is not None],
             "glance": glance,
+            "recruiting_definition": RECRUITING_DEFINITION,
         },
     )
 

@@ -97,7 +97,12 @@ class TrialIndex:
     dicts, built once: a search is then a few comparisons per trial and a page of results a
     slice, with no pandas row filtering or value conversion per request."""
 
-    def __init__(self, frame: pd.DataFrame, places: Mapping[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        places: Mapping[str, list[str]] | None = None,
+        sites: pd.DataFrame | None = None,
+    ) -> None:
         self.frame = frame
         self.places = places
         self.rows = records(frame, TRIAL_COLUMNS)
@@ -110,6 +115,18 @@ class TrialIndex:
         self.phases = [set(p) if isinstance(p, list) else set() for p in frame["phases"]]
         self.status = frame["status"].to_numpy(object)
         self.recruiting = recruiting(frame["status"]).to_numpy(bool)
+        # Countries where each trial is recruiting (concepts.RECRUITING_DEFINITION: open site).
+        open_sites = (
+            sites[concepts.recruiting_site_mask(sites, frame.set_index("nct_id")["status"])]
+            if sites is not None
+            else None
+        )
+        by_trial = (
+            open_sites.groupby("trial_id")["country_code"].agg(set).to_dict()
+            if open_sites is not None
+            else {}
+        )
+        self.recruiting_in = [by_trial.get(key, set()) for key in frame["nct_id"]]
         self.sponsor = frame["sponsor_type"].to_numpy(object)
         self.min_age = frame["min_age"].to_numpy(float)
         self.max_age = frame["max_age"].to_numpy(float)
@@ -139,7 +156,9 @@ class TrialIndex:
             keep &= self._where(self.phases, lambda p: bool(p & wanted))
         if f.status:
             keep &= self.status == f.status
-        if f.recruiting:
+        if f.recruiting and f.country:
+            keep &= self._where(self.recruiting_in, lambda c: f.country in c)
+        elif f.recruiting:
             keep &= self.recruiting
         if f.sponsor_type:
             keep &= self.sponsor == f.sponsor_type
@@ -177,11 +196,11 @@ class RegistryData:
 
     @cached_property
     def car_index(self) -> TrialIndex:
-        return TrialIndex(self.car_trials, self.places)
+        return TrialIndex(self.car_trials, self.places, self.sites)
 
     @cached_property
     def all_index(self) -> TrialIndex:
-        return TrialIndex(self.trials, self.places)
+        return TrialIndex(self.trials, self.places, self.sites)
 
     def index(self, car: bool) -> TrialIndex:
         return self.car_index if car else self.all_index

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.registries.concepts import RECRUITING_STATUSES
+from cartatlas.registries.concepts import (
+    RECRUITING_DEFINITION,
+    recruiting_site_mask,
+)
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import site_map
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
-
-# "Recruiting now", as `cartatlas trials --recruiting` and the dashboard count it.
-RECRUITING = RECRUITING_STATUSES
 
 
 def _centres(ctx: ReportContext) -> Table:
@@ -40,16 +40,11 @@ def _centres(ctx: ReportContext) -> Table:
 
 
 def recruiting_sites(ctx: ReportContext) -> pd.DataFrame:
-    """Sites of recruiting CAR trials, leaving out sites registered as closed.
-
-    Both must hold: old records keep 'recruiting' sites long after the trial's overall status
-    stopped being updated.
-    """
+    """Sites of recruiting CAR trials under ``RECRUITING_DEFINITION`` (open site, recruiting
+    trial)."""
     sites = ctx.sites
     status = ctx.trials.set_index("nct_id")["status"]
-    trial_recruiting = sites["trial_id"].map(status).isin(RECRUITING)
-    site_open = sites["status"].isna() | sites["status"].isin(RECRUITING)
-    return sites[trial_recruiting & site_open]
+    return sites[recruiting_site_mask(sites, status)]
 
 
 def _recruiting_table(ctx: ReportContext, sites: pd.DataFrame) -> Table:
@@ -69,6 +64,7 @@ def _recruiting_table(ctx: ReportContext, sites: pd.DataFrame) -> Table:
         f"Recruiting CAR trials {ctx.registry_cite}",
         ["country", "trials", "sites", "cities with most recruiting sites (sites)"],
         rows,
+        note=f"Counted as everywhere in cartatlas: {RECRUITING_DEFINITION}.",
     )
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.approvals import approval_lag, approvals_frame
+from cartatlas.analyses.approvals import (
+    CHOICE_RULE,
+    LAG_DEFINITION,
+    approval_lag,
+    approvals_frame,
+    approved_product_counts,
+    no_approvals_text,
+    product_lag,
+)
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Section, Table
@@ -23,13 +31,96 @@ def _brand(brands: str | None, country: str) -> str:
     return ""
 
 
+def _lag_cell(value: object) -> str:
+    return "" if pd.isna(value) else f"{value:+.0f}"
+
+
+def _oriented(frame: pd.DataFrame, countries: list[str]) -> tuple[str, str, pd.DataFrame]:
+    """(A, B, lag) with A the country whose first approvals mostly came first, so the median
+    lag is ≥ 0 and the headline and every table read in the same direction."""
+    a, b = countries[:2]
+    lag = approval_lag(frame, a, b)
+    if lag["lag_months"].dropna().median() < 0:
+        a, b = b, a
+        lag = approval_lag(frame, a, b)
+    return a, b, lag
+
+
+def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
+    a, b, lag = _oriented(frame, countries)
+    same = product_lag(frame, a, b)
+    definition = LAG_DEFINITION.format(a=a, b=b)
+    both = lag["lag_months"].dropna()
+    text = ""
+    if len(same):
+        text += (
+            f" Same product, same indication (lag = {definition}): "
+            + "; ".join(
+                f"{r.product_id} {r.indication} {r.lag_months:+.0f} months "
+                f"({r[f'approval_date_{a}']} → {r[f'approval_date_{b}']})"
+                for _, r in same.iterrows()
+            )
+            + "."
+        )
+    if len(both):
+        first_in_b = int((both < 0).sum())
+        text += (
+            f" Same target and indication, any product: median lag {both.median():+.0f} months "
+            f"over {len(both)} target–indication pairs ({b} later in {int((both > 0).sum())}, "
+            f"{b} first in {first_in_b})."
+        )
+    blocks = [
+        Table(
+            f"Lag, same product: months from first approval in {a} to first in {b}",
+            ["product", "indication", f"first in {a}", f"first in {b}", "lag (months)"],
+            [
+                [
+                    r["product_id"],
+                    r["indication"],
+                    _text(r[f"approval_date_{a}"]),
+                    _text(r[f"approval_date_{b}"]),
+                    _lag_cell(r["lag_months"]),
+                ]
+                for _, r in same.iterrows()
+            ],
+            note=f"Lag: {definition}. Only products approved in both countries.",
+        ),
+        Table(
+            f"Lag, same target and indication (any product): {a} → {b}",
+            [
+                "target",
+                "indication",
+                f"first in {a}",
+                "date",
+                f"first in {b}",
+                "date",
+                "lag (months)",
+            ],
+            [
+                [
+                    r["target"],
+                    r["indication"],
+                    _text(r[f"product_id_{a}"]),
+                    _text(r[f"approval_date_{a}"]),
+                    _text(r[f"product_id_{b}"]),
+                    _text(r[f"approval_date_{b}"]),
+                    _lag_cell(r["lag_months"]),
+                ]
+                for _, r in lag.iterrows()
+            ],
+            note=f"Lag: {definition}. Empty: approved in one country only (no lag, not zero).",
+        ),
+    ]
+    return text, blocks
+
+
 def build(ctx: ReportContext) -> Section:
     frame = approvals_frame(ctx.store, ctx.countries)
     if frame.empty:
         return Section(
             "approvals",
             "Approvals",
-            f"No data: no approvals are recorded for {', '.join(ctx.countries)}.",
+            "; ".join(no_approvals_text(c) for c in ctx.countries) + ".",
         )
     rows = [
         [
@@ -40,14 +131,17 @@ def build(ctx: ReportContext) -> Section:
             r.targets,
             r.indication,
             _text(r.line_of_therapy),
+            _text(r.population),
             _text(r.approval_date, "no data"),
             _text(r.kind, "not stated"),
             cite_row(ctx.refs, r),
+            r.alternative_sources or "—",
+            r.choice,
         ]
         for r in frame.itertuples()
     ]
     table = Table(
-        "Approvals",
+        "Approvals (one row per approval)",
         [
             "country",
             "agency",
@@ -56,62 +150,33 @@ def build(ctx: ReportContext) -> Section:
             "targets",
             "indication",
             "line",
+            "population",
             "date",
             "kind",
             "source",
+            "alternative sources",
+            "choice",
         ],
         rows,
+        note=f"Rule: {CHOICE_RULE}.",
     )
-    counts = frame.groupby("country")["product_id"].nunique()
+    counts = approved_product_counts(frame, ctx.countries)
     # The first dated approval, shown at the precision its source gives (2021-06, not 2021-06-01).
     firsts = frame.dropna(subset=["date"]).sort_values("date").groupby("country").first()
     answer_parts = [
-        f"{counts.get(c, 0)} CAR-T products approved in {c}"
-        + (f" (first: {firsts.loc[c, 'approval_date']})" if c in firsts.index else "")
+        (
+            f"{counts[c]} CAR-T products approved in {c}"
+            + (f" (first: {firsts.loc[c, 'approval_date']})" if c in firsts.index else "")
+        )
+        if counts[c] is not None
+        else f"{c}: {no_approvals_text(c)}"
         for c in ctx.countries
     ]
     answer = "; ".join(answer_parts) + "."
     blocks: list = []
-    if len(ctx.countries) >= 2:
-        a, b = ctx.countries[:2]
-        lag = approval_lag(frame, a, b)
-        lag_rows = [
-            [
-                r["target"],
-                r["indication"],
-                _text(r[f"product_id_{a}"]),
-                _text(r[f"approval_date_{a}"]),
-                _text(r[f"product_id_{b}"]),
-                _text(r[f"approval_date_{b}"]),
-                "" if pd.isna(r["lag_months"]) else f"{r['lag_months']:+.0f}",
-            ]
-            for _, r in lag.iterrows()
-        ]
-        median = lag["lag_months"].dropna().median()
-        if not pd.isna(median):
-            later, earlier = (b, a) if median > 0 else (a, b)
-            answer += (
-                f" Where both countries approved the same target for the same indication, "
-                f"the first approval in {later} came a median of {abs(median):.0f} "
-                f"months after the first in {earlier}."
-            )
-        blocks.append(
-            Table(
-                f"Lag between first approvals, {a} → {b} (per target and indication)",
-                [
-                    "target",
-                    "indication",
-                    f"first in {a}",
-                    "date",
-                    f"first in {b}",
-                    "date",
-                    "lag (months)",
-                ],
-                lag_rows,
-                note="Positive lag: the second country approved later. Empty: "
-                "approved in one country only.",
-            )
-        )
+    if len(ctx.countries) >= 2 and all(counts[c] is not None for c in ctx.countries[:2]):
+        lag_text, blocks = _lag_blocks(frame, ctx.countries)
+        answer += lag_text
     blocks.insert(
         0,
         Figure(
@@ -125,6 +190,7 @@ def build(ctx: ReportContext) -> Section:
     caveats = [
         "Approval dates come from agency or company announcements; where a source gives "
         "only a month, the date is placed at the start of that month for ordering.",
+        f"One row per approval: {CHOICE_RULE}.",
         "'kind' is left empty where no source states whether an approval was full, "
         "accelerated or conditional.",
     ]

@@ -5,12 +5,16 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
-from cartatlas.analyses.study_rows import study_rows
+from cartatlas.analyses.responder_cost import (
+    PAIRING_RULE,
+    PRODUCT_PRICES,
+    cost_per_responder,
+    low_reliability,
+)
+from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Section, Table
 from cartatlas.report.sections.common import cite_row, missing, pct
-
-PRODUCT_PRICES = ("list", "WAC", "insurance_negotiated")
 
 
 def _first_sentence(note: object) -> str:
@@ -33,50 +37,62 @@ def _money(value: float, unit: str) -> str:
     return "no data" if missing(value) else f"{value:,.0f} {unit}"
 
 
-def _cost_per_responder(ctx: ReportContext, prices: pd.DataFrame) -> Table:
-    """Price (USD) divided by the complete-response rate of the product's own trials."""
-    latest = (
-        prices[prices["kind"].isin(PRODUCT_PRICES) & prices["usd"].notna()]
-        .sort_values("year")
-        .groupby(["product_id", "country"])
-        .tail(1)
-    )
+def _cost_per_responder(ctx: ReportContext) -> Table:
+    """Price (USD) ÷ complete-response rate, paired by product, indication and country."""
+    frame = cost_per_responder(ctx.store, ctx.countries)
     rows = []
-    for indication in ("LBCL", "B-ALL", "MM", "FL", "MCL"):
-        trials = study_rows(ctx.store, indication, "CR")
-        trials = trials[trials["registrational"].astype(bool)]
-        for price in latest.itertuples():
-            for trial in trials[trials["product_id"] == price.product_id].itertuples():
-                rate = trial.events / trial.n
-                rows.append(
-                    [
-                        price.product_id,
-                        price.country,
-                        str(price.year),
-                        _money(price.usd, "USD"),
-                        f"{trial.name} ({indication})",
-                        f"{pct(rate, 1)} ({trial.events}/{trial.n})",
-                        _money(price.usd / rate, "USD"),
-                        f"{cite_row(ctx.refs, price)} {cite_row(ctx.refs, trial)}",
-                    ]
-                )
+    for r in frame.itertuples():
+        paired = r.status == "ok"
+        rows.append(
+            [
+                r.product_id,
+                r.country,
+                r.indication,
+                f"{r.trial} ({r.trial_country})",
+                r.endpoint,
+                f"{pct(r.rate, 1)} ({r.events}/{r.n})",
+                str(r.price_year) if paired else "",
+                (_money(r.price_usd, "USD") + (" (weak source)" if r.weak_price_source else ""))
+                if paired
+                else "no data",
+                _money(r.cost_usd, "USD") if paired else r.status,
+                " ".join(
+                    ctx.refs.cite(u)
+                    for u in (r.price_source_url, r.trial_source_url)
+                    if isinstance(u, str)
+                ),
+            ]
+        )
     return Table(
-        "Cost per complete responder (derived estimate)",
+        "Cost per responder (derived estimate)",
         [
             "product",
             "country",
+            "indication",
+            "trial (conducted in)",
+            "endpoint",
+            "response rate",
             "price year",
             "price (USD)",
-            "trial",
-            "CR rate",
-            "price ÷ CR rate",
+            "price ÷ response rate",
             "sources",
         ],
         rows,
-        note="Derived by cartatlas: the product price divided by the complete-response "
-        "rate of the product's registrational trial (primary analysis). It ignores "
-        "hospital costs, patients who never reach infusion and later relapses.",
+        note="Derived by cartatlas: the product price divided by the complete-response rate "
+        f"(CR, or CR/CRi in B-ALL) of the product's registrational trial. Pairing: {PAIRING_RULE}. "
+        "It ignores hospital costs, patients who never reach infusion and later relapses.",
     )
+
+
+def _headline_prices(prices: pd.DataFrame) -> pd.DataFrame:
+    """Prices that may stand behind the lead text: never one noted as low reliability, and
+    news or secondary sources only when nothing stronger exists (the text then says so)."""
+    usable = prices[
+        prices["kind"].isin(PRODUCT_PRICES)
+        & prices["usd"].notna()
+        & ~prices["note"].map(low_reliability)
+    ]
+    return usable.assign(weak=[is_weak(k) for k in usable["source_kind"]])
 
 
 def build(ctx: ReportContext) -> Section:
@@ -114,14 +130,17 @@ def build(ctx: ReportContext) -> Section:
         ],
         rows,
     )
-    product = prices[prices["kind"].isin(PRODUCT_PRICES) & prices["usd"].notna()]
+    product = _headline_prices(prices)
     parts = []
     for country in ctx.countries:
-        usd = product.loc[product["country"] == country, "usd"]
+        mine = product[product["country"] == country]
+        strong = mine[~mine["weak"]]
+        usd = (strong if len(strong) else mine)["usd"]
         if len(usd):
             parts.append(
                 f"in {country} the recorded product prices range from "
                 f"{usd.min():,.0f} to {usd.max():,.0f} USD"
+                + (" (news or secondary sources only)" if strong.empty else "")
             )
         else:
             parts.append(f"no product price converted to USD for {country}")
@@ -139,4 +158,4 @@ def build(ctx: ReportContext) -> Section:
         "negotiated discounts differ by country.",
         "PPP: purchasing-power parity, local currency per international dollar.",
     ]
-    return Section("cost", "Cost", answer, [table, _cost_per_responder(ctx, prices)], caveats)
+    return Section("cost", "Cost", answer, [table, _cost_per_responder(ctx)], caveats)

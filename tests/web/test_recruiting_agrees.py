@@ -1,0 +1,43 @@
+"""One definition of "recruiting in a country" on every surface: the report, the dashboard's
+overview and trial finder, and ``cartatlas trials --recruiting`` (they gave 516, 518 and 562)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from typer.testing import CliRunner
+
+from cartatlas.classify.labels import classify
+from cartatlas.classify.sources import read_store
+from cartatlas.cli import app
+from cartatlas.registries.concepts import RECRUITING_DEFINITION
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import access
+from cartatlas.store import open_store
+
+
+def test_report_dashboard_and_cli_count_the_same_recruiting_trials(client, full_store):
+    with open_store(full_store, read_only=True) as store:
+        section = access.build(ReportContext(store, ["CN", "US"]))
+        car_ids = {r.trial_id for r in read_store(store) if classify(r).is_car}
+    table = next(b for b in section.blocks if getattr(b, "title", "").startswith("Recruiting"))
+    assert RECRUITING_DEFINITION in table.note
+    page = client.get("/", params={"a": "CN", "b": "US"}).text
+    assert RECRUITING_DEFINITION.split(":")[0] in page
+    for country in ("CN", "US"):
+        report = int(next(r for r in table.rows if r[0] == country)[1])
+        glance = re.search(
+            rf'country={country}&amp;recruiting=true&amp;searched=true">(\d+)<', page
+        )
+        cli = CliRunner().invoke(
+            app,
+            ["--db", full_store, "trials", "--recruiting", "--country", country]
+            + ["--format", "json"],
+        )
+        rows = json.loads(cli.stdout)
+        car = sum(1 for r in rows if r["nct_id"] in car_ids)
+        finder = client.get(
+            "/api/trials", params={"country": country, "recruiting": "true", "limit": 1}
+        ).json()
+        assert report == int(glance.group(1)) == car == finder["total"], country
