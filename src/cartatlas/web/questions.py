@@ -1,4 +1,4 @@
-"""The nine questions the dashboard answers, one page each, in the report's order; each page is
+"""The twelve questions the dashboard answers, one page each, in the report's order; each page is
 built by the report's section builder for that question."""
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from cartatlas.report.sections import (
     approvals,
     claims,
     cost,
+    durability,
     registry_views,
+    rules_and_payers,
     safety,
     success,
 )
@@ -40,12 +42,24 @@ QUESTIONS = (
         success.build,
     ),
     Question(
+        "durability",
+        "Durability",
+        "Does the benefit last, and is CAR-T better than standard care in randomized trials?",
+        durability.build,
+    ),
+    Question(
         "approvals",
         "Approvals",
         "Which products are approved where, and how far apart were the approvals?",
         approvals.build,
     ),
     Question("cost", "Cost", "What does a CAR-T product cost in each country?", cost.build),
+    Question(
+        "coverage",
+        "Who pays",
+        "Who pays for CAR-T in each country, and what is left to the patient?",
+        rules_and_payers.coverage,
+    ),
     Question(
         "access",
         "Access",
@@ -69,6 +83,12 @@ QUESTIONS = (
         "Safety",
         "How often do cytokine release syndrome and neurotoxicity occur?",
         safety.build,
+    ),
+    Question(
+        "regulatory",
+        "Regulatory actions",
+        "What have regulators changed: boxed warnings, REMS, monitoring and driving rules?",
+        rules_and_payers.regulatory,
     ),
     Question(
         "outlook",

@@ -1,0 +1,135 @@
+"""Durability, randomized comparisons, regulatory safety actions and coverage (who pays)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from cartatlas.analyses.durability import (
+    MEDIANS_NOT_POOLED,
+    POOLING_CAVEAT,
+    POOLING_METHOD,
+    comparisons_frame,
+    pooled_hazard_ratios,
+    survival_frame,
+)
+from cartatlas.evidence.schema import Agency, Indication, TimeEndpoint
+from cartatlas.web import params
+from cartatlas.web.api.common import Listing, listing, select
+from cartatlas.web.deps import EvidenceDep
+from cartatlas.web.responses import plain, records
+
+router = APIRouter(tags=["durability"])
+
+
+def _where(frame: pd.DataFrame, **equal: object) -> pd.DataFrame:
+    for column, value in equal.items():
+        if value is not None:
+            frame = frame[frame[column] == value]
+    return frame
+
+
+@router.get(
+    "/survival",
+    response_model=Listing,
+    summary="Median and landmark survival",
+    description="Per study and arm (`car-t` / `control`): medians in months (`not_reached` "
+    "true when the source says so; an empty CI bound was printed as not reached) and landmark "
+    "rates in % at `landmark_months`. " + MEDIANS_NOT_POOLED,
+)
+def list_survival(
+    store: EvidenceDep,
+    product: params.ProductQuery = None,
+    indication: Indication | None = None,
+    endpoint: TimeEndpoint | None = None,  # type: ignore[valid-type]
+    country: params.CountryQuery = None,
+) -> Listing:
+    frame = survival_frame(store, params.product(store, "product", product), indication)
+    code = params.country("country", country)
+    return listing(records(_where(frame, endpoint=endpoint, country_of_conduct=code)))
+
+
+class Comparisons(BaseModel):
+    """Trial rows as printed, and the pooled hazard ratios with the method used."""
+
+    count: int
+    items: list[dict[str, Any]]
+    pooled: list[dict[str, Any]]
+    method: str
+    caveat: str
+
+
+@router.get("/comparisons", response_model=Comparisons, summary="Randomized CAR-T vs SoC")
+def list_comparisons(
+    store: EvidenceDep,
+    product: params.ProductQuery = None,
+    indication: Indication | None = None,
+    endpoint: TimeEndpoint | None = None,  # type: ignore[valid-type]
+) -> Comparisons:
+    """Hazard ratios (< 1 favours CAR-T) with CI, p as printed, crossover and status
+    (``immature`` / ``not_reported``). ``pooled``: every product's trials in the indications
+    shown, pooled per indication and endpoint where two or more trials share it."""
+    product_id = params.product(store, "product", product)
+    rows = _where(comparisons_frame(store, product_id, indication), endpoint=endpoint)
+    shared = _where(comparisons_frame(store, None, indication), endpoint=endpoint)
+    shared = shared[shared["indication"].isin(set(rows["indication"]))]
+    pooled = []
+    for p in pooled_hazard_ratios(shared):
+        (low, high), (plow, phigh) = p.ci, p.pi
+        pooled.append(
+            {
+                "indication": p.indication,
+                "endpoint": p.endpoint,
+                "studies": list(p.rows["study_id"]),
+                "hr": plain(p.hr),
+                "ci_low": plain(low),
+                "ci_high": plain(high),
+                "pi_low": plain(plow),
+                "pi_high": plain(phigh),
+                "tau2": plain(p.result.tau2),
+                "i2": plain(p.result.i2),
+                "q_p": None if math.isnan(p.result.q_p) else p.result.q_p,
+            }
+        )
+    items = records(rows)
+    return Comparisons(
+        count=len(items), items=items, pooled=pooled, method=POOLING_METHOD, caveat=POOLING_CAVEAT
+    )
+
+
+@router.get("/regulatory-actions", response_model=Listing, summary="Regulatory safety actions")
+def list_regulatory_actions(
+    store: EvidenceDep, agency: Agency | None = None, country: params.CountryQuery = None
+) -> Listing:
+    """Boxed warnings, label and REMS changes and monitoring rules, oldest first; dates at
+    the precision their source gives."""
+    frame = select(
+        store,
+        "SELECT * FROM evidence_regulatory_actions",
+        [("agency = ?", agency), ("country = ?", params.country("country", country))],
+        "action_date, agency",
+    )
+    return listing(records(frame.drop(columns=["source_line"])))
+
+
+@router.get("/coverage", response_model=Listing, summary="Who pays: coverage per country")
+def list_coverage(
+    store: EvidenceDep, country: params.CountryQuery = None, product: params.ProductQuery = None
+) -> Listing:
+    """Payer or scheme, status, scope, conditions and date; ``product_id`` null means CAR-T
+    as a class. Patients treated / eligible and out-of-pocket amounts only where a source
+    states them (null is "not stated", never zero)."""
+    frame = select(
+        store,
+        "SELECT * FROM evidence_coverage",
+        [
+            ("country = ?", params.country("country", country)),
+            ("product_id = ?", params.product(store, "product", product)),
+        ],
+        "country, effective_date",
+    )
+    return listing(records(frame.drop(columns=["source_line"])))
