@@ -77,12 +77,17 @@ def test_pooled_hazard_ratios_in_the_answer_match_an_independent_fit(sections):
 def test_every_regulatory_action_and_coverage_row_is_shown(sections):
     actions = _cells(sections["regulatory"])
     for raw in _csv("regulatory_actions"):
+        if raw["country"] not in ("CN", "US"):
+            continue
         assert any(
             row[1] == raw["action_date"] and row[2] == raw["action"].replace("_", " ")
             for row in actions
         ), raw
     coverage = _cells(sections["coverage"])
     for raw in _csv("coverage"):
+        if raw["country"] not in ("CN", "US"):
+            assert not any(row[0] == raw["country"] for row in coverage)  # not compared
+            continue
         assert any(raw["payer"] in row[2] and row[0] == raw["country"] for row in coverage), raw
         if raw["patients_eligible"]:
             assert any(f"eligible {int(raw['patients_eligible']):,}" in row[5] for row in coverage)

@@ -235,6 +235,29 @@ def _safety_chart(ctx: WebContext) -> WebFigure | None:
     )
 
 
+def _coverage_chart(ctx: WebContext) -> WebFigure | None:
+    """Coverage decisions per country and status (covered, conditional, excluded, …)."""
+    rows = ctx.store.frame("SELECT * FROM evidence_coverage")
+    rows = rows[rows["country"].isin(ctx.countries)]
+    if rows.empty:
+        return None
+    table = (
+        rows.groupby(["status", "country"])
+        .size()
+        .reset_index(name="decisions")
+        .sort_values(["status", "country"])
+    )
+    return WebFigure(
+        "Coverage decisions and schemes by status",
+        "Each recorded payer decision or scheme counts once per product it names (a class-wide "
+        "decision once); the table below gives payer, scope, conditions and sources.",
+        "coverage-status",
+        spec=charts.grouped_bars(table, "status", "decisions", "decisions", ctx.countries),
+        data=frame_table("Decisions per status", table),
+        sources=_cited(ctx, rows),
+    )
+
+
 def _verdict_chart(ctx: WebContext, section: Section) -> WebFigure | None:
     """Claims per verdict, counted from the section's own verdict table."""
     table = next(
@@ -271,6 +294,7 @@ def question_page(
     extra = {
         "cost": lambda: _price_chart(ctx),
         "safety": lambda: _safety_chart(ctx),
+        "coverage": lambda: _coverage_chart(ctx),
         "claims": lambda: _verdict_chart(ctx, section),
     }.get(question.key)
     if extra and (figure := extra()) is not None:

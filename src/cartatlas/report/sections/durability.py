@@ -72,7 +72,13 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
         landmarks = part[part["statistic"] == "landmark"]
         if not landmarks.empty:
             data = [
-                [r["study_id"], r["endpoint"], str(int(r["landmark_months"])), median_text(r)]
+                [
+                    r["study_id"],
+                    r["endpoint"],
+                    str(int(r["landmark_months"])),
+                    median_text(r),
+                    cite_row(ctx.refs, r),
+                ]
                 for r in landmarks.to_dict("records")
             ]
             blocks.append(
@@ -82,7 +88,9 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
                     "Share of patients alive (OS) or without progression / event (PFS, EFS) at "
                     "each printed landmark, CAR-T arm; bars are the printed 95% CIs (none where "
                     "the source gives none).",
-                    Table("Landmark rates", ["study", "endpoint", "months", "rate"], data),
+                    Table(
+                        "Landmark rates", ["study", "endpoint", "months", "rate", "source"], data
+                    ),
                     slug=f"landmarks-{indication}",
                 )
             )
@@ -141,7 +149,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
         + POOLING_CAVEAT,
         Table(
             "Hazard ratios plotted",
-            ["trial", "indication", "endpoint", "analysis", "HR", "95% CI"],
+            ["trial", "indication", "endpoint", "analysis", "HR", "95% CI", "source"],
             [
                 [
                     r.name,
@@ -150,6 +158,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
                     r.analysis,
                     f"{r.hr:g}",
                     f"{r.ci_low:g}–{r.ci_high:g}",
+                    cite_row(ctx.refs, r),
                 ]
                 for r in trials.itertuples()
             ],

@@ -31,6 +31,7 @@ def regulatory(ctx: ReportContext) -> Section:
     frame = ctx.store.frame(
         "SELECT * FROM evidence_regulatory_actions ORDER BY agency, action_date"
     )
+    frame = frame[frame["country"].isin(ctx.countries)]
     if frame.empty:
         return Section(
             "regulatory",
@@ -72,6 +73,11 @@ def regulatory(ctx: ReportContext) -> Section:
                 actions_timeline(frame),
                 "Each marker is one dated action; month-precision dates sit at the start of "
                 "their month, and actions dated only by year are in the table only.",
+                Table(
+                    "Actions plotted",
+                    ["agency", "date", "action", "source"],
+                    [[r[0], r[1], r[2], r[6]] for r in rows if len(r[1]) > 4],
+                ),
                 slug="regulatory-timeline",
             ),
             Table(
@@ -94,6 +100,7 @@ def regulatory(ctx: ReportContext) -> Section:
 
 def coverage(ctx: ReportContext) -> Section:
     frame = ctx.store.frame("SELECT * FROM evidence_coverage ORDER BY country, effective_date")
+    frame = frame[frame["country"].isin(ctx.countries)]
     if frame.empty:
         return Section("coverage", "Who pays", "No data: no coverage decisions are recorded.")
     rows = []
