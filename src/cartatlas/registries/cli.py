@@ -161,6 +161,7 @@ def sync_command(
                 full=full,
                 restart=restart,
                 progress=advance,
+                on_unreachable=lambda line: err.print(tagged("warning", "yellow", line)),
             )
             relabelled = _refresh_labels(store)
     except KeyboardInterrupt:

@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
 from cartatlas import __version__
 
@@ -34,6 +34,9 @@ class ApiSettings:
     page_size: int = 1000
     requests_per_second: float = 1.0
     timeout: float = 60.0
+    # Without a network, say so within seconds (one retry), not after minutes of backoff.
+    connect_timeout: float = 5.0
+    connect_attempts: int = 2
     max_attempts: int = 8
     backoff_initial: float = 1.0
     backoff_max: float = 120.0
@@ -56,6 +59,14 @@ class TransientError(Exception):
 
 class ApiError(RuntimeError):
     """The API refused the request (a 4xx other than 429) or answered nonsense; not retried."""
+
+
+# No answer at all: no route, no DNS, connection refused or not accepted in time.
+_UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+def _reason(error: BaseException) -> str:
+    return str(error) or type(error).__name__
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -95,14 +106,18 @@ class CtgovClient:
     """
 
     def __init__(
-        self, settings: ApiSettings, on_retry: Callable[[str], None] | None = None
+        self,
+        settings: ApiSettings,
+        on_retry: Callable[[str], None] | None = None,
+        on_unreachable: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
         self.on_retry = on_retry
+        self.on_unreachable = on_unreachable
         self._throttle = Throttle(1.0 / settings.requests_per_second)
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/"),
-            timeout=settings.timeout,
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
             headers={"User-Agent": f"cartatlas/{__version__}", "Accept": "application/json"},
         )
 
@@ -128,9 +143,21 @@ class CtgovClient:
         backoff = initial * 2 ** (state.attempt_number - 1) + random.uniform(0, initial)
         return min(backoff, self.settings.backoff_max)
 
+    def _stop(self, state: RetryCallState) -> bool:
+        error = state.outcome.exception() if state.outcome else None
+        unreachable = isinstance(error, _UNREACHABLE)
+        limit = self.settings.connect_attempts if unreachable else self.settings.max_attempts
+        return state.attempt_number >= limit
+
     def _before_sleep(self, state: RetryCallState) -> None:
+        wait = state.next_action.sleep if state.next_action else 0.0
+        error = state.outcome.exception() if state.outcome else None
+        if self.on_unreachable and isinstance(error, _UNREACHABLE):
+            self.on_unreachable(
+                f"cannot reach {self.settings.base_url} ({_reason(error)}); "
+                f"retrying once in {wait:.0f} s"
+            )
         if self.on_retry and state.outcome:
-            wait = state.next_action.sleep if state.next_action else 0.0
             self.on_retry(
                 f"attempt {state.attempt_number}: {state.outcome.exception()!s}; "
                 f"retrying in {wait:.1f} s"
@@ -140,11 +167,18 @@ class CtgovClient:
         retrying = Retrying(
             retry=retry_if_exception_type((TransientError, httpx.TransportError)),
             wait=self._wait,
-            stop=stop_after_attempt(self.settings.max_attempts),
+            stop=self._stop,
             before_sleep=self._before_sleep,
             reraise=True,
         )
-        return retrying(self._get_once, path, params)
+        try:
+            return retrying(self._get_once, path, params)
+        except _UNREACHABLE as exc:
+            raise ApiError(
+                f"cannot reach {self.settings.base_url} ({_reason(exc)}) after "
+                f"{self.settings.connect_attempts} attempts: check the network connection (or "
+                "--base-url); pages already fetched are kept and the same command resumes"
+            ) from None
 
     def _get_once(self, path: str, params: dict[str, str]) -> dict[str, Any]:
         self._throttle.wait()

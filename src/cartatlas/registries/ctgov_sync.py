@@ -215,8 +215,10 @@ def sync(
     full: bool = False,
     restart: bool = False,
     progress: Progress | None = None,
+    on_unreachable: Callable[[str], None] | None = None,
 ) -> SyncReport:
-    """Bring ``selection`` up to date with ClinicalTrials.gov (see the module docstring)."""
+    """Bring ``selection`` up to date with ClinicalTrials.gov (see the module docstring);
+    ``on_unreachable`` hears the one retry made when the API cannot be reached."""
     ensure_registry_schema(store)
     query = query or default_query()
     selection = selection or default_selection(query)
@@ -227,7 +229,7 @@ def sync(
             clear_staged(store, old["run_id"])
             finish_run(store, old["run_id"], status="abandoned", message="discarded by --restart")
         running = []
-    with CtgovClient(settings) as client:
+    with CtgovClient(settings, on_unreachable=on_unreachable) as client:
         if running:
             run = running[0]
         else:
