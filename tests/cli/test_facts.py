@@ -33,11 +33,30 @@ def _date(text: str) -> dt.date:
     return dt.date(*parts[:3])
 
 
+KEY = ("product_id", "agency", "country", "indication", "line_of_therapy", "population")
+STRENGTH = ["regulator", "label", "journal", "hta_body", "registry", "conference_abstract"]
+STRENGTH += ["company_release", "news", "secondary"]
+
+
+def _one_per_approval(countries: set[str]) -> dict[tuple, dict[str, str]]:
+    """One CSV row per approval: strongest source kind, then most precise date, then earliest."""
+    chosen: dict[tuple, dict[str, str]] = {}
+    for row in _csv("approvals"):
+        if row["country"] not in countries:
+            continue
+        order = (STRENGTH.index(row["source_kind"]), -len(row["approval_date"]))
+        order += (row["approval_date"] or "9999",)
+        key = tuple(row[k] for k in KEY)
+        if key not in chosen or order < chosen[key][0]:
+            chosen[key] = (order, row)
+    return {k: row for k, (_, row) in chosen.items()}
+
+
 def test_approval_lag_per_target_and_indication_from_the_csv(evidence_store) -> None:
     targets = {r["product_id"]: r["targets"].split("|") for r in _csv("products")}
     first: dict[tuple[str, str, str], dt.date] = {}
-    for row in _csv("approvals"):
-        if row["country"] in ("CN", "US") and row["approval_date"]:
+    for row in _one_per_approval({"CN", "US"}).values():
+        if row["approval_date"]:
             for target in targets[row["product_id"]]:
                 key = (row["country"], target, row["indication"])
                 first[key] = min(first.get(key, dt.date.max), _date(row["approval_date"]))
@@ -52,11 +71,17 @@ def test_approval_lag_per_target_and_indication_from_the_csv(evidence_store) -> 
             assert row["lag_months"] == ""  # approved in one country only: no lag, never 0
 
 
-def test_approvals_list_every_approval_of_the_countries(evidence_store) -> None:
-    expected = [r for r in _csv("approvals") if r["country"] in ("CN", "US")]
+def test_approvals_list_one_row_per_approval_and_keep_every_source(evidence_store) -> None:
+    """An approval several sources describe is one row; the other sources are alternatives."""
+    expected = _one_per_approval({"CN", "US"})
     shown = _run(evidence_store, "approvals", "--countries", "中国,USA")
     assert len(shown) == len(expected)
-    assert {r["source_url"] for r in shown} == {r["source_url"] for r in expected}
+    assert {r["source_url"] for r in shown} == {r["source_url"] for r in expected.values()}
+    listed = " ".join(r["source_url"] + " " + r["alternative_sources"] for r in shown)
+    for row in _csv("approvals"):
+        if row["country"] in ("CN", "US"):
+            host = row["source_url"].split("/")[2].removeprefix("www.")
+            assert host in listed, row["source_url"]
 
 
 def test_prices_in_usd_use_the_price_years_rate(evidence_store) -> None:

@@ -70,9 +70,15 @@ def approvals(
         title = f"Months from the first approval in {a} to the first in {b} (positive: {b} later)"
         emit(columns, _rows(table, columns, fmt), fmt, title=title, wide=wide)
         return
-    columns = ["country", "agency", "product_id", "indication", "line_of_therapy"]
-    columns += ["approval_date", "kind", "source_url"]
-    emit(columns, _rows(frame, columns, fmt), fmt, title="CAR-T approvals", wide=wide)
+    columns = ["country", "agency", "product_id", "indication", "line_of_therapy", "population"]
+    columns += ["approval_date", "kind", "source_url", "alternative_sources", "choice"]
+    emit(
+        columns,
+        _rows(frame, columns, fmt),
+        fmt,
+        title="CAR-T approvals, one row per approval (other sources listed as alternatives)",
+        wide=wide,
+    )
 
 
 def prices(
