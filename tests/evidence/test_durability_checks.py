@@ -133,3 +133,11 @@ def test_a_reported_comparison_needs_its_hazard_ratio():
     with pytest.raises(ValidationError, match="needs its hr"):
         Comparison.model_validate({**row, "follow_up_months": "12"})
     assert Comparison.model_validate({**row, "status": "not_reported"}).hr is None
+
+
+def test_dates_next_to_chinese_characters_are_found():
+    from cartatlas.evidence.quotes import date_in_quote
+
+    assert date_in_quote("2025-09", "鑫富达2025-09-23 10:22")
+    assert date_in_quote("2024", "2024年1月19日")
+    assert not date_in_quote("2024", "12024")

@@ -96,7 +96,7 @@ def _date_patterns(iso: str) -> list[str]:
     parts = iso.split("-")
     year = parts[0]
     if len(parts) == 1:
-        return [rf"\b{year}\b"]
+        return [rf"(?<!\d){year}(?!\d)"]  # digits only: "2024年" states 2024
     month = int(parts[1])
     full, abbr = calendar.month_name[month], calendar.month_abbr[month]
     sept = r"|Sept\.?" if month == 9 else ""
@@ -104,14 +104,14 @@ def _date_patterns(iso: str) -> list[str]:
     if len(parts) == 2:
         return [
             rf"\b{months},?\s+{year}\b",
-            rf"\b{year}-{month:02d}\b",
+            rf"(?<!\d){year}-{month:02d}(?![\d])",
             rf"{year}\s*年\s*0?{month}\s*月",
         ]
     day = int(parts[2])
     return [
         rf"\b{months}\s+0?{day}(?:st|nd|rd|th)?,?\s+{year}\b",
         rf"\b0?{day}(?:st|nd|rd|th)?\s+{months},?\s+{year}\b",
-        rf"\b{year}-{month:02d}-{day:02d}\b",
+        rf"(?<!\d){year}-{month:02d}-{day:02d}(?!\d)",
         rf"\b0?{month}/0?{day}/{year}\b",
         rf"{year}\s*年\s*0?{month}\s*月\s*0?{day}\s*日",
     ]

@@ -417,6 +417,7 @@ class RegulatoryAction(Sourced):
         "monitoring_change",
         "safety_communication",
         "investigation",
+        "guidance",
     ]
     products: Annotated[list[str], Field(default_factory=list)]
     scope: str
