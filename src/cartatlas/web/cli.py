@@ -26,9 +26,14 @@ def serve(
 
     from cartatlas.cli import db_target
     from cartatlas.web.app import create_app
+    from cartatlas.web.params import DEFAULT_COUNTRIES
+    from cartatlas.web.stored import prewarm
 
     db = db_target(ctx)
     try:
+        built = prewarm(db, list(DEFAULT_COUNTRIES))
+        if built:
+            typer.echo(f"cartatlas: built and stored {built} dashboard frames and pages")
         app = create_app(db, warm=workers == 1)
     except StoreMissing as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -13,6 +13,7 @@ from cartatlas.store import Store
 from cartatlas.store.registry_read import NoRegistryData
 from cartatlas.web.cache import Memo
 from cartatlas.web.registry import RegistryData, load_registry
+from cartatlas.web.stored import REGISTRY, stored
 
 
 def get_store(request: Request) -> Iterator[Store]:
@@ -42,7 +43,9 @@ EvidenceDep = Annotated[Store, Depends(get_evidence_store)]
 
 
 def get_registry(store: StoreDep, memo: MemoDep) -> RegistryData | None:
-    return memo.get(store, "registry", lambda: load_registry(store))
+    return memo.get(
+        store, "registry", lambda: stored(store, REGISTRY, lambda: load_registry(store))
+    )
 
 
 async def require_registry(

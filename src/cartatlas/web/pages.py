@@ -33,6 +33,7 @@ from cartatlas.web.questions import BY_KEY, QUESTIONS
 from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
 from cartatlas.web.render import render
 from cartatlas.web.responses import records
+from cartatlas.web.stored import question_name, stored
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -103,7 +104,10 @@ def _question_page(
     )
     if document is not None:
         return build()
-    return memo.get(store, ("question", key, tuple(countries), world), build)
+    name = question_name(key, countries, world)
+    return memo.get(
+        store, ("question", key, tuple(countries), world), lambda: stored(store, name, build)
+    )
 
 
 @router.get("/")

@@ -61,17 +61,21 @@ def stored_trial_frame(store: Store) -> pd.DataFrame:
     from cartatlas.classify.store import current_labels
     from cartatlas.store.registry_read import current_studies
 
-    facts = current_studies(store)
-    facts["nct_id"] = facts["nct_id"].fillna(facts["trial_id"])
-    facts = facts.set_index("nct_id")
+    studies = current_studies(store)
+    facts = dict(
+        zip(
+            studies["nct_id"].fillna(studies["trial_id"]),
+            zip(studies["start_date"], studies["phases"], studies["status"], strict=True),
+            strict=True,
+        )
+    )
     rows = []
     for labels in current_labels(store).itertuples(index=False):
         values = tuple(
             (value.split(SEPARATOR) if value else []) if name in LIST_COLUMNS else value
             for name, value in zip(COLUMNS, labels, strict=True)
         )
-        fact = facts.loc[labels.nct_id]
-        rows.append(_row(labels.nct_id, values, fact["start_date"], fact["phases"], fact["status"]))
+        rows.append(_row(labels.nct_id, values, *facts[labels.nct_id]))
     return _frame(rows)
 
 
