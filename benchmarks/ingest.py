@@ -1,13 +1,17 @@
-"""Ingestion speed: `cartatlas import` of a ClinicalTrials.gov snapshot replicated to ≥ 100,000
-studies, next to the raw JSON-parse rate of the same bytes (the physical limit) in the same run.
+"""Ingestion speed and peak memory of `cartatlas import`, next to the parse rate of the fastest
+JSON decoders on the same bytes, measured in the same run.
 
-    python benchmarks/ingest.py [--records 100000] [--db postgresql://…] [--source FILE]
+    python benchmarks/ingest.py [--records 10000 100000 300000] [--db postgresql://…]
 
-The snapshot is the shared oncology file; each copy of a study gets a fresh NCT number so that
-every record is a distinct trial. The limit is ``json.loads`` over the file's lines (the parser
-the importer uses), read from the same uncompressed file; the import is measured end to end,
-from opening the file to the committed snapshot. A middle figure, parsing and normalizing into
-write-ready batches without a store, shows how the time splits. Goal: import ≥ 50 % of the limit.
+For each size, the shared oncology snapshot is replicated at run time to that many studies, each
+copy with a fresh NCT number (so every record is a distinct trial), into an uncompressed JSON
+Lines file. Floors on that file: ``json.loads``, ``orjson.loads`` and ``msgspec.json.decode``
+per line (msgspec only when installed). The import runs in a child process, from opening the
+file to the committed snapshot, and reports its wall time and peak resident memory
+(``ru_maxrss``).
+
+Goals (issue #20): import ≥ 25 % of orjson's parse rate of the same bytes; peak memory below
+600 MB at any input size.
 """
 
 from __future__ import annotations
@@ -15,15 +19,29 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from cartatlas.registries.ctgov_files import import_file, read_batches
-from cartatlas.store import open_store
-
 REPO = Path(__file__).resolve().parents[1]
 SOURCE = REPO.parent / "shared" / "data" / "ctgov" / "cart-oncology-2026-08-22.jsonl.gz"
+GOAL_SHARE, GOAL_MB = 0.25, 600
+#: Run in a child so that its peak memory is the import's alone.
+CHILD = """
+import resource, sys, time
+from pathlib import Path
+from cartatlas.registries.ctgov_files import import_file
+from cartatlas.store import open_store
+started = time.perf_counter()
+with open_store(sys.argv[2]) as store:
+    report = import_file(store, Path(sys.argv[1]), selection="benchmark")
+elapsed = time.perf_counter() - started
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(report.studies, report.sites, elapsed, peak_mb)
+"""
 
 
 def replicate(source: Path, records: int, target: Path) -> int:
@@ -38,42 +56,71 @@ def replicate(source: Path, records: int, target: Path) -> int:
     return target.stat().st_size
 
 
-def parse_limit(path: Path) -> float:
-    start = time.perf_counter()
+def decoders() -> dict[str, object]:
+    """The decoders to compare, by name (each takes one line's bytes)."""
+    import orjson
+
+    found: dict[str, object] = {"json.loads": json.loads, "orjson.loads": orjson.loads}
+    try:
+        import msgspec
+    except ImportError:
+        print("msgspec not installed: its floor is skipped (pip install msgspec)")
+    else:
+        found["msgspec.json.decode"] = msgspec.json.Decoder().decode
+    return found
+
+
+def parse_rate(path: Path, decode) -> float:
     count = 0
-    with path.open(encoding="utf-8") as handle:
+    start = time.perf_counter()
+    with path.open("rb") as handle:
         for line in handle:
-            json.loads(line)
+            decode(line)
             count += 1
     return count / (time.perf_counter() - start)
 
 
+def import_in_child(data: Path, db: str) -> tuple[int, int, float, float]:
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(data), db], capture_output=True, text=True, check=False
+    )
+    if child.returncode != 0:
+        raise SystemExit(f"the import failed:\n{child.stderr}")
+    studies, sites, elapsed, peak = child.stdout.split()[-4:]
+    return int(studies), int(sites), float(elapsed), float(peak)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000, 300_000])
     parser.add_argument("--db", help="store to import into (default: a temporary DuckDB file)")
     parser.add_argument("--source", type=Path, default=SOURCE)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / f"bench-{args.records}.jsonl"
-        size = replicate(args.source, args.records, data)
-        print(f"data: {args.records:,} studies, {size / 1e6:,.0f} MB uncompressed ({data.name})")
-        limit = parse_limit(data)
-        print(f"raw JSON parse (json.loads per line): {limit:,.0f} studies/s")
-        start = time.perf_counter()
-        parsed = sum(len(batch) for batch in read_batches(data))
-        normalize = parsed / (time.perf_counter() - start)
-        print(f"parse + normalize into batches, no store: {normalize:,.0f} studies/s")
-        with open_store(args.db or str(Path(tmp) / "bench.duckdb")) as store:
-            start = time.perf_counter()
-            report = import_file(store, data, selection="benchmark")
-            elapsed = time.perf_counter() - start
-        rate = report.studies / elapsed
-        print(
-            f"cartatlas import: {report.studies:,} studies, {report.sites:,} sites in "
-            f"{elapsed:,.1f} s = {rate:,.0f} studies/s"
-        )
-        print(f"import / parse limit: {rate / limit:.0%} (goal ≥ 50 %)")
+    floors = decoders()
+    print(f"cores: {os.cpu_count()}")
+    for records in args.records:
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp) / f"bench-{records}.jsonl"
+            size = replicate(args.source, records, data)
+            print(f"\n{records:,} studies, {size / 1e6:,.0f} MB uncompressed")
+            rates = {name: parse_rate(data, decode) for name, decode in floors.items()}
+            for name, rate in rates.items():
+                print(f"  floor {name:<20} {rate:>9,.0f} studies/s")
+            db = args.db or str(Path(tmp) / "bench.duckdb")
+            studies, sites, elapsed, peak = import_in_child(data, db)
+            rate = studies / elapsed
+            share = rate / rates["orjson.loads"]
+            print(
+                f"  cartatlas import           {rate:>9,.0f} studies/s "
+                f"({studies:,} studies, {sites:,} sites, {elapsed:,.1f} s)"
+            )
+            for name, floor in rates.items():
+                print(f"  import / {name:<17} {rate / floor:>6.1%}")
+            print(
+                f"  goal ≥ {GOAL_SHARE:.0%} of orjson: {'met' if share >= GOAL_SHARE else 'missed'}"
+                f"; peak memory {peak:,.0f} MB, goal < {GOAL_MB} MB: "
+                f"{'met' if peak < GOAL_MB else 'missed'}"
+            )
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
-"""Time 10,000 random-effects fits (REML + Knapp-Hartung, k = 10) in cartatlas.stats and, when
-R with metafor is available, the same fits in metafor in the same run.
+"""cartatlas.stats against R's metafor on the same simulated data, in interleaved rounds.
 
-    python benchmarks/stats.py [--fits 10000] [--k 10] [--seed 1] [--no-r]
+    python benchmarks/stats.py [--fits 10000] [--glmm-fits 200] [--k 10] [--rounds 5] [--no-r]
 
-Both sides fit identical simulated data sets (logit-normal proportions, n from 20 to 200).
-One ``meta_proportions`` call also computes the Q-profile interval for tau^2, the prediction
-interval and the back-transformed proportions, so metafor is timed twice: ``rma()`` alone and
-``rma()`` + ``confint()`` + ``predict(transf = transf.ilogit)``, the like-for-like comparison.
-The pooled estimates and tau^2 of both are compared at the end.
+Two models: the random-effects model (REML + Knapp-Hartung, logit proportions) and the
+binomial-normal GLMM (``meta``'s default; metafor's ``rma.glmm``, which fits it with lme4). The
+data sets (logit-normal proportions, n from 20 to 200) are split into ``--rounds`` chunks; each
+round fits one chunk in Python and then the same chunk in R, so that load from other processes
+falls on both alike; both sides are timed in CPU seconds of their own process (R's inside the
+script, without its start-up). One ``meta_proportions`` call also computes the Q-profile interval for
+tau^2, the prediction interval and the back-transformed proportions, so the REML model is timed
+in metafor twice: ``rma()`` alone and with ``confint()`` + ``predict()``. Estimates of both are
+compared.
 """
 
 from __future__ import annotations
@@ -30,18 +33,24 @@ suppressPackageStartupMessages(library(metafor))
 args <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(args[1])
 sets <- split(d[, c("events", "n")], d$fit)
-fit <- function(s) rma(xi = s$events, ni = s$n, measure = "PLO", method = "REML", test = "knha")
-t0 <- proc.time()[["elapsed"]]
+fit <- if (args[3] == "GLMM") {
+  function(s) rma.glmm(xi = s$events, ni = s$n, measure = "PLO")
+} else {
+  function(s) rma(xi = s$events, ni = s$n, measure = "PLO", method = "REML", test = "knha")
+}
+cpu <- function() sum(proc.time()[c("user.self", "sys.self")])
+t0 <- cpu()
 fits <- lapply(sets, fit)
-t1 <- proc.time()[["elapsed"]]
-invisible(lapply(sets, function(s) {
+t1 <- cpu()
+if (args[3] != "GLMM") invisible(lapply(sets, function(s) {
   r <- fit(s); confint(r); predict(r, transf = transf.ilogit)
 }))
-t2 <- proc.time()[["elapsed"]]
+t2 <- cpu()
 est <- vapply(fits, function(r) c(r$beta[1], r$tau2), numeric(2))
 write.csv(data.frame(estimate = est[1, ], tau2 = est[2, ]), args[2], row.names = FALSE)
 cat(t1 - t0, t2 - t1, as.character(packageVersion("metafor")), "\n")
 """
+MODELS = {"REML": ("REML", "knha"), "GLMM": ("GLMM", "z")}
 
 
 def simulate(fits: int, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -54,17 +63,16 @@ def simulate(fits: int, k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]
     return data
 
 
-def time_python(data: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, np.ndarray]:
-    for events, n in data[:50]:  # warm-up: imports, caches
-        meta_proportions(events, n, "PLO", "REML", "knha")
-    start = time.perf_counter()
-    results = [meta_proportions(events, n, "PLO", "REML", "knha") for events, n in data]
-    elapsed = time.perf_counter() - start
+def time_python(data: list[tuple[np.ndarray, np.ndarray]], model: str) -> tuple[float, np.ndarray]:
+    method, test = MODELS[model]
+    start = time.process_time()
+    results = [meta_proportions(events, n, "PLO", method, test) for events, n in data]
+    elapsed = time.process_time() - start
     return elapsed, np.array([(r.estimate, r.tau2) for r in results])
 
 
 def time_metafor(
-    data: list[tuple[np.ndarray, np.ndarray]],
+    data: list[tuple[np.ndarray, np.ndarray]], model: str
 ) -> tuple[float, float, str, np.ndarray] | None:
     rscript = shutil.which("Rscript")
     if rscript is None:
@@ -78,7 +86,13 @@ def time_metafor(
                 writer.writerows((i, int(x), int(m)) for x, m in zip(events, n, strict=True))
         (tmpdir / "bench.R").write_text(R_SCRIPT)
         proc = subprocess.run(
-            [rscript, str(tmpdir / "bench.R"), str(tmpdir / "data.csv"), str(tmpdir / "est.csv")],
+            [
+                rscript,
+                str(tmpdir / "bench.R"),
+                str(tmpdir / "data.csv"),
+                str(tmpdir / "est.csv"),
+                model,
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -92,38 +106,57 @@ def time_metafor(
     return float(rma_only), float(full), version, estimates
 
 
+def run_model(model: str, data: list, rounds: int, with_r: bool) -> None:
+    """Fit ``data`` in ``rounds`` interleaved chunks (Python, then R) and print the figures."""
+    for events, n in data[:5]:  # warm-up: imports, caches
+        meta_proportions(events, n, "PLO", *MODELS[model])
+    chunks = [data[i::rounds] for i in range(rounds)]
+    py_seconds, r_first, r_full, version = 0.0, 0.0, 0.0, ""
+    py_estimates, r_estimates = [], []
+    for chunk in chunks:
+        seconds, estimates = time_python(chunk, model)
+        py_seconds += seconds
+        py_estimates.append(estimates)
+        metafor = time_metafor(chunk, model) if with_r else None
+        if metafor is None:
+            with_r = False
+            continue
+        first, full, version, estimates = metafor
+        r_first, r_full = r_first + first, r_full + full
+        r_estimates.append(estimates)
+    fits = len(data)
+    label = "REML + Knapp-Hartung" if model == "REML" else "GLMM (binomial-normal)"
+    print(f"\n{label}: {fits} fits, k = {len(data[0][0])}, {rounds} interleaved rounds")
+    print(
+        f"  cartatlas.stats meta_proportions   {py_seconds:8.2f} s CPU "
+        f"({1e3 * py_seconds / fits:.3f} ms/fit)"
+    )
+    if not with_r:
+        print("  metafor: not run (no Rscript with metafor, or --no-r)")
+        return
+    name = "rma()" if model == "REML" else "rma.glmm()"
+    print(f"  metafor {version} {name:<24} {r_first:8.2f} s ({1e3 * r_first / fits:.3f} ms/fit)")
+    print(f"  ratio metafor {name} / cartatlas: {r_first / py_seconds:6.2f}x")
+    if model == "REML":
+        print(f"  metafor rma()+confint()+predict()   {r_first + r_full:8.2f} s")
+        print(f"  ratio of those / cartatlas:         {(r_first + r_full) / py_seconds:6.2f}x")
+    py, r = np.vstack(py_estimates), np.vstack(r_estimates)
+    dev = np.abs(py - r) / np.maximum(np.abs(r), 1e-4)
+    print(f"  max relative difference in estimate / tau^2 vs metafor: {dev.max():.1e}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fits", type=int, default=10_000)
+    parser.add_argument("--glmm-fits", type=int, default=200)
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-r", action="store_true", help="skip the metafor timing")
     args = parser.parse_args()
-
-    data = simulate(args.fits, args.k, args.seed)
-    print(f"{args.fits} fits, k = {args.k}, REML + Knapp-Hartung, measure PLO")
-    py_seconds, py_estimates = time_python(data)
-    print(
-        f"cartatlas.stats meta_proportions (incl. tau^2 CI, PI, back-transform): "
-        f"{py_seconds:8.2f} s  ({1e3 * py_seconds / args.fits:.3f} ms/fit)"
-    )
-    metafor = None if args.no_r else time_metafor(data)
-    if metafor is None:
-        print("metafor: not run (no Rscript with metafor, or --no-r)")
-        return
-    rma_only, full, version, r_estimates = metafor
-    print(
-        f"metafor {version} rma():                                   "
-        f"{rma_only:8.2f} s  ({1e3 * rma_only / args.fits:.3f} ms/fit)"
-    )
-    print(
-        f"metafor {version} rma() + confint() + predict():            "
-        f"{full:8.2f} s  ({1e3 * full / args.fits:.3f} ms/fit)"
-    )
-    print(f"ratio metafor rma() / cartatlas:                      {rma_only / py_seconds:6.1f}x")
-    print(f"ratio metafor rma()+confint()+predict() / cartatlas:  {full / py_seconds:6.1f}x")
-    dev = np.abs(py_estimates - r_estimates) / np.maximum(np.abs(r_estimates), 1e-4)
-    print(f"max relative difference in estimate / tau^2 vs metafor: {dev.max():.1e}")
+    print("times: CPU seconds (user + system) of each side's own process")
+    run_model("REML", simulate(args.fits, args.k, args.seed), args.rounds, not args.no_r)
+    run_model("GLMM", simulate(args.glmm_fits, args.k, args.seed), args.rounds, not args.no_r)
 
 
 if __name__ == "__main__":
