@@ -6,11 +6,11 @@ Two models: the random-effects model (REML + Knapp-Hartung, logit proportions) a
 binomial-normal GLMM (``meta``'s default; metafor's ``rma.glmm``, which fits it with lme4). The
 data sets (logit-normal proportions, n from 20 to 200) are split into ``--rounds`` chunks; each
 round fits one chunk in Python and then the same chunk in R, so that load from other processes
-falls on both alike; both sides are timed in CPU seconds of their own process (R's inside the
-script, without its start-up). One ``meta_proportions`` call also computes the Q-profile interval for
-tau^2, the prediction interval and the back-transformed proportions, so the REML model is timed
-in metafor twice: ``rma()`` alone and with ``confint()`` + ``predict()``. Estimates of both are
-compared.
+falls on both alike; both sides are timed in CPU seconds of their own process (R's inside
+the script, without its start-up). One ``meta_proportions`` call also computes the Q-profile
+interval for tau^2, the prediction interval and the back-transformed proportions, so the
+REML model is timed in metafor twice: ``rma()`` alone and with ``confint()`` + ``predict()``.
+Estimates of both are compared.
 """
 
 from __future__ import annotations
