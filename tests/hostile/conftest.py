@@ -1,7 +1,8 @@
 """Fixtures for the hostile-input suite: real records from the shared snapshot, corrupted at test
 time (nothing large is committed), and fresh stores on DuckDB and PostgreSQL.
 
-``stores`` comes from the registry tests, so every case here runs on both backends.
+``stores`` comes from the registry tests, so every case here runs on both backends;
+``evidence_client`` (the web app over the bundled evidence) from the web tests.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.registries.conftest import ONCOLOGY_NEW, StoreFactory, store, stores  # noqa: F401
+from tests.web.conftest import evidence_client  # noqa: F401
 
 GOOD = 12  # real records per corrupted file: enough to show the rest loads, fast on both backends
 

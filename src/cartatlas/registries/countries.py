@@ -36,6 +36,11 @@ def _table() -> dict[str, str]:
     return table
 
 
+def all_codes() -> list[str]:
+    """Every alpha-2 code the table knows, sorted (what an API may document as allowed)."""
+    return sorted(set(_table().values()))
+
+
 @cache
 def country_code(name: str | None) -> str | None:
     """The alpha-2 code for a country name (or code), or ``None`` when the name is unknown."""

@@ -27,6 +27,7 @@ from cartatlas.web.api import api_router
 from cartatlas.web.cache import Memo, ResponseCache
 from cartatlas.web.errors import NotFound
 from cartatlas.web.hub import StoreHub
+from cartatlas.web.openapi import document_responses
 from cartatlas.web.render import render
 
 STATIC = files("cartatlas.web") / "static"
@@ -63,11 +64,33 @@ async def _invalid(request: Request, exc: RequestValidationError) -> Response:
     )
 
 
+# Scripts only from this server (no inline script, so injected markup cannot run); Vega compiles
+# chart expressions with ``new Function``, hence 'unsafe-eval'; charts and figures style inline.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# FastAPI's /docs and /redoc pages load Swagger UI and ReDoc from jsDelivr and start them inline.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "worker-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+DOCS_PATHS = ("/docs", "/redoc")
+
+
 class SecurityHeaders:
     """Plain ASGI middleware (Starlette's ``BaseHTTPMiddleware`` costs a task per request):
-    no MIME sniffing, no referrer sent to other sites."""
+    a Content-Security-Policy, no framing (clickjacking), no MIME sniffing, no referrer sent to
+    other sites."""
 
-    HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin")]
+    HEADERS = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+    ]
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -76,10 +99,12 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        csp = DOCS_CSP if scope["path"].startswith(DOCS_PATHS) else CSP
+        headers = [*self.HEADERS, (b"content-security-policy", csp.encode())]
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+                message["headers"] = [*message.get("headers", []), *headers]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -130,6 +155,7 @@ def create_app(db: str | None = None, *, warm: bool = True) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(article_page.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    document_responses(app)
 
     @app.get("/assets/world-110m.json", include_in_schema=False, name="world")
     def world() -> FileResponse:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from cartatlas.web.api.article import MAX_BYTES, check_text
+from cartatlas.web.body import read_capped
 from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep
 from cartatlas.web.pages import _common
 from cartatlas.web.render import render
@@ -40,9 +41,7 @@ def article_form(request: Request, store: EvidenceDep, memo: MemoDep, registry: 
 
 
 async def _posted_text(request: Request) -> str:
-    body = await request.body()
-    if len(body) > MAX_BYTES:
-        raise HTTPException(413, f"article over {MAX_BYTES:,} bytes")
+    body = await read_capped(request, MAX_BYTES, "article")
     return parse_qs(body.decode("utf-8", "replace")).get("text", [""])[0]
 
 

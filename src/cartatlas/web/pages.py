@@ -22,9 +22,11 @@ from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.store import Store
 from cartatlas.web import charts, params
 from cartatlas.web.api import meta as meta_api
+from cartatlas.web.api.claims import MAX_BYTES as CLAIMS_MAX_BYTES
 from cartatlas.web.api.claims import parse_document
 from cartatlas.web.api.products import brand_in, product_profile, products_frame
 from cartatlas.web.api.trials import find_trial, search, trial_sites
+from cartatlas.web.body import read_capped
 from cartatlas.web.cache import Memo
 from cartatlas.web.dashboard import QuestionPage, question_page
 from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegistryDep
@@ -167,7 +169,8 @@ def question(
 
 
 async def _posted_document(request: Request) -> tuple[str, ClaimsFile]:
-    body = await request.body()
+    # Form encoding writes a byte as up to three ("%E4"): the cap allows for that.
+    body = await read_capped(request, 3 * CLAIMS_MAX_BYTES, "claims form")
     text = parse_qs(body.decode("utf-8", "replace")).get("document", [""])[0]
     return text, parse_document(text.encode("utf-8"), "application/yaml")
 

@@ -1,8 +1,8 @@
 """Request parameters shared by the API and the pages, and the 422 that names a bad one.
 
-FastAPI checks types, ranges and patterns itself; the checks here need the data (is ``ZZ`` a
-country? is ``axi-cel`` a product?) and answer in FastAPI's own 422 shape, so every bad parameter
-reads the same whichever check caught it.
+FastAPI checks types, ranges and patterns itself; the checks here need a table (is ``ZZ`` a
+country?) and answer in FastAPI's own 422 shape, so every bad parameter reads the same whichever
+check caught it. A product the knowledge base does not hold is a 404, as in the path.
 """
 
 from __future__ import annotations
@@ -11,13 +11,19 @@ from typing import Annotated
 
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 
-from cartatlas.evidence.queries import UnknownProduct, resolve_product
-from cartatlas.registries.countries import country_code
+from cartatlas.evidence.queries import resolve_product
+from cartatlas.registries.countries import all_codes, country_code
 from cartatlas.store import Store
 
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+# Validated by :func:`country` (lower case is accepted too); documented as the exact codes, so
+# that a client or a contract test (schemathesis) knows which values are accepted.
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z]{2}$"),
+    WithJsonSchema({"type": "string", "enum": all_codes()}),
+]
 Text = Annotated[str, StringConstraints(max_length=200)]
 DEFAULT_COUNTRIES = ("CN", "US")
 
@@ -74,10 +80,9 @@ def countries(name: str, values: list[str]) -> list[str]:
 
 
 def product(store: Store, name: str, value: str | None) -> str | None:
-    """A product filter (ID, INN, alias or brand) resolved to its ID, or 422."""
+    """A product filter (ID, INN, alias or brand) resolved to its ID; an unknown one is a 404
+    (:class:`UnknownProduct`), as for ``/api/products/{key}``: which products exist depends on
+    the data, not on the request's form."""
     if value is None:
         return None
-    try:
-        return resolve_product(store, value)
-    except UnknownProduct as exc:
-        raise bad_param(name, value, str(exc)) from None
+    return resolve_product(store, value)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 
 from cartatlas.store import Store
+from cartatlas.web.body import read_capped
 from cartatlas.web.deps import EvidenceDep, RegistryDep
 from cartatlas.web.params import bad_param
 from cartatlas.web.registry import RegistryData
@@ -21,8 +22,9 @@ OPENAPI_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "text/plain": {"schema": {"type": "string"}},
-            "text/html": {"schema": {"type": "string"}},
+            # "\S": an article has words (an empty body is a 422).
+            "text/plain": {"schema": {"type": "string", "pattern": "\\S"}},
+            "text/html": {"schema": {"type": "string", "pattern": "\\S"}},
             "application/json": {
                 "schema": {
                     "type": "object",
@@ -70,7 +72,8 @@ def check_response(store: Store, text: str, registry: RegistryData | None) -> di
 
 
 async def read_article(request: Request) -> str:
-    return article_from_body(await request.body(), request.headers.get("content-type", ""))
+    body = await read_capped(request, MAX_BYTES, "article")
+    return article_from_body(body, request.headers.get("content-type", ""))
 
 
 @router.post("", summary="Check an article", openapi_extra=OPENAPI_BODY)

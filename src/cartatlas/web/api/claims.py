@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from cartatlas.analyses.claims import ClaimsFile, Verdict, check_claims
 from cartatlas.analyses.claims.model import ClaimsFileError, parse_claims
 from cartatlas.store import Store
+from cartatlas.web.body import read_capped
 from cartatlas.web.deps import EvidenceDep, RegistryDep
 from cartatlas.web.params import bad_param
 from cartatlas.web.registry import RegistryData
@@ -45,6 +46,18 @@ OPENAPI_BODY = {
 }
 
 
+def _yaml(text: str) -> Any:
+    """YAML without anchors and aliases (``&a`` / ``*a``): a claims document never needs them,
+    and a few hundred bytes of nested aliases expand into gigabytes (a "billion laughs")."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ValueError(
+                f"YAML anchors and aliases (&name, *name) are not accepted "
+                f"(line {event.start_mark.line + 1}); write each value out"
+            )
+    return yaml.safe_load(text)
+
+
 def parse_document(body: bytes, content_type: str) -> ClaimsFile:
     """JSON when the content type says so, YAML otherwise (YAML reads JSON too); 422 naming
     the claim and field of the first problems."""
@@ -52,7 +65,7 @@ def parse_document(body: bytes, content_type: str) -> ClaimsFile:
         raise HTTPException(413, f"claims document over {MAX_BYTES:,} bytes")
     try:
         text = body.decode("utf-8")
-        data = json.loads(text) if "json" in content_type else yaml.safe_load(text)
+        data = json.loads(text) if "json" in content_type else _yaml(text)
     except (UnicodeDecodeError, ValueError, yaml.YAMLError, RecursionError) as exc:
         raise bad_param("document", None, f"not a JSON or YAML document: {exc}", "body") from None
     try:
@@ -88,7 +101,8 @@ def check_document(
 async def read_document(request: Request) -> ClaimsFile:
     """The posted document, parsed (the body is read here, where awaiting is possible, so the
     check itself can run in the worker threads like every other route)."""
-    return parse_document(await request.body(), request.headers.get("content-type", ""))
+    body = await read_capped(request, MAX_BYTES, "claims document")
+    return parse_document(body, request.headers.get("content-type", ""))
 
 
 @router.post("", summary="Check a claims document", openapi_extra=OPENAPI_BODY)

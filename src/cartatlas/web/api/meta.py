@@ -263,7 +263,13 @@ def meta(store: EvidenceDep, memo: MemoDep, q: MetaQueryDep, request: Request) -
     return {**meta_payload(cached_meta(store, memo, q)), "forest_svg": forest}
 
 
-@router.get("/forest.svg", name="meta_forest", summary="Forest plot (SVG) of the same analysis")
+@router.get(
+    "/forest.svg",
+    name="meta_forest",
+    summary="Forest plot (SVG) of the same analysis",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}},
+)
 def meta_forest(store: EvidenceDep, memo: MemoDep, q: MetaQueryDep) -> Response:
     return Response(forest_svg(cached_meta(store, memo, q)), media_type="image/svg+xml")
 

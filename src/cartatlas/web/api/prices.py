@@ -18,6 +18,7 @@ from cartatlas.store import Store
 from cartatlas.web import params
 from cartatlas.web.api.common import Listing, listing, select
 from cartatlas.web.deps import EvidenceDep
+from cartatlas.web.errors import NotFound
 from cartatlas.web.responses import records
 
 router = APIRouter(prefix="/prices", tags=["prices"])
@@ -31,7 +32,8 @@ CurrencyQuery = Annotated[
 
 def _rates(store: Store, currency: str) -> pd.DataFrame:
     """Units of ``currency`` per US dollar by year (the first source by URL, as the cost
-    analysis picks); 422 when the knowledge base has no rate for it."""
+    analysis picks); 404 when the knowledge base has no rate for it (which currencies have
+    rates depends on the data, not on the request's form)."""
     if currency == "USD":
         return pd.DataFrame({"year": [], "per_usd": [], "source_url": []})
     rates = select(
@@ -43,9 +45,7 @@ def _rates(store: Store, currency: str) -> pd.DataFrame:
     if rates.empty:
         _, rows = store.query("SELECT DISTINCT currency FROM evidence_exchange_rates")
         known = ", ".join(sorted({"USD", *(r[0] for r in rows)}))
-        raise params.bad_param(
-            "currency", currency, f"no exchange rate recorded for {currency}; known: {known}"
-        )
+        raise NotFound(f"no exchange rate recorded for {currency}; known: {known}")
     return rates
 
 

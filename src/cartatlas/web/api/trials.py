@@ -42,9 +42,19 @@ async def trial_filters(
             "(haematological, solid, autoimmune)"
         ),
     ] = None,
-    phase: Annotated[params.Text | None, Query(description="e.g. 1, 2, 1/2, Phase II")] = None,
+    phase: Annotated[
+        params.Text | None,
+        Query(
+            description="e.g. 1, 2, 1/2, Phase II (documented as the registry codes)",
+            json_schema_extra={"enum": list(concepts.PHASES)},
+        ),
+    ] = None,
     status: Annotated[
-        params.Text | None, Query(description="registry status, e.g. RECRUITING")
+        params.Text | None,
+        Query(
+            description="registry status, e.g. RECRUITING",
+            json_schema_extra={"enum": sorted(concepts.STATUSES)},
+        ),
     ] = None,
     recruiting_now: Annotated[
         bool, Query(alias="recruiting", description="only trials recruiting now")
@@ -109,7 +119,11 @@ def trial_sites(registry: RegistryData, trial_id: str) -> pd.DataFrame:
     return sites[SITE_COLUMNS] if sites is not None else pd.DataFrame(columns=SITE_COLUMNS)
 
 
-@router.get("", summary="Search trials (JSON page or CSV of every match)")
+@router.get(
+    "",
+    summary="Search trials (JSON page or CSV of every match)",
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def list_trials(
     registry: RequiredRegistryDep,
     filters: Annotated[TrialFilters, Depends(trial_filters)],
