@@ -39,6 +39,16 @@ PAGES = [
     ("meta", "/meta?indication=MM&endpoint=ORR&countries=CN&countries=US", "Meta-analysis"),
 ]
 RENDERED = "() => [...document.querySelectorAll('[data-spec]')].every(e => e.dataset.rendered)"
+# Waits are for events (network idle, charts marked rendered), never fixed sleeps; this is only
+# the bound on a machine so loaded that a page takes this long.
+LOADED = 120_000
+
+
+def expect(locator):
+    """Playwright's retrying assertion (imported late: the module loads without Playwright)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
 
 
 def _unavailable() -> str | None:
@@ -83,8 +93,9 @@ class Visit:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
-        self.response = self.page.goto(url, wait_until="load")
-        self.page.wait_for_function(RENDERED, timeout=30_000)
+        # "networkidle": every script, chart and map request has finished, whatever the load.
+        self.response = self.page.goto(url, wait_until="networkidle", timeout=LOADED)
+        self.page.wait_for_function(RENDERED, timeout=LOADED)
 
     def charts(self) -> list[str]:
         return self.page.eval_on_selector_all(
@@ -121,8 +132,9 @@ def test_page_loads_with_charts_and_no_console_errors(
 def test_trial_page_lists_and_maps_its_sites(browser, live_server, shots):
     finder = Visit(browser, live_server + "/trials?country=US&searched=true")
     try:
-        finder.page.click("ol.results li:first-child h2 a")
-        finder.page.wait_for_function(RENDERED, timeout=30_000)
+        with finder.page.expect_navigation(wait_until="networkidle", timeout=LOADED):
+            finder.page.click("ol.results li:first-child h2 a")  # waits on the trial page
+        finder.page.wait_for_function(RENDERED, timeout=LOADED)
         assert "Sites" in finder.page.inner_text("main")
         assert finder.page.locator("table tbody tr").count() >= 1
         assert all(state == "true" for state in finder.charts())
@@ -155,9 +167,9 @@ def test_figure_data_and_sources_are_one_click_away(browser, live_server):
     visit = Visit(browser, live_server + "/q/approvals?a=CN&b=US")
     try:
         details = visit.page.locator("figure details.figure-data").first
-        assert not details.locator("table").is_visible()
+        expect(details.locator("table")).to_be_hidden()
         details.locator("summary").click()
-        assert details.locator("table").is_visible()
+        expect(details.locator("table")).to_be_visible()
         assert details.locator("ol.sources a").count() >= 1
     finally:
         visit.close()
@@ -175,9 +187,9 @@ def test_phone_width_has_no_sideways_scrolling(browser, live_server, shots, path
         assert overflow <= 1
         if path.startswith("/trials"):
             visit.screenshot(shots / "trial-finder-phone.png")
-        assert visit.page.locator(".menu-button").is_visible()
+        expect(visit.page.locator(".menu-button")).to_be_visible()
         visit.page.click(".menu-button")
-        assert visit.page.locator("nav.menu").is_visible()
+        expect(visit.page.locator("nav.menu")).to_be_visible()
         assert visit.errors == []
     finally:
         visit.close()
@@ -187,8 +199,8 @@ def test_print_hides_navigation_and_opens_data_tables(browser, live_server):
     visit = Visit(browser, live_server + "/q/cost?a=CN&b=US")
     try:
         visit.page.emulate_media(media="print")
-        assert not visit.page.locator("header.site").is_visible()
-        assert not visit.page.locator("form.pair").is_visible()
+        expect(visit.page.locator("header.site")).to_be_hidden()
+        expect(visit.page.locator("form.pair")).to_be_hidden()
         visit.page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
         assert visit.page.evaluate(
             "() => [...document.querySelectorAll('details.figure-data')].every(d => d.open)"
