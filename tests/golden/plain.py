@@ -1,0 +1,114 @@
+"""The simple route: answers recomputed straight from the knowledge-base CSV rows with the csv
+module and textbook formulas (no cartatlas code, no scipy or statsmodels), so a golden test
+compares cartatlas with an independent computation rather than with itself."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "cartatlas" / "evidence" / "data"
+
+ANALYSIS = ["primary", "longer_follow_up", "label"]
+DENOMINATOR = ["infused", "evaluable", "enrolled", "randomized"]
+ASSESSOR = ["IRC", "investigator", ""]
+STRENGTH = ["regulator", "label", "journal", "hta_body", "registry", "conference_abstract"]
+STRENGTH += ["company_release", "news", "secondary"]
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (DATA / f"{name}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _pos(value: str, order: list[str]) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
+    """(study, events, n) per cohort conducted in ``country``: one row per study, earlier
+    reports only (no ``overlaps_with``), CR/CRi before CR in B-ALL, then primary analysis,
+    infused denominator, independent review, file order."""
+    studies = {
+        s["study_id"]: s
+        for s in rows("studies")
+        if s["indication"] == indication
+        and s["country_of_conduct"] == country
+        and not s["overlaps_with"]
+    }
+    codes = ["CR_CRi", "CR"] if (endpoint == "CR" and indication == "B-ALL") else [endpoint]
+    best: dict[str, tuple[tuple, int, int]] = {}
+    for line, o in enumerate(rows("outcomes")):
+        if o["study_id"] in studies and o["endpoint"] in codes:
+            rank = (
+                codes.index(o["endpoint"]),
+                _pos(o["analysis"], ANALYSIS),
+                _pos(o["denominator"], DENOMINATOR),
+                _pos(o["assessor"], ASSESSOR),
+                line,
+            )
+            if o["study_id"] not in best or rank < best[o["study_id"]][0]:
+                best[o["study_id"]] = (rank, int(o["events"]), int(o["n"]))
+    return sorted((s, e, n) for s, (_, e, n) in best.items())
+
+
+def binomial_tail_at_least(x: int, n: int, p: float) -> float:
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(x, n + 1))
+
+
+def _bisect(f, target: float) -> float:
+    low, high = 0.0, 1.0
+    for _ in range(100):
+        mid = (low + high) / 2
+        if f(mid) < target:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2
+
+
+def clopper_pearson(x: int, n: int) -> tuple[float, float]:
+    """Exact 95% CI by inverting the binomial tails (bisection)."""
+    low = 0.0 if x == 0 else _bisect(lambda p: binomial_tail_at_least(x, n, p), 0.025)
+    # upper: P(X <= x) = 0.025, i.e. P(X >= x + 1) = 0.975 (increasing in p)
+    high = 1.0 if x == n else _bisect(lambda p: binomial_tail_at_least(x + 1, n, p), 0.975)
+    return low, high
+
+
+def fisher_two_sided(a: int, b: int, c: int, d: int) -> float:
+    """Fisher's exact test of [[a, b], [c, d]]: the probability of tables as or less likely."""
+    row1, col1, total = a + b, a + c, a + b + c + d
+
+    def prob(x: int) -> float:
+        return math.comb(col1, x) * math.comb(total - col1, row1 - x) / math.comb(total, row1)
+
+    observed = prob(a)
+    lo, hi = max(0, row1 + col1 - total), min(row1, col1)
+    return sum(p for x in range(lo, hi + 1) if (p := prob(x)) <= observed * (1 + 1e-7))
+
+
+def date(text: str) -> dt.date:
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    return dt.date(*parts[:3])
+
+
+def one_per_approval(countries: set[str]) -> list[dict[str, str]]:
+    """One approvals.csv row per product × agency × country × indication × line × population:
+    the strongest source kind, then the most precise date, then the earliest."""
+    key_fields = ("product_id", "agency", "country", "indication", "line_of_therapy", "population")
+    chosen: dict[tuple, tuple[tuple, dict[str, str]]] = {}
+    for row in rows("approvals"):
+        if row["country"] not in countries:
+            continue
+        order = (_pos(row["source_kind"], STRENGTH), -len(row["approval_date"]))
+        order += (row["approval_date"] or "9999",)
+        key = tuple(row[k] for k in key_fields)
+        if key not in chosen or order < chosen[key][0]:
+            chosen[key] = (order, row)
+    return [row for _, row in chosen.values()]
+
+
+def months(later: dt.date, earlier: dt.date) -> float:
+    return round((later - earlier).days / 30.4375, 1)

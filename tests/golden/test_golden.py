@@ -1,0 +1,358 @@
+"""Golden answers: each answer cartatlas gives is recomputed here by a separate, simpler route
+from the knowledge-base CSV rows (tests/golden/plain.py: csv module and textbook formulas) or,
+for the GLMM pools, against metafor's values pinned in metafor_golden.json
+(make_reference.py + make_reference.R)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from cartatlas.analyses.approvals import approval_lag, approvals_frame, product_lag
+from cartatlas.analyses.claims.check import check_claim
+from cartatlas.analyses.claims.model import Claim
+from cartatlas.analyses.responder_cost import cost_per_responder
+from cartatlas.analyses.success_rates import pool_by_country
+from cartatlas.store import open_store
+from tests.golden import plain
+
+HERE = Path(__file__).parent
+INPUTS = json.loads((HERE / "inputs.json").read_text("utf-8"))
+METAFOR = {
+    (c["indication"], c["endpoint"], c["country"]): c
+    for c in json.loads((HERE / "metafor_golden.json").read_text("utf-8"))
+}
+CELLS = [(c["indication"], c["endpoint"], c["country"]) for c in INPUTS]
+PAIRS = sorted({(i, e) for i, e, _ in CELLS})
+REGENERATE = (
+    "knowledge base changed: python tests/golden/make_reference.py && "
+    "Rscript tests/golden/make_reference.R"
+)
+
+
+@pytest.fixture(scope="module")
+def store(evidence_store):
+    with open_store(evidence_store, read_only=True) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def poolings(store):
+    return {pair: pool_by_country(store, *pair, ["CN", "US"]) for pair in PAIRS}
+
+
+def _logit_and_se(indication: str, endpoint: str, country: str) -> tuple[float, float] | None:
+    chosen = plain.selected(indication, endpoint, country)
+    if not chosen:
+        return None
+    if len(chosen) > 1:
+        ref = METAFOR[(indication, endpoint, country)]
+        return ref["logit"], ref["se"]
+    _, x, n = chosen[0]
+    if x in (0, n):
+        x, n = x + 0.5, n + 1
+    return math.log(x / (n - x)), math.sqrt(1 / x + 1 / (n - x))
+
+
+# --- every indication × endpoint × country: rate and CI (k = 0, 1 and more) ------------------
+
+
+@pytest.mark.parametrize("cell", CELLS, ids=["-".join(c) for c in CELLS])
+def test_country_rate(cell, poolings):
+    indication, endpoint, country = cell
+    chosen = plain.selected(*cell)
+    pinned = next(c for c in INPUTS if (c["indication"], c["endpoint"], c["country"]) == cell)
+    assert [s for s, _, _ in chosen] == pinned["studies"], REGENERATE
+    pooling = poolings[(indication, endpoint)]
+    if not chosen:
+        assert country in pooling.missing and country not in pooling.summaries
+        return
+    summary = pooling.summaries[country]
+    assert summary.k == len(chosen)
+    assert summary.patients == sum(n for _, _, n in chosen)
+    if len(chosen) == 1:
+        _, x, n = chosen[0]
+        low, high = plain.clopper_pearson(x, n)
+        assert summary.estimate == x / n
+        assert (summary.ci_low, summary.ci_high) == pytest.approx((low, high), abs=1e-7)
+        return
+    ref = METAFOR[cell]
+    assert summary.estimate == pytest.approx(ref["estimate"], abs=2e-4)
+    assert summary.ci_low == pytest.approx(ref["ci_low"], abs=2e-4)
+    assert summary.ci_high == pytest.approx(ref["ci_high"], abs=2e-4)
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=["-".join(p) for p in PAIRS])
+def test_country_comparison(pair, poolings):
+    """Fisher's exact test with one study a side, else a Wald z-test on the logit scale."""
+    pooling = poolings[pair]
+    sides = [plain.selected(*pair, c) for c in ("CN", "US")]
+    if not all(sides):
+        assert pooling.comparison is None
+        return
+    if all(len(s) == 1 for s in sides):
+        (_, a, n1), (_, c, n2) = sides[0][0], sides[1][0]
+        assert pooling.comparison.test.startswith("Fisher's exact test")
+        assert pooling.comparison.p == pytest.approx(plain.fisher_two_sided(a, n1 - a, c, n2 - c))
+        return
+    (l1, s1), (l2, s2) = (_logit_and_se(*pair, c) for c in ("CN", "US"))
+    z = (l1 - l2) / math.sqrt(s1**2 + s2**2)
+    assert pooling.comparison.p == pytest.approx(math.erfc(abs(z) / math.sqrt(2)), rel=2e-3)
+
+
+# --- cost per responder: every registrational trial -------------------------------------------
+
+
+def _price_indication(price: dict, approvals: list[dict]) -> str | None:
+    year_end = plain.date(f"{price['year']}-12-31")
+    found = {
+        a["indication"]
+        for a in approvals
+        if a["product_id"] == price["product_id"]
+        and a["country"] == price["country"]
+        and a["approval_date"]
+        and plain.date(a["approval_date"]) <= year_end
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _expected_costs() -> dict[tuple[str, str], float | None]:
+    """(study, country) → price ÷ CR rate, or None when no price can be paired."""
+    approvals = plain.one_per_approval({"CN", "US"})
+    rates = {r["currency"] + r["year"]: float(r["per_usd"]) for r in plain.rows("exchange_rates")}
+    prices = []
+    for p in plain.rows("prices"):
+        if p["country"] not in ("CN", "US") or p["kind"] not in (
+            "list",
+            "WAC",
+            "insurance_negotiated",
+        ):
+            continue
+        if "low reliability" in p["note"].lower():
+            continue
+        rate = 1.0 if p["currency"] == "USD" else rates.get(p["currency"] + p["year"])
+        if rate is None:
+            latest = max(int(k[3:]) for k in rates if k.startswith(p["currency"]))
+            rate = rates[p["currency"] + str(latest)]
+        prices.append(
+            {**p, "usd": float(p["amount"]) / rate, "indication": _price_indication(p, approvals)}
+        )
+    expected = {}
+    for s in plain.rows("studies"):
+        if (
+            s["registrational"] != "true"
+            or not s["product_id"]
+            or s["indication"] not in ("LBCL", "B-ALL", "MM", "FL", "MCL")
+        ):
+            continue
+        where = s["country_of_conduct"]
+        chosen = plain.selected(s["indication"], "CR", where) if where != "multinational" else None
+        if where == "multinational":
+            sites = [c for c in s["countries"].split("|") if c]
+            if sites:
+                countries = [c for c in ("CN", "US") if c in sites]
+            else:
+                dated = sorted(
+                    (plain.date(a["approval_date"]), a["country"])
+                    for a in approvals
+                    if a["product_id"] == s["product_id"]
+                    and a["indication"] == s["indication"]
+                    and a["approval_date"]
+                )
+                countries = [dated[0][1]] if dated else []
+            chosen = plain.selected(s["indication"], "CR", "multinational")
+        else:
+            countries = [where] if where in ("CN", "US") else []
+        row = next(((e, n) for st, e, n in chosen if st == s["study_id"]), None)
+        if row is None:
+            continue
+        for country in countries:
+            mine = [
+                p
+                for p in prices
+                if p["product_id"] == s["product_id"]
+                and p["country"] == country
+                and p["indication"] == s["indication"]
+            ]
+            mine.sort(
+                key=lambda p: (
+                    plain._pos(p["source_kind"], plain.STRENGTH),
+                    -int(p["year"]),
+                    p["source_url"],
+                )
+            )
+            expected[(s["study_id"], country)] = mine[0]["usd"] * row[1] / row[0] if mine else None
+    return expected
+
+
+EXPECTED_COSTS = _expected_costs()
+
+
+@pytest.fixture(scope="module")
+def costs(store):
+    frame = cost_per_responder(store, ["CN", "US"])
+    return {(r.study_id, r.country): r for r in frame.itertuples()}
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED_COSTS), ids=lambda k: "-".join(k))
+def test_cost_per_responder(key, costs):
+    row = costs[key]
+    expected = EXPECTED_COSTS[key]
+    if expected is None:
+        assert row.status.startswith("no data") and row.cost_usd is None or math.isnan(row.cost_usd)
+    else:
+        assert row.cost_usd == pytest.approx(expected, rel=1e-9)
+
+
+def test_cost_per_responder_has_no_other_rows(costs):
+    assert set(costs) == set(EXPECTED_COSTS)
+
+
+def test_eliana_is_divided_into_the_all_price():
+    """$475,000 (Kymriah's ALL launch price) ÷ ELIANA's CR/CRi rate, 61/75."""
+    assert EXPECTED_COSTS[("ELIANA", "US")] == pytest.approx(475000 / (61 / 75))
+
+
+# --- approval lags ---------------------------------------------------------------------------
+
+
+def _first(keyed) -> dict[tuple, plain.dt.date]:
+    first = {}
+    for key, day in keyed:
+        first[key] = min(first.get(key, plain.dt.date.max), day)
+    return first
+
+
+APPROVALS = [a for a in plain.one_per_approval({"CN", "US"}) if a["approval_date"]]
+TARGETS = {p["product_id"]: p["targets"].split("|") for p in plain.rows("products")}
+FIRST_BY_TARGET = _first(
+    ((a["country"], t, a["indication"]), plain.date(a["approval_date"]))
+    for a in APPROVALS
+    for t in TARGETS[a["product_id"]]
+)
+FIRST_BY_PRODUCT = _first(
+    ((a["country"], a["product_id"], a["indication"]), plain.date(a["approval_date"]))
+    for a in APPROVALS
+)
+TARGET_PAIRS = sorted({(t, i) for _, t, i in FIRST_BY_TARGET})
+PRODUCT_PAIRS = sorted(
+    {
+        (p, i)
+        for c, p, i in FIRST_BY_PRODUCT
+        if ("CN", p, i) in FIRST_BY_PRODUCT and ("US", p, i) in FIRST_BY_PRODUCT
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def approvals(store):
+    return approvals_frame(store, ["CN", "US"])
+
+
+@pytest.mark.parametrize("pair", TARGET_PAIRS, ids=lambda p: "-".join(p))
+def test_lag_per_target_and_indication(pair, approvals):
+    lag = approval_lag(approvals, "US", "CN").set_index(["target", "indication"])
+    us, cn = FIRST_BY_TARGET.get(("US", *pair)), FIRST_BY_TARGET.get(("CN", *pair))
+    shown = lag.loc[pair, "lag_months"]
+    if us and cn:
+        assert shown == plain.months(cn, us)
+    else:
+        assert math.isnan(shown)  # approved in one country only: no lag, never 0
+
+
+@pytest.mark.parametrize("pair", PRODUCT_PAIRS, ids=lambda p: "-".join(p))
+def test_lag_same_product(pair, approvals):
+    lag = product_lag(approvals, "US", "CN").set_index(["product_id", "indication"])
+    expected = plain.months(FIRST_BY_PRODUCT[("CN", *pair)], FIRST_BY_PRODUCT[("US", *pair)])
+    assert lag.loc[pair, "lag_months"] == expected > 0
+
+
+# --- one claim of each comparison kind -------------------------------------------------------
+
+
+def _wald_p(indication: str, endpoint: str) -> tuple[float, float]:
+    (l1, s1), (l2, s2) = (_logit_and_se(indication, endpoint, c) for c in ("CN", "US"))
+    z = (l1 - l2) / math.sqrt(s1**2 + s2**2)
+    return l1 - l2, math.erfc(abs(z) / math.sqrt(2))
+
+
+def test_claim_greater(store):
+    gap, p = _wald_p("MM", "CR")
+    expected = (
+        "supported" if gap > 0 and p < 0.05 else "partly supported" if gap > 0 else "contradicted"
+    )
+    claim = Claim(
+        id="g", text="g", metric="CR", indication="MM", countries=["CN", "US"], compare="greater"
+    )
+    assert check_claim(store, claim).verdict == expected == "supported"
+
+
+def test_claim_less(store):
+    claim = Claim(
+        id="l", text="l", metric="CR", indication="MM", countries=["US", "CN"], compare="less"
+    )
+    assert check_claim(store, claim).verdict == "supported"
+
+
+def test_claim_similar(store):
+    _, p = _wald_p("LBCL", "CR")
+    rates = {c: METAFOR[("LBCL", "CR", c)]["estimate"] for c in ("CN", "US")}
+    gap = 100 * abs(rates["CN"] - rates["US"])
+    expected = "contradicted" if p < 0.05 else "supported" if gap < 10 else "partly supported"
+    claim = Claim(
+        id="s", text="s", metric="CR", indication="LBCL", countries=["CN", "US"], compare="similar"
+    )
+    assert check_claim(store, claim).verdict == expected
+
+
+def test_claim_range(store):
+    """Study CR rates of LBCL conducted in CN, whole-percent rounding, inside 30–60%."""
+    chosen = plain.selected("LBCL", "CR", "CN")
+    inside = sum(30 <= math.floor(100 * e / n + 0.5) <= 60 for _, e, n in chosen)
+    share = inside / len(chosen)
+    expected = (
+        "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
+    )
+    claim = Claim(
+        id="r", text="r", metric="CR", indication="LBCL", countries=["CN"], range=(30, 60)
+    )
+    verdict = check_claim(store, claim)
+    assert verdict.verdict == expected
+    assert verdict.evidence.startswith(f"{inside} of {len(chosen)} study rates in range")
+
+
+def test_claim_values(store):
+    products = {a["product_id"] for a in plain.rows("approvals") if a["country"] == "US"}
+    targets = {t for p in products for t in TARGETS[p]}
+    claim = Claim(
+        id="v", text="v", metric="approved_targets", countries=["US"], values=["CD19", "BCMA"]
+    )
+    expected = "supported" if targets == {"CD19", "BCMA"} else "partly supported"
+    assert check_claim(store, claim).verdict == expected
+
+
+# --- headline counts -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("country", ["CN", "US"])
+def test_approved_product_count(country, store):
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import approvals as section
+
+    n = len({a["product_id"] for a in plain.rows("approvals") if a["country"] == country})
+    answer = section.build(ReportContext(store, ["CN", "US"])).answer
+    assert f"{n} CAR-T products approved in {country}" in answer
+
+
+@pytest.mark.parametrize("indication", ["LBCL", "B-ALL", "MM"])
+def test_cohort_counts(indication, store):
+    from cartatlas.analyses.cohorts import cohort_counts
+
+    for count in cohort_counts(store, [indication], ["CN", "US"]):
+        studies = {
+            s for e in ("CR", "ORR") for s, _, _ in plain.selected(indication, e, count.country)
+        }
+        assert set(count.study_ids) == studies
