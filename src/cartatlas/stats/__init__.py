@@ -13,51 +13,49 @@ Self-contained: imports nothing else from cartatlas. Entry points:
 See docs/stats.md for the methods, references and the agreement with metafor.
 """
 
-from .diagnostics import egger_test, leave_one_out
-from .forest import forest_plot
-from .generic import hr_to_log, logit_from_interval, meta_generic, meta_landmark
-from .glmm import GLMMConvergenceWarning
-from .measures import MEASURES, FreemanTukeyWarning, back_transform, escalc
-from .metareg import meta_regression
-from .proportions import meta_proportions
-from .results import (
-    BackTransformed,
-    EggerResult,
-    LeaveOneOutResult,
-    MetaRegressionResult,
-    MetaResult,
-    PredictionTable,
-    StudyTable,
-    SubgroupResult,
-)
-from .rma import METHODS, TESTS
-from .tau2 import ConvergenceError, Tau2Control
+from importlib import import_module
 
-__all__ = [
-    "MEASURES",
-    "METHODS",
-    "TESTS",
-    "BackTransformed",
-    "ConvergenceError",
-    "EggerResult",
-    "FreemanTukeyWarning",
-    "GLMMConvergenceWarning",
-    "LeaveOneOutResult",
-    "MetaRegressionResult",
-    "MetaResult",
-    "PredictionTable",
-    "StudyTable",
-    "SubgroupResult",
-    "Tau2Control",
-    "back_transform",
-    "egger_test",
-    "escalc",
-    "forest_plot",
-    "hr_to_log",
-    "leave_one_out",
-    "logit_from_interval",
-    "meta_generic",
-    "meta_landmark",
-    "meta_proportions",
-    "meta_regression",
-]
+# Each name is imported from its module on first use (PEP 562): importing the package for one
+# estimator does not load statsmodels' diagnostics or matplotlib's forest plot.
+_WHERE = {
+    "egger_test": "diagnostics",
+    "leave_one_out": "diagnostics",
+    "forest_plot": "forest",
+    "hr_to_log": "generic",
+    "logit_from_interval": "generic",
+    "meta_generic": "generic",
+    "meta_landmark": "generic",
+    "GLMMConvergenceWarning": "glmm",
+    "MEASURES": "measures",
+    "FreemanTukeyWarning": "measures",
+    "back_transform": "measures",
+    "escalc": "measures",
+    "meta_regression": "metareg",
+    "meta_proportions": "proportions",
+    "BackTransformed": "results",
+    "EggerResult": "results",
+    "LeaveOneOutResult": "results",
+    "MetaRegressionResult": "results",
+    "MetaResult": "results",
+    "PredictionTable": "results",
+    "StudyTable": "results",
+    "SubgroupResult": "results",
+    "METHODS": "rma",
+    "TESTS": "rma",
+    "ConvergenceError": "tau2",
+    "Tau2Control": "tau2",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

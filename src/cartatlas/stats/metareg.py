@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import WLS
 
 from .data import ProportionData, as_proportion_data
 from .glmm import GLMM
@@ -140,7 +140,7 @@ def _pseudo_r2(
     if fit.method == COMMON_EFFECT:
         if np.var(fit.yi) == 0:
             return 0.0
-        adjusted = sm.WLS(fit.yi, fit.X, weights=1 / fit.vi).fit().rsquared_adj
+        adjusted = WLS(fit.yi, fit.X, weights=1 / fit.vi).fit().rsquared_adj
         return max(0.0, 100 * adjusted)
     total = fit_model(data, None, measure, fit.method, fit.test, level, add, to, control).tau2
     return 0.0 if total <= 0 else max(0.0, 100 * (total - fit.tau2) / total)
