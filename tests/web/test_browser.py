@@ -208,3 +208,26 @@ def test_print_hides_navigation_and_opens_data_tables(browser, live_server):
         assert len(visit.page.pdf()) > 10_000
     finally:
         visit.close()
+
+
+def test_article_page_highlights_claims_under_the_csp(browser, live_server, shots):
+    """A pasted article comes back with its claims highlighted by verdict, no console error
+    (the page has no script), and hostile markup in it shown as text."""
+    from tests.articles.conftest import EXAMPLE_ARTICLE
+
+    if not EXAMPLE_ARTICLE.exists():
+        pytest.skip("the example article is missing")
+    visit = Visit(browser, live_server + "/article")
+    try:
+        text = EXAMPLE_ARTICLE.read_text("utf-8") + "\n\n<img src=x onerror=alert(1)>"
+        visit.page.fill("textarea[name=text]", text)
+        with visit.page.expect_navigation(wait_until="networkidle") as navigation:
+            visit.page.click("form.article-form button[type=submit]")
+        assert navigation.value.status == 200
+        assert "checkable claims" in visit.page.inner_text("p.answer")
+        assert visit.page.locator("section.article-text mark.claim").count() >= 14
+        assert visit.page.locator("section.article-text img").count() == 0
+        assert visit.errors == []
+        visit.screenshot(shots / "article.png")
+    finally:
+        visit.close()
