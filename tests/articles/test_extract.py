@@ -70,6 +70,8 @@ def test_unstructurable_claims_say_why(structured, text, reason):
         "At our hospital, 80 percent of discharged patients are foreigners.",
         "The process takes 2-4 weeks, with hospital stays of 2-4 weeks.",
         "Chinese companies raised $2.37 billion in funding in 2021.",
+        "Although complete remission rates are high, about 30-50% of patients relapse.",
+        "After a complete response, 12-month progression-free survival was 68% in China.",
     ],
 )
 def test_what_is_not_a_claim(structured, text):

@@ -100,6 +100,13 @@ _EFFICACY = re.compile(
     r"\bremission rates?\b|\bCR rates?\b",
     re.IGNORECASE,
 )
+#: Outcomes cartatlas does not check by these rules (a percentage of them is not a claim).
+_OTHER_OUTCOME = re.compile(
+    r"\b(?:relapse[ds]?|relaps\w+|progress\w*|surviv\w+|PFS|OS|mortality|died|deaths?|"
+    r"infections?|cured|partial response|discharged|foreigners|of (?:the )?patients (?:were|had|"
+    r"relapse|die|progress))\b",
+    re.IGNORECASE,
+)
 _HIGHER = re.compile(
     r"\b(?:higher|better|superior|greater|more effective)\b(?:[^.;]{0,60}?)\bthan\b", re.I
 )
@@ -170,6 +177,13 @@ def _nearest_before(mentions: list[names.Mention], at: int) -> str | None:
     return before[-1] if before else after[0] if after else None
 
 
+def _since_endpoint(text: str, ends: list[names.Mention], pct: Percent) -> str:
+    """The words between a number and the endpoint named before it (a rate of something else
+    in between — "relapse", "survival" — means the number is not that endpoint's)."""
+    before = [span for _, span in ends if span[1] <= pct.span[0]]
+    return text[before[-1][1] : pct.span[0]] if before else text[: pct.span[0]]
+
+
 def _joint(text: str, mentions: list[names.Mention]) -> bool:
     """Whether the sentence speaks of its countries together ("in China and the US", "both
     countries"), so that a number in it is about each of them."""
@@ -201,7 +215,9 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
         if _TRIALS.search(after) and _WORLD.search(after + before):
             continue
         endpoint = _nearest_before(ends, pct.span[0])
-        if endpoint is None:
+        if endpoint is None or _OTHER_OUTCOME.search(_since_endpoint(s.text, ends, pct)):
+            continue
+        if _OTHER_OUTCOME.match(after.lstrip(" )")):
             continue
         if endpoint in ("CRS", "ICANS"):
             near = s.text[max(0, pct.span[0] - 30) : pct.span[0]].rsplit(";", 1)[-1]
