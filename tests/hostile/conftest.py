@@ -14,7 +14,13 @@ from typing import Any
 
 import pytest
 
-from tests.registries.conftest import ONCOLOGY_NEW, StoreFactory, store, stores  # noqa: F401
+from tests.registries.conftest import (  # noqa: F401
+    ONCOLOGY_NEW,
+    StoreFactory,
+    oncology_studies,
+    store,
+    stores,
+)
 from tests.web.conftest import evidence_client  # noqa: F401
 
 GOOD = 12  # real records per corrupted file: enough to show the rest loads, fast on both backends

@@ -183,3 +183,9 @@ def test_markup_in_values_is_printed_as_it_is(tmp_path) -> None:
     code, output = _check(_folder(tmp_path, prices=_row("prices", currency="[/bold][a-z0-9]")))
     assert code == 1
     assert "'[/bold][a-z0-9]' is not an ISO 4217 currency code" in output
+
+
+def test_a_pattern_in_a_message_is_printed_whole(tmp_path) -> None:
+    code, output = _check(_folder(tmp_path, products=_row("products", product_id="Bad ID")))
+    assert code == 1
+    assert "product_id: String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$'" in output
