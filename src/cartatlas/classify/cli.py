@@ -76,6 +76,7 @@ def classify_command(
     from cartatlas.classify.store import labels_version, write_labels
     from cartatlas.classify.summary import SUMMARY_COLUMNS, summary_rows
     from cartatlas.cli import db_target
+    from cartatlas.cli_progress import progress_bar
 
     started = time.perf_counter()
     if inputs:
@@ -94,7 +95,8 @@ def classify_command(
         if missing:
             err.print(Text(f"{len(missing)} labelled trial(s) not among the records", "yellow"))
         return
-    labels = classify_all(records)
+    with progress_bar("classifying", total=len(records)) as advance:
+        labels = classify_all(records, advance)
     elapsed = time.perf_counter() - started
     cars = sum(item.is_car for item in labels)
     err.print(f"classified {len(labels)} trials ({cars} CAR) in {elapsed:.1f} s")

@@ -7,7 +7,7 @@ disease needs targets). :data:`COLUMNS` is the label table's schema, shared by t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from cartatlas.classify.cells import cell_source, cell_types, in_vivo
@@ -87,5 +87,13 @@ def classify(record: TrialRecord) -> TrialLabels:
     )
 
 
-def classify_all(records: Iterable[TrialRecord]) -> list[TrialLabels]:
-    return [classify(record) for record in records]
+def classify_all(
+    records: Iterable[TrialRecord], progress: Callable[[int], None] | None = None
+) -> list[TrialLabels]:
+    """Labels of every record; ``progress(n)`` hears every hundred records done (a bar)."""
+    labels = []
+    for done, record in enumerate(records, 1):
+        labels.append(classify(record))
+        if progress and done % 100 == 0:
+            progress(100)
+    return labels

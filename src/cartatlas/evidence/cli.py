@@ -65,11 +65,12 @@ def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
     store unchanged) a load that would empty a table that holds rows.
     """
     from cartatlas.cli import db_target
+    from cartatlas.cli_progress import progress_bar, steps
     from cartatlas.evidence.loader import EmptyingRefused, load_evidence
 
     try:
-        with open_store(db_target(ctx)) as store:
-            evidence = load_evidence(store, _bundled(directory))
+        with open_store(db_target(ctx)) as store, progress_bar("kb load") as advance:
+            evidence = load_evidence(store, _bundled(directory), steps(advance))
     except EmptyingRefused as exc:
         _report(exc.evidence)
         raise _fail(exc) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 
 from cartatlas.evidence.checks import Evidence, check_evidence
@@ -60,13 +61,20 @@ def _stored_rows(store: Store, table: Table) -> int:
     return store.execute(f"SELECT count(*) FROM {table_name(table)}")[0][0]
 
 
-def load_evidence(store: Store, directory: Path = BUNDLED_DIR) -> Evidence:
+def load_evidence(
+    store: Store,
+    directory: Path = BUNDLED_DIR,
+    progress: Callable[[str, int], None] | None = None,
+) -> Evidence:
     """Check ``directory`` and load every valid row; rejected rows are reported, not loaded.
+    ``progress(step, steps)`` hears the check and each table as it starts (a progress bar).
 
     All evidence tables are replaced together, so a reader never sees half an update. A load
     that would empty a table holding rows (a file missing, empty, header-only, unreadable, or
     every row rejected) is refused with :class:`EmptyingRefused` and changes nothing.
     """
+    if progress:
+        progress("checking", len(TABLES) + 1)
     evidence = check_evidence(directory)
     emptied = {
         table.name: count
@@ -77,6 +85,8 @@ def load_evidence(store: Store, directory: Path = BUNDLED_DIR) -> Evidence:
         raise EmptyingRefused(evidence, emptied)
     with store.transaction():
         for table in TABLES:
+            if progress:
+                progress(f"loading {table.name}", len(TABLES) + 1)
             store.execute(f"DROP TABLE IF EXISTS {table_name(table)}")
             store.execute(_create_sql(table))
             columns = table.columns

@@ -7,21 +7,12 @@ records, 2 nothing changed (bad input or arguments), 130 interrupted (a sync res
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
+from cartatlas.cli_progress import progress_bar
 from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
 
@@ -37,25 +28,6 @@ def _db(ctx: typer.Context) -> str:
     from cartatlas.cli import db_target  # at call time: cartatlas.cli imports this module
 
     return db_target(ctx)
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int | None], None]]:
-    """A progress bar on stderr; the callback takes (records advanced, total or None)."""
-    columns = (
-        SpinnerColumn(),
-        TextColumn("{task.description}", markup=False),  # a file name is not markup
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task(label, total=None)
-
-        def advance(count: int, total: int | None = None) -> None:
-            bar.update(task, advance=count, total=total)
-
-        yield advance
 
 
 def _print_report(report: LoadReport) -> None:
@@ -152,7 +124,7 @@ def sync_command(
     except ValueError as exc:
         raise _fail(exc) from exc
     try:
-        with open_store(_db(ctx)) as store, _progress("syncing studies") as advance:
+        with open_store(_db(ctx)) as store, progress_bar("syncing studies") as advance:
             report = sync(
                 store,
                 query=query,
@@ -195,7 +167,7 @@ def import_command(
     from cartatlas.registries.limits import LimitError
 
     try:
-        with open_store(_db(ctx)) as store, _progress(f"importing {path.name}") as advance:
+        with open_store(_db(ctx)) as store, progress_bar(f"importing {path.name}") as advance:
             report = import_file(
                 store, path, selection=selection, snapshot_date=snapshot_date, progress=advance
             )
@@ -218,7 +190,7 @@ def import_aact_command(
     from cartatlas.registries.ingest import LoadError
 
     try:
-        with open_store(_db(ctx)) as store, _progress("importing from AACT") as advance:
+        with open_store(_db(ctx)) as store, progress_bar("importing from AACT") as advance:
             report = import_aact(store, url, schema=schema, selection=selection, progress=advance)
             relabelled = _refresh_labels(store)
     except (AactError, LoadError) as exc:
@@ -236,7 +208,7 @@ def import_ictrp_command(
     from cartatlas.registries.ingest import LoadError
 
     try:
-        with open_store(_db(ctx)) as store, _progress(f"importing {path.name}") as advance:
+        with open_store(_db(ctx)) as store, progress_bar(f"importing {path.name}") as advance:
             report = import_ictrp(store, path, selection=selection, progress=advance)
             relabelled = _refresh_labels(store)
     except (FileNotFoundError, LoadError) as exc:

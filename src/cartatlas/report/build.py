@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.report.context import ReportContext
-from cartatlas.report.model import Report
+from cartatlas.report.model import Report, Section
 from cartatlas.report.sections import (
     access,
     approvals,
@@ -23,24 +24,35 @@ from cartatlas.report.sections import (
 from cartatlas.store import Store
 
 
-def build_report(store: Store, countries: list[str], claims_file: ClaimsFile | None) -> Report:
-    """Every section in the order of the questions; sections without data say so."""
+def build_report(
+    store: Store,
+    countries: list[str],
+    claims_file: ClaimsFile | None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Report:
+    """Every section in the order of the questions; sections without data say so.
+    ``progress(step, steps)`` hears each section as it starts (for a progress bar)."""
     ctx = ReportContext(store, countries)
-    sections = [
-        success.build(ctx),
-        durability.build(ctx),
-        approvals.build(ctx),
-        cost.build(ctx),
-        rules_and_payers.coverage(ctx),
-        access.build(ctx),
-        registry_views.types(ctx),
-        registry_views.activity(ctx),
-        safety.build(ctx),
-        rules_and_payers.regulatory(ctx),
-        registry_views.outlook(ctx),
+    steps: list[tuple[str, Callable[[], Section]]] = [
+        ("success rates", lambda: success.build(ctx)),
+        ("durability", lambda: durability.build(ctx)),
+        ("approvals", lambda: approvals.build(ctx)),
+        ("cost", lambda: cost.build(ctx)),
+        ("coverage", lambda: rules_and_payers.coverage(ctx)),
+        ("access", lambda: access.build(ctx)),
+        ("trial types", lambda: registry_views.types(ctx)),
+        ("trial activity", lambda: registry_views.activity(ctx)),
+        ("safety", lambda: safety.build(ctx)),
+        ("regulation", lambda: rules_and_payers.regulatory(ctx)),
+        ("outlook", lambda: registry_views.outlook(ctx)),
     ]
     if claims_file is not None:
-        sections.append(claims.build(ctx, claims_file))
+        steps.append(("claims check", lambda: claims.build(ctx, claims_file)))
+    sections = []
+    for name, build in steps:
+        if progress:
+            progress(name, len(steps))
+        sections.append(build())
     data_note = (
         f"Registry data: snapshot {ctx.snapshot_dates}."
         if ctx.has_registry

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cartatlas.cli_inputs import CountriesOption, MoreCountries, country_list
+from cartatlas.cli_progress import Advance, progress_bar, steps
 from cartatlas.output import console, tagged
 from cartatlas.store import StoreMissing, open_store
 
@@ -38,14 +39,8 @@ def report(
     ] = None,
 ) -> None:
     """Write the country-comparison report from the evidence and registry data in the store."""
-    from cartatlas.analyses.claims import EXAMPLE, load_claims
     from cartatlas.analyses.claims.model import ClaimsFileError
-    from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded
-    from cartatlas.report.build import build_report, generated_now, keep_report, report_name
-    from cartatlas.report.render import render_html, render_markdown, render_pdf
-    from cartatlas.store import derived
-    from cartatlas.store.versions import data_version
 
     codes = country_list(countries, more, ["CN", "US"])
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
@@ -58,21 +53,47 @@ def report(
         )
     started = time.perf_counter()
     try:
-        claims_file = load_claims(claims or EXAMPLE)
-        with open_store(db_target(ctx), read_only=True) as store:
-            if not store.table_exists("evidence_products"):
-                raise EvidenceNotLoaded(
-                    f"the store {store.target} holds no evidence; run `cartatlas kb load` first"
-                )
-            name = report_name(codes, claims or EXAMPLE)
-            version = data_version(store)
-            built = derived.load(store, name, version)
-            fresh = built is derived.MISSING
-            if fresh:
-                built = build_report(store, codes, claims_file)
+        with progress_bar("report") as advance:
+            written = _build_and_write(ctx, codes, claims, wanted, out, advance)
     except (StoreMissing, EvidenceNotLoaded, ClaimsFileError) as exc:
         err.print(tagged("error", "red", exc))
         raise typer.Exit(2) from None
+    for path in written:
+        err.print(f"wrote {path}")
+    err.print(f"report built in {time.perf_counter() - started:.1f} s")
+
+
+def _build_and_write(
+    ctx: typer.Context,
+    codes: list[str],
+    claims: Path | None,
+    wanted: list[str],
+    out: Path,
+    advance: Advance,
+) -> list[Path]:
+    """Build (or read the stored build) and write each format, reporting each step."""
+    from cartatlas.analyses.claims import EXAMPLE, load_claims
+    from cartatlas.cli import db_target
+    from cartatlas.evidence.queries import EvidenceNotLoaded
+    from cartatlas.report.build import build_report, generated_now, keep_report, report_name
+    from cartatlas.report.render import render_html, render_markdown, render_pdf
+    from cartatlas.store import derived
+    from cartatlas.store.versions import data_version
+
+    claims_file = load_claims(claims or EXAMPLE)
+    with open_store(db_target(ctx), read_only=True) as store:
+        if not store.table_exists("evidence_products"):
+            raise EvidenceNotLoaded(
+                f"the store {store.target} holds no evidence; run `cartatlas kb load` first"
+            )
+        name = report_name(codes, claims or EXAMPLE)
+        version = data_version(store)
+        built = derived.load(store, name, version)
+        fresh = built is derived.MISSING
+        if fresh:
+            built = build_report(store, codes, claims_file, steps(advance, len(wanted)))
+        else:
+            advance(0, len(wanted), "read from the store")
     if fresh:
         keep_report(db_target(ctx), name, version, built)
     else:
@@ -80,20 +101,22 @@ def report(
         err.print("report read from the store (computed before on the same data)")
     out.mkdir(parents=True, exist_ok=True)
     stem = f"cart-{'-vs-'.join(c.lower() for c in codes)}"
+    advance(1 if fresh else 0, step="html")
     html_text = render_html(built)
     written = []
     if "html" in wanted:
         written.append(out / f"{stem}.html")
         written[-1].write_text(html_text, "utf-8")
     if "md" in wanted:
+        advance(1, step="markdown")
         written.append(out / f"{stem}.md")
         written[-1].write_text(render_markdown(built, out / f"{stem}-figures"), "utf-8")
     if "pdf" in wanted:
+        advance(1, step="pdf")
         written.append(out / f"{stem}.pdf")
         render_pdf(html_text, written[-1])
-    for path in written:
-        err.print(f"wrote {path}")
-    err.print(f"report built in {time.perf_counter() - started:.1f} s")
+    advance(1)
+    return written
 
 
 def register(app: typer.Typer) -> None:

@@ -61,7 +61,16 @@ def timeline(approvals: pd.DataFrame, countries: list[str]) -> str:
         ax.set_yticks(range(len(products)), products)
         ax.invert_yaxis()
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-        ax.legend(frameon=False, loc="lower left", ncols=len(countries))
+        # Above the plot: inside it, the legend's markers read as approvals of the bottom row.
+        ax.legend(
+            frameon=False,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.01),
+            borderaxespad=0,
+            ncols=len(countries),
+            title="approvals in",
+            alignment="left",
+        )
         ax.set_xlabel("approval date")
         return svg(fig)
 

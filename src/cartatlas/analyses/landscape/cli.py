@@ -99,10 +99,16 @@ def landscape_command(
     if parquet_path:
         table.to_parquet(parquet_path, index=False)
     if figure_path:
-        from cartatlas.analyses.landscape.figure import plot
+        from cartatlas.cli_progress import progress_bar
 
-        title = f"CAR trials by start year: {' vs '.join(codes) if codes else 'all countries'}"
-        plot(yearly_shares(frame, codes), figure_path, title)
+        with progress_bar("figure", total=2) as advance:
+            advance(0, step="loading matplotlib")
+            from cartatlas.analyses.landscape.figure import plot
+
+            advance(1, step="drawing")
+            title = f"CAR trials by start year: {' vs '.join(codes) if codes else 'all countries'}"
+            plot(yearly_shares(frame, codes), figure_path, title)
+            advance(1)
         err.print(f"figure written to {figure_path}")
     rows = [tuple(None if pd.isna(v) else v for v in row) for row in table.itertuples(index=False)]
     emit(list(table.columns), rows, fmt, title="CAR trial landscape")

@@ -29,7 +29,10 @@ SITE_COLUMNS = ["facility", "city", "state", "country", "country_code", "lat", "
 async def trial_filters(
     text: Annotated[
         params.Text | None,
-        Query(description="words in the title, summary, conditions or interventions"),
+        Query(
+            description="words as people type them, best match first: abbreviations, synonyms "
+            "and Chinese terms are understood ('r/r MM', 'DLBCL', '狼疮', '上海 淋巴瘤')"
+        ),
     ] = None,
     country: params.CountryQuery = None,
     target: Annotated[
