@@ -31,7 +31,8 @@ def test_identical_reimport_reports_no_updates(tmp_path) -> None:
     assert _import(db, AUTOIMMUNE) == (0, 0, 0)
 
     # A real change is still reported: one trial's record edited in a copy of the file.
-    lines = gzip.open(AUTOIMMUNE, "rt", encoding="utf-8").read().splitlines()
+    with gzip.open(AUTOIMMUNE, "rt", encoding="utf-8") as source:
+        lines = source.read().splitlines()
     record = json.loads(lines[0])
     record["protocolSection"]["identificationModule"]["briefTitle"] += " (amended)"
     lines[0] = json.dumps(record)
