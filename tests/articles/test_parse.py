@@ -56,6 +56,7 @@ def test_a_printed_value_stands_for_its_precision():
         ("£282,000 list price", 282_000, None, "GBP", False),
         ("€327,000 per infusion", 327_000, None, "EUR", False),
         ("US$ 400k", 400_000, None, "USD", False),
+        ("nearly half a million dollars", 500_000, None, "USD", False),
     ],
 )
 def test_money_with_currency_and_multiplier(text, low, high, currency, open_high):

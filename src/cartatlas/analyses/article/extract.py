@@ -57,8 +57,8 @@ _COST = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_PRICE = re.compile(
-    r"revenue|net loss|acquisition|market (?:size|value)|sales|funding|invest|raised|valuation|"
-    r"deal|upfront|milestone|income|budget|spending|GDP",
+    r"revenue|net loss|acquisition(?! cost)|market (?:size|value)|sales|funding|invest|raised|"
+    r"valuation|deal|upfront|milestone|income|budget|spending|GDP",
     re.IGNORECASE,
 )
 _TOTAL = re.compile(

@@ -138,10 +138,29 @@ def parse_amount(number: str, multiplier: str | None = None) -> float:
     return amount * factor
 
 
+_WORDED = re.compile(
+    r"\b(?P<part>half a|a quarter of a|a|one) (?P<mult>million|billion) (?:US )?"
+    r"(?P<cur>dollars|euros|pounds|yuan)\b",
+    re.IGNORECASE,
+)
+_PARTS = {"half a": 0.5, "a quarter of a": 0.25, "a": 1.0, "one": 1.0}
+_WORDED_CURRENCY = {"dollars": "USD", "euros": "EUR", "pounds": "GBP", "yuan": "CNY"}
+
+
 def find_money(text: str) -> list[Money]:
     """Every amount of money with a currency: "$120,000 to $170,000", "1 million yuan",
-    "120万元", "RMB 1.2 million", "₹45 lakh", "between $373,000 and $475,000 USD"."""
-    found = []
+    "120万元", "RMB 1.2 million", "₹45 lakh", "between $373,000 and $475,000 USD", and
+    amounts in words ("half a million dollars")."""
+    found = [
+        Money(
+            _PARTS[m.group("part").lower()] * _MULTIPLIERS[m.group("mult").lower()],
+            None,
+            _WORDED_CURRENCY[m.group("cur").lower()],
+            m.span(),
+            bool(_ABOVE_MONEY.search(text[max(0, m.start() - 20) : m.start()])),
+        )
+        for m in _WORDED.finditer(text)
+    ]
     for m in _MONEY.finditer(text):
         pre_a, post_a, pre_b, post_b = (m.group(g) for g in ("apre", "apost", "bpre", "bpost"))
         code = next(
@@ -176,7 +195,7 @@ def find_money(text: str) -> list[Money]:
             or (high is None and bool(_ABOVE_MONEY.search(before)))
         )
         found.append(Money(low, high, code, m.span(), open_high))
-    return found
+    return sorted(found, key=lambda money: money.span)
 
 
 @dataclass(frozen=True)
