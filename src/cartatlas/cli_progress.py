@@ -27,7 +27,7 @@ def progress_bar(label: str, total: int | None = None) -> Iterator[Advance]:
 
     columns = (
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),  # a file name is not markup
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
