@@ -76,3 +76,21 @@ def test_unstructurable_claims_say_why(structured, text, reason):
 )
 def test_what_is_not_a_claim(structured, text):
     assert structured(text) == []
+
+
+def test_a_named_products_price_is_checked_against_its_own_prices(structured):
+    import csv
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "src/cartatlas/evidence/data/prices.csv"
+    with data.open(encoding="utf-8", newline="") as handle:
+        dollars = sorted(
+            {
+                r["country"]
+                for r in csv.DictReader(handle)
+                if r["product_id"] == "tisagenlecleucel" and r["currency"] == "USD"
+            }
+        )
+    (item,) = structured("The list price of Kymriah is in the ballpark of $525,000.")
+    assert item.claim.product == "tisagenlecleucel"
+    assert item.claim.countries == dollars

@@ -254,9 +254,10 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
     return found
 
 
-def _prices(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
+def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list[Finding]:
     if not _COST.search(s.text) or _NOT_A_PRICE.search(s.text):
         return []
+    named = {p for p, _ in products.find(s.text) if not p.startswith("?")}
     found = []
     moneys = find_money(s.text)
     for k, money in enumerate(moneys):
@@ -271,6 +272,7 @@ def _prices(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 s,
                 (s.start + money.span[0], s.start + money.span[1]),
                 countries=countries[:1],
+                product=named.pop() if len(named) == 1 else None,
                 money=money,
                 values=["domestic"] if _DOMESTIC.search(window) else None,
                 notes=[f"country {note}"] * bool(note),
@@ -503,7 +505,7 @@ def extract(text: str, products: names.Products) -> list[Finding]:
         if s.text.endswith("?"):
             continue  # a question asserts nothing
         found += _rates(s, i, ctx, products)
-        found += _prices(s, i, ctx)
+        found += _prices(s, i, ctx, products)
         found += _relative_costs(s, i, ctx)
         found += _counts(s, i, ctx)
         found += _approval_dates(s, i, ctx, products)

@@ -41,6 +41,7 @@ class PageContext:
     countries: list[str]
     disease: str | None
     fx: dict[str, tuple[float, int, str]]  # currency → (per USD, year, source)
+    priced_in: dict[tuple[str, str], list[str]]  # (product, currency) → countries priced so
 
 
 def page_context(findings: list[Finding], store: Store) -> PageContext:
@@ -53,7 +54,12 @@ def page_context(findings: list[Finding], store: Store) -> PageContext:
         "ORDER BY currency, year, source_url DESC"
     ):
         fx[currency] = (float(per_usd), int(year), url)
-    return PageContext(main, diseases.most_common(1)[0][0] if diseases else None, fx)
+    priced_in: dict[tuple[str, str], list[str]] = {}
+    for product, currency, country in store.execute(
+        "SELECT DISTINCT product_id, currency, country FROM evidence_prices ORDER BY country"
+    ):
+        priced_in.setdefault((product, currency), []).append(country)
+    return PageContext(main, diseases.most_common(1)[0][0] if diseases else None, fx, priced_in)
 
 
 def _percent_range(p: Percent) -> tuple[tuple[float, float | None], float | None]:
@@ -126,7 +132,12 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             value,
         )
     if f.kind in ("price", "total_cost"):
-        if not f.countries:
+        countries = f.countries[:1]
+        if not countries and f.product:
+            # "Yescarta: about $424,000": the countries where the product is priced in dollars.
+            countries = ctx.priced_in.get((f.product, f.money.currency), [])
+            notes.append(f"no country named; {f.product}'s {f.money.currency} prices checked")
+        if not countries:
             raise LookupError("no country named for the price")
         bounds, note = _usd(f.money, ctx)
         notes += [note] if note else []
@@ -134,7 +145,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         return (
             {
                 "metric": "total_cost_usd" if f.kind == "total_cost" else "price_usd",
-                "countries": f.countries[:1],
+                "countries": countries,
+                "product": f.product,
                 "scope": "domestic_products" if domestic else None,
                 "range": bounds,
             },

@@ -257,6 +257,9 @@ def _prices(store: Store, claim: Claim) -> Verdict:
             [home.get(p) == c for p, c in zip(frame["product_id"], frame["country"], strict=True)]
         ]
         scope += "; products developed in that country only"
+    if claim.product:
+        frame = frame[frame["product_id"] == claim.product]
+        scope += f"; {claim.product} only"
     rule = _range_rule(claim.range, " USD", "USD prices")
     if frame.empty:
         return Verdict(claim, NO_DATA, "no converted price recorded", rule, scope=scope)
