@@ -44,6 +44,9 @@ app = _App(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rich-rendered help alone took as long as starting Python and Typer, and plain
+    # text wraps docstrings to the terminal and fits 80 columns.
+    rich_markup_mode=None,
 )
 
 

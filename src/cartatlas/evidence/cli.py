@@ -194,7 +194,11 @@ def kb_countries(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    kb = typer.Typer(help="The curated knowledge base: check and load it.", no_args_is_help=True)
+    kb = typer.Typer(
+        help="The curated knowledge base: check and load it.",
+        no_args_is_help=True,
+        rich_markup_mode=None,  # plain help, as the main app (cartatlas.cli)
+    )
     kb.command("check")(kb_check)
     kb.command("load")(kb_load)
     kb.command("coverage")(kb_coverage)
