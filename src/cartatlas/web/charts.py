@@ -330,3 +330,91 @@ def counts(
         mark="bar",
         encoding=encoding,
     )
+
+
+def hazard_ratios(rows: pd.DataFrame) -> Spec:
+    """Hazard ratios with 95% CIs on a log axis (``label``, ``hr``, ``ci_low``, ``ci_high``,
+    ``kind`` trial / pooled); the dashed rule at 1 separates benefit (< 1) from harm."""
+    order = list(dict.fromkeys(rows["label"]))
+    y = {"field": "label", "type": "nominal", "sort": order, "title": None}
+    x = {"type": "quantitative", "scale": {"type": "log", "domain": [0.05, 20], "clamp": True}}
+    return _base(
+        records(rows, ["label", "kind", "hr", "ci_low", "ci_high"]),
+        height=max(100, 20 * len(order)),
+        encoding={"y": y},
+        layer=[
+            {
+                "mark": "rule",
+                "encoding": {
+                    "x": {"field": "ci_low", **x, "title": "hazard ratio (< 1 favours CAR-T)"},
+                    "x2": {"field": "ci_high"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 60},
+                "encoding": {
+                    "x": {"field": "hr", **x},
+                    "shape": {"field": "kind", "type": "nominal", "title": None},
+                    "tooltip": _tooltip(
+                        "label",
+                        ("hr", "quantitative"),
+                        ("ci_low", "quantitative"),
+                        ("ci_high", "quantitative"),
+                    ),
+                },
+            },
+            {"mark": {"type": "rule", "strokeDash": [4, 3]}, "encoding": {"x": {"datum": 1}}},
+        ],
+    )
+
+
+def landmarks(rows: pd.DataFrame) -> Spec:
+    """Landmark rates (%) against months, one colour per study and endpoint, with CI bars where
+    printed (``series``, ``months``, ``rate``, ``ci_low``, ``ci_high``)."""
+    x = {"field": "months", "type": "quantitative", "title": "months after treatment"}
+    return _base(
+        records(rows, ["series", "months", "rate", "ci_low", "ci_high"]),
+        height=220,
+        layer=[
+            {
+                "mark": "rule",
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "ci_low", "type": "quantitative"},
+                    "y2": {"field": "ci_high"},
+                    "color": {"field": "series", "type": "nominal", "title": None},
+                },
+            },
+            {
+                "mark": {"type": "line", "point": True},
+                "encoding": {
+                    "x": x,
+                    "y": {
+                        "field": "rate",
+                        "type": "quantitative",
+                        "title": "alive / event-free (%)",
+                        "scale": {"domain": [0, 100]},
+                    },
+                    "color": {"field": "series", "type": "nominal", "title": None},
+                    "tooltip": _tooltip(
+                        "series", ("months", "quantitative"), ("rate", "quantitative")
+                    ),
+                },
+            },
+        ],
+    )
+
+
+def dated_events(rows: pd.DataFrame) -> Spec:
+    """One row per agency, a point per dated action (``agency``, ``day``, ``action``)."""
+    return _base(
+        records(rows, ["agency", "day", "action", "scope"]),
+        height=max(80, 40 * rows["agency"].nunique()),
+        mark={"type": "point", "filled": True, "size": 80},
+        encoding={
+            "x": {"field": "day", "type": "temporal", "title": "date"},
+            "y": {"field": "agency", "type": "nominal", "title": None},
+            "color": {"field": "action", "type": "nominal", "title": "action"},
+            "tooltip": _tooltip("agency", "day", "action", "scope"),
+        },
+    )

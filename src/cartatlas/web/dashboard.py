@@ -15,6 +15,12 @@ import pandas as pd
 from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.durability import (
+    comparisons_frame,
+    pooled_hazard_ratios,
+    survival_frame,
+    trial_rows,
+)
 from cartatlas.analyses.landscape.counts import count, yearly_shares
 from cartatlas.analyses.study_rows import study_rows
 from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
@@ -158,7 +164,64 @@ def chart_for(
         return charts.site_map(sites, countries, world_url), _sites_table(sites)
     if slug.startswith("forest-"):
         return _forest(ctx, slug.removeprefix("forest-")), None
+    if slug == "hazard-ratios":
+        return charts.hazard_ratios(_hazard_ratio_rows(ctx)), None
+    if slug.startswith("landmarks-"):
+        return charts.landmarks(_landmark_rows(ctx, slug.removeprefix("landmarks-"))), None
+    if slug == "regulatory-timeline":
+        return charts.dated_events(_action_rows(ctx)), None
     return None, None
+
+
+def _hazard_ratio_rows(ctx: WebContext) -> pd.DataFrame:
+    """The trials and pooled estimates the report's hazard-ratio forest plot draws."""
+    comparisons = comparisons_frame(ctx.store)
+    trials = trial_rows(comparisons)
+    rows = [
+        {
+            "label": f"{t.study_id} {t.endpoint} ({t.indication})",
+            "kind": "trial",
+            "hr": t.hr,
+            "ci_low": t.ci_low,
+            "ci_high": t.ci_high,
+        }
+        for t in trials.itertuples()
+    ]
+    for p in pooled_hazard_ratios(comparisons):
+        low, high = p.ci
+        rows.append(
+            {
+                "label": f"Pooled {p.endpoint}, {p.indication}",
+                "kind": "pooled",
+                "hr": p.hr,
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("label", kind="stable")
+
+
+def _landmark_rows(ctx: WebContext, indication: str) -> pd.DataFrame:
+    frame = survival_frame(ctx.store, None, indication)
+    frame = frame[(frame["statistic"] == "landmark") & (frame["arm"] == "car-t")]
+    return pd.DataFrame(
+        {
+            "series": frame["study_id"] + " " + frame["endpoint"],
+            "months": frame["landmark_months"],
+            "rate": frame["value"],
+            "ci_low": frame["ci_low"],
+            "ci_high": frame["ci_high"],
+        }
+    )
+
+
+def _action_rows(ctx: WebContext) -> pd.DataFrame:
+    frame = ctx.store.frame("SELECT * FROM evidence_regulatory_actions")
+    frame = frame[frame["country"].isin(ctx.countries) & (frame["action_date"].str.len() > 4)]
+    return frame.assign(
+        day=[d if len(d) == 10 else f"{d}-01" for d in frame["action_date"]],
+        action=frame["action"].str.replace("_", " "),
+    )
 
 
 def _web_figure(ctx: WebContext, figure: Figure, section: Section, world_url: str) -> WebFigure:
