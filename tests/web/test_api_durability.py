@@ -61,7 +61,7 @@ def test_regulatory_actions_and_coverage_return_every_row(evidence_client):
 
 def test_bad_parameters_are_named(evidence_client):
     response = evidence_client.get("/api/survival", params={"product": "nope"})
-    assert response.status_code == 422 and "product" in response.text
+    assert response.status_code == 404 and "nope" in response.text  # as /api/products/{key}
     assert evidence_client.get("/api/coverage", params={"country": "ZZ"}).status_code == 422
 
 
