@@ -32,7 +32,7 @@ from cartatlas.web.dashboard import QuestionPage, question_page
 from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegistryDep
 from cartatlas.web.errors import NotFound
 from cartatlas.web.questions import BY_KEY, QUESTIONS
-from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
+from cartatlas.web.registry import SITE_COLUMNS, RegistryData, TrialFilters, WebContext
 from cartatlas.web.render import render
 from cartatlas.web.responses import records
 from cartatlas.web.stored import question_name, stored
@@ -122,6 +122,22 @@ def overview(
         for p in pages
         if p.question.key in ("approvals", "activity")
     ]
+    glance = memo.get(store, ("glance", tuple(pair)), lambda: _glance(store, registry, pair))
+    return render(
+        request,
+        "overview.html.j2",
+        {
+            **_common(request, store, memo, registry, pair),
+            "pages": pages,
+            "figures": [f for f in figures if f is not None],
+            "glance": glance,
+            "recruiting_definition": RECRUITING_DEFINITION,
+        },
+    )
+
+
+def _glance(store: Store, registry: RegistryData | None, pair: list[str]) -> list[dict]:
+    """The overview's per-country counts (page data, built once per data version)."""
     products = approved_product_counts(approvals_frame(store, pair), pair)
     glance = []
     for country in pair:
@@ -136,17 +152,7 @@ def overview(
             status = registry.car_trials.set_index("nct_id")["status"]
             row["recruiting"] = len(recruiting_in(registry.car_sites, status, country))
         glance.append(row)
-    return render(
-        request,
-        "overview.html.j2",
-        {
-            **_common(request, store, memo, registry, pair),
-            "pages": pages,
-            "figures": [f for f in figures if f is not None],
-            "glance": glance,
-            "recruiting_definition": RECRUITING_DEFINITION,
-        },
-    )
+    return glance
 
 
 @router.get("/q/{key}")
@@ -196,24 +202,7 @@ def check_posted_claims(
 
 @router.get("/products")
 def products(request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep):
-    frame = products_frame(store)
-    approvals = approvals_frame(store, sorted({c for cs in frame["approved_in"] for c in cs}))
-    first = (
-        approvals.dropna(subset=["date"])
-        .sort_values("date")
-        .groupby(["product_id", "country"])["approval_date"]
-        .first()
-    )
-    rows = [
-        {
-            **row,
-            "first_approvals": [
-                (c, brand_in(row["brands"], c), first.get((row["product_id"], c)))
-                for c in row["approved_in"]
-            ],
-        }
-        for row in records(frame)
-    ]
+    rows = memo.get(store, "products-page", lambda: _product_rows(store))
     return render(
         request,
         "products.html.j2",
@@ -224,6 +213,28 @@ def products(request: Request, store: EvidenceDep, memo: MemoDep, registry: Regi
     )
 
 
+def _product_rows(store: Store) -> list[dict]:
+    """Every product with its first approval per country (page data, built once per data)."""
+    frame = products_frame(store)
+    approvals = approvals_frame(store, sorted({c for cs in frame["approved_in"] for c in cs}))
+    first = (
+        approvals.dropna(subset=["date"])
+        .sort_values("date")
+        .groupby(["product_id", "country"])["approval_date"]
+        .first()
+    )
+    return [
+        {
+            **row,
+            "first_approvals": [
+                (c, brand_in(row["brands"], c), first.get((row["product_id"], c)))
+                for c in row["approved_in"]
+            ],
+        }
+        for row in records(frame)
+    ]
+
+
 @router.get("/products/{key}")
 def product(
     request: Request,
@@ -232,6 +243,20 @@ def product(
     registry: RegistryDep,
     key: Annotated[str, Path(max_length=100)],
 ):
+    profile, spec = memo.get(store, ("product-page", key), lambda: _product_data(store, key))
+    return render(
+        request,
+        "product.html.j2",
+        {
+            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
+            "profile": profile,
+            "outcomes_spec": spec,
+        },
+    )
+
+
+def _product_data(store: Store, key: str) -> tuple[dict, dict | None]:
+    """A product's profile and its outcomes forest (page data, built once per data)."""
     profile = product_profile(store, key)
     outcomes = pd.DataFrame(profile["outcomes"])
     spec = None
@@ -247,15 +272,7 @@ def product(
             country=outcomes["country_of_conduct"].fillna("not stated"),
         )
         spec = charts.forest(studies, None, list(dict.fromkeys(studies["country"])))
-    return render(
-        request,
-        "product.html.j2",
-        {
-            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
-            "profile": profile,
-            "outcomes_spec": spec,
-        },
-    )
+    return profile, spec
 
 
 @router.get("/trials")
@@ -285,21 +302,21 @@ def trial_finder(
     shown = found.iloc[(page - 1) * PER_PAGE : page * PER_PAGE]
     results, every_site = [], []
     for row in shown.to_dict("records"):
-        sites = trial_sites(registry, row["nct_id"])
-        every_site.append(sites.assign(trial_id=row["nct_id"]))
+        sites = registry.site_rows.get(row["nct_id"], [])
+        every_site += [{"trial_id": row["nct_id"], **site} for site in sites]
         if filters.country:
-            sites = sites[sites["country_code"] == filters.country]
-        results.append({"trial": row, "sites": records(sites)})
-    site_frame = pd.concat(
-        every_site
-        or [pd.DataFrame(columns=["trial_id", "facility", "city", "country_code", "lat", "lon"])],
-        ignore_index=True,
-    )
+            sites = [site for site in sites if site["country_code"] == filters.country]
+        results.append({"trial": row, "sites": sites})
+    site_frame = pd.DataFrame(every_site, columns=["trial_id", *SITE_COLUMNS])
     map_countries = (
         [filters.country] if filters.country else sorted(set(site_frame["country_code"].dropna()))
     )
     query = {k: v for k, v in request.query_params.items() if k != "page"}
-    targets = sorted({t for ts in registry.car_trials["targets"] for t in ts} - {"unnamed"})
+    targets = memo.get(
+        store,
+        "target-options",
+        lambda: sorted({t for ts in registry.car_trials["targets"] for t in ts} - {"unnamed"}),
+    )
     return render(
         request,
         "trials.html.j2",

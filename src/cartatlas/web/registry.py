@@ -27,6 +27,9 @@ from cartatlas.store import Store
 from cartatlas.store.registry_read import attribution_notes, current_studies, sites, snapshot_info
 from cartatlas.web.responses import records
 
+#: The site columns the API and the pages show.
+SITE_COLUMNS = ["facility", "city", "state", "country", "country_code", "lat", "lon", "status"]
+
 # Registry facts shown beside the labels (the labels frame already has status and countries).
 _FACTS = [
     "registry",
@@ -208,6 +211,13 @@ class RegistryData:
     @cached_property
     def sites_by_trial(self) -> dict[str, pd.DataFrame]:
         return {key: part for key, part in self.sites.groupby("trial_id", sort=False)}
+
+    @cached_property
+    def site_rows(self) -> dict[str, list[dict]]:
+        """Trial key → its sites as plain rows (:data:`SITE_COLUMNS`), converted once so a
+        page of search results only looks them up."""
+        columns = [c for c in SITE_COLUMNS if c in self.sites.columns]
+        return {key: records(part, columns) for key, part in self.sites_by_trial.items()}
 
 
 def load_registry(store: Store) -> RegistryData | None:

@@ -17,13 +17,12 @@ from cartatlas.registries import concepts
 from cartatlas.web import params
 from cartatlas.web.deps import RequiredRegistryDep
 from cartatlas.web.errors import NotFound
-from cartatlas.web.registry import TRIAL_COLUMNS, RegistryData, TrialFilters
+from cartatlas.web.registry import SITE_COLUMNS, TRIAL_COLUMNS, RegistryData, TrialFilters
 from cartatlas.web.responses import csv_response, records
 
 router = APIRouter(prefix="/trials", tags=["trials"])
 
 SponsorType = Literal["industry", "academic-hospital", "government", "unknown"]
-SITE_COLUMNS = ["facility", "city", "state", "country", "country_code", "lat", "lon", "status"]
 
 
 async def trial_filters(
