@@ -234,7 +234,13 @@ def test_registry_country_needs_registry_ids_and_a_country(evidence_dir):
 
 def test_paper_source_needs_a_doi_or_pmid(evidence_dir):
     folder = evidence_dir(
-        **_with("studies", 0, doi="", source_url="https://www.nejm.org/doi/full/10.1056/x")
+        **_with(
+            "studies",
+            0,
+            doi="",
+            source_kind="news",
+            source_url="https://www.nejm.org/doi/full/10.1056/x",
+        )
     )
     first, waiting = messages(folder)
     assert first == (

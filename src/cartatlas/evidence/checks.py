@@ -11,8 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
 
+from cartatlas.evidence import source_rules
 from cartatlas.evidence.quotes import date_in_quote, landmark_in_quote, number_in_quote
 from cartatlas.evidence.reading import BUNDLED_DIR, Problem, Row, read_table
 from cartatlas.evidence.tables import BY_NAME, TABLES
@@ -27,34 +27,6 @@ ENDPOINT_ORDER = (
     ("CR", "VGPR_plus"),
     ("VGPR_plus", "ORR"),
     ("MRD_neg_CR", "CR"),
-)
-
-# Hosts whose pages are papers (journals, PubMed, PubMed Central, DOI resolver).
-PAPER_HOSTS = (
-    "ncbi.nlm.nih.gov",
-    "europepmc.org",
-    "doi.org",
-    "ashpublications.org",
-    "ashpublications.net",
-    "nejm.org",
-    "thelancet.com",
-    "ascopubs.org",
-    "jamanetwork.com",
-    "nature.com",
-    "sciencedirect.com",
-    "wiley.com",
-    "springer.com",
-    "biomedcentral.com",
-    "aacrjournals.org",
-    "bmj.com",
-    "frontiersin.org",
-    "mdpi.com",
-    "cell.com",
-    "tandfonline.com",
-    "karger.com",
-    "haematologica.org",
-    "oup.com",
-    "plos.org",
 )
 
 # Tables other rows point at, and the column they are pointed at by.
@@ -171,21 +143,6 @@ def _count_problems(row: Row) -> Iterable[Problem]:
             "percent",
             f"{printed}% is not events/n = {record.events}/{record.n} = {actual:.1f}% "
             "within rounding; the percentage may use another denominator",
-        )
-
-
-def _paper_problems(row: Row) -> Iterable[Problem]:
-    """A row whose source is a paper (a journal or PubMed page) must name it by DOI or PMID."""
-    record = row.record
-    if record.doi or record.pmid:
-        return
-    host = urlparse(record.source_url).hostname or ""
-    if any(host == domain or host.endswith("." + domain) for domain in PAPER_HOSTS):
-        yield Problem(
-            row.table.file_name,
-            row.line,
-            "doi",
-            f"the source is a paper ({host}); give its DOI or PMID",
         )
 
 
@@ -351,18 +308,14 @@ def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
 
     for table_rows in rows.values():
         for row in table_rows:
-            for problem in (
-                *_quote_problems(row),
-                *_claim_problems(row),
-                *_count_problems(row),
-                *_paper_problems(row),
-            ):
+            for problem in (*_quote_problems(row), *_claim_problems(row), *_count_problems(row)):
                 problems.append(problem)
                 rejected.add((row.table.name, row.line))
         for row, message in _duplicates(table_rows):
             reject(row, None, message)
     for row, message in _overlap_cycles(rows["studies"]):
         reject(row, "overlaps_with", message)
+    _check_sources(rows, reject)
     failed = _failed_keys(rows, rejected, problems)
     unknown, waiting = _references(rows, rejected, failed)
     for row, column, message in unknown:
@@ -383,6 +336,21 @@ def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
     }
     problems.sort(key=lambda p: (_table_order(p.file), p.line or 0))
     return Evidence(valid, problems)
+
+
+def _check_sources(rows: dict[str, list[Row]], reject) -> None:  # type: ignore[no-untyped-def]
+    """The source rules (``source_rules.py``): hosts, paper IDs, approval sources, conflicts."""
+    for name, table_rows in rows.items():
+        for row in table_rows:
+            for column, message in (
+                *source_rules.host_problems(row),
+                *source_rules.paper_id_problems(row),
+            ):
+                reject(row, column, message)
+        for row, message in source_rules.conflicting_count_problems(name, table_rows):
+            reject(row, "events", message)
+    for row, message in source_rules.approval_source_problems(rows["approvals"]):
+        reject(row, "source_kind", message)
 
 
 def _table_order(file_name: str) -> int:

@@ -1,5 +1,5 @@
 """Commands over the curated evidence: ``kb check``, ``kb load``, ``kb coverage``,
-``kb countries``, ``products``, ``outcomes``, ``safety``."""
+``kb countries``, ``kb sources``, ``products``, ``outcomes``, ``safety``."""
 
 from __future__ import annotations
 
@@ -193,6 +193,24 @@ def kb_countries(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
         raise typer.Exit(1)
 
 
+def kb_sources(directory: DirOption = None, fmt: FormatOption = Format.table) -> None:
+    """How many rows of each table rest on each kind of source, strongest kind first.
+
+    Counts the rows that pass `kb check`; news and secondary sources are weak (never alone
+    behind a headline when a stronger source exists).
+    """
+    from cartatlas.evidence.checks import check_evidence
+    from cartatlas.evidence.source_strength import RANKING, kind_counts
+
+    evidence = check_evidence(_bundled(directory))
+    counts = kind_counts(
+        {name: [row.record.source_kind for row in rows] for name, rows in evidence.rows.items()}
+    )
+    emit(["table", *RANKING, "total"], counts, fmt, title="Evidence rows per source kind")
+    if not evidence.ok:
+        err.print(f"{len(evidence.problems)} row problem(s) not counted; run `cartatlas kb check`")
+
+
 def register(app: typer.Typer) -> None:
     kb = typer.Typer(
         help="The curated knowledge base: check and load it.",
@@ -203,6 +221,7 @@ def register(app: typer.Typer) -> None:
     kb.command("load")(kb_load)
     kb.command("coverage")(kb_coverage)
     kb.command("countries")(kb_countries)
+    kb.command("sources")(kb_sources)
     app.add_typer(kb, name="kb")
     app.command()(products)
     app.command()(outcomes)

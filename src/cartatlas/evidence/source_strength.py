@@ -68,3 +68,14 @@ def label(kind: str | None) -> str:
     """The kind as readers see it next to a reference: 'journal', 'news (weak source)', …"""
     text = (kind or "unknown").replace("_", " ")
     return f"{text} (weak source)" if is_weak(kind) else text
+
+
+def kind_counts(rows_by_table: dict[str, list[str | None]]) -> list[list[object]]:
+    """One row per table — its name, the count of rows per kind (strongest first), the total —
+    then a row of totals; ``rows_by_table`` maps a table to its rows' source kinds."""
+    table = [
+        [name, *(kinds.count(kind) for kind in RANKING), len(kinds)]
+        for name, kinds in rows_by_table.items()
+    ]
+    totals = [sum(row[i] for row in table) for i in range(1, len(RANKING) + 2)]  # type: ignore[misc]
+    return [*table, ["all tables", *totals]]
