@@ -161,3 +161,30 @@ def test_any_country_pair_works(full_store, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "no data for DE" in (tmp_path / "cart-cn-vs-de.md").read_text()
+
+
+def test_every_reference_shows_its_source_kind_read_from_the_csv_files(report):
+    """Each reference's kind equals the strongest kind the evidence CSVs give its URL."""
+    import csv
+
+    from cartatlas.evidence.reading import BUNDLED_DIR
+
+    order = ["regulator", "label", "journal", "hta_body", "registry", "conference_abstract"]
+    order += ["company_release", "news", "secondary"]
+    kinds: dict[str, str] = {}
+    for path in BUNDLED_DIR.glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                url, kind = row["source_url"], row["source_kind"]
+                if url not in kinds or order.index(kind) < order.index(kinds[url]):
+                    kinds[url] = kind
+    evidence_refs = [r for r in report.references.items if r.url in kinds]
+    assert evidence_refs
+    for ref in evidence_refs:
+        assert ref.kind == kinds[ref.url], ref.url
+    html = render_html(report)
+    for ref in evidence_refs:
+        assert f"[{ref.kind_label}]" in html
+    assert any(
+        r.kind in ("news", "secondary") and "weak source" in r.kind_label for r in evidence_refs
+    )

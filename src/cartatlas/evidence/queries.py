@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from statsmodels.stats.proportion import proportion_confint
 
 from cartatlas import inputs
-from cartatlas.evidence.source_strength import label
+from cartatlas.evidence.source_strength import label, rank
 from cartatlas.store import Store
 
 CI_METHOD = "Clopper-Pearson exact 95% CI"
@@ -166,3 +166,23 @@ def study_results(store: Store, product_key: str, kind: str) -> list[tuple]:
             (*fields[:7], round(share.percent, 1), f"{low:.1f}–{high:.1f}", *fields[7:], source)
         )
     return out
+
+
+def source_kinds(store: Store) -> dict[str, str]:
+    """The kind of every source URL (`source_url`) in the loaded evidence, for reference lists.
+
+    A URL cited by rows of different kinds gets the strongest of them. Empty when no evidence is
+    loaded, so a report without evidence still renders.
+    """
+    from cartatlas.evidence.loader import table_name
+    from cartatlas.evidence.tables import TABLES
+
+    if not store.table_exists("evidence_products"):
+        return {}
+    kinds: dict[str, str] = {}
+    for table in TABLES:
+        rows = store.execute(f"SELECT source_url, source_kind FROM {table_name(table)}")
+        for url, kind in rows:
+            if url not in kinds or rank(kind) < rank(kinds[url]):
+                kinds[url] = kind
+    return kinds

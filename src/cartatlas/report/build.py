@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cartatlas.analyses.claims import ClaimsFile
+from cartatlas.evidence.queries import source_kinds
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Report, Section
 from cartatlas.report.sections import (
@@ -53,6 +54,7 @@ def build_report(
         if progress:
             progress(name, len(steps))
         sections.append(build())
+    ctx.refs.add_kinds(source_kinds(store))
     data_note = (
         f"Registry data: snapshot {ctx.snapshot_dates}."
         if ctx.has_registry

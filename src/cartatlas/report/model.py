@@ -53,6 +53,14 @@ class Reference:
     url: str | None = None
     doi: str | None = None
     pmid: str | None = None
+    kind: str | None = None  # the source's kind (evidence source_kind), shown next to it
+
+    @property
+    def kind_label(self) -> str:
+        """'journal', 'company release', 'news (weak source)', …; empty when not known."""
+        from cartatlas.evidence.source_strength import label
+
+        return label(self.kind) if self.kind else ""
 
 
 class References:
@@ -74,6 +82,12 @@ class References:
             )
             self._index[key] = number
         return f"[[{self._index[key]}]]"
+
+    def add_kinds(self, kinds: dict[str, str]) -> None:
+        """Give each cited source its kind, looked up by URL (``queries.source_kinds``)."""
+        for ref in self.items:
+            if ref.url in kinds:
+                ref.kind = kinds[ref.url]
 
 
 @dataclass

@@ -125,6 +125,8 @@ def _reference_text(ref) -> str:
         parts.append(f"doi:{ref.doi}")
     if ref.pmid:
         parts.append(f"PMID {ref.pmid}")
+    if ref.kind_label:
+        parts.append(f"[{ref.kind_label}]")
     return html.escape(" ".join(p for p in parts if p), quote=False)
 
 
