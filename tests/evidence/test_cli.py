@@ -113,3 +113,28 @@ def test_unknown_product_on_the_bundled_evidence_names_the_known_ones(evidence_s
     result = runner.invoke(app, ["--db", evidence_store, "outcomes", "--product", "nope"])
     assert result.exit_code == 2
     assert "pcar-19b" in result.output
+
+
+def test_kb_sources_counts_rows_per_kind_and_table_like_the_csv_files():
+    from cartatlas.evidence.reading import BUNDLED_DIR
+
+    result = runner.invoke(app, ["kb", "sources", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    printed = {row["table"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    total = 0
+    for path in BUNDLED_DIR.glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            kinds = [row["source_kind"] for row in csv.DictReader(handle)]
+        total += len(kinds)
+        row = printed[path.stem]
+        assert int(row["total"]) == len(kinds)
+        for kind in set(kinds):
+            assert int(row[kind]) == kinds.count(kind), (path.stem, kind)
+    assert int(printed["all tables"]["total"]) == total
+
+
+def test_kb_sources_on_a_small_folder(evidence_dir):
+    result = runner.invoke(app, ["kb", "sources", "--dir", str(evidence_dir()), "--format", "csv"])
+    rows = {row["table"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert (rows["approvals"]["regulator"], rows["prices"]["company_release"]) == ("1", "1")
+    assert (rows["outcomes"]["journal"], rows["all tables"]["total"]) == ("2", "8")
