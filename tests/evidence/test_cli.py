@@ -137,4 +137,5 @@ def test_kb_sources_on_a_small_folder(evidence_dir):
     result = runner.invoke(app, ["kb", "sources", "--dir", str(evidence_dir()), "--format", "csv"])
     rows = {row["table"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
     assert (rows["approvals"]["regulator"], rows["prices"]["company_release"]) == ("1", "1")
-    assert (rows["outcomes"]["journal"], rows["all tables"]["total"]) == ("2", "8")
+    total = sum(len(table_rows) for table_rows in VALID.values())
+    assert (rows["outcomes"]["journal"], rows["all tables"]["total"]) == ("2", str(total))
