@@ -20,6 +20,11 @@ from cartatlas.store import open_store
 DATA = Path(__file__).resolve().parents[2] / "src" / "cartatlas" / "evidence" / "data"
 
 
+def _key(values) -> tuple:
+    """An approval key as the CSV writes it: a missing value (None or NaN) is ''."""
+    return tuple("" if v is None or v != v else v for v in values)
+
+
 def _csv_keys(countries: set[str]) -> Counter:
     with (DATA / "approvals.csv").open(encoding="utf-8") as handle:
         return Counter(
@@ -33,12 +38,12 @@ def test_one_row_per_approval_with_alternatives_and_the_reason(evidence_store):
     """Abecma's FDA approval appeared twice (2021-03-26 and 2021-03-27)."""
     with open_store(evidence_store, read_only=True) as store:
         frame = approvals_frame(store, ["CN", "US"])
-    keys = [tuple("" if v is None else v for v in row) for row in frame[APPROVAL_KEY].values]
+    keys = [_key(row) for row in frame[APPROVAL_KEY].values]
     assert len(keys) == len(set(keys)) == len(_csv_keys({"CN", "US"}))
     duplicated = {k for k, n in _csv_keys({"CN", "US"}).items() if n > 1}
     assert duplicated  # the evidence holds approvals described by several sources
     for row in frame.itertuples():
-        key = tuple("" if v is None else v for v in (getattr(row, k) for k in APPROVAL_KEY))
+        key = _key(getattr(row, k) for k in APPROVAL_KEY)
         if key in duplicated:
             assert row.sources > 1 and row.alternative_sources and row.choice != "single source"
         else:
@@ -72,3 +77,44 @@ def test_a_country_without_approval_rows_is_no_data_never_zero(evidence_store):
     assert approved_product_counts(frame, ["CN", "JP"])["JP"] is None
     assert "no data (no approvals recorded for JP in the evidence base)" in section.answer
     assert "0 CAR-T products" not in section.answer
+
+
+STRENGTH = ["regulator", "label", "journal", "hta_body", "registry", "conference_abstract"]
+STRENGTH += ["company_release", "news", "secondary"]
+
+
+def test_an_undated_strongest_source_takes_the_date_of_the_strongest_dated_one(evidence_store):
+    """A company release that says only 'has approved' must not erase the date a weaker page
+    prints: recomputed from approvals.csv, each approval's date is that of its best-ranked dated
+    row (most precise first), or none when no row prints one."""
+    with (DATA / "approvals.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["country"] in {"CN", "US"}]
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[k] for k in APPROVAL_KEY), []).append(row)
+    expected = {}
+    for key, group in groups.items():
+        dated = [r for r in group if r["approval_date"]]
+        dated.sort(key=lambda r: (STRENGTH.index(r["source_kind"]), -len(r["approval_date"])))
+        best = (
+            [
+                r
+                for r in dated
+                if STRENGTH.index(r["source_kind"]) == STRENGTH.index(dated[0]["source_kind"])
+                and len(r["approval_date"]) == len(dated[0]["approval_date"])
+            ]
+            if dated
+            else []
+        )
+        expected[key] = min(r["approval_date"] for r in best) if best else None
+    with open_store(evidence_store, read_only=True) as store:
+        frame = approvals_frame(store, ["CN", "US"])
+    undated_strongest = 0
+    for row in frame.itertuples():
+        key = _key(getattr(row, k) for k in APPROVAL_KEY)
+        got = (
+            row.approval_date if isinstance(row.approval_date, str) and row.approval_date else None
+        )
+        assert got == expected[key], key
+        undated_strongest += "the strongest source that prints one" in row.choice
+    assert undated_strongest  # e.g. relma-cel LBCL: JW Therapeutics' release prints no date

@@ -26,7 +26,8 @@ CHOICE_RULE = (
     "one row per approval (product × agency × indication × line × population); when its "
     "sources disagree, the value of the strongest source is kept (regulator > label > journal > "
     "… > company release > news > secondary); among equally strong sources, the most precise "
-    "date, then the earliest (later reports echo an approval); the others are listed as "
+    "date, then the earliest (later reports echo an approval); when the strongest source prints "
+    "no date, the date of the strongest source that prints one; the others are listed as "
     "alternative sources"
 )
 LAG_DEFINITION = (
@@ -92,6 +93,16 @@ def _choose(group: pd.DataFrame) -> pd.Series:
         reason = (
             "equally strong sources disagree; the earliest date is kept (later reports echo "
             "an approval)"
+        )
+    dated = order[order["date"].notna()]
+    if pd.isna(chosen["date"]) and not dated.empty:
+        # The strongest source prints no date (a release saying "has approved"): the date is
+        # the value of the strongest source that prints one.
+        source = dated.iloc[0]
+        chosen["approval_date"], chosen["date"] = source["approval_date"], source["date"]
+        reason += (
+            f"; the date is from {_host(source['source_url'])} ({label(source['source_kind'])}),"
+            " the strongest source that prints one"
         )
     chosen["sources"] = len(group)
     chosen["alternative_sources"] = "; ".join(alternatives)
