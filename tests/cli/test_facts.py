@@ -39,8 +39,10 @@ STRENGTH += ["company_release", "news", "secondary"]
 
 
 def _one_per_approval(countries: set[str]) -> dict[tuple, dict[str, str]]:
-    """One CSV row per approval: strongest source kind, then most precise date, then earliest."""
+    """One CSV row per approval: strongest source kind, then most precise date, then earliest;
+    when that row prints no date, the date of the first row in the same order that prints one."""
     chosen: dict[tuple, dict[str, str]] = {}
+    dated: dict[tuple, tuple] = {}
     for row in _csv("approvals"):
         if row["country"] not in countries:
             continue
@@ -49,7 +51,13 @@ def _one_per_approval(countries: set[str]) -> dict[tuple, dict[str, str]]:
         key = tuple(row[k] for k in KEY)
         if key not in chosen or order < chosen[key][0]:
             chosen[key] = (order, row)
-    return {k: row for k, (_, row) in chosen.items()}
+        if row["approval_date"] and (key not in dated or order < dated[key][0]):
+            dated[key] = (order, row["approval_date"])
+    result = {}
+    for key, (_, row) in chosen.items():
+        date = row["approval_date"] or (dated[key][1] if key in dated else "")
+        result[key] = {**row, "approval_date": date}
+    return result
 
 
 def test_approval_lag_per_target_and_indication_from_the_csv(evidence_store) -> None:
