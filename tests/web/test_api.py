@@ -185,6 +185,14 @@ def test_meta_with_one_study_per_country_shows_both_and_a_named_test(client):
     assert "could not be fitted" not in body["model"]
 
 
+def test_same_product_view(client):
+    body = client.get("/api/meta/same-product", params={"product": "cilta-cel"}).json()
+    assert body["product"] == "ciltacabtagene-autoleucel"
+    orr = next(c for c in body["comparisons"] if (c["indication"], c["endpoint"]) == ("MM", "ORR"))
+    assert orr["studies"]["CN"] == ["CARTIFAN-1"] and orr["comparison"]["test"]
+    assert client.get("/api/meta/same-product", params={"product": "nope"}).status_code == 404
+
+
 def test_meta_explorer_wording_follows_the_p_value(client):
     """The page said "no statistically clear difference" even at p = 0.001 (MM CR)."""
     body = client.get("/api/meta", params={"indication": "MM", "endpoint": "CR"}).json()

@@ -263,9 +263,75 @@ def cohorts(
         out.print(f"Selection: {SELECTION_RULE}; a cohort counts once if it reports CR or ORR.")
 
 
+def same_product_command(
+    ctx: typer.Context,
+    product: Annotated[
+        str, typer.Option("--product", help="Product ID, INN, alias or brand (cilta-cel, 奕凯达).")
+    ],
+    countries: Annotated[
+        list[str] | None, typer.Option("--countries", help="Countries (default US, CN).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+) -> None:
+    """One product's results in its own trials in each country (the most comparable CN vs US
+    evidence), with exact or pooled CIs and a named test; multinational trials count for the
+    country holding at least half of their registry sites."""
+    from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, same_product
+    from cartatlas.analyses.success_rates import difference_wording
+    from cartatlas.cli import db_target
+    from cartatlas.evidence.queries import EvidenceNotLoaded, UnknownProduct, resolve_product
+
+    wanted = [c.upper() for c in (countries or ["US", "CN"])]
+    try:
+        with open_store(db_target(ctx), read_only=True) as store:
+            product_id = resolve_product(store, product)
+            comparisons = same_product(store, product_id, wanted)
+    except (StoreMissing, EvidenceNotLoaded, UnknownProduct) as exc:
+        err.print(tagged("error", "red", exc))
+        raise typer.Exit(2) from None
+    columns = ["product", "indication", "endpoint", "country", "studies", "k", "patients"]
+    columns += ["rate_%", "ci95_%", "test", "p"]
+    rows = []
+    for c in comparisons:
+        test = c.pooling.comparison
+        for country in wanted:
+            s = c.pooling.summaries.get(country)
+            studies = c.pooling.rows.loc[c.pooling.rows["country"] == country, "study_id"]
+            rows.append(
+                [
+                    product_id,
+                    c.indication,
+                    c.endpoint,
+                    country,
+                    " ".join(studies),
+                    s.k if s else 0,
+                    s.patients if s else 0,
+                    _pct(s.estimate) if s else (c.pooling.refusal or "no data"),
+                    f"{_pct(s.ci_low)}–{_pct(s.ci_high)}" if s else "",
+                    test.test if test else "",
+                    f"{test.p:.3g}" if test else "",
+                ]
+            )
+    if fmt is Format.json:
+        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False))
+        return
+    emit(columns, rows, fmt, title=f"{product_id}: the same product in {' vs '.join(wanted)}")
+    if fmt is Format.table:
+        for c in comparisons:
+            if c.pooling.comparison:
+                out.print(
+                    f"{c.indication} {c.endpoint}: {difference_wording(c.pooling.comparison.p)}."
+                )
+        out.print(
+            "Caveat: the trials differ in line of therapy, follow-up and real-world share even "
+            f"for one product; countries: country of conduct, and {ASSIGNMENT_RULE}."
+        )
+
+
 def register(app: typer.Typer) -> None:
     from cartatlas.analyses import durability_cli
 
     app.command()(meta)
     app.command()(cohorts)
+    app.command("same-product")(same_product_command)
     durability_cli.register(app)

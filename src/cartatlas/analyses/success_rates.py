@@ -285,6 +285,20 @@ def pool_by_country(
     if endpoint not in ENDPOINTS:
         raise ValueError(f"endpoint {endpoint!r} is not one of {', '.join(ENDPOINTS)}")
     rows = pooled_rows(store, indication, endpoint, countries)
+    return pool_rows(rows, indication, endpoint, countries, method, test, measure)
+
+
+def pool_rows(
+    rows: pd.DataFrame,
+    indication: str,
+    endpoint: str,
+    countries: list[str],
+    method: str | None = None,
+    test: str | None = None,
+    measure: str = "PLO",
+) -> CountryPooling:
+    """:func:`pool_by_country` over study rows already chosen and given a ``country`` and a
+    ``label`` (the same-product comparison and the sensitivity analysis choose their own)."""
     missing = [c for c in countries if c not in set(rows["country"])]
     refusal = grading = None
     if ENDPOINTS[endpoint].table == "safety" and not rows.empty:
@@ -394,4 +408,5 @@ __all__ = [
     "adjusted_comparison",
     "difference_wording",
     "pool_by_country",
+    "pool_rows",
 ]

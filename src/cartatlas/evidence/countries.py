@@ -49,6 +49,23 @@ def _site_countries(store: Store) -> dict[str, Counter[str]]:
     return found
 
 
+def registry_site_counts(store: Store) -> dict[str, Counter[str]]:
+    """Per study of the evidence base with registry IDs in the store: its sites by country
+    (summed over its registry IDs); empty without registry data."""
+    try:
+        by_trial = _site_countries(store)
+    except NoRegistryData:
+        return {}
+    found = {}
+    for study_id, ids in store.execute(
+        "SELECT study_id, registry_ids FROM evidence_studies WHERE registry_ids <> ''"
+    ):
+        held = [i for i in ids.split("|") if i in by_trial]
+        if held:
+            found[study_id] = sum((by_trial[i] for i in held), Counter())
+    return found
+
+
 def country_audit(store: Store) -> list[list[str]]:
     """Every study with registry IDs: its curated country of conduct and basis next to what the
     registry's site list supports, and whether they agree."""

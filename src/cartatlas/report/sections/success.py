@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.analyses.like_for_like import (
+    ASSIGNMENT_RULE,
+    products_in_both,
+    same_product,
+    with_multinational,
+)
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import CountryPooling, difference_wording, pool_by_country
 from cartatlas.report.context import ReportContext
@@ -40,7 +46,110 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
         )
     for country in pooling.missing:
         text += f"; no data for {country} (no study conducted there reports it)"
-    return text + "."
+    if c is not None:
+        text += f". Caveat: {caveat(pooling)}"
+    return text + ("" if text.endswith(".") else ".")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def caveat(pooling: CountryPooling) -> str:
+    """What differs besides country, next to every country difference: product mix, line of
+    therapy and real-world share, counted from the pooled rows."""
+    parts = []
+    for country, part in pooling.rows.groupby("country", sort=False):
+        lines = sorted({str(v) for v in part["line_of_therapy"].dropna()}) or ["not stated"]
+        parts.append(
+            f"{country} {_count(len(part), 'cohort')} of "
+            f"{_count(part['product'].nunique(), 'product')}, "
+            f"{int(part['real_world'].astype(bool).sum())} real-world, lines {'/'.join(lines)}"
+        )
+    return (
+        "; ".join(parts)
+        + " — product mix, line of therapy and real-world share differ, so this is not a "
+        "country effect alone."
+    )
+
+
+def _sensitivity(ctx: ReportContext, indication: str, main: CountryPooling) -> Table | None:
+    """The main CR comparison beside one with multinational pivotal trials assigned to the
+    country holding at least half of their registry sites."""
+    if not ctx.has_registry:
+        return None
+    alt = with_multinational(ctx.store, indication, "CR", ctx.countries)
+    if not alt.has_data:
+        return None
+    rows = []
+    for label, pooling in (("main (country of conduct)", main), ("with multinational", alt)):
+        c = pooling.comparison
+        for country, s in pooling.summaries.items():
+            added = pooling.rows[
+                (pooling.rows["country"] == country)
+                & (pooling.rows.get("assigned_from", "") == "registry sites (multinational)")
+            ]["study_id"]
+            rows.append(
+                [
+                    label,
+                    country,
+                    str(s.k),
+                    pct(s.estimate, 1),
+                    interval(s.ci_low, s.ci_high),
+                    pvalue(c.p) if c else "—",
+                    ", ".join(added) or "—",
+                ]
+            )
+    return Table(
+        f"Sensitivity: complete response in {indication} with multinational pivotal trials",
+        ["analysis", "country", "studies", "rate", "95% CI", "difference", "trials added"],
+        rows,
+        note=f"Assignment: {ASSIGNMENT_RULE}.",
+    )
+
+
+def _same_product(ctx: ReportContext) -> list:
+    """Like for like: each product with its own trials in both countries."""
+    blocks: list = []
+    for product in products_in_both(ctx.store, ctx.countries):
+        rows = []
+        for comparison in same_product(ctx.store, product, ctx.countries, ("ORR", "CR")):
+            pooling = comparison.pooling
+            c = pooling.comparison
+            for country in ctx.countries:
+                s = pooling.summaries.get(country)
+                studies = pooling.rows.loc[pooling.rows["country"] == country, "study_id"]
+                rows.append(
+                    [
+                        comparison.indication,
+                        comparison.endpoint,
+                        country,
+                        ", ".join(studies) or "—",
+                        f"{pct(s.estimate, 1)} ({interval(s.ci_low, s.ci_high)})"
+                        if s
+                        else "no data",
+                        f"{pvalue(c.p)} ({c.test})" if c else "—",
+                    ]
+                )
+        blocks.append(
+            Table(
+                f"Same product in both countries: {product}",
+                ["indication", "endpoint", "country", "studies", "rate (95% CI)", "difference"],
+                rows,
+                note="Only the evidence rows present; a study with one cohort shows its exact "
+                f"CI. {ASSIGNMENT_RULE[0].upper()}{ASSIGNMENT_RULE[1:]}. Even for one product, "
+                "line of therapy, follow-up and real-world share differ between the trials.",
+            )
+        )
+    if blocks:
+        blocks.insert(
+            0,
+            Paragraph(
+                "**Like for like — the same product in both countries.** The most comparable "
+                "CN vs US evidence: one product's results in its own trials in each country."
+            ),
+        )
+    return blocks
 
 
 def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table:
@@ -173,6 +282,9 @@ def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str |
         )
     if cr.has_data:
         blocks.append(_differences(cr))
+        sensitivity = _sensitivity(ctx, indication, cr)
+        if sensitivity is not None:
+            blocks.append(sensitivity)
     return blocks, f"{indication}: {sentence}" if cr.has_data else None
 
 
@@ -184,6 +296,7 @@ def build(ctx: ReportContext) -> Section:
         blocks.extend(found)
         if answer:
             answers.append(answer)
+    blocks.extend(_same_product(ctx))
     answer = (
         "Complete-response rates from studies conducted in each country, pooled by "
         "meta-analysis.\n"
@@ -194,8 +307,8 @@ def build(ctx: ReportContext) -> Section:
         "of therapy, products, response assessors and follow-up differ (see each table).",
         f"Selection: {SELECTION_RULE}.",
         "A study counts for a country when all its treating sites, or at least 80% of them, "
-        "are there; multinational pivotal trials are in the knowledge base but not pooled by "
-        "country.",
+        "are there; multinational pivotal trials are left out of the main analysis and added "
+        f"in the sensitivity table beside it ({ASSIGNMENT_RULE}).",
         "Published cohorts are a selection of the literature: small single-centre studies with "
         "good results are more likely to be published.",
     ]

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, same_product
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
     GRADING_RULE,
@@ -290,3 +291,42 @@ def forest_frames(run: MetaRun) -> tuple[pd.DataFrame, pd.DataFrame]:
         for country, summary in run.pooling.summaries.items()
     ]
     return studies, pd.DataFrame(pooled)
+
+
+@router.get("/same-product", summary="One product's results in its trials in each country")
+def same_product_view(
+    store: EvidenceDep,
+    product: Annotated[str, Query(description="product ID, INN, alias or brand (cilta-cel)")],
+    countries: params.CountriesQuery = ["US", "CN"],  # noqa: B006
+) -> dict[str, Any]:
+    """Like for like: per indication and endpoint, the product's own studies in each country
+    (multinational trials by ``assignment_rule``), rates with exact or pooled 95% CIs and the
+    named test for a difference. Proportions are 0–1."""
+    product_id = params.product(store, "product", product)
+    wanted = params.countries("countries", countries)
+    return {
+        "product": product_id,
+        "countries": wanted,
+        "assignment_rule": ASSIGNMENT_RULE,
+        "comparisons": [
+            {
+                "indication": c.indication,
+                "endpoint": c.endpoint,
+                "by_country": {k: _summary(s) for k, s in c.pooling.summaries.items()},
+                "studies": {
+                    k: list(part["study_id"])
+                    for k, part in c.pooling.rows.groupby("country", sort=False)
+                },
+                "comparison": None
+                if c.pooling.comparison is None
+                else {
+                    "test": c.pooling.comparison.test,
+                    "p": plain(c.pooling.comparison.p),
+                    "wording": difference_wording(c.pooling.comparison.p),
+                },
+                "refusal": c.pooling.refusal,
+                "missing": c.pooling.missing,
+            }
+            for c in same_product(store, product_id, wanted)
+        ],
+    }

@@ -1,0 +1,113 @@
+"""Like-for-like comparisons: the most comparable CN vs US evidence there is.
+
+* **Same product** (``same_product``): one product's results in its trials in each country
+  (cilta-cel CARTITUDE-1 vs CARTIFAN-1; axi-cel ZUMA-1 vs its Chinese bridging and real-world
+  data), compared with the named test of :func:`~cartatlas.analyses.success_rates.pool_rows`.
+  Only evidence rows present are used; an endpoint one country lacks says "no data".
+* **Multinational pivotal trials** (``with_multinational``): the main analysis leaves them out
+  of both countries. The sensitivity analysis assigns each to the country holding at least half
+  of its registry sites (``ASSIGNMENT_RULE``), and pools again, shown beside the main analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
+from cartatlas.analyses.success_rates import CountryPooling, pool_rows
+from cartatlas.evidence.countries import registry_site_counts
+from cartatlas.store import Store
+
+ASSIGNMENT_RULE = (
+    "a multinational trial counts for the country holding at least half of its registry sites "
+    "(ClinicalTrials.gov site list in the store); trials without such a country, or without a "
+    "site list in the store, stay out"
+)
+INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
+
+
+def assigned_country(counts) -> str | None:
+    """The country with at least half of the sites, or None (``ASSIGNMENT_RULE``)."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    code, n = counts.most_common(1)[0]
+    return code if 2 * n >= total else None
+
+
+def _assign(rows: pd.DataFrame, store: Store, countries: list[str]) -> pd.DataFrame:
+    """Rows with ``country``: the country of conduct, or for a multinational trial the one its
+    registry sites support (``assigned_from`` says which)."""
+    sites = registry_site_counts(store)
+    rows = rows.copy()
+    assigned = [
+        assigned_country(sites.get(study)) if where == "multinational" and study in sites else None
+        for study, where in zip(rows["study_id"], rows["country_of_conduct"], strict=True)
+    ]
+    rows["country"] = [
+        a if a else where for a, where in zip(assigned, rows["country_of_conduct"], strict=True)
+    ]
+    rows["assigned_from"] = [
+        "registry sites (multinational)" if a else "country of conduct" for a in assigned
+    ]
+    rows["label"] = rows["study_id"]
+    rows = rows[rows["country"].isin(countries)]
+    order = {c: i for i, c in enumerate(countries)}
+    return (
+        rows.assign(_o=rows["country"].map(order))
+        .sort_values(["_o", "study_id"])
+        .drop(columns="_o")
+    )
+
+
+def with_multinational(
+    store: Store, indication: str, endpoint: str, countries: list[str]
+) -> CountryPooling:
+    """The sensitivity analysis: multinational trials assigned by ``ASSIGNMENT_RULE``."""
+    rows = _assign(study_rows(store, indication, endpoint), store, countries)
+    return pool_rows(rows, indication, endpoint, countries)
+
+
+@dataclass
+class SameProduct:
+    product: str
+    indication: str
+    endpoint: str
+    pooling: CountryPooling
+
+
+def products_in_both(store: Store, countries: list[str]) -> list[str]:
+    """Products with outcome rows from studies in each of ``countries`` (after assignment)."""
+    found = []
+    _, rows = store.query("SELECT DISTINCT product_id FROM evidence_studies WHERE product_id <> ''")
+    for (product,) in rows:
+        comparisons = same_product(store, product, countries, ("ORR", "CR"))
+        if any(len(c.pooling.summaries) == len(countries) for c in comparisons):
+            found.append(product)
+    return sorted(found)
+
+
+def same_product(
+    store: Store,
+    product: str,
+    countries: list[str],
+    endpoints: tuple[str, ...] = tuple(ENDPOINTS),
+) -> list[SameProduct]:
+    """Per indication × endpoint with data: the product's own studies in each country (country
+    of conduct, multinational trials by ``ASSIGNMENT_RULE``), rates with CIs and the named test.
+    """
+    out = []
+    for indication in INDICATIONS:
+        for endpoint in endpoints:
+            rows = study_rows(store, indication, endpoint)
+            rows = _assign(rows[rows["product_id"] == product], store, countries)
+            if rows.empty:
+                continue
+            out.append(
+                SameProduct(
+                    product, indication, endpoint, pool_rows(rows, indication, endpoint, countries)
+                )
+            )
+    return out
