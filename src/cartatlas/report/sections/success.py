@@ -156,7 +156,7 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
     rows = []
     for endpoint, pooling in poolings.items():
         c = pooling.comparison
-        for country, s in pooling.summaries.items():
+        for number, (country, s) in enumerate(pooling.summaries.items()):
             many = s.k > 1
             rows.append(
                 [
@@ -169,7 +169,7 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
                     interval(s.ci_low, s.ci_high),
                     interval(s.pi_low, s.pi_high) if many else "—",
                     f"{s.i2:.0f}%" if many else "—",
-                    f"{pvalue(c.p)} ({c.test})" if c else "—",
+                    (pvalue(c.p) + ("" if number else f" ({c.test})")) if c else "—",
                 ]
             )
         for country in pooling.missing:
