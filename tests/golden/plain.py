@@ -99,6 +99,7 @@ def one_per_approval(countries: set[str]) -> list[dict[str, str]]:
     the strongest source kind, then the most precise date, then the earliest."""
     key_fields = ("product_id", "agency", "country", "indication", "line_of_therapy", "population")
     chosen: dict[tuple, tuple[tuple, dict[str, str]]] = {}
+    dated: dict[tuple, tuple[tuple, str]] = {}
     for row in rows("approvals"):
         if row["country"] not in countries:
             continue
@@ -107,7 +108,13 @@ def one_per_approval(countries: set[str]) -> list[dict[str, str]]:
         key = tuple(row[k] for k in key_fields)
         if key not in chosen or order < chosen[key][0]:
             chosen[key] = (order, row)
-    return [row for _, row in chosen.values()]
+        if row["approval_date"] and (key not in dated or order < dated[key][0]):
+            dated[key] = (order, row["approval_date"])
+    # the strongest source printing no date takes the date of the strongest one that prints it
+    return [
+        {**row, "approval_date": row["approval_date"] or dated.get(key, (None, ""))[1]}
+        for key, (_, row) in chosen.items()
+    ]
 
 
 def months(later: dt.date, earlier: dt.date) -> float:

@@ -20,7 +20,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-CASES = [("MM", "CR"), ("MCL", "CR"), ("LBCL", "ORR"), ("B-ALL", "CR")]
+CASES = [("MM", "CR"), ("MCL", "ORR"), ("LBCL", "ORR"), ("B-ALL", "CR")]
 
 
 @pytest.fixture(scope="module")
