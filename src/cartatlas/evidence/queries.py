@@ -99,6 +99,9 @@ class Proportion:
 RESULT_COLUMNS = {
     "outcomes": [
         "study",
+        "country",
+        "indication",
+        "product",
         "analysis",
         "endpoint",
         "assessor",
@@ -113,6 +116,9 @@ RESULT_COLUMNS = {
     ],
     "safety": [
         "study",
+        "country",
+        "indication",
+        "product",
         "analysis",
         "event",
         "grade",
@@ -127,9 +133,11 @@ RESULT_COLUMNS = {
 }
 
 _RESULT_SELECT = {
-    "outcomes": "o.study_id, o.analysis, o.endpoint, o.assessor, o.denominator, o.n, o.events, "
+    "outcomes": "o.study_id, s.country_of_conduct, s.indication, s.product_id, o.analysis, "
+    "o.endpoint, o.assessor, o.denominator, o.n, o.events, "
     "o.follow_up_months, o.events_derived",
-    "safety": "o.study_id, o.analysis, o.event, o.grade, o.grading, o.n, o.events, "
+    "safety": "o.study_id, s.country_of_conduct, s.indication, s.product_id, o.analysis, "
+    "o.event, o.grade, o.grading, o.n, o.events, "
     "o.events_derived",
 }
 _RESULT_ORDER = {"outcomes": "o.endpoint", "safety": "o.event, o.grade"}
@@ -158,12 +166,14 @@ def study_results(store: Store, product_key: str, kind: str) -> list[tuple]:
     out = []
     for row in rows:
         *fields, url, source_kind, doi, pmid = row
-        n, events = (fields[5], fields[6])
+        # study, country, indication, product, analysis, then 4 (outcomes) or 3 (safety)
+        # descriptive fields, then n and events
+        n, events = (fields[8], fields[9])
         share = Proportion(events, n)
         low, high = share.ci()
         source = cited_source(url, source_kind, doi, pmid)
         out.append(
-            (*fields[:7], round(share.percent, 1), f"{low:.1f}–{high:.1f}", *fields[7:], source)
+            (*fields[:10], round(share.percent, 1), f"{low:.1f}–{high:.1f}", *fields[10:], source)
         )
     return out
 
