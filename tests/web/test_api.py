@@ -183,6 +183,8 @@ def test_meta_with_one_study_per_country_shows_both_and_a_named_test(client):
     assert by_country["CN"]["estimate"] == pytest.approx(42 / 59)
     assert body["comparison"]["test"].startswith("Fisher's exact test")
     assert "could not be fitted" not in body["model"]
+    page = client.get("/meta", params={"indication": "MCL", "endpoint": "ORR"}).text
+    assert "RELMA-CEL-MCL" in page and "exact (Clopper–Pearson)" in page
 
 
 def test_same_product_view(client):

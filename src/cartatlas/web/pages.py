@@ -392,7 +392,7 @@ def meta_explorer(
     payload = meta_api.meta_payload(run)
     spec = (
         charts.forest(*meta_api.forest_frames(run), list(q.countries))
-        if run.result is not None
+        if run.pooling.has_data
         else None
     )
     _, rows = store.query("SELECT DISTINCT indication FROM evidence_studies ORDER BY 1")
