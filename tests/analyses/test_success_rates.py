@@ -182,3 +182,12 @@ def test_forest_pdf_is_written_as_pdf(evidence_store, tmp_path):
         app, ["--db", evidence_store, "meta", "--indication", "MM", "--forest", "f.jpeg"]
     )
     assert bad.exit_code == 2 and "use one of .svg, .png, .pdf" in bad.output
+
+
+def test_forest_titles_name_endpoint_indication_and_countries(evidence_store):
+    from cartatlas.analyses.figures import forest_title
+
+    with open_store(evidence_store, read_only=True) as store:
+        pooling = pool_by_country(store, "B-ALL", "CR", ["CN", "US"])
+    title = forest_title(pooling)
+    assert "CR/CRi" in title and "B-ALL" in title and "CN vs US" in title

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.analyses.figures import forest_title
 from cartatlas.analyses.like_for_like import (
     ASSIGNMENT_RULE,
     products_in_both,
@@ -266,7 +267,7 @@ def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str |
     if cr.result is not None:
         plot = forest_plot(
             cr.result,
-            title=f"Complete response — {indication}",
+            title=forest_title(cr),
             xlabel="Complete response",
             percent=True,
         )

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from cartatlas.analyses.figures import forest_title
 from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, same_product
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
@@ -249,7 +250,7 @@ def forest_svg(run: MetaRun) -> str:
     label = ENDPOINTS[run.query.endpoint].label
     figure = forest_plot(
         run.result,
-        title=f"{label} — {run.query.indication}",
+        title=forest_title(run.pooling),
         xlabel=label[0].upper() + label[1:],
         percent=True,
     )
