@@ -35,7 +35,7 @@ def test_products_csv_lists_approvals_with_local_brand(loaded):
 def test_products_in_a_country_without_approvals_says_no_data(loaded):
     result = runner.invoke(app, ["--db", loaded, "products", "--country", "JP"])
     assert result.exit_code == 0
-    assert "no data: no approvals recorded for country JP" in result.output
+    assert "no data (no approvals recorded for JP in the evidence base)" in result.output
 
 
 @pytest.mark.parametrize(

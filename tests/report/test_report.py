@@ -160,7 +160,7 @@ def test_any_country_pair_works(full_store, tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "no data for DE" in (tmp_path / "cart-cn-vs-de.md").read_text()
+    assert "no data (no cohort conducted in DE" in (tmp_path / "cart-cn-vs-de.md").read_text()
 
 
 def test_every_reference_shows_its_source_kind_read_from_the_csv_files(report):

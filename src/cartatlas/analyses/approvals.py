@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from cartatlas.evidence.jurisdictions import expand_regional, stored_codes
 from cartatlas.evidence.source_strength import label, rank
 from cartatlas.store import Store
 
@@ -46,16 +47,21 @@ def _parse(value: str | None) -> pd.Timestamp:
 
 
 def raw_approvals(store: Store, countries: list[str]) -> pd.DataFrame:
-    """Every approval row in ``countries`` as stored (several rows may describe one approval)."""
-    marks = ", ".join("?" * len(countries))
+    """Every approval row that applies in ``countries`` (several rows may describe one approval).
+
+    EU approvals appear under each requested EU/EEA state, marked ``via = "EU"``
+    (``cartatlas.evidence.jurisdictions``)."""
+    codes = stored_codes(countries)
+    marks = ", ".join("?" * len(codes))
     frame = store.frame(
         "SELECT a.product_id, p.inn, p.brands, p.targets, a.agency, a.country, a.indication, "
         "a.indication_label, a.line_of_therapy, a.population, a.approval_date, a.kind, "
         "a.source_url, a.source_kind, a.doi, a.pmid, a.note "
         "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
         f"WHERE a.country IN ({marks}) ORDER BY a.approval_date",
-        countries,
+        codes,
     )
+    frame = expand_regional(frame, countries)
     frame["date"] = [_parse(d) for d in frame["approval_date"]]
     return frame
 
@@ -169,7 +175,3 @@ def approved_product_counts(frame: pd.DataFrame, countries: list[str]) -> dict[s
     approval row: the evidence base records none, which is not the same as zero approvals."""
     counts = frame.groupby("country")["product_id"].nunique()
     return {c: int(counts[c]) if c in counts.index else None for c in countries}
-
-
-def no_approvals_text(country: str) -> str:
-    return f"no data (no approvals recorded for {country} in the evidence base)"

@@ -11,6 +11,7 @@ import typer
 from rich.text import Text
 
 from cartatlas.cli_inputs import WideOption, bad_input, parse
+from cartatlas.evidence.absence import no_approvals
 from cartatlas.inputs import country as country_code
 from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
@@ -103,7 +104,7 @@ def products(
     except (StoreMissing, queries.EvidenceNotLoaded) as exc:
         raise _fail(exc) from None
     if not rows:
-        err.print(f"no data: no approvals recorded for country {code}")
+        err.print(no_approvals(code))
     emit(queries.APPROVED_COLUMNS, rows, fmt, title=f"CAR-T approvals in {code}", wide=wide)
 
 

@@ -33,7 +33,16 @@ def build_report(
 ) -> Report:
     """Every section in the order of the questions; sections without data say so.
     ``progress(step, steps)`` hears each section as it starts (for a progress bar)."""
-    ctx = ReportContext(store, countries)
+    return report_for(ReportContext(store, countries), claims_file, progress)
+
+
+def report_for(
+    ctx: ReportContext,
+    claims_file: ClaimsFile | None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Report:
+    """The report of one context (several reports may share a context's registry frames)."""
+    countries = ctx.countries
     steps: list[tuple[str, Callable[[], Section]]] = [
         ("success rates", lambda: success.build(ctx)),
         ("durability", lambda: durability.build(ctx)),
@@ -54,7 +63,7 @@ def build_report(
         if progress:
             progress(name, len(steps))
         sections.append(build())
-    ctx.refs.add_kinds(source_kinds(store))
+    ctx.refs.add_kinds(source_kinds(ctx.store))
     data_note = (
         f"Registry data: snapshot {ctx.snapshot_dates}."
         if ctx.has_registry

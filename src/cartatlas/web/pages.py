@@ -10,21 +10,19 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from cartatlas.analyses.approvals import (
-    approvals_frame,
-    approved_product_counts,
-    no_approvals_text,
-)
+from cartatlas.analyses.approvals import approvals_frame, approved_product_counts
 from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.analyses.study_rows import ENDPOINTS
 from cartatlas.analyses.success_rates import MEASURE_NAMES
+from cartatlas.evidence.absence import no_approvals
+from cartatlas.evidence.jurisdictions import local_brand
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.store import Store
 from cartatlas.web import charts, params
 from cartatlas.web.api import meta as meta_api
 from cartatlas.web.api.claims import MAX_BYTES as CLAIMS_MAX_BYTES
 from cartatlas.web.api.claims import parse_document
-from cartatlas.web.api.products import brand_in, product_profile, products_frame
+from cartatlas.web.api.products import product_profile, products_frame
 from cartatlas.web.api.trials import find_trial, search, trial_sites
 from cartatlas.web.body import read_capped
 from cartatlas.web.cache import Memo
@@ -144,7 +142,7 @@ def _glance(store: Store, registry: RegistryData | None, pair: list[str]) -> lis
         row = {
             "country": country,
             "products": products[country],
-            "no_products": no_approvals_text(country),
+            "no_products": no_approvals(country),
         }
         if registry is not None:
             trials = registry.car_trials[[country in c for c in registry.car_trials["countries"]]]
@@ -227,7 +225,7 @@ def _product_rows(store: Store) -> list[dict]:
         {
             **row,
             "first_approvals": [
-                (c, brand_in(row["brands"], c), first.get((row["product_id"], c)))
+                (c, local_brand(row["brands"], c), first.get((row["product_id"], c)))
                 for c in row["approved_in"]
             ],
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.evidence.absence import no_centres
 from cartatlas.registries.concepts import (
     RECRUITING_DEFINITION,
     recruiting_site_mask,
@@ -14,29 +15,52 @@ from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
 
 
-def _centres(ctx: ReportContext) -> Table:
+def _centres_frame(ctx: ReportContext) -> pd.DataFrame:
     marks = ", ".join("?" * len(ctx.countries))
-    frame = ctx.store.frame(
+    return ctx.store.frame(
         "SELECT country, as_of, count, scope, product_id, source_url, doi, pmid, note "
         f"FROM evidence_centres WHERE country IN ({marks}) ORDER BY country, as_of",
         ctx.countries,
     )
+
+
+def _centres(ctx: ReportContext, frame: pd.DataFrame) -> Table:
+    rows = [
+        [
+            r.country,
+            r.as_of,
+            str(r.count),
+            r.scope,
+            "" if missing(r.product_id) else r.product_id,
+            cite_row(ctx.refs, r),
+        ]
+        for r in frame.itertuples()
+    ]
+    rows += [
+        [c, "", no_centres(c), "", "", ""] for c in ctx.countries if c not in set(frame["country"])
+    ]
     return Table(
         "Published counts of CAR-T treatment centres",
         ["country", "as of", "count", "what was counted", "product", "source"],
-        [
-            [
-                r.country,
-                r.as_of,
-                str(r.count),
-                r.scope,
-                "" if missing(r.product_id) else r.product_id,
-                cite_row(ctx.refs, r),
-            ]
-            for r in frame.itertuples()
-        ],
+        rows,
         note="Counts use different definitions and dates; compare within a row's scope.",
     )
+
+
+def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
+    """Per country: the latest published centre count with its scope and source, or no data."""
+    parts = []
+    for country in ctx.countries:
+        own = frame[frame["country"] == country]
+        if own.empty:
+            parts.append(f"{country}: {no_centres(country)}")
+            continue
+        latest = own.iloc[-1]
+        parts.append(
+            f"{country}: {latest['count']} ({latest['scope']}, {latest['as_of']}) "
+            f"{cite_row(ctx.refs, latest.to_dict())}"
+        )
+    return "Latest published treatment-centre counts — " + "; ".join(parts) + "."
 
 
 def recruiting_sites(ctx: ReportContext) -> pd.DataFrame:
@@ -69,14 +93,14 @@ def _recruiting_table(ctx: ReportContext, sites: pd.DataFrame) -> Table:
 
 
 def build(ctx: ReportContext) -> Section:
-    blocks: list = [_centres(ctx)]
+    centres = _centres_frame(ctx)
+    blocks: list = [_centres(ctx, centres)]
     if not ctx.has_registry:
         blocks.append(Paragraph(NO_REGISTRY))
         return Section(
             "access",
             "Access",
-            "Treatment-centre counts are shown from published "
-            "sources; recruiting trials need registry data. " + NO_REGISTRY,
+            f"{centres_summary(ctx, centres)} Recruiting trials need registry data. " + NO_REGISTRY,
             blocks,
         )
     sites = recruiting_sites(ctx)
@@ -96,7 +120,8 @@ def build(ctx: ReportContext) -> Section:
     )
     answer = (
         f"{summary} (registry snapshot {ctx.snapshot_dates}). Approved products are given "
-        "at certified treatment centres (counts below); trials are the other route in."
+        f"at certified treatment centres; trials are the other route in. "
+        f"{centres_summary(ctx, centres)}"
     )
     caveats = [
         "Recruitment status is as registered at the snapshot date; registries are often not "

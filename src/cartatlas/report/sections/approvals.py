@@ -10,9 +10,10 @@ from cartatlas.analyses.approvals import (
     approval_lag,
     approvals_frame,
     approved_product_counts,
-    no_approvals_text,
     product_lag,
 )
+from cartatlas.evidence.absence import no_approvals, no_data
+from cartatlas.evidence.jurisdictions import local_brand
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Section, Table
@@ -23,12 +24,16 @@ def _text(value: object, empty: str = "") -> str:
     return empty if missing(value) else str(value)
 
 
-def _brand(brands: str | None, country: str) -> str:
-    for brand in (brands or "").split("|"):
-        code, _, name = brand.partition(":")
-        if code.strip() == country:
-            return name.strip()
-    return ""
+def _agency(row: object) -> str:
+    """``EMA (EU)`` for an EU approval shown under a member state, else the agency."""
+    via = getattr(row, "via", None)
+    return f"{row.agency} ({via})" if isinstance(via, str) else row.agency
+
+
+def _sources(ctx: ReportContext, frame: pd.DataFrame, country: str) -> str:
+    """The reference markers of a country's approval rows (each approval cites its source)."""
+    rows = frame[frame["country"] == country]
+    return " ".join(dict.fromkeys(cite_row(ctx.refs, r) for r in rows.itertuples()))
 
 
 def _lag_cell(value: object) -> str:
@@ -117,22 +122,19 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
 def build(ctx: ReportContext) -> Section:
     frame = approvals_frame(ctx.store, ctx.countries)
     if frame.empty:
-        return Section(
-            "approvals",
-            "Approvals",
-            "; ".join(no_approvals_text(c) for c in ctx.countries) + ".",
-        )
+        answer = "; ".join(no_approvals(c) for c in ctx.countries) + "."
+        return Section("approvals", "Approvals", answer[0].upper() + answer[1:])
     rows = [
         [
             r.country,
-            r.agency,
+            _agency(r),
             r.product_id,
-            _brand(r.brands, r.country),
+            local_brand(r.brands, r.country) or "",
             r.targets,
             r.indication,
             _text(r.line_of_therapy),
             _text(r.population),
-            _text(r.approval_date, "no data"),
+            _text(r.approval_date, no_data("the source gives no date")),
             _text(r.kind, "not stated"),
             cite_row(ctx.refs, r),
             r.alternative_sources or "—",
@@ -167,9 +169,10 @@ def build(ctx: ReportContext) -> Section:
         (
             f"{counts[c]} CAR-T products approved in {c}"
             + (f" (first: {firsts.loc[c, 'approval_date']})" if c in firsts.index else "")
+            + f" {_sources(ctx, frame, c)}"
         )
         if counts[c] is not None
-        else f"{c}: {no_approvals_text(c)}"
+        else f"{c}: {no_approvals(c)}"
         for c in ctx.countries
     ]
     answer = "; ".join(answer_parts) + "."
@@ -188,6 +191,9 @@ def build(ctx: ReportContext) -> Section:
         ),
     )
     caveats = [
+        "An EU approval (European Commission, on the EMA's opinion) is shown under each "
+        "requested EU/EEA state as 'EMA (EU)', dated as the Commission decision; it applied in "
+        "the United Kingdom until the end of 2020.",
         "Approval dates come from agency or company announcements; where a source gives "
         "only a month, the date is placed at the start of that month for ordering.",
         f"One row per approval: {CHOICE_RULE}.",

@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 from cartatlas.analyses.claims import ClaimsFile, check_claims
+from cartatlas.evidence.absence import no_data
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
+
+
+def _tally_label(verdict: str) -> str:
+    """A verdict in the answer's tally; 'no data' says why, as every absence does."""
+    return no_data("nothing recorded tests them") if verdict == "no data" else verdict
 
 
 def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
@@ -25,7 +31,7 @@ def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
     title = str(claims.source.get("title", "the article"))
     answer = (
         f"{len(verdicts)} checkable claims of {title}: "
-        + ", ".join(f"{n} {verdict}" for verdict, n in tally.most_common())
+        + ", ".join(f"{n} {_tally_label(verdict)}" for verdict, n in tally.most_common())
         + "."
     )
     blocks = [

@@ -11,6 +11,7 @@ from cartatlas.analyses.responder_cost import (
     cost_per_responder,
     low_reliability,
 )
+from cartatlas.evidence.absence import no_data, no_prices
 from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Section, Table
@@ -34,7 +35,15 @@ def _rate_year_note(price: object) -> str:
 
 
 def _money(value: float, unit: str) -> str:
-    return "no data" if missing(value) else f"{value:,.0f} {unit}"
+    return no_data("not recorded") if missing(value) else f"{value:,.0f} {unit}"
+
+
+def _year(price: object) -> str:
+    return "an unknown year" if missing(price.year) else str(int(price.year))
+
+
+def _converted(value: float, unit: str, reason: str) -> str:
+    return no_data(reason) if missing(value) else f"{value:,.0f} {unit}"
 
 
 def _cost_per_responder(ctx: ReportContext) -> Table:
@@ -54,7 +63,7 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
                 str(r.price_year) if paired else "",
                 (_money(r.price_usd, "USD") + (" (weak source)" if r.weak_price_source else ""))
                 if paired
-                else "no data",
+                else no_data("no price paired with this trial"),
                 _money(r.cost_usd, "USD") if paired else r.status,
                 " ".join(
                     ctx.refs.cite(u)
@@ -95,12 +104,22 @@ def _headline_prices(prices: pd.DataFrame) -> pd.DataFrame:
     return usable.assign(weak=[is_weak(k) for k in usable["source_kind"]])
 
 
+def _why_no_usd(prices: pd.DataFrame, country: str) -> str:
+    """Why a country has no product price in USD: no price at all, or no rate for its year."""
+    own = prices[(prices["country"] == country) & prices["kind"].isin(PRODUCT_PRICES)]
+    if own.empty:
+        return no_prices(country)
+    missing_rates = sorted(
+        {f"{p.currency} {'?' if missing(p.year) else int(p.year)}" for p in own.itertuples()}
+    )
+    return no_data(f"no exchange rate recorded for {', '.join(missing_rates)}")
+
+
 def build(ctx: ReportContext) -> Section:
     prices = prices_frame(ctx.store, ctx.countries)
     if prices.empty:
-        return Section(
-            "cost", "Cost", f"No data: no prices recorded for {', '.join(ctx.countries)}."
-        )
+        answer = "; ".join(no_prices(c) for c in ctx.countries) + "."
+        return Section("cost", "Cost", answer[0].upper() + answer[1:])
     rows = [
         [
             p.product_id,
@@ -108,8 +127,11 @@ def build(ctx: ReportContext) -> Section:
             "" if missing(p.year) else str(int(p.year)),
             p.kind,
             _money(p.amount, p.currency),
-            _money(p.usd, "USD") + _rate_year_note(p),
-            _money(p.intl_dollars, "int$"),
+            _converted(p.usd, "USD", f"no {p.currency} exchange rate recorded for {_year(p)}")
+            + _rate_year_note(p),
+            _converted(
+                p.intl_dollars, "int$", f"no PPP factor recorded for {p.country} {_year(p)}"
+            ),
             _first_sentence(p.note),
             cite_row(ctx.refs, p),
         ]
@@ -135,15 +157,17 @@ def build(ctx: ReportContext) -> Section:
     for country in ctx.countries:
         mine = product[product["country"] == country]
         strong = mine[~mine["weak"]]
-        usd = (strong if len(strong) else mine)["usd"]
+        used = strong if len(strong) else mine
+        usd = used["usd"]
         if len(usd):
             parts.append(
                 f"in {country} the recorded product prices range from "
-                f"{usd.min():,.0f} to {usd.max():,.0f} USD"
+                f"{usd.min():,.0f} to {usd.max():,.0f} USD "
+                + " ".join(dict.fromkeys(cite_row(ctx.refs, p) for p in used.itertuples()))
                 + (" (news or secondary sources only)" if strong.empty else "")
             )
         else:
-            parts.append(f"no product price converted to USD for {country}")
+            parts.append(f"for {country}, {_why_no_usd(prices, country)}")
     answer = "; ".join(parts) + (
         " (list, WAC or insurance-negotiated prices, converted at the same year's exchange rate, "
         "or at the latest recorded annual rate for years after it)."

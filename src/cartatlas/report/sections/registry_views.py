@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.landscape.counts import count, yearly_shares
+from cartatlas.evidence.absence import no_approvals, no_data
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import grouped_bars, lines
 from cartatlas.report.model import Figure, Paragraph, Section, Table
@@ -44,15 +46,18 @@ def _years(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _approved_targets(ctx: ReportContext) -> Table:
-    marks = ", ".join("?" * len(ctx.countries))
-    frame = ctx.store.frame(
-        "SELECT a.country, p.targets, count(DISTINCT p.product_id) AS products, "
-        "string_agg(DISTINCT p.product_id, ', ') AS product_ids "
-        "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
-        f"WHERE a.country IN ({marks}) GROUP BY a.country, p.targets ORDER BY 1, 3 DESC",
-        ctx.countries,
+    frame = approvals_frame(ctx.store, ctx.countries)
+    grouped = (
+        frame.groupby(["country", "targets"])["product_id"]
+        .agg(products="nunique", product_ids=lambda ids: ", ".join(sorted(set(ids))))
+        .reset_index()
+        .sort_values(["country", "products"], ascending=[True, False])
     )
-    return frame_table("Approved products by target", frame)
+    table = frame_table("Approved products by target", grouped)
+    table.rows += [
+        [c, no_approvals(c), "", ""] for c in ctx.countries if c not in set(grouped["country"])
+    ]
+    return table
 
 
 def types(ctx: ReportContext) -> Section:
@@ -83,7 +88,10 @@ def types(ctx: ReportContext) -> Section:
     }
     answer = (
         "Most-studied CAR targets in registered trials: "
-        + "; ".join(f"{c}: {t}" for c, t in leaders.items())
+        + "; ".join(
+            f"{c}: {t or no_data(f'no registered CAR trial with a site in {c} names a target')}"
+            for c, t in leaders.items()
+        )
         + f" {ctx.registry_cite}. Trials whose registry text names no target: "
         + ", ".join(f"{c} {unnamed.get(c, 0)}" for c in ctx.countries)
         + "."
@@ -189,6 +197,11 @@ def outlook(ctx: ReportContext) -> Section:
         f"{r.country}: allogeneic {r.allogeneic:.0%}, solid tumour {r.solid:.0%}, "
         f"autoimmune {r.autoimmune:.0%}, in vivo {r.in_vivo:.0%}"
         for r in recent.itertuples()
+    ]
+    parts += [
+        f"{c}: {no_data(f'no registered CAR trial with a site in {c} started in {last_full}')}"
+        for c in ctx.countries
+        if c not in set(recent["country"])
     ]
     answer = (
         f"Among CAR trials starting in {last_full} (the last full year): "

@@ -6,6 +6,7 @@ import pandas as pd
 
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import GRADING_RULE, pool_by_country
+from cartatlas.evidence.absence import no_data
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct, pvalue
@@ -72,8 +73,12 @@ def _comparable_pool(ctx: ReportContext, indication: str, endpoint: str) -> str 
 def build(ctx: ReportContext) -> Section:
     blocks: list = []
     pooled_notes = []
+    reporting: dict[str, set[str]] = {}
     for indication in INDICATIONS:
         found = _rows(ctx, indication)
+        for rows in found.values():
+            for country, study in zip(rows["country_of_conduct"], rows["study_id"], strict=True):
+                reporting.setdefault(country, set()).add(study)
         rows = _wide(ctx, found)
         if not rows:
             continue
@@ -112,6 +117,13 @@ def build(ctx: ReportContext) -> Section:
             "so no pooled country comparison is made."
         )
     )
+    per_country = "; ".join(
+        f"{c}: {len(reporting[c])} cohorts report CRS or ICANS (tables below)"
+        if c in reporting
+        else f"{c}: " + no_data(f"no cohort conducted in {c} reports CRS or ICANS")
+        for c in ctx.countries
+    )
+    answer += f" {per_country}."
     caveats = [
         "Grading systems (Lee 2014, ASTCT 2019, Penn, CTCAE, CARTOX) classify the same "
         f"event differently, especially at grade ≥3. One rule for the report, `cartatlas meta` "

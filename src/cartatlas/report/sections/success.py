@@ -13,6 +13,7 @@ from cartatlas.analyses.like_for_like import (
 )
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import CountryPooling, difference_wording, pool_by_country
+from cartatlas.evidence.absence import no_cohorts, no_data
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
@@ -46,7 +47,7 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
             f"({difference_wording(c.p)})"
         )
     for country in pooling.missing:
-        text += f"; no data for {country} (no study conducted there reports it)"
+        text += f"; {no_cohorts(country, what, pooling.indication)}"
     if c is not None:
         text += f". Caveat: {caveat(pooling)}"
     return text + ("" if text.endswith(".") else ".")
@@ -128,7 +129,7 @@ def _same_product(ctx: ReportContext) -> list:
                         ", ".join(studies) or "—",
                         f"{pct(s.estimate, 1)} ({interval(s.ci_low, s.ci_high)})"
                         if s
-                        else "no data",
+                        else no_cohorts(country, comparison.endpoint, comparison.indication),
                         f"{pvalue(c.p)} ({c.test})" if c else "—",
                     ]
                 )
@@ -174,7 +175,8 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
                 ]
             )
         for country in pooling.missing:
-            rows.append([indication, endpoint, country, "0", "0", "no data", "", "", "", ""])
+            reason = no_cohorts(country, endpoint, pooling.indication)
+            rows.append([indication, endpoint, country, "—", "—", reason, "", "", "", ""])
     return Table(
         f"Rates by country of conduct, {indication}",
         [
@@ -255,7 +257,9 @@ def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str |
         where = " or ".join(ctx.countries)
         return [
             Paragraph(
-                f"**{title}**: no data — no study conducted in {where} reports a response rate."
+                f"**{title}**: "
+                + no_data(f"no cohort conducted in {where} reports a response rate")
+                + "."
             )
         ], None
     sentence = (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from fastapi import APIRouter
 
+from cartatlas.evidence.absence import no_approvals
+from cartatlas.evidence.jurisdictions import expand_regional, stored_codes
 from cartatlas.evidence.schema import Agency, Indication
 from cartatlas.store import Store
 from cartatlas.web import params
@@ -38,18 +40,20 @@ def approvals_frame(
         "a.kind",
         *(f"a.{c}" for c in SOURCE_COLUMNS),
     ]
-    return select(
+    codes = stored_codes([country]) if country else []
+    frame = select(
         store,
         f"SELECT {', '.join(columns)} FROM evidence_approvals a "
         "JOIN evidence_products p USING (product_id)",
         [
-            ("a.country = ?", country),
+            (f"a.country IN ({', '.join('?' * len(codes))})", codes or None),
             ("a.agency = ?", agency),
             ("a.product_id = ?", product),
             ("a.indication = ?", indication),
         ],
         "a.approval_date, a.product_id, a.indication",
     )
+    return expand_regional(frame, [country]) if country else frame
 
 
 @router.get("", response_model=Listing, summary="Regulatory approvals")
@@ -60,16 +64,15 @@ def list_approvals(
     product: params.ProductQuery = None,
     indication: Indication | None = None,
 ) -> Listing:
-    """Approvals, oldest first; dates at the precision their source gives (``2021-06``)."""
+    """Approvals, oldest first; dates at the precision their source gives (``2021-06``). With
+    ``country``, EU (EMA) approvals are included for EU/EEA states with ``via = "EU"``; an
+    empty answer says why in ``note``."""
     code = params.country("country", country)
-    return listing(
-        records(
-            approvals_frame(
-                store,
-                country=code,
-                agency=agency,
-                product=params.product(store, "product", product),
-                indication=indication,
-            )
-        )
+    frame = approvals_frame(
+        store,
+        country=code,
+        agency=agency,
+        product=params.product(store, "product", product),
+        indication=indication,
     )
+    return listing(records(frame), no_approvals(code) if code else None)

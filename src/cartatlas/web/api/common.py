@@ -23,10 +23,13 @@ SOURCE_COLUMNS = (
 
 
 class Listing(BaseModel):
-    """A list of rows; ``count`` is the number of rows in ``items``."""
+    """A list of rows; ``count`` is the number of rows in ``items``. An empty answer for a
+    country the evidence base has nothing on says so in ``note`` ("no data (reason)"), so a
+    client does not read an empty list as zero."""
 
     count: int
     items: list[dict[str, Any]]
+    note: str | None = None
 
 
 def select(
@@ -34,13 +37,15 @@ def select(
 ) -> pd.DataFrame:
     """``sql`` with an AND of the ``conditions`` whose value is not ``None``.
 
-    Each condition is a fragment written in code with one ``?`` (``"a.country = ?"``); only
-    values come from the request, always as parameters.
+    Each condition is a fragment written in code with one ``?`` per value (``"a.country = ?"``,
+    or ``"a.country IN (?, ?)"`` with a list of values); only values come from the request,
+    always as parameters.
     """
     used = [(fragment, value) for fragment, value in conditions if value is not None]
     where = " WHERE " + " AND ".join(f for f, _ in used) if used else ""
-    return store.frame(f"{sql}{where} ORDER BY {order}", [v for _, v in used])
+    values = [x for _, v in used for x in (v if isinstance(v, list) else [v])]
+    return store.frame(f"{sql}{where} ORDER BY {order}", values)
 
 
-def listing(items: list[dict[str, Any]]) -> Listing:
-    return Listing(count=len(items), items=items)
+def listing(items: list[dict[str, Any]], empty_note: str | None = None) -> Listing:
+    return Listing(count=len(items), items=items, note=None if items else empty_note)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import StringConstraints
 
 from cartatlas.analyses.cost import prices_frame
+from cartatlas.evidence.absence import no_prices
 from cartatlas.evidence.schema import Price
 from cartatlas.store import Store
 from cartatlas.web import params
@@ -96,14 +97,11 @@ def list_prices(
     """Each price with ``usd`` (same-year exchange rate, source in ``fx_source``),
     ``intl_dollars`` (PPP) and, with ``currency``, ``in_target_currency``."""
     code = params.country("country", country)
-    return listing(
-        records(
-            converted_prices(
-                store,
-                country=code,
-                product=params.product(store, "product", product),
-                kind=kind,
-                currency=currency,
-            )
-        )
+    frame = converted_prices(
+        store,
+        country=code,
+        product=params.product(store, "product", product),
+        kind=kind,
+        currency=currency,
     )
+    return listing(records(frame), no_prices(code) if code else None)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Path
 
+from cartatlas.evidence.jurisdictions import approval_countries
 from cartatlas.evidence.queries import resolve_product
 from cartatlas.store import Store
 from cartatlas.web import params
@@ -34,25 +35,21 @@ COLUMNS = (
 
 def products_frame(store: Store, country: str | None = None) -> pd.DataFrame:
     """Products (``|``-joined lists as in the knowledge base) with ``approved_in``: the
-    countries with a recorded approval; with ``country``, only products approved there."""
+    countries with a recorded approval (``EU`` as issued); with ``country``, only products
+    approved there, an EU approval counting for every state it applies to."""
     frame = select(store, f"SELECT {', '.join(COLUMNS)} FROM evidence_products", [], "product_id")
-    _, rows = store.query("SELECT DISTINCT product_id, country FROM evidence_approvals")
-    approved: dict[str, list[str]] = {}
-    for product_id, code in sorted(rows):
-        approved.setdefault(product_id, []).append(code)
+    _, rows = store.query(
+        "SELECT DISTINCT product_id, country, approval_date FROM evidence_approvals"
+    )
+    stored: dict[str, list[tuple[str, str | None]]] = {}
+    for product_id, code, date in sorted(rows, key=lambda r: (r[0], r[1], r[2] or "")):
+        stored.setdefault(product_id, []).append((code, date))
+    approved = {p: list(dict.fromkeys(c for c, _ in pairs)) for p, pairs in stored.items()}
     frame["approved_in"] = [approved.get(p, []) for p in frame["product_id"]]
     if country:
-        frame = frame[[country in c for c in frame["approved_in"]]]
+        keep = [country in approval_countries(stored.get(p, [])) for p in frame["product_id"]]
+        frame = frame[keep]
     return frame.reset_index(drop=True)
-
-
-def brand_in(brands: object, country: str) -> str | None:
-    """The brand a product is sold under in ``country`` (``US:Yescarta|CN:Yikaida``)."""
-    for brand in (brands if isinstance(brands, str) else "").split("|"):
-        code, _, name = brand.partition(":")
-        if code.strip() == country:
-            return name.strip()
-    return None
 
 
 def product_profile(store: Store, key: str) -> dict[str, Any]:

@@ -1,0 +1,28 @@
+"""How every surface says that the evidence base holds nothing for a country.
+
+A country without a recorded value is not a country with zero: "0 products approved in JP"
+would be false when nobody has recorded Japan's approvals. Every report section, dashboard card
+and API answer words the gap the same way, "no data (reason)", from these helpers.
+"""
+
+from __future__ import annotations
+
+
+def no_data(reason: str) -> str:
+    return f"no data ({reason})"
+
+
+def no_approvals(country: str) -> str:
+    return no_data(f"no approvals recorded for {country} in the evidence base")
+
+
+def no_prices(country: str) -> str:
+    return no_data(f"no prices recorded for {country} in the evidence base")
+
+
+def no_centres(country: str) -> str:
+    return no_data(f"no published treatment-centre count recorded for {country}")
+
+
+def no_cohorts(country: str, endpoint: str, indication: str) -> str:
+    return no_data(f"no cohort conducted in {country} reports {endpoint} in {indication}")

@@ -1,0 +1,126 @@
+"""Which recorded approvals apply in a country: its own, and the EU's where it is an EEA state.
+
+The European Commission's marketing authorisation (on the EMA's opinion) is stored once, under
+the region code ``EU``, because that is how the regulator issues it. A question about Germany or
+Spain must still find it: at query time every ``EU`` row is expanded into one row per requested
+member state, dated as the Commission decision. The EEA EFTA states (Iceland, Liechtenstein,
+Norway) take over centralised authorisations as well. The United Kingdom was covered until the
+end of the Brexit transition period (2020-12-31); later British approvals are the MHRA's own rows.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: The region code under which EMA / European Commission approvals are stored.
+EU = "EU"
+
+#: The 27 member states of the European Union (ISO 3166-1 alpha-2).
+EU_MEMBERS = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+#: The EEA EFTA states, which adopt the Commission's centralised authorisations.
+EEA_EFTA = frozenset({"IS", "LI", "NO"})
+EEA = EU_MEMBERS | EEA_EFTA
+
+#: Former members and the last day on which a Commission authorisation applied there.
+FORMER_MEMBERS = {"GB": "2020-12-31"}
+
+
+def covered_by_eu(country: str, approval_date: str | None = None) -> bool:
+    """Does an EU authorisation granted on ``approval_date`` apply in ``country``?
+
+    For a former member the date decides; an undated EU row is not assumed to have applied there.
+    """
+    if country in EEA:
+        return True
+    end = FORMER_MEMBERS.get(country)
+    return bool(end and isinstance(approval_date, str) and approval_date and approval_date <= end)
+
+
+def stored_codes(countries: list[str]) -> list[str]:
+    """The country codes to read from the approvals table to answer for ``countries``."""
+    wanted = list(dict.fromkeys(countries))
+    if any(c in EEA or c in FORMER_MEMBERS for c in wanted) and EU not in wanted:
+        wanted.append(EU)
+    return wanted
+
+
+def expand_regional(frame: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """One row per approval and requested country where it applies.
+
+    ``frame`` holds approval rows (``country``, ``approval_date``) read with ``stored_codes``.
+    A country's own rows are kept; each ``EU`` row becomes a row for every requested EEA state
+    (and former member, by date) with ``via = "EU"``. ``EU`` rows stay as they are only when
+    ``EU`` itself was asked for. The result keeps the order of ``frame``.
+    """
+    frame = frame.assign(via=None)
+    own = frame[frame["country"].isin(countries)]
+    regional = frame[frame["country"] == EU]
+    parts = [own]
+    for country in countries:
+        if country == EU:
+            continue
+        applies = [covered_by_eu(country, d) for d in regional["approval_date"]]
+        chosen = regional[applies] if len(regional) else regional
+        if len(chosen):
+            parts.append(chosen.assign(country=country, via=EU))
+    if len(parts) == 1:
+        return own.reset_index(drop=True)
+    combined = pd.concat(parts)
+    # Keep the reader's order (by date) across the expanded rows.
+    return combined.sort_index(kind="stable").reset_index(drop=True)
+
+
+def approval_countries(stored: list[tuple[str, str | None]]) -> list[str]:
+    """The countries a product is approved in, from its stored (country, date) approvals.
+
+    ``EU`` stays in the list (it is how the approval was issued) and is followed by every state
+    it applies to, so a filter by ``DE`` finds an EMA-approved product.
+    """
+    found = list(dict.fromkeys(country for country, _ in stored))
+    eu_dates = [date for country, date in stored if country == EU]
+    if eu_dates:
+        members = EEA | {c for c in FORMER_MEMBERS if any(covered_by_eu(c, d) for d in eu_dates)}
+        found += sorted(members - set(found))
+    return found
+
+
+def local_brand(brands: object, country: str) -> str | None:
+    """The brand a product carries in ``country`` (``US:Yescarta|EU:Yescarta``); in an EEA
+    state without a brand of its own, the EU brand."""
+    named = {}
+    for brand in brands.split("|") if isinstance(brands, str) else []:
+        code, _, name = brand.partition(":")
+        named.setdefault(code.strip(), name.strip())
+    if country in named:
+        return named[country]
+    return named.get(EU) if country in EEA or country in FORMER_MEMBERS else None

@@ -1,0 +1,54 @@
+"""EU approvals apply in every EU/EEA state (and in the UK before 2021), dated as the
+Commission decision: `products --country DE` lists them, recomputed from the CSV
+(tests/web/test_pairs_overview.py: the API)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.cli import app
+from cartatlas.evidence.jurisdictions import covered_by_eu
+from cartatlas.evidence.reading import BUNDLED_DIR
+
+runner = CliRunner()
+
+
+def _csv_rows(country: str) -> list[tuple[str, str]]:
+    with (BUNDLED_DIR / "approvals.csv").open(encoding="utf-8", newline="") as handle:
+        return sorted(
+            (r["product_id"], r["approval_date"])
+            for r in csv.DictReader(handle)
+            if r["country"] == country
+        )
+
+
+@pytest.mark.parametrize(
+    ("country", "date", "applies"),
+    [
+        ("DE", "2018-08-27", True),
+        ("NO", "2022-10-17", True),
+        ("GB", "2018-08-27", True),
+        ("GB", "2022-10-17", False),
+        ("GB", None, False),
+        ("US", "2018-08-27", False),
+        ("CH", "2018-08-27", False),
+    ],
+)
+def test_eu_coverage_by_country_and_date(country, date, applies):
+    assert covered_by_eu(country, date) is applies
+
+
+def test_products_in_germany_are_the_eu_approvals_with_their_eu_dates(evidence_store):
+    result = runner.invoke(
+        app, ["--db", evidence_store, "products", "--country", "DE", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    eu = _csv_rows("EU")
+    own = _csv_rows("DE")
+    assert sorted((r["product"], r["date"]) for r in rows) == sorted(eu + own)
+    assert {r["agency"] for r in rows if (r["product"], r["date"]) in eu} == {"EMA (EU)"}

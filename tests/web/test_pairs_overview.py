@@ -1,0 +1,59 @@
+"""Any pair of countries on the dashboard overview: each country's card gives the number of
+approved products (recomputed from approvals.csv) or "no data (reason)", never a false zero."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.evidence.test_jurisdictions import _csv_rows
+from tests.report.test_pairs import BARE_NO_DATA, FALSE_ZERO, PAIRS, expected_products
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=["-".join(p) for p in PAIRS])
+def test_dashboard_overview_gives_a_number_or_a_reason(client, pair):
+    a, b = pair
+    response = client.get(f"/?a={a}&b={b}")
+    assert response.status_code == 200
+    text = _text(response.text)
+    assert not BARE_NO_DATA.search(text), BARE_NO_DATA.search(text)
+    assert not FALSE_ZERO.search(text), FALSE_ZERO.search(text)
+    for country in pair:
+        n = expected_products(country)
+        cards = response.text.split('<div class="card">')[1:]
+        card_html = next(c for c in cards if f"<h2>{country} " in c)
+        card = re.search(r"approved CAR-T products (.*?) registered", _text(card_html))
+        assert card, card_html
+        expected = (
+            str(n) if n else f"no data (no approvals recorded for {country} in the evidence base)"
+        )
+        assert card.group(1).strip() == expected
+
+
+def test_api_lists_eu_approvals_under_a_member_state_and_explains_an_empty_answer(
+    evidence_client,
+):
+    found = evidence_client.get("/api/approvals", params={"country": "FR"}).json()
+    assert found["count"] == len(_csv_rows("EU")) + len(_csv_rows("FR"))
+    assert {i["via"] for i in found["items"] if i["agency"] == "EMA"} == {"EU"}
+    empty = evidence_client.get("/api/approvals", params={"country": "MX"}).json()
+    if not _csv_rows("MX"):
+        assert empty["count"] == 0
+        assert empty["note"] == "no data (no approvals recorded for MX in the evidence base)"
