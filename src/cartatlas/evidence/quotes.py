@@ -1,6 +1,7 @@
 """Is a recorded number or date really in its supporting quote?
 
-Sources print numbers as "1,200,000", "$475 000", "1.2 million", "120万", "15·4" or "83%";
+Sources print numbers as "1,200,000", "$475 000", "370'000", "1.2 million", "Rs 30 lakh",
+"120万", "15·4" or "83%";
 dates as "August 30, 2017", "30 Aug 2017", "2017-08-30" or "2017年8月30日". Both sides are
 normalized so a value matches only when the quote states it, and "54" never matches inside "154"
 or "5.4".
@@ -12,18 +13,21 @@ import calendar
 import re
 from decimal import Decimal, InvalidOperation
 
-_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0\u2009](?=\d{3}(?!\d))")
+# Swiss sources group thousands with an apostrophe ("370'000 Franken").
+_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0\u2009'\u2019](?=\d{3}(?!\d))")
 # Journals also group thousands with a plain space ("$475 000"); "in 2018 100 patients" must
 # still give 2018 and 100, so space-grouped numbers are read in addition, never instead.
 _SPACE_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _LEADING_DOT = re.compile(r"(?<![\d.])\.(\d)")
 _NUMBER = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|万|亿|千))?(?![\d])"
+    r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|lakh|crore|万|亿|千))?(?![\d])"
 )
 _SCALE = {
     "million": Decimal(10) ** 6,
     "billion": Decimal(10) ** 9,
     "thousand": Decimal(10) ** 3,
+    "lakh": Decimal(10) ** 5,  # Indian numbering: 1 lakh = 100,000; 1 crore = 10,000,000
+    "crore": Decimal(10) ** 7,
     "万": Decimal(10) ** 4,
     "亿": Decimal(10) ** 8,
     "千": Decimal(10) ** 3,

@@ -67,7 +67,23 @@ IsoDate = Annotated[str, AfterValidator(_iso_date)]
 Country = Annotated[str, AfterValidator(_country)]
 Currency = Annotated[str, AfterValidator(_currency)]
 
-Agency = Literal["FDA", "NMPA", "EMA", "PMDA", "MHRA", "HSA", "TGA", "HC"]
+# National agencies as well as the EMA: Spain's AEMPS (hospital exemption), India's CDSCO,
+# Korea's MFDS, Switzerland's Swissmedic, Brazil's ANVISA.
+Agency = Literal[
+    "FDA",
+    "NMPA",
+    "EMA",
+    "PMDA",
+    "MHRA",
+    "HSA",
+    "TGA",
+    "HC",
+    "AEMPS",
+    "CDSCO",
+    "MFDS",
+    "Swissmedic",
+    "ANVISA",
+]
 Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
 Denominator = Literal["infused", "enrolled", "evaluable", "randomized"]
 Analysis = Literal["primary", "longer_follow_up", "label"]
