@@ -137,3 +137,29 @@ def test_approval_counts_and_absence_match_the_csv(reports, pair):
         else:
             reason = f"no data (no approvals recorded for {country} in the evidence base)"
             assert reason in answer[0].lower() + answer[1:]
+
+
+def test_more_than_two_countries_get_a_side_by_side_table(full_store, shared_trials):
+    countries = ["CN", "US", "IN", "ES"]
+    with open_store(full_store, read_only=True) as store:
+        ctx = ReportContext(store, countries)
+        ctx.__dict__["trials"] = shared_trials
+        report = report_for(ctx, None)
+    first = report.sections[0]
+    assert first.key == "compare"
+    table = first.blocks[0]
+    assert table.columns == ["", *countries]
+    rows = {row[0]: row[1:] for row in table.rows}
+    for country, cell in zip(countries, rows["approved CAR-T products"], strict=True):
+        n = expected_products(country)
+        assert cell.startswith(f"{n}, first ") if n else cell.startswith("no data (")
+        if n:
+            assert CITATION.search(cell)
+    for label, cells in rows.items():
+        for cell in cells:
+            assert CITATION.search(cell) or re.fullmatch(r"no data \(.+\)", cell), (label, cell)
+    trials = shared_trials
+    for country, cell in zip(
+        countries, rows["registered CAR trials with a site there"], strict=True
+    ):
+        assert cell.startswith(f"{sum(country in cs for cs in trials['countries'])} ")

@@ -57,3 +57,15 @@ def test_api_lists_eu_approvals_under_a_member_state_and_explains_an_empty_answe
     if not _csv_rows("MX"):
         assert empty["count"] == 0
         assert empty["note"] == "no data (no approvals recorded for MX in the evidence base)"
+
+
+def test_compare_form_takes_up_to_four_countries(client):
+    response = client.get("/?a=CN&b=US&c=IN&d=ES")
+    assert response.status_code == 200
+    text = _text(response.text)
+    assert "CN, US, IN, ES side by side" in text
+    for name in ("a", "b", "c", "d"):
+        assert f'name="{name}"' in response.text
+    assert client.get("/?a=CN&b=US&c=&d=").status_code == 200  # empty optional boxes
+    assert client.get("/?a=CN&b=US&c=CN").status_code == 422  # a country twice
+    assert "?a=CN&amp;b=US&amp;c=IN&amp;d=ES" in response.text  # links keep all four

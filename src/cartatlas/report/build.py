@@ -20,6 +20,7 @@ from cartatlas.report.sections import (
     registry_views,
     rules_and_payers,
     safety,
+    side_by_side,
     success,
 )
 from cartatlas.store import Store
@@ -56,6 +57,8 @@ def report_for(
         ("regulation", lambda: rules_and_payers.regulatory(ctx)),
         ("outlook", lambda: registry_views.outlook(ctx)),
     ]
+    if len(countries) > 2:
+        sections.insert(0, side_by_side.build(ctx))
     if claims_file is not None:
         steps.append(("claims check", lambda: claims.build(ctx, claims_file)))
     sections = []

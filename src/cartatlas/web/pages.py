@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from pydantic import BeforeValidator
 
 from cartatlas.analyses.approvals import approvals_frame, approved_product_counts
 from cartatlas.analyses.claims import ClaimsFile
@@ -17,6 +18,7 @@ from cartatlas.analyses.success_rates import MEASURE_NAMES
 from cartatlas.evidence.absence import no_approvals
 from cartatlas.evidence.jurisdictions import local_brand
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
+from cartatlas.report.sections import side_by_side
 from cartatlas.store import Store
 from cartatlas.web import charts, params
 from cartatlas.web.api import meta as meta_api
@@ -39,14 +41,33 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 PairA = Annotated[params.CountryCode, Query(description="first country")]
 PairB = Annotated[params.CountryCode, Query(description="second country")]
+#: The compare form's optional third and fourth countries (an empty box: not given).
+MoreCountry = Annotated[
+    params.CountryCode | None,
+    BeforeValidator(params.blank_is_none),
+    Query(description="a further country to compare (optional)"),
+]
 PER_PAGE = 20
 
 
-async def _pair(a: PairA = "CN", b: PairB = "US") -> list[str]:
-    pair = [params.country("a", a), params.country("b", b)]
-    if pair[0] == pair[1]:
-        raise params.bad_param("b", b, "choose a second country different from the first")
-    return pair
+async def _pair(
+    a: PairA = "CN", b: PairB = "US", c: MoreCountry = None, d: MoreCountry = None
+) -> list[str]:
+    """Two to four distinct countries, in the order given (a, b, then c and d if given)."""
+    chosen: list[str] = []
+    for name, value in (("a", a), ("b", b), ("c", c), ("d", d)):
+        code = params.country(name, value)
+        if code is None:
+            continue
+        if code in chosen:
+            raise params.bad_param(name, value, f"{code} is already compared; choose another")
+        chosen.append(code)
+    return chosen
+
+
+def compare_query(countries: list[str]) -> str:
+    """The query string that selects ``countries`` (``a=CN&b=US&c=IN``) for links."""
+    return urlencode(dict(zip("abcd", countries, strict=False)))
 
 
 def _world(request: Request) -> str:
@@ -81,6 +102,7 @@ def _common(
     return {
         "request": request,
         "countries": countries,
+        "compare_query": compare_query(countries),
         "country_options": sorted(set(options) | set(countries)),
         "attribution": registry.notes if registry else [],
         "snapshot": ", ".join(sorted({str(d) for d in registry.snapshots["snapshot_date"] if d}))
@@ -110,6 +132,13 @@ def _question_page(
     )
 
 
+def _side_by_side(store: Store, registry: RegistryData | None, countries: list[str]) -> dict:
+    """The report's side-by-side table for three or four countries, with its references."""
+    ctx = WebContext(store, countries, registry=registry)
+    section = side_by_side.build(ctx)
+    return {"section": section, "references": list(ctx.refs.items)}
+
+
 @router.get("/")
 def overview(
     request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep, pair: PairDep
@@ -121,11 +150,17 @@ def overview(
         if p.question.key in ("approvals", "activity")
     ]
     glance = memo.get(store, ("glance", tuple(pair)), lambda: _glance(store, registry, pair))
+    compare = (
+        memo.get(store, ("compare", tuple(pair)), lambda: _side_by_side(store, registry, pair))
+        if len(pair) > 2
+        else None
+    )
     return render(
         request,
         "overview.html.j2",
         {
             **_common(request, store, memo, registry, pair),
+            "compare": compare,
             "pages": pages,
             "figures": [f for f in figures if f is not None],
             "glance": glance,

@@ -28,7 +28,7 @@ Text = Annotated[str, StringConstraints(max_length=200)]
 DEFAULT_COUNTRIES = ("CN", "US")
 
 
-def _blank_is_none(value: object) -> object:
+def blank_is_none(value: object) -> object:
     """An empty form box sends ``age=`` or ``country=``: that means "not given", not a bad
     value."""
     return None if isinstance(value, str) and not value.strip() else value
@@ -36,12 +36,12 @@ def _blank_is_none(value: object) -> object:
 
 CountryQuery = Annotated[
     CountryCode | None,
-    BeforeValidator(_blank_is_none),
+    BeforeValidator(blank_is_none),
     Query(description="ISO 3166-1 alpha-2 country code, e.g. CN; empty: any country"),
 ]
 AgeQuery = Annotated[
     Annotated[float, Field(ge=0, le=120)] | None,
-    BeforeValidator(_blank_is_none),
+    BeforeValidator(blank_is_none),
     Query(description="patient age in years, 0–120 (eligibility); empty: any age"),
 ]
 ProductQuery = Annotated[

@@ -1,0 +1,136 @@
+"""0. Side by side: one table with a column per country, for comparisons of more than two.
+
+People choosing where to be treated, and analysts comparing health systems, look at several
+destinations at once. Each cell is either a number with its source marker or "no data (reason)";
+the numbers come from the same analyses as the sections that follow, which give the detail.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cartatlas.analyses.approvals import approvals_frame
+from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.success_rates import pool_by_country
+from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
+from cartatlas.registries.concepts import RECRUITING_STATUSES
+from cartatlas.report.context import NO_REGISTRY, ReportContext
+from cartatlas.report.model import Section, Table
+from cartatlas.report.sections.common import cite_row, interval, pct
+from cartatlas.report.sections.cost import PRODUCT_PRICES
+
+INDICATIONS = ("LBCL", "B-ALL", "MM")
+
+
+def _cites(ctx: ReportContext, rows: pd.DataFrame) -> str:
+    return " ".join(dict.fromkeys(cite_row(ctx.refs, r) for r in rows.itertuples()))
+
+
+def _approvals_row(ctx: ReportContext) -> list[str]:
+    frame = approvals_frame(ctx.store, ctx.countries)
+    cells = []
+    for country in ctx.countries:
+        own = frame[frame["country"] == country]
+        if own.empty:
+            cells.append(no_approvals(country))
+            continue
+        dated = own.dropna(subset=["date"]).sort_values("date")
+        first = f", first {dated['approval_date'].iloc[0]}" if len(dated) else ""
+        cells.append(f"{own['product_id'].nunique()}{first} {_cites(ctx, own)}")
+    return ["approved CAR-T products", *cells]
+
+
+def _price_rows(ctx: ReportContext) -> list[list[str]]:
+    prices = prices_frame(ctx.store, ctx.countries)
+    prices = prices[prices["kind"].isin(PRODUCT_PRICES)] if len(prices) else prices
+    rows = []
+    for label, column, unit, reason in (
+        ("product price, USD (same-year rate)", "usd", "USD", "no exchange rate for its year"),
+        ("product price, PPP (international $)", "intl_dollars", "int$", "no PPP factor"),
+    ):
+        cells = []
+        for country in ctx.countries:
+            own = prices[prices["country"] == country] if len(prices) else prices
+            converted = own[own[column].notna()] if len(own) else own
+            if own.empty:
+                cells.append(no_prices(country))
+            elif converted.empty:
+                cells.append(no_data(f"{reason} of the {len(own)} recorded prices"))
+            else:
+                low, high = converted[column].min(), converted[column].max()
+                span = f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
+                cells.append(f"{span} {unit} {_cites(ctx, converted)}")
+        rows.append([label, *cells])
+    return rows
+
+
+def _response_rows(ctx: ReportContext) -> list[list[str]]:
+    rows = []
+    for indication in INDICATIONS:
+        pooling = pool_by_country(ctx.store, indication, "CR", ctx.countries)
+        cells = []
+        for country in ctx.countries:
+            summary = pooling.summaries.get(country)
+            if summary is None:
+                cells.append(no_cohorts(country, "CR", indication))
+                continue
+            studies = pooling.rows[pooling.rows["country"] == country]
+            cells.append(
+                f"{pct(summary.estimate)} ({interval(summary.ci_low, summary.ci_high)}; "
+                f"{summary.k} {'study' if summary.k == 1 else 'studies'}, "
+                f"{summary.patients} patients) {_cites(ctx, studies)}"
+            )
+        rows.append([f"complete response, {indication} (95% CI)", *cells])
+    return rows
+
+
+def _registry_rows(ctx: ReportContext) -> list[list[str]]:
+    if not ctx.has_registry:
+        return [
+            ["registered CAR trials", *([no_data("no registry data loaded")] * len(ctx.countries))]
+        ]
+    trials = ctx.trials
+    counts, recruiting = [], []
+    for country in ctx.countries:
+        here = trials[[country in cs for cs in trials["countries"]]]
+        counts.append(f"{len(here)} {ctx.registry_cite}")
+        recruiting.append(
+            f"{int(here['status'].isin(RECRUITING_STATUSES).sum())} {ctx.registry_cite}"
+        )
+    return [
+        ["registered CAR trials with a site there", *counts],
+        ["of them recruiting now (trial status)", *recruiting],
+    ]
+
+
+def build(ctx: ReportContext) -> Section:
+    """The side-by-side table (the report includes it when more than two countries are named)."""
+    rows = [
+        _approvals_row(ctx),
+        *_price_rows(ctx),
+        *_response_rows(ctx),
+        *_registry_rows(ctx),
+    ]
+    table = Table(
+        f"{', '.join(ctx.countries)} side by side",
+        ["", *ctx.countries],
+        rows,
+        note="Each cell gives its source markers; 'no data (reason)' where the evidence base or "
+        "the registry snapshot holds nothing for that country.",
+    )
+    answer = (
+        f"Side by side for {', '.join(ctx.countries)}: approved products, product prices in US "
+        "dollars and at purchasing-power parity, pooled complete response by indication, and "
+        "registered and recruiting CAR trials; the sections below give the detail."
+    )
+    caveats = [
+        "Prices are ranges over the recorded list, WAC or insurance-negotiated prices of all "
+        "products and years; a country's range can mix products and years.",
+        "Response rates are pooled within each country from studies conducted there; they are "
+        "comparisons between studies, not randomized comparisons.",
+        "Trial counts are ClinicalTrials.gov records with a site in the country; a trial with "
+        "sites in several countries counts for each."
+        if ctx.has_registry
+        else NO_REGISTRY,
+    ]
+    return Section("compare", "Side by side", answer, [table], caveats)
