@@ -13,7 +13,7 @@ from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.success_rates import pool_by_country
 from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
-from cartatlas.registries.concepts import RECRUITING_STATUSES
+from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.model import Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct
@@ -90,16 +90,16 @@ def _registry_rows(ctx: ReportContext) -> list[list[str]]:
             ["registered CAR trials", *([no_data("no registry data loaded")] * len(ctx.countries))]
         ]
     trials = ctx.trials
+    status = trials.set_index("nct_id")["status"]
     counts, recruiting = [], []
     for country in ctx.countries:
         here = trials[[country in cs for cs in trials["countries"]]]
         counts.append(f"{len(here)} {ctx.registry_cite}")
-        recruiting.append(
-            f"{int(here['status'].isin(RECRUITING_STATUSES).sum())} {ctx.registry_cite}"
-        )
+        open_here = recruiting_in(ctx.sites, status, country)
+        recruiting.append(f"{len(open_here)} {ctx.registry_cite}")
     return [
         ["registered CAR trials with a site there", *counts],
-        ["of them recruiting now (trial status)", *recruiting],
+        ["recruiting there now", *recruiting],
     ]
 
 
@@ -129,7 +129,7 @@ def build(ctx: ReportContext) -> Section:
         "Response rates are pooled within each country from studies conducted there; they are "
         "comparisons between studies, not randomized comparisons.",
         "Trial counts are ClinicalTrials.gov records with a site in the country; a trial with "
-        "sites in several countries counts for each."
+        f"sites in several countries counts for each. Recruiting: {RECRUITING_DEFINITION}."
         if ctx.has_registry
         else NO_REGISTRY,
     ]
