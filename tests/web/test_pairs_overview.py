@@ -3,6 +3,7 @@ approved products (recomputed from approvals.csv) or "no data (reason)", never a
 
 from __future__ import annotations
 
+import csv
 import re
 from html.parser import HTMLParser
 
@@ -69,3 +70,31 @@ def test_compare_form_takes_up_to_four_countries(client):
     assert client.get("/?a=CN&b=US&c=&d=").status_code == 200  # empty optional boxes
     assert client.get("/?a=CN&b=US&c=CN").status_code == 422  # a country twice
     assert "?a=CN&amp;b=US&amp;c=IN&amp;d=ES" in response.text  # links keep all four
+
+
+def _csv(name: str) -> list[dict]:
+    from cartatlas.evidence.reading import BUNDLED_DIR
+
+    with (BUNDLED_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_prices_in_usd_for_at_least_six_countries_besides_cn_and_us(client):
+    """USD = amount ÷ the same year's rate (first source by URL), recomputed from the CSVs."""
+    rates: dict[tuple[str, int], float] = {}
+    for row in sorted(_csv("exchange_rates"), key=lambda r: r["source_url"]):
+        rates.setdefault((row["currency"], int(row["year"])), float(row["per_usd"]))
+    expected: dict[str, list[float]] = {}
+    for row in _csv("prices"):
+        if row["country"] in ("CN", "US") or not row["year"]:
+            continue
+        key = (row["currency"], int(row["year"]))
+        rate = 1.0 if row["currency"] == "USD" else rates.get(key)
+        if rate is not None:
+            expected.setdefault(row["country"], []).append(float(row["amount"]) / rate)
+    assert len(expected) >= 6, sorted(expected)
+    for country, values in expected.items():
+        items = client.get("/api/prices", params={"country": country}).json()["items"]
+        served = sorted(round(i["usd"]) for i in items if i["usd"] is not None)
+        for value in values:
+            assert round(value) in served, (country, value, served)
