@@ -143,7 +143,7 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
                         else float(price["usd"]) / rate,
                         "status": "ok"
                         if price is not None
-                        else f"no data: no {country} price attributable to {indication}",
+                        else f"no data (no {country} price attributable to {indication})",
                     }
                 )
     return pd.DataFrame(rows)

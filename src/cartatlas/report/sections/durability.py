@@ -175,7 +175,7 @@ def build(ctx: ReportContext) -> Section:
         return Section(
             "durability",
             "Does it last?",
-            "No data: no survival or hazard-ratio rows are recorded in the knowledge base.",
+            "No data (no survival or hazard-ratio rows are recorded in the knowledge base).",
         )
     blocks = _survival_tables(ctx, survival)
     sentences: list[str] = []

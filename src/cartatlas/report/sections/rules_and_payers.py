@@ -36,7 +36,7 @@ def regulatory(ctx: ReportContext) -> Section:
         return Section(
             "regulatory",
             "Regulatory safety actions",
-            "No data: no regulatory safety actions are recorded.",
+            "No data (no regulatory safety actions are recorded).",
         )
     rows = [
         [
@@ -57,8 +57,8 @@ def regulatory(ctx: ReportContext) -> Section:
         + "; ".join(f"{r[1]} {r[0]} {r[2]}" for r in rows)
         + "."
         + (
-            f" No data for {', '.join(missing_countries)}: no safety-related label change, "
-            "boxed warning or monitoring rule was found for its agency."
+            f" No data for {', '.join(missing_countries)} (no safety-related label change, "
+            "boxed warning or monitoring rule was found for its agency)."
             if missing_countries
             else ""
         )
@@ -102,7 +102,7 @@ def coverage(ctx: ReportContext) -> Section:
     frame = ctx.store.frame("SELECT * FROM evidence_coverage ORDER BY country, effective_date")
     frame = frame[frame["country"].isin(ctx.countries)]
     if frame.empty:
-        return Section("coverage", "Who pays", "No data: no coverage decisions are recorded.")
+        return Section("coverage", "Who pays", "No data (no coverage decisions are recorded).")
     rows = []
     for r in frame.to_dict("records"):
         treated = "" if missing(r["patients_treated"]) else f"{r['patients_treated']:,.0f}"
@@ -136,7 +136,7 @@ def coverage(ctx: ReportContext) -> Section:
     for country in ctx.countries:
         mine = frame[frame["country"] == country]
         if mine.empty:
-            parts.append(f"{country}: no data")
+            parts.append(f"{country}: no data (no coverage decision recorded for {country})")
             continue
         parts.append(
             f"{country}: "
