@@ -58,7 +58,7 @@ def report_for(
         ("outlook", lambda: registry_views.outlook(ctx)),
     ]
     if len(countries) > 2:
-        sections.insert(0, side_by_side.build(ctx))
+        steps.insert(0, ("side by side", lambda: side_by_side.build(ctx)))
     if claims_file is not None:
         steps.append(("claims check", lambda: claims.build(ctx, claims_file)))
     sections = []
