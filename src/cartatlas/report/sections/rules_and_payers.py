@@ -57,7 +57,7 @@ def regulatory(ctx: ReportContext) -> Section:
         + "; ".join(f"{r[1]} {r[0]} {r[2]}" for r in rows)
         + "."
         + (
-            f" No data for {', '.join(missing_countries)} (no safety-related label change, "
+            f" No data ({', '.join(missing_countries)}: no safety-related label change, "
             "boxed warning or monitoring rule was found for its agency)."
             if missing_countries
             else ""
