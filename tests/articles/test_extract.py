@@ -53,12 +53,27 @@ def test_paired_endpoints_and_local_grades(structured):
             "unknown product",
         ),
         ("Zorba-cel was approved in June 2021 in China.", "unknown product"),
-        ("In China, CAR-T costs ₹40 lakh.", "no exchange rate for INR"),
     ],
 )
 def test_unstructurable_claims_say_why(structured, text, reason):
     (item,) = structured(text)
     assert item.claim is None and reason in item.reason
+
+
+def test_a_rupee_price_converts_at_the_latest_recorded_inr_rate(structured):
+    """₹40 lakh is 4,000,000 INR; recomputed from exchange_rates.csv at its latest INR year, the
+    claim's range brackets 4,000,000 / rate (the rupee had no rate before the any-pair evidence)."""
+    import csv
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "src/cartatlas/evidence/data/exchange_rates.csv"
+    with data.open(encoding="utf-8") as handle:
+        inr = [r for r in csv.DictReader(handle) if r["currency"] == "INR"]
+    latest = max(inr, key=lambda r: int(r["year"]))
+    usd = 4_000_000 / float(latest["per_usd"])
+    (item,) = structured("In China, CAR-T costs ₹40 lakh.")
+    low, high = item.claim.range
+    assert item.claim.metric == "price_usd" and low < usd < high
 
 
 @pytest.mark.parametrize(

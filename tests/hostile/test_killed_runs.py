@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from cartatlas.registries.ctgov_files import import_file
 from cartatlas.store.registry_read import current_studies
 from cartatlas.store.registry_runs import find_runs
@@ -80,3 +82,16 @@ def test_locked_store_names_the_process_holding_it(tmp_path, real_lines) -> None
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
+
+
+def test_a_store_open_in_this_process_in_the_other_mode_is_busy_not_a_crash(tmp_path):
+    """DuckDB refuses a second in-process connection in another mode with a ConnectionException
+    (the report's cache write while a served dashboard reads): it must be StoreBusy, which the
+    report treats as 'not kept', never an unexplained error."""
+    from cartatlas.store import StoreBusy, open_store
+
+    path = str(tmp_path / "store.duckdb")
+    open_store(path).close()
+    busy = "already open in this process in read-only mode"
+    with open_store(path, read_only=True), pytest.raises(StoreBusy, match=busy):
+        open_store(path)

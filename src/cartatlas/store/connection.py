@@ -76,6 +76,16 @@ def _connect_duckdb(path: Path, read_only: bool) -> Any:
             "at a time. Wait for it to finish (or stop it, e.g. a running `cartatlas serve`), "
             "or give this command another store with --db"
         ) from None
+    except duckdb.ConnectionException as exc:
+        # DuckDB's in-process form of the same conflict: this process already holds the file
+        # open in the other mode (read-only vs read-write), e.g. a dashboard served in-process.
+        if "different configuration" not in str(exc):
+            raise
+        raise StoreBusy(
+            f"the store {path} is already open in this process in "
+            f"{'read-write' if read_only else 'read-only'} mode; close it first, "
+            "or give this command another store with --db"
+        ) from None
 
 
 class Store:
