@@ -109,3 +109,16 @@ def test_a_named_products_price_is_checked_against_its_own_prices(structured):
     (item,) = structured("The list price of Kymriah is in the ballpark of $525,000.")
     assert item.claim.product == "tisagenlecleucel"
     assert item.claim.countries == dollars
+
+
+def test_a_rate_after_a_two_country_sentence_takes_the_pages_country_not_none(structured):
+    """The countries of an earlier comparison do not say which one a later rate is about: the
+    rate takes the page's main country (with a note), never an empty country that fails
+    validation with a raw message."""
+    text = (
+        "Complete response rates in multiple myeloma are higher in China than in the US. "
+        "Complete remission rates in lymphoma reach 90%."
+    )
+    rate = [i for i in structured(text) if "90%" in i.finding.sentence.text][0]
+    assert rate.claim is not None and rate.claim.countries == ["CN"]
+    assert any("main countries" in note for note in rate.scope)

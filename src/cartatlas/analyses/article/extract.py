@@ -227,8 +227,10 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
             endpoint = paired[after_pair.index(pct) % 2]
         countries, country_note = ctx.nearest(i, ctx.found_countries, pct.span[0])
         if len(countries) > 1 and not _joint(s.text, ctx.found_countries[i]):
-            # "Compared to products in the U.S., China's reach 82.4%": the number's own country.
-            countries = [_nearest_before(ctx.found_countries[i], pct.span[0])]
+            # "Compared to products in the U.S., China's reach 82.4%": the number's own country;
+            # none when the countries were borrowed from an earlier sentence (the page decides).
+            own = _nearest_before(ctx.found_countries[i], pct.span[0])
+            countries = [own] if own else []
         diseases, disease_note = ctx.nearest(i, ctx.found_diseases, -1)
         if respectively and len(respectively) == len(percents):
             # "lymphoma and leukemia … 77.6% and 82.1%, respectively": paired in order.
