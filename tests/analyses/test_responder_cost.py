@@ -40,3 +40,22 @@ def test_a_low_reliability_price_never_enters(evidence_store):
             "SELECT source_url FROM evidence_prices WHERE lower(note) LIKE '%low reliability%'"
         )
     assert url not in set(prices["source_url"]) and url not in set(frame["price_source_url"])
+
+
+def test_the_report_prints_each_paired_price_year_as_the_csv_writes_it(evidence_store):
+    """The price-year column came out as '2023.0' (a float column, as unpaired rows are NaN):
+    each printed year must be one of prices.csv's years, written as there."""
+    import csv
+    from pathlib import Path
+
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections.cost import _cost_per_responder
+
+    data = Path(__file__).resolve().parents[2] / "src/cartatlas/evidence/data/prices.csv"
+    with data.open(encoding="utf-8") as handle:
+        years = {row["year"] for row in csv.DictReader(handle)}
+    with open_store(evidence_store, read_only=True) as store:
+        table = _cost_per_responder(ReportContext(store, ["CN", "US"]))
+    column = table.columns.index("price year")
+    printed = [row[column] for row in table.rows if row[column]]
+    assert printed and set(printed) <= years

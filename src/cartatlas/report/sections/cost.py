@@ -60,7 +60,7 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
                 f"{r.trial} ({r.trial_country})",
                 r.endpoint,
                 f"{pct(r.rate, 1)} ({r.events}/{r.n})",
-                str(r.price_year) if paired else "",
+                str(int(r.price_year)) if paired else "",  # float column: unpaired rows are NaN
                 (_money(r.price_usd, "USD") + (" (weak source)" if r.weak_price_source else ""))
                 if paired
                 else no_data("no price paired with this trial"),
