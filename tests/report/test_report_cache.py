@@ -54,3 +54,20 @@ def test_load_and_save_round_trip(tmp_path):
         derived.save(store, "x", "v1", {"a": [1, 2]})
         assert derived.load(store, "x", "v1") == {"a": [1, 2]}
         assert derived.load(store, "x", "v2") is derived.MISSING
+
+
+def test_a_template_edit_changes_the_code_version(tmp_path, monkeypatch):
+    """A report kept in the store was read after a template edit, because only ``*.py`` files
+    entered the code version: templates and data files must enter it too."""
+    from cartatlas.store import versions
+
+    (tmp_path / "report.html.j2").write_text("<h1>{{ title }}</h1>", "utf-8")
+    monkeypatch.setattr(versions, "_PACKAGE", tmp_path)
+    versions.code_version.cache_clear()
+    before = versions.code_version()
+    (tmp_path / "report.html.j2").write_text("<h1>{{ title }}!</h1>", "utf-8")
+    versions.code_version.cache_clear()
+    try:
+        assert versions.code_version() != before
+    finally:
+        versions.code_version.cache_clear()

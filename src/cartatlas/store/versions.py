@@ -3,8 +3,9 @@
 Classification labels, report sections and dashboard frames depend on the registry snapshots,
 the loaded evidence and the code that derives them. Each version below is a short hash that
 changes whenever its input changes: a registry run that changed trials, an evidence load, or
-an edit of the package's source. Derived data stored with the version it was computed under is
-current exactly when the version still matches (:mod:`cartatlas.store.derived`).
+an edit of the package's source, templates or data files. Derived data stored with the version
+it was computed under is current exactly when the version still matches
+(:mod:`cartatlas.store.derived`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ def _digest(*parts: object) -> str:
 
 @cache
 def code_version(package: str = "") -> str:
-    """Hash of the Python source of ``cartatlas.<package>`` (the whole package when empty)."""
+    """Hash of every file of ``cartatlas.<package>`` (the whole package when empty): its Python
+    source and the templates, styles and data files it renders with, so a stored report is not
+    read after a template edit."""
     root = _PACKAGE / package if package else _PACKAGE
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    files = (p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in sorted(files):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
