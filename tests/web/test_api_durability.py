@@ -76,3 +76,96 @@ def test_dashboard_pages_show_the_new_questions(evidence_client, key):
         assert "Commercial Health Insurance Innovative Drug List" in text
     if key == "regulatory":
         assert "boxed warning" in text
+
+
+def _printed_median(raw: dict[str, str]) -> str:
+    """How a survival row reads on every surface, written out from the raw CSV fields."""
+    point = "not reached" if raw["not_reached"] == "true" else f"{float(raw['value']):g}"
+    if not (raw["ci_low"] or raw["ci_high"]):
+        return point
+    low = f"{float(raw['ci_low']):g}" if raw["ci_low"] else "?"
+    high = f"{float(raw['ci_high']):g}" if raw["ci_high"] else "NR"
+    return f"{point} ({low}–{high})"
+
+
+def test_a_new_median_reads_the_same_on_cli_report_api_and_dashboard(
+    evidence_client, evidence_store
+):
+    import csv as csv_module
+
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.model import Table
+    from cartatlas.report.sections import durability
+    from cartatlas.store import open_store
+
+    [raw] = [
+        r
+        for r in _csv("survival")
+        if (r["study_id"], r["endpoint"], r["statistic"]) == ("TRANSCEND-NHL-001", "PFS", "median")
+    ]
+    shown = _printed_median(raw)
+    # the abstract's words: "Median PFS was 6.8 mo (95% CI, 3.3-12.7)"
+    assert shown == "6.8 (3.3–12.7)"
+
+    cli = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--product", "liso-cel", "--format", "csv"]
+    )
+    assert cli.exit_code == 0, cli.output
+    assert any(
+        line[:1] == ["TRANSCEND-NHL-001"] and line[4] == "PFS" and line[6] == shown
+        for line in csv_module.reader(cli.output.splitlines())
+    ), cli.output
+
+    with open_store(evidence_store, read_only=True) as store:
+        section = durability.build(ReportContext(store, ["CN", "US"]))
+    cells = [row for b in section.blocks if isinstance(b, Table) for row in b.rows]
+    assert any(row[2] == "median PFS (months)" and row[3] == shown for row in cells)
+
+    body = evidence_client.get("/api/survival", params={"indication": "LBCL"}).json()
+    [item] = [
+        i
+        for i in body["items"]
+        if (i["study_id"], i["endpoint"], i["statistic"]) == ("TRANSCEND-NHL-001", "PFS", "median")
+    ]
+    assert (item["value"], item["ci_low"], item["ci_high"]) == (
+        float(raw["value"]),
+        float(raw["ci_low"]),
+        float(raw["ci_high"]),
+    )
+
+    page = evidence_client.get("/q/durability", params={"a": "CN", "b": "US"})
+    assert page.status_code == 200 and shown in page.text
+
+
+def test_kb_coverage_names_each_randomized_trial_and_its_missing_hazard_ratios(evidence_store):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "kb", "coverage", "--randomized", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["study"]: r for r in json.loads(result.stdout)}
+    randomized = {r["study_id"] for r in _csv("studies") if r["design"].startswith("randomized")}
+    assert set(rows) == randomized
+    # ZUMA-7's primary endpoint (EFS) has one analysis: HR and CI as comparisons.csv prints them
+    [efs] = [
+        r
+        for r in _csv("comparisons")
+        if r["study_id"] == "ZUMA-7" and r["primary_endpoint"] == "true"
+    ]
+    hr, low, high = (f"{float(efs[k]):g}" for k in ("hr", "ci_low", "ci_high"))
+    assert rows["ZUMA-7"]["primary HR"] == f"{hr} ({low}–{high}), primary"
+    # A trial without any comparisons row is a gap, named in the plain table too
+    no_rows = randomized - {r["study_id"] for r in _csv("comparisons")}
+    for study in no_rows:
+        assert rows[study]["primary HR"] == rows[study]["OS HR"] == "—"
+    table = CliRunner().invoke(app, ["--db", evidence_store, "kb", "coverage"])
+    for study in no_rows:
+        assert f"{study} (primary HR, OS HR)" in table.output

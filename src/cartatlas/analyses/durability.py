@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.stats import MetaResult, hr_to_log, meta_generic
 from cartatlas.store import Store
 
@@ -29,7 +30,6 @@ POOLING_CAVEAT = (
     "between trials), follow-up and crossover to CAR-T differ; with two trials the "
     "between-trial variance is barely estimable, so the interval is wide by construction."
 )
-ANALYSIS_ORDER = {"longer_follow_up": 0, "primary": 1, "label": 2}
 
 _STUDY_COLUMNS = (
     "st.name, st.product_id, st.indication, st.country_of_conduct, st.line_of_therapy, "

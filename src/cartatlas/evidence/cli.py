@@ -163,12 +163,38 @@ def _from_loaded(ctx: typer.Context, build: Callable[[Store], list[list[str]]]) 
         raise _fail(exc) from None
 
 
-def kb_coverage(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:
+def kb_coverage(
+    ctx: typer.Context,
+    fmt: FormatOption = Format.table,
+    randomized: Annotated[
+        bool,
+        typer.Option(
+            "--randomized",
+            help="List each randomized CAR-T vs standard-of-care trial of an approved product "
+            "with its primary-endpoint and OS hazard ratios instead.",
+        ),
+    ] = False,
+) -> None:
     """What the loaded evidence holds per approved product × indication, and its gaps."""
-    from cartatlas.evidence.coverage import COLUMNS, coverage
+    from cartatlas.evidence import coverage as c
 
-    rows = _from_loaded(ctx, coverage)
-    emit(COLUMNS, rows, fmt, title="Evidence coverage of approved product × indication")
+    if randomized:
+        rows = _from_loaded(ctx, c.randomized_coverage)
+        title = (
+            "Randomized CAR-T vs standard of care: hazard ratios recorded (HR < 1 favours CAR-T)"
+        )
+        emit(c.RANDOMIZED_COLUMNS, rows, fmt, title=title)
+        return
+    emit(c.COLUMNS, _from_loaded(ctx, c.coverage), fmt, title=c.TITLE)
+    if fmt is Format.table and (
+        gaps := c.randomized_gaps(_from_loaded(ctx, c.randomized_coverage))
+    ):
+        console().print(
+            Text(
+                f"Randomized trials without a hazard ratio recorded: {'; '.join(gaps)} "
+                "(see `kb coverage --randomized`)."
+            )
+        )
 
 
 def kb_countries(ctx: typer.Context, fmt: FormatOption = Format.table) -> None:

@@ -6,8 +6,12 @@ so curators know what to look for next and readers know what cannot be compared.
 
 from __future__ import annotations
 
+import pandas as pd
+
+from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.store import Store
 
+TITLE = "Evidence coverage of approved product × indication"
 COLUMNS = [
     "product",
     "indication",
@@ -88,6 +92,80 @@ def coverage(store: Store) -> list[list[str]]:
             ]
         )
     return rows
+
+
+RANDOMIZED_COLUMNS = [
+    "study",
+    "product",
+    "indication",
+    "registrational",
+    "primary endpoint",
+    "primary HR",
+    "OS HR",
+    "crossover %",
+]
+
+
+def randomized_coverage(store: Store) -> list[list[str]]:
+    """One row per randomized CAR-T vs standard-of-care trial of an approved product (whether
+    or not the trial supported an approval): its primary-endpoint and overall-survival hazard
+    ratios as "HR (low–high)", "immature" or "not reported" when the source says so, and "—"
+    when nothing is recorded (a gap to fill)."""
+    trials = store.execute(
+        "SELECT study_id, product_id, indication, registrational FROM evidence_studies "
+        "WHERE design LIKE 'randomized%' AND product_id IN "
+        "(SELECT product_id FROM evidence_approvals) ORDER BY product_id, study_id"
+    )
+    rows = []
+    for study, product, indication, registrational in trials:
+        comparisons = store.frame(
+            "SELECT endpoint, primary_endpoint, analysis, status, hr, ci_low, ci_high, "
+            "crossover_percent FROM evidence_comparisons WHERE study_id = ?",
+            (study,),
+        )
+        primary = comparisons[comparisons["primary_endpoint"].astype(bool)]
+        endpoint = primary["endpoint"].iloc[0] if not primary.empty else None
+        crossover = comparisons["crossover_percent"].dropna()
+        rows.append(
+            [
+                study,
+                product,
+                indication,
+                "yes" if registrational else "no",
+                endpoint or "—",
+                _latest_hr(primary),
+                _latest_hr(comparisons[comparisons["endpoint"] == "OS"]),
+                f"{crossover.max():g}" if not crossover.empty else "—",
+            ]
+        )
+    return rows
+
+
+def randomized_gaps(rows: list[list[str]]) -> list[str]:
+    """ "BELINDA (primary HR, OS HR)" for each randomized trial missing a hazard ratio row."""
+    gaps = []
+    for row in rows:
+        missing = [
+            name
+            for name, cell in zip(("primary HR", "OS HR"), row[5:7], strict=True)
+            if cell == "—"
+        ]
+        if missing:
+            gaps.append(f"{row[0]} ({', '.join(missing)})")
+    return gaps
+
+
+def _latest_hr(frame: pd.DataFrame) -> str:
+    """The latest analysis's hazard ratio as printed, or the status that explains its absence."""
+    if frame.empty:
+        return "—"
+    frame = frame.assign(_order=frame["analysis"].map(ANALYSIS_ORDER)).sort_values("_order")
+    reported = frame.dropna(subset=["hr"])
+    if reported.empty:
+        return frame["status"].iloc[0].replace("_", " ")
+    row = reported.iloc[0]
+    interval = f" ({row['ci_low']:g}–{row['ci_high']:g})" if row["ci_low"] == row["ci_low"] else ""
+    return f"{row['hr']:g}{interval}, {row['analysis'].replace('_', ' ')}"
 
 
 def _hazard_ratio_cell(store: Store, studies: list[str]) -> str:

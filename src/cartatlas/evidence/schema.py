@@ -87,6 +87,8 @@ Agency = Literal[
 Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
 Denominator = Literal["infused", "enrolled", "evaluable", "randomized"]
 Analysis = Literal["primary", "longer_follow_up", "label"]
+# Which analysis of a study is the latest, for "use the most mature result" (lower first).
+ANALYSIS_ORDER = {"longer_follow_up": 0, "primary": 1, "label": 2}
 # What kind of publication the canonical source is (docs/evidence-protocol.md, "Sources");
 # evidence/source_strength.py ranks them for headlines.
 SourceKind = Literal[
