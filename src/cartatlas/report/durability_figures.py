@@ -51,7 +51,7 @@ def landmark_plot(rows: pd.DataFrame) -> str:
                 label=f"{study} {endpoint}",
             )
         ax.set_xlabel("months after infusion or randomization")
-        ax.set_ylabel("patients alive / event-free (%)")
+        ax.set_ylabel("alive / event-free / in response (%)")
         ax.set_ylim(0, 100)
         ax.set_xticks([6, 12, 18, 24, 30, 36, 48, 60])
         ax.legend(fontsize=7, frameon=False, loc="center left", bbox_to_anchor=(1.0, 0.5))

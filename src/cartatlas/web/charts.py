@@ -392,7 +392,7 @@ def landmarks(rows: pd.DataFrame) -> Spec:
                     "y": {
                         "field": "rate",
                         "type": "quantitative",
-                        "title": "alive / event-free (%)",
+                        "title": "alive / event-free / in response (%)",
                         "scale": {"domain": [0, 100]},
                     },
                     "color": {"field": "series", "type": "nominal", "title": None},

@@ -85,9 +85,9 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
                 Figure(
                     f"Landmark survival over time, {indication}",
                     landmark_plot(landmarks),
-                    "Share of patients alive (OS) or without progression / event (PFS, EFS) at "
-                    "each printed landmark, CAR-T arm; bars are the printed 95% CIs (none where "
-                    "the source gives none).",
+                    "Share of patients alive (OS), without progression / event (PFS, EFS), or "
+                    "of responders still in response (DOR) at each printed landmark, CAR-T arm; "
+                    "bars are the printed 95% CIs (none where the source gives none).",
                     Table(
                         "Landmark rates", ["study", "endpoint", "months", "rate", "source"], data
                     ),
