@@ -169,3 +169,39 @@ def test_kb_coverage_names_each_randomized_trial_and_its_missing_hazard_ratios(e
     table = CliRunner().invoke(app, ["--db", evidence_store, "kb", "coverage"])
     for study in no_rows:
         assert f"{study} (primary HR, OS HR)" in table.output
+
+
+def test_a_randomized_trial_without_hazard_ratios_is_named_on_every_surface(
+    evidence_client, evidence_store
+):
+    """A pooled LBCL estimate without BELINDA must say BELINDA is missing, everywhere."""
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import durability
+    from cartatlas.store import open_store
+
+    recorded = {r["study_id"] for r in _csv("comparisons") if r["hr"]}
+    missing = sorted(
+        r["study_id"]
+        for r in _csv("studies")
+        if r["design"].startswith("randomized")
+        and r["indication"] == "LBCL"
+        and r["study_id"] not in recorded
+    )
+    assert missing, "the check needs a randomized LBCL trial without a recorded HR"
+    named = [f"{study} (primary HR, OS HR)" for study in missing]
+
+    cli = CliRunner().invoke(app, ["--db", evidence_store, "durability", "--indication", "LBCL"])
+    assert all(n in cli.output for n in named), cli.output
+
+    with open_store(evidence_store, read_only=True) as store:
+        answer = durability.build(ReportContext(store, ["CN", "US"])).answer
+    assert all(n in answer for n in named)
+
+    body = evidence_client.get("/api/comparisons", params={"indication": "LBCL"}).json()
+    assert body["missing_hazard_ratios"] == named
+
+    page = evidence_client.get("/q/durability", params={"a": "CN", "b": "US"})
+    assert all(n in page.text for n in named)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.stats import MetaResult, hr_to_log, meta_generic
 from cartatlas.store import Store
@@ -29,6 +30,10 @@ POOLING_CAVEAT = (
     "Pooled hazard ratios combine trials whose comparators, endpoint definitions (EFS differs "
     "between trials), follow-up and crossover to CAR-T differ; with two trials the "
     "between-trial variance is barely estimable, so the interval is wide by construction."
+)
+
+MISSING_HR_LEAD = (
+    "Randomized trials with no hazard ratio recorded (so left out of any pooled estimate)"
 )
 
 _STUDY_COLUMNS = (
@@ -145,3 +150,13 @@ def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
         )
         pooled.append(PooledHazardRatio(indication, endpoint, part.reset_index(drop=True), result))
     return pooled
+
+
+def missing_hazard_ratios(store: Store, indications: set[str] | None = None) -> list[str]:
+    """ "BELINDA (primary HR, OS HR)" for each randomized CAR-T vs standard-of-care trial of an
+    approved product (in ``indications``, if given) whose primary-endpoint or OS hazard ratio is
+    not recorded: a pooled estimate silently without such a trial would look firmer than it is."""
+    rows = randomized_coverage(store)
+    if indications is not None:
+        rows = [row for row in rows if row[2] in indications]
+    return randomized_gaps(rows)

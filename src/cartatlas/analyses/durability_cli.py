@@ -120,6 +120,8 @@ def durability(
             comparisons = d.comparisons_frame(store, product_id, indication)
             # pooled over every product's trials in the indications shown, not just this product
             shared = d.comparisons_frame(store, None, indication)
+            shown = set(survival["indication"]) | set(comparisons["indication"])
+            unrecorded = d.missing_hazard_ratios(store, shown)
     except (StoreMissing, queries.EvidenceNotLoaded, queries.UnknownProduct) as exc:
         err.print(f"[red]error[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
@@ -149,6 +151,8 @@ def durability(
             )
         if not comparisons.empty:
             out.print(d.POOLING_CAVEAT)
+        if unrecorded:
+            out.print(escape(f"{d.MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
 
 
 def register(app: typer.Typer) -> None:

@@ -6,10 +6,12 @@ import pandas as pd
 
 from cartatlas.analyses.durability import (
     MEDIANS_NOT_POOLED,
+    MISSING_HR_LEAD,
     POOLING_CAVEAT,
     POOLING_METHOD,
     comparisons_frame,
     median_text,
+    missing_hazard_ratios,
     pooled_hazard_ratios,
     survival_frame,
     trial_rows,
@@ -182,6 +184,9 @@ def build(ctx: ReportContext) -> Section:
     if not comparisons.empty:
         more, sentences = _comparison_blocks(ctx, comparisons)
         blocks += more
+    unrecorded = missing_hazard_ratios(ctx.store)
+    if unrecorded:
+        blocks.append(Paragraph(f"{MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
     blocks.append(Paragraph(MEDIANS_NOT_POOLED))
     answer = (
         "Median and landmark survival per registrational and other trials are listed per "
@@ -194,6 +199,7 @@ def build(ctx: ReportContext) -> Section:
             else "No two randomized trials share an indication and endpoint, so no hazard "
             "ratio is pooled."
         )
+        + (f" {MISSING_HR_LEAD}: {'; '.join(unrecorded)}." if unrecorded else "")
     )
     caveats = [
         MEDIANS_NOT_POOLED,

@@ -14,6 +14,7 @@ from cartatlas.analyses.durability import (
     POOLING_CAVEAT,
     POOLING_METHOD,
     comparisons_frame,
+    missing_hazard_ratios,
     pooled_hazard_ratios,
     survival_frame,
 )
@@ -61,6 +62,7 @@ class Comparisons(BaseModel):
     pooled: list[dict[str, Any]]
     method: str
     caveat: str
+    missing_hazard_ratios: list[str]
 
 
 @router.get("/comparisons", response_model=Comparisons, summary="Randomized CAR-T vs SoC")
@@ -72,7 +74,10 @@ def list_comparisons(
 ) -> Comparisons:
     """Hazard ratios (< 1 favours CAR-T) with CI, p as printed, crossover and status
     (``immature`` / ``not_reported``). ``pooled``: every product's trials in the indications
-    shown, pooled per indication and endpoint where two or more trials share it."""
+    shown, pooled per indication and endpoint where two or more trials share it.
+    ``missing_hazard_ratios``: randomized trials of approved products (in those indications, or
+    the indication asked for) with no primary-endpoint or OS hazard ratio recorded, left out of
+    the pooled estimates."""
     product_id = params.product(store, "product", product)
     rows = _where(comparisons_frame(store, product_id, indication), endpoint=endpoint)
     shared = _where(comparisons_frame(store, None, indication), endpoint=endpoint)
@@ -96,8 +101,14 @@ def list_comparisons(
             }
         )
     items = records(rows)
+    shown = {indication} if indication else set(rows["indication"])
     return Comparisons(
-        count=len(items), items=items, pooled=pooled, method=POOLING_METHOD, caveat=POOLING_CAVEAT
+        count=len(items),
+        items=items,
+        pooled=pooled,
+        method=POOLING_METHOD,
+        caveat=POOLING_CAVEAT,
+        missing_hazard_ratios=missing_hazard_ratios(store, shown),
     )
 
 
