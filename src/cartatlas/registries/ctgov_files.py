@@ -17,7 +17,9 @@ import zlib
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+import msgspec
 
 from cartatlas.registries.ctgov_parse import parse_study
 from cartatlas.registries.ingest import LoadReport, load_snapshot
@@ -241,9 +243,28 @@ def read_entries(path: Path, limits: ReadLimits | None = None) -> Iterator[Entry
     yield from _open_member(path.name, lambda: path.open("rb"), path.name, budget)
 
 
+_DECODE = msgspec.json.Decoder().decode
+# More brackets than this and a record may nest too deeply for json.loads (Python's recursion
+# limit, ~1,000 levels), so it takes that path and gets its answer.
+_DEEP = 900
+
+
+def _load(text: str) -> Any:
+    """``json.loads(text)``, about twice as fast. msgspec refuses what json.loads accepts beyond
+    RFC 8259 (NaN, Infinity, lone surrogate escapes, integers of thousands of digits); such
+    records, and any msgspec cannot read, go through json.loads, so every value and every error
+    message is json.loads' own."""
+    if text.count("[") + text.count("{") < _DEEP:
+        try:
+            return _DECODE(text)
+        except (msgspec.DecodeError, RecursionError):
+            pass
+    return json.loads(text)
+
+
 def _parse_text(text: str) -> TrialRecord:
     try:
-        data = json.loads(text)
+        data = _load(text)
     except json.JSONDecodeError as exc:
         raise RecordError(
             "(line)", f"not valid JSON ({exc.msg} at column {exc.colno}); fix or delete the line"
@@ -259,7 +280,9 @@ def parse_entry(location: str, text: str | RecordError) -> Parsed:
 
 
 def _prepare(entries: list[Entry]) -> Batch:
-    return prepare_batch(parse_entry(location, text) for location, text in entries)
+    return prepare_batch(
+        (parse_entry(location, text) for location, text in entries), text_from_raw=True
+    )
 
 
 def read_batches(path: Path, limits: ReadLimits | None = None) -> Iterator[Batch]:

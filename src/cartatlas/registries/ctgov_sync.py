@@ -264,7 +264,7 @@ def sync(
     with store.transaction():
         load = load_snapshot(
             store,
-            batched(items),
+            batched(items, text_from_raw=True),
             selection=selection,
             run_fields={},
             members=members,

@@ -1,10 +1,13 @@
 """Load batches of parsed records as one snapshot: the step every importer and sync share.
 
 Loaders hand over :class:`~cartatlas.store.registry_batch.Batch` es (records plus the errors met
-parsing them); this module turns errors and repeated trial IDs into reported rejections, gathers
-warnings (e.g. unmapped countries), writes the snapshot and the run's provenance in one
-transaction, and refuses to replace a selection with an empty snapshot (that is almost always
-the wrong file, not a registry that emptied).
+parsing them); this module turns errors into reported rejections and gathers warnings (e.g.
+unmapped countries) while each batch is committed to staging, so memory stays flat however
+large the input. Then, in one transaction, repeated trial IDs are rejected, the snapshot is
+published and the run's provenance written: readers see the previous snapshot until that
+commit, and a load that dies before it leaves the store as it was. A selection is never
+replaced with an empty snapshot (that is almost always the wrong file, not a registry that
+emptied).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from cartatlas.registries.record import Rejection, SkippedRecord
 from cartatlas.store.connection import Store
 from cartatlas.store.registry_batch import Batch
 from cartatlas.store.registry_runs import add_issues, finish_run, start_run, update_run
-from cartatlas.store.registry_write import SnapshotWriter
+from cartatlas.store.registry_stage import clear_stage, drop_repeats, stage_batch, staged_count
+from cartatlas.store.registry_write import publish
 
 Progress = Callable[[int], None]
 
@@ -41,12 +45,11 @@ class LoadReport:
 
 
 class _Screen:
-    """Passes first-seen records through; keeps rejections and (deduplicated) warnings."""
+    """Passes batches through; keeps rejections and (deduplicated) warnings."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.rejected: list[Rejection] = []
         self._warnings: dict[str, tuple[Rejection, int]] = {}
-        self._first: dict[str, str] = {}
         self._progress = progress
 
     def __call__(self, batches: Iterable[Batch]) -> Iterator[Batch]:
@@ -58,24 +61,9 @@ class _Screen:
                     self.rejected.append(Rejection(location, error.field, error.message))
             for location, message in batch.warnings:
                 self._warn(location, "", message)
-            keep = []
-            for location, key in zip(batch.locations, batch.keys, strict=True):
-                first = self._first.get(key)
-                keep.append(first is None)
-                if first is None:
-                    self._first[key] = location
-                else:
-                    self.rejected.append(
-                        Rejection(
-                            location,
-                            "trial ID",
-                            f"{key.split(':', 1)[1]} repeats {first}; the first one is kept, "
-                            "remove the duplicate",
-                        )
-                    )
             if self._progress:
                 self._progress(len(batch) + len(batch.errors))
-            yield batch.select(keep)
+            yield batch
 
     def _warn(self, location: str, field_path: str, message: str) -> None:
         """Keep the first location of each distinct warning, and how often it occurred."""
@@ -113,11 +101,14 @@ def load_snapshot(
     run_id = run_id or start_run(store, selection=selection, **run_fields)
     screen = _Screen(progress)
     try:
+        staged = 0
+        for batch in screen(batches):
+            with store.transaction():  # one commit per batch, unless the caller holds one open
+                stage_batch(store, run_id, batch, staged)
+            staged += len(batch)
         with store.transaction():
-            writer = SnapshotWriter(store, selection, run_id)
-            for batch in screen(batches):
-                writer.add(batch)
-            if not writer.seen and not members:
+            screen.rejected += drop_repeats(store, run_id)
+            if not staged_count(store, run_id) and not members:
                 problems = "; ".join(str(r) for r in screen.rejected[:3])
                 source = run_fields.get("source_path")
                 raise LoadError(
@@ -126,7 +117,8 @@ def load_snapshot(
                     f"({len(screen.rejected)} rejected{': ' + problems if problems else ''}); "
                     "the store is unchanged. Check that the input holds the expected records."
                 )
-            summary = writer.finish(members)
+            summary = publish(store, selection, run_id, members)
+            clear_stage(store, run_id)
             report = LoadReport(
                 run_id,
                 selection,
@@ -151,5 +143,6 @@ def load_snapshot(
             update_run(
                 store, run_id, status="failed", message=f"{type(exc).__name__}: {exc}"[:2000]
             )
+            clear_stage(store, run_id)
         raise
     return report

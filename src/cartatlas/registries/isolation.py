@@ -12,13 +12,17 @@ snapshot identical wherever it is loaded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from cartatlas.registries.record import RecordError, TrialRecord
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # SQL INTEGER, on both backends
 # Integer columns whose value comes from the input (``ord`` is a list position the loader makes).
 INTEGER_COLUMNS = frozenset({"enrollment"})
+# JSON escapes of what the store refuses: NUL, and the UTF-16 surrogates U+D800–U+DFFF.
+_REFUSED_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def parse_guarded(location: str, parse: Callable[..., TrialRecord], *args: object) -> tuple:
@@ -62,14 +66,21 @@ def storable(text: object) -> bool:
 
 
 def unstorable(
-    columns: Iterable[tuple[str, tuple[str, ...], Iterable[tuple]]], raw: str
+    columns: Iterable[tuple[str, tuple[str, ...], Iterable[tuple]]],
+    raw: str,
+    text_from_raw: bool = False,
 ) -> RecordError | None:
     """The first value of a record's rows that the store cannot take as it is.
 
     ``columns`` yields ``(table, column names, rows)``; a cheap pass over all text at once
     comes first, so a clean record (nearly all of them) costs one join and one encode.
+    ``text_from_raw`` says every text value was decoded from ``raw``, a JSON text (the
+    ClinicalTrials.gov parser): when ``raw`` holds neither a refused character nor its escape,
+    no value can, and only the integer columns are checked.
     """
     parts = list(columns)
+    if text_from_raw and text_problem(raw) is None and not _REFUSED_ESCAPE.search(raw):
+        return _out_of_range(parts)
     texts = [raw]
     for table, names, rows in parts:
         for row in rows:
@@ -81,11 +92,7 @@ def unstorable(
                     and name in INTEGER_COLUMNS
                     and not (INT_MIN <= value <= INT_MAX)
                 ):
-                    return RecordError(
-                        _field(table, name),
-                        f"{value if len(str(value)) < 40 else str(value)[:20] + '…'} is out of "
-                        f"range: the store holds whole numbers from {INT_MIN:,} to {INT_MAX:,}",
-                    )
+                    return _out_of_range_error(table, name, value)
     if text_problem("".join(texts)) is None:
         return None
     for table, names, rows in parts:
@@ -95,6 +102,30 @@ def unstorable(
                     return RecordError(_field(table, name), problem)
     problem = text_problem(raw) or "cannot be stored"
     return RecordError("(raw record)", problem)
+
+
+@cache
+def _integer_positions(names: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    return tuple((i, name) for i, name in enumerate(names) if name in INTEGER_COLUMNS)
+
+
+def _out_of_range(parts: list[tuple[str, tuple[str, ...], Iterable[tuple]]]) -> RecordError | None:
+    for table, names, rows in parts:
+        checked = _integer_positions(names)
+        for row in rows if checked else ():
+            for i, name in checked:
+                value = row[i]
+                if type(value) is int and not (INT_MIN <= value <= INT_MAX):
+                    return _out_of_range_error(table, name, value)
+    return None
+
+
+def _out_of_range_error(table: str, name: str, value: int) -> RecordError:
+    return RecordError(
+        _field(table, name),
+        f"{value if len(str(value)) < 40 else str(value)[:20] + '…'} is out of "
+        f"range: the store holds whole numbers from {INT_MIN:,} to {INT_MAX:,}",
+    )
 
 
 def _field(table: str, column: str) -> str:

@@ -4,8 +4,7 @@ A :class:`Batch` holds a few thousand records as Arrow tables (one per store tab
 record's key, content hash and location. Arrow because DuckDB inserts an Arrow table in one
 vectorized step (and PostgreSQL's COPY reads its columns), and because building typed Arrow
 arrays is the cheapest way out of Python objects. Child-table rows carry ``_rec``, the index of
-their record in the batch, so that filtering a batch (duplicates, unchanged records) keeps
-exactly the rows of the records kept.
+their record in the batch, which staging turns into the record's position in the whole input.
 """
 
 from __future__ import annotations
@@ -21,11 +20,11 @@ import pyarrow as pa
 from cartatlas.registries.concepts import date_precision, normalize_id
 from cartatlas.registries.isolation import unstorable
 from cartatlas.registries.record import RecordError, TrialRecord
-from cartatlas.store.registry_schema import CHILD_COLUMNS, STUDY_COLUMNS, arrow_schema
+from cartatlas.store.registry_schema import CHILD_COLUMNS, STAGED_STUDY_COLUMNS, arrow_schema
 
 BATCH_SIZE = 2000
-# reg_study columns a batch fills (run_id is added by the writer, which knows the run).
-BATCH_STUDY_COLUMNS = tuple(c for c in STUDY_COLUMNS if c != "run_id")
+# reg_study columns a batch fills (run_id is added when the snapshot is published).
+BATCH_STUDY_COLUMNS = STAGED_STUDY_COLUMNS
 # The part of a reg_study row that comes from the record (the batch adds hash and raw text).
 _RECORD_COLUMNS = tuple(c for c in BATCH_STUDY_COLUMNS if c not in ("content_hash", "raw"))
 REC = "_rec"
@@ -37,32 +36,12 @@ Parsed = tuple[str, TrialRecord | RecordError]
 class Batch:
     locations: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
-    hashes: list[str] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     errors: list[tuple[str, RecordError]] = field(default_factory=list)
     tables: dict[str, pa.Table] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.keys)
-
-    def select(self, keep: list[bool]) -> Batch:
-        """The batch with only the records whose ``keep`` flag is set (and their child rows)."""
-        if all(keep):
-            return self
-        mask = pa.array(keep, pa.bool_())
-        tables = {"reg_study": self.tables["reg_study"].filter(mask)}
-        for name in CHILD_COLUMNS:
-            table = self.tables[name]
-            tables[name] = table.filter(mask.take(table.column(REC)))
-        pick = [i for i, k in enumerate(keep) if k]
-        return Batch(
-            [self.locations[i] for i in pick],
-            [self.keys[i] for i in pick],
-            [self.hashes[i] for i in pick],
-            [],
-            [],
-            tables,
-        )
 
 
 def _rows(record: TrialRecord) -> tuple[tuple, dict[str, list[tuple]]]:
@@ -151,8 +130,9 @@ def _table(columns: tuple[str, ...], rows: list[tuple], recs: list[int] | None) 
     return pa.Table.from_arrays(data, schema=schema)
 
 
-def prepare_batch(items: Iterable[Parsed]) -> Batch:
-    """Records (or the errors met parsing them) → a :class:`Batch`."""
+def prepare_batch(items: Iterable[Parsed], text_from_raw: bool = False) -> Batch:
+    """Records (or the errors met parsing them) → a :class:`Batch`; ``text_from_raw`` as in
+    :func:`~cartatlas.registries.isolation.unstorable`."""
     batch = Batch()
     studies: list[tuple] = []
     children: dict[str, list[tuple]] = {name: [] for name in CHILD_COLUMNS}
@@ -168,6 +148,7 @@ def prepare_batch(items: Iterable[Parsed]) -> Batch:
                 *((name, CHILD_COLUMNS[name], values) for name, values in rows.items()),
             ],
             item.raw,
+            text_from_raw,
         )
         if problem:
             batch.errors.append((location, problem))
@@ -177,7 +158,6 @@ def prepare_batch(items: Iterable[Parsed]) -> Batch:
         studies.append((*study, digest, item.raw))
         batch.locations.append(location)
         batch.keys.append(study[0])
-        batch.hashes.append(digest)
         batch.warnings += [(location, w) for w in item.warnings]
         for name, values in rows.items():
             children[name] += values
@@ -188,8 +168,10 @@ def prepare_batch(items: Iterable[Parsed]) -> Batch:
     return batch
 
 
-def batched(items: Iterable[Parsed], size: int = BATCH_SIZE) -> Iterator[Batch]:
+def batched(
+    items: Iterable[Parsed], size: int = BATCH_SIZE, text_from_raw: bool = False
+) -> Iterator[Batch]:
     """Group a stream of parsed records into batches (in this process)."""
     it = iter(items)
     while chunk := list(islice(it, size)):
-        yield prepare_batch(chunk)
+        yield prepare_batch(chunk, text_from_raw)

@@ -20,6 +20,7 @@ from cartatlas.registries.record import Rejection
 from cartatlas.store.bulk import insert_rows
 from cartatlas.store.connection import Store
 from cartatlas.store.registry_schema import ensure_registry_schema
+from cartatlas.store.registry_stage import clear_stale_stages
 
 RUN_FIELDS = (
     "run_id",
@@ -96,9 +97,11 @@ def mark_interrupted(store: Store) -> list[str]:
 
 def start_run(store: Store, **fields: Any) -> str:
     """Record a new run (``kind``, ``registry``, ``selection`` …) and return its id; runs a
-    killed process left ``running`` are marked ``interrupted`` first."""
+    killed process left ``running`` are marked ``interrupted`` first, and what they staged is
+    removed."""
     ensure_registry_schema(store)
     mark_interrupted(store)
+    clear_stale_stages(store)
     run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     row = {
         "run_id": run_id,

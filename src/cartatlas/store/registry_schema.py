@@ -3,7 +3,9 @@
 One row per trial per registry in ``reg_study`` (key ``"CTGOV:NCT…"``), child tables for the
 repeated parts, and bookkeeping: runs (provenance), selection membership (which snapshot a trial
 belongs to), changes between snapshots, staged sync pages (for resuming) and cross-registry
-matches. docs/registries.md describes every table.
+matches. Each data table has a staging twin (``reg_stage_…``) that a load fills batch by batch,
+committing as it goes, before one short transaction publishes it. docs/registries.md describes
+every table.
 """
 
 from __future__ import annotations
@@ -66,6 +68,14 @@ CHILD_COLUMNS = {
     "reg_country": ("study_key", "country_code"),
 }
 
+# reg_study columns a load stages (run_id is set when the snapshot is published).
+STAGED_STUDY_COLUMNS = tuple(c for c in STUDY_COLUMNS if c != "run_id")
+# Staging twin of each data table; its rows carry the run and the record's position in the input.
+STAGE_TABLES = {
+    name: f"reg_stage_{name.removeprefix('reg_')}" for name in ("reg_study", *CHILD_COLUMNS)
+}
+STAGE_KEYS = ("stage_run", "stage_seq")
+
 _TYPES = {
     "enrollment": "INTEGER",
     "has_results": "BOOLEAN",
@@ -73,6 +83,7 @@ _TYPES = {
     "lat": "DOUBLE PRECISION",
     "lon": "DOUBLE PRECISION",
     "is_primary": "BOOLEAN",
+    "stage_seq": "BIGINT",
 }
 
 
@@ -81,6 +92,7 @@ _ARROW = {
     "INTEGER": pa.int64(),
     "BOOLEAN": pa.bool_(),
     "DOUBLE PRECISION": pa.float64(),
+    "BIGINT": pa.int64(),
 }
 
 
@@ -117,6 +129,14 @@ DDL = (
     """CREATE TABLE IF NOT EXISTS reg_sync_staged (
         run_id TEXT, stage TEXT, page_no INTEGER, trial_id TEXT, last_update TEXT, raw TEXT)""",
 )
+STAGE_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {STAGE_TABLES['reg_study']}"
+    f" ({_columns((*STAGE_KEYS, 'stage_location', *STAGED_STUDY_COLUMNS))})",
+    *(
+        f"CREATE TABLE IF NOT EXISTS {STAGE_TABLES[t]} ({_columns((*STAGE_KEYS, *c))})"
+        for t, c in CHILD_COLUMNS.items()
+    ),
+)
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS reg_membership_sel ON reg_membership (selection)",
     "CREATE INDEX IF NOT EXISTS reg_sync_staged_run ON reg_sync_staged (run_id)",
@@ -140,9 +160,14 @@ def ensure_registry_schema(store: Store) -> None:
         # Stores made before a selection remembered the version of each trial it last saw.
         if not _has_column(store, "reg_membership", "content_hash"):
             store.execute("ALTER TABLE reg_membership ADD COLUMN content_hash TEXT")
+        # … and before loads were staged.
+        if not store.table_exists(STAGE_TABLES["reg_study"]):
+            with store.transaction():
+                for statement in STAGE_DDL:
+                    store.execute(statement)
         return
     with store.transaction():
-        for statement in DDL:
+        for statement in (*DDL, *STAGE_DDL):
             store.execute(statement)
         if store.kind == "postgres":
             # DuckDB's ART indexes slow bulk loads more than they help these small lookups.

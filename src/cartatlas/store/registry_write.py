@@ -1,4 +1,4 @@
-"""Write batches of normalized records as one snapshot of a selection, recording what changed.
+"""Publish a run's staged records as one snapshot of a selection, recording what changed.
 
 The rule (docs/registries.md, "Snapshots and selections"): every load — a sync, a file import,
 an AACT or ICTRP import — is a complete snapshot of one *selection* (a named set of trials, e.g.
@@ -7,19 +7,38 @@ hash changed are replaced whole, unchanged ones are left alone), its membership 
 trials of the same selection that the snapshot no longer holds are marked removed (kept, never
 deleted), and every added / updated / removed trial is recorded in ``reg_change``. Other
 selections are untouched, so two selections sharing a trial both keep it.
+
+Everything here is SQL over the staging tables (:mod:`cartatlas.store.registry_stage`), so
+publishing a snapshot of any size holds no trial in Python memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import count
 
-import pyarrow as pa
-
-from cartatlas.store.bulk import insert_arrow, insert_rows, key_table
+from cartatlas.store.bulk import key_table
 from cartatlas.store.connection import Store
-from cartatlas.store.registry_batch import REC, Batch
 from cartatlas.store.registry_match import refresh_matches
-from cartatlas.store.registry_schema import CHILD_COLUMNS, ensure_registry_schema
+from cartatlas.store.registry_schema import (
+    CHILD_COLUMNS,
+    STAGE_TABLES,
+    STAGED_STUDY_COLUMNS,
+)
+from cartatlas.store.registry_stage import STUDY_STAGE
+
+_names = count()
+_MEMBERSHIP = (
+    "selection",
+    "study_key",
+    "active",
+    "first_run",
+    "last_run",
+    "removed_run",
+    "content_hash",
+)
 
 
 @dataclass(slots=True)
@@ -34,116 +53,140 @@ class WriteSummary:
     removed: int = 0
 
 
-def delete_studies(store: Store, keys: list[str]) -> None:
-    """Remove stored rows of these trials (before writing their new version)."""
-    if not keys:
+@contextmanager
+def _snapshot_keys(store: Store, run_id: str, members: set[str] | None) -> Iterator[str]:
+    """A table (column ``key``) of the trials the snapshot holds: ``members`` when given (a
+    sync's ID listing), else every trial staged."""
+    if members is not None:
+        with key_table(store, sorted(members)) as table:
+            yield table
         return
-    with key_table(store, keys) as table:
-        for name in ("reg_study", *CHILD_COLUMNS):
-            store.execute(f"DELETE FROM {name} WHERE study_key IN (SELECT key FROM {table})")
+    name = f"_snapshot_{next(_names)}"
+    store.execute(
+        f"CREATE TEMP TABLE {name} AS SELECT study_key AS key FROM {STUDY_STAGE}"
+        " WHERE stage_run = ?",
+        (run_id,),
+    )
+    try:
+        yield name
+    finally:
+        store.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-class SnapshotWriter:
-    """Writes one selection's snapshot, batch by batch, inside the caller's transaction.
+def publish(
+    store: Store, selection: str, run_id: str, members: set[str] | None = None
+) -> WriteSummary:
+    """Make the run's staged records the snapshot of ``selection``, inside the caller's
+    transaction. Staged trials must be distinct (``registry_stage.drop_repeats``)."""
+    summary = WriteSummary()
+    with _snapshot_keys(store, run_id, members) as keys:
+        summary.studies = store.execute(f"SELECT count(*) FROM {keys}")[0][0]
+        _record_changes(store, selection, run_id, keys, summary)
+        _replace_membership(store, selection, run_id, keys)
+    summary.written = _write_records(store, run_id)
+    summary.sites = store.execute(
+        "SELECT count(*) FROM reg_site WHERE study_key IN"
+        " (SELECT study_key FROM reg_membership WHERE selection = ? AND active)",
+        (selection,),
+    )[0][0]
+    refresh_matches(store)
+    return summary
 
-    Batches must hold each trial once (``registries.ingest`` screens out repeats).
-    """
 
-    def __init__(self, store: Store, selection: str, run_id: str) -> None:
-        ensure_registry_schema(store)
-        self.store, self.selection, self.run_id = store, selection, run_id
-        self.existing = dict(store.execute("SELECT study_key, content_hash FROM reg_study"))
-        self.seen: dict[str, str] = {}  # trial → the content hash this snapshot holds
-        self.summary = WriteSummary()
-
-    def add(self, batch: Batch) -> None:
-        keep = [self.existing.get(k) != h for k, h in zip(batch.keys, batch.hashes, strict=True)]
-        self.seen.update(zip(batch.keys, batch.hashes, strict=True))
-        replaced = [
-            k for k, new in zip(batch.keys, keep, strict=True) if new and k in self.existing
-        ]
-        delete_studies(self.store, replaced)
-        batch = batch.select(keep)
-        if not len(batch):
-            return
-        study = batch.tables["reg_study"]
-        study = study.append_column("run_id", pa.array([self.run_id] * study.num_rows, pa.string()))
-        insert_arrow(self.store, "reg_study", study)
-        for name in CHILD_COLUMNS:
-            insert_arrow(self.store, name, batch.tables[name].drop_columns([REC]))
-        self.summary.written += len(batch)
-
-    def finish(self, members: set[str] | None = None) -> WriteSummary:
-        """Replace the selection's membership (``members``, else every trial added), record the
-        changes and refresh cross-registry matches."""
-        keys = members if members is not None else set(self.seen)
-        self.summary.studies = len(keys)
-        self._replace_membership(keys)
-        self.summary.sites = self.store.execute(
-            "SELECT count(*) FROM reg_site WHERE study_key IN"
-            " (SELECT study_key FROM reg_membership WHERE selection = ? AND active)",
-            (self.selection,),
-        )[0][0]
-        refresh_matches(self.store)
-        return self.summary
-
-    def _replace_membership(self, keys: set[str]) -> None:
-        selection, run_id = self.selection, self.run_id
-        before = {
-            row[0]: row[1:]
-            for row in self.store.execute(
-                "SELECT study_key, active, first_run, last_run, removed_run, content_hash"
-                " FROM reg_membership WHERE selection = ?",
-                (selection,),
-            )
-        }
-        was_active = {k for k, (active, *_) in before.items() if active}
-        added = keys - was_active
-        removed = was_active - keys
-        # Updated: this selection's last snapshot held another version of the trial. (Compared
-        # with what this selection saw, not with the stored record, which another selection's
-        # snapshot may have replaced: re-importing an identical file changes nothing.)
-        seen_before = {k: before[k][4] or self.existing.get(k) for k in was_active}
-        updated = {
-            k for k in keys & was_active if k in self.seen and self.seen[k] != seen_before[k]
-        }
-        rows = [
-            (
-                selection,
-                k,
-                True,
-                before[k][1] if k in before else run_id,
-                run_id,
-                None,
-                self.seen.get(k) or seen_before.get(k) or self.existing.get(k),
-            )
-            for k in keys
-        ]
-        rows += [
-            (selection, k, False, first, last, run_id if k in removed else removed_run, digest)
-            for k, (_, first, last, removed_run, digest) in before.items()
-            if k not in keys
-        ]
-        self.store.execute("DELETE FROM reg_membership WHERE selection = ?", (selection,))
-        insert_rows(
-            self.store,
-            "reg_membership",
-            (
-                "selection",
-                "study_key",
-                "active",
-                "first_run",
-                "last_run",
-                "removed_run",
-                "content_hash",
-            ),
-            rows,
+def _record_changes(
+    store: Store, selection: str, run_id: str, keys: str, summary: WriteSummary
+) -> None:
+    """``reg_change`` rows against the selection's last snapshot. Added: not an active member
+    before. Updated: an active member whose version differs from the one this selection last saw
+    (not the stored record, which another selection's snapshot may have replaced: re-importing
+    an identical file changes nothing). Removed: an active member the snapshot no longer holds."""
+    head = (
+        "INSERT INTO reg_change (run_id, selection, study_key, change)"
+        " SELECT CAST(? AS TEXT), CAST(? AS TEXT),"
+    )
+    member = "reg_membership b ON b.selection = ? AND b.study_key = k.key"
+    statements = (
+        f"{head} k.key, 'added' FROM {keys} k LEFT JOIN {member}"
+        " WHERE b.active IS NOT TRUE ORDER BY k.key",
+        f"{head} k.key, 'updated' FROM {keys} k JOIN {member} AND b.active"
+        f" JOIN {STUDY_STAGE} h ON h.stage_run = ? AND h.study_key = k.key"
+        " LEFT JOIN reg_study e ON e.study_key = k.key"
+        " WHERE h.content_hash IS DISTINCT FROM coalesce(b.content_hash, e.content_hash)"
+        " ORDER BY k.key",
+        f"{head} b.study_key, 'removed' FROM reg_membership b"
+        " WHERE b.selection = ? AND b.active AND NOT EXISTS"
+        f" (SELECT 1 FROM {keys} k WHERE k.key = b.study_key) ORDER BY b.study_key",
+    )
+    for sql in statements:
+        store.execute(sql, (run_id, selection, selection, run_id)[: sql.count("?")])
+    counts = dict(
+        store.execute(
+            "SELECT change, count(*) FROM reg_change WHERE run_id = ? AND selection = ?"
+            " GROUP BY change",
+            (run_id, selection),
         )
-        changes = [(run_id, selection, k, "added") for k in sorted(added)]
-        changes += [(run_id, selection, k, "updated") for k in sorted(updated)]
-        changes += [(run_id, selection, k, "removed") for k in sorted(removed)]
-        insert_rows(
-            self.store, "reg_change", ("run_id", "selection", "study_key", "change"), changes
+    )
+    summary.added = counts.get("added", 0)
+    summary.updated = counts.get("updated", 0)
+    summary.removed = counts.get("removed", 0)
+
+
+def _replace_membership(store: Store, selection: str, run_id: str, keys: str) -> None:
+    """Members: active, first seen when first listed, last seen now, with the version this
+    snapshot holds (else the one last seen). Trials no longer listed stay, inactive."""
+    name = f"_membership_{next(_names)}"
+    store.execute(
+        f"""CREATE TEMP TABLE {name} AS
+        SELECT CAST(? AS TEXT) AS selection, k.key AS study_key, TRUE AS active,
+               CASE WHEN b.study_key IS NULL THEN CAST(? AS TEXT) ELSE b.first_run END
+                 AS first_run,
+               CAST(? AS TEXT) AS last_run, CAST(NULL AS TEXT) AS removed_run,
+               coalesce(h.content_hash, CASE WHEN b.active THEN b.content_hash END,
+                        e.content_hash) AS content_hash
+        FROM {keys} k
+        LEFT JOIN reg_membership b ON b.selection = ? AND b.study_key = k.key
+        LEFT JOIN {STUDY_STAGE} h ON h.stage_run = ? AND h.study_key = k.key
+        LEFT JOIN reg_study e ON e.study_key = k.key
+        UNION ALL
+        SELECT b.selection, b.study_key, FALSE, b.first_run, b.last_run,
+               CASE WHEN b.active THEN CAST(? AS TEXT) ELSE b.removed_run END, b.content_hash
+        FROM reg_membership b
+        WHERE b.selection = ? AND NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.key = b.study_key)""",
+        (selection, run_id, run_id, selection, run_id, run_id, selection),
+    )
+    try:
+        store.execute("DELETE FROM reg_membership WHERE selection = ?", (selection,))
+        columns = ", ".join(_MEMBERSHIP)
+        store.execute(f"INSERT INTO reg_membership ({columns}) SELECT {columns} FROM {name}")
+    finally:
+        store.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _write_records(store: Store, run_id: str) -> int:
+    """Replace stored trials whose content changed and add new ones; returns how many."""
+    changed = (
+        f"SELECT s.study_key FROM {STUDY_STAGE} s JOIN reg_study r ON r.study_key = s.study_key"
+        " WHERE s.stage_run = ? AND r.content_hash IS DISTINCT FROM s.content_hash"
+    )
+    new = (
+        f"SELECT s.stage_seq FROM {STUDY_STAGE} s WHERE s.stage_run = ?"
+        " AND NOT EXISTS (SELECT 1 FROM reg_study r WHERE r.study_key = s.study_key)"
+    )
+    for name in (*CHILD_COLUMNS, "reg_study"):  # reg_study last: the query above reads it
+        store.execute(f"DELETE FROM {name} WHERE study_key IN ({changed})", (run_id,))
+    written = store.execute(f"SELECT count(*) FROM ({new}) n", (run_id,))[0][0]
+    for name, columns in CHILD_COLUMNS.items():
+        cols = ", ".join(columns)
+        store.execute(
+            f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {STAGE_TABLES[name]}"
+            f" WHERE stage_run = ? AND stage_seq IN ({new})",
+            (run_id, run_id),
         )
-        self.summary.added, self.summary.updated = len(added), len(updated)
-        self.summary.removed = len(removed)
+    cols = ", ".join(STAGED_STUDY_COLUMNS)
+    store.execute(
+        f"INSERT INTO reg_study ({cols}, run_id)"
+        f" SELECT {cols}, CAST(? AS TEXT) FROM {STUDY_STAGE} s"
+        f" WHERE s.stage_seq IN ({new}) AND s.stage_run = ?",
+        (run_id, run_id, run_id),
+    )
+    return written
