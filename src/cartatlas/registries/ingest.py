@@ -20,7 +20,13 @@ from cartatlas.registries.record import Rejection, SkippedRecord
 from cartatlas.store.connection import Store
 from cartatlas.store.registry_batch import Batch
 from cartatlas.store.registry_runs import add_issues, finish_run, start_run, update_run
-from cartatlas.store.registry_stage import clear_stage, drop_repeats, stage_batch, staged_count
+from cartatlas.store.registry_stage import (
+    bounded_memory,
+    clear_stage,
+    drop_repeats,
+    stage_batch,
+    staged_count,
+)
 from cartatlas.store.registry_write import publish
 
 Progress = Callable[[int], None]
@@ -97,6 +103,19 @@ def load_snapshot(
     ``run_fields`` describe the run (``kind``, ``registry``, ``source_path``, ``query``,
     ``snapshot_date``, ``attribution`` …); ``run_id`` continues a run already started (a sync).
     """
+    with bounded_memory(store):
+        return _load(store, batches, selection, run_fields, members, run_id, progress)
+
+
+def _load(
+    store: Store,
+    batches: Iterable[Batch],
+    selection: str,
+    run_fields: dict[str, object],
+    members: set[str] | None,
+    run_id: str | None,
+    progress: Progress | None,
+) -> LoadReport:
     owns_run = run_id is None
     run_id = run_id or start_run(store, selection=selection, **run_fields)
     screen = _Screen(progress)

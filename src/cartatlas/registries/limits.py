@@ -35,9 +35,9 @@ class ReadLimits:
         ``CARTATLAS_MAX_DECOMPRESSED``."""
         default = cls()
         return cls(
-            _env("CARTATLAS_MAX_LINE", default.line_bytes),
-            _env("CARTATLAS_MAX_DOCUMENT", default.document_bytes),
-            _env("CARTATLAS_MAX_DECOMPRESSED", default.decompressed_bytes),
+            env_size("CARTATLAS_MAX_LINE", default.line_bytes),
+            env_size("CARTATLAS_MAX_DOCUMENT", default.document_bytes),
+            env_size("CARTATLAS_MAX_DECOMPRESSED", default.decompressed_bytes),
         )
 
 
@@ -48,7 +48,8 @@ ENV_NAMES = {
 }
 
 
-def _env(name: str, default: int) -> int:
+def env_size(name: str, default: int) -> int:
+    """Bytes from environment variable ``name`` (``64M``, ``2G``, ``500000``), else ``default``."""
     text = os.environ.get(name)
     if not text:
         return default

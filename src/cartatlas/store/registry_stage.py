@@ -10,9 +10,13 @@ the next load removes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cartatlas.registries.limits import env_size
 from cartatlas.registries.record import Rejection
 from cartatlas.store.bulk import insert_arrow
 from cartatlas.store.connection import Store
@@ -20,8 +24,29 @@ from cartatlas.store.registry_batch import REC, Batch
 from cartatlas.store.registry_schema import CHILD_COLUMNS, STAGE_TABLES
 
 STUDY_STAGE = STAGE_TABLES["reg_study"]
+# DuckDB caches as much as 80 % of the machine's memory by default; a load needs little, and
+# spills what does not fit (sorts, joins, a large publish) to a temporary directory.
+LOAD_MEMORY_ENV = "CARTATLAS_LOAD_MEMORY"
+LOAD_MEMORY = 256 * 2**20
 # Children first, so that a delete keyed on the staged study rows still finds them.
 _CLEAR_ORDER = (*(STAGE_TABLES[name] for name in CHILD_COLUMNS), STUDY_STAGE)
+
+
+@contextmanager
+def bounded_memory(store: Store) -> Iterator[None]:
+    """Cap DuckDB's memory for the length of a load (``CARTATLAS_LOAD_MEMORY``, default 256M),
+    so a load's peak memory does not grow with the size of its input; PostgreSQL's is the
+    server's business."""
+    if store.kind != "duckdb":
+        yield
+        return
+    limit = env_size(LOAD_MEMORY_ENV, LOAD_MEMORY)
+    [(before,)] = store.execute("SELECT current_setting('memory_limit')")
+    store.execute(f"SET memory_limit = '{limit // 2**20 or 1}MiB'")
+    try:
+        yield
+    finally:
+        store.execute(f"SET memory_limit = '{before}'")
 
 
 def stage_batch(store: Store, run_id: str, batch: Batch, first_seq: int) -> None:
