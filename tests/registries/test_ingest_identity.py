@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cartatlas.registries.ctgov_files import import_file
 from cartatlas.store import Store
-from cartatlas.store.registry_schema import CHILD_COLUMNS, STUDY_COLUMNS
+from cartatlas.store.registry_schema import CHILD_COLUMNS, MEMBERSHIP_COLUMNS, STUDY_COLUMNS
 
 from .conftest import AUTOIMMUNE_NEW, ONCOLOGY_NEW, ONCOLOGY_OLD
 
@@ -87,15 +87,7 @@ def store_digest(store: Store) -> str:
     tables = {
         "reg_study": STUDY_COLUMNS,
         **CHILD_COLUMNS,
-        "reg_membership": (
-            "selection",
-            "study_key",
-            "active",
-            "first_run",
-            "last_run",
-            "removed_run",
-            "content_hash",
-        ),
+        "reg_membership": MEMBERSHIP_COLUMNS,
         "reg_change": ("run_id", "selection", "study_key", "change"),
         "reg_run_issue": ("run_id", "seq", "kind", "location", "field", "message"),
         "reg_match": ("study_key", "canonical_key", "matched_via"),

@@ -68,6 +68,15 @@ CHILD_COLUMNS = {
     "reg_country": ("study_key", "country_code"),
 }
 
+MEMBERSHIP_COLUMNS = (
+    "selection",
+    "study_key",
+    "active",
+    "first_run",
+    "last_run",
+    "removed_run",
+    "content_hash",
+)
 # reg_study columns a load stages (run_id is set when the snapshot is published).
 STAGED_STUDY_COLUMNS = tuple(c for c in STUDY_COLUMNS if c != "run_id")
 # Staging twin of each data table; its rows carry the run and the record's position in the input.

@@ -24,21 +24,13 @@ from cartatlas.store.connection import Store
 from cartatlas.store.registry_match import refresh_matches
 from cartatlas.store.registry_schema import (
     CHILD_COLUMNS,
+    MEMBERSHIP_COLUMNS,
     STAGE_TABLES,
     STAGED_STUDY_COLUMNS,
 )
 from cartatlas.store.registry_stage import STUDY_STAGE
 
 _names = count()
-_MEMBERSHIP = (
-    "selection",
-    "study_key",
-    "active",
-    "first_run",
-    "last_run",
-    "removed_run",
-    "content_hash",
-)
 
 
 @dataclass(slots=True)
@@ -156,7 +148,7 @@ def _replace_membership(store: Store, selection: str, run_id: str, keys: str) ->
     )
     try:
         store.execute("DELETE FROM reg_membership WHERE selection = ?", (selection,))
-        columns = ", ".join(_MEMBERSHIP)
+        columns = ", ".join(MEMBERSHIP_COLUMNS)
         store.execute(f"INSERT INTO reg_membership ({columns}) SELECT {columns} FROM {name}")
     finally:
         store.execute(f"DROP TABLE IF EXISTS {name}")
