@@ -152,7 +152,12 @@ def test_kb_coverage_names_each_randomized_trial_and_its_missing_hazard_ratios(e
     )
     assert result.exit_code == 0, result.output
     rows = {r["study"]: r for r in json.loads(result.stdout)}
-    randomized = {r["study_id"] for r in _csv("studies") if r["design"].startswith("randomized")}
+    approved = {r["product_id"] for r in _csv("approvals")}
+    randomized = {
+        r["study_id"]
+        for r in _csv("studies")
+        if r["design"].startswith("randomized") and r["product_id"] in approved
+    }
     assert set(rows) == randomized
     # ZUMA-7's primary endpoint (EFS) has one analysis: HR and CI as comparisons.csv prints them
     [efs] = [
