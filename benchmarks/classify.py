@@ -30,7 +30,7 @@ from cartatlas.store import open_store, resolve_db
 GOAL = 5000.0
 #: Caches of compiled patterns (one-time set-up), kept between rounds; every other cache in the
 #: classifier holds per-text results and is emptied.
-_SET_UP = {"_named", "_gate", "_country_names", "code_version"}
+_SET_UP = {"_country_names", "code_version"}
 
 
 def clear_text_caches() -> None:

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from cartatlas.classify.is_car import car_interventions
-from cartatlas.classify.literals import blank, prefilter
+from cartatlas.classify.literals import blank
 from cartatlas.classify.matching import Hit, hits, quote
 from cartatlas.classify.products import (
     ALLOGENEIC,
@@ -27,6 +27,7 @@ from cartatlas.classify.products import (
     known_products,
 )
 from cartatlas.classify.record import TrialRecord
+from cartatlas.classify.rules import Rule, present, selector
 
 UNKNOWN = "unknown"
 
@@ -41,22 +42,22 @@ _FIELDS = (
 )
 
 # Order matters: more specific cell words first, and their spans are removed before the next.
-_CELL_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("γδ T", re.compile(r"γδ|gamma[\s-]?delta|\bgd[\s-]?T\b|\bγ\s?δ", re.I)),
+_CELL_TYPES: tuple[tuple[str, Rule], ...] = (
+    ("γδ T", Rule(r"γδ|gamma[\s-]?delta|\bgd[\s-]?T\b|\bγ\s?δ", re.I)),
     (
         "NKT",
-        re.compile(
+        Rule(
             r"\bCAR[\s-]?i?NKT\b|\bi?NKT[\s-]cells?\b|natural killer T[\s-]cells?|"
             r"\bNK T[\s-]cells?|\baNKT\b",
             re.I,
         ),
     ),
-    ("Treg", re.compile(r"\bT[\s-]?regs?\b|regulatory T[\s-]cells?|Foxp3", re.I)),
-    ("macrophage", re.compile(r"macrophages?|monocytes?|\bCAR[\s-]?M\b", re.I)),
-    ("DC", re.compile(r"\bCAR[\s-]?DCs?\b|dendritic cells?", re.I)),
+    ("Treg", Rule(r"\bT[\s-]?regs?\b|regulatory T[\s-]cells?|Foxp3", re.I)),
+    ("macrophage", Rule(r"macrophages?|monocytes?|\bCAR[\s-]?M\b", re.I)),
+    ("DC", Rule(r"\bCAR[\s-]?DCs?\b|dendritic cells?", re.I)),
     (
         "NK",
-        re.compile(
+        Rule(
             r"\bCAR[\s-]?p?NK\b|\bNK[\s-]?92|\bNK[\s-]cells?\b|natural killer(?: \(NK\))?"
             r" cells?|\bCAR[\s-]NK|-NK\b",
             re.I,
@@ -64,16 +65,16 @@ _CELL_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "T",
-        re.compile(
+        Rule(
             r"\bCAR[\s-]?T\b|\bU?CART|\bCAR[\s-]?T[\s-]?cells?|\bT[\s-]?cells?\b|"
             r"\bT[\s-]lymphocytes?\b|\bCTLs?\b|\bVSTs?\b|EBVSTs?|CARCIK|\bCAR\d",
             re.I,
         ),
     ),
 )
-_POSSIBLE_TYPES = prefilter([pattern for _, pattern in _CELL_TYPES])
+_POSSIBLE_TYPES = selector([rule.mask for _, rule in _CELL_TYPES])
 # NK words that describe the disease ("NK/T-cell lymphoma") or a drug, not the product.
-_NOT_A_PRODUCT = re.compile(
+_NOT_A_PRODUCT = Rule(
     r"NK/T|T/NK|NK[\s-]cell (?:lymphoma|leuk\w*|malignan\w*|neoplasm)|NKTR-|NKG2D|T[\s-]cells? "
     r"(?:lymphoma|leuk\w*|malignan\w*|neoplasm\w*|acute|lymphoblastic|non-hodgkin)|"
     r"T[\s-]cell-derived|T-ALL|T-LBL|T[\s-]lineage|T lymphoblastic|T[\s-]cell engag\w*|"
@@ -81,15 +82,15 @@ _NOT_A_PRODUCT = re.compile(
     re.I,
 )
 
-_IN_VIVO = re.compile(
+_IN_VIVO = Rule(
     r"\bin[\s-]?vivo (?:CAR|gene|generat\w*|engineer\w*|deliver\w*|transduc\w*|reprogramm\w*|"
     r"lentivir\w*|LV\b|CD\d|BCMA|mRNA|PICX)|(?:CAR|CAR-T|CAR-M)[^.;]{0,30}\bin[\s-]vivo\b(?! "
     r"(?:tracking|imaging|expansion|persistence|kinetics|proliferation|monitoring))|"
     r"lentiviral (?:vector )?injection|mRNA[\s-]LNP|lipid nanoparticle|polymer[\s-]lipid",
     re.I,
 )
-_IPSC = re.compile(r"\biPSC|induced pluripotent", re.I)
-_UNIVERSAL = re.compile(
+_IPSC = Rule(r"\biPSC|induced pluripotent", re.I)
+_UNIVERSAL = Rule(
     r"\buniversal\b|\bU-?CAR|\bUCART|off[\s-]the[\s-]shelf|third[\s-]party|(?:healthy|normal) "
     r"(?:volunteer )?donors?|cord[\s-]blood|\bUCB\b|\bCB[\s-]derived|NK[\s-]?92|"
     r"gene[\s-]edited allogeneic|"
@@ -97,15 +98,15 @@ _UNIVERSAL = re.compile(
     r"\bt?-?haNK\b",
     re.I,
 )
-_DONOR = re.compile(
+_DONOR = Rule(
     r"donor[\s-]derived|\bdonor (?:T[\s-]cells?|lymphocytes?|CAR)|(?:transplant|HSCT|original|"
     r"related|sibling|stem cell) donors?|from (?:the |a )?(?!healthy|normal)(?:\w+ )?donors?|"
     r"haplo[\s-]?identical|"
     r"HLA[\s-]haplo|donor lymphocyte",
     re.I,
 )
-_ALLO = re.compile(r"\ballo(?:geneic|genic|genetic)?\b|\bALLO-?\d", re.I)
-_AUTO = re.compile(
+_ALLO = Rule(r"\ballo(?:geneic|genic|genetic)?\b|\bALLO-?\d", re.I)
+_AUTO = Rule(
     r"\bautologous\b|\bautoleucel\b|patient[\s-]derived|patient'?s'? own|\bauto[\s-]?CAR", re.I
 )
 # "Allogeneic"/"autologous" that qualify a transplant rather than the CAR cells.
@@ -114,14 +115,12 @@ _TRANSPLANT_AFTER = re.compile(
     r"transplant\w*|bone marrow|PBSCT|ASCT)",
     re.I,
 )
-_CELLS = re.compile(r"\bCAR|chimeric|cells?\b|lymphocytes|product", re.I)
-_CAR_WORDS = re.compile(r"\bCAR|chimeric|U-?CAR", re.I)
-_APHERESIS = re.compile(r"leuka?pheresis|\bapheresis", re.I)
+_CELLS = Rule(r"\bCAR|chimeric|cells?\b|lymphocytes|product", re.I)
+_CAR_WORDS = Rule(r"\bCAR|chimeric|U-?CAR", re.I)
+_APHERESIS = Rule(r"leuka?pheresis|\bapheresis", re.I)
 
 
-def _product_hits(
-    record: TrialRecord, pattern: re.Pattern[str], about: re.Pattern[str]
-) -> list[Hit]:
+def _product_hits(record: TrialRecord, pattern: Rule, about: Rule) -> list[Hit]:
     """Hits in fields that describe the product; summary hits only in sentences ``about`` it."""
     found = []
     for hit in hits(record, pattern, _FIELDS):
@@ -137,12 +136,13 @@ def _cell_words_in(text: str) -> tuple[tuple[str, int, int], ...]:
     """``(cell type, start, end)`` of each type's first cell word in one text, in type order.
 
     Disease and drug words are blanked first, then each type's words before the next type is
-    sought; types whose words do not occur in the text are skipped (:mod:`~.literals`)."""
-    masked = blank(text, [m.span() for m in _NOT_A_PRODUCT.finditer(text)])
+    sought; types whose words do not occur in the text are skipped (:mod:`~.rules`)."""
+    words = present(text)
+    masked = blank(text, [m.span() for m in _NOT_A_PRODUCT.finditer(text, words)])
     found = []
-    for index in sorted(_POSSIBLE_TYPES(text)):
-        name, pattern = _CELL_TYPES[index]
-        spans = [m.span() for m in pattern.finditer(masked)]
+    for index in _POSSIBLE_TYPES(words):
+        name, rule = _CELL_TYPES[index]
+        spans = [m.span() for m in rule.finditer(masked, words)]
         if spans:
             found.append((name, *spans[0]))
             masked = blank(masked, spans)
@@ -170,9 +170,11 @@ def cell_types(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
     return ["T"], "CAR product without a cell word: T cells by default"
 
 
+_EXPLICIT_CAR_T = Rule(r"\bCAR[\s-]?T\b|\bCART\b|CAR[\s-]T[\s-]cells?", re.I)
+
+
 def _explicit_car_t(record: TrialRecord) -> bool:
-    pattern = re.compile(r"\bCAR[\s-]?T\b|\bCART\b|CAR[\s-]T[\s-]cells?", re.I)
-    return any(pattern.search(text) for _, text in record.texts("interventions", "title"))
+    return any(_EXPLICIT_CAR_T.search(text) for _, text in record.texts("interventions", "title"))
 
 
 def _known(record: TrialRecord):

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from cartatlas.classify.literals import blank, prefilter
+from cartatlas.classify.literals import blank
 from cartatlas.classify.matching import Hit, quote
 from cartatlas.classify.record import TrialRecord
+from cartatlas.classify.rules import Rule, present, selector
 
 B_CELL = ("B-ALL", "LBCL", "FL", "MCL", "CLL", "other B-NHL")
 BASKET = "B-cell basket"
@@ -24,10 +25,10 @@ T_CELL_TARGETS = {"CD7", "CD5", "CD4", "CD1a", "TRBC1", "TRBC2", "CCR4", "CCR9",
 
 _I = re.IGNORECASE
 # (area, pattern) in precedence order; each match is masked before later patterns run.
-AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
+AREAS: tuple[tuple[str, Rule], ...] = (
     (
         "T-cell malignancy",
-        re.compile(
+        Rule(
             r"\bT[\s-]?(?:cell )?(?:acute )?lymphoblastic|(?-i:\bT-?ALL\b|\bT-?LBL\b)|"
             r"\bT[\s-]cell (?:non[\s-]"
             r"hodgkin )?lymphoma|T[\s-]cell (?:malignan|leuk|neoplasm|tumou?r|hemato|lymphoid|-derived)"
@@ -40,7 +41,7 @@ AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "B-cell basket",
-        re.compile(
+        Rule(
             r"B[\s-]cell (?:hematologic(?:al)? |haematological |lymphoid )?(?:malignan|neoplas|tumou?r|"
             r"cancer|derived hema)\w*|B[\s-]cell (?:leuk(?:a)?emia|lymphoma)s? (?:and|or|/) (?:B[\s-]"
             r"cell )?(?:leuk|lymph)\w*|B[\s-]lymphoid malignan\w*|CD19[\s-]?(?:positive|\+)[^,;.]{0,20}"
@@ -51,7 +52,7 @@ AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "LBCL",
-        re.compile(
+        Rule(
             r"(?:diffuse large|large|high[\s-]grade)[\s-]B[\s-]?cell(?:[\s-](?:non[\s-]hodgkin'?s? )?"
             r"lymphomas?)?|diffuse large(?: cell)?(?: lymphomas?)?|\bDLBCL|\bLBCL|\bPMBCL|\bPMBL|"
             r"\bHGBC?L|primary mediastinal(?: \(thymic\))?(?: large)?(?: B[\s-]cell)?(?: cell)?"
@@ -61,11 +62,11 @@ AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
             _I,
         ),
     ),
-    ("FL", re.compile(r"follicular lymphomas?|lymphoma,? follicular|(?-i:\bFL\b)", _I)),
-    ("MCL", re.compile(r"mantle[\s-]cell(?: lymphomas?)?|(?-i:\bMCL\b)", _I)),
+    ("FL", Rule(r"follicular lymphomas?|lymphoma,? follicular|(?-i:\bFL\b)", _I)),
+    ("MCL", Rule(r"mantle[\s-]cell(?: lymphomas?)?|(?-i:\bMCL\b)", _I)),
     (
         "CLL",
-        re.compile(
+        Rule(
             r"chronic lymphocytic(?: leuk(?:a)?emia)?|(?-i:\bCLL\b)(?![\s-]?1)|"
             r"small lymphocytic(?: lymphoma)?|(?-i:\bSLL\b)",
             _I,
@@ -73,7 +74,7 @@ AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "B-ALL",
-        re.compile(
+        Rule(
             r"\bB[\s-]?(?:cell )?(?:precursor )?(?:acute )?lymphoblastic|\bB[\s-]?ALL\b|\bBALL\b|"
             r"acute lymphoblastic|acute lymphocytic|acute lymphoid leuk|(?-i:\bALL\b|\bB-All\b)|"
             r"\bB[\s-]cell leuk(?:a)?emias?|"
@@ -83,11 +84,11 @@ AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "Hodgkin",
-        re.compile(r"(?<!non-)(?<!non )\bhodgkin'?s?\b(?: lymphoma| disease)?|(?-i:\bc?HL\b)", _I),
+        Rule(r"(?<!non-)(?<!non )\bhodgkin'?s?\b(?: lymphoma| disease)?|(?-i:\bc?HL\b)", _I),
     ),
     (
         "other B-NHL",
-        re.compile(
+        Rule(
             r"marginal zone(?: B[\s-]cell)?(?: lymphomas?)?|(?-i:\bMZL\b)|Burkitt|lymphoplasmacytic|"
             r"Waldenstr|hairy[\s-]cell|"
             r"B[\s-]cell (?:non[\s-]hodgkin'?s? )?lymphoma|\bB-?NHL\b|non[\s-]?hodgkin|\bNHL\b|"
@@ -97,7 +98,7 @@ AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "MM",
-        re.compile(
+        Rule(
             r"myeloma|plasma[\s-]cell (?:leuk|neoplasm|malignan|dyscrasia|tumou?r)\w*|"
             r"plasmacytoma|(?-i:\bp?PCL\b|\bRR?MM\b|\bNDMM\b|\bMM\b)",
             _I,
@@ -105,7 +106,7 @@ AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "AML",
-        re.compile(
+        Rule(
             r"acute myelo\w*|(?-i:\bAML\b)|acute (?:non[\s-]lymphocytic|monocytic)|"
             r"myeloid leuk(?:a)?emia(?<!chronic myeloid leukemia)",
             _I,
@@ -113,7 +114,7 @@ AREAS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "other haematological",
-        re.compile(
+        Rule(
             r"myelodysplastic|(?-i:\bMDS\b|\bBPDCN\b|\bCML\b)|plasmacytoid dendritic|chronic myeloid|"
             r"heme malignan\w*|blood cancers?|h(?:a)?ematolog\w* (?:neoplasm|disease|disorder)s?|"
             r"histiocyt|\bHLH\b|h(?:a)?emophagocytic|myeloproliferative|amyloidosis|POEMS|mixed[\s-]"
@@ -217,8 +218,8 @@ AUTOIMMUNE: tuple[tuple[str, str], ...] = (
         r"(?:autoimmune )?disease",
     ),
 )
-_SOLID = tuple((f"solid:{n}", re.compile(p, _I)) for n, p in SOLID)
-_AUTOIMMUNE = tuple((f"autoimmune:{n}", re.compile(p, _I)) for n, p in AUTOIMMUNE)
+_SOLID = tuple((f"solid:{n}", Rule(p, _I)) for n, p in SOLID)
+_AUTOIMMUNE = tuple((f"autoimmune:{n}", Rule(p, _I)) for n, p in AUTOIMMUNE)
 _ALL = AREAS + _SOLID + _AUTOIMMUNE
 _FIELD_SETS = (
     ("conditions", "title", "official_title", "keywords"),
@@ -226,7 +227,7 @@ _FIELD_SETS = (
 )
 
 
-_POSSIBLE = prefilter([pattern for _, pattern in _ALL])
+_POSSIBLE = selector([rule.mask for _, rule in _ALL])
 
 
 @lru_cache(maxsize=16384)
@@ -234,14 +235,15 @@ def _areas_in(text: str) -> tuple[tuple[int, int, int], ...]:
     """``(area index, start, end)`` of each area's first match in one text, in area order.
 
     Each area's matches are blanked before later areas are sought. Only the areas whose words
-    occur in the text are tried (:mod:`~.literals`): blanking never adds words, so the others
+    occur in the text are tried (:mod:`~.rules`): blanking never adds words, so the others
     cannot match and skipping them changes nothing. Conditions repeat across trials, hence
     the cache.
     """
     found = []
     masked = text
-    for index in sorted(_POSSIBLE(text)):
-        spans = [m.span() for m in _ALL[index][1].finditer(masked)]
+    words = present(text)
+    for index in _POSSIBLE(words):
+        spans = [m.span() for m in _ALL[index][1].finditer(masked, words)]
         if spans:
             found.append((index, *spans[0]))
             masked = blank(masked, spans)

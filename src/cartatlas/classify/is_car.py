@@ -25,6 +25,7 @@ from functools import lru_cache
 from cartatlas.classify.matching import Hit, hits, quote
 from cartatlas.classify.products import INN_STEM, known_products
 from cartatlas.classify.record import Intervention, TrialRecord
+from cartatlas.classify.rules import Rule
 
 # "CAR" as a word or inside a product name (CAR-T, CART19, 4SCAR, UCART, cCAR, CAAR-T…), but not
 # CARBOPLATIN, CARDIAC or OSCAR: the letters around it must look like a construct name.
@@ -46,13 +47,13 @@ _ANTIGEN_BEFORE = re.compile(
     r"(?:\banti-?[\w.-]+|\b(?=[\w.-]*[A-Z])[\w.-]*\d[\w.-]*|\b[A-Z]{3,}[\w.-]*|"
     r"-?(?i:specific|targeted|targeting|directed|redirected|generation))[\s-]*$"
 )
-_SPELLED = re.compile(
+_SPELLED = Rule(
     r"chimeric[\s-]+(?:antigen|autoantibody)[\s-]+receptors?|\bcar[-‐]t\b|\bcar\s?t[\s-]?cells?\b"
     r"|\bcart\s?cells?\b|\bCar[-\s]?(?:NK|M)\b|\bin[\s-]vivo (?:CAR|LV\b|lentivir)",
     re.IGNORECASE,
 )
 # Older wording for CAR cells; TCR-engineered cells use the same verbs, so those are excluded.
-_ENGINEERED = re.compile(
+_ENGINEERED = Rule(
     r"chimeric[\s-]+(?:immuno|switch|NKG2D|T[\s-]cell)?[\s-]*receptors?"
     r"|\bre-?directed\b[^.;]{0,40}\b(?:T[\s-]?cells?|lymphocytes)"
     r"|\bT[\s-]?(?:cells?|lymphocytes) (?:re-?directed|genetically targeted|"
@@ -62,7 +63,7 @@ _ENGINEERED = re.compile(
     re.IGNORECASE,
 )
 # Engineered T cells that carry a T-cell receptor, not a CAR.
-_TCR = re.compile(r"\bTCR|T[\s-]cell receptor|\bTIL\b|tumou?r[- ]infiltrating", re.IGNORECASE)
+_TCR = Rule(r"\bTCR|T[\s-]cell receptor|\bTIL\b|tumou?r[- ]infiltrating", re.IGNORECASE)
 
 _CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:after|following|post|prior|previous(?:ly)?|failed|failure (?:of|to|after)|"
@@ -80,8 +81,8 @@ _CONTEXT_AFTER = re.compile(
     re.IGNORECASE,
 )
 # Follow-up studies and cohorts of people given a CAR product study that product.
-_FOLLOW_UP = re.compile(r"follow[- ]?up|\bLTFU\b|long[- ]term|registry|real[- ]world", re.I)
-SUPPORTIVE = re.compile(
+_FOLLOW_UP = Rule(r"follow[- ]?up|\bLTFU\b|long[- ]term|registry|real[- ]world", re.I)
+SUPPORTIVE = Rule(
     r"\b(?:pneumococcal|influenza|RSV|COVID|SARS-CoV-2|zoster|hepatitis B)\b|"
     r"\b(?:prevent\w*|prophyla\w*|mitigat\w*|reduc\w*|ameliorat\w*|manag\w*|treatment of|"
     r"treating)\b[^.;]{0,90}\b(?:CRS|cytokine release|neurotox\w*|ICANS|encephalopathy|"
@@ -89,7 +90,7 @@ SUPPORTIVE = re.compile(
     re.IGNORECASE,
 )
 # Interventions that accompany any cell therapy and say nothing about what is under study.
-_ANCILLARY = re.compile(
+_ANCILLARY = Rule(
     r"cyclophosph|cytoxan|fludar|bendamust|mesna|lymphodeplet|condition|leuka?pheresis|apheresis|"
     r"\bblood\b|sample|biops|specimen|\bMRIs?\b|PET|evaluation|cognitive|FACT-|\bCT\b|imaging|questionnaire|survey|interview|"
     r"assessment|\btest|\bECG\b|\becho|biomarker|pharmacokinetic|laboratory|observation|"
@@ -99,7 +100,7 @@ _ANCILLARY = re.compile(
     re.IGNORECASE,
 )
 # A named non-CAR therapy: an INN-like drug name, an antibody, vaccine, radiation or procedure.
-_NAMED_THERAPY = re.compile(
+_NAMED_THERAPY = Rule(
     r"\b[A-Za-z]{3,}(?:mab|nib|lib|zomib|mide|platin|rubicin|taxel|tine|bine|sine|mycin|vir|"
     r"cept|kin|stim|sone|lone|tide|ase|stat|lisib|clax|parin|olol|ciclib|trexate|azole|ine|ol)\b|"
     r"\b(?:vaccin\w*|radiation|radiotherapy|irradiation|transplant\w*|HSCT|placebo|"
@@ -109,7 +110,7 @@ _NAMED_THERAPY = re.compile(
     re.IGNORECASE,
 )
 # Summary sentences that describe what the trial itself gives or follows up.
-_TRIAL_ACTION = re.compile(
+_TRIAL_ACTION = Rule(
     r"\b(?:this|the present|our) (?:study|trial|protocol)|\bwill (?:receive|be (?:treated|given|"
     r"infused|administered))|\binfus\w*|\badminist\w*|\bevaluat\w*|\binvestigat\w*|\bassess\w*|"
     r"\bexplor\w*|\bfollow\w* up|\blong[- ]term",
@@ -173,7 +174,7 @@ def is_context(hit: Hit) -> bool:
     return bool(_CONTEXT_BEFORE.search(hit.before(70)) or _CONTEXT_AFTER.match(hit.after(40)))
 
 
-_NOT_GIVEN = re.compile(r"monitoring|assessment|follow[- ]?up|sampl\w*|collection", re.IGNORECASE)
+_NOT_GIVEN = Rule(r"monitoring|assessment|follow[- ]?up|sampl\w*|collection", re.IGNORECASE)
 
 
 def car_interventions(record: TrialRecord) -> list[Intervention]:

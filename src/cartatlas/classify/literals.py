@@ -1,11 +1,10 @@
-"""Skip rule patterns that cannot match a text, without changing what the rules find.
+"""The fixed words every match of a rule pattern contains, read from its syntax tree.
 
 Every match of a pattern such as ``myeloma|plasmacytoma|(?-i:\\bMM\\b)`` contains one of the
 words ``myeloma``, ``plasmacytoma`` or ``mm``. :func:`required` reads those words from the
-compiled pattern's syntax tree; :func:`prefilter` finds all words of many patterns in one
-Aho–Corasick pass over the lower-cased text and names the patterns that may match. A pattern
-whose words are all absent cannot match, so skipping it leaves every label and reason exactly
-as before — which is what lets the classifier run each field once instead of once per rule.
+compiled pattern's syntax tree; :mod:`~.rules` looks them up in each text in one Aho–Corasick
+pass and skips the patterns (and alternatives) whose words are absent. A pattern whose words
+are all absent cannot match, so skipping it leaves every label and reason exactly as before.
 
 The words never hold whitespace or non-ASCII letters: whitespace because the disease rules
 blank out earlier matches with spaces (a word is then still present in the original text), and
@@ -15,10 +14,7 @@ non-ASCII because case-insensitive matching maps a few of them onto ASCII letter
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
 from functools import lru_cache
-
-import ahocorasick
 
 try:  # Python ≥ 3.11 names the parser module privately; the structure is the same.
     from re import _constants as _c
@@ -39,7 +35,19 @@ _FOLD = str.maketrans({"ı": "i", "ſ": "s"})
 def required(pattern: re.Pattern[str]) -> Literals:
     """Words (lower case) of which every match of ``pattern`` contains at least one, or
     ``None`` when the pattern can match without any fixed word."""
+    found = anchored(pattern)
+    return found[0] if found else None
+
+
+def anchored(pattern: re.Pattern[str]) -> tuple[frozenset[str], int | None] | None:
+    """:func:`required`'s words and how far after a match's start one of them can begin at
+    most (``None``: unbounded), so a search can start just before the first word."""
     return _sequence(_sre.parse(pattern.pattern, pattern.flags))
+
+
+def width(pattern: re.Pattern[str]) -> tuple[int, int]:
+    """The shortest and longest length a match of ``pattern`` can have."""
+    return _sre.parse(pattern.pattern, pattern.flags).getwidth()
 
 
 def _plain(code: int) -> str | None:
@@ -47,29 +55,42 @@ def _plain(code: int) -> str | None:
     return char.lower() if char.isascii() and not char.isspace() else None
 
 
-def _sequence(items) -> Literals:
-    """The most selective word set among the parts every match of a sequence goes through."""
-    options: list[frozenset[str]] = []
-    run = ""
+Option = tuple[frozenset[str], int | None]
+_UNBOUNDED = 1 << 30
+
+
+def _sequence(items) -> Option | None:
+    """The most selective word set among the parts every match of a sequence goes through,
+    with the longest distance from the sequence's start to where that part begins."""
+    options: list[Option] = []
+    run, run_at, offset = "", 0, 0
     for op, arg in items:
         char = _plain(arg) if op == _c.LITERAL else None
         if char:
+            if not run:
+                run_at = offset
             run += char
+            offset = _add(offset, 1)
             continue
         if op in _ZERO_WIDTH:
             continue  # consumes nothing: the letters on either side stay adjacent
         if run:
-            options.append(frozenset((run,)))
+            options.append((frozenset((run,)), run_at))
             run = ""
         part = _item(op, arg)
         if part:
-            options.append(part)
+            options.append((part[0], _add(offset, part[1])))
+        offset = _add(offset, _sre.SubPattern(items.state, [(op, arg)]).getwidth()[1])
     if run:
-        options.append(frozenset((run,)))
-    return max(options, key=lambda words: min(map(len, words)), default=None)
+        options.append((frozenset((run,)), run_at))
+    return max(options, key=lambda option: min(map(len, option[0])), default=None)
 
 
-def _item(op, arg) -> Literals:
+def _add(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None or a + b >= _UNBOUNDED else a + b
+
+
+def _item(op, arg) -> Option | None:
     if op == _c.SUBPATTERN:
         return _sequence(arg[-1])
     if op == _ATOMIC:
@@ -79,7 +100,9 @@ def _item(op, arg) -> Literals:
     if op == _c.BRANCH:
         branches = [_sequence(branch) for branch in arg[1]]
         if all(branches):
-            return frozenset().union(*branches)
+            offsets = [at for _, at in branches]
+            at = None if None in offsets else max(offsets)
+            return frozenset().union(*(words for words, _ in branches)), at
     return None
 
 
@@ -88,35 +111,6 @@ def folded(text: str) -> str:
     """The form of ``text`` that the words are looked up in."""
     low = text.lower()
     return low if low.isascii() else low.translate(_FOLD)
-
-
-def prefilter(patterns: Sequence[re.Pattern[str]]) -> Callable[[str], frozenset[int]]:
-    """A function from a text to the indices of ``patterns`` that may match it."""
-    always: set[int] = set()
-    owners: dict[str, set[int]] = {}
-    for index, pattern in enumerate(patterns):
-        words = required(pattern)
-        if not words:
-            always.add(index)
-            continue
-        for word in words:
-            owners.setdefault(word, set()).add(index)
-    base = frozenset(always)
-    if not owners:
-        return lambda text: base
-    automaton = ahocorasick.Automaton()
-    for word, indices in owners.items():
-        automaton.add_word(word, frozenset(indices))
-    automaton.make_automaton()
-
-    @lru_cache(maxsize=16384)
-    def possible(text: str) -> frozenset[int]:
-        found = set(base)
-        for _, indices in automaton.iter(folded(text)):
-            found |= indices
-        return frozenset(found)
-
-    return possible
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -8,12 +8,13 @@ background paragraph). :func:`quote` renders the reason shown to users: ``field:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cartatlas.classify.literals import folded, required
 from cartatlas.classify.record import TrialRecord
+from cartatlas.classify.rules import Rule
 
 #: Fields that describe what the trial gives, most specific first.
 PRODUCT_FIELDS = ("interventions", "title", "official_title", "arms", "keywords")
@@ -49,34 +50,27 @@ class Hit:
 
     def sentence(self) -> str:
         """The sentence that holds the match."""
-        start = 0
-        for m in _SENTENCE_END.finditer(self.text):
-            if m.end() > self.start:
-                return self.text[start : m.start()]
-            start = m.end()
-        return self.text[start:]
+        ends = _sentence_ends(self.text)
+        # The first sentence end that finishes after the match start closes its sentence.
+        index = bisect_right(ends, self.start, key=lambda span: span[1])
+        start = ends[index - 1][1] if index else 0
+        return self.text[start : ends[index][0]] if index < len(ends) else self.text[start:]
 
 
-@lru_cache(maxsize=256)
-def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """A search for any of the pattern's words (:mod:`~.literals`), or ``None``: search all."""
-    words = required(pattern) if isinstance(pattern, re.Pattern) else None
-    return re.compile("|".join(map(re.escape, sorted(words)))) if words else None
+@lru_cache(maxsize=4096)
+def _sentence_ends(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the sentence breaks of ``text`` (hits in one text share them)."""
+    return tuple(m.span() for m in _SENTENCE_END.finditer(text))
 
 
-def hits(record: TrialRecord, pattern: re.Pattern[str], fields: Iterable[str]) -> Iterator[Hit]:
-    """Every match of ``pattern`` in ``fields``, in field order then text order.
-
-    A text that holds none of the pattern's words (:mod:`~.literals`) is not searched."""
-    gate = _gate(pattern)
+def hits(record: TrialRecord, pattern: Rule, fields: Iterable[str]) -> Iterator[Hit]:
+    """Every match of ``pattern`` in ``fields``, in field order then text order."""
     for field, text in record.texts(*fields):
-        if gate and not gate.search(folded(text)):
-            continue
         for m in pattern.finditer(text):
             yield Hit(field, text, m.start(), m.end())
 
 
-def first_hit(record: TrialRecord, pattern: re.Pattern[str], fields: Iterable[str]) -> Hit | None:
+def first_hit(record: TrialRecord, pattern: Rule, fields: Iterable[str]) -> Hit | None:
     return next(hits(record, pattern, fields), None)
 
 

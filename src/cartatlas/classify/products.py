@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cartatlas.classify.literals import prefilter
+from cartatlas.classify.rules import Rule, present, selector
 
 AUTO = "autologous"
 UNIVERSAL = "allogeneic-universal"
@@ -131,23 +131,22 @@ PRODUCTS: tuple[Product, ...] = (
     Product(r"ESO-T01|KLN-1010", ("BCMA",), source=IN_VIVO),
 )
 
-_PATTERNS = tuple(
-    (re.compile(rf"(?<![\w-])(?:{p.names})(?![\w-])", re.IGNORECASE), p) for p in PRODUCTS
-)
+_PATTERNS = tuple((Rule(rf"(?<![\w-])(?:{p.names})(?![\w-])", re.IGNORECASE), p) for p in PRODUCTS)
 #: Every CAR-T INN carries the "-cabtagene" stem (tisagenlecleucel predates it).
-INN_STEM = re.compile(r"\b\w+cabtagene\b|\btisagenlecleucel\b", re.IGNORECASE)
-_POSSIBLE = prefilter([pattern for pattern, _ in _PATTERNS])
+INN_STEM = Rule(r"\b\w+cabtagene\b|\btisagenlecleucel\b", re.IGNORECASE)
+_POSSIBLE = selector([pattern.mask for pattern, _ in _PATTERNS])
 
 
 @lru_cache(maxsize=8192)
 def known_products(text: str) -> tuple[tuple[re.Match[str], Product], ...]:
     """The known products named in ``text``, with the match that names each (table order).
 
-    Only products whose names' words occur in the text are searched (:mod:`~.literals`)."""
+    Only products whose names' words occur in the text are searched (:mod:`~.rules`)."""
     found = []
-    for index in sorted(_POSSIBLE(text)):
+    words = present(text)
+    for index in _POSSIBLE(words):
         pattern, product = _PATTERNS[index]
-        m = pattern.search(text)
+        m = pattern.search(text, words)
         if m:
             found.append((m, product))
     return tuple(found)

@@ -11,13 +11,12 @@ negative marker ("CD19-negative") are skipped, and so are construct parts that a
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from cartatlas.classify.is_car import CAR_PATTERN, car_interventions, is_context
-from cartatlas.classify.literals import prefilter
 from cartatlas.classify.matching import Hit, hits, quote
 from cartatlas.classify.products import known_products
 from cartatlas.classify.record import TrialRecord
+from cartatlas.classify.rules import Rule
 
 # canonical name → regex of its spellings (case-insensitive unless written with (?-i:…)).
 SYNONYMS: dict[str, str] = {
@@ -167,10 +166,8 @@ CD_ALIASES = {
     "CD1A": "CD1a",
 }
 
-_NAMED_PARTS = tuple(
-    f"(?P<t{i}>(?<![A-Za-z0-9])(?:{rx})(?![a-z]))" for i, rx in enumerate(SYNONYMS.values())
-)
-_POSSIBLE_NAMES = prefilter([re.compile(part, re.IGNORECASE) for part in _NAMED_PARTS])
+#: One alternative per synonym, in table order: the index of a match's alternative names it.
+_NAMED = Rule([rf"(?<![A-Za-z0-9])(?:{rx})(?![a-z])" for rx in SYNONYMS.values()], re.IGNORECASE)
 _NAMES = list(SYNONYMS)
 _LIGAND = re.compile(r"\b(APRIL|BAFF|IL-?3)(?=[\s-]*(?:ligand|based|CAR))", re.IGNORECASE)
 _CD_CHAIN = re.compile(
@@ -195,20 +192,9 @@ def _cd_targets(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-@lru_cache(maxsize=1024)
-def _named(indices: tuple[int, ...]) -> re.Pattern[str]:
-    """The alternation of the named synonyms ``indices`` (in table order).
-
-    An alternative that cannot match anywhere in a text never takes part in a match, so the
-    alternation of the possible ones finds exactly what the full one would, much faster.
-    """
-    return re.compile("|".join(_NAMED_PARTS[i] for i in indices) or "(?!)", re.IGNORECASE)
-
-
 def _named_targets(text: str) -> list[tuple[int, int, str]]:
     found = []
-    for m in _named(tuple(sorted(_POSSIBLE_NAMES(text)))).finditer(text):
-        index = int(m.lastgroup[1:])
+    for index, m in _NAMED.indexed(text):
         found.append((m.start(), m.end(), _NAMES[index]))
     for m in _LIGAND.finditer(text):
         for name in LIGANDS[m.group(1).upper().replace("IL-3", "IL3")]:

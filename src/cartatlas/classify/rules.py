@@ -1,0 +1,272 @@
+"""Rule patterns that run only where their words occur in a text.
+
+A rule such as ``myeloma|plasmacytoma|(?-i:\\bMM\\b)`` is an alternation. Python's ``re`` tries
+every alternative at every position of a text, which for the long alternations of the rule
+tables costs up to a microsecond per character. A :class:`Rule` keeps each top-level
+alternative as its own compiled pattern, with the words every match of it contains and how far
+after the match's start such a word can begin (:func:`~.literals.anchored`). One Aho–Corasick
+pass per text (:func:`present`, cached) finds where every word of every rule occurs. A rule
+then tries only the alternatives whose words occur, and each only at the few positions just
+before an occurrence (or, when that distance is large or unbounded, searching from the first
+such position); it merges the alternatives' matches the way the alternation would have chosen
+them: the leftmost start wins, and at the same start the alternative written first. No match
+can start anywhere else, so the matches, labels and reasons are exactly those of the plain
+pattern (``tests/classify/test_literals.py`` checks this on every text of the shared
+snapshots, ``tests/classify/test_labels_unchanged.py`` every label and reason).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
+
+import ahocorasick
+
+from cartatlas.classify.literals import anchored, folded, width
+
+#: Bit of each word of every rule, in the order the rules registered them.
+_BITS: dict[str, int] = {}
+_automaton: ahocorasick.Automaton | None = None
+#: Up to this distance from a match's start to its word, each start is tried with ``match``;
+#: beyond it one ``search`` runs from the first possible start.
+_STEPS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The rule words that occur in one text: ``mask`` (their bits) and ``folded``, the text
+    they were found in (``None`` when lower-casing changed its length, so that offsets in it
+    are not offsets in the text)."""
+
+    mask: int
+    folded: str | None
+
+
+def _mask(words: frozenset[str] | None) -> int:
+    """The bits of ``words`` (0: no word is required, the alternative always runs)."""
+    global _automaton
+    mask = 0
+    for word in words or ():
+        if word not in _BITS:
+            _BITS[word] = 1 << len(_BITS)
+            _automaton = None  # a rule defined after the first scan: index again
+        mask |= _BITS[word]
+    return mask
+
+
+def present(text: str) -> Words:
+    """The rule words that occur in ``text`` (any case)."""
+    global _automaton
+    if _automaton is None:
+        _automaton = ahocorasick.Automaton()
+        for word, bit in _BITS.items():
+            _automaton.add_word(word, bit)
+        _automaton.make_automaton()
+        _present.cache_clear()
+    return _present(text)
+
+
+@lru_cache(maxsize=16384)
+def _present(text: str) -> Words:
+    low = folded(text)
+    mask = 0
+    for bit in set(map(itemgetter(1), _automaton.iter(low))):
+        mask |= bit
+    return Words(mask, low if len(low) == len(text) else None)
+
+
+def alternatives(source: str) -> list[str]:
+    """``source`` split at its top-level ``|`` (outside groups and character classes)."""
+    parts, start, depth, index, in_class = [], 0, 0, 0, False
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1 + source.startswith("^", index + 1)
+            index += source.startswith("]", index)  # a leading ']' is a literal
+            continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(source[start:index])
+            start = index + 1
+        index += 1
+    parts.append(source[start:])
+    return parts
+
+
+class Rule:
+    """A compiled rule pattern: ``finditer``/``search`` find what ``re.compile(source, flags)``
+    finds, running only the alternatives whose words occur in the text, and only there.
+
+    ``words`` (from :func:`present`) lets a caller that scans a masked copy of a text pass the
+    words of the original: masking with spaces never adds a word, only removes some, and a
+    position where a removed word was is merely tried in vain."""
+
+    __slots__ = ("pattern", "flags", "mask", "_branches", "_live")
+
+    def __init__(self, source: str | Sequence[str], flags: int = 0) -> None:
+        parts = [source] if isinstance(source, str) else list(source)
+        whole = re.compile("|".join(parts), flags)
+        self.pattern, self.flags = whole.pattern, whole.flags
+        if len(parts) == 1:
+            parts = alternatives(parts[0])
+        branches = [re.compile(part, flags) for part in parts]
+        if any(b.flags != whole.flags or width(b)[0] == 0 for b in branches):
+            if not isinstance(source, str):
+                raise ValueError(f"alternatives that cannot be searched apart: {parts}")
+            branches = [whole]  # global inline flags or an empty match: keep it whole
+        self._branches = []
+        for branch in branches:
+            words, reach = anchored(branch) or ((), None)
+            spelled = tuple((_mask(frozenset((word,))), word) for word in sorted(words))
+            self._branches.append((branch, _mask(words), reach, spelled))
+        masks = [mask for _, mask, _, _ in self._branches]
+        self._live = selector(masks)
+        self.mask = 0 if not all(masks) else _union(masks)
+
+    def indexed(self, text: str, words: Words | None = None) -> Iterator[tuple[int, re.Match[str]]]:
+        """``(alternative index, match)`` of every match, as ``finditer`` of the whole."""
+        words = words or present(text)
+        live = self._live(words)
+        if len(live) == 1:
+            return ((live[0], m) for m in self._all(live[0], text, words))
+        return _merged([(i, self._first(i, text, words)) for i in live]) if live else iter(())
+
+    def finditer(self, text: str, words: Words | None = None) -> Iterator[re.Match[str]]:
+        words = words or present(text)
+        live = self._live(words)
+        if len(live) == 1:
+            return self._all(live[0], text, words)
+        return (m for _, m in self.indexed(text, words)) if live else iter(())
+
+    def search(self, text: str, words: Words | None = None) -> re.Match[str] | None:
+        return next(self.finditer(text, words), None)
+
+    def _all(self, index: int, text: str, words: Words) -> Iterator[re.Match[str]]:
+        branch, mask, reach, spelled = self._branches[index]
+        if not mask or reach is None or words.folded is None:
+            return branch.finditer(text)
+        return _all_at(branch, text, words.folded, _present_words(spelled, words), reach)
+
+    def _first(self, index: int, text: str, words: Words) -> Callable:
+        """``first(position)``: the alternative's first match starting at or after it."""
+        branch, mask, reach, spelled = self._branches[index]
+        if not mask or reach is None or words.folded is None:
+            return lambda position: branch.search(text, position)
+        low, found = words.folded, _present_words(spelled, words)
+        return lambda position: _first_at(branch, text, low, found, reach, position)
+
+
+def _present_words(spelled: tuple[tuple[int, str], ...], words: Words) -> tuple[str, ...]:
+    return tuple(word for bit, word in spelled if bit & words.mask)
+
+
+def _next_word(low: str, found: tuple[str, ...], position: int) -> int:
+    """Where the first of ``found`` begins in ``low`` at or after ``position`` (-1: nowhere)."""
+    if len(found) == 1:
+        return low.find(found[0], position)
+    starts = [at for at in (low.find(word, position) for word in found) if at >= 0]
+    return min(starts) if starts else -1
+
+
+def _first_at(
+    branch: re.Pattern[str],
+    text: str,
+    low: str,
+    found: tuple[str, ...],
+    reach: int,
+    position: int,
+) -> re.Match[str] | None:
+    """The first match starting at or after ``position``: a match contains one of the words
+    ``found``, beginning at most ``reach`` after the match's start, so only those starts are
+    tried."""
+    tried = position - 1  # starts up to here were tried already
+    at = _next_word(low, found, position)
+    while at >= 0:
+        low_start = max(position, at - reach, tried + 1)
+        if reach > _STEPS:
+            return branch.search(text, low_start)
+        for start in range(low_start, at + 1):
+            m = branch.match(text, start)
+            if m:
+                return m
+        tried = at
+        at = _next_word(low, found, at + 1)
+    return None
+
+
+def _all_at(
+    branch: re.Pattern[str], text: str, low: str, found: tuple[str, ...], reach: int
+) -> Iterator[re.Match[str]]:
+    position = 0
+    while (m := _first_at(branch, text, low, found, reach, position)) is not None:
+        yield m
+        position = m.end()
+
+
+def selector(masks: Sequence[int]) -> Callable[[Words], list[int]]:
+    """A function from the words of a text to the indices (ascending) of ``masks`` that share
+    a word with it; a mask of 0 (no word required) is always chosen. Visits only the words
+    that occur, not every mask, so a table of a hundred rules costs what its few hits cost."""
+    always = [index for index, mask in enumerate(masks) if not mask]
+    if len(masks) == 1:
+        one, none = [0], []
+        return lambda words: one if always or masks[0] & words.mask else none
+    owners: dict[int, list[int]] = {}
+    for index, mask in enumerate(masks):
+        while mask:
+            bit = mask & -mask
+            owners.setdefault(bit, []).append(index)
+            mask ^= bit
+    union = _union(masks)
+
+    def live(words: Words) -> list[int]:
+        shared = words.mask & union
+        if not shared:
+            return always
+        found = set(always)
+        while shared:
+            bit = shared & -shared
+            found.update(owners[bit])
+            shared ^= bit
+        return sorted(found)
+
+    return live
+
+
+def _union(masks: Sequence[int]) -> int:
+    union = 0
+    for mask in masks:
+        union |= mask
+    return union
+
+
+def _merged(live: list[tuple[int, Callable]]) -> Iterator[tuple[int, re.Match[str]]]:
+    """Matches of several alternatives as their alternation gives them: at each step the
+    leftmost next match, the earlier alternative on a tie, then on from its end (no
+    alternative matches empty, see :class:`Rule`)."""
+    ahead = [(index, first, first(0)) for index, first in live]
+    position = 0
+    while True:
+        best = None
+        for slot, (index, first, m) in enumerate(ahead):
+            if m is not None and m.start() < position:
+                m = first(position)
+                ahead[slot] = (index, first, m)
+            if m is not None and (best is None or m.start() < best[1].start()):
+                best = (index, m)
+        if best is None:
+            return
+        yield best
+        position = best[1].end()
