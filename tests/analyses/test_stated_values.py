@@ -11,6 +11,7 @@ from cartatlas.analyses.article import check_article
 from cartatlas.analyses.claims.check import check_claim
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.store import open_store
+from tests.golden import plain
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "cartatlas" / "evidence" / "data"
 
@@ -76,7 +77,7 @@ def test_approval_date_is_compared_at_the_stated_precision(evidence_store):
 def test_price_discount_per_product_priced_in_both_countries(evidence_store):
     fx = {}
     for r in sorted(_rows("exchange_rates"), key=lambda r: r["source_url"]):
-        fx.setdefault((r["currency"], r["year"]), float(r["per_usd"]))
+        fx.setdefault((r["currency"], r["year"]), plain.per_usd(r))
     usd: dict[tuple[str, str], list[float]] = {}
     for r in _rows("prices"):
         if r["kind"] not in ("list", "WAC") or r["country"] not in ("CN", "US"):

@@ -8,6 +8,7 @@ from cartatlas.analyses.article.extract import extract
 from cartatlas.analyses.article.names import load_products
 from cartatlas.analyses.article.structure import structure
 from cartatlas.store import open_store
+from tests.golden import plain
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +71,7 @@ def test_a_rupee_price_converts_at_the_latest_recorded_inr_rate(structured):
     with data.open(encoding="utf-8") as handle:
         inr = [r for r in csv.DictReader(handle) if r["currency"] == "INR"]
     latest = max(inr, key=lambda r: int(r["year"]))
-    usd = 4_000_000 / float(latest["per_usd"])
+    usd = 4_000_000 / plain.per_usd(latest)
     (item,) = structured("In China, CAR-T costs ₹40 lakh.")
     low, high = item.claim.range
     assert item.claim.metric == "price_usd" and low < usd < high

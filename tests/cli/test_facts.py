@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from cartatlas.analyses.claims import EXAMPLE
 from cartatlas.cli import app
 from cartatlas.evidence.reading import BUNDLED_DIR
+from tests.golden import plain
 
 runner = CliRunner()
 
@@ -95,7 +96,7 @@ def test_approvals_list_one_row_per_approval_and_keep_every_source(evidence_stor
 def test_prices_in_usd_use_the_price_years_rate(evidence_store) -> None:
     rates = {}
     for row in sorted(_csv("exchange_rates"), key=lambda r: r["source_url"], reverse=True):
-        rates[(row["currency"], int(row["year"]))] = float(row["per_usd"])
+        rates[(row["currency"], int(row["year"]))] = plain.per_usd(row)
     shown = _run(evidence_store, "prices", "--countries", "CN", "--usd")
     prices = [r for r in _csv("prices") if r["country"] == "CN"]
     assert len(shown) == len(prices)

@@ -119,3 +119,11 @@ def one_per_approval(countries: set[str]) -> list[dict[str, str]]:
 
 def months(later: dt.date, earlier: dt.date) -> float:
     return round((later - earlier).days / 30.4375, 1)
+
+
+def per_usd(rate: dict[str, str]) -> float:
+    """Units per US dollar of an exchange_rates row: as printed, or the reciprocal of a rate the
+    source prints in US dollars per unit (the Federal Reserve's EUR, GBP and AUD)."""
+    if rate["per_usd"]:
+        return float(rate["per_usd"])
+    return 1 / float(rate["usd_per_unit"])

@@ -122,7 +122,7 @@ def _price_indication(price: dict, approvals: list[dict]) -> str | None:
 def _expected_costs() -> dict[tuple[str, str], float | None]:
     """(study, country) → price ÷ CR rate, or None when no price can be paired."""
     approvals = plain.one_per_approval({"CN", "US"})
-    rates = {r["currency"] + r["year"]: float(r["per_usd"]) for r in plain.rows("exchange_rates")}
+    rates = {r["currency"] + r["year"]: plain.per_usd(r) for r in plain.rows("exchange_rates")}
     prices = []
     for p in plain.rows("prices"):
         if p["country"] not in ("CN", "US") or p["kind"] not in (

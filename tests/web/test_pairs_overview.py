@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.evidence.test_jurisdictions import _csv_rows
+from tests.golden import plain
 from tests.report.test_pairs import BARE_NO_DATA, FALSE_ZERO, PAIRS, expected_products
 
 
@@ -83,7 +84,7 @@ def test_prices_in_usd_for_at_least_six_countries_besides_cn_and_us(client):
     """USD = amount ÷ the same year's rate (first source by URL), recomputed from the CSVs."""
     rates: dict[tuple[str, int], float] = {}
     for row in sorted(_csv("exchange_rates"), key=lambda r: r["source_url"]):
-        rates.setdefault((row["currency"], int(row["year"])), float(row["per_usd"]))
+        rates.setdefault((row["currency"], int(row["year"])), plain.per_usd(row))
     expected: dict[str, list[float]] = {}
     for row in _csv("prices"):
         if row["country"] in ("CN", "US") or not row["year"]:

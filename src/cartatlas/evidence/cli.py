@@ -174,8 +174,17 @@ def kb_coverage(
             "with its primary-endpoint and OS hazard ratios instead.",
         ),
     ] = False,
+    prices: Annotated[
+        bool,
+        typer.Option(
+            "--prices",
+            help="List each price year (country × currency) with the exchange-rate year and the "
+            "PPP factor that convert it, or the gap, instead.",
+        ),
+    ] = False,
 ) -> None:
     """What the loaded evidence holds per approved product × indication, and its gaps."""
+    from cartatlas.evidence import conversion_coverage as conversions
     from cartatlas.evidence import coverage as c
 
     if randomized:
@@ -185,10 +194,23 @@ def kb_coverage(
         )
         emit(c.RANDOMIZED_COLUMNS, rows, fmt, title=title)
         return
+    if prices:
+        rows = _from_loaded(ctx, conversions.conversion_coverage)
+        title = "Conversion coverage of prices (country × currency × price year)"
+        emit(conversions.COLUMNS, rows, fmt, title=title)
+        return
     emit(c.COLUMNS, _from_loaded(ctx, c.coverage), fmt, title=c.TITLE)
-    if fmt is Format.table and (
-        gaps := c.randomized_gaps(_from_loaded(ctx, c.randomized_coverage))
-    ):
+    if fmt is not Format.table:
+        return
+    fx_gaps, ppp_gaps = conversions.gap_counts(_from_loaded(ctx, conversions.conversion_coverage))
+    if fx_gaps or ppp_gaps:
+        console().print(
+            Text(
+                f"Price years without an exchange rate: {fx_gaps}; without a PPP factor: "
+                f"{ppp_gaps} (see `kb coverage --prices`)."
+            )
+        )
+    if gaps := c.randomized_gaps(_from_loaded(ctx, c.randomized_coverage)):
         console().print(
             Text(
                 f"Randomized trials without a hazard ratio recorded: {'; '.join(gaps)} "

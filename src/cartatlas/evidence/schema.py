@@ -295,9 +295,29 @@ class Price(Sourced):
 
 
 class ExchangeRate(Sourced):
+    """An annual average rate, kept in the direction the source prints it.
+
+    Most series print units of the currency per US dollar (``per_usd``); the Federal Reserve's
+    G.5A prints the euro, the pound and the Australian dollar the other way round, in US dollars
+    per unit (``usd_per_unit``). The printed number is the one checked against the quote;
+    ``per_usd`` is then its reciprocal, so every reader converts with ``per_usd`` alone.
+    """
+
     currency: Currency
     year: int = Field(ge=2000, le=2100)
-    per_usd: float = Field(gt=0)
+    per_usd: float | None = Field(default=None, gt=0)
+    usd_per_unit: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_direction(self) -> ExchangeRate:
+        if (self.per_usd is None) == (self.usd_per_unit is None):
+            raise ValueError(
+                "give exactly one of per_usd (units per US dollar) or usd_per_unit (US dollars "
+                "per unit, as the Federal Reserve prints EUR, GBP and AUD), as the source prints it"
+            )
+        if self.usd_per_unit is not None:
+            self.per_usd = 1 / self.usd_per_unit
+        return self
 
 
 class Ppp(Sourced):

@@ -115,7 +115,7 @@ TABLES: tuple[Table, ...] = (
         "exchange_rates",
         schema.ExchangeRate,
         key=("currency", "year", "source_url"),
-        quoted_numbers=("per_usd",),
+        quoted_numbers=("per_usd", "usd_per_unit"),
     ),
     Table(
         "ppp", schema.Ppp, key=("country", "year", "source_url"), quoted_numbers=("ppp_per_usd",)
