@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -37,10 +38,10 @@ def assigned_country(counts) -> str | None:
     return code if 2 * n >= total else None
 
 
-def _assign(rows: pd.DataFrame, store: Store, countries: list[str]) -> pd.DataFrame:
+def _assign(rows: pd.DataFrame, sites: dict[str, Counter], countries: list[str]) -> pd.DataFrame:
     """Rows with ``country``: the country of conduct, or for a multinational trial the one its
-    registry sites support (``assigned_from`` says which)."""
-    sites = registry_site_counts(store)
+    registry sites support (``sites``: :func:`registry_site_counts`; ``assigned_from`` says
+    which)."""
     rows = rows.copy()
     assigned = [
         assigned_country(sites.get(study)) if where == "multinational" and study in sites else None
@@ -66,7 +67,7 @@ def with_multinational(
     store: Store, indication: str, endpoint: str, countries: list[str]
 ) -> CountryPooling:
     """The sensitivity analysis: multinational trials assigned by ``ASSIGNMENT_RULE``."""
-    rows = _assign(study_rows(store, indication, endpoint), store, countries)
+    rows = _assign(study_rows(store, indication, endpoint), registry_site_counts(store), countries)
     return pool_rows(rows, indication, endpoint, countries)
 
 
@@ -78,15 +79,20 @@ class SameProduct:
     pooling: CountryPooling
 
 
-def products_in_both(store: Store, countries: list[str]) -> list[str]:
-    """Products with outcome rows from studies in each of ``countries`` (after assignment)."""
-    found = []
+def same_products(
+    store: Store, countries: list[str], endpoints: tuple[str, ...] = tuple(ENDPOINTS)
+) -> dict[str, list[SameProduct]]:
+    """:func:`same_product` of every product with results in each of ``countries`` for at least
+    one indication × endpoint, in product order. The study rows and registry sites are read once
+    for all products (reading them per product cost the report seconds)."""
+    frames = _assigned_frames(store, countries, endpoints)
     _, rows = store.query("SELECT DISTINCT product_id FROM evidence_studies WHERE product_id <> ''")
-    for (product,) in rows:
-        comparisons = same_product(store, product, countries, ("ORR", "CR"))
+    found = {}
+    for product in sorted(row[0] for row in rows):
+        comparisons = _comparisons(frames, product, countries)
         if any(len(c.pooling.summaries) == len(countries) for c in comparisons):
-            found.append(product)
-    return sorted(found)
+            found[product] = comparisons
+    return found
 
 
 def same_product(
@@ -98,16 +104,32 @@ def same_product(
     """Per indication × endpoint with data: the product's own studies in each country (country
     of conduct, multinational trials by ``ASSIGNMENT_RULE``), rates with CIs and the named test.
     """
+    return _comparisons(_assigned_frames(store, countries, endpoints), product, countries)
+
+
+def _assigned_frames(
+    store: Store, countries: list[str], endpoints: tuple[str, ...]
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """Per indication × endpoint, the selected study rows of every product with ``country``."""
+    sites = registry_site_counts(store)
+    return {
+        (indication, endpoint): _assign(study_rows(store, indication, endpoint), sites, countries)
+        for indication in INDICATIONS
+        for endpoint in endpoints
+    }
+
+
+def _comparisons(
+    frames: dict[tuple[str, str], pd.DataFrame], product: str, countries: list[str]
+) -> list[SameProduct]:
     out = []
-    for indication in INDICATIONS:
-        for endpoint in endpoints:
-            rows = study_rows(store, indication, endpoint)
-            rows = _assign(rows[rows["product_id"] == product], store, countries)
-            if rows.empty:
-                continue
-            out.append(
-                SameProduct(
-                    product, indication, endpoint, pool_rows(rows, indication, endpoint, countries)
-                )
+    for (indication, endpoint), rows in frames.items():
+        rows = rows[rows["product_id"] == product]
+        if rows.empty:
+            continue
+        out.append(
+            SameProduct(
+                product, indication, endpoint, pool_rows(rows, indication, endpoint, countries)
             )
+        )
     return out

@@ -11,16 +11,18 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, fisher_exact
-from statsmodels.stats.proportion import proportion_confint
 
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE, study_rows
-from cartatlas.stats import GLMMConvergenceWarning, MetaResult, meta_proportions, meta_regression
-from cartatlas.stats.results import MetaRegressionResult
 from cartatlas.store import Store
+
+if TYPE_CHECKING:  # the statistics libraries load when a pooling runs, not with the module
+    from cartatlas.stats import MetaResult
+    from cartatlas.stats.results import MetaRegressionResult
 
 GLMM = ("GLMM", "z")
 FALLBACK = ("REML", "knha")
@@ -92,14 +94,40 @@ class CountryPooling:
 def _fit(
     rows: pd.DataFrame, method: str, test: str, by_country: bool, measure: str = "PLO"
 ) -> MetaResult:
+    return _fit_once(
+        tuple(rows["events"].astype(float)),
+        tuple(rows["n"].astype(float)),
+        measure,
+        method,
+        test,
+        tuple(rows["country"]) if by_country else None,
+        tuple(rows["label"]),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _fit_once(
+    events: tuple[float, ...],
+    n: tuple[float, ...],
+    measure: str,
+    method: str,
+    test: str,
+    subgroups: tuple[str, ...] | None,
+    labels: tuple[str, ...],
+) -> MetaResult:
+    """One model fit per distinct input in a process: the report, the dashboard and the claims
+    check pool the same rows several times (a GLMM fit costs tens of milliseconds), and a fit
+    is a pure function of its input. A fit that raises is not kept, so it raises again."""
+    from cartatlas.stats import meta_proportions
+
     return meta_proportions(
-        rows["events"].to_numpy(float),
-        rows["n"].to_numpy(float),
+        np.array(events),
+        np.array(n),
         measure=measure,
         method=method,
         test=test,
-        subgroups=rows["country"].tolist() if by_country else None,
-        labels=rows["label"].tolist(),
+        subgroups=list(subgroups) if subgroups is not None else None,
+        labels=list(labels),
     )
 
 
@@ -154,6 +182,8 @@ def within_one_grading(rows: pd.DataFrame) -> tuple[pd.DataFrame, str | None, st
 
 
 def _exact_summary(country: str, events: float, n: float) -> CountrySummary:
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(events, n, alpha=0.05, method="beta")
     x, m = (events + 0.5, n + 1.0) if events in (0, n) else (events, n)
     return CountrySummary(
@@ -201,6 +231,8 @@ def _compare(
     """The named test for a difference: the model's Q-test when every country pools several
     studies; Fisher's exact test when each of two countries has one study; otherwise a Wald test
     on the logit scale (single study: its logit and binomial variance; pooled: the model's)."""
+    from scipy.stats import chi2, fisher_exact
+
     if len(summaries) < 2:
         return None
     if (
@@ -245,6 +277,8 @@ def _fit_countries(
 ) -> tuple[MetaResult | None, dict[str, MetaResult], str]:
     """Fit the joint model (for plots) and one model per country with several studies, trying
     each (method, test) in turn until all fit; returns the joint fit, per-country fits, note."""
+    from cartatlas.stats import GLMMConvergenceWarning
+
     counts = rows["country"].value_counts()
     several = [c for c in dict.fromkeys(rows["country"]) if counts[c] > 1]
     note = ""
@@ -372,6 +406,8 @@ def adjusted_comparison(
     pooling: CountryPooling, adjust: list[str], method: str = "REML", test: str = "knha"
 ) -> MetaRegressionResult:
     """Meta-regression on country plus the named moderators (line, real_world, phase)."""
+    from cartatlas.stats import meta_regression
+
     unknown = [name for name in adjust if name not in MODERATORS]
     if unknown:
         raise ValueError(

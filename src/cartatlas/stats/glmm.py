@@ -23,6 +23,7 @@ A fit that does not reach a stationary point with a positive-definite Hessian is
 from __future__ import annotations
 
 import math
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -163,7 +164,22 @@ def _study_log_likelihoods(
     eta = eta0[:, None] + sigma * u
     log_f = x[:, None] * eta - n[:, None] * np.logaddexp(0.0, eta)
     terms = log_weights + log_f - 0.5 * u * u + 0.5 * nodes * nodes
-    return np.log(scale) + special.logsumexp(terms, axis=1) + log_choose
+    return np.log(scale) + _log_sum_exp_rows(terms) + log_choose
+
+
+def _log_sum_exp_rows(terms: np.ndarray) -> np.ndarray:
+    """``scipy.special.logsumexp(terms, axis=1)``, the same arithmetic in the same order (so
+    the same bits) without its array-API dispatch, which cost half of every GLMM fit: the
+    largest term of each row is taken out of the sum and added back through ``log1p``. Rows
+    whose result is not finite are left to SciPy's own handling of infinities and NaN."""
+    top = terms.max(axis=1, keepdims=True)
+    is_top = terms == top
+    count = is_top.sum(axis=1, keepdims=True).astype(terms.dtype)
+    with np.errstate(invalid="ignore", over="ignore"):
+        rest = np.exp(np.where(is_top, -np.inf, terms) - top).sum(axis=1, keepdims=True)
+    rest = np.where(rest == 0, rest, rest / count)
+    out = (np.log1p(rest) + np.log(count) + top)[:, 0]
+    return out if np.all(np.isfinite(out)) else special.logsumexp(terms, axis=1)
 
 
 Objective = Callable[[np.ndarray], float]
@@ -263,6 +279,11 @@ def _standardising_map(X: np.ndarray) -> np.ndarray:
     return M
 
 
+_FITTED: dict[bytes, GlmmFit] = {}
+_FITTED_MAX = 512
+_FITTED_LOCK = threading.Lock()
+
+
 def fit_glmm(
     events: np.ndarray,
     n: np.ndarray,
@@ -272,7 +293,35 @@ def fit_glmm(
     test: str = "z",
     level: float = 0.95,
 ) -> GlmmFit:
-    """Fit the binomial-normal model; ``yi``/``vi`` (escalc, PLO) only feed I^2 as in metafor."""
+    """Fit the binomial-normal model; ``yi``/``vi`` (escalc, PLO) only feed I^2 as in metafor.
+
+    A converged fit is kept for the process and returned again for the same input: a subgroup
+    analysis refits each country that was just pooled on its own, and the report and dashboard
+    pool the same rows several times (each fit costs tens of milliseconds). A fit that did not
+    converge is never kept, so its warning is raised again on every call."""
+    arrays = [np.asarray(a, float) for a in (events, n, yi, vi)]
+    arrays.append(np.ones((arrays[0].size, 1)) if X is None else np.asarray(X, float))
+    key = repr((test, level, [(a.shape, a.tobytes()) for a in arrays])).encode()
+    fit = _FITTED.get(key)
+    if fit is None:
+        fit = _fit_glmm(events, n, yi, vi, X, test, level)
+        if fit.converged:
+            with _FITTED_LOCK:
+                if len(_FITTED) >= _FITTED_MAX:
+                    _FITTED.pop(next(iter(_FITTED)))
+                _FITTED[key] = fit
+    return fit
+
+
+def _fit_glmm(
+    events: np.ndarray,
+    n: np.ndarray,
+    yi: np.ndarray,
+    vi: np.ndarray,
+    X: np.ndarray | None,
+    test: str,
+    level: float,
+) -> GlmmFit:
     alpha = alpha_from_level(level)
     x = np.asarray(events, float)
     n = np.asarray(n, float)
@@ -329,7 +378,7 @@ def fit_glmm(
             "GLMM: the maximum likelihood fit did not converge (no stationary point with a "
             "positive-definite Hessian); results are unreliable",
             GLMMConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
     het = heterogeneity(np.asarray(yi, float), np.asarray(vi, float), X, sigma**2, False)
     df_q = k - p

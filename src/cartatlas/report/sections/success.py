@@ -7,8 +7,7 @@ import pandas as pd
 from cartatlas.analyses.figures import forest_title
 from cartatlas.analyses.like_for_like import (
     ASSIGNMENT_RULE,
-    products_in_both,
-    same_product,
+    same_products,
     with_multinational,
 )
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
@@ -18,7 +17,6 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct, pvalue
-from cartatlas.stats import forest_plot
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
 NAMES = {
@@ -113,9 +111,9 @@ def _sensitivity(ctx: ReportContext, indication: str, main: CountryPooling) -> T
 def _same_product(ctx: ReportContext) -> list:
     """Like for like: each product with its own trials in both countries."""
     blocks: list = []
-    for product in products_in_both(ctx.store, ctx.countries):
+    for product, comparisons in same_products(ctx.store, ctx.countries, ("ORR", "CR")).items():
         rows = []
-        for comparison in same_product(ctx.store, product, ctx.countries, ("ORR", "CR")):
+        for comparison in comparisons:
             pooling = comparison.pooling
             c = pooling.comparison
             for country in ctx.countries:
@@ -269,6 +267,8 @@ def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str |
     )
     blocks: list = [Paragraph(f"**{title}**: {sentence}"), _pooled_table(poolings, indication)]
     if cr.result is not None:
+        from cartatlas.stats import forest_plot  # matplotlib: only when a plot is drawn
+
         plot = forest_plot(
             cr.result,
             title=forest_title(cr),
