@@ -122,3 +122,45 @@ def test_cli_and_api_find_the_same_trials(full_store, client) -> None:  # noqa: 
     assert cli <= set(from_api)
     assert all("autoimmune:NMOSD" in from_api[k]["disease_area"] for k in set(from_api) - cli)
     assert set(MUST_FIND["NMOSD"]) <= cli
+
+
+def test_the_index_kept_in_the_store_answers_as_the_one_built(searched) -> None:
+    """The index is kept as the bytes of its SQLite database (pickle); read back, every query
+    finds the same trials in the same order."""
+    import pickle
+
+    _, index, keys = searched
+    kept = pickle.loads(pickle.dumps(index))
+    assert kept.keys == keys
+    for query in MUST_FIND:
+        assert kept.search(query)[0] == index.search(query)[0], query
+
+
+def test_trials_text_reads_the_stored_index_and_filters_within_it(full_store) -> None:
+    """The first text search keeps the index of all trials under the data version; a filtered
+    search finds exactly the trials that match the filter and the text (the same set as an
+    index built over the filtered list alone), ranked as in the whole index (as the web)."""
+    from cartatlas.classify.store import labels_frame
+    from cartatlas.search.stored import NAME
+    from cartatlas.store import derived
+    from cartatlas.store.registry_read import find_trials
+
+    def search(*extra: str) -> list[str]:
+        result = CliRunner().invoke(
+            app, ["--db", full_store, "trials", "--text", "lymphoma", *extra, "--format", "csv"]
+        )
+        assert result.exit_code == 0, result.output
+        return re.findall(r"^(NCT\d{8})", result.stdout, re.M)
+
+    everywhere = search()
+    with open_store(full_store, read_only=True) as store:
+        kept = derived.load(store, NAME)
+        labels = labels_frame(store).drop(columns=["countries"])
+        in_china = find_trials(store, country="CN").merge(labels, on="nct_id", how="left")
+        alone = trial_search(in_china, site_places(sites(store)))
+    assert kept is not derived.MISSING
+    assert [kept.keys[i] for i in kept.search("lymphoma")[0]] == everywhere
+    filtered = search("--country", "CN")
+    expected = {in_china["nct_id"].iloc[i] for i in alone.search("lymphoma")[0]}
+    assert set(filtered) == expected
+    assert filtered == [k for k in everywhere if k in expected]

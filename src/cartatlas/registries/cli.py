@@ -290,8 +290,8 @@ def trials_command(
     from cartatlas.cli_inputs import bad_input, parse
     from cartatlas.inputs import InputError
     from cartatlas.inputs import country as country_code
-    from cartatlas.search.trials import site_places, trial_search
-    from cartatlas.store.registry_read import NoRegistryData, attribution_notes, find_trials, sites
+    from cartatlas.search.stored import keep_index, stored_index
+    from cartatlas.store.registry_read import NoRegistryData, attribution_notes, find_trials
 
     if country:
         country = parse(country_code, country)
@@ -301,16 +301,20 @@ def trials_command(
                 store, country=country, phase=phase, status=status, recruiting=recruiting, age=age
             )
             labels = labels_frame(store).drop(columns=["countries"])
-            places = site_places(sites(store)) if text else {}
+            index, unkept = stored_index(store) if text else (None, None)
         if not labels.empty:
             frame = frame.merge(labels, on="nct_id", how="left")
         frame = _by_labels(frame, target=target, disease=disease)
     except (StoreMissing, NoRegistryData, ValueError) as exc:
         raise (bad_input if isinstance(exc, InputError) else _fail)(exc) from exc
-    if text:
-        ranked, query = trial_search(frame, places).search(text)
+    if index is not None:
+        if unkept:
+            keep_index(_db(ctx), unkept, index)
+        keys = frame["nct_id"].where(frame["nct_id"].notna(), frame["trial_id"]).tolist()
+        ranked, query = index.search(text, among=set(keys))
         if ranked is not None:
-            frame = frame.iloc[ranked].reset_index(drop=True)
+            position = {key: i for i, key in enumerate(keys)}
+            frame = frame.iloc[[position[index.keys[r]] for r in ranked]].reset_index(drop=True)
             err.print(f"searched for: {query.meaning()}")
     label_columns: tuple[str, ...] = ()
     if not labels.empty:
