@@ -16,6 +16,20 @@ def test_importing_the_cli_loads_no_heavy_library() -> None:
     assert loaded == []
 
 
+def test_serving_loads_no_statistics_or_plotting_library() -> None:
+    """`cartatlas serve` answers within seconds of its start: the app's imports leave the
+    statistics and figure libraries to the first request (or the background warm-up) that
+    needs them."""
+    late = ("statsmodels", "scipy", "matplotlib", "weasyprint")
+    probe = (
+        f"import sys, cartatlas.web.app; print(' '.join(m for m in {late!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []
+
+
 def test_help_texts_name_the_real_choices() -> None:
     """The light help-text lists are the same as the lists the commands check against."""
     from cartatlas.analyses.cli import ENDPOINT_NAMES

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
-from cartatlas.stats import MetaResult, hr_to_log, meta_generic
 from cartatlas.store import Store
+
+if TYPE_CHECKING:
+    from cartatlas.stats import MetaResult
 
 MEDIANS_NOT_POOLED = (
     "Medians are shown per study and not pooled: a median survival time has no standard error "
@@ -131,6 +134,8 @@ def trial_rows(comparisons: pd.DataFrame) -> pd.DataFrame:
 
 def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
     """One pooled hazard ratio per indication and endpoint that two or more trials share."""
+    from cartatlas.stats import hr_to_log, meta_generic  # statistics load when pooling runs
+
     pooled = []
     for (indication, endpoint), part in trial_rows(comparisons).groupby(
         ["indication", "endpoint"], sort=True

@@ -6,8 +6,6 @@ from pathlib import Path
 
 from cartatlas.analyses.study_rows import ENDPOINTS, code_names
 from cartatlas.analyses.success_rates import CountryPooling
-from cartatlas.stats import forest_plot
-from cartatlas.stats.forest import forest_targets
 
 
 def forest_title(pooling: CountryPooling) -> str:
@@ -20,9 +18,12 @@ def forest_title(pooling: CountryPooling) -> str:
 
 
 def forest_for(pooling: CountryPooling, path: Path) -> list[Path]:
-    """Write the forest plot of a country pooling (see :func:`forest_targets` for the files)
-    and return the files written. Raises ValueError for an unsupported format or when no model
+    """Write the forest plot of a country pooling (``forest_targets`` says which files) and
+    return the files written. Raises ValueError for an unsupported format or when no model
     could be fitted (a single study per country has no pooled diamond)."""
+    from cartatlas.stats import forest_plot  # matplotlib: only when a figure is asked for
+    from cartatlas.stats.forest import forest_targets
+
     targets = forest_targets(path)
     if pooling.result is None:
         raise ValueError(f"no forest plot: {pooling.method_note}")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from statsmodels.stats.proportion import proportion_confint
-
 from cartatlas import inputs
 from cartatlas.evidence.jurisdictions import covered_by_eu, local_brand, stored_codes
 from cartatlas.evidence.source_strength import label, rank
@@ -98,6 +96,8 @@ class Proportion:
         return 100 * self.events / self.n
 
     def ci(self, level: float = 0.95) -> tuple[float, float]:
+        from statsmodels.stats.proportion import proportion_confint  # heavy: when first asked
+
         low, high = proportion_confint(self.events, self.n, alpha=1 - level, method="beta")
         return 100 * float(low), 100 * float(high)
 

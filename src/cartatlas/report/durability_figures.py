@@ -5,13 +5,10 @@ Same conventions as ``report.figures``: a bare matplotlib ``Figure``, text kept 
 
 from __future__ import annotations
 
-import matplotlib as mpl
-import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from cartatlas.report.figures import PALETTE, STYLE, svg
+from cartatlas.report.figures import PALETTE, styled, svg
 
 MARKERS = {"OS": "o", "PFS": "s", "EFS": "D", "DOR": "^"}
 AXIS = (0.05, 20.0)  # hazard-ratio axis of the forest plot
@@ -22,8 +19,8 @@ def landmark_plot(rows: pd.DataFrame) -> str:
     study, one marker per endpoint, vertical bars for the printed 95% CIs."""
     studies = list(dict.fromkeys(rows["study_id"]))
     colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(studies)}
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(7.5, 3.6))
+    with styled() as figure:
+        fig = figure(figsize=(7.5, 3.6))
         ax = fig.add_subplot()
         for (study, endpoint), part in rows.groupby(["study_id", "endpoint"], sort=False):
             part = part.sort_values("landmark_months")
@@ -78,8 +75,8 @@ def hazard_ratio_forest(trials: pd.DataFrame, pooled: list) -> str:
             if (p.indication, p.endpoint) == (indication, endpoint):
                 low, high = p.ci
                 lines.append((f"Pooled {endpoint}, {indication}", p.hr, low, high, "pooled"))
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(7.5, 0.3 * len(lines) + 1.0))
+    with styled() as figure:
+        fig = figure(figsize=(7.5, 0.3 * len(lines) + 1.0))
         ax = fig.add_subplot()
         for i, (_label, hr, low, high, kind) in enumerate(reversed(lines)):
             # intervals wider than the axis are clipped; the printed numbers are the real ones
@@ -111,8 +108,8 @@ def actions_timeline(actions: pd.DataFrame) -> str:
     frame = actions[actions["action_date"].str.len() > 4].copy()  # year-only: table only
     frame["when"] = [_date(d) for d in frame["action_date"]]
     agencies = list(dict.fromkeys(frame.sort_values("when")["agency"]))
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(7.5, 0.6 * len(agencies) + 1.2))
+    with styled() as figure:
+        fig = figure(figsize=(7.5, 0.6 * len(agencies) + 1.2))
         ax = fig.add_subplot()
         for i, agency in enumerate(agencies):
             part = frame[frame["agency"] == agency].sort_values("when")
@@ -129,6 +126,8 @@ def actions_timeline(actions: pd.DataFrame) -> str:
         ax.set_yticks(range(len(agencies)))
         ax.set_yticklabels(agencies)
         ax.set_ylim(-0.8, len(agencies) - 0.2)
+        import matplotlib.dates as mdates
+
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
         ax.grid(axis="x", linewidth=0.3, alpha=0.5)

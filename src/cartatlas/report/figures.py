@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from matplotlib.collections import PolyCollection
-from matplotlib.figure import Figure
+
+from cartatlas.report import WORLD
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 PALETTE = ["#2F5D8C", "#C0504D", "#6A9A3A", "#8064A2", "#E69F00", "#4BACC6"]
 STYLE = {
@@ -25,7 +29,18 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-WORLD = Path(__file__).parent / "assets" / "world-110m.json"
+
+
+@contextmanager
+def styled() -> Iterator[type[Figure]]:
+    """matplotlib's ``Figure`` class with the house style applied. matplotlib loads here, when
+    the first figure is drawn, not with every module (report sections, dashboard pages) that
+    may draw one."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    with mpl.rc_context(STYLE):
+        yield Figure
 
 
 def svg(fig: Figure) -> str:
@@ -44,8 +59,8 @@ def timeline(approvals: pd.DataFrame, countries: list[str]) -> str:
     dated = approvals.dropna(subset=["date"])
     products = list(dict.fromkeys(dated.sort_values("date")["product_id"]))
     colors = color_for(countries)
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(8.5, 0.32 * len(products) + 1.2))
+    with styled() as figure:
+        fig = figure(figsize=(8.5, 0.32 * len(products) + 1.2))
         ax = fig.add_subplot()
         for country in countries:
             part = dated[dated["country"] == country]
@@ -85,8 +100,8 @@ def lines(
     percent: bool = False,
 ) -> str:
     colors = color_for(countries)
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(7.5, 3.2))
+    with styled() as figure:
+        fig = figure(figsize=(7.5, 3.2))
         ax = fig.add_subplot()
         for key, part in table.groupby(by, sort=False):
             part = part.sort_values(x)
@@ -96,7 +111,9 @@ def lines(
         ax.set_ylabel(ylabel)
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
         if percent:
-            ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+            from matplotlib.ticker import PercentFormatter
+
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.legend(frameon=False)
         return svg(fig)
 
@@ -108,8 +125,8 @@ def grouped_bars(
     colors = color_for(countries)
     categories = list(dict.fromkeys(table[category]))
     height = 0.8 / max(len(countries), 1)
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(7.5, 0.28 * len(categories) * max(len(countries), 1) + 1.0))
+    with styled() as figure:
+        fig = figure(figsize=(7.5, 0.28 * len(categories) * max(len(countries), 1) + 1.0))
         ax = fig.add_subplot()
         for i, country in enumerate(countries):
             part = table[table[by] == country].set_index(category)[value]
@@ -167,9 +184,11 @@ def _unwrapped(points: np.ndarray) -> list[np.ndarray]:
 
 def site_map(sites: pd.DataFrame, countries: list[str]) -> str:
     """Recruiting sites (dots) over country outlines, equirectangular."""
+    from matplotlib.collections import PolyCollection
+
     colors = color_for(countries)
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(9, 4.6))
+    with styled() as figure:
+        fig = figure(figsize=(9, 4.6))
         ax = fig.add_subplot()
         # Outlines and dots are rasterized inside the SVG: thousands of vertices and sites
         # would otherwise make the file heavy to draw (and the PDF slow to render).

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from .measures import GENERIC, MEASURES, back_transformer
 
@@ -129,6 +128,8 @@ class StudyTable:
         NaN for effect-size data, which has no counts."""
         if np.all(np.isnan(self.events)):
             return np.full(self.events.shape, np.nan), np.full(self.events.shape, np.nan)
+        from statsmodels.stats.proportion import proportion_confint  # heavy: load when asked
+
         low, high = proportion_confint(self.events, self.n, alpha=1 - level, method="beta")
         return np.asarray(low, float), np.asarray(high, float)
 

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cartatlas.evidence.queries import EvidenceNotLoaded, UnknownProduct
-from cartatlas.report.figures import WORLD
+from cartatlas.report import WORLD
 from cartatlas.store.registry_read import NoRegistryData
 from cartatlas.web import article_page, docs, pages
 from cartatlas.web.api import api_router

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -27,8 +27,6 @@ from cartatlas.analyses.success_rates import (
     pool_by_country,
 )
 from cartatlas.evidence.schema import Indication
-from cartatlas.report.figures import svg
-from cartatlas.stats import MetaResult, forest_plot
 from cartatlas.store import Store
 from cartatlas.web import params
 from cartatlas.web.api.outcomes import with_exact_ci
@@ -36,6 +34,9 @@ from cartatlas.web.cache import Memo
 from cartatlas.web.deps import EvidenceDep, MemoDep
 from cartatlas.web.errors import NotFound
 from cartatlas.web.responses import plain, records
+
+if TYPE_CHECKING:
+    from cartatlas.stats import MetaResult
 
 router = APIRouter(prefix="/meta", tags=["meta-analysis"])
 
@@ -247,6 +248,9 @@ def forest_svg(run: MetaRun) -> str:
             f"nothing to plot: {run.model} for {q.endpoint} in {q.indication} "
             f"({', '.join(q.countries)})"
         )
+    from cartatlas.report.figures import svg  # matplotlib: when a plot is asked for
+    from cartatlas.stats import forest_plot
+
     label = ENDPOINTS[run.query.endpoint].label
     figure = forest_plot(
         run.result,
