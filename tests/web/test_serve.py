@@ -3,6 +3,8 @@ PostgreSQL every request's connection is read-only."""
 
 from __future__ import annotations
 
+import shutil
+import threading
 import uuid
 import warnings
 
@@ -13,6 +15,7 @@ from cartatlas.cli import app
 from cartatlas.evidence.loader import load_evidence
 from cartatlas.store import open_store
 from cartatlas.web.app import create_app
+from cartatlas.web.stored import missing
 from tests.registries.conftest import pg_url
 
 with warnings.catch_warnings():
@@ -54,3 +57,21 @@ def test_on_postgresql_the_api_answers_and_cannot_write(pg_target):
         assert client.get("/api/trials").status_code == 503  # no registry data loaded
     with web.state.hub.store() as store, pytest.raises(Exception, match="read-only"):
         store.execute("DELETE FROM evidence_products")
+
+
+def test_serve_keeps_the_pages_it_built_when_it_stops(evidence_store, tmp_path):
+    """On data whose dashboard pages the store lacks, the server answers at once, builds them
+    in the background, and keeps them in the store when it stops; the next start lacks none."""
+    target = str(tmp_path / "copy.duckdb")
+    shutil.copy(evidence_store, target)
+    with open_store(target, read_only=True) as store:
+        version, lacking = missing(store, ["CN", "US"])
+    assert lacking
+    web = create_app(target, keep=(version, lacking))
+    with TestClient(web) as client:
+        assert client.get("/api/health").status_code == 200
+        for thread in threading.enumerate():
+            if thread.name == "warm-up":
+                thread.join()
+    with open_store(target, read_only=True) as store:
+        assert missing(store, ["CN", "US"]) == (version, [])

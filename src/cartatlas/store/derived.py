@@ -74,6 +74,15 @@ def load(store: Store, name: str, version: str | None = None) -> Any:
     return _open(rows[0][0]) if rows else MISSING
 
 
+def names(store: Store, version: str) -> set[str]:
+    """The names kept under ``version`` (without reading their values)."""
+    if not store.table_exists(TABLE):
+        return set()
+    return {
+        row[0] for row in store.execute(f"SELECT name FROM {TABLE} WHERE version = ?", (version,))
+    }
+
+
 def save(store: Store, name: str, version: str, value: Any) -> None:
     """Keep ``value`` as ``name`` computed under ``version`` (replacing an older entry)."""
     stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -110,28 +111,46 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(db: str | None = None, *, warm: bool = True) -> FastAPI:
+def create_app(
+    db: str | None = None, *, warm: bool = True, keep: tuple[str, list[str]] | None = None
+) -> FastAPI:
     """The application over the store ``db`` (a DuckDB path or PostgreSQL URL; default as the
-    CLI's ``--db``). ``warm`` classifies the registry trials at start-up instead of on the first
-    request that needs them."""
+    CLI's ``--db``). ``warm`` reads or builds the registry frames in a background thread as
+    soon as the server starts, instead of on the first request that needs them; the server
+    answers meanwhile. ``keep`` (data version, names the store lacked at start): the warm-up
+    also builds the question pages for the default countries, and what of those names was
+    built is kept in the store when the server stops (:func:`~cartatlas.web.stored.keep_built`).
+    """
     hub = StoreHub(db)
+
+    stop = threading.Event()
+
+    def warm_up() -> None:
+        from cartatlas.web.params import DEFAULT_COUNTRIES
+        from cartatlas.web.stored import warm
+
+        warm(hub, app.state.memo, list(DEFAULT_COUNTRIES) if keep else None, stop)
+        # The classified frames are millions of long-lived objects: left to the cyclic
+        # garbage collector, each full collection scans them all and stalls every request
+        # for hundreds of milliseconds. Frozen, they are never scanned.
+        gc.collect()
+        gc.freeze()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if warm:
-            from cartatlas.web.deps import get_registry
-
-            with hub.store() as store:
-                registry = get_registry(store, app.state.memo)
-            if registry is not None:  # the search index and site lists, built once
-                registry.car_index, registry.sites_by_trial  # noqa: B018
-            # The classified frames are millions of long-lived objects: left to the cyclic
-            # garbage collector, each full collection scans them all and stalls every request
-            # for hundreds of milliseconds. Frozen, they are never scanned.
-            gc.collect()
-            gc.freeze()
+        warming = threading.Thread(target=warm_up, name="warm-up", daemon=True) if warm else None
+        if warming is not None:
+            warming.start()
         yield
+        if warming is not None:
+            stop.set()
+            warming.join()  # its store cursor must be closed before the store is
         hub.close()
+        if keep is not None:
+            from cartatlas.web.params import DEFAULT_COUNTRIES
+            from cartatlas.web.stored import keep_built
+
+            keep_built(hub.target, app.state.memo, list(DEFAULT_COUNTRIES), *keep)
 
     app = FastAPI(
         title="cartatlas",

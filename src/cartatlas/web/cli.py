@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cartatlas.store import StoreMissing
+from cartatlas.store import StoreMissing, open_store
 from cartatlas.store.connection import ENV_VAR
 
 
@@ -27,17 +27,28 @@ def serve(
     from cartatlas.cli import db_target
     from cartatlas.web.app import create_app
     from cartatlas.web.params import DEFAULT_COUNTRIES
-    from cartatlas.web.stored import prewarm
+    from cartatlas.web.stored import missing
 
     db = db_target(ctx)
     try:
-        built = prewarm(db, list(DEFAULT_COUNTRIES))
-        if built:
-            typer.echo(f"cartatlas: built and stored {built} dashboard frames and pages")
-        app = create_app(db, warm=workers == 1)
+        with open_store(db, read_only=True) as store:
+            version, lacking = missing(store, list(DEFAULT_COUNTRIES))
+        app = create_app(db, warm=workers == 1, keep=(version, lacking) if lacking else None)
     except StoreMissing as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+    if lacking:
+        typer.echo(
+            f"cartatlas: {len(lacking)} dashboard frames and pages are not stored for this data "
+            "yet; "
+            + (
+                "they are built in the background while the server answers, and kept in the "
+                "store when it stops"
+                if workers == 1
+                else "each worker builds a page on its first request (serve once with one "
+                "worker to keep them in the store)"
+            )
+        )
     typer.echo(f"cartatlas: serving {db} at http://{host}:{port}/ (API docs at /docs)")
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="warning")

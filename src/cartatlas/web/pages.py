@@ -35,7 +35,7 @@ from cartatlas.web.questions import BY_KEY, QUESTIONS
 from cartatlas.web.registry import SITE_COLUMNS, RegistryData, TrialFilters, WebContext
 from cartatlas.web.render import render
 from cartatlas.web.responses import records
-from cartatlas.web.stored import question_name, stored
+from cartatlas.web.stored import question_key, question_name, stored
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -127,9 +127,7 @@ def _question_page(
     if document is not None:
         return build()
     name = question_name(key, countries, world)
-    return memo.get(
-        store, ("question", key, tuple(countries), world), lambda: stored(store, name, build)
-    )
+    return memo.get(store, question_key(key, countries, world), lambda: stored(store, name, build))
 
 
 def _side_by_side(store: Store, registry: RegistryData | None, countries: list[str]) -> dict:

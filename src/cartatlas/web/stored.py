@@ -1,28 +1,43 @@
 """Dashboard data kept in the store, so a new server process answers at once.
 
 The registry frames and the question pages for the default countries cost seconds to build
-(trial frames, pooled estimates, figures). ``cartatlas serve`` builds them once per data version
-before it starts serving (:func:`prewarm`, with the only writable connection it ever opens) and
-keeps them in the store (:mod:`cartatlas.store.derived`); every later start, and every worker
-process, reads them back (:func:`stored`). Requests never write.
+(trial frames, pooled estimates, figures), while the server must answer within moments of its
+start. So ``cartatlas serve`` starts answering at once, reading what the store keeps under the
+current data version (:mod:`cartatlas.store.derived`), and builds whatever is missing in a
+background thread (:func:`warm`), into the same memo that requests read; a request that comes
+first builds its page itself, once. Requests never write: the server holds the store read-only,
+and what it built is kept in the store when it stops (:func:`keep_built`), so the next start on
+the same data reads it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+import logging
+import threading
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, TypeVar
 
 from cartatlas.store import Store, StoreBusy, derived, open_store
 from cartatlas.store.versions import data_version
+
+if TYPE_CHECKING:
+    from cartatlas.web.cache import Memo
+    from cartatlas.web.hub import StoreHub
 
 T = TypeVar("T")
 REGISTRY = "web:registry"
 #: The map outlines' path, as ``app.url_path_for("world")`` gives it (part of a page's key).
 WORLD_PATH = "/assets/world-110m.json"
+log = logging.getLogger(__name__)
 
 
 def question_name(key: str, countries: list[str], world: str) -> str:
     return f"web:question:{key}:{','.join(countries)}:{world}"
+
+
+def question_key(key: str, countries: list[str], world: str) -> Hashable:
+    """The memo key of a question page (the server's own copy of it)."""
+    return ("question", key, tuple(countries), world)
 
 
 def stored(store: Store, name: str, build: Callable[[], T]) -> T:
@@ -31,41 +46,79 @@ def stored(store: Store, name: str, build: Callable[[], T]) -> T:
     return build() if value is derived.MISSING else value
 
 
-def prewarm(target: str, countries: list[str]) -> int:
-    """Build and keep the registry frames and every question page for ``countries`` that the
-    store lacks under its current data version; the number built. A store another process
-    holds (or one without evidence) is left as it is: pages are then built on first request;
-    a missing store raises :class:`~cartatlas.store.StoreMissing`."""
-    from cartatlas.web.dashboard import question_page
+def missing(store: Store, countries: list[str]) -> tuple[str, list[str]]:
+    """The store's data version, and the dashboard frames and pages for ``countries`` that it
+    does not keep under that version (none without evidence: pages then say how to load it;
+    no registry frames without registry data)."""
     from cartatlas.web.questions import QUESTIONS
-    from cartatlas.web.registry import WebContext, load_registry
 
-    with open_store(target, read_only=True):
-        pass  # a missing store fails here (StoreMissing), never created by a write
-    try:
-        with open_store(target) as store:
-            if not store.table_exists("evidence_products"):
-                return 0
-            version = data_version(store)
-            built = 0
+    version = data_version(store)
+    if not store.table_exists("evidence_products"):
+        return version, []
+    wanted = [question_name(q.key, countries, WORLD_PATH) for q in QUESTIONS]
+    if store.table_exists("reg_study"):
+        wanted.insert(0, REGISTRY)
+    kept = derived.names(store, version)
+    return version, [name for name in wanted if name not in kept]
 
-            def keep(name: str, build: Callable[[], T]) -> T:
-                nonlocal built
-                value = derived.load(store, name, version)
-                if value is derived.MISSING:
-                    value = build()
-                    derived.save(store, name, version, value)
-                    built += 1
-                return value
 
-            registry = keep(REGISTRY, lambda: load_registry(store))
-            for question in QUESTIONS:
-                keep(
-                    question_name(question.key, countries, WORLD_PATH),
-                    lambda q=question: question_page(
+def warm(hub: StoreHub, memo: Memo, countries: list[str] | None, stop: threading.Event) -> None:
+    """Read or build the registry frames, its search index and site lists and, for
+    ``countries`` (``None``: none), every question page into ``memo``, as requests would; run
+    in a background thread, which ``stop`` ends between two pages."""
+    from cartatlas.web.dashboard import question_page
+    from cartatlas.web.deps import get_registry
+    from cartatlas.web.questions import QUESTIONS
+    from cartatlas.web.registry import WebContext
+
+    with hub.store() as store:
+        registry = get_registry(store, memo)
+        if registry is not None:
+            registry.car_index, registry.sites_by_trial  # noqa: B018  (built once, here)
+        if countries is None or not store.table_exists("evidence_products"):
+            return
+        for question in QUESTIONS:
+            if stop.is_set():
+                return
+            name = question_name(question.key, countries, WORLD_PATH)
+            memo.get(
+                store,
+                question_key(question.key, countries, WORLD_PATH),
+                lambda q=question, name=name: stored(
+                    store,
+                    name,
+                    lambda: question_page(
                         WebContext(store, countries, registry=registry), q, WORLD_PATH
                     ),
-                )
-            return built
-    except StoreBusy:
+                ),
+            )
+
+
+def keep_built(
+    target: str, memo: Memo, countries: list[str], version: str, names: list[str]
+) -> int:
+    """Keep in the store the frames and pages among ``names`` (those the store lacked at
+    start, under data ``version``) that the server built meanwhile; the number kept. Called
+    after the server closed its read-only connection. Nothing is kept when the data changed
+    meanwhile or another process holds the store."""
+    from cartatlas.web.questions import QUESTIONS
+
+    keys: dict[str, Hashable] = {REGISTRY: "registry"}
+    for q in QUESTIONS:
+        keys[question_name(q.key, countries, WORLD_PATH)] = question_key(
+            q.key, countries, WORLD_PATH
+        )
+    built = {name: memo.peek(keys[name]) for name in names if name in keys}
+    built = {name: value for name, value in built.items() if value is not None}
+    if not built:
         return 0
+    try:
+        with open_store(target) as store:
+            if data_version(store) != version:
+                return 0
+            for name, value in built.items():
+                derived.save(store, name, version, value)
+    except StoreBusy:
+        log.warning("the store is in use; dashboard pages built by this server were not kept")
+        return 0
+    return len(built)
