@@ -44,8 +44,14 @@ def styled() -> Iterator[type[Figure]]:
 
 
 def svg(fig: Figure) -> str:
+    """The figure as SVG text, its text kept as text whoever drew it (the stats library's
+    forest plot is saved here, outside its own style: its labels were written as glyph paths,
+    ten times the bytes, and slow for the PDF renderer to draw)."""
+    import matplotlib as mpl
+
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", dpi=150)
+    with mpl.rc_context({"svg.fonttype": STYLE["svg.fonttype"]}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", dpi=150)
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
