@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
+from functools import lru_cache
 
 # -- status --------------------------------------------------------------------------------------
 
@@ -147,6 +148,7 @@ _FORMATS = (
 )
 
 
+@lru_cache(maxsize=8192)  # registries repeat a few thousand dates; this runs per field per record
 def partial_date(raw: str | None, day_first: bool = True) -> str | None:
     """An ISO date that keeps the registered precision: "May 2019" → "2019-05".
 

@@ -27,14 +27,14 @@ STUDY_STAGE = STAGE_TABLES["reg_study"]
 # DuckDB caches as much as 80 % of the machine's memory by default; a load needs little, and
 # spills what does not fit (sorts, joins, a large publish) to a temporary directory.
 LOAD_MEMORY_ENV = "CARTATLAS_LOAD_MEMORY"
-LOAD_MEMORY = 256 * 2**20
+LOAD_MEMORY = 128 * 2**20
 # Children first, so that a delete keyed on the staged study rows still finds them.
 _CLEAR_ORDER = (*(STAGE_TABLES[name] for name in CHILD_COLUMNS), STUDY_STAGE)
 
 
 @contextmanager
 def bounded_memory(store: Store) -> Iterator[None]:
-    """Cap DuckDB's memory for the length of a load (``CARTATLAS_LOAD_MEMORY``, default 256M),
+    """Cap DuckDB's memory for the length of a load (``CARTATLAS_LOAD_MEMORY``, default 128M),
     so a load's peak memory does not grow with the size of its input; PostgreSQL's is the
     server's business."""
     if store.kind != "duckdb":
