@@ -86,7 +86,8 @@ STRENGTH += ["company_release", "news", "secondary"]
 def test_an_undated_strongest_source_takes_the_date_of_the_strongest_dated_one(evidence_store):
     """A company release that says only 'has approved' must not erase the date a weaker page
     prints: recomputed from approvals.csv, each approval's date is that of its best-ranked dated
-    row (most precise first), or none when no row prints one."""
+    row (most precise first), refined by the best-ranked row whose more precise date agrees with
+    it (a label's month, a news page's day), or none when no row prints one."""
     with (DATA / "approvals.csv").open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["country"] in {"CN", "US"}]
     groups: dict[tuple, list[dict]] = {}
@@ -106,7 +107,10 @@ def test_an_undated_strongest_source_takes_the_date_of_the_strongest_dated_one(e
             if dated
             else []
         )
-        expected[key] = min(r["approval_date"] for r in best) if best else None
+        date = min(r["approval_date"] for r in best) if best else None
+        finer = [r for r in dated if date and r["approval_date"].startswith(date) and r is not best]
+        finer = [r for r in finer if len(r["approval_date"]) > len(date)]
+        expected[key] = finer[0]["approval_date"] if finer else date
     with open_store(evidence_store, read_only=True) as store:
         frame = approvals_frame(store, ["CN", "US"])
     undated_strongest = 0

@@ -34,37 +34,10 @@ def _date(text: str) -> dt.date:
     return dt.date(*parts[:3])
 
 
-KEY = ("product_id", "agency", "country", "indication", "line_of_therapy", "population")
-STRENGTH = ["regulator", "label", "journal", "hta_body", "registry", "conference_abstract"]
-STRENGTH += ["company_release", "news", "secondary"]
-
-
-def _one_per_approval(countries: set[str]) -> dict[tuple, dict[str, str]]:
-    """One CSV row per approval: strongest source kind, then most precise date, then earliest;
-    when that row prints no date, the date of the first row in the same order that prints one."""
-    chosen: dict[tuple, dict[str, str]] = {}
-    dated: dict[tuple, tuple] = {}
-    for row in _csv("approvals"):
-        if row["country"] not in countries:
-            continue
-        order = (STRENGTH.index(row["source_kind"]), -len(row["approval_date"]))
-        order += (row["approval_date"] or "9999",)
-        key = tuple(row[k] for k in KEY)
-        if key not in chosen or order < chosen[key][0]:
-            chosen[key] = (order, row)
-        if row["approval_date"] and (key not in dated or order < dated[key][0]):
-            dated[key] = (order, row["approval_date"])
-    result = {}
-    for key, (_, row) in chosen.items():
-        date = row["approval_date"] or (dated[key][1] if key in dated else "")
-        result[key] = {**row, "approval_date": date}
-    return result
-
-
 def test_approval_lag_per_target_and_indication_from_the_csv(evidence_store) -> None:
     targets = {r["product_id"]: r["targets"].split("|") for r in _csv("products")}
     first: dict[tuple[str, str, str], dt.date] = {}
-    for row in _one_per_approval({"CN", "US"}).values():
+    for row in plain.one_per_approval({"CN", "US"}):
         if row["approval_date"]:
             for target in targets[row["product_id"]]:
                 key = (row["country"], target, row["indication"])
@@ -82,10 +55,10 @@ def test_approval_lag_per_target_and_indication_from_the_csv(evidence_store) -> 
 
 def test_approvals_list_one_row_per_approval_and_keep_every_source(evidence_store) -> None:
     """An approval several sources describe is one row; the other sources are alternatives."""
-    expected = _one_per_approval({"CN", "US"})
+    expected = plain.one_per_approval({"CN", "US"})
     shown = _run(evidence_store, "approvals", "--countries", "中国,USA")
     assert len(shown) == len(expected)
-    assert {r["source_url"] for r in shown} == {r["source_url"] for r in expected.values()}
+    assert {r["source_url"] for r in shown} == {r["source_url"] for r in expected}
     listed = " ".join(r["source_url"] + " " + r["alternative_sources"] for r in shown)
     for row in _csv("approvals"):
         if row["country"] in ("CN", "US"):

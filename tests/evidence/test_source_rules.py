@@ -97,8 +97,8 @@ def test_an_approval_resting_on_news_alone_is_rejected(evidence_dir):
     assert messages(evidence_dir(**_with("approvals", 0, **NEWS))) == [
         "approvals.csv, row at line 2: source_kind: the FDA approval of axicabtagene-ciloleucel "
         "for LBCL (3L+) cites only news sources; cite the regulator's notice, the label or the "
-        "manufacturer's release (news may stay as a second source), or start each row's note with "
-        "'primary source not found:' and say what was searched"
+        "manufacturer's release (news may stay as a second source), or remove the approval and "
+        "list it in docs/evidence/curation-log.md until a primary source is found"
     ]
 
 
@@ -107,9 +107,10 @@ def test_news_may_stand_beside_a_regulator_source(evidence_dir):
     assert messages(evidence_dir(approvals=rows)) == []
 
 
-def test_an_approval_may_admit_that_no_primary_source_was_found(evidence_dir):
+def test_a_note_admitting_no_primary_source_does_not_excuse_a_news_only_approval(evidence_dir):
     note = "primary source not found: FDA and company pages searched"
-    assert messages(evidence_dir(**_with("approvals", 0, note=note, **NEWS))) == []
+    found = messages(evidence_dir(**_with("approvals", 0, note=note, **NEWS)))
+    assert len(found) == 1 and "cites only news sources" in found[0]
 
 
 def _second_crs(**changes: str) -> dict[str, list[dict[str, str]]]:

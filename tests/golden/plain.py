@@ -96,10 +96,12 @@ def date(text: str) -> dt.date:
 
 def one_per_approval(countries: set[str]) -> list[dict[str, str]]:
     """One approvals.csv row per product × agency × country × indication × line × population:
-    the strongest source kind, then the most precise date, then the earliest."""
+    the strongest source kind, then the most precise date, then the earliest; a weaker row's
+    more precise date that starts with the chosen one (a label's month, a news page's day)
+    replaces it."""
     key_fields = ("product_id", "agency", "country", "indication", "line_of_therapy", "population")
     chosen: dict[tuple, tuple[tuple, dict[str, str]]] = {}
-    dated: dict[tuple, tuple[tuple, str]] = {}
+    dated: dict[tuple, list[tuple[tuple, str]]] = {}
     for row in rows("approvals"):
         if row["country"] not in countries:
             continue
@@ -108,13 +110,16 @@ def one_per_approval(countries: set[str]) -> list[dict[str, str]]:
         key = tuple(row[k] for k in key_fields)
         if key not in chosen or order < chosen[key][0]:
             chosen[key] = (order, row)
-        if row["approval_date"] and (key not in dated or order < dated[key][0]):
-            dated[key] = (order, row["approval_date"])
-    # the strongest source printing no date takes the date of the strongest one that prints it
-    return [
-        {**row, "approval_date": row["approval_date"] or dated.get(key, (None, ""))[1]}
-        for key, (_, row) in chosen.items()
-    ]
+        if row["approval_date"]:
+            dated.setdefault(key, []).append((order, row["approval_date"]))
+    result = []
+    for key, (_, row) in chosen.items():
+        dates = [d for _, d in sorted(dated.get(key, []))]
+        # the strongest source printing no date takes the date of the strongest one that prints it
+        date = row["approval_date"] or (dates[0] if dates else "")
+        finer = [d for d in dates if date and len(d) > len(date) and d.startswith(date)]
+        result.append({**row, "approval_date": finer[0] if finer else date})
+    return result
 
 
 def months(later: dt.date, earlier: dt.date) -> float:

@@ -28,8 +28,9 @@ CHOICE_RULE = (
     "sources disagree, the value of the strongest source is kept (regulator > label > journal > "
     "… > company release > news > secondary); among equally strong sources, the most precise "
     "date, then the earliest (later reports echo an approval); when the strongest source prints "
-    "no date, the date of the strongest source that prints one; the others are listed as "
-    "alternative sources"
+    "no date, the date of the strongest source that prints one; a weaker source's more precise "
+    "date is shown when it agrees with that date (a label's month, a release's day); the others "
+    "are listed as alternative sources"
 )
 LAG_DEFINITION = (
     "months from the first approval in {a} to the first approval in {b} "
@@ -77,6 +78,20 @@ def _agrees(date: object, chosen: object) -> bool:
     return chosen.startswith(date) or date.startswith(chosen)
 
 
+def _finer_agreeing_date(order: pd.DataFrame, chosen: object) -> pd.Series | None:
+    """The strongest row whose date is more precise than ``chosen`` and agrees with it."""
+    if not isinstance(chosen, str) or not chosen:
+        return None
+    finer = [
+        row
+        for _, row in order.iterrows()
+        if isinstance(row["approval_date"], str)
+        and len(row["approval_date"]) > len(chosen)
+        and row["approval_date"].startswith(chosen)
+    ]
+    return finer[0] if finer else None
+
+
 def _choose(group: pd.DataFrame) -> pd.Series:
     order = group.assign(
         _rank=[rank(k) for k in group["source_kind"]],
@@ -109,6 +124,15 @@ def _choose(group: pd.DataFrame) -> pd.Series:
         reason += (
             f"; the date is from {_host(source['source_url'])} ({label(source['source_kind'])}),"
             " the strongest source that prints one"
+        )
+    finer = _finer_agreeing_date(order, chosen["approval_date"])
+    if finer is not None:
+        # A label prints "October 2017", a news page "October 18, 2017": the day refines the
+        # strongest source's month without contradicting it, so the more precise date is shown.
+        chosen["approval_date"], chosen["date"] = finer["approval_date"], finer["date"]
+        reason += (
+            f"; the day is from {_host(finer['source_url'])} ({label(finer['source_kind'])}),"
+            " which agrees with the strongest dated source"
         )
     chosen["sources"] = len(group)
     chosen["alternative_sources"] = "; ".join(alternatives)

@@ -110,6 +110,7 @@ def _date_patterns(iso: str) -> list[str]:
             rf"\b{months},?\s+{year}\b",
             rf"(?<!\d){year}-{month:02d}(?![\d])",
             rf"{year}\s*年\s*0?{month}\s*月",
+            rf"(?<![\d/]){month}/{year}\b",  # a US label's "Recent Major Changes": "12/2025"
         ]
     day = int(parts[2])
     return [

@@ -54,11 +54,6 @@ PAPER_HOSTS = (
 
 URL_COLUMNS = ("source_url", "retrieved_from")
 
-# How an approval row admits that no regulator, label or company release was found: the note
-# starts with these words and says what was searched. The row stays (news is still evidence that
-# the approval happened) but is visibly weak; `kb sources` and the report show it as such.
-PRIMARY_SOURCE_MISSING = "primary source not found:"
-
 # Columns that say which count two rows report, per table: two rows that agree on all of them
 # (and on n) must agree on events.
 SAME_COUNT = {
@@ -115,17 +110,16 @@ def paper_id_problems(row: Row) -> Iterable[tuple[str, str]]:
 def approval_source_problems(rows: list[Row]) -> Iterable[tuple[Row, str]]:
     """Every approval needs a regulator, label or company-release row; news only beside one.
 
-    An approval whose every row says in its note that no primary source was found
-    (``PRIMARY_SOURCE_MISSING``) passes: the gap is recorded in the data, not hidden.
+    No exception: an approval that only news or secondary pages report is not recorded (the
+    curation log lists such reports with what was searched), so every approval a headline counts
+    rests on the agency, the label or the manufacturer.
     """
     groups: dict[tuple, list[Row]] = defaultdict(list)
     for row in rows:
         key = ("product_id", "agency", "indication", "line_of_therapy")
         groups[tuple(row.raw.get(c) for c in key)].append(row)
     for (product, agency, indication, line), group in groups.items():
-        if any(row.record.source_kind in APPROVAL_KINDS for row in group) or all(
-            (row.record.note or "").startswith(PRIMARY_SOURCE_MISSING) for row in group
-        ):
+        if any(row.record.source_kind in APPROVAL_KINDS for row in group):
             continue
         kinds = sorted({_words(row.record.source_kind) for row in group})
         for row in group:
@@ -133,8 +127,9 @@ def approval_source_problems(rows: list[Row]) -> Iterable[tuple[Row, str]]:
                 row,
                 f"the {agency} approval of {product} for {indication} ({line or 'any line'}) "
                 f"cites only {' and '.join(kinds)} sources; cite the regulator's notice, the "
-                "label or the manufacturer's release (news may stay as a second source), or start "
-                f"each row's note with '{PRIMARY_SOURCE_MISSING}' and say what was searched",
+                "label or the manufacturer's release (news may stay as a second source), or "
+                "remove the approval and list it in docs/evidence/curation-log.md until a "
+                "primary source is found",
             )
 
 
