@@ -30,7 +30,7 @@ def _pos(value: str, order: list[str]) -> int:
 def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
     """(study, events, n) per cohort conducted in ``country``: one row per study, earlier
     reports only (no ``overlaps_with``), CR/CRi before CR in B-ALL, then primary analysis,
-    infused denominator, independent review, file order."""
+    infused denominator, independent review, strongest source kind, file order."""
     studies = {
         s["study_id"]: s
         for s in rows("studies")
@@ -47,6 +47,7 @@ def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, in
                 _pos(o["analysis"], ANALYSIS),
                 _pos(o["denominator"], DENOMINATOR),
                 _pos(o["assessor"], ASSESSOR),
+                _pos(o["source_kind"], STRENGTH),
                 line,
             )
             if o["study_id"] not in best or rank < best[o["study_id"]][0]:

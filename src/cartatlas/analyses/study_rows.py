@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cartatlas.evidence.source_strength import rank as source_rank
 from cartatlas.store import Store
 
 
@@ -54,8 +55,9 @@ ASSESSOR_PREFERENCE = ("IRC", "investigator", None)
 SELECTION_RULE = (
     "one row per cohort: later reports of a cohort already included are left out; within a "
     "study the primary analysis is preferred over longer follow-up and label data, infused "
-    "patients over evaluable, enrolled and randomized denominators, and independent review over "
-    "investigator assessment"
+    "patients over evaluable, enrolled and randomized denominators, independent review over "
+    "investigator assessment, and then the strongest source (a regulator or label over a journal, "
+    "a journal over news or secondary pages)"
 )
 
 
@@ -94,7 +96,8 @@ def candidate_rows(store: Store, indication: str, endpoint: Endpoint) -> pd.Data
         "s.country_of_conduct, s.countries, s.real_world, s.registrational, s.line_of_therapy, "
         "s.phase, "
         "s.median_follow_up_months, s.overlaps_with, "
-        f"{detail} o.analysis, o.n, o.events, o.source_url, o.doi, o.pmid, o.source_line "
+        f"{detail} o.analysis, o.n, o.events, o.source_url, o.source_kind, o.doi, o.pmid, "
+        "o.source_line "
         f"FROM evidence_{endpoint.table} o JOIN evidence_studies s USING (study_id) "
         f"WHERE s.indication = ? AND {where}",
         [indication, *params],
@@ -114,6 +117,7 @@ def select_study_rows(candidates: pd.DataFrame) -> pd.DataFrame:
             [_rank(a, ANALYSIS_PREFERENCE) for a in frame["analysis"]],
             [_rank(d, DENOMINATOR_PREFERENCE) for d in frame["denominator"]],
             [_rank(None if pd.isna(a) else a, ASSESSOR_PREFERENCE) for a in frame["assessor"]],
+            [source_rank(k) for k in frame["source_kind"]],
             frame["source_line"],
             strict=True,
         )

@@ -33,6 +33,7 @@ import pandas as pd
 
 from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile
 from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import CountryPooling, pool_by_country
 from cartatlas.store import Store
@@ -247,9 +248,10 @@ def _prices(store: Store, claim: Claim) -> Verdict:
         if claim.metric == "total_cost_usd"
         else ["list", "WAC", "insurance_negotiated"]
     )
-    frame = frame[frame["kind"].isin(kinds) & frame["usd"].notna()]
+    frame = headline_prices(frame, tuple(kinds))
     scope = f"{'total cost of care' if claim.metric == 'total_cost_usd' else 'product prices'}"
-    scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to USD"
+    scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to USD; "
+    scope += HEADLINE_PRICE_RULE
     if claim.scope == "domestic_products":
         _, rows = store.query("SELECT product_id, developer_country FROM evidence_products")
         home = dict(rows)
@@ -266,6 +268,7 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     inside = int(sum(_in_range(v, claim.range) for v in frame["usd"]))
     evidence = f"{inside} of {len(frame)} prices in range: " + "; ".join(
         f"{r.product_id} {r.country} {int(r.year) if pd.notna(r.year) else ''} {r.usd:,.0f} USD"
+        + (" (news or secondary source)" if r.weak else "")
         for r in frame.itertuples()
     )
     return Verdict(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.claims.check import (
     CONTRADICTED,
     NO_DATA,
@@ -24,6 +25,7 @@ from cartatlas.analyses.claims.check import (
 )
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.headline_prices import headline_prices
 from cartatlas.store import Store
 
 
@@ -51,11 +53,11 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
     if claim.metric == "approved_products":
         # "by 2024" includes the whole of 2024: the stated date is padded to its last day.
         until = claim.as_of + "-12-31"[len(claim.as_of) - 4 :] if claim.as_of else None
-        rows = store.execute(
-            "SELECT DISTINCT product_id, source_url FROM evidence_approvals WHERE country = ? "
-            "AND (CAST(? AS VARCHAR) IS NULL OR CAST(approval_date AS VARCHAR) <= ?)",
-            (country, until, until),
-        )
+        # One row per approval, dated by its strongest source (``approvals.CHOICE_RULE``).
+        chosen = approvals_frame(store, [country])
+        if until:
+            chosen = chosen[chosen["date"].notna() & (chosen["approval_date"] <= until)]
+        rows = list(zip(chosen["product_id"], chosen["source_url"], strict=True))
         products = sorted({p for p, _ in rows})
         by = f" by {claim.as_of}" if claim.as_of else ""
         values = [(f"approved products in {country}{by} ({', '.join(products)})", len(products))]
@@ -90,8 +92,7 @@ def price_discount(store: Store, claim: Claim) -> Verdict:
     """How much cheaper the first country's USD list prices are than the second's: one value
     per product priced in both, else one value from the medians of all their prices."""
     cheap, dear = claim.countries[:2]
-    frame = prices_frame(store, [cheap, dear])
-    frame = frame[frame["kind"].isin(["list", "WAC"]) & frame["usd"].notna()]
+    frame = headline_prices(prices_frame(store, [cheap, dear]), ("list", "WAC"))
     medians = frame.groupby(["product_id", "country"])["usd"].median().unstack()
     values: list[tuple[str, float]] = []
     if cheap in medians and dear in medians:
@@ -119,13 +120,13 @@ def approval_date(store: Store, claim: Claim) -> Verdict:
     """The product's approvals (in the claim's countries) against the stated date, compared at
     the stated precision: a match supported, the same year partly, otherwise contradicted."""
     stated = str((claim.values or [""])[0])
-    marks = ", ".join("?" * len(claim.countries))
-    rows = store.execute(
-        "SELECT agency, indication, CAST(approval_date AS VARCHAR), source_url "
-        f"FROM evidence_approvals WHERE product_id = ? AND country IN ({marks}) "
-        "ORDER BY approval_date",
-        (claim.product, *claim.countries),
-    )
+    # One row per approval, dated by its strongest source (``approvals.CHOICE_RULE``).
+    chosen = approvals_frame(store, list(claim.countries))
+    chosen = chosen[chosen["product_id"] == claim.product]
+    rows = [
+        (r.agency, r.indication, r.approval_date if isinstance(r.approval_date, str) else "", url)
+        for r, url in zip(chosen.itertuples(), chosen["source_url"], strict=True)
+    ]
     rule = (
         f"approval dates of {claim.product} at the claim's precision ({stated}): a match "
         "supported; same year partly; otherwise contradicted"

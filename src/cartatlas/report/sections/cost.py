@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
+from cartatlas.analyses.headline_prices import headline_prices
 from cartatlas.analyses.responder_cost import (
     PAIRING_RULE,
     PRODUCT_PRICES,
     cost_per_responder,
-    low_reliability,
 )
 from cartatlas.evidence.absence import no_data, no_prices
-from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Section, Table
 from cartatlas.report.sections.common import cite_row, missing, pct
@@ -93,17 +92,6 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
     )
 
 
-def _headline_prices(prices: pd.DataFrame) -> pd.DataFrame:
-    """Prices that may stand behind the lead text: never one noted as low reliability, and
-    news or secondary sources only when nothing stronger exists (the text then says so)."""
-    usable = prices[
-        prices["kind"].isin(PRODUCT_PRICES)
-        & prices["usd"].notna()
-        & ~prices["note"].map(low_reliability)
-    ]
-    return usable.assign(weak=[is_weak(k) for k in usable["source_kind"]])
-
-
 def _why_no_usd(prices: pd.DataFrame, country: str) -> str:
     """Why a country has no product price in USD: no price at all, or no rate for its year."""
     own = prices[(prices["country"] == country) & prices["kind"].isin(PRODUCT_PRICES)]
@@ -152,19 +140,17 @@ def build(ctx: ReportContext) -> Section:
         ],
         rows,
     )
-    product = _headline_prices(prices)
+    product = headline_prices(prices)
     parts = []
     for country in ctx.countries:
-        mine = product[product["country"] == country]
-        strong = mine[~mine["weak"]]
-        used = strong if len(strong) else mine
+        used = product[product["country"] == country]
         usd = used["usd"]
         if len(usd):
             parts.append(
                 f"in {country} the recorded product prices range from "
                 f"{usd.min():,.0f} to {usd.max():,.0f} USD "
                 + " ".join(dict.fromkeys(cite_row(ctx.refs, p) for p in used.itertuples()))
-                + (" (news or secondary sources only)" if strong.empty else "")
+                + (" (news or secondary sources only)" if used["weak"].all() else "")
             )
         else:
             parts.append(f"for {country}, {_why_no_usd(prices, country)}")

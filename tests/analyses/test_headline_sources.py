@@ -1,0 +1,123 @@
+"""Which source stands behind each headline, recomputed from the raw CSV rows.
+
+A headline (the report's lead text, which the dashboard cards reuse, and a claim's verdict) may
+rest on news or secondary pages only when nothing stronger gives the value. These tests rebuild
+the expected sources from the evidence files by a separate, plain route and compare them with
+what the report and the claims checker cite.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cartatlas.analyses.claims.check import check_claim
+from cartatlas.analyses.claims.model import Claim
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import cost
+from cartatlas.store import open_store
+from tests.golden import plain
+
+WEAK = {"news", "secondary"}
+PRODUCT_KINDS = {"list", "WAC", "insurance_negotiated"}
+COUNTRIES = ["CN", "US"]
+
+
+def _rates() -> dict[tuple[str, int], float]:
+    """(currency, year) → units per USD; the first row by source address wins, as the loader's
+    one-rate-per-year rule does."""
+    rates: dict[tuple[str, int], float] = {}
+    for row in sorted(plain.rows("exchange_rates"), key=lambda r: r["source_url"]):
+        rates.setdefault((row["currency"], int(row["year"])), float(row["per_usd"]))
+    return rates
+
+
+def _usd(price: dict[str, str], rates: dict[tuple[str, int], float]) -> float | None:
+    if price["currency"] == "USD":
+        return float(price["amount"])
+    years = [y for c, y in rates if c == price["currency"]]
+    if not years or not price["year"]:
+        return None
+    year = min(int(price["year"]), max(years))  # a newer price uses the latest recorded rate
+    rate = rates.get((price["currency"], year))
+    return float(price["amount"]) / rate if rate else None
+
+
+def expected_headline_prices(country: str, kinds: set[str]) -> list[tuple[str, float, bool]]:
+    """(source_url, USD, weak) of the prices a headline may use in ``country``: never one noted
+    as low reliability; news / secondary ones only when the country has no stronger one."""
+    rates = _rates()
+    usable = []
+    for price in plain.rows("prices"):
+        if price["country"] != country or price["kind"] not in kinds:
+            continue
+        if "low reliability" in price["note"].lower():
+            continue
+        usd = _usd(price, rates)
+        if usd is not None:
+            usable.append((price["source_url"], usd, price["source_kind"] in WEAK))
+    strong = [p for p in usable if not p[2]]
+    return strong or usable
+
+
+@pytest.fixture(scope="module")
+def cost_section(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        ctx = ReportContext(store, COUNTRIES)
+        section = cost.build(ctx)
+        return section, {f"[[{r.number}]]": r.url for r in ctx.refs.items}
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_the_price_headline_cites_only_the_strongest_prices(cost_section, country):
+    section, urls = cost_section
+    part = next(p for p in section.answer.split("; ") if f"in {country.lower()} " in p.lower())
+    cited = {urls[m] for m in re.findall(r"\[\[\d+\]\]", part)}
+    expected = expected_headline_prices(country, PRODUCT_KINDS)
+    assert cited == {url for url, _, _ in expected}
+    low, high = min(u for _, u, _ in expected), max(u for _, u, _ in expected)
+    assert f"from {low:,.0f} to {high:,.0f} USD" in part
+    assert ("news or secondary sources only" in part) == all(w for _, _, w in expected)
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_a_price_claim_is_judged_on_the_same_prices_as_the_headline(evidence_store, country):
+    claim = Claim(
+        id="p", text="prices", metric="price_usd", countries=[country], range=(1, 10_000_000)
+    )
+    with open_store(evidence_store, read_only=True) as store:
+        verdict = check_claim(store, claim)
+    expected = expected_headline_prices(country, PRODUCT_KINDS)
+    assert sorted(verdict.sources) == sorted(url for url, _, _ in expected)
+    assert verdict.evidence.startswith(f"{len(expected)} of {len(expected)} prices in range")
+    weak = sum(w for _, _, w in expected)
+    assert verdict.evidence.count("(news or secondary source)") == weak
+
+
+def _approved_products() -> list[str]:
+    return sorted({r["product_id"] for r in plain.rows("approvals") if r["country"] in COUNTRIES})
+
+
+@pytest.mark.parametrize("product", _approved_products())
+def test_an_approval_date_claim_cites_the_strongest_source_of_each_approval(
+    evidence_store, product
+):
+    chosen = [a for a in plain.one_per_approval(set(COUNTRIES)) if a["product_id"] == product]
+    claim = Claim(
+        id="d",
+        text="date",
+        metric="approval_date",
+        countries=COUNTRIES,
+        product=product,
+        values=["2017"],
+    )
+    with open_store(evidence_store, read_only=True) as store:
+        verdict = check_claim(store, claim)
+    assert sorted(verdict.sources) == sorted(a["source_url"] for a in chosen)
+    kinds = {r["source_url"]: r["source_kind"] for r in plain.rows("approvals")}
+    assert not any(kinds[url] in WEAK for url in verdict.sources)  # every approval has a primary
+    for approval in chosen:
+        assert f"{approval['agency']} {approval['indication']} {approval['approval_date']}" in (
+            verdict.evidence
+        )
