@@ -121,3 +121,26 @@ def test_an_approval_date_claim_cites_the_strongest_source_of_each_approval(
         assert f"{approval['agency']} {approval['indication']} {approval['approval_date']}" in (
             verdict.evidence
         )
+
+
+@pytest.fixture(scope="module")
+def approvals_section(evidence_store):
+    from cartatlas.report.sections import approvals
+
+    with open_store(evidence_store, read_only=True) as store:
+        ctx = ReportContext(store, COUNTRIES)
+        section = approvals.build(ctx)
+        return section, {f"[[{r.number}]]": r.url for r in ctx.refs.items}
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_the_approvals_headline_cites_the_strongest_source_of_each_approval(
+    approvals_section, country
+):
+    section, urls = approvals_section
+    part = next(p for p in section.answer.split("; ") if f"approved in {country}" in p)
+    cited = {urls[m] for m in re.findall(r"\[\[\d+\]\]", part)}
+    chosen = [a for a in plain.one_per_approval({country}) if a["country"] == country]
+    assert cited == {a["source_url"] for a in chosen}
+    assert not any(a["source_kind"] in WEAK for a in chosen)
+    assert f"{len({a['product_id'] for a in chosen})} CAR-T products approved in {country}" in part
