@@ -15,7 +15,7 @@ import pytest
 from cartatlas.analyses.claims.check import check_claim
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.report.context import ReportContext
-from cartatlas.report.sections import cost
+from cartatlas.report.sections import approvals, cost
 from cartatlas.store import open_store
 from tests.golden import plain
 
@@ -61,12 +61,17 @@ def expected_headline_prices(country: str, kinds: set[str]) -> list[tuple[str, f
     return strong or usable
 
 
+def _built(store_path: str, section_module) -> tuple:
+    """A report section for ``COUNTRIES`` and its reference markers mapped to addresses."""
+    with open_store(store_path, read_only=True) as store:
+        ctx = ReportContext(store, COUNTRIES)
+        section = section_module.build(ctx)
+        return section, {f"[[{r.number}]]": r.url for r in ctx.refs.items}
+
+
 @pytest.fixture(scope="module")
 def cost_section(evidence_store):
-    with open_store(evidence_store, read_only=True) as store:
-        ctx = ReportContext(store, COUNTRIES)
-        section = cost.build(ctx)
-        return section, {f"[[{r.number}]]": r.url for r in ctx.refs.items}
+    return _built(evidence_store, cost)
 
 
 @pytest.mark.parametrize("country", COUNTRIES)
@@ -125,12 +130,7 @@ def test_an_approval_date_claim_cites_the_strongest_source_of_each_approval(
 
 @pytest.fixture(scope="module")
 def approvals_section(evidence_store):
-    from cartatlas.report.sections import approvals
-
-    with open_store(evidence_store, read_only=True) as store:
-        ctx = ReportContext(store, COUNTRIES)
-        section = approvals.build(ctx)
-        return section, {f"[[{r.number}]]": r.url for r in ctx.refs.items}
+    return _built(evidence_store, approvals)
 
 
 @pytest.mark.parametrize("country", COUNTRIES)
