@@ -25,11 +25,12 @@ COUNTRIES = ["CN", "US"]
 
 
 def _rates() -> dict[tuple[str, int], float]:
-    """(currency, year) → units per USD; the first row by source address wins, as the loader's
-    one-rate-per-year rule does."""
+    """(currency, year) → units per USD (a rate printed as USD per unit is inverted); the first
+    row by source address wins, as the loader's one-rate-per-year rule does."""
     rates: dict[tuple[str, int], float] = {}
     for row in sorted(plain.rows("exchange_rates"), key=lambda r: r["source_url"]):
-        rates.setdefault((row["currency"], int(row["year"])), float(row["per_usd"]))
+        per_usd = float(row["per_usd"]) if row["per_usd"] else 1 / float(row["usd_per_unit"])
+        rates.setdefault((row["currency"], int(row["year"])), per_usd)
     return rates
 
 
