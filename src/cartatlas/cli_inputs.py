@@ -25,7 +25,9 @@ CountriesOption = Annotated[
 WideOption = Annotated[
     bool,
     typer.Option(
-        "--wide", help="Keep the source column in the table (default: numbered references below)."
+        "--wide",
+        help="One table as wide as its content, source column included (default: fit the "
+        "terminal: sources as numbered references below, rows as records if still too wide).",
     ),
 ]
 MoreCountries = Annotated[

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
@@ -107,35 +109,106 @@ def numbered_sources(
     return named, out, list(numbers)
 
 
+#: A word longer than this in a prose column (a long URL in a title) may be broken; IDs, dates,
+#: codes and numbers (columns whose cells are single words) never are.
+LONGEST_UNBROKEN = 24
+_LIST_SEPARATOR = re.compile(r"(?<=\S)([;|])(?=\S)")
+
+
+def _display(value: Any) -> str:
+    """A cell as the table shows it: lists (``CN;US``, ``US:Yescarta|CN:…``) get a space after
+    each separator, so a long list wraps between its items, never inside one."""
+    return "" if _blank(value) else _LIST_SEPARATOR.sub(r"\1 ", str(value))
+
+
+def _hoisted(
+    headers: list[str], cells: list[list[str]]
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """Columns with one value in every row leave the table for a line above it ("product:
+    axicabtagene-ciloleucel"): the table keeps the columns that tell its rows apart."""
+    if len(cells) < 2:
+        return headers, cells, []
+    keep = [i for i in range(len(headers)) if len({row[i] for row in cells}) > 1]
+    same = [
+        f"{headers[i]}: {cells[0][i] or 'no data'}" for i in range(len(headers)) if i not in keep
+    ]
+    return [headers[i] for i in keep], [[row[i] for i in keep] for row in cells], same
+
+
+def _narrowest(header: str, column: list[str]) -> tuple[int, bool]:
+    """The narrowest width that breaks no ID (a single-word column keeps its longest cell on
+    one line) and no header word, and whether the column is single words."""
+    words = [len(w) for cell in column for w in cell.split()]
+    single = all(len(cell.split()) <= 1 for cell in column)
+    longest = max(words, default=0) if single else min(max(words, default=0), LONGEST_UNBROKEN)
+    return max(longest, *map(len, header.split())), single
+
+
 def _table(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None, wide: bool
 ) -> None:
-    """A rich table that fits the terminal: light borders, headers that wrap at underscores,
-    sources as numbered references below (unless ``wide``)."""
+    """A table that fits the terminal without breaking an ID, a date or a number: sources as
+    numbered references below, columns that are the same in every row as a line above; when
+    the rest still cannot fit, each row is printed as a record of "header: value" pairs.
+    ``wide`` keeps every column (sources included) in one table as wide as its content."""
     sources: list[str] = []
     if not wide:
         columns, rows, sources = numbered_sources(columns, rows)
-    cells = [["" if _blank(v) else str(v) for v in row] for row in rows]
-    table = Table(
-        title=Text(title) if title else None,
-        show_lines=False,
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-    )
-    for i, column in enumerate(columns):
-        longest = max((len(row[i]) for row in cells), default=0)
-        header = SHORT_HEADERS.get(column, column.replace("_", " "))
-        short = longest <= SHORT_CELL  # numbers, codes: never broken over two lines
-        table.add_column(
-            Text(header),
-            overflow="fold",
-            no_wrap=short,
-            min_width=max([longest, *map(len, header.split())]) if short else None,
-        )
-    for row in cells:
-        table.add_row(*map(Text, row))
+    headers = [SHORT_HEADERS.get(c, c.replace("_", " ")) for c in columns]
+    cells = [[_display(v) for v in row] for row in rows]
+    same: list[str] = []
+    if not wide:
+        headers, cells, same = _hoisted(headers, cells)
     out = Console(highlight=False)
-    out.print(table)
+    spans = [_narrowest(h, [row[i] for row in cells]) for i, h in enumerate(headers)]
+    natural = sum(max([len(h), *(len(row[i]) for row in cells)]) + 1 for i, h in enumerate(headers))
+    if wide:
+        out = Console(highlight=False, width=max(out.width, natural + len(headers)))
+    if title:
+        out.print(Text(title, style="bold"))
+    for line in same:
+        out.print(Text(line), soft_wrap=True)
+    if wide or sum(width + 1 for width, _ in spans) <= out.width:
+        table = Table(show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
+        for header, (width, single) in zip(headers, spans, strict=True):
+            table.add_column(Text(header), overflow="fold", no_wrap=single, min_width=width)
+        for row in cells:
+            table.add_row(*map(Text, row))
+        out.print(table)
+    else:
+        _records(out, headers, cells)
     for number, source in enumerate(sources, 1):
         out.print(Text(f"[{number}] {source}"), soft_wrap=True)
+
+
+def _records(out: Console, headers: list[str], cells: list[list[str]]) -> None:
+    """Rows too wide for a table: one record per row, its "header: value" pairs filling each
+    line (the record's further lines indented); a pair is split at spaces, with a hanging
+    indent, only when it alone is wider than the terminal."""
+    width = out.width
+    for row in cells:
+        lines: list[str] = []
+        line = ""
+        for pair in (f"{h}: {v}" for h, v in zip(headers, row, strict=True) if v):
+            indent = "  " if lines or line.startswith("  ") else ""
+            if line and len(line) + 3 + len(pair) <= width:
+                line += f"   {pair}"
+            elif not line and len(indent + pair) <= width:
+                line = indent + pair
+            elif len(pair) + 2 <= width:
+                lines.append(line)
+                line = f"  {pair}"
+            else:
+                lines += [line] if line else []
+                lines += textwrap.wrap(
+                    pair,
+                    width,
+                    initial_indent="  ",
+                    subsequent_indent="    ",
+                    break_on_hyphens=False,
+                )
+                line = ""
+        for text in [*lines, line]:
+            if text:
+                out.print(Text(text), overflow="fold", no_wrap=True)
+        out.print()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from cartatlas.registries.ctgov_files import import_file
+from cartatlas.store import open_store
 from cartatlas.store.registry_read import current_studies
 from cartatlas.store.registry_runs import find_runs
 from tests.registries.conftest import ONCOLOGY_NEW, REPO
@@ -22,6 +23,7 @@ CHILD = """
 import sys, time
 from pathlib import Path
 from cartatlas.registries.ctgov_files import import_file
+from cartatlas.store import open_store
 from cartatlas.store import open_store
 
 def stall(count):
@@ -95,3 +97,43 @@ def test_a_store_open_in_this_process_in_the_other_mode_is_busy_not_a_crash(tmp_
     busy = "already open in this process in read-only mode"
     with open_store(path, read_only=True), pytest.raises(StoreBusy, match=busy):
         open_store(path)
+
+
+# What `cartatlas serve` holds for its whole life: the store open read-only (web.hub.StoreHub).
+SERVING = """
+import sys, time
+from pathlib import Path
+from cartatlas.web.hub import StoreHub
+
+hub = StoreHub(sys.argv[1])
+Path(sys.argv[2]).touch()
+time.sleep(120)
+"""
+
+
+def test_an_import_while_the_dashboard_serves_names_the_server(tmp_path, real_lines) -> None:
+    target = str(tmp_path / "served.duckdb")
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join(real_lines))
+    import_file(open_store(target), small)
+    flag = tmp_path / "serving"
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    child = subprocess.Popen([sys.executable, "-c", SERVING, target, str(flag)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists():
+            assert child.poll() is None and time.monotonic() < deadline, "never served"
+            time.sleep(0.05)
+        result = subprocess.run(
+            [sys.executable, "-m", "cartatlas", "--db", target, "import", str(small)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert f"in use by process {child.pid}" in result.stderr, result.stderr
+        assert "cartatlas serve" in result.stderr  # the hint: stop the server
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=10)

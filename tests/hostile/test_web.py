@@ -3,6 +3,7 @@ response, and an OpenAPI document that names every status and media type."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -74,3 +75,103 @@ def test_openapi_documents_every_status_and_media_type(evidence_client) -> None:
     assert "text/csv" in paths["/api/trials"]["get"]["responses"]["200"]["content"]
     forest = paths["/api/meta/forest.svg"]["get"]["responses"]["200"]["content"]
     assert list(forest) == ["image/svg+xml"]
+
+
+def _schema_allows(schema: dict, document: object) -> bool:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema).is_valid(document)
+
+
+CLAIM = {"id": "c", "text": "t", "metric": "CR", "indication": "LBCL", "countries": ["CN", "US"]}
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        {**CLAIM, "compare": "similar"},
+        {**CLAIM, "range": [0.4, 0.6]},
+        {**CLAIM, "values": ["x"]},
+        {**CLAIM, "values": []},  # asserts nothing
+        {**CLAIM, "range": [0.4, None], "compare": "greater"},  # asserts two things
+        {**CLAIM, "compare": "less", "countries": ["CN"]},
+        {**CLAIM, "indication": None, "range": [0.4, 0.6]},
+        {**CLAIM, "indication": "", "compare": "greater"},  # a comparison needs no indication
+        {**CLAIM, "metric": "price_usd", "indication": None, "compare": "similar"},
+        {**CLAIM, "metric": "price_usd", "range": [1, 2]},
+        {**CLAIM, "metric": "approval_date", "values": ["2021-06"]},
+        {**CLAIM, "metric": "approval_date", "product": "axi-cel", "values": ["2021-06"]},
+        {**CLAIM, "metric": "approval_date", "product": "", "values": ["2021-06"]},
+        {**CLAIM, "metric": "price_discount", "countries": ["CN"], "range": [0.1, None]},
+        {**CLAIM, "metric": "price_discount", "range": [0.1, None]},
+    ],
+)
+def test_openapi_claim_schema_agrees_with_the_model(evidence_client, claim) -> None:
+    """Each rule across a claim's fields is in the OpenAPI document, so the API accepts exactly
+    the claims documents its schema allows (schemathesis found the one-of rule missing)."""
+    spec = evidence_client.get("/openapi.json").json()
+    body = spec["paths"]["/api/claims"]["post"]["requestBody"]["content"]["application/json"]
+    schema = {**body["schema"], "$defs": spec["components"]["schemas"]}
+    schema = json.loads(json.dumps(schema).replace("#/components/schemas/", "#/$defs/"))
+    document = {"source": {}, "claims": [claim]}
+    answer = evidence_client.post("/api/claims", json=document)
+    assert answer.status_code in (200, 422), answer.text
+    assert _schema_allows(schema, document) == (answer.status_code == 200), answer.text
+
+
+def test_a_blank_filter_box_is_documented_and_means_any(evidence_client) -> None:
+    spec = evidence_client.get("/openapi.json").json()
+    [country] = spec["paths"]["/api/products"]["get"]["parameters"]
+    every = evidence_client.get("/api/products").json()
+    for value in ("", "  "):
+        assert _schema_allows(country["schema"], value)
+        assert evidence_client.get("/api/products", params={"country": value}).json() == every
+    for value, accepted in (("us", True), ("US", True), ("Us", False), ("ZZ", False)):
+        assert _schema_allows(country["schema"], value) is accepted
+        status = evidence_client.get("/api/products", params={"country": value}).status_code
+        assert status == (200 if accepted else 422), value
+
+
+@pytest.mark.parametrize(
+    "body, content_type, status",
+    [
+        (b"[null, null]", "text/html", 200),  # any text is an article
+        (b"<p> </p>", "text/html", 200),  # no words: 0 claims and a note
+        (b"!!", "text/plain", 200),
+        (b"", "text/plain", 422),  # the schema's minLength
+        (b'{"text": " "}', "application/json", 200),
+        (b'{"text": ""}', "application/json", 422),
+        (b'{"": {"x": []}}', "application/json", 422),  # "text" is required
+    ],
+)
+def test_check_article_accepts_what_its_schema_allows(
+    evidence_client, body, content_type, status
+) -> None:
+    spec = evidence_client.get("/openapi.json").json()
+    content = spec["paths"]["/api/check-article"]["post"]["requestBody"]["content"]
+    schema = content[content_type]["schema"]
+    value = json.loads(body) if content_type == "application/json" else body.decode()
+    assert _schema_allows(schema, value) is (status == 200)
+    answer = evidence_client.post(
+        "/api/check-article", content=body, headers={"content-type": content_type}
+    )
+    assert answer.status_code == status, answer.text
+    if status == 200 and not answer.json()["claims"] and body.strip(b"[nul, ]") != b"":
+        assert "no words" in answer.json().get("note", "no words")
+
+
+def test_meta_documents_its_rule_across_parameters(evidence_client) -> None:
+    spec = evidence_client.get("/openapi.json").json()
+    for path in ("/api/meta", "/api/meta/forest.svg"):
+        assert "knha=false only" in spec["paths"][path]["get"]["responses"]["422"]["description"]
+    refused = evidence_client.get("/api/meta", params={"method": "GLMM", "knha": "true"})
+    assert refused.status_code == 422 and "Knapp–Hartung" in refused.text
+
+
+def test_a_rate_claim_in_an_indication_without_data_is_no_data(evidence_client) -> None:
+    """Schemathesis found a 500: a comparison in an indication neither country has."""
+    claim = {**CLAIM, "indication": "no-such-indication", "compare": "similar"}
+    answer = evidence_client.post("/api/claims", json={"source": {}, "claims": [claim]})
+    assert answer.status_code == 200, answer.text
+    [verdict] = answer.json()["verdicts"]
+    assert verdict["verdict"] == "no data" and "no-such-indication" in verdict["scope"]

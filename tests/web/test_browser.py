@@ -45,9 +45,11 @@ LOADED = 120_000
 
 
 def expect(locator):
-    """Playwright's retrying assertion (imported late: the module loads without Playwright)."""
+    """Playwright's retrying assertion (imported late: the module loads without Playwright),
+    retrying up to the same bound as every other wait (its own default is 5 s)."""
     from playwright.sync_api import expect as playwright_expect
 
+    playwright_expect.set_options(timeout=LOADED)
     return playwright_expect(locator)
 
 
@@ -89,6 +91,10 @@ class Visit:
 
     def __init__(self, browser, url: str, width: int = 1280) -> None:
         self.page = browser.new_page(viewport={"width": width, "height": 900})
+        # Every click, fill, read and navigation waits on its condition up to the load bound
+        # (Playwright's default of 30 s is too short on a loaded 2-core machine).
+        self.page.set_default_timeout(LOADED)
+        self.page.set_default_navigation_timeout(LOADED)
         self.errors: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -143,17 +149,29 @@ def test_trial_page_lists_and_maps_its_sites(browser, live_server, shots):
         finder.close()
 
 
-@pytest.mark.parametrize("age", ["", "70"], ids=["age-empty", "age-70"])
-def test_trial_finder_form_submits_with_and_without_an_age(browser, live_server, age):
-    """The age box is optional: leaving it empty (its normal use) must not answer 422."""
+@pytest.mark.parametrize(
+    ("age", "country", "code"),
+    [("", "", ""), ("70", "", ""), ("", "USA", "US"), ("70", "中国", "CN")],
+    ids=["age-empty", "age-70", "country-USA", "age-70-country-中国"],
+)
+def test_trial_finder_form_submits_with_and_without_an_age(
+    browser, live_server, age, country, code
+):
+    """The age box is optional: leaving it empty (its normal use) must not answer 422; the
+    country box takes what people type (a name, an alias, Chinese), as the CLI does."""
     finder = Visit(browser, live_server + "/trials")
     try:
         finder.page.fill("input[name=condition]", "r/r myeloma")
         finder.page.fill("input[name=age]", age)
-        with finder.page.expect_navigation() as navigation:
+        finder.page.fill("input[name=country]", country)
+        with finder.page.expect_navigation(wait_until="networkidle") as navigation:
             finder.page.click("form.finder button[type=submit]")
         assert navigation.value.status == 200
         assert f"age={age}&" in finder.page.url or finder.page.url.endswith(f"age={age}")
+        assert finder.page.input_value("input[name=country]") == code
+        if code:
+            summaries = finder.page.locator("ol.results details summary").all_inner_texts()
+            assert summaries and all(s.endswith(f" in {code}") for s in summaries), summaries
         count = int(finder.page.inner_text("p.count strong"))
         assert count > 0
         assert "myeloma" in finder.page.inner_text("ol.results").lower()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cartatlas.cli_inputs import WideOption
 from cartatlas.cli_progress import progress_bar
 from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
@@ -282,6 +283,7 @@ def trials_command(
     limit: Annotated[
         int | None, typer.Option("--limit", help="Show at most this many trials.")
     ] = None,
+    wide: WideOption = False,
 ) -> None:
     """List stored trials (each trial once, across registries), filtered; with the labels of
     `cartatlas classify` (is_car, targets, cell type and source, disease area…) once it has run.
@@ -333,7 +335,7 @@ def trials_command(
     rows = [
         [_cell(row[c], fmt) for c in columns] for row in shown[list(columns)].to_dict("records")
     ]
-    emit(columns, rows, fmt, title=f"{len(frame):,} trials")
+    emit(columns, rows, fmt, title=f"{len(frame):,} trials", wide=wide)
     for note in notes:
         err.print(note)
 

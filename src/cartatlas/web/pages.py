@@ -314,7 +314,7 @@ def trial_finder(
     registry: RequiredRegistryDep,
     condition: Annotated[params.Text, Query()] = "",
     target: Annotated[params.Text, Query()] = "",
-    country: params.CountryQuery = None,
+    country: params.CountryNameQuery = None,
     recruiting_now: Annotated[bool, Query(alias="recruiting")] = False,
     age: params.AgeQuery = None,
     searched: bool = False,
@@ -323,7 +323,7 @@ def trial_finder(
     """The patient's trial finder. A first visit (no search yet) shows recruiting trials."""
     filters = TrialFilters(
         text=condition.strip().lower() or None,
-        country=params.country("country", country or None),
+        country=params.country_named("country", country),
         target=target.strip().lower() or None,
         recruiting=recruiting_now or not searched,
         age=age,

@@ -7,22 +7,28 @@ check caught it. A product the knowledge base does not hold is a 404, as in the 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
 
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 
+from cartatlas import inputs
 from cartatlas.evidence.queries import resolve_product
-from cartatlas.registries.countries import all_codes, country_code
+from cartatlas.registries.countries import all_codes
 from cartatlas.store import Store
 
-# Validated by :func:`country` (lower case is accepted too); documented as the exact codes, so
-# that a client or a contract test (schemathesis) knows which values are accepted.
+#: Codes as the API accepts them: upper or lower case (``cn``), never mixed.
+_CODES = all_codes()
+COUNTRY_SCHEMA = {"type": "string", "enum": [*_CODES, *(c.lower() for c in _CODES)]}
+#: What an empty form box sends: nothing, or only spaces.
+BLANK_SCHEMA = {"type": "string", "pattern": "^[ \\t\\r\\n]*$"}
+
+# Validated by :func:`country`; documented as the exact codes accepted, so that a client or a
+# contract test (schemathesis) knows which values are accepted.
 CountryCode = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z]{2}$"),
-    WithJsonSchema({"type": "string", "enum": all_codes()}),
+    str, StringConstraints(pattern=r"^[A-Za-z]{2}$"), WithJsonSchema(COUNTRY_SCHEMA)
 ]
 Text = Annotated[str, StringConstraints(max_length=200)]
 DEFAULT_COUNTRIES = ("CN", "US")
@@ -30,18 +36,26 @@ DEFAULT_COUNTRIES = ("CN", "US")
 
 def blank_is_none(value: object) -> object:
     """An empty form box sends ``age=`` or ``country=``: that means "not given", not a bad
-    value."""
-    return None if isinstance(value, str) and not value.strip() else value
+    value (only the blanks :data:`BLANK_SCHEMA` documents)."""
+    return None if isinstance(value, str) and not value.strip(" \t\r\n") else value
 
 
 CountryQuery = Annotated[
     CountryCode | None,
     BeforeValidator(blank_is_none),
+    WithJsonSchema({"anyOf": [COUNTRY_SCHEMA, BLANK_SCHEMA]}),
     Query(description="ISO 3166-1 alpha-2 country code, e.g. CN; empty: any country"),
+]
+#: A form box people type in: a code in any case, an English or Chinese name or an alias.
+CountryNameQuery = Annotated[
+    Text | None,
+    BeforeValidator(blank_is_none),
+    Query(description="country: ISO code, English or Chinese name (China, 中国, USA, UK)"),
 ]
 AgeQuery = Annotated[
     Annotated[float, Field(ge=0, le=120)] | None,
     BeforeValidator(blank_is_none),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 120}, BLANK_SCHEMA]}),
     Query(description="patient age in years, 0–120 (eligibility); empty: any age"),
 ]
 ProductQuery = Annotated[
@@ -65,13 +79,29 @@ def bad_param(name: str, value: object, message: str, where: str = "query") -> E
 
 
 def country(name: str, value: str | None) -> str | None:
-    """The upper-case code, or 422 when ``value`` is not an ISO 3166-1 alpha-2 code."""
+    """The upper-case code, or 422 when ``value`` is not an ISO 3166-1 alpha-2 code in upper
+    or lower case (as :data:`COUNTRY_SCHEMA` documents)."""
     if value is None:
         return None
-    code = value.upper()
-    if country_code(code) != code:
+    if value not in _accepted_codes():
         raise bad_param(name, value, f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-    return code
+    return value.upper()
+
+
+@cache
+def _accepted_codes() -> frozenset[str]:
+    return frozenset(COUNTRY_SCHEMA["enum"])
+
+
+def country_named(name: str, value: str | None) -> str | None:
+    """The code for a country as typed in a form (the CLI's resolver, so "China", "中国" and
+    "cn" mean the same on both), or 422 with its "did you mean"."""
+    if value is None:
+        return None
+    try:
+        return inputs.country(value)
+    except inputs.InputError as exc:
+        raise bad_param(name, value, str(exc)) from None
 
 
 def countries(name: str, values: list[str]) -> list[str]:

@@ -13,6 +13,11 @@ class ArticleInputError(ValueError):
     """The article cannot be read; the message says why and what to do."""
 
 
+class NoArticleText(ArticleInputError):
+    """The input holds no words (an empty page, markup only). The CLI refuses it; the API
+    answers "0 checkable claims" with a note, as its schema admits any non-empty body."""
+
+
 _HTML = re.compile(r"<\s*(?:!doctype\s+html|html|body|head|div|p|article|main)\b", re.IGNORECASE)
 
 
@@ -27,7 +32,7 @@ def html_to_text(raw: str) -> str:
         raw, include_comments=False, include_tables=True, favor_recall=True, deduplicate=True
     )
     if not text or not text.strip():
-        raise ArticleInputError("the HTML page holds no article text (is it a saved page?)")
+        raise NoArticleText("the HTML page holds no article text (is it a saved page?)")
     return text
 
 
@@ -54,7 +59,7 @@ def article_text(raw: str) -> str:
             "check a part of it"
         )
     if not re.search(r"\w", text):
-        raise ArticleInputError("the article is empty")
+        raise NoArticleText("the article is empty")
     return text
 
 

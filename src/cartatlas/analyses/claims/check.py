@@ -122,7 +122,7 @@ def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.
 def _rate_scope(claim: Claim, indications: list[str]) -> str:
     what = f"{ENDPOINTS[claim.metric].label} ({claim.metric})"
     where = (
-        f"indication {indications[0]}"
+        f"indication {claim.indication}"  # also when neither country has data for it
         if claim.indication
         else f"every indication with evidence ({', '.join(indications) or 'none'})"
     )

@@ -28,8 +28,71 @@ Metric = Literal[
 ]
 
 
+#: How each metric can be asserted (check.py has a rule for these only): a rate or a count as
+#: a range or against another country, a price or share as a range, a set or date as values.
+ASSERTIONS: dict[str, tuple[str, ...]] = {
+    **{metric: ("range", "compare") for metric in RATE_METRICS},
+    "price_usd": ("range",),
+    "total_cost_usd": ("range",),
+    "approved_products": ("range", "compare"),
+    "trial_count": ("range", "compare"),
+    "distinct_targets": ("compare",),
+    "trial_share": ("range",),
+    "price_discount": ("range",),
+    "approved_targets": ("values",),
+    "approval_date": ("values",),
+}
+KINDS = ("range", "compare", "values")
+
+
+def _given(name: str, **more: object) -> dict[str, object]:
+    """JSON Schema: ``name`` is present and not null (nor empty, for a list)."""
+    kind = {"type": "array", "minItems": 1} if name in ("values", "countries") else {}
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}, **kind, **more}}}
+
+
+#: The rules of :meth:`Claim._one_assertion` in JSON Schema, so that the OpenAPI document (and a
+#: client or contract test reading it) knows which claims the API accepts. Keep the two in step.
+CLAIM_RULES: dict[str, object] = {
+    "oneOf": [_given("range"), _given("compare"), _given("values")],
+    "allOf": [
+        {"if": _given("compare"), "then": {"properties": {"countries": {"minItems": 2}}}},
+        {
+            "if": {
+                "properties": {"metric": {"enum": list(RATE_METRICS)}},
+                "not": _given("compare"),
+            },
+            "then": _given("indication", type="string", minLength=1),
+        },
+        {
+            "if": _given("compare", const="similar"),
+            "then": {"properties": {"metric": {"enum": list(RATE_METRICS)}}},
+        },
+        {
+            "if": {"properties": {"metric": {"const": "approval_date"}}},
+            "then": {"allOf": [_given("product", type="string", minLength=1), _given("values")]},
+        },
+        {
+            "if": {"properties": {"metric": {"const": "price_discount"}}},
+            "then": {"properties": {"countries": {"minItems": 2}}},
+        },
+        *(
+            {
+                "if": {
+                    "properties": {
+                        "metric": {"enum": [m for m, ok in ASSERTIONS.items() if kind not in ok]}
+                    }
+                },
+                "then": {"not": _given(kind)},
+            }
+            for kind in KINDS
+        ),
+    ],
+}
+
+
 class Claim(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=CLAIM_RULES)
 
     id: str
     text: str
@@ -49,6 +112,11 @@ class Claim(BaseModel):
         given = [name for name in ("range", "compare", "values") if getattr(self, name)]
         if len(given) != 1:
             raise ValueError("a claim asserts exactly one of range, compare or values")
+        if given[0] not in ASSERTIONS[self.metric]:
+            raise ValueError(
+                f"{self.metric} is checked as {' or '.join(ASSERTIONS[self.metric])}, "
+                f"not as {given[0]}"
+            )
         if self.compare and len(self.countries) < 2:
             raise ValueError("compare needs two countries (the first is compared to the second)")
         if self.metric in RATE_METRICS and not self.indication and not self.compare:

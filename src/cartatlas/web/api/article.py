@@ -18,27 +18,33 @@ router = APIRouter(prefix="/check-article", tags=["claims"])
 
 #: Largest body accepted: a long saved web page, not a book.
 MAX_BYTES = 1_000_000
+#: Any non-empty body is an article (one with no words gets "0 checkable claims" and a note),
+#: so the text bodies have no ``type``: every value a client sends as text is a string.
+_TEXT = {"schema": {"minLength": 1}}
 OPENAPI_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            # "\S": an article has words (an empty body is a 422).
-            "text/plain": {"schema": {"type": "string", "pattern": "\\S"}},
-            "text/html": {"schema": {"type": "string", "pattern": "\\S"}},
+            "text/plain": _TEXT,
+            "text/html": _TEXT,
             "application/json": {
                 "schema": {
                     "type": "object",
+                    "properties": {"text": {"type": "string", "minLength": 1}},
+                    "required": ["text"],
                     "example": {"text": "In China, CAR-T costs $120,000 to $170,000."},
                 }
             },
         },
     }
 }
+NO_WORDS = "the article holds no words (an empty page or markup only): nothing to check"
 
 
 def article_from_body(body: bytes, content_type: str) -> str:
-    """The article's plain text; 413 over the cap, 422 naming what is wrong."""
-    from cartatlas.analyses.article.page_text import ArticleInputError, article_text
+    """The article's plain text ("" when it holds no words); 413 over the cap, 422 naming what
+    is wrong."""
+    from cartatlas.analyses.article.page_text import ArticleInputError, NoArticleText, article_text
 
     if len(body) > MAX_BYTES:
         raise HTTPException(413, f"article over {MAX_BYTES:,} bytes")
@@ -49,7 +55,11 @@ def article_from_body(body: bytes, content_type: str) -> str:
             if not isinstance(data, dict) or not isinstance(data.get("text"), str):
                 raise ValueError('expected {"text": "..."}')
             raw = data["text"]
+        if not raw:
+            raise ValueError("it is empty")
         return article_text(raw)
+    except NoArticleText:
+        return ""
     except (UnicodeDecodeError, ValueError, ArticleInputError, RecursionError) as exc:
         raise bad_param("text", None, f"not an article: {exc}", "body") from None
 
@@ -68,6 +78,7 @@ def check_response(store: Store, text: str, registry: RegistryData | None) -> di
         "summary": checked.summary,
         "claims": [record(c) for c in checked.claims],
         "registry_data": registry is not None,
+        **({} if text else {"note": NO_WORDS}),
     }
 
 

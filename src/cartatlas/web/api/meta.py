@@ -134,6 +134,13 @@ async def meta_query(
 
 
 MetaQueryDep = Annotated[MetaQuery, Depends(meta_query)]
+#: The rule across parameters that OpenAPI cannot state (each value alone is valid).
+GLMM_RULE = {
+    422: {
+        "description": "A parameter is not valid, or the combination is not: method=GLMM "
+        "models the logit (measure=PLO only) and has no Knapp–Hartung form (knha=false only)."
+    }
+}
 
 
 def run_meta(store: Store, q: MetaQuery) -> MetaRun:
@@ -261,7 +268,11 @@ def forest_svg(run: MetaRun) -> str:
     return svg(figure)
 
 
-@router.get("", summary="Pool a rate by country (estimates, heterogeneity, subgroup test)")
+@router.get(
+    "",
+    summary="Pool a rate by country (estimates, heterogeneity, subgroup test)",
+    responses=GLMM_RULE,
+)
 def meta(store: EvidenceDep, memo: MemoDep, q: MetaQueryDep, request: Request) -> dict[str, Any]:
     """Proportions are 0–1; study rates and CIs in ``studies`` are percent. ``forest_svg``: the
     forest plot of the same analysis."""
@@ -274,7 +285,7 @@ def meta(store: EvidenceDep, memo: MemoDep, q: MetaQueryDep, request: Request) -
     name="meta_forest",
     summary="Forest plot (SVG) of the same analysis",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}, **GLMM_RULE},
 )
 def meta_forest(store: EvidenceDep, memo: MemoDep, q: MetaQueryDep) -> Response:
     return Response(forest_svg(cached_meta(store, memo, q)), media_type="image/svg+xml")
