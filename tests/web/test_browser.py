@@ -40,8 +40,8 @@ PAGES = [
 ]
 RENDERED = "() => [...document.querySelectorAll('[data-spec]')].every(e => e.dataset.rendered)"
 # Waits are for events (network idle, charts marked rendered), never fixed sleeps; this is only
-# the bound on a machine so loaded that a page takes this long.
-LOADED = 120_000
+# the bound on a machine so loaded that a page takes this long (a hang, not a slow page, fails).
+LOADED = 300_000
 
 
 def expect(locator):
