@@ -12,18 +12,9 @@ from typer.testing import CliRunner
 
 from cartatlas.cli import app
 from cartatlas.evidence.jurisdictions import covered_by_eu
-from cartatlas.evidence.reading import BUNDLED_DIR
+from tests.golden import plain
 
 runner = CliRunner()
-
-
-def _csv_rows(country: str) -> list[tuple[str, str]]:
-    with (BUNDLED_DIR / "approvals.csv").open(encoding="utf-8", newline="") as handle:
-        return sorted(
-            (r["product_id"], r["approval_date"])
-            for r in csv.DictReader(handle)
-            if r["country"] == country
-        )
 
 
 @pytest.mark.parametrize(
@@ -48,7 +39,9 @@ def test_products_in_germany_are_the_eu_approvals_with_their_eu_dates(evidence_s
     )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    eu = _csv_rows("EU")
-    own = _csv_rows("DE")
+    # One row per approval (the strongest source's, as `cartatlas approvals` chooses it).
+    chosen = plain.one_per_approval({"EU", "DE"})
+    eu = [(a["product_id"], a["approval_date"]) for a in chosen if a["country"] == "EU"]
+    own = [(a["product_id"], a["approval_date"]) for a in chosen if a["country"] == "DE"]
     assert sorted((r["product"], r["date"]) for r in rows) == sorted(eu + own)
     assert {r["agency"] for r in rows if (r["product"], r["date"]) in eu} == {"EMA (EU)"}

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from cartatlas.evidence.jurisdictions import expand_regional, stored_codes
+from cartatlas.evidence.jurisdictions import expand_regional, local_brand, stored_codes
 from cartatlas.evidence.source_strength import label, rank
 from cartatlas.store import Store
 
@@ -158,6 +158,31 @@ def one_per_approval(frame: pd.DataFrame) -> pd.DataFrame:
 def approvals_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     """One row per approval in ``countries`` (``CHOICE_RULE``), with a parsed date."""
     return one_per_approval(raw_approvals(store, countries))
+
+
+def approved_product_rows(store: Store, country: str) -> list[tuple]:
+    """``cartatlas products``: one row per approval that applies in ``country`` (``CHOICE_RULE``),
+    oldest first, in the order of ``queries.APPROVED_COLUMNS``, with the product's local brand.
+
+    An EU (EMA) approval counts in every EEA state, dated as the Commission decision; its agency
+    reads ``EMA (EU)`` so the reader sees where it was issued."""
+    frame = approvals_frame(store, [country])
+    return [
+        (
+            row.product_id,
+            local_brand(row.brands, country),
+            row.targets,
+            f"{row.agency} ({row.via})" if isinstance(row.via, str) else row.agency,
+            row.indication,
+            row.indication_label,
+            row.line_of_therapy,
+            row.population,
+            row.approval_date,
+            row.kind,
+            row.source_url,
+        )
+        for row in frame.itertuples()
+    ]
 
 
 def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:

@@ -93,14 +93,18 @@ def products(
     fmt: FormatOption = Format.table,
     wide: WideOption = False,
 ) -> None:
-    """Approved CAR-T products in a country, with indications, lines of therapy and dates."""
+    """Approved CAR-T products in a country, with indications, lines of therapy and dates: one
+    row per approval, dated and cited by its strongest source (``cartatlas approvals`` lists
+    the others)."""
+    from cartatlas.analyses.approvals import approved_product_rows
     from cartatlas.cli import db_target
     from cartatlas.evidence import queries
 
     code = parse(country_code, country)
     try:
         with open_store(db_target(ctx), read_only=True) as store:
-            rows = queries.approved_products(store, code)
+            queries.require_loaded(store)
+            rows = approved_product_rows(store, code)
     except (StoreMissing, queries.EvidenceNotLoaded) as exc:
         raise _fail(exc) from None
     if not rows:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cartatlas import inputs
-from cartatlas.evidence.jurisdictions import covered_by_eu, local_brand, stored_codes
 from cartatlas.evidence.source_strength import label, rank
 from cartatlas.store import Store
 
@@ -58,32 +57,6 @@ APPROVED_COLUMNS = [
     "kind",
     "source_url",
 ]
-
-
-def approved_products(store: Store, country: str) -> list[tuple]:
-    """Every approval that applies in ``country`` with the product's local brand, oldest first.
-
-    An EU (EMA) approval counts in every EEA state, dated as the Commission decision; its
-    ``agency`` reads ``EMA (EU)`` so the reader sees where it was issued.
-    """
-    require_loaded(store)
-    code = country.upper()
-    codes = stored_codes([code])
-    marks = ", ".join("?" * len(codes))
-    rows = store.execute(
-        "SELECT p.product_id, p.brands, p.targets, a.agency, a.indication, a.indication_label, "
-        "a.line_of_therapy, a.population, a.approval_date, a.kind, a.source_url, a.country "
-        "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
-        f"WHERE a.country IN ({marks}) "
-        "ORDER BY a.approval_date, p.product_id, a.indication",
-        codes,
-    )
-    found = []
-    for *row, stored in rows:
-        if stored == code or covered_by_eu(code, row[8]):
-            agency = row[3] if stored == code else f"{row[3]} ({stored})"
-            found.append((row[0], local_brand(row[1], code), row[2], agency, *row[4:]))
-    return found
 
 
 @dataclass(frozen=True)
