@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -33,7 +34,6 @@ SHORT_HEADERS = {
     "real_world": "RW",
     "line_of_therapy": "line",
 }
-SHORT_CELL = 6
 
 
 class Format(StrEnum):
@@ -138,10 +138,10 @@ def _hoisted(
 def _narrowest(header: str, column: list[str]) -> tuple[int, bool]:
     """The narrowest width that breaks no ID (a single-word column keeps its longest cell on
     one line) and no header word, and whether the column is single words."""
-    words = [len(w) for cell in column for w in cell.split()]
+    words = [cell_len(w) for cell in column for w in cell.split()]
     single = all(len(cell.split()) <= 1 for cell in column)
     longest = max(words, default=0) if single else min(max(words, default=0), LONGEST_UNBROKEN)
-    return max(longest, *map(len, header.split())), single
+    return max(longest, *map(cell_len, header.split())), single
 
 
 def _table(
@@ -161,7 +161,9 @@ def _table(
         headers, cells, same = _hoisted(headers, cells)
     out = Console(highlight=False)
     spans = [_narrowest(h, [row[i] for row in cells]) for i, h in enumerate(headers)]
-    natural = sum(max([len(h), *(len(row[i]) for row in cells)]) + 1 for i, h in enumerate(headers))
+    natural = sum(
+        max([cell_len(h), *(cell_len(row[i]) for row in cells)]) + 1 for i, h in enumerate(headers)
+    )
     if wide:
         out = Console(highlight=False, width=max(out.width, natural + len(headers)))
     if title:
@@ -191,11 +193,11 @@ def _records(out: Console, headers: list[str], cells: list[list[str]]) -> None:
         line = ""
         for pair in (f"{h}: {v}" for h, v in zip(headers, row, strict=True) if v):
             indent = "  " if lines or line.startswith("  ") else ""
-            if line and len(line) + 3 + len(pair) <= width:
+            if line and cell_len(line) + 3 + cell_len(pair) <= width:
                 line += f"   {pair}"
-            elif not line and len(indent + pair) <= width:
+            elif not line and cell_len(indent + pair) <= width:
                 line = indent + pair
-            elif len(pair) + 2 <= width:
+            elif cell_len(pair) + 2 <= width:
                 lines.append(line)
                 line = f"  {pair}"
             else:
