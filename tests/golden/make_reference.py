@@ -17,7 +17,8 @@ from tests.golden.plain import selected  # noqa: E402
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
 ENDPOINTS = ("CR", "ORR")
-COUNTRIES = ("CN", "US")
+# China and the US, then the countries of the wave-6 international cohorts
+COUNTRIES = ("CN", "US", "DE", "ES", "FR", "GB", "IT", "JP", "IN")
 
 cells = []
 for indication in INDICATIONS:

@@ -19,7 +19,7 @@ from cartatlas.report.model import Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct
 from cartatlas.report.sections.cost import PRODUCT_PRICES
 
-INDICATIONS = ("LBCL", "B-ALL", "MM")
+INDICATIONS = ("LBCL", "B-ALL", "MM", "MCL")
 
 
 def _cites(ctx: ReportContext, rows: pd.DataFrame) -> str:

@@ -227,7 +227,9 @@ def _differences(pooling: CountryPooling) -> Table:
     )
 
 
-def _studies_table(ctx: ReportContext, pooling: CountryPooling) -> Table:
+def _studies_table(
+    ctx: ReportContext, pooling: CountryPooling, title: str = "Studies behind the forest plot"
+) -> Table:
     rows = [
         [
             row.country,
@@ -241,7 +243,7 @@ def _studies_table(ctx: ReportContext, pooling: CountryPooling) -> Table:
         for row in pooling.rows.itertuples()
     ]
     return Table(
-        "Studies behind the forest plot",
+        title,
         ["country", "study", "endpoint", "analysis", "events/n", "rate", "source"],
         rows,
     )
@@ -285,6 +287,10 @@ def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str |
                 slug=f"forest-{indication}",
             )
         )
+    elif cr.has_data:
+        # no joint fit to plot (e.g. one study in a country): the studies and their sources
+        # are listed all the same, so every rate in the answer is traceable
+        blocks.append(_studies_table(ctx, cr, f"Studies behind the rates: CR in {indication}"))
     if cr.has_data:
         blocks.append(_differences(cr))
         sensitivity = _sensitivity(ctx, indication, cr)

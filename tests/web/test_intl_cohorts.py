@@ -1,0 +1,107 @@
+"""Wave-6 cohorts outside China and the US: one single-study complete-response rate, recomputed
+from the raw CSV rows with an exact binomial interval, reads the same on the CLI, the report's
+side-by-side table, the JSON API and the dashboard's compare view."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from scipy import stats
+from typer.testing import CliRunner
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "cartatlas" / "evidence" / "data"
+COUNTRIES = ["ES", "DE", "US"]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _raw_cr(country: str, indication: str) -> list[tuple[str, int, int]]:
+    """(study, events, n) of every CR row of a cohort conducted in ``country``, straight from
+    the CSVs: primary analysis, no later report of another cohort."""
+    studies = {
+        s["study_id"]: s
+        for s in _rows("studies")
+        if s["country_of_conduct"] == country
+        and s["indication"] == indication
+        and not s["overlaps_with"]
+    }
+    return [
+        (o["study_id"], int(o["events"]), int(o["n"]))
+        for o in _rows("outcomes")
+        if o["study_id"] in studies and o["endpoint"] == "CR" and o["analysis"] == "primary"
+    ]
+
+
+@pytest.fixture(scope="module")
+def spain_mm():
+    """Spain's only MM cohort (CARTBCMA-HCB-01): k/n and its Clopper–Pearson interval."""
+    [(study, k, n)] = _raw_cr("ES", "MM")
+    assert (study, k, n) == ("CARTBCMA-HCB-01", 15, 30)  # "15 (50%) with complete response"
+    low = stats.beta.ppf(0.025, k, n - k + 1)
+    high = stats.beta.ppf(0.975, k + 1, n - k)
+    return k / n, low, high, n
+
+
+def _cell(rate: float, low: float, high: float, n: int) -> str:
+    """The side-by-side wording, written out here rather than imported."""
+    return f"{100 * rate:.0f}% ({100 * low:.0f}–{100 * high:.0f}%; 1 study, {n} patients)"
+
+
+def test_the_cli_pools_spain_and_germany_from_the_raw_rows(evidence_store, spain_mm):
+    from cartatlas.cli import app
+
+    rate, low, high, n = spain_mm
+    result = CliRunner().invoke(
+        app,
+        ["--db", evidence_store, "meta", "--indication", "MM", "--endpoint", "CR"]
+        + ["--countries", "ES", "DE", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    pooled = {p["country"]: p for p in json.loads(result.stdout)["pooled"]}
+    spain = pooled["ES"]
+    assert (spain["k"], spain["patients"]) == (1, n)
+    assert spain["estimate"] == pytest.approx(rate, abs=1e-9)
+    assert (spain["ci_low"], spain["ci_high"]) == pytest.approx((low, high), abs=1e-6)
+    germany = _raw_cr("DE", "MM")
+    assert (pooled["DE"]["k"], pooled["DE"]["patients"]) == (
+        len(germany),
+        sum(n for _, _, n in germany),
+    )
+    low_de = min(k / n for _, k, n in germany)
+    high_de = max(k / n for _, k, n in germany)
+    assert low_de <= pooled["DE"]["estimate"] <= high_de  # a pooled rate lies between its studies
+
+
+def test_the_api_serves_the_same_interval(evidence_client, spain_mm):
+    rate, low, high, n = spain_mm
+    body = evidence_client.get(
+        "/api/meta", params={"indication": "MM", "endpoint": "CR", "countries": ["ES", "DE"]}
+    ).json()
+    spain = body["pooled"]["by_country"]["ES"]
+    assert spain["estimate"] == pytest.approx(rate, abs=1e-9)
+    assert (spain["ci_low"], spain["ci_high"]) == pytest.approx((low, high), abs=1e-6)
+    assert (spain["studies"], spain["patients"]) == (1, n)
+
+
+def test_the_report_and_dashboard_side_by_side_print_it(evidence_store, evidence_client, spain_mm):
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import side_by_side
+    from cartatlas.store import open_store
+
+    expected = _cell(*spain_mm)
+    assert expected == "50% (31–69%; 1 study, 30 patients)"
+    with open_store(evidence_store, read_only=True) as store:
+        section = side_by_side.build(ReportContext(store, COUNTRIES))
+    rows = {row[0]: row[1:] for row in section.blocks[0].rows}
+    assert rows["complete response, MM (95% CI)"][0].startswith(expected + " [")
+    # the MCL row is there; its cohorts are French, British and Italian, none of these three
+    assert all(c.startswith("no data (") for c in rows["complete response, MCL (95% CI)"])
+    page = evidence_client.get("/", params=dict(zip("abc", COUNTRIES, strict=True)))
+    assert page.status_code == 200
+    assert expected in page.text
