@@ -105,3 +105,24 @@ def test_the_report_and_dashboard_side_by_side_print_it(evidence_store, evidence
     page = evidence_client.get("/", params=dict(zip("abc", COUNTRIES, strict=True)))
     assert page.status_code == 200
     assert expected in page.text
+
+
+def test_france_lbcl_reads_the_same_on_cli_and_dashboard(evidence_store, evidence_client):
+    """`meta --countries FR US` (the comparison the issue names): France's one LBCL cohort."""
+    from cartatlas.cli import app
+
+    [(study, k, n)] = _raw_cr("FR", "LBCL")
+    assert (study, k, n) == ("DESCART-LBCL-EHA2021", 184, 460)  # 40% of 460, events derived
+    low = stats.beta.ppf(0.025, k, n - k + 1)
+    high = stats.beta.ppf(0.975, k + 1, n - k)
+    result = CliRunner().invoke(
+        app,
+        ["--db", evidence_store, "meta", "--indication", "LBCL", "--endpoint", "CR"]
+        + ["--countries", "FR", "US", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    france = next(p for p in json.loads(result.stdout)["pooled"] if p["country"] == "FR")
+    assert (france["k"], france["patients"]) == (1, n)
+    assert (france["ci_low"], france["ci_high"]) == pytest.approx((low, high), abs=1e-6)
+    page = evidence_client.get("/", params={"a": "FR", "b": "US", "c": "ES"})
+    assert page.status_code == 200 and _cell(k / n, low, high, n) in page.text
