@@ -64,10 +64,17 @@ def _assign(rows: pd.DataFrame, sites: dict[str, Counter], countries: list[str])
 
 
 def with_multinational(
-    store: Store, indication: str, endpoint: str, countries: list[str]
+    store: Store,
+    indication: str,
+    endpoint: str,
+    countries: list[str],
+    site_counts: dict[str, Counter] | None = None,
 ) -> CountryPooling:
-    """The sensitivity analysis: multinational trials assigned by ``ASSIGNMENT_RULE``."""
-    rows = _assign(study_rows(store, indication, endpoint), registry_site_counts(store), countries)
+    """The sensitivity analysis: multinational trials assigned by ``ASSIGNMENT_RULE``.
+    ``site_counts``: :func:`registry_site_counts` when the caller has read it already."""
+    if site_counts is None:
+        site_counts = registry_site_counts(store)
+    rows = _assign(study_rows(store, indication, endpoint), site_counts, countries)
     return pool_rows(rows, indication, endpoint, countries)
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from cartatlas.analyses.fits import fitted
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE, study_rows
 from cartatlas.store import Store
 
@@ -94,40 +94,36 @@ class CountryPooling:
 def _fit(
     rows: pd.DataFrame, method: str, test: str, by_country: bool, measure: str = "PLO"
 ) -> MetaResult:
-    return _fit_once(
-        tuple(rows["events"].astype(float)),
-        tuple(rows["n"].astype(float)),
-        measure,
-        method,
-        test,
-        tuple(rows["country"]) if by_country else None,
-        tuple(rows["label"]),
-    )
+    """The model fitted to ``rows``, once per distinct input (:mod:`~cartatlas.analyses.fits`)."""
+    from cartatlas.stats import GLMMConvergenceWarning, meta_proportions
 
-
-@lru_cache(maxsize=1024)
-def _fit_once(
-    events: tuple[float, ...],
-    n: tuple[float, ...],
-    measure: str,
-    method: str,
-    test: str,
-    subgroups: tuple[str, ...] | None,
-    labels: tuple[str, ...],
-) -> MetaResult:
-    """One model fit per distinct input in a process: the report, the dashboard and the claims
-    check pool the same rows several times (a GLMM fit costs tens of milliseconds), and a fit
-    is a pure function of its input. A fit that raises is not kept, so it raises again."""
-    from cartatlas.stats import meta_proportions
-
-    return meta_proportions(
-        np.array(events),
-        np.array(n),
-        measure=measure,
-        method=method,
-        test=test,
-        subgroups=list(subgroups) if subgroups is not None else None,
-        labels=list(labels),
+    events = tuple(float(v) for v in rows["events"])
+    n = tuple(float(v) for v in rows["n"])
+    subgroups = tuple(rows["country"]) if by_country else None
+    labels = tuple(rows["label"])
+    # Called under _fit_countries' filter that makes a convergence warning an error.
+    return fitted(
+        (
+            "meta_proportions",
+            "warnings as errors",
+            events,
+            n,
+            measure,
+            method,
+            test,
+            subgroups,
+            labels,
+        ),
+        lambda: meta_proportions(
+            np.array(events),
+            np.array(n),
+            measure=measure,
+            method=method,
+            test=test,
+            subgroups=list(subgroups) if subgroups is not None else None,
+            labels=list(labels),
+        ),
+        (GLMMConvergenceWarning, ValueError, ArithmeticError),
     )
 
 

@@ -93,15 +93,19 @@ def report_name(countries: list[str], claims: Path) -> str:
 
 
 def keep_report(target: str, name: str, version: str, built: Report) -> None:
-    """Store a built report so the next run on the same data reads it (:mod:`~.derived`).
+    """Store a built report so the next run on the same data reads it (:mod:`~.derived`), and
+    the model fits behind it, which later builds on other data versions reuse
+    (:mod:`cartatlas.analyses.fits`).
 
     The report reads a read-only store; keeping it needs a writable one, which another
     process (``cartatlas serve``, an import) may hold: then the report is simply not kept."""
+    from cartatlas.analyses import fits
     from cartatlas.store import StoreBusy, open_store
     from cartatlas.store.derived import save
 
     try:
         with open_store(target) as store:
             save(store, name, version, built)
+            fits.keep_in(store)
     except StoreBusy:
         return

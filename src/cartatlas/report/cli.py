@@ -72,6 +72,7 @@ def _build_and_write(
     advance: Advance,
 ) -> list[Path]:
     """Build (or read the stored build) and write each format, reporting each step."""
+    from cartatlas.analyses import fits
     from cartatlas.analyses.claims import EXAMPLE, load_claims
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded
@@ -91,6 +92,7 @@ def _build_and_write(
         built = derived.load(store, name, version)
         fresh = built is derived.MISSING
         if fresh:
+            fits.read_stored(store)  # poolings of unchanged evidence are read, not refitted
             built = build_report(store, codes, claims_file, steps(advance, len(wanted)))
         else:
             advance(0, len(wanted), "read from the store")

@@ -51,6 +51,13 @@ class ReportContext:
         return frame[key.isin(car)].reset_index(drop=True)
 
     @cached_property
+    def site_counts(self) -> dict:
+        """Per evidence study with registry IDs, its registry sites by country (read once)."""
+        from cartatlas.evidence.countries import registry_site_counts
+
+        return registry_site_counts(self.store)
+
+    @cached_property
     def registry_cite(self) -> str:
         """The reference marker for the registry snapshot(s) the registry figures come from."""
         rows = self.snapshots

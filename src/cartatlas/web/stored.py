@@ -66,12 +66,14 @@ def warm(hub: StoreHub, memo: Memo, countries: list[str] | None, stop: threading
     """Read or build the registry frames, its search index and site lists and, for
     ``countries`` (``None``: none), every question page into ``memo``, as requests would; run
     in a background thread, which ``stop`` ends between two pages."""
+    from cartatlas.analyses import fits
     from cartatlas.web.dashboard import question_page
     from cartatlas.web.deps import get_registry
     from cartatlas.web.questions import QUESTIONS
     from cartatlas.web.registry import WebContext
 
     with hub.store() as store:
+        fits.read_stored(store)
         registry = get_registry(store, memo)
         if registry is not None:
             registry.car_index, registry.sites_by_trial  # noqa: B018  (built once, here)
@@ -101,6 +103,7 @@ def keep_built(
     start, under data ``version``) that the server built meanwhile; the number kept. Called
     after the server closed its read-only connection. Nothing is kept when the data changed
     meanwhile or another process holds the store."""
+    from cartatlas.analyses import fits
     from cartatlas.web.questions import QUESTIONS
 
     keys: dict[str, Hashable] = {REGISTRY: "registry"}
@@ -118,6 +121,7 @@ def keep_built(
                 return 0
             for name, value in built.items():
                 derived.save(store, name, version, value)
+            fits.keep_in(store)
     except StoreBusy:
         log.warning("the store is in use; dashboard pages built by this server were not kept")
         return 0

@@ -78,7 +78,7 @@ def _sensitivity(ctx: ReportContext, indication: str, main: CountryPooling) -> T
     country holding at least half of their registry sites."""
     if not ctx.has_registry:
         return None
-    alt = with_multinational(ctx.store, indication, "CR", ctx.countries)
+    alt = with_multinational(ctx.store, indication, "CR", ctx.countries, ctx.site_counts)
     if not alt.has_data:
         return None
     rows = []
