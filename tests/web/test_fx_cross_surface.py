@@ -1,0 +1,71 @@
+"""A euro price in US dollars, recomputed from the raw CSV rows, is the same number on the CLI,
+the JSON API, the report and the dashboard's product page.
+
+The euro rate is one the Federal Reserve prints in US dollars per euro (``usd_per_unit``), so this
+also checks that the reciprocal reaches every surface.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.analyses.claims import EXAMPLE, load_claims
+from cartatlas.cli import app
+from cartatlas.evidence.reading import BUNDLED_DIR
+from cartatlas.report.build import build_report
+from cartatlas.report.render import render_markdown
+from cartatlas.store import open_store
+from tests.golden import plain
+
+COUNTRY, PRODUCT = "DE", "tisagenlecleucel"
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    with (BUNDLED_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def expected() -> tuple[dict[str, str], float]:
+    """The price row and its US-dollar value: amount ÷ units per dollar of the first rate row
+    (by source URL) for the price's currency and year."""
+    (price,) = [p for p in _csv("prices") if p["country"] == COUNTRY and p["product_id"] == PRODUCT]
+    rates = sorted(
+        (
+            r
+            for r in _csv("exchange_rates")
+            if (r["currency"], r["year"]) == (price["currency"], price["year"])
+        ),
+        key=lambda r: r["source_url"],
+    )
+    assert rates[0]["usd_per_unit"], "the test is meant to cover a rate printed per euro"
+    return price, float(price["amount"]) / plain.per_usd(rates[0])
+
+
+def test_cli_api_report_and_dashboard_show_the_recomputed_dollar_value(
+    expected, evidence_store, evidence_client, tmp_path
+):
+    price, usd = expected
+    cli = CliRunner().invoke(
+        app, ["--db", evidence_store, "prices", "--countries", COUNTRY, "--usd", "--format", "json"]
+    )
+    assert cli.exit_code == 0, cli.output
+    (row,) = [r for r in json.loads(cli.stdout) if r["product_id"] == PRODUCT]
+    assert row["usd"] == pytest.approx(usd, abs=0.5)
+
+    items = evidence_client.get("/api/prices", params={"country": COUNTRY}).json()["items"]
+    (item,) = [i for i in items if i["product_id"] == PRODUCT]
+    assert item["usd"] == pytest.approx(usd, rel=1e-9)
+
+    with open_store(evidence_store, read_only=True) as store:
+        report = build_report(store, [COUNTRY, "US"], load_claims(EXAMPLE))
+    markdown = render_markdown(report, tmp_path / "figures")
+    amount = f"{float(price['amount']):,.0f} {price['currency']}"
+    assert f"| {amount} | {usd:,.0f} USD |" in markdown
+
+    page = evidence_client.get(f"/products/{PRODUCT}").text
+    assert f"<td>{amount}</td><td>{usd:,.0f}</td>" in page
