@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cartatlas.evidence.jurisdictions import EEA, EU, stored_codes
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import actions_timeline
 from cartatlas.report.model import Figure, Section, Table
@@ -31,7 +32,8 @@ def regulatory(ctx: ReportContext) -> Section:
     frame = ctx.store.frame(
         "SELECT * FROM evidence_regulatory_actions ORDER BY agency, action_date"
     )
-    frame = frame[frame["country"].isin(ctx.countries)]
+    # An EMA action (country EU) applies to every EEA state asked for, as EMA approvals do.
+    frame = frame[frame["country"].isin(stored_codes(ctx.countries))]
     if frame.empty:
         return Section(
             "regulatory",
@@ -51,7 +53,10 @@ def regulatory(ctx: ReportContext) -> Section:
         for r in frame.to_dict("records")
     ]
     agencies = ", ".join(sorted(set(frame["agency"])))
-    missing_countries = [c for c in ctx.countries if c not in set(frame["country"])]
+    acted = set(frame["country"])
+    missing_countries = [
+        c for c in ctx.countries if c not in acted and not (EU in acted and c in EEA)
+    ]
     answer = (
         f"Recorded actions ({agencies}): "
         + "; ".join(f"{r[1]} {r[0]} {r[2]}" for r in rows)

@@ -18,6 +18,7 @@ from cartatlas.analyses.durability import (
     pooled_hazard_ratios,
     survival_frame,
 )
+from cartatlas.evidence.jurisdictions import stored_codes
 from cartatlas.evidence.schema import Agency, Indication, TimeEndpoint
 from cartatlas.web import params
 from cartatlas.web.api.common import Listing, listing, select
@@ -117,11 +118,17 @@ def list_regulatory_actions(
     store: EvidenceDep, agency: Agency | None = None, country: params.CountryQuery = None
 ) -> Listing:
     """Boxed warnings, label and REMS changes and monitoring rules, oldest first; dates at
-    the precision their source gives."""
+    the precision their source gives. A country of the EEA also gets the EMA's (``EU``)
+    actions, as its approvals do."""
+    code = params.country("country", country)
+    codes = stored_codes([code]) if code else None
     frame = select(
         store,
         "SELECT * FROM evidence_regulatory_actions",
-        [("agency = ?", agency), ("country = ?", params.country("country", country))],
+        [
+            ("agency = ?", agency),
+            (f"country IN ({', '.join('?' * len(codes))})" if codes else "", codes),
+        ],
         "action_date, agency",
     )
     return listing(records(frame.drop(columns=["source_line"])))
