@@ -32,3 +32,8 @@ def test_member_state_sees_the_emas_actions_on_every_surface(evidence_store, evi
     page = evidence_client.get("/", params={"a": "DE", "b": "US"}).text
     for r in eu:
         assert f"{r['action_date']} EMA (EU) {r['action'].replace('_', ' ')}" in page
+
+
+def test_a_former_member_does_not_get_the_emas_later_actions(evidence_client):
+    items = evidence_client.get("/api/regulatory-actions", params={"country": "GB"}).json()
+    assert {i["country"] for i in items["items"]} <= {"GB"}

@@ -74,6 +74,15 @@ def stored_codes(countries: list[str]) -> list[str]:
     return wanted
 
 
+def with_eu_if_member(countries: list[str]) -> list[str]:
+    """``countries`` plus ``EU`` when one of them is an EEA state now: rules such as the EMA's
+    safety actions apply to current members; a former member's own agency decides for it."""
+    wanted = list(dict.fromkeys(countries))
+    if any(c in EEA for c in wanted) and EU not in wanted:
+        wanted.append(EU)
+    return wanted
+
+
 def expand_regional(frame: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
     """One row per approval and requested country where it applies.
 

@@ -23,7 +23,7 @@ from cartatlas.analyses.durability import (
 )
 from cartatlas.analyses.landscape.counts import count, yearly_shares
 from cartatlas.analyses.study_rows import study_rows
-from cartatlas.evidence.jurisdictions import stored_codes
+from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
 from cartatlas.report.sections import claims as claims_section
 from cartatlas.report.sections.access import recruiting_sites
@@ -218,7 +218,7 @@ def _landmark_rows(ctx: WebContext, indication: str) -> pd.DataFrame:
 
 def _action_rows(ctx: WebContext) -> pd.DataFrame:
     frame = ctx.store.frame("SELECT * FROM evidence_regulatory_actions")
-    wanted = stored_codes(ctx.countries)  # EMA (EU) actions apply to the EEA states asked for
+    wanted = with_eu_if_member(ctx.countries)  # EMA (EU) actions apply to the EEA states asked for
     frame = frame[frame["country"].isin(wanted) & (frame["action_date"].str.len() > 4)]
     return frame.assign(
         day=[d if len(d) == 10 else f"{d}-01" for d in frame["action_date"]],

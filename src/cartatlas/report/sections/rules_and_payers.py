@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cartatlas.evidence.jurisdictions import EEA, EU, stored_codes
+from cartatlas.evidence.jurisdictions import EEA, EU, with_eu_if_member
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import actions_timeline
 from cartatlas.report.model import Figure, Section, Table
@@ -33,7 +33,7 @@ def regulatory(ctx: ReportContext) -> Section:
         "SELECT * FROM evidence_regulatory_actions ORDER BY agency, action_date"
     )
     # An EMA action (country EU) applies to every EEA state asked for, as EMA approvals do.
-    frame = frame[frame["country"].isin(stored_codes(ctx.countries))]
+    frame = frame[frame["country"].isin(with_eu_if_member(ctx.countries))]
     if frame.empty:
         return Section(
             "regulatory",

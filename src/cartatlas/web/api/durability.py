@@ -18,7 +18,7 @@ from cartatlas.analyses.durability import (
     pooled_hazard_ratios,
     survival_frame,
 )
-from cartatlas.evidence.jurisdictions import stored_codes
+from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.evidence.schema import Agency, Indication, TimeEndpoint
 from cartatlas.web import params
 from cartatlas.web.api.common import Listing, listing, select
@@ -121,7 +121,7 @@ def list_regulatory_actions(
     the precision their source gives. A country of the EEA also gets the EMA's (``EU``)
     actions, as its approvals do."""
     code = params.country("country", country)
-    codes = stored_codes([code]) if code else None
+    codes = with_eu_if_member([code]) if code else None
     frame = select(
         store,
         "SELECT * FROM evidence_regulatory_actions",
