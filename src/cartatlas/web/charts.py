@@ -131,13 +131,14 @@ def lines(
 WORLD_EXTENT = ((-170.0, -58.0), (180.0, 80.0))
 
 
-def _extent(dots: pd.DataFrame, margin: float = 2.0) -> tuple[tuple[float, float], ...]:
+def _extent(dots: list[dict], margin: float = 2.0) -> tuple[tuple[float, float], ...]:
     """Longitude / latitude box around the dots (at least 24° × 12°), or the inhabited world."""
-    if dots.empty:
+    if not dots:
         return WORLD_EXTENT
+    lons, lats = [d["lon"] for d in dots], [d["lat"] for d in dots]
     (x0, x1), (y0, y1) = (
-        (dots["lon"].min() - margin, dots["lon"].max() + margin),
-        (dots["lat"].min() - margin, dots["lat"].max() + margin),
+        (min(lons) - margin, max(lons) + margin),
+        (min(lats) - margin, max(lats) + margin),
     )
     grow_x, grow_y = max(0.0, 24 - (x1 - x0)) / 2, max(0.0, 12 - (y1 - y0)) / 2
     return (
@@ -146,13 +147,24 @@ def _extent(dots: pd.DataFrame, margin: float = 2.0) -> tuple[tuple[float, float
     )
 
 
-def site_map(sites: pd.DataFrame, countries: list[str], world_url: str, zoom: bool = False) -> Spec:
+def site_map(sites: list[dict], countries: list[str], world_url: str, zoom: bool = False) -> Spec:
     """Sites (dots, coloured by country) over the country outlines, equirectangular; ``zoom``
-    frames the dots, otherwise the map shows the inhabited world."""
-    located = sites.dropna(subset=["lat", "lon"])
-    columns = ["trial_id", "facility", "city", "country_code", "lat", "lon"]
-    dots = located[columns].rename(columns={"country_code": "country"})
-    in_scope = dots[dots["country"].isin(countries)]
+    frames the dots, otherwise the map shows the inhabited world. ``sites`` are plain rows
+    (:func:`~cartatlas.web.responses.records`) with ``trial_id`` and the site columns."""
+    in_scope = [
+        {
+            "trial_id": site["trial_id"],
+            "facility": site.get("facility"),
+            "city": site.get("city"),
+            "country": site.get("country_code"),
+            "lat": site["lat"],
+            "lon": site["lon"],
+        }
+        for site in sites
+        if site.get("lat") is not None
+        and site.get("lon") is not None
+        and site.get("country_code") in countries
+    ]
     (x0, y0), (x1, y1) = _extent(in_scope) if zoom else WORLD_EXTENT
     frame = {
         "type": "Feature",
@@ -184,7 +196,7 @@ def site_map(sites: pd.DataFrame, countries: list[str], world_url: str, zoom: bo
                 },
             },
             {
-                "data": {"values": records(in_scope)},
+                "data": {"values": in_scope},
                 "mark": {"type": "circle", "size": 18, "opacity": 0.65, "clip": True},
                 "encoding": {
                     "longitude": {"field": "lon", "type": "quantitative"},

@@ -36,6 +36,7 @@ from cartatlas.web.api.meta import MetaQuery, forest_frames, run_meta
 from cartatlas.web.api.outcomes import with_exact_ci
 from cartatlas.web.questions import Question
 from cartatlas.web.registry import WebContext
+from cartatlas.web.responses import records
 
 #: The verdict colours of the report's claims table.
 VERDICT_COLORS = {
@@ -162,7 +163,7 @@ def chart_for(
         return spec, frame_table(f"Share {SHARES[column]} by start year", table)
     if slug == "recruiting-map":
         sites = recruiting_sites(ctx)
-        return charts.site_map(sites, countries, world_url), _sites_table(sites)
+        return charts.site_map(records(sites), countries, world_url), _sites_table(sites)
     if slug.startswith("forest-"):
         return _forest(ctx, slug.removeprefix("forest-")), None
     if slug == "hazard-ratios":

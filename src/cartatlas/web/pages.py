@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from pydantic import BeforeValidator
 
 from cartatlas.analyses.approvals import approvals_frame, approved_product_counts
@@ -25,15 +26,15 @@ from cartatlas.web.api import meta as meta_api
 from cartatlas.web.api.claims import MAX_BYTES as CLAIMS_MAX_BYTES
 from cartatlas.web.api.claims import parse_document
 from cartatlas.web.api.products import product_profile, products_frame
-from cartatlas.web.api.trials import find_trial, search, trial_sites
+from cartatlas.web.api.trials import find_trial, trial_sites
 from cartatlas.web.body import read_capped
 from cartatlas.web.cache import Memo
 from cartatlas.web.dashboard import QuestionPage, question_page
 from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegistryDep
 from cartatlas.web.errors import NotFound
 from cartatlas.web.questions import BY_KEY, QUESTIONS
-from cartatlas.web.registry import SITE_COLUMNS, RegistryData, TrialFilters, WebContext
-from cartatlas.web.render import render
+from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
+from cartatlas.web.render import fragment, render, templates
 from cartatlas.web.responses import records
 from cartatlas.web.stored import question_key, question_name, stored
 
@@ -141,30 +142,26 @@ def _side_by_side(store: Store, registry: RegistryData | None, countries: list[s
 def overview(
     request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep, pair: PairDep
 ):
-    pages = [_question_page(request, store, memo, registry, q.key, pair) for q in QUESTIONS]
-    figures = [
-        next((b for b in p.blocks if getattr(b, "spec", None)), None)
-        for p in pages
-        if p.question.key in ("approvals", "activity")
-    ]
-    glance = memo.get(store, ("glance", tuple(pair)), lambda: _glance(store, registry, pair))
-    compare = (
-        memo.get(store, ("compare", tuple(pair)), lambda: _side_by_side(store, registry, pair))
-        if len(pair) > 2
-        else None
-    )
-    return render(
-        request,
-        "overview.html.j2",
-        {
-            **_common(request, store, memo, registry, pair),
-            "compare": compare,
+    common = _common(request, store, memo, registry, pair)
+
+    def body() -> dict:
+        pages = [_question_page(request, store, memo, registry, q.key, pair) for q in QUESTIONS]
+        figures = [
+            next((b for b in p.blocks if getattr(b, "spec", None)), None)
+            for p in pages
+            if p.question.key in ("approvals", "activity")
+        ]
+        return {
+            **common,
+            "compare": _side_by_side(store, registry, pair) if len(pair) > 2 else None,
             "pages": pages,
             "figures": [f for f in figures if f is not None],
-            "glance": glance,
+            "glance": _glance(store, registry, pair),
             "recruiting_definition": RECRUITING_DEFINITION,
-        },
-    )
+        }
+
+    html = fragment(request, memo, store, tuple(pair), "overview_body.html.j2", body)
+    return render(request, "overview.html.j2", {**common, "body": html})
 
 
 def _glance(store: Store, registry: RegistryData | None, pair: list[str]) -> list[dict]:
@@ -198,11 +195,16 @@ def question(
     if key not in BY_KEY:
         raise NotFound(f"no question {key!r}; the questions are {', '.join(BY_KEY)}")
     page = _question_page(request, store, memo, registry, key, pair)
-    return render(
+    common = {**_common(request, store, memo, registry, pair), "page": page}
+    html = fragment(
         request,
-        "question.html.j2",
-        {**_common(request, store, memo, registry, pair), "page": page, "document_text": ""},
+        memo,
+        store,
+        (key, tuple(pair)),
+        "question_body.html.j2",
+        lambda: {**common, "document_text": ""},
     )
+    return render(request, "question.html.j2", {**common, "body": html})
 
 
 async def _posted_document(request: Request) -> tuple[str, ClaimsFile]:
@@ -224,24 +226,25 @@ def check_posted_claims(
     """The claims page for a pasted YAML document (checked, never stored)."""
     text, document = posted
     page = _question_page(request, store, memo, registry, "claims", pair, document)
-    return render(
-        request,
-        "question.html.j2",
-        {**_common(request, store, memo, registry, pair), "page": page, "document_text": text},
+    context = {**_common(request, store, memo, registry, pair), "page": page}
+    html = templates.get_template("question_body.html.j2").render(
+        {**context, "request": request, "document_text": text}
     )
+    return render(request, "question.html.j2", {**context, "body": Markup(html)})
 
 
 @router.get("/products")
 def products(request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep):
-    rows = memo.get(store, "products-page", lambda: _product_rows(store))
-    return render(
+    common = _common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES))
+    html = fragment(
         request,
-        "products.html.j2",
-        {
-            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
-            "products": rows,
-        },
+        memo,
+        store,
+        (),
+        "products_body.html.j2",
+        lambda: {**common, "products": _product_rows(store)},
     )
+    return render(request, "products.html.j2", {**common, "body": html})
 
 
 def _product_rows(store: Store) -> list[dict]:
@@ -275,15 +278,13 @@ def product(
     key: Annotated[str, Path(max_length=100)],
 ):
     profile, spec = memo.get(store, ("product-page", key), lambda: _product_data(store, key))
-    return render(
-        request,
-        "product.html.j2",
-        {
-            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
-            "profile": profile,
-            "outcomes_spec": spec,
-        },
-    )
+    common = {
+        **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
+        "profile": profile,
+        "outcomes_spec": spec,
+    }
+    html = fragment(request, memo, store, key, "product_body.html.j2", lambda: common)
+    return render(request, "product.html.j2", {**common, "body": html})
 
 
 def _product_data(store: Store, key: str) -> tuple[dict, dict | None]:
@@ -328,19 +329,21 @@ def trial_finder(
         recruiting=recruiting_now or not searched,
         age=age,
     )
-    found = search(registry, filters)
+    index = registry.index(filters.car)
+    found = index.search(filters)
     pages = max(1, -(-len(found) // PER_PAGE))
-    shown = found.iloc[(page - 1) * PER_PAGE : page * PER_PAGE]
     results, every_site = [], []
-    for row in shown.to_dict("records"):
+    for position in found[(page - 1) * PER_PAGE : page * PER_PAGE]:
+        row = index.rows[position]
         sites = registry.site_rows.get(row["nct_id"], [])
         every_site += [{"trial_id": row["nct_id"], **site} for site in sites]
         if filters.country:
             sites = [site for site in sites if site["country_code"] == filters.country]
         results.append({"trial": row, "sites": sites})
-    site_frame = pd.DataFrame(every_site, columns=["trial_id", *SITE_COLUMNS])
     map_countries = (
-        [filters.country] if filters.country else sorted(set(site_frame["country_code"].dropna()))
+        [filters.country]
+        if filters.country
+        else sorted({s["country_code"] for s in every_site if s.get("country_code") is not None})
     )
     query = {k: v for k, v in request.query_params.items() if k != "page"}
     targets = memo.get(
@@ -379,8 +382,8 @@ def trial_finder(
                     if v != ""
                 }
             ),
-            "map_spec": charts.site_map(site_frame, map_countries, _world(request), zoom=True)
-            if len(site_frame)
+            "map_spec": charts.site_map(every_site, map_countries, _world(request), zoom=True)
+            if every_site
             else None,
         },
     )
@@ -404,7 +407,7 @@ def trial(
             **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
             "trial": row.to_dict(),
             "sites": records(sites),
-            "map_spec": charts.site_map(sites, countries, _world(request), zoom=True)
+            "map_spec": charts.site_map(records(sites), countries, _world(request), zoom=True)
             if sites[["lat", "lon"]].notna().all(axis=1).any()
             else None,
         },

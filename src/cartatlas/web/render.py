@@ -1,20 +1,31 @@
 """Jinja2 set-up for the pages: one base template, the report's inline-text filter (bold, code,
-citation markers), and the navigation every page shows."""
+citation markers), and the navigation every page shows.
+
+A page's body (``*_body.html.j2``) depends only on the data version, the page's parameters and
+the site's base URL, so :func:`fragment` renders it once and keeps the HTML with the page data
+(:class:`~cartatlas.web.cache.Memo`); each request renders only the frame around it.
+``url_for`` gives the same absolute URLs as Starlette's, looked up once per route and base URL
+instead of walking the routes on every link.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from functools import cache
 from typing import Any
 
 import pycountry
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
+from starlette.datastructures import URL
 from starlette.templating import Jinja2Templates
 
 from cartatlas.report.model import Figure, Paragraph, Table
 from cartatlas.report.render import inline_html
+from cartatlas.store import Store
+from cartatlas.web.cache import Memo
 from cartatlas.web.questions import QUESTIONS
 
 
@@ -28,6 +39,22 @@ def inline_on(text: str, page: str) -> Markup:
     """Inline text whose citation markers link to the references of another page (the
     overview shows each question's answer; its references are on the question's page)."""
     return Markup(str(inline_html(text)).replace('href="#ref-', f'href="{escape(page)}#ref-'))
+
+
+@pass_context
+def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
+    """Starlette's template ``url_for`` (an absolute URL), computed once per link and base URL
+    (kept on the router; a bounded number, since the base URL comes from the Host header)."""
+    request: Request = context["request"]
+    routes = request.scope.get("router") or request.scope.get("app")
+    key = (str(request.base_url), name, tuple(sorted(path_params.items())))
+    known = routes.__dict__.setdefault("_cartatlas_urls", {})
+    url = known.get(key)
+    if url is None:
+        if len(known) > 4096:
+            known.clear()
+        url = known[key] = routes.url_path_for(name, **path_params).make_absolute_url(key[0])
+    return url
 
 
 def _environment() -> Environment:
@@ -44,6 +71,7 @@ def _environment() -> Environment:
     env.tests["figure"] = lambda block: isinstance(block, Figure)
     env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
     env.globals["questions"] = QUESTIONS
+    env.globals["url_for"] = url_for
     return env
 
 
@@ -52,3 +80,22 @@ templates = Jinja2Templates(env=_environment())
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def fragment(
+    request: Request,
+    memo: Memo,
+    store: Store,
+    key: Hashable,
+    name: str,
+    context: Callable[[], dict[str, Any]],
+) -> Markup:
+    """Template ``name`` rendered with ``context()`` once per data version and base URL.
+
+    ``key`` must name everything the template reads besides the data version: the page and
+    its parameters (the base URL is added here, since links are absolute)."""
+    return memo.get(
+        store,
+        ("fragment", name, key, str(request.base_url)),
+        lambda: Markup(templates.get_template(name).render({"request": request, **context()})),
+    )
