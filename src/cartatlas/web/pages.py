@@ -422,14 +422,8 @@ def meta_explorer(
     registry: RegistryDep,
     q: meta_api.MetaQueryDep,
 ):
-    run = meta_api.cached_meta(store, memo, q)
-    payload = meta_api.meta_payload(run)
-    spec = (
-        charts.forest(*meta_api.forest_frames(run), list(q.countries))
-        if run.pooling.has_data
-        else None
-    )
-    _, rows = store.query("SELECT DISTINCT indication FROM evidence_studies ORDER BY 1")
+    payload, spec = memo.get(store, ("meta-page", q), lambda: _meta_data(store, memo, q))
+    indications = memo.get(store, "indications", lambda: _indications(store))
     return render(
         request,
         "meta.html.j2",
@@ -439,9 +433,25 @@ def meta_explorer(
             "result": payload,
             "spec": spec,
             "query_string": urlencode(q.as_params()),
-            "indications": [r[0] for r in rows],
+            "indications": indications,
             "endpoints": ENDPOINTS,
             "measures": MEASURE_NAMES,
             "methods": get_args(meta_api.Method),
         },
     )
+
+
+def _meta_data(store: Store, memo: Memo, q: meta_api.MetaQuery) -> tuple[dict, dict | None]:
+    """The explorer's result and forest for one query (page data, built once per data)."""
+    run = meta_api.cached_meta(store, memo, q)
+    spec = (
+        charts.forest(*meta_api.forest_frames(run), list(q.countries))
+        if run.pooling.has_data
+        else None
+    )
+    return meta_api.meta_payload(run), spec
+
+
+def _indications(store: Store) -> list[str]:
+    _, rows = store.query("SELECT DISTINCT indication FROM evidence_studies ORDER BY 1")
+    return [r[0] for r in rows]
