@@ -27,6 +27,7 @@ PAIRS = [
     ("GB", "US"),
     ("KR", "CN"),
     ("IL", "US"),
+    ("CA", "AU"),  # Health Canada and TGA rows (issue 18, regulators beyond FDA/NMPA/EMA)
 ]
 # EU27 + Iceland, Liechtenstein, Norway, written out independently of the code under test.
 EEA = set(

@@ -1,0 +1,76 @@
+"""Approvals by regulators other than the FDA and NMPA (Health Canada, TGA, PMDA/MHLW, CDSCO,
+and the EMA's rows applied to a member state): `products --country XX` lists each approval the
+CSV holds for the country once, dated as one of its rows; `/api/approvals?country=XX` gives every
+source row of them; a country without rows gets the reason, never 0.
+
+The expected rows are read here with the csv module, not with the code under test
+(tests/report/test_pairs.py and tests/web/test_pairs_overview.py: the report and the dashboard).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.cli import app
+from cartatlas.evidence.reading import BUNDLED_DIR
+
+runner = CliRunner()
+COUNTRIES = ["CA", "AU", "JP", "IN", "DE"]
+# Countries the evidence base has no approval for (news-only reports are not recorded).
+ABSENT = ["IL", "SG", "KR", "CH"]
+
+
+def _raw(country: str) -> list[dict]:
+    """The CSV rows stored under ``country`` (for DE: the EU rows, which apply there)."""
+    stored = "EU" if country == "DE" else country
+    with (BUNDLED_DIR / "approvals.csv").open(encoding="utf-8", newline="") as handle:
+        return [r for r in csv.DictReader(handle) if r["country"] == stored]
+
+
+def _approvals(country: str) -> dict[tuple[str, str, str], set[str]]:
+    """One entry per approval (product, indication, line) with the dates its rows record."""
+    found: dict[tuple[str, str, str], set[str]] = {}
+    for r in _raw(country):
+        key = (r["product_id"], r["indication"], r["line_of_therapy"])
+        found.setdefault(key, set()).add(r["approval_date"])
+    return found
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_cli_lists_each_recorded_approval_once_with_a_recorded_date(evidence_store, country):
+    expected = _approvals(country)
+    assert expected, f"no approval rows for {country}: the test would prove nothing"
+    result = runner.invoke(
+        app, ["--db", evidence_store, "products", "--country", country, "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    listed = {(r["product"], r["indication"], r["line"]): r["date"] for r in rows}
+    assert len(rows) == len(expected)
+    assert set(listed) == set(expected)
+    for key, date in listed.items():
+        assert date in expected[key], (key, date, expected[key])
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_api_gives_every_source_row_of_those_approvals(evidence_client, country):
+    found = evidence_client.get("/api/approvals", params={"country": country}).json()
+    assert found["count"] == len(_raw(country))
+    assert {i["product_id"] for i in found["items"]} == {p for p, _, _ in _approvals(country)}
+
+
+@pytest.mark.parametrize("country", ABSENT)
+def test_a_country_without_rows_is_explained_not_zero(evidence_store, evidence_client, country):
+    if _raw(country):
+        pytest.skip(f"{country} has approval rows now")
+    reason = f"no data (no approvals recorded for {country} in the evidence base)"
+    result = runner.invoke(app, ["--db", evidence_store, "products", "--country", country])
+    assert result.exit_code == 0, result.output
+    assert reason in result.output
+    empty = evidence_client.get("/api/approvals", params={"country": country}).json()
+    assert empty["count"] == 0
+    assert empty["note"] == reason
