@@ -249,19 +249,18 @@ def _studies_table(
     )
 
 
+def _no_response_rate(ctx: ReportContext) -> str:
+    """Why there is no response rate to show: no cohort from the compared countries reports one
+    (named, so that a reader never takes the gap for a country with a rate of zero)."""
+    return no_data(f"no cohort conducted in {' or '.join(ctx.countries)} reports a response rate")
+
+
 def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str | None]:
     poolings = {e: pool_by_country(ctx.store, indication, e, ctx.countries) for e in ("CR", "ORR")}
     cr = poolings["CR"]
     title = f"{NAMES[indication]} ({indication})"
     if not cr.has_data and not poolings["ORR"].has_data:
-        where = " or ".join(ctx.countries)
-        return [
-            Paragraph(
-                f"**{title}**: "
-                + no_data(f"no cohort conducted in {where} reports a response rate")
-                + "."
-            )
-        ], None
+        return [Paragraph(f"**{title}**: {_no_response_rate(ctx)}.")], None
     sentence = (
         summary_sentence(cr, f"complete response ({code_names(cr.rows['code'])})")
         if cr.has_data
@@ -310,8 +309,7 @@ def build(ctx: ReportContext) -> Section:
     blocks.extend(_same_product(ctx))
     answer = (
         "Complete-response rates from studies conducted in each country, pooled by "
-        "meta-analysis.\n"
-        + ("\n".join(answers) if answers else "No indication has data for these countries.")
+        "meta-analysis.\n" + ("\n".join(answers) if answers else f"{_no_response_rate(ctx)}.")
     )
     caveats = [
         "These are comparisons between studies, not randomized comparisons: populations, lines "
