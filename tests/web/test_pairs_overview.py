@@ -9,9 +9,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.evidence.test_jurisdictions import _csv_rows
 from tests.golden import plain
 from tests.report.test_pairs import BARE_NO_DATA, FALSE_ZERO, PAIRS, expected_products
+
+
+def _csv_rows(country: str) -> list[dict]:
+    """The approvals.csv rows stored under ``country`` (read with the csv module)."""
+    from cartatlas.evidence.reading import BUNDLED_DIR
+
+    with (BUNDLED_DIR / "approvals.csv").open(encoding="utf-8", newline="") as handle:
+        return [r for r in csv.DictReader(handle) if r["country"] == country]
 
 
 class _Text(HTMLParser):
