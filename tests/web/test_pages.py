@@ -127,3 +127,34 @@ def test_static_assets_are_served_locally(client):
     assert client.get("/assets/world-110m.json").json()["type"] == "Topology"
     html = client.get("/q/access").text
     assert "https://cdn" not in html and "unpkg" not in html
+
+
+def test_price_chart_draws_each_distinct_price_once_and_never_stacks(client):
+    """Every drawn bar is one price: stacking is off, labels are unique (so even a stacked
+    renderer would draw one row per bar) and no bar exceeds the largest US-dollar price the API
+    gives (stacked duplicates once drew inati-cel 2025 at four times its price)."""
+    html = client.get("/q/cost", params={"a": "CN", "b": "US"}).text
+    (spec,) = [s for s in _specs(html) if s["encoding"]["x"].get("title") == "US dollars"]
+    assert spec["encoding"]["x"]["stack"] is None
+    labels = [row["label"] for row in spec["data"]["values"]]
+    assert len(labels) == len(set(labels))
+    items = [
+        item
+        for country in ("CN", "US")
+        for item in client.get("/api/prices", params={"country": country}).json()["items"]
+        if item.get("usd") is not None
+    ]
+    most = max(item["usd"] for item in items)
+    assert max(row["usd"] for row in spec["data"]["values"]) <= round(most)
+    inati = [v for v in spec["data"]["values"] if v["label"].startswith("inaticabtagene")]
+    assert len(inati) == 1 and inati[0]["usd"] < 150_000  # one price, quoted by four sources
+    assert spec["encoding"]["y"]["axis"]["labelLimit"] >= 300
+
+
+def test_no_bar_chart_on_any_question_page_stacks(client):
+    for question in QUESTIONS:
+        for spec in _specs(client.get(f"/q/{question.key}").text):
+            for part in [spec, *spec.get("layer", [])]:
+                mark = part.get("mark")
+                if (mark if isinstance(mark, str) else (mark or {}).get("type")) == "bar":
+                    assert part["encoding"]["x"].get("stack", "default") is None, question.key

@@ -91,7 +91,8 @@ def grouped_bars(
         encoding={
             "y": {"field": category, "type": "nominal", "sort": order, "title": None},
             "yOffset": {"field": "country", "sort": countries},
-            "x": {"field": value, "type": "quantitative", "title": xlabel},
+            # never stack: rows sharing a category and country would be summed into one bar
+            "x": {"field": value, "type": "quantitative", "title": xlabel, "stack": None},
             "color": _country_color(countries),
             "tooltip": _tooltip(
                 category,
@@ -99,6 +100,34 @@ def grouped_bars(
                 (value, "quantitative"),
                 *([("share", "quantitative")] if "share" in table else []),
             ),
+        },
+    )
+
+
+def labelled_bars(
+    table: pd.DataFrame, label: str, value: str, xlabel: str, countries: list[str]
+) -> Spec:
+    """Horizontal bars, one per row (``label`` must be unique), coloured by country, never
+    stacked: each bar is one recorded value, so a bar's length is a number in the table. Labels
+    are given room in full (product names and years are long)."""
+    if table[label].duplicated().any():
+        raise ValueError(f"labelled_bars needs one row per {label!r}")
+    extra = [c for c in table.columns if c not in (label, "country", value)]
+    return _base(
+        records(table, [label, "country", value, *extra]),
+        height=max(120, 20 * len(table)),
+        mark="bar",
+        encoding={
+            "y": {
+                "field": label,
+                "type": "nominal",
+                "sort": list(table[label]),
+                "title": None,
+                "axis": {"labelLimit": 420},
+            },
+            "x": {"field": value, "type": "quantitative", "title": xlabel, "stack": None},
+            "color": _country_color(countries),
+            "tooltip": _tooltip(label, "country", (value, "quantitative"), *extra),
         },
     )
 
@@ -326,7 +355,7 @@ def counts(
     """Plain horizontal bars, one per category (``colors``: a fixed colour per category)."""
     encoding: Spec = {
         "y": {"field": category, "type": "nominal", "sort": "-x", "title": None},
-        "x": {"field": value, "type": "quantitative", "title": title},
+        "x": {"field": value, "type": "quantitative", "title": title, "stack": None},
         "tooltip": _tooltip(category, (value, "quantitative")),
     }
     if colors:

@@ -252,24 +252,50 @@ def _cited(ctx: WebContext, frame: pd.DataFrame) -> list[Reference]:
     return _sources(ctx, _markers(*(cite_row(ctx.refs, row) for row in frame.itertuples())))
 
 
+def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct price (product, country, year, kind, amount, currency): a price that
+    several sources quote is drawn once. Each row gets a unique ``label``; where one product,
+    country, year and kind has several amounts, the label numbers them (#1, #2, …) so that no
+    two prices share a bar."""
+    key = ["product_id", "country", "year", "kind"]
+    rows = prices.drop_duplicates([*key, "amount", "currency"]).sort_values(
+        [*key, "usd"], kind="stable"
+    )
+    rank = rows.groupby(key, sort=False).cumcount() + 1
+    several = rows.groupby(key, sort=False)["amount"].transform("size") > 1
+    return rows.assign(
+        label=[
+            f"{p} · {c} {int(y)} {k}" + (f" #{n}" if many else "")
+            for p, c, y, k, n, many in zip(
+                rows["product_id"],
+                rows["country"],
+                rows["year"],
+                rows["kind"],
+                rank,
+                several,
+                strict=True,
+            )
+        ],
+        usd=rows["usd"].round(0),
+    )
+
+
 def _price_chart(ctx: WebContext) -> WebFigure | None:
     prices = prices_frame(ctx.store, ctx.countries)
     prices = prices[prices["kind"].isin(PRODUCT_PRICES) & prices["usd"].notna()]
     if prices.empty:
         return None
-    table = prices.assign(
-        label=[
-            f"{p} ({int(y)}, {k})"
-            for p, y, k in zip(prices["product_id"], prices["year"], prices["kind"], strict=True)
-        ],
-        usd=prices["usd"].round(0),
-    )
-    data = table[["product_id", "country", "year", "kind", "amount", "currency", "usd"]]
+    table = distinct_prices(prices)
+    data = table[["label", "product_id", "country", "year", "kind", "amount", "currency", "usd"]]
     return WebFigure(
         "Product prices in US dollars (same-year exchange rate)",
-        "List, WAC or insurance-negotiated prices; the Prices table below also gives PPP values.",
+        "One bar per distinct price (a price quoted by several sources is drawn once; #1, #2 "
+        "number different prices of one product, year and kind). List, WAC or "
+        "insurance-negotiated prices; the Prices table below also gives PPP values.",
         "prices-usd",
-        spec=charts.grouped_bars(table, "label", "usd", "US dollars", ctx.countries),
+        spec=charts.labelled_bars(
+            table[["label", "country", "usd"]], "label", "usd", "US dollars", ctx.countries
+        ),
         data=frame_table("Prices converted to USD", data),
         sources=_cited(ctx, prices),
     )
