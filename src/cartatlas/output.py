@@ -129,8 +129,11 @@ def _hoisted(
     if len(cells) < 2:
         return headers, cells, []
     keep = [i for i in range(len(headers)) if len({row[i] for row in cells}) > 1]
-    same = [
-        f"{headers[i]}: {cells[0][i] or 'no data'}" for i in range(len(headers)) if i not in keep
+    same = [  # a blank kept blank ("—"): the caller decides whether blank means "no data" or
+        # "not applicable" (a prediction interval of one study)
+        f"{headers[i]}: {cells[0][i] or '—'}"
+        for i in range(len(headers))
+        if i not in keep
     ]
     return [headers[i] for i in keep], [[row[i] for i in keep] for row in cells], same
 

@@ -71,7 +71,7 @@ def test_a_range_nobody_reaches_is_contradicted(evidence_store):
 
 def test_a_metric_without_evidence_says_no_data(evidence_store):
     claim = Claim(
-        id="n", text="CR in Japan", metric="CR", indication="LBCL", countries=["JP"], range=(30, 60)
+        id="n", text="CR in Peru", metric="CR", indication="LBCL", countries=["PE"], range=(30, 60)
     )
     with open_store(evidence_store, read_only=True) as store:
         assert check_claim(store, claim).verdict == "no data"

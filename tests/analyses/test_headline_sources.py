@@ -47,7 +47,8 @@ def _usd(price: dict[str, str], rates: dict[tuple[str, int], float]) -> float | 
 
 def expected_headline_prices(country: str, kinds: set[str]) -> list[tuple[str, float, bool]]:
     """(source_url, USD, weak) of the prices a headline may use in ``country``: never one noted
-    as low reliability; news / secondary ones only when the country has no stronger one."""
+    as low reliability; news / secondary ones only when nothing stronger gives a price for the
+    same product and year."""
     rates = _rates()
     usable = []
     for price in plain.rows("prices"):
@@ -57,9 +58,14 @@ def expected_headline_prices(country: str, kinds: set[str]) -> list[tuple[str, f
             continue
         usd = _usd(price, rates)
         if usd is not None:
-            usable.append((price["source_url"], usd, price["source_kind"] in WEAK))
-    strong = [p for p in usable if not p[2]]
-    return strong or usable
+            value = (price["product_id"], price["year"])
+            usable.append((value, price["source_url"], usd, price["source_kind"] in WEAK))
+    strong_values = {value for value, _, _, weak in usable if not weak}
+    return [
+        (url, usd, weak)
+        for value, url, usd, weak in usable
+        if not weak or value not in strong_values
+    ]
 
 
 def _built(store_path: str, section_module) -> tuple:

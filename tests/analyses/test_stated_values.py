@@ -78,13 +78,24 @@ def test_price_discount_per_product_priced_in_both_countries(evidence_store):
     fx = {}
     for r in sorted(_rows("exchange_rates"), key=lambda r: r["source_url"]):
         fx.setdefault((r["currency"], r["year"]), plain.per_usd(r))
-    usd: dict[tuple[str, str], list[float]] = {}
+    latest = {c: max(y for cc, y in fx if cc == c) for c, _ in fx}
+    priced = []  # the headline rule, by hand: no low-reliability price; a news or secondary
+    # price only where no stronger source prices the same product, country and year
     for r in _rows("prices"):
         if r["kind"] not in ("list", "WAC") or r["country"] not in ("CN", "US"):
             continue
-        rate = 1.0 if r["currency"] == "USD" else fx.get((r["currency"], r["year"]))
+        if "low reliability" in r["note"].lower():
+            continue
+        year = min(r["year"], latest.get(r["currency"], r["year"]))  # newer: latest rate
+        rate = 1.0 if r["currency"] == "USD" else fx.get((r["currency"], year))
         if rate:
-            usd.setdefault((r["product_id"], r["country"]), []).append(float(r["amount"]) / rate)
+            weak = r["source_kind"] in ("news", "secondary")
+            priced.append(((r["product_id"], r["country"], r["year"]), weak, r["amount"], rate))
+    strong = {value for value, weak, _, _ in priced if not weak}
+    usd: dict[tuple[str, str], list[float]] = {}
+    for (product, country, year), weak, amount, rate in priced:
+        if not weak or (product, country, year) not in strong:
+            usd.setdefault((product, country), []).append(float(amount) / rate)
     both = sorted({p for p, c in usd if (p, "CN") in usd and (p, "US") in usd})
     discounts = [
         100 * (1 - statistics.median(usd[(p, "CN")]) / statistics.median(usd[(p, "US")]))

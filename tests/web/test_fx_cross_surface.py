@@ -66,6 +66,10 @@ def test_cli_api_report_and_dashboard_show_the_recomputed_dollar_value(
     markdown = render_markdown(report, tmp_path / "figures")
     amount = f"{float(price['amount']):,.0f} {price['currency']}"
     assert f"| {amount} | {usd:,.0f} USD |" in markdown
+    headline_prices = [p for p in _csv("prices") if p["country"] == COUNTRY]
+    if len(headline_prices) == 1:  # one price is stated as such, not as a range from x to x
+        assert f"In {COUNTRY} the recorded product price is {usd:,.0f} USD (one price)" in markdown
+        assert f"from {usd:,.0f} to {usd:,.0f}" not in markdown
 
     page = evidence_client.get(f"/products/{PRODUCT}").text
     assert f"<td>{amount}</td><td>{usd:,.0f}</td>" in page

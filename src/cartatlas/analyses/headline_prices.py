@@ -1,9 +1,11 @@
 """Which recorded prices may stand behind a headline: the report's lead text and a claim's verdict.
 
 One rule for both surfaces, so they never disagree on the same countries: a price noted as low
-reliability never counts; in each country, prices from news or secondary pages count only when
-that country has no price from a stronger source (and then they are marked ``weak`` so the text
-can say so). The detail tables keep every price, each marked with its source's kind.
+reliability never counts; a price from a news or secondary page counts only when no stronger
+source gives a price for the same product, country and year (it is then marked ``weak`` so the
+text can say so). The rule works per value, not per country: a country with one journal price
+must not lose every other product's launch price to it, or its headline range would shrink to
+that one source. The detail tables keep every price, each marked with its source's kind.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from cartatlas.analyses.responder_cost import PRODUCT_PRICES, low_reliability
 from cartatlas.evidence.source_strength import is_weak
 
 HEADLINE_PRICE_RULE = (
-    "prices noted as low reliability are left out; in each country only prices from sources "
-    "stronger than news or secondary pages count, unless the country has none (then the weak "
-    "ones count and are marked as such)"
+    "prices noted as low reliability are left out; for each product, country and year only prices "
+    "from sources stronger than news or secondary pages count, unless there is none (then the "
+    "weak ones count and are marked as such)"
 )
 
 
@@ -27,5 +29,6 @@ def headline_prices(prices: pd.DataFrame, kinds: tuple[str, ...] = PRODUCT_PRICE
         prices["kind"].isin(kinds) & prices["usd"].notna() & ~prices["note"].map(low_reliability)
     ]
     usable = usable.assign(weak=[is_weak(k) for k in usable["source_kind"]])
-    has_strong = usable.groupby("country")["weak"].transform(lambda weak: not weak.all())
+    value = usable.groupby(["country", "product_id", "year"], dropna=False)["weak"]
+    has_strong = value.transform(lambda weak: not weak.all())
     return usable[~(usable["weak"] & has_strong)]

@@ -92,6 +92,18 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
     )
 
 
+def _weak_share(weak: pd.Series) -> str:
+    """How many of the headline's prices rest on news or secondary pages, said next to them."""
+    if weak.all():
+        return " (news or secondary sources only)"
+    if weak.any():
+        return (
+            f" ({int(weak.sum())} of {len(weak)} from news or secondary sources, "
+            "where nothing stronger gives that price)"
+        )
+    return ""
+
+
 def _why_no_usd(prices: pd.DataFrame, country: str) -> str:
     """Why a country has no product price in USD: no price at all, or no rate for its year."""
     own = prices[(prices["country"] == country) & prices["kind"].isin(PRODUCT_PRICES)]
@@ -146,11 +158,16 @@ def build(ctx: ReportContext) -> Section:
         used = product[product["country"] == country]
         usd = used["usd"]
         if len(usd):
-            parts.append(
-                f"in {country} the recorded product prices range from "
+            spread = (
+                f"the recorded product price is {usd.iloc[0]:,.0f} USD (one price) "
+                if len(usd) == 1
+                else f"the {len(usd)} recorded product prices range from "
                 f"{usd.min():,.0f} to {usd.max():,.0f} USD "
+            )
+            parts.append(
+                f"in {country} {spread}"
                 + " ".join(dict.fromkeys(cite_row(ctx.refs, p) for p in used.itertuples()))
-                + (" (news or secondary sources only)" if used["weak"].all() else "")
+                + _weak_share(used["weak"])
             )
         else:
             parts.append(f"for {country}, {_why_no_usd(prices, country)}")
