@@ -162,7 +162,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.hub = hub
-    app.state.memo = Memo()
+    app.state.memo = Memo(size=4096)  # page data and rendered fragments (trial results)
     for exc_type in _STATUS:
         app.add_exception_handler(exc_type, _error)
     app.add_exception_handler(RequestValidationError, _invalid)

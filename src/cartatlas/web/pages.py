@@ -339,7 +339,16 @@ def trial_finder(
         every_site += [{"trial_id": row["nct_id"], **site} for site in sites]
         if filters.country:
             sites = [site for site in sites if site["country_code"] == filters.country]
-        results.append({"trial": row, "sites": sites})
+        result = {"trial": row, "sites": sites}
+        result["html"] = fragment(
+            request,
+            memo,
+            store,
+            (row["nct_id"], filters.country),
+            "trial_result.html.j2",
+            lambda r=result: {"r": r, "form": {"country": filters.country or ""}},
+        )
+        results.append(result)
     map_countries = (
         [filters.country]
         if filters.country
