@@ -305,15 +305,47 @@ def test_claim_less(store):
     assert check_claim(store, claim).verdict == "supported"
 
 
-def test_claim_similar(store):
-    _, p = _wald_p("LBCL", "CR")
-    rates = {c: METAFOR[("LBCL", "CR", c)]["estimate"] for c in ("CN", "US")}
-    gap = 100 * abs(rates["CN"] - rates["US"])
-    expected = "contradicted" if p < 0.05 else "supported" if gap < 10 else "partly supported"
+def _rate_and_ci(indication: str, endpoint: str, country: str) -> tuple[float, float, float]:
+    """A country's rate and 95% CI: metafor's pooled GLMM when it has several studies, else
+    the single study's proportion with its exact Clopper–Pearson interval."""
+    chosen = plain.selected(indication, endpoint, country)
+    if len(chosen) > 1:
+        ref = METAFOR[(indication, endpoint, country)]
+        return ref["estimate"], ref["ci_low"], ref["ci_high"]
+    _, x, n = chosen[0]
+    return (x / n, *plain.clopper_pearson(x, n))
+
+
+def _newcombe(first: tuple, second: tuple) -> tuple[float, float]:
+    """Newcombe's hybrid interval for a difference of two rates, in points, written out."""
+    (p1, l1, u1), (p2, l2, u2) = first, second
+    low = p1 - p2 - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = p1 - p2 + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return 100 * low, 100 * high
+
+
+@pytest.mark.parametrize("indication", ["LBCL", "B-ALL"])
+def test_claim_similar_needs_the_difference_ci_inside_the_margin(store, indication):
+    """Issue: "similar" was supported by p ≥ 0.05 alone although CN's CI ran 38–65%. Now the
+    95% CI of the difference must lie within ±10 points; otherwise similarity is not shown."""
+    _, p = _wald_p(indication, "CR")
+    low, high = _newcombe(*(_rate_and_ci(indication, "CR", c) for c in ("CN", "US")))
+    within = low > -10 and high < 10
+    expected = "supported" if within else "contradicted" if p < 0.05 else "partly supported"
     claim = Claim(
-        id="s", text="s", metric="CR", indication="LBCL", countries=["CN", "US"], compare="similar"
+        id="s",
+        text="s",
+        metric="CR",
+        indication=indication,
+        countries=["CN", "US"],
+        compare="similar",
     )
-    assert check_claim(store, claim).verdict == expected
+    verdict = check_claim(store, claim)
+    assert verdict.verdict == expected == "partly supported"  # p > 0.05, CI past the margin
+    assert f"(95% CI {low:+.0f} to {high:+.0f})" in verdict.evidence
+    widest = max(abs(low), abs(high))
+    assert f"cannot rule out a difference of up to {widest:.0f} points" in verdict.evidence
+    assert "±10" in verdict.rule
 
 
 def test_claim_range(store):

@@ -8,10 +8,14 @@ in ``scope``):
   to the precision the claim's bounds were written in (52–73 % → whole percent, so 51.6 % counts
   as 52 %) and tested against the bounds; the share inside decides: at least 75 % supported,
   25–75 % partly supported, under 25 % contradicted. For rates the pooled estimate is shown too.
-* **similar** rates in two countries: the named test for a difference between the countries
-  (``CountryPooling.comparison``) with p ≥ 0.05 and a difference under 10 percentage points
-  supports it; p ≥ 0.05 with a larger, imprecise difference partly supports it; p < 0.05
-  contradicts it.
+* **similar** rates in two countries: no significant difference is not evidence of similarity,
+  so the claim is supported only when the 95 % CI of the difference between the two countries'
+  rates lies within the equivalence margin of ±10 percentage points. The CI is Newcombe's
+  hybrid (MOVER) interval built from each country's own 95 % CI (pooled when it has several
+  studies, exact Clopper–Pearson for one). A CI reaching past the margin is only partly
+  supported ("similarity not shown"), with the largest difference the data cannot rule out;
+  p < 0.05 (the named test of ``CountryPooling.comparison``) contradicts it unless the CI is
+  within the margin.
 * **greater** / **less** (the first country above / below the second): for rates, the first
   country's estimate on the claimed side with p < 0.05 supports it, on the claimed side with
   p ≥ 0.05 partly supports it, on the other side (or equal) contradicts it. For counts, every
@@ -26,6 +30,7 @@ the grading rule of :data:`~cartatlas.analyses.success_rates.GRADING_RULE`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -35,7 +40,7 @@ from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
-from cartatlas.analyses.success_rates import CountryPooling, pool_by_country
+from cartatlas.analyses.success_rates import CountryPooling, CountrySummary, pool_by_country
 from cartatlas.store import Store
 
 SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
@@ -44,7 +49,7 @@ SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
     "contradicted",
     "no data",
 )
-SIMILAR_POINTS = 10  # a "similar" difference is under this many percentage points
+SIMILAR_POINTS = 10  # equivalence margin: "similar" needs the difference CI within ±this
 
 
 @dataclass
@@ -181,9 +186,11 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
 def _compare_rule(kind: str, a: str, b: str) -> str:
     if kind == "similar":
         return (
-            f"similar: test for a difference between {a} and {b} p ≥ 0.05 and difference < "
-            f"{SIMILAR_POINTS} points: supported; p ≥ 0.05 with a larger difference: partly; "
-            "p < 0.05: contradicted"
+            f"similar: 95% CI of the difference {a} − {b} (Newcombe/MOVER from each country's "
+            f"95% CI) within the equivalence margin ±{SIMILAR_POINTS} points: supported; "
+            "CI reaching past the margin: partly (similarity not shown — no significant "
+            "difference is not proof of equality); test for a difference p < 0.05 and CI past "
+            "the margin: contradicted"
         )
     side = "above" if kind == "greater" else "below"
     return (
@@ -192,12 +199,42 @@ def _compare_rule(kind: str, a: str, b: str) -> str:
     )
 
 
+def difference_ci(first: CountrySummary, second: CountrySummary) -> tuple[float, float]:
+    """95% CI of ``first − second`` in percentage points: Newcombe's hybrid (MOVER) interval,
+    which combines each rate's own CI, so a wide (few-patient or heterogeneous) country widens
+    it as it should, and it needs nothing beyond what every surface already shows."""
+    gap = first.estimate - second.estimate
+    low = gap - math.hypot(first.estimate - first.ci_low, second.ci_high - second.estimate)
+    high = gap + math.hypot(first.ci_high - first.estimate, second.estimate - second.ci_low)
+    return 100 * low, 100 * high
+
+
+def _similar(pooling: CountryPooling, a: str, b: str) -> str:
+    low, high = difference_ci(pooling.summaries[a], pooling.summaries[b])
+    if low > -SIMILAR_POINTS and high < SIMILAR_POINTS:
+        return SUPPORTED
+    return CONTRADICTED if pooling.comparison.p < 0.05 else PARTLY
+
+
+def _similar_reason(verdict: str, low: float, high: float) -> str:
+    """Plain words for a "similar" verdict: what the difference CI shows against the margin."""
+    if verdict == SUPPORTED:
+        return f"the difference lies within ±{SIMILAR_POINTS} points"
+    widest = max(abs(low), abs(high))
+    if verdict == PARTLY:
+        return (
+            "similarity not shown: no significant difference, but the data cannot rule out a "
+            f"difference of up to {widest:.0f} points (margin ±{SIMILAR_POINTS})"
+        )
+    return f"the rates differ, by up to {widest:.0f} points (margin ±{SIMILAR_POINTS})"
+
+
 def _compare_pooling(kind: str, pooling: CountryPooling, a: str, b: str) -> str:
     """The verdict of one indication's pooling under the ``kind`` rule (data for a and b)."""
+    if kind == "similar":
+        return _similar(pooling, a, b)
     gap = 100 * (pooling.summaries[a].estimate - pooling.summaries[b].estimate)
     p = pooling.comparison.p
-    if kind == "similar":
-        return CONTRADICTED if p < 0.05 else SUPPORTED if abs(gap) < SIMILAR_POINTS else PARTLY
     on_side = gap > 0 if kind == "greater" else gap < 0
     return (SUPPORTED if p < 0.05 else PARTLY) if on_side else CONTRADICTED
 
@@ -228,10 +265,13 @@ def _rate_compare(store: Store, claim: Claim) -> Verdict:
         verdicts.append(verdict)
         s_a, s_b = pooling.summaries[a], pooling.summaries[b]
         gap = 100 * (s_a.estimate - s_b.estimate)
+        low, high = difference_ci(s_a, s_b)
+        interval = f" (95% CI {low:+.0f} to {high:+.0f})" if claim.compare == "similar" else ""
+        reason = f": {_similar_reason(verdict, low, high)}" if claim.compare == "similar" else ""
         parts.append(
             f"{indication}: {a} {_estimate_text(s_a)}; {b} {_estimate_text(s_b)}; "
-            f"difference {gap:+.0f} points, p = {pooling.comparison.p:.3g} "
-            f"({pooling.comparison.test}; {pooling.method_note}) → {verdict}"
+            f"difference {gap:+.0f} points{interval}, p = {pooling.comparison.p:.3g} "
+            f"({pooling.comparison.test}; {pooling.method_note}) → {verdict}{reason}"
         )
         sources.extend(pooling.rows["source_url"])
     scope = _rate_scope(claim, checked)
