@@ -158,3 +158,36 @@ def test_no_bar_chart_on_any_question_page_stacks(client):
                 mark = part.get("mark")
                 if (mark if isinstance(mark, str) else (mark or {}).get("type")) == "bar":
                     assert part["encoding"]["x"].get("stack", "default") is None, question.key
+
+
+def _found(html: str) -> int:
+    return int(re.search(r'<p class="count"><strong>(\d+)</strong>', html).group(1))
+
+
+def test_trial_finder_country_box_takes_what_the_cli_takes(client):
+    """Names, aliases and Chinese names resolve as `cartatlas trials --country` resolves them
+    (cartatlas.inputs.country), to the same results as the code."""
+    from cartatlas.inputs import country
+
+    def finder(typed: str):
+        return client.get("/trials", params={"condition": "lymphoma", "country": typed})
+
+    for typed, code in [
+        ("China", "CN"),
+        ("中国", "CN"),
+        ("cn", "CN"),
+        ("USA", "US"),
+        ("United States", "US"),
+        ("UK", "GB"),
+        ("Korea", "KR"),
+    ]:
+        assert country(typed) == code
+        page = finder(typed)
+        assert (
+            page.status_code == 200
+            and f'name="country" list="country-list" value="{code}"' in page.text
+        )
+        assert _found(page.text) == _found(finder(code).text)
+    miss = finder("Chna")
+    assert miss.status_code == 422 and "did you mean &#39;China&#39;" in miss.text
+    assert _found(finder("").text) >= _found(finder("CN").text)  # an empty box: any country
