@@ -12,7 +12,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 shared="$repo/../shared/data/ctgov"
 work=$(mktemp -d)
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+# The server keeps what it built in the store as it stops: wait for it before removing the store.
+trap 'kill "${server:-0}" 2>/dev/null && wait "$server"; rm -rf "$work"' EXIT
 export CARTATLAS_DB="$work/store.duckdb"
 cartatlas kb load >/dev/null 2>&1
 cartatlas import "$shared/cart-oncology-2026-08-22.jsonl.gz" >/dev/null 2>&1
