@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import statistics
 import io
 
 import yaml
@@ -42,15 +43,22 @@ def test_approval_lag_per_target_and_indication_from_the_csv(evidence_store) -> 
             for target in targets[row["product_id"]]:
                 key = (row["country"], target, row["indication"])
                 first[key] = min(first.get(key, dt.date.max), _date(row["approval_date"]))
-    shown = _run(evidence_store, "approvals", "--countries", "CN", "US", "--lag")
-    assert shown
-    for row in shown:
-        cn = first.get(("CN", row["target"], row["indication"]))
-        us = first.get(("US", row["target"], row["indication"]))
-        if cn and us:
-            assert float(row["lag_months"]) == round((us - cn).days / 30.4375, 1)
-        else:
-            assert row["lag_months"] == ""  # approved in one country only: no lag, never 0
+    lags = [
+        (first[("CN", t, i)] - first[("US", t, i)]).days / 30.4375
+        for (c, t, i) in first
+        if c == "US" and ("CN", t, i) in first
+    ]
+    a, b = ("US", "CN") if statistics.median(lags) >= 0 else ("CN", "US")
+    for order in (["CN", "US"], ["US", "CN"]):  # the direction does not follow the typed order
+        shown = _run(evidence_store, "approvals", "--countries", *order, "--lag")
+        assert shown and f"approval_date_{a}" in shown[0] and f"approval_date_{b}" in shown[0]
+        for row in shown:
+            start = first.get((a, row["target"], row["indication"]))
+            end = first.get((b, row["target"], row["indication"]))
+            if start and end:
+                assert float(row["lag_months"]) == round((end - start).days / 30.4375, 1)
+            else:
+                assert row["lag_months"] == ""  # approved in one country only: no lag, never 0
 
 
 def test_approvals_list_one_row_per_approval_and_keep_every_source(evidence_store) -> None:

@@ -224,3 +224,15 @@ def approved_product_counts(frame: pd.DataFrame, countries: list[str]) -> dict[s
     approval row: the evidence base records none, which is not the same as zero approvals."""
     counts = frame.groupby("country")["product_id"].nunique()
     return {c: int(counts[c]) if c in counts.index else None for c in countries}
+
+
+def oriented_lag(frame: pd.DataFrame, countries: list[str]) -> tuple[str, str, pd.DataFrame]:
+    """(A, B, lag) with A the country whose first approvals mostly came first, so the median lag
+    is ≥ 0 and every surface (report, dashboard, CLI) reads in the same direction whatever order
+    the countries were given in."""
+    a, b = countries[:2]
+    lag = approval_lag(frame, a, b)
+    if lag["lag_months"].dropna().median() < 0:
+        a, b = b, a
+        lag = approval_lag(frame, a, b)
+    return a, b, lag

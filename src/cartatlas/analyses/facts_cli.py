@@ -48,7 +48,7 @@ def approvals(
 ) -> None:
     """CAR-T approvals by agency and date in each country (default CN, US), or the approval lag
     between two countries; a target approved in one country only has no lag ("no data")."""
-    from cartatlas.analyses.approvals import approval_lag, approvals_frame
+    from cartatlas.analyses.approvals import LAG_DEFINITION, approvals_frame, oriented_lag
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
     from cartatlas.store import StoreMissing, open_store
@@ -63,11 +63,11 @@ def approvals(
     except (StoreMissing, EvidenceNotLoaded) as exc:
         raise bad_input(exc) from None
     if lag:
-        a, b = codes
-        table = approval_lag(frame, a, b)
+        a, b, table = oriented_lag(frame, codes)
         columns = ["target", "indication", f"product_id_{a}", f"approval_date_{a}"]
         columns += [f"product_id_{b}", f"approval_date_{b}", "lag_months"]
-        title = f"Months from the first approval in {a} to the first in {b} (positive: {b} later)"
+        definition = LAG_DEFINITION.format(a=a, b=b)
+        title = definition[0].upper() + definition[1:]
         emit(columns, _rows(table, columns, fmt), fmt, title=title, wide=wide)
         return
     columns = ["country", "agency", "product_id", "indication", "line_of_therapy", "population"]

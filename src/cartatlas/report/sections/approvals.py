@@ -7,9 +7,9 @@ import pandas as pd
 from cartatlas.analyses.approvals import (
     CHOICE_RULE,
     LAG_DEFINITION,
-    approval_lag,
     approvals_frame,
     approved_product_counts,
+    oriented_lag,
     product_lag,
 )
 from cartatlas.evidence.absence import no_approvals, no_data
@@ -40,19 +40,8 @@ def _lag_cell(value: object) -> str:
     return "" if pd.isna(value) else f"{value:+.0f}"
 
 
-def _oriented(frame: pd.DataFrame, countries: list[str]) -> tuple[str, str, pd.DataFrame]:
-    """(A, B, lag) with A the country whose first approvals mostly came first, so the median
-    lag is ≥ 0 and the headline and every table read in the same direction."""
-    a, b = countries[:2]
-    lag = approval_lag(frame, a, b)
-    if lag["lag_months"].dropna().median() < 0:
-        a, b = b, a
-        lag = approval_lag(frame, a, b)
-    return a, b, lag
-
-
 def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
-    a, b, lag = _oriented(frame, countries)
+    a, b, lag = oriented_lag(frame, countries)
     same = product_lag(frame, a, b)
     definition = LAG_DEFINITION.format(a=a, b=b)
     both = lag["lag_months"].dropna()
