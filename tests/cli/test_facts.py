@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import statistics
 import io
+import statistics
 
 import yaml
 from typer.testing import CliRunner
