@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -161,9 +162,33 @@ def parse_claims(data: object, origin: str) -> ClaimsFile:
         raise ClaimsFileError("\n".join(lines)) from None
 
 
+def _not_claims(path: Path) -> ClaimsFileError:
+    """The one-line error for a file that is not a claims document at all (typically an article
+    given to the wrong command): what a claims file is and which command reads prose."""
+    return ClaimsFileError(
+        f"{path}: not a claims file (a YAML document with a list of claims, see "
+        "docs/report.md); it looks like an article or other prose: check it with "
+        f"`cartatlas check-article {path}`"
+    )
+
+
 def load_claims(path: Path) -> ClaimsFile:
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ClaimsFileError(f"{path}: cannot read the claims file ({exc})") from None
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ClaimsFileError(f"{path}: cannot read the claims file ({reason})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        if not re.search(r"^claims\s*:", text, re.MULTILINE):
+            raise _not_claims(path) from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ClaimsFileError(
+            f"{path}: {where}the claims file is not valid YAML; check the indentation there "
+            "and put text containing ': ' or ' #' in quotes"
+        ) from None
+    if data is None or isinstance(data, str):  # prose reads as one YAML string
+        raise _not_claims(path)
     return parse_claims(data, str(path))
