@@ -29,10 +29,15 @@ def _counts(ctx: ReportContext, by: list[str]) -> pd.DataFrame:
     return table[table["country"].isin(ctx.countries)]
 
 
+def _share(share: float) -> str:
+    """A share as a whole percent, never a false "0%" for a few trials out of many."""
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
+
+
 def _wide(ctx: ReportContext, table: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
     """One row per ``key`` value, a "trials (share)" column per country."""
     table = table.assign(
-        cell=[f"{t} ({s:.0%})" for t, s in zip(table["trials"], table["share"], strict=True)]
+        cell=[f"{t} ({_share(s)})" for t, s in zip(table["trials"], table["share"], strict=True)]
     )
     wide = table.pivot(index=key, columns="country", values="cell").fillna("0")
     wide = wide.reindex(columns=[c for c in ctx.countries if c in wide.columns])
@@ -127,8 +132,15 @@ def types(ctx: ReportContext) -> Section:
 def activity(ctx: ReportContext) -> Section:
     if not ctx.has_registry:
         return _no_registry("activity", "Trial activity")
-    years = _years(ctx, _counts(ctx, ["year"]).dropna(subset=["start_year"]))
+    by_year = _counts(ctx, ["year"])
+    undated = by_year[by_year["start_year"].isna()].groupby("country")["trials"].sum()
+    years = _years(ctx, by_year.dropna(subset=["start_year"]))
     years = years.assign(start_year=years["start_year"].astype(int))
+    undated_text = (
+        "Trials whose record gives no start year are not in the chart: "
+        + ", ".join(f"{c} {int(undated.get(c, 0))}" for c in ctx.countries)
+        + "; a year shown as 0 means no dated trial started then."
+    )
     totals = ctx.trials.explode("countries")
     totals = totals[totals["countries"].isin(ctx.countries)].groupby("countries").size()
     answer = (
@@ -141,7 +153,7 @@ def activity(ctx: ReportContext) -> Section:
             "CAR trials by start year",
             lines(years, "start_year", "trials", "country", "trials started", ctx.countries),
             f"Start year as registered (actual or anticipated); {ctx.snapshot_year} is "
-            "partial (to the snapshot date).",
+            f"partial (to the snapshot date). {undated_text}",
             data=frame_table(
                 "Trials by start year: number (share of the country's trials)",
                 _wide(ctx, years, "start_year", "start year"),
