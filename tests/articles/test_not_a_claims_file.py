@@ -30,17 +30,17 @@ def test_the_example_article_is_pointed_to_check_article(evidence_store):
     assert f"cartatlas check-article {EXAMPLE_ARTICLE}" in output
 
 
-def test_a_one_sentence_text_is_prose_too(evidence_store, tmp_path):
-    text = tmp_path / "note.txt"
-    text.write_text("CAR-T response rates are similar in China and the US.\n", "utf-8")
-    code, output = _claims(evidence_store, text)
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("note.txt", "CAR-T rates are similar in China and the US.\n", "check-article"),
+        ("claims.yaml", "claims:\n  - id: a\n   text: b: c\n", "line 3"),
+    ],
+    ids=["one sentence of prose", "claims file with broken YAML"],
+)
+def test_no_parser_text_reaches_the_user(evidence_store, tmp_path, name, text, words):
+    path = tmp_path / name
+    path.write_text(text, "utf-8")
+    code, output = _claims(evidence_store, path)
     assert code == 2 and _is_one_plain_line(output), output
-    assert "not a claims file" in output and "check-article" in output
-
-
-def test_a_broken_claims_file_names_the_line_without_parser_text(evidence_store, tmp_path):
-    broken = tmp_path / "claims.yaml"
-    broken.write_text("claims:\n  - id: a\n   text: b: c\n", "utf-8")
-    code, output = _claims(evidence_store, broken)
-    assert code == 2 and _is_one_plain_line(output), output
-    assert "line 3" in output and "not valid YAML" in output
+    assert words in output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from cartatlas.analyses.claims import ClaimsFile, check_claims
+from cartatlas.analyses.claims import ClaimsFile, Verdict, check_claims
 from cartatlas.evidence.absence import no_data
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
@@ -15,9 +15,30 @@ def _tally_label(verdict: str) -> str:
     return no_data("nothing recorded tests them") if verdict == "no data" else verdict
 
 
+def _about(countries: list[str]) -> str:
+    return " and ".join(
+        [", ".join(countries[:-1]), countries[-1]] if len(countries) > 1 else countries
+    )
+
+
+def _outside_note(verdicts: list[Verdict], selected: list[str]) -> str:
+    """Why some claims carry an "About …" label: they concern countries beyond the selection (the
+    bundled example is about China and the US, whatever pair the dashboard shows)."""
+    outside = [v for v in verdicts if not set(v.claim.countries) <= set(selected)]
+    if not outside:
+        return ""
+    about = sorted({c for v in outside for c in v.claim.countries})
+    return (
+        f"{len(outside)} of the {len(verdicts)} claims concern {_about(about)}, not only the "
+        f"selected {_about(selected)}; each is marked with the countries it is about, and its "
+        "verdict judges those countries, not the selection."
+    )
+
+
 def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
     trials = ctx.trials if ctx.has_registry else None
     verdicts = check_claims(ctx.store, claims, trials)
+    selected = set(ctx.countries)
     rows = []
     for v in verdicts:
         refs = " ".join(dict.fromkeys(ctx.refs.cite(url) for url in v.sources if url))
@@ -26,7 +47,13 @@ def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
             if v.claim.metric in ("trial_count", "distinct_targets") and trials is not None
             else ""
         )
-        rows.append([v.claim.text, v.verdict, v.scope, evidence, v.rule, refs])
+        text = (
+            v.claim.text
+            if set(v.claim.countries) <= selected
+            else f"About {_about(v.claim.countries)} (outside the selected countries): "
+            + v.claim.text
+        )
+        rows.append([text, v.verdict, v.scope, evidence, v.rule, refs])
     tally = Counter(v.verdict for v in verdicts)
     title = str(claims.source.get("title", "the article"))
     answer = (
@@ -34,6 +61,8 @@ def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
         + ", ".join(f"{n} {_tally_label(verdict)}" for verdict, n in tally.most_common())
         + "."
     )
+    note = _outside_note(verdicts, ctx.countries)
+    answer += f" {note}" if note else ""
     blocks = [
         Paragraph("Claims are a structured paraphrase of the article, not its words."),
         Table(
