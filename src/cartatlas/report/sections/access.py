@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.evidence.absence import no_centres
+from cartatlas.evidence.source_strength import is_weak
 from cartatlas.registries.concepts import (
     RECRUITING_DEFINITION,
     recruiting_site_mask,
@@ -18,8 +19,9 @@ from cartatlas.report.sections.common import cite_row, missing
 def _centres_frame(ctx: ReportContext) -> pd.DataFrame:
     marks = ", ".join("?" * len(ctx.countries))
     return ctx.store.frame(
-        "SELECT country, as_of, count, scope, product_id, source_url, doi, pmid, note "
-        f"FROM evidence_centres WHERE country IN ({marks}) ORDER BY country, as_of",
+        "SELECT country, as_of, count, scope, product_id, source_url, source_kind, doi, pmid, "
+        "note "
+        f"FROM evidence_centres WHERE country IN ({marks}) ORDER BY country, as_of, product_id",
         ctx.countries,
     )
 
@@ -48,19 +50,29 @@ def _centres(ctx: ReportContext, frame: pd.DataFrame) -> Table:
 
 
 def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
-    """Per country: the latest published centre count with its scope and source, or no data."""
+    """Per country: the latest published count of centres for CAR-T as a whole, or, when only
+    one product's centres were counted, the latest of those said to be for that product (one
+    product's network next to another country's total would read as a difference in access);
+    a count from news or secondary pages is marked as such."""
     parts = []
     for country in ctx.countries:
         own = frame[frame["country"] == country]
         if own.empty:
             parts.append(f"{country}: {no_centres(country)}")
             continue
-        latest = own.iloc[-1]
+        overall = own[own["product_id"].map(missing)]
+        latest = (overall if len(overall) else own).iloc[-1]
+        only = "" if len(overall) else f"; {latest['product_id']} only"
+        weak = " (news or secondary source)" if is_weak(latest["source_kind"]) else ""
         parts.append(
-            f"{country}: {latest['count']} ({latest['scope']}, {latest['as_of']}) "
-            f"{cite_row(ctx.refs, latest.to_dict())}"
+            f"{country}: {latest['count']} ({latest['scope']}, {latest['as_of']}{only})"
+            f"{weak} {cite_row(ctx.refs, latest.to_dict())}"
         )
-    return "Latest published treatment-centre counts — " + "; ".join(parts) + "."
+    return (
+        "Latest published treatment-centre counts (definitions differ; see the table) — "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def recruiting_sites(ctx: ReportContext) -> pd.DataFrame:
