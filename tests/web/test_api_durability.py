@@ -210,3 +210,34 @@ def test_a_randomized_trial_without_hazard_ratios_is_named_on_every_surface(
 
     page = evidence_client.get("/q/durability", params={"a": "CN", "b": "US"})
     assert all(n in page.text for n in named)
+
+
+def test_a_two_trial_pooled_hr_is_shown_with_each_trial_beside_it(evidence_client, evidence_store):
+    """Two trials give a Knapp–Hartung interval on t with 1 df that can span 1 while each trial
+    alone favours CAR-T; every surface says so and gives each trial's own HR from the CSV."""
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import durability
+    from cartatlas.store import open_store
+
+    names = {r["study_id"]: r["name"] for r in _csv("studies")}
+    trials = _raw_trials("MM", "PFS")
+    assert len(trials) == 2
+    each = [f"{names[t['study_id']]} {float(t['hr']):g} " for t in trials]
+    each += [f"({float(t['ci_low']):g}–{float(t['ci_high']):g})" for t in trials]
+
+    body = evidence_client.get("/api/comparisons", params={"indication": "MM"}).json()
+    (pooled,) = [p for p in body["pooled"] if p["endpoint"] == "PFS"]
+    assert "only two trials" in pooled["caveat"]
+    assert all(part in pooled["caveat"] for part in each)
+
+    with open_store(evidence_store, read_only=True) as store:
+        answer = durability.build(ReportContext(store, ["CN", "US"])).answer
+    assert all(part in answer for part in each)
+
+    cli = CliRunner().invoke(app, ["--db", evidence_store, "durability", "--indication", "MM"])
+    assert cli.exit_code == 0, cli.output
+    flat = " ".join(cli.output.split())
+    assert "only two trials" in flat and all(part in flat for part in each)

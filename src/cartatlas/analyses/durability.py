@@ -119,6 +119,22 @@ class PooledHazardRatio:
         return math.exp(self.result.ci_low), math.exp(self.result.ci_high)
 
     @property
+    def caveat(self) -> str:
+        """What the reader needs next to a pooled HR of few trials: with two, the Knapp–Hartung
+        interval uses t with one degree of freedom and can span 1 although every trial alone
+        favours CAR-T clearly, so each trial's own HR is said beside it."""
+        each = "; ".join(
+            f"{r.name} {r.hr:g} ({r.ci_low:g}–{r.ci_high:g})" for r in self.rows.itertuples()
+        )
+        if len(self.rows) > 2:
+            return f"each trial: {each}"
+        products = " (different products)" if self.rows["product_id"].nunique() > 1 else ""
+        return (
+            f"only two trials{products}, so the random-effects interval uses t with "
+            f"1 degree of freedom and is very wide; each trial on its own: {each}"
+        )
+
+    @property
     def pi(self) -> tuple[float, float]:
         return math.exp(self.result.pi_low), math.exp(self.result.pi_high)
 

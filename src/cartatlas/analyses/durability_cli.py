@@ -147,7 +147,7 @@ def durability(
                 f"Pooled HR, {pooled.indication} {pooled.endpoint} "
                 f"({', '.join(pooled.rows['study_id'])}): {pooled.hr:.2f} "
                 f"(95% CI {low:.2f}–{high:.2f}; prediction interval {plow:.2f}–{phigh:.2f}; "
-                f"I² = {pooled.result.i2:.0f}%; {d.POOLING_METHOD})."
+                f"I² = {pooled.result.i2:.0f}%; {d.POOLING_METHOD}; {pooled.caveat})."
             )
         if not comparisons.empty:
             out.print(d.POOLING_CAVEAT)

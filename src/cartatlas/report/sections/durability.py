@@ -141,7 +141,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
         sentences.append(
             f"{p.indication} {p.endpoint} ({', '.join(p.rows['name'])}): pooled HR {p.hr:.2f} "
             f"(95% CI {low:.2f}–{high:.2f}, prediction interval {plow:.2f}–{phigh:.2f}, "
-            f"I² {p.result.i2:.0f}%)"
+            f"I² {p.result.i2:.0f}%; {p.caveat})"
         )
     trials = trial_rows(comparisons)
     figure = Figure(

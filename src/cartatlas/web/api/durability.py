@@ -98,6 +98,7 @@ def list_comparisons(
                 "pi_high": plain(phigh),
                 "tau2": plain(p.result.tau2),
                 "i2": plain(p.result.i2),
+                "caveat": p.caveat,
                 "q_p": None if math.isnan(p.result.q_p) else p.result.q_p,
             }
         )
