@@ -191,3 +191,22 @@ def test_trial_finder_country_box_takes_what_the_cli_takes(client):
     miss = finder("Chna")
     assert miss.status_code == 422 and "did you mean &#39;China&#39;" in miss.text
     assert _found(finder("").text) >= _found(finder("CN").text)  # an empty box: any country
+
+
+def test_overview_counts_its_questions_and_points_to_no_table_it_lacks(client):
+    html = client.get("/", params={"a": "CN", "b": "US"}).text
+    assert f"{len(QUESTIONS)} questions about" in html
+    assert html.count('class="answer-card"') == len(QUESTIONS)
+    assert "tables below" not in html  # the overview shows answers, not their tables
+
+
+def test_map_legend_and_timeline_keep_marks_readable(client):
+    """Legend symbols at full opacity (the dots' opacity greyed CN's blue) and the earliest
+    approvals clear of the y-axis."""
+    (timeline,) = [
+        s
+        for s in _specs(client.get("/q/approvals").text)
+        if s.get("mark", {}).get("type") == "point"
+    ]
+    assert timeline["encoding"]["x"]["scale"]["padding"] > 0
+    assert timeline["encoding"]["color"]["legend"]["symbolOpacity"] == 1

@@ -227,5 +227,7 @@ def site_map(sites: pd.DataFrame, countries: list[str]) -> str:
         ax.set_yticks([])
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
-        ax.legend(frameon=False, loc="lower left", markerscale=2)
+        legend = ax.legend(frameon=False, loc="lower left", markerscale=2)
+        for handle in legend.legend_handles:  # the dots' colour, not faded by their alpha
+            handle.set_alpha(1)
         return svg(fig)

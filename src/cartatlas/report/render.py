@@ -40,6 +40,21 @@ def web_url(value: object) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
+_WORDS = re.compile(r"[a-z]{3}")
+
+
+def unbroken(value: object) -> bool:
+    """A short cell that reads as one value — a number with its unit or currency, a year, a
+    percentage, an interval, an NCT id or a DOI — is never wrapped inside (a PDF once printed
+    "202/1" and "58.4/%"); cells of words may wrap between them."""
+    text = str(value)
+    return (
+        0 < len(text) <= 32
+        and any(ch.isdigit() for ch in text)
+        and (text.startswith("10.") or not _WORDS.search(text))
+    )
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("cartatlas.report", "templates"),
@@ -52,6 +67,7 @@ def _environment() -> Environment:
     env.tests["figure"] = lambda block: isinstance(block, Figure)
     env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
     env.tests["web_url"] = web_url
+    env.tests["unbroken"] = unbroken
     env.globals["Markup"] = Markup
     return env
 

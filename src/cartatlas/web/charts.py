@@ -39,7 +39,8 @@ def _country_color(countries: list[str], field: str = "country") -> Spec:
         "type": "nominal",
         "title": "country",
         "scale": {"domain": list(colors), "range": list(colors.values())},
-        "legend": {"orient": "top"},
+        # full-opacity symbols: a mark's opacity would otherwise grey a dark colour in the legend
+        "legend": {"orient": "top", "symbolOpacity": 1},
     }
 
 
@@ -67,6 +68,7 @@ def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
                 "type": "temporal",
                 "title": "approval date",
                 "axis": {"format": "%Y", "tickCount": "year"},
+                "scale": {"padding": 16},  # the earliest marks clear the y-axis
             },
             "y": {"field": "product_id", "type": "nominal", "sort": order, "title": None},
             "color": _country_color(countries),

@@ -118,7 +118,7 @@ def build(ctx: ReportContext) -> Section:
         )
     )
     per_country = "; ".join(
-        f"{c}: {len(reporting[c])} cohorts report CRS or ICANS (tables below)"
+        f"{c}: {len(reporting[c])} cohorts report CRS or ICANS (see the safety tables)"
         if c in reporting
         else f"{c}: " + no_data(f"no cohort conducted in {c} reports CRS or ICANS")
         for c in ctx.countries
