@@ -41,6 +41,15 @@ def web_url(value: object) -> bool:
 
 
 _WORDS = re.compile(r"[a-z]{3}")
+# International nonproprietary names of CAR-T products (axicabtagene-ciloleucel, tisagenlecleucel)
+_INN = re.compile(r"\b[a-z]+(?:-[a-z]+)?(?:leucel|lecel)\b")
+
+
+def table_cell(text: str) -> Markup:
+    """A table cell's text as :func:`inline_html`, product INNs kept from hyphenation: the PDF
+    hyphenates the words of narrow columns (English rules), which would split an INN inside its
+    stem ("axicabta-gene"); an INN wraps only at its own hyphen."""
+    return Markup(_INN.sub(r'<span class="inn">\g<0></span>', str(inline_html(text))))
 
 
 def unbroken(value: object) -> bool:
@@ -63,6 +72,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["inline"] = inline_html
+    env.filters["cell"] = table_cell
     env.tests["table"] = lambda block: isinstance(block, Table)
     env.tests["figure"] = lambda block: isinstance(block, Figure)
     env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)

@@ -61,7 +61,7 @@ def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
     return _base(
         records(frame, columns),
         height=max(120, 22 * len(order)),
-        mark={"type": "point", "filled": True, "size": 70},
+        mark={"type": "point", "filled": True, "size": 70, "opacity": 1},
         encoding={
             "x": {
                 "field": "day",
