@@ -52,3 +52,12 @@ def test_print_css_breaks_only_tokens_that_cannot_fit():
         (' class="nowrap"', "2021"),
         (' class="nowrap"', "1,000,000 CNY"),
     ]
+
+
+def test_only_tables_of_many_columns_shrink_and_hyphenate():
+    columns = [f"c{i}" for i in range(11)]
+    wide, narrow = Table("Wide", columns, [["x"] * 11]), Table("Narrow", ["a"], [["x"]])
+    section = Section("approvals", "Approvals", "answer", [wide, narrow])
+    html = render_html(Report("t", ["CN", "US"], "today", "", [section], References()))
+    assert html.count('class="table-wrap short wide"') == 1
+    assert ".table-wrap.wide td { hyphens: auto; }" in html

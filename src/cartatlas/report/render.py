@@ -47,8 +47,8 @@ _INN = re.compile(r"\b[a-z]+(?:-[a-z]+)?(?:leucel|lecel)\b")
 
 def table_cell(text: str) -> Markup:
     """A table cell's text as :func:`inline_html`, product INNs kept from hyphenation: the PDF
-    hyphenates the words of narrow columns (English rules), which would split an INN inside its
-    stem ("axicabta-gene"); an INN wraps only at its own hyphen."""
+    hyphenates the words of tables with many columns (English rules), which would split an INN
+    inside its stem ("axicabta-gene"); an INN wraps only at its own hyphen."""
     return Markup(_INN.sub(r'<span class="inn">\g<0></span>', str(inline_html(text))))
 
 
