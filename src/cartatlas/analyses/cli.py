@@ -187,6 +187,7 @@ def emit_json(pooling: CountryPooling) -> None:
         ],
         "comparison": comparison_record(pooling),
         "missing": pooling.missing,
+        "left_out": pooling.left_out,
         "studies": pooling.rows[STUDY_COLUMNS].to_dict(orient="records"),
     }
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
@@ -206,6 +207,11 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
         )
     for country in pooling.missing:
         out.print(f"{country}: no data (no study conducted there reports this endpoint).")
+    if pooling.left_out:
+        out.print(
+            f"Not in this pool, as they report no such row: {'; '.join(pooling.left_out)}.",
+            markup=False,
+        )
     if ENDPOINTS[pooling.endpoint].table == "safety":
         out.print(f"Grading systems: {GRADING_RULE}.", markup=False)
     out.print(f"Selection: {SELECTION_RULE}.")

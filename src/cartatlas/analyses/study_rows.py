@@ -132,3 +132,28 @@ def select_study_rows(candidates: pd.DataFrame) -> pd.DataFrame:
 
 def study_rows(store: Store, indication: str, endpoint: str) -> pd.DataFrame:
     return select_study_rows(candidate_rows(store, indication, ENDPOINTS[endpoint]))
+
+
+def studies_without_endpoint(
+    store: Store, indication: str, endpoint: str, countries: list[str]
+) -> list[str]:
+    """Cohorts of ``indication`` conducted in ``countries`` that report other results of the
+    same kind but no row for ``endpoint`` ("CARTITUDE-1 (US; reports sCR, ORR)"): a pool that
+    silently lacks a pivotal trial would read as the country's answer."""
+    spec = ENDPOINTS[endpoint]
+    codes = endpoint_codes(spec, indication)
+    column = "endpoint" if spec.table == "outcomes" else "event"
+    marks = ", ".join("?" * len(countries))
+    frame = store.frame(
+        f"SELECT s.study_id, s.country_of_conduct, o.{column} AS code "
+        f"FROM evidence_{spec.table} o JOIN evidence_studies s USING (study_id) "
+        f"WHERE s.indication = ? AND s.country_of_conduct IN ({marks}) "
+        "AND s.overlaps_with IS NULL ORDER BY s.country_of_conduct, s.study_id, o.source_line",
+        [indication, *countries],
+    )
+    found = []
+    for (study, country), part in frame.groupby(["study_id", "country_of_conduct"], sort=False):
+        reported = list(dict.fromkeys(part["code"]))
+        if not set(reported) & set(codes):
+            found.append(f"{study} ({country}; reports {', '.join(reported)})")
+    return found

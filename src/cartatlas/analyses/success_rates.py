@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 
 from cartatlas.analyses.fits import fitted
-from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE, study_rows
+from cartatlas.analyses.study_rows import (
+    ENDPOINTS,
+    SELECTION_RULE,
+    studies_without_endpoint,
+    study_rows,
+)
 from cartatlas.store import Store
 
 if TYPE_CHECKING:  # the statistics libraries load when a pooling runs, not with the module
@@ -85,6 +90,7 @@ class CountryPooling:
     summaries: dict[str, CountrySummary] = field(default_factory=dict)
     comparison: CountryComparison | None = None
     refusal: str | None = None  # why rows that exist were not pooled (e.g. grading systems)
+    left_out: list[str] = field(default_factory=list)  # cohorts without this endpoint's row
 
     @property
     def has_data(self) -> bool:
@@ -315,7 +321,9 @@ def pool_by_country(
     if endpoint not in ENDPOINTS:
         raise ValueError(f"endpoint {endpoint!r} is not one of {', '.join(ENDPOINTS)}")
     rows = pooled_rows(store, indication, endpoint, countries)
-    return pool_rows(rows, indication, endpoint, countries, method, test, measure)
+    pooling = pool_rows(rows, indication, endpoint, countries, method, test, measure)
+    pooling.left_out = studies_without_endpoint(store, indication, endpoint, countries)
+    return pooling
 
 
 def pool_rows(

@@ -46,6 +46,8 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
         )
     for country in pooling.missing:
         text += f"; {no_cohorts(country, what, pooling.indication)}"
+    if pooling.left_out:
+        text += f"; not in this pool, as they report no such row: {'; '.join(pooling.left_out)}"
     if c is not None:
         text += f". Caveat: {caveat(pooling)}"
     return text + ("" if text.endswith(".") else ".")

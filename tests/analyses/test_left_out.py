@@ -1,0 +1,52 @@
+"""Cohorts that a pool leaves out because they report no row for its endpoint are named next to
+the pooled rate (CARTITUDE-1 reports sCR, not CR, so the US myeloma CR pool lacks it), recomputed
+here from outcomes.csv and studies.csv."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cartatlas.analyses.study_rows import ENDPOINTS, endpoint_codes
+from cartatlas.cli import app
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import success
+from cartatlas.store import open_store
+from tests.golden import plain
+
+
+def _expected(indication: str, countries: list[str]) -> list[str]:
+    codes = set(endpoint_codes(ENDPOINTS["CR"], indication))
+    studies = {
+        r["study_id"]: r
+        for r in plain.rows("studies")
+        if r["indication"] == indication
+        and r["country_of_conduct"] in countries
+        and not r["overlaps_with"]
+    }
+    reported: dict[str, list[str]] = {}
+    for row in plain.rows("outcomes"):
+        if row["study_id"] in studies and row["endpoint"] not in reported.get(row["study_id"], []):
+            reported.setdefault(row["study_id"], []).append(row["endpoint"])
+    return sorted(
+        f"{s} ({studies[s]['country_of_conduct']}; reports {', '.join(ends)})"
+        for s, ends in reported.items()
+        if not set(ends) & codes
+    )
+
+
+def test_cli_and_report_name_the_cohorts_without_a_cr_row(evidence_store):
+    expected = _expected("MM", ["CN", "US"])
+    assert "CARTITUDE-1 (US; reports ORR, sCR)" in expected
+    cli = CliRunner().invoke(
+        app,
+        ["--db", evidence_store, "meta", "--indication", "MM", "--endpoint", "CR"]
+        + ["--format", "json"],
+    )
+    assert cli.exit_code == 0, cli.output
+    assert sorted(json.loads(cli.stdout)["left_out"]) == expected
+    with open_store(evidence_store, read_only=True) as store:
+        section = success.build(ReportContext(store, ["CN", "US"]))
+    paragraphs = " ".join(getattr(block, "text", "") for block in section.blocks)
+    assert all(item in paragraphs for item in expected)
