@@ -54,7 +54,7 @@ def expected_headline_prices(country: str, kinds: set[str]) -> list[tuple[str, f
     for price in plain.rows("prices"):
         if price["country"] != country or price["kind"] not in kinds:
             continue
-        if "low reliability" in price["note"].lower():
+        if "low reliability" in price["note"].lower() or price["source_kind"] == "secondary":
             continue
         usd = _usd(price, rates)
         if usd is not None:
@@ -90,7 +90,7 @@ def test_the_price_headline_cites_only_the_strongest_prices(cost_section, countr
     assert cited == {url for url, _, _ in expected}
     low, high = min(u for _, u, _ in expected), max(u for _, u, _ in expected)
     assert f"from {low:,.0f} to {high:,.0f} USD" in part
-    assert ("news or secondary sources only" in part) == all(w for _, _, w in expected)
+    assert ("news reports only" in part) == all(w for _, _, w in expected)
 
 
 @pytest.mark.parametrize("country", COUNTRIES)

@@ -93,12 +93,12 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
 
 
 def _weak_share(weak: pd.Series) -> str:
-    """How many of the headline's prices rest on news or secondary pages, said next to them."""
+    """How many of the headline's prices rest on news reports, said next to them."""
     if weak.all():
-        return " (news or secondary sources only)"
+        return " (news reports only)"
     if weak.any():
         return (
-            f" ({int(weak.sum())} of {len(weak)} from news or secondary sources, "
+            f" ({int(weak.sum())} of {len(weak)} from news reports, "
             "where nothing stronger gives that price)"
         )
     return ""
@@ -109,6 +109,11 @@ def _why_no_usd(prices: pd.DataFrame, country: str) -> str:
     own = prices[(prices["country"] == country) & prices["kind"].isin(PRODUCT_PRICES)]
     if own.empty:
         return no_prices(country)
+    if own["usd"].notna().any():  # converted, but none may stand behind a headline
+        return no_data(
+            "its recorded prices come from secondary pages or are noted as low reliability; "
+            "they are listed in the table below, marked"
+        )
     missing_rates = sorted(
         {f"{p.currency} {'?' if missing(p.year) else int(p.year)}" for p in own.itertuples()}
     )
