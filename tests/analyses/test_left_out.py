@@ -50,3 +50,31 @@ def test_cli_and_report_name_the_cohorts_without_a_cr_row(evidence_store):
         section = success.build(ReportContext(store, ["CN", "US"]))
     paragraphs = " ".join(getattr(block, "text", "") for block in section.blocks)
     assert all(item in paragraphs for item in expected)
+
+
+def test_rows_read_on_news_or_secondary_pages_are_marked_in_the_studies_table(evidence_store):
+    """Each study row behind a pooled rate says when its numbers were read on a weak page: the
+    kind is looked up in outcomes.csv by study, endpoint and events/n."""
+    names = {r["study_id"]: r["name"] for r in plain.rows("studies")}
+    kinds: dict[tuple[str, str], set[str]] = {}  # several sources may print the same numbers
+    for r in plain.rows("outcomes"):
+        key = (names[r["study_id"]], f"{r['events']}/{r['n']}")
+        kinds.setdefault(key, set()).add(r["source_kind"] in ("news", "secondary"))
+    with open_store(evidence_store, read_only=True) as store:
+        section = success.build(ReportContext(store, ["CN", "US"]))
+    tables = [b for b in section.blocks if getattr(b, "title", "").startswith("Studies behind")]
+    tables += [
+        b.data for b in section.blocks if getattr(getattr(b, "data", None), "title", "") != ""
+    ]
+    checked = 0
+    for table in tables:
+        if table is None or "events/n" not in getattr(table, "columns", []):
+            continue
+        for row in table.rows:
+            study = row[1].rsplit(" (", 1)[0]
+            weak_options = kinds.get((study, row[4]))
+            if weak_options is None:
+                continue
+            assert ("weak source" in row[6]) in weak_options, row
+            checked += 1
+    assert checked

@@ -13,6 +13,7 @@ from cartatlas.analyses.like_for_like import (
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import CountryPooling, difference_wording, pool_by_country
 from cartatlas.evidence.absence import no_cohorts, no_data
+from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
@@ -240,14 +241,22 @@ def _studies_table(
             str(row.analysis),
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),
-            cite_row(ctx.refs, row),
+            cite_row(ctx.refs, row)
+            + (f" ({row.source_kind}, weak source)" if is_weak(row.source_kind) else ""),
         ]
         for row in pooling.rows.itertuples()
     ]
+    weak = sum(is_weak(k) for k in pooling.rows["source_kind"])
     return Table(
         title,
         ["country", "study", "endpoint", "analysis", "events/n", "rate", "source"],
         rows,
+        note=(
+            f"{weak} of {len(rows)} rows were read on news or secondary pages (no journal, "
+            "label or regulator page with the numbers was found); they are marked."
+            if weak
+            else ""
+        ),
     )
 
 
