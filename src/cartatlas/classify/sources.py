@@ -51,26 +51,45 @@ def read_store(store: Store) -> Iterator[TrialRecord]:
     """
     from cartatlas.store.registry_read import current_studies
 
-    frame = current_studies(store, include_raw=True)
-    for row in frame.to_dict("records"):
-        trial_id = row.get("nct_id") or row["trial_id"]
-        raw = row.get("raw")
-        if row.get("registry") == "CTGOV" and raw:
-            record = from_api_v2(json.loads(raw))
-        else:
-            record = TrialRecord(
-                trial_id=trial_id,
-                title=row.get("title") or "",
-                official_title=row.get("official_title") or "",
-                brief_summary=row.get("brief_summary") or "",
-                conditions=tuple(row.get("conditions") or ()),
-                interventions=tuple(Intervention(n) for n in row.get("interventions") or ()),
-                sponsor_name=row.get("sponsor_name") or "",
-                sponsor_class=row.get("sponsor_class") or "",
-                site_countries=tuple(row.get("countries") or ()),
-                start_date=row.get("start_date"),
-                phases=tuple(row.get("phases") or ()),
-                status=row.get("status"),
-                study_type=row.get("study_type"),
-            )
-        yield replace(record, trial_id=trial_id)
+    frame = current_studies(store)
+    for start in range(0, len(frame), RAW_BATCH):
+        chunk = frame.iloc[start : start + RAW_BATCH].to_dict("records")
+        raws = _raw_records(store, [row["study_key"] for row in chunk])
+        yield from (_record(row, raws.get(row["study_key"])) for row in chunk)
+
+
+#: Trials whose raw JSON is read at once: the raw records of a whole store (about 10 KB each)
+#: would hold 1 GB at 100,000 trials, which the import's flat-memory goal cannot afford.
+RAW_BATCH = 2_000
+
+
+def _raw_records(store: Store, keys: list[str]) -> dict[str, str]:
+    marks = ", ".join("?" * len(keys))
+    _, rows = store.query(
+        f"SELECT study_key, raw FROM reg_study WHERE study_key IN ({marks})", tuple(keys)
+    )
+    return {key: raw for key, raw in rows if raw}
+
+
+def _record(row: dict, raw: str | None) -> TrialRecord:
+    """One trial's record: from its API v2 JSON when it is a ClinicalTrials.gov row."""
+    trial_id = row.get("nct_id") or row["trial_id"]
+    if row.get("registry") == "CTGOV" and raw:
+        record = from_api_v2(json.loads(raw))
+    else:
+        record = TrialRecord(
+            trial_id=trial_id,
+            title=row.get("title") or "",
+            official_title=row.get("official_title") or "",
+            brief_summary=row.get("brief_summary") or "",
+            conditions=tuple(row.get("conditions") or ()),
+            interventions=tuple(Intervention(n) for n in row.get("interventions") or ()),
+            sponsor_name=row.get("sponsor_name") or "",
+            sponsor_class=row.get("sponsor_class") or "",
+            site_countries=tuple(row.get("countries") or ()),
+            start_date=row.get("start_date"),
+            phases=tuple(row.get("phases") or ()),
+            status=row.get("status"),
+            study_type=row.get("study_type"),
+        )
+    return replace(record, trial_id=trial_id)
