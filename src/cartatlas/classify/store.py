@@ -9,14 +9,25 @@ report and the dashboard (:func:`current_labels`), which never classify again. L
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 import pandas as pd
 
-from cartatlas.classify.labels import COLUMNS, TrialLabels
+from cartatlas.classify.labels import COLUMNS, TrialLabels, classify
 from cartatlas.store.bulk import insert_rows
 from cartatlas.store.connection import Store
 from cartatlas.store.versions import code_version, registry_version
+
+#: Label rows converted and inserted at once.
+WRITE_BATCH = 5_000
+
+
+def _chunks(items: Iterable[TrialLabels], size: int) -> Iterator[list[TrialLabels]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
 
 TABLE = "trial_labels"
 _TYPES = {"is_car": "BOOLEAN", "in_vivo": "BOOLEAN"}
@@ -41,19 +52,28 @@ def write_labels(
 
     ``version`` is :func:`labels_version` when ``labels`` are those of the store's current
     trials; ``None`` (labels of other records, e.g. files) leaves the table marked stale."""
-    rows = [
-        (*item.row(), " || ".join(f"{k}: {v}" for k, v in item.reasons.items() if v), classified_at)
-        for item in labels
-    ]
-    with store.transaction():
+    from cartatlas.store.registry_stage import bounded_memory
+
+    written = 0
+    with bounded_memory(store), store.transaction():
         store.execute(DDL)
         store.execute(f"DELETE FROM {TABLE}")
-        insert_rows(store, TABLE, (*COLUMNS, "reasons", "classified_at"), rows)
+        for chunk in _chunks(labels, WRITE_BATCH):  # labels may be a generator: never all held
+            rows = [
+                (
+                    *item.row(),
+                    " || ".join(f"{k}: {v}" for k, v in item.reasons.items() if v),
+                    classified_at,
+                )
+                for item in chunk
+            ]
+            insert_rows(store, TABLE, (*COLUMNS, "reasons", "classified_at"), rows)
+            written += len(rows)
         store.execute(VERSION_DDL)
         store.execute(f"DELETE FROM {VERSION_TABLE} WHERE name = ?", (TABLE,))
         if version:
             store.execute(f"INSERT INTO {VERSION_TABLE} VALUES (?, ?)", (TABLE, version))
-    return len(rows)
+    return written
 
 
 def labels_frame(store: Store) -> pd.DataFrame:
@@ -80,10 +100,9 @@ def labels_current(store: Store) -> bool:
 
 def relabel(store: Store, classified_at: str) -> int:
     """Classify every current trial and store the labels under the current version."""
-    from cartatlas.classify.labels import classify_all
     from cartatlas.classify.sources import read_store
 
-    labels = classify_all(read_store(store))
+    labels = (classify(record) for record in read_store(store))  # streamed: flat memory
     return write_labels(store, labels, classified_at, labels_version(store))
 
 
