@@ -68,7 +68,7 @@ def test_cli_api_report_and_dashboard_show_the_recomputed_dollar_value(
     assert f"| {amount} | {usd:,.0f} USD |" in markdown
     headline_prices = [p for p in _csv("prices") if p["country"] == COUNTRY]
     if len(headline_prices) == 1:  # one price is stated as such, not as a range from x to x
-        assert f"In {COUNTRY} the recorded product price is {usd:,.0f} USD (one price)" in markdown
+        assert f"In {COUNTRY} the recorded product price is {usd:,.0f} USD (one report)" in markdown
         assert f"from {usd:,.0f} to {usd:,.0f}" not in markdown
 
     page = evidence_client.get(f"/products/{PRODUCT}").text

@@ -70,6 +70,12 @@ class ReportContext:
         return self.refs.cite(None, label=label)
 
     @property
+    def registry_names(self) -> str:
+        """The registries the snapshots come from, as readers know them."""
+        codes = sorted(set(self.snapshots.get("registry", [])))
+        return ", ".join(REGISTRY_NAMES.get(str(c).upper(), str(c)) for c in codes)
+
+    @property
     def snapshot_year(self) -> int | None:
         dates = [str(d) for d in self.snapshots.get("snapshot_date", []) if d]
         return int(max(dates)[:4]) if dates else None
@@ -79,6 +85,8 @@ class ReportContext:
         dates = sorted({str(d) for d in self.snapshots.get("snapshot_date", []) if d})
         return ", ".join(dates) or "unknown date"
 
+
+REGISTRY_NAMES = {"CTGOV": "ClinicalTrials.gov", "ICTRP": "the WHO ICTRP", "AACT": "AACT"}
 
 NO_REGISTRY = (
     "No data: the store holds no trial-registry records. Load them with "

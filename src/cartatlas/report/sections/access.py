@@ -130,9 +130,8 @@ def build(ctx: ReportContext) -> Section:
     summary = "; ".join(
         f"{row[1]} recruiting CAR trials at {row[2]} sites in {row[0]}" for row in table.rows
     )
-    registries = ", ".join(sorted(set(ctx.snapshots["registry"]))) or "no registry"
     answer = (
-        f"{summary} (trials registered in {registries}, snapshot {ctx.snapshot_dates}; "
+        f"{summary} (trials registered in {ctx.registry_names}, snapshot {ctx.snapshot_dates}; "
         "trials registered only elsewhere are not counted). Approved products are given "
         f"at certified treatment centres; trials are the other route in. "
         f"{centres_summary(ctx, centres)}"

@@ -163,11 +163,13 @@ def build(ctx: ReportContext) -> Section:
         used = product[product["country"] == country]
         usd = used["usd"]
         if len(usd):
+            distinct = usd.round().nunique()
+            reports = "one report" if len(usd) == 1 else f"{len(usd)} reports"
             spread = (
-                f"the recorded product price is {usd.iloc[0]:,.0f} USD (one price) "
-                if len(usd) == 1
-                else f"the {len(usd)} recorded product prices range from "
-                f"{usd.min():,.0f} to {usd.max():,.0f} USD "
+                f"the recorded product price is {usd.iloc[0]:,.0f} USD ({reports}) "
+                if distinct == 1
+                else f"the {len(usd)} recorded price reports ({distinct} distinct values) "
+                f"range from {usd.min():,.0f} to {usd.max():,.0f} USD "
             )
             parts.append(
                 f"in {country} {spread}"
