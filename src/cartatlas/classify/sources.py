@@ -49,26 +49,18 @@ def read_store(store: Store) -> Iterator[TrialRecord]:
     columns flatten away (intervention descriptions, keywords, arms, collaborators); other
     registries' rows are built from the normalized columns.
     """
-    from cartatlas.store.registry_read import current_studies
+    from cartatlas.store.registry_read import current_studies, raw_records
 
     frame = current_studies(store)
     for start in range(0, len(frame), RAW_BATCH):
         chunk = frame.iloc[start : start + RAW_BATCH].to_dict("records")
-        raws = _raw_records(store, [row["study_key"] for row in chunk])
+        raws = raw_records(store, [row["study_key"] for row in chunk])
         yield from (_record(row, raws.get(row["study_key"])) for row in chunk)
 
 
 #: Trials whose raw JSON is read at once: the raw records of a whole store (about 10 KB each)
 #: would hold 1 GB at 100,000 trials, which the import's flat-memory goal cannot afford.
 RAW_BATCH = 2_000
-
-
-def _raw_records(store: Store, keys: list[str]) -> dict[str, str]:
-    marks = ", ".join("?" * len(keys))
-    _, rows = store.query(
-        f"SELECT study_key, raw FROM reg_study WHERE study_key IN ({marks})", tuple(keys)
-    )
-    return {key: raw for key, raw in rows if raw}
 
 
 def _record(row: dict, raw: str | None) -> TrialRecord:

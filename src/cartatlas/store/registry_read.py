@@ -140,6 +140,20 @@ def current_studies(
     return frame
 
 
+def raw_records(store: Store, study_keys: list[str]) -> dict[str, str]:
+    """``study_key → raw record JSON`` for ``study_keys`` that keep one, so that a reader can
+    fetch the large raw column a batch at a time (:func:`current_studies` can include it for
+    every trial at once)."""
+    if not study_keys:
+        return {}
+    _require(store)
+    marks = ", ".join("?" * len(study_keys))
+    _, rows = store.query(
+        f"SELECT study_key, raw FROM reg_study WHERE study_key IN ({marks})", tuple(study_keys)
+    )
+    return {key: raw for key, raw in rows if raw}
+
+
 def sites(store: Store, *, dedupe: bool = True) -> pd.DataFrame:
     """Sites of the current trials (of those :func:`current_studies` returns), one per row:
     facility, city, state, zip, country (as registered), country_code (alpha-2), lat, lon,

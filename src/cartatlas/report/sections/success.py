@@ -14,6 +14,7 @@ from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import CountryPooling, difference_wording, pool_by_country
 from cartatlas.evidence.absence import no_cohorts, no_data
 from cartatlas.evidence.source_strength import is_weak
+from cartatlas.evidence.source_strength import label as kind_label
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
@@ -242,7 +243,7 @@ def _studies_table(
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),
             cite_row(ctx.refs, row)
-            + (f" ({row.source_kind}, weak source)" if is_weak(row.source_kind) else ""),
+            + (f" {kind_label(row.source_kind)}" if is_weak(row.source_kind) else ""),
         ]
         for row in pooling.rows.itertuples()
     ]
