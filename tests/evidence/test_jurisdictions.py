@@ -45,3 +45,20 @@ def test_products_in_germany_are_the_eu_approvals_with_their_eu_dates(evidence_s
     own = [(a["product_id"], a["approval_date"]) for a in chosen if a["country"] == "DE"]
     assert sorted((r["product"], r["date"]) for r in rows) == sorted(eu + own)
     assert {r["agency"] for r in rows if (r["product"], r["date"]) in eu} == {"EMA (EU)"}
+
+
+def test_products_in_switzerland_are_the_swissmedic_approvals(evidence_store):
+    """Switzerland is outside the EEA: only Swissmedic's own rows, none of the EU's."""
+    result = runner.invoke(
+        app, ["--db", evidence_store, "products", "--country", "CH", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    with open(plain.DATA / "approvals.csv", encoding="utf-8", newline="") as handle:
+        swiss = {
+            (a["product_id"], a["approval_date"])
+            for a in csv.DictReader(handle)
+            if a["agency"] == "Swissmedic"
+        }
+    assert swiss and {(r["product"], r["date"]) for r in rows} == swiss
+    assert {r["agency"] for r in rows} == {"Swissmedic"}

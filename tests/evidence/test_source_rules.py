@@ -138,3 +138,19 @@ def test_a_note_naming_the_other_count_explains_the_difference(evidence_dir):
 def test_two_grading_systems_may_count_differently(evidence_dir):
     folder = evidence_dir(**_second_crs(events="95", percent="94", grading="ASTCT2019"))
     assert messages(folder) == []
+
+
+def test_an_approval_filed_under_a_country_its_agency_does_not_serve_is_rejected(evidence_dir):
+    found = messages(evidence_dir(**_with("approvals", 0, country="CH")))
+    assert found == [
+        "approvals.csv, row at line 2: country: FDA authorises medicines for US, not CH; set "
+        "country to US or name the agency that approved the product there"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("agency", "country"),
+    [("Swissmedic", "CH"), ("MFDS", "KR"), ("CDSCO", "IN"), ("HSA", "SG"), ("IMoH", "IL")],
+)
+def test_each_national_agency_serves_its_own_country(evidence_dir, agency, country):
+    assert messages(evidence_dir(**_with("approvals", 0, agency=agency, country=country))) == []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cartatlas.evidence import source_rules
+from cartatlas.evidence.jurisdictions import agency_country_problem
 from cartatlas.evidence.quotes import date_in_quote, landmark_in_quote, number_in_quote
 from cartatlas.evidence.reading import BUNDLED_DIR, Problem, Row, read_table
 from cartatlas.evidence.tables import BY_NAME, TABLES
@@ -316,6 +317,8 @@ def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
     for row, message in _overlap_cycles(rows["studies"]):
         reject(row, "overlaps_with", message)
     _check_sources(rows, reject)
+    for row, message in _agency_country_problems(rows):
+        reject(row, "country", message)
     failed = _failed_keys(rows, rejected, problems)
     unknown, waiting = _references(rows, rejected, failed)
     for row, column, message in unknown:
@@ -351,6 +354,16 @@ def _check_sources(rows: dict[str, list[Row]], reject) -> None:  # type: ignore[
             reject(row, "events", message)
     for row, message in source_rules.approval_source_problems(rows["approvals"]):
         reject(row, "source_kind", message)
+
+
+def _agency_country_problems(rows: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:
+    """An approval or regulatory action filed under a country its agency does not serve."""
+    for table in ("approvals", "regulatory_actions"):
+        for row in rows[table]:
+            agency, country = row.raw.get("agency") or "", row.raw.get("country") or ""
+            message = agency_country_problem(agency, country)
+            if message:
+                yield row, message
 
 
 def _table_order(file_name: str) -> int:

@@ -54,6 +54,37 @@ EEA = EU_MEMBERS | EEA_EFTA
 #: Former members and the last day on which a Commission authorisation applied there.
 FORMER_MEMBERS = {"GB": "2020-12-31"}
 
+#: The one jurisdiction each agency authorises for (``EU`` for the EMA / European Commission).
+#: An approval row whose country differs names the wrong agency or the wrong country, and would
+#: show a product as approved where it is not; `kb check` rejects it.
+AGENCY_COUNTRIES = {
+    "FDA": "US",
+    "NMPA": "CN",
+    "EMA": EU,
+    "PMDA": "JP",
+    "MHRA": "GB",
+    "HSA": "SG",
+    "TGA": "AU",
+    "HC": "CA",
+    "AEMPS": "ES",
+    "CDSCO": "IN",
+    "MFDS": "KR",
+    "Swissmedic": "CH",
+    "ANVISA": "BR",
+    "IMoH": "IL",
+}
+
+
+def agency_country_problem(agency: str, country: str) -> str | None:
+    """Why ``country`` cannot be where ``agency`` approved a product, or None when it is."""
+    home = AGENCY_COUNTRIES.get(agency)
+    if home is None or home == country:
+        return None
+    return (
+        f"{agency} authorises medicines for {home}, not {country}; set country to {home} or "
+        "name the agency that approved the product there"
+    )
+
 
 def covered_by_eu(country: str, approval_date: str | None = None) -> bool:
     """Does an EU authorisation granted on ``approval_date`` apply in ``country``?

@@ -68,7 +68,8 @@ Country = Annotated[str, AfterValidator(_country)]
 Currency = Annotated[str, AfterValidator(_currency)]
 
 # National agencies as well as the EMA: Spain's AEMPS (hospital exemption), India's CDSCO,
-# Korea's MFDS, Switzerland's Swissmedic, Brazil's ANVISA.
+# Korea's MFDS, Switzerland's Swissmedic, Brazil's ANVISA, Israel's Ministry of Health (IMoH).
+# Each one's country is in jurisdictions.AGENCY_COUNTRIES.
 Agency = Literal[
     "FDA",
     "NMPA",
@@ -83,6 +84,7 @@ Agency = Literal[
     "MFDS",
     "Swissmedic",
     "ANVISA",
+    "IMoH",
 ]
 Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
 Denominator = Literal["infused", "enrolled", "evaluable", "randomized"]
