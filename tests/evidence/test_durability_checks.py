@@ -141,3 +141,13 @@ def test_dates_next_to_chinese_characters_are_found():
     assert date_in_quote("2025-09", "鑫富达2025-09-23 10:22")
     assert date_in_quote("2024", "2024年1月19日")
     assert not date_in_quote("2024", "12024")
+
+
+def test_a_day_month_year_date_with_dots_is_found():
+    """Swissmedic's German pages print "Indikationserweiterung in der Schweiz: 12.01.2023"."""
+    from cartatlas.evidence.quotes import date_in_quote
+
+    assert date_in_quote("2023-01-12", "Indikationserweiterung in der Schweiz: 12.01.2023")
+    assert date_in_quote("2021-08-25", "am 25.08.2021 von Swissmedic")
+    assert not date_in_quote("2023-12-01", "Indikationserweiterung in der Schweiz: 12.01.2023")
+    assert not date_in_quote("2023-01-12", "v1.12.01.2023")

@@ -118,6 +118,7 @@ def _date_patterns(iso: str) -> list[str]:
         rf"\b0?{day}(?:st|nd|rd|th)?\s+{months},?\s+{year}\b",
         rf"(?<!\d){year}-{month:02d}-{day:02d}(?!\d)",
         rf"\b0?{month}/0?{day}/{year}\b",
+        rf"(?<![\d.])0?{day}\.0?{month}\.{year}(?!\d)",  # Swiss/German day.month.year: "12.01.2023"
         rf"{year}\s*年\s*0?{month}\s*月\s*0?{day}\s*日",
     ]
 
