@@ -72,13 +72,13 @@ def test_a_new_snapshot_makes_labels_stale_until_relabelled(imported, tmp_path):
 
 
 def test_records_read_in_small_batches_equal_one_read(imported, monkeypatch):
-    """The raw JSON is read a batch at a time (flat memory on a large store): a batch of 7 gives
-    exactly the records one batch gives."""
+    """Columns and raw JSON are read a batch at a time (flat memory on a large store): a batch
+    of 7 gives exactly the records one batch gives."""
     import cartatlas.classify.sources as sources
 
     db, _ = imported
     with open_store(db, read_only=True) as store:
         whole = list(read_store(store))
-        monkeypatch.setattr(sources, "RAW_BATCH", 7)
+        monkeypatch.setattr(sources, "READ_BATCH", 7)
         batched = list(read_store(store))
     assert len(whole) > 7 and batched == whole

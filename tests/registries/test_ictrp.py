@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from cartatlas.registries.ctgov_files import import_file
 from cartatlas.registries.ictrp import import_ictrp
-from cartatlas.store.registry_read import attribution_notes, current_studies, trial_matches
+from cartatlas.store.registry_read import (
+    attribution_notes,
+    current_studies,
+    current_study_batches,
+    trial_matches,
+)
 
 from .conftest import ICTRP_FIXTURES, ONCOLOGY_NEW
 
@@ -98,3 +105,13 @@ def test_same_trial_in_two_registries_counts_once(store) -> None:
     assert row["also_registered_as"] == ["CHICTR:ChiCTR2000031234"]
     chictr = current_studies(store, dedupe=False)
     assert chictr[chictr["trial_id"] == "ChiCTR2000031234"].iloc[0]["nct_id"] == "NCT02259556"
+    # Read a batch at a time (the classifier's flat-memory read), the rows are the same, in the
+    # same order, with the matched ChiCTR record (first key) in another batch than its
+    # canonical NCT02259556 (60th).
+    for dedupe in (True, False):
+        batches = list(current_study_batches(store, 50, dedupe=dedupe, include_raw=True))
+        assert len(batches) == 46
+        pd.testing.assert_frame_equal(
+            pd.concat(batches, ignore_index=True),
+            current_studies(store, dedupe=dedupe, include_raw=True),
+        )

@@ -49,23 +49,21 @@ def read_store(store: Store) -> Iterator[TrialRecord]:
     columns flatten away (intervention descriptions, keywords, arms, collaborators); other
     registries' rows are built from the normalized columns.
     """
-    from cartatlas.store.registry_read import current_studies, raw_records
+    from cartatlas.store.registry_read import current_study_batches
 
-    frame = current_studies(store)
-    for start in range(0, len(frame), RAW_BATCH):
-        chunk = frame.iloc[start : start + RAW_BATCH].to_dict("records")
-        raws = raw_records(store, [row["study_key"] for row in chunk])
-        yield from (_record(row, raws.get(row["study_key"])) for row in chunk)
+    for batch in current_study_batches(store, READ_BATCH, include_raw=True):
+        yield from (_record(row) for row in batch.to_dict("records"))
 
 
-#: Trials whose raw JSON is read at once: the raw records of a whole store (about 10 KB each)
-#: would hold 1 GB at 100,000 trials, which the import's flat-memory goal cannot afford.
-RAW_BATCH = 2_000
+#: Trials read at once, columns and raw JSON: a whole store's (about 10 KB each) would hold
+#: 1 GB at 100,000 trials, which the import's flat-memory goal (600 MB) cannot afford.
+READ_BATCH = 2_000
 
 
-def _record(row: dict, raw: str | None) -> TrialRecord:
+def _record(row: dict) -> TrialRecord:
     """One trial's record: from its API v2 JSON when it is a ClinicalTrials.gov row."""
     trial_id = row.get("nct_id") or row["trial_id"]
+    raw = row.get("raw")
     if row.get("registry") == "CTGOV" and raw:
         record = from_api_v2(json.loads(raw))
     else:

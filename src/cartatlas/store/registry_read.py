@@ -14,6 +14,7 @@ Records that came through WHO ICTRP carry ``attribution`` ("WHO ICTRP") and ``so
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -62,10 +63,10 @@ def _frame(store: Store, sql: str, params: tuple = ()) -> pd.DataFrame:
     return frame.astype({n: t for n, t in _NUMERIC.items() if n in frame.columns})
 
 
-def _lists(store: Store, sql: str) -> dict[str, list]:
+def _lists(store: Store, sql: str, params: tuple = ()) -> dict[str, list]:
     """``study_key → [values in order]`` from a two-column (key, value) query."""
     grouped: dict[str, list] = {}
-    for key, value in store.execute(sql):
+    for key, value in store.execute(sql, params):
         grouped.setdefault(key, []).append(value)
     return grouped
 
@@ -97,33 +98,65 @@ def current_studies(
     """One row per current trial (see the module docstring), with list columns ``conditions``,
     ``interventions``, ``phases``, ``countries``, ``selections`` and ``also_registered_as``, and
     ``nct_id`` (the trial's NCT number, also for a ChiCTR record matched to one)."""
+    keys, groups = _current_keys(store, dedupe)
+    return _studies(store, keys, groups, include_raw)
+
+
+def current_study_batches(
+    store: Store, size: int, *, dedupe: bool = True, include_raw: bool = False
+) -> Iterator[pd.DataFrame]:
+    """:func:`current_studies` ``size`` trials at a time, in the same order and shape, so that a
+    reader that handles one trial at a time (the classifier) holds one batch of titles,
+    summaries and raw records, never the whole store's (≈ 250 MB of text at 100,000 trials,
+    ≈ 1 GB with the raw JSON)."""
+    keys, groups = _current_keys(store, dedupe)
+    for start in range(0, len(keys), size):
+        yield _studies(store, keys[start : start + size], groups, include_raw)
+
+
+def _current_keys(store: Store, dedupe: bool) -> tuple[list[str], dict[str, list[str]]]:
+    """The current trials' keys in order (each matched group's canonical member only when
+    ``dedupe``), and the match groups (:func:`_canonical_map`)."""
     _require(store)
+    keys = [key for (key,) in store.execute(f"{CURRENT} ORDER BY study_key")]
+    groups = _canonical_map(store, set(keys))
+    if dedupe and groups:
+        keys = [k for k in keys if groups.get(k, [k])[0] == k]
+    return keys, groups
+
+
+def _studies(
+    store: Store, keys: list[str], groups: dict[str, list[str]], include_raw: bool
+) -> pd.DataFrame:
+    """The :func:`current_studies` rows of ``keys`` (current and in order): read by the key
+    range they span, then kept when in ``keys`` — no parameter per key, and on DuckDB 2.5×
+    faster than the range joined with the current set (a trial dropped from every selection
+    is read and left out)."""
     fields = _STUDY_FIELDS + (("raw",) if include_raw else ())
+    span = (keys[0], keys[-1]) if keys else (None, None)
+    within = "study_key BETWEEN ? AND ?"
     frame = _frame(
         store,
-        f"SELECT {', '.join(fields)} FROM reg_study"
-        f" WHERE study_key IN ({CURRENT}) ORDER BY study_key",
+        f"SELECT {', '.join(fields)} FROM reg_study WHERE {within} ORDER BY study_key",
+        span,
     )
-    keys = set(frame["study_key"])
-    groups = _canonical_map(store, keys)
-    if dedupe and groups:
-        frame = frame[[groups.get(k, [k])[0] == k for k in frame["study_key"]]].reset_index(
-            drop=True
-        )
+    wanted = set(keys)
+    frame = frame[[k in wanted for k in frame["study_key"]]].reset_index(drop=True)
     conditions = _lists(
         store,
-        f"SELECT study_key, name FROM reg_condition"
-        f" WHERE study_key IN ({CURRENT}) ORDER BY study_key, ord",
+        f"SELECT study_key, name FROM reg_condition WHERE {within} ORDER BY study_key, ord",
+        span,
     )
     interventions = _lists(
         store,
-        f"SELECT study_key, name FROM reg_intervention"
-        f" WHERE study_key IN ({CURRENT}) ORDER BY study_key, ord",
+        f"SELECT study_key, name FROM reg_intervention WHERE {within} ORDER BY study_key, ord",
+        span,
     )
     selections = _lists(
         store,
-        "SELECT study_key, selection FROM reg_membership WHERE active"
-        " ORDER BY study_key, selection",
+        "SELECT study_key, selection FROM reg_membership"
+        f" WHERE active AND {within} ORDER BY study_key, selection",
+        span,
     )
     frame["conditions"] = [conditions.get(k, []) for k in frame["study_key"]]
     frame["interventions"] = [interventions.get(k, []) for k in frame["study_key"]]
@@ -138,20 +171,6 @@ def current_studies(
         for k, others in zip(frame["study_key"], frame["also_registered_as"], strict=True)
     ]
     return frame
-
-
-def raw_records(store: Store, study_keys: list[str]) -> dict[str, str]:
-    """``study_key → raw record JSON`` for ``study_keys`` that keep one, so that a reader can
-    fetch the large raw column a batch at a time (:func:`current_studies` can include it for
-    every trial at once)."""
-    if not study_keys:
-        return {}
-    _require(store)
-    marks = ", ".join("?" * len(study_keys))
-    _, rows = store.query(
-        f"SELECT study_key, raw FROM reg_study WHERE study_key IN ({marks})", tuple(study_keys)
-    )
-    return {key: raw for key, raw in rows if raw}
 
 
 def sites(store: Store, *, dedupe: bool = True) -> pd.DataFrame:
