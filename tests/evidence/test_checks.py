@@ -318,6 +318,11 @@ def test_bad_row_is_rejected_and_the_rest_kept(evidence_dir):
         (100, "in 2018 100 patients were treated", True),
         (2018, "in 2018 100 patients were treated", True),
         (475, "a list price of $475 000", True),
+        (1200000, "1,200,000 yuan", True),
+        (370000, "370'000 Franken", True),
+        (105.101901, '"Japan",JP,2017,105.101901', True),
+        (872.624771, '"Korea, Rep.",KR,2017,872.624771', True),
+        (2017105.101901, '"Japan",JP,2017,105.101901', False),
     ],
 )
 def test_number_in_quote_reads_numbers_as_sources_print_them(value, quote, found):

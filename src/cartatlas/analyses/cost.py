@@ -6,11 +6,17 @@ stated exception (``LATEST_RATE_RULE``): a price from a year after the latest an
 knowledge base holds for its currency (the current, partial year, or a year whose average is not
 yet recorded) is converted at that latest average, and ``fx_year`` says which year was used.
 When two sources give a rate for the same year, the first by source URL is used and named.
+A PPP factor is in the country's own currency per international dollar, so a price quoted in
+another currency (an Indian price in US dollars) is first taken to that currency at the same
+year's rate; without that rate its PPP value stays empty.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
+from babel.numbers import get_territory_currencies
 
 from cartatlas.store import Store
 
@@ -50,7 +56,7 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     frame.loc[frame["currency"].eq("USD"), "fx_per_usd"] = 1.0
     frame.loc[frame["country"].eq("US"), "ppp_per_usd"] = 1.0
     frame["usd"] = frame["amount"] / frame["fx_per_usd"]
-    frame["intl_dollars"] = frame["amount"] / frame["ppp_per_usd"]
+    frame["intl_dollars"] = _in_local_currency(frame, fx) / frame["ppp_per_usd"]
     return frame
 
 
@@ -61,3 +67,33 @@ def _rate_years(prices: pd.DataFrame, fx: pd.DataFrame) -> pd.Series:
     newest = prices["currency"].map(latest)
     newer = prices["year"].notna() & newest.notna() & (prices["year"] > newest)
     return prices["year"].where(~newer, newest)
+
+
+def local_currency(country: str, year: float) -> str | None:
+    """The currency a country used in mid-``year`` (CLDR territory data), or None if unknown."""
+    when = dt.date(int(year), 7, 1) if pd.notna(year) else dt.date.today()
+    currencies = get_territory_currencies(country, when)
+    return currencies[0] if currencies else None
+
+
+def _in_local_currency(frame: pd.DataFrame, fx: pd.DataFrame) -> pd.Series:
+    """Each price in its country's own currency, the unit of the country's PPP factor: the
+    amount itself, or a foreign-currency amount taken through US dollars at the local
+    currency's rate for the same year (``LATEST_RATE_RULE`` applies)."""
+    local = pd.DataFrame(
+        {
+            "currency": [
+                local_currency(country, year)
+                for country, year in zip(frame["country"], frame["year"], strict=True)
+            ],
+            "year": frame["year"],
+        },
+        index=frame.index,
+    )
+    own = local["currency"].eq(frame["currency"]) | frame["country"].eq("US")
+    local["fx_year"] = _rate_years(local, fx)
+    rates = local.merge(
+        fx.rename(columns={"year": "fx_year"}), on=["currency", "fx_year"], how="left"
+    )["fx_per_usd"]
+    rates.index = frame.index
+    return frame["amount"].where(own, frame["usd"] * rates)

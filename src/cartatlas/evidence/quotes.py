@@ -13,8 +13,11 @@ import calendar
 import re
 from decimal import Decimal, InvalidOperation
 
-# Swiss sources group thousands with an apostrophe ("370'000 Franken").
-_THOUSANDS = re.compile(r"(?<=\d)[,\u202f\u00a0\u2009'\u2019](?=\d{3}(?!\d))")
+# Swiss sources group thousands with an apostrophe ("370'000 Franken"). Only a real grouping
+# is joined: one to three leading digits, then groups of three ("1,200,000"); a CSV row
+# ("JP,2017,105.101901") keeps its fields apart.
+_GROUP_SEPARATOR = "[,\u202f\u00a0\u2009'\u2019]"
+_THOUSANDS = re.compile(rf"(?<![\d.])\d{{1,3}}(?:{_GROUP_SEPARATOR}\d{{3}})+(?![\d])")
 # Journals also group thousands with a plain space ("$475 000"); "in 2018 100 patients" must
 # still give 2018 and 100, so space-grouped numbers are read in addition, never instead.
 _SPACE_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
@@ -77,7 +80,7 @@ def numbers_in(text: str) -> set[Decimal]:
     and numbers below a thousand written as words."""
     text = text.replace("·", ".").replace("\u2212", "-")
     text = _LEADING_DOT.sub(r"0.\1", text)  # "P = .03" states 0.03
-    text = _THOUSANDS.sub("", text)
+    text = _THOUSANDS.sub(lambda m: re.sub(_GROUP_SEPARATOR, "", m.group()), text)
     found = _word_numbers(text)
     for variant in {text, _SPACE_THOUSANDS.sub("", text)}:
         for digits, scale in _NUMBER.findall(variant):
