@@ -1,7 +1,7 @@
 """Approvals by regulators other than the FDA and NMPA (Health Canada, TGA, PMDA/MHLW, CDSCO,
-and the EMA's rows applied to a member state): `products --country XX` lists each approval the
-CSV holds for the country once, dated as one of its rows; `/api/approvals?country=XX` gives every
-source row of them; a country without rows gets the reason, never 0.
+Swissmedic, and the EMA's rows applied to a member state): `products --country XX` lists each
+approval the CSV holds for the country once, dated as one of its rows; `/api/approvals?country=XX`
+gives every source row of them; a country without rows gets the reason, never 0.
 
 The expected rows are read here with the csv module, not with the code under test
 (tests/report/test_pairs.py and tests/web/test_pairs_overview.py: the report and the dashboard).
@@ -19,9 +19,9 @@ from cartatlas.cli import app
 from cartatlas.evidence.reading import BUNDLED_DIR
 
 runner = CliRunner()
-COUNTRIES = ["CA", "AU", "JP", "IN", "DE"]
+COUNTRIES = ["CA", "AU", "JP", "IN", "DE", "CH"]
 # Countries the evidence base has no approval for (news-only reports are not recorded).
-ABSENT = ["IL", "SG", "KR", "CH"]
+ABSENT = ["IL", "SG", "KR"]
 
 
 def _raw(country: str) -> list[dict]:
