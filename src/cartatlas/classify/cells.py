@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from cartatlas.classify.is_car import car_interventions
 from cartatlas.classify.literals import blank
-from cartatlas.classify.matching import Hit, hits, quote
+from cartatlas.classify.matching import Hit, quote
 from cartatlas.classify.products import (
     ALLOGENEIC,
     AUTO,
@@ -40,6 +40,7 @@ _FIELDS = (
     "brief_summary",
     "detailed_description",
 )
+_SUMMARY_FIELDS = ("brief_summary", "detailed_description")
 
 # Order matters: more specific cell words first, and their spans are removed before the next.
 _CELL_TYPES: tuple[tuple[str, Rule], ...] = (
@@ -120,17 +121,6 @@ _CAR_WORDS = Rule(r"\bCAR|chimeric|U-?CAR", re.I)
 _APHERESIS = Rule(r"leuka?pheresis|\bapheresis", re.I)
 
 
-def _product_hits(record: TrialRecord, pattern: Rule, about: Rule) -> list[Hit]:
-    """Hits in fields that describe the product; summary hits only in sentences ``about`` it."""
-    found = []
-    for hit in hits(record, pattern, _FIELDS):
-        summary = hit.field in ("brief_summary", "detailed_description")
-        if summary and not about.search(hit.sentence()):
-            continue
-        found.append(hit)
-    return found
-
-
 @lru_cache(maxsize=16384)
 def _cell_words_in(text: str) -> tuple[tuple[str, int, int], ...]:
     """``(cell type, start, end)`` of each type's first cell word in one text, in type order.
@@ -158,7 +148,7 @@ def cell_types(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
     for fields in (("interventions", "title", "official_title"), _FIELDS):
         found: dict[str, Hit] = {}
         for field, text in record.texts(*fields):
-            if field in ("brief_summary", "detailed_description") and "CAR" not in text:
+            if field in _SUMMARY_FIELDS and "CAR" not in text:
                 continue
             for name, start, end in _cell_words_in(text):
                 found.setdefault(name, Hit(field, text, start, end))
@@ -192,25 +182,32 @@ def _qualifies_cells(hit: Hit) -> bool:
     return not _TRANSPLANT_AFTER.match(hit.text[hit.end : hit.end + 40])
 
 
-def cell_source(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
-    """``(sources, reason)``; several when the trial gives cells of several origins."""
-    if not car:
-        return [], "not a CAR trial"
-    found: dict[str, str] = {}
-    for _, product in _known(record):
-        found.setdefault(product.source, f"known product {product.names.split('|')[0]}")
-    checks = (
-        (IN_VIVO, _IN_VIVO),
-        (IPSC, _IPSC),
-        (UNIVERSAL, _UNIVERSAL),
-        (DONOR, _DONOR),
-        (ALLOGENEIC, _ALLO),
-        (AUTO, _AUTO),
-    )
-    for source, pattern in checks:
-        # Where the cells come from is said of the CAR product; "autologous" also of its cells.
-        about = _CELLS if source in (AUTO, IN_VIVO) else _CAR_WORDS
-        for hit in _product_hits(record, pattern, about):
+#: (source, words that say it, words a summary sentence must hold to be about the product),
+#: in the order the sources are checked.
+_SOURCE_CHECKS = (
+    # Where the cells come from is said of the CAR product; "autologous" also of its cells.
+    (IN_VIVO, _IN_VIVO, _CELLS),
+    (IPSC, _IPSC, _CAR_WORDS),
+    (UNIVERSAL, _UNIVERSAL, _CAR_WORDS),
+    (DONOR, _DONOR, _CAR_WORDS),
+    (ALLOGENEIC, _ALLO, _CAR_WORDS),
+    (AUTO, _AUTO, _CELLS),
+)
+
+
+@lru_cache(maxsize=16384)
+def _sources_in(text: str, summary: bool) -> tuple[tuple[str, int, int], ...]:
+    """``(source, start, end)`` of each source's first qualifying words in one text, in check
+    order. A summary's words count only in a sentence about the product; "allogeneic" and
+    "autologous" only when they qualify the cells; a transplant donor only for allogeneic
+    cells. One pass per text (interventions repeat across trials, hence the cache)."""
+    words = present(text)
+    found = []
+    for source, pattern, about in _SOURCE_CHECKS:
+        for m in pattern.finditer(text, words):
+            hit = Hit("", text, m.start(), m.end())
+            if summary and not about.search(hit.sentence()):
+                continue
             if source in (ALLOGENEIC, AUTO) and not _qualifies_cells(hit):
                 continue
             if (
@@ -219,8 +216,23 @@ def cell_source(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
                 and not _ALLO.search(hit.sentence())
             ):
                 continue
-            found.setdefault(source, quote(hit, 25))
+            found.append((source, hit.start, hit.end))
             break
+    return tuple(found)
+
+
+def cell_source(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
+    """``(sources, reason)``; several when the trial gives cells of several origins."""
+    if not car:
+        return [], "not a CAR trial"
+    found: dict[str, str] = {}
+    for _, product in _known(record):
+        found.setdefault(product.source, f"known product {product.names.split('|')[0]}")
+    # Each source's first qualifying words in field order, then text order.
+    for field, text in record.texts(*_FIELDS):
+        for source, start, end in _sources_in(text, field in _SUMMARY_FIELDS):
+            if source not in found:
+                found[source] = quote(Hit(field, text, start, end), 25)
     if any(s in found for s in (IPSC, UNIVERSAL, DONOR)):
         found.pop(ALLOGENEIC, None)
     if IPSC in found:

@@ -14,7 +14,6 @@ non-ASCII because case-insensitive matching maps a few of them onto ASCII letter
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 try:  # Python ≥ 3.11 names the parser module privately; the structure is the same.
     from re import _constants as _c
@@ -24,6 +23,9 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _sre  # type: ignore[no-redef]
 
 Literals = frozenset[str] | None
+#: Words, and the shortest and longest distance from the start to where one of them begins.
+Option = tuple[frozenset[str], int, int | None]
+_UNBOUNDED = 1 << 30
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
 _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
@@ -42,6 +44,14 @@ def required(pattern: re.Pattern[str]) -> Literals:
 def anchored(pattern: re.Pattern[str]) -> tuple[frozenset[str], int | None] | None:
     """:func:`required`'s words and how far after a match's start one of them can begin at
     most (``None``: unbounded), so a search can start just before the first word."""
+    found = placed(pattern)
+    return (found[0], found[2]) if found else None
+
+
+def placed(pattern: re.Pattern[str]) -> Option | None:
+    """:func:`anchored`'s words with the shortest and the longest distance from a match's
+    start to where one of them begins: when both are equal (``\\bCAR[\\s-]?T`` begins with its
+    word), a word occurrence leaves one possible start instead of a range."""
     return _sequence(_sre.parse(pattern.pattern, pattern.flags))
 
 
@@ -55,34 +65,31 @@ def _plain(code: int) -> str | None:
     return char.lower() if char.isascii() and not char.isspace() else None
 
 
-Option = tuple[frozenset[str], int | None]
-_UNBOUNDED = 1 << 30
-
-
 def _sequence(items) -> Option | None:
     """The most selective word set among the parts every match of a sequence goes through,
-    with the longest distance from the sequence's start to where that part begins."""
+    with the shortest and longest distance from the sequence's start to where it begins."""
     options: list[Option] = []
-    run, run_at, offset = "", 0, 0
+    run, run_near, run_far, near, far = "", 0, 0, 0, 0
     for op, arg in items:
         char = _plain(arg) if op == _c.LITERAL else None
         if char:
             if not run:
-                run_at = offset
+                run_near, run_far = near, far
             run += char
-            offset = _add(offset, 1)
+            near, far = near + 1, _add(far, 1)
             continue
         if op in _ZERO_WIDTH:
             continue  # consumes nothing: the letters on either side stay adjacent
         if run:
-            options.append((frozenset((run,)), run_at))
+            options.append((frozenset((run,)), run_near, run_far))
             run = ""
         part = _item(op, arg)
         if part:
-            options.append((part[0], _add(offset, part[1])))
-        offset = _add(offset, _sre.SubPattern(items.state, [(op, arg)]).getwidth()[1])
+            options.append((part[0], near + part[1], _add(far, part[2])))
+        shortest, longest = _sre.SubPattern(items.state, [(op, arg)]).getwidth()
+        near, far = min(near + shortest, _UNBOUNDED), _add(far, longest)
     if run:
-        options.append((frozenset((run,)), run_at))
+        options.append((frozenset((run,)), run_near, run_far))
     return max(options, key=lambda option: min(map(len, option[0])), default=None)
 
 
@@ -100,13 +107,15 @@ def _item(op, arg) -> Option | None:
     if op == _c.BRANCH:
         branches = [_sequence(branch) for branch in arg[1]]
         if all(branches):
-            offsets = [at for _, at in branches]
-            at = None if None in offsets else max(offsets)
-            return frozenset().union(*(words for words, _ in branches)), at
+            fars = [far for _, _, far in branches]
+            return (
+                frozenset().union(*(words for words, _, _ in branches)),
+                min(near for _, near, _ in branches),
+                None if None in fars else max(fars),
+            )
     return None
 
 
-@lru_cache(maxsize=16384)
 def folded(text: str) -> str:
     """The form of ``text`` that the words are looked up in."""
     low = text.lower()

@@ -3,16 +3,19 @@
 A rule such as ``myeloma|plasmacytoma|(?-i:\\bMM\\b)`` is an alternation. Python's ``re`` tries
 every alternative at every position of a text, which for the long alternations of the rule
 tables costs up to a microsecond per character. A :class:`Rule` keeps each top-level
-alternative as its own compiled pattern, with the words every match of it contains and how far
-after the match's start such a word can begin (:func:`~.literals.anchored`). One Aho–Corasick
-pass per text (:func:`present`, cached) finds where every word of every rule occurs. A rule
-then tries only the alternatives whose words occur, and each only at the few positions just
-before an occurrence (or, when that distance is large or unbounded, searching from the first
-such position); it merges the alternatives' matches the way the alternation would have chosen
-them: the leftmost start wins, and at the same start the alternative written first. No match
-can start anywhere else, so the matches, labels and reasons are exactly those of the plain
-pattern (``tests/classify/test_literals.py`` checks this on every text of the shared
-snapshots, ``tests/classify/test_labels_unchanged.py`` every label and reason).
+alternative as its own compiled pattern, with the words every match of it contains and the
+nearest and farthest distance from the match's start at which such a word can begin
+(:func:`~.literals.placed`). One Aho–Corasick pass per text (:func:`present`, cached) finds
+which words of every rule occur. A rule then tries only the alternatives whose words occur.
+When their words fix the possible starts within a few characters (``\\bCAR[\\s-]?T`` can only
+start where ``car`` does), the rule is matched at those starts alone: the one live
+alternative, or the whole alternation, which chooses among alternatives as a search would.
+Otherwise each alternative searches from the first start its words allow, and their matches
+are merged the way the alternation would have chosen them: the leftmost start wins, and at
+the same start the alternative written first. No match can start anywhere else, so the
+matches, labels and reasons are exactly those of the plain pattern
+(``tests/classify/test_literals.py`` checks this on every text of the shared snapshots,
+``tests/classify/test_labels_unchanged.py`` every label and reason).
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ from operator import itemgetter
 
 import ahocorasick
 
-from cartatlas.classify.literals import anchored, folded, width
+from cartatlas.classify.literals import folded, placed, width
 
 #: Bit of each word of every rule, in the order the rules registered them.
 _BITS: dict[str, int] = {}
 _automaton: ahocorasick.Automaton | None = None
-#: Up to this distance from a match's start to its word, each start is tried with ``match``;
-#: beyond it one ``search`` runs from the first possible start.
+#: Up to this many possible starts before a word, each is tried with ``match``; beyond it one
+#: ``search`` runs from the first possible start.
 _STEPS = 8
 
 
@@ -113,12 +116,12 @@ class Rule:
     words of the original: masking with spaces never adds a word, only removes some, and a
     position where a removed word was is merely tried in vain."""
 
-    __slots__ = ("pattern", "flags", "mask", "_branches", "_live")
+    __slots__ = ("pattern", "flags", "mask", "_whole", "_branches", "_live")
 
     def __init__(self, source: str | Sequence[str], flags: int = 0) -> None:
         parts = [source] if isinstance(source, str) else list(source)
         whole = re.compile("|".join(parts), flags)
-        self.pattern, self.flags = whole.pattern, whole.flags
+        self.pattern, self.flags, self._whole = whole.pattern, whole.flags, whole
         if len(parts) == 1:
             parts = alternatives(parts[0])
         branches = [re.compile(part, flags) for part in parts]
@@ -128,16 +131,18 @@ class Rule:
             branches = [whole]  # global inline flags or an empty match: keep it whole
         self._branches = []
         for branch in branches:
-            words, reach = anchored(branch) or ((), None)
+            words, near, reach = placed(branch) or ((), 0, None)
             spelled = tuple((_mask(frozenset((word,))), word) for word in sorted(words))
-            self._branches.append((branch, _mask(words), reach, spelled))
-        masks = [mask for _, mask, _, _ in self._branches]
+            self._branches.append((branch, _mask(words), near, reach, spelled))
+        masks = [mask for _, mask, _, _, _ in self._branches]
         self._live = selector(masks)
         self.mask = 0 if not all(masks) else _union(masks)
 
     def indexed(self, text: str, words: Words | None = None) -> Iterator[tuple[int, re.Match[str]]]:
         """``(alternative index, match)`` of every match, as ``finditer`` of the whole."""
         words = words or present(text)
+        if self.mask and not self.mask & words.mask:
+            return iter(())  # none of the rule's words occurs: the common case, kept cheap
         live = self._live(words)
         if len(live) == 1:
             return ((live[0], m) for m in self._all(live[0], text, words))
@@ -145,30 +150,90 @@ class Rule:
 
     def finditer(self, text: str, words: Words | None = None) -> Iterator[re.Match[str]]:
         words = words or present(text)
+        if self.mask and not self.mask & words.mask:
+            return iter(())
         live = self._live(words)
+        starts = self._starts(live, words)
+        if starts is not None:
+            return _matches_at(self._at(live), text, starts)
         if len(live) == 1:
             return self._all(live[0], text, words)
         return (m for _, m in self.indexed(text, words)) if live else iter(())
 
     def search(self, text: str, words: Words | None = None) -> re.Match[str] | None:
-        return next(self.finditer(text, words), None)
+        """The first match: the leftmost of the alternatives' first matches, and at the same
+        start the alternative written first, as the alternation would choose."""
+        words = words or present(text)
+        if self.mask and not self.mask & words.mask:
+            return None
+        live = self._live(words)
+        starts = self._starts(live, words)
+        if starts is not None:
+            return next(_matches_at(self._at(live), text, starts), None)
+        best = None
+        for index in live:
+            m = self._first(index, text, words)(0)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+    def _starts(self, live: list[int], words: Words) -> list[int] | None:
+        """Every position where a match can start, ascending, when the live alternatives'
+        words fix it within a few characters (``None`` otherwise): each occurrence of a word
+        leaves the starts ``near`` to ``reach`` before it."""
+        low = words.folded
+        if low is None or not live:
+            return None
+        starts: set[int] = set()
+        for index in live:
+            _, mask, near, reach, spelled = self._branches[index]
+            if not mask or reach is None or reach - near > _STEPS:
+                return None
+            for word in _present_words(spelled, words):
+                at = low.find(word, near)
+                while at >= 0:
+                    if near == reach:
+                        starts.add(at - near)
+                    else:
+                        starts.update(range(max(0, at - reach), at - near + 1))
+                    at = low.find(word, at + 1)
+        return sorted(starts)
+
+    def _at(self, live: list[int]) -> re.Pattern[str]:
+        """What to match at a possible start: the one live alternative, or the whole
+        alternation, which picks among the alternatives as a search would."""
+        return self._branches[live[0]][0] if len(live) == 1 else self._whole
 
     def _all(self, index: int, text: str, words: Words) -> Iterator[re.Match[str]]:
-        branch, mask, reach, spelled = self._branches[index]
+        branch, mask, near, reach, spelled = self._branches[index]
         if not mask or reach is None or words.folded is None:
             return branch.finditer(text)
-        return _all_at(branch, text, words.folded, _present_words(spelled, words), reach)
+        found = _present_words(spelled, words)
+        return _all_at(branch, text, words.folded, found, near, reach)
 
     def _first(self, index: int, text: str, words: Words) -> Callable:
         """``first(position)``: the alternative's first match starting at or after it."""
-        branch, mask, reach, spelled = self._branches[index]
+        branch, mask, near, reach, spelled = self._branches[index]
         if not mask or reach is None or words.folded is None:
             return lambda position: branch.search(text, position)
         low, found = words.folded, _present_words(spelled, words)
-        return lambda position: _first_at(branch, text, low, found, reach, position)
+        return lambda position: _first_at(branch, text, low, found, near, reach, position)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` tried at ``starts`` only, each after the previous one's end."""
+    position = 0
+    for start in starts:
+        if start >= position:
+            m = pattern.match(text, start)
+            if m:
+                yield m
+                position = m.end()
 
 
 def _present_words(spelled: tuple[tuple[int, str], ...], words: Words) -> tuple[str, ...]:
+    if len(spelled) == 1:
+        return (spelled[0][1],)  # a live alternative of one word: that word is present
     return tuple(word for bit, word in spelled if bit & words.mask)
 
 
@@ -185,32 +250,33 @@ def _first_at(
     text: str,
     low: str,
     found: tuple[str, ...],
+    near: int,
     reach: int,
     position: int,
 ) -> re.Match[str] | None:
     """The first match starting at or after ``position``: a match contains one of the words
-    ``found``, beginning at most ``reach`` after the match's start, so only those starts are
-    tried."""
+    ``found``, beginning from ``near`` to ``reach`` after the match's start, so only those
+    starts are tried."""
     tried = position - 1  # starts up to here were tried already
-    at = _next_word(low, found, position)
+    at = _next_word(low, found, position + near)
     while at >= 0:
-        low_start = max(position, at - reach, tried + 1)
-        if reach > _STEPS:
-            return branch.search(text, low_start)
-        for start in range(low_start, at + 1):
+        first = max(at - reach, tried + 1)
+        if reach - near > _STEPS:
+            return branch.search(text, first)
+        for start in range(first, at - near + 1):
             m = branch.match(text, start)
             if m:
                 return m
-        tried = at
+        tried = max(tried, at - near)
         at = _next_word(low, found, at + 1)
     return None
 
 
 def _all_at(
-    branch: re.Pattern[str], text: str, low: str, found: tuple[str, ...], reach: int
+    branch: re.Pattern[str], text: str, low: str, found: tuple[str, ...], near: int, reach: int
 ) -> Iterator[re.Match[str]]:
     position = 0
-    while (m := _first_at(branch, text, low, found, reach, position)) is not None:
+    while (m := _first_at(branch, text, low, found, near, reach, position)) is not None:
         yield m
         position = m.end()
 
@@ -220,21 +286,22 @@ def selector(masks: Sequence[int]) -> Callable[[Words], list[int]]:
     a word with it; a mask of 0 (no word required) is always chosen. Visits only the words
     that occur, not every mask, so a table of a hundred rules costs what its few hits cost."""
     always = [index for index, mask in enumerate(masks) if not mask]
-    if len(masks) == 1:
-        one, none = [0], []
-        return lambda words: one if always or masks[0] & words.mask else none
     owners: dict[int, list[int]] = {}
     for index, mask in enumerate(masks):
         while mask:
             bit = mask & -mask
             owners.setdefault(bit, []).append(index)
             mask ^= bit
+    # Most texts share a single word with a rule: its answer is ready.
+    single = {bit: sorted({*always, *indices}) for bit, indices in owners.items()}
     union = _union(masks)
 
     def live(words: Words) -> list[int]:
         shared = words.mask & union
         if not shared:
             return always
+        if not shared & (shared - 1):
+            return single[shared]
         found = set(always)
         while shared:
             bit = shared & -shared

@@ -11,7 +11,7 @@ rarely run trials abroad); otherwise unknown.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -45,7 +45,13 @@ _GOVERNMENT = re.compile(
 
 def sponsor_type(record: TrialRecord) -> tuple[str, str]:
     """``(type, reason)`` for the lead sponsor."""
-    name, cls = record.sponsor_name, (record.sponsor_class or "").upper()
+    return _sponsor_type(record.sponsor_name, record.sponsor_class)
+
+
+@lru_cache(maxsize=4096)
+def _sponsor_type(name: str, cls: str | None) -> tuple[str, str]:
+    """Sponsors run many trials, so each name and class is read once."""
+    cls = (cls or "").upper()
     if not name and not cls:
         return "", "no lead sponsor"
     said = f"lead sponsor '{name}' (class {cls or 'none'})"
@@ -144,6 +150,19 @@ def sponsor_country(record: TrialRecord, kind: str | None = None) -> tuple[str |
     name = record.sponsor_name
     if not name:
         return None, "no lead sponsor"
+    said = _named_country(name)
+    if said:
+        return said
+    kind = kind or sponsor_type(record)[0]
+    if kind in (ACADEMIC, GOVERNMENT) and len(record.site_countries) == 1:
+        return record.site_countries[0], "academic/government sponsor with sites in one country"
+    return None, "not knowable from the record"
+
+
+@lru_cache(maxsize=4096)
+def _named_country(name: str) -> tuple[str, str] | None:
+    """``(ISO alpha-2, reason)`` when the sponsor's name gives its country away; sponsors run
+    many trials, so each name is read once."""
     for code, pattern in _PLACE_PATTERNS.items():
         m = pattern.search(name)
         if m:
@@ -152,7 +171,4 @@ def sponsor_country(record: TrialRecord, kind: str | None = None) -> tuple[str |
         m = pattern.search(name)
         if m:
             return code, f"lead sponsor name says {m.group()!r}"
-    kind = kind or sponsor_type(record)[0]
-    if kind in (ACADEMIC, GOVERNMENT) and len(record.site_countries) == 1:
-        return record.site_countries[0], "academic/government sponsor with sites in one country"
-    return None, "not knowable from the record"
+    return None
