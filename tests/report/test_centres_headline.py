@@ -13,7 +13,7 @@ from cartatlas.report.sections.access import _centres_frame, centres_summary
 from cartatlas.store import open_store
 from tests.golden import plain
 
-COUNTRIES = ["CN", "US", "DE", "ES"]
+COUNTRIES = ["CN", "US", "DE", "ES", "GB", "FR", "IT", "JP", "KR", "IN", "AU"]
 
 
 def _expected(country: str) -> str | None:
