@@ -62,3 +62,32 @@ def test_products_in_switzerland_are_the_swissmedic_approvals(evidence_store):
         }
     assert swiss and {(r["product"], r["date"]) for r in rows} == swiss
     assert {r["agency"] for r in rows} == {"Swissmedic"}
+
+
+def test_an_undated_approval_names_its_product_in_the_lag_without_a_lag(evidence_store):
+    """EU follicular-lymphoma approvals are recorded without a date: the US→DE lag table names
+    the EU product (no date, no lag) instead of reading as 'not approved in DE'."""
+    with open(plain.DATA / "approvals.csv", encoding="utf-8", newline="") as handle:
+        eu_fl = [
+            r for r in csv.DictReader(handle) if r["country"] == "EU" and r["indication"] == "FL"
+        ]
+    assert eu_fl and not any(r["approval_date"] for r in eu_fl), "the test would prove nothing"
+    result = runner.invoke(
+        app,
+        [
+            "--db",
+            evidence_store,
+            "approvals",
+            "--countries",
+            "US",
+            "DE",
+            "--lag",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = {(r["target"], r["indication"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+    fl = rows[("CD19", "FL")]
+    assert fl["product_id_DE"] in {r["product_id"] for r in eu_fl}
+    assert fl["approval_date_DE"] == "" and fl["lag_months"] == ""

@@ -186,8 +186,10 @@ def approved_product_rows(store: Store, country: str) -> list[tuple]:
 
 
 def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
-    dated = frame.dropna(subset=["date"])
-    first = dated.sort_values("date").groupby(["country", *keys]).head(1)
+    # The earliest dated approval per key; an approval whose date no source states still names
+    # its product (date and lag empty), so the table does not read "not approved there".
+    ordered = frame.sort_values("date", na_position="last", kind="stable")
+    first = ordered.groupby(["country", *keys]).head(1)
     sides = {
         c: first[first["country"] == c].set_index(keys)[
             [v for v in ("product_id", "approval_date", "date") if v not in keys]

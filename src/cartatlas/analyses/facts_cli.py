@@ -47,7 +47,8 @@ def approvals(
     wide: WideOption = False,
 ) -> None:
     """CAR-T approvals by agency and date in each country (default CN, US), or the approval lag
-    between two countries; a target approved in one country only has no lag ("no data")."""
+    between two countries; a target approved in one country only, or approved on a date no
+    source states, has no lag ("no data")."""
     from cartatlas.analyses.approvals import LAG_DEFINITION, approvals_frame, oriented_lag
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded

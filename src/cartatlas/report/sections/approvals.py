@@ -102,7 +102,8 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                 ]
                 for _, r in lag.iterrows()
             ],
-            note=f"Lag: {definition}. Empty: approved in one country only (no lag, not zero).",
+            note=f"Lag: {definition}. Empty: approved in one country only, or the approval's date "
+            "is not recorded (a product with no date); no lag, not zero.",
         ),
     ]
     return text, blocks
