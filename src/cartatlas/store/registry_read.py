@@ -140,8 +140,7 @@ def _studies(
         f"SELECT {', '.join(fields)} FROM reg_study WHERE {within} ORDER BY study_key",
         span,
     )
-    wanted = set(keys)
-    frame = frame[[k in wanted for k in frame["study_key"]]].reset_index(drop=True)
+    frame = frame[frame["study_key"].isin(keys)].reset_index(drop=True)
     conditions = _lists(
         store,
         f"SELECT study_key, name FROM reg_condition WHERE {within} ORDER BY study_key, ord",
