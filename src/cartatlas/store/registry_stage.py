@@ -49,6 +49,27 @@ def bounded_memory(store: Store) -> Iterator[None]:
         store.execute(f"SET memory_limit = '{before}'")
 
 
+#: WAL size at which DuckDB checkpoints during a load (default 16 MiB). Each checkpoint rewrites
+#: the staging tables' last, growing row groups, so at 16 MiB a 100,000-study load spent 19 of
+#: its 38 CPU seconds in commits; at 256 MiB, 9 (peak memory unchanged, 369 MB).
+LOAD_CHECKPOINT = "256MiB"
+
+
+@contextmanager
+def sparse_checkpoints(store: Store) -> Iterator[None]:
+    """Let DuckDB's write-ahead log grow to :data:`LOAD_CHECKPOINT` before it checkpoints,
+    for the length of a load; PostgreSQL has no such step."""
+    if store.kind != "duckdb":
+        yield
+        return
+    [(before,)] = store.execute("SELECT current_setting('checkpoint_threshold')")
+    store.execute(f"SET checkpoint_threshold = '{LOAD_CHECKPOINT}'")
+    try:
+        yield
+    finally:
+        store.execute(f"SET checkpoint_threshold = '{before}'")
+
+
 def stage_batch(store: Store, run_id: str, batch: Batch, first_seq: int) -> None:
     """Append ``batch`` to the run's staging rows; its records are numbered from ``first_seq``."""
     count = len(batch)
