@@ -16,7 +16,7 @@ import pytest
 from scipy import optimize, stats
 from typer.testing import CliRunner
 
-from cartatlas.analyses.durability import comparisons_frame, pooled_hazard_ratios
+from cartatlas.analyses.durability import comparisons_frame, median_text, pooled_hazard_ratios
 from cartatlas.cli import app
 from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.store import open_store
@@ -138,3 +138,17 @@ def test_unknown_product_is_a_clear_error(evidence_store):
     assert result.exit_code == 2
     assert "no product called '[x]nope'" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("row", "text"),
+    [
+        ({"statistic": "median", "value": 15.6, "ci_low": 12.9, "ci_high": None}, "15.6 (12.9–NE)"),
+        ({"statistic": "median", "not_reached": True, "ci_low": 34.5}, "not reached (34.5–NE)"),
+        ({"statistic": "landmark", "value": 76.4, "ci_low": 70.0, "ci_high": 81.6}, "76.4% (70–81.6)"),
+        ({"statistic": "median", "value": 11.9}, "11.9"),
+    ],
+)
+def test_median_text_says_not_estimable_for_a_missing_upper_bound(row: dict, text: str) -> None:
+    """FELIX OS prints "95% CI, 12.9–NE": an empty upper bound must not read as "not reached"."""
+    assert median_text(row) == text

@@ -80,7 +80,11 @@ def comparisons_frame(
 
 
 def median_text(row: object) -> str:
-    """ "14.7 (5.4–43.5)", "not reached (28.6–NR)", "41% (…)" for landmark rows."""
+    """ "14.7 (5.4–43.5)", "not reached (28.6–NE)", "41% (…)" for landmark rows.
+
+    An empty upper bound prints as NE (not estimable): sources write it as NR or NE, and "not
+    estimable" is true of both, where "not reached" would misstate a bound the source called NE.
+    """
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
     landmark = get("statistic") == "landmark"
     unit = "%" if landmark else ""
@@ -88,7 +92,7 @@ def median_text(row: object) -> str:
     low, high = get("ci_low"), get("ci_high")
     if _present(low) or _present(high):
         lo = _num(low) if _present(low) else "?"
-        hi = _num(high) if _present(high) else "NR"
+        hi = _num(high) if _present(high) else "NE"
         return f"{point} ({lo}–{hi})"
     return point
 
