@@ -18,9 +18,39 @@ def _csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+#: Strongest first, written out here so the test does not read the ranking it checks.
+_STRENGTH = [
+    "regulator",
+    "label",
+    "journal",
+    "hta_body",
+    "registry",
+    "conference_abstract",
+    "company_release",
+    "news",
+    "secondary",
+]
+
+
+def test_a_regulator_rate_wins_over_a_news_rate_of_the_same_year(evidence_store):
+    """CNY 2020: the Federal Reserve's G.5A average, not a news page's (first by URL)."""
+    from cartatlas.analyses.cost import exchange_rates
+
+    rows = [r for r in _csv("exchange_rates") if (r["currency"], r["year"]) == ("CNY", "2020")]
+    fed = [r for r in rows if r["source_kind"] == "regulator"]
+    assert len(rows) > 1 and len(fed) == 1
+    with open_store(evidence_store, read_only=True) as store:
+        chosen = exchange_rates(store)
+    pick = chosen[(chosen["currency"] == "CNY") & (chosen["year"] == 2020)]
+    assert list(pick["per_usd"]) == [pytest.approx(float(fed[0]["per_usd"]))]
+    assert list(pick["source_url"]) == [fed[0]["source_url"]]
+
+
 def test_newer_prices_use_the_latest_recorded_rate(evidence_store):
     rates: dict[int, dict[str, float]] = {}
-    for row in sorted(_csv("exchange_rates"), key=lambda r: r["source_url"]):
+    for row in sorted(
+        _csv("exchange_rates"), key=lambda r: (_STRENGTH.index(r["source_kind"]), r["source_url"])
+    ):
         if row["currency"] == "CNY":
             rates.setdefault(int(row["year"]), {"rate": float(row["per_usd"])})
     latest = max(rates)

@@ -5,7 +5,8 @@ converted value stays empty ("no data") rather than borrowing another year's rat
 stated exception (``LATEST_RATE_RULE``): a price from a year after the latest annual average the
 knowledge base holds for its currency (the current, partial year, or a year whose average is not
 yet recorded) is converted at that latest average, and ``fx_year`` says which year was used.
-When two sources give a rate for the same year, the first by source URL is used and named.
+When two sources give a rate (or a PPP factor) for the same year, the strongest source kind is
+used and named (a Federal Reserve release over a news page), then the first by source URL.
 A PPP factor is in the country's own currency per international dollar, so a price quoted in
 another currency (an Indian price in US dollars) is first taken to that currency at the same
 year's rate; without that rate its PPP value stays empty.
@@ -18,6 +19,7 @@ import datetime as dt
 import pandas as pd
 from babel.numbers import get_territory_currencies
 
+from cartatlas.evidence.source_strength import rank
 from cartatlas.store import Store
 
 LATEST_RATE_RULE = (
@@ -28,7 +30,21 @@ LATEST_RATE_RULE = (
 
 
 def _one_per_year(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    return frame.sort_values("source_url").drop_duplicates([by, "year"])
+    """One row per ``by`` and year: the strongest source kind, then the first by source URL."""
+    strength = frame["source_kind"].map(rank)
+    ordered = frame.assign(_strength=strength).sort_values(["_strength", "source_url"])
+    return ordered.drop_duplicates([by, "year"]).drop(columns=["_strength", "source_kind"])
+
+
+def exchange_rates(store: Store) -> pd.DataFrame:
+    """The rate used for each currency and year (currency, year, per_usd, source_url): one per
+    year, from the strongest source. Every surface that converts a price reads it from here."""
+    return _one_per_year(
+        store.frame(
+            "SELECT currency, year, per_usd, source_url, source_kind FROM evidence_exchange_rates"
+        ),
+        "currency",
+    )
 
 
 def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
@@ -40,13 +56,10 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
         f"FROM evidence_prices WHERE country IN ({marks}) ORDER BY country, product_id, year",
         countries,
     )
-    fx = _one_per_year(
-        store.frame("SELECT currency, year, per_usd, source_url FROM evidence_exchange_rates"),
-        "currency",
-    ).rename(columns={"per_usd": "fx_per_usd", "source_url": "fx_source"})
+    fx = exchange_rates(store).rename(columns={"per_usd": "fx_per_usd", "source_url": "fx_source"})
     prices["fx_year"] = _rate_years(prices, fx)
     ppp = _one_per_year(
-        store.frame("SELECT country, year, ppp_per_usd, source_url FROM evidence_ppp"),
+        store.frame("SELECT country, year, ppp_per_usd, source_url, source_kind FROM evidence_ppp"),
         "country",
     ).rename(columns={"source_url": "ppp_source"})
     frame = prices.merge(

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from cartatlas.analyses.article.extract import Finding
 from cartatlas.analyses.article.parse_numbers import Money, Percent, point_range
 from cartatlas.analyses.claims.model import Claim
+from cartatlas.analyses.cost import exchange_rates
 from cartatlas.store import Store
 
 #: A single printed price stands for this band around it (prices are quoted rounded).
@@ -49,11 +50,11 @@ def page_context(findings: list[Finding], store: Store) -> PageContext:
     main = [c for c, _ in countries.most_common(2)]
     diseases = Counter(f.indication for f in findings if f.indication)
     fx: dict[str, tuple[float, int, str]] = {}
-    for currency, year, per_usd, url in store.execute(
-        "SELECT currency, year, per_usd, source_url FROM evidence_exchange_rates "
-        "ORDER BY currency, year, source_url DESC"
-    ):
-        fx[currency] = (float(per_usd), int(year), url)
+    rates = exchange_rates(store).sort_values(["currency", "year"])
+    for currency, year, per_usd, url in rates[
+        ["currency", "year", "per_usd", "source_url"]
+    ].itertuples(index=False):
+        fx[currency] = (float(per_usd), int(year), url)  # the latest year's rate wins
     priced_in: dict[tuple[str, str], list[str]] = {}
     for product, currency, country in store.execute(
         "SELECT DISTINCT product_id, currency, country FROM evidence_prices ORDER BY country"

@@ -12,12 +12,12 @@ import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import StringConstraints
 
-from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.cost import exchange_rates, prices_frame
 from cartatlas.evidence.absence import no_prices
 from cartatlas.evidence.schema import Price
 from cartatlas.store import Store
 from cartatlas.web import params
-from cartatlas.web.api.common import Listing, listing, select
+from cartatlas.web.api.common import Listing, listing
 from cartatlas.web.deps import EvidenceDep
 from cartatlas.web.errors import NotFound
 from cartatlas.web.responses import records
@@ -32,17 +32,14 @@ CurrencyQuery = Annotated[
 
 
 def _rates(store: Store, currency: str) -> pd.DataFrame:
-    """Units of ``currency`` per US dollar by year (the first source by URL, as the cost
-    analysis picks); 404 when the knowledge base has no rate for it (which currencies have
-    rates depends on the data, not on the request's form)."""
+    """Units of ``currency`` per US dollar by year (the rate the cost analysis uses); 404 when
+    the knowledge base has no rate for it (which currencies have rates depends on the data, not
+    on the request's form)."""
     if currency == "USD":
         return pd.DataFrame({"year": [], "per_usd": [], "source_url": []})
-    rates = select(
-        store,
-        "SELECT year, per_usd, source_url FROM evidence_exchange_rates",
-        [("currency = ?", currency)],
-        "source_url",
-    ).drop_duplicates("year")
+    every = exchange_rates(store)
+    rates = every.loc[every["currency"] == currency, ["year", "per_usd", "source_url"]]
+    rates = rates.sort_values("year").reset_index(drop=True)
     if rates.empty:
         _, rows = store.query("SELECT DISTINCT currency FROM evidence_exchange_rates")
         known = ", ".join(sorted({"USD", *(r[0] for r in rows)}))
