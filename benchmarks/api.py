@@ -6,8 +6,10 @@ Starts ``cartatlas serve`` on 127.0.0.1 (a free port) over the store (default: a
 ``--db``; it needs the evidence and the registry snapshots loaded) with the response cache
 **off** (``CARTATLAS_RESPONSE_CACHE=off``), so every request is routed and computed, and drives
 it with ``wrk`` (Debian package ``wrk``). Printed per endpoint: p50 / p99 latency, requests/s,
-and the ratio of its requests/s to the floor measured in the same run: ``/api/health``, the
-server's cheapest answer. Scenarios:
+the ratio of its requests/s to the floor measured in the same run (``/api/health``, the
+server's cheapest answer), and the server's CPU time per request (user + system time of its
+process over the run, from ``/proc``; on a machine shared with other work this varies far less
+than the rates do). Scenarios:
 
 * **page**: every dashboard page (overview, each question, products, a product, the trial
   finder with and without a search, one trial, the meta-analysis explorer);
@@ -131,6 +133,15 @@ def wait_until_up(base: str, server: subprocess.Popen, timeout: float = 180) -> 
     raise SystemExit("the server did not answer in time")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``; else ``None``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _ms(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * _UNIT[unit]
@@ -172,18 +183,29 @@ def clean(result: dict) -> bool:
     return result["requests"] > 0 and not result["non_2xx"] and not result["socket_errors"]
 
 
-def measure(base: str, path: str, args: argparse.Namespace) -> dict:
-    """One warm-up request (builds the process's derived frames), then ``wrk`` on ``path``."""
+def measure(base: str, path: str, args: argparse.Namespace, pid: int) -> dict:
+    """One more warm-up request, then ``wrk`` on ``path``."""
     urllib.request.urlopen(base + path, timeout=120).read()
-    return run_wrk(base + path, args.connections, args.duration)
+    return with_cpu(pid, lambda: run_wrk(base + path, args.connections, args.duration))
+
+
+def with_cpu(pid: int, run) -> dict:
+    """``run()``'s wrk result with ``cpu_ms``: the server's CPU milliseconds per request."""
+    before = cpu_seconds(pid)
+    result = run()
+    after = cpu_seconds(pid)
+    known = before is not None and after is not None and result["requests"]
+    result["cpu_ms"] = 1000 * (after - before) / result["requests"] if known else None
+    return result
 
 
 def report(scenario: str, path: str, result: dict, floor_rps: float, note: str) -> None:
     if result["non_2xx"] or result["socket_errors"]:
         note += f" non-2xx {result['non_2xx']} {result['socket_errors']}".rstrip()
+    cpu = "—" if result["cpu_ms"] is None else f"{result['cpu_ms']:.2f}"
     print(
         f"{scenario:<9} {path:<58} {result['p50']:>8.2f} {result['p99']:>8.2f} "
-        f"{result['rps']:>7.0f} {result['rps'] / floor_rps:>6.3f}  {note}"
+        f"{result['rps']:>7.0f} {result['rps'] / floor_rps:>6.3f} {cpu:>6}  {note}"
     )
 
 
@@ -208,21 +230,25 @@ def main() -> None:
         print(f"server ready in {time.monotonic() - started:.1f} s\n")
         print(
             f"{'scenario':<9} {'endpoint':<58} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} "
-            f"{'/floor':>6}  note"
+            f"{'/floor':>6} {'CPU ms':>6}  note"
         )
-        floor = measure(base, FLOOR, args)
+        trial = json.load(urllib.request.urlopen(base + "/api/trials?per_page=1", timeout=60))
+        pages = [path.format(trial=trial["items"][0]["nct_id"]) for path in PAGES]
+        # Every endpoint once before any measurement: the server's background warm-up (the
+        # question pages) is then over and does not compete with the floor's requests.
+        for path in pages + LIST_ENDPOINTS + OTHER_ENDPOINTS:
+            urllib.request.urlopen(base + path, timeout=300).read()
+        floor = measure(base, FLOOR, args, server.pid)
         report("floor", FLOOR, floor, floor["rps"], "")
         pages_met = api_met = True
-        trial = json.load(urllib.request.urlopen(base + "/api/trials?per_page=1", timeout=60))
-        for path in PAGES:
-            path = path.format(trial=trial["items"][0]["nct_id"])
-            result = measure(base, path, args)
+        for path in pages:
+            result = measure(base, path, args, server.pid)
             ok = result["rps"] >= PAGE_GOAL_RPS and result["p99"] <= PAGE_GOAL_P99_MS
             ok = ok and clean(result)
             pages_met &= ok
             report("page", path, result, floor["rps"], "goal met" if ok else "GOAL MISSED")
         for path in LIST_ENDPOINTS + OTHER_ENDPOINTS:
-            result = measure(base, path, args)
+            result = measure(base, path, args, server.pid)
             goal = path in LIST_ENDPOINTS
             ok = result["p99"] < GOAL_MS and clean(result)
             api_met &= ok or not goal
@@ -234,7 +260,10 @@ def main() -> None:
         ):
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
                 script.write(lua)
-            result = run_wrk(base, args.connections, args.duration, Path(script.name))
+            result = with_cpu(
+                server.pid,
+                lambda: run_wrk(base, args.connections, args.duration, Path(script.name)),
+            )
             os.unlink(script.name)
             note = ""
             if page:

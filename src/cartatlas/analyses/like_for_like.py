@@ -92,14 +92,24 @@ def same_products(
     """:func:`same_product` of every product with results in each of ``countries`` for at least
     one indication × endpoint, in product order. The study rows and registry sites are read once
     for all products (reading them per product cost the report seconds)."""
+    return {
+        product: comparisons
+        for product, comparisons in by_product(store, countries, endpoints).items()
+        if any(len(c.pooling.summaries) == len(countries) for c in comparisons)
+    }
+
+
+def by_product(
+    store: Store, countries: list[str], endpoints: tuple[str, ...] = tuple(ENDPOINTS)
+) -> dict[str, list[SameProduct]]:
+    """:func:`same_product` of every product with study rows, in product order, reading the
+    study rows and registry sites once for all of them."""
     frames = _assigned_frames(store, countries, endpoints)
     _, rows = store.query("SELECT DISTINCT product_id FROM evidence_studies WHERE product_id <> ''")
-    found = {}
-    for product in sorted(row[0] for row in rows):
-        comparisons = _comparisons(frames, product, countries)
-        if any(len(c.pooling.summaries) == len(countries) for c in comparisons):
-            found[product] = comparisons
-    return found
+    return {
+        product: _comparisons(frames, product, countries)
+        for product in sorted(row[0] for row in rows)
+    }
 
 
 def same_product(

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import BeforeValidator
 
 from cartatlas.analyses.approvals import approvals_frame, approved_product_counts
@@ -34,7 +34,7 @@ from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegist
 from cartatlas.web.errors import NotFound
 from cartatlas.web.questions import BY_KEY, QUESTIONS
 from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
-from cartatlas.web.render import fragment, render, templates
+from cartatlas.web.render import country_name, fragment, render, templates
 from cartatlas.web.responses import records
 from cartatlas.web.stored import question_key, question_name, stored
 
@@ -99,17 +99,27 @@ def _nav_pair(countries: tuple[str, ...]) -> list[str]:
 def _common(
     request: Request, store: Store, memo: Memo, registry: RegistryData | None, countries: list[str]
 ) -> dict:
-    options = memo.get(store, "country-options", lambda: _country_options(store, registry))
+    options, snapshot = memo.get(
+        store,
+        "country-options",
+        lambda: (
+            _country_options(store, registry),
+            _snapshot(registry) if registry is not None else None,
+        ),
+    )
     return {
         "request": request,
         "countries": countries,
         "compare_query": compare_query(countries),
         "country_options": sorted(set(options) | set(countries)),
         "attribution": registry.notes if registry else [],
-        "snapshot": ", ".join(sorted({str(d) for d in registry.snapshots["snapshot_date"] if d}))
-        if registry is not None
-        else None,
+        "snapshot": snapshot,
     }
+
+
+def _snapshot(registry: RegistryData) -> str:
+    """The registry snapshot dates, as the footer and the site maps' sources name them."""
+    return ", ".join(sorted({str(d) for d in registry.snapshots["snapshot_date"] if d}))
 
 
 def _question_page(
@@ -332,39 +342,28 @@ def trial_finder(
     index = registry.index(filters.car)
     found = index.search(filters)
     pages = max(1, -(-len(found) // PER_PAGE))
-    results, every_site = [], []
-    for position in found[(page - 1) * PER_PAGE : page * PER_PAGE]:
-        row = index.rows[position]
-        sites = registry.site_rows.get(row["nct_id"], [])
-        every_site += [{"trial_id": row["nct_id"], **site} for site in sites]
-        if filters.country:
-            sites = [site for site in sites if site["country_code"] == filters.country]
-        result = {"trial": row, "sites": sites}
-        result["html"] = fragment(
+    shown = [index.rows[p] for p in found[(page - 1) * PER_PAGE : page * PER_PAGE]]
+    results = [
+        fragment(
             request,
             memo,
             store,
             (row["nct_id"], filters.country),
             "trial_result.html.j2",
-            lambda r=result: {"r": r, "form": {"country": filters.country or ""}},
+            lambda row=row: {
+                "r": _finder_result(registry, row, filters.country),
+                "form": {"country": filters.country or ""},
+            },
         )
-        results.append(result)
-    map_countries = (
-        [filters.country]
-        if filters.country
-        else sorted({s["country_code"] for s in every_site if s.get("country_code") is not None})
-    )
+        for row in shown
+    ]
     query = {k: v for k, v in request.query_params.items() if k != "page"}
-    targets = memo.get(
-        store,
-        "target-options",
-        lambda: sorted({t for ts in registry.car_trials["targets"] for t in ts} - {"unnamed"}),
-    )
+    common = _common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES))
     return render(
         request,
         "trials.html.j2",
         {
-            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
+            **common,
             "form": {
                 "condition": condition,
                 "target": target,
@@ -372,7 +371,10 @@ def trial_finder(
                 "recruiting": filters.recruiting,
                 "age": age,
             },
-            "targets": targets,
+            "target_options": _target_options(store, memo, registry, target),
+            "country_list": memo.get(
+                store, "country-list", lambda: _country_list(common["country_options"])
+            ),
             "total": len(found),
             "results": results,
             "page": page,
@@ -391,10 +393,79 @@ def trial_finder(
                     if v != ""
                 }
             ),
-            "map_spec": charts.site_map(every_site, map_countries, _world(request), zoom=True)
-            if every_site
-            else None,
+            "map_figure": fragment(
+                request,
+                memo,
+                store,
+                (tuple(row["nct_id"] for row in shown), filters.country),
+                "trials_map.html.j2",
+                lambda: {
+                    **_finder_map(request, registry, shown, filters.country),
+                    "snapshot": common["snapshot"],
+                },
+            ),
         },
+    )
+
+
+def _finder_result(registry: RegistryData, row: dict, country: str | None) -> dict:
+    """One trial of the finder's results: its row and its sites (in ``country`` if given)."""
+    sites = registry.site_rows.get(row["nct_id"], [])
+    if country:
+        sites = [site for site in sites if site["country_code"] == country]
+    return {"trial": row, "sites": sites}
+
+
+def _finder_map(
+    request: Request, registry: RegistryData, rows: list[dict], country: str | None
+) -> dict:
+    """The finder's map of the sites of the trials shown (``rows``) and its data table; no map
+    (an empty context) when none of them lists a site."""
+    every_site = [
+        {"trial_id": row["nct_id"], **site}
+        for row in rows
+        for site in registry.site_rows.get(row["nct_id"], [])
+    ]
+    if not every_site:
+        return {}
+    countries = (
+        [country]
+        if country
+        else sorted({s["country_code"] for s in every_site if s.get("country_code") is not None})
+    )
+    return {
+        "results": [_finder_result(registry, row, country) for row in rows],
+        "map_spec": charts.site_map(every_site, countries, _world(request), zoom=True),
+    }
+
+
+def _target_options(store: Store, memo: Memo, registry: RegistryData, chosen: str) -> Markup:
+    """The finder's target list with ``chosen`` selected (case aside): the options are escaped
+    once per data version, and a request only joins them."""
+    options = memo.get(
+        store,
+        "target-options",
+        lambda: [
+            (t.lower(), escape(t))
+            for t in sorted({t for ts in registry.car_trials["targets"] for t in ts} - {"unnamed"})
+        ],
+    )
+    chosen = chosen.lower()
+    return Markup(
+        "".join(
+            f"<option selected>{text}</option>" if low == chosen else f"<option>{text}</option>"
+            for low, text in options
+        )
+    )
+
+
+def _country_list(codes: list[str]) -> Markup:
+    """The finder's country suggestions (a datalist), built once per data version."""
+    return Markup(
+        "".join(
+            f'<option value="{escape(c)}">{escape(c)} — {escape(country_name(c))}</option>'
+            for c in codes
+        )
     )
 
 
@@ -406,21 +477,27 @@ def trial(
     registry: RequiredRegistryDep,
     trial_id: Annotated[str, Path(max_length=64)],
 ):
-    row = find_trial(registry, trial_id)
-    sites = trial_sites(registry, row["nct_id"]).assign(trial_id=row["nct_id"])
-    countries = sorted(set(sites["country_code"].dropna()))
-    return render(
-        request,
-        "trial.html.j2",
-        {
-            **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
-            "trial": row.to_dict(),
-            "sites": records(sites),
-            "map_spec": charts.site_map(records(sites), countries, _world(request), zoom=True)
-            if sites[["lat", "lon"]].notna().all(axis=1).any()
-            else None,
-        },
+    key = find_trial(registry, trial_id)["nct_id"]
+    common = _common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES))
+    html = fragment(
+        request, memo, store, key, "trial_body.html.j2", lambda: _trial_data(request, registry, key)
     )
+    return render(request, "trial.html.j2", {**common, "nct_id": key, "body": html})
+
+
+def _trial_data(request: Request, registry: RegistryData, key: str) -> dict:
+    """A trial's page: its facts, its sites and their map (page data, built once per data)."""
+    row = find_trial(registry, key)
+    sites = trial_sites(registry, key).assign(trial_id=key)
+    countries = sorted(set(sites["country_code"].dropna()))
+    return {
+        "trial": row.to_dict(),
+        "sites": records(sites),
+        "snapshot": _snapshot(registry),
+        "map_spec": charts.site_map(records(sites), countries, _world(request), zoom=True)
+        if sites[["lat", "lon"]].notna().all(axis=1).any()
+        else None,
+    }
 
 
 @router.get("/meta")
@@ -431,23 +508,27 @@ def meta_explorer(
     registry: RegistryDep,
     q: meta_api.MetaQueryDep,
 ):
-    payload, spec = memo.get(store, ("meta-page", q), lambda: _meta_data(store, memo, q))
-    indications = memo.get(store, "indications", lambda: _indications(store))
-    return render(
-        request,
-        "meta.html.j2",
-        {
-            **_common(request, store, memo, registry, _nav_pair(q.countries)),
-            "q": q,
-            "result": payload,
-            "spec": spec,
-            "query_string": urlencode(q.as_params()),
-            "indications": indications,
-            "endpoints": ENDPOINTS,
-            "measures": MEASURE_NAMES,
-            "methods": get_args(meta_api.Method),
-        },
+    common = _common(request, store, memo, registry, _nav_pair(q.countries))
+    html = fragment(
+        request, memo, store, q, "meta_body.html.j2", lambda: _meta_page(store, memo, q, common)
     )
+    return render(request, "meta.html.j2", {**common, "body": html})
+
+
+def _meta_page(store: Store, memo: Memo, q: meta_api.MetaQuery, common: dict) -> dict:
+    """The explorer's form and result for one query (page data, built once per data)."""
+    payload, spec = _meta_data(store, memo, q)
+    return {
+        **common,
+        "q": q,
+        "result": payload,
+        "spec": spec,
+        "query_string": urlencode(q.as_params()),
+        "indications": _indications(store),
+        "endpoints": ENDPOINTS,
+        "measures": MEASURE_NAMES,
+        "methods": get_args(meta_api.Method),
+    }
 
 
 def _meta_data(store: Store, memo: Memo, q: meta_api.MetaQuery) -> tuple[dict, dict | None]:

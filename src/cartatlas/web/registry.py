@@ -133,6 +133,7 @@ class TrialIndex:
         self.sponsor = frame["sponsor_type"].to_numpy(object)
         self.min_age = frame["min_age"].to_numpy(float)
         self.max_age = frame["max_age"].to_numpy(float)
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
 
     @cached_property
     def text(self) -> TrialSearch:
@@ -143,24 +144,37 @@ class TrialIndex:
     def _where(values: list, test) -> np.ndarray:
         return np.fromiter((test(v) for v in values), dtype=bool, count=len(values))
 
+    def _having(self, column: str, value: str) -> np.ndarray:
+        """The trials whose set in ``column`` (countries, targets, diseases, recruiting_in)
+        holds ``value``: built once per value, since a page of the trial finder is asked for
+        with the same country or target again and again (a bounded number: only values some
+        trial has are kept)."""
+        key = (column, value)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self._where(getattr(self, column), lambda values: value in values)
+            if mask.any():
+                self._masks[key] = mask
+        return mask
+
     def search(self, f: TrialFilters) -> np.ndarray:
         """Positions of the matching trials: best text match first when ``f.text`` asks for
         something, else in the frame's order (latest start first)."""
         keep = np.ones(len(self.frame), dtype=bool)
         ranked = self.text.search(f.text)[0] if f.text else None
         if f.country:
-            keep &= self._where(self.countries, lambda c: f.country in c)
+            keep &= self._having("countries", f.country)
         if f.target:
-            keep &= self._where(self.targets, lambda t: f.target in t)
+            keep &= self._having("targets", f.target)
         if f.disease:
-            keep &= self._where(self.diseases, lambda d: f.disease in d)
+            keep &= self._having("diseases", f.disease)
         if f.phase:
             wanted = set(f.phase)
             keep &= self._where(self.phases, lambda p: bool(p & wanted))
         if f.status:
             keep &= self.status == f.status
         if f.recruiting and f.country:
-            keep &= self._where(self.recruiting_in, lambda c: f.country in c)
+            keep &= self._having("recruiting_in", f.country)
         elif f.recruiting:
             keep &= self.recruiting
         if f.sponsor_type:
@@ -207,6 +221,16 @@ class RegistryData:
 
     def index(self, car: bool) -> TrialIndex:
         return self.car_index if car else self.all_index
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Each trial's key and other registrations (upper case) → its row in ``trials``, so a
+        trial page finds its trial without scanning the frame. A trial's own key wins over
+        another trial's registration, and the first row (latest start) over later ones."""
+        last_first = list(enumerate(self.trials["also_registered_as"]))[::-1]
+        found = {key.split(":", 1)[-1].upper(): i for i, keys in last_first for key in keys}
+        last_first = list(enumerate(self.trials["nct_id"]))[::-1]
+        return found | {key.upper(): i for i, key in last_first}
 
     @cached_property
     def sites_by_trial(self) -> dict[str, pd.DataFrame]:

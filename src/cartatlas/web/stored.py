@@ -40,6 +40,15 @@ def question_key(key: str, countries: list[str], world: str) -> Hashable:
     return ("question", key, tuple(countries), world)
 
 
+def same_product_name(countries: tuple[str, ...]) -> str:
+    return f"web:same-product:{','.join(countries)}"
+
+
+def same_product_key(countries: tuple[str, ...]) -> Hashable:
+    """The memo key of every product's like-for-like answer for ``countries``."""
+    return ("same-product", countries)
+
+
 def stored(store: Store, name: str, build: Callable[[], T]) -> T:
     """The value kept as ``name`` under the store's current data version, else built now."""
     value = derived.load(store, name)
@@ -55,7 +64,10 @@ def missing(store: Store, countries: list[str]) -> tuple[str, list[str]]:
     version = data_version(store)
     if not store.table_exists("evidence_products"):
         return version, []
+    from cartatlas.web.api.meta import SAME_PRODUCT_COUNTRIES
+
     wanted = [question_name(q.key, countries, WORLD_PATH) for q in QUESTIONS]
+    wanted.append(same_product_name(SAME_PRODUCT_COUNTRIES))
     if store.table_exists("reg_study"):
         wanted.insert(0, REGISTRY)
     kept = derived.names(store, version)
@@ -64,9 +76,11 @@ def missing(store: Store, countries: list[str]) -> tuple[str, list[str]]:
 
 def warm(hub: StoreHub, memo: Memo, countries: list[str] | None, stop: threading.Event) -> None:
     """Read or build the registry frames, its search index and site lists and, for
-    ``countries`` (``None``: none), every question page into ``memo``, as requests would; run
-    in a background thread, which ``stop`` ends between two pages."""
+    ``countries`` (``None``: none), every question page and the like-for-like answers into
+    ``memo``, as requests would; run in a background thread, which ``stop`` ends between two
+    pages."""
     from cartatlas.analyses import fits
+    from cartatlas.web.api.meta import SAME_PRODUCT_COUNTRIES, same_product_answers
     from cartatlas.web.dashboard import question_page
     from cartatlas.web.deps import get_registry
     from cartatlas.web.questions import QUESTIONS
@@ -94,6 +108,8 @@ def warm(hub: StoreHub, memo: Memo, countries: list[str] | None, stop: threading
                     ),
                 ),
             )
+        if not stop.is_set():
+            same_product_answers(store, memo, SAME_PRODUCT_COUNTRIES)
 
 
 def keep_built(
@@ -104,9 +120,13 @@ def keep_built(
     after the server closed its read-only connection. Nothing is kept when the data changed
     meanwhile or another process holds the store."""
     from cartatlas.analyses import fits
+    from cartatlas.web.api.meta import SAME_PRODUCT_COUNTRIES
     from cartatlas.web.questions import QUESTIONS
 
-    keys: dict[str, Hashable] = {REGISTRY: "registry"}
+    keys: dict[str, Hashable] = {
+        REGISTRY: "registry",
+        same_product_name(SAME_PRODUCT_COUNTRIES): same_product_key(SAME_PRODUCT_COUNTRIES),
+    }
     for q in QUESTIONS:
         keys[question_name(q.key, countries, WORLD_PATH)] = question_key(
             q.key, countries, WORLD_PATH

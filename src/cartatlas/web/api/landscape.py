@@ -1,16 +1,20 @@
-"""Landscape: CAR trial counts and shares by country and any dimensions, and yearly shares."""
+"""Landscape: CAR trial counts and shares by country and any dimensions, and yearly shares.
+
+A country's rows do not depend on which other countries are asked for (each trial counts once
+per country of its sites, shares are of the same country's trials), so each table is counted
+once per data version for every country and a request only picks its countries' rows: counting
+took tens of milliseconds per request."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Query
 
 from cartatlas.analyses.landscape.counts import ALL, count, yearly_shares
 from cartatlas.web import params
 from cartatlas.web.api.common import Listing, listing
-from cartatlas.web.deps import RequiredRegistryDep
+from cartatlas.web.deps import MemoDep, RequiredRegistryDep, StoreDep
 from cartatlas.web.responses import records
 
 router = APIRouter(prefix="/landscape", tags=["landscape"])
@@ -20,13 +24,16 @@ Dimension = Literal[
 ]
 
 
-def _listing(table: pd.DataFrame, countries: list[str]) -> Listing:
-    """The rows of the chosen countries and of ``all``."""
-    return listing(records(table[table["country"].isin([*countries, ALL])]))
+def _listing(rows: list[dict[str, Any]], countries: list[str]) -> Listing:
+    """The rows of the chosen countries and of ``all``, in the table's order."""
+    wanted = {*countries, ALL}
+    return listing([row for row in rows if row["country"] in wanted])
 
 
 @router.get("", response_model=Listing, summary="CAR trial counts by country and dimensions")
 def landscape(
+    store: StoreDep,
+    memo: MemoDep,
     registry: RequiredRegistryDep,
     countries: params.CountriesQuery = ["CN", "US"],  # noqa: B006
     by: Annotated[list[Dimension], Query(min_length=1, max_length=3)] = ["year"],  # noqa: B006
@@ -35,16 +42,26 @@ def landscape(
     Counting rules: each trial once per country where it has a site; multi-valued labels once
     per value."""
     codes = params.countries("countries", countries)
-    dimensions = list(dict.fromkeys(by))
-    return _listing(count(registry.car_trials, dimensions, codes), codes)
+    dimensions = tuple(dict.fromkeys(by))
+    rows = memo.get(
+        store,
+        ("landscape", dimensions),
+        lambda: records(count(registry.car_trials, list(dimensions), None)),
+    )
+    return _listing(rows, codes)
 
 
 @router.get("/shares", response_model=Listing, summary="Yearly shares of trial kinds")
 def shares(
+    store: StoreDep,
+    memo: MemoDep,
     registry: RequiredRegistryDep,
     countries: params.CountriesQuery = ["CN", "US"],  # noqa: B006
 ) -> Listing:
     """Per country and start year: trials, and the shares allogeneic, solid-tumour,
     autoimmune and in vivo."""
     codes = params.countries("countries", countries)
-    return _listing(yearly_shares(registry.car_trials, codes), codes)
+    rows = memo.get(
+        store, "landscape-shares", lambda: records(yearly_shares(registry.car_trials, None))
+    )
+    return _listing(rows, codes)

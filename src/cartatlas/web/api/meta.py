@@ -17,7 +17,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cartatlas.analyses.figures import forest_title
-from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, same_product
+from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, SameProduct, by_product
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
     GRADING_RULE,
@@ -34,6 +34,7 @@ from cartatlas.web.cache import Memo
 from cartatlas.web.deps import EvidenceDep, MemoDep
 from cartatlas.web.errors import NotFound
 from cartatlas.web.responses import plain, records
+from cartatlas.web.stored import same_product_key, same_product_name, stored
 
 if TYPE_CHECKING:
     from cartatlas.stats import MetaResult
@@ -309,20 +310,51 @@ def forest_frames(run: MetaRun) -> tuple[pd.DataFrame, pd.DataFrame]:
     return studies, pd.DataFrame(pooled)
 
 
+#: The like-for-like view's countries when none are given (kept in the store by the server).
+SAME_PRODUCT_COUNTRIES = ("US", "CN")
+
+
 @router.get("/same-product", summary="One product's results in its trials in each country")
 def same_product_view(
     store: EvidenceDep,
+    memo: MemoDep,
     product: Annotated[str, Query(description="product ID, INN, alias or brand (cilta-cel)")],
-    countries: params.CountriesQuery = ["US", "CN"],  # noqa: B006
+    countries: params.CountriesQuery = list(SAME_PRODUCT_COUNTRIES),  # noqa: B006
 ) -> dict[str, Any]:
     """Like for like: per indication and endpoint, the product's own studies in each country
     (multinational trials by ``assignment_rule``), rates with exact or pooled 95% CIs and the
     named test for a difference. Proportions are 0–1."""
     product_id = params.product(store, "product", product)
-    wanted = params.countries("countries", countries)
+    wanted = tuple(params.countries("countries", countries))
+    answers = same_product_answers(store, memo, wanted)
+    return answers.get(product_id) or same_product_answer(product_id, wanted, [])
+
+
+def same_product_answers(store: Store, memo: Memo, countries: tuple[str, ...]) -> dict:
+    """Every product's like-for-like answer for ``countries``, built at once per data version
+    (the study rows of every indication and endpoint are read and selected once for all
+    products: read per request, they cost most of a second) and kept in the store when the
+    server built them (:mod:`cartatlas.web.stored`)."""
+    return memo.get(
+        store,
+        same_product_key(countries),
+        lambda: stored(
+            store,
+            same_product_name(countries),
+            lambda: {
+                product: same_product_answer(product, countries, comparisons)
+                for product, comparisons in by_product(store, list(countries)).items()
+            },
+        ),
+    )
+
+
+def same_product_answer(
+    product_id: str, countries: tuple[str, ...], comparisons: list[SameProduct]
+) -> dict[str, Any]:
     return {
         "product": product_id,
-        "countries": wanted,
+        "countries": list(countries),
         "assignment_rule": ASSIGNMENT_RULE,
         "comparisons": [
             {
@@ -343,6 +375,6 @@ def same_product_view(
                 "refusal": c.pooling.refusal,
                 "missing": c.pooling.missing,
             }
-            for c in same_product(store, product_id, wanted)
+            for c in comparisons
         ],
     }

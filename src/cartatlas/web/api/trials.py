@@ -101,19 +101,10 @@ def search(registry: RegistryData, f: TrialFilters) -> pd.DataFrame:
 
 def find_trial(registry: RegistryData, trial_id: str) -> pd.Series:
     """A trial by its key or any of its registrations (``ChiCTR…`` matched to an NCT); 404."""
-    wanted = trial_id.strip().upper()
-    trials = registry.trials
-    hit = trials[trials["nct_id"].str.upper() == wanted]
-    if hit.empty:
-        hit = trials[
-            [
-                any(key.split(":", 1)[-1].upper() == wanted for key in keys)
-                for keys in trials["also_registered_as"]
-            ]
-        ]
-    if hit.empty:
+    position = registry.positions.get(trial_id.strip().upper())
+    if position is None:
         raise NotFound(f"no current trial {trial_id!r} in the store")
-    return hit.iloc[0]
+    return registry.trials.iloc[position]
 
 
 def trial_sites(registry: RegistryData, trial_id: str) -> pd.DataFrame:
