@@ -7,7 +7,7 @@ import threading
 import time
 
 from cartatlas.store import open_store
-from cartatlas.web.cache import Memo, fingerprint
+from cartatlas.web.cache import Memo, fingerprint, query_key
 
 
 def test_memo_builds_once_under_concurrency_and_drops_on_change(tmp_path):
@@ -56,3 +56,13 @@ def test_repeated_api_answers_are_identical_and_errors_are_not_kept(client):
     assert client.get("/api/products/nothing-here").status_code == 404
     assert client.get("/api/products/nothing-here").status_code == 404
     assert client.get("/api/health").json() == {"status": "ok", "store": "duckdb"}
+
+
+def test_kept_answers_tell_the_order_of_repeated_parameters_apart(client):
+    """``countries=CN&countries=US`` and ``countries=US&countries=CN`` order the answer
+    differently; the kept answer of one must not answer the other (it did: the key sorted
+    whole parameters). Parameters of different names are still one question in any order."""
+    path = "/api/meta/same-product?product=cilta-cel&countries="
+    assert client.get(path + "CN&countries=US").json()["countries"] == ["CN", "US"]
+    assert client.get(path + "US&countries=CN").json()["countries"] == ["US", "CN"]
+    assert query_key(b"b=1&a=2&a=1") == query_key(b"a=2&b=1&a=1") == (b"a=2", b"a=1", b"b=1")

@@ -51,6 +51,14 @@ def fingerprint(store: Store) -> tuple:
     return tuple(sorted(present)), store.execute("SELECT " + ", ".join(parts))[0]
 
 
+def query_key(query: bytes) -> tuple[bytes, ...]:
+    """A query string's parameters in name order, the values of a repeated name in the order
+    given: ``b=1&a=2`` asks what ``a=2&b=1`` asks, but ``countries=CN&countries=US`` lists CN
+    first and ``countries=US&countries=CN`` US first (sorting whole parameters answered the
+    second from the first's kept answer)."""
+    return tuple(sorted(query.split(b"&"), key=lambda part: part.split(b"=", 1)[0]))
+
+
 class Memo:
     """Values by key, each built at most once at a time (concurrent requests for a value that is
     being built wait for it), least recently used dropped beyond ``size``."""
@@ -158,7 +166,7 @@ class ResponseCache:
             return
         if self.memo.claim():
             await run_in_threadpool(self._check, scope["app"].state.hub)
-        key = (scope["path"], tuple(sorted(scope["query_string"].split(b"&"))))
+        key = (scope["path"], query_key(scope["query_string"]))
         while (hit := self.memo.peek(key)) is None and key in self._inflight:
             await self._inflight[key].wait()
             if self.memo.peek(key) is None:
