@@ -83,6 +83,10 @@ class Memo:
             self._checked = now
             return True
 
+    def current(self) -> bool:
+        """True while no check of the fingerprint is due: values may be read without one."""
+        return time.monotonic() - self._checked < self.recheck
+
     def update(self, current: tuple) -> None:
         """Drop every value if the fingerprint differs from the last one seen."""
         with self._lock:

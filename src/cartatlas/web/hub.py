@@ -28,6 +28,11 @@ class StoreHub:
         else:
             self._base = open_store(self.target, read_only=True)
 
+    @property
+    def in_process(self) -> bool:
+        """DuckDB: a request's store is a cursor of the open database, made without waiting."""
+        return self._base is not None
+
     @contextmanager
     def store(self) -> Iterator[Store]:
         if self._base is not None:

@@ -82,13 +82,13 @@ def warm(hub: StoreHub, memo: Memo, countries: list[str] | None, stop: threading
     from cartatlas.analyses import fits
     from cartatlas.web.api.meta import SAME_PRODUCT_COUNTRIES, same_product_answers
     from cartatlas.web.dashboard import question_page
-    from cartatlas.web.deps import get_registry
+    from cartatlas.web.deps import registry_data
     from cartatlas.web.questions import QUESTIONS
     from cartatlas.web.registry import WebContext
 
     with hub.store() as store:
         fits.read_stored(store)
-        registry = get_registry(store, memo)
+        registry = registry_data(store, memo)
         if registry is not None:
             registry.car_index, registry.sites_by_trial  # noqa: B018  (built once, here)
         if countries is None or not store.table_exists("evidence_products"):
