@@ -158,7 +158,7 @@ def build(ctx: ReportContext) -> Section:
     answer_parts = [
         (
             f"{counts[c]} CAR-T products approved in {c}"
-            + (f" (first: {firsts.loc[c, 'approval_date']})" if c in firsts.index else "")
+            + (f" (first recorded: {firsts.loc[c, 'approval_date']})" if c in firsts.index else "")
             + f" {_sources(ctx, frame, c)}"
         )
         if counts[c] is not None
@@ -189,5 +189,9 @@ def build(ctx: ReportContext) -> Section:
         f"One row per approval: {CHOICE_RULE}.",
         "'kind' is left empty where no source states whether an approval was full, "
         "accelerated or conditional.",
+        "Counts, first dates and lags cover the approvals recorded here, each with a "
+        "regulator, label or manufacturer source; approvals reported only by news are left out "
+        "until such a source is found (docs/evidence/curation-log.md lists them), so a country "
+        "may have more, or earlier, approvals than shown.",
     ]
     return Section("approvals", "Approvals", answer, blocks, caveats)
