@@ -87,24 +87,31 @@ class SameProduct:
 
 
 def same_products(
-    store: Store, countries: list[str], endpoints: tuple[str, ...] = tuple(ENDPOINTS)
+    store: Store,
+    countries: list[str],
+    endpoints: tuple[str, ...] = tuple(ENDPOINTS),
+    site_counts: dict[str, Counter] | None = None,
 ) -> dict[str, list[SameProduct]]:
     """:func:`same_product` of every product with results in each of ``countries`` for at least
     one indication × endpoint, in product order. The study rows and registry sites are read once
-    for all products (reading them per product cost the report seconds)."""
+    for all products (reading them per product cost the report seconds); ``site_counts``:
+    :func:`registry_site_counts` when the caller has read it already."""
     return {
         product: comparisons
-        for product, comparisons in by_product(store, countries, endpoints).items()
+        for product, comparisons in by_product(store, countries, endpoints, site_counts).items()
         if any(len(c.pooling.summaries) == len(countries) for c in comparisons)
     }
 
 
 def by_product(
-    store: Store, countries: list[str], endpoints: tuple[str, ...] = tuple(ENDPOINTS)
+    store: Store,
+    countries: list[str],
+    endpoints: tuple[str, ...] = tuple(ENDPOINTS),
+    site_counts: dict[str, Counter] | None = None,
 ) -> dict[str, list[SameProduct]]:
     """:func:`same_product` of every product with study rows, in product order, reading the
     study rows and registry sites once for all of them."""
-    frames = _assigned_frames(store, countries, endpoints)
+    frames = _assigned_frames(store, countries, endpoints, site_counts)
     _, rows = store.query("SELECT DISTINCT product_id FROM evidence_studies WHERE product_id <> ''")
     return {
         product: _comparisons(frames, product, countries)
@@ -125,10 +132,13 @@ def same_product(
 
 
 def _assigned_frames(
-    store: Store, countries: list[str], endpoints: tuple[str, ...]
+    store: Store,
+    countries: list[str],
+    endpoints: tuple[str, ...],
+    site_counts: dict[str, Counter] | None = None,
 ) -> dict[tuple[str, str], pd.DataFrame]:
     """Per indication × endpoint, the selected study rows of every product with ``country``."""
-    sites = registry_site_counts(store)
+    sites = registry_site_counts(store) if site_counts is None else site_counts
     return {
         (indication, endpoint): _assign(study_rows(store, indication, endpoint), sites, countries)
         for indication in INDICATIONS

@@ -68,6 +68,7 @@ def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
     from cartatlas.cli import db_target
     from cartatlas.cli_progress import progress_bar, steps
     from cartatlas.evidence.loader import EmptyingRefused, load_evidence
+    from cartatlas.report.cli import keep_report_parts
 
     try:
         with open_store(db_target(ctx)) as store, progress_bar("kb load") as advance:
@@ -77,6 +78,8 @@ def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
         raise _fail(exc) from None
     _report(evidence)
     err.print(f"loaded into {db_target(ctx)}")
+    with open_store(db_target(ctx)) as store:
+        keep_report_parts(store)  # the report's evidence-only parts, computed once, now
     if not evidence.ok:
         raise typer.Exit(1)
 

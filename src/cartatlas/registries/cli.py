@@ -58,13 +58,17 @@ def _refresh_labels(store: Store) -> int | None:
     return None if labels_current(store) else relabel(store, utc_now())
 
 
-def _finish(report: LoadReport, relabelled: int | None = None) -> None:
+def _finish(report: LoadReport, relabelled: int | None, target: str) -> None:
+    from cartatlas.report.cli import keep_report_parts
+
     _print_report(report)
     if relabelled is not None:
         err.print(
             f"classification labels were stale: labelled {relabelled:,} current trials "
             "(table trial_labels)"
         )
+        with open_store(target) as store:  # the trials changed: so may the report's parts
+            keep_report_parts(store)
     if report.rejected:
         raise typer.Exit(1)
 
@@ -146,7 +150,7 @@ def sync_command(
         f"{report.mode} sync{' (resumed)' if report.resumed else ''}: {report.pages} pages, "
         f"{report.errors} retried errors"
     )
-    _finish(report.load, relabelled)
+    _finish(report.load, relabelled, _db(ctx))
 
 
 def import_command(
@@ -175,7 +179,7 @@ def import_command(
             relabelled = _refresh_labels(store)
     except (FileNotFoundError, LoadError, LimitError) as exc:
         raise _fail(exc) from exc
-    _finish(report, relabelled)
+    _finish(report, relabelled, _db(ctx))
 
 
 def import_aact_command(
@@ -196,7 +200,7 @@ def import_aact_command(
             relabelled = _refresh_labels(store)
     except (AactError, LoadError) as exc:
         raise _fail(exc) from exc
-    _finish(report, relabelled)
+    _finish(report, relabelled, _db(ctx))
 
 
 def import_ictrp_command(
@@ -218,7 +222,7 @@ def import_ictrp_command(
         "Source: WHO International Clinical Trials Registry Platform (ICTRP); "
         "cite it with the processing date wherever these records are used."
     )
-    _finish(report, relabelled)
+    _finish(report, relabelled, _db(ctx))
 
 
 TRIAL_COLUMNS = (

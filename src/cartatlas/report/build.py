@@ -7,10 +7,11 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from cartatlas.analyses.claims import ClaimsFile
+from cartatlas.analyses.claims import EXAMPLE, ClaimsFile, load_claims
 from cartatlas.evidence.queries import source_kinds
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Report, Section
+from cartatlas.report.parts import Parts, keep, part
 from cartatlas.report.sections import (
     access,
     approvals,
@@ -26,15 +27,58 @@ from cartatlas.report.sections import (
 from cartatlas.store import Store
 
 
+#: Sections that read only the evidence and the countries: kept in the store (:mod:`~.parts`).
+EVIDENCE_ONLY: dict[str, Callable[[ReportContext], Section]] = {
+    "durability": durability.build,
+    "approvals": approvals.build,
+    "cost": cost.build,
+    "coverage": rules_and_payers.coverage,
+    "safety": safety.build,
+    "regulation": rules_and_payers.regulatory,
+}
+
+
 def build_report(
     store: Store,
     countries: list[str],
     claims_file: ClaimsFile | None,
     progress: Callable[[str, int], None] | None = None,
+    kept: Parts | None = None,
 ) -> Report:
     """Every section in the order of the questions; sections without data say so.
-    ``progress(step, steps)`` hears each section as it starts (for a progress bar)."""
-    return report_for(ReportContext(store, countries), claims_file, progress)
+    ``progress(step, steps)`` hears each section as it starts (for a progress bar). ``kept``:
+    the store's evidence-only parts, read where kept and added to where built."""
+    return report_for(ReportContext(store, countries, parts=kept), claims_file, progress)
+
+
+def keep_parts(
+    store: Store, countries: list[str], progress: Callable[[str, int], None] | None = None
+) -> int:
+    """Compute the report's parts that read no more than the evidence and the registry sites
+    of its studies (:mod:`~.parts`) for ``countries`` and keep them in ``store`` (writable), as
+    ``kb load`` and ``import`` do; the number of parts computed (0 when all were kept)."""
+    from cartatlas.analyses import fits
+
+    kept = Parts.of(store)
+    ctx = ReportContext(store, countries, parts=kept)
+    fits.read_stored(store)
+    builds: list[tuple[str, Callable[[], object]]] = [
+        ("success rates", lambda: success.sited(ctx, success.pooled(ctx))),
+        *((name, lambda name=name: evidence_section(ctx, name)) for name in EVIDENCE_ONLY),
+        ("claims check", lambda: claims.evidence_verdicts(ctx, load_claims(EXAMPLE))),
+    ]
+    for name, build in builds:
+        if progress:
+            progress(name, len(builds))
+        build()
+    keep(store, kept)
+    fits.keep_in(store)
+    return len(kept.built)
+
+
+def evidence_section(ctx: ReportContext, name: str) -> Section:
+    """The section ``name`` of :data:`EVIDENCE_ONLY`, read from the store where kept."""
+    return part(ctx, name, lambda: EVIDENCE_ONLY[name](ctx))
 
 
 def report_for(
@@ -44,17 +88,21 @@ def report_for(
 ) -> Report:
     """The report of one context (several reports may share a context's registry frames)."""
     countries = ctx.countries
+
+    def kept(name: str) -> Callable[[], Section]:
+        return lambda: evidence_section(ctx, name)
+
     steps: list[tuple[str, Callable[[], Section]]] = [
         ("success rates", lambda: success.build(ctx)),
-        ("durability", lambda: durability.build(ctx)),
-        ("approvals", lambda: approvals.build(ctx)),
-        ("cost", lambda: cost.build(ctx)),
-        ("coverage", lambda: rules_and_payers.coverage(ctx)),
+        ("durability", kept("durability")),
+        ("approvals", kept("approvals")),
+        ("cost", kept("cost")),
+        ("coverage", kept("coverage")),
         ("access", lambda: access.build(ctx)),
         ("trial types", lambda: registry_views.types(ctx)),
         ("trial activity", lambda: registry_views.activity(ctx)),
-        ("safety", lambda: safety.build(ctx)),
-        ("regulation", lambda: rules_and_payers.regulatory(ctx)),
+        ("safety", kept("safety")),
+        ("regulation", kept("regulation")),
         ("outlook", lambda: registry_views.outlook(ctx)),
     ]
     if len(countries) > 2:
@@ -92,10 +140,12 @@ def report_name(countries: list[str], claims: Path) -> str:
     return f"report:{','.join(countries)}:{digest}"
 
 
-def keep_report(target: str, name: str, version: str, built: Report) -> None:
-    """Store a built report so the next run on the same data reads it (:mod:`~.derived`), and
-    the model fits behind it, which later builds on other data versions reuse
-    (:mod:`cartatlas.analyses.fits`).
+def keep_report(
+    target: str, name: str, version: str, built: Report, parts: Parts | None = None
+) -> None:
+    """Store a built report so the next run on the same data reads it (:mod:`~.derived`), the
+    evidence-only ``parts`` it built, and the model fits behind it, which later builds on other
+    data versions reuse (:mod:`cartatlas.analyses.fits`).
 
     The report reads a read-only store; keeping it needs a writable one, which another
     process (``cartatlas serve``, an import) may hold: then the report is simply not kept."""
@@ -106,6 +156,8 @@ def keep_report(target: str, name: str, version: str, built: Report) -> None:
     try:
         with open_store(target) as store:
             save(store, name, version, built)
+            if parts is not None:
+                keep(store, parts)
             fits.keep_in(store)
     except StoreBusy:
         return

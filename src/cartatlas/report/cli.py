@@ -12,7 +12,8 @@ import typer
 from cartatlas.cli_inputs import CountriesOption, MoreCountries, country_list
 from cartatlas.cli_progress import Advance, progress_bar, steps
 from cartatlas.output import console, tagged
-from cartatlas.store import StoreMissing, open_store
+from cartatlas.report import DEFAULT_COUNTRIES
+from cartatlas.store import Store, StoreMissing, open_store
 
 err = console(stderr=True)
 FORMATS = ("html", "pdf", "md")
@@ -42,7 +43,7 @@ def report(
     from cartatlas.analyses.claims.model import ClaimsFileError
     from cartatlas.evidence.queries import EvidenceNotLoaded
 
-    codes = country_list(countries, more, ["CN", "US"])
+    codes = country_list(countries, more, list(DEFAULT_COUNTRIES))
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown or len(codes) < 2:
@@ -77,6 +78,7 @@ def _build_and_write(
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded
     from cartatlas.report.build import build_report, generated_now, keep_report, report_name
+    from cartatlas.report.parts import Parts
     from cartatlas.report.render import render_html, render_markdown, render_pdf
     from cartatlas.store import derived
     from cartatlas.store.versions import data_version
@@ -93,11 +95,12 @@ def _build_and_write(
         fresh = built is derived.MISSING
         if fresh:
             fits.read_stored(store)  # poolings of unchanged evidence are read, not refitted
-            built = build_report(store, codes, claims_file, steps(advance, len(wanted)))
+            kept = Parts.of(store)  # and the parts that read only the evidence (kb load's)
+            built = build_report(store, codes, claims_file, steps(advance, len(wanted)), kept)
         else:
             advance(0, len(wanted), "read from the store")
     if fresh:
-        keep_report(db_target(ctx), name, version, built)
+        keep_report(db_target(ctx), name, version, built, kept)
     else:
         built = replace(built, generated=generated_now())
         err.print("report read from the store (computed before on the same data)")
@@ -119,6 +122,25 @@ def _build_and_write(
         render_pdf(html_text, written[-1])
     advance(1)
     return written
+
+
+def keep_report_parts(store: Store) -> None:
+    """After ``kb load`` or an import (``store`` writable): compute the report's parts that
+    read only the evidence and the registry sites of its studies, for the default countries,
+    where not kept yet (:func:`~cartatlas.report.build.keep_parts`), and say so."""
+    from cartatlas.report.build import keep_parts
+
+    if not store.table_exists("evidence_products"):
+        return  # no evidence loaded: nothing to compute before `kb load`
+    started = time.perf_counter()
+    with progress_bar("report parts") as advance:
+        computed = keep_parts(store, list(DEFAULT_COUNTRIES), steps(advance))
+    if computed:
+        err.print(
+            f"computed {computed} report part{'s' if computed > 1 else ''} for "
+            f"{' vs '.join(DEFAULT_COUNTRIES)} that read only the evidence and its studies' "
+            f"registry sites, kept for later reports ({time.perf_counter() - started:.1f} s)"
+        )
 
 
 def register(app: typer.Typer) -> None:

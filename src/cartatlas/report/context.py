@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cartatlas.report.model import References
 from cartatlas.store import Store
+
+if TYPE_CHECKING:
+    from cartatlas.report.parts import Parts
 
 INCLUSION_RULE = (
     "CAR trials are the stored registry records that the rule-based classifier labels as testing "
@@ -22,6 +26,7 @@ class ReportContext:
     store: Store
     countries: list[str]
     refs: References = field(default_factory=References)
+    parts: Parts | None = None  # evidence-only parts kept in the store (:mod:`~.parts`)
 
     @cached_property
     def has_registry(self) -> bool:

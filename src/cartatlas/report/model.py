@@ -83,6 +83,14 @@ class References:
             self._index[key] = number
         return f"[[{self._index[key]}]]"
 
+    def merge(self, references: list[Reference]) -> dict[int, int]:
+        """Cite ``references`` (another list's, in its order) here: their numbers there → here."""
+        numbers = {}
+        for ref in references:
+            marker = self.cite(ref.url, ref.label, ref.doi, ref.pmid)
+            numbers[ref.number] = int(CITATION.fullmatch(marker)[1])
+        return numbers
+
     def add_kinds(self, kinds: dict[str, str]) -> None:
         """Give each cited source its kind, looked up by URL (``queries.source_kinds``)."""
         for ref in self.items:

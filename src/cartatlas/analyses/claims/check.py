@@ -432,6 +432,13 @@ def check_claim(store: Store, claim: Claim, trials: pd.DataFrame | None = None) 
     return _counts(claim, store, trials)
 
 
+def reads_registry(claim: Claim) -> bool:
+    """Whether :func:`check_claim` may read the registry snapshot (``trials``) for ``claim``;
+    the other claims are checked against the knowledge base alone."""
+    evidence_only = ("approval_date", "price_discount", "price_usd", "total_cost_usd")
+    return claim.metric not in (*evidence_only, *RATE_METRICS, "approved_targets")
+
+
 def check_claims(
     store: Store, claims: ClaimsFile, trials: pd.DataFrame | None = None
 ) -> list[Verdict]:

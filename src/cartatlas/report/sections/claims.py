@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
-from cartatlas.analyses.claims import ClaimsFile, Verdict, check_claims
+from cartatlas.analyses.claims import ClaimsFile, Verdict
+from cartatlas.analyses.claims.check import check_claim, reads_registry
 from cartatlas.evidence.absence import no_data
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
+from cartatlas.report.parts import part
 
 
 def _tally_label(verdict: str) -> str:
@@ -35,9 +38,28 @@ def _outside_note(verdicts: list[Verdict], selected: list[str]) -> str:
     )
 
 
+def evidence_verdicts(ctx: ReportContext, claims: ClaimsFile) -> dict[int, Verdict]:
+    """The verdicts, by position, on the claims checked against the knowledge base alone: kept
+    in the store per claims file once computed (:mod:`cartatlas.report.parts`)."""
+    digest = hashlib.sha256(claims.model_dump_json().encode()).hexdigest()[:16]
+    return part(
+        ctx,
+        f"claims:{digest}",
+        lambda: {
+            i: check_claim(ctx.store, claim)
+            for i, claim in enumerate(claims.claims)
+            if not reads_registry(claim)
+        },
+    )
+
+
 def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
     trials = ctx.trials if ctx.has_registry else None
-    verdicts = check_claims(ctx.store, claims, trials)
+    kept = evidence_verdicts(ctx, claims)
+    verdicts = [
+        kept[i] if i in kept else check_claim(ctx.store, claim, trials)
+        for i, claim in enumerate(claims.claims)
+    ]
     selected = set(ctx.countries)
     rows = []
     for v in verdicts:

@@ -18,6 +18,7 @@ from cartatlas.evidence.source_strength import label as kind_label
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
+from cartatlas.report.parts import part, sites_version
 from cartatlas.report.sections.common import cite_row, interval, pct, pvalue
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
@@ -115,7 +116,8 @@ def _sensitivity(ctx: ReportContext, indication: str, main: CountryPooling) -> T
 def _same_product(ctx: ReportContext) -> list:
     """Like for like: each product with its own trials in both countries."""
     blocks: list = []
-    for product, comparisons in same_products(ctx.store, ctx.countries, ("ORR", "CR")).items():
+    found = same_products(ctx.store, ctx.countries, ("ORR", "CR"), ctx.site_counts)
+    for product, comparisons in found.items():
         rows = []
         for comparison in comparisons:
             pooling = comparison.pooling
@@ -267,12 +269,16 @@ def _no_response_rate(ctx: ReportContext) -> str:
     return no_data(f"no cohort conducted in {' or '.join(ctx.countries)} reports a response rate")
 
 
-def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str | None]:
+def _indication_blocks(
+    ctx: ReportContext, indication: str
+) -> tuple[list, str | None, CountryPooling | None]:
+    """An indication's rates, forest plot and tables, its answer line, and the CR pooling (the
+    sensitivity table, which reads the registry, is added beside it by :func:`build`)."""
     poolings = {e: pool_by_country(ctx.store, indication, e, ctx.countries) for e in ("CR", "ORR")}
     cr = poolings["CR"]
     title = f"{NAMES[indication]} ({indication})"
     if not cr.has_data and not poolings["ORR"].has_data:
-        return [Paragraph(f"**{title}**: {_no_response_rate(ctx)}.")], None
+        return [Paragraph(f"**{title}**: {_no_response_rate(ctx)}.")], None, None
     sentence = (
         summary_sentence(cr, f"complete response ({code_names(cr.rows['code'])})")
         if cr.has_data
@@ -302,23 +308,48 @@ def _indication_blocks(ctx: ReportContext, indication: str) -> tuple[list, str |
         # no joint fit to plot (e.g. one study in a country): the studies and their sources
         # are listed all the same, so every rate in the answer is traceable
         blocks.append(_studies_table(ctx, cr, f"Studies behind the rates: CR in {indication}"))
-    if cr.has_data:
-        blocks.append(_differences(cr))
-        sensitivity = _sensitivity(ctx, indication, cr)
-        if sensitivity is not None:
-            blocks.append(sensitivity)
-    return blocks, f"{indication}: {sentence}" if cr.has_data else None
+    if not cr.has_data:
+        return blocks, None, None
+    blocks.append(_differences(cr))
+    return blocks, f"{indication}: {sentence}", cr
+
+
+def pooled(ctx: ReportContext) -> list[tuple[list, str | None, CountryPooling | None]]:
+    """Per indication, :func:`_indication_blocks`: the part of the section that reads only the
+    evidence, kept in the store once computed (:mod:`cartatlas.report.parts`)."""
+    return part(ctx, "success", lambda: [_indication_blocks(ctx, i) for i in INDICATIONS])
+
+
+def sited(
+    ctx: ReportContext, pools: list[tuple[list, str | None, CountryPooling | None]]
+) -> tuple[list[Table | None], list]:
+    """The part that assigns multinational trials by their registry sites: per indication the
+    sensitivity table beside the main CR pooling of ``pools`` (or None), and the like-for-like
+    blocks; kept in the store under the evidence and those sites
+    (:func:`~cartatlas.report.parts.sites_version`)."""
+
+    def build() -> tuple[list[Table | None], list]:
+        tables = [
+            _sensitivity(ctx, indication, cr) if cr is not None else None
+            for indication, (_, _, cr) in zip(INDICATIONS, pools, strict=True)
+        ]
+        return tables, _same_product(ctx)
+
+    return part(ctx, "success-sites", build, also=sites_version(ctx))
 
 
 def build(ctx: ReportContext) -> Section:
     blocks: list = []
     answers = []
-    for indication in INDICATIONS:
-        found, answer = _indication_blocks(ctx, indication)
+    pools = pooled(ctx)
+    sensitivity, same_product = sited(ctx, pools)
+    for (found, answer, _), table in zip(pools, sensitivity, strict=True):
         blocks.extend(found)
+        if table is not None:
+            blocks.append(table)
         if answer:
             answers.append(answer)
-    blocks.extend(_same_product(ctx))
+    blocks.extend(same_product)
     answer = (
         "Complete-response rates from studies conducted in each country, pooled by "
         "meta-analysis.\n" + ("\n".join(answers) if answers else f"{_no_response_rate(ctx)}.")
