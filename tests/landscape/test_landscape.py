@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +15,7 @@ from typer.testing import CliRunner
 
 from cartatlas.analyses.landscape.counts import ALL, count, yearly_shares
 from cartatlas.cli import app
+from cartatlas.store import derived, open_store
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ctgov"
 
@@ -120,3 +124,24 @@ def test_unknown_dimension_is_refused(tmp_path):
         app, ["--db", str(tmp_path / "x.duckdb"), "landscape", "--by", "colour"]
     )
     assert result.exit_code != 0
+
+
+def test_a_printed_table_is_kept_and_read_back_without_pandas(full_store, tmp_path):
+    """Asked again on the same data, the landscape prints the same table from the store,
+    without loading pandas or the classification rules (a new data version counts again)."""
+    db = str(tmp_path / "store.duckdb")
+    shutil.copy(full_store, db)
+    args = ["--db", db, "landscape", "--countries", "CN", "US", "--by", "year,phase"]
+    first = CliRunner().invoke(app, [*args, "--format", "csv"])
+    assert first.exit_code == 0, first.output
+    again = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cartatlas", *args, "--format", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert again.stdout == first.stdout
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in again.stderr.splitlines()}
+    assert not loaded & {"pandas", "cartatlas.classify.labels"}
+    with open_store(db, read_only=True) as store:  # kept under the current data version
+        assert derived.load(store, "landscape:year,phase:CN,US:False:False") is not derived.MISSING

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cartatlas.classify.labels import COLUMNS, LIST_COLUMNS, SEPARATOR, TrialLabels, classify
+from cartatlas.classify.columns import COLUMNS, LIST_COLUMNS, SEPARATOR
+from cartatlas.classify.labels import TrialLabels, classify
 from cartatlas.classify.record import TrialRecord
 
 # Every label but the sponsor's country, which the development set does not hand-label.

@@ -11,28 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from cartatlas.classify.cells import cell_source, cell_types, in_vivo
+from cartatlas.classify.columns import COLUMNS, SEPARATOR
 from cartatlas.classify.countries import countries
 from cartatlas.classify.disease import disease_area
 from cartatlas.classify.is_car import is_car
 from cartatlas.classify.record import TrialRecord
 from cartatlas.classify.sponsor import sponsor_country, sponsor_type
 from cartatlas.classify.targets import targets
-
-#: Label columns in output order (lists are ``|``-joined in CSV and in the store).
-COLUMNS = (
-    "nct_id",
-    "is_car",
-    "targets",
-    "cell_type",
-    "cell_source",
-    "in_vivo",
-    "disease_area",
-    "sponsor_type",
-    "countries",
-    "sponsor_country",
-)
-LIST_COLUMNS = ("targets", "cell_type", "cell_source", "disease_area", "countries")
-SEPARATOR = "|"
 
 
 @dataclass(slots=True)

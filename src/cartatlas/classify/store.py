@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cartatlas.classify.labels import COLUMNS, TrialLabels, classify
+from cartatlas.classify.columns import COLUMNS
 from cartatlas.store.bulk import insert_rows
 from cartatlas.store.connection import Store
 from cartatlas.store.versions import code_version, registry_version
+
+if TYPE_CHECKING:  # the rules compile on import: only writers of labels load them
+    from cartatlas.classify.labels import TrialLabels
 
 #: Label rows converted and inserted at once.
 WRITE_BATCH = 5_000
@@ -100,6 +104,7 @@ def labels_current(store: Store) -> bool:
 
 def relabel(store: Store, classified_at: str) -> int:
     """Classify every current trial and store the labels under the current version."""
+    from cartatlas.classify.labels import classify
     from cartatlas.classify.sources import read_store
 
     labels = (classify(record) for record in read_store(store))  # streamed: flat memory

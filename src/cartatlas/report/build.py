@@ -26,7 +26,6 @@ from cartatlas.report.sections import (
 )
 from cartatlas.store import Store
 
-
 #: Sections that read only the evidence and the countries: kept in the store (:mod:`~.parts`).
 EVIDENCE_ONLY: dict[str, Callable[[ReportContext], Section]] = {
     "durability": durability.build,

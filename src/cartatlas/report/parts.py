@@ -21,7 +21,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
-from cartatlas.report.model import CITATION, Figure, Paragraph, Reference, References, Section, Table
+from cartatlas.report.model import (
+    CITATION,
+    Figure,
+    Paragraph,
+    Reference,
+    References,
+    Section,
+    Table,
+)
 from cartatlas.store import Store, derived
 from cartatlas.store.versions import code_version, evidence_version
 

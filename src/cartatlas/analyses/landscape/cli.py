@@ -71,26 +71,95 @@ def landscape_command(
     """Trial activity by country × start year × phase × target × disease × status × sponsor ×
     cell source. Multi-country trials count once per country and once in 'all'; without
     --countries, every country is listed."""
-    import pandas as pd
-
-    from cartatlas.analyses.landscape.counts import DIMENSIONS, count, yearly_shares
-    from cartatlas.analyses.landscape.data import stored_trial_frame, trial_frame
-    from cartatlas.classify.sources import read_api_v2
     from cartatlas.cli import db_target
 
     dims = [d.strip() for d in by.split(",") if d.strip()]
-    unknown = [d for d in dims if d not in DIMENSIONS]
+    unknown = [d for d in dims if d not in DIMENSION_NAMES]
     if unknown:
-        raise typer.BadParameter(f"unknown dimension(s) {unknown}; choose from {list(DIMENSIONS)}")
+        raise typer.BadParameter(
+            f"unknown dimension(s) {unknown}; choose from {list(DIMENSION_NAMES)}"
+        )
     codes = country_list(countries, more_countries, None)
+    # A table printed from the store is kept under the data version: asked again, it is read
+    # back without loading pandas or reading the trials (written files need the frame itself).
+    name = (
+        None
+        if inputs or csv_path or parquet_path or figure_path
+        else _name(dims, codes, shares, include_non_car)
+    )
+    kept = _read(db_target(ctx), name) if name else None
+    if kept is None:
+        kept = _counted(
+            db_target(ctx),
+            dims,
+            codes,
+            shares,
+            inputs,
+            include_non_car,
+            csv_path,
+            parquet_path,
+            figure_path,
+        )
+        if name:
+            _keep(db_target(ctx), name, kept)
+    counted, columns, rows = kept
+    err.print(f"{counted} trials counted")
+    emit(columns, rows, fmt, title="CAR trial landscape")
+
+
+def _name(dims: list[str], codes: list[str] | None, shares: bool, include_non_car: bool) -> str:
+    """The store's name for one landscape table: everything that decides its rows."""
+    return f"landscape:{','.join(dims)}:{','.join(codes or ['*'])}:{shares}:{include_non_car}"
+
+
+def _read(target: str, name: str) -> tuple | None:
+    """The table kept as ``name`` under the store's current data version, if any."""
+    from cartatlas.store import derived
+
+    with open_store(target, read_only=True) as store:
+        kept = derived.load(store, name)
+    return None if kept is derived.MISSING else kept
+
+
+def _keep(target: str, name: str, table: tuple) -> None:
+    """Keep a printed table for the next run on the same data (not when another process holds
+    the store for writing: then it is simply computed again next time)."""
+    from cartatlas.store import StoreBusy, derived
+    from cartatlas.store.versions import data_version
+
+    try:
+        with open_store(target) as store:
+            derived.save(store, name, data_version(store), table)
+    except StoreBusy:
+        return
+
+
+def _counted(
+    target: str,
+    dims: list[str],
+    codes: list[str] | None,
+    shares: bool,
+    inputs: list[Path] | None,
+    include_non_car: bool,
+    csv_path: Path | None,
+    parquet_path: Path | None,
+    figure_path: Path | None,
+) -> tuple[int, list[str], list[tuple]]:
+    """Count the trials (and write the files asked for): the number of trials counted, and the
+    table's columns and rows."""
+    import pandas as pd
+
+    from cartatlas.analyses.landscape.counts import count, yearly_shares
+    from cartatlas.analyses.landscape.data import stored_trial_frame, trial_frame
+    from cartatlas.classify.sources import read_api_v2
+
     if inputs:
         frame = trial_frame(read_api_v2(inputs))
     else:
-        with open_store(db_target(ctx), read_only=True) as store:
+        with open_store(target, read_only=True) as store:
             frame = stored_trial_frame(store)
     if not include_non_car:
         frame = frame[frame["is_car"]]
-    err.print(f"{len(frame)} trials counted")
     table = yearly_shares(frame, codes) if shares else count(frame, dims, codes)
     if csv_path:
         from cartatlas.spreadsheet import defused
@@ -111,7 +180,7 @@ def landscape_command(
             advance(1)
         err.print(f"figure written to {figure_path}")
     rows = [tuple(None if pd.isna(v) else v for v in row) for row in table.itertuples(index=False)]
-    emit(list(table.columns), rows, fmt, title="CAR trial landscape")
+    return len(frame), list(table.columns), rows
 
 
 def register(app: typer.Typer) -> None:

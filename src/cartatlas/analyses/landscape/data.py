@@ -7,12 +7,16 @@ counting module decides how a trial with several values is counted.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cartatlas.classify.labels import COLUMNS, LIST_COLUMNS, SEPARATOR, TrialLabels, classify
-from cartatlas.classify.record import TrialRecord
+from cartatlas.classify.columns import COLUMNS, LIST_COLUMNS, SEPARATOR
 from cartatlas.store.connection import Store
+
+if TYPE_CHECKING:  # the rules compile on import: only classifying now (--input) loads them
+    from cartatlas.classify.labels import TrialLabels
+    from cartatlas.classify.record import TrialRecord
 
 _PHASES = {
     ("EARLY_PHASE1",): "early 1",
@@ -46,6 +50,8 @@ def group(areas: list[str]) -> str:
 
 def trial_frame(records: Iterable[TrialRecord]) -> pd.DataFrame:
     """Facts and labels of every record, classified now (CAR or not; filter on ``is_car``)."""
+    from cartatlas.classify.labels import classify
+
     rows = []
     for record in records:
         labels: TrialLabels = classify(record)

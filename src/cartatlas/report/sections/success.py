@@ -15,10 +15,10 @@ from cartatlas.analyses.success_rates import CountryPooling, difference_wording,
 from cartatlas.evidence.absence import no_cohorts, no_data
 from cartatlas.evidence.source_strength import is_weak
 from cartatlas.evidence.source_strength import label as kind_label
+from cartatlas.report import parts as kept
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.parts import part, sites_version
 from cartatlas.report.sections.common import cite_row, interval, pct, pvalue
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
@@ -317,7 +317,7 @@ def _indication_blocks(
 def pooled(ctx: ReportContext) -> list[tuple[list, str | None, CountryPooling | None]]:
     """Per indication, :func:`_indication_blocks`: the part of the section that reads only the
     evidence, kept in the store once computed (:mod:`cartatlas.report.parts`)."""
-    return part(ctx, "success", lambda: [_indication_blocks(ctx, i) for i in INDICATIONS])
+    return kept.part(ctx, "success", lambda: [_indication_blocks(ctx, i) for i in INDICATIONS])
 
 
 def sited(
@@ -335,7 +335,7 @@ def sited(
         ]
         return tables, _same_product(ctx)
 
-    return part(ctx, "success-sites", build, also=sites_version(ctx))
+    return kept.part(ctx, "success-sites", build, also=kept.sites_version(ctx))
 
 
 def build(ctx: ReportContext) -> Section:
