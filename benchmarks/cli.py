@@ -1,19 +1,22 @@
 """How quick cartatlas is where people meet it first: start-up, report, landscape, serve, search.
 
-    python benchmarks/cli.py [--db PATH] [--runs 5] [--scale 100000]
+    python benchmarks/cli.py [--snapshots DIR] [--runs 5] [--scale 100000]
 
-``--db`` must hold the evidence and both shared snapshots (the README's main job; default: as
-the CLI's ``--db``); it is only read: the report and serve runs work on copies of it. Every
-figure is printed next to its goal (issue #17) and as a ratio against a floor measured in the
-same run:
+The store is built as the README's main job builds it, in a temporary folder: ``kb load`` and
+the two shared snapshots (``--snapshots``, default ``../shared/data/ctgov``), each step timed.
+Every figure is printed next to its goal (issue #17) and as a ratio against a floor measured in
+the same run:
 
 * floor for commands: a bare ``python -c "import typer"`` start (the least any command costs);
 * ``cartatlas --help`` (goal: within 2× the floor);
-* ``report --format html``: first build (a copy of the store without its derived results),
-  first build on a new data version whose evidence did not change (the kept model fits are
-  read: as after importing a new registry snapshot), and the repeat that reads the stored
-  build (goal < 5 s);
-* ``landscape --countries CN US`` (goal < 1 s);
+* the README's main job: ``kb load``, both imports, then ``report`` in HTML, PDF and Markdown
+  (goal: under 60 s on an idle 2-core machine; the sum of the steps' CPU seconds is printed
+  beside the wall time, since a shared machine inflates wall time);
+* ``report --format html`` (goal < 5 s): the first build on the README store as the user has it
+  after ``kb load`` and the imports (what those steps computed is kept, nothing else); the first
+  build after a new evidence load (``kb load`` again, timed too: it computes the report's
+  evidence-only parts); and the repeat that reads the stored build;
+* ``landscape --countries CN US`` (goal < 1 s): the first run on new data, and again;
 * ``serve``: seconds from start to its first answer of ``/api/health`` (goal < 2 s), on a copy
   without stored dashboard pages (new data) and on one that keeps them;
 * trial search p50 / p99 over typed queries on the store's trials (goal p99 < 50 ms) and on
@@ -40,8 +43,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from cartatlas.store import resolve_db
-
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "ctgov"
+SNAPSHOTS = ("cart-oncology-2026-08-22.jsonl.gz", "cart-autoimmune-2026-08-22.jsonl.gz")
 QUERIES = [
     "relapsed multiple myeloma",
     "MM",
@@ -94,7 +97,7 @@ def _line(name: str, value: float, goal: str, floor: float, unit: str = "s", cpu
     print(f"{name:<46} {value:8.3f} {unit:<2} goal {goal:<11} {ratio:>13}  {extra}")
 
 
-def _copy(db: str, folder: str, keep_derived: bool) -> str:
+def _copy(db: str, folder: str, keep_derived: bool = True) -> str:
     """A copy of the store; without its derived results unless ``keep_derived``."""
     from cartatlas.store import open_store
 
@@ -107,35 +110,54 @@ def _copy(db: str, folder: str, keep_derived: bool) -> str:
     return target
 
 
-def _forget_reports(target: str) -> None:
-    from cartatlas.store import open_store
-
-    with open_store(target) as store:
-        store.execute("DELETE FROM derived_cache WHERE name LIKE 'report:%'")
-
-
-def commands(db: str, runs: int, folder: str) -> None:
+def commands(runs: int, folder: str, snapshots: Path) -> str:
+    """Time every command on a README store built in ``folder``; the store's path."""
     floor, floor_cpu = _median([sys.executable, "-c", "import typer"], runs)
     name = 'floor: python -c "import typer"'
     print(f"{name:<46} {floor:8.3f} s  {'':<30} cpu {floor_cpu:6.2f} s")
     wall, cpu = _median([*_script(), "--help"], runs)
     _line("cartatlas --help", wall, "≤ 2× floor", floor, cpu=cpu)
-    wall, cpu = _median([*_script(), "--db", db, "landscape", "--countries", "CN", "US"], runs)
-    _line("landscape --countries CN US", wall, "< 1 s", floor, cpu=cpu)
-    fresh = _copy(db, folder, keep_derived=False)
-    report = [*_script(), "--db", fresh, "report", "--format", "html", "--out", folder]
+    db, job = _readme_store(folder, snapshots, floor)
+    report = [*_script(), "--db", _copy(db, folder), "report", "--format", "html", "--out", folder]
     wall, cpu = _run(report)
     _line("report --format html, first build", wall, "< 5 s", floor, cpu=cpu)
-    _forget_reports(fresh)  # as after a new registry snapshot: the evidence's fits are kept
-    wall, cpu = _run(report)
-    _line("report, first build on new registry data", wall, "< 5 s", floor, cpu=cpu)
     wall, cpu = _median(report, runs)
     _line("report --format html, again (stored)", wall, "< 5 s", floor, cpu=cpu)
+    evidence = _copy(db, folder)
+    wall, cpu = _run([*_script(), "--db", evidence, "kb", "load"])
+    _line("kb load of new evidence (computes parts)", wall, "-", floor, cpu=cpu)
+    report[2] = evidence
+    wall, cpu = _run(report)
+    _line("report, first build after it", wall, "< 5 s", floor, cpu=cpu)
+    readme = [*_script(), "--db", _copy(db, folder), "report", "--out", folder]
+    wall, cpu = _run(readme)
+    _line("README job step: report (html, pdf, md)", wall, "-", floor, cpu=cpu)
+    job = [job[0] + wall, job[1] + cpu]
+    _line("README main job (kb load, imports, report)", job[0], "< 60 s", floor, cpu=job[1])
+    landscape = [*_script(), "--db", _copy(db, folder), "landscape", "--countries", "CN", "US"]
+    wall, cpu = _run(landscape)
+    _line("landscape --countries CN US, new data", wall, "< 1 s", floor, cpu=cpu)
+    wall, cpu = _median(landscape, runs)
+    _line("landscape --countries CN US, again", wall, "< 1 s", floor, cpu=cpu)
     new = _copy(db, folder, keep_derived=False)
     wall, cpu = _serve(new)
     _line("serve: first answer, new data", wall, "< 2 s", floor, cpu=cpu)
     wall, cpu = _serve(new)  # the first server kept its pages when it stopped
     _line("serve: first answer, pages stored", wall, "< 2 s", floor, cpu=cpu)
+    return db
+
+
+def _readme_store(folder: str, snapshots: Path, floor: float) -> tuple[str, list[float]]:
+    """The README's main job up to the report, each step timed: the store, and the job's wall
+    and CPU seconds so far."""
+    db = str(Path(folder) / "readme.duckdb")
+    job = [0.0, 0.0]
+    steps = [["kb", "load"]] + [["import", str(snapshots / name)] for name in SNAPSHOTS]
+    for step in steps:
+        wall, cpu = _run([*_script(), "--db", db, *step])
+        _line(f"README job step: {step[0]} {Path(step[-1]).name}"[:46], wall, "-", floor, cpu=cpu)
+        job = [job[0] + wall, job[1] + cpu]
+    return db, job
 
 
 def _free_port() -> int:
@@ -227,17 +249,16 @@ def _search_at(docs: list, goal: str, rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", default=None)
+    parser.add_argument("--snapshots", type=Path, default=SHARED)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scale", type=int, default=100_000)
     args = parser.parse_args()
-    db = resolve_db(args.db)
     os.environ.setdefault("COLUMNS", "100")
     load = os.getloadavg()[0]
-    print(f"store: {db}; {os.cpu_count()} CPUs; load {load:.1f}; median of {args.runs} runs")
+    print(f"{os.cpu_count()} CPUs; load {load:.1f}; median of {args.runs} runs")
     with tempfile.TemporaryDirectory() as folder:
-        commands(db, args.runs, folder)
-    search(db, args.scale)
+        db = commands(args.runs, folder, args.snapshots)
+        search(db, args.scale)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,9 @@ def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
     """Check the evidence and load every valid row into the store (rejected rows are listed).
 
     Exits 1 when any row was rejected; the valid rows are loaded all the same. Refuses (exit 2,
-    store unchanged) a load that would empty a table that holds rows.
+    store unchanged) a load that would empty a table that holds rows. After a load, computes
+    once the report's parts that read only the evidence (for CN vs US) and keeps them in the
+    store, so each later report builds only its registry sections.
     """
     from cartatlas.cli import db_target
     from cartatlas.cli_progress import progress_bar, steps

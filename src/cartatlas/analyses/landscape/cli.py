@@ -70,7 +70,8 @@ def landscape_command(
 ) -> None:
     """Trial activity by country × start year × phase × target × disease × status × sponsor ×
     cell source. Multi-country trials count once per country and once in 'all'; without
-    --countries, every country is listed."""
+    --countries, every country is listed. A printed table is kept in the store and read back
+    while the data stay the same."""
     from cartatlas.cli import db_target
 
     dims = [d.strip() for d in by.split(",") if d.strip()]
