@@ -54,15 +54,22 @@ def keep_parts(
     store: Store, countries: list[str], progress: Callable[[str, int], None] | None = None
 ) -> int:
     """Compute the report's parts that read no more than the evidence and the registry sites
-    of its studies (:mod:`~.parts`) for ``countries`` and keep them in ``store`` (writable), as
-    ``kb load`` and ``import`` do; the number of parts computed (0 when all were kept)."""
+    of its studies (:mod:`~.parts`; the latter only once the store holds registry data) for
+    ``countries`` and keep them in ``store`` (writable), as ``kb load`` and ``import`` do; the
+    number of parts computed (0 when all were kept)."""
     from cartatlas.analyses import fits
 
     kept = Parts.of(store)
     ctx = ReportContext(store, countries, parts=kept)
     fits.read_stored(store)
+
+    def success_parts() -> None:
+        pools = success.pooled(ctx)
+        if ctx.has_registry:  # the part that reads registry sites waits for them (import)
+            success.sited(ctx, pools)
+
     builds: list[tuple[str, Callable[[], object]]] = [
-        ("success rates", lambda: success.sited(ctx, success.pooled(ctx))),
+        ("success rates", success_parts),
         *((name, lambda name=name: evidence_section(ctx, name)) for name in EVIDENCE_ONLY),
         ("claims check", lambda: claims.evidence_verdicts(ctx, load_claims(EXAMPLE))),
     ]
