@@ -116,12 +116,12 @@ class Rule:
     words of the original: masking with spaces never adds a word, only removes some, and a
     position where a removed word was is merely tried in vain."""
 
-    __slots__ = ("pattern", "flags", "mask", "_whole", "_branches", "_live")
+    __slots__ = ("pattern", "flags", "mask", "_branches", "_live")
 
     def __init__(self, source: str | Sequence[str], flags: int = 0) -> None:
         parts = [source] if isinstance(source, str) else list(source)
         whole = re.compile("|".join(parts), flags)
-        self.pattern, self.flags, self._whole = whole.pattern, whole.flags, whole
+        self.pattern, self.flags = whole.pattern, whole.flags
         if len(parts) == 1:
             parts = alternatives(parts[0])
         branches = [re.compile(part, flags) for part in parts]
@@ -144,21 +144,15 @@ class Rule:
         if self.mask and not self.mask & words.mask:
             return iter(())  # none of the rule's words occurs: the common case, kept cheap
         live = self._live(words)
+        starts = self._starts(live, words)
+        if starts is not None:
+            return _matches_at(self._branches, text, starts)
         if len(live) == 1:
             return ((live[0], m) for m in self._all(live[0], text, words))
         return _merged([(i, self._first(i, text, words)) for i in live]) if live else iter(())
 
     def finditer(self, text: str, words: Words | None = None) -> Iterator[re.Match[str]]:
-        words = words or present(text)
-        if self.mask and not self.mask & words.mask:
-            return iter(())
-        live = self._live(words)
-        starts = self._starts(live, words)
-        if starts is not None:
-            return _matches_at(self._at(live), text, starts)
-        if len(live) == 1:
-            return self._all(live[0], text, words)
-        return (m for _, m in self.indexed(text, words)) if live else iter(())
+        return map(itemgetter(1), self.indexed(text, words))
 
     def search(self, text: str, words: Words | None = None) -> re.Match[str] | None:
         """The first match: the leftmost of the alternatives' first matches, and at the same
@@ -169,7 +163,7 @@ class Rule:
         live = self._live(words)
         starts = self._starts(live, words)
         if starts is not None:
-            return next(_matches_at(self._at(live), text, starts), None)
+            return next(_matches_at(self._branches, text, starts), (None, None))[1]
         best = None
         for index in live:
             m = self._first(index, text, words)(0)
@@ -177,32 +171,32 @@ class Rule:
                 best = m
         return best
 
-    def _starts(self, live: list[int], words: Words) -> list[int] | None:
-        """Every position where a match can start, ascending, when the live alternatives'
-        words fix it within a few characters (``None`` otherwise): each occurrence of a word
-        leaves the starts ``near`` to ``reach`` before it."""
+    def _starts(self, live: list[int], words: Words) -> list[tuple[int, int]] | None:
+        """``(start, alternative index)`` of every place where a live alternative can match,
+        ascending, when their words fix the starts within a few characters (``None``
+        otherwise): each occurrence of a word leaves the starts ``near`` to ``reach`` before
+        it."""
         low = words.folded
         if low is None or not live:
             return None
-        starts: set[int] = set()
+        starts: set[tuple[int, int]] = set()
         for index in live:
             _, mask, near, reach, spelled = self._branches[index]
             if not mask or reach is None or reach - near > _STEPS:
                 return None
-            for word in _present_words(spelled, words):
+            for bit, word in spelled:
+                if not bit & words.mask:
+                    continue
                 at = low.find(word, near)
                 while at >= 0:
                     if near == reach:
-                        starts.add(at - near)
+                        starts.add((at - near, index))
                     else:
-                        starts.update(range(max(0, at - reach), at - near + 1))
+                        starts.update(
+                            (start, index) for start in range(max(0, at - reach), at - near + 1)
+                        )
                     at = low.find(word, at + 1)
         return sorted(starts)
-
-    def _at(self, live: list[int]) -> re.Pattern[str]:
-        """What to match at a possible start: the one live alternative, or the whole
-        alternation, which picks among the alternatives as a search would."""
-        return self._branches[live[0]][0] if len(live) == 1 else self._whole
 
     def _all(self, index: int, text: str, words: Words) -> Iterator[re.Match[str]]:
         branch, mask, near, reach, spelled = self._branches[index]
@@ -220,14 +214,18 @@ class Rule:
         return lambda position: _first_at(branch, text, low, found, near, reach, position)
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
-    """Matches of ``pattern`` tried at ``starts`` only, each after the previous one's end."""
+def _matches_at(
+    branches: list[tuple], text: str, starts: list[tuple[int, int]]
+) -> Iterator[tuple[int, re.Match[str]]]:
+    """``(index, match)`` of the alternatives tried at their ``starts`` only, each after the
+    previous match's end. At one start the alternatives come in their written order, and one
+    not listed there cannot match there, so the first that matches is the alternation's."""
     position = 0
-    for start in starts:
+    for start, index in starts:
         if start >= position:
-            m = pattern.match(text, start)
+            m = branches[index][0].match(text, start)
             if m:
-                yield m
+                yield index, m
                 position = m.end()
 
 
