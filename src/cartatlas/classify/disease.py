@@ -228,6 +228,7 @@ _FIELD_SETS = (
 
 
 _POSSIBLE = selector([rule.mask for _, rule in _ALL])
+_RANK = {area: index for index, (area, _) in enumerate(_ALL)}
 
 
 @lru_cache(maxsize=16384)
@@ -314,6 +315,6 @@ def disease_area(record: TrialRecord, targets: list[str] = ()) -> tuple[list[str
         found = _scan(record, fields)
         if found:
             found = _resolve(found, list(targets))
-            order = [a for a, _ in _ALL if a in found]
+            order = sorted(found, key=_RANK.__getitem__)
             return order, "; ".join(f"{a} ← {quote(found[a], 15)}" for a in order[:4])
     return [], "no disease named"

@@ -123,7 +123,8 @@ def car_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of ``text`` that name a CAR construct or CAR-engineered product."""
     spans = [m.span() for m in _SPELLED.finditer(text)]
     spans += [m.span() for m in _ENGINEERED.finditer(text) if not _TCR.search(_around(text, m))]
-    for m in _CAR_TOKEN.finditer(text):
+    tokens = _CAR_TOKEN.finditer(text) if "CAR" in text or "CAAR" in text else ()
+    for m in tokens:
         pre, post = m.group("pre"), m.group("post")
         if not (_PRE_OK.match(pre) and _POST_OK.match(post)):
             continue
@@ -179,12 +180,13 @@ _NOT_GIVEN = Rule(r"monitoring|assessment|follow[- ]?up|sampl\w*|collection", re
 
 def car_interventions(record: TrialRecord) -> list[Intervention]:
     """Interventions that are a CAR product given in the trial (not "CAR-T monitoring")."""
-    return [
-        i
-        for i in record.interventions
-        if (mentions_car(i.name) or mentions_car(i.description or ""))
-        and not _NOT_GIVEN.search(i.name)
-    ]
+    return [i for i in record.interventions if _gives_car(i.name, i.description or "")]
+
+
+@lru_cache(maxsize=8192)
+def _gives_car(name: str, description: str) -> bool:
+    """Several labels ask this of every intervention, and interventions repeat across trials."""
+    return (mentions_car(name) or mentions_car(description)) and not _NOT_GIVEN.search(name)
 
 
 def _named_therapies(record: TrialRecord) -> list[str]:

@@ -133,8 +133,10 @@ class Rule:
         for branch in branches:
             words, near, reach = placed(branch) or ((), 0, None)
             spelled = tuple((_mask(frozenset((word,))), word) for word in sorted(words))
-            self._branches.append((branch, _mask(words), near, reach, spelled))
-        masks = [mask for _, mask, _, _, _ in self._branches]
+            # Placed: its words leave at most _STEPS possible starts each (see _starts).
+            placed_ = bool(words) and reach is not None and reach - near <= _STEPS
+            self._branches.append((branch, _mask(words), near, reach, spelled, placed_))
+        masks = [branch[1] for branch in self._branches]
         self._live = selector(masks)
         self.mask = 0 if not all(masks) else _union(masks)
 
@@ -179,10 +181,10 @@ class Rule:
         low = words.folded
         if low is None or not live:
             return None
-        starts: set[tuple[int, int]] = set()
+        starts: list[tuple[int, int]] = []
         for index in live:
-            _, mask, near, reach, spelled = self._branches[index]
-            if not mask or reach is None or reach - near > _STEPS:
+            _, _, near, reach, spelled, placed_ = self._branches[index]
+            if not placed_:
                 return None
             for bit, word in spelled:
                 if not bit & words.mask:
@@ -190,16 +192,14 @@ class Rule:
                 at = low.find(word, near)
                 while at >= 0:
                     if near == reach:
-                        starts.add((at - near, index))
+                        starts.append((at - near, index))
                     else:
-                        starts.update(
-                            (start, index) for start in range(max(0, at - reach), at - near + 1)
-                        )
+                        starts += [(at - d, index) for d in range(near, min(reach, at) + 1)]
                     at = low.find(word, at + 1)
-        return sorted(starts)
+        return sorted(set(starts))
 
     def _all(self, index: int, text: str, words: Words) -> Iterator[re.Match[str]]:
-        branch, mask, near, reach, spelled = self._branches[index]
+        branch, mask, near, reach, spelled, _ = self._branches[index]
         if not mask or reach is None or words.folded is None:
             return branch.finditer(text)
         found = _present_words(spelled, words)
@@ -207,7 +207,7 @@ class Rule:
 
     def _first(self, index: int, text: str, words: Words) -> Callable:
         """``first(position)``: the alternative's first match starting at or after it."""
-        branch, mask, near, reach, spelled = self._branches[index]
+        branch, mask, near, reach, spelled, _ = self._branches[index]
         if not mask or reach is None or words.folded is None:
             return lambda position: branch.search(text, position)
         low, found = words.folded, _present_words(spelled, words)
