@@ -14,7 +14,7 @@ from cartatlas.store import open_store
 from cartatlas.web.api.meta import same_product_answer
 from cartatlas.web.api.trials import find_trial
 from cartatlas.web.errors import NotFound
-from cartatlas.web.registry import RegistryData
+from cartatlas.web.registry import RegistryData, TrialFilters, TrialIndex
 
 
 def test_landscape_rows_of_a_country_do_not_depend_on_the_others_asked(client):
@@ -98,3 +98,14 @@ def test_finder_results_and_map_list_only_the_chosen_countrys_sites(client):
     sites = client.get(f"/api/trials/{trial}").json()["sites"]
     page = client.get(f"/trials/{trial}").text.split("<h2>Sites</h2>")[1]
     assert page.count("<tr><td>") == len(sites) > 0
+
+
+def test_a_kept_text_ranking_answers_as_a_fresh_index(web_app, client):
+    """The finder keeps each text's ranking: a search with other filters on a kept text must
+    return what a newly built index returns."""
+    client.get("/trials", params={"condition": "lymphoma", "searched": "true"})
+    registry = web_app.state.memo.peek("registry")
+    wanted = TrialFilters(text="lymphoma", country="CN", recruiting=True)
+    kept = registry.car_index.search(wanted)
+    fresh = TrialIndex(registry.car_trials, registry.places, registry.sites).search(wanted)
+    assert len(kept) > 0 and kept.tolist() == fresh.tolist()

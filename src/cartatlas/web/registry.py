@@ -95,6 +95,10 @@ class TrialFilters:
     car: bool = True
 
 
+#: How many texts' rankings a :class:`TrialIndex` keeps.
+KEPT_TEXTS = 1024
+
+
 class TrialIndex:
     """A trial frame's search columns as plain arrays and sets, and its rows as JSON-ready
     dicts, built once: a search is then a few comparisons per trial and a page of results a
@@ -134,6 +138,7 @@ class TrialIndex:
         self.min_age = frame["min_age"].to_numpy(float)
         self.max_age = frame["max_age"].to_numpy(float)
         self._masks: dict[tuple[str, str], np.ndarray] = {}
+        self._ranked: dict[str, np.ndarray | None] = {}
 
     @cached_property
     def text(self) -> TrialSearch:
@@ -157,11 +162,25 @@ class TrialIndex:
                 self._masks[key] = mask
         return mask
 
+    def ranked(self, text: str) -> np.ndarray | None:
+        """The full-text search's positions for ``text``, best first (``None``: the text asks
+        for nothing in particular). Kept for the last :data:`KEPT_TEXTS` texts: the finder's
+        pages, countries and ages of one search ask the same text again, and the ranking does
+        not depend on them."""
+        if text in self._ranked:
+            return self._ranked[text]
+        found = self.text.search(text)[0]
+        order = None if found is None else np.asarray(found, dtype=np.int64)
+        if len(self._ranked) >= KEPT_TEXTS:
+            self._ranked.clear()
+        self._ranked[text] = order
+        return order
+
     def search(self, f: TrialFilters) -> np.ndarray:
         """Positions of the matching trials: best text match first when ``f.text`` asks for
         something, else in the frame's order (latest start first)."""
         keep = np.ones(len(self.frame), dtype=bool)
-        ranked = self.text.search(f.text)[0] if f.text else None
+        order = self.ranked(f.text) if f.text else None
         if f.country:
             keep &= self._having("countries", f.country)
         if f.target:
@@ -181,9 +200,8 @@ class TrialIndex:
             keep &= self.sponsor == f.sponsor_type
         if f.age is not None:
             keep &= ~(self.min_age > f.age) & ~(self.max_age < f.age)
-        if ranked is None:
+        if order is None:
             return np.flatnonzero(keep)
-        order = np.asarray(ranked, dtype=np.int64)
         return order[keep[order]]
 
 
