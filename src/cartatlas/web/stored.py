@@ -1,13 +1,14 @@
 """Dashboard data kept in the store, so a new server process answers at once.
 
-The registry frames and the question pages for the default countries cost seconds to build
-(trial frames, pooled estimates, figures), while the server must answer within moments of its
-start. So ``cartatlas serve`` starts answering at once, reading what the store keeps under the
-current data version (:mod:`cartatlas.store.derived`), and builds whatever is missing in a
-background thread (:func:`warm`), into the same memo that requests read; a request that comes
-first builds its page itself, once. Requests never write: the server holds the store read-only,
-and what it built is kept in the store when it stops (:func:`keep_built`), so the next start on
-the same data reads it.
+The registry frames, the question pages for the default countries and every product's
+like-for-like answer cost seconds to build (trial frames, pooled estimates, figures), while the
+server must answer within moments of its start. So ``cartatlas serve`` starts answering at
+once, reading what the store keeps under the current data version
+(:mod:`cartatlas.store.derived`), and builds whatever is missing in a background thread
+(:func:`warm`), into the same memo that requests read; a request that comes first builds its
+page itself, once. Requests never write: the server holds the store read-only, and what it
+built is kept in the store when it stops (:func:`keep_built`), so the next start on the same
+data reads it.
 """
 
 from __future__ import annotations
