@@ -16,7 +16,12 @@ import pytest
 from scipy import optimize, stats
 from typer.testing import CliRunner
 
-from cartatlas.analyses.durability import comparisons_frame, median_text, pooled_hazard_ratios
+from cartatlas.analyses.durability import (
+    comparisons_frame,
+    median_text,
+    pooled_hazard_ratios,
+    secondary_trials,
+)
 from cartatlas.cli import app
 from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.store import open_store
@@ -30,13 +35,17 @@ def _csv(name: str) -> list[dict[str, str]]:
 
 
 def _raw_trials(indication: str, endpoint: str) -> list[dict[str, str]]:
-    """Latest analysis with a CI per study, straight from comparisons.csv and studies.csv."""
+    """Latest analysis with a CI per study, not read only on a secondary page, straight from
+    comparisons.csv and studies.csv."""
     indications = {r["study_id"]: r["indication"] for r in _csv("studies")}
     best: dict[str, dict[str, str]] = {}
     for row in _csv("comparisons"):
         if indications[row["study_id"]] != indication or row["endpoint"] != endpoint:
             continue
-        if not (row["hr"] and row["ci_low"] and row["ci_high"]):
+        if (
+            not (row["hr"] and row["ci_low"] and row["ci_high"])
+            or row["source_kind"] == "secondary"
+        ):
             continue
         kept = best.get(row["study_id"])
         if kept is None or ORDER[row["analysis"]] < ORDER[kept["analysis"]]:
@@ -71,9 +80,17 @@ def comparisons(evidence_store):
         return comparisons_frame(store)
 
 
-@pytest.mark.parametrize(
-    ("indication", "endpoint"), [("LBCL", "EFS"), ("LBCL", "OS"), ("MM", "PFS"), ("MM", "OS")]
-)
+def test_a_hazard_ratio_read_only_on_a_secondary_page_is_not_pooled(comparisons):
+    """TRANSFORM's only OS hazard ratio with a CI (3-year follow-up) is read on a secondary
+    page: LBCL OS is then one trial, so nothing is pooled, and the lead names the row."""
+    assert len(_raw_trials("LBCL", "OS")) == 1
+    assert ("LBCL", "OS") not in {
+        (p.indication, p.endpoint) for p in pooled_hazard_ratios(comparisons)
+    }
+    assert "TRANSFORM OS (LBCL, longer follow up)" in secondary_trials(comparisons)
+
+
+@pytest.mark.parametrize(("indication", "endpoint"), [("LBCL", "EFS"), ("MM", "PFS"), ("MM", "OS")])
 def test_pooled_hazard_ratio_matches_an_independent_recomputation(
     comparisons, evidence_store, indication, endpoint
 ):

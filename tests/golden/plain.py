@@ -27,10 +27,11 @@ def _pos(value: str, order: list[str]) -> int:
     return order.index(value) if value in order else len(order)
 
 
-def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
-    """(study, events, n) per cohort conducted in ``country``: one row per study, earlier
-    reports only (no ``overlaps_with``), CR/CRi before CR in B-ALL, then primary analysis,
-    infused denominator, independent review, strongest source kind, file order."""
+def chosen_rows(indication: str, endpoint: str, country: str) -> dict[str, dict[str, str]]:
+    """The one outcome row per cohort conducted in ``country``: earlier reports only (no
+    ``overlaps_with``), a secondary page only when the study has no other row, CR/CRi before CR
+    in B-ALL, then primary analysis, infused denominator, independent review, strongest source
+    kind, file order."""
     studies = {
         s["study_id"]: s
         for s in rows("studies")
@@ -39,10 +40,11 @@ def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, in
         and not s["overlaps_with"]
     }
     codes = ["CR_CRi", "CR"] if (endpoint == "CR" and indication == "B-ALL") else [endpoint]
-    best: dict[str, tuple[tuple, int, int]] = {}
+    best: dict[str, tuple[tuple, dict[str, str]]] = {}
     for line, o in enumerate(rows("outcomes")):
         if o["study_id"] in studies and o["endpoint"] in codes:
             rank = (
+                o["source_kind"] == "secondary",
                 codes.index(o["endpoint"]),
                 _pos(o["analysis"], ANALYSIS),
                 _pos(o["denominator"], DENOMINATOR),
@@ -51,8 +53,27 @@ def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, in
                 line,
             )
             if o["study_id"] not in best or rank < best[o["study_id"]][0]:
-                best[o["study_id"]] = (rank, int(o["events"]), int(o["n"]))
-    return sorted((s, e, n) for s, (_, e, n) in best.items())
+                best[o["study_id"]] = (rank, o)
+    return {study: row for study, (_, row) in best.items()}
+
+
+def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
+    """(study, events, n) of the cohorts a headline pools: ``chosen_rows`` without those read
+    only on a secondary page."""
+    return sorted(
+        (s, int(o["events"]), int(o["n"]))
+        for s, o in chosen_rows(indication, endpoint, country).items()
+        if o["source_kind"] != "secondary"
+    )
+
+
+def secondary_only(indication: str, endpoint: str, country: str) -> list[str]:
+    """The cohorts whose only row for the endpoint is from a secondary page (never pooled)."""
+    return sorted(
+        s
+        for s, o in chosen_rows(indication, endpoint, country).items()
+        if o["source_kind"] == "secondary"
+    )
 
 
 def binomial_tail_at_least(x: int, n: int, p: float) -> float:

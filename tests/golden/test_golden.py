@@ -176,6 +176,8 @@ def _expected_costs() -> dict[tuple[str, str], float | None]:
             countries = [where] if where in ("CN", "US") else []
         row = next(((e, n) for st, e, n in chosen if st == s["study_id"]), None)
         if row is None:
+            if s["study_id"] in plain.secondary_only(s["indication"], "CR", where):
+                expected.update({(s["study_id"], c): None for c in countries})
             continue
         for country in countries:
             mine = [

@@ -72,16 +72,19 @@ def test_trial_counts_match_an_independent_count(report, full_store):
 def test_pooled_complete_response_matches_a_direct_fit(report, full_store):
     with open_store(full_store, read_only=True) as store:
         rows = store.execute(
-            "SELECT s.study_id, o.events, o.n FROM evidence_outcomes o JOIN evidence_studies s "
-            "USING (study_id) WHERE s.indication = 'MM' AND s.country_of_conduct = 'CN' AND "
-            "o.endpoint = 'CR' AND s.overlaps_with IS NULL ORDER BY s.study_id, "
+            "SELECT s.study_id, o.events, o.n, o.source_kind FROM evidence_outcomes o "
+            "JOIN evidence_studies s USING (study_id) WHERE s.indication = 'MM' AND "
+            "s.country_of_conduct = 'CN' AND o.endpoint = 'CR' AND s.overlaps_with IS NULL "
+            "ORDER BY s.study_id, o.source_kind = 'secondary', "
             "CASE o.analysis WHEN 'primary' THEN 0 WHEN 'longer_follow_up' THEN 1 ELSE 2 END, "
             "CASE o.denominator WHEN 'infused' THEN 0 WHEN 'evaluable' THEN 1 ELSE 2 END"
         )
     first = {}
-    for study, events, n in rows:
-        first.setdefault(study, (events, n))
-    events, n = zip(*first.values(), strict=True)
+    for study, events, n, kind in rows:
+        first.setdefault(study, (events, n, kind))
+    # a cohort known only from a secondary page is never pooled
+    first = {study: row for study, row in first.items() if row[2] != "secondary"}
+    events, n, _ = zip(*first.values(), strict=True)
     pooled = meta_proportions(events, n, method="GLMM").backtransformed().estimate
     answer = _section(report, "Success rates").answer
     mm = answer[answer.index("MM:") :]

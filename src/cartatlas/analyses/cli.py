@@ -188,6 +188,7 @@ def emit_json(pooling: CountryPooling) -> None:
         "comparison": comparison_record(pooling),
         "missing": pooling.missing,
         "left_out": pooling.left_out,
+        "secondary_only": pooling.secondary_only,
         "studies": pooling.rows[STUDY_COLUMNS].to_dict(orient="records"),
     }
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
@@ -195,7 +196,7 @@ def emit_json(pooling: CountryPooling) -> None:
 
 def _print_details(pooling: CountryPooling, wide: bool) -> None:
     from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
-    from cartatlas.analyses.success_rates import GRADING_RULE, difference_wording
+    from cartatlas.analyses.success_rates import GRADING_RULE, absent_reason, difference_wording
 
     out.print(f"Model: {pooling.method_note}.", markup=False)
     if pooling.comparison is not None:
@@ -206,10 +207,19 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
             markup=False,
         )
     for country in pooling.missing:
-        out.print(f"{country}: no data (no study conducted there reports this endpoint).")
+        reason = absent_reason(pooling, country) or (
+            "no data (no study conducted there reports this endpoint)"
+        )
+        out.print(f"{country}: {reason}.")
     if pooling.left_out:
         out.print(
             f"Not in this pool, as they report no such row: {'; '.join(pooling.left_out)}.",
+            markup=False,
+        )
+    if pooling.secondary_only:
+        out.print(
+            "Not in this pool, as their only source is a secondary page: "
+            f"{'; '.join(pooling.secondary_only)}.",
             markup=False,
         )
     if ENDPOINTS[pooling.endpoint].table == "safety":

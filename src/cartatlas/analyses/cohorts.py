@@ -2,8 +2,8 @@
 
 The evidence protocol aims at a number of published cohorts per country and indication; this
 counts them the way ``cartatlas meta`` pools them (one row per cohort, later reports of a cohort
-left out, country of conduct established), so the yield the protocol reports is reproducible
-rather than a hand count.
+and cohorts known only from secondary pages left out, country of conduct established), so the
+yield the protocol reports is reproducible rather than a hand count.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cartatlas.analyses.study_rows import study_rows
+from cartatlas.evidence.source_strength import is_secondary
 from cartatlas.store import Store
 
 RESPONSE_ENDPOINTS = ("CR", "ORR")
@@ -30,7 +31,10 @@ def cohort_counts(store: Store, indications: list[str], countries: list[str]) ->
     """Cohorts per indication × country that ``meta`` would pool for CR or ORR."""
     counts = []
     for indication in indications:
-        chosen = [study_rows(store, indication, endpoint) for endpoint in RESPONSE_ENDPOINTS]
+        chosen = [
+            rows[~rows["source_kind"].map(is_secondary).astype(bool)]
+            for rows in (study_rows(store, indication, e) for e in RESPONSE_ENDPOINTS)
+        ]
         for country in countries:
             sizes: dict[str, int] = {}
             real_world: set[str] = set()

@@ -3,7 +3,7 @@
 Medians are shown per study and never pooled (``MEDIANS_NOT_POOLED`` says why). Hazard ratios
 of randomized CAR-T vs standard-of-care trials are pooled on the log scale (``meta_generic``)
 when two or more trials in one indication report the same endpoint: one row per trial, its
-latest analysis with a confidence interval.
+latest analysis with a confidence interval that is not read only on a secondary page.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 
 from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
+from cartatlas.evidence.source_strength import is_secondary
 from cartatlas.store import Store
 
 if TYPE_CHECKING:
@@ -143,13 +144,38 @@ class PooledHazardRatio:
         return math.exp(self.result.pi_low), math.exp(self.result.pi_high)
 
 
+def _with_ci(comparisons: pd.DataFrame) -> pd.DataFrame:
+    return comparisons.dropna(subset=["hr", "ci_low", "ci_high"])
+
+
 def trial_rows(comparisons: pd.DataFrame) -> pd.DataFrame:
     """Per study and endpoint, the row a pooled estimate uses: hazard ratio and CI present,
+    not read only on a secondary page (those stay in the table, marked: ``secondary_trials``),
     latest analysis first (longer follow-up, then primary, then label)."""
-    usable = comparisons.dropna(subset=["hr", "ci_low", "ci_high"]).copy()
+    usable = _with_ci(comparisons)
+    usable = usable[~usable["source_kind"].map(is_secondary).astype(bool)].copy()
     usable["_order"] = usable["analysis"].map(ANALYSIS_ORDER).fillna(9)
     usable = usable.sort_values(["indication", "endpoint", "study_id", "_order"])
     return usable.drop_duplicates(["indication", "endpoint", "study_id"]).drop(columns="_order")
+
+
+def secondary_trials(comparisons: pd.DataFrame) -> list[str]:
+    """ "TRANSFORM OS (LBCL, longer follow up)" for each hazard ratio with a CI that is later than
+    the trial's row a pooled estimate uses (or the only one) but read only on a secondary page:
+    the lead says it was left out, so no headline number rests on it."""
+    used = trial_rows(comparisons)
+    chosen = {
+        (r.indication, r.endpoint, r.study_id): ANALYSIS_ORDER.get(r.analysis, 9)
+        for r in used.itertuples()
+    }
+    found = []
+    for r in _with_ci(comparisons).itertuples():
+        order = chosen.get((r.indication, r.endpoint, r.study_id))
+        if is_secondary(r.source_kind) and (
+            order is None or ANALYSIS_ORDER.get(r.analysis, 9) < order
+        ):
+            found.append(f"{r.name} {r.endpoint} ({r.indication}, {r.analysis.replace('_', ' ')})")
+    return found
 
 
 def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:

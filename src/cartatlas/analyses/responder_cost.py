@@ -24,7 +24,7 @@ import pandas as pd
 from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.study_rows import code_names, study_rows
-from cartatlas.evidence.source_strength import is_weak, rank
+from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary, is_weak, rank
 from cartatlas.store import Store
 
 PRODUCT_PRICES = ("list", "WAC", "insurance_negotiated")
@@ -117,6 +117,7 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
             for country in _trial_countries(trial, approvals, countries):
                 price = _best_price(prices, trial.product_id, country, indication)
                 rate = trial.events / trial.n
+                weak_rate = is_secondary(trial.source_kind)  # listed, never divided by
                 rows.append(
                     {
                         "product_id": trial.product_id,
@@ -139,9 +140,11 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
                         if price is None
                         else is_weak(price["source_kind"]),
                         "cost_usd": None
-                        if price is None or rate == 0
+                        if price is None or rate == 0 or weak_rate
                         else float(price["usd"]) / rate,
-                        "status": "ok"
+                        "status": SECONDARY_ONLY
+                        if weak_rate
+                        else "ok"
                         if price is not None
                         else f"no data (no {country} price attributable to {indication})",
                     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cartatlas.evidence.source_strength import is_secondary
 from cartatlas.evidence.source_strength import rank as source_rank
 from cartatlas.store import Store
 
@@ -54,10 +55,11 @@ ASSESSOR_PREFERENCE = ("IRC", "investigator", None)
 
 SELECTION_RULE = (
     "one row per cohort: later reports of a cohort already included are left out; within a "
-    "study the primary analysis is preferred over longer follow-up and label data, infused "
-    "patients over evaluable, enrolled and randomized denominators, independent review over "
-    "investigator assessment, and then the strongest source (a regulator or label over a journal, "
-    "a journal over news or secondary pages)"
+    "study a row from a secondary page (aggregator, blog) is taken only when the study has no "
+    "other row; then the primary analysis is preferred over longer follow-up and label data, "
+    "infused patients over evaluable, enrolled and randomized denominators, independent review "
+    "over investigator assessment, and then the strongest source (a regulator or label over a "
+    "journal, a journal over news or secondary pages)"
 )
 
 
@@ -113,6 +115,7 @@ def select_study_rows(candidates: pd.DataFrame) -> pd.DataFrame:
         return frame
     frame["rank"] = list(
         zip(
+            [is_secondary(k) for k in frame["source_kind"]],
             frame["code_rank"],
             [_rank(a, ANALYSIS_PREFERENCE) for a in frame["analysis"]],
             [_rank(d, DENOMINATOR_PREFERENCE) for d in frame["denominator"]],

@@ -23,6 +23,7 @@ from cartatlas.analyses.study_rows import (
     studies_without_endpoint,
     study_rows,
 )
+from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary
 from cartatlas.store import Store
 
 if TYPE_CHECKING:  # the statistics libraries load when a pooling runs, not with the module
@@ -91,6 +92,8 @@ class CountryPooling:
     comparison: CountryComparison | None = None
     refusal: str | None = None  # why rows that exist were not pooled (e.g. grading systems)
     left_out: list[str] = field(default_factory=list)  # cohorts without this endpoint's row
+    # cohorts whose only row for this endpoint is from a secondary page: listed, never pooled
+    secondary_only: list[str] = field(default_factory=list)
 
     @property
     def has_data(self) -> bool:
@@ -133,10 +136,31 @@ def _fit(
     )
 
 
-def pooled_rows(store: Store, indication: str, endpoint: str, countries: list[str]) -> pd.DataFrame:
-    """The selected study rows conducted in one of ``countries``, labelled for plots."""
-    rows = study_rows(store, indication, endpoint)
-    rows = rows[rows["country_of_conduct"].isin(countries)].copy()
+HEADLINE_SOURCE_RULE = (
+    "a cohort whose only row for a measure is from a secondary page (aggregator, blog) is "
+    "listed in the detail tables, marked, but left out of every pooled rate and comparison"
+)
+
+
+def secondary_only(rows: pd.DataFrame) -> list[str]:
+    """ "FUMANBA-1 (CN)" for each selected study row read only on a secondary page."""
+    weak = rows[rows["source_kind"].map(is_secondary).astype(bool)]
+    return [f"{s} ({c})" for s, c in zip(weak["study_id"], weak["country_of_conduct"], strict=True)]
+
+
+def absent_reason(pooling: CountryPooling, country: str) -> str | None:
+    """``SECONDARY_ONLY`` when ``country`` has cohorts for the measure but all of them only on
+    secondary pages; None when it has none at all (the caller says which cohorts are missing)."""
+    return (
+        SECONDARY_ONLY if any(s.endswith(f"({country})") for s in pooling.secondary_only) else None
+    )
+
+
+def pooled_rows(chosen: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """The selected study rows (``study_rows``) conducted in one of ``countries``, labelled for
+    plots, without rows read only on secondary pages (``HEADLINE_SOURCE_RULE``)."""
+    rows = chosen[chosen["country_of_conduct"].isin(countries)]
+    rows = rows[~rows["source_kind"].map(is_secondary).astype(bool)].copy()
     rows["country"] = rows["country_of_conduct"]
     rows["label"] = rows["study_id"]  # short enough for a forest plot's label column
     order = {country: i for i, country in enumerate(countries)}
@@ -316,13 +340,17 @@ def pool_by_country(
 ) -> CountryPooling:
     """Rate of ``endpoint`` for ``indication`` per country of conduct, and the named test for a
     difference. Several studies: pooled (GLMM first, unless ``method`` is given). One study: its
-    own proportion with an exact CI. Safety endpoints follow ``GRADING_RULE``. ``measure`` is
-    the scale of pooling (logit by default; the others for the web explorer's comparisons)."""
+    own proportion with an exact CI. Safety endpoints follow ``GRADING_RULE``; cohorts known
+    only from secondary pages are named in ``secondary_only``, not pooled
+    (``HEADLINE_SOURCE_RULE``). ``measure`` is the scale of pooling (logit by default; the
+    others for the web explorer's comparisons)."""
     if endpoint not in ENDPOINTS:
         raise ValueError(f"endpoint {endpoint!r} is not one of {', '.join(ENDPOINTS)}")
-    rows = pooled_rows(store, indication, endpoint, countries)
+    chosen = study_rows(store, indication, endpoint)
+    rows = pooled_rows(chosen, countries)
     pooling = pool_rows(rows, indication, endpoint, countries, method, test, measure)
     pooling.left_out = studies_without_endpoint(store, indication, endpoint, countries)
+    pooling.secondary_only = secondary_only(chosen[chosen["country_of_conduct"].isin(countries)])
     return pooling
 
 
@@ -336,7 +364,9 @@ def pool_rows(
     measure: str = "PLO",
 ) -> CountryPooling:
     """:func:`pool_by_country` over study rows already chosen and given a ``country`` and a
-    ``label`` (the same-product comparison and the sensitivity analysis choose their own)."""
+    ``label`` (the same-product comparison and the sensitivity analysis choose their own).
+    Rows read only on secondary pages are dropped here too (``HEADLINE_SOURCE_RULE``)."""
+    rows = rows[~rows["source_kind"].map(is_secondary).astype(bool)]
     missing = [c for c in countries if c not in set(rows["country"])]
     refusal = grading = None
     if ENDPOINTS[endpoint].table == "safety" and not rows.empty:

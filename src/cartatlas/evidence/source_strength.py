@@ -33,6 +33,13 @@ RANKING: tuple[str, ...] = (
 #: stronger source exists.
 WEAK: frozenset[str] = frozenset({"news", "secondary"})
 
+#: The kind that never stands behind a headline number, even when nothing stronger exists: the
+#: headline then says ``SECONDARY_ONLY`` and the row stays in the detail tables, marked.
+SECONDARY = "secondary"
+
+#: What a headline says for a value that only secondary pages give.
+SECONDARY_ONLY = "no data (only secondary sources)"
+
 #: Kinds that may support an approval on their own (news only as a second source).
 APPROVAL_KINDS: frozenset[str] = frozenset({"regulator", "label", "company_release"})
 
@@ -50,6 +57,12 @@ def rank(kind: str | None) -> int:
 def is_weak(kind: str | None) -> bool:
     """True for news and secondary sources (and for a missing kind)."""
     return kind is None or kind in WEAK
+
+
+def is_secondary(kind: str | None) -> bool:
+    """True for a secondary page (aggregator, blog, medical-travel site): such a row may be
+    listed in a detail table, marked, but no headline number rests on it."""
+    return kind == SECONDARY
 
 
 def strongest(items: Iterable[Item], kind: Callable[[Item], str | None]) -> list[Item]:

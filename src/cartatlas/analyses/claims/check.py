@@ -40,7 +40,13 @@ from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
-from cartatlas.analyses.success_rates import CountryPooling, CountrySummary, pool_by_country
+from cartatlas.analyses.success_rates import (
+    CountryPooling,
+    CountrySummary,
+    absent_reason,
+    pool_by_country,
+)
+from cartatlas.evidence.source_strength import is_secondary
 from cartatlas.store import Store
 
 SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
@@ -108,7 +114,10 @@ def _range_rule(bounds: tuple[float, float | None], unit: str, what: str) -> str
 
 
 def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.DataFrame:
+    """The study rows a verdict counts; rows read only on secondary pages never count
+    (``HEADLINE_SOURCE_RULE``)."""
     rows = study_rows(store, indication, claim.metric)
+    rows = rows[~rows["source_kind"].map(is_secondary).astype(bool)]
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
         in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
@@ -256,8 +265,12 @@ def _rate_compare(store: Store, claim: Claim) -> Verdict:
             continue  # nothing in either country: not part of what was checked
         checked.append(indication)
         if pooling.comparison is None:
+            weak = [c for c in pooling.missing if absent_reason(pooling, c)]
             reason = (
-                f"no data for {', '.join(pooling.missing)}" if pooling.missing else pooling.refusal
+                f"no data for {', '.join(pooling.missing)}"
+                + (f" ({', '.join(weak)}: only secondary sources)" if weak else "")
+                if pooling.missing
+                else pooling.refusal
             )
             parts.append(f"{indication}: {reason}")
             continue

@@ -36,6 +36,16 @@ def cite_row(refs: References, row: object) -> str:
     )
 
 
+def cite_marked(refs: References, row: object) -> str:
+    """``cite_row`` followed by the source's kind when it is news or a secondary page, so a
+    detail table marks the rows no headline rests on ("[[4]] secondary (weak source)")."""
+    from cartatlas.evidence.source_strength import is_weak, label
+
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
+    kind = get("source_kind")
+    return cite_row(refs, row) + (f" {label(kind)}" if is_weak(kind) else "")
+
+
 def frame_table(title: str, frame: pd.DataFrame, note: str = "") -> Table:
     rows = [["" if missing(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
     return Table(title, [str(c) for c in frame.columns], rows, note)

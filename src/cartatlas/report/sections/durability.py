@@ -13,15 +13,20 @@ from cartatlas.analyses.durability import (
     median_text,
     missing_hazard_ratios,
     pooled_hazard_ratios,
+    secondary_trials,
     survival_frame,
     trial_rows,
 )
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import hazard_ratio_forest, landmark_plot
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, missing
+from cartatlas.report.sections.common import cite_marked, cite_row, missing
 
 ENDPOINT_ORDER = ("OS", "PFS", "EFS", "DOR")
+SECONDARY_HR_LEAD = (
+    "Hazard ratios read only on secondary pages (listed in the table, marked, but not pooled "
+    "or plotted)"
+)
 
 
 def _country(value: object) -> str:
@@ -52,7 +57,7 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
                     median_text(row),
                     "" if pd.isna(follow) else f"{follow:g}",
                     row["analysis"].replace("_", " "),
-                    cite_row(ctx.refs, row),
+                    cite_marked(ctx.refs, row),
                 ]
             )
         blocks.append(
@@ -79,7 +84,7 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
                     r["endpoint"],
                     str(int(r["landmark_months"])),
                     median_text(r),
-                    cite_row(ctx.refs, r),
+                    cite_marked(ctx.refs, r),
                 ]
                 for r in landmarks.to_dict("records")
             ]
@@ -115,7 +120,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
                 "" if missing(row["p_value"]) else row["p_value"],
                 "" if pd.isna(row["crossover_percent"]) else f"{row['crossover_percent']:g}%",
                 row["status"],
-                cite_row(ctx.refs, row),
+                cite_marked(ctx.refs, row),
             ]
         )
     table = Table(
@@ -185,6 +190,7 @@ def build(ctx: ReportContext) -> Section:
         more, sentences = _comparison_blocks(ctx, comparisons)
         blocks += more
     unrecorded = missing_hazard_ratios(ctx.store)
+    weak = secondary_trials(comparisons) if not comparisons.empty else []
     if unrecorded:
         blocks.append(Paragraph(f"{MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
     blocks.append(Paragraph(MEDIANS_NOT_POOLED))
@@ -200,6 +206,7 @@ def build(ctx: ReportContext) -> Section:
             "ratio is pooled."
         )
         + (f" {MISSING_HR_LEAD}: {'; '.join(unrecorded)}." if unrecorded else "")
+        + (f" {SECONDARY_HR_LEAD}: {'; '.join(weak)}." if weak else "")
     )
     caveats = [
         MEDIANS_NOT_POOLED,

@@ -9,7 +9,7 @@ from cartatlas.analyses.success_rates import GRADING_RULE, pool_by_country
 from cartatlas.evidence.absence import no_data
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, interval, pct, pvalue
+from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
 from cartatlas.report.sections.success import INDICATIONS
 
 SAFETY = ("CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
@@ -39,7 +39,7 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
             entry[endpoint] = f"{pct(row.events / row.n)} ({row.events}/{row.n})"
             if isinstance(row.grading, str):
                 entry["grading"].add(row.grading)
-            entry["refs"].add(cite_row(ctx.refs, row))
+            entry["refs"].add(cite_marked(ctx.refs, row))
     return [
         [
             e["country"],

@@ -11,7 +11,7 @@ import pandas as pd
 
 from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.cost import prices_frame
-from cartatlas.analyses.success_rates import pool_by_country
+from cartatlas.analyses.success_rates import absent_reason, pool_by_country
 from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.report.context import NO_REGISTRY, ReportContext
@@ -72,7 +72,9 @@ def _response_rows(ctx: ReportContext) -> list[list[str]]:
         for country in ctx.countries:
             summary = pooling.summaries.get(country)
             if summary is None:
-                cells.append(no_cohorts(country, "CR", indication))
+                cells.append(
+                    absent_reason(pooling, country) or no_cohorts(country, "CR", indication)
+                )
                 continue
             studies = pooling.rows[pooling.rows["country"] == country]
             cells.append(

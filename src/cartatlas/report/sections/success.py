@@ -11,15 +11,19 @@ from cartatlas.analyses.like_for_like import (
     with_multinational,
 )
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
-from cartatlas.analyses.success_rates import CountryPooling, difference_wording, pool_by_country
+from cartatlas.analyses.success_rates import (
+    CountryPooling,
+    absent_reason,
+    difference_wording,
+    pool_by_country,
+)
 from cartatlas.evidence.absence import no_cohorts, no_data
 from cartatlas.evidence.source_strength import is_weak
-from cartatlas.evidence.source_strength import label as kind_label
 from cartatlas.report import parts as kept
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, interval, pct, pvalue
+from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
 NAMES = {
@@ -48,9 +52,19 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
             f"({difference_wording(c.p)})"
         )
     for country in pooling.missing:
-        text += f"; {no_cohorts(country, what, pooling.indication)}"
+        reason = absent_reason(pooling, country)
+        text += (
+            f"; {country}: {reason}"
+            if reason
+            else f"; {no_cohorts(country, what, pooling.indication)}"
+        )
     if pooling.left_out:
         text += f"; not in this pool, as they report no such row: {'; '.join(pooling.left_out)}"
+    if pooling.secondary_only:
+        text += (
+            "; not in this pool, as their only source is a secondary page (listed in the "
+            f"tables, marked): {'; '.join(pooling.secondary_only)}"
+        )
     if c is not None:
         text += f". Caveat: {caveat(pooling)}"
     return text + ("" if text.endswith(".") else ".")
@@ -179,7 +193,9 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
                 ]
             )
         for country in pooling.missing:
-            reason = no_cohorts(country, endpoint, pooling.indication)
+            reason = absent_reason(pooling, country) or no_cohorts(
+                country, endpoint, pooling.indication
+            )
             rows.append([indication, endpoint, country, "—", "—", reason, "", "", "", ""])
     return Table(
         f"Rates by country of conduct, {indication}",
@@ -244,8 +260,7 @@ def _studies_table(
             str(row.analysis),
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),
-            cite_row(ctx.refs, row)
-            + (f" {kind_label(row.source_kind)}" if is_weak(row.source_kind) else ""),
+            cite_marked(ctx.refs, row),
         ]
         for row in pooling.rows.itertuples()
     ]
