@@ -34,11 +34,17 @@ def resolve_indication(store: Store, key: str) -> str:
     return inputs.choose(key, [k for k in known if k], "indication")
 
 
-def resolve_product(store: Store, key: str) -> str:
-    """Accept a product ID, INN, alias (axi-cel) or brand, Chinese brand included (Yescarta,
-    奕凯达), in any case, and return the ID; a miss suggests the nearest names."""
+def product_names(store: Store) -> list[tuple]:
+    """Every product's ID, INN, aliases and brands: what :func:`resolve_product` matches."""
     require_loaded(store)
-    rows = store.execute("SELECT product_id, inn, aliases, brands FROM evidence_products")
+    return store.execute("SELECT product_id, inn, aliases, brands FROM evidence_products")
+
+
+def resolve_product(store: Store, key: str, names: list[tuple] | None = None) -> str:
+    """Accept a product ID, INN, alias (axi-cel) or brand, Chinese brand included (Yescarta,
+    奕凯达), in any case, and return the ID; a miss suggests the nearest names. ``names``:
+    :func:`product_names` when the caller keeps them."""
+    rows = product_names(store) if names is None else names
     try:
         return inputs.product(key, rows)
     except inputs.InputError as exc:

@@ -8,16 +8,19 @@ check caught it. A product the knowledge base does not hold is a 404, as in the 
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from cartatlas import inputs
-from cartatlas.evidence.queries import resolve_product
+from cartatlas.evidence.queries import product_names, resolve_product
 from cartatlas.registries.countries import all_codes
 from cartatlas.store import Store
+
+if TYPE_CHECKING:
+    from cartatlas.web.cache import Memo
 
 #: Codes as the API accepts them: upper or lower case (``cn``), never mixed.
 _CODES = all_codes()
@@ -109,10 +112,12 @@ def countries(name: str, values: list[str]) -> list[str]:
     return list(dict.fromkeys(country(name, v) for v in values))
 
 
-def product(store: Store, name: str, value: str | None) -> str | None:
+def product(store: Store, name: str, value: str | None, memo: Memo | None = None) -> str | None:
     """A product filter (ID, INN, alias or brand) resolved to its ID; an unknown one is a 404
     (:class:`UnknownProduct`), as for ``/api/products/{key}``: which products exist depends on
-    the data, not on the request's form."""
+    the data, not on the request's form. With ``memo``, the product names are read once per data
+    version instead of on every request."""
     if value is None:
         return None
-    return resolve_product(store, value)
+    names = memo.get(store, "product-names", lambda: product_names(store)) if memo else None
+    return resolve_product(store, value, names)

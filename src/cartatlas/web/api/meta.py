@@ -324,7 +324,7 @@ def same_product_view(
     """Like for like: per indication and endpoint, the product's own studies in each country
     (multinational trials by ``assignment_rule``), rates with exact or pooled 95% CIs and the
     named test for a difference. Proportions are 0–1."""
-    product_id = params.product(store, "product", product)
+    product_id = params.product(store, "product", product, memo)
     wanted = tuple(params.countries("countries", countries))
     answers = same_product_answers(store, memo, wanted)
     return answers.get(product_id) or same_product_answer(product_id, wanted, [])
