@@ -37,3 +37,18 @@ def full_store(tmp_path_factory) -> str:
         result = runner.invoke(app, ["--db", path, *args])
         assert result.exit_code == 0, result.output
     return path
+
+
+@pytest.fixture(scope="session")
+def evidence_client(evidence_store):
+    """The web app over the evidence-only store, through starlette's test client."""
+    import warnings
+
+    from cartatlas.web.app import create_app
+
+    with warnings.catch_warnings():  # starlette's TestClient warns that httpx is deprecated for it
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    with TestClient(create_app(evidence_store)) as test_client:
+        yield test_client

@@ -34,12 +34,6 @@ def client(web_app):
 
 
 @pytest.fixture(scope="session")
-def evidence_client(evidence_store):
-    with TestClient(create_app(evidence_store)) as test_client:
-        yield test_client
-
-
-@pytest.fixture(scope="session")
 def live_server(full_store, tmp_path_factory):
     """The app served by uvicorn on 127.0.0.1 (a free port) as ``cartatlas serve`` serves it,
     on a copy of the full store (no other fixture holds it open); yields the base URL once the
