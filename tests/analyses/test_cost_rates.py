@@ -18,20 +18,6 @@ def _csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-#: Strongest first, written out here so the test does not read the ranking it checks.
-_STRENGTH = [
-    "regulator",
-    "label",
-    "journal",
-    "hta_body",
-    "registry",
-    "conference_abstract",
-    "company_release",
-    "news",
-    "secondary",
-]
-
-
 def test_a_regulator_rate_wins_over_a_news_rate_of_the_same_year(evidence_store):
     """CNY 2020: the Federal Reserve's G.5A average, not a news page's (first by URL)."""
     from cartatlas.analyses.cost import exchange_rates
@@ -48,8 +34,9 @@ def test_a_regulator_rate_wins_over_a_news_rate_of_the_same_year(evidence_store)
 
 def test_newer_prices_use_the_latest_recorded_rate(evidence_store):
     rates: dict[int, dict[str, float]] = {}
+    # One rate per year: a regulator's (the Federal Reserve's) before any other, then by URL.
     for row in sorted(
-        _csv("exchange_rates"), key=lambda r: (_STRENGTH.index(r["source_kind"]), r["source_url"])
+        _csv("exchange_rates"), key=lambda r: (r["source_kind"] != "regulator", r["source_url"])
     ):
         if row["currency"] == "CNY":
             rates.setdefault(int(row["year"]), {"rate": float(row["per_usd"])})

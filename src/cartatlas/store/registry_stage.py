@@ -37,16 +37,9 @@ def bounded_memory(store: Store) -> Iterator[None]:
     """Cap DuckDB's memory for the length of a load (``CARTATLAS_LOAD_MEMORY``, default 128M),
     so a load's peak memory does not grow with the size of its input; PostgreSQL's is the
     server's business."""
-    if store.kind != "duckdb":
-        yield
-        return
     limit = env_size(LOAD_MEMORY_ENV, LOAD_MEMORY)
-    [(before,)] = store.execute("SELECT current_setting('memory_limit')")
-    store.execute(f"SET memory_limit = '{limit // 2**20 or 1}MiB'")
-    try:
+    with _duckdb_setting(store, "memory_limit", f"{limit // 2**20 or 1}MiB"):
         yield
-    finally:
-        store.execute(f"SET memory_limit = '{before}'")
 
 
 #: WAL size at which DuckDB checkpoints during a load (default 16 MiB). Each checkpoint rewrites
@@ -59,15 +52,23 @@ LOAD_CHECKPOINT = "256MiB"
 def sparse_checkpoints(store: Store) -> Iterator[None]:
     """Let DuckDB's write-ahead log grow to :data:`LOAD_CHECKPOINT` before it checkpoints,
     for the length of a load; PostgreSQL has no such step."""
+    with _duckdb_setting(store, "checkpoint_threshold", LOAD_CHECKPOINT):
+        yield
+
+
+@contextmanager
+def _duckdb_setting(store: Store, name: str, value: str) -> Iterator[None]:
+    """Set a DuckDB setting for the length of the block and restore it after (nothing on
+    PostgreSQL, whose server owns such settings)."""
     if store.kind != "duckdb":
         yield
         return
-    [(before,)] = store.execute("SELECT current_setting('checkpoint_threshold')")
-    store.execute(f"SET checkpoint_threshold = '{LOAD_CHECKPOINT}'")
+    [(before,)] = store.execute(f"SELECT current_setting('{name}')")
+    store.execute(f"SET {name} = '{value}'")
     try:
         yield
     finally:
-        store.execute(f"SET checkpoint_threshold = '{before}'")
+        store.execute(f"SET {name} = '{before}'")
 
 
 def stage_batch(store: Store, run_id: str, batch: Batch, first_seq: int) -> None:
