@@ -21,7 +21,6 @@ from tests.registries.conftest import (  # noqa: F401
     store,
     stores,
 )
-from tests.web.conftest import evidence_client  # noqa: F401
 
 GOOD = 12  # real records per corrupted file: enough to show the rest loads, fast on both backends
 
