@@ -166,7 +166,7 @@ def test_more_than_two_countries_get_a_side_by_side_table(full_store, shared_tri
     rows = {row[0]: row[1:] for row in table.rows}
     for country, cell in zip(countries, rows["approved CAR-T products"], strict=True):
         n = expected_products(country)
-        assert cell.startswith(f"{n}, first ") if n else cell.startswith("no data (")
+        assert cell.startswith(f"{n}, first recorded ") if n else cell.startswith("no data (")
         if n:
             assert CITATION.search(cell)
     for label, cells in rows.items():

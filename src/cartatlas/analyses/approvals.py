@@ -32,6 +32,15 @@ CHOICE_RULE = (
     "date is shown when it agrees with that date (a label's month, a release's day); the others "
     "are listed as alternative sources"
 )
+
+#: Said next to every approval count and first date: what the count covers.
+RECORDED_ONLY = (
+    "Counts, first dates and lags cover the approvals recorded here, each with a regulator, "
+    "label or manufacturer source; approvals reported only by news are left out until such a "
+    "source is found (docs/evidence/curation-log.md lists them), so a country may have more, or "
+    "earlier, approvals than shown."
+)
+
 LAG_DEFINITION = (
     "months from the first approval in {a} to the first approval in {b} "
     "(positive: {b} approved later; negative: {b} approved first)"

@@ -7,6 +7,7 @@ import pandas as pd
 from cartatlas.analyses.approvals import (
     CHOICE_RULE,
     LAG_DEFINITION,
+    RECORDED_ONLY,
     approvals_frame,
     approved_product_counts,
     oriented_lag,
@@ -189,9 +190,6 @@ def build(ctx: ReportContext) -> Section:
         f"One row per approval: {CHOICE_RULE}.",
         "'kind' is left empty where no source states whether an approval was full, "
         "accelerated or conditional.",
-        "Counts, first dates and lags cover the approvals recorded here, each with a "
-        "regulator, label or manufacturer source; approvals reported only by news are left out "
-        "until such a source is found (docs/evidence/curation-log.md lists them), so a country "
-        "may have more, or earlier, approvals than shown.",
+        RECORDED_ONLY,
     ]
     return Section("approvals", "Approvals", answer, blocks, caveats)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.approvals import approvals_frame
+from cartatlas.analyses.approvals import RECORDED_ONLY, approvals_frame
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.success_rates import absent_reason, pool_by_country
 from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
@@ -35,7 +35,7 @@ def _approvals_row(ctx: ReportContext) -> list[str]:
             cells.append(no_approvals(country))
             continue
         dated = own.dropna(subset=["date"]).sort_values("date")
-        first = f", first {dated['approval_date'].iloc[0]}" if len(dated) else ""
+        first = f", first recorded {dated['approval_date'].iloc[0]}" if len(dated) else ""
         cells.append(f"{own['product_id'].nunique()}{first} {_cites(ctx, own)}")
     return ["approved CAR-T products", *cells]
 
@@ -126,6 +126,7 @@ def build(ctx: ReportContext) -> Section:
         "registered and recruiting CAR trials; the sections below give the detail."
     )
     caveats = [
+        RECORDED_ONLY,
         "Prices are ranges over the recorded list, WAC or insurance-negotiated prices of all "
         "products and years; a country's range can mix products and years.",
         "Response rates are pooled within each country from studies conducted there; they are "
