@@ -145,3 +145,46 @@ def test_a_printed_table_is_kept_and_read_back_without_pandas(full_store, tmp_pa
     assert not loaded & {"pandas", "cartatlas.classify.labels"}
     with open_store(db, read_only=True) as store:  # kept under the current data version
         assert derived.load(store, "landscape:year,phase:CN,US:False:False") is not derived.MISSING
+
+
+def test_an_import_keeps_the_year_table_that_any_countries_read(full_store, tmp_path):
+    """The first `landscape --countries …` after an import reads its rows from the every-country
+    by-year table the import kept (no pandas), and they equal a count made from the stored
+    labels here, with the same counting rules, for two and for three countries."""
+    from cartatlas.analyses.landscape.cli import _ALL
+    from cartatlas.analyses.landscape.data import stored_trial_frame
+
+    assert _ALL == ALL
+    db = str(tmp_path / "store.duckdb")
+    shutil.copy(full_store, db)
+    with open_store(db, read_only=True) as store:
+        assert derived.load(store, "landscape:year:*:False:False") is not derived.MISSING
+        frame = stored_trial_frame(store)
+    frame = frame[frame["is_car"]]
+    for codes in (["CN", "US"], ["DE", "JP", "IN"]):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-X",
+                "importtime",
+                "-m",
+                "cartatlas",
+                "--db",
+                db,
+                "landscape",
+                "--countries",
+                *codes,
+                "--format",
+                "csv",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        loaded = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
+        assert "pandas" not in loaded
+        printed = list(csv.DictReader(io.StringIO(run.stdout)))
+        expected = count(frame, ["year"], codes)
+        assert [r["country"] for r in printed] == list(expected["country"])
+        assert [int(r["trials"]) for r in printed] == list(expected["trials"])
+        assert [float(r["share"]) for r in printed] == pytest.approx(list(expected["share"]))

@@ -59,6 +59,7 @@ def _refresh_labels(store: Store) -> int | None:
 
 
 def _finish(report: LoadReport, relabelled: int | None, target: str) -> None:
+    from cartatlas.analyses.landscape.cli import keep_year_table
     from cartatlas.report.cli import keep_report_parts
 
     _print_report(report)
@@ -69,6 +70,7 @@ def _finish(report: LoadReport, relabelled: int | None, target: str) -> None:
         )
         with open_store(target) as store:  # the trials changed: so may the report's parts
             keep_report_parts(store)
+            keep_year_table(store)
     if report.rejected:
         raise typer.Exit(1)
 

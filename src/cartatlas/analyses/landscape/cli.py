@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cartatlas.cli_inputs import CountriesOption, MoreCountries, country_list
 from cartatlas.output import Format, console, emit
-from cartatlas.store import open_store
+from cartatlas.store import Store, open_store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 err = console(stderr=True)
 DIMENSION_NAMES = (
@@ -89,6 +92,11 @@ def landscape_command(
         else _name(dims, codes, shares, include_non_car)
     )
     kept = _read(db_target(ctx), name) if name else None
+    if kept is None and name and codes and not shares:
+        # A country's rows do not depend on the other countries asked for: read them from the
+        # every-country table an import keeps (keep_year_table) or an earlier run printed.
+        every = _read(db_target(ctx), _name(dims, None, shares, include_non_car))
+        kept = _only(every, codes) if every is not None else None
     if kept is None:
         kept = _counted(
             db_target(ctx),
@@ -111,6 +119,40 @@ def landscape_command(
 def _name(dims: list[str], codes: list[str] | None, shares: bool, include_non_car: bool) -> str:
     """The store's name for one landscape table: everything that decides its rows."""
     return f"landscape:{','.join(dims)}:{','.join(codes or ['*'])}:{shares}:{include_non_car}"
+
+
+#: The ``all`` row of every table (counts.ALL, not imported here: counts loads pandas).
+_ALL = "all"
+
+
+def _only(table: tuple, codes: list[str]) -> tuple:
+    """The rows of ``codes`` (and the ``all`` total) from a table kept for every country."""
+    counted, columns, rows = table
+    wanted = {*codes, _ALL}
+    return counted, columns, [row for row in rows if row[0] in wanted]
+
+
+def keep_year_table(store: Store) -> None:
+    """After an import changed the trials (``store`` writable): keep the by-start-year table of
+    every country, so that the first ``landscape --countries …`` on the new data reads its rows
+    instead of loading pandas and counting (it is the command's default view)."""
+    from cartatlas.analyses.landscape.counts import count
+    from cartatlas.analyses.landscape.data import stored_trial_frame
+    from cartatlas.store import derived
+    from cartatlas.store.versions import data_version
+
+    frame = stored_trial_frame(store)
+    frame = frame[frame["is_car"]]
+    table = count(frame, ["year"], None)
+    kept = (len(frame), list(table.columns), _plain_rows(table))
+    derived.save(store, _name(["year"], None, False, False), data_version(store), kept)
+
+
+def _plain_rows(table: pd.DataFrame) -> list[tuple]:
+    """The table's rows as tuples with None for missing values (kept tables hold no pandas)."""
+    import pandas as pd
+
+    return [tuple(None if pd.isna(v) else v for v in row) for row in table.itertuples(index=False)]
 
 
 def _read(target: str, name: str) -> tuple | None:
@@ -148,7 +190,6 @@ def _counted(
 ) -> tuple[int, list[str], list[tuple]]:
     """Count the trials (and write the files asked for): the number of trials counted, and the
     table's columns and rows."""
-    import pandas as pd
 
     from cartatlas.analyses.landscape.counts import count, yearly_shares
     from cartatlas.analyses.landscape.data import stored_trial_frame, trial_frame
@@ -180,8 +221,7 @@ def _counted(
             plot(yearly_shares(frame, codes), figure_path, title)
             advance(1)
         err.print(f"figure written to {figure_path}")
-    rows = [tuple(None if pd.isna(v) else v for v in row) for row in table.itertuples(index=False)]
-    return len(frame), list(table.columns), rows
+    return len(frame), list(table.columns), _plain_rows(table)
 
 
 def register(app: typer.Typer) -> None:
