@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cartatlas.analyses.study_rows import study_rows
-from cartatlas.evidence.source_strength import is_secondary
+from cartatlas.evidence.source_strength import on_secondary_pages
 from cartatlas.store import Store
 
 RESPONSE_ENDPOINTS = ("CR", "ORR")
@@ -32,7 +32,7 @@ def cohort_counts(store: Store, indications: list[str], countries: list[str]) ->
     counts = []
     for indication in indications:
         chosen = [
-            rows[~rows["source_kind"].map(is_secondary).astype(bool)]
+            rows[~on_secondary_pages(rows)]
             for rows in (study_rows(store, indication, e) for e in RESPONSE_ENDPOINTS)
         ]
         for country in countries:

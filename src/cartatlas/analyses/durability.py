@@ -17,7 +17,7 @@ import pandas as pd
 
 from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
-from cartatlas.evidence.source_strength import is_secondary
+from cartatlas.evidence.source_strength import is_secondary, on_secondary_pages
 from cartatlas.store import Store
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def trial_rows(comparisons: pd.DataFrame) -> pd.DataFrame:
     not read only on a secondary page (those stay in the table, marked: ``secondary_trials``),
     latest analysis first (longer follow-up, then primary, then label)."""
     usable = _with_ci(comparisons)
-    usable = usable[~usable["source_kind"].map(is_secondary).astype(bool)].copy()
+    usable = usable[~on_secondary_pages(usable)].copy()
     usable["_order"] = usable["analysis"].map(ANALYSIS_ORDER).fillna(9)
     usable = usable.sort_values(["indication", "endpoint", "study_id", "_order"])
     return usable.drop_duplicates(["indication", "endpoint", "study_id"]).drop(columns="_order")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.analyses.responder_cost import PRODUCT_PRICES, low_reliability
-from cartatlas.evidence.source_strength import is_weak
+from cartatlas.evidence.source_strength import is_weak, on_secondary_pages
 
 HEADLINE_PRICE_RULE = (
     "prices noted as low reliability or read on secondary pages are left out; for each product, "
@@ -30,7 +30,7 @@ def headline_prices(prices: pd.DataFrame, kinds: tuple[str, ...] = PRODUCT_PRICE
         prices["kind"].isin(kinds)
         & prices["usd"].notna()
         & ~prices["note"].map(low_reliability)
-        & (prices["source_kind"] != "secondary")
+        & ~on_secondary_pages(prices)
     ]
     usable = usable.assign(weak=[is_weak(k) for k in usable["source_kind"]])
     value = usable.groupby(["country", "product_id", "year"], dropna=False)["weak"]

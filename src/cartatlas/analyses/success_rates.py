@@ -23,7 +23,7 @@ from cartatlas.analyses.study_rows import (
     studies_without_endpoint,
     study_rows,
 )
-from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary
+from cartatlas.evidence.source_strength import SECONDARY_ONLY, on_secondary_pages
 from cartatlas.store import Store
 
 if TYPE_CHECKING:  # the statistics libraries load when a pooling runs, not with the module
@@ -144,7 +144,7 @@ HEADLINE_SOURCE_RULE = (
 
 def secondary_only(rows: pd.DataFrame) -> list[str]:
     """ "FUMANBA-1 (CN)" for each selected study row read only on a secondary page."""
-    weak = rows[rows["source_kind"].map(is_secondary).astype(bool)]
+    weak = rows[on_secondary_pages(rows)]
     return [f"{s} ({c})" for s, c in zip(weak["study_id"], weak["country_of_conduct"], strict=True)]
 
 
@@ -160,7 +160,7 @@ def pooled_rows(chosen: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
     """The selected study rows (``study_rows``) conducted in one of ``countries``, labelled for
     plots, without rows read only on secondary pages (``HEADLINE_SOURCE_RULE``)."""
     rows = chosen[chosen["country_of_conduct"].isin(countries)]
-    rows = rows[~rows["source_kind"].map(is_secondary).astype(bool)].copy()
+    rows = rows[~on_secondary_pages(rows)].copy()
     rows["country"] = rows["country_of_conduct"]
     rows["label"] = rows["study_id"]  # short enough for a forest plot's label column
     order = {country: i for i, country in enumerate(countries)}
@@ -366,7 +366,7 @@ def pool_rows(
     """:func:`pool_by_country` over study rows already chosen and given a ``country`` and a
     ``label`` (the same-product comparison and the sensitivity analysis choose their own).
     Rows read only on secondary pages are dropped here too (``HEADLINE_SOURCE_RULE``)."""
-    rows = rows[~rows["source_kind"].map(is_secondary).astype(bool)]
+    rows = rows[~on_secondary_pages(rows)]
     missing = [c for c in countries if c not in set(rows["country"])]
     refusal = grading = None
     if ENDPOINTS[endpoint].table == "safety" and not rows.empty:

@@ -10,7 +10,10 @@ stronger exists (and then the headline says so).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Strongest first. Regulators and labels are the agency's own words; a peer-reviewed paper is
 #: the primary scientific record; an HTA body re-analyses the record; a registry entry and a
@@ -63,6 +66,12 @@ def is_secondary(kind: str | None) -> bool:
     """True for a secondary page (aggregator, blog, medical-travel site): such a row may be
     listed in a detail table, marked, but no headline number rests on it."""
     return kind == SECONDARY
+
+
+def on_secondary_pages(rows: pd.DataFrame) -> pd.Series:
+    """Which rows of a frame (with a ``source_kind`` column) come from a secondary page: a
+    boolean series, to keep (``~``) or to list them (:func:`is_secondary`, row-wise)."""
+    return rows["source_kind"] == SECONDARY
 
 
 def strongest(items: Iterable[Item], kind: Callable[[Item], str | None]) -> list[Item]:
