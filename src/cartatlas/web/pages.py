@@ -34,7 +34,7 @@ from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegist
 from cartatlas.web.errors import NotFound
 from cartatlas.web.questions import BY_KEY, QUESTIONS
 from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
-from cartatlas.web.render import country_name, fragment, render, templates
+from cartatlas.web.render import body, country_name, fragment, render
 from cartatlas.web.responses import records
 from cartatlas.web.stored import question_key, question_name, stored
 
@@ -237,10 +237,8 @@ def check_posted_claims(
     text, document = posted
     page = _question_page(request, store, memo, registry, "claims", pair, document)
     context = {**_common(request, store, memo, registry, pair), "page": page}
-    html = templates.get_template("question_body.html.j2").render(
-        {**context, "request": request, "document_text": text}
-    )
-    return render(request, "question.html.j2", {**context, "body": Markup(html)})
+    html = body(request, "question_body.html.j2", {**context, "document_text": text})
+    return render(request, "question.html.j2", {**context, "body": html})
 
 
 @router.get("/products")
@@ -480,20 +478,26 @@ def trial(
     key = find_trial(registry, trial_id)["nct_id"]
     common = _common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES))
     html = fragment(
-        request, memo, store, key, "trial_body.html.j2", lambda: _trial_data(request, registry, key)
+        request,
+        memo,
+        store,
+        key,
+        "trial_body.html.j2",
+        lambda: _trial_data(request, registry, key, common["snapshot"]),
     )
     return render(request, "trial.html.j2", {**common, "nct_id": key, "body": html})
 
 
-def _trial_data(request: Request, registry: RegistryData, key: str) -> dict:
-    """A trial's page: its facts, its sites and their map (page data, built once per data)."""
+def _trial_data(request: Request, registry: RegistryData, key: str, snapshot: str) -> dict:
+    """A trial's page: its facts, its sites and their map (page data, built once per data);
+    ``snapshot``: the registry snapshot dates the page's sources name."""
     row = find_trial(registry, key)
     sites = trial_sites(registry, key).assign(trial_id=key)
     countries = sorted(set(sites["country_code"].dropna()))
     return {
         "trial": row.to_dict(),
         "sites": records(sites),
-        "snapshot": _snapshot(registry),
+        "snapshot": snapshot,
         "map_spec": charts.site_map(records(sites), countries, _world(request), zoom=True)
         if sites[["lat", "lon"]].notna().all(axis=1).any()
         else None,

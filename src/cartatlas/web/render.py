@@ -97,5 +97,11 @@ def fragment(
     return memo.get(
         store,
         ("fragment", name, key, str(request.base_url)),
-        lambda: Markup(templates.get_template(name).render({"request": request, **context()})),
+        lambda: body(request, name, context()),
     )
+
+
+def body(request: Request, name: str, context: dict[str, Any]) -> Markup:
+    """Template ``name`` rendered as a page body, for :func:`render`'s frame to place (kept by
+    :func:`fragment`, or rendered per request where the input is the request's own)."""
+    return Markup(templates.get_template(name).render({"request": request, **context}))
