@@ -190,7 +190,6 @@ def _counted(
 ) -> tuple[int, list[str], list[tuple]]:
     """Count the trials (and write the files asked for): the number of trials counted, and the
     table's columns and rows."""
-
     from cartatlas.analyses.landscape.counts import count, yearly_shares
     from cartatlas.analyses.landscape.data import stored_trial_frame, trial_frame
     from cartatlas.classify.sources import read_api_v2
