@@ -26,7 +26,9 @@ def test_each_price_year_names_its_rate_year_and_ppp_or_the_gap(evidence_store):
     years: dict[str, set[int]] = {}
     for rate in _csv("exchange_rates"):
         years.setdefault(rate["currency"], set()).add(int(rate["year"]))
-    ppp = {(r["country"], int(r["year"])) for r in _csv("ppp")}
+    ppp: dict[str, set[int]] = {}
+    for factor in _csv("ppp"):
+        ppp.setdefault(factor["country"], set()).add(int(factor["year"]))
     expected = {}
     for price in _csv("prices"):
         if not price["year"]:
@@ -41,11 +43,15 @@ def test_each_price_year_names_its_rate_year_and_ppp_or_the_gap(evidence_store):
             fx = f"{max(known)} (latest)"
         else:
             fx = "no data"
-        factor = (
-            "US is the base"
-            if country == "US"
-            else ("yes" if (country, year) in ppp else "no data")
-        )
+        factors = ppp.get(country, set())
+        if country == "US":
+            factor = "US is the base"
+        elif year in factors:
+            factor = str(year)
+        elif factors and year > max(factors):
+            factor = f"{max(factors)} (latest)"
+        else:
+            factor = "no data"
         expected[(country, currency, str(year))] = (fx, factor)
     result = runner.invoke(
         app, ["--db", evidence_store, "kb", "coverage", "--prices", "--format", "json"]

@@ -2,8 +2,10 @@
 on the CLI (``prices --usd``), the JSON API, the multi-country report and the product pages.
 
 The simple route: a price in its country's own currency divided by that country's PPP factor
-for the price's year (the first ``ppp.csv`` row by source URL); a US price is its own value; a
-price quoted in another currency has no PPP value unless its country's rate for the year exists.
+for the price's year (the first ``ppp.csv`` row by source URL), or by its latest factor when the
+price is newer than every factor (marked "(2024 PPP)"); a US price is its own value; a price
+quoted in US dollars is taken to its country's currency at that year's rate, and has no PPP
+value without it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.report.build import build_report
 from cartatlas.report.render import render_markdown
 from cartatlas.store import open_store
+from tests.golden import plain
 
 # Each priced country's own currency, written out by hand (the code asks CLDR).
 OWN_CURRENCY = {
@@ -51,27 +54,47 @@ def _ppp() -> dict[tuple[str, int], float]:
     return factors
 
 
+def _in_own_currency(price: dict[str, str]) -> float | None:
+    """The amount in its country's currency: as printed, or (a price quoted in US dollars) times
+    the country's rate for the price's year; None without that rate."""
+    own = OWN_CURRENCY[price["country"]]
+    if price["currency"] == own:
+        return float(price["amount"])
+    assert price["currency"] == "USD", price  # the only foreign currency quoted today
+    rates = {(r["currency"], r["year"]): plain.per_usd(r) for r in _csv("exchange_rates")}
+    rate = rates.get((own, price["year"]))
+    return float(price["amount"]) * rate if rate else None
+
+
+def _factor_year(factors: dict[tuple[str, int], float], country: str, year: int) -> int:
+    """The price's own year, or the country's latest factor year when the price is newer."""
+    years = [y for c, y in factors if c == country]
+    return max(years) if years and year > max(years) else year
+
+
 @pytest.fixture(scope="module")
-def expected() -> list[tuple[dict[str, str], float | None]]:
-    """Every non-US price with its international-dollar value (None: no PPP value)."""
+def expected() -> list[tuple[dict[str, str], float | None, str]]:
+    """Every non-US price with its international-dollar value (None: no PPP value) and the mark
+    a latest-factor conversion carries."""
     factors = _ppp()
     out = []
     for price in _csv("prices"):
         country, year = price["country"], int(price["year"])
         if country == "US":
             continue
-        factor = factors.get((country, year))
-        own = price["currency"] == OWN_CURRENCY[country]
-        value = float(price["amount"]) / factor if own and factor else None
-        out.append((price, value))
+        used = _factor_year(factors, country, year)
+        factor = factors.get((country, used))
+        local = _in_own_currency(price)
+        value = local / factor if local is not None and factor else None
+        out.append((price, value, "" if used == year else f" ({used} PPP)"))
     return out
 
 
 def test_every_country_with_a_price_in_its_own_currency_has_its_ppp_year(expected):
     """The gap the knowledge base had: no PPP factor outside CN and the US. Now each own-currency
-    price up to 2024 (the series' last year) converts."""
-    for price, value in expected:
-        if price["currency"] == OWN_CURRENCY[price["country"]] and int(price["year"]) <= 2024:
+    price converts (after 2024, the series' last year, at the 2024 factor)."""
+    for price, value, _ in expected:
+        if price["currency"] == OWN_CURRENCY[price["country"]]:
             assert value is not None, price
 
 
@@ -93,7 +116,7 @@ def test_cli_api_report_and_product_page_show_the_recomputed_ppp_value(
     assert cli.exit_code == 0, cli.output
     shown = json.loads(cli.stdout)
     checked = 0
-    for price, value in expected:
+    for price, value, mark in expected:
         key = (price["product_id"], price["country"], int(price["year"]), price["source_url"])
         (row,) = [
             r
@@ -117,9 +140,9 @@ def test_cli_api_report_and_product_page_show_the_recomputed_ppp_value(
         assert item["intl_dollars"] == pytest.approx(value, rel=1e-9)
         amount = f"{float(price['amount']):,.0f} {price['currency']}"
         lines = [x for x in markdown.splitlines() if f"| {amount} |" in x]
-        assert any(f"| {value:,.0f} int$ |" in x for x in lines), (amount, value)
+        assert any(f"| {value:,.0f} int${mark} |" in x for x in lines), (amount, value)
         page = evidence_client.get(f"/products/{price['product_id']}").text
-        assert f"<td>{value:,.0f}</td>" in page
+        assert f"<td>{value:,.0f}{mark}</td>" in page
     assert checked >= 8
 
 

@@ -5,6 +5,8 @@ converted value stays empty ("no data") rather than borrowing another year's rat
 stated exception (``LATEST_RATE_RULE``): a price from a year after the latest annual average the
 knowledge base holds for its currency (the current, partial year, or a year whose average is not
 yet recorded) is converted at that latest average, and ``fx_year`` says which year was used.
+PPP factors follow the same rule per country (the World Bank publishes them a year or more
+late): ``ppp_year`` names the factor's year.
 When two sources give a rate (or a PPP factor) for the same year, the strongest source kind is
 used and named (a Federal Reserve release over a news page), then the first by source URL.
 A PPP factor is in the country's own currency per international dollar, so a price quoted in
@@ -25,7 +27,8 @@ from cartatlas.store import Store
 LATEST_RATE_RULE = (
     "a price from a year after the latest annual exchange rate recorded for its currency (the "
     "current, partial year, or a year whose average is not yet recorded) is converted at that "
-    "latest annual average; fx_year names the year used"
+    "latest annual average, and likewise at its country's latest recorded PPP factor; fx_year "
+    "and ppp_year name the years used"
 )
 
 
@@ -57,14 +60,15 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
         countries,
     )
     fx = exchange_rates(store).rename(columns={"per_usd": "fx_per_usd", "source_url": "fx_source"})
-    prices["fx_year"] = _rate_years(prices, fx)
+    prices["fx_year"] = _year_used(prices["currency"], prices["year"], fx, "currency")
     ppp = _one_per_year(
         store.frame("SELECT country, year, ppp_per_usd, source_url, source_kind FROM evidence_ppp"),
         "country",
     ).rename(columns={"source_url": "ppp_source"})
+    prices["ppp_year"] = _year_used(prices["country"], prices["year"], ppp, "country")
     frame = prices.merge(
         fx.rename(columns={"year": "fx_year"}), on=["currency", "fx_year"], how="left"
-    ).merge(ppp, on=["country", "year"], how="left")
+    ).merge(ppp.rename(columns={"year": "ppp_year"}), on=["country", "ppp_year"], how="left")
     # A US dollar is one US dollar, and the international dollar is defined at US prices.
     frame.loc[frame["currency"].eq("USD"), "fx_per_usd"] = 1.0
     frame.loc[frame["country"].eq("US"), "ppp_per_usd"] = 1.0
@@ -73,13 +77,13 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _rate_years(prices: pd.DataFrame, fx: pd.DataFrame) -> pd.Series:
-    """The year whose rate converts each price: its own year, or (``LATEST_RATE_RULE``) the
-    latest recorded year when the price is newer than every recorded rate of its currency."""
-    latest = fx.groupby("currency")["year"].max()
-    newest = prices["currency"].map(latest)
-    newer = prices["year"].notna() & newest.notna() & (prices["year"] > newest)
-    return prices["year"].where(~newer, newest)
+def _year_used(keys: pd.Series, years: pd.Series, recorded: pd.DataFrame, by: str) -> pd.Series:
+    """The year whose rate (or PPP factor) converts each price: its own year, or
+    (``LATEST_RATE_RULE``) the latest year ``recorded`` holds for the price's ``by`` value
+    (currency or country) when the price is newer than all of them."""
+    newest = keys.map(recorded.groupby(by)["year"].max())
+    newer = years.notna() & newest.notna() & (years > newest)
+    return years.where(~newer, newest)
 
 
 def local_currency(country: str, year: float) -> str | None:
@@ -104,7 +108,7 @@ def _in_local_currency(frame: pd.DataFrame, fx: pd.DataFrame) -> pd.Series:
         index=frame.index,
     )
     own = local["currency"].eq(frame["currency"]) | frame["country"].eq("US")
-    local["fx_year"] = _rate_years(local, fx)
+    local["fx_year"] = _year_used(local["currency"], local["year"], fx, "currency")
     rates = local.merge(
         fx.rename(columns={"year": "fx_year"}), on=["currency", "fx_year"], how="left"
     )["fx_per_usd"]

@@ -113,7 +113,7 @@ def prices(
     columns = ["country", "product_id", "year", "kind", "amount", "currency"]
     if usd:
         frame = frame.assign(usd=frame["usd"].round(0), intl_dollars=frame["intl_dollars"].round(0))
-        columns += ["usd", "fx_year", "intl_dollars"]
+        columns += ["usd", "fx_year", "intl_dollars", "ppp_year"]
     columns += ["source_url"]
     emit(columns, _rows(frame, columns, fmt), fmt, title="CAR-T prices", wide=wide)
     if usd and fmt is Format.table:

@@ -25,12 +25,12 @@ def _first_sentence(note: object) -> str:
     return text if len(text) <= 140 else text[:139] + "…"
 
 
-def _rate_year_note(price: object) -> str:
-    """ " (2024 rate)" when LATEST_RATE_RULE converted the price at another year's rate."""
-    year, fx_year = price.year, price.fx_year
-    if missing(year) or missing(fx_year) or year == fx_year:
+def _year_note(year: object, used: object, what: str) -> str:
+    """ " (2024 rate)" or " (2024 PPP)" when LATEST_RATE_RULE converted the price at another
+    year's exchange rate or PPP factor."""
+    if missing(year) or missing(used) or year == used:
         return ""
-    return f" ({int(fx_year)} rate)"
+    return f" ({int(used)} {what})"
 
 
 def _money(value: float, unit: str) -> str:
@@ -133,10 +133,11 @@ def build(ctx: ReportContext) -> Section:
             p.kind,
             _money(p.amount, p.currency),
             _converted(p.usd, "USD", f"no {p.currency} exchange rate recorded for {_year(p)}")
-            + _rate_year_note(p),
+            + _year_note(p.year, p.fx_year, "rate"),
             _converted(
                 p.intl_dollars, "int$", f"no PPP factor recorded for {p.country} {_year(p)}"
-            ),
+            )
+            + _year_note(p.year, p.ppp_year, "PPP"),
             _first_sentence(p.note),
             cite_row(ctx.refs, p),
         ]
@@ -187,7 +188,7 @@ def build(ctx: ReportContext) -> Section:
         "A price is converted with the exchange rate (or PPP factor) of its own year; where "
         "that rate is missing, the converted value says 'no data', except that "
         + LATEST_RATE_RULE
-        + " (shown as '(2024 rate)').",
+        + " (shown as '(2024 rate)' and '(2024 PPP)').",
         "List prices are not what patients pay: insurance, hospital costs and "
         "negotiated discounts differ by country.",
         "PPP: purchasing-power parity, local currency per international dollar.",
