@@ -163,3 +163,13 @@ def test_a_foreign_currency_price_goes_through_the_local_currency():
     assert local.iloc[0] == pytest.approx(60000.0 * 82.5)
     assert local.iloc[1] == pytest.approx(3000000.0)
     assert math.isnan(local.iloc[2])
+
+
+def test_a_us_price_is_its_own_ppp_value_and_names_its_own_year(evidence_client):
+    """The international dollar is defined at US prices: no factor year is borrowed for a US
+    price (the one US row of ppp.csv is 2017), so no "(2017 PPP)" mark appears."""
+    items = evidence_client.get("/api/prices", params={"country": "US"}).json()["items"]
+    assert items
+    for item in items:
+        assert item["intl_dollars"] == pytest.approx(float(item["amount"]))
+        assert item["ppp_year"] == item["year"]

@@ -72,6 +72,7 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     # A US dollar is one US dollar, and the international dollar is defined at US prices.
     frame.loc[frame["currency"].eq("USD"), "fx_per_usd"] = 1.0
     frame.loc[frame["country"].eq("US"), "ppp_per_usd"] = 1.0
+    frame.loc[frame["country"].eq("US"), "ppp_year"] = frame["year"]
     frame["usd"] = frame["amount"] / frame["fx_per_usd"]
     frame["intl_dollars"] = _in_local_currency(frame, fx) / frame["ppp_per_usd"]
     return frame
