@@ -244,3 +244,78 @@ def test_a_two_trial_pooled_hr_is_shown_with_each_trial_beside_it(evidence_clien
     assert cli.exit_code == 0, cli.output
     flat = " ".join(cli.output.split())
     assert "only two trials" in flat and all(part in flat for part in each)
+
+
+def _raw_survival_text(raw: dict[str, str]) -> str:
+    """A median as every surface should print it, written out from the raw CSV fields: an
+    empty upper bound is "NE" (the source says "not estimable")."""
+    point = "not reached" if raw["not_reached"] == "true" else f"{float(raw['value']):g}"
+    if not raw["ci_low"]:
+        return point
+    high = f"{float(raw['ci_high']):g}" if raw["ci_high"] else "NE"
+    return f"{point} ({float(raw['ci_low']):g}–{high})"
+
+
+@pytest.mark.parametrize(
+    ("analysis", "endpoint", "printed"),
+    [
+        # J Hematol Oncol 2022: "medians for duration of remission and overall survival (OS)
+        # were 14.6 and 25.4 months"; its background restates the Lancet primary analysis:
+        # "median overall survival (OS) was 18.2 months (95% CI 15.9–not estimable [NE])"
+        ("longer_follow_up", "OS", "25.4"),
+        ("longer_follow_up", "DOR", "14.6"),
+        ("primary", "OS", "18.2 (15.9–NE)"),
+    ],
+)
+def test_zuma3_journal_medians_read_the_same_on_cli_report_api_and_dashboard(
+    evidence_client, evidence_store, analysis, endpoint, printed
+):
+    import csv as csv_module
+
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.model import Table
+    from cartatlas.report.sections import durability
+    from cartatlas.store import open_store
+
+    doi = "10.1186/s13045-022-01379-0"
+    [raw] = [
+        r
+        for r in _csv("survival")
+        if (r["study_id"], r["analysis"], r["endpoint"], r["doi"])
+        == ("ZUMA-3", analysis, endpoint, doi)
+    ]
+    assert _raw_survival_text(raw) == printed
+
+    cli = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--product", "Tecartus", "--format", "csv"]
+    )
+    assert cli.exit_code == 0, cli.output
+    assert any(
+        line[0] == "ZUMA-3" and line[4] == endpoint and line[6] == printed
+        and line[9] == f"https://doi.org/{doi}"
+        for line in csv_module.reader(cli.output.splitlines())
+        if line
+    ), cli.output
+
+    with open_store(evidence_store, read_only=True) as store:
+        section = durability.build(ReportContext(store, ["CN", "US"]))
+    cells = [row for b in section.blocks if isinstance(b, Table) for row in b.rows]
+    assert any(
+        row[1].startswith("ZUMA-3") and row[2] == f"median {endpoint} (months)" and row[3] == printed
+        for row in cells
+    )
+
+    body = evidence_client.get("/api/survival", params={"product": "Tecartus"}).json()
+    assert any(
+        i["study_id"] == "ZUMA-3"
+        and i["endpoint"] == endpoint
+        and i["value"] == float(raw["value"])
+        and i["source_url"] == f"https://doi.org/{doi}"
+        for i in body["items"]
+    ), body
+
+    page = evidence_client.get("/q/durability", params={"a": "CN", "b": "US"})
+    assert page.status_code == 200 and printed in page.text
