@@ -13,7 +13,13 @@ from cartatlas.cli import app
 from cartatlas.evidence.reading import BUNDLED_DIR as DATA_DIR
 from cartatlas.store import open_store
 
-RESPONSE_CODES = {"LBCL": {"CR", "ORR"}, "B-ALL": {"CR", "CR_CRi", "ORR"}, "MM": {"CR", "ORR"}}
+RESPONSE_CODES = {
+    "LBCL": {"CR", "ORR"},
+    "B-ALL": {"CR", "CR_CRi", "ORR"},
+    "MM": {"CR", "ORR"},
+    "MCL": {"CR", "ORR"},
+}
+NATIONAL = ["DE", "ES", "FR", "GB", "IT", "JP"]
 
 
 def _real_world_studies() -> set[str]:
@@ -21,7 +27,7 @@ def _real_world_studies() -> set[str]:
         return {row["study_id"] for row in csv.DictReader(handle) if row["real_world"] == "true"}
 
 
-def _expected_from_files() -> dict[tuple[str, str], set[str]]:
+def _expected_from_files(countries: tuple[str, ...] = ("CN", "US")) -> dict[tuple[str, str], set[str]]:
     """The counting rule restated over the raw CSV files, independently of the SQL path."""
     with (DATA_DIR / "outcomes.csv").open(encoding="utf-8", newline="") as handle:
         codes = defaultdict(set)
@@ -35,7 +41,7 @@ def _expected_from_files() -> dict[tuple[str, str], set[str]]:
             indication = study["indication"]
             if (
                 indication in RESPONSE_CODES
-                and study["country_of_conduct"] in ("CN", "US")
+                and study["country_of_conduct"] in countries
                 and not study["overlaps_with"]
                 and codes[study["study_id"]] & RESPONSE_CODES[indication]
             ):
@@ -71,3 +77,18 @@ def test_cohorts_command_totals_per_country(evidence_store):
         assert len(parts) == 3
         assert total["cohorts"] == sum(r["cohorts"] for r in parts) > 0
         assert total["patients"] == sum(r["patients"] for r in parts)
+
+
+def test_national_counts_follow_the_pooling_rule(evidence_store):
+    """Issue 18: the national cohorts (four indications, six countries) by the same rule; France
+    and the UK each have three since the LOC-network PCNSL and AMELIA cohorts."""
+    indications = list(RESPONSE_CODES)
+    with open_store(evidence_store, read_only=True) as store:
+        counts = cohort_counts(store, indications, NATIONAL)
+    expected = _expected_from_files(tuple(NATIONAL))
+    for count in counts:
+        assert set(count.study_ids) == expected[(count.indication, count.country)]
+    per_country = {c: sum(len(expected[(i, c)]) for i in indications) for c in NATIONAL}
+    assert per_country["FR"] >= 3 and per_country["GB"] >= 3
+    assert "LOC-PCNSL-CART-FR" in expected[("LBCL", "FR")]
+    assert "AMELIA-AUTO3-Peds" in expected[("B-ALL", "GB")]

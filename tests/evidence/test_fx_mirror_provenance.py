@@ -42,3 +42,37 @@ def test_mirror_rows_agree_with_the_fed_page_in_2023_and_quote_their_own_value()
         assert round(fed_2023[row["currency"]], 4) == lines["2023"], row["currency"]
         assert float(row["per_usd"]) == lines[row["year"]], (row["currency"], row["year"])
         assert row["source_kind"] == "secondary"
+
+
+TRAVEL_COPY = "https://github.com/TannerL22/travel-value-studio/"
+
+
+def _fx_table_lines(quote: str) -> dict[tuple[str, str], float]:
+    """(quote currency or base currency, year) -> rate of the 'fred_…' lines joined in the quote."""
+    table = list(csv.DictReader(quote.split(" … ")))
+    return {
+        (r["quote_currency"] if r["base_currency"] == "USD" else r["base_currency"], r["period"]): float(
+            r["rate"]
+        )
+        for r in table
+    }
+
+
+def test_gbp_rows_read_on_a_second_copy_agree_with_the_first_copy_on_yen():
+    """The GBP 2024/2025 rows come from another project's copy of the Fed annual series; the yen
+    lines of that same file must equal the yen rows read on the datahub copy, or the copy is not
+    to be trusted."""
+    rows = _rates()
+    second = [r for r in rows if r["retrieved_from"].startswith(TRAVEL_COPY)]
+    assert {(r["currency"], r["year"]) for r in second} == {("GBP", "2024"), ("GBP", "2025")}
+    datahub_yen = {
+        r["year"]: float(r["per_usd"])
+        for r in rows
+        if r["currency"] == "JPY" and r["source_url"].startswith(MIRROR)
+    }
+    for row in second:
+        lines = _fx_table_lines(row["source_quote"])
+        assert lines[("JPY", "2024")] == datahub_yen["2024"]
+        assert lines[("JPY", "2025")] == datahub_yen["2025"]
+        assert float(row["usd_per_unit"]) == lines[("GBP", row["year"])]
+        assert row["source_kind"] == "secondary" and not row["per_usd"]
