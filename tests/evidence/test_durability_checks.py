@@ -47,6 +47,9 @@ def test_landmarks_are_found_as_months_or_years():
     assert landmark_in_quote(60, "five-year overall survival")
     assert landmark_in_quote(24, "24-month PFS")
     assert not landmark_in_quote(24, "at 12 months")
+    # spelled-out months, as news pages write them (RELIANCE, Precision Medicine Online)
+    assert landmark_in_quote(6, "Six-month duration of response, progression-free survival")
+    assert not landmark_in_quote(6, "six patients at 12 months")
 
 
 def test_p_values_written_without_a_leading_zero_are_numbers():

@@ -319,3 +319,59 @@ def test_zuma3_journal_medians_read_the_same_on_cli_report_api_and_dashboard(
 
     page = evidence_client.get("/q/durability", params={"a": "CN", "b": "US"})
     assert page.status_code == 200 and printed in page.text
+
+
+def test_reliance_one_year_os_from_the_company_release_reads_the_same_everywhere(
+    evidence_client, evidence_store
+):
+    """JW Therapeutics' release: "1-year Overall Survival (OS) was 76.8% with a median
+    follow-up of 17.9 months" — a company release, so not marked as a weak source."""
+    import csv as csv_module
+
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.model import Table
+    from cartatlas.report.sections import durability
+    from cartatlas.store import open_store
+
+    [raw] = [
+        r
+        for r in _csv("survival")
+        if (r["study_id"], r["endpoint"], r["landmark_months"]) == ("RELIANCE", "OS", "12")
+    ]
+    assert raw["source_kind"] == "company_release"
+    printed = f"{float(raw['value']):g}%"
+    assert printed == "76.8%"
+
+    cli = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--product", "Carteyva", "--format", "csv"]
+    )
+    assert cli.exit_code == 0, cli.output
+    assert any(
+        line[0] == "RELIANCE" and line[5] == "12-month rate" and line[6] == printed
+        and line[7] == raw["follow_up_months"]
+        for line in csv_module.reader(cli.output.splitlines())
+        if line
+    ), cli.output
+
+    with open_store(evidence_store, read_only=True) as store:
+        section = durability.build(ReportContext(store, ["CN", "US"]))
+    [cell] = [
+        row
+        for b in section.blocks
+        if isinstance(b, Table)
+        for row in b.rows
+        if row[1].startswith("RELIANCE (") and row[2] == "12-month OS"
+    ]
+    assert cell[3] == printed and "weak source" not in cell[-1]
+
+    body = evidence_client.get("/api/survival", params={"product": "Carteyva"}).json()
+    assert any(
+        i["study_id"] == "RELIANCE" and i["landmark_months"] == 12 and i["value"] == 76.8
+        for i in body["items"]
+    ), body
+
+    page = evidence_client.get("/q/durability", params={"a": "CN", "b": "US"})
+    assert page.status_code == 200 and printed in page.text

@@ -132,16 +132,21 @@ def date_in_quote(iso: str, quote: str) -> bool:
 
 
 _YEAR_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+# Landmarks below a year that news pages spell out ("Six-month duration of response").
+_MONTH_WORDS = {6: "six", 12: "twelve", 18: "eighteen"}
 
 
 def landmark_in_quote(months: int, quote: str) -> bool:
-    """True when the quote names the time point: "24-month", "24 months", "2-year", "2 years",
-    "two-year" (whole years only)."""
-    spellings = [str(months)]
+    """True when the quote names the time point: "24-month", "24 months", "six-month",
+    "2-year", "2 years", "two-year" (whole years only)."""
+    month_unit, year_unit = r"mo(?:nths?)?", r"y(?:ears?|rs?)?"
+    units = {str(months): month_unit}
+    if months in _MONTH_WORDS:
+        units[_MONTH_WORDS[months]] = month_unit
     if months % 12 == 0:
         years = months // 12
-        spellings += [str(years), _YEAR_WORDS.get(years, str(years))]
-    units = {str(months): r"mo(?:nths?)?", **{s: r"y(?:ears?|rs?)?" for s in spellings[1:]}}
+        units[str(years)] = year_unit
+        units[_YEAR_WORDS.get(years, str(years))] = year_unit
     return any(
         re.search(rf"\b{number}[- ]?{unit}\b", quote, flags=re.IGNORECASE)
         for number, unit in units.items()
