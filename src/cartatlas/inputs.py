@@ -87,17 +87,20 @@ def country(text: str) -> str:
     )
 
 
+def listed(values: Iterable[str]) -> list[str]:
+    """The words of repeated options and comma lists alike: ``["LBCL,MM", "B-ALL"]`` gives
+    ``["LBCL", "MM", "B-ALL"]``, so every list option reads both ways."""
+    return [part for value in values for part in _SEPARATORS.split(value.strip()) if part]
+
+
 def countries(values: Iterable[str]) -> list[str]:
     """Codes for ``CN US``, ``CN,US`` or any mix; naming a country twice is an error."""
     codes: list[str] = []
-    for value in values:
-        for part in _SEPARATORS.split(value.strip()):
-            if not part:
-                continue
-            code = country(part)
-            if code in codes:
-                raise InputError(f"country {part!r} is given twice (as {code}); name it once")
-            codes.append(code)
+    for part in listed(values):
+        code = country(part)
+        if code in codes:
+            raise InputError(f"country {part!r} is given twice (as {code}); name it once")
+        codes.append(code)
     return codes
 
 

@@ -92,3 +92,14 @@ def test_national_counts_follow_the_pooling_rule(evidence_store):
     assert per_country["FR"] >= 3 and per_country["GB"] >= 3
     assert "LOC-PCNSL-CART-FR" in expected[("LBCL", "FR")]
     assert "AMELIA-AUTO3-Peds" in expected[("B-ALL", "GB")]
+
+
+def test_indications_read_as_a_comma_list_or_repeated(evidence_store):
+    """`--indication LBCL,MCL` is `--indication LBCL --indication MCL`, as `--countries` is."""
+    runner = CliRunner()
+    base = ["--db", evidence_store, "cohorts", "--countries", "FR,GB", "--format", "json"]
+    listed = runner.invoke(app, [*base, "--indication", "LBCL,MCL"])
+    repeated = runner.invoke(app, [*base, "--indication", "LBCL", "--indication", "MCL"])
+    assert listed.exit_code == repeated.exit_code == 0, listed.output
+    assert json.loads(listed.stdout) == json.loads(repeated.stdout)
+    assert {r["indication"] for r in json.loads(listed.stdout)} == {"LBCL", "MCL", "all"}

@@ -238,7 +238,10 @@ def cohorts(
     ctx: typer.Context,
     indications: Annotated[
         list[str] | None,
-        typer.Option("--indication", help="Indications, any case (default LBCL, B-ALL, MM)."),
+        typer.Option(
+            "--indication",
+            help="Indications, any case: --indication LBCL,MM or repeated (default LBCL, B-ALL, MM).",
+        ),
     ] = None,
     countries: CountriesOption = None,
     more: MoreCountries = None,
@@ -249,11 +252,14 @@ def cohorts(
     from cartatlas.analyses.study_rows import SELECTION_RULE
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded, resolve_indication
+    from cartatlas.inputs import listed
 
     wanted = country_list(countries, more, ["CN", "US"])
     try:
         with open_store(db_target(ctx), read_only=True) as store:
-            chosen = [resolve_indication(store, i) for i in indications or ["LBCL", "B-ALL", "MM"]]
+            chosen = [
+                resolve_indication(store, i) for i in listed(indications or ["LBCL,B-ALL,MM"])
+            ]
             counts = cohort_counts(store, chosen, wanted)
     except (StoreMissing, EvidenceNotLoaded, InputError) as exc:
         raise bad_input(exc) from None
