@@ -22,36 +22,33 @@ def _csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _years(table: str, key: str) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    for row in _csv(table):
+        found.setdefault(row[key], set()).add(int(row["year"]))
+    return found
+
+
+def _shown_year(known: set[int], year: int) -> str:
+    """The price's own year, the latest recorded one for a later price, or the gap."""
+    if year in known:
+        return str(year)
+    return f"{max(known)} (latest)" if known and year > max(known) else "no data"
+
+
 def test_each_price_year_names_its_rate_year_and_ppp_or_the_gap(evidence_store):
-    years: dict[str, set[int]] = {}
-    for rate in _csv("exchange_rates"):
-        years.setdefault(rate["currency"], set()).add(int(rate["year"]))
-    ppp: dict[str, set[int]] = {}
-    for factor in _csv("ppp"):
-        ppp.setdefault(factor["country"], set()).add(int(factor["year"]))
+    rates, factors = _years("exchange_rates", "currency"), _years("ppp", "country")
     expected = {}
     for price in _csv("prices"):
         if not price["year"]:
             continue
         year, currency, country = int(price["year"]), price["currency"], price["country"]
-        known = years.get(currency, set())
-        if currency == "USD":
-            fx = "not needed"
-        elif year in known:
-            fx = str(year)
-        elif known and year > max(known):
-            fx = f"{max(known)} (latest)"
-        else:
-            fx = "no data"
-        factors = ppp.get(country, set())
-        if country == "US":
-            factor = "US is the base"
-        elif year in factors:
-            factor = str(year)
-        elif factors and year > max(factors):
-            factor = f"{max(factors)} (latest)"
-        else:
-            factor = "no data"
+        fx = "not needed" if currency == "USD" else _shown_year(rates.get(currency, set()), year)
+        factor = (
+            "US is the base"
+            if country == "US"
+            else _shown_year(factors.get(country, set()), year)
+        )
         expected[(country, currency, str(year))] = (fx, factor)
     result = runner.invoke(
         app, ["--db", evidence_store, "kb", "coverage", "--prices", "--format", "json"]
