@@ -116,7 +116,7 @@ class Rule:
     words of the original: masking with spaces never adds a word, only removes some, and a
     position where a removed word was is merely tried in vain."""
 
-    __slots__ = ("pattern", "flags", "mask", "_branches", "_live")
+    __slots__ = ("pattern", "flags", "mask", "_branches", "_live", "_by_word")
 
     def __init__(self, source: str | Sequence[str], flags: int = 0) -> None:
         parts = [source] if isinstance(source, str) else list(source)
@@ -139,12 +139,16 @@ class Rule:
         masks = [branch[1] for branch in self._branches]
         self._live = selector(masks)
         self.mask = 0 if not all(masks) else _union(masks)
+        self._by_word = _by_word(self._branches) if self.mask else {}
 
     def indexed(self, text: str, words: Words | None = None) -> Iterator[tuple[int, re.Match[str]]]:
         """``(alternative index, match)`` of every match, as ``finditer`` of the whole."""
         words = words or present(text)
-        if self.mask and not self.mask & words.mask:
+        shared = self.mask & words.mask
+        if self.mask and not shared:
             return iter(())  # none of the rule's words occurs: the common case, kept cheap
+        if shared in self._by_word and words.folded is not None:
+            return _word_matches(text, words.folded, *self._by_word[shared])
         live = self._live(words)
         starts = self._starts(live, words)
         if starts is not None:
@@ -160,8 +164,12 @@ class Rule:
         """The first match: the leftmost of the alternatives' first matches, and at the same
         start the alternative written first, as the alternation would choose."""
         words = words or present(text)
-        if self.mask and not self.mask & words.mask:
+        shared = self.mask & words.mask
+        if self.mask and not shared:
             return None
+        if shared in self._by_word and words.folded is not None:
+            found = _word_matches(text, words.folded, *self._by_word[shared])
+            return next(found, (None, None))[1]
         live = self._live(words)
         starts = self._starts(live, words)
         if starts is not None:
@@ -227,6 +235,52 @@ def _matches_at(
             if m:
                 yield index, m
                 position = m.end()
+
+
+def _by_word(branches: list[tuple]) -> dict[int, tuple]:
+    """For each word whose alternatives can all be tried at the starts it fixes, and fix them
+    alike (the same distance before the word, or one alternative): ``bit → (word, near,
+    reach, ((index, alternative), …))``. A text whose only rule word is this one is then
+    matched in one pass over the word's occurrences (:func:`_word_matches`)."""
+    owners: dict[int, list[int]] = {}
+    for index, (_, _, _, _, spelled, _) in enumerate(branches):
+        for bit, _ in spelled:
+            owners.setdefault(bit, []).append(index)
+    found = {}
+    for bit, indices in owners.items():
+        chosen = [branches[index] for index in indices]
+        spans = {(near, reach) for _, _, near, reach, _, _ in chosen}
+        if not all(branch[5] for branch in chosen) or len(spans) > 1:
+            continue
+        (near, reach), = spans
+        if near != reach and len(indices) > 1:
+            continue
+        word = next(word for b, word in chosen[0][4] if b == bit)
+        found[bit] = (word, near, reach, tuple((i, branches[i][0]) for i in indices))
+    return found
+
+
+def _word_matches(
+    text: str, low: str, word: str, near: int, reach: int, tried: tuple
+) -> Iterator[tuple[int, re.Match[str]]]:
+    """``(index, match)`` of the alternatives ``tried`` (in written order) at the starts the
+    occurrences of ``word`` in ``low`` leave, ascending, each after the previous match's end:
+    what :func:`_matches_at` gives for the same starts, without listing and sorting them."""
+    position = 0  # no match may start before the previous one's end
+    last = -1  # starts up to here were tried already
+    at = low.find(word, near)
+    while at >= 0:
+        for start in range(max(at - reach, last + 1, position), at - near + 1):
+            if start < position:
+                continue  # inside the previous match
+            for index, branch in tried:
+                m = branch.match(text, start)
+                if m:
+                    yield index, m
+                    position = m.end()
+                    break
+        last = at - near
+        at = low.find(word, at + 1)
 
 
 def _present_words(spelled: tuple[tuple[int, str], ...], words: Words) -> tuple[str, ...]:
