@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 import pycountry
 
 from cartatlas.classify.record import TrialRecord
+from cartatlas.classify.rules import Rule
 
 INDUSTRY = "industry"
 ACADEMIC = "academic-hospital"
@@ -131,18 +132,21 @@ _PLACES: dict[str, str] = {
     "TW": r"Taiwan|Taipei",
     "HK": r"Hong Kong",
 }
-_PLACE_PATTERNS = {code: re.compile(rf"\b(?:{p})", re.IGNORECASE) for code, p in _PLACES.items()}
+#: ``(code, rule)`` in the order above: the first code whose places occur wins.
+_PLACE_RULES = tuple((code, Rule(rf"\b(?:{p})", re.IGNORECASE)) for code, p in _PLACES.items())
 
 
 @cache
-def _country_names() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _country_names() -> tuple[Rule, tuple[tuple[re.Pattern[str], str], ...]]:
+    """A rule that matches where any country name does, and each name's pattern with its
+    code: most sponsor names name no country, and the one rule rules them all out at once."""
     names = []
     for country in pycountry.countries:
         for name in {country.name, getattr(country, "common_name", country.name)}:
             if len(name) > 4:
                 pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
                 names.append((pattern, country.alpha_2))
-    return tuple(names)
+    return Rule([pattern.pattern for pattern, _ in names], re.IGNORECASE), tuple(names)
 
 
 def sponsor_country(record: TrialRecord, kind: str | None = None) -> tuple[str | None, str]:
@@ -163,11 +167,14 @@ def sponsor_country(record: TrialRecord, kind: str | None = None) -> tuple[str |
 def _named_country(name: str) -> tuple[str, str] | None:
     """``(ISO alpha-2, reason)`` when the sponsor's name gives its country away; sponsors run
     many trials, so each name is read once."""
-    for code, pattern in _PLACE_PATTERNS.items():
-        m = pattern.search(name)
+    for code, rule in _PLACE_RULES:
+        m = rule.search(name)
         if m:
             return code, f"lead sponsor name says {m.group()!r}"
-    for pattern, code in _country_names():
+    any_name, names = _country_names()
+    if not any_name.search(name):
+        return None
+    for pattern, code in names:
         m = pattern.search(name)
         if m:
             return code, f"lead sponsor name says {m.group()!r}"

@@ -169,8 +169,8 @@ CD_ALIASES = {
 #: One alternative per synonym, in table order: the index of a match's alternative names it.
 _NAMED = Rule([rf"(?<![A-Za-z0-9])(?:{rx})(?![a-z])" for rx in SYNONYMS.values()], re.IGNORECASE)
 _NAMES = list(SYNONYMS)
-_LIGAND = re.compile(r"\b(APRIL|BAFF|IL-?3)(?=[\s-]*(?:ligand|based|CAR))", re.IGNORECASE)
-_CD_CHAIN = re.compile(
+_LIGAND = Rule(r"\b(APRIL|BAFF|IL-?3)(?=[\s-]*(?:ligand|based|CAR))", re.IGNORECASE)
+_CD_CHAIN = Rule(
     r"(?:(?<![A-Z0-9])CD[- ]?|(?:CAR|CART|CAR-T|CAR-NK)[-. ]?)"
     r"(?P<first>\d{1,3}[ab]?v?\d?)(?![\d])"
     r"(?P<rest>(?:\s?(?:/|\.|x|×|&|\+|-|,|and|or)\s?(?:CD|CAR-?T?)?\s?\d{1,3}[ab]?(?!\d))*)",
