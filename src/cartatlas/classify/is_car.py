@@ -20,6 +20,7 @@ match the CAR words, so they fall to "no" unless a CAR product is given alongsid
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from cartatlas.classify.matching import Hit, hits, quote
@@ -123,8 +124,7 @@ def car_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of ``text`` that name a CAR construct or CAR-engineered product."""
     spans = [m.span() for m in _SPELLED.finditer(text)]
     spans += [m.span() for m in _ENGINEERED.finditer(text) if not _TCR.search(_around(text, m))]
-    tokens = _CAR_TOKEN.finditer(text) if "CAR" in text or "CAAR" in text else ()
-    for m in tokens:
+    for m in _car_tokens(text):
         pre, post = m.group("pre"), m.group("post")
         if not (_PRE_OK.match(pre) and _POST_OK.match(post)):
             continue
@@ -138,6 +138,30 @@ def car_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans += [m.span() for m in INN_STEM.finditer(text)]
     spans += [m.span() for m, _ in known_products(text)]
     return tuple(sorted(set(spans)))
+
+
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _car_tokens(text: str) -> Iterator[re.Match[str]]:
+    """What ``_CAR_TOKEN.finditer(text)`` finds, tried only where a token can start: its core
+    (``CAR``/``CAAR``, upper case) preceded by nothing but the ASCII letters and digits of its
+    prefix, so a match starts in the run of those just before a core, or at the core."""
+    position = tried = 0  # matches resume at ``position``; starts below ``tried`` were tried
+    at = text.find("CA")
+    while at >= 0:
+        if text.startswith("R", at + 2) or text.startswith("AR", at + 2):
+            start = at
+            while start > 0 and text[start - 1] in _TOKEN_CHARS:
+                start -= 1
+            for start in range(max(start, tried, position), at + 1):
+                m = _CAR_TOKEN.match(text, start)
+                if m:
+                    yield m
+                    position = m.end()
+                    break
+            tried = at + 1
+        at = text.find("CA", at + 1)
 
 
 def _around(text: str, m: re.Match[str]) -> str:

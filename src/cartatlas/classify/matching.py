@@ -23,6 +23,8 @@ TEXT_FIELDS = ("brief_summary", "detailed_description")
 ALL_FIELDS = PRODUCT_FIELDS + ("conditions",) + TEXT_FIELDS
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(])|\n+")
+#: A sentence end holds one of these: text without them is one piece (checked before splitting).
+_BREAK_CHARS = re.compile(r"[.;!?\n]")
 
 
 class Hit(NamedTuple):
@@ -41,12 +43,15 @@ class Hit(NamedTuple):
     def before(self, width: int = 60) -> str:
         """Text just before the match, within the same sentence."""
         head = self.text[max(0, self.start - width) : self.start]
+        if not _BREAK_CHARS.search(head):
+            return head
         parts = _SENTENCE_END.split(head)
         return parts[-1] if parts else ""
 
     def after(self, width: int = 60) -> str:
         """Text just after the match, within the same sentence."""
-        return _SENTENCE_END.split(self.text[self.end : self.end + width])[0]
+        tail = self.text[self.end : self.end + width]
+        return _SENTENCE_END.split(tail)[0] if _BREAK_CHARS.search(tail) else tail
 
     def sentence(self) -> str:
         """The sentence that holds the match."""

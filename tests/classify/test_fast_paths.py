@@ -1,0 +1,43 @@
+"""Shortcuts the classifier takes for speed find exactly what the plain code they replace finds,
+on every text of the shared snapshots (``test_labels_unchanged.py`` checks the labels)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cartatlas.classify import is_car, sponsor
+from cartatlas.classify.matching import ALL_FIELDS, _SENTENCE_END, Hit
+
+
+@pytest.fixture(scope="module")
+def texts(records):
+    found = {text for r in records.values() for _, text in r.texts(*ALL_FIELDS)}
+    odd = ["xCARCAR-T", "CD19CAR, 4SCAR and CAAR-T;\nCAR", "OSCAR", "CA", "CAR"]
+    return sorted(found) + odd
+
+
+def test_car_tokens_equal_the_plain_finditer(texts):
+    for text in texts:
+        expected = [m.span() for m in is_car._CAR_TOKEN.finditer(text)]
+        assert [m.span() for m in is_car._car_tokens(text)] == expected, text
+
+
+def test_country_name_rule_matches_where_some_name_does(records):
+    any_name, names = sponsor._country_names()
+    plain = re.compile("|".join(pattern.pattern for pattern, _ in names), re.IGNORECASE)
+    sponsors = {r.sponsor_name for r in records.values()} | {"Ministry of Health, Oman", "woman"}
+    for name in sorted(sponsors):
+        got = any_name.search(name)
+        expected = plain.search(name)
+        assert (got and got.span()) == (expected and expected.span()), name
+
+
+def test_sentence_pieces_equal_plain_splitting(texts):
+    for text in texts[::7]:
+        for start in range(0, len(text), 37):
+            hit = Hit("title", text, start, min(len(text), start + 5))
+            head = text[max(0, start - 60) : start]
+            assert hit.before() == _SENTENCE_END.split(head)[-1], (text, start)
+            assert hit.after() == _SENTENCE_END.split(text[hit.end : hit.end + 60])[0]
