@@ -11,6 +11,8 @@ a stem-cell transplant in the same sentence.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from functools import lru_cache
 
@@ -194,6 +196,10 @@ _SOURCE_CHECKS = (
     (AUTO, _AUTO, _CELLS),
 )
 
+#: Every word of the source checks, each of which needs one of its words (0: one needs none).
+_SOURCE_MASKS = [pattern.mask for _, pattern, _ in _SOURCE_CHECKS]
+_SOURCE_WORDS = functools.reduce(operator.or_, _SOURCE_MASKS) if all(_SOURCE_MASKS) else 0
+
 
 @lru_cache(maxsize=16384)
 def _sources_in(text: str, summary: bool) -> tuple[tuple[str, int, int], ...]:
@@ -202,6 +208,8 @@ def _sources_in(text: str, summary: bool) -> tuple[tuple[str, int, int], ...]:
     "autologous" only when they qualify the cells; a transplant donor only for allogeneic
     cells. One pass per text (interventions repeat across trials, hence the cache)."""
     words = present(text)
+    if _SOURCE_WORDS and not words.mask & _SOURCE_WORDS:
+        return ()  # no source's words occur (most texts): none of the checks can match
     found = []
     for source, pattern, about in _SOURCE_CHECKS:
         for m in pattern.finditer(text, words):

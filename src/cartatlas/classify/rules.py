@@ -36,6 +36,8 @@ _automaton: ahocorasick.Automaton | None = None
 #: Up to this many possible starts before a word, each is tried with ``match``; beyond it one
 #: ``search`` runs from the first possible start.
 _STEPS = 8
+#: Combinations of words a selector remembers the answer for (see :func:`selector`).
+_SEEN = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,22 +346,29 @@ def selector(masks: Sequence[int]) -> Callable[[Words], list[int]]:
             bit = mask & -mask
             owners.setdefault(bit, []).append(index)
             mask ^= bit
-    # Most texts share a single word with a rule: its answer is ready.
+    # Answers by the words shared, ready for each single word: most texts share one, and the
+    # same few combinations of the others recur (kept up to _SEEN, then started afresh).
     single = {bit: sorted({*always, *indices}) for bit, indices in owners.items()}
+    seen = dict(single)
     union = _union(masks)
 
     def live(words: Words) -> list[int]:
         shared = words.mask & union
         if not shared:
             return always
-        if not shared & (shared - 1):
-            return single[shared]
+        if shared in seen:
+            return seen[shared]
         found = set(always)
+        key = shared
         while shared:
             bit = shared & -shared
             found.update(owners[bit])
             shared ^= bit
-        return sorted(found)
+        if len(seen) >= _SEEN:
+            seen.clear()
+            seen.update(single)
+        seen[key] = sorted(found)
+        return seen[key]
 
     return live
 
