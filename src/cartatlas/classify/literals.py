@@ -6,14 +6,20 @@ compiled pattern's syntax tree; :mod:`~.rules` looks them up in each text in one
 pass and skips the patterns (and alternatives) whose words are absent. A pattern whose words
 are all absent cannot match, so skipping it leaves every label and reason exactly as before.
 
-The words never hold whitespace or non-ASCII letters: whitespace because the disease rules
-blank out earlier matches with spaces (a word is then still present in the original text), and
-non-ASCII because case-insensitive matching maps a few of them onto ASCII letters.
+The words never hold whitespace, nor a non-ASCII letter that case-insensitive matching
+equates with another (ſ and s, β and ϐ): whitespace because the disease rules blank out earlier
+matches with spaces (a word is then still present in the original text), and such letters
+because a text may spell them either way while the words are looked up lower-cased.
 """
 
 from __future__ import annotations
 
 import re
+
+try:  # Characters that case-insensitive matching equates beyond upper and lower case.
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover - Python 3.10
+    from sre_compile import _ignorecase_fixes as _EXTRA_CASES  # type: ignore[no-redef]
 
 try:  # Python ≥ 3.11 names the parser module privately; the structure is the same.
     from re import _constants as _c
@@ -61,8 +67,18 @@ def width(pattern: re.Pattern[str]) -> tuple[int, int]:
 
 
 def _plain(code: int) -> str | None:
+    """The letter a literal character is looked up as, or ``None`` when it cannot be one.
+
+    A non-ASCII letter counts only when every character that matches it ignoring case lower-
+    cases to that same one letter: not when ``re`` adds equivalents (β and ϐ, σ and ς)."""
     char = chr(code)
-    return char.lower() if char.isascii() and not char.isspace() else None
+    if char.isspace():
+        return None
+    low = char.lower()
+    if char.isascii():
+        return low
+    plain = len(low) == 1 and not {code, ord(low)} & _EXTRA_CASES.keys() and low == folded(low)
+    return low if plain else None
 
 
 def _sequence(items) -> Option | None:
