@@ -9,6 +9,7 @@ import pytest
 
 from cartatlas.classify import is_car, sponsor
 from cartatlas.classify.matching import ALL_FIELDS, _SENTENCE_END, Hit
+from tests.classify.test_literals import every_rule
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +42,12 @@ def test_sentence_pieces_equal_plain_splitting(texts):
             head = text[max(0, start - 60) : start]
             assert hit.before() == _SENTENCE_END.split(head)[-1], (text, start)
             assert hit.after() == _SENTENCE_END.split(text[hit.end : hit.end + 60])[0]
+
+
+def test_rules_find_non_ascii_words_in_either_case():
+    """Rule words may hold non-ASCII letters (γ, ü): a text may spell them in upper case."""
+    rules = every_rule() + [sponsor._country_names()[0]]
+    for text in ("ΓΔ CAR-T cells", "γ δ T cells", "Universität TÜBINGEN", "MÜNCHEN", "RÉUNION"):
+        for rule in rules:
+            expected = [m.span() for m in re.compile(rule.pattern, rule.flags).finditer(text)]
+            assert [m.span() for m in rule.finditer(text)] == expected, (rule.pattern, text)
