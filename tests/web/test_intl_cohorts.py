@@ -107,22 +107,24 @@ def test_the_report_and_dashboard_side_by_side_print_it(evidence_store, evidence
     assert expected in page.text
 
 
-def test_france_lbcl_reads_the_same_on_cli_and_dashboard(evidence_store, evidence_client):
-    """`meta --countries FR US` (the comparison the issue names): France's one LBCL cohort."""
+def test_a_one_cohort_country_reads_the_same_on_cli_and_dashboard(evidence_store, evidence_client):
+    """`meta --countries JP US`: Japan's one LBCL cohort, its exact interval on the CLI and the
+    dashboard. (France's LBCL now pools two cohorts: tests/golden/test_national_surfaces.py pins
+    that pool to metafor on every surface.)"""
     from cartatlas.cli import app
 
-    [(study, k, n)] = _raw_cr("FR", "LBCL")
-    assert (study, k, n) == ("DESCART-LBCL-EHA2021", 184, 460)  # 40% of 460, events derived
+    [(study, k, n)] = _raw_cr("JP", "LBCL")
+    assert (study, k, n) == ("J201-axicel-Japan", 4, 15)
     low = stats.beta.ppf(0.025, k, n - k + 1)
     high = stats.beta.ppf(0.975, k + 1, n - k)
     result = CliRunner().invoke(
         app,
         ["--db", evidence_store, "meta", "--indication", "LBCL", "--endpoint", "CR"]
-        + ["--countries", "FR", "US", "--format", "json"],
+        + ["--countries", "JP", "US", "--format", "json"],
     )
     assert result.exit_code == 0, result.output
-    france = next(p for p in json.loads(result.stdout)["pooled"] if p["country"] == "FR")
-    assert (france["k"], france["patients"]) == (1, n)
-    assert (france["ci_low"], france["ci_high"]) == pytest.approx((low, high), abs=1e-6)
-    page = evidence_client.get("/", params={"a": "FR", "b": "US", "c": "ES"})
+    japan = next(p for p in json.loads(result.stdout)["pooled"] if p["country"] == "JP")
+    assert (japan["k"], japan["patients"]) == (1, n)
+    assert (japan["ci_low"], japan["ci_high"]) == pytest.approx((low, high), abs=1e-6)
+    page = evidence_client.get("/", params={"a": "JP", "b": "US", "c": "ES"})
     assert page.status_code == 200 and _cell(k / n, low, high, n) in page.text
