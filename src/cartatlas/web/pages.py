@@ -34,7 +34,7 @@ from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegist
 from cartatlas.web.errors import NotFound
 from cartatlas.web.questions import BY_KEY, QUESTIONS
 from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
-from cartatlas.web.render import body, country_name, fragment, render
+from cartatlas.web.render import body, country_name, fragment, render, site_kept
 from cartatlas.web.responses import records
 from cartatlas.web.stored import question_key, question_name, stored
 
@@ -72,8 +72,9 @@ def compare_query(countries: list[str]) -> str:
 
 
 def _world(request: Request) -> str:
-    """The map outlines' URL, relative so a cached page does not carry a host name."""
-    return request.app.url_path_for("world")
+    """The map outlines' URL, relative so a cached page does not carry a host name (looked up
+    once: finding a route walks every route)."""
+    return site_kept(request, "world", lambda: request.app.url_path_for("world"))
 
 
 PairDep = Annotated[list[str], Depends(_pair)]

@@ -5,14 +5,15 @@ A page's body (``*_body.html.j2``) depends only on the data version, the page's 
 the site's base URL, so :func:`fragment` renders it once and keeps the HTML with the page data
 (:class:`~cartatlas.web.cache.Memo`); each request renders only the frame around it.
 ``url_for`` gives the same absolute URLs as Starlette's, looked up once per route and base URL
-instead of walking the routes on every link.
+instead of walking the routes on every link; the frame's menu and scripts are rendered once per
+base URL and compared countries (:func:`chrome`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import pycountry
 from fastapi import Request
@@ -28,6 +29,9 @@ from cartatlas.store import Store
 from cartatlas.web.cache import Memo
 from cartatlas.web.questions import QUESTIONS
 
+T = TypeVar("T")
+_MISSING = object()
+
 
 @cache
 def country_name(code: str) -> str:
@@ -41,25 +45,53 @@ def inline_on(text: str, page: str) -> Markup:
     return Markup(str(inline_html(text)).replace('href="#ref-', f'href="{escape(page)}#ref-'))
 
 
+def site_kept(request: Request, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` once per ``key`` and base URL, kept on the router (a bounded number, since
+    the base URL comes from the Host header)."""
+    routes = request.scope.get("router") or request.scope.get("app")
+    known = routes.__dict__.setdefault("_cartatlas_kept", {})
+    full = (str(request.base_url), key)
+    value = known.get(full, _MISSING)
+    if value is _MISSING:
+        if len(known) > 4096:
+            known.clear()
+        value = known[full] = build()
+    return value
+
+
 @pass_context
 def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
     """Starlette's template ``url_for`` (an absolute URL), computed once per link and base URL
-    (kept on the router; a bounded number, since the base URL comes from the Host header)."""
+    instead of walking the routes on every link."""
     request: Request = context["request"]
     routes = request.scope.get("router") or request.scope.get("app")
-    key = (str(request.base_url), name, tuple(sorted(path_params.items())))
-    known = routes.__dict__.setdefault("_cartatlas_urls", {})
-    url = known.get(key)
-    if url is None:
-        if len(known) > 4096:
-            known.clear()
-        url = known[key] = routes.url_path_for(name, **path_params).make_absolute_url(key[0])
-    return url
+    return site_kept(
+        request,
+        ("url", name, tuple(sorted(path_params.items()))),
+        lambda: routes.url_path_for(name, **path_params).make_absolute_url(request.base_url),
+    )
+
+
+def chrome(request: Request, compare_query: str) -> dict[str, Markup]:
+    """The frame's menu and scripts (``chrome.html.j2``), rendered once per base URL and
+    compared countries: they hold two dozen links, and rendering them was about half of the
+    work of a page whose body is kept."""
+
+    def build() -> dict[str, Markup]:
+        template = templates.get_template("chrome.html.j2")
+        context = template.new_context({"request": request, "compare_query": compare_query})
+        return {
+            name: Markup("".join(template.blocks[name](context)))
+            for name in ("header", "scripts")
+        }
+
+    return site_kept(request, ("chrome", compare_query), build)
 
 
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("cartatlas.web", "templates"),
+        auto_reload=False,  # the templates ship with the package: no file checks per render
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -79,7 +111,10 @@ templates = Jinja2Templates(env=_environment())
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    """Template ``name`` in the site's frame (``base.html.j2``, its menu and scripts kept by
+    :func:`chrome`)."""
+    framed = {**context, "chrome": chrome(request, context.get("compare_query", ""))}
+    return templates.TemplateResponse(request, name, framed, status_code=status)
 
 
 def fragment(
