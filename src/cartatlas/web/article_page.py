@@ -14,6 +14,7 @@ from markupsafe import Markup
 from cartatlas.web.api.article import MAX_BYTES, check_text
 from cartatlas.web.body import read_capped
 from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep
+from cartatlas.web.loop import on_loop_when_kept
 from cartatlas.web.pages import _common
 from cartatlas.web.render import render
 
@@ -36,6 +37,7 @@ def _page(request, store, memo, registry, text: str, checked=None, error: str | 
 
 
 @router.get("/article")
+@on_loop_when_kept
 def article_form(request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep):
     return _page(request, store, memo, registry, "")
 

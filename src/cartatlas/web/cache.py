@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cartatlas.evidence.loader import table_name
 from cartatlas.evidence.tables import TABLES
 from cartatlas.store import Store
+from cartatlas.web.loop import building
 
 T = TypeVar("T")
 EVIDENCE_TABLES = tuple(table_name(t) for t in TABLES)
@@ -95,6 +96,8 @@ class Memo:
                 self._fingerprint = current
 
     def refresh(self, store: Store) -> None:
+        if not self.current():
+            building()  # the check reads the store
         if self.claim():
             self.update(fingerprint(store))
 
@@ -119,9 +122,10 @@ class Memo:
         found = self.peek(key)
         if found is not None:
             return found  # type: ignore[return-value]
+        building()
         with self._lock:
-            building = self._building.setdefault(key, threading.Lock())
-        with building:
+            underway = self._building.setdefault(key, threading.Lock())
+        with underway:
             found = self.peek(key)
             if found is not None:
                 return found  # type: ignore[return-value]

@@ -32,6 +32,7 @@ from cartatlas.web.cache import Memo
 from cartatlas.web.dashboard import QuestionPage, question_page
 from cartatlas.web.deps import EvidenceDep, MemoDep, RegistryDep, RequiredRegistryDep
 from cartatlas.web.errors import NotFound
+from cartatlas.web.loop import on_loop_when_kept
 from cartatlas.web.questions import BY_KEY, QUESTIONS
 from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
 from cartatlas.web.render import body, country_name, fragment, render, site_kept
@@ -150,6 +151,7 @@ def _side_by_side(store: Store, registry: RegistryData | None, countries: list[s
 
 
 @router.get("/")
+@on_loop_when_kept
 def overview(
     request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep, pair: PairDep
 ):
@@ -195,6 +197,7 @@ def _glance(store: Store, registry: RegistryData | None, pair: list[str]) -> lis
 
 
 @router.get("/q/{key}")
+@on_loop_when_kept
 def question(
     request: Request,
     store: EvidenceDep,
@@ -243,6 +246,7 @@ def check_posted_claims(
 
 
 @router.get("/products")
+@on_loop_when_kept
 def products(request: Request, store: EvidenceDep, memo: MemoDep, registry: RegistryDep):
     common = _common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES))
     html = fragment(
@@ -279,6 +283,7 @@ def _product_rows(store: Store) -> list[dict]:
 
 
 @router.get("/products/{key}")
+@on_loop_when_kept
 def product(
     request: Request,
     store: EvidenceDep,
@@ -317,6 +322,7 @@ def _product_data(store: Store, key: str) -> tuple[dict, dict | None]:
 
 
 @router.get("/trials")
+@on_loop_when_kept
 def trial_finder(
     request: Request,
     store: EvidenceDep,
@@ -469,6 +475,7 @@ def _country_list(codes: list[str]) -> Markup:
 
 
 @router.get("/trials/{trial_id}")
+@on_loop_when_kept
 def trial(
     request: Request,
     store: EvidenceDep,
@@ -506,6 +513,7 @@ def _trial_data(request: Request, registry: RegistryData, key: str, snapshot: st
 
 
 @router.get("/meta")
+@on_loop_when_kept
 def meta_explorer(
     request: Request,
     store: EvidenceDep,

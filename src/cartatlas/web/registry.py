@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from cartatlas.search.index import TrialSearch
 from cartatlas.search.trials import site_places, trial_search
 from cartatlas.store import Store
 from cartatlas.store.registry_read import attribution_notes, current_studies, sites, snapshot_info
+from cartatlas.web.loop import building
 from cartatlas.web.responses import records
 
 #: The site columns the API and the pages show.
@@ -169,6 +171,7 @@ class TrialIndex:
         not depend on them."""
         if text in self._ranked:
             return self._ranked[text]
+        building()  # a full-text query, and the first one builds the text index
         found = self.text.search(text)[0]
         order = None if found is None else np.asarray(found, dtype=np.int64)
         if len(self._ranked) >= KEPT_TEXTS:
@@ -238,7 +241,14 @@ class RegistryData:
         return TrialIndex(self.trials, self.places, self.sites)
 
     def index(self, car: bool) -> TrialIndex:
-        return self.car_index if car else self.all_index
+        return self.built("car_index" if car else "all_index")
+
+    def built(self, name: str) -> Any:
+        """The cached property ``name``; building it first takes up to seconds, so on the
+        event loop that hands the request to a worker thread (:func:`~cartatlas.web.loop.building`)."""
+        if name not in self.__dict__:
+            building()
+        return getattr(self, name)
 
     @cached_property
     def positions(self) -> dict[str, int]:

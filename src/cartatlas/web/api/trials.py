@@ -101,7 +101,7 @@ def search(registry: RegistryData, f: TrialFilters) -> pd.DataFrame:
 
 def find_trial(registry: RegistryData, trial_id: str) -> pd.Series:
     """A trial by its key or any of its registrations (``ChiCTR…`` matched to an NCT); 404."""
-    position = registry.positions.get(trial_id.strip().upper())
+    position = registry.built("positions").get(trial_id.strip().upper())
     if position is None:
         raise NotFound(f"no current trial {trial_id!r} in the store")
     return registry.trials.iloc[position]
