@@ -11,8 +11,6 @@ a stem-cell transplant in the same sentence.
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
 from functools import lru_cache
 
@@ -196,9 +194,7 @@ _SOURCE_CHECKS = (
     (AUTO, _AUTO, _CELLS),
 )
 
-#: Every word of the source checks, each of which needs one of its words (0: one needs none).
-_SOURCE_MASKS = [pattern.mask for _, pattern, _ in _SOURCE_CHECKS]
-_SOURCE_WORDS = functools.reduce(operator.or_, _SOURCE_MASKS) if all(_SOURCE_MASKS) else 0
+_POSSIBLE_SOURCES = selector([pattern.mask for _, pattern, _ in _SOURCE_CHECKS])
 
 
 @lru_cache(maxsize=16384)
@@ -208,10 +204,9 @@ def _sources_in(text: str, summary: bool) -> tuple[tuple[str, int, int], ...]:
     "autologous" only when they qualify the cells; a transplant donor only for allogeneic
     cells. One pass per text (interventions repeat across trials, hence the cache)."""
     words = present(text)
-    if _SOURCE_WORDS and not words.mask & _SOURCE_WORDS:
-        return ()  # no source's words occur (most texts): none of the checks can match
     found = []
-    for source, pattern, about in _SOURCE_CHECKS:
+    for index in _POSSIBLE_SOURCES(words):  # the checks whose words occur, in check order
+        source, pattern, about = _SOURCE_CHECKS[index]
         for m in pattern.finditer(text, words):
             hit = Hit("", text, m.start(), m.end())
             if summary and not about.search(hit.sentence()):

@@ -26,7 +26,7 @@ from functools import lru_cache
 from cartatlas.classify.matching import Hit, hits, quote
 from cartatlas.classify.products import INN_STEM, known_products
 from cartatlas.classify.record import Intervention, TrialRecord
-from cartatlas.classify.rules import Rule
+from cartatlas.classify.rules import Rule, present
 
 # "CAR" as a word or inside a product name (CAR-T, CART19, 4SCAR, UCART, cCAR, CAAR-T…), but not
 # CARBOPLATIN, CARDIAC or OSCAR: the letters around it must look like a construct name.
@@ -122,8 +122,10 @@ _TRIAL_ACTION = Rule(
 @lru_cache(maxsize=8192)
 def car_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of ``text`` that name a CAR construct or CAR-engineered product."""
-    spans = [m.span() for m in _SPELLED.finditer(text)]
-    spans += [m.span() for m in _ENGINEERED.finditer(text) if not _TCR.search(_around(text, m))]
+    words = present(text)
+    spans = [m.span() for m in _SPELLED.finditer(text, words)]
+    engineered = _ENGINEERED.finditer(text, words)
+    spans += [m.span() for m in engineered if not _TCR.search(_around(text, m))]
     for m in _car_tokens(text):
         pre, post = m.group("pre"), m.group("post")
         if not (_PRE_OK.match(pre) and _POST_OK.match(post)):
@@ -135,7 +137,7 @@ def car_spans(text: str) -> tuple[tuple[int, int], ...]:
         ):
             continue
         spans.append(m.span())
-    spans += [m.span() for m in INN_STEM.finditer(text)]
+    spans += [m.span() for m in INN_STEM.finditer(text, words)]
     spans += [m.span() for m, _ in known_products(text)]
     return tuple(sorted(set(spans)))
 
