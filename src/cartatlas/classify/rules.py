@@ -118,7 +118,7 @@ class Rule:
     words of the original: masking with spaces never adds a word, only removes some, and a
     position where a removed word was is merely tried in vain."""
 
-    __slots__ = ("pattern", "flags", "mask", "_branches", "_live", "_by_word")
+    __slots__ = ("pattern", "flags", "mask", "_branches", "_live", "_by_word", "_plans")
 
     def __init__(self, source: str | Sequence[str], flags: int = 0) -> None:
         parts = [source] if isinstance(source, str) else list(source)
@@ -142,6 +142,7 @@ class Rule:
         self._live = selector(masks)
         self.mask = 0 if not all(masks) else _union(masks)
         self._by_word = _by_word(self._branches) if self.mask else {}
+        self._plans: dict[int, tuple | None] = {}
 
     def indexed(self, text: str, words: Words | None = None) -> Iterator[tuple[int, re.Match[str]]]:
         """``(alternative index, match)`` of every match, as ``finditer`` of the whole."""
@@ -192,23 +193,27 @@ class Rule:
         otherwise): each occurrence of a word leaves the starts ``near`` to ``reach`` before
         it."""
         low = words.folded
-        if low is None or not live:
+        if low is None or not live or not self.mask:
+            return None  # (a rule with an alternative that needs no word has no mask)
+        shared = self.mask & words.mask
+        if shared not in self._plans:
+            if len(self._plans) >= _SEEN:
+                self._plans.clear()
+            self._plans[shared] = _plan(self._branches, live, shared)
+        plan = self._plans[shared]
+        if plan is None:
             return None
         starts: list[tuple[int, int]] = []
-        for index in live:
-            _, _, near, reach, spelled, placed_ = self._branches[index]
-            if not placed_:
-                return None
-            for bit, word in spelled:
-                if not bit & words.mask:
-                    continue
-                at = low.find(word, near)
-                while at >= 0:
+        for word, places in plan:
+            at = low.find(word)
+            while at >= 0:
+                for near, reach, index in places:
                     if near == reach:
-                        starts.append((at - near, index))
+                        if at >= near:
+                            starts.append((at - near, index))
                     else:
                         starts += [(at - d, index) for d in range(near, min(reach, at) + 1)]
-                    at = low.find(word, at + 1)
+                at = low.find(word, at + 1)
         return sorted(set(starts))
 
     def _all(self, index: int, text: str, words: Words) -> Iterator[re.Match[str]]:
@@ -240,6 +245,21 @@ def _matches_at(
             if m:
                 yield index, m
                 position = m.end()
+
+
+def _plan(branches: list[tuple], live: list[int], shared: int) -> tuple | None:
+    """How :meth:`Rule._starts` finds the starts for one set of words present: each present
+    word once, with the ``(near, reach, index)`` of every live alternative placed by it, or
+    ``None`` when a live alternative cannot be placed."""
+    places: dict[str, list[tuple[int, int, int]]] = {}
+    for index in live:
+        _, _, near, reach, spelled, placed_ = branches[index]
+        if not placed_:
+            return None
+        for bit, word in spelled:
+            if bit & shared:
+                places.setdefault(word, []).append((near, reach, index))
+    return tuple((word, tuple(found)) for word, found in places.items())
 
 
 def _by_word(branches: list[tuple]) -> dict[int, tuple]:
