@@ -105,10 +105,20 @@ def shared_trials(full_store):
         return ctx.trials
 
 
+def _blank_svg(self, fname, **kwargs) -> None:
+    """Stands in for matplotlib's ``savefig``: these tests read each section's text and tables
+    (a figure's data table included), not its drawing, which is a third of a report's build;
+    the other report tests draw every figure."""
+    fname.write("<svg></svg>")
+
+
 @pytest.fixture(scope="module")
 def reports(full_store, shared_trials):
+    from matplotlib.figure import Figure as MatplotlibFigure
+
     built = {}
-    with open_store(full_store, read_only=True) as store:
+    with pytest.MonkeyPatch.context() as patch, open_store(full_store, read_only=True) as store:
+        patch.setattr(MatplotlibFigure, "savefig", _blank_svg)
         for pair in PAIRS:
             ctx = ReportContext(store, list(pair))
             ctx.__dict__["trials"] = shared_trials  # the cached_property's slot

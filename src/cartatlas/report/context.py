@@ -29,6 +29,14 @@ class ReportContext:
     parts: Parts | None = None  # evidence-only parts kept in the store (:mod:`~.parts`)
 
     @cached_property
+    def approvals(self) -> pd.DataFrame:
+        """One row per approval in the countries (``approvals.CHOICE_RULE``), read once: three
+        sections and the side-by-side table answer from it. Read it, do not modify it."""
+        from cartatlas.analyses.approvals import approvals_frame
+
+        return approvals_frame(self.store, self.countries)
+
+    @cached_property
     def has_registry(self) -> bool:
         return self.store.table_exists("reg_study")
 

@@ -8,7 +8,6 @@ from cartatlas.analyses.approvals import (
     CHOICE_RULE,
     LAG_DEFINITION,
     RECORDED_ONLY,
-    approvals_frame,
     approved_product_counts,
     oriented_lag,
     product_lag,
@@ -111,7 +110,7 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
 
 
 def build(ctx: ReportContext) -> Section:
-    frame = approvals_frame(ctx.store, ctx.countries)
+    frame = ctx.approvals
     if frame.empty:
         answer = "; ".join(no_approvals(c) for c in ctx.countries) + "."
         return Section("approvals", "Approvals", answer[0].upper() + answer[1:])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.landscape.counts import count, yearly_shares
 from cartatlas.evidence.absence import no_approvals, no_data
 from cartatlas.report.context import NO_REGISTRY, ReportContext
@@ -51,7 +50,7 @@ def _years(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _approved_targets(ctx: ReportContext) -> Table:
-    frame = approvals_frame(ctx.store, ctx.countries)
+    frame = ctx.approvals
     grouped = (
         frame.groupby(["country", "targets"])["product_id"]
         .agg(products="nunique", product_ids=lambda ids: ", ".join(sorted(set(ids))))

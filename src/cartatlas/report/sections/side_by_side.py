@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.approvals import RECORDED_ONLY, approvals_frame
+from cartatlas.analyses.approvals import RECORDED_ONLY
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.success_rates import absent_reason, pool_by_country
 from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
@@ -27,7 +27,7 @@ def _cites(ctx: ReportContext, rows: pd.DataFrame) -> str:
 
 
 def _approvals_row(ctx: ReportContext) -> list[str]:
-    frame = approvals_frame(ctx.store, ctx.countries)
+    frame = ctx.approvals
     cells = []
     for country in ctx.countries:
         own = frame[frame["country"] == country]
