@@ -133,6 +133,31 @@ def test_kb_sources_counts_rows_per_kind_and_table_like_the_csv_files():
     assert int(printed["all tables"]["total"]) == total
 
 
+def test_kb_sources_counts_weak_result_rows_without_an_identifier_from_the_csv_files():
+    """The #14 gap in one number: result rows on news or secondary pages with no DOI or PMID."""
+    from cartatlas.evidence.reading import BUNDLED_DIR
+
+    result = runner.invoke(app, ["kb", "sources", "--format", "csv"])
+    printed = {
+        row["table"]: row["weak_no_identifier"]
+        for row in csv.DictReader(io.StringIO(result.stdout))
+    }
+    total = 0
+    for name in ("studies", "outcomes", "safety", "survival", "comparisons"):
+        with (BUNDLED_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
+            count = sum(
+                1
+                for row in csv.DictReader(handle)
+                if row["source_kind"] in ("news", "secondary")
+                and not row["doi"]
+                and not row["pmid"]
+            )
+        assert printed[name] == str(count), name
+        total += count
+    assert printed["approvals"] == ""  # not a table of study results
+    assert printed["all tables"] == str(total)
+
+
 def test_kb_sources_on_a_small_folder(evidence_dir):
     result = runner.invoke(app, ["kb", "sources", "--dir", str(evidence_dir()), "--format", "csv"])
     rows = {row["table"]: row for row in csv.DictReader(io.StringIO(result.stdout))}

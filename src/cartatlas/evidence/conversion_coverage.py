@@ -3,8 +3,8 @@
 A price converts to US dollars only with an annual exchange rate for its currency and year (or,
 for a year after the latest recorded average, that latest average, see
 :data:`cartatlas.analyses.cost.LATEST_RATE_RULE`), and to international dollars only with its
-country's PPP factor for the same year (the same rule for a later year). Listing what is missing tells curators which rate to
-look for and readers why a converted value says "no data".
+country's PPP factor for the same year (the same rule for a later year). Listing what is
+missing tells curators which rate to look for and readers why a converted value says "no data".
 """
 
 from __future__ import annotations

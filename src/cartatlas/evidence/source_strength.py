@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cartatlas.evidence.schema import Sourced
+
 #: Strongest first. Regulators and labels are the agency's own words; a peer-reviewed paper is
 #: the primary scientific record; an HTA body re-analyses the record; a registry entry and a
 #: conference abstract are primary but unreviewed or preliminary; a company release is primary
@@ -48,6 +50,15 @@ APPROVAL_KINDS: frozenset[str] = frozenset({"regulator", "label", "company_relea
 
 #: Kinds whose sources are papers, which must be cited by DOI or PMID.
 PAPER_KINDS: frozenset[str] = frozenset({"journal", "conference_abstract"})
+
+#: Tables of study results (the rows a paper stands behind), where a weak row without a DOI or
+#: PMID marks a paper that could not be identified.
+RESULT_TABLES: frozenset[str] = frozenset(
+    {"studies", "outcomes", "safety", "survival", "comparisons"}
+)
+
+#: The ``kb sources`` column that counts them.
+UNIDENTIFIED = "weak_no_identifier"
 
 Item = TypeVar("Item")
 
@@ -101,3 +112,14 @@ def kind_counts(rows_by_table: dict[str, list[str | None]]) -> list[list[object]
     ]
     totals = [sum(row[i] for row in table) for i in range(1, len(RANKING) + 2)]  # type: ignore[misc]
     return [*table, ["all tables", *totals]]
+
+
+def unidentified(records: Iterable[Sourced]) -> int:
+    """How many rows rest on a news or secondary page and name no DOI or PMID: results whose
+    paper (or abstract) the curators could not identify, so a reviewer cannot check them at
+    the source."""
+    return sum(
+        1
+        for record in records
+        if is_weak(record.source_kind) and not record.doi and not record.pmid
+    )
