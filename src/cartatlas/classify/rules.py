@@ -8,8 +8,10 @@ nearest and farthest distance from the match's start at which such a word can be
 (:func:`~.literals.placed`). One Aho–Corasick pass per text (:func:`present`, cached) finds
 which words of every rule occur. A rule then tries only the alternatives whose words occur.
 When their words fix the possible starts within a few characters (``\\bCAR[\\s-]?T`` can only
-start where ``car`` does), the rule is matched at those starts alone: the one live
-alternative, or the whole alternation, which chooses among alternatives as a search would.
+start where ``car`` does), the rule is matched at those starts alone, in start order and at
+one start in written order, which is the choice the alternation makes. Which words place
+which alternatives is planned once per set of words present, and each word's occurrences are
+found once for all the alternatives it places.
 Otherwise each alternative searches from the first start its words allow, and their matches
 are merged the way the alternation would have chosen them: the leftmost start wins, and at
 the same start the alternative written first. No match can start anywhere else, so the
