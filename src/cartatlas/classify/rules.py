@@ -60,24 +60,21 @@ def _mask(words: frozenset[str] | None) -> int:
         if word not in _BITS:
             _BITS[word] = 1 << len(_BITS)
             _automaton = None  # a rule defined after the first scan: index again
+            present.cache_clear()  # … and forget the words found without it
         mask |= _BITS[word]
     return mask
 
 
+@lru_cache(maxsize=16384)
 def present(text: str) -> Words:
-    """The rule words that occur in ``text`` (any case)."""
+    """The rule words that occur in ``text`` (any case); cached, as rules ask for the words of
+    the same text many times."""
     global _automaton
     if _automaton is None:
         _automaton = ahocorasick.Automaton()
         for word, bit in _BITS.items():
             _automaton.add_word(word, bit)
         _automaton.make_automaton()
-        _present.cache_clear()
-    return _present(text)
-
-
-@lru_cache(maxsize=16384)
-def _present(text: str) -> Words:
     low = folded(text)
     mask = 0
     for bit in set(map(itemgetter(1), _automaton.iter(low))):
