@@ -348,6 +348,20 @@ def trial_finder(
     found = index.search(filters)
     pages = max(1, -(-len(found) // PER_PAGE))
     shown = [index.rows[p] for p in found[(page - 1) * PER_PAGE : page * PER_PAGE]]
+    common = _common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES))
+    # The map first: a new search's page usually lacks only its map, and finding that out
+    # before anything else wastes least on the event loop (web/loop.py).
+    map_figure = fragment(
+        request,
+        memo,
+        store,
+        (tuple(row["nct_id"] for row in shown), filters.country),
+        "trials_map.html.j2",
+        lambda: {
+            **_finder_map(request, store, memo, registry, shown, filters.country),
+            "snapshot": common["snapshot"],
+        },
+    )
     results = [
         fragment(
             request,
@@ -363,7 +377,6 @@ def trial_finder(
         for row in shown
     ]
     query = {k: v for k, v in request.query_params.items() if k != "page"}
-    common = _common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES))
     return render(
         request,
         "trials.html.j2",
@@ -398,17 +411,7 @@ def trial_finder(
                     if v != ""
                 }
             ),
-            "map_figure": fragment(
-                request,
-                memo,
-                store,
-                (tuple(row["nct_id"] for row in shown), filters.country),
-                "trials_map.html.j2",
-                lambda: {
-                    **_finder_map(request, registry, shown, filters.country),
-                    "snapshot": common["snapshot"],
-                },
-            ),
+            "map_figure": map_figure,
         },
     )
 
@@ -422,10 +425,16 @@ def _finder_result(registry: RegistryData, row: dict, country: str | None) -> di
 
 
 def _finder_map(
-    request: Request, registry: RegistryData, rows: list[dict], country: str | None
+    request: Request,
+    store: Store,
+    memo: Memo,
+    registry: RegistryData,
+    rows: list[dict],
+    country: str | None,
 ) -> dict:
     """The finder's map of the sites of the trials shown (``rows``) and its data table; no map
-    (an empty context) when none of them lists a site."""
+    (an empty context) when none of them lists a site. Each trial's rows of the table are
+    rendered once per country filter: a new search mostly shows trials shown before."""
     every_site = [
         {"trial_id": row["nct_id"], **site}
         for row in rows
@@ -440,6 +449,17 @@ def _finder_map(
     )
     return {
         "results": [_finder_result(registry, row, country) for row in rows],
+        "site_rows": [
+            fragment(
+                request,
+                memo,
+                store,
+                (row["nct_id"], country),
+                "trial_map_rows.html.j2",
+                lambda row=row: {"r": _finder_result(registry, row, country)},
+            )
+            for row in rows
+        ],
         "map_spec": charts.site_map(every_site, countries, _world(request), zoom=True),
     }
 
