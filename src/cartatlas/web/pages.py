@@ -35,7 +35,7 @@ from cartatlas.web.errors import NotFound
 from cartatlas.web.loop import on_loop_when_kept
 from cartatlas.web.questions import BY_KEY, QUESTIONS
 from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
-from cartatlas.web.render import body, country_name, fragment, render, site_kept
+from cartatlas.web.render import body, country_name, fragment, kept_html, render, site_kept
 from cartatlas.web.responses import records
 from cartatlas.web.stored import question_key, question_name, stored
 
@@ -391,7 +391,7 @@ def trial_finder(
             },
             "target_options": _target_options(store, memo, registry, target),
             "country_list": memo.get(
-                store, "country-list", lambda: _country_list(common["country_options"])
+                store, "country-list", lambda: kept_html(_country_list(common["country_options"]))
             ),
             "total": len(found),
             "results": results,

@@ -245,7 +245,7 @@ class RegistryData:
 
     def built(self, name: str) -> Any:
         """The cached property ``name``; building it first takes up to seconds, so on the
-        event loop that hands the request to a worker thread (:func:`~cartatlas.web.loop.building`)."""
+        event loop that hands the request to a worker thread (:func:`.loop.building`)."""
         if name not in self.__dict__:
             building()
         return getattr(self, name)

@@ -21,7 +21,6 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 from starlette.datastructures import URL
-from starlette.templating import Jinja2Templates
 
 from cartatlas.report.model import Figure, Paragraph, Table
 from cartatlas.report.render import inline_html
@@ -81,8 +80,7 @@ def chrome(request: Request, compare_query: str) -> dict[str, Markup]:
         template = templates.get_template("chrome.html.j2")
         context = template.new_context({"request": request, "compare_query": compare_query})
         return {
-            name: Markup("".join(template.blocks[name](context)))
-            for name in ("header", "scripts")
+            name: Markup("".join(template.blocks[name](context))) for name in ("header", "scripts")
         }
 
     return site_kept(request, ("chrome", compare_query), build)
@@ -107,14 +105,60 @@ def _environment() -> Environment:
     return env
 
 
-templates = Jinja2Templates(env=_environment())
+templates = _environment()
+
+
+class KeptHTML(Markup):
+    """A kept fragment with its UTF-8 bytes (``utf8``), encoded once: a question page's body
+    is up to 350 KB, and encoding it on every request cost as much as the rest of the request
+    (a page with one character beyond Latin-1 is stored two or four bytes a character)."""
+
+    utf8: bytes
+
+
+def kept_html(html: str) -> KeptHTML:
+    kept = KeptHTML(html)
+    kept.utf8 = html.encode("utf-8")
+    return kept
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     """Template ``name`` in the site's frame (``base.html.j2``, its menu and scripts kept by
-    :func:`chrome`)."""
-    framed = {**context, "chrome": chrome(request, context.get("compare_query", ""))}
-    return templates.TemplateResponse(request, name, framed, status_code=status)
+    :func:`chrome`). Kept fragments (:class:`KeptHTML`, alone or in a list) are not encoded
+    again: the template places a numbered slot for each, and their bytes go into the slots."""
+    framed = {
+        **context,
+        "request": request,
+        "chrome": chrome(request, context.get("compare_query", "")),
+    }
+    template = templates.get_template(name)
+    kept: list[bytes] = []
+
+    def slot(value: Any) -> Any:
+        if not isinstance(value, KeptHTML) or not value:  # empty: as false as before
+            return value
+        kept.append(value.utf8)
+        return Markup(f"\x00{len(kept) - 1}\x00")
+
+    slotted = {
+        key: [slot(v) for v in value] if isinstance(value, list) else slot(value)
+        for key, value in framed.items()
+    }
+    if kept:
+        pieces = template.render(slotted).split("\x00")
+        # Every other piece a slot number, and no other NUL (a request's own text may hold one).
+        numbers = pieces[1::2]
+        if len(numbers) == len(kept) and all(
+            n.isascii() and n.isdigit() and int(n) < len(kept) for n in numbers
+        ):
+            return HTMLResponse(
+                b"".join(
+                    kept[int(piece)] if i % 2 else piece.encode("utf-8")
+                    for i, piece in enumerate(pieces)
+                ),
+                status_code=status,
+            )
+    return HTMLResponse(template.render(framed), status_code=status)
 
 
 def fragment(
@@ -124,7 +168,7 @@ def fragment(
     key: Hashable,
     name: str,
     context: Callable[[], dict[str, Any]],
-) -> Markup:
+) -> KeptHTML:
     """Template ``name`` rendered with ``context()`` once per data version and base URL.
 
     ``key`` must name everything the template reads besides the data version: the page and
@@ -132,7 +176,7 @@ def fragment(
     return memo.get(
         store,
         ("fragment", name, key, str(request.base_url)),
-        lambda: body(request, name, context()),
+        lambda: kept_html(body(request, name, context())),
     )
 
 
