@@ -8,7 +8,7 @@ import re
 import pytest
 
 from cartatlas.classify import is_car, sponsor
-from cartatlas.classify.matching import ALL_FIELDS, _SENTENCE_END, Hit
+from cartatlas.classify.matching import _SENTENCE_END, ALL_FIELDS, Hit
 from tests.classify.test_literals import every_rule
 
 

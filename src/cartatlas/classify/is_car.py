@@ -66,7 +66,8 @@ _ENGINEERED = Rule(
 # Engineered T cells that carry a T-cell receptor, not a CAR.
 _TCR = Rule(r"\bTCR|T[\s-]cell receptor|\bTIL\b|tumou?r[- ]infiltrating", re.IGNORECASE)
 
-_CONTEXT_BEFORE = re.compile(
+# Context around a CAR mention (rules for their words; the windows are searched plainly).
+_CONTEXT_BEFORE = Rule(
     r"(?:\b(?:after|following|post|prior|previous(?:ly)?|failed|failure (?:of|to|after)|"
     r"relaps\w* (?:after|following|post)|refractory to|resistan\w* to|progress\w* (?:on|after)|"
     r"(?:in)?eligible for|candidates? for|commercial(?:ly)?|standard[- ]of[- ]care|such as|"
@@ -76,11 +77,13 @@ _CONTEXT_BEFORE = re.compile(
     r")[^.;]{0,40}$",
     re.IGNORECASE,
 )
-_CONTEXT_AFTER = re.compile(
+_CONTEXT_AFTER = Rule(
     r"^[\s-]*(?:T|NK)?[\s-]*(?:cells?)?[\s-]*(?:therapy|therapies|treatment|infusion)?[\s-]*"
     r"(?:failure|relapse|recipients?|(?:associated|related|induced|mediated)\b)",
     re.IGNORECASE,
 )
+_BEFORE = re.compile(_CONTEXT_BEFORE.pattern, _CONTEXT_BEFORE.flags)
+_AFTER = re.compile(_CONTEXT_AFTER.pattern, _CONTEXT_AFTER.flags)
 # Follow-up studies and cohorts of people given a CAR product study that product.
 _FOLLOW_UP = Rule(r"follow[- ]?up|\bLTFU\b|long[- ]term|registry|real[- ]world", re.I)
 SUPPORTIVE = Rule(
@@ -153,10 +156,10 @@ def _car_tokens(text: str) -> Iterator[re.Match[str]]:
     at = text.find("CA")
     while at >= 0:
         if text.startswith("R", at + 2) or text.startswith("AR", at + 2):
-            start = at
-            while start > 0 and text[start - 1] in _TOKEN_CHARS:
-                start -= 1
-            for start in range(max(start, tried, position), at + 1):
+            run = at  # where the letters and digits before the core begin
+            while run > 0 and text[run - 1] in _TOKEN_CHARS:
+                run -= 1
+            for start in range(max(run, tried, position), at + 1):
                 m = _CAR_TOKEN.match(text, start)
                 if m:
                     yield m
@@ -197,8 +200,15 @@ CAR_PATTERN = _CarPattern()
 
 
 def is_context(hit: Hit) -> bool:
-    """True when a CAR mention is prior therapy, eligibility or the setting of something else."""
-    return bool(_CONTEXT_BEFORE.search(hit.before(70)) or _CONTEXT_AFTER.match(hit.after(40)))
+    """True when a CAR mention is prior therapy, eligibility or the setting of something else.
+
+    The words of a window are among those of the hit's text, so a pattern none of whose words
+    that text holds is not tried (most texts lack the words after a mention)."""
+    words = present(hit.text)
+    return bool(
+        (_CONTEXT_BEFORE.may_match(words) and _BEFORE.search(hit.before(70)))
+        or (_CONTEXT_AFTER.may_match(words) and _AFTER.match(hit.after(40)))
+    )
 
 
 _NOT_GIVEN = Rule(r"monitoring|assessment|follow[- ]?up|sampl\w*|collection", re.IGNORECASE)

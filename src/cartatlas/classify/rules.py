@@ -159,6 +159,10 @@ class Rule:
             return ((live[0], m) for m in self._all(live[0], text, words))
         return _merged([(i, self._first(i, text, words)) for i in live]) if live else iter(())
 
+    def may_match(self, words: Words) -> bool:
+        """Whether a text with these words, or any part of it, can hold a match."""
+        return not self.mask or bool(self.mask & words.mask)
+
     def finditer(self, text: str, words: Words | None = None) -> Iterator[re.Match[str]]:
         words = words or present(text)
         if self.mask and not self.mask & words.mask:
@@ -276,7 +280,7 @@ def _by_word(branches: list[tuple]) -> dict[int, tuple]:
         spans = {(near, reach) for _, _, near, reach, _, _ in chosen}
         if not all(branch[5] for branch in chosen) or len(spans) > 1:
             continue
-        (near, reach), = spans
+        ((near, reach),) = spans
         if near != reach and len(indices) > 1:
             continue
         word = next(word for b, word in chosen[0][4] if b == bit)
