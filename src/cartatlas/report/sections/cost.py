@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
-from cartatlas.analyses.headline_prices import headline_prices
+from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
 from cartatlas.analyses.responder_cost import (
     PAIRING_RULE,
     PRODUCT_PRICES,
@@ -104,6 +104,22 @@ def _weak_share(weak: pd.Series) -> str:
     return ""
 
 
+def _left_out(prices: pd.DataFrame, used: pd.DataFrame, country: str) -> str:
+    """The converted product prices of ``country`` that the headline range leaves out, with
+    their span and the rule, so a reader who finds a dearer price in the table below (a launch
+    price read on a secondary page) is not misled by the range."""
+    own = prices[
+        (prices["country"] == country) & prices["kind"].isin(PRODUCT_PRICES) & prices["usd"].notna()
+    ]
+    out = own.drop(index=used.index)
+    if out.empty:
+        return ""
+    low, high = out["usd"].min(), out["usd"].max()
+    span = f"{low:,.0f} USD" if round(low) == round(high) else f"{low:,.0f}–{high:,.0f} USD"
+    reports = "1 more price report" if len(out) == 1 else f"{len(out)} more price reports"
+    return f", plus {reports} ({span}) listed only in the table below"
+
+
 def _why_no_usd(prices: pd.DataFrame, country: str) -> str:
     """Why a country has no product price in USD: no price at all, or no rate for its year."""
     own = prices[(prices["country"] == country) & prices["kind"].isin(PRODUCT_PRICES)]
@@ -176,6 +192,7 @@ def build(ctx: ReportContext) -> Section:
                 f"in {country} {spread}"
                 + " ".join(dict.fromkeys(cite_row(ctx.refs, p) for p in used.itertuples()))
                 + _weak_share(used["weak"])
+                + _left_out(prices, used, country)
             )
         else:
             parts.append(f"for {country}, {_why_no_usd(prices, country)}")
@@ -183,6 +200,8 @@ def build(ctx: ReportContext) -> Section:
         " (list, WAC or insurance-negotiated prices, converted at the same year's exchange rate, "
         "or at the latest recorded annual rate for years after it)."
     )
+    if "listed only in the table below" in answer:
+        answer += f" Rule for the ranges: {HEADLINE_PRICE_RULE}."
     answer = answer[0].upper() + answer[1:]
     caveats = [
         "A price is converted with the exchange rate (or PPP factor) of its own year; where "

@@ -11,6 +11,7 @@ import pandas as pd
 
 from cartatlas.analyses.approvals import RECORDED_ONLY
 from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
 from cartatlas.analyses.success_rates import absent_reason, pool_by_country
 from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
@@ -20,6 +21,10 @@ from cartatlas.report.sections.common import cite_row, interval, pct
 from cartatlas.report.sections.cost import PRODUCT_PRICES
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "MCL")
+LEFT_OUT = (
+    "its recorded prices come from secondary pages or are noted as low reliability; the Cost "
+    "section lists them, marked"
+)
 
 
 def _cites(ctx: ReportContext, rows: pd.DataFrame) -> str:
@@ -41,8 +46,11 @@ def _approvals_row(ctx: ReportContext) -> list[str]:
 
 
 def _price_rows(ctx: ReportContext) -> list[list[str]]:
+    """Price ranges under the same rule as the Cost section's lead (``HEADLINE_PRICE_RULE``),
+    so the two never print different ranges for one country."""
     prices = prices_frame(ctx.store, ctx.countries)
     prices = prices[prices["kind"].isin(PRODUCT_PRICES)] if len(prices) else prices
+    usable = headline_prices(prices) if len(prices) else prices
     rows = []
     for label, column, unit, reason in (
         ("product price, USD (same-year rate)", "usd", "USD", "no exchange rate for its year"),
@@ -51,9 +59,12 @@ def _price_rows(ctx: ReportContext) -> list[list[str]]:
         cells = []
         for country in ctx.countries:
             own = prices[prices["country"] == country] if len(prices) else prices
-            converted = own[own[column].notna()] if len(own) else own
+            kept = usable[usable["country"] == country] if len(usable) else usable
+            converted = kept[kept[column].notna()] if len(kept) else kept
             if own.empty:
                 cells.append(no_prices(country))
+            elif converted.empty and own[column].notna().any():
+                cells.append(no_data(LEFT_OUT))
             elif converted.empty:
                 cells.append(no_data(f"{reason} of the {len(own)} recorded prices"))
             else:
@@ -128,7 +139,8 @@ def build(ctx: ReportContext) -> Section:
     caveats = [
         RECORDED_ONLY,
         "Prices are ranges over the recorded list, WAC or insurance-negotiated prices of all "
-        "products and years; a country's range can mix products and years.",
+        "products and years; a country's range can mix products and years; as in the Cost "
+        f"section, {HEADLINE_PRICE_RULE}.",
         "Response rates are pooled within each country from studies conducted there; they are "
         "comparisons between studies, not randomized comparisons.",
         "Trial counts are ClinicalTrials.gov records with a site in the country; a trial with "
