@@ -229,7 +229,7 @@ def test_a_two_trial_pooled_hr_is_shown_with_each_trial_beside_it(evidence_clien
     trials = _raw_trials("MM", "PFS")
     assert len(trials) == 2
     each = [f"{names[t['study_id']]} {float(t['hr']):g} " for t in trials]
-    each += [f"({float(t['ci_low']):g}–{float(t['ci_high']):g})" for t in trials]
+    each += [f"({float(t['ci_low']):g}–{float(t['ci_high']):g}; " for t in trials]  # analysis
 
     body = evidence_client.get("/api/comparisons", params={"indication": "MM"}).json()
     (pooled,) = [p for p in body["pooled"] if p["endpoint"] == "PFS"]

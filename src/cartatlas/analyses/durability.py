@@ -129,7 +129,8 @@ class PooledHazardRatio:
         interval uses t with one degree of freedom and can span 1 although every trial alone
         favours CAR-T clearly, so each trial's own HR is said beside it."""
         each = "; ".join(
-            f"{r.name} {r.hr:g} ({r.ci_low:g}–{r.ci_high:g})" for r in self.rows.itertuples()
+            f"{r.name} {r.hr:g} ({r.ci_low:g}–{r.ci_high:g}; {_analysis_said(r)})"
+            for r in self.rows.itertuples()
         )
         if len(self.rows) > 2:
             return f"each trial: {each}"
@@ -142,6 +143,15 @@ class PooledHazardRatio:
     @property
     def pi(self) -> tuple[float, float]:
         return math.exp(self.result.pi_low), math.exp(self.result.pi_high)
+
+
+def _analysis_said(row: object) -> str:
+    """ "primary analysis, immature" beside a pooled trial's HR: a pool may join one trial's
+    early analysis, which its source calls immature, with another's final one, and a reader
+    must see that before trusting the pooled number."""
+    said = str(row.analysis).replace("_", " ")
+    said = said if said != "primary" else "primary analysis"
+    return f"{said}, immature" if getattr(row, "status", None) == "immature" else said
 
 
 def _with_ci(comparisons: pd.DataFrame) -> pd.DataFrame:

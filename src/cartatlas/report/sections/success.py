@@ -74,6 +74,22 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _and(items: list[str]) -> str:
+    """Join as "a, b and c": lines such as "r/r" hold a slash, so a slash cannot join them."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _follow_up(months: pd.Series, cohorts: int) -> str:
+    """The span of the cohorts' median follow-up, one number when it is one, and how many of the
+    pooled cohorts report it, so one study's 19 months does not read as every cohort's."""
+    follow = pd.to_numeric(months, errors="coerce").dropna()
+    if follow.empty:
+        return "not stated"
+    low, high = f"{follow.min():.0f}", f"{follow.max():.0f}"
+    span = low if low == high else f"{low}–{high}"
+    return span if len(follow) == cohorts else f"{span} ({len(follow)} of {cohorts} cohorts)"
+
+
 def caveat(pooling: CountryPooling) -> str:
     """What differs besides country, next to every country difference: product mix, line of
     therapy and real-world share, counted from the pooled rows."""
@@ -83,7 +99,7 @@ def caveat(pooling: CountryPooling) -> str:
         parts.append(
             f"{country} {_count(len(part), 'cohort')} of "
             f"{_count(part['product'].nunique(), 'product')}, "
-            f"{int(part['real_world'].astype(bool).sum())} real-world, lines {'/'.join(lines)}"
+            f"{int(part['real_world'].astype(bool).sum())} real-world, lines {_and(lines)}"
         )
     return (
         "; ".join(parts)
@@ -223,7 +239,6 @@ def _differences(pooling: CountryPooling) -> Table:
     """What differs besides country: line, real-world share, assessor, denominator, follow-up."""
     rows = []
     for country, part in pooling.rows.groupby("country", sort=False):
-        follow = pd.to_numeric(part["median_follow_up_months"], errors="coerce").dropna()
         rows.append(
             [
                 country,
@@ -232,7 +247,7 @@ def _differences(pooling: CountryPooling) -> Table:
                 f"{int(part['real_world'].astype(bool).sum())} of {len(part)}",
                 ", ".join(sorted({str(v) for v in part["assessor"].dropna()})) or "not stated",
                 ", ".join(sorted({str(v) for v in part["denominator"].dropna()})),
-                f"{follow.min():.0f}–{follow.max():.0f}" if len(follow) else "not stated",
+                _follow_up(part["median_follow_up_months"], len(part)),
             ]
         )
     return Table(

@@ -1,0 +1,79 @@
+"""Caveats next to the pooled numbers, recomputed from the CSV rows: a caveat's lines of therapy
+stay apart, the follow-up column says how many pooled cohorts report a follow-up, and a pooled
+hazard ratio says which analysis of each trial it pools and whether its source calls it
+immature."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from cartatlas.evidence.reading import BUNDLED_DIR as DATA_DIR
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import durability, success
+from cartatlas.store import open_store
+
+
+@pytest.fixture(scope="module")
+def sections(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        ctx = ReportContext(store, ["CN", "US"])
+        return {"success": success.build(ctx), "durability": durability.build(ctx)}
+
+
+def test_caveat_keeps_lines_of_therapy_apart(sections):
+    """Lines such as "r/r" hold a slash: joined by slashes they read as "r/r/r/r"."""
+    answer = sections["success"].answer
+    assert "r/r/r" not in answer
+    studies = pd.read_csv(DATA_DIR / "studies.csv")
+    lbcl_cn_lines = {"3L+", "r/r (after CD19 CAR-T failure)"}
+    assert lbcl_cn_lines <= set(studies["line_of_therapy"].dropna())
+    assert "CN 3 cohorts of 3 products, 0 real-world, lines 3L+ and r/r (after CD19" in answer
+
+
+def test_follow_up_column_says_how_many_cohorts_report_it(sections):
+    differs = [
+        b for b in sections["success"].blocks if getattr(b, "title", "").startswith("What differs")
+    ]
+    assert differs
+    for table in differs:
+        for row in table.rows:
+            follow = row[-1]
+            assert not re.fullmatch(r"(\d+)–\1.*", follow), follow  # no "19–19"
+            pooled = int(row[2].split(" of ")[1])
+            counted = re.search(r"\((\d+) of (\d+) cohorts\)", follow)
+            if counted:
+                assert int(counted.group(2)) == pooled and int(counted.group(1)) < pooled
+    # LBCL, CN: the three pooled cohorts, of which only the CD20-salvage study prints one
+    studies = pd.read_csv(DATA_DIR / "studies.csv").set_index("study_id")
+    pooled = ["RELIANCE", "Sang-CD19CD20-DLBCL", "Xue2024-Gobroad-CD20-salvage"]
+    months = studies.loc[pooled, "median_follow_up_months"].dropna()
+    expected = f"{months.iloc[0]:.0f} ({len(months)} of {len(pooled)} cohorts)"
+    lbcl = next(
+        t for t in differs if t.rows[0][:2] == ["CN", "3L+, r/r (after CD19 CAR-T failure)"]
+    )
+    assert lbcl.rows[0][-1] == expected
+
+
+def test_pooled_hazard_ratio_names_each_trials_analysis_and_immaturity(sections):
+    """MM OS pools CARTITUDE-4's early OS hazard ratio, which its source calls immature, with
+    KarMMa-3's final one: the lead says so beside each trial's own HR."""
+    rows = pd.read_csv(DATA_DIR / "comparisons.csv")
+    rows = rows[
+        (rows["endpoint"] == "OS")
+        & rows["study_id"].isin(["CARTITUDE-4", "KarMMa-3"])
+        & (rows["source_kind"] != "secondary")
+        & rows["hr"].notna()
+        & rows["ci_low"].notna()
+    ]
+    order = {"longer_follow_up": 0, "primary": 1, "label": 2}
+    latest = rows.sort_values(by="analysis", key=lambda a: a.map(order)).drop_duplicates("study_id")
+    answer = sections["durability"].answer
+    for r in latest.itertuples():
+        said = "primary analysis" if r.analysis == "primary" else r.analysis.replace("_", " ")
+        if r.status == "immature":
+            said += ", immature"
+        assert f"{r.study_id} {r.hr:g} ({r.ci_low:g}–{r.ci_high:g}; {said})" in answer
+    assert "CARTITUDE-4 0.78 (0.5–1.2; primary analysis, immature)" in answer
