@@ -53,6 +53,18 @@ def evidence_verdicts(ctx: ReportContext, claims: ClaimsFile) -> dict[int, Verdi
     )
 
 
+def _cite_snapshot(evidence: str, mark: str) -> str:
+    """The registry snapshot's marker right after the count it gives: a trial-count verdict
+    also quotes published counts, whose source is the article in the sources column, and a
+    marker at the end of the text would pin them on the snapshot."""
+    snapshot = "(registry snapshot): "
+    if snapshot not in evidence:
+        return f"{evidence} {mark}"
+    head, tail = evidence.split(snapshot, 1)
+    count, sep, rest = tail.partition("; ")
+    return f"{head}{snapshot}{count} {mark}{sep}{rest}"
+
+
 def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
     trials = ctx.trials if ctx.has_registry else None
     kept = evidence_verdicts(ctx, claims)
@@ -64,10 +76,10 @@ def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
     rows = []
     for v in verdicts:
         refs = " ".join(dict.fromkeys(ctx.refs.cite(url) for url in v.sources if url))
-        evidence = v.evidence + (
-            f" {ctx.registry_cite}"
+        evidence = (
+            _cite_snapshot(v.evidence, ctx.registry_cite)
             if v.claim.metric in ("trial_count", "distinct_targets") and trials is not None
-            else ""
+            else v.evidence
         )
         text = (
             v.claim.text
