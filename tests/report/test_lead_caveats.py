@@ -77,3 +77,32 @@ def test_pooled_hazard_ratio_names_each_trials_analysis_and_immaturity(sections)
             said += ", immature"
         assert f"{r.study_id} {r.hr:g} ({r.ci_low:g}–{r.ci_high:g}; {said})" in answer
     assert "CARTITUDE-4 0.78 (0.5–1.2; primary analysis, immature)" in answer
+
+
+def test_differences_table_counts_the_later_reports_in_each_pool(sections):
+    """MM, CN: the cohorts whose complete response comes from a later report (no primary-analysis
+    row that is not on a secondary page), counted from the CSV files, are named beside the pool
+    where a reader compares it with the US pool of primary analyses."""
+    studies = pd.read_csv(DATA_DIR / "studies.csv")
+    outcomes = pd.read_csv(DATA_DIR / "outcomes.csv")
+    cn_mm = studies[
+        (studies["indication"] == "MM")
+        & (studies["country_of_conduct"] == "CN")
+        & studies["overlaps_with"].isna()
+    ]["study_id"]
+    cr = outcomes[
+        outcomes["study_id"].isin(cn_mm)
+        & (outcomes["endpoint"] == "CR")
+        & (outcomes["source_kind"] != "secondary")
+    ]
+    analyses = cr.groupby("study_id")["analysis"].agg(set)
+    later = sum("primary" not in a and "longer_follow_up" in a for a in analyses)
+    primary = sum("primary" in a for a in analyses)
+    differs = [
+        b for b in sections["success"].blocks if getattr(b, "title", "").startswith("What differs")
+    ]
+    column = differs[0].columns.index("analysis (cohorts)")
+    [cn_row] = [
+        row for t in differs for row in t.rows if row[0] == "CN" and row[1] == "3L+, 4L+, r/r"
+    ]
+    assert later and cn_row[column] == f"primary {primary}, longer follow up {later}"

@@ -90,6 +90,16 @@ def _follow_up(months: pd.Series, cohorts: int) -> str:
     return span if len(follow) == cohorts else f"{span} ({len(follow)} of {cohorts} cohorts)"
 
 
+def _analyses(analysis: pd.Series) -> str:
+    """ "primary 6, longer follow-up 3": a cohort's later report can give a higher complete
+    response rate (responses deepen, in myeloma above all), so a pool that takes more later
+    reports in one country than in the other is not a like-for-like comparison."""
+    counts = analysis.astype(str).value_counts()
+    order = ["primary", "longer_follow_up", "label"]
+    names = sorted(counts.index, key=lambda a: (order.index(a) if a in order else 9, a))
+    return ", ".join(f"{a.replace('_', ' ')} {counts[a]}" for a in names)
+
+
 def caveat(pooling: CountryPooling) -> str:
     """What differs besides country, next to every country difference: product mix, line of
     therapy and real-world share, counted from the pooled rows."""
@@ -247,6 +257,7 @@ def _differences(pooling: CountryPooling) -> Table:
                 f"{int(part['real_world'].astype(bool).sum())} of {len(part)}",
                 ", ".join(sorted({str(v) for v in part["assessor"].dropna()})) or "not stated",
                 ", ".join(sorted({str(v) for v in part["denominator"].dropna()})),
+                _analyses(part["analysis"]),
                 _follow_up(part["median_follow_up_months"], len(part)),
             ]
         )
@@ -258,6 +269,7 @@ def _differences(pooling: CountryPooling) -> Table:
             "real-world cohorts",
             "response assessor",
             "denominator",
+            "analysis (cohorts)",
             "median follow-up (months)",
         ],
         rows,
