@@ -98,16 +98,23 @@ def test_no_lead_states_a_secondary_hazard_ratio(leads):
     assert "read only on secondary pages" in leads["durability"]
 
 
-@pytest.mark.parametrize(("indication", "endpoint"), [("LBCL", "CR"), ("B-ALL", "CR")])
+@pytest.mark.parametrize(
+    ("indication", "endpoint"), [("LBCL", "CR"), ("B-ALL", "CR"), ("MM", "CR")]
+)
 def test_pooled_patients_in_the_lead_count_only_stronger_rows(indication, endpoint, leads):
     """The lead's "(k studies …, N patients)" per country is the plain route's cohorts without
-    secondary rows; where a country has none left, it says so."""
+    secondary rows, and it says how many of them were read on news pages; where a country has
+    none left, it says so."""
     for country in COUNTRIES:
         chosen = plain.selected(indication, endpoint, country)
         if chosen:
             k, patients = len(chosen), sum(n for _, _, n in chosen)
             basis = f"{k} studies, pooled" if k > 1 else "1 study, exact CI"
-            assert f"in {country} ({basis}, {patients} patients)" in leads["success"]
+            rows = plain.chosen_rows(indication, endpoint, country).values()
+            news = sum(o["source_kind"] == "news" for o in rows)
+            weak = f"; {news} of {k} from news pages" if news else ""
+            weak = "; from a news page" if news and k == 1 else weak
+            assert f"in {country} ({basis}, {patients} patients{weak})" in leads["success"]
         elif plain.secondary_only(indication, endpoint, country):
             assert f"{country}: {SECONDARY_ONLY}" in leads["success"]
 

@@ -35,6 +35,16 @@ NAMES = {
 }
 
 
+def _weak_rows(pooling: CountryPooling, country: str) -> str:
+    """ "; 3 of 9 from news pages": the headline rate marks the rows it rests on that were read
+    on news pages, as the table below it does (secondary pages never enter a pool)."""
+    kinds = pooling.rows.loc[pooling.rows["country"] == country, "source_kind"]
+    weak = sum(is_weak(k) for k in kinds)
+    if not weak:
+        return ""
+    return "; from a news page" if len(kinds) == 1 else f"; {weak} of {len(kinds)} from news pages"
+
+
 def summary_sentence(pooling: CountryPooling, what: str) -> str:
     """ "CR was 52% (44–60%) in CN (3 studies, 160 patients); …; test: p = 0.4 (…)"."""
     parts = []
@@ -42,7 +52,7 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
         basis = f"{s.k} studies, pooled" if s.k > 1 else "1 study, exact CI"
         parts.append(
             f"{pct(s.estimate)} ({interval(s.ci_low, s.ci_high)}) in {country} "
-            f"({basis}, {s.patients} patients)"
+            f"({basis}, {s.patients} patients{_weak_rows(pooling, country)})"
         )
     text = f"{what} was " + "; ".join(parts)
     c = pooling.comparison
