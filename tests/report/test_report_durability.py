@@ -95,3 +95,23 @@ def test_every_regulatory_action_and_coverage_row_is_shown(sections):
         if raw["patients_eligible"]:
             assert any(f"eligible {int(raw['patients_eligible']):,}" in row[5] for row in coverage)
     assert "not stated" in " ".join(row[5] for row in coverage)  # never a silent zero
+
+
+def test_the_who_pays_lead_names_each_payer_once_and_undated_amounts_say_so(sections):
+    """One mention per payer and status in the lead (two sources on Medicare Part A are one
+    payer), and an out-of-pocket amount whose row has no date says its year is not stated."""
+    answer = sections["coverage"].answer
+    for country in ("CN", "US"):
+        payers = {(r["payer"], r["status"]) for r in _csv("coverage") if r["country"] == country}
+        for payer, status in payers:
+            assert answer.count(f"{payer} {status}") == 1, payer
+        names = [payer.split(" (")[0] for payer, _ in payers]  # a payer written two ways
+        assert len(names) == len(set(names)), names
+    cells = _cells(sections["coverage"])
+    for raw in _csv("coverage"):
+        if raw["country"] not in ("CN", "US") or not raw["out_of_pocket_amount"]:
+            continue
+        pocket = float(raw["out_of_pocket_amount"])
+        amount = f"out of pocket {pocket:,.0f} {raw['out_of_pocket_currency']}"
+        undated = " (year not stated)" if not raw["effective_date"] else ""
+        assert any(amount + undated in row[5] for row in cells), amount

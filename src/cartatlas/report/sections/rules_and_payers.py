@@ -116,6 +116,7 @@ def coverage(ctx: ReportContext) -> Section:
             "not stated"
             if missing(r["out_of_pocket_amount"])
             else f"{r['out_of_pocket_amount']:,.0f} {r['out_of_pocket_currency']}"
+            + (" (year not stated)" if missing(r["effective_date"]) else "")
         )
         stated = "; ".join(
             part
