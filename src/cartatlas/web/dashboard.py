@@ -21,6 +21,7 @@ from cartatlas.analyses.durability import (
     survival_frame,
     trial_rows,
 )
+from cartatlas.analyses.headline_prices import headline_prices
 from cartatlas.analyses.landscape.counts import count, yearly_shares
 from cartatlas.analyses.study_rows import study_rows
 from cartatlas.evidence.jurisdictions import with_eu_if_member
@@ -252,27 +253,47 @@ def _cited(ctx: WebContext, frame: pd.DataFrame) -> list[Reference]:
     return _sources(ctx, _markers(*(cite_row(ctx.refs, row) for row in frame.itertuples())))
 
 
+#: The mark of a charted price that no headline range counts, and what it means.
+OUTSIDE_HEADLINE = " †"
+OUTSIDE_HEADLINE_MEANS = (
+    "† only on a secondary page or noted as low reliability, or from news where a stronger "
+    "source prices the same product and year: left out of the headline ranges"
+)
+
+
 def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct price (product, country, year, kind, amount, currency): a price that
     several sources quote is drawn once. Each row gets a unique ``label``; where one product,
     country, year and kind has several amounts, the label numbers them (#1, #2, …) so that no
-    two prices share a bar."""
+    two prices share a bar. A price none of whose sources a headline may use
+    (``HEADLINE_PRICE_RULE``) is marked ``OUTSIDE_HEADLINE``, so the chart does not show it
+    as an equal of the prices the lead text counts."""
     key = ["product_id", "country", "year", "kind"]
-    rows = prices.drop_duplicates([*key, "amount", "currency"]).sort_values(
-        [*key, "usd"], kind="stable"
+    value = [*key, "amount", "currency"]
+    counted = prices.index.isin(headline_prices(prices).index)
+    in_headline = (
+        prices.assign(_counted=counted).groupby(value, dropna=False)["_counted"].transform("any")
+    )
+    rows = (
+        prices.assign(in_headline=in_headline)
+        .drop_duplicates(value)
+        .sort_values([*key, "usd"], kind="stable")
     )
     rank = rows.groupby(key, sort=False).cumcount() + 1
     several = rows.groupby(key, sort=False)["amount"].transform("size") > 1
     return rows.assign(
         label=[
-            f"{p} · {c} {int(y)} {k}" + (f" #{n}" if many else "")
-            for p, c, y, k, n, many in zip(
+            f"{p} · {c} {int(y)} {k}"
+            + (f" #{n}" if many else "")
+            + ("" if counted else OUTSIDE_HEADLINE)
+            for p, c, y, k, n, many, counted in zip(
                 rows["product_id"],
                 rows["country"],
                 rows["year"],
                 rows["kind"],
                 rank,
                 several,
+                rows["in_headline"],
                 strict=True,
             )
         ],
@@ -286,12 +307,25 @@ def _price_chart(ctx: WebContext) -> WebFigure | None:
     if prices.empty:
         return None
     table = distinct_prices(prices)
-    data = table[["label", "product_id", "country", "year", "kind", "amount", "currency", "usd"]]
+    data = table[
+        [
+            "label",
+            "product_id",
+            "country",
+            "year",
+            "kind",
+            "amount",
+            "currency",
+            "usd",
+            "in_headline",
+        ]
+    ]
     return WebFigure(
         "Product prices in US dollars (same-year exchange rate)",
         "One bar per distinct price (a price quoted by several sources is drawn once; #1, #2 "
         "number different prices of one product, year and kind). List, WAC or "
-        "insurance-negotiated prices; the Prices table below also gives PPP values.",
+        f"insurance-negotiated prices; {OUTSIDE_HEADLINE_MEANS}. The Prices table below also "
+        "gives PPP values.",
         "prices-usd",
         spec=charts.labelled_bars(
             table[["label", "country", "usd"]], "label", "usd", "US dollars", ctx.countries
