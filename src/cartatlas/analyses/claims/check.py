@@ -46,7 +46,7 @@ from cartatlas.analyses.success_rates import (
     absent_reason,
     pool_by_country,
 )
-from cartatlas.evidence.source_strength import is_secondary
+from cartatlas.evidence.source_strength import on_secondary_pages
 from cartatlas.store import Store
 
 SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
@@ -117,7 +117,7 @@ def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.
     """The study rows a verdict counts; rows read only on secondary pages never count
     (``HEADLINE_SOURCE_RULE``)."""
     rows = study_rows(store, indication, claim.metric)
-    rows = rows[~rows["source_kind"].map(is_secondary).astype(bool)]
+    rows = rows[~on_secondary_pages(rows)]
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
         in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
