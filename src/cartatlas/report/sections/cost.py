@@ -176,6 +176,7 @@ def build(ctx: ReportContext) -> Section:
     )
     product = headline_prices(prices)
     parts = []
+    left_out_any = False
     for country in ctx.countries:
         used = product[product["country"] == country]
         usd = used["usd"]
@@ -188,11 +189,13 @@ def build(ctx: ReportContext) -> Section:
                 else f"the {len(usd)} recorded price reports ({distinct} distinct values) "
                 f"range from {usd.min():,.0f} to {usd.max():,.0f} USD "
             )
+            left_out = _left_out(prices, used, country)
+            left_out_any = left_out_any or bool(left_out)
             parts.append(
                 f"in {country} {spread}"
                 + " ".join(dict.fromkeys(cite_row(ctx.refs, p) for p in used.itertuples()))
                 + _weak_share(used["weak"])
-                + _left_out(prices, used, country)
+                + left_out
             )
         else:
             parts.append(f"for {country}, {_why_no_usd(prices, country)}")
@@ -200,7 +203,7 @@ def build(ctx: ReportContext) -> Section:
         " (list, WAC or insurance-negotiated prices, converted at the same year's exchange rate, "
         "or at the latest recorded annual rate for years after it)."
     )
-    if "listed only in the table below" in answer:
+    if left_out_any:
         answer += f" Rule for the ranges: {HEADLINE_PRICE_RULE}."
     answer = answer[0].upper() + answer[1:]
     caveats = [
