@@ -270,13 +270,14 @@ def kb_sources(directory: DirOption = None, fmt: FormatOption = Format.table) ->
     records = {name: [row.record for row in rows] for name, rows in evidence.rows.items()}
     counts = kind_counts({name: [r.source_kind for r in rows] for name, rows in records.items()})
     gaps = {name: unidentified(rows) for name, rows in records.items() if name in RESULT_TABLES}
+    gaps["all tables"] = sum(gaps.values())  # kind_counts' row of totals
     for row in counts:
-        row.append(gaps.get(row[0], "") if row[0] != "all tables" else sum(gaps.values()))
+        row.append(gaps.get(row[0], ""))
     columns = ["table", *RANKING, "total", UNIDENTIFIED]
     emit(columns, counts, fmt, title="Evidence rows per source kind")
-    if fmt is Format.table and sum(gaps.values()):
+    if fmt is Format.table and gaps["all tables"]:
         err.print(
-            f"weak no identifier: {sum(gaps.values())} result rows rest on news or secondary pages "
+            f"weak no identifier: {gaps['all tables']} result rows rest on news or secondary pages "
             "and name no DOI or PMID (no stored page identified their paper; "
             "docs/evidence/curation-log.md lists the searches). They stay in detail tables, "
             "marked as weak sources.",
