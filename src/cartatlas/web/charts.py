@@ -140,7 +140,9 @@ def lines(
     """One line per country over ``x`` (a year)."""
     y_axis: Spec = {"field": y, "type": "quantitative", "title": ylabel}
     if percent:
-        y_axis["axis"] = {"format": ".0%"}
+        # ".1~%": a tick at 0.5 % reads "0.5%", not a second "1%" (".0%" rounded small
+        # shares such as in vivo's onto repeated labels).
+        y_axis["axis"] = {"format": ".1~%"}
     return _base(
         records(table, [x, "country", y, *(["trials"] if y != "trials" else [])]),
         height=260,

@@ -6,6 +6,7 @@ import pandas as pd
 
 from cartatlas.analyses.landscape.counts import count, yearly_shares
 from cartatlas.evidence.absence import no_approvals, no_data
+from cartatlas.evidence.queries import exact_ci
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import grouped_bars, lines
 from cartatlas.report.model import Figure, Paragraph, Section, Table
@@ -33,14 +34,33 @@ def _share(share: float) -> str:
     return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
-def _wide(ctx: ReportContext, table: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
-    """One row per ``key`` value, a "trials (share)" column per country."""
+def _wide(
+    ctx: ReportContext,
+    table: pd.DataFrame,
+    key: str,
+    label: str,
+    present: set[str] | None = None,
+) -> pd.DataFrame:
+    """One row per ``key`` value, a "trials (share)" column per country; ``present`` names the
+    countries that have CAR trials at all, so one whose trials fall outside the rows shown still
+    gets its column (of true zeros) instead of vanishing from the comparison."""
     table = table.assign(
         cell=[f"{t} ({_share(s)})" for t, s in zip(table["trials"], table["share"], strict=True)]
     )
-    wide = table.pivot(index=key, columns="country", values="cell").fillna("0")
-    wide = wide.reindex(columns=[c for c in ctx.countries if c in wide.columns])
+    wide = table.pivot(index=key, columns="country", values="cell")
+    shown = set(wide.columns) | (present or set())
+    wide = wide.reindex(columns=[c for c in ctx.countries if c in shown], fill_value="0")
+    wide = wide.fillna("0")
     return wide.reset_index().rename(columns={key: label})
+
+
+def _leading_targets(named: pd.DataFrame, country: str, n: int = 4) -> str:
+    """The ``n`` targets with most trials in ``country`` (ties by name), from the country's own
+    counts: a country's leaders need not be among the most frequent targets overall."""
+    own = named[named["country"] == country].sort_values(
+        ["trials", "targets"], ascending=[False, True]
+    )
+    return ", ".join(own["targets"].head(n))
 
 
 def _years(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
@@ -82,14 +102,7 @@ def types(ctx: ReportContext) -> Section:
     top_table["rank"] = top_table["targets"].map({t: i for i, t in enumerate(top)})
     top_table = top_table.sort_values(["rank", "country"]).drop(columns="rank")
     unnamed = targets[targets["targets"] == "unnamed"].set_index("country")["trials"]
-    leaders = {
-        c: ", ".join(
-            top_table[top_table["country"] == c]
-            .sort_values("trials", ascending=False)["targets"]
-            .head(4)
-        )
-        for c in ctx.countries
-    }
+    leaders = {c: _leading_targets(named, c) for c in ctx.countries}
     answer = (
         "Most-studied CAR targets in registered trials: "
         + "; ".join(
@@ -100,7 +113,7 @@ def types(ctx: ReportContext) -> Section:
         + ", ".join(f"{c} {unnamed.get(c, 0)}" for c in ctx.countries)
         + "."
     )
-    target_wide = _wide(ctx, top_table, "targets", "target")
+    target_wide = _wide(ctx, top_table, "targets", "target", set(targets["country"]))
     blocks = [
         Figure(
             "Trials by target (15 most frequent)",
@@ -126,6 +139,18 @@ def types(ctx: ReportContext) -> Section:
         "registry text does not say."
     ]
     return Section("types", "Types", answer, blocks, caveats)
+
+
+#: Phases in the order a trial passes through them (early phase 1 is ClinicalTrials.gov's
+#: "formerly phase 0"); labels not listed follow, alphabetically.
+PHASE_ORDER = ("early 1", "1", "1/2", "2", "2/3", "3", "4", "n/a", "unknown")
+
+
+def _by_phase(ctx: ReportContext) -> pd.DataFrame:
+    wide = _wide(ctx, _counts(ctx, ["phase"]), "phase", "phase")
+    rank = {p: i for i, p in enumerate(PHASE_ORDER)}
+    order = sorted(wide["phase"], key=lambda p: (rank.get(p, len(rank)), str(p)))
+    return wide.set_index("phase").loc[order].reset_index()
 
 
 def activity(ctx: ReportContext) -> Section:
@@ -159,9 +184,7 @@ def activity(ctx: ReportContext) -> Section:
             ),
             slug="activity-years",
         ),
-        frame_table(
-            "Trials by phase: number (share)", _wide(ctx, _counts(ctx, ["phase"]), "phase", "phase")
-        ),
+        frame_table("Trials by phase: number (share)", _by_phase(ctx)),
     ]
     caveats = [
         "A trial with sites in several countries counts once for each; trials without "
@@ -203,24 +226,43 @@ def outlook(ctx: ReportContext) -> Section:
     for column in SHARES:
         table[column] = [f"{v:.0%}" for v in table[column]]
     blocks.append(frame_table("Yearly shares", table.rename(columns=SHARES)))
-    recent = shares[shares["start_year"] == last_full]
+    recent = shares[shares["start_year"] == last_full].set_index("country")
+    unstated = _unstated_sources(ctx, last_full)
     parts = [
-        f"{r.country}: allogeneic {r.allogeneic:.0%}, solid tumour {r.solid:.0%}, "
-        f"autoimmune {r.autoimmune:.0%}, in vivo {r.in_vivo:.0%}"
-        for r in recent.itertuples()
-    ]
-    parts += [
-        f"{c}: {no_data(f'no registered CAR trial with a site in {c} started in {last_full}')}"
+        _year_shares(c, recent.loc[c], unstated.get(c, 0), last_full)
+        if c in recent.index
+        else f"{c}: {no_data(f'no registered CAR trial with a site in {c} started in {last_full}')}"
         for c in ctx.countries
-        if c not in set(recent["country"])
     ]
     answer = (
-        f"Among CAR trials starting in {last_full} (the last full year): "
-        + "; ".join(parts)
-        + f" {ctx.registry_cite}."
+        f"Among CAR trials starting in {last_full} (the last full year), trials of each kind "
+        "(share, exact 95% CI): " + "; ".join(parts) + f" {ctx.registry_cite}."
     )
     caveats = [
-        "Shares in the latest year rest on fewer trials and move as the registry fills.",
+        "Shares rest on the number of trials given with each country; a share of a few "
+        "trials (a wide interval) says little, and the latest year moves as the registry fills.",
+        "A trial counts as allogeneic only when its registry text says so; where the cell "
+        "source is not stated the allogeneic share is a lower bound, and countries differ in "
+        "how often it is stated.",
         "A trial is 'solid tumour' or 'autoimmune' when any of its conditions is.",
     ]
     return Section("outlook", "Outlook", answer, blocks, caveats)
+
+
+def _unstated_sources(ctx: ReportContext, year: int) -> dict[str, int]:
+    """Per country: trials started in ``year`` whose registry text states no cell source."""
+    started = ctx.trials[ctx.trials["start_year"] == year]
+    unknown = started[started["cell_source"].map(lambda s: list(s) == ["unknown"])]
+    return unknown.explode("countries")["countries"].value_counts().to_dict()
+
+
+def _year_shares(country: str, row: pd.Series, unstated: int, year: int) -> str:
+    """One country's part of the outlook answer: each kind as count (share, exact CI) of the
+    trials started in ``year``, with that denominator and how many state no cell source."""
+    n = int(row["trials"])
+    kinds = []
+    for column, label in SHARES.items():
+        events = round(float(row[column]) * n)
+        low, high = exact_ci(events, n)
+        kinds.append(f"{label} {events} ({events / n:.0%}, {low:.0f}–{high:.0f}%)")
+    return f"{country} ({n} trials, cell source not stated in {unstated}): " + ", ".join(kinds)

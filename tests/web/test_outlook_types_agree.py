@@ -1,0 +1,146 @@
+"""The outlook's shares and the types' leading targets, recomputed with SQL over the stored
+classifier labels and registry rows (not with the code under test), agree on every surface: the
+report section, the dashboard page, the JSON API and the CLI.
+
+Before: the outlook answer gave bare shares ("IL: autoimmune 60%") with neither the number of
+trials behind them (5) nor an interval, listed countries alphabetically instead of as asked, and
+the types answer said "IN: no data (no registered CAR trial with a site in IN names a target)"
+for a country whose one trial names EGFRvIII (leaders were picked from the 15 most frequent
+targets overall)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+
+import duckdb
+import pytest
+from scipy.stats import beta
+from typer.testing import CliRunner
+
+from cartatlas.cli import app
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import registry_views
+from cartatlas.store import open_store
+
+PAIR = ["IL", "US"]
+KINDS = {"allogeneic": "allogeneic", "solid": "solid tumour", "autoimmune": "autoimmune"}
+
+LABELLED = """
+    WITH car AS (
+        SELECT l.nct_id, l.targets, l.cell_source, l.disease_area, l.in_vivo,
+               TRY_CAST(substr(s.start_date, 1, 4) AS INTEGER) AS year,
+               unnest(string_split(l.countries, '|')) AS country
+        FROM trial_labels l JOIN reg_study s ON s.trial_id = l.nct_id
+        WHERE l.is_car AND l.countries <> ''
+    )
+"""
+
+
+def _clopper_pearson(k: int, n: int) -> tuple[float, float]:
+    low = 0.0 if k == 0 else beta.ppf(0.025, k, n - k + 1)
+    high = 1.0 if k == n else beta.ppf(0.975, k + 1, n - k)
+    return 100 * low, 100 * high
+
+
+@pytest.fixture(scope="module")
+def last_full_year(full_store) -> int:
+    with duckdb.connect(full_store, read_only=True) as con:
+        snapshot = con.execute("SELECT max(snapshot_date) FROM reg_run").fetchone()[0]
+    return int(str(snapshot)[:4]) - 1
+
+
+@pytest.fixture(scope="module")
+def expected_outlook(full_store, last_full_year) -> dict[str, dict[str, int]]:
+    """Per country: trials started in the last full year, and how many are of each kind."""
+    query = (
+        LABELLED
+        + """
+        SELECT country, count(DISTINCT nct_id) AS n,
+          count(DISTINCT nct_id) FILTER (WHERE cell_source LIKE '%allogeneic%') AS allogeneic,
+          count(DISTINCT nct_id) FILTER (WHERE disease_area LIKE '%solid:%') AS solid,
+          count(DISTINCT nct_id) FILTER (WHERE disease_area LIKE '%autoimmune:%') AS autoimmune,
+          count(DISTINCT nct_id) FILTER (WHERE in_vivo) AS in_vivo,
+          count(DISTINCT nct_id) FILTER (WHERE cell_source = 'unknown') AS unstated
+        FROM car WHERE year = ? AND country IN ('IL', 'US') GROUP BY country
+    """
+    )
+    with duckdb.connect(full_store, read_only=True) as con:
+        rows = con.execute(query, [last_full_year]).fetchall()
+    columns = ["n", "allogeneic", "solid", "autoimmune", "in_vivo", "unstated"]
+    return {r[0]: dict(zip(columns, r[1:], strict=True)) for r in rows}
+
+
+def _fragments(country: str, counts: dict[str, int]) -> list[str]:
+    n = counts["n"]
+    parts = [f"{country} ({n} trials, cell source not stated in {counts['unstated']}):"]
+    for column, label in {**KINDS, "in_vivo": "in vivo"}.items():
+        k = counts[column]
+        low, high = _clopper_pearson(k, n)
+        parts.append(f"{label} {k} ({k / n:.0%}, {low:.0f}–{high:.0f}%)")
+    return parts
+
+
+def test_outlook_gives_counts_denominators_and_intervals_on_every_surface(
+    full_store, client, expected_outlook, last_full_year
+):
+    assert set(expected_outlook) == set(PAIR)
+    with open_store(full_store, read_only=True) as store:
+        answer = registry_views.outlook(ReportContext(store, PAIR)).answer
+    page = html.unescape(client.get("/q/outlook", params={"a": "IL", "b": "US"}).text)
+    for country in PAIR:
+        for fragment in _fragments(country, expected_outlook[country]):
+            assert fragment in answer, (fragment, answer)
+            assert fragment in page, fragment
+    # Countries in the order asked, not alphabetically.
+    assert answer.index("IL (") < answer.index("US (")
+
+    api = client.get("/api/landscape/shares", params={"countries": PAIR}).json()["items"]
+    cli = CliRunner().invoke(
+        app, ["--db", full_store, "landscape", "--countries", *PAIR, "--shares", "--format", "csv"]
+    )
+    assert cli.exit_code == 0, cli.output
+    cli_rows = list(csv.DictReader(io.StringIO(cli.stdout)))
+    for country, counts in expected_outlook.items():
+        row = next(r for r in api if r["country"] == country and r["start_year"] == last_full_year)
+        assert row["trials"] == counts["n"]
+        for column in (*KINDS, "in_vivo"):
+            assert round(row[column] * counts["n"]) == counts[column], (country, column)
+        line = next(
+            r
+            for r in cli_rows
+            if r["country"] == country
+            and r["start_year"]
+            and float(r["start_year"]) == last_full_year
+        )
+        assert int(line["trials"]) == counts["n"]
+        assert round(float(line["autoimmune"]) * counts["n"]) == counts["autoimmune"]
+
+
+def test_types_names_each_countrys_own_leading_targets_on_report_and_page(full_store, client):
+    countries = ["IN", "CN"]
+    query = (
+        LABELLED
+        + """
+        , per AS (
+            SELECT country, unnest(string_split(targets, '|')) AS target, nct_id FROM car
+            WHERE targets <> ''
+        )
+        SELECT country, target, count(DISTINCT nct_id) AS n FROM per
+        WHERE country IN ('IN', 'CN') GROUP BY ALL ORDER BY country, n DESC, target
+    """
+    )
+    with duckdb.connect(full_store, read_only=True) as con:
+        rows = con.execute(query).fetchall()
+    leaders = {c: ", ".join([t for country, t, _ in rows if country == c][:4]) for c in countries}
+    assert leaders["IN"], "the shared snapshot holds one CAR trial with a site in India"
+    with open_store(full_store, read_only=True) as store:
+        section = registry_views.types(ReportContext(store, countries))
+    page = html.unescape(client.get("/q/types", params={"a": "IN", "b": "CN"}).text)
+    for country, names in leaders.items():
+        assert f"{country}: {names}" in section.answer, (names, section.answer)
+        assert f"{country}: {names}" in page
+    assert "no data" not in section.answer
+    # India keeps its column in the top-targets table (true zeros), beside China's.
+    assert section.blocks[0].data.columns == ["target", "IN", "CN"]
