@@ -12,21 +12,33 @@ import math
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import optimize, stats
 from typer.testing import CliRunner
 
 from cartatlas.analyses.durability import (
     comparisons_frame,
+    left_out_later_analyses,
     median_text,
     pooled_hazard_ratios,
-    secondary_trials,
 )
 from cartatlas.cli import app
 from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.store import open_store
 
 ORDER = {"longer_follow_up": 0, "primary": 1, "label": 2}
+KINDS = [
+    "regulator",
+    "label",
+    "journal",
+    "hta_body",
+    "registry",
+    "conference_abstract",
+    "company_release",
+    "news",
+    "secondary",
+]
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -35,8 +47,8 @@ def _csv(name: str) -> list[dict[str, str]]:
 
 
 def _raw_trials(indication: str, endpoint: str) -> list[dict[str, str]]:
-    """Latest analysis with a CI per study, not read only on a secondary page, straight from
-    comparisons.csv and studies.csv."""
+    """Latest analysis with a CI per study, not read only on a secondary page (for one
+    analysis, the strongest kind of source), straight from comparisons.csv and studies.csv."""
     indications = {r["study_id"]: r["indication"] for r in _csv("studies")}
     best: dict[str, dict[str, str]] = {}
     for row in _csv("comparisons"):
@@ -48,7 +60,8 @@ def _raw_trials(indication: str, endpoint: str) -> list[dict[str, str]]:
         ):
             continue
         kept = best.get(row["study_id"])
-        if kept is None or ORDER[row["analysis"]] < ORDER[kept["analysis"]]:
+        rank = (ORDER[row["analysis"]], KINDS.index(row["source_kind"]))
+        if kept is None or rank < (ORDER[kept["analysis"]], KINDS.index(kept["source_kind"])):
             best[row["study_id"]] = row
     return list(best.values())
 
@@ -80,17 +93,111 @@ def comparisons(evidence_store):
         return comparisons_frame(store)
 
 
-def test_a_hazard_ratio_read_only_on_a_secondary_page_is_not_pooled(comparisons):
-    """TRANSFORM's only OS hazard ratio with a CI (3-year follow-up) is read on a secondary
-    page: LBCL OS is then one trial, so nothing is pooled, and the lead names the row."""
-    assert len(_raw_trials("LBCL", "OS")) == 1
-    assert ("LBCL", "OS") not in {
-        (p.indication, p.endpoint) for p in pooled_hazard_ratios(comparisons)
+def test_the_latest_analysis_is_pooled_even_when_only_a_news_page_gives_it(comparisons):
+    """CARTITUDE-4's mature OS HR (second interim analysis, read on the ASCO Post, a news page)
+    is pooled rather than the immature primary one, and the pool says both: which analysis it
+    uses, that its source is weak, and what the journal's earlier analysis gives."""
+    [mm_os] = [
+        p for p in pooled_hazard_ratios(comparisons) if (p.indication, p.endpoint) == ("MM", "OS")
+    ]
+    [raw] = [t for t in _raw_trials("MM", "OS") if t["study_id"] == "CARTITUDE-4"]
+    assert mm_os.rows.set_index("study_id").loc["CARTITUDE-4", "hr"] == float(raw["hr"])
+    if raw["source_kind"] == "news":
+        hr, low, high = (float(raw[c]) for c in ("hr", "ci_low", "ci_high"))
+        assert (
+            f"CARTITUDE-4 {hr:g} ({low:g}–{high:g}; longer follow up, "
+            f"{float(raw['follow_up_months']):g} months; news page ascopost.com, weak source)"
+        ) in mm_os.caveat
+        assert "CARTITUDE-4: a journal source gives 0.78 (0.5–1.2) for the primary analysis, " in (
+            mm_os.caveat
+        )
+
+
+def _frame(*rows: dict) -> pd.DataFrame:
+    base = {
+        "indication": "LBCL",
+        "endpoint": "OS",
+        "product_id": "p",
+        "ci_level": 95.0,
+        "status": None,
+        "follow_up_months": None,
+        "source_url": "https://doi.org/10.1/x",
     }
-    assert "TRANSFORM OS (LBCL, longer follow up)" in secondary_trials(comparisons)
+    return pd.DataFrame([{**base, **row} for row in rows])
 
 
-@pytest.mark.parametrize(("indication", "endpoint"), [("LBCL", "EFS"), ("MM", "PFS"), ("MM", "OS")])
+def test_a_later_analysis_on_a_secondary_page_is_named_beside_the_pool_not_pooled():
+    frame = _frame(
+        {
+            "study_id": "A",
+            "name": "A",
+            "analysis": "primary",
+            "hr": 0.7,
+            "ci_low": 0.5,
+            "ci_high": 0.98,
+            "source_kind": "journal",
+        },
+        {
+            "study_id": "A",
+            "name": "A",
+            "analysis": "longer_follow_up",
+            "hr": 0.6,
+            "ci_low": 0.45,
+            "ci_high": 0.8,
+            "source_kind": "secondary",
+            "source_url": "https://blog.example/a",
+        },
+        {
+            "study_id": "B",
+            "name": "B",
+            "analysis": "primary",
+            "hr": 0.8,
+            "ci_low": 0.6,
+            "ci_high": 1.07,
+            "source_kind": "journal",
+        },
+    )
+    [pool] = pooled_hazard_ratios(frame)
+    assert list(pool.rows["hr"]) == [0.7, 0.8]
+    said = (
+        "a later analysis of A OS (LBCL, longer follow up; secondary page blog.example) reports "
+        "HR 0.6 (0.45–0.8); not pooled because a secondary page (aggregator, blog, review table) "
+        "never stands behind a headline number"
+    )
+    assert pool.beside == (said,) and said in pool.caveat
+    assert left_out_later_analyses(frame) == [said]
+
+
+def test_a_journal_row_of_the_same_analysis_is_used_over_a_news_report():
+    """When a journal source of a mature analysis is curated beside its news report, the pool
+    uses the journal row without any change to the code."""
+    news = {
+        "study_id": "A",
+        "name": "A",
+        "analysis": "longer_follow_up",
+        "hr": 0.55,
+        "ci_low": 0.39,
+        "ci_high": 0.79,
+        "source_kind": "news",
+        "source_url": "https://ascopost.com/a",
+    }
+    journal = {**news, "hr": 0.56, "ci_low": 0.4, "ci_high": 0.8, "source_kind": "journal"}
+    other = {
+        "study_id": "B",
+        "name": "B",
+        "analysis": "primary",
+        "hr": 0.8,
+        "ci_low": 0.6,
+        "ci_high": 1.07,
+        "source_kind": "journal",
+    }
+    [pool] = pooled_hazard_ratios(_frame(news, journal, other))
+    assert list(pool.rows["hr"]) == [0.56, 0.8] and "weak source" not in pool.caveat
+
+
+@pytest.mark.parametrize(
+    ("indication", "endpoint"), [("LBCL", "EFS"), ("LBCL", "OS"), ("MM", "PFS"), ("MM", "OS")]
+)
 def test_pooled_hazard_ratio_matches_an_independent_recomputation(
     comparisons, evidence_store, indication, endpoint
 ):
@@ -162,7 +269,10 @@ def test_unknown_product_is_a_clear_error(evidence_store):
     [
         ({"statistic": "median", "value": 15.6, "ci_low": 12.9, "ci_high": None}, "15.6 (12.9–NE)"),
         ({"statistic": "median", "not_reached": True, "ci_low": 34.5}, "not reached (34.5–NE)"),
-        ({"statistic": "landmark", "value": 76.4, "ci_low": 70.0, "ci_high": 81.6}, "76.4% (70–81.6)"),
+        (
+            {"statistic": "landmark", "value": 76.4, "ci_low": 70.0, "ci_high": 81.6},
+            "76.4% (70–81.6)",
+        ),
         ({"statistic": "median", "value": 11.9}, "11.9"),
     ],
 )

@@ -154,3 +154,33 @@ def test_an_approval_filed_under_a_country_its_agency_does_not_serve_is_rejected
 )
 def test_each_national_agency_serves_its_own_country(evidence_dir, agency, country):
     assert messages(evidence_dir(**_with("approvals", 0, agency=agency, country=country))) == []
+
+
+def test_one_publisher_cited_as_two_kinds_is_rejected(evidence_dir):
+    """doi.org is the journal rows' host; a row citing it as a secondary source must say why."""
+    folder = evidence_dir(**_with("outcomes", 0, source_kind="secondary"))
+    assert messages(folder) == [
+        "outcomes.csv, row at line 2: source_kind: doi.org is cited as secondary here but as "
+        "journal in 8 rows (first at products.csv line 2); one publisher is one kind of source: "
+        "correct source_kind, or start note with 'secondary:' and say why this page is one "
+        "(e.g. a company's own release reprinted by a news site)"
+    ]
+
+
+def test_a_note_naming_the_kind_explains_a_second_kind_on_one_host(evidence_dir):
+    note = "secondary source: Table 1 of a review, not the trial's own paper"
+    assert messages(evidence_dir(**_with("outcomes", 0, source_kind="secondary", note=note))) == []
+
+
+def test_on_a_tie_every_row_of_the_host_must_name_its_kind(evidence_dir):
+    """One news and one secondary row of the same publisher: neither kind is its usual one."""
+    approvals = [dict(VALID["approvals"][0]), dict(VALID["approvals"][0], **NEWS)]
+    prices = _with("prices", 0, source_url="https://ascopost.com/price", source_kind="secondary")
+    found = messages(evidence_dir(approvals=approvals, **prices))
+    assert [m.split(": source_kind: ")[0] for m in found] == [
+        "approvals.csv, row at line 3",
+        "prices.csv, row at line 2",
+    ]
+    assert "ascopost.com is cited as news here but as secondary in 1 row (first at prices.csv" in (
+        found[0]
+    )

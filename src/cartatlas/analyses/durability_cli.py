@@ -140,19 +140,25 @@ def durability(
     if fmt is Format.table:
         out.print(d.MEDIANS_NOT_POOLED)
         shown = set(comparisons["indication"])
-        for pooled in d.pooled_hazard_ratios(shared[shared["indication"].isin(shown)]):
+        shared = shared[shared["indication"].isin(shown)]
+        pools = d.pooled_hazard_ratios(shared)
+        for pooled in pools:
             low, high = pooled.ci
             plow, phigh = pooled.pi
             out.print(
-                f"Pooled HR, {pooled.indication} {pooled.endpoint} "
-                f"({', '.join(pooled.rows['study_id'])}): {pooled.hr:.2f} "
-                f"(95% CI {low:.2f}–{high:.2f}; prediction interval {plow:.2f}–{phigh:.2f}; "
-                f"I² = {pooled.result.i2:.0f}%; {d.POOLING_METHOD}; {pooled.caveat})."
+                escape(
+                    f"Pooled HR, {pooled.indication} {pooled.endpoint} "
+                    f"({', '.join(pooled.rows['study_id'])}): {pooled.hr:.2f} "
+                    f"(95% CI {low:.2f}–{high:.2f}; prediction interval {plow:.2f}–{phigh:.2f}; "
+                    f"I² = {pooled.result.i2:.0f}%; {d.POOLING_METHOD}; {pooled.caveat})."
+                )
             )
         if not comparisons.empty:
             out.print(d.POOLING_CAVEAT)
         if unrecorded:
             out.print(escape(f"{d.MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
+        if left_out := d.left_out_unpooled(shared, pools):
+            out.print(escape(f"{d.LEFT_OUT_LEAD}: {'; '.join(left_out)}."))
 
 
 def register(app: typer.Typer) -> None:

@@ -342,7 +342,8 @@ def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
 
 
 def _check_sources(rows: dict[str, list[Row]], reject) -> None:  # type: ignore[no-untyped-def]
-    """The source rules (``source_rules.py``): hosts, paper IDs, approval sources, conflicts."""
+    """The source rules (``source_rules.py``): hosts, paper IDs, approval sources, conflicts,
+    and one kind per publisher."""
     for name, table_rows in rows.items():
         for row in table_rows:
             for column, message in (
@@ -353,6 +354,9 @@ def _check_sources(rows: dict[str, list[Row]], reject) -> None:  # type: ignore[
         for row, message in source_rules.conflicting_count_problems(name, table_rows):
             reject(row, "events", message)
     for row, message in source_rules.approval_source_problems(rows["approvals"]):
+        reject(row, "source_kind", message)
+    every_row = (row for table_rows in rows.values() for row in table_rows)
+    for row, message in source_rules.mixed_kind_problems(every_row):
         reject(row, "source_kind", message)
 
 

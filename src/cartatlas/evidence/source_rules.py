@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
@@ -159,6 +159,63 @@ def conflicting_count_problems(table: str, rows: list[Row]) -> Iterable[tuple[Ro
                     "sources and correct one, or explain the difference in note (name the "
                     f"other row's {earlier.record.events}/{earlier.record.n})",
                 )
+
+
+def host_of(url: str) -> str:
+    """The publisher's host of ``url`` as readers name it: lower case, without ``www.``."""
+    host = (urlparse(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def mixed_kind_problems(rows: Iterable[Row]) -> Iterable[tuple[Row, str]]:
+    """One publisher, one kind of source: the same ``source_url`` host cited as different kinds.
+
+    A kind that differs by table (the ASCO Post as news for response rates but as a secondary
+    page for hazard ratios) decides, unseen, which rows may stand behind a headline. Some hosts
+    do carry several kinds — a news site or database reprinting a company's release in its own
+    words, a journal's DOI of a review whose table is a secondary source — so a row whose kind is
+    not its host's usual one (the most common; on a tie, no kind is usual) passes when its note
+    names its kind in words ("company release: Kite's release reprinted by …"). Journal articles
+    and conference abstracts count as one kind here: journals print their meetings' abstracts
+    (Blood's ASH supplement) under the same DOI prefix and host.
+    """
+    by_host: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        if row.record.source_url:
+            by_host[host_of(row.record.source_url)].append(row)
+    for host, group in by_host.items():
+        families = Counter(_family(row.record.source_kind) for row in group)
+        if len(families) < 2:
+            continue
+        (usual, most), (_, second) = families.most_common(2)
+        counts = Counter(row.record.source_kind for row in group)
+        for row in group:
+            kind = row.record.source_kind
+            family = _family(kind)
+            if (family == usual and most > second) or _names_kind(row.record.note, kind):
+                continue
+            others = [r for r in group if _family(r.record.source_kind) != family]
+            first = others[0]
+            elsewhere = ", ".join(
+                f"{_words(k)} in {n} row{'s' if n > 1 else ''}"
+                for k, n in counts.most_common()
+                if _family(k) != family
+            )
+            yield (
+                row,
+                f"{host} is cited as {_words(kind)} here but as {elsewhere} (first at "
+                f"{first.table.file_name} line {first.line}); one publisher is one kind of "
+                f"source: correct source_kind, or start note with '{_words(kind)}:' and say why "
+                "this page is one (e.g. a company's own release reprinted by a news site)",
+            )
+
+
+def _family(kind: str) -> str:
+    return "paper" if kind in PAPER_KINDS else kind
+
+
+def _names_kind(note: str | None, kind: str) -> bool:
+    return re.search(rf"\b{re.escape(_words(kind))}\b", (note or "").lower()) is not None
 
 
 def _same_count(row: Row, other: Row) -> bool:

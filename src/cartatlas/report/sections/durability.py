@@ -5,28 +5,25 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.analyses.durability import (
+    LEFT_OUT_LEAD,
     MEDIANS_NOT_POOLED,
     MISSING_HR_LEAD,
     POOLING_CAVEAT,
     POOLING_METHOD,
     comparisons_frame,
+    left_out_unpooled,
     median_text,
     missing_hazard_ratios,
     pooled_hazard_ratios,
-    secondary_trials,
     survival_frame,
     trial_rows,
 )
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import hazard_ratio_forest, landmark_plot
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_marked, cite_row, missing
+from cartatlas.report.sections.common import cite_marked, missing
 
 ENDPOINT_ORDER = ("OS", "PFS", "EFS", "DOR")
-SECONDARY_HR_LEAD = (
-    "Hazard ratios read only on secondary pages (listed in the table, marked, but not pooled "
-    "or plotted)"
-)
 
 
 def _country(value: object) -> str:
@@ -165,7 +162,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
                     r.analysis,
                     f"{r.hr:g}",
                     f"{r.ci_low:g}–{r.ci_high:g}",
-                    cite_row(ctx.refs, r),
+                    cite_marked(ctx.refs, r),
                 ]
                 for r in trials.itertuples()
             ],
@@ -190,7 +187,11 @@ def build(ctx: ReportContext) -> Section:
         more, sentences = _comparison_blocks(ctx, comparisons)
         blocks += more
     unrecorded = missing_hazard_ratios(ctx.store)
-    weak = secondary_trials(comparisons) if not comparisons.empty else []
+    weak = (
+        left_out_unpooled(comparisons, pooled_hazard_ratios(comparisons))
+        if not comparisons.empty
+        else []
+    )
     if unrecorded:
         blocks.append(Paragraph(f"{MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
     blocks.append(Paragraph(MEDIANS_NOT_POOLED))
@@ -206,7 +207,7 @@ def build(ctx: ReportContext) -> Section:
             "ratio is pooled."
         )
         + (f" {MISSING_HR_LEAD}: {'; '.join(unrecorded)}." if unrecorded else "")
-        + (f" {SECONDARY_HR_LEAD}: {'; '.join(weak)}." if weak else "")
+        + (f" {LEFT_OUT_LEAD}: {'; '.join(weak)}." if weak else "")
     )
     caveats = [
         MEDIANS_NOT_POOLED,

@@ -14,6 +14,7 @@ from cartatlas.analyses.durability import (
     POOLING_CAVEAT,
     POOLING_METHOD,
     comparisons_frame,
+    left_out_unpooled,
     missing_hazard_ratios,
     pooled_hazard_ratios,
     survival_frame,
@@ -64,6 +65,7 @@ class Comparisons(BaseModel):
     method: str
     caveat: str
     missing_hazard_ratios: list[str]
+    left_out_later_analyses: list[str]
 
 
 @router.get("/comparisons", response_model=Comparisons, summary="Randomized CAR-T vs SoC")
@@ -78,13 +80,17 @@ def list_comparisons(
     shown, pooled per indication and endpoint where two or more trials share it.
     ``missing_hazard_ratios``: randomized trials of approved products (in those indications, or
     the indication asked for) with no primary-endpoint or OS hazard ratio recorded, left out of
-    the pooled estimates."""
+    the pooled estimates. ``pooled[].caveat`` names the analysis each trial's pooled HR comes
+    from, marks a news page as a weak source and names the other analyses a reader must weigh;
+    ``left_out_later_analyses``: later analyses read only on secondary pages of trials that no
+    pooled estimate shows."""
     product_id = params.product(store, "product", product)
     rows = _where(comparisons_frame(store, product_id, indication), endpoint=endpoint)
     shared = _where(comparisons_frame(store, None, indication), endpoint=endpoint)
     shared = shared[shared["indication"].isin(set(rows["indication"]))]
     pooled = []
-    for p in pooled_hazard_ratios(shared):
+    pools = pooled_hazard_ratios(shared)
+    for p in pools:
         (low, high), (plow, phigh) = p.ci, p.pi
         pooled.append(
             {
@@ -111,6 +117,7 @@ def list_comparisons(
         method=POOLING_METHOD,
         caveat=POOLING_CAVEAT,
         missing_hazard_ratios=missing_hazard_ratios(store, shown),
+        left_out_later_analyses=left_out_unpooled(shared, pools),
     )
 
 
