@@ -26,44 +26,12 @@ from cartatlas.analyses.durability import (
 from cartatlas.cli import app
 from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.store import open_store
-
-ORDER = {"longer_follow_up": 0, "primary": 1, "label": 2}
-KINDS = [
-    "regulator",
-    "label",
-    "journal",
-    "hta_body",
-    "registry",
-    "conference_abstract",
-    "company_release",
-    "news",
-    "secondary",
-]
+from tests.golden.plain import hazard_trials as _raw_trials
 
 
 def _csv(name: str) -> list[dict[str, str]]:
     with (BUNDLED_DIR / f"{name}.csv").open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
-
-
-def _raw_trials(indication: str, endpoint: str) -> list[dict[str, str]]:
-    """Latest analysis with a CI per study, not read only on a secondary page (for one
-    analysis, the strongest kind of source), straight from comparisons.csv and studies.csv."""
-    indications = {r["study_id"]: r["indication"] for r in _csv("studies")}
-    best: dict[str, dict[str, str]] = {}
-    for row in _csv("comparisons"):
-        if indications[row["study_id"]] != indication or row["endpoint"] != endpoint:
-            continue
-        if (
-            not (row["hr"] and row["ci_low"] and row["ci_high"])
-            or row["source_kind"] == "secondary"
-        ):
-            continue
-        kept = best.get(row["study_id"])
-        rank = (ORDER[row["analysis"]], KINDS.index(row["source_kind"]))
-        if kept is None or rank < (ORDER[kept["analysis"]], KINDS.index(kept["source_kind"])):
-            best[row["study_id"]] = row
-    return list(best.values())
 
 
 def _reml_knapp_hartung(y: np.ndarray, v: np.ndarray) -> tuple[float, float, float]:

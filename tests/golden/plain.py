@@ -76,6 +76,31 @@ def secondary_only(indication: str, endpoint: str, country: str) -> list[str]:
     )
 
 
+def hazard_trials(indication: str, endpoint: str) -> list[dict[str, str]]:
+    """The comparisons.csv row per randomized trial that a pooled hazard ratio uses: HR and CI
+    printed, not read only on a secondary page, the latest analysis (longer follow-up, then
+    primary, then label) and, for that analysis, the strongest kind of source."""
+    order = ["longer_follow_up", "primary", "label"]
+    indications = {r["study_id"]: r["indication"] for r in rows("studies")}
+    best: dict[str, dict[str, str]] = {}
+    for row in rows("comparisons"):
+        if indications[row["study_id"]] != indication or row["endpoint"] != endpoint:
+            continue
+        if (
+            not (row["hr"] and row["ci_low"] and row["ci_high"])
+            or row["source_kind"] == "secondary"
+        ):
+            continue
+        key = (_pos(row["analysis"], order), _pos(row["source_kind"], STRENGTH))
+        kept = best.get(row["study_id"])
+        if kept is None or key < (
+            _pos(kept["analysis"], order),
+            _pos(kept["source_kind"], STRENGTH),
+        ):
+            best[row["study_id"]] = row
+    return list(best.values())
+
+
 def binomial_tail_at_least(x: int, n: int, p: float) -> float:
     return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(x, n + 1))
 

@@ -1,0 +1,123 @@
+"""Pooled hazard ratios of the randomized CAR-T vs standard-of-care trials, against metafor.
+
+The trials each pool uses are chosen here by the simple route (tests/golden/plain.py:
+``hazard_trials``, straight from the CSV rows); metafor's ``rma(yi, sei, method = "REML",
+test = "knha")`` pooled exactly those in metafor_hazard_golden.json (make_reference.py +
+make_reference.R). The same numbers must then appear on every surface: the analysis, the CLI,
+the report's lead, the JSON API and the dashboard page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.analyses.durability import comparisons_frame, pooled_hazard_ratios
+from cartatlas.cli import app
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import durability
+from cartatlas.store import open_store
+from cartatlas.web.app import create_app
+from tests.golden import plain
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+HERE = Path(__file__).parent
+INPUTS = json.loads((HERE / "hazard_inputs.json").read_text("utf-8"))
+METAFOR = {
+    (c["indication"], c["endpoint"]): c
+    for c in json.loads((HERE / "metafor_hazard_golden.json").read_text("utf-8"))
+}
+CELLS = [(c["indication"], c["endpoint"]) for c in INPUTS]
+REGENERATE = (
+    "comparisons changed: python tests/golden/make_reference.py && "
+    "Rscript tests/golden/make_reference.R"
+)
+
+
+@pytest.fixture(scope="module")
+def pools(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        found = pooled_hazard_ratios(comparisons_frame(store))
+    return {(p.indication, p.endpoint): p for p in found}
+
+
+@pytest.fixture(scope="module")
+def lead(evidence_store) -> str:
+    with open_store(evidence_store, read_only=True) as store:
+        return durability.build(ReportContext(store, ["CN", "US"])).answer
+
+
+@pytest.fixture(scope="module")
+def api(evidence_store) -> dict:
+    with TestClient(create_app(evidence_store)) as client:
+        pooled = {}
+        for indication in {i for i, _ in CELLS}:
+            body = client.get("/api/comparisons", params={"indication": indication}).json()
+            pooled.update({(p["indication"], p["endpoint"]): p for p in body["pooled"]})
+        page = client.get("/q/durability", params={"a": "CN", "b": "US"}).text
+    return {"pooled": pooled, "page": page}
+
+
+def test_the_pinned_trials_are_the_simple_routes_choice():
+    for cell in INPUTS:
+        trials = plain.hazard_trials(cell["indication"], cell["endpoint"])
+        assert [t["study_id"] for t in trials] == cell["studies"], REGENERATE
+        assert [float(t["hr"]) for t in trials] == cell["hr"], REGENERATE
+    every = {
+        (i, e)
+        for i in {s["indication"] for s in plain.rows("studies")}
+        for e in ("EFS", "PFS", "OS")
+        if len(plain.hazard_trials(i, e)) >= 2
+    }
+    assert every == set(CELLS), REGENERATE
+
+
+@pytest.mark.parametrize("cell", CELLS, ids="-".join)
+def test_pooled_hazard_ratio_matches_metafor(cell, pools):
+    ref, got = METAFOR[cell], pools[cell]
+    assert sorted(got.rows["study_id"]) == sorted(ref["studies"])
+    for name, value in [
+        ("hr", got.hr),
+        ("ci_low", got.ci[0]),
+        ("ci_high", got.ci[1]),
+        ("pi_low", got.pi[0]),
+        ("pi_high", got.pi[1]),
+    ]:
+        assert value == pytest.approx(ref[name], rel=1e-6), name
+    assert got.result.tau2 == pytest.approx(ref["tau2"], abs=1e-8)
+    assert got.result.i2 == pytest.approx(ref["i2"], abs=1e-4)
+
+
+@pytest.mark.parametrize("cell", CELLS, ids="-".join)
+def test_every_surface_shows_metafors_pooled_hazard_ratio(cell, lead, api, evidence_store):
+    indication, endpoint = cell
+    ref = METAFOR[cell]
+    hr, low, high = (f"{ref[k]:.2f}" for k in ("hr", "ci_low", "ci_high"))
+
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--indication", indication]
+    )
+    assert result.exit_code == 0, result.output
+    printed = re.search(
+        rf"Pooled HR, {indication} {endpoint} \([^)]*\): ([\d.]+) \(95% CI ([\d.]+)–([\d.]+)",
+        " ".join(result.output.split()),
+    )
+    assert printed and printed.groups() == (hr, low, high), result.output
+
+    said = f"pooled HR {hr} (95% CI {low}–{high}"
+    assert re.search(rf"{indication} {endpoint} \([^)]*\): {re.escape(said)}", lead), lead
+    page = api["page"].replace("&ndash;", "–").replace("&#8211;", "–")
+    assert said in page
+
+    served = api["pooled"][cell]
+    assert served["hr"] == pytest.approx(ref["hr"], rel=1e-6)
+    assert served["ci_low"] == pytest.approx(ref["ci_low"], rel=1e-6)
+    assert served["ci_high"] == pytest.approx(ref["ci_high"], rel=1e-6)
