@@ -174,7 +174,9 @@ def test_orr_range_counts_juliet_and_transcend_inside_52_to_73(evidence_store):
     assert "JULIET 51.6%" in verdict.evidence and "TRANSCEND-NHL-001 73.0%" in verdict.evidence
     listed = re.findall(r"(\S+) (\d+\.\d)%", verdict.evidence.split("US: ")[1])
     inside = sum(52 <= math.floor(float(rate) + 0.5) <= 73 for _, rate in listed)
-    assert verdict.evidence.startswith(f"{inside} of {len(listed)} study rates in range")
+    assert verdict.evidence.startswith(
+        f"{inside} of {len(listed)} study rate{'' if len(listed) == 1 else 's'} in range"
+    )
     assert "rounded to whole numbers" in verdict.rule
     assert verdict.scope.startswith("overall response (ORR), indication LBCL, trials of approved")
 

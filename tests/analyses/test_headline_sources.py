@@ -102,7 +102,9 @@ def test_a_price_claim_is_judged_on_the_same_prices_as_the_headline(evidence_sto
         verdict = check_claim(store, claim)
     expected = expected_headline_prices(country, PRODUCT_KINDS)
     assert sorted(verdict.sources) == sorted(url for url, _, _ in expected)
-    assert verdict.evidence.startswith(f"{len(expected)} of {len(expected)} prices in range")
+    assert verdict.evidence.startswith(
+        f"{len(expected)} of {len(expected)} price{'' if len(expected) == 1 else 's'} in range"
+    )
     weak = sum(w for _, _, w in expected)
     assert verdict.evidence.count("(news or secondary source)") == weak
 

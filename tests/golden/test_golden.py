@@ -363,7 +363,9 @@ def test_claim_range(store):
     )
     verdict = check_claim(store, claim)
     assert verdict.verdict == expected
-    assert verdict.evidence.startswith(f"{inside} of {len(chosen)} study rates in range")
+    assert verdict.evidence.startswith(
+        f"{inside} of {len(chosen)} study rate{'' if len(chosen) == 1 else 's'} in range"
+    )
 
 
 def test_claim_values(store):

@@ -48,6 +48,7 @@ from cartatlas.analyses.success_rates import (
 )
 from cartatlas.evidence.source_strength import on_secondary_pages
 from cartatlas.store import Store
+from cartatlas.wording import part_of
 
 SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
     "supported",
@@ -188,7 +189,7 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
     scope = _rate_scope(claim, [claim.indication])
     if total == 0:
         return Verdict(claim, NO_DATA, "; ".join(parts), rule, scope=scope)
-    evidence = f"{inside} of {total} study rates in range. " + "; ".join(parts)
+    evidence = f"{part_of(inside, total, 'study rate')} in range. " + "; ".join(parts)
     return Verdict(claim, _share_verdict(inside, total), evidence, rule, sources, scope)
 
 
@@ -319,7 +320,7 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     if frame.empty:
         return Verdict(claim, NO_DATA, "no converted price recorded", rule, scope=scope)
     inside = int(sum(_in_range(v, claim.range) for v in frame["usd"]))
-    evidence = f"{inside} of {len(frame)} prices in range: " + "; ".join(
+    evidence = f"{part_of(inside, len(frame), 'price')} in range: " + "; ".join(
         f"{r.product_id} {r.country} {int(r.year) if pd.notna(r.year) else ''} {r.usd:,.0f} USD"
         + (" (news or secondary source)" if r.weak else "")
         for r in frame.itertuples()

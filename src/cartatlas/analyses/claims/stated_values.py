@@ -27,6 +27,7 @@ from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.headline_prices import headline_prices
 from cartatlas.store import Store
+from cartatlas.wording import part_of
 
 
 def _judge(claim: Claim, values: list[tuple[str, float]], unit: str, sources: list[str]) -> Verdict:
@@ -34,7 +35,7 @@ def _judge(claim: Claim, values: list[tuple[str, float]], unit: str, sources: li
     if not values:
         return Verdict(claim, NO_DATA, "nothing in the knowledge base or registry tests this", rule)
     inside = sum(_in_range(v, claim.range) for _, v in values)
-    evidence = f"{inside} of {len(values)} values in range: " + "; ".join(
+    evidence = f"{part_of(inside, len(values), 'value')} in range: " + "; ".join(
         f"{label} {value:,.4g}{unit}" for label, value in values
     )
     return Verdict(claim, _share_verdict(inside, len(values)), evidence, rule, sources)

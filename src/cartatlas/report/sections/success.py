@@ -24,6 +24,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
+from cartatlas.wording import part_of, was
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
 NAMES = {
@@ -97,7 +98,7 @@ def _follow_up(months: pd.Series, cohorts: int) -> str:
         return "not stated"
     low, high = f"{follow.min():.0f}", f"{follow.max():.0f}"
     span = low if low == high else f"{low}–{high}"
-    return span if len(follow) == cohorts else f"{span} ({len(follow)} of {cohorts} cohorts)"
+    return span if len(follow) == cohorts else f"{span} ({part_of(len(follow), cohorts, 'cohort')})"
 
 
 def _analyses(analysis: pd.Series) -> str:
@@ -307,8 +308,8 @@ def _studies_table(
         ["country", "study", "endpoint", "analysis", "events/n", "rate", "source"],
         rows,
         note=(
-            f"{weak} of {len(rows)} rows were read on news or secondary pages (no journal, "
-            "label or regulator page with the numbers was found); they are marked."
+            f"{part_of(weak, len(rows), 'row')} {was(weak)} read on news or secondary pages "
+            "(no journal, label or regulator page with the numbers was found); they are marked."
             if weak
             else ""
         ),
