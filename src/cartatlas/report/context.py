@@ -89,6 +89,19 @@ class ReportContext:
         return ", ".join(REGISTRY_NAMES.get(str(c).upper(), str(c)) for c in codes)
 
     @property
+    def uncounted_registers(self) -> str | None:
+        """The caveat naming the compared countries' own registers when no WHO ICTRP export
+        (which carries them) is loaded; None when one is."""
+        from cartatlas.registries.national import uncounted_registers_note
+
+        codes = {str(c).upper() for c in self.snapshots.get("registry", [])}
+        return (
+            None
+            if "ICTRP" in codes
+            else uncounted_registers_note(self.countries, self.registry_names)
+        )
+
+    @property
     def snapshot_year(self) -> int | None:
         dates = [str(d) for d in self.snapshots.get("snapshot_date", []) if d]
         return int(max(dates)[:4]) if dates else None

@@ -15,6 +15,12 @@ from cartatlas.report.figures import site_map
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
 
+#: What a count of "trial sites" is, since readers take "sites" for hospitals.
+TRIAL_SITES = (
+    "A trial site is one hospital in one trial: a hospital taking part in several recruiting "
+    "trials counts once for each, so trial sites outnumber hospitals."
+)
+
 
 def _centres_frame(ctx: ReportContext) -> pd.DataFrame:
     marks = ", ".join("?" * len(ctx.countries))
@@ -98,9 +104,9 @@ def _recruiting_table(ctx: ReportContext, sites: pd.DataFrame) -> Table:
         )
     return Table(
         f"Recruiting CAR trials {ctx.registry_cite}",
-        ["country", "trials", "sites", "cities with most recruiting sites (sites)"],
+        ["country", "trials", "trial sites", "cities with most recruiting sites (trial sites)"],
         rows,
-        note=f"Counted as everywhere in cartatlas: {RECRUITING_DEFINITION}.",
+        note=f"Counted as everywhere in cartatlas: {RECRUITING_DEFINITION}. {TRIAL_SITES}",
     )
 
 
@@ -128,7 +134,7 @@ def build(ctx: ReportContext) -> Section:
         )
     )
     summary = "; ".join(
-        f"{row[1]} recruiting CAR trials at {row[2]} sites in {row[0]}" for row in table.rows
+        f"{row[1]} recruiting CAR trials at {row[2]} trial sites in {row[0]}" for row in table.rows
     )
     answer = (
         f"{summary} (trials registered in {ctx.registry_names}, snapshot {ctx.snapshot_dates}; "
@@ -142,4 +148,6 @@ def build(ctx: ReportContext) -> Section:
         "cartatlas has no sourced data on how international patients are admitted; ask the "
         "trial contact or centre directly.",
     ]
+    if ctx.uncounted_registers:
+        caveats.append(ctx.uncounted_registers)
     return Section("access", "Access", answer, blocks, caveats)

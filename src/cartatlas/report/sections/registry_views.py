@@ -189,9 +189,9 @@ def activity(ctx: ReportContext) -> Section:
     caveats = [
         "A trial with sites in several countries counts once for each; trials without "
         "a site have no country.",
-        "Only ClinicalTrials.gov records are in the shipped snapshot; many Chinese trials "
-        "are registered only in ChiCTR (load them with `cartatlas import-ictrp`).",
     ]
+    if ctx.uncounted_registers:
+        caveats.append(ctx.uncounted_registers)
     return Section("activity", "Trial activity", answer, blocks, caveats)
 
 

@@ -143,9 +143,11 @@ def build(ctx: ReportContext) -> Section:
         f"section, {HEADLINE_PRICE_RULE}.",
         "Response rates are pooled within each country from studies conducted there; they are "
         "comparisons between studies, not randomized comparisons.",
-        "Trial counts are ClinicalTrials.gov records with a site in the country; a trial with "
-        f"sites in several countries counts for each. Recruiting: {RECRUITING_DEFINITION}."
+        f"Trial counts are {ctx.registry_names} records with a site in the country; a trial "
+        f"with sites in several countries counts for each. Recruiting: {RECRUITING_DEFINITION}."
         if ctx.has_registry
         else NO_REGISTRY,
     ]
+    if ctx.has_registry and ctx.uncounted_registers:
+        caveats.append(ctx.uncounted_registers)
     return Section("compare", "Side by side", answer, [table], caveats)

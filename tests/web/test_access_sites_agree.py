@@ -1,0 +1,73 @@
+"""Recruiting trials and trial sites per country, recounted from the raw ClinicalTrials.gov
+JSON (not from the store's site table or the code under test), agree on the report's access
+section and the dashboard's access page; each count says what a trial site is, and a country
+with its own trial register (India: CTRI) has it named beside the counts.
+
+Before: "0 recruiting CAR trials at 0 sites in IN" stood with no word that India's own register
+is not loaded, and "1168 sites in US" read as 1168 hospitals (a hospital is counted once per
+trial)."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+
+import duckdb
+import pytest
+
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import access, registry_views
+from cartatlas.store import open_store
+from tests.conftest import AUTOIMMUNE, ONCOLOGY
+
+COUNTRIES = {"China": "CN", "India": "IN", "Spain": "ES"}
+OPEN = {None, "RECRUITING", "ENROLLING_BY_INVITATION"}
+
+
+@pytest.fixture(scope="module")
+def expected(full_store) -> dict[str, tuple[int, int]]:
+    """Per country: (recruiting CAR trials, their open trial sites there)."""
+    with duckdb.connect(full_store, read_only=True) as con:
+        car = {r[0] for r in con.execute("SELECT nct_id FROM trial_labels WHERE is_car").fetchall()}
+    protocols = {}  # a trial in both snapshots is one trial
+    for path in (ONCOLOGY, AUTOIMMUNE):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                protocol = json.loads(line)["protocolSection"]
+                protocols[protocol["identificationModule"]["nctId"]] = protocol
+    trials = dict.fromkeys(COUNTRIES.values(), 0)
+    sites = dict.fromkeys(COUNTRIES.values(), 0)
+    for nct, protocol in protocols.items():
+        status = protocol["statusModule"]["overallStatus"]
+        if nct not in car or status not in {"RECRUITING", "ENROLLING_BY_INVITATION"}:
+            continue
+        locations = protocol.get("contactsLocationsModule", {}).get("locations", [])
+        for name, code in COUNTRIES.items():
+            here = [s for s in locations if s.get("country") == name and s.get("status") in OPEN]
+            trials[code] += bool(here)
+            sites[code] += len(here)
+    return {c: (trials[c], sites[c]) for c in trials}
+
+
+def test_trial_sites_and_national_registers_on_report_and_page(full_store, client, expected):
+    order = ["CN", "IN", "ES"]
+    with open_store(full_store, read_only=True) as store:
+        ctx = ReportContext(store, order)
+        section = access.build(ctx)
+        activity = registry_views.activity(ctx)
+    page = html.unescape(client.get("/q/access", params={"a": "CN", "b": "IN", "c": "ES"}).text)
+    table = next(b for b in section.blocks if getattr(b, "title", "").startswith("Recruiting"))
+    assert table.columns[2] == "trial sites"
+    assert access.TRIAL_SITES in table.note and access.TRIAL_SITES in page
+    for country in order:
+        trials, sites = expected[country]
+        row = next(r for r in table.rows if r[0] == country)
+        assert (row[1], row[2]) == (str(trials), str(sites)), country
+        text = f"{trials} recruiting CAR trials at {sites} trial sites in {country}"
+        assert text in section.answer and text in page
+    assert expected["IN"][0] == 0, "the snapshot has no recruiting CAR trial in India"
+    for caveats in (section.caveats, activity.caveats):
+        note = next(c for c in caveats if "national or regional register" in c)
+        assert "IN: CTRI" in note and "CN: ChiCTR" in note and "ES: the EU" in note
+    assert "IN: CTRI" in page
