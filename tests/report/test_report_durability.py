@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from urllib.parse import urlparse
 
 import numpy as np
 import pytest
@@ -113,3 +114,23 @@ def test_the_who_pays_lead_names_each_payer_once_and_undated_amounts_say_so(sect
         amount = f"out of pocket {pocket:,.0f} {raw['out_of_pocket_currency']}"
         undated = " (year not stated)" if not raw["effective_date"] else ""
         assert any(amount + undated in row[5] for row in cells), amount
+
+
+def test_the_fda_2025_rems_elimination_and_its_label_change_are_distinct_rows(sections):
+    """The June 2025 REMS elimination (hospital certification, tocilizumab) and the label
+    change that came with it (monitoring, driving) are one row each, with different scopes, and
+    a reprint of the FDA's text is cited as the news page it is, marked as weak in the table."""
+    fda_2025 = [
+        r
+        for r in _csv("regulatory_actions")
+        if r["agency"] == "FDA" and r["action_date"].startswith("2025")
+    ]
+    assert sorted(r["action"] for r in fda_2025) == ["monitoring_change", "rems_removal"]
+    assert len({r["scope"] for r in fda_2025}) == 2
+    [rems] = [r for r in fda_2025 if r["action"] == "rems_removal"]
+    host = urlparse(rems["source_url"]).hostname or ""
+    on_fda = host == "fda.gov" or host.endswith(".fda.gov")
+    assert on_fda or rems["source_kind"] != "regulator"
+    [row] = [r for r in _cells(sections["regulatory"]) if r[2] == "rems removal"]
+    if rems["source_kind"] in ("news", "secondary"):
+        assert row[-1].endswith("(weak source)")

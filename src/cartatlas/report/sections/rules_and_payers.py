@@ -6,7 +6,7 @@ from cartatlas.evidence.jurisdictions import EEA, EU, with_eu_if_member
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import actions_timeline
 from cartatlas.report.model import Figure, Section, Table
-from cartatlas.report.sections.common import cite_row, missing
+from cartatlas.report.sections.common import cite_marked, missing
 
 
 def _weeks(before: object, after: object) -> str:
@@ -48,7 +48,7 @@ def regulatory(ctx: ReportContext) -> Section:
             r["scope"],
             r["summary"],
             _restrictions(r),
-            cite_row(ctx.refs, r),
+            cite_marked(ctx.refs, r),
         ]
         for r in frame.to_dict("records")
     ]
@@ -135,7 +135,7 @@ def coverage(ctx: ReportContext) -> Section:
                 r["status"] + ("" if missing(r["effective_date"]) else f", {r['effective_date']}"),
                 r["scope"] + (f"; {r['conditions']}" if not missing(r["conditions"]) else ""),
                 stated,
-                cite_row(ctx.refs, r),
+                cite_marked(ctx.refs, r),
             ]
         )
     parts = []
