@@ -65,13 +65,13 @@ def test_products_in_switzerland_are_the_swissmedic_approvals(evidence_store):
 
 
 def test_an_undated_approval_names_its_product_in_the_lag_without_a_lag(evidence_store):
-    """EU follicular-lymphoma approvals are recorded without a date: the US→DE lag table names
-    the EU product (no date, no lag) instead of reading as 'not approved in DE'."""
+    """Brazil's B-ALL approval is recorded without a date (the ANVISA notice prints none): the
+    US→BR lag table names the product (no date, no lag) instead of reading as 'not approved'."""
     with open(plain.DATA / "approvals.csv", encoding="utf-8", newline="") as handle:
-        eu_fl = [
-            r for r in csv.DictReader(handle) if r["country"] == "EU" and r["indication"] == "FL"
+        br_all = [
+            r for r in csv.DictReader(handle) if r["country"] == "BR" and r["indication"] == "B-ALL"
         ]
-    assert eu_fl and not any(r["approval_date"] for r in eu_fl), "the test would prove nothing"
+    assert br_all and not any(r["approval_date"] for r in br_all), "the test would prove nothing"
     result = runner.invoke(
         app,
         [
@@ -80,7 +80,7 @@ def test_an_undated_approval_names_its_product_in_the_lag_without_a_lag(evidence
             "approvals",
             "--countries",
             "US",
-            "DE",
+            "BR",
             "--lag",
             "--format",
             "csv",
@@ -88,6 +88,6 @@ def test_an_undated_approval_names_its_product_in_the_lag_without_a_lag(evidence
     )
     assert result.exit_code == 0, result.output
     rows = {(r["target"], r["indication"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
-    fl = rows[("CD19", "FL")]
-    assert fl["product_id_DE"] in {r["product_id"] for r in eu_fl}
-    assert fl["approval_date_DE"] == "" and fl["lag_months"] == ""
+    b_all = rows[("CD19", "B-ALL")]
+    assert b_all["product_id_BR"] in {r["product_id"] for r in br_all}
+    assert b_all["approval_date_BR"] == "" and b_all["lag_months"] == ""
