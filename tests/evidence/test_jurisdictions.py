@@ -1,10 +1,12 @@
 """EU approvals apply in every EU/EEA state (and in the UK before 2021), dated as the
 Commission decision: `products --country DE` lists them, recomputed from the CSV
-(tests/web/test_pairs_overview.py: the API)."""
+(tests/web/test_pairs_overview.py: the API). Kymriah's EU follicular-lymphoma approval is dated
+by Novartis's release (4 May 2022); its date and the US→DE lag are recomputed from the rows."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -64,14 +66,8 @@ def test_products_in_switzerland_are_the_swissmedic_approvals(evidence_store):
     assert {r["agency"] for r in rows} == {"Swissmedic"}
 
 
-def test_an_undated_approval_names_its_product_in_the_lag_without_a_lag(evidence_store):
-    """Brazil's B-ALL approval is recorded without a date (the ANVISA notice prints none): the
-    US→BR lag table names the product (no date, no lag) instead of reading as 'not approved'."""
-    with open(plain.DATA / "approvals.csv", encoding="utf-8", newline="") as handle:
-        br_all = [
-            r for r in csv.DictReader(handle) if r["country"] == "BR" and r["indication"] == "B-ALL"
-        ]
-    assert br_all and not any(r["approval_date"] for r in br_all), "the test would prove nothing"
+def _lag_rows(evidence_store: str, other: str) -> dict[tuple[str, str], dict[str, str]]:
+    """`approvals --countries US <other> --lag` as CSV rows keyed by target and indication."""
     result = runner.invoke(
         app,
         [
@@ -80,14 +76,79 @@ def test_an_undated_approval_names_its_product_in_the_lag_without_a_lag(evidence
             "approvals",
             "--countries",
             "US",
-            "BR",
+            other,
             "--lag",
             "--format",
             "csv",
         ],
     )
     assert result.exit_code == 0, result.output
-    rows = {(r["target"], r["indication"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
-    b_all = rows[("CD19", "B-ALL")]
+    return {(r["target"], r["indication"]): r for r in csv.DictReader(io.StringIO(result.stdout))}
+
+
+def _approval_rows() -> list[dict[str, str]]:
+    with open(plain.DATA / "approvals.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_an_undated_approval_names_its_product_in_the_lag_without_a_lag(evidence_store):
+    """Brazil's B-ALL approval is recorded without a date (the ANVISA notice prints none): the
+    US→BR lag table names the product (no date, no lag) instead of reading as 'not approved'."""
+    br_all = [r for r in _approval_rows() if r["country"] == "BR" and r["indication"] == "B-ALL"]
+    assert br_all and not any(r["approval_date"] for r in br_all), "the test would prove nothing"
+    b_all = _lag_rows(evidence_store, "BR")[("CD19", "B-ALL")]
     assert b_all["product_id_BR"] in {r["product_id"] for r in br_all}
     assert b_all["approval_date_BR"] == "" and b_all["lag_months"] == ""
+
+
+def _eu_fl_kymriah_date() -> str:
+    """Kymriah's EU follicular-lymphoma date, read from the raw rows (Novartis's release)."""
+    dated = {
+        r["approval_date"]
+        for r in _approval_rows()
+        if (r["product_id"], r["country"], r["indication"]) == ("tisagenlecleucel", "EU", "FL")
+        and r["approval_date"]
+    }
+    assert dated == {"2022-05-04"}
+    return dated.pop()
+
+
+def test_products_in_germany_show_the_eu_fl_date(evidence_store):
+    result = runner.invoke(
+        app, ["--db", evidence_store, "products", "--country", "DE", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    fl = [r for r in rows if r["product"] == "tisagenlecleucel" and r["indication"] == "FL"]
+    assert [r["date"] for r in fl] == [_eu_fl_kymriah_date()]
+
+
+def test_us_to_germany_fl_lag_is_recomputed_from_the_rows(evidence_store):
+    """The US date is the earliest day-precise FDA follicular-lymphoma approval of a CD19 product;
+    the lag is the difference in days over the mean month (365.25 / 12 days)."""
+    cd19 = {"tisagenlecleucel", "axicabtagene-ciloleucel", "lisocabtagene-maraleucel"}
+    us_dates = sorted(
+        r["approval_date"]
+        for r in _approval_rows()
+        if r["agency"] == "FDA"
+        and r["indication"] == "FL"
+        and r["product_id"] in cd19
+        and len(r["approval_date"]) == 10
+    )
+    first_us = dt.date.fromisoformat(us_dates[0])
+    de = dt.date.fromisoformat(_eu_fl_kymriah_date())
+    fl = _lag_rows(evidence_store, "DE")[("CD19", "FL")]
+    assert (fl["product_id_DE"], fl["approval_date_DE"]) == ("tisagenlecleucel", "2022-05-04")
+    assert fl["approval_date_US"] == us_dates[0]
+    assert float(fl["lag_months"]) == round((de - first_us).days / (365.25 / 12), 1)
+
+
+def test_api_gives_germany_the_eu_fl_date(evidence_client):
+    items = evidence_client.get("/api/approvals", params={"country": "DE"}).json()["items"]
+    dated = {
+        i["approval_date"]
+        for i in items
+        if (i["product_id"], i["indication"], i["via"]) == ("tisagenlecleucel", "FL", "EU")
+        and i["approval_date"]
+    }
+    assert dated == {_eu_fl_kymriah_date()}
