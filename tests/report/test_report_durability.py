@@ -134,3 +134,21 @@ def test_the_fda_2025_rems_elimination_and_its_label_change_are_distinct_rows(se
     [row] = [r for r in _cells(sections["regulatory"]) if r[2] == "rems removal"]
     if rems["source_kind"] in ("news", "secondary"):
         assert row[-1].endswith("(weak source)")
+
+
+def test_an_approval_without_a_sourced_local_brand_says_no_data(evidence_store):
+    """cilta-cel's NMPA approval: no stored source names its brand in China, so the approvals
+    table says so instead of leaving the cell empty or borrowing the US brand."""
+    from cartatlas.report.sections import approvals
+
+    with open_store(evidence_store, read_only=True) as store:
+        section = approvals.build(ReportContext(store, ["CN", "US"]))
+    brands = {r["product_id"]: r["brands"] for r in _csv("products")}
+    tables = [getattr(b, "data", None) or b for b in section.blocks]
+    cells = [row for t in tables if isinstance(t, Table) for row in t.rows]
+    rows = [r for r in cells if r[0] == "CN" and r[2] == "ciltacabtagene-autoleucel"]
+    assert rows
+    has_cn = any(b.startswith("CN:") for b in brands["ciltacabtagene-autoleucel"].split("|"))
+    for row in rows:
+        assert (row[3] == approvals.NO_BRAND) != has_cn
+        assert "Carvykti" not in row[3] or has_cn

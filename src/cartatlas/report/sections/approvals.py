@@ -109,6 +109,12 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
     return text, blocks
 
 
+#: A product approved in a country whose brand there no stored source names (cilta-cel in China:
+#: the NMPA approval's sources say only "ciltacabtagene autoleucel (cilta-cel)"); never another
+#: country's brand, which may differ.
+NO_BRAND = no_data("no source names its brand here")
+
+
 def build(ctx: ReportContext) -> Section:
     frame = ctx.approvals
     if frame.empty:
@@ -119,7 +125,7 @@ def build(ctx: ReportContext) -> Section:
             r.country,
             _agency(r),
             r.product_id,
-            local_brand(r.brands, r.country) or "",
+            local_brand(r.brands, r.country) or NO_BRAND,
             r.targets,
             r.indication,
             _text(r.line_of_therapy),
