@@ -81,7 +81,8 @@ def test_cohorts_command_totals_per_country(evidence_store):
 
 def test_national_counts_follow_the_pooling_rule(evidence_store):
     """Issue 18: the national cohorts (four indications, six countries) by the same rule; France
-    and the UK each have three since the LOC-network PCNSL and AMELIA cohorts."""
+    and the UK each have three since the LOC-network PCNSL and AMELIA cohorts, Germany since the
+    Heidelberg HD-CAR-1 adult ALL trial."""
     indications = list(RESPONSE_CODES)
     with open_store(evidence_store, read_only=True) as store:
         counts = cohort_counts(store, indications, NATIONAL)
@@ -89,7 +90,8 @@ def test_national_counts_follow_the_pooling_rule(evidence_store):
     for count in counts:
         assert set(count.study_ids) == expected[(count.indication, count.country)]
     per_country = {c: sum(len(expected[(i, c)]) for i in indications) for c in NATIONAL}
-    assert per_country["FR"] >= 3 and per_country["GB"] >= 3
+    assert per_country["FR"] >= 3 and per_country["GB"] >= 3 and per_country["DE"] >= 3
+    assert "HDCAR1-ALL-Schubert2023" in expected[("B-ALL", "DE")]
     assert "LOC-PCNSL-CART-FR" in expected[("LBCL", "FR")]
     assert "AMELIA-AUTO3-Peds" in expected[("B-ALL", "GB")]
 

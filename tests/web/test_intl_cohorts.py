@@ -128,3 +128,47 @@ def test_a_one_cohort_country_reads_the_same_on_cli_and_dashboard(evidence_store
     assert (japan["ci_low"], japan["ci_high"]) == pytest.approx((low, high), abs=1e-6)
     page = evidence_client.get("/", params={"a": "JP", "b": "US", "c": "ES"})
     assert page.status_code == 200 and _cell(k / n, low, high, n) in page.text
+
+
+def test_germanys_one_b_all_cohort_reads_the_same_everywhere(evidence_store, evidence_client):
+    """Issue 18: Germany's third pooled cohort, the HD-CAR-1 adult ALL trial (Heidelberg), 8 of
+    10 evaluable in CR at day 90. Recomputed from the raw rows with an exact interval and read
+    on the CLI, the JSON API, the report's side-by-side table and the dashboard."""
+    from cartatlas.cli import app
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import side_by_side
+    from cartatlas.store import open_store
+
+    secondary = {o["study_id"] for o in _rows("outcomes") if o["source_kind"] == "secondary"}
+    # the Bader tisa-cel cohort rests on a secondary page only and is not pooled
+    [(study, k, n)] = [row for row in _raw_cr("DE", "B-ALL") if row[0] not in secondary]
+    assert (study, k, n) == ("HDCAR1-ALL-Schubert2023", 8, 10)  # "Eight patients (80%)"
+    low = stats.beta.ppf(0.025, k, n - k + 1)
+    high = stats.beta.ppf(0.975, k + 1, n - k)
+    expected = _cell(k / n, low, high, n)
+    assert expected == "80% (44–97%; 1 study, 10 patients)"
+    result = CliRunner().invoke(
+        app,
+        ["--db", evidence_store, "meta", "--indication", "B-ALL", "--endpoint", "CR"]
+        + ["--countries", "DE", "US", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    germany = next(p for p in json.loads(result.stdout)["pooled"] if p["country"] == "DE")
+    assert (germany["k"], germany["patients"]) == (1, n)
+    assert (germany["ci_low"], germany["ci_high"]) == pytest.approx((low, high), abs=1e-6)
+    body = evidence_client.get(
+        "/api/meta", params={"indication": "B-ALL", "endpoint": "CR", "countries": ["DE", "US"]}
+    ).json()
+    served = body["pooled"]["by_country"]["DE"]
+    assert (served["studies"], served["patients"]) == (1, n)
+    assert served["estimate"] == pytest.approx(k / n, abs=1e-9)
+    assert (served["ci_low"], served["ci_high"]) == pytest.approx((low, high), abs=1e-6)
+    with open_store(evidence_store, read_only=True) as store:
+        section = side_by_side.build(ReportContext(store, COUNTRIES))
+    rows = {row[0]: row[1:] for row in section.blocks[0].rows}
+    assert rows["complete response, B-ALL (95% CI)"][1].startswith(expected + " [")
+    page = evidence_client.get("/", params={"a": "DE", "b": "US", "c": "ES"})
+    assert page.status_code == 200 and expected in page.text
+    pair = evidence_client.get("/", params={"a": "DE", "b": "US"})  # the two-country overview
+    words = f"{100 * k / n:.0f}% ({100 * low:.0f}–{100 * high:.0f}%) in DE (1 study, exact CI, {n}"
+    assert pair.status_code == 200 and words in pair.text
