@@ -38,14 +38,30 @@ def _raw_cr(country: str, indication: str) -> list[tuple[str, int, int]]:
     ]
 
 
+def _exact(k: int, n: int) -> tuple[float, float]:
+    """Clopper–Pearson 95% interval, from the beta distribution directly."""
+    return stats.beta.ppf(0.025, k, n - k + 1), stats.beta.ppf(0.975, k + 1, n - k)
+
+
+def _cli_cr(store: str, indication: str, country: str) -> dict:
+    """``meta --countries <country> US --format json``: that country's pooled CR entry."""
+    from cartatlas.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["--db", store, "meta", "--indication", indication, "--endpoint", "CR"]
+        + ["--countries", country, "US", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    return next(p for p in json.loads(result.stdout)["pooled"] if p["country"] == country)
+
+
 @pytest.fixture(scope="module")
 def spain_mm():
     """Spain's only MM cohort (CARTBCMA-HCB-01): k/n and its Clopper–Pearson interval."""
     [(study, k, n)] = _raw_cr("ES", "MM")
     assert (study, k, n) == ("CARTBCMA-HCB-01", 15, 30)  # "15 (50%) with complete response"
-    low = stats.beta.ppf(0.025, k, n - k + 1)
-    high = stats.beta.ppf(0.975, k + 1, n - k)
-    return k / n, low, high, n
+    return k / n, *_exact(k, n), n
 
 
 def _cell(rate: float, low: float, high: float, n: int) -> str:
@@ -111,19 +127,10 @@ def test_a_one_cohort_country_reads_the_same_on_cli_and_dashboard(evidence_store
     """`meta --countries JP US`: Japan's one LBCL cohort, its exact interval on the CLI and the
     dashboard. (France's LBCL now pools two cohorts: tests/golden/test_national_surfaces.py pins
     that pool to metafor on every surface.)"""
-    from cartatlas.cli import app
-
     [(study, k, n)] = _raw_cr("JP", "LBCL")
     assert (study, k, n) == ("J201-axicel-Japan", 4, 15)
-    low = stats.beta.ppf(0.025, k, n - k + 1)
-    high = stats.beta.ppf(0.975, k + 1, n - k)
-    result = CliRunner().invoke(
-        app,
-        ["--db", evidence_store, "meta", "--indication", "LBCL", "--endpoint", "CR"]
-        + ["--countries", "JP", "US", "--format", "json"],
-    )
-    assert result.exit_code == 0, result.output
-    japan = next(p for p in json.loads(result.stdout)["pooled"] if p["country"] == "JP")
+    low, high = _exact(k, n)
+    japan = _cli_cr(evidence_store, "LBCL", "JP")
     assert (japan["k"], japan["patients"]) == (1, n)
     assert (japan["ci_low"], japan["ci_high"]) == pytest.approx((low, high), abs=1e-6)
     page = evidence_client.get("/", params={"a": "JP", "b": "US", "c": "ES"})
@@ -134,7 +141,6 @@ def test_germanys_one_b_all_cohort_reads_the_same_everywhere(evidence_store, evi
     """Issue 18: Germany's third pooled cohort, the HD-CAR-1 adult ALL trial (Heidelberg), 8 of
     10 evaluable in CR at day 90. Recomputed from the raw rows with an exact interval and read
     on the CLI, the JSON API, the report's side-by-side table and the dashboard."""
-    from cartatlas.cli import app
     from cartatlas.report.context import ReportContext
     from cartatlas.report.sections import side_by_side
     from cartatlas.store import open_store
@@ -143,17 +149,10 @@ def test_germanys_one_b_all_cohort_reads_the_same_everywhere(evidence_store, evi
     # the Bader tisa-cel cohort rests on a secondary page only and is not pooled
     [(study, k, n)] = [row for row in _raw_cr("DE", "B-ALL") if row[0] not in secondary]
     assert (study, k, n) == ("HDCAR1-ALL-Schubert2023", 8, 10)  # "Eight patients (80%)"
-    low = stats.beta.ppf(0.025, k, n - k + 1)
-    high = stats.beta.ppf(0.975, k + 1, n - k)
+    low, high = _exact(k, n)
     expected = _cell(k / n, low, high, n)
     assert expected == "80% (44–97%; 1 study, 10 patients)"
-    result = CliRunner().invoke(
-        app,
-        ["--db", evidence_store, "meta", "--indication", "B-ALL", "--endpoint", "CR"]
-        + ["--countries", "DE", "US", "--format", "json"],
-    )
-    assert result.exit_code == 0, result.output
-    germany = next(p for p in json.loads(result.stdout)["pooled"] if p["country"] == "DE")
+    germany = _cli_cr(evidence_store, "B-ALL", "DE")
     assert (germany["k"], germany["patients"]) == (1, n)
     assert (germany["ci_low"], germany["ci_high"]) == pytest.approx((low, high), abs=1e-6)
     body = evidence_client.get(
