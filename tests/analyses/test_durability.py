@@ -89,41 +89,31 @@ def _frame(*rows: dict) -> pd.DataFrame:
         "ci_level": 95.0,
         "status": None,
         "follow_up_months": None,
-        "source_url": "https://doi.org/10.1/x",
     }
     return pd.DataFrame([{**base, **row} for row in rows])
 
 
+def _trial(study: str, analysis: str, hr: tuple[float, float, float], kind: str, url: str) -> dict:
+    """One comparisons row: ``hr`` is (HR, CI low, CI high)."""
+    return dict(
+        zip(("hr", "ci_low", "ci_high"), hr, strict=True),
+        study_id=study,
+        name=study,
+        analysis=analysis,
+        source_kind=kind,
+        source_url=url,
+    )
+
+
+PAPER = "https://doi.org/10.1/x"
+OTHER_TRIAL = _trial("B", "primary", (0.8, 0.6, 1.07), "journal", PAPER)
+
+
 def test_a_later_analysis_on_a_secondary_page_is_named_beside_the_pool_not_pooled():
     frame = _frame(
-        {
-            "study_id": "A",
-            "name": "A",
-            "analysis": "primary",
-            "hr": 0.7,
-            "ci_low": 0.5,
-            "ci_high": 0.98,
-            "source_kind": "journal",
-        },
-        {
-            "study_id": "A",
-            "name": "A",
-            "analysis": "longer_follow_up",
-            "hr": 0.6,
-            "ci_low": 0.45,
-            "ci_high": 0.8,
-            "source_kind": "secondary",
-            "source_url": "https://blog.example/a",
-        },
-        {
-            "study_id": "B",
-            "name": "B",
-            "analysis": "primary",
-            "hr": 0.8,
-            "ci_low": 0.6,
-            "ci_high": 1.07,
-            "source_kind": "journal",
-        },
+        _trial("A", "primary", (0.7, 0.5, 0.98), "journal", PAPER),
+        _trial("A", "longer_follow_up", (0.6, 0.45, 0.8), "secondary", "https://blog.example/a"),
+        OTHER_TRIAL,
     )
     [pool] = pooled_hazard_ratios(frame)
     assert list(pool.rows["hr"]) == [0.7, 0.8]
@@ -139,27 +129,9 @@ def test_a_later_analysis_on_a_secondary_page_is_named_beside_the_pool_not_poole
 def test_a_journal_row_of_the_same_analysis_is_used_over_a_news_report():
     """When a journal source of a mature analysis is curated beside its news report, the pool
     uses the journal row without any change to the code."""
-    news = {
-        "study_id": "A",
-        "name": "A",
-        "analysis": "longer_follow_up",
-        "hr": 0.55,
-        "ci_low": 0.39,
-        "ci_high": 0.79,
-        "source_kind": "news",
-        "source_url": "https://ascopost.com/a",
-    }
-    journal = {**news, "hr": 0.56, "ci_low": 0.4, "ci_high": 0.8, "source_kind": "journal"}
-    other = {
-        "study_id": "B",
-        "name": "B",
-        "analysis": "primary",
-        "hr": 0.8,
-        "ci_low": 0.6,
-        "ci_high": 1.07,
-        "source_kind": "journal",
-    }
-    [pool] = pooled_hazard_ratios(_frame(news, journal, other))
+    news = _trial("A", "longer_follow_up", (0.55, 0.39, 0.79), "news", "https://ascopost.com/a")
+    journal = _trial("A", "longer_follow_up", (0.56, 0.4, 0.8), "journal", PAPER)
+    [pool] = pooled_hazard_ratios(_frame(news, journal, OTHER_TRIAL))
     assert list(pool.rows["hr"]) == [0.56, 0.8] and "weak source" not in pool.caveat
 
 
