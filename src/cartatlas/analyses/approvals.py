@@ -200,9 +200,9 @@ def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
     ordered = frame.sort_values("date", na_position="last", kind="stable")
     first = ordered.groupby(["country", *keys]).head(1)
     sides = {
-        c: first[first["country"] == c].set_index(keys)[
-            [v for v in ("product_id", "approval_date", "date") if v not in keys]
-        ]
+        c: first[first["country"] == c]
+        .set_index(keys)[[v for v in ("product_id", "approval_date", "date") if v not in keys]]
+        .assign(approved=True)
         for c in (a, b)
     }
     joined = pd.merge(
@@ -215,7 +215,24 @@ def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
     )
     delta = joined[f"date_{b}"] - joined[f"date_{a}"]
     joined["lag_months"] = (delta.dt.days / MONTH_DAYS).round(1)
-    return joined.drop(columns=[f"date_{a}", f"date_{b}"]).reset_index()
+    joined["status"] = [
+        lag_status(in_a is True, in_b is True, lag, a, b)
+        for in_a, in_b, lag in zip(
+            joined[f"approved_{a}"], joined[f"approved_{b}"], joined["lag_months"], strict=True
+        )
+    ]
+    dropped = [f"date_{a}", f"date_{b}", f"approved_{a}", f"approved_{b}"]
+    return joined.drop(columns=dropped).reset_index()
+
+
+def lag_status(in_a: bool, in_b: bool, lag: object, a: str, b: str) -> str:
+    """Why a lag is there or not, in words: an approval in one country only is said so, never
+    read as a lag of 0 or as missing data; a lag of two recorded approvals without a date is
+    "no data"."""
+    if in_a and in_b:
+        return "approved in both" if pd.notna(lag) else "no data (an approval date is not recorded)"
+    only, other = (a, b) if in_a else (b, a)
+    return f"approved in {only} only (no approval recorded in {other})"
 
 
 def approval_lag(frame: pd.DataFrame, country_a: str, country_b: str) -> pd.DataFrame:

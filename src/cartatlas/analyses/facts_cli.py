@@ -31,6 +31,17 @@ def _rows(frame, columns: list[str], fmt: Format) -> list[list]:
     return rows
 
 
+def _one_side_cells(columns: list[str], row: list) -> list:
+    """A lag row approved in one country only: its empty side is "none recorded" and its lag
+    "—" (the status says why), not "no data", which would read as a gap in the evidence."""
+    if not str(row[-1]).startswith("approved in") or row[-1] == "approved in both":
+        return row
+    return [
+        ("none recorded" if c.startswith("product_id") else "—") if v == "no data" else v
+        for c, v in zip(columns, row, strict=True)
+    ]
+
+
 def approvals(
     ctx: typer.Context,
     countries: CountriesOption = None,
@@ -47,10 +58,17 @@ def approvals(
     wide: WideOption = False,
 ) -> None:
     """CAR-T approvals by agency and date in each country (default CN, US), or the approval lag
-    between two countries; a target approved in one country only, or approved on a date no
-    source states, has no lag ("no data")."""
-    from cartatlas.analyses.approvals import LAG_DEFINITION, approvals_frame, oriented_lag
+    between two countries; a target approved in one country only has no lag and its status says
+    so ("approved in US only"), one approved on a date no source states reads "no data"; a
+    country without any recorded approval is named "no data" (never 0)."""
+    from cartatlas.analyses.approvals import (
+        LAG_DEFINITION,
+        approvals_frame,
+        approved_product_counts,
+        oriented_lag,
+    )
     from cartatlas.cli import db_target
+    from cartatlas.evidence.absence import no_approvals
     from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
     from cartatlas.store import StoreMissing, open_store
 
@@ -63,13 +81,20 @@ def approvals(
             frame = approvals_frame(store, codes)
     except (StoreMissing, EvidenceNotLoaded) as exc:
         raise bad_input(exc) from None
+    # A country without a recorded approval is "no data", not zero and not an empty table.
+    counts = approved_product_counts(frame, codes)
+    for code in (c for c in codes if counts[c] is None):
+        err.print(no_approvals(code))
     if lag:
         a, b, table = oriented_lag(frame, codes)
         columns = ["target", "indication", f"product_id_{a}", f"approval_date_{a}"]
-        columns += [f"product_id_{b}", f"approval_date_{b}", "lag_months"]
+        columns += [f"product_id_{b}", f"approval_date_{b}", "lag_months", "status"]
         definition = LAG_DEFINITION.format(a=a, b=b)
         title = definition[0].upper() + definition[1:]
-        emit(columns, _rows(table, columns, fmt), fmt, title=title, wide=wide)
+        rows = _rows(table, columns, fmt)
+        if fmt is Format.table:
+            rows = [_one_side_cells(columns, row) for row in rows]
+        emit(columns, rows, fmt, title=title, wide=wide)
         return
     columns = ["country", "agency", "product_id", "indication", "line_of_therapy", "population"]
     columns += ["approval_date", "kind", "source_url", "alternative_sources", "choice"]

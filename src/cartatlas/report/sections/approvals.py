@@ -63,6 +63,14 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
             f"over {len(both)} target–indication pairs ({b} later in {int((both > 0).sum())}, "
             f"{b} first in {first_in_b})."
         )
+    for country in (a, b):
+        only = lag[lag["status"].str.startswith(f"approved in {country} only")]
+        if len(only):
+            text += f" Approved in {country} only (no approval recorded in " + (
+                f"{b if country == a else a}): "
+                + ", ".join(f"{r.target} {r.indication}" for r in only.itertuples())
+                + "."
+            )
     blocks = [
         Table(
             f"Lag, same product: months from first approval in {a} to first in {b}",
@@ -94,16 +102,16 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                 [
                     r["target"],
                     r["indication"],
-                    _text(r[f"product_id_{a}"]),
+                    _text(r[f"product_id_{a}"], "none recorded"),
                     _text(r[f"approval_date_{a}"]),
-                    _text(r[f"product_id_{b}"]),
+                    _text(r[f"product_id_{b}"], "none recorded"),
                     _text(r[f"approval_date_{b}"]),
-                    _lag_cell(r["lag_months"]),
+                    _lag_cell(r["lag_months"]) or r["status"],
                 ]
                 for _, r in lag.iterrows()
             ],
-            note=f"Lag: {definition}. Empty: approved in one country only, or the approval's date "
-            "is not recorded (a product with no date); no lag, not zero.",
+            note=f"Lag: {definition}. A target and indication approved in one country only, or "
+            "whose approval date is not recorded, has no lag (said in the lag column), never 0.",
         ),
     ]
     return text, blocks

@@ -1,0 +1,122 @@
+"""The approval lag for many country pairs, recomputed from approvals.csv by a plain route and
+asserted on every surface (CLI CSV and table, report section, dashboard page).
+
+A target and indication approved in one country only must say so ("approved in US only"),
+never read as a lag of 0 or as "no data"; a country without any recorded approval is
+"no data (no approvals recorded for XX in the evidence base)". EU (Commission) approvals count
+in every EEA state, and in the United Kingdom only when decided before the end of 2020.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import statistics
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.cli import app
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import approvals as approvals_section
+from cartatlas.store import open_store
+from tests.golden import plain
+
+PAIRS = [("CN", "US"), ("JP", "CN"), ("KR", "CN"), ("IL", "US"), ("DE", "US"), ("GB", "US")]
+PAIRS += [("IN", "CN"), ("ES", "IN")]
+EEA_SAMPLE = {"DE", "ES"}  # the EEA states among PAIRS
+runner = CliRunner()
+
+
+def _applies(row: dict[str, str], country: str) -> bool:
+    """Does an approvals.csv row hold in ``country``? (EU rows: EEA states; GB until 2020.)"""
+    if row["country"] == country:
+        return True
+    if row["country"] != "EU":
+        return False
+    if country in EEA_SAMPLE:
+        return True
+    return country == "GB" and bool(row["approval_date"]) and row["approval_date"] <= "2020-12-31"
+
+
+def _expected(a: str, b: str) -> dict[tuple[str, str], dict]:
+    """(target, indication) -> {country: first date or None} for the countries approving it."""
+    targets = {r["product_id"]: r["targets"].split("|") for r in plain.rows("products")}
+    chosen = plain.one_per_approval({a, b, "EU"})
+    found: dict[tuple[str, str], dict] = {}
+    for country in (a, b):
+        for row in (r for r in chosen if _applies(r, country)):
+            for target in targets[row["product_id"]]:
+                side = found.setdefault((target, row["indication"]), {})
+                date = plain.date(row["approval_date"]) if row["approval_date"] else None
+                old = side.get(country, "absent")
+                if old == "absent" or (date and (old is None or date < old)):
+                    side[country] = date
+    return found
+
+
+def _orient(a: str, b: str, found: dict) -> tuple[str, str]:
+    lags = [
+        plain.months(side[b], side[a]) for side in found.values() if side.get(a) and side.get(b)
+    ]
+    return (b, a) if lags and statistics.median(lags) < 0 else (a, b)
+
+
+def _status(side: dict, a: str, b: str) -> tuple[str, str]:
+    """(lag as CSV text, status) as a plain reader would state them."""
+    if a in side and b in side:
+        if side[a] and side[b]:
+            return str(plain.months(side[b], side[a])), "approved in both"
+        return "", "no data (an approval date is not recorded)"
+    only, other = (a, b) if a in side else (b, a)
+    return "", f"approved in {only} only (no approval recorded in {other})"
+
+
+def _has_any(country: str) -> bool:
+    return any(_applies(r, country) for r in plain.rows("approvals"))
+
+
+@pytest.mark.parametrize(("first", "second"), PAIRS)
+def test_lag_per_pair_on_every_surface(evidence_store, evidence_client, first, second) -> None:
+    found = _expected(first, second)
+    a, b = _orient(first, second, found)
+    args = ["--db", evidence_store, "approvals", "--countries", first, second, "--lag"]
+    result = runner.invoke(app, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    shown = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {(r["target"], r["indication"]) for r in shown} == set(found)
+    expected = {key: _status(side, a, b) for key, side in found.items()}
+    for row in shown:
+        lag, status = expected[(row["target"], row["indication"])]
+        assert (row["lag_months"], row["status"]) == (lag, status), row
+    table = runner.invoke(app, [*args, "--wide"])
+    assert table.exit_code == 0
+    for code in (first, second):
+        absent = f"no data (no approvals recorded for {code} in the evidence base)"
+        assert (absent in table.output) == (not _has_any(code))
+    one_only = [s for _, s in expected.values() if " only " in s]
+    for status in one_only:
+        assert status in " ".join(table.output.split())
+    # The report section and the dashboard page say the same, when both countries have data.
+    with open_store(evidence_store, read_only=True) as store:
+        section = approvals_section.build(ReportContext(store, [first, second]))
+    page = html.unescape(evidence_client.get(f"/q/approvals?a={first}&b={second}").text)
+    if not (_has_any(first) and _has_any(second)):
+        missing = first if not _has_any(first) else second
+        absent = f"no data (no approvals recorded for {missing} in the evidence base)"
+        assert absent in section.answer and absent in page
+        return
+    cells = [row[-1] for block in section.blocks if hasattr(block, "rows") for row in block.rows]
+    for lag, status in expected.values():
+        if lag:
+            assert f"{float(lag):+.0f}" in cells
+        else:
+            assert status in cells and status in page
+    for country, other in ((a, b), (b, a)):
+        keys = [k for k, (_, s) in expected.items() if s.startswith(f"approved in {country} only")]
+        if keys:
+            said = f"Approved in {country} only (no approval recorded in {other}): " + ", ".join(
+                f"{t} {i}" for t, i in sorted(keys)
+            )
+            assert said in section.answer and said in page
