@@ -7,6 +7,7 @@ import pandas as pd
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import GRADING_RULE, pool_by_country
 from cartatlas.evidence.absence import no_data
+from cartatlas.evidence.queries import exact_ci
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
@@ -23,6 +24,31 @@ def _rows(ctx: ReportContext, indication: str) -> dict[str, pd.DataFrame]:
     return found
 
 
+#: How a cell names an event reported as neurologic events / neurotoxicity (broader than ICANS).
+BROADER = "NE"
+CELL_NOTE = (
+    "Each cell: rate (events/n; exact Clopper–Pearson 95% CI). "
+    f"{BROADER}: reported as neurologic events / neurotoxicity, a broader category than ICANS. "
+    "Grading names the system each cell's source used; rates graded with different systems are "
+    "not comparable."
+)
+
+
+def safety_cell(events: int, n: int, code: object) -> str:
+    """ "42% (113/269; 36–48%)", with ``BROADER`` when the row is neurotoxicity, not ICANS."""
+    low, high = exact_ci(int(events), int(n))
+    mark = f" {BROADER}" if code == "neurotoxicity" else ""
+    return f"{pct(events / n)} ({events}/{n}; {interval(low / 100, high / 100)}){mark}"
+
+
+def _grading(cells: dict[str, str]) -> str:
+    """One system for the whole row when every cell shares it, else each cell's own."""
+    systems = set(cells.values())
+    if len(systems) == 1:
+        return systems.pop()
+    return "; ".join(f"{ENDPOINTS[k].label}: {cells[k]}" for k in SAFETY if k in cells)
+
+
 def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]:
     studies: dict[str, dict] = {}
     for endpoint, rows in found.items():
@@ -32,20 +58,20 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
                 {
                     "country": row.country_of_conduct,
                     "study": f"{row.name} ({row.product})",
-                    "grading": set(),
+                    "grading": {},
                     "refs": set(),
                 },
             )
-            entry[endpoint] = f"{pct(row.events / row.n)} ({row.events}/{row.n})"
-            if isinstance(row.grading, str):
-                entry["grading"].add(row.grading)
+            entry[endpoint] = safety_cell(row.events, row.n, row.code)
+            stated = row.grading if isinstance(row.grading, str) else "not stated"
+            entry["grading"][endpoint] = stated
             entry["refs"].add(cite_marked(ctx.refs, row))
     return [
         [
             e["country"],
             e["study"],
             *(e.get(k, "—") for k in SAFETY),
-            ", ".join(sorted(e["grading"])) or "not stated",
+            _grading(e["grading"]),
             " ".join(sorted(e["refs"])),
         ]
         for e in sorted(studies.values(), key=lambda e: (e["country"], e["study"]))
@@ -96,6 +122,7 @@ def build(ctx: ReportContext) -> Section:
                     "source",
                 ],
                 rows,
+                note=CELL_NOTE,
             )
         )
         notes = [n for e in SAFETY if (n := _comparable_pool(ctx, indication, e))]
@@ -129,6 +156,6 @@ def build(ctx: ReportContext) -> Section:
         f"event differently, especially at grade ≥3. One rule for the report, `cartatlas meta` "
         f"and claims: {GRADING_RULE}.",
         "Neurotoxicity reported as 'neurologic events' (a broader category) is shown in "
-        "the ICANS columns when a study reports no ICANS figure.",
+        f"the ICANS columns, marked {BROADER}, when a study reports no ICANS figure.",
     ]
     return Section("safety", "Safety", answer, blocks, caveats)

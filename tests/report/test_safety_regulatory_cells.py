@@ -1,0 +1,127 @@
+"""Safety (question 7) and regulatory safety actions, recomputed from safety.csv and
+regulatory_actions.csv by a plain route and asserted in the report section and the dashboard page.
+
+Each safety cell states events/n, its exact (Clopper–Pearson) 95% CI, and whether the source
+counted neurologic events (a broader category) rather than ICANS; the grading column names each
+cell's own system, so a CRS grading is never read as the ICANS one. Each regulatory action is
+listed with its date and kind, and a news or secondary source is marked weak.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import rules_and_payers
+from cartatlas.report.sections import safety as safety_section
+from cartatlas.store import open_store
+from tests.golden import plain
+
+INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
+BANDS = {"CRS": ("CRS",), "ICANS": ("ICANS", "neurotoxicity")}
+EEA_SAMPLE = {"ES"}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _cells(countries: set[str]) -> dict[str, list[str]]:
+    """study name -> the cells the safety table must show for it (plain route)."""
+    studies = {
+        s["study_id"]: s
+        for s in plain.rows("studies")
+        if s["indication"] in INDICATIONS
+        and s["country_of_conduct"] in countries
+        and not s["overlaps_with"]
+    }
+    best: dict[tuple, tuple] = {}
+    for line, row in enumerate(plain.rows("safety")):
+        if row["study_id"] not in studies:
+            continue
+        for event, codes in BANDS.items():
+            if row["event"] in codes:
+                rank = (
+                    row["source_kind"] == "secondary",
+                    codes.index(row["event"]),
+                    plain._pos(row["analysis"], plain.ANALYSIS),
+                    plain._pos(row["source_kind"], plain.STRENGTH),
+                    line,
+                )
+                key = (row["study_id"], event, row["grade"])
+                if key not in best or rank < best[key][0]:
+                    best[key] = (rank, row)
+    cells: dict[str, list[str]] = {}
+    for (study, _, _), (_, row) in best.items():
+        events, n = int(row["events"]), int(row["n"])
+        low, high = plain.clopper_pearson(events, n)
+        cell = f"{_pct(events / n)} ({events}/{n}; {100 * low:.0f}–{100 * high:.0f}%)"
+        cell += " NE" if row["event"] == "neurotoxicity" else ""
+        cells.setdefault(studies[study]["name"], []).append((cell, row["grading"] or "not stated"))
+    return cells
+
+
+@pytest.mark.parametrize("countries", [["CN", "US"], ["IN", "ES"]])
+def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client, countries):
+    with open_store(evidence_store, read_only=True) as store:
+        section = safety_section.build(ReportContext(store, countries))
+    page = html.unescape(evidence_client.get(f"/q/safety?a={countries[0]}&b={countries[1]}").text)
+    rows = [row for block in section.blocks if hasattr(block, "rows") for row in block.rows]
+    expected = _cells(set(countries))
+    assert len(rows) == len(expected)
+    for name, cells in expected.items():
+        row = next(r for r in rows if r[1].startswith(name + " ("))
+        gradings = {g for _, g in cells}
+        for cell, grading in cells:
+            assert cell in row[2:6], (name, cell, row)
+            assert cell in page
+            assert grading in row[6]
+            if len(gradings) > 1:  # each cell's own system is named, not one for the row
+                assert ": " in row[6]
+    for country in countries:
+        reporting = _cells({country})
+        absent = f"no data (no cohort conducted in {country} reports CRS or ICANS)"
+        assert (absent in section.answer) == (not reporting)
+        if reporting:
+            assert f"{country}: {len(reporting)} cohorts report CRS or ICANS" in section.answer
+
+
+def _actions(countries: list[str]) -> list[dict[str, str]]:
+    wanted = set(countries) | ({"EU"} if EEA_SAMPLE & set(countries) else set())
+    return [r for r in plain.rows("regulatory_actions") if r["country"] in wanted]
+
+
+@pytest.mark.parametrize("countries", [["CN", "US"], ["ES", "US"], ["IN", "JP"]])
+def test_regulatory_actions_dated_and_weak_sources_marked(
+    evidence_store, evidence_client, countries
+):
+    with open_store(evidence_store, read_only=True) as store:
+        section = rules_and_payers.regulatory(ReportContext(store, countries))
+    page = html.unescape(
+        evidence_client.get(f"/q/regulatory?a={countries[0]}&b={countries[1]}").text
+    )
+    actions = _actions(countries)
+    if not actions:
+        assert section.answer.startswith("No data") or "No data" in section.answer
+        return
+    table = section.blocks[-1]
+    assert len(table.rows) == len(actions)
+    for action in actions:
+        said = f"{action['action_date']} {action['agency']} ({action['country']}) "
+        said += action["action"].replace("_", " ")
+        assert said in section.answer and said in page
+        row = next(
+            r
+            for r in table.rows
+            if r[1] == action["action_date"]
+            and r[2] == action["action"].replace("_", " ")
+            and r[0].startswith(action["agency"])
+        )
+        weak = action["source_kind"] in ("news", "secondary")
+        assert ("(weak source)" in row[-1]) == weak, (action["source_url"], row[-1])
+    for country in countries:
+        acted = {a["country"] for a in actions}
+        if country not in acted and not (country in EEA_SAMPLE and "EU" in acted):
+            assert country in section.answer.split("No data", 1)[-1]
