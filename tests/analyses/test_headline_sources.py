@@ -152,4 +152,5 @@ def test_the_approvals_headline_cites_the_strongest_source_of_each_approval(
     chosen = [a for a in plain.one_per_approval({country}) if a["country"] == country]
     assert cited == {a["source_url"] for a in chosen}
     assert not any(a["source_kind"] in WEAK for a in chosen)
-    assert f"{len({a['product_id'] for a in chosen})} CAR-T products approved in {country}" in part
+    n = len({a["product_id"] for a in chosen})
+    assert f"{n} CAR-T product{'' if n == 1 else 's'} approved in {country}" in part

@@ -120,3 +120,37 @@ def test_lag_per_pair_on_every_surface(evidence_store, evidence_client, first, s
                 f"{t} {i}" for t, i in sorted(keys)
             )
             assert said in section.answer and said in page
+
+
+def test_more_than_two_countries_line_up_their_first_approvals(evidence_store, evidence_client):
+    """`report --countries CN US IN ES`: the lag compares the first two; a table gives every
+    country's first approval per target and indication, "none recorded" where there is none."""
+    countries = ["CN", "US", "IN", "ES"]
+    targets = {r["product_id"]: r["targets"].split("|") for r in plain.rows("products")}
+    chosen = plain.one_per_approval({*countries, "EU"})
+    first: dict[tuple[str, str, str], tuple] = {}
+    for country in countries:
+        for row in (r for r in chosen if _applies(r, country)):
+            date = plain.date(row["approval_date"]) if row["approval_date"] else None
+            order = (date or plain.date("9999"), row["product_id"])
+            for target in targets[row["product_id"]]:
+                key = (target, row["indication"], country)
+                if key not in first or order < first[key][0]:
+                    shown = row["approval_date"] or "(no date recorded)"
+                    first[key] = (order, f"{row['product_id']} {shown}")
+    keys = sorted({(t, i) for t, i, _ in first})
+    expected = [
+        [t, i, *(first.get((t, i, c), (None, "none recorded"))[1] for c in countries)]
+        for t, i in keys
+    ]
+    with open_store(evidence_store, read_only=True) as store:
+        section = approvals_section.build(ReportContext(store, countries))
+    table = next(b for b in section.blocks if getattr(b, "title", "").startswith("First approval"))
+    assert table.columns == ["target", "indication", *countries]
+    assert table.rows == expected
+    page = html.unescape(evidence_client.get("/q/approvals?a=CN&b=US&c=IN&d=ES").text)
+    assert "First approval per target and indication, each country" in page
+    for row in expected:
+        for cell in row[2:]:
+            if cell != "none recorded":
+                assert cell in page

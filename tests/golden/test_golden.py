@@ -388,7 +388,7 @@ def test_approved_product_count(country, store):
 
     n = len({a["product_id"] for a in plain.rows("approvals") if a["country"] == country})
     answer = section.build(ReportContext(store, ["CN", "US"])).answer
-    assert f"{n} CAR-T products approved in {country}" in answer
+    assert f"{n} CAR-T product{'' if n == 1 else 's'} approved in {country}" in answer
 
 
 @pytest.mark.parametrize("indication", ["LBCL", "B-ALL", "MM"])

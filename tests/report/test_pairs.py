@@ -157,7 +157,7 @@ def test_approval_counts_and_absence_match_the_csv(reports, pair):
     for country in pair:
         n = expected_products(country)
         if n:
-            assert f"{n} CAR-T products approved in {country}" in answer
+            assert f"{n} CAR-T product{'' if n == 1 else 's'} approved in {country}" in answer
         else:
             reason = f"no data (no approvals recorded for {country} in the evidence base)"
             assert reason in answer[0].lower() + answer[1:]

@@ -57,7 +57,7 @@ def test_approval_counts_match_the_store(report, full_store):
                 "SELECT count(DISTINCT product_id) FROM evidence_approvals WHERE country = ?",
                 (country,),
             )
-            assert f"{n} CAR-T products approved in {country}" in answer
+            assert f"{n} CAR-T product{'' if n == 1 else 's'} approved in {country}" in answer
 
 
 def test_trial_counts_match_an_independent_count(report, full_store):

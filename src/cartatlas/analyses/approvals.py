@@ -247,6 +247,25 @@ def product_lag(frame: pd.DataFrame, country_a: str, country_b: str) -> pd.DataF
     return lag.dropna(subset=["lag_months"]).reset_index(drop=True)
 
 
+def first_approvals(frame: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """Per target × indication, the first approval in each of ``countries`` ("product date"),
+    "none recorded" where the country has none: how several countries line up, where the lag
+    compares two. An approval no source dates reads "product (no date recorded)"."""
+    exploded = frame.assign(target=frame["targets"].str.split("|")).explode("target")
+    ordered = exploded.sort_values("date", na_position="last", kind="stable")
+    first = ordered.groupby(["target", "indication", "country"]).head(1)
+    cells = {
+        (r.target, r.indication, r.country): f"{r.product_id} "
+        + (r.approval_date if isinstance(r.approval_date, str) else "(no date recorded)")
+        for r in first.itertuples()
+    }
+    keys = sorted({(t, i) for t, i, _ in cells})
+    return pd.DataFrame(
+        [[t, i, *(cells.get((t, i, c), "none recorded") for c in countries)] for t, i in keys],
+        columns=["target", "indication", *countries],
+    )
+
+
 def approved_product_counts(frame: pd.DataFrame, countries: list[str]) -> dict[str, int | None]:
     """Distinct approved products per country; None (no data) for a country without any
     approval row: the evidence base records none, which is not the same as zero approvals."""

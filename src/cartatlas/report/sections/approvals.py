@@ -9,6 +9,7 @@ from cartatlas.analyses.approvals import (
     LAG_DEFINITION,
     RECORDED_ONLY,
     approved_product_counts,
+    first_approvals,
     oriented_lag,
     product_lag,
 )
@@ -18,6 +19,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
+from cartatlas.wording import noun
 
 
 def _text(value: object, empty: str = "") -> str:
@@ -123,6 +125,20 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
 NO_BRAND = no_data("no source names its brand here")
 
 
+def _firsts_table(frame: pd.DataFrame, countries: list[str]) -> Table:
+    """Three or four countries: each one's first approval per target and indication."""
+    firsts = first_approvals(frame, countries)
+    return Table(
+        "First approval per target and indication, each country",
+        list(firsts.columns),
+        firsts.values.tolist(),
+        note=f"The lags above compare {countries[0]} and {countries[1]}; for another pair, "
+        f"`cartatlas approvals --countries {countries[2]} {countries[0]} --lag`. "
+        "'none recorded': no approval of a product with that target for that indication is "
+        "recorded for the country.",
+    )
+
+
 def build(ctx: ReportContext) -> Section:
     frame = ctx.approvals
     if frame.empty:
@@ -171,7 +187,7 @@ def build(ctx: ReportContext) -> Section:
     firsts = frame.dropna(subset=["date"]).sort_values("date").groupby("country").first()
     answer_parts = [
         (
-            f"{counts[c]} CAR-T products approved in {c}"
+            f"{counts[c]} CAR-T {noun(counts[c], 'product')} approved in {c}"
             + (f" (first recorded: {firsts.loc[c, 'approval_date']})" if c in firsts.index else "")
             + f" {_sources(ctx, frame, c)}"
         )
@@ -184,6 +200,8 @@ def build(ctx: ReportContext) -> Section:
     if len(ctx.countries) >= 2 and all(counts[c] is not None for c in ctx.countries[:2]):
         lag_text, blocks = _lag_blocks(frame, ctx.countries)
         answer += lag_text
+    if len(ctx.countries) > 2:
+        blocks.append(_firsts_table(frame, ctx.countries))
     blocks.insert(
         0,
         Figure(
