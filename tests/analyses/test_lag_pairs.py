@@ -154,3 +154,22 @@ def test_more_than_two_countries_line_up_their_first_approvals(evidence_store, e
         for cell in row[2:]:
             if cell != "none recorded":
                 assert cell in page
+
+
+@pytest.mark.parametrize("country", ["CN", "US", "DE", "GB"])
+def test_api_says_how_many_approvals_its_source_rows_describe(
+    evidence_store, evidence_client, country
+):
+    """`/api/approvals` lists every source row; its note gives the approval count that the
+    report's table and `cartatlas approvals` show (one row per approval)."""
+    keys = ("product_id", "agency", "indication", "line_of_therapy", "population")
+    chosen = [r for r in plain.one_per_approval({country, "EU"}) if _applies(r, country)]
+    rows = [r for r in plain.rows("approvals") if _applies(r, country)]
+    found = evidence_client.get("/api/approvals", params={"country": country}).json()
+    assert found["count"] == len(rows)
+    assert f"{len(rows)} source rows describing {len(chosen)} approvals" in found["note"]
+    assert len({tuple(r[k] for k in keys) for r in chosen}) == len(chosen)
+    result = runner.invoke(
+        app, ["--db", evidence_store, "approvals", "--countries", country, "--format", "csv"]
+    )
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == len(chosen)

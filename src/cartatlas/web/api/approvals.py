@@ -1,10 +1,11 @@
-"""Approvals: one row per regulatory approval (product × agency × indication × date)."""
+"""Approvals: every source row of each regulatory approval; ``note`` counts the approvals."""
 
 from __future__ import annotations
 
 import pandas as pd
 from fastapi import APIRouter
 
+from cartatlas.analyses.approvals import APPROVAL_KEY, CHOICE_RULE
 from cartatlas.evidence.absence import no_approvals
 from cartatlas.evidence.jurisdictions import expand_regional, stored_codes
 from cartatlas.evidence.schema import Agency, Indication
@@ -13,6 +14,7 @@ from cartatlas.web import params
 from cartatlas.web.api.common import SOURCE_COLUMNS, Listing, listing, select
 from cartatlas.web.deps import EvidenceDep
 from cartatlas.web.responses import records
+from cartatlas.wording import noun
 
 router = APIRouter(prefix="/approvals", tags=["approvals"])
 
@@ -66,7 +68,8 @@ def list_approvals(
 ) -> Listing:
     """Approvals, oldest first; dates at the precision their source gives (``2021-06``). With
     ``country``, EU (EMA) approvals are included for EU/EEA states with ``via = "EU"``; an
-    empty answer says why in ``note``."""
+    empty answer says why in ``note``; otherwise ``note`` says how many approvals the source
+    rows describe."""
     code = params.country("country", country)
     frame = approvals_frame(
         store,
@@ -75,4 +78,14 @@ def list_approvals(
         product=params.product(store, "product", product),
         indication=indication,
     )
-    return listing(records(frame), no_approvals(code) if code else None)
+    answer = listing(records(frame), no_approvals(code) if code else None)
+    if len(frame):
+        # One approval can have several source rows: say how many approvals the rows describe,
+        # the count the report, the dashboard and `cartatlas approvals` show.
+        approvals = len(frame[APPROVAL_KEY].fillna("").drop_duplicates())
+        answer.note = (
+            f"{len(frame)} source {noun(len(frame), 'row')} describing {approvals} "
+            f"{noun(approvals, 'approval')} (one per {' × '.join(APPROVAL_KEY)}); "
+            f"the report and `cartatlas approvals` keep one row per approval: {CHOICE_RULE}"
+        )
+    return answer
