@@ -293,7 +293,7 @@ def test_zuma3_journal_medians_read_the_same_on_cli_report_api_and_dashboard(
     assert cli.exit_code == 0, cli.output
     assert any(
         line[0] == "ZUMA-3" and line[4] == endpoint and line[6] == printed
-        and line[9] == f"https://doi.org/{doi}"
+        and line[-1] == f"https://doi.org/{doi}"
         for line in csv_module.reader(cli.output.splitlines())
         if line
     ), cli.output

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from cartatlas.evidence.source_strength import label
 from cartatlas.output import Format, emit
 from cartatlas.store import StoreMissing, open_store
 
@@ -27,6 +28,7 @@ SURVIVAL_COLUMNS = [
     "months_or_%",
     "follow_up_months",
     "analysis",
+    "source_kind",
     "source_url",
 ]
 COMPARISON_COLUMNS = [
@@ -39,6 +41,7 @@ COMPARISON_COLUMNS = [
     "p",
     "crossover_%",
     "status",
+    "source_kind",
     "source_url",
 ]
 
@@ -64,6 +67,7 @@ def survival_table(frame: pd.DataFrame) -> list[list]:
                 median_text(row),
                 _blank(row["follow_up_months"]),
                 row["analysis"],
+                label(row["source_kind"]),
                 row["source_url"],
             ]
         )
@@ -87,6 +91,7 @@ def comparison_table(frame: pd.DataFrame) -> list[list]:
                 row["p_value"] or "",
                 _blank(row["crossover_percent"]),
                 row["status"],
+                label(row["source_kind"]),
                 row["source_url"],
             ]
         )
