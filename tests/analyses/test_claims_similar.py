@@ -18,7 +18,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-SIMILAR = ("cr-lymphoma-similar", "cr-ball-similar")
+# B-ALL's CI of the difference lies inside the margin since the US pool leaves out the cohort
+# after prior CD19 therapy (Fry2018-NCI-CD22; analyses/populations.py); LBCL's still runs past it.
+SIMILAR = {"cr-lymphoma-similar": "partly supported", "cr-ball-similar": "supported"}
 TEXT = {c.id: c.text for c in load_claims(EXAMPLE).claims}
 
 
@@ -47,18 +49,19 @@ def test_similar_claims_are_not_supported_by_a_large_p_alone(cli_verdicts, clien
         headers={"content-type": "application/yaml"},
     ).json()
     api = {v["claim"]["id"]: v for v in served["verdicts"]}
-    for claim_id in SIMILAR:
+    for claim_id, verdict in SIMILAR.items():
         cli = cli_verdicts[claim_id]
-        assert cli["verdict"] == api[claim_id]["verdict"] == "partly supported"
+        assert cli["verdict"] == api[claim_id]["verdict"] == verdict
         assert cli["evidence"] == api[claim_id]["evidence"]
-        assert "similarity not shown" in cli["evidence"]
-        assert "cannot rule out a difference of up to" in cli["evidence"]
         assert "±10 points" in cli["rule"]
+        if verdict == "partly supported":
+            assert "similarity not shown" in cli["evidence"]
+            assert "cannot rule out a difference of up to" in cli["evidence"]
 
 
 def test_the_dashboard_claims_page_shows_the_same_verdict(cli_verdicts, client):
     page = client.get("/q/claims", params={"a": "CN", "b": "US"}).text
-    for claim_id in SIMILAR:
+    for claim_id, verdict in SIMILAR.items():
         text = TEXT[claim_id]
-        row = page[page.index(text) :][:4000]
-        assert "partly supported" in row.split("</tr>")[0], claim_id
+        row = page[page.index(text) :][:4000].split("</tr>")[0]
+        assert f">{verdict}<" in row, claim_id

@@ -57,22 +57,51 @@ def chosen_rows(indication: str, endpoint: str, country: str) -> dict[str, dict[
     return {study: row for study, (_, row) in best.items()}
 
 
+def special_population(study_id: str) -> str | None:
+    """The study's population group when it is not the standard one (an empty cell is
+    standard): such cohorts are shown apart and never pooled."""
+    group = next(
+        s.get("population_group") or "" for s in rows("studies") if s["study_id"] == study_id
+    )
+    return None if group in ("", "standard") else group
+
+
 def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
     """(study, events, n) of the cohorts a headline pools: ``chosen_rows`` without those read
-    only on a secondary page."""
+    only on a secondary page and without those in a special population."""
     return sorted(
         (s, int(o["events"]), int(o["n"]))
+        for s, o in chosen_rows(indication, endpoint, country).items()
+        if o["source_kind"] != "secondary" and not special_population(s)
+    )
+
+
+def apart(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
+    """(study, events, n) of the cohorts in special populations: shown, never pooled."""
+    return sorted(
+        (s, int(o["events"]), int(o["n"]))
+        for s, o in chosen_rows(indication, endpoint, country).items()
+        if special_population(s)
+    )
+
+
+def counted(indication: str, endpoint: str, country: str) -> list[str]:
+    """The cohorts ``cartatlas cohorts`` counts: every population, none read only on a
+    secondary page."""
+    return sorted(
+        s
         for s, o in chosen_rows(indication, endpoint, country).items()
         if o["source_kind"] != "secondary"
     )
 
 
 def secondary_only(indication: str, endpoint: str, country: str) -> list[str]:
-    """The cohorts whose only row for the endpoint is from a secondary page (never pooled)."""
+    """The cohorts of the standard population whose only row for the endpoint is from a
+    secondary page (never pooled)."""
     return sorted(
         s
         for s, o in chosen_rows(indication, endpoint, country).items()
-        if o["source_kind"] == "secondary"
+        if o["source_kind"] == "secondary" and not special_population(s)
     )
 
 

@@ -14,6 +14,7 @@ from cartatlas.evidence.reading import BUNDLED_DIR as DATA_DIR
 from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import durability, success
 from cartatlas.store import open_store
+from tests.golden import plain
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +28,12 @@ def test_caveat_keeps_lines_of_therapy_apart(sections):
     """Lines such as "r/r" hold a slash: joined by slashes they read as "r/r/r/r"."""
     answer = sections["success"].answer
     assert "r/r/r" not in answer
-    studies = pd.read_csv(DATA_DIR / "studies.csv")
-    lbcl_cn_lines = {"3L+", "r/r (after CD19 CAR-T failure)"}
-    assert lbcl_cn_lines <= set(studies["line_of_therapy"].dropna())
-    assert "CN 3 cohorts of 3 products, 0 real-world, lines 3L+ and r/r (after CD19" in answer
+    # MM in CN pools cohorts of three lines, one of them "r/r" (recomputed from the CSV rows)
+    studies = pd.read_csv(DATA_DIR / "studies.csv").set_index("study_id")
+    pooled = [s for s, _, _ in plain.selected("MM", "CR", "CN")]
+    lines = sorted(set(studies.loc[pooled, "line_of_therapy"].dropna()))
+    assert "r/r" in lines and len(lines) == 3
+    assert f"lines {lines[0]}, {lines[1]} and {lines[2]}" in answer
 
 
 def test_follow_up_column_says_how_many_cohorts_report_it(sections):
@@ -46,15 +49,14 @@ def test_follow_up_column_says_how_many_cohorts_report_it(sections):
             counted = re.search(r"\((\d+) of (\d+) cohorts\)", follow)
             if counted:
                 assert int(counted.group(2)) == pooled and int(counted.group(1)) < pooled
-    # LBCL, CN: the three pooled cohorts, of which only the CD20-salvage study prints one
+    # LBCL, US: the pooled cohorts, of which only some print a median follow-up
     studies = pd.read_csv(DATA_DIR / "studies.csv").set_index("study_id")
-    pooled = ["RELIANCE", "Sang-CD19CD20-DLBCL", "Xue2024-Gobroad-CD20-salvage"]
+    pooled = [s for s, _, _ in plain.selected("LBCL", "CR", "US")]
     months = studies.loc[pooled, "median_follow_up_months"].dropna()
-    expected = f"{months.iloc[0]:.0f} ({len(months)} of {len(pooled)} cohorts)"
-    lbcl = next(
-        t for t in differs if t.rows[0][:2] == ["CN", "3L+, r/r (after CD19 CAR-T failure)"]
-    )
-    assert lbcl.rows[0][-1] == expected
+    assert 1 < len(months) < len(pooled)
+    expected = f"{months.min():.0f}–{months.max():.0f} ({len(months)} of {len(pooled)} cohorts)"
+    lbcl = next(t for t in differs if t.rows[1][0] == "US" and t.rows[1][1] == "2L, 3L+")
+    assert lbcl.rows[1][-1] == expected
 
 
 def test_pooled_hazard_ratio_names_each_trials_analysis_and_source(sections):

@@ -176,7 +176,10 @@ def meta(
 
 
 def emit_json(pooling: CountryPooling) -> None:
-    """Per-country rates (proportions 0–1), the named test and the studies as one document."""
+    """Per-country rates (proportions 0–1), the named test and the studies as one document;
+    cohorts in special populations under ``apart``, never in ``pooled``."""
+    from cartatlas.analyses.populations import apart_sentence
+
     document = {
         "indication": pooling.indication,
         "endpoint": pooling.endpoint,
@@ -189,12 +192,17 @@ def emit_json(pooling: CountryPooling) -> None:
         "missing": pooling.missing,
         "left_out": pooling.left_out,
         "secondary_only": pooling.secondary_only,
+        "not_pooled": apart_sentence(pooling.apart),
         "studies": pooling.rows[STUDY_COLUMNS].to_dict(orient="records"),
+        "apart": pooling.apart.reindex(columns=[*STUDY_COLUMNS, "population_group"]).to_dict(
+            orient="records"
+        ),
     }
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
 def _print_details(pooling: CountryPooling, wide: bool) -> None:
+    from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence
     from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
     from cartatlas.analyses.success_rates import GRADING_RULE, absent_reason, difference_wording
 
@@ -222,6 +230,9 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
             f"{'; '.join(pooling.secondary_only)}.",
             markup=False,
         )
+    if apart := apart_sentence(pooling.apart):
+        out.print(f"Not in this pool: {apart}.", markup=False)
+        out.print(f"Populations: {POPULATION_RULE}.", markup=False)
     if ENDPOINTS[pooling.endpoint].table == "safety":
         out.print(f"Grading systems: {GRADING_RULE}.", markup=False)
     out.print(f"Selection: {SELECTION_RULE}.")
@@ -247,7 +258,8 @@ def cohorts(
     more: MoreCountries = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
-    """Cohorts each country contributes to the CR / ORR comparison, counted as `meta` pools them."""
+    """Cohorts each country contributes to the CR / ORR comparison, selected as `meta` selects
+    them; cohorts in special populations are counted but shown apart, never pooled."""
     from cartatlas.analyses.cohorts import cohort_counts
     from cartatlas.analyses.study_rows import SELECTION_RULE
     from cartatlas.cli import db_target
@@ -263,9 +275,27 @@ def cohorts(
             counts = cohort_counts(store, chosen, wanted)
     except (StoreMissing, EvidenceNotLoaded, InputError) as exc:
         raise bad_input(exc) from None
-    columns = ["indication", "country", "cohorts", "real_world", "patients", "studies"]
+    columns = [
+        "indication",
+        "country",
+        "cohorts",
+        "real_world",
+        "patients",
+        "apart",
+        "pooled_patients",
+        "studies",
+    ]
     rows = [
-        [c.indication, c.country, c.cohorts, c.real_world, c.patients, " ".join(c.study_ids)]
+        [
+            c.indication,
+            c.country,
+            c.cohorts,
+            c.real_world,
+            c.patients,
+            c.apart,
+            c.pooled_patients,
+            " ".join(c.study_ids),
+        ]
         for c in counts
     ]
     for country in wanted:
@@ -277,12 +307,19 @@ def cohorts(
                 sum(c.cohorts for c in mine),
                 sum(c.real_world for c in mine),
                 sum(c.patients for c in mine),
+                sum(c.apart for c in mine),
+                sum(c.pooled_patients for c in mine),
                 "",
             ]
         )
-    emit(columns, rows, fmt, title="Cohorts pooled for CR or ORR, by country of conduct")
+    emit(columns, rows, fmt, title="Cohorts reporting CR or ORR, by country of conduct")
     if fmt is Format.table:
         out.print(f"Selection: {SELECTION_RULE}; a cohort counts once if it reports CR or ORR.")
+        out.print(
+            "apart: cohorts in special populations (CNS lymphoma, after prior CD19 CAR-T, …), "
+            "counted as cohorts found but never pooled; pooled_patients leaves them out.",
+            markup=False,
+        )
 
 
 def same_product_command(

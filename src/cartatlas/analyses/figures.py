@@ -17,6 +17,25 @@ def forest_title(pooling: CountryPooling) -> str:
     )
 
 
+def subgroup_test_note(pooling: CountryPooling) -> str:
+    """Which test for a difference between countries the forest plot prints, and the other one:
+    the plot prints the test the text reports (separate τ² per country, the model of the pooled
+    diamonds drawn); the common-τ² variant is named here as a sensitivity check, so two
+    p-values never stand side by side without saying which one is the answer. "" without
+    subgroups."""
+    result = pooling.result
+    if result is None or result.subgroups is None:
+        return ""
+    sub = result.subgroups
+    return (
+        f"Test for a difference between countries, the one the text reports (and the static "
+        f"forest plot prints): Q-test for subgroup differences with a separate τ² per country "
+        f"(p = {sub.q_between_p:.3g}), the model of the pooled rates drawn. Sensitivity check, "
+        f"not the answer: the same test with one common τ² for all countries gives "
+        f"p = {sub.qm_p:.3g}; it assumes every country's studies vary as much as the others'."
+    )
+
+
 def forest_for(pooling: CountryPooling, path: Path) -> list[Path]:
     """Write the forest plot of a country pooling (``forest_targets`` says which files) and
     return the files written. Raises ValueError for an unsupported format or when no model
@@ -34,5 +53,6 @@ def forest_for(pooling: CountryPooling, path: Path) -> list[Path]:
         title=forest_title(pooling),
         xlabel=label.capitalize(),
         percent=True,
+        common_tau2_test=False,
     )
     return targets

@@ -96,7 +96,7 @@ def candidate_rows(store: Store, indication: str, endpoint: Endpoint) -> pd.Data
     frame = store.frame(
         "SELECT s.study_id, s.name, s.product_id, s.construct_name, s.targets, "
         "s.country_of_conduct, s.countries, s.real_world, s.registrational, s.line_of_therapy, "
-        "s.phase, "
+        "s.phase, s.population_group, "
         "s.median_follow_up_months, s.overlaps_with, "
         f"{detail} o.analysis, o.n, o.events, o.source_url, o.source_kind, o.doi, o.pmid, "
         "o.source_line "
@@ -142,7 +142,8 @@ def studies_without_endpoint(
 ) -> list[str]:
     """Cohorts of ``indication`` conducted in ``countries`` that report other results of the
     same kind but no row for ``endpoint`` ("CARTITUDE-1 (US; reports sCR, ORR)"): a pool that
-    silently lacks a pivotal trial would read as the country's answer."""
+    silently lacks a pivotal trial would read as the country's answer. Cohorts in special
+    populations are not named: no pool would take them (analyses/populations.py)."""
     spec = ENDPOINTS[endpoint]
     codes = endpoint_codes(spec, indication)
     column = "endpoint" if spec.table == "outcomes" else "event"
@@ -151,7 +152,8 @@ def studies_without_endpoint(
         f"SELECT s.study_id, s.country_of_conduct, o.{column} AS code "
         f"FROM evidence_{spec.table} o JOIN evidence_studies s USING (study_id) "
         f"WHERE s.indication = ? AND s.country_of_conduct IN ({marks}) "
-        "AND s.overlaps_with IS NULL ORDER BY s.country_of_conduct, s.study_id, o.source_line",
+        "AND s.overlaps_with IS NULL AND coalesce(s.population_group, 'standard') = 'standard' "
+        "ORDER BY s.country_of_conduct, s.study_id, o.source_line",
         [indication, *countries],
     )
     found = []

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cartatlas.analyses.fits import fitted
+from cartatlas.analyses.populations import ONLY_SPECIAL, is_standard, only_special
 from cartatlas.analyses.study_rows import (
     ENDPOINTS,
     SELECTION_RULE,
@@ -94,6 +95,9 @@ class CountryPooling:
     left_out: list[str] = field(default_factory=list)  # cohorts without this endpoint's row
     # cohorts whose only row for this endpoint is from a secondary page: listed, never pooled
     secondary_only: list[str] = field(default_factory=list)
+    # the selected rows of cohorts in special populations (``POPULATION_RULE``): shown per
+    # study, marked, never pooled
+    apart: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def has_data(self) -> bool:
@@ -149,8 +153,12 @@ def secondary_only(rows: pd.DataFrame) -> list[str]:
 
 
 def absent_reason(pooling: CountryPooling, country: str) -> str | None:
-    """``SECONDARY_ONLY`` when ``country`` has cohorts for the measure but all of them only on
-    secondary pages; None when it has none at all (the caller says which cohorts are missing)."""
+    """Why ``country`` has no rate although it has cohorts for the measure: ``ONLY_SPECIAL``
+    when all of them are in special populations (``POPULATION_RULE``), ``SECONDARY_ONLY`` when
+    all are known only from secondary pages; None when it has none at all (the caller says
+    which cohorts are missing)."""
+    if not pooling.apart.empty and only_special(pooling.apart, country):
+        return ONLY_SPECIAL
     return (
         SECONDARY_ONLY if any(s.endswith(f"({country})") for s in pooling.secondary_only) else None
     )
@@ -158,9 +166,10 @@ def absent_reason(pooling: CountryPooling, country: str) -> str | None:
 
 def pooled_rows(chosen: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
     """The selected study rows (``study_rows``) conducted in one of ``countries``, labelled for
-    plots, without rows read only on secondary pages (``HEADLINE_SOURCE_RULE``)."""
+    plots, without rows read only on secondary pages (``HEADLINE_SOURCE_RULE``) or of cohorts in
+    special populations (``POPULATION_RULE``)."""
     rows = chosen[chosen["country_of_conduct"].isin(countries)]
-    rows = rows[~on_secondary_pages(rows)].copy()
+    rows = rows[~on_secondary_pages(rows) & is_standard(rows)].copy()
     rows["country"] = rows["country_of_conduct"]
     rows["label"] = rows["study_id"]  # short enough for a forest plot's label column
     order = {country: i for i, country in enumerate(countries)}
@@ -342,7 +351,8 @@ def pool_by_country(
     difference. Several studies: pooled (GLMM first, unless ``method`` is given). One study: its
     own proportion with an exact CI. Safety endpoints follow ``GRADING_RULE``; cohorts known
     only from secondary pages are named in ``secondary_only``, not pooled
-    (``HEADLINE_SOURCE_RULE``). ``measure`` is the scale of pooling (logit by default; the
+    (``HEADLINE_SOURCE_RULE``); cohorts in special populations are in ``apart``, not pooled
+    (``POPULATION_RULE``). ``measure`` is the scale of pooling (logit by default; the
     others for the web explorer's comparisons)."""
     if endpoint not in ENDPOINTS:
         raise ValueError(f"endpoint {endpoint!r} is not one of {', '.join(ENDPOINTS)}")
@@ -350,8 +360,18 @@ def pool_by_country(
     rows = pooled_rows(chosen, countries)
     pooling = pool_rows(rows, indication, endpoint, countries, method, test, measure)
     pooling.left_out = studies_without_endpoint(store, indication, endpoint, countries)
-    pooling.secondary_only = secondary_only(chosen[chosen["country_of_conduct"].isin(countries)])
+    here = chosen[chosen["country_of_conduct"].isin(countries)]
+    pooling.secondary_only = secondary_only(here[is_standard(here)])
+    pooling.apart = apart_rows(here)
     return pooling
+
+
+def apart_rows(chosen: pd.DataFrame) -> pd.DataFrame:
+    """The selected rows of cohorts in special populations (``POPULATION_RULE``), in the order
+    of :func:`pooled_rows`, with a ``country``: listed per study beside a pool, never in it."""
+    special = chosen[~is_standard(chosen)].copy()
+    special["country"] = special["country_of_conduct"]
+    return special.sort_values(["country", "study_id"]).reset_index(drop=True)
 
 
 def pool_rows(
@@ -365,8 +385,9 @@ def pool_rows(
 ) -> CountryPooling:
     """:func:`pool_by_country` over study rows already chosen and given a ``country`` and a
     ``label`` (the same-product comparison and the sensitivity analysis choose their own).
-    Rows read only on secondary pages are dropped here too (``HEADLINE_SOURCE_RULE``)."""
-    rows = rows[~on_secondary_pages(rows)]
+    Rows read only on secondary pages (``HEADLINE_SOURCE_RULE``) and rows of cohorts in special
+    populations (``POPULATION_RULE``) are dropped here too."""
+    rows = rows[~on_secondary_pages(rows) & is_standard(rows)]
     missing = [c for c in countries if c not in set(rows["country"])]
     refusal = grading = None
     if ENDPOINTS[endpoint].table == "safety" and not rows.empty:

@@ -317,6 +317,8 @@ def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
     for row, message in _overlap_cycles(rows["studies"]):
         reject(row, "overlaps_with", message)
     _check_sources(rows, reject)
+    for row, message in _population_problems(rows["studies"]):
+        reject(row, "population_group", message)
     for row, message in _agency_country_problems(rows):
         reject(row, "country", message)
     failed = _failed_keys(rows, rejected, problems)
@@ -358,6 +360,39 @@ def _check_sources(rows: dict[str, list[Row]], reject) -> None:  # type: ignore[
     every_row = (row for table_rows in rows.values() for row in table_rows)
     for row, message in source_rules.mixed_kind_problems(every_row):
         reject(row, "source_kind", message)
+
+
+# Words in a study's name or line of therapy that mark a population pooled apart, with the
+# population group they suggest (B-ALL's CNS disease is leukaemia, a lymphoma's is lymphoma).
+_SPECIAL_WORDS = (
+    (re.compile(r"\bP?CNS(L)?\b|central nervous", re.I), "cns"),
+    (
+        re.compile(r"after (prior |murine )?CD19|CAR-?T failure|post-(CAR|CD19)|CAR-exposed", re.I),
+        "after_cd19_therapy",
+    ),
+    (re.compile(r"extramedullary", re.I), "isolated_extramedullary"),
+)
+
+
+def _population_problems(studies: list[Row]) -> Iterable[tuple[Row, str]]:
+    """A study left to the default population group (``standard``, pooled) whose own name or
+    line of therapy names a population the pools leave out: the curator must decide."""
+    for row in studies:
+        if row.raw.get("population_group"):
+            continue  # stated by the curator, standard or not
+        text = f"{row.raw.get('name', '')} {row.raw.get('line_of_therapy', '')}"
+        for pattern, group in _SPECIAL_WORDS:
+            if found := pattern.search(text):
+                if group == "cns":
+                    leukaemia = row.raw.get("indication") in ("B-ALL", "CLL")
+                    group = "cns_leukaemia" if leukaemia else "cns_lymphoma"
+                yield (
+                    row,
+                    f"empty (standard, pooled), but the name or line of therapy says "
+                    f"{found[0]!r}; write {group} to show the cohort apart from the pools, or "
+                    "standard if its reported rows are of the standard population",
+                )
+                break
 
 
 def _agency_country_problems(rows: dict[str, list[Row]]) -> Iterable[tuple[Row, str]]:

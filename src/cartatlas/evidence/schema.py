@@ -7,6 +7,7 @@ The models validate a single row in isolation. Rules that need the text of the q
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ import pycountry
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -86,6 +88,34 @@ Agency = Literal[
     "ANVISA",
     "IMoH",
 ]
+# Which population a study's cohort is, for pooling (docs/evidence-protocol.md, "Population
+# group"): only ``standard`` cohorts enter a pooled rate; the others are shown per study, marked.
+PopulationGroup = Literal[
+    "standard", "cns_lymphoma", "cns_leukaemia", "after_cd19_therapy", "isolated_extramedullary"
+]
+POPULATION_GROUPS: dict[str, str] = {
+    "standard": "relapsed/refractory systemic disease of the indication, any line, adults or "
+    "children (the default when the cell is empty)",
+    "cns_lymphoma": "lymphoma of the central nervous system (primary, or secondary CNS only)",
+    "cns_leukaemia": "leukaemia with central nervous system involvement (CNSL)",
+    "after_cd19_therapy": "a cohort chosen for, or mostly of, patients after prior CD19 CAR-T "
+    "or other CD19-directed therapy (salvage or retreatment)",
+    "isolated_extramedullary": "isolated extramedullary relapse",
+}
+
+
+def _population_group(value: object) -> object:
+    """One of ``POPULATION_GROUPS``; a miss names the nearest valid value."""
+    if not isinstance(value, str) or value in POPULATION_GROUPS:
+        return value
+    close = difflib.get_close_matches(value.strip().lower(), list(POPULATION_GROUPS), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ValueError(
+        f"{value!r} is not a population group; write one of {', '.join(POPULATION_GROUPS)} "
+        f"(empty means standard){hint}"
+    )
+
+
 Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
 Denominator = Literal["infused", "enrolled", "evaluable", "randomized"]
 Analysis = Literal["primary", "longer_follow_up", "label"]
@@ -227,6 +257,7 @@ class Study(Sourced):
     design: str | None = None
     indication: Indication
     population: Literal["adult", "pediatric-young-adult", "adult+pediatric"] | None = None
+    population_group: Annotated[PopulationGroup, BeforeValidator(_population_group)] = "standard"
     line_of_therapy: str | None = None
     median_follow_up_months: float | None = Field(default=None, ge=0)
     real_world: bool

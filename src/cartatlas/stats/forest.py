@@ -113,7 +113,7 @@ def _pooled_rows(res: MetaResult, label: str, color: str, bold: bool, weight: fl
     return rows
 
 
-def _layout(res: MetaResult) -> list[_Row]:
+def _layout(res: MetaResult, common_tau2_test: bool = True) -> list[_Row]:
     level = res.level
     rows: list[_Row] = []
     # Short enough to stay clear of the events column.
@@ -135,6 +135,13 @@ def _layout(res: MetaResult) -> list[_Row]:
         rows.append(_Row("blank"))
     rows += _pooled_rows(res, f"{model} (k = {res.k})", _POOLED, bold=True, weight=100.0)
     sg = res.subgroups
+    separate = (
+        f"$\\chi^2_{{{sg.q_between_df}}}$ = {sg.q_between:.2f}, "
+        f"{_p(sg.q_between_p)} (separate $\\tau^2$)"
+    )
+    if not common_tau2_test:
+        rows.append(_Row("note", f"Test for subgroup differences: {separate}"))
+        return rows
     if sg.qm_distribution == "F":
         common = f"$F_{{{sg.qm_df[0]},{sg.qm_df[1]:g}}}$ = {sg.qm:.2f}"
     else:
@@ -142,9 +149,7 @@ def _layout(res: MetaResult) -> list[_Row]:
     rows.append(
         _Row(
             "note",
-            f"Subgroup differences: $\\chi^2_{{{sg.q_between_df}}}$ = {sg.q_between:.2f}, "
-            f"{_p(sg.q_between_p)} (separate $\\tau^2$); "
-            f"{common}, {_p(sg.qm_p)} (common $\\tau^2$)",
+            f"Subgroup differences: {separate}; {common}, {_p(sg.qm_p)} (common $\\tau^2$)",
         )
     )
     return rows
@@ -180,13 +185,17 @@ def forest_plot(
     xlabel: str = "Proportion",
     percent: bool = False,
     dpi: int = 200,
+    common_tau2_test: bool = True,
 ) -> Figure:
     """Draw the forest plot of ``result``; with ``path``, also write it there (see
     :func:`forest_targets`: .svg, .png or .pdf as named; both .svg and .png without extension).
 
-    ``percent`` labels the axis and intervals in percent.
+    ``percent`` labels the axis and intervals in percent. With subgroups both tests for a
+    difference are printed, as meta::forest does; ``common_tau2_test=False`` prints only the
+    Q-test with a separate τ² per subgroup, for a page whose text reports that one (two
+    p-values side by side leave a reader unable to tell which is the answer).
     """
-    rows = _layout(result)
+    rows = _layout(result, common_tau2_test)
     show_weight = not np.all(np.isnan(result.studies.weights))
     n_rows = len(rows)
     height = 1.3 + _ROW_INCHES * (n_rows + 1) + (0.35 if title else 0.0)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from cartatlas.analyses.article.structure import ArticleClaim
 from cartatlas.analyses.claims.check import Verdict, check_claim
+from cartatlas.analyses.populations import is_standard
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.store import Store
 
@@ -41,7 +42,7 @@ def _product_trial(store: Store, item: ArticleClaim) -> str | None:
     in_country = rows["countries"].fillna("").str.split("|").map(
         lambda sites: bool(set(sites) & set(claim.countries))
     ) | rows["country_of_conduct"].isin(claim.countries)
-    rows = rows[(rows["product_id"] == claim.product) & in_country]
+    rows = rows[(rows["product_id"] == claim.product) & in_country & is_standard(rows)]
     if rows.empty:
         return None
     row = rows.sort_values("registrational", ascending=False, key=lambda s: s.fillna(False)).iloc[0]

@@ -39,6 +39,7 @@ import pandas as pd
 from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
+from cartatlas.analyses.populations import is_standard
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import (
     CountryPooling,
@@ -116,9 +117,9 @@ def _range_rule(bounds: tuple[float, float | None], unit: str, what: str) -> str
 
 def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.DataFrame:
     """The study rows a verdict counts; rows read only on secondary pages never count
-    (``HEADLINE_SOURCE_RULE``)."""
+    (``HEADLINE_SOURCE_RULE``), nor do cohorts in special populations (``POPULATION_RULE``)."""
     rows = study_rows(store, indication, claim.metric)
-    rows = rows[~on_secondary_pages(rows)]
+    rows = rows[~on_secondary_pages(rows) & is_standard(rows)]
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
         in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)

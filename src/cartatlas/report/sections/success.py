@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.figures import forest_title
+from cartatlas.analyses.figures import forest_title, subgroup_test_note
 from cartatlas.analyses.like_for_like import (
     ASSIGNMENT_RULE,
     same_products,
     with_multinational,
 )
+from cartatlas.analyses.populations import GROUP_NAMES, POPULATION_RULE, apart_sentence
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import (
     CountryPooling,
@@ -18,6 +19,7 @@ from cartatlas.analyses.success_rates import (
     pool_by_country,
 )
 from cartatlas.evidence.absence import no_cohorts, no_data
+from cartatlas.evidence.queries import exact_ci
 from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report import parts as kept
 from cartatlas.report.context import ReportContext
@@ -76,6 +78,8 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
             "; not in this pool, as their only source is a secondary page (listed in the "
             f"tables, marked): {'; '.join(pooling.secondary_only)}"
         )
+    if apart := apart_sentence(pooling.apart):
+        text += f"; {apart}"
     if c is not None:
         text += f". Caveat: {caveat(pooling)}"
     return text + ("" if text.endswith(".") else ".")
@@ -234,6 +238,11 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
                 country, endpoint, pooling.indication
             )
             rows.append([indication, endpoint, country, "—", "—", reason, "", "", "", ""])
+    apart = "; ".join(
+        f"{endpoint}: {sentence}"
+        for endpoint, pooling in poolings.items()
+        if (sentence := apart_sentence(pooling.apart))
+    )
     return Table(
         f"Rates by country of conduct, {indication}",
         [
@@ -252,7 +261,7 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
         note="Several studies: pooled estimate; one study: its own proportion with an exact "
         "(Clopper–Pearson) CI. PI: 95% prediction interval, the range expected for the rate in "
         "a new study of the same kind. I²: share of variation due to real differences "
-        "between studies.",
+        "between studies." + (f" Not pooled — {apart}." if apart else ""),
     )
 
 
@@ -316,6 +325,35 @@ def _studies_table(
     )
 
 
+def _apart_table(
+    ctx: ReportContext, poolings: dict[str, CountryPooling], indication: str
+) -> Table | None:
+    """Each cohort in a special population with its own rate and exact CI, marked with its
+    population: shown, never pooled (``POPULATION_RULE``). None when there is none."""
+    rows = [
+        [
+            row.country,
+            f"{row.name} ({row.product})",
+            GROUP_NAMES[row.population_group].removeprefix("in "),
+            code_names([row.code]),
+            f"{row.events}/{row.n}",
+            pct(row.events / row.n, 1),
+            "–".join(f"{v:.0f}" for v in exact_ci(int(row.events), int(row.n))) + "%",
+            cite_marked(ctx.refs, row),
+        ]
+        for pooling in poolings.values()
+        for row in pooling.apart.itertuples()
+    ]
+    if not rows:
+        return None
+    return Table(
+        f"Shown separately, not pooled: cohorts in special populations, {indication}",
+        ["country", "study", "population", "endpoint", "events/n", "rate", "95% CI", "source"],
+        rows,
+        note=f"Exact (Clopper–Pearson) 95% CIs. Rule: {POPULATION_RULE}.",
+    )
+
+
 def _no_response_rate(ctx: ReportContext) -> str:
     """Why there is no response rate to show: no cohort from the compared countries reports one
     (named, so that a reader never takes the gap for a country with a rate of zero)."""
@@ -331,12 +369,17 @@ def _indication_blocks(
     cr = poolings["CR"]
     title = f"{NAMES[indication]} ({indication})"
     if not cr.has_data and not poolings["ORR"].has_data:
-        return [Paragraph(f"**{title}**: {_no_response_rate(ctx)}.")], None, None
-    sentence = (
-        summary_sentence(cr, f"complete response ({code_names(cr.rows['code'])})")
-        if cr.has_data
-        else "no CR data."
-    )
+        apart = _apart_table(ctx, poolings, indication)
+        if apart is None:
+            return [Paragraph(f"**{title}**: {_no_response_rate(ctx)}.")], None, None
+        only = "; ".join(s for p in poolings.values() if (s := apart_sentence(p.apart)))
+        return [Paragraph(f"**{title}**: no pooled rate: {only}."), apart], None, None
+    if cr.has_data:
+        sentence = summary_sentence(cr, f"complete response ({code_names(cr.rows['code'])})")
+    elif cr.apart.empty:
+        sentence = "no CR data."
+    else:
+        sentence = f"no pooled CR rate; {apart_sentence(cr.apart)}."
     blocks: list = [Paragraph(f"**{title}**: {sentence}"), _pooled_table(poolings, indication)]
     if cr.result is not None:
         from cartatlas.stats import forest_plot  # matplotlib: only when a plot is drawn
@@ -346,13 +389,15 @@ def _indication_blocks(
             title=forest_title(cr),
             xlabel="Complete response",
             percent=True,
+            common_tau2_test=False,
         )
         blocks.append(
             Figure(
                 f"Forest plot: complete response in {indication}, by country of conduct",
                 svg(plot),
                 f"Model: {cr.method_note}. Squares: single studies with exact 95% CIs; diamonds: "
-                "pooled estimates; bars beneath: 95% prediction intervals.",
+                "pooled estimates; bars beneath: 95% prediction intervals. "
+                + subgroup_test_note(cr),
                 data=_studies_table(ctx, cr),
                 slug=f"forest-{indication}",
             )
@@ -361,6 +406,8 @@ def _indication_blocks(
         # no joint fit to plot (e.g. one study in a country): the studies and their sources
         # are listed all the same, so every rate in the answer is traceable
         blocks.append(_studies_table(ctx, cr, f"Studies behind the rates: CR in {indication}"))
+    if (apart := _apart_table(ctx, poolings, indication)) is not None:
+        blocks.append(apart)  # cited after the pooled studies, so its sources number after theirs
     if not cr.has_data:
         return blocks, None, None
     blocks.append(_differences(cr))
@@ -411,6 +458,7 @@ def build(ctx: ReportContext) -> Section:
         "These are comparisons between studies, not randomized comparisons: populations, lines "
         "of therapy, products, response assessors and follow-up differ (see each table).",
         f"Selection: {SELECTION_RULE}.",
+        f"Populations: {POPULATION_RULE}.",
         "A study counts for a country when all its treating sites, or at least 80% of them, "
         "are there; multinational pivotal trials are left out of the main analysis and added "
         f"in the sensitivity table beside it ({ASSIGNMENT_RULE}).",

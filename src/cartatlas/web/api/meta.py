@@ -16,13 +16,15 @@ from urllib.parse import urlencode
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from cartatlas.analyses.figures import forest_title
+from cartatlas.analyses.figures import forest_title, subgroup_test_note
 from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, SameProduct, by_product
+from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
     GRADING_RULE,
     CountryPooling,
     CountrySummary,
+    absent_reason,
     difference_wording,
     pool_by_country,
 )
@@ -63,6 +65,10 @@ STUDY_COLUMNS = [
     "doi",
     "pmid",
 ]
+
+
+#: A cohort in a special population, listed beside the pool (``POPULATION_RULE``).
+APART_COLUMNS = [*STUDY_COLUMNS[:4], "population_group", *STUDY_COLUMNS[4:]]
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,12 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
         "grading_rule": GRADING_RULE if ENDPOINTS[q.endpoint].table == "safety" else None,
         "refusal": pooling.refusal,
         "missing": run.missing,
+        "absent_reasons": {
+            c: reason for c in run.missing if (reason := absent_reason(pooling, c)) is not None
+        },
+        "population_rule": POPULATION_RULE,
+        "not_pooled": apart_sentence(pooling.apart),
+        "apart": records(with_exact_ci(pooling.apart.reindex(columns=APART_COLUMNS))),
         "pooled": {
             "by_country": {c: _summary(s) for c, s in pooling.summaries.items()},
             "overall": _overall(run.result, run.rows) if run.result is not None else None,
@@ -243,6 +255,7 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
             "p": plain(sub.q_between_p),
             "common_tau2_test": plain(sub.qm),
             "common_tau2_p": plain(sub.qm_p),
+            "reported": subgroup_test_note(pooling),
         },
         "studies": records(study_table(run)),
     }
@@ -265,6 +278,7 @@ def forest_svg(run: MetaRun) -> str:
         title=forest_title(run.pooling),
         xlabel=label[0].upper() + label[1:],
         percent=True,
+        common_tau2_test=False,
     )
     return svg(figure)
 
