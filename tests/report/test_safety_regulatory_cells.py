@@ -2,7 +2,8 @@
 regulatory_actions.csv by a plain route and asserted in the report section and the dashboard page.
 
 Each safety cell states events/n, its exact (Clopper–Pearson) 95% CI, and whether the source
-counted neurologic events (a broader category) rather than ICANS; the grading column names each
+counted neurologic events (a broader category) rather than ICANS, and "≈" before a count derived
+from a printed percentage; the grading column names each
 cell's own system, so a CRS grading is never read as the ICANS one. Each regulatory action is
 listed with its date and kind, and a news or secondary source is marked weak.
 """
@@ -57,7 +58,8 @@ def _cells(countries: set[str]) -> dict[str, list[str]]:
     for (study, _, _), (_, row) in best.items():
         events, n = int(row["events"]), int(row["n"])
         low, high = plain.clopper_pearson(events, n)
-        cell = f"{_pct(events / n)} ({events}/{n}; {100 * low:.0f}–{100 * high:.0f}%)"
+        count = ("≈" if row["events_derived"] == "true" else "") + f"{events}/{n}"
+        cell = f"{_pct(events / n)} ({count}; {100 * low:.0f}–{100 * high:.0f}%)"
         cell += " NE" if row["event"] == "neurotoxicity" else ""
         cells.setdefault(studies[study]["name"], []).append((cell, row["grading"] or "not stated"))
     return cells

@@ -26,19 +26,32 @@ def _rows(ctx: ReportContext, indication: str) -> dict[str, pd.DataFrame]:
 
 #: How a cell names an event reported as neurologic events / neurotoxicity (broader than ICANS).
 BROADER = "NE"
+#: Marks a count the source does not print: events = round(percent × n / 100).
+DERIVED = "≈"
 CELL_NOTE = (
     "Each cell: rate (events/n; exact Clopper–Pearson 95% CI). "
+    f"{DERIVED}: the source prints only a percentage; the count is derived from it "
+    "(round(percent × n / 100)) and may differ from the true count by one. "
     f"{BROADER}: reported as neurologic events / neurotoxicity, a broader category than ICANS. "
     "Grading names the system each cell's source used; rates graded with different systems are "
     "not comparable."
 )
 
 
-def safety_cell(events: int, n: int, code: object) -> str:
-    """ "42% (113/269; 36–48%)", with ``BROADER`` when the row is neurotoxicity, not ICANS."""
+def safety_cell(events: int, n: int, code: object, derived: bool = False) -> str:
+    """ "42% (113/269; 36–48%)", with ``BROADER`` when the row is neurotoxicity, not ICANS, and
+    ``DERIVED`` before a count the source does not print."""
     low, high = exact_ci(int(events), int(n))
     mark = f" {BROADER}" if code == "neurotoxicity" else ""
-    return f"{pct(events / n)} ({events}/{n}; {interval(low / 100, high / 100)}){mark}"
+    count = f"{DERIVED if derived else ''}{events}/{n}"
+    return f"{pct(events / n)} ({count}; {interval(low / 100, high / 100)}){mark}"
+
+
+def _derived(ctx: ReportContext) -> set[tuple[str, int]]:
+    """(study, CSV line) of the safety rows whose count is derived from a printed percentage."""
+    return set(
+        ctx.store.execute("SELECT study_id, source_line FROM evidence_safety WHERE events_derived")
+    )
 
 
 def _grading(cells: dict[str, str]) -> str:
@@ -50,6 +63,7 @@ def _grading(cells: dict[str, str]) -> str:
 
 
 def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]:
+    derived = _derived(ctx)
     studies: dict[str, dict] = {}
     for endpoint, rows in found.items():
         for row in rows.itertuples():
@@ -62,7 +76,8 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
                     "refs": set(),
                 },
             )
-            entry[endpoint] = safety_cell(row.events, row.n, row.code)
+            estimated = (row.study_id, row.source_line) in derived
+            entry[endpoint] = safety_cell(row.events, row.n, row.code, estimated)
             stated = row.grading if isinstance(row.grading, str) else "not stated"
             entry["grading"][endpoint] = stated
             entry["refs"].add(cite_marked(ctx.refs, row))
