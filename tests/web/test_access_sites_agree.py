@@ -71,3 +71,5 @@ def test_trial_sites_and_national_registers_on_report_and_page(full_store, clien
         note = next(c for c in caveats if "national or regional register" in c)
         assert "IN: CTRI" in note and "CN: ChiCTR" in note and "ES: the EU" in note
     assert "IN: CTRI" in page
+    overview = html.unescape(client.get("/", params={"a": "CN", "b": "IN", "c": "ES"}).text)
+    assert "IN: CTRI" in overview, "the overview's recruiting counts name India's own register"

@@ -109,8 +109,9 @@ def lines(
     with styled() as figure:
         fig = figure(figsize=(7.5, 3.2))
         ax = fig.add_subplot()
-        for key, part in table.groupby(by, sort=False):
-            part = part.sort_values(x)
+        # Countries in the order asked, as in every table beside the figure.
+        for key in [c for c in countries if c in set(table[by])]:
+            part = table[table[by] == key].sort_values(x)
             ax.plot(
                 part[x], part[y], marker="o", markersize=3.5, label=str(key), color=colors.get(key)
             )
@@ -215,7 +216,7 @@ def site_map(sites: pd.DataFrame, countries: list[str]) -> str:
                 s=6,
                 color=colors[country],
                 alpha=0.6,
-                label=f"{country} ({len(part)} sites)",
+                label=f"{country} ({len(part)} trial sites with coordinates)",
                 zorder=3,
                 linewidths=0,
                 rasterized=True,

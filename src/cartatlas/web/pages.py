@@ -171,6 +171,9 @@ def overview(
             "figures": [f for f in figures if f is not None],
             "glance": _glance(store, registry, pair),
             "recruiting_definition": RECRUITING_DEFINITION,
+            "registers_note": WebContext(store, pair, registry=registry).uncounted_registers
+            if registry
+            else None,
         }
 
     html = fragment(request, memo, store, tuple(pair), "overview_body.html.j2", body)

@@ -222,7 +222,10 @@ def outlook(ctx: ReportContext) -> Section:
                 slug=f"outlook-{column}",
             )
         )
-    table = shares.copy()
+    order = {c: i for i, c in enumerate(ctx.countries)}
+    table = shares.sort_values(
+        ["country", "start_year"], key=lambda k: k.map(order) if k.name == "country" else k
+    )
     for column in SHARES:
         table[column] = [f"{v:.0%}" for v in table[column]]
     blocks.append(frame_table("Yearly shares", table.rename(columns=SHARES)))
