@@ -15,7 +15,9 @@ import json
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
+from cartatlas.cli import app
 from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import access, registry_views
 from cartatlas.store import open_store
@@ -71,5 +73,10 @@ def test_trial_sites_and_national_registers_on_report_and_page(full_store, clien
         note = next(c for c in caveats if "national or regional register" in c)
         assert "IN: CTRI" in note and "CN: ChiCTR" in note and "ES: the EU" in note
     assert "IN: CTRI" in page
+    cli = CliRunner().invoke(
+        app, ["--db", full_store, "trials", "--recruiting", "--country", "IN", "--format", "json"]
+    )
+    assert cli.exit_code == 0 and json.loads(cli.stdout) == []
+    assert "Trials registered only in CTRI are not listed" in cli.stderr
     overview = html.unescape(client.get("/", params={"a": "CN", "b": "IN", "c": "ES"}).text)
     assert "IN: CTRI" in overview, "the overview's recruiting counts name India's own register"

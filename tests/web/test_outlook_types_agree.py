@@ -143,4 +143,18 @@ def test_types_names_each_countrys_own_leading_targets_on_report_and_page(full_s
         assert f"{country}: {names}" in page
     assert "no data" not in section.answer
     # India keeps its column in the top-targets table (true zeros), beside China's.
-    assert section.blocks[0].data.columns == ["target", "IN", "CN"]
+    figure = section.blocks[0]
+    assert figure.data.columns == ["target", "IN", "CN"]
+    # The figure draws shares (countries of 1 and 1334 trials side by side), in the table's
+    # order; the table and the dashboard's chart give CN's CD19 count and share.
+    with duckdb.connect(full_store, read_only=True) as con:
+        cn_total = con.execute(
+            LABELLED + "SELECT count(DISTINCT nct_id) FROM car WHERE country = 'CN'"
+        ).fetchone()[0]
+    cd19 = next(n for country, t, n in rows if country == "CN" and t == "CD19")
+    assert (
+        next(r for r in figure.data.rows if r[0] == "CD19")[2] == f"{cd19} ({cd19 / cn_total:.0%})"
+    )
+    assert "share of the country" in figure.svg
+    spec = f'"country": "CN", "share": {round(cd19 / cn_total, 4)}, "targets": "CD19"'
+    assert spec in page and f'"trials": {cd19}' in page

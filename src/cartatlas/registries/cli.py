@@ -298,8 +298,14 @@ def trials_command(
     from cartatlas.cli_inputs import bad_input, parse
     from cartatlas.inputs import InputError
     from cartatlas.inputs import country as country_code
+    from cartatlas.registries.national import unloaded_register_line
     from cartatlas.search.stored import keep_index, stored_index
-    from cartatlas.store.registry_read import NoRegistryData, attribution_notes, find_trials
+    from cartatlas.store.registry_read import (
+        NoRegistryData,
+        attribution_notes,
+        find_trials,
+        snapshot_info,
+    )
 
     if country:
         country = parse(country_code, country)
@@ -309,6 +315,7 @@ def trials_command(
                 store, country=country, phase=phase, status=status, recruiting=recruiting, age=age
             )
             labels = labels_frame(store).drop(columns=["countries"])
+            loaded = set(snapshot_info(store)["registry"]) if country else set()
             index, unkept = stored_index(store) if text else (None, None)
         if not labels.empty:
             frame = frame.merge(labels, on="nct_id", how="left")
@@ -344,6 +351,8 @@ def trials_command(
     emit(columns, rows, fmt, title=f"{len(frame):,} trials", wide=wide)
     for note in notes:
         err.print(note)
+    if country and (line := unloaded_register_line(country, loaded)):
+        err.print(line)
 
 
 def trial_command(

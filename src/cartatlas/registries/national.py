@@ -40,6 +40,17 @@ def registers_of(country: str) -> list[str]:
     return found + ([EU_REGISTER] if country in EU_MEMBERS else [])
 
 
+def unloaded_register_line(country: str, loaded: set[str]) -> str | None:
+    """For a list of one country's trials: the line naming its own registers when no WHO ICTRP
+    export (which carries them) is among the ``loaded`` registry codes; None otherwise."""
+    if "ICTRP" in loaded or not registers_of(country):
+        return None
+    return (
+        f"Trials registered only in {' or '.join(registers_of(country))} are not listed "
+        "(load a WHO ICTRP export with `cartatlas import-ictrp`)."
+    )
+
+
 def uncounted_registers_note(countries: list[str], loaded: str) -> str:
     """A caveat for counts drawn from ``loaded`` registries: which registers of ``countries``
     are not among them, so their trials registered only there are not counted."""

@@ -125,15 +125,27 @@ def lines(
         return svg(fig)
 
 
+#: The tallest a figure may be (inches at 7.5 wide) and still fit one PDF page under its title:
+#: 15 targets × 4 countries at a bar's natural height ran past the page and lost its axis.
+MAX_HEIGHT = 8.0
+
+
 def grouped_bars(
-    table: pd.DataFrame, category: str, value: str, by: str, xlabel: str, countries: list[str]
+    table: pd.DataFrame,
+    category: str,
+    value: str,
+    by: str,
+    xlabel: str,
+    countries: list[str],
+    percent: bool = False,
 ) -> str:
     """Horizontal bars: one group per category, one bar per country."""
     colors = color_for(countries)
     categories = list(dict.fromkeys(table[category]))
     height = 0.8 / max(len(countries), 1)
+    natural = 0.28 * len(categories) * max(len(countries), 1) + 1.0
     with styled() as figure:
-        fig = figure(figsize=(7.5, 0.28 * len(categories) * max(len(countries), 1) + 1.0))
+        fig = figure(figsize=(7.5, min(natural, MAX_HEIGHT)))
         ax = fig.add_subplot()
         for i, country in enumerate(countries):
             part = table[table[by] == country].set_index(category)[value]
@@ -148,6 +160,10 @@ def grouped_bars(
         ax.set_yticks(np.arange(len(categories)) + height * (len(countries) - 1) / 2, categories)
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
+        if percent:
+            from matplotlib.ticker import PercentFormatter
+
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.legend(frameon=False, loc="lower right")
         return svg(fig)
 

@@ -81,26 +81,35 @@ def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
 
 
 def grouped_bars(
-    table: pd.DataFrame, category: str, value: str, xlabel: str, countries: list[str]
+    table: pd.DataFrame,
+    category: str,
+    value: str,
+    xlabel: str,
+    countries: list[str],
+    percent: bool = False,
 ) -> Spec:
-    """Horizontal bars, one group per category (in table order), one bar per country."""
+    """Horizontal bars, one group per category (in table order), one bar per country; the
+    table's ``trials`` and ``share`` columns, other than the one drawn, go into the tooltip."""
     order = list(dict.fromkeys(table[category]))
-    columns = [category, "country", value, *(["share"] if "share" in table else [])]
+    extra = [c for c in ("trials", "share") if c in table and c != value]
+    x_axis: Spec = {"field": value, "type": "quantitative", "title": xlabel, "stack": None}
+    if percent:
+        x_axis["axis"] = {"format": ".1~%"}
     return _base(
-        records(table, columns),
+        records(table, [category, "country", value, *extra]),
         height=max(120, 16 * len(order) * max(len(countries), 1)),
         mark="bar",
         encoding={
             "y": {"field": category, "type": "nominal", "sort": order, "title": None},
             "yOffset": {"field": "country", "sort": countries},
             # never stack: rows sharing a category and country would be summed into one bar
-            "x": {"field": value, "type": "quantitative", "title": xlabel, "stack": None},
+            "x": x_axis,
             "color": _country_color(countries),
             "tooltip": _tooltip(
                 category,
                 "country",
                 (value, "quantitative"),
-                *([("share", "quantitative")] if "share" in table else []),
+                *[(c, "quantitative") for c in extra],
             ),
         },
     )

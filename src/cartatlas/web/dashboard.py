@@ -30,7 +30,7 @@ from cartatlas.report.sections import claims as claims_section
 from cartatlas.report.sections.access import recruiting_sites
 from cartatlas.report.sections.common import cite_row, frame_table
 from cartatlas.report.sections.cost import PRODUCT_PRICES
-from cartatlas.report.sections.registry_views import SHARES
+from cartatlas.report.sections.registry_views import SHARES, TARGET_SHARE
 from cartatlas.report.sections.success import INDICATIONS
 from cartatlas.web import charts
 from cartatlas.web.api.meta import MetaQuery, forest_frames, run_meta
@@ -154,7 +154,10 @@ def chart_for(
         return charts.timeline(approvals_frame(ctx.store, countries), countries), None
     if slug == "targets":
         table = _top_targets(ctx)
-        return charts.grouped_bars(table, "targets", "trials", "CAR trials", countries), None
+        return (
+            charts.grouped_bars(table, "targets", "share", TARGET_SHARE, countries, percent=True),
+            None,
+        )
     if slug == "activity-years":
         return charts.lines(_years(ctx), "start_year", "trials", "trials started", countries), None
     if slug.startswith("outlook-"):

@@ -12,6 +12,7 @@ from cartatlas.report.figures import grouped_bars, lines
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import frame_table
 
+TARGET_SHARE = "share of the country's CAR trials"
 SHARES = {
     "allogeneic": "allogeneic",
     "solid": "solid tumour",
@@ -114,12 +115,16 @@ def types(ctx: ReportContext) -> Section:
         + "."
     )
     target_wide = _wide(ctx, top_table, "targets", "target", set(targets["country"]))
+    target_wide = target_wide.set_index("target").loc[top].reset_index()  # the figure's order
     blocks = [
         Figure(
             "Trials by target (15 most frequent)",
-            grouped_bars(top_table, "targets", "trials", "country", "CAR trials", ctx.countries),
-            "A multi-target construct counts once under each target; shares are of the "
-            "country's CAR trials.",
+            grouped_bars(
+                top_table, "targets", "share", "country", TARGET_SHARE, ctx.countries, True
+            ),
+            "Bars are shares, so countries with few trials can be compared with countries with "
+            "many; the numbers are in the table. A multi-target construct counts once under "
+            "each target.",
             data=frame_table("Trials by target: number (share)", target_wide),
             slug="targets",
         ),
