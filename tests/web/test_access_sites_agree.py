@@ -78,5 +78,10 @@ def test_trial_sites_and_national_registers_on_report_and_page(full_store, clien
     )
     assert cli.exit_code == 0 and json.loads(cli.stdout) == []
     assert "Trials registered only in CTRI are not listed" in cli.stderr
+    finder = client.get(
+        "/trials", params={"country": "IN", "recruiting": "true", "searched": "true"}
+    )
+    assert "<strong>0</strong> trials found" in finder.text
+    assert "Trials registered only in CTRI are not listed" in finder.text
     overview = html.unescape(client.get("/", params={"a": "CN", "b": "IN", "c": "ES"}).text)
     assert "IN: CTRI" in overview, "the overview's recruiting counts name India's own register"

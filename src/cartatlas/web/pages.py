@@ -19,6 +19,7 @@ from cartatlas.analyses.success_rates import MEASURE_NAMES
 from cartatlas.evidence.absence import no_approvals
 from cartatlas.evidence.jurisdictions import local_brand
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
+from cartatlas.registries.national import unloaded_register_line
 from cartatlas.report.sections import side_by_side
 from cartatlas.store import Store
 from cartatlas.web import charts, params
@@ -398,6 +399,8 @@ def trial_finder(
             ),
             "total": len(found),
             "results": results,
+            "register_note": filters.country
+            and unloaded_register_line(filters.country, set(registry.snapshots["registry"])),
             "page": page,
             "pages": pages,
             "page_query": urlencode(query),
