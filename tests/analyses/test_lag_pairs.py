@@ -177,3 +177,15 @@ def test_api_says_how_many_approvals_its_source_rows_describe(
         app, ["--db", evidence_store, "approvals", "--countries", country, "--format", "csv"]
     )
     assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == len(chosen)
+
+
+def test_eu_dates_are_said_to_be_the_sources_dates_not_the_decisions(evidence_store):
+    """Most EU rows date the Commission decision from a company's announcement, not from the
+    Commission's record: the caveat says the date is the source's."""
+    eu = [r for r in plain.rows("approvals") if r["country"] == "EU" and r["approval_date"]]
+    regulator = [r for r in eu if r["source_kind"] == "regulator"]
+    assert eu and len(regulator) < len(eu) / 2  # "mostly the company's announcement"
+    with open_store(evidence_store, read_only=True) as store:
+        section = approvals_section.build(ReportContext(store, ["DE", "US"]))
+    caveat = next(c for c in section.caveats if "EMA (EU)" in c)
+    assert "company's announcement" in caveat and "dated as the Commission decision;" not in caveat

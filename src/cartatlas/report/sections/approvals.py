@@ -214,8 +214,9 @@ def build(ctx: ReportContext) -> Section:
     )
     caveats = [
         "An EU approval (European Commission, on the EMA's opinion) is shown under each "
-        "requested EU/EEA state as 'EMA (EU)', dated as the Commission decision; it applied in "
-        "the United Kingdom until the end of 2020.",
+        "requested EU/EEA state as 'EMA (EU)', on the date its source gives for the Commission "
+        "decision (mostly the company's announcement of it, which can follow the decision by a "
+        "few days); it applied in the United Kingdom until the end of 2020.",
         "Approval dates come from agency or company announcements; where a source gives "
         "only a month, the date is placed at the start of that month for ordering.",
         f"One row per approval: {CHOICE_RULE}.",
