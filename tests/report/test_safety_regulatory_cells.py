@@ -29,12 +29,12 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _cells(countries: set[str]) -> dict[str, list[str]]:
+def _cells(countries: set[str], indications: tuple = INDICATIONS) -> dict[str, list[str]]:
     """study name -> the cells the safety table must show for it (plain route)."""
     studies = {
         s["study_id"]: s
         for s in plain.rows("studies")
-        if s["indication"] in INDICATIONS
+        if s["indication"] in indications
         and s["country_of_conduct"] in countries
         and not s["overlaps_with"]
     }
@@ -65,11 +65,15 @@ def _cells(countries: set[str]) -> dict[str, list[str]]:
     return cells
 
 
-@pytest.mark.parametrize("countries", [["CN", "US"], ["IN", "ES"]])
+@pytest.mark.parametrize("countries", [["CN", "US"], ["IN", "ES"], ["CN", "US", "IN", "ES"]])
 def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client, countries):
     with open_store(evidence_store, read_only=True) as store:
         section = safety_section.build(ReportContext(store, countries))
-    page = html.unescape(evidence_client.get(f"/q/safety?a={countries[0]}&b={countries[1]}").text)
+    page = html.unescape(
+        evidence_client.get(
+            "/q/safety?" + "&".join(f"{k}={c}" for k, c in zip("abcd", countries, strict=False))
+        ).text
+    )
     rows = [row for block in section.blocks if hasattr(block, "rows") for row in block.rows]
     expected = _cells(set(countries))
     assert len(rows) == len(expected)
@@ -87,7 +91,19 @@ def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client,
         absent = f"no data (no cohort conducted in {country} reports CRS or ICANS)"
         assert (absent in section.answer) == (not reporting)
         if reporting:
-            assert f"{country}: {len(reporting)} cohorts report CRS or ICANS" in section.answer
+            n = len(reporting)
+            said = f"{n} cohort{'' if n == 1 else 's'} report{'s' if n == 1 else ''} CRS or ICANS"
+            assert f"{country}: {said}" in section.answer
+    paragraphs = [b.text for b in section.blocks if hasattr(b, "text")]
+    for indication in INDICATIONS:
+        present = [c for c in sorted(countries) if _cells({c}, (indication,))]
+        said = next((p for p in paragraphs if p.startswith(f"**{indication}**")), None)
+        if not present:
+            assert said is None
+        elif len(present) == 1:
+            assert f"only {present[0]} has cohorts reporting CRS or ICANS" in said
+        elif "grading only" not in said:
+            assert f"the studies of {', '.join(present)} do not share" in said
 
 
 def _actions(countries: list[str]) -> list[dict[str, str]]:

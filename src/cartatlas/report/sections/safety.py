@@ -12,6 +12,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
 from cartatlas.report.sections.success import INDICATIONS
+from cartatlas.wording import noun
 
 SAFETY = ("CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
 
@@ -141,10 +142,13 @@ def build(ctx: ReportContext) -> Section:
             )
         )
         notes = [n for e in SAFETY if (n := _comparable_pool(ctx, indication, e))]
+        present = sorted(set().union(*(set(r["country_of_conduct"]) for r in found.values())))
         text = (
             " ".join(notes)
             if notes
-            else "Not pooled: the studies of the two countries do not share a stated grading "
+            else f"Not compared: only {present[0]} has cohorts reporting CRS or ICANS here."
+            if len(present) < 2
+            else f"Not pooled: the studies of {', '.join(present)} do not share a stated grading "
             "system, so their rates are not comparable."
         )
         pooled_notes.extend(f"{indication}: {n}" for n in notes)
@@ -155,12 +159,13 @@ def build(ctx: ReportContext) -> Section:
         + (
             " ".join(pooled_notes)
             if pooled_notes
-            else "No indication has studies from both countries graded with the same system, "
-            "so no pooled country comparison is made."
+            else "No indication has studies from the compared countries graded with one shared "
+            "system, so no pooled country comparison is made."
         )
     )
     per_country = "; ".join(
-        f"{c}: {len(reporting[c])} cohorts report CRS or ICANS (see the safety tables)"
+        f"{c}: {len(reporting[c])} {noun(len(reporting[c]), 'cohort')} "
+        f"{'reports' if len(reporting[c]) == 1 else 'report'} CRS or ICANS (see the safety tables)"
         if c in reporting
         else f"{c}: " + no_data(f"no cohort conducted in {c} reports CRS or ICANS")
         for c in ctx.countries
