@@ -13,7 +13,7 @@ import warnings
 import pytest
 from typer.testing import CliRunner
 
-from cartatlas.analyses.populations import GROUP_NAMES
+from cartatlas.analyses.populations import population_label
 from cartatlas.cli import app
 from cartatlas.evidence.reading import BUNDLED_DIR
 from cartatlas.evidence.schema import POPULATION_GROUPS
@@ -131,6 +131,8 @@ def test_every_surface_shows_the_rule_applied_pool(pair, endpoint, api, sections
     here = {s for s in left_out if plain.apart("LBCL", endpoint, SPECIAL_LBCL[s][0])}
     assert {r["study_id"] for r in document["apart"]} == here
     assert {r["study_id"] for r in body["apart"]} == here
+    for r in body["apart"]:
+        assert r["population"] == population_label(SPECIAL_LBCL[r["study_id"]][1])
     assert not here & {r["study_id"] for r in document["studies"]}
     for study in here:
         assert study in document["not_pooled"] and study in body["not_pooled"]
@@ -153,7 +155,7 @@ def test_the_report_lists_each_left_out_cohort_with_its_own_rate(sections):
             row = next(r for r in apart.rows if r[1].startswith(name) and r[3] == "CR")
             assert row[0] == country and row[4] == f"{cohort[1]}/{cohort[2]}"
             assert row[5] == f"{100 * cohort[1] / cohort[2]:.1f}%"
-            assert row[2] == GROUP_NAMES[group].removeprefix("in ")
+            assert row[2] == population_label(group)
 
 
 def test_a_country_with_only_special_cohorts_says_so_not_no_data(evidence_store, api):

@@ -35,8 +35,15 @@ POPULATION_RULE = (
 ONLY_SPECIAL = "no data (only cohorts in special populations, shown separately, not pooled)"
 
 
+def population_label(group: str) -> str:
+    """The group as a table cell names it ("CNS lymphoma")."""
+    return GROUP_NAMES[group].removeprefix("in ")
+
+
 def is_standard(rows: pd.DataFrame) -> pd.Series:
     """True for the rows a pool may take (an unstated group is the default, standard)."""
+    if "population_group" not in rows:  # no rows read: an empty frame without columns
+        return pd.Series(True, index=rows.index)
     return rows["population_group"].fillna(STANDARD).eq(STANDARD)
 
 

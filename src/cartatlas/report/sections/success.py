@@ -10,7 +10,7 @@ from cartatlas.analyses.like_for_like import (
     same_products,
     with_multinational,
 )
-from cartatlas.analyses.populations import GROUP_NAMES, POPULATION_RULE, apart_sentence
+from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence, population_label
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import (
     CountryPooling,
@@ -334,7 +334,7 @@ def _apart_table(
         [
             row.country,
             f"{row.name} ({row.product})",
-            GROUP_NAMES[row.population_group].removeprefix("in "),
+            population_label(row.population_group),
             code_names([row.code]),
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cartatlas.analyses.figures import forest_title, subgroup_test_note
 from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, SameProduct, by_product
-from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence
+from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence, population_label
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
     GRADING_RULE,
@@ -234,7 +234,13 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
         },
         "population_rule": POPULATION_RULE,
         "not_pooled": apart_sentence(pooling.apart),
-        "apart": records(with_exact_ci(pooling.apart.reindex(columns=APART_COLUMNS))),
+        "apart": records(
+            with_exact_ci(
+                pooling.apart.reindex(columns=APART_COLUMNS).assign(
+                    population=lambda f: f["population_group"].map(population_label)
+                )
+            )
+        ),
         "pooled": {
             "by_country": {c: _summary(s) for c, s in pooling.summaries.items()},
             "overall": _overall(run.result, run.rows) if run.result is not None else None,
