@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.analyses.populations import STANDARD, apart_sentence, population_label
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import GRADING_RULE, pool_by_country
 from cartatlas.evidence.absence import no_data
@@ -55,6 +56,14 @@ def _derived(ctx: ReportContext) -> set[tuple[str, int]]:
     )
 
 
+def _apart_mark(group: object) -> str:
+    """ " — CNS lymphoma, not pooled" for a cohort in a special population (``POPULATION_RULE``):
+    listed with its rates, never in a pooled comparison."""
+    if not isinstance(group, str) or group == STANDARD:
+        return ""
+    return f" — {population_label(group)}, not pooled"
+
+
 def _grading(cells: dict[str, str]) -> str:
     """One system for the whole row when every cell shares it, else each cell's own."""
     systems = set(cells.values())
@@ -72,7 +81,7 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
                 row.study_id,
                 {
                     "country": row.country_of_conduct,
-                    "study": f"{row.name} ({row.product})",
+                    "study": f"{row.name} ({row.product})" + _apart_mark(row.population_group),
                     "grading": {},
                     "refs": set(),
                 },
@@ -108,7 +117,8 @@ def _comparable_pool(ctx: ReportContext, indication: str, endpoint: str) -> str 
         f"{ENDPOINTS[endpoint].label}, {grading} grading only: "
         + "; ".join(parts)
         + f"; difference {pvalue(pooling.comparison.p)} ({pooling.comparison.test}; "
-        f"{pooling.method_note.split(';')[0]})."
+        f"{pooling.method_note.split(';')[0]})"
+        + (f"; {apart}." if (apart := apart_sentence(pooling.apart)) else ".")
     )
 
 

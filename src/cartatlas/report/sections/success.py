@@ -199,7 +199,9 @@ def _same_product(ctx: ReportContext) -> list:
                 rows,
                 note="Only the evidence rows present; a study with one cohort shows its exact "
                 f"CI. {ASSIGNMENT_RULE[0].upper()}{ASSIGNMENT_RULE[1:]}. Even for one product, "
-                "line of therapy, follow-up and real-world share differ between the trials.",
+                "line of therapy, follow-up and real-world share differ between the trials. "
+                "Cohorts in special populations (CNS lymphoma, after prior CD19 CAR-T, …) are "
+                "left out, as in the pools above.",
             )
         )
     if blocks:
