@@ -189,3 +189,21 @@ def test_eu_dates_are_said_to_be_the_sources_dates_not_the_decisions(evidence_st
         section = approvals_section.build(ReportContext(store, ["DE", "US"]))
     caveat = next(c for c in section.caveats if "EMA (EU)" in c)
     assert "company's announcement" in caveat and "dated as the Commission decision;" not in caveat
+
+
+@pytest.mark.parametrize("product", ["ciltacabtagene-autoleucel", "tisagenlecleucel"])
+def test_a_products_page_and_api_give_one_row_per_approval(evidence_client, product):
+    """Cilta-cel's NMPA approval has two source rows (2024-08 news, 2024-08-27 release): the
+    product page listed it twice, as two Chinese approvals."""
+    every = {r["country"] for r in plain.rows("approvals")}
+    expected = [r for r in plain.one_per_approval(every) if r["product_id"] == product]
+    api = evidence_client.get(f"/api/products/{product}").json()["approvals"]
+    keys = ("country", "agency", "indication", "line_of_therapy", "population")
+    shown = sorted(tuple(a[k] or "" for k in keys) + (a["approval_date"] or "",) for a in api)
+    assert shown == sorted(tuple(r[k] for k in keys) + (r["approval_date"],) for r in expected)
+    page = html.unescape(evidence_client.get(f"/products/{product}").text)
+    table = page.split("<h2>Approvals</h2>", 1)[1].split("<h2>", 1)[0]
+    assert table.count("<tr><td>") == len(expected)
+    weak = [r for r in expected if r["source_kind"] in ("news", "secondary")]
+    marked = table.count("· news (weak source)") + table.count("· secondary (weak source)")
+    assert marked == len(weak)

@@ -63,17 +63,26 @@ def raw_approvals(store: Store, countries: list[str]) -> pd.DataFrame:
     (``cartatlas.evidence.jurisdictions``)."""
     codes = stored_codes(countries)
     marks = ", ".join("?" * len(codes))
-    frame = store.frame(
-        "SELECT a.product_id, p.inn, p.brands, p.targets, a.agency, a.country, a.indication, "
-        "a.indication_label, a.line_of_therapy, a.population, a.approval_date, a.kind, "
-        "a.source_url, a.source_kind, a.doi, a.pmid, a.note "
-        "FROM evidence_approvals a JOIN evidence_products p USING (product_id) "
-        f"WHERE a.country IN ({marks}) ORDER BY a.approval_date",
-        codes,
-    )
+    frame = store.frame(f"{_SELECT} WHERE a.country IN ({marks}) ORDER BY a.approval_date", codes)
     frame = expand_regional(frame, countries)
     frame["date"] = [_parse(d) for d in frame["approval_date"]]
     return frame
+
+
+_SELECT = (
+    "SELECT a.product_id, p.inn, p.brands, p.targets, a.agency, a.country, a.indication, "
+    "a.indication_label, a.line_of_therapy, a.population, a.approval_date, a.kind, "
+    "a.source_url, a.source_kind, a.doi, a.pmid, a.note "
+    "FROM evidence_approvals a JOIN evidence_products p USING (product_id)"
+)
+
+
+def product_approvals(store: Store, product_id: str) -> pd.DataFrame:
+    """A product's approvals in every jurisdiction, one row per approval (``CHOICE_RULE``) with
+    its alternative sources; EU approvals stay under ``EU``, as the Commission issues them."""
+    frame = store.frame(f"{_SELECT} WHERE a.product_id = ? ORDER BY a.approval_date", [product_id])
+    frame = frame.assign(via=None, date=[_parse(d) for d in frame["approval_date"]])
+    return one_per_approval(frame).drop(columns=["date", "via"], errors="ignore")
 
 
 def _host(url: object) -> str:

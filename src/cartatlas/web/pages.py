@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 from pydantic import BeforeValidator
 
-from cartatlas.analyses.approvals import approvals_frame, approved_product_counts
+from cartatlas.analyses.approvals import CHOICE_RULE, approvals_frame, approved_product_counts
 from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.analyses.study_rows import ENDPOINTS
 from cartatlas.analyses.success_rates import MEASURE_NAMES
@@ -300,6 +300,7 @@ def product(
         **_common(request, store, memo, registry, list(params.DEFAULT_COUNTRIES)),
         "profile": profile,
         "outcomes_spec": spec,
+        "choice_rule": CHOICE_RULE,
     }
     html = fragment(request, memo, store, key, "product_body.html.j2", lambda: common)
     return render(request, "product.html.j2", {**common, "body": html})

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Path
 
+from cartatlas.analyses.approvals import product_approvals
 from cartatlas.evidence.jurisdictions import approval_countries
 from cartatlas.evidence.queries import resolve_product
 from cartatlas.store import Store
 from cartatlas.web import params
-from cartatlas.web.api import approvals, outcomes, prices, studies
+from cartatlas.web.api import outcomes, prices, studies
 from cartatlas.web.api.common import SOURCE_COLUMNS, Listing, listing, select
 from cartatlas.web.deps import EvidenceDep
 from cartatlas.web.responses import records
@@ -58,7 +59,8 @@ def product_profile(store: Store, key: str) -> dict[str, Any]:
     frame = products_frame(store)
     return {
         "product": records(frame[frame["product_id"] == product_id])[0],
-        "approvals": records(approvals.approvals_frame(store, product=product_id)),
+        # One row per approval, as on every other surface; the other sources are listed in it.
+        "approvals": records(product_approvals(store, product_id)),
         "studies": records(studies.studies_frame(store, product=product_id)),
         "outcomes": records(outcomes.results_frame(store, "outcomes", product=product_id)),
         "safety": records(outcomes.results_frame(store, "safety", product=product_id)),
