@@ -259,7 +259,7 @@ def trials_command(
         typer.Option(
             "--recruiting",
             help="Recruiting or enrolling by invitation; with --country, also a site there "
-            "not registered as closed (the report's and dashboard's definition).",
+            "recruiting or without a status (the report's and dashboard's definition).",
         ),
     ] = False,
     text: Annotated[

@@ -40,9 +40,10 @@ RECRUITING_STATUSES = ("RECRUITING", "ENROLLING_BY_INVITATION")
 #: ``cartatlas trials --recruiting --country`` share (and state).
 RECRUITING_DEFINITION = (
     "recruiting in a country: the trial's overall status is recruiting or enrolling by "
-    "invitation, and it lists at least one site in that country that is not registered as closed "
-    "(a site without a status counts as open; old records keep sites 'recruiting' after the "
-    "trial closed, so both must hold)"
+    "invitation, and at least one of its sites in that country is recruiting or enrolling by "
+    "invitation too (a site without a status counts; a site not yet recruiting, withdrawn or "
+    "closed does not; old records keep sites 'recruiting' after the trial closed, so both must "
+    "hold)"
 )
 
 
