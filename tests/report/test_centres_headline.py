@@ -43,3 +43,27 @@ def test_the_headline_gives_the_latest_overall_count_or_names_the_product(summar
         assert f"{country}: no data" in summary
     else:
         assert expected in summary
+
+
+def _latest(country: str) -> dict:
+    rows = sorted(
+        (r for r in plain.rows("centres") if r["country"] == country),
+        key=lambda r: (r["as_of"], r["product_id"]),
+    )
+    return ([r for r in rows if not r["product_id"]] or rows)[-1]
+
+
+@pytest.mark.parametrize("pair", [("JP", "CN"), ("CN", "US"), ("ES", "DE"), ("KR", "CN")])
+def test_the_headline_warns_when_the_counts_beside_each_other_are_not_like_for_like(
+    evidence_store, pair
+):
+    latest = [_latest(c) for c in pair]
+    years = [int(r["as_of"][:4]) for r in latest]
+    one_product = any(r["product_id"] for r in latest)
+    apart = max(years) - min(years) > 2
+    with open_store(evidence_store, read_only=True) as store:
+        ctx = ReportContext(store, list(pair))
+        summary = centres_summary(ctx, _centres_frame(ctx))
+    assert ("not like for like" in summary) == (one_product or apart), (pair, summary)
+    assert ("one product's centres only" in summary) == one_product
+    assert (f"from {min(years)} to {max(years)}" in summary) == apart

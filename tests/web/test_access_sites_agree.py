@@ -85,3 +85,10 @@ def test_trial_sites_and_national_registers_on_report_and_page(full_store, clien
     assert "Trials registered only in CTRI are not listed" in finder.text
     overview = html.unescape(client.get("/", params={"a": "CN", "b": "IN", "c": "ES"}).text)
     assert "IN: CTRI" in overview, "the overview's recruiting counts name India's own register"
+
+
+def test_access_page_warns_that_centre_counts_are_not_like_for_like(client):
+    """JP's latest count is of Kymriah hospitals in 2020, CN's of zevor-cel institutions in
+    2026 (tests/report/test_centres_headline.py recomputes the rule from centres.csv)."""
+    page = html.unescape(client.get("/q/access", params={"a": "JP", "b": "CN"}).text)
+    assert "These counts are not like for like (some count one product's centres only" in page

@@ -61,6 +61,7 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
     product's network next to another country's total would read as a difference in access);
     a count from news or secondary pages is marked as such."""
     parts = []
+    shown = []
     for country in ctx.countries:
         own = frame[frame["country"] == country]
         if own.empty:
@@ -68,6 +69,7 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
             continue
         overall = own[own["product_id"].map(missing)]
         latest = (overall if len(overall) else own).iloc[-1]
+        shown.append(latest)
         only = "" if len(overall) else f"; {latest['product_id']} only"
         weak = " (news or secondary source)" if is_weak(latest["source_kind"]) else ""
         parts.append(
@@ -78,6 +80,27 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
         "Latest published treatment-centre counts (definitions differ; see the table) — "
         + "; ".join(parts)
         + "."
+        + _unlike(shown)
+    )
+
+
+def _unlike(latest: list[pd.Series]) -> str:
+    """A warning when the counts set side by side are not like for like: one counts a single
+    product's centres, or they are more than two years apart (JP's 12 Kymriah hospitals of 2020
+    next to CN's 200 zevor-cel institutions of 2026 read as a 17-fold difference in access)."""
+    if len(latest) < 2:
+        return ""
+    years = [int(str(r["as_of"])[:4]) for r in latest]
+    reasons = []
+    if any(not missing(r["product_id"]) for r in latest):
+        reasons.append("some count one product's centres only")
+    if max(years) - min(years) > 2:
+        reasons.append(f"they are from {min(years)} to {max(years)}")
+    if not reasons:
+        return ""
+    return (
+        f" These counts are not like for like ({'; '.join(reasons)}): their ratio is not a "
+        "measure of the difference in access."
     )
 
 
