@@ -56,6 +56,23 @@ def _expected(a: str, b: str) -> dict[tuple[str, str], dict]:
     return found
 
 
+def _first_details(a: str, b: str) -> dict[tuple[str, str, str], set]:
+    """(target, indication, country) -> {(product, line, kind)} of the approvals on the first
+    date (several when they share it)."""
+    targets = {r["product_id"]: r["targets"].split("|") for r in plain.rows("products")}
+    found = _expected(a, b)
+    details: dict[tuple[str, str, str], set] = {}
+    for country in (a, b):
+        for row in (r for r in plain.one_per_approval({a, b, "EU"}) if _applies(r, country)):
+            date = plain.date(row["approval_date"]) if row["approval_date"] else None
+            for target in targets[row["product_id"]]:
+                if date and found[(target, row["indication"])].get(country) == date:
+                    key = (target, row["indication"], country)
+                    detail = (row["product_id"], row["line_of_therapy"], row["kind"])
+                    details.setdefault(key, set()).add(detail)
+    return details
+
+
 def _orient(a: str, b: str, found: dict) -> tuple[str, str]:
     lags = [
         plain.months(side[b], side[a]) for side in found.values() if side.get(a) and side.get(b)
@@ -94,6 +111,13 @@ def test_lag_per_pair_on_every_surface(evidence_store, evidence_client, first, s
         assert (float(row["lag_months"]) if row["lag_months"] else "") == (
             float(lag) if lag else ""
         ), row
+    details = _first_details(a, b)
+    for row in shown:
+        for side in (a, b):
+            key = (row["target"], row["indication"], side)
+            if row["approval_date_" + side]:
+                line, kind = row["line_of_therapy_" + side], row["kind_" + side]
+                assert (row["product_id_" + side], line, kind) in details[key], row
     table = runner.invoke(app, [*args, "--wide"])
     assert table.exit_code == 0
     for code in (first, second):
@@ -112,6 +136,13 @@ def test_lag_per_pair_on_every_surface(evidence_store, evidence_client, first, s
         assert absent in section.answer and absent in page
         return
     cells = [row[-1] for block in section.blocks if hasattr(block, "rows") for row in block.rows]
+    every = {c for block in section.blocks if hasattr(block, "rows") for r in block.rows for c in r}
+    for row in shown:  # each side's first approval with its line and kind
+        for side in (a, b):
+            if row["approval_date_" + side]:
+                line = row["line_of_therapy_" + side] or "line not stated"
+                kind = row["kind_" + side] or "kind not stated"
+                assert f"{row['approval_date_' + side]} ({line}, {kind})" in every
     for lag, status in expected.values():
         if lag:
             assert f"{float(lag):+.0f}" in cells

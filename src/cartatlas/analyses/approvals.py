@@ -203,6 +203,11 @@ def approved_product_rows(store: Store, country: str) -> list[tuple]:
     ]
 
 
+#: What the lag keeps of each side's first approval: the line and kind show whether the two
+#: approvals compared are alike (a US 5L+ full approval against a Chinese 4L+ one).
+LAG_VALUES = ("product_id", "approval_date", "line_of_therapy", "kind", "date")
+
+
 def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
     # The earliest dated approval per key; an approval whose date no source states still names
     # its product (date and lag empty), so the table does not read "not approved there".
@@ -210,7 +215,7 @@ def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
     first = ordered.groupby(["country", *keys]).head(1)
     sides = {
         c: first[first["country"] == c]
-        .set_index(keys)[[v for v in ("product_id", "approval_date", "date") if v not in keys]]
+        .set_index(keys)[[v for v in LAG_VALUES if v not in keys]]
         .assign(approved=True)
         for c in (a, b)
     }

@@ -31,15 +31,19 @@ def _rows(frame, columns: list[str], fmt: Format) -> list[list]:
     return rows
 
 
-def _one_side_cells(columns: list[str], row: list) -> list:
-    """A lag row approved in one country only: its empty side is "none recorded" and its lag
-    "—" (the status says why), not "no data", which would read as a gap in the evidence."""
-    if not str(row[-1]).startswith("approved in") or row[-1] == "approved in both":
-        return row
-    return [
-        ("none recorded" if c.startswith("product_id") else "—") if v == "no data" else v
-        for c, v in zip(columns, row, strict=True)
-    ]
+def _lag_cells(columns: list[str], row: list) -> list:
+    """A lag row as a table shows it: an unstated line or kind is "not stated"; in a row
+    approved in one country only, the empty side is "none recorded" and its other cells "—"
+    (the status says why), not "no data", which would read as a gap in the evidence."""
+    one_side = " only " in str(row[columns.index("status")])
+    cells = []
+    for column, value in zip(columns, row, strict=True):
+        if value == "no data" and one_side:
+            value = "none recorded" if column.startswith("product_id") else "—"
+        elif value == "no data" and column.startswith(("line_of_therapy", "kind")):
+            value = "not stated"
+        cells.append(value)
+    return cells
 
 
 def approvals(
@@ -87,13 +91,16 @@ def approvals(
         err.print(no_approvals(code))
     if lag:
         a, b, table = oriented_lag(frame, codes)
-        columns = ["target", "indication", f"product_id_{a}", f"approval_date_{a}"]
-        columns += [f"product_id_{b}", f"approval_date_{b}", "lag_months", "status"]
+        columns = ["target", "indication"]
+        for side in (a, b):
+            columns += [f"{c}_{side}" for c in ("product_id", "approval_date", "line_of_therapy")]
+            columns += [f"kind_{side}"]
+        columns += ["lag_months", "status"]
         definition = LAG_DEFINITION.format(a=a, b=b)
         title = definition[0].upper() + definition[1:]
         rows = _rows(table, columns, fmt)
         if fmt is Format.table:
-            rows = [_one_side_cells(columns, row) for row in rows]
+            rows = [_lag_cells(columns, row) for row in rows]
         emit(columns, rows, fmt, title=title, wide=wide)
         return
     columns = ["country", "agency", "product_id", "indication", "line_of_therapy", "population"]

@@ -38,6 +38,18 @@ def _sources(ctx: ReportContext, frame: pd.DataFrame, country: str) -> str:
     return " ".join(dict.fromkeys(cite_row(ctx.refs, r) for r in rows.itertuples()))
 
 
+def _first(row: pd.Series, country: str) -> str:
+    """ "2022-02-28 (5L+, full)": a side's first approval with its line and kind, so a reader
+    sees whether the two approvals compared are alike; empty where the side has none."""
+    if missing(row.get(f"product_id_{country}", row.get("product_id"))):
+        return ""
+    detail = [
+        _text(row[f"line_of_therapy_{country}"], "line not stated"),
+        _text(row[f"kind_{country}"], "kind not stated"),
+    ]
+    return f"{_text(row[f'approval_date_{country}'], 'no date recorded')} ({', '.join(detail)})"
+
+
 def _lag_cell(value: object) -> str:
     return "" if pd.isna(value) else f"{value:+.0f}"
 
@@ -81,13 +93,15 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                 [
                     r["product_id"],
                     r["indication"],
-                    _text(r[f"approval_date_{a}"]),
-                    _text(r[f"approval_date_{b}"]),
+                    _first(r, a),
+                    _first(r, b),
                     _lag_cell(r["lag_months"]),
                 ]
                 for _, r in same.iterrows()
             ],
-            note=f"Lag: {definition}. Only products approved in both countries.",
+            note=f"Lag: {definition}. Only products approved in both countries. Each date is "
+            "the product's first approval for the indication there, with its line of therapy "
+            "and kind (full, accelerated, conditional): the two may differ.",
         ),
         Table(
             f"Lag, same target and indication (any product): {a} → {b}",
@@ -105,9 +119,9 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                     r["target"],
                     r["indication"],
                     _text(r[f"product_id_{a}"], "none recorded"),
-                    _text(r[f"approval_date_{a}"]),
+                    _first(r, a),
                     _text(r[f"product_id_{b}"], "none recorded"),
-                    _text(r[f"approval_date_{b}"]),
+                    _first(r, b),
                     _lag_cell(r["lag_months"]) or r["status"],
                 ]
                 for _, r in lag.iterrows()
