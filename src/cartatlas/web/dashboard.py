@@ -30,7 +30,7 @@ from cartatlas.report.sections import claims as claims_section
 from cartatlas.report.sections.access import recruiting_sites
 from cartatlas.report.sections.common import cite_row, frame_table
 from cartatlas.report.sections.cost import PRODUCT_PRICES
-from cartatlas.report.sections.registry_views import SHARES, TARGET_SHARE
+from cartatlas.report.sections.registry_views import SHARES, TARGET_SHARE, top_targets
 from cartatlas.report.sections.success import INDICATIONS
 from cartatlas.web import charts
 from cartatlas.web.api.meta import MetaQuery, forest_frames, run_meta
@@ -94,15 +94,6 @@ def _last_year(ctx: WebContext, years: pd.Series) -> int:
     return ctx.snapshot_year or int(years.max())
 
 
-def _top_targets(ctx: WebContext, n: int = 15) -> pd.DataFrame:
-    table = _counts(ctx, ["target"])
-    named = table[table["targets"] != "unnamed"]
-    top = named.groupby("targets")["trials"].sum().sort_values(ascending=False).head(n).index
-    rank = {t: i for i, t in enumerate(top)}
-    chosen = named[named["targets"].isin(rank)]
-    return chosen.assign(rank=chosen["targets"].map(rank)).sort_values(["rank", "country"])
-
-
 def _years(ctx: WebContext) -> pd.DataFrame:
     table = _counts(ctx, ["year"]).dropna(subset=["start_year"])
     last = _last_year(ctx, table["start_year"])
@@ -153,7 +144,8 @@ def chart_for(
     if slug == "approvals-timeline":
         return charts.timeline(approvals_frame(ctx.store, countries), countries), None
     if slug == "targets":
-        table = _top_targets(ctx)
+        counts = _counts(ctx, ["target"])
+        table, _ = top_targets(counts[counts["targets"] != "unnamed"])
         return (
             charts.grouped_bars(table, "targets", "share", TARGET_SHARE, countries, percent=True),
             None,

@@ -85,6 +85,16 @@ def _approved_targets(ctx: ReportContext) -> Table:
     return table
 
 
+def top_targets(named: pd.DataFrame, n: int = 15) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of the ``n`` targets with most trials over the compared countries (the figure's
+    bars, report and dashboard), in that order, and the targets themselves."""
+    top = named.groupby("targets")["trials"].sum().sort_values(ascending=False).head(n)
+    rank = {t: i for i, t in enumerate(top.index)}
+    chosen = named[named["targets"].isin(rank)]
+    chosen = chosen.assign(rank=chosen["targets"].map(rank)).sort_values(["rank", "country"])
+    return chosen.drop(columns="rank"), list(rank)
+
+
 def types(ctx: ReportContext) -> Section:
     if not ctx.has_registry:
         section = _no_registry("types", "Types")
@@ -92,16 +102,7 @@ def types(ctx: ReportContext) -> Section:
         return section
     targets = _counts(ctx, ["target"])
     named = targets[targets["targets"] != "unnamed"]
-    top = (
-        named.groupby("targets")["trials"]
-        .sum()
-        .sort_values(ascending=False)
-        .head(15)
-        .index.tolist()
-    )
-    top_table = named[named["targets"].isin(top)].copy()
-    top_table["rank"] = top_table["targets"].map({t: i for i, t in enumerate(top)})
-    top_table = top_table.sort_values(["rank", "country"]).drop(columns="rank")
+    top_table, top = top_targets(named)
     unnamed = targets[targets["targets"] == "unnamed"].set_index("country")["trials"]
     leaders = {c: _leading_targets(named, c) for c in ctx.countries}
     answer = (
@@ -194,6 +195,9 @@ def activity(ctx: ReportContext) -> Section:
     caveats = [
         "A trial with sites in several countries counts once for each; trials without "
         "a site have no country.",
+        "Phase 'early 1' is ClinicalTrials.gov's early phase 1 (formerly phase 0); 'n/a' is "
+        "its 'not applicable' (the record gives no drug-development phase); 'unknown': the "
+        "record gives none at all.",
     ]
     if ctx.uncounted_registers:
         caveats.append(ctx.uncounted_registers)
