@@ -10,7 +10,9 @@ listed with its date and kind, and a news or secondary source is marked weak.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 
 import pytest
 
@@ -143,3 +145,37 @@ def test_regulatory_actions_dated_and_weak_sources_marked(
         acted = {a["country"] for a in actions}
         if country not in acted and not (country in EEA_SAMPLE and "EU" in acted):
             assert country in section.answer.split("No data", 1)[-1]
+
+
+@pytest.mark.parametrize("product", ["ciltacabtagene-autoleucel", "lisocabtagene-maraleucel"])
+def test_safety_command_rates_cis_and_words(evidence_store, product):
+    """`cartatlas safety`: every safety.csv row of the product's studies with its exact CI; a
+    table says "not stated" for a missing grading and "from %" for a derived count."""
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+
+    studies = {s["study_id"] for s in plain.rows("studies") if s["product_id"] == product}
+    expected = [r for r in plain.rows("safety") if r["study_id"] in studies]
+    runner = CliRunner()
+    args = ["--db", evidence_store, "safety", "--product", product]
+    shown = list(csv.DictReader(io.StringIO(runner.invoke(app, [*args, "--format", "csv"]).stdout)))
+    assert len(shown) == len(expected)
+    want = sorted(
+        (r["study_id"], r["event"], r["grade"], r["grading"], int(r["n"]), int(r["events"]))
+        for r in expected
+    )
+    got = sorted(
+        (r["study"], r["event"], r["grade"], r["grading"], int(r["n"]), int(r["events"]))
+        for r in shown
+    )
+    assert got == want
+    for row in shown:
+        low, high = plain.clopper_pearson(int(row["events"]), int(row["n"]))
+        assert row["ci95"] == f"{100 * low:.1f}–{100 * high:.1f}"
+    table = " ".join(runner.invoke(app, [*args, "--wide"]).output.split())
+    if any(not r["grading"] for r in expected):
+        assert "not stated" in table
+    if any(r["events_derived"] == "true" for r in expected):
+        assert "from %" in table
+    assert "True" not in table

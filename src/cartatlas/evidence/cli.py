@@ -129,7 +129,25 @@ def _results(ctx: typer.Context, product: str, fmt: Format, kind: str, wide: boo
     if not rows:
         err.print(f"no data: no {kind} recorded for {product}")
     title = f"{kind} of {product} ({queries.CI_METHOD})"
-    emit(queries.RESULT_COLUMNS[kind], rows, fmt, title=title, wide=wide)
+    columns = queries.RESULT_COLUMNS[kind]
+    if fmt is Format.table:
+        rows = [_readable(columns, row) for row in rows]
+    emit(columns, rows, fmt, title=title, wide=wide)
+
+
+#: How a table words a result's flags (CSV and JSON keep the stored values).
+_WORDS = {
+    "grading": {None: "not stated"},
+    "events_derived": {True: "from %", False: "counted"},
+}
+
+
+def _readable(columns: list[str], row: tuple) -> tuple:
+    """A result row as a reader sees it in a table: "grading: not stated", not "—"; a count
+    derived from a printed percentage says "from %", not "True"."""
+    return tuple(
+        _WORDS[c].get(v, v) if c in _WORDS else v for c, v in zip(columns, row, strict=True)
+    )
 
 
 ProductArg = Annotated[
