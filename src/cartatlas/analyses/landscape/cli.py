@@ -113,7 +113,23 @@ def landscape_command(
             _keep(db_target(ctx), name, kept)
     counted, columns, rows = kept
     err.print(f"{counted} trials counted")
+    if fmt is Format.table:
+        rows = _stated(columns, rows)
     emit(columns, rows, fmt, title="CAR trial landscape")
+
+
+def _stated(columns: list[str], rows: list[tuple]) -> list[tuple]:
+    """A printed table's missing dimension values (a trial whose record gives no start year)
+    as "not stated": a blank cell beside 140 trials read as a row of nothing. CSV and JSON keep
+    them empty / null."""
+    counts = {"trials", "share", "allogeneic", "solid", "autoimmune", "in_vivo"}
+    return [
+        tuple(
+            "not stated" if v is None and c not in counts else v
+            for c, v in zip(columns, row, strict=True)
+        )
+        for row in rows
+    ]
 
 
 def _name(dims: list[str], codes: list[str] | None, shares: bool, include_non_car: bool) -> str:
