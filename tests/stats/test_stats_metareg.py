@@ -64,6 +64,23 @@ def test_matches_metafor(case):
     assert not problems, "\n".join(problems)
 
 
+
+@pytest.mark.parametrize("case", reference()["metareg_r2_na"], ids=case_id)
+def test_unfittable_intercept_only_model_gives_r2_na_as_metafor(case):
+    """The intercept-only fit behind R^2 may fail to converge where the regression converges;
+    metafor then reports R^2 as NA and keeps the regression, and so must we (it had raised)."""
+    d = dataset(case["dataset"])
+    moderators = {name: d["moderators"][name] for name in case["moderators"]}
+    res = meta_regression(
+        d["events"], d["n"], moderators, case["measure"], case["method"], case["test"]
+    )
+    c = res.coefficients
+    values = {"estimate": c.estimate, "se": c.se, "stat": c.stat, "pval": c.pval,
+              "ci_low": c.ci_low, "ci_high": c.ci_high, "tau2": res.tau2, "r2": res.r2,
+              "qe": res.qe, "qe_p": res.qe_p, "qm": res.qm, "qm_p": res.qm_p}
+    problems = compare(values, case["expected"], RMA_RTOL)
+    assert not problems, "\n".join(problems)
+
 def test_coefficient_names_and_reference_level():
     d = dataset("simulated")
     res = meta_regression(d["events"], d["n"], d["moderators"])

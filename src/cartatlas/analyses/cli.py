@@ -152,9 +152,11 @@ def meta(
             if pooling.result is None:
                 err.print(tagged("error", "red", "cannot adjust: too few studies to fit a model"))
                 raise typer.Exit(2)
+            from cartatlas.stats import ConvergenceError
+
             try:
                 regression = adjusted_comparison(pooling, [a.strip() for a in adjust.split(",")])
-            except ValueError as exc:
+            except (ValueError, ConvergenceError) as exc:
                 err.print(
                     tagged("error", "red", f"cannot adjust with {pooling.result.k} studies: {exc}")
                 )

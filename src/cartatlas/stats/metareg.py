@@ -25,7 +25,7 @@ from .measures import check_measure, warn_if_freeman_tukey
 from .models import as_control, check_model, fit_model
 from .results import CoefficientTable, MetaRegressionResult, PredictionTable, StudyTable
 from .rma import COMMON_EFFECT, RmaFit, predict, tau2_confint
-from .tau2 import Tau2Control
+from .tau2 import ConvergenceError, Tau2Control
 
 __all__ = ["Design", "build_design", "meta_regression"]
 
@@ -142,7 +142,12 @@ def _pseudo_r2(
             return 0.0
         adjusted = WLS(fit.yi, fit.X, weights=1 / fit.vi).fit().rsquared_adj
         return max(0.0, 100 * adjusted)
-    total = fit_model(data, None, measure, fit.method, fit.test, level, add, to, control).tau2
+    try:
+        total = fit_model(data, None, measure, fit.method, fit.test, level, add, to, control).tau2
+    except ConvergenceError:
+        # metafor fits the intercept-only model inside try() and reports R^2 as NA when it
+        # fails: the regression itself stands, only the share of tau^2 explained is unknown.
+        return math.nan
     return 0.0 if total <= 0 else max(0.0, 100 * (total - fit.tau2) / total)
 
 

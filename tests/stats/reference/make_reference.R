@@ -280,6 +280,29 @@ for (measure in measures) for (method in c("FE", "DL", "REML", "ML", "PM", "SJ")
       bt_pred = num(bt$pred), bt_ci_low = num(bt$ci.lb), bt_ci_high = num(bt$ci.ub),
       bt_pi_low = pi_lb(bt), bt_pi_high = pi_ub(bt)))
 }
+# A regression whose intercept-only model does not converge (REML Fisher scoring oscillates
+# around a tiny tau^2): metafor fits that model inside try() and reports R^2 as NA, keeping the
+# regression itself (the nine standard-population LBCL CR cohorts of CN and US, 2026-12-07).
+datasets$r2_unfittable <- list(
+  events = c(30, 11, 726, 61, 44, 33, 6, 36, 136), n = c(58, 21, 1297, 122, 82, 61, 14, 69, 256),
+  groups = NULL,
+  moderators = list(
+    country = c("CN", "CN", "US", "US", "US", "US", "US", "US", "US"),
+    line = c("later", "not stated", "later", "not stated", "later", "early", "not stated",
+             "not stated", "later"),
+    real_world = c("False", "False", "True", "True", "False", "False", "False", "True", "False")))
+r2na <- datasets$r2_unfittable
+res <- rma(measure = "PLO", xi = r2na$events, ni = r2na$n,
+           mods = ~ country + line + real_world, data = as.data.frame(r2na$moderators),
+           method = "REML", test = "knha")
+metareg_r2_na <- list(list(
+  dataset = "r2_unfittable", measure = "PLO", method = "REML", test = "knha",
+  moderators = c("country", "line", "real_world"),
+  expected = list(
+    estimate = num(res$beta), se = num(res$se), stat = num(res$zval), pval = num(res$pval),
+    ci_low = num(res$ci.lb), ci_high = num(res$ci.ub), tau2 = num(res$tau2),
+    r2 = if (is.null(res$R2)) NA else num(res$R2), qe = num(res$QE), qe_p = num(res$QEp),
+    qm = num(res$QM), qm_p = num(res$QMp))))
 # GLMM meta-regression
 glmm_metareg_values <- function(res) {
   pr <- predict(res, newmods = newmods)
@@ -425,6 +448,7 @@ reference <- list(
   glmm = glmm_cases,
   subgroups = subgroup_cases,
   metareg = metareg_cases,
+  metareg_r2_na = metareg_r2_na,
   leave1out = loo_cases,
   regtest = regtest_cases,
   generic_datasets = generic_sets,
