@@ -238,3 +238,17 @@ def test_a_products_page_and_api_give_one_row_per_approval(evidence_client, prod
     weak = [r for r in expected if r["source_kind"] in ("news", "secondary")]
     marked = table.count("· news (weak source)") + table.count("· secondary (weak source)")
     assert marked == len(weak)
+
+
+def test_dashboard_timeline_legend_shows_each_countrys_marker(evidence_store):
+    """The legend drew every country as a circle while US approvals were drawn as squares."""
+    from cartatlas.analyses.approvals import approvals_frame
+    from cartatlas.web.charts import timeline
+
+    countries = ["CN", "US", "IN", "ES"]
+    with open_store(evidence_store, read_only=True) as store:
+        spec = timeline(approvals_frame(store, countries), countries)
+    color, shape = spec["encoding"]["color"], spec["encoding"]["shape"]
+    assert shape["legend"] == color["legend"] and shape["title"] == color["title"]
+    assert shape["scale"]["domain"] == color["scale"]["domain"] == countries
+    assert len(set(shape["scale"]["range"])) == len(countries)

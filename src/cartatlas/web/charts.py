@@ -52,6 +52,10 @@ def _tooltip(*fields: str | tuple[str, str]) -> list[Spec]:
     return out
 
 
+#: One marker shape per compared country, the first two as in the report's timeline.
+COUNTRY_SHAPES = ["circle", "diamond", "square", "triangle-up"]
+
+
 def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
     """One row per product, a point per dated approval, coloured and shaped by country."""
     dated = approvals.dropna(subset=["date"]).sort_values("date")
@@ -72,7 +76,12 @@ def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
             },
             "y": {"field": "product_id", "type": "nominal", "sort": order, "title": None},
             "color": _country_color(countries),
-            "shape": {"field": "country", "type": "nominal", "legend": None},
+            # Same field, title, domain and legend as the colour: Vega-Lite draws one legend
+            # whose symbols have both the colour and the shape of the marks.
+            "shape": {
+                **_country_color(countries),
+                "scale": {"domain": countries, "range": COUNTRY_SHAPES[: len(countries)]},
+            },
             "tooltip": _tooltip(
                 "product_id", "country", "agency", "indication", "approval_date", "kind"
             ),
