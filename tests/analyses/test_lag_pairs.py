@@ -53,6 +53,7 @@ def _expected(a: str, b: str) -> dict[tuple[str, str], dict]:
                 old = side.get(country, "absent")
                 if old == "absent" or (date and (old is None or date < old)):
                     side[country] = date
+                    side[(country, "text")] = row["approval_date"]
     return found
 
 
@@ -84,7 +85,11 @@ def _status(side: dict, a: str, b: str) -> tuple[str, str]:
     """(lag as CSV text, status) as a plain reader would state them."""
     if a in side and b in side:
         if side[a] and side[b]:
-            return str(plain.months(side[b], side[a])), "approved in both"
+            shortest = min(len(side[(a, "text")]), len(side[(b, "text")]))
+            precision = {4: "; ± 12 months (a date known to the year only)"}.get(
+                shortest, "; ± 1 month (a date known to the month only)" if shortest < 10 else ""
+            )
+            return str(plain.months(side[b], side[a])), "approved in both" + precision
         return "", "no data (an approval date is not recorded)"
     only, other = (a, b) if a in side else (b, a)
     return "", f"approved in {only} only (no approval recorded in {other})"
@@ -145,7 +150,8 @@ def test_lag_per_pair_on_every_surface(evidence_store, evidence_client, first, s
                 assert f"{row['approval_date_' + side]} ({line}, {kind})" in every
     for lag, status in expected.values():
         if lag:
-            assert f"{float(lag):+.0f}" in cells
+            precision = status.partition("; ± ")[2]
+            assert f"{float(lag):+.0f}" + (f" (± {precision})" if precision else "") in cells
         else:
             assert status in cells and status in page
     for country, other in ((a, b), (b, a)):

@@ -230,9 +230,14 @@ def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
     delta = joined[f"date_{b}"] - joined[f"date_{a}"]
     joined["lag_months"] = (delta.dt.days / MONTH_DAYS).round(1)
     joined["status"] = [
-        lag_status(in_a is True, in_b is True, lag, a, b)
-        for in_a, in_b, lag in zip(
-            joined[f"approved_{a}"], joined[f"approved_{b}"], joined["lag_months"], strict=True
+        lag_status(in_a is True, in_b is True, lag, a, b) + _precision(date_a, date_b)
+        for in_a, in_b, lag, date_a, date_b in zip(
+            joined[f"approved_{a}"],
+            joined[f"approved_{b}"],
+            joined["lag_months"],
+            joined[f"approval_date_{a}"],
+            joined[f"approval_date_{b}"],
+            strict=True,
         )
     ]
     dropped = [f"date_{a}", f"date_{b}", f"approved_{a}", f"approved_{b}"]
@@ -247,6 +252,20 @@ def lag_status(in_a: bool, in_b: bool, lag: object, a: str, b: str) -> str:
         return "approved in both" if pd.notna(lag) else "no data (an approval date is not recorded)"
     only, other = (a, b) if in_a else (b, a)
     return f"approved in {only} only (no approval recorded in {other})"
+
+
+def _precision(date_a: object, date_b: object) -> str:
+    """A lag from a date known only to the month (or year) is that uncertain: said, since the
+    lag is printed to a tenth of a month."""
+    dated = [d for d in (date_a, date_b) if isinstance(d, str) and d]
+    if len(dated) < 2 or all(len(d) == 10 for d in dated):
+        return ""
+    unit = (
+        "12 months (a date known to the year only)"
+        if min(map(len, dated)) == 4
+        else ("1 month (a date known to the month only)")
+    )
+    return f"; ± {unit}"
 
 
 def approval_lag(frame: pd.DataFrame, country_a: str, country_b: str) -> pd.DataFrame:

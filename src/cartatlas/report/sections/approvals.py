@@ -50,8 +50,12 @@ def _first(row: pd.Series, country: str) -> str:
     return f"{_text(row[f'approval_date_{country}'], 'no date recorded')} ({', '.join(detail)})"
 
 
-def _lag_cell(value: object) -> str:
-    return "" if pd.isna(value) else f"{value:+.0f}"
+def _lag_cell(value: object, status: str = "") -> str:
+    """ "+44", "+4 (± 1 month …)" when a date is known only to the month; empty for no lag."""
+    if pd.isna(value):
+        return ""
+    precision = status.partition("; ± ")[2]
+    return f"{value:+.0f}" + (f" (± {precision})" if precision else "")
 
 
 def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
@@ -95,7 +99,7 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                     r["indication"],
                     _first(r, a),
                     _first(r, b),
-                    _lag_cell(r["lag_months"]),
+                    _lag_cell(r["lag_months"], r["status"]),
                 ]
                 for _, r in same.iterrows()
             ],
@@ -122,7 +126,7 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                     _first(r, a),
                     _text(r[f"product_id_{b}"], "none recorded"),
                     _first(r, b),
-                    _lag_cell(r["lag_months"]) or r["status"],
+                    _lag_cell(r["lag_months"], r["status"]) or r["status"],
                 ]
                 for _, r in lag.iterrows()
             ],
