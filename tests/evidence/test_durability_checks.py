@@ -154,3 +154,31 @@ def test_a_day_month_year_date_with_dots_is_found():
     assert date_in_quote("2021-08-25", "am 25.08.2021 von Swissmedic")
     assert not date_in_quote("2023-12-01", "Indikationserweiterung in der Schweiz: 12.01.2023")
     assert not date_in_quote("2023-01-12", "v1.12.01.2023")
+
+
+def _centre(**changes: str) -> dict[str, str]:
+    row = {
+        "country": "CN",
+        "as_of": "2026-01-11",
+        "scope": "institutions equipped with the drug",
+        "count": "200",
+        "lower_bound": "true",
+        "source_quote": "CAR-T藥物配備機構數量超200家。",
+        **SOURCE,
+    }
+    row.update(changes)
+    return {k: v for k, v in row.items() if v != ""}
+
+
+@pytest.mark.parametrize(
+    "quote", ["CAR-T藥物配備機構數量超200家。", "more than 200 centers", "over 200 in total"]
+)
+def test_a_lower_bound_passes_when_the_quote_says_more_than(evidence_dir, quote):
+    assert _messages(evidence_dir, centres=[_centre(source_quote=quote)]) == []
+
+
+def test_a_lower_bound_must_be_in_the_quote(evidence_dir):
+    assert _messages(evidence_dir, centres=[_centre(source_quote="used by 200 centers")]) == [
+        "centres.csv, row at line 2: lower_bound: the quote does not say 'more than'; "
+        "quote the words that state it"
+    ]

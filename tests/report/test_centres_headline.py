@@ -26,7 +26,8 @@ def _expected(country: str) -> str | None:
     overall = [r for r in rows if not r["product_id"]]
     latest = (overall or rows)[-1]
     only = "" if overall else f"; {latest['product_id']} only"
-    return f"{country}: {latest['count']} ({latest['scope']}, {latest['as_of']}{only})"
+    count = ("more than " if latest["lower_bound"] == "true" else "") + latest["count"]
+    return f"{country}: {count} ({latest['scope']}, {latest['as_of']}{only})"
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +68,32 @@ def test_the_headline_warns_when_the_counts_beside_each_other_are_not_like_for_l
     assert ("not like for like" in summary) == (one_product or apart), (pair, summary)
     assert ("one product's centres only" in summary) == one_product
     assert (f"from {min(years)} to {max(years)}" in summary) == apart
+
+
+def test_a_lower_bound_reads_more_than_and_a_same_date_count_is_not_dropped(summary):
+    """centres.csv gives CN's latest counts (eque-cel, zevor-cel, 2026-01-11) as "超200"
+    (more than 200): the headline shows both, each as "more than 200", never a bare 200."""
+    rows = [r for r in plain.rows("centres") if r["country"] == "CN"]
+    latest_date = max(r["as_of"] for r in rows)
+    latest = [r for r in rows if r["as_of"] == latest_date]
+    assert len(latest) == 2 and all(r["lower_bound"] == "true" for r in latest)
+    cn = summary.split("; US:")[0]
+    for r in latest:
+        assert r["product_id"] in cn
+    assert cn.count(f"more than {latest[0]['count']}") >= 2
+    assert f"CN: {latest[0]['count']} " not in cn
+
+
+def test_the_centres_table_marks_every_lower_bound(evidence_store):
+    from cartatlas.report.sections.access import _centres
+
+    with open_store(evidence_store, read_only=True) as store:
+        ctx = ReportContext(store, COUNTRIES)
+        table = _centres(ctx, _centres_frame(ctx))
+    shown = sorted((row[0], row[1], row[2]) for row in table.rows if row[1])
+    expected = sorted(
+        (r["country"], r["as_of"], ("more than " if r["lower_bound"] == "true" else "") + r["count"])
+        for r in plain.rows("centres")
+        if r["country"] in COUNTRIES
+    )
+    assert shown == expected

@@ -92,3 +92,14 @@ def test_access_page_warns_that_centre_counts_are_not_like_for_like(client):
     2026 (tests/report/test_centres_headline.py recomputes the rule from centres.csv)."""
     page = html.unescape(client.get("/q/access", params={"a": "JP", "b": "CN"}).text)
     assert "These counts are not like for like (some count one product's centres only" in page
+
+
+def test_access_page_and_overview_show_a_lower_bound_as_more_than(evidence_client):
+    """centres.csv gives CN's two latest counts (eque-cel and zevor-cel, same date) as "超200"
+    (more than 200): the access page and the overview (which shows each question's answer) say
+    "more than 200" for both products, never a bare 200."""
+    for path in ("/q/access", "/"):
+        page = html.unescape(evidence_client.get(path, params={"a": "CN", "b": "US"}).text)
+        assert "CN: more than 200" in page, path
+        assert "equecabtagene-autoleucel: more than 200" in page
+        assert "CN: 200 " not in page

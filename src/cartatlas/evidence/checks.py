@@ -87,21 +87,29 @@ def _quote_problems(row: Row) -> Iterable[Problem]:
 _CLAIM_WORDS = {
     "not_reached": ("not reached", "nr", "not been reached", "not yet reached"),
     "immature": ("immature", "interim", "not mature"),
+    "lower_bound": ("more than", "over", "at least", "mehr als", "más de", "oltre", "超", "以上"),
 }
 
 
+def _says(quote: str, word: str) -> bool:
+    """Whole-word match for alphabetic words; CJK words have no word boundaries to match."""
+    return bool(re.search(rf"\b{re.escape(word)}\b" if word.isascii() else re.escape(word), quote))
+
+
 def _claim_problems(row: Row) -> Iterable[Problem]:
-    """A median recorded as "not reached" or a comparison recorded as immature must say so in
-    its quote, as a number must."""
+    """A median recorded as "not reached", a comparison recorded as immature or a count recorded
+    as a lower bound must say so in its quote, as a number must."""
     record, quote = row.record, row.record.source_quote.lower()
     claims = []
     if getattr(record, "not_reached", False):
         claims.append(("not_reached", "not_reached"))
     if getattr(record, "status", None) == "immature":
         claims.append(("status", "immature"))
+    if getattr(record, "lower_bound", False):
+        claims.append(("lower_bound", "lower_bound"))
     for column, claim in claims:
         words = _CLAIM_WORDS[claim]
-        if not any(re.search(rf"\b{re.escape(w)}\b", quote) for w in words):
+        if not any(_says(quote, w) for w in words):
             yield Problem(
                 row.table.file_name,
                 row.line,

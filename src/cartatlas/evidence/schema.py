@@ -360,11 +360,15 @@ class Ppp(Sourced):
 
 
 class Centres(Sourced):
+    """A published count of treatment centres. ``lower_bound`` marks a count the source gives as
+    "more than"/"over"/"at least" N, so that it is shown as "more than N", never as exact."""
+
     country: Country
     count: int = Field(ge=0)
     as_of: IsoDate
     scope: str
     product_id: str | None = None
+    lower_bound: bool = False
 
 
 class TrialCount(Sourced):

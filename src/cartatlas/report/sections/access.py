@@ -25,11 +25,16 @@ TRIAL_SITES = (
 def _centres_frame(ctx: ReportContext) -> pd.DataFrame:
     marks = ", ".join("?" * len(ctx.countries))
     return ctx.store.frame(
-        "SELECT country, as_of, count, scope, product_id, source_url, source_kind, doi, pmid, "
-        "note "
+        "SELECT country, as_of, count, lower_bound, scope, product_id, source_url, source_kind, "
+        "doi, pmid, note "
         f"FROM evidence_centres WHERE country IN ({marks}) ORDER BY country, as_of, product_id",
         ctx.countries,
     )
+
+
+def count_text(row) -> str:
+    """A count as the source gives it: "more than 200" for a lower bound, never a bare 200."""
+    return f"more than {row['count']}" if row["lower_bound"] else str(row["count"])
 
 
 def _centres(ctx: ReportContext, frame: pd.DataFrame) -> Table:
@@ -37,7 +42,7 @@ def _centres(ctx: ReportContext, frame: pd.DataFrame) -> Table:
         [
             r.country,
             r.as_of,
-            str(r.count),
+            count_text(r._asdict()),
             r.scope,
             "" if missing(r.product_id) else r.product_id,
             cite_row(ctx.refs, r),
@@ -59,7 +64,9 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
     """Per country: the latest published count of centres for CAR-T as a whole, or, when only
     one product's centres were counted, the latest of those said to be for that product (one
     product's network next to another country's total would read as a difference in access);
-    a count from news or secondary pages is marked as such."""
+    a count from news or secondary pages is marked as such. When several counts share the latest
+    date, the one of the alphabetically last product is given and the others follow it as
+    "and of the same date", so that none is dropped silently."""
     parts = []
     shown = []
     for country in ctx.countries:
@@ -68,13 +75,15 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
             parts.append(f"{country}: {no_centres(country)}")
             continue
         overall = own[own["product_id"].map(missing)]
-        latest = (overall if len(overall) else own).iloc[-1]
+        candidates = overall if len(overall) else own
+        latest = candidates.iloc[-1]
         shown.append(latest)
         only = "" if len(overall) else f"; {latest['product_id']} only"
         weak = " (news or secondary source)" if is_weak(latest["source_kind"]) else ""
         parts.append(
-            f"{country}: {latest['count']} ({latest['scope']}, {latest['as_of']}{only})"
+            f"{country}: {count_text(latest)} ({latest['scope']}, {latest['as_of']}{only})"
             f"{weak} {cite_row(ctx.refs, latest.to_dict())}"
+            + _same_date(ctx, candidates.iloc[:-1], latest["as_of"])
         )
     return (
         "Latest published treatment-centre counts (definitions differ; see the table) — "
@@ -84,10 +93,20 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
     )
 
 
+def _same_date(ctx: ReportContext, earlier: pd.DataFrame, as_of: str) -> str:
+    """The other counts published for the same latest date (CN's eque-cel and zevor-cel)."""
+    same = earlier[earlier["as_of"] == as_of]
+    return "".join(
+        f", and of the same date {'' if missing(r['product_id']) else r['product_id'] + ': '}"
+        f"{count_text(r)} {cite_row(ctx.refs, r.to_dict())}"
+        for _, r in same.iterrows()
+    )
+
+
 def _unlike(latest: list[pd.Series]) -> str:
     """A warning when the counts set side by side are not like for like: one counts a single
     product's centres, or they are more than two years apart (JP's 12 Kymriah hospitals of 2020
-    next to CN's 200 zevor-cel institutions of 2026 read as a 17-fold difference in access)."""
+    next to CN's more than 200 zevor-cel institutions of 2026 read as a 17-fold difference in access)."""
     if len(latest) < 2:
         return ""
     years = [int(str(r["as_of"])[:4]) for r in latest]
