@@ -92,7 +92,11 @@ def test_the_centres_table_marks_every_lower_bound(evidence_store):
         table = _centres(ctx, _centres_frame(ctx))
     shown = sorted((row[0], row[1], row[2]) for row in table.rows if row[1])
     expected = sorted(
-        (r["country"], r["as_of"], ("more than " if r["lower_bound"] == "true" else "") + r["count"])
+        (
+            r["country"],
+            r["as_of"],
+            ("more than " if r["lower_bound"] == "true" else "") + r["count"],
+        )
         for r in plain.rows("centres")
         if r["country"] in COUNTRIES
     )

@@ -106,7 +106,8 @@ def _same_date(ctx: ReportContext, earlier: pd.DataFrame, as_of: str) -> str:
 def _unlike(latest: list[pd.Series]) -> str:
     """A warning when the counts set side by side are not like for like: one counts a single
     product's centres, or they are more than two years apart (JP's 12 Kymriah hospitals of 2020
-    next to CN's more than 200 zevor-cel institutions of 2026 read as a 17-fold difference in access)."""
+    next to CN's more than 200 zevor-cel institutions of 2026 read as a 17-fold difference in
+    access)."""
     if len(latest) < 2:
         return ""
     years = [int(str(r["as_of"])[:4]) for r in latest]
