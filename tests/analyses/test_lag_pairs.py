@@ -258,3 +258,15 @@ def test_dashboard_timeline_legend_shows_each_countrys_marker(evidence_store):
     assert shape["legend"] == color["legend"] and shape["title"] == color["title"]
     assert shape["scale"]["domain"] == color["scale"]["domain"] == countries
     assert len(set(shape["scale"]["range"])) == len(countries)
+
+
+def test_a_country_whose_approvals_have_no_date_says_so(evidence_store):
+    """Brazil's ANVISA rows print no date: the count stands, the first date is 'not recorded'."""
+    rows = [r for r in plain.rows("approvals") if r["country"] == "BR"]
+    if not rows or any(r["approval_date"] for r in rows):
+        pytest.skip("BR has a dated approval now; the case is gone")
+    n = len({r["product_id"] for r in rows})
+    with open_store(evidence_store, read_only=True) as store:
+        section = approvals_section.build(ReportContext(store, ["BR", "US"]))
+    noun = "product" if n == 1 else "products"
+    assert f"{n} CAR-T {noun} approved in BR (no approval date recorded)" in section.answer

@@ -206,7 +206,11 @@ def build(ctx: ReportContext) -> Section:
     answer_parts = [
         (
             f"{counts[c]} CAR-T {noun(counts[c], 'product')} approved in {c}"
-            + (f" (first recorded: {firsts.loc[c, 'approval_date']})" if c in firsts.index else "")
+            + (
+                f" (first recorded: {firsts.loc[c, 'approval_date']})"
+                if c in firsts.index
+                else " (no approval date recorded)"
+            )
             + f" {_sources(ctx, frame, c)}"
         )
         if counts[c] is not None
