@@ -75,6 +75,12 @@ def _english_names() -> tuple[str, ...]:
     return tuple(names)
 
 
+def nearest_countries(text: str) -> list[str]:
+    """The codes of the countries whose code or English name is nearest to ``text``, best
+    first ("Chna" → CN), for a "did you mean" on surfaces that take codes only."""
+    return list(dict.fromkeys(country_code(n) for n in suggest(text, _english_names())))
+
+
 def country(text: str) -> str:
     """The ISO 3166-1 alpha-2 code for a code (any case), English name, alias or Chinese name."""
     cleaned = text.strip()

@@ -3,6 +3,7 @@ table and sources, and bad parameters give a readable page."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -210,3 +211,26 @@ def test_map_legend_and_timeline_keep_marks_readable(client):
     ]
     assert timeline["encoding"]["x"]["scale"]["padding"] > 0
     assert timeline["encoding"]["color"]["legend"]["symbolOpacity"] == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("", "got nothing"), ("China", "did you mean CN?"), ("Germny", "did you mean DE")],
+)
+def test_a_bad_country_in_the_compare_form_is_explained_in_plain_words(
+    evidence_client, value, words
+):
+    """``/?a=CN&b=`` answered with pydantic's "String should match pattern '^[A-Za-z]{2}$'";
+    the page and the API now say what is expected and the code most likely meant."""
+    expected = "expected a two-letter ISO country code such as US, CN, DE"
+    page = evidence_client.get("/", params={"a": "CN", "b": value})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    text = html.unescape(page.text)
+    assert f"<code>b</code>: {expected}" in text and words in text
+    assert "String should match" not in text and "Traceback" not in text
+    # an empty country filter is "any country" on the API, so a 3-letter code stands in for it
+    api = evidence_client.get("/api/approvals", params={"country": value or "CNN"})
+    assert api.status_code == 422
+    [problem] = [d for d in api.json()["detail"] if d["loc"][1] == "country"]
+    assert problem["msg"].startswith(expected)
+    assert (words if value else "did you mean CN?") in problem["msg"]

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cartatlas.evidence.queries import EvidenceNotLoaded, UnknownProduct
 from cartatlas.report import WORLD
 from cartatlas.store.registry_read import NoRegistryData
-from cartatlas.web import article_page, docs, pages
+from cartatlas.web import article_page, docs, pages, params
 from cartatlas.web.api import api_router
 from cartatlas.web.cache import Memo, ResponseCache
 from cartatlas.web.errors import NotFound
@@ -48,10 +48,12 @@ def _error(request: Request, exc: Exception) -> Response:
 
 
 async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-    """FastAPI's 422 JSON under /api; on a page, the same problems as a readable page."""
+    """FastAPI's 422 JSON under /api; on a page, the same problems as a readable page. Both
+    give a bad country in plain words (:func:`params.plain_errors`), not pydantic's pattern."""
+    errors = params.plain_errors(list(exc.errors()))
     if request.url.path.startswith("/api"):
-        return await request_validation_exception_handler(request, exc)
-    problems = [{"name": str(error["loc"][-1]), "msg": error["msg"]} for error in exc.errors()]
+        return await request_validation_exception_handler(request, RequestValidationError(errors))
+    problems = [{"name": str(error["loc"][-1]), "msg": error["msg"]} for error in errors]
     return render(
         request,
         "error.html.j2",

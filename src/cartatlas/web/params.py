@@ -81,13 +81,45 @@ def bad_param(name: str, value: object, message: str, where: str = "query") -> E
     )
 
 
+#: What a country parameter takes, in the words every bad one is answered with.
+COUNTRY_EXPECTED = "expected a two-letter ISO country code such as US, CN, DE"
+
+
+def country_problem(value: object) -> str:
+    """Why ``value`` is not a country code, in plain words, with the code it most likely means:
+    the code of a name or alias ("China" → CN), else the codes nearest in spelling."""
+    text = str(value or "").strip()
+    if not text:
+        return f"{COUNTRY_EXPECTED}; got nothing"
+    try:
+        guesses = [inputs.country(text)]
+    except inputs.InputError:
+        guesses = inputs.nearest_countries(text)
+    hint = f"; did you mean {' or '.join(guesses)}?" if guesses else ""
+    return f"{COUNTRY_EXPECTED}; got {text!r}{hint}"
+
+
+def plain_errors(errors: list[dict]) -> list[dict]:
+    """FastAPI's validation errors with a country parameter's pattern message ("String should
+    match pattern '^[A-Za-z]{2}$'") replaced by :func:`country_problem`, so that pages and the
+    API say the same plain words."""
+    country_pattern = CountryCode.__metadata__[0].pattern
+    return [
+        {**error, "msg": country_problem(error.get("input"))}
+        if error.get("type") == "string_pattern_mismatch"
+        and (error.get("ctx") or {}).get("pattern") == country_pattern
+        else error
+        for error in errors
+    ]
+
+
 def country(name: str, value: str | None) -> str | None:
     """The upper-case code, or 422 when ``value`` is not an ISO 3166-1 alpha-2 code in upper
     or lower case (as :data:`COUNTRY_SCHEMA` documents)."""
     if value is None:
         return None
     if value not in _accepted_codes():
-        raise bad_param(name, value, f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+        raise bad_param(name, value, country_problem(value))
     return value.upper()
 
 
