@@ -155,7 +155,11 @@ def labelled_bars(
 def lines(
     table: pd.DataFrame, x: str, y: str, ylabel: str, countries: list[str], percent: bool = False
 ) -> Spec:
-    """One line per country over ``x`` (a year)."""
+    """One line per country over ``x`` (a year). A year in which a country started no trial
+    has no share: its value is null and the line breaks there, rather than running across it
+    as if the share had been measured (IL 2015 → 2018 drew 2016–2017 as if at 0 %); a count of
+    trials started is a true 0 there."""
+    table = _every_year(table, x, countries, 0 if y == "trials" else None)
     y_axis: Spec = {"field": y, "type": "quantitative", "title": ylabel}
     if percent:
         # ".1~%": a tick at 0.5 % reads "0.5%", not a second "1%" (".0%" rounded small
@@ -164,7 +168,7 @@ def lines(
     return _base(
         records(table, [x, "country", y, *(["trials"] if y != "trials" else [])]),
         height=260,
-        mark={"type": "line", "point": True},
+        mark={"type": "line", "point": True, "invalid": "break-paths-filter-domains"},
         encoding={
             "x": {"field": x, "type": "ordinal", "title": "start year"},
             "y": y_axis,
@@ -177,6 +181,23 @@ def lines(
             ),
         },
     )
+
+
+def _every_year(
+    table: pd.DataFrame, x: str, countries: list[str], fill: int | None
+) -> pd.DataFrame:
+    """``table`` with a row for every year of its span and every country; the added rows have
+    0 trials and ``fill`` (None: no value) in the other columns."""
+    if table.empty:
+        return table
+    years = range(int(table[x].min()), int(table[x].max()) + 1)
+    grid = pd.MultiIndex.from_product([years, countries], names=[x, "country"])
+    full = table.set_index([x, "country"]).reindex(grid).reset_index()
+    if "trials" in full:
+        full["trials"] = full["trials"].fillna(0).astype(int)
+    if fill is not None:
+        full = full.fillna(fill)
+    return full.astype(object).where(full.notna(), None)
 
 
 WORLD_EXTENT = ((-170.0, -58.0), (180.0, 80.0))
