@@ -45,10 +45,10 @@ def _usd(price: dict[str, str], rates: dict[tuple[str, int], float]) -> float | 
     return float(price["amount"]) / rate if rate else None
 
 
-def expected_headline_prices(country: str, kinds: set[str]) -> list[tuple[str, float, bool]]:
-    """(source_url, USD, weak) of the prices a headline may use in ``country``: never one noted
-    as low reliability; news / secondary ones only when nothing stronger gives a price for the
-    same product and year."""
+def headline_rows(country: str, kinds: set[str]) -> list[tuple[dict[str, str], float, bool]]:
+    """(prices.csv row, USD, weak) of the prices a headline may use in ``country``: never one
+    noted as low reliability; news / secondary ones only when nothing stronger gives a price for
+    the same product, indication and year."""
     rates = _rates()
     usable = []
     for price in plain.rows("prices"):
@@ -58,14 +58,15 @@ def expected_headline_prices(country: str, kinds: set[str]) -> list[tuple[str, f
             continue
         usd = _usd(price, rates)
         if usd is not None:
-            value = (price["product_id"], price["year"])
-            usable.append((value, price["source_url"], usd, price["source_kind"] in WEAK))
-    strong_values = {value for value, _, _, weak in usable if not weak}
-    return [
-        (url, usd, weak)
-        for value, url, usd, weak in usable
-        if not weak or value not in strong_values
-    ]
+            usable.append((price, usd, price["source_kind"] in WEAK))
+    value = lambda p: (p["product_id"], plain.price_indication(p), p["year"])  # noqa: E731
+    strong_values = {value(p) for p, _, weak in usable if not weak}
+    return [(p, usd, weak) for p, usd, weak in usable if not weak or value(p) not in strong_values]
+
+
+def expected_headline_prices(country: str, kinds: set[str]) -> list[tuple[str, float, bool]]:
+    """(source_url, USD, weak) of ``headline_rows``."""
+    return [(p["source_url"], usd, weak) for p, usd, weak in headline_rows(country, kinds)]
 
 
 def _built(store_path: str, section_module) -> tuple:
@@ -93,14 +94,30 @@ def test_the_price_headline_cites_only_the_strongest_prices(cost_section, countr
     assert ("news reports only" in part) == all(w for _, _, w in expected)
 
 
+def expected_claim_prices(country: str) -> list[tuple[str, float, bool]]:
+    """The headline's prices with each price several sources report (same product, indication,
+    currency and amount) counted once: a journal over news, then the latest year, then the first
+    address."""
+    chosen: dict[tuple, tuple] = {}
+    for price, usd, weak in headline_rows(country, PRODUCT_KINDS):
+        key = (price["product_id"], plain.price_indication(price), price["currency"])
+        key += (float(price["amount"]),)
+        order = (weak, -int(price["year"]), price["source_url"])
+        if key not in chosen or order < chosen[key][0]:
+            chosen[key] = (order, (price["source_url"], usd, weak))
+    return [value for _, value in chosen.values()]
+
+
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_a_price_claim_is_judged_on_the_same_prices_as_the_headline(evidence_store, country):
+    """CN prices used to count once per news page repeating them (inati-cel's 999,000 yuan four
+    times); a verdict now counts each price once, from its strongest source."""
     claim = Claim(
         id="p", text="prices", metric="price_usd", countries=[country], range=(1, 10_000_000)
     )
     with open_store(evidence_store, read_only=True) as store:
         verdict = check_claim(store, claim)
-    expected = expected_headline_prices(country, PRODUCT_KINDS)
+    expected = expected_claim_prices(country)
     assert sorted(verdict.sources) == sorted(url for url, _, _ in expected)
     assert verdict.evidence.startswith(
         f"{len(expected)} of {len(expected)} price{'' if len(expected) == 1 else 's'} in range"

@@ -59,3 +59,79 @@ def test_the_report_prints_each_paired_price_year_as_the_csv_writes_it(evidence_
     column = table.columns.index("price year")
     printed = [row[column] for row in table.rows if row[column]]
     assert printed and set(printed) <= years
+
+
+def _expected_pairings() -> dict[tuple[str, str], tuple[int, int]]:
+    """(study, country) → (readout year, price year), recomputed from the CSV rows: the study's
+    readout is dated by the first approval in that country for its product, indication and line
+    (else indication); the price is the latest of that product and indication (its line not
+    contradicting the study's) recorded by then, else the earliest later one."""
+    from tests.golden import plain
+
+    approvals = [a for a in plain.rows("approvals") if a["approval_date"]]
+    prices = [
+        p
+        for p in plain.rows("prices")
+        if p["kind"] in {"list", "WAC", "insurance_negotiated"}
+        and p["year"]
+        and "low reliability" not in p["note"].lower()
+    ]
+    expected = {}
+    for study in plain.rows("studies"):
+        if study["registrational"].lower() != "true":
+            continue
+        for country in ("CN", "US"):
+            mine = [
+                a
+                for a in approvals
+                if (a["product_id"], a["country"], a["indication"])
+                == (study["product_id"], country, study["indication"])
+            ]
+            same_line = [a for a in mine if a["line_of_therapy"] == study["line_of_therapy"]]
+            dates = sorted(a["approval_date"] for a in (same_line or mine))
+            if not dates:
+                continue
+            readout = int(dates[0][:4])
+            years = {
+                int(p["year"])
+                for p in prices
+                if (p["product_id"], p["country"]) == (study["product_id"], country)
+                and plain.price_indication(p) == study["indication"]
+                and p["line_of_therapy"] in ("", study["line_of_therapy"])
+            }
+            before = [y for y in years if y <= readout]
+            later = [y for y in years if y > readout]
+            if before or later:
+                expected[(study["study_id"], country)] = (
+                    readout,
+                    max(before) if before else min(later),
+                )
+    return expected
+
+
+def test_each_trial_is_paired_with_the_price_of_its_own_era(evidence_store):
+    """ZUMA-7 (axi-cel, second-line LBCL, FDA 2022) was divided into the 2018 price; every
+    paired price is now the one in force at the approval the trial supported (or the nearest
+    later), of the same product, indication and country, and the report names it."""
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections.cost import _cost_per_responder
+
+    expected = _expected_pairings()
+    with open_store(evidence_store, read_only=True) as store:
+        frame = cost_per_responder(store, ["CN", "US"])
+        table = _cost_per_responder(ReportContext(store, ["CN", "US"]))
+    paired = frame[frame["price_year"].notna()]
+    got = {
+        (r.study_id, r.country): (int(r.readout_approval[:4]), int(r.price_year))
+        for r in paired.itertuples()
+    }
+    listed = set(zip(frame["study_id"], frame["country"], strict=True))
+    assert got == {k: v for k, v in expected.items() if k in listed}
+    assert got[("ZUMA-7", "US")] == (2022, 2022) and got[("ZUMA-1", "US")] == (2017, 2017)
+    zuma7 = paired.set_index("study_id").loc["ZUMA-7"]
+    assert zuma7["price_usd"] == 399000 and zuma7["indication"] == "LBCL"
+    rows = {row[3].split(" (")[0]: row for row in table.rows}
+    why = table.columns.index("why this price")
+    assert rows["ZUMA-7"][table.columns.index("price year")] == "2022"
+    assert rows["ZUMA-7"][why] == "latest recorded by the 2022 US approval"
+    assert rows["Inati-cel pivotal phase 2 in adult R/R B-ALL"][why].endswith("nearest later")

@@ -80,7 +80,7 @@ def test_price_discount_per_product_priced_in_both_countries(evidence_store):
         fx.setdefault((r["currency"], r["year"]), plain.per_usd(r))
     latest = {c: max(y for cc, y in fx if cc == c) for c, _ in fx}
     priced = []  # the headline rule, by hand: no low-reliability price; a news or secondary
-    # price only where no stronger source prices the same product, country and year
+    # price only where no stronger source prices the same product, indication, country and year
     for r in _rows("prices"):
         if r["kind"] not in ("list", "WAC") or r["country"] not in ("CN", "US"):
             continue
@@ -90,12 +90,22 @@ def test_price_discount_per_product_priced_in_both_countries(evidence_store):
         rate = 1.0 if r["currency"] == "USD" else fx.get((r["currency"], year))
         if rate:
             weak = r["source_kind"] in ("news", "secondary")
-            priced.append(((r["product_id"], r["country"], r["year"]), weak, r["amount"], rate))
-    strong = {value for value, weak, _, _ in priced if not weak}
+            value = (r["product_id"], plain.price_indication(r), r["country"], r["year"])
+            priced.append((value, weak, r["amount"], r["currency"], rate))
+    strong = {value for value, weak, *_ in priced if not weak}
+    # then each price once (same product, indication, country, currency and amount): the
+    # strongest source, then the latest year
+    once: dict[tuple, tuple] = {}
+    for value, weak, amount, currency, rate in priced:
+        if weak and value in strong:
+            continue
+        product, indication, country, year = value
+        key = (product, indication, country, currency, float(amount))
+        if key not in once or (weak, -int(year)) < once[key][0]:
+            once[key] = ((weak, -int(year)), float(amount) / rate)
     usd: dict[tuple[str, str], list[float]] = {}
-    for (product, country, year), weak, amount, rate in priced:
-        if not weak or (product, country, year) not in strong:
-            usd.setdefault((product, country), []).append(float(amount) / rate)
+    for (product, _, country, _, _), (_, dollars) in once.items():
+        usd.setdefault((product, country), []).append(dollars)
     both = sorted({p for p, c in usd if (p, "CN") in usd and (p, "US") in usd})
     discounts = [
         100 * (1 - statistics.median(usd[(p, "CN")]) / statistics.median(usd[(p, "US")]))

@@ -36,7 +36,9 @@ def test_percentages_and_ranges(text, low, high):
 
 def test_a_printed_value_stands_for_its_precision():
     assert point_range(82.4, 1, False) == pytest.approx((82.35, 82.45))
-    assert point_range(80, 0, True) == (75, 85)
+    assert point_range(80, 0, True) == pytest.approx((72, 88))  # ±10 %: APPROXIMATE_RULE
+    assert point_range(52, 0, True) == pytest.approx((46.8, 57.2))  # not ±0.5: "about" hedges
+    assert point_range(3, 0, True) == (2.5, 3.5)  # never narrower than the printed precision
 
 
 @pytest.mark.parametrize(

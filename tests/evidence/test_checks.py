@@ -274,8 +274,8 @@ def test_unknown_column_names_the_allowed_ones(evidence_dir):
     [message] = messages(evidence_dir(prices=rows))
     assert message.startswith(
         "prices.csv, row at line 1: price: unknown column(s); the columns "
-        "are: product_id, country, year, kind, currency, amount, source_url, source_kind, "
-        "retrieved_from, source_quote"
+        "are: product_id, country, year, kind, currency, amount, indication, line_of_therapy, "
+        "source_url, source_kind, retrieved_from, source_quote"
     )
 
 

@@ -208,3 +208,21 @@ def per_usd(rate: dict[str, str]) -> float:
     if rate["per_usd"]:
         return float(rate["per_usd"])
     return 1 / float(rate["usd_per_unit"])
+
+
+def price_indication(price: dict[str, str]) -> str:
+    """A prices.csv row's indication: the one its source names, else its product's only approved
+    indication in its country by the end of the price's year (approvals.csv), else ""."""
+    if price["indication"]:
+        return price["indication"]
+    if not price["year"]:
+        return ""
+    found = {
+        a["indication"]
+        for a in rows("approvals")
+        if a["product_id"] == price["product_id"]
+        and a["country"] == price["country"]
+        and a["approval_date"]
+        and int(a["approval_date"][:4]) <= int(price["year"])
+    }
+    return found.pop() if len(found) == 1 else ""

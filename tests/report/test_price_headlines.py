@@ -13,6 +13,7 @@ from cartatlas.evidence.reading import BUNDLED_DIR as DATA_DIR
 from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import cost, side_by_side
 from cartatlas.store import open_store
+from tests.golden import plain
 
 PRODUCT_KINDS = {"list", "WAC", "insurance_negotiated"}
 
@@ -31,18 +32,19 @@ def _us_prices() -> pd.DataFrame:
 def _us_prices_left_out() -> pd.DataFrame:
     """US product prices (all in USD) that the headline rule drops, by a plain reading of the
     CSV: secondary pages and low-reliability notes, and a news price beside a stronger source
-    for the same product and year."""
+    for the same product, indication and year."""
     us = _us_prices()
+    as_text = us.fillna("").astype(str).to_dict("records")
+    us = us.assign(indication=[plain.price_indication(r) for r in as_text])
     assert set(us["currency"]) == {"USD"}
     unreliable = us["note"].fillna("").str.lower().str.contains("low reliability")
     secondary = us["source_kind"] == "secondary"
     kept = us[~unreliable & ~secondary]
-    strong = kept[kept["source_kind"] != "news"].groupby(["product_id", "year"]).size()
+    value = ["product_id", "indication", "year"]
+    strong = kept[kept["source_kind"] != "news"].groupby(value).size()
     beside_strong = [
-        kind == "news" and (product, year) in strong.index
-        for kind, product, year in zip(
-            kept["source_kind"], kept["product_id"], kept["year"], strict=True
-        )
+        kind == "news" and key in strong.index
+        for kind, key in zip(kept["source_kind"], kept[value].itertuples(index=False), strict=True)
     ]
     return pd.concat([us[unreliable | secondary], kept[beside_strong]])
 

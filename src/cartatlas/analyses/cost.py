@@ -21,6 +21,8 @@ import datetime as dt
 import pandas as pd
 from babel.numbers import get_territory_currencies
 
+from cartatlas.analyses.approvals import approvals_frame
+from cartatlas.analyses.price_indications import with_indications
 from cartatlas.evidence.source_strength import rank
 from cartatlas.store import Store
 
@@ -51,11 +53,12 @@ def exchange_rates(store: Store) -> pd.DataFrame:
 
 
 def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
-    """Every price in ``countries`` with USD (year-matched FX) and international-$ (PPP) values."""
+    """Every price in ``countries`` with USD (year-matched FX) and international-$ (PPP) values,
+    and its indication (``INDICATION_RULE``)."""
     marks = ", ".join("?" * len(countries))
     prices = store.frame(
-        "SELECT product_id, country, year, kind, currency, amount, note, source_url, source_kind, "
-        "source_quote "
+        "SELECT product_id, country, year, kind, currency, amount, indication, line_of_therapy, "
+        "note, source_url, source_kind, source_quote "
         f"FROM evidence_prices WHERE country IN ({marks}) ORDER BY country, product_id, year",
         countries,
     )
@@ -75,7 +78,7 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     frame.loc[frame["country"].eq("US"), "ppp_year"] = frame["year"]
     frame["usd"] = frame["amount"] / frame["fx_per_usd"]
     frame["intl_dollars"] = _in_local_currency(frame, fx) / frame["ppp_per_usd"]
-    return frame
+    return with_indications(frame, approvals_frame(store, countries))
 
 
 def _year_used(keys: pd.Series, years: pd.Series, recorded: pd.DataFrame, by: str) -> pd.Series:

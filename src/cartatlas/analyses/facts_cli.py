@@ -129,8 +129,12 @@ def prices(
     fmt: FormatOption = Format.table,
     wide: WideOption = False,
 ) -> None:
-    """CAR-T prices in each country (default CN, US) in local currency, each with its source."""
+    """CAR-T prices in each country (default CN, US) in local currency, each with its source and
+    indication; with --usd, which prices the report's headline range counts (in_headline: for
+    each product, indication, country and year, the prices of the strongest sources, as the
+    report states) and each country's range."""
     from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
+    from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_range, in_headline
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
     from cartatlas.store import StoreMissing, open_store
@@ -142,14 +146,30 @@ def prices(
             frame = prices_frame(store, codes)
     except (StoreMissing, EvidenceNotLoaded) as exc:
         raise bad_input(exc) from None
-    columns = ["country", "product_id", "year", "kind", "amount", "currency"]
+    columns = ["country", "product_id", "indication", "year", "kind", "amount", "currency"]
     if usd:
-        frame = frame.assign(usd=frame["usd"].round(0), intl_dollars=frame["intl_dollars"].round(0))
-        columns += ["usd", "fx_year", "intl_dollars", "ppp_year"]
+        ranges = {code: headline_range(frame, code) for code in codes}
+        frame = frame.assign(
+            usd=frame["usd"].round(0),
+            intl_dollars=frame["intl_dollars"].round(0),
+            in_headline=in_headline(frame).map({True: "yes", False: "no"}),
+        )
+        columns += ["usd", "fx_year", "intl_dollars", "ppp_year", "in_headline"]
     columns += ["source_url"]
     emit(columns, _rows(frame, columns, fmt), fmt, title="CAR-T prices", wide=wide)
     if usd and fmt is Format.table:
         console().print(f"Conversion: year-matched average exchange rate; {LATEST_RATE_RULE}.")
+        for code, span in ranges.items():
+            console().print(
+                f"Headline range, {code}: "
+                + (
+                    "no price may stand behind it"
+                    if span is None
+                    else f"{span[0]:,.0f}–{span[1]:,.0f} USD ({span[2]} price reports, "
+                    "in_headline = yes)"
+                )
+            )
+        console().print(f"Rule for the headline ranges: {HEADLINE_PRICE_RULE}.")
 
 
 def claims(

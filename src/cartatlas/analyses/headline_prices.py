@@ -3,23 +3,27 @@
 One rule for both surfaces, so they never disagree on the same countries: a price noted as low
 reliability or read on a secondary page (aggregator, blog, medical-travel site) never counts; a
 price from a news page counts only when no stronger source gives a price for the same product,
-country and year (it is then marked ``weak`` so the
-text can say so). The rule works per value, not per country: a country with one journal price
-must not lose every other product's launch price to it, or its headline range would shrink to
-that one source. The detail tables keep every price, each marked with its source's kind.
+indication, country and year (it is then marked ``weak`` so the text can say so). The rule works
+per value, not per country: a country with one journal price must not lose every other product's
+launch price to it, or its headline range would shrink to that one source; and per indication,
+since a product can be priced differently per indication (a journal's 2018 Kymriah B-ALL price of
+$475,000 must not drop the news report of its $373,000 lymphoma price). The detail tables keep
+every price, each marked with its source's kind.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.analyses.price_indications import INDICATION_RULE
 from cartatlas.analyses.responder_cost import PRODUCT_PRICES, low_reliability
-from cartatlas.evidence.source_strength import is_weak, on_secondary_pages
+from cartatlas.evidence.source_strength import is_weak, on_secondary_pages, rank
 
 HEADLINE_PRICE_RULE = (
     "prices noted as low reliability or read on secondary pages are left out; for each product, "
-    "country and year only prices from sources stronger than news count, unless there is none "
-    "(then the news ones count and are marked as such)"
+    "indication, country and year only prices from sources stronger than news count, unless there "
+    "is none (then the news ones count and are marked as such); a product priced differently per "
+    "indication keeps a price for each indication (" + INDICATION_RULE + ")"
 )
 
 
@@ -33,6 +37,41 @@ def headline_prices(prices: pd.DataFrame, kinds: tuple[str, ...] = PRODUCT_PRICE
         & ~on_secondary_pages(prices)
     ]
     usable = usable.assign(weak=[is_weak(k) for k in usable["source_kind"]])
-    value = usable.groupby(["country", "product_id", "year"], dropna=False)["weak"]
+    value = usable.groupby(["country", "product_id", "indication", "year"], dropna=False)["weak"]
     has_strong = value.transform(lambda weak: not weak.all())
     return usable[~(usable["weak"] & has_strong)]
+
+
+def in_headline(prices: pd.DataFrame) -> pd.Series:
+    """Per row of ``prices`` (a ``prices_frame`` of every price of its countries): whether a
+    headline range counts it (``HEADLINE_PRICE_RULE``), so the CLI, API and dashboard can show
+    which prices stand behind the report's ranges."""
+    return pd.Series(prices.index.isin(headline_prices(prices).index), index=prices.index)
+
+
+def headline_range(prices: pd.DataFrame, country: str) -> tuple[float, float, int] | None:
+    """(lowest, highest, number of price reports) in USD of ``country``'s headline range, or
+    None when no price may stand behind it."""
+    usd = headline_prices(prices)
+    usd = usd.loc[usd["country"] == country, "usd"]
+    return None if usd.empty else (float(usd.min()), float(usd.max()), len(usd))
+
+
+ONE_PER_AMOUNT_RULE = (
+    "a price several sources report (same product, indication, country and amount) counts once, "
+    "from its strongest source"
+)
+
+
+def one_per_amount(prices: pd.DataFrame) -> pd.DataFrame:
+    """One row per product, indication, country, currency and amount (``ONE_PER_AMOUNT_RULE``):
+    the strongest source, then the latest year, then the first by source URL; ``reports`` says
+    how many rows said it. A claim's verdict counts prices, not news stories: four pages
+    repeating inati-cel's 999,000 yuan are one price."""
+    value = ["country", "product_id", "indication", "currency", "amount"]
+    ordered = prices.assign(_strength=prices["source_kind"].map(rank)).sort_values(
+        ["_strength", "year", "source_url"], ascending=[True, False, True]
+    )
+    reports = ordered.groupby(value, dropna=False)["source_url"].transform("size")
+    kept = ordered.assign(reports=reports).drop_duplicates(value).drop(columns="_strength")
+    return kept.sort_index()

@@ -4,16 +4,23 @@ own registrational trial, paired so that price and rate describe the same thing.
 Pairing rule (``PAIRING_RULE``):
 
 * same product;
-* same indication: a price counts for an indication only when, by the end of the price's year,
-  the product was approved in the price's country for that indication alone (approval evidence);
-  a price set while several indications were approved cannot be attributed and is not used;
+* same indication (``INDICATION_RULE``: the one the price's source names, else the product's only
+  approved indication in that country by the end of the price's year; a price whose indication
+  is unknown is not used), and the same line of therapy where both the price's source and the
+  trial state one;
 * same country: the trial was conducted in the price's country, or it is multinational and its
   registry site list includes that country (with no site list recorded: the country of the
   product's first approval for that indication, which the pivotal trial supported). A US price
   is never divided by a Chinese trial's rate;
+* same era: the trial's readout is dated by the approval it supported in the price's country
+  (the first approval there for the trial's indication and line, else for its indication); the
+  price is the one in force then (the latest recorded in or before that year) or, when none was
+  recorded by then, the nearest later one. A 2022 second-line trial (ZUMA-7) is never divided
+  into a 2018 third-line launch price;
 * the price: list, WAC or insurance-negotiated, converted to USD; prices whose note marks them as
-  low reliability are never used; of the rest, the strongest source kind, then the latest year.
+  low reliability are never used; among the prices of the chosen year, the strongest source.
 
+Each row names the study and the price used (year, amount, source) and why that price.
 The endpoint is named as the trial reports it: CR, or CR/CRi in B-ALL.
 """
 
@@ -23,6 +30,7 @@ import pandas as pd
 
 from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.price_indications import INDICATION_RULE
 from cartatlas.analyses.study_rows import code_names, study_rows
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary, is_weak, rank
 from cartatlas.store import Store
@@ -30,11 +38,14 @@ from cartatlas.store import Store
 PRODUCT_PRICES = ("list", "WAC", "insurance_negotiated")
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
 PAIRING_RULE = (
-    "same product; same indication (a price counts for an indication only when the product was "
-    "approved in that country for that indication alone by the end of the price's year); same "
-    "country (trial conducted there, or multinational with a site there, or, without a recorded "
-    "site list, the country of the product's first approval for that indication); prices noted "
-    "as low reliability are never used; otherwise the strongest source, then the latest year"
+    "same product; same indication (" + INDICATION_RULE + "; a price of unknown indication is "
+    "not used) and the same line of therapy where both the price's source and the trial state "
+    "one; same country (trial conducted there, or multinational with a site there, or, without "
+    "a recorded site list, the country of the product's first approval for that indication); "
+    "same era: the price in force when the trial was read out, dated by the approval it "
+    "supported in that country (the latest price recorded in or before that year), or else the "
+    "nearest later price; prices noted as low reliability are never used; among prices of that "
+    "year, the strongest source"
 )
 
 
@@ -43,25 +54,8 @@ def low_reliability(note: object) -> bool:
     return isinstance(note, str) and "low reliability" in note.lower()
 
 
-def price_indications(prices: pd.DataFrame, approvals: pd.DataFrame) -> list[str | None]:
-    """Per price: the one indication its product was approved for in its country by the end of
-    the price's year, or None when there were several (or none)."""
-    dated = approvals.dropna(subset=["date"])
-    found = []
-    for price in prices.itertuples():
-        year_end = pd.Timestamp(int(price.year), 12, 31)
-        mine = dated[
-            (dated["product_id"] == price.product_id)
-            & (dated["country"] == price.country)
-            & (dated["date"] <= year_end)
-        ]
-        indications = set(mine["indication"])
-        found.append(indications.pop() if len(indications) == 1 else None)
-    return found
-
-
 def eligible_prices(store: Store, countries: list[str]) -> pd.DataFrame:
-    """Prices that may enter the derivation, with the indication each belongs to."""
+    """Prices that may enter the derivation, each with a known indication."""
     prices = prices_frame(store, countries)
     prices = prices[
         prices["kind"].isin(PRODUCT_PRICES)
@@ -69,29 +63,46 @@ def eligible_prices(store: Store, countries: list[str]) -> pd.DataFrame:
         & prices["year"].notna()
         & ~prices["note"].map(low_reliability)
     ].copy()
-    prices["indication"] = price_indications(prices, approvals_frame(store, countries))
     prices["strength"] = [rank(k) for k in prices["source_kind"]]
     return prices.dropna(subset=["indication"])
 
 
-def _best_price(prices: pd.DataFrame, product: str, country: str, indication: str):
+def readout_approval(approvals: pd.DataFrame, trial, country: str):
+    """The approval that dates the trial's readout in ``country``: the first there for the
+    trial's product, indication and line, else the first for its product and indication."""
+    mine = approvals[
+        (approvals["product_id"] == trial.product_id)
+        & (approvals["country"] == country)
+        & (approvals["indication"] == trial.indication)
+    ].dropna(subset=["date"])
+    same_line = mine[mine["line_of_therapy"] == trial.line_of_therapy]
+    chosen = same_line if len(same_line) else mine
+    return None if chosen.empty else chosen.sort_values("date").iloc[0]
+
+
+def _lines_clash(price_line: object, trial_line: object) -> bool:
+    return isinstance(price_line, str) and isinstance(trial_line, str) and price_line != trial_line
+
+
+def price_in_force(prices: pd.DataFrame, trial, country: str, year: int):
+    """(price, why) under ``PAIRING_RULE``'s era clause, or (None, reason)."""
     mine = prices[
-        (prices["product_id"] == product)
+        (prices["product_id"] == trial.product_id)
         & (prices["country"] == country)
-        & (prices["indication"] == indication)
+        & (prices["indication"] == trial.indication)
+        & ~prices["line_of_therapy"].map(lambda line: _lines_clash(line, trial.line_of_therapy))
     ]
     if mine.empty:
-        return None
-    return mine.sort_values(["strength", "year", "source_url"], ascending=[True, False, True]).iloc[
-        0
-    ]
-
-
-def _first_approval_country(approvals: pd.DataFrame, product: str, indication: str) -> str | None:
-    dated = approvals[
-        (approvals["product_id"] == product) & (approvals["indication"] == indication)
-    ].dropna(subset=["date"])
-    return None if dated.empty else dated.sort_values("date")["country"].iloc[0]
+        return None, f"no data (no {country} price attributable to {trial.indication})"
+    before = mine[mine["year"] <= year]
+    if len(before):
+        chosen = before[before["year"] == before["year"].max()]
+        why = f"latest recorded by the {year} {country} approval"
+    else:
+        later = mine[mine["year"] > year]
+        chosen = later[later["year"] == later["year"].min()]
+        why = f"none recorded by the {year} {country} approval: nearest later"
+    return chosen.sort_values(["strength", "source_url"]).iloc[0], why
 
 
 def _trial_countries(trial, approvals: pd.DataFrame, countries: list[str]) -> list[str]:
@@ -100,8 +111,22 @@ def _trial_countries(trial, approvals: pd.DataFrame, countries: list[str]) -> li
     sites = [c for c in str(trial.countries or "").split("|") if c]
     if sites:
         return [c for c in countries if c in sites]
-    first = _first_approval_country(approvals, trial.product_id, trial.indication)
+    dated = approvals[
+        (approvals["product_id"] == trial.product_id)
+        & (approvals["indication"] == trial.indication)
+    ].dropna(subset=["date"])
+    first = None if dated.empty else dated.sort_values("date")["country"].iloc[0]
     return [first] if first in countries else []
+
+
+def _pair(prices: pd.DataFrame, approvals: pd.DataFrame, trial, country: str):
+    """(price or None, approval or None, status text, why this price)."""
+    approval = readout_approval(approvals, trial, country)
+    if approval is None:
+        reason = f"no data (no {country} approval for {trial.indication} dates the trial)"
+        return None, None, reason, ""
+    price, why = price_in_force(prices, trial, country, approval["date"].year)
+    return price, approval, (why if price is None else "ok"), ("" if price is None else why)
 
 
 def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
@@ -115,7 +140,7 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
         trials = trials[trials["registrational"].astype(bool) & trials["product_id"].notna()]
         for trial in trials.assign(indication=indication).itertuples():
             for country in _trial_countries(trial, approvals, countries):
-                price = _best_price(prices, trial.product_id, country, indication)
+                price, approval, status, why = _pair(prices, approvals, trial, country)
                 rate = trial.events / trial.n
                 weak_rate = is_secondary(trial.source_kind)  # listed, never divided by
                 rows.append(
@@ -123,6 +148,7 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
                         "product_id": trial.product_id,
                         "country": country,
                         "indication": indication,
+                        "line_of_therapy": trial.line_of_therapy,
                         "study_id": trial.study_id,
                         "trial": trial.name,
                         "trial_country": trial.country_of_conduct,
@@ -131,22 +157,25 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
                         "n": int(trial.n),
                         "rate": rate,
                         "trial_source_url": trial.source_url,
+                        "readout_approval": None
+                        if approval is None
+                        else str(approval["approval_date"]),
+                        "readout_approval_source_url": None
+                        if approval is None
+                        else approval["source_url"],
                         "price_year": None if price is None else int(price["year"]),
                         "price_kind": None if price is None else price["kind"],
                         "price_usd": None if price is None else float(price["usd"]),
                         "price_source_url": None if price is None else price["source_url"],
                         "price_source_kind": None if price is None else price["source_kind"],
+                        "price_choice": why or None,
                         "weak_price_source": None
                         if price is None
                         else is_weak(price["source_kind"]),
                         "cost_usd": None
                         if price is None or rate == 0 or weak_rate
                         else float(price["usd"]) / rate,
-                        "status": SECONDARY_ONLY
-                        if weak_rate
-                        else "ok"
-                        if price is not None
-                        else f"no data (no {country} price attributable to {indication})",
+                        "status": SECONDARY_ONLY if weak_rate else status,
                     }
                 )
     return pd.DataFrame(rows)

@@ -325,6 +325,10 @@ class Price(Sourced):
     currency: Currency
     year: int | None = Field(default=None, ge=2010, le=2100)
     kind: Literal["list", "WAC", "insurance_negotiated", "total_cost_of_care"]
+    # The indication (and line) the source ties the price to; empty when it names none. A product
+    # can carry a different price per indication (Kymriah in the US: B-ALL and LBCL).
+    indication: Indication | None = None
+    line_of_therapy: str | None = None
 
 
 class ExchangeRate(Sourced):

@@ -96,20 +96,30 @@ def grouped_bars(
     xlabel: str,
     countries: list[str],
     percent: bool = False,
+    whole: bool = False,
 ) -> Spec:
     """Horizontal bars, one group per category (in table order), one bar per country; the
-    table's ``trials`` and ``share`` columns, other than the one drawn, go into the tooltip."""
+    table's ``trials`` and ``share`` columns, other than the one drawn, go into the tooltip.
+    ``whole``: the values are counts, so the axis ticks are whole numbers."""
     order = list(dict.fromkeys(table[category]))
     extra = [c for c in ("trials", "share") if c in table and c != value]
     x_axis: Spec = {"field": value, "type": "quantitative", "title": xlabel, "stack": None}
     if percent:
         x_axis["axis"] = {"format": ".1~%"}
+    if whole:
+        x_axis["axis"] = {"tickMinStep": 1, "format": "d"}
     return _base(
         records(table, [category, "country", value, *extra]),
         height=max(120, 16 * len(order) * max(len(countries), 1)),
         mark="bar",
         encoding={
-            "y": {"field": category, "type": "nominal", "sort": order, "title": None},
+            "y": {
+                "field": category,
+                "type": "nominal",
+                "sort": order,
+                "title": None,
+                "axis": {"labelLimit": 420},
+            },
             "yOffset": {"field": "country", "sort": countries},
             # never stack: rows sharing a category and country would be summed into one bar
             "x": x_axis,

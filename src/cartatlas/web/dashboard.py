@@ -252,18 +252,19 @@ def _cited(ctx: WebContext, frame: pd.DataFrame) -> list[Reference]:
 OUTSIDE_HEADLINE = " †"
 OUTSIDE_HEADLINE_MEANS = (
     "† only on a secondary page or noted as low reliability, or from news where a stronger "
-    "source prices the same product and year: left out of the headline ranges"
+    "source prices the same product, indication and year: left out of the headline ranges"
 )
 
 
 def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct price (product, country, year, kind, amount, currency): a price that
-    several sources quote is drawn once. Each row gets a unique ``label``; where one product,
-    country, year and kind has several amounts, the label numbers them (#1, #2, …) so that no
-    two prices share a bar. A price none of whose sources a headline may use
+    """One row per distinct price (product, indication, country, year, kind, amount, currency): a
+    price that several sources quote is drawn once. Each row gets a unique ``label`` naming the
+    indication where known (a product can be priced per indication); where one product,
+    indication, country, year and kind has several amounts, the label numbers them (#1, #2, …)
+    so that no two prices share a bar. A price none of whose sources a headline may use
     (``HEADLINE_PRICE_RULE``) is marked ``OUTSIDE_HEADLINE``, so the chart does not show it
     as an equal of the prices the lead text counts."""
-    key = ["product_id", "country", "year", "kind"]
+    key = ["product_id", "indication", "country", "year", "kind"]
     value = [*key, "amount", "currency"]
     counted = prices.index.isin(headline_prices(prices).index)
     in_headline = (
@@ -274,15 +275,16 @@ def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
         .drop_duplicates(value)
         .sort_values([*key, "usd"], kind="stable")
     )
-    rank = rows.groupby(key, sort=False).cumcount() + 1
-    several = rows.groupby(key, sort=False)["amount"].transform("size") > 1
+    rank = rows.groupby(key, sort=False, dropna=False).cumcount() + 1
+    several = rows.groupby(key, sort=False, dropna=False)["amount"].transform("size") > 1
     return rows.assign(
         label=[
-            f"{p} · {c} {int(y)} {k}"
+            f"{p}{'' if pd.isna(i) else f' ({i})'} · {c} {int(y)} {k}"
             + (f" #{n}" if many else "")
             + ("" if counted else OUTSIDE_HEADLINE)
-            for p, c, y, k, n, many, counted in zip(
+            for p, i, c, y, k, n, many, counted in zip(
                 rows["product_id"],
+                rows["indication"],
                 rows["country"],
                 rows["year"],
                 rows["kind"],
@@ -306,6 +308,7 @@ def _price_chart(ctx: WebContext) -> WebFigure | None:
         [
             "label",
             "product_id",
+            "indication",
             "country",
             "year",
             "kind",
@@ -318,9 +321,10 @@ def _price_chart(ctx: WebContext) -> WebFigure | None:
     return WebFigure(
         "Product prices in US dollars (same-year exchange rate)",
         "One bar per distinct price (a price quoted by several sources is drawn once; #1, #2 "
-        "number different prices of one product, year and kind). List, WAC or "
-        f"insurance-negotiated prices; {OUTSIDE_HEADLINE_MEANS}. The Prices table below also "
-        "gives PPP values.",
+        "number different prices of one product, indication, year and kind). The indication is "
+        "shown where the source names it or the product had only one approved then: a product "
+        "can be priced per indication. List, WAC or insurance-negotiated prices; "
+        f"{OUTSIDE_HEADLINE_MEANS}. The Prices table below also gives PPP values.",
         "prices-usd",
         spec=charts.labelled_bars(
             table[["label", "country", "usd"]], "label", "usd", "US dollars", ctx.countries
@@ -356,25 +360,59 @@ def _safety_chart(ctx: WebContext) -> WebFigure | None:
     )
 
 
+SCHEME_TYPES = {
+    "public_insurance": "public insurance",
+    "national_reimbursement": "national reimbursement list",
+    "commercial_insurance": "commercial insurance",
+    "city_scheme": "city scheme (Huiminbao)",
+    "hta_decision": "HTA decision",
+    "managed_access": "managed access",
+    "charity_or_manufacturer": "charity or manufacturer",
+}
+
+
+def payer_schemes(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per payer scheme (country, type, payer, status) with the products it names, or
+    "CAR-T as a class": coverage.csv has a row per product a scheme names, so counting rows
+    would make a country whose one list names five products look five times as covered."""
+    named = rows.assign(
+        product=rows["product_id"].fillna("CAR-T as a class"),
+        scheme_type=rows["scheme"].map(SCHEME_TYPES).fillna(rows["scheme"]),
+    )
+    return (
+        named.groupby(["country", "scheme_type", "status", "payer"], sort=True)["product"]
+        .agg(lambda products: ", ".join(sorted(set(products))))
+        .reset_index()
+        .rename(columns={"product": "products"})
+    )
+
+
 def _coverage_chart(ctx: WebContext) -> WebFigure | None:
-    """Coverage decisions per country and status (covered, conditional, excluded, …)."""
+    """Who pays: the payer schemes of each country by type and status, counted once each."""
     rows = ctx.store.frame("SELECT * FROM evidence_coverage")
     rows = rows[rows["country"].isin(ctx.countries)]
     if rows.empty:
         return None
+    schemes = payer_schemes(rows)
     table = (
-        rows.groupby(["status", "country"])
+        schemes.assign(kind=schemes["scheme_type"] + " — " + schemes["status"])
+        .groupby(["kind", "country"])
         .size()
-        .reset_index(name="decisions")
-        .sort_values(["status", "country"])
+        .reset_index(name="schemes")
+        .sort_values(["kind", "country"])
     )
     return WebFigure(
-        "Coverage decisions and schemes by status",
-        "Each recorded payer decision or scheme counts once per product it names (a class-wide "
-        "decision once); the table below gives payer, scope, conditions and sources.",
-        "coverage-status",
-        spec=charts.grouped_bars(table, "status", "decisions", "decisions", ctx.countries),
-        data=frame_table("Decisions per status", table),
+        "Who pays: payer schemes recorded per country, by type and status",
+        "Each bar counts the distinct payer schemes of one type and status recorded in a country "
+        "(a list naming five products is one scheme; 'excluded' is a scheme that does not pay). "
+        "It shows which routes to payment exist, not how many patients they reach nor how much "
+        "of the price they pay; the table below names each scheme, its products and sources, "
+        "and the section's table gives scope and conditions.",
+        "coverage-schemes",
+        spec=charts.grouped_bars(
+            table, "kind", "schemes", "payer schemes", ctx.countries, whole=True
+        ),
+        data=frame_table("Payer schemes", schemes),
         sources=_cited(ctx, rows),
     )
 

@@ -125,6 +125,7 @@ class Money:
     currency: str
     span: tuple[int, int]
     open_high: bool = False
+    approximate: bool = False  # written with "about", "around", … (``APPROXIMATE_RULE``)
 
 
 def parse_amount(number: str, multiplier: str | None = None) -> float:
@@ -194,7 +195,8 @@ def find_money(text: str) -> list[Money]:
             and (high is not None)
             or (high is None and bool(_ABOVE_MONEY.search(before)))
         )
-        found.append(Money(low, high, code, m.span(), open_high))
+        approximate = bool(re.search(rf"\b{_ABOUT}\s*$", before, re.IGNORECASE))
+        found.append(Money(low, high, code, m.span(), open_high, approximate))
     return sorted(found, key=lambda money: money.span)
 
 
@@ -264,10 +266,23 @@ def find_percentages(text: str) -> list[Percent]:
     return found
 
 
+#: "about X" (any word of ``_ABOUT``) stands for X ± this share of X, for rates and prices alike.
+APPROXIMATE_BAND = 0.10
+APPROXIMATE_RULE = (
+    f"a figure written with 'about', 'around', 'approximately', 'roughly', 'nearly', 'almost', "
+    f"'close to' or '~' stands for ±{APPROXIMATE_BAND:.0%} of itself (about 80% → 72–88%, about "
+    f"$375,000 → $337,500–$412,500); so does a single price without such a word, as prices are "
+    f"quoted rounded; a rate without one stands for its printed precision (82.4% → 82.35–82.45%)"
+)
+
+
 def point_range(value: float, decimals: int, approximate: bool) -> tuple[float, float]:
-    """The interval a printed value stands for: 82.4 → 82.35–82.45 (the page's precision);
-    "about 80" → 75–85 (a rounded, hedged figure)."""
-    half = 5.0 if approximate and value % 10 == 0 else 0.5 * 10.0**-decimals
+    """The interval a printed rate stands for (``APPROXIMATE_RULE``): 82.4 → 82.35–82.45 (the
+    page's precision); "about 80" → 72–88 (±10 % of the hedged figure, never narrower than its
+    printed precision)."""
+    half = 0.5 * 10.0**-decimals
+    if approximate:
+        half = max(half, APPROXIMATE_BAND * value)
     return (max(value - half, 0.0), value + half)
 
 

@@ -15,13 +15,18 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from cartatlas.analyses.article.extract import Finding
-from cartatlas.analyses.article.parse_numbers import Money, Percent, point_range
+from cartatlas.analyses.article.parse_numbers import (
+    APPROXIMATE_BAND,
+    Money,
+    Percent,
+    point_range,
+)
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import exchange_rates
 from cartatlas.store import Store
 
-#: A single printed price stands for this band around it (prices are quoted rounded).
-PRICE_BAND = 0.10
+#: A single printed price stands for this band around it (``APPROXIMATE_RULE``).
+PRICE_BAND = APPROXIMATE_BAND
 
 
 @dataclass
@@ -85,7 +90,10 @@ def _usd(money: Money, ctx: PageContext) -> tuple[tuple[float, float | None], st
         return (low, high), note
     if money.open_high:
         return (low, None), note
-    band = f"a single price is read as ±{PRICE_BAND:.0%} of the amount"
+    band = (
+        f"a single price is read as ±{PRICE_BAND:.0%} of the amount, with or without 'about' "
+        "(prices are quoted rounded)"
+    )
     return (low * (1 - PRICE_BAND), low * (1 + PRICE_BAND)), "; ".join(n for n in (note, band) if n)
 
 
@@ -119,7 +127,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             raise LookupError(f"unknown product {f.product[1:]!r}")
         bounds, value = _percent_range(f.percent)
         if value is not None:
-            notes.append(f"the stated {value:g}% is read as {bounds[0]:g}–{bounds[1]:g}%")
+            hedge = f" (±{APPROXIMATE_BAND:.0%}: 'about')" if f.percent.approximate else ""
+            notes.append(f"the stated {value:g}% is read as {bounds[0]:g}–{bounds[1]:g}%{hedge}")
         return (
             {
                 "metric": f.endpoint,
@@ -128,6 +137,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "product": f.product,
                 "scope": "approved_products" if f.values == ["approved_products"] else None,
                 "range": bounds,
+                # a hedged range ("around 52-73%"); a hedged single value is widened above
+                "about": f.percent.approximate and value is None,
             },
             notes + more,
             value,
@@ -150,6 +161,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "product": f.product,
                 "scope": "domestic_products" if domestic else None,
                 "range": bounds,
+                # a hedged range or lower bound; a single price is already read as ±10 %
+                "about": f.money.approximate and (f.money.high is not None or f.money.open_high),
             },
             notes,
             f.money.low if f.money.high is None else None,

@@ -4,7 +4,8 @@ numbers behind it, their sources, the rule applied and the scope actually checke
 One rule per kind of assertion (each verdict states its rule in ``rule`` and what it looked at
 in ``scope``):
 
-* **range** of a rate or price: each evidence value (one per study, or one per price) is rounded
+* **range** of a rate or price: each evidence value (one per study, or one per price: a price
+  several sources report counts once, ``ONE_PER_AMOUNT_RULE``) is rounded
   to the precision the claim's bounds were written in (52–73 % → whole percent, so 51.6 % counts
   as 52 %) and tested against the bounds; the share inside decides: at least 75 % supported,
   25–75 % partly supported, under 25 % contradicted. For rates the pooled estimate is shown too.
@@ -36,9 +37,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from cartatlas.analyses.article.parse_numbers import APPROXIMATE_BAND
 from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile
 from cartatlas.analyses.cost import prices_frame
-from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
+from cartatlas.analyses.headline_prices import (
+    HEADLINE_PRICE_RULE,
+    ONE_PER_AMOUNT_RULE,
+    headline_prices,
+    one_per_amount,
+)
 from cartatlas.analyses.populations import is_standard
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import (
@@ -95,6 +102,18 @@ def _in_range(value: float, bounds: tuple[float, float | None]) -> bool:
     )
 
 
+def claim_bounds(claim: Claim) -> tuple[float, float | None]:
+    """The range a verdict tests: as written, or for a range written with "about" its bounds
+    widened by ``APPROXIMATE_BAND`` (the same ±10 % an article's "about 80 %" stands for)."""
+    low, high = claim.range
+    if not claim.about:
+        return low, high
+    return (
+        round(low * (1 - APPROXIMATE_BAND), 6),
+        None if high is None else round(high * (1 + APPROXIMATE_BAND), 6),
+    )
+
+
 def _range_text(bounds: tuple[float, float | None], unit: str) -> str:
     low, high = bounds
     places = max(decimals(b) for b in bounds if b is not None)
@@ -105,10 +124,17 @@ def _range_text(bounds: tuple[float, float | None], unit: str) -> str:
     )
 
 
-def _range_rule(bounds: tuple[float, float | None], unit: str, what: str) -> str:
+def _range_rule(claim: Claim, unit: str, what: str) -> str:
+    bounds = claim_bounds(claim)
     places = max(decimals(b) for b in bounds if b is not None)
+    about = (
+        f" (the stated {_range_text(claim.range, unit)} ±{APPROXIMATE_BAND:.0%}, as it is "
+        "written with 'about')"
+        if claim.about
+        else ""
+    )
     return (
-        f"range: share of {what} in {_range_text(bounds, unit)}, each rounded to "
+        f"range: share of {what} in {_range_text(bounds, unit)}{about}, each rounded to "
         + ("whole numbers" if places == 0 else f"{places} decimal places")
         + " as the claim is written: "
         "≥75% supported, 25–75% partly, <25% contradicted"
@@ -174,7 +200,7 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
             parts.append(f"{country}: no data")
             continue
         rates = 100 * rows["events"] / rows["n"]
-        inside += int(sum(_in_range(r, claim.range) for r in rates))
+        inside += int(sum(_in_range(r, claim_bounds(claim)) for r in rates))
         total += len(rates)
         estimate = ""
         if claim.scope is None and claim.product is None:
@@ -186,7 +212,7 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
         )
         parts.append(f"{country}: {studies}{estimate}")
         sources.extend(rows["source_url"])
-    rule = _range_rule(claim.range, "%", "study rates")
+    rule = _range_rule(claim, "%", "study rates")
     scope = _rate_scope(claim, [claim.indication])
     if total == 0:
         return Verdict(claim, NO_DATA, "; ".join(parts), rule, scope=scope)
@@ -303,10 +329,10 @@ def _prices(store: Store, claim: Claim) -> Verdict:
         if claim.metric == "total_cost_usd"
         else ["list", "WAC", "insurance_negotiated"]
     )
-    frame = headline_prices(frame, tuple(kinds))
+    frame = one_per_amount(headline_prices(frame, tuple(kinds)))
     scope = f"{'total cost of care' if claim.metric == 'total_cost_usd' else 'product prices'}"
     scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to USD; "
-    scope += HEADLINE_PRICE_RULE
+    scope += f"{HEADLINE_PRICE_RULE}; {ONE_PER_AMOUNT_RULE}"
     if claim.scope == "domestic_products":
         _, rows = store.query("SELECT product_id, developer_country FROM evidence_products")
         home = dict(rows)
@@ -317,13 +343,15 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     if claim.product:
         frame = frame[frame["product_id"] == claim.product]
         scope += f"; {claim.product} only"
-    rule = _range_rule(claim.range, " USD", "USD prices")
+    rule = _range_rule(claim, " USD", "USD prices")
     if frame.empty:
         return Verdict(claim, NO_DATA, "no converted price recorded", rule, scope=scope)
-    inside = int(sum(_in_range(v, claim.range) for v in frame["usd"]))
+    inside = int(sum(_in_range(v, claim_bounds(claim)) for v in frame["usd"]))
     evidence = f"{part_of(inside, len(frame), 'price')} in range: " + "; ".join(
-        f"{r.product_id} {r.country} {int(r.year) if pd.notna(r.year) else ''} {r.usd:,.0f} USD"
+        f"{r.product_id}{'' if pd.isna(r.indication) else f' ({r.indication})'} {r.country} "
+        f"{int(r.year) if pd.notna(r.year) else ''} {r.usd:,.0f} USD"
         + (" (news or secondary source)" if r.weak else "")
+        + (f" ({r.reports} reports of this price)" if r.reports > 1 else "")
         for r in frame.itertuples()
     )
     return Verdict(

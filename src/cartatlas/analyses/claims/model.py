@@ -103,6 +103,9 @@ class Claim(BaseModel):
     product: str | None = None
     scope: Literal["approved_products", "domestic_products"] | None = None
     range: tuple[float, float | None] | None = None
+    #: The range was written with "about" (or "around", "approximately", …): its bounds are
+    #: widened by ±10 % (``APPROXIMATE_RULE``), "about $375,000 to more than $500,000" → ≥ $337,500.
+    about: bool = False
     compare: Literal["similar", "greater", "less"] | None = None
     values: list[str] | None = None
     #: A count "by 2024" counts what existed by the end of that year (YYYY, YYYY-MM or a date).

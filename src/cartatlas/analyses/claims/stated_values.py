@@ -22,19 +22,20 @@ from cartatlas.analyses.claims.check import (
     _in_range,
     _range_rule,
     _share_verdict,
+    claim_bounds,
 )
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import prices_frame
-from cartatlas.analyses.headline_prices import headline_prices
+from cartatlas.analyses.headline_prices import headline_prices, one_per_amount
 from cartatlas.store import Store
 from cartatlas.wording import part_of
 
 
 def _judge(claim: Claim, values: list[tuple[str, float]], unit: str, sources: list[str]) -> Verdict:
-    rule = _range_rule(claim.range, unit, "values")
+    rule = _range_rule(claim, unit, "values")
     if not values:
         return Verdict(claim, NO_DATA, "nothing in the knowledge base or registry tests this", rule)
-    inside = sum(_in_range(v, claim.range) for _, v in values)
+    inside = sum(_in_range(v, claim_bounds(claim)) for _, v in values)
     evidence = f"{part_of(inside, len(values), 'value')} in range: " + "; ".join(
         f"{label} {value:,.4g}{unit}" for label, value in values
     )
@@ -93,7 +94,7 @@ def price_discount(store: Store, claim: Claim) -> Verdict:
     """How much cheaper the first country's USD list prices are than the second's: one value
     per product priced in both, else one value from the medians of all their prices."""
     cheap, dear = claim.countries[:2]
-    frame = headline_prices(prices_frame(store, [cheap, dear]), ("list", "WAC"))
+    frame = one_per_amount(headline_prices(prices_frame(store, [cheap, dear]), ("list", "WAC")))
     medians = frame.groupby(["product_id", "country"])["usd"].median().unstack()
     values: list[tuple[str, float]] = []
     if cheap in medians and dear in medians:

@@ -60,13 +60,14 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
                 r.endpoint,
                 f"{pct(r.rate, 1)} ({r.events}/{r.n})",
                 str(int(r.price_year)) if paired else "",  # float column: unpaired rows are NaN
+                r.price_choice if paired else "",
                 (_money(r.price_usd, "USD") + (" (weak source)" if r.weak_price_source else ""))
                 if paired
                 else no_data("no price paired with this trial"),
                 _money(r.cost_usd, "USD") if paired else r.status,
                 " ".join(
                     ctx.refs.cite(u)
-                    for u in (r.price_source_url, r.trial_source_url)
+                    for u in (r.price_source_url, r.trial_source_url, r.readout_approval_source_url)
                     if isinstance(u, str)
                 ),
             ]
@@ -81,9 +82,10 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
             "endpoint",
             "response rate",
             "price year",
+            "why this price",
             "price (USD)",
             "price ÷ response rate",
-            "sources",
+            "sources (price, trial, approval)",
         ],
         rows,
         note="Derived by cartatlas: the product price divided by the complete-response rate "
@@ -144,15 +146,14 @@ def build(ctx: ReportContext) -> Section:
     rows = [
         [
             p.product_id,
+            "not stated" if missing(p.indication) else p.indication,
             p.country,
             "" if missing(p.year) else str(int(p.year)),
             p.kind,
             _money(p.amount, p.currency),
             _converted(p.usd, "USD", f"no {p.currency} exchange rate recorded for {_year(p)}")
             + _year_note(p.year, p.fx_year, "rate"),
-            _converted(
-                p.intl_dollars, "int$", f"no PPP factor recorded for {p.country} {_year(p)}"
-            )
+            _converted(p.intl_dollars, "int$", f"no PPP factor recorded for {p.country} {_year(p)}")
             + _year_note(p.year, p.ppp_year, "PPP"),
             _first_sentence(p.note),
             cite_row(ctx.refs, p),
@@ -163,6 +164,7 @@ def build(ctx: ReportContext) -> Section:
         "Prices",
         [
             "product",
+            "indication",
             "country",
             "year",
             "kind",

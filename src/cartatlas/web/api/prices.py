@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import StringConstraints
 
 from cartatlas.analyses.cost import exchange_rates, prices_frame
+from cartatlas.analyses.headline_prices import in_headline
 from cartatlas.evidence.absence import no_prices
 from cartatlas.evidence.schema import Price
 from cartatlas.store import Store
@@ -63,6 +64,7 @@ def converted_prices(
     frame = prices_frame(store, countries) if countries else pd.DataFrame()
     if frame.empty:
         return frame
+    frame = frame.assign(in_headline=in_headline(frame))  # on every price of the country
     if product:
         frame = frame[frame["product_id"] == product]
     if kind:
@@ -92,7 +94,10 @@ def list_prices(
     currency: CurrencyQuery = None,
 ) -> Listing:
     """Each price with ``usd`` (same-year exchange rate, source in ``fx_source``),
-    ``intl_dollars`` (PPP) and, with ``currency``, ``in_target_currency``."""
+    ``intl_dollars`` (PPP), ``indication`` (named by the source, else the product's only
+    approved one), ``in_headline`` (whether the report's headline price range counts it: for
+    each product, indication, country and year, the prices of the strongest sources) and, with
+    ``currency``, ``in_target_currency``."""
     code = params.country("country", country)
     frame = converted_prices(
         store,
