@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -104,14 +104,18 @@ def _in_range(value: float, bounds: tuple[float, float | None]) -> bool:
 
 def claim_bounds(claim: Claim) -> tuple[float, float | None]:
     """The range a verdict tests: as written, or for a range written with "about" its bounds
-    widened by ``APPROXIMATE_BAND`` (the same ±10 % an article's "about 80 %" stands for)."""
+    widened by ``APPROXIMATE_BAND`` (the same ±10 % an article's "about 80 %" stands for),
+    outward to the precision they were written in ("about 52–73 %" → 46–81 %)."""
     low, high = claim.range
     if not claim.about:
         return low, high
-    return (
-        round(low * (1 - APPROXIMATE_BAND), 6),
-        None if high is None else round(high * (1 + APPROXIMATE_BAND), 6),
-    )
+    step = Decimal(1).scaleb(-decimals(low))
+    wide_low = Decimal(repr(round(low * (1 - APPROXIMATE_BAND), 6))).quantize(step, ROUND_FLOOR)
+    if high is None:
+        return float(wide_low), None
+    step = Decimal(1).scaleb(-decimals(high))
+    wide_high = Decimal(repr(round(high * (1 + APPROXIMATE_BAND), 6))).quantize(step, ROUND_CEILING)
+    return float(wide_low), float(wide_high)
 
 
 def _range_text(bounds: tuple[float, float | None], unit: str) -> str:

@@ -1,0 +1,85 @@
+"""The example's price claims, recomputed from prices.csv: each price counted once (same
+product, indication, country and amount, from its strongest source), and "about" read as ±10 %
+of the stated bounds, outward to their precision (``APPROXIMATE_RULE``). CLI, API, report and
+dashboard give the same verdict and count.
+
+"About $375,000 to more than $500,000" was judged against $375,000 exactly (every $373,000
+launch price fell outside), and China's 999,000-yuan inati-cel price counted four times.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.analyses.claims import EXAMPLE, load_claims
+from cartatlas.cli import app
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import claims as claims_section
+from cartatlas.store import open_store
+from tests.analyses.test_headline_sources import expected_claim_prices
+from tests.golden import plain
+
+CLAIMS = {c.id: c for c in load_claims(EXAMPLE).claims}
+#: The example's price claims, its bounds widened by hand: about $375,000 → ≥ $337,500;
+#: about $50,000–$200,000 → $45,000–$220,000.
+WIDENED = {"price-us": (337_500, None), "price-china": (45_000, 220_000)}
+
+
+def _expected(claim_id: str) -> tuple[str, int, int]:
+    claim = CLAIMS[claim_id]
+    (country,) = claim.countries
+    prices = expected_claim_prices(country)
+    if claim.scope == "domestic_products":
+        home = {p["product_id"]: p["developer_country"] for p in plain.rows("products")}
+        by_url = {}
+        for row in plain.rows("prices"):
+            by_url.setdefault(row["source_url"], set()).add(row["product_id"])
+        prices = [p for p in prices if any(home[x] == country for x in by_url[p[0]])]
+    low, high = WIDENED[claim_id]
+    inside = sum(low <= round(usd) and (high is None or round(usd) <= high) for _, usd, _ in prices)
+    share = inside / len(prices)
+    verdict = (
+        "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
+    )
+    return verdict, inside, len(prices)
+
+
+@pytest.fixture(scope="module")
+def cli_verdicts(evidence_store) -> dict[str, dict]:
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "claims", str(EXAMPLE), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    return {r["claim"]: r for r in json.loads(result.stdout)}
+
+
+@pytest.mark.parametrize("claim_id", sorted(WIDENED))
+def test_price_claims_agree_on_every_surface(
+    claim_id, cli_verdicts, evidence_store, evidence_client
+):
+    verdict, inside, total = _expected(claim_id)
+    text = CLAIMS[claim_id].text
+    counted = f"{inside} of {total} prices in range"
+    cli = cli_verdicts[text]
+    assert cli["verdict"] == verdict and cli["evidence"].startswith(counted)
+    assert "±10%, as it is written with 'about'" in cli["rule"]
+
+    posted = evidence_client.post(
+        "/api/claims", content=EXAMPLE.read_bytes(), headers={"content-type": "application/yaml"}
+    )
+    api = posted.json()["verdicts"]
+    (record,) = [r for r in api if r["claim"]["id"] == claim_id]
+    assert record["verdict"] == verdict and record["evidence"].startswith(counted)
+
+    with open_store(evidence_store, read_only=True) as store:
+        section = claims_section.build(ReportContext(store, ["CN", "US"]), load_claims(EXAMPLE))
+    rows = [r for b in section.blocks if hasattr(b, "rows") for r in b.rows]
+    (row,) = [r for r in rows if r[0].startswith(text)]
+    assert verdict in row and any(counted in cell for cell in row)
+
+    page = html.unescape(evidence_client.get("/q/claims", params={"a": "CN", "b": "US"}).text)
+    assert counted in page
