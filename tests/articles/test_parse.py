@@ -143,3 +143,18 @@ def test_saved_html_loses_its_boilerplate_and_markdown_its_markup():
     assert "var price" not in text and "Deals from" not in text
     markdown = "## Cost\n\n* **Price:** [about $373,000](https://x.org) in the *US*.\n"
     assert article_text(markdown).strip() == "Cost\n\nPrice: about $373,000 in the US."
+
+
+@pytest.mark.parametrize(
+    ("text", "approximate"),
+    [
+        ("may range from approximately $50,000 to $200,000", True),
+        ("it costs about $375,000 in the US", True),
+        ("can range from $375,000 to over $500,000", False),
+    ],
+)
+def test_a_hedged_amount_is_marked_approximate(text, approximate):
+    """ "about" / "approximately" before an amount widens its claim by ±10 % (APPROXIMATE_RULE);
+    without it a range is taken as written."""
+    (found,) = find_money(text)
+    assert found.approximate is approximate

@@ -3,8 +3,9 @@ product, indication, country and amount, from its strongest source), and "about"
 of the stated bounds, outward to their precision (``APPROXIMATE_RULE``). CLI, API, report and
 dashboard give the same verdict and count.
 
-"About $375,000 to more than $500,000" was judged against $375,000 exactly (every $373,000
-launch price fell outside), and China's 999,000-yuan inati-cel price counted four times.
+The example file called the US range "about $375,000 to more than $500,000" where the article
+writes no "about", and no rule said what "about" allows; China's 999,000-yuan inati-cel price
+counted four times.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from tests.analyses.test_headline_sources import expected_claim_prices
 from tests.golden import plain
 
 CLAIMS = {c.id: c for c in load_claims(EXAMPLE).claims}
-#: The example's price claims, its bounds widened by hand: about $375,000 → ≥ $337,500;
-#: about $50,000–$200,000 → $45,000–$220,000.
-WIDENED = {"price-us": (337_500, None), "price-china": (45_000, 220_000)}
+#: The example's price claims and the bounds they are tested against, by hand: the article
+#: writes the US range without "about" ($375,000 to over $500,000: as written), the Chinese one
+#: with "approximately" ($50,000–$200,000 → $45,000–$220,000).
+WIDENED = {"price-us": (375_000, None), "price-china": (45_000, 220_000)}
+ABOUT = {"price-us": False, "price-china": True}
 
 
 def _expected(claim_id: str) -> tuple[str, int, int]:
@@ -66,7 +69,7 @@ def test_price_claims_agree_on_every_surface(
     counted = f"{inside} of {total} prices in range"
     cli = cli_verdicts[text]
     assert cli["verdict"] == verdict and cli["evidence"].startswith(counted)
-    assert "±10%, as it is written with 'about'" in cli["rule"]
+    assert ("±10%, as it is written with 'about'" in cli["rule"]) == ABOUT[claim_id]
 
     posted = evidence_client.post(
         "/api/claims", content=EXAMPLE.read_bytes(), headers={"content-type": "application/yaml"}
