@@ -329,3 +329,23 @@ def test_number_in_quote_reads_numbers_as_sources_print_them(value, quote, found
     from cartatlas.evidence.quotes import number_in_quote
 
     assert number_in_quote(value, quote) is found
+
+
+def test_grading_system_spelled_as_the_vocabulary(evidence_dir):
+    """A variant spelling would split one grading system's pool in two, so it is refused."""
+    folder = evidence_dir(**_with("safety", 0, grading="ASTCT2019"))
+    assert messages(folder) == [
+        "safety.csv, row at line 2: grading: Input should be 'Lee2014', 'ASTCT', 'Penn', 'CTCAE' "
+        "or 'CARTOX'"
+    ]
+
+
+def test_readme_names_the_grading_vocabulary_of_the_schema():
+    from pathlib import Path
+    from typing import get_args
+
+    from cartatlas.evidence.schema import GradingSystem
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    named = ", ".join(f"`{code}`" for code in get_args(GradingSystem))
+    assert f"grading system ({named})" in readme

@@ -310,11 +310,16 @@ class Outcome(Counted):
     follow_up_months: float | None = Field(default=None, ge=0)
 
 
+# The grading systems a safety row may name, spelled as stored: rates are pooled only within one
+# system, so a variant spelling ("ASTCT2019") would silently split a pool in two.
+GradingSystem = Literal["Lee2014", "ASTCT", "Penn", "CTCAE", "CARTOX"]
+
+
 class Safety(Counted):
     study_id: str
     event: Literal["CRS", "ICANS", "neurotoxicity"]
     grade: Literal["any", "3plus"]
-    grading: str | None = None
+    grading: GradingSystem | None = None
     analysis: Analysis
 
 
