@@ -136,7 +136,7 @@ def test_a_note_naming_the_other_count_explains_the_difference(evidence_dir):
 
 
 def test_two_grading_systems_may_count_differently(evidence_dir):
-    folder = evidence_dir(**_second_crs(events="95", percent="94", grading="ASTCT2019"))
+    folder = evidence_dir(**_second_crs(events="95", percent="94", grading="ASTCT"))
     assert messages(folder) == []
 
 
