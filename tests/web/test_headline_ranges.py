@@ -10,6 +10,7 @@ B-ALL price of the same year: a product can be priced per indication.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -18,7 +19,11 @@ from cartatlas.cli import app
 from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import cost, side_by_side
 from cartatlas.store import open_store
-from tests.analyses.test_headline_sources import PRODUCT_KINDS, expected_headline_prices
+from tests.analyses.test_headline_sources import (
+    PRODUCT_KINDS,
+    expected_headline_prices,
+    headline_rows,
+)
 from tests.report.test_pairs import PAIRS
 
 COUNTRIES = sorted({c for pair in PAIRS for c in pair})
@@ -100,3 +105,21 @@ def test_the_side_by_side_table_prints_the_recomputed_ranges(evidence_store):
             low, high, _ = span
             text = f"{low:,}" if low == high else f"{low:,}–{high:,}"
             assert cell.startswith(f"{text} USD "), (country, cell)
+
+
+def test_the_product_page_names_each_price_indication_and_headline_use(evidence_client):
+    """Kymriah's two 2018 US list prices (B-ALL $475,000, lymphoma $373,000) read as one
+    product's conflicting prices without their indications."""
+    page = evidence_client.get("/products/tisagenlecleucel").text
+    expected = {
+        (p["indication"], round(usd))
+        for p, usd, _ in headline_rows("US", PRODUCT_KINDS)
+        if p["product_id"] == "tisagenlecleucel"
+    }
+    assert expected == {("B-ALL", 475000), ("LBCL", 373000)}
+    row = re.compile(
+        r"<tr><td>US</td><td>(?P<ind>[^<]+)</td><td>2018</td><td>list</td>.*?"
+        r"<td>(?P<head>yes|no)</td>"
+    )
+    shown = {(m["ind"], m["head"]) for m in row.finditer(page)}
+    assert {("B-ALL", "yes"), ("LBCL", "yes")} <= shown
