@@ -114,17 +114,46 @@ def test_country_comparison(pair, poolings):
 # --- cost per responder: every registrational trial -------------------------------------------
 
 
-def _price_indication(price: dict, approvals: list[dict]) -> str | None:
-    year_end = plain.date(f"{price['year']}-12-31")
-    found = {
-        a["indication"]
+def _price_in_force(prices, approvals, trial, country, rate) -> float | None:
+    """Price ÷ CR rate under the pairing rule, by hand: the trial is dated by its product's first
+    approval in ``country`` for its indication (the same line first); the price is one of the
+    same product, country and indication (no clashing line), the latest recorded in or before
+    that year, else the earliest later one; among that year's, the strongest source."""
+    dated = [
+        a
         for a in approvals
-        if a["product_id"] == price["product_id"]
-        and a["country"] == price["country"]
+        if a["product_id"] == trial["product_id"]
+        and a["country"] == country
+        and a["indication"] == trial["indication"]
         and a["approval_date"]
-        and plain.date(a["approval_date"]) <= year_end
-    }
-    return found.pop() if len(found) == 1 else None
+    ]
+    same_line = [a for a in dated if a["line_of_therapy"] == trial["line_of_therapy"]]
+    dated = same_line or dated
+    if not dated:
+        return None
+    year = min(plain.date(a["approval_date"]) for a in dated).year
+    mine = [
+        p
+        for p in prices
+        if p["product_id"] == trial["product_id"]
+        and p["country"] == country
+        and p["indication"] == trial["indication"]
+        and not (
+            p["line_of_therapy"]
+            and trial["line_of_therapy"]
+            and p["line_of_therapy"] != trial["line_of_therapy"]
+        )
+    ]
+    if not mine:
+        return None
+    years = [int(p["year"]) for p in mine]
+    pick = max(y for y in years if y <= year) if min(years) <= year else min(years)
+    best = min(
+        (p for p in mine if int(p["year"]) == pick),
+        key=lambda p: (plain._pos(p["source_kind"], plain.STRENGTH), p["source_url"]),
+    )
+    events, n = rate
+    return best["usd"] * n / events
 
 
 def _expected_costs() -> dict[tuple[str, str], float | None]:
@@ -146,7 +175,7 @@ def _expected_costs() -> dict[tuple[str, str], float | None]:
             latest = max(int(k[3:]) for k in rates if k.startswith(p["currency"]))
             rate = rates[p["currency"] + str(latest)]
         prices.append(
-            {**p, "usd": float(p["amount"]) / rate, "indication": _price_indication(p, approvals)}
+            {**p, "usd": float(p["amount"]) / rate, "indication": plain.price_indication(p)}
         )
     expected = {}
     for s in plain.rows("studies"):
@@ -180,21 +209,7 @@ def _expected_costs() -> dict[tuple[str, str], float | None]:
                 expected.update({(s["study_id"], c): None for c in countries})
             continue
         for country in countries:
-            mine = [
-                p
-                for p in prices
-                if p["product_id"] == s["product_id"]
-                and p["country"] == country
-                and p["indication"] == s["indication"]
-            ]
-            mine.sort(
-                key=lambda p: (
-                    plain._pos(p["source_kind"], plain.STRENGTH),
-                    -int(p["year"]),
-                    p["source_url"],
-                )
-            )
-            expected[(s["study_id"], country)] = mine[0]["usd"] * row[1] / row[0] if mine else None
+            expected[(s["study_id"], country)] = _price_in_force(prices, approvals, s, country, row)
     return expected
 
 
