@@ -27,7 +27,9 @@ def _real_world_studies() -> set[str]:
         return {row["study_id"] for row in csv.DictReader(handle) if row["real_world"] == "true"}
 
 
-def _expected_from_files(countries: tuple[str, ...] = ("CN", "US")) -> dict[tuple[str, str], set[str]]:
+def _expected_from_files(
+    countries: tuple[str, ...] = ("CN", "US"),
+) -> dict[tuple[str, str], set[str]]:
     """The counting rule restated over the raw CSV files, independently of the SQL path."""
     with (DATA_DIR / "outcomes.csv").open(encoding="utf-8", newline="") as handle:
         codes = defaultdict(set)

@@ -77,7 +77,6 @@ def test_meta_adjusted_for_line_and_real_world(evidence_store):
     assert "real_world" in result.output
 
 
-
 def test_meta_adjusted_where_the_intercept_only_model_does_not_converge(evidence_store):
     """LBCL CR adjusted for line and real-world setting (2026-12-07 evidence): the regression
     converges but the intercept-only model behind R^2 does not; like metafor, R^2 is NA and the
@@ -85,12 +84,22 @@ def test_meta_adjusted_where_the_intercept_only_model_does_not_converge(evidence
     parity case metareg_r2_na pins the numbers."""
     result = CliRunner().invoke(
         app,
-        ["--db", evidence_store, "meta", "--indication", "LBCL", "--endpoint", "CR",
-         "--adjust", "line,real_world"],
+        [
+            "--db",
+            evidence_store,
+            "meta",
+            "--indication",
+            "LBCL",
+            "--endpoint",
+            "CR",
+            "--adjust",
+            "line,real_world",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "country[US]" in result.output
     assert "unexpected" not in result.output
+
 
 def test_meta_forest_plot_is_written(evidence_store, tmp_path):
     target = tmp_path / "forest.svg"

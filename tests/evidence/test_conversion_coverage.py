@@ -45,9 +45,7 @@ def test_each_price_year_names_its_rate_year_and_ppp_or_the_gap(evidence_store):
         year, currency, country = int(price["year"]), price["currency"], price["country"]
         fx = "not needed" if currency == "USD" else _shown_year(rates.get(currency, set()), year)
         factor = (
-            "US is the base"
-            if country == "US"
-            else _shown_year(factors.get(country, set()), year)
+            "US is the base" if country == "US" else _shown_year(factors.get(country, set()), year)
         )
         expected[(country, currency, str(year))] = (fx, factor)
     result = runner.invoke(

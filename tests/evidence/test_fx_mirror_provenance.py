@@ -51,9 +51,10 @@ def _fx_table_lines(quote: str) -> dict[tuple[str, str], float]:
     """(quote currency or base currency, year) -> rate of the 'fred_…' lines joined in the quote."""
     table = list(csv.DictReader(quote.split(" … ")))
     return {
-        (r["quote_currency"] if r["base_currency"] == "USD" else r["base_currency"], r["period"]): float(
-            r["rate"]
-        )
+        (
+            r["quote_currency"] if r["base_currency"] == "USD" else r["base_currency"],
+            r["period"],
+        ): float(r["rate"])
         for r in table
     }
 

@@ -181,6 +181,7 @@ def test_on_a_tie_every_row_of_the_host_must_name_its_kind(evidence_dir):
         "approvals.csv, row at line 3",
         "prices.csv, row at line 2",
     ]
-    assert "ascopost.com is cited as news here but as secondary in 1 row (first at prices.csv" in (
-        found[0]
+    assert (
+        "ascopost.com is cited as news here but as secondary in 1 row (first at prices.csv"
+        in (found[0])
     )

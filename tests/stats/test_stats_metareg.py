@@ -64,7 +64,6 @@ def test_matches_metafor(case):
     assert not problems, "\n".join(problems)
 
 
-
 @pytest.mark.parametrize("case", reference()["metareg_r2_na"], ids=case_id)
 def test_unfittable_intercept_only_model_gives_r2_na_as_metafor(case):
     """The intercept-only fit behind R^2 may fail to converge where the regression converges;
@@ -75,11 +74,23 @@ def test_unfittable_intercept_only_model_gives_r2_na_as_metafor(case):
         d["events"], d["n"], moderators, case["measure"], case["method"], case["test"]
     )
     c = res.coefficients
-    values = {"estimate": c.estimate, "se": c.se, "stat": c.stat, "pval": c.pval,
-              "ci_low": c.ci_low, "ci_high": c.ci_high, "tau2": res.tau2, "r2": res.r2,
-              "qe": res.qe, "qe_p": res.qe_p, "qm": res.qm, "qm_p": res.qm_p}
+    values = {
+        "estimate": c.estimate,
+        "se": c.se,
+        "stat": c.stat,
+        "pval": c.pval,
+        "ci_low": c.ci_low,
+        "ci_high": c.ci_high,
+        "tau2": res.tau2,
+        "r2": res.r2,
+        "qe": res.qe,
+        "qe_p": res.qe_p,
+        "qm": res.qm,
+        "qm_p": res.qm_p,
+    }
     problems = compare(values, case["expected"], RMA_RTOL)
     assert not problems, "\n".join(problems)
+
 
 def test_coefficient_names_and_reference_level():
     d = dataset("simulated")

@@ -292,7 +292,9 @@ def test_zuma3_journal_medians_read_the_same_on_cli_report_api_and_dashboard(
     )
     assert cli.exit_code == 0, cli.output
     assert any(
-        line[0] == "ZUMA-3" and line[4] == endpoint and line[6] == printed
+        line[0] == "ZUMA-3"
+        and line[4] == endpoint
+        and line[6] == printed
         and line[-1] == f"https://doi.org/{doi}"
         for line in csv_module.reader(cli.output.splitlines())
         if line
@@ -302,7 +304,9 @@ def test_zuma3_journal_medians_read_the_same_on_cli_report_api_and_dashboard(
         section = durability.build(ReportContext(store, ["CN", "US"]))
     cells = [row for b in section.blocks if isinstance(b, Table) for row in b.rows]
     assert any(
-        row[1].startswith("ZUMA-3") and row[2] == f"median {endpoint} (months)" and row[3] == printed
+        row[1].startswith("ZUMA-3")
+        and row[2] == f"median {endpoint} (months)"
+        and row[3] == printed
         for row in cells
     )
 
@@ -348,7 +352,9 @@ def test_reliance_one_year_os_from_the_company_release_reads_the_same_everywhere
     )
     assert cli.exit_code == 0, cli.output
     assert any(
-        line[0] == "RELIANCE" and line[5] == "12-month rate" and line[6] == printed
+        line[0] == "RELIANCE"
+        and line[5] == "12-month rate"
+        and line[6] == printed
         and line[7] == raw["follow_up_months"]
         for line in csv_module.reader(cli.output.splitlines())
         if line

@@ -253,7 +253,9 @@ def cohorts(
         list[str] | None,
         typer.Option(
             "--indication",
-            help="Indications, any case: --indication LBCL,MM or repeated (default LBCL, B-ALL, MM).",
+            help=(
+                "Indications, any case: --indication LBCL,MM or repeated (default LBCL, B-ALL, MM)."
+            ),
         ),
     ] = None,
     countries: CountriesOption = None,
