@@ -37,21 +37,16 @@ def test_a_country_without_studies_is_reported_missing(evidence_store):
     assert list(pooling.summaries) == ["US"]
 
 
-def test_meta_command_prints_pools_test_and_studies(evidence_store):
-    result = CliRunner().invoke(
+def _meta(store: str, indication: str, endpoint: str, *options: str):
+    """`cartatlas meta` on the evidence store, through the CLI runner."""
+    return CliRunner().invoke(
         app,
-        [
-            "--db",
-            evidence_store,
-            "meta",
-            "--indication",
-            "LBCL",
-            "--endpoint",
-            "CR",
-            "--by",
-            "country",
-        ],
+        ["--db", store, "meta", "--indication", indication, "--endpoint", endpoint, *options],
     )
+
+
+def test_meta_command_prints_pools_test_and_studies(evidence_store):
+    result = _meta(evidence_store, "LBCL", "CR", "--by", "country")
     assert result.exit_code == 0, result.output
     assert "Test for a difference between countries" in result.output
     assert "Studies pooled" in result.output
@@ -59,20 +54,7 @@ def test_meta_command_prints_pools_test_and_studies(evidence_store):
 
 
 def test_meta_adjusted_for_line_and_real_world(evidence_store):
-    result = CliRunner().invoke(
-        app,
-        [
-            "--db",
-            evidence_store,
-            "meta",
-            "--indication",
-            "MM",
-            "--endpoint",
-            "ORR",
-            "--adjust",
-            "line,real_world",
-        ],
-    )
+    result = _meta(evidence_store, "MM", "ORR", "--adjust", "line,real_world")
     assert result.exit_code == 0, result.output
     assert "real_world" in result.output
 
@@ -82,20 +64,7 @@ def test_meta_adjusted_where_the_intercept_only_model_does_not_converge(evidence
     converges but the intercept-only model behind R^2 does not; like metafor, R^2 is NA and the
     coefficients are printed (it had ended in an 'unexpected' ConvergenceError). The stats
     parity case metareg_r2_na pins the numbers."""
-    result = CliRunner().invoke(
-        app,
-        [
-            "--db",
-            evidence_store,
-            "meta",
-            "--indication",
-            "LBCL",
-            "--endpoint",
-            "CR",
-            "--adjust",
-            "line,real_world",
-        ],
-    )
+    result = _meta(evidence_store, "LBCL", "CR", "--adjust", "line,real_world")
     assert result.exit_code == 0, result.output
     assert "country[US]" in result.output
     assert "unexpected" not in result.output

@@ -13,10 +13,9 @@ from cartatlas.stats import meta_regression
 CASES = reference()["metareg"]
 
 
-def regression_values(res, new_moderators) -> dict:
+def fit_values(res) -> dict:
+    """Coefficients and heterogeneity of a fitted regression, keyed as in the reference."""
     c = res.coefficients
-    pred = res.predict(new_moderators)
-    bt = pred.backtransformed()
     return {
         "estimate": c.estimate,
         "se": c.se,
@@ -34,6 +33,14 @@ def regression_values(res, new_moderators) -> dict:
         "qe_p": res.qe_p,
         "qm": res.qm,
         "qm_p": res.qm_p,
+    }
+
+
+def regression_values(res, new_moderators) -> dict:
+    pred = res.predict(new_moderators)
+    bt = pred.backtransformed()
+    return {
+        **fit_values(res),
         "pred": pred.pred,
         "pred_se": pred.se,
         "pred_ci_low": pred.ci_low,
@@ -73,21 +80,7 @@ def test_unfittable_intercept_only_model_gives_r2_na_as_metafor(case):
     res = meta_regression(
         d["events"], d["n"], moderators, case["measure"], case["method"], case["test"]
     )
-    c = res.coefficients
-    values = {
-        "estimate": c.estimate,
-        "se": c.se,
-        "stat": c.stat,
-        "pval": c.pval,
-        "ci_low": c.ci_low,
-        "ci_high": c.ci_high,
-        "tau2": res.tau2,
-        "r2": res.r2,
-        "qe": res.qe,
-        "qe_p": res.qe_p,
-        "qm": res.qm,
-        "qm_p": res.qm_p,
-    }
+    values = fit_values(res)
     problems = compare(values, case["expected"], RMA_RTOL)
     assert not problems, "\n".join(problems)
 
