@@ -173,7 +173,10 @@ def _table(
         out.print(Text(title, style="bold"))
     for line in same:
         out.print(Text(line), soft_wrap=True)
-    if wide or sum(width + 1 for width, _ in spans) <= out.width:
+    # rich's SIMPLE_HEAD table: each column is its width plus one of padding, one separator
+    # between columns and one edge at each side (the last padding is the right edge); a table
+    # wider than that loses its last columns.
+    if wide or sum(width + 1 for width, _ in spans) + len(spans) <= out.width:
         table = Table(show_lines=False, box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1, 0, 0))
         for header, (width, single) in zip(headers, spans, strict=True):
             table.add_column(Text(header), overflow="fold", no_wrap=single, min_width=width)
