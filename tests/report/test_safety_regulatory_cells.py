@@ -67,7 +67,8 @@ def _cells(countries: set[str], indications: tuple = INDICATIONS) -> dict[str, l
     return cells
 
 
-@pytest.mark.parametrize("countries", [["CN", "US"], ["IN", "ES"], ["CN", "US", "IN", "ES"]])
+# CN and US are checked within the four-country table (the same cells, one build fewer).
+@pytest.mark.parametrize("countries", [["IN", "ES"], ["CN", "US", "IN", "ES"]])
 def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client, countries):
     with open_store(evidence_store, read_only=True) as store:
         section = safety_section.build(ReportContext(store, countries))
