@@ -34,7 +34,7 @@ def _us_prices_left_out() -> pd.DataFrame:
     CSV: secondary pages and low-reliability notes, and a news price beside a stronger source
     for the same product, indication and year."""
     us = _us_prices()
-    as_text = us.fillna("").astype(str).to_dict("records")
+    as_text = us.astype(object).fillna("").astype(str).to_dict("records")
     us = us.assign(indication=[plain.price_indication(r) for r in as_text])
     assert set(us["currency"]) == {"USD"}
     unreliable = us["note"].fillna("").str.lower().str.contains("low reliability")
