@@ -12,6 +12,16 @@ def noun(count: int, singular: str, plural: str | None = None) -> str:
     return singular if count == 1 else (plural or f"{singular}s")
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 cohort", "3 cohorts": a count with its noun in agreement."""
+    return f"{count} {noun(count, singular, plural)}"
+
+
+def and_list(items: list[str]) -> str:
+    """Join as "a, b and c" (items such as "r/r" hold a slash, so a slash cannot join them)."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def part_of(part: int, whole: int, singular: str, plural: str | None = None) -> str:
     """ "1 of 1 row", "1 of 3 rows", "0 of 2 rows": the noun agrees with the whole."""
     return f"{part} of {whole} {noun(whole, singular, plural)}"

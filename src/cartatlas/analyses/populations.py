@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.wording import and_list, counted
+
 STANDARD = "standard"
 
 #: How a cohort of each group is named next to a pooled number ("2 cohorts in …").
@@ -47,10 +49,6 @@ def is_standard(rows: pd.DataFrame) -> pd.Series:
     return rows["population_group"].fillna(STANDARD).eq(STANDARD)
 
 
-def _count(n: int) -> str:
-    return f"{n} cohort{'' if n == 1 else 's'}"
-
-
 def apart_sentence(rows: pd.DataFrame) -> str:
     """ "2 cohorts in CNS lymphoma (LOC-PCNSL-CART-FR in FR, Frigault2022-… in US) and 1 after
     prior CD19 CAR-T or other CD19-directed therapy (Xue2024-… in CN) are shown separately, not
@@ -66,9 +64,9 @@ def apart_sentence(rows: pd.DataFrame) -> str:
         named = ", ".join(
             f"{s} in {c}" for s, c in zip(part["study_id"], part["country_of_conduct"], strict=True)
         )
-        count = _count(len(part)) if not parts else str(len(part))
+        count = counted(len(part), "cohort") if not parts else str(len(part))
         parts.append(f"{count} {name} ({named})")
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    joined = and_list(parts)
     verb = "is" if len(special) == 1 else "are"
     return f"{joined} {verb} shown separately, not pooled (different populations)"
 

@@ -26,7 +26,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
-from cartatlas.wording import part_of, was
+from cartatlas.wording import and_list, counted, part_of, was
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
 NAMES = {
@@ -85,15 +85,6 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
     return text + ("" if text.endswith(".") else ".")
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _and(items: list[str]) -> str:
-    """Join as "a, b and c": lines such as "r/r" hold a slash, so a slash cannot join them."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _follow_up(months: pd.Series, cohorts: int) -> str:
     """The span of the cohorts' median follow-up, one number when it is one, and how many of the
     pooled cohorts report it, so one study's 19 months does not read as every cohort's."""
@@ -122,9 +113,9 @@ def caveat(pooling: CountryPooling) -> str:
     for country, part in pooling.rows.groupby("country", sort=False):
         lines = sorted({str(v) for v in part["line_of_therapy"].dropna()}) or ["not stated"]
         parts.append(
-            f"{country} {_count(len(part), 'cohort')} of "
-            f"{_count(part['product'].nunique(), 'product')}, "
-            f"{int(part['real_world'].astype(bool).sum())} real-world, lines {_and(lines)}"
+            f"{country} {counted(len(part), 'cohort')} of "
+            f"{counted(part['product'].nunique(), 'product')}, "
+            f"{int(part['real_world'].astype(bool).sum())} real-world, lines {and_list(lines)}"
         )
     return (
         "; ".join(parts)
