@@ -52,9 +52,13 @@ def exchange_rates(store: Store) -> pd.DataFrame:
     )
 
 
-def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
+def prices_frame(
+    store: Store, countries: list[str], approvals: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every price in ``countries`` with USD (year-matched FX) and international-$ (PPP) values,
-    and its indication (``INDICATION_RULE``)."""
+    and its indication (``INDICATION_RULE``). ``approvals``, the countries' ``approvals_frame``,
+    is passed by callers that hold it already (a report context keeps one), so a page build
+    does not choose one row per approval again for every price table."""
     marks = ", ".join("?" * len(countries))
     prices = store.frame(
         "SELECT product_id, country, year, kind, currency, amount, indication, line_of_therapy, "
@@ -78,7 +82,9 @@ def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     frame.loc[frame["country"].eq("US"), "ppp_year"] = frame["year"]
     frame["usd"] = frame["amount"] / frame["fx_per_usd"]
     frame["intl_dollars"] = _in_local_currency(frame, fx) / frame["ppp_per_usd"]
-    return with_indications(frame, approvals_frame(store, countries))
+    if approvals is None:
+        approvals = approvals_frame(store, countries)
+    return with_indications(frame, approvals)
 
 
 def _year_used(keys: pd.Series, years: pd.Series, recorded: pd.DataFrame, by: str) -> pd.Series:

@@ -54,9 +54,11 @@ def low_reliability(note: object) -> bool:
     return isinstance(note, str) and "low reliability" in note.lower()
 
 
-def eligible_prices(store: Store, countries: list[str]) -> pd.DataFrame:
+def eligible_prices(
+    store: Store, countries: list[str], approvals: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Prices that may enter the derivation, each with a known indication."""
-    prices = prices_frame(store, countries)
+    prices = prices_frame(store, countries, approvals)
     prices = prices[
         prices["kind"].isin(PRODUCT_PRICES)
         & prices["usd"].notna()
@@ -132,8 +134,8 @@ def _pair(prices: pd.DataFrame, approvals: pd.DataFrame, trial, country: str):
 def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
     """One row per registrational trial × country it is paired with (``PAIRING_RULE``):
     the price, the CR rate and their ratio, or ``no data`` with the reason."""
-    prices = eligible_prices(store, countries)
     approvals = approvals_frame(store, countries)
+    prices = eligible_prices(store, countries, approvals)
     rows = []
     for indication in INDICATIONS:
         trials = study_rows(store, indication, "CR")

@@ -299,7 +299,7 @@ def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
 
 
 def _price_chart(ctx: WebContext) -> WebFigure | None:
-    prices = prices_frame(ctx.store, ctx.countries)
+    prices = prices_frame(ctx.store, ctx.countries, ctx.approvals)
     prices = prices[prices["kind"].isin(PRODUCT_PRICES) & prices["usd"].notna()]
     if prices.empty:
         return None
