@@ -194,13 +194,19 @@ def trial_rows(comparisons: pd.DataFrame) -> pd.DataFrame:
     earlier analysis from a stronger source is then named beside the pool (``PooledHazardRatio
     .beside``), rather than the mature result being hidden."""
     usable = _with_ci(comparisons)
-    usable = usable[~on_secondary_pages(usable)].copy()
-    usable["_order"] = usable["analysis"].map(ANALYSIS_ORDER).fillna(9)
-    usable["_rank"] = usable["source_kind"].map(rank)
-    usable = usable.sort_values(["indication", "endpoint", "study_id", "_order", "_rank"])
-    return usable.drop_duplicates(["indication", "endpoint", "study_id"]).drop(
-        columns=["_order", "_rank"]
+    usable = _latest_strongest_first(
+        usable[~on_secondary_pages(usable)], by=("indication", "endpoint", "study_id")
     )
+    return usable.drop_duplicates(["indication", "endpoint", "study_id"])
+
+
+def _latest_strongest_first(rows: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``rows`` sorted by ``by``, then latest analysis first (``ANALYSIS_ORDER``), then the
+    strongest kind of source: the order in which a trial's analyses are chosen."""
+    ordered = rows.assign(
+        _order=rows["analysis"].map(ANALYSIS_ORDER).fillna(9), _rank=rows["source_kind"].map(rank)
+    )
+    return ordered.sort_values([*by, "_order", "_rank"]).drop(columns=["_order", "_rank"])
 
 
 def left_out_later_analyses(comparisons: pd.DataFrame) -> list[str]:
@@ -260,10 +266,7 @@ def _stronger_earlier(row: object, comparisons: pd.DataFrame) -> str | None:
     ]
     if same.empty:
         return None
-    same = same.assign(
-        _order=same["analysis"].map(ANALYSIS_ORDER).fillna(9), _rank=same["source_kind"].map(rank)
-    )
-    earlier = next(same.sort_values(["_order", "_rank"]).itertuples())
+    earlier = next(_latest_strongest_first(same).itertuples())
     kind = str(earlier.source_kind).replace("_", " ")
     return (
         f"{row.name}: a {kind} source gives {earlier.hr:g} ({earlier.ci_low:g}–"
