@@ -7,7 +7,6 @@ The models validate a single row in isolation. Rules that need the text of the q
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -23,6 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from cartatlas.inputs import suggest
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -108,7 +109,7 @@ def _population_group(value: object) -> object:
     """One of ``POPULATION_GROUPS``; a miss names the nearest valid value."""
     if not isinstance(value, str) or value in POPULATION_GROUPS:
         return value
-    close = difflib.get_close_matches(value.strip().lower(), list(POPULATION_GROUPS), n=1)
+    close = suggest(value, POPULATION_GROUPS, count=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ValueError(
         f"{value!r} is not a population group; write one of {', '.join(POPULATION_GROUPS)} "
