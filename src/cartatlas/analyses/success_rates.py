@@ -146,6 +146,13 @@ HEADLINE_SOURCE_RULE = (
 )
 
 
+def poolable(rows: pd.DataFrame) -> pd.Series:
+    """The study rows a pooled rate, a comparison or a claim's verdict may count: not read only
+    on a secondary page (``HEADLINE_SOURCE_RULE``) and not of a cohort in a special population
+    (``POPULATION_RULE``)."""
+    return ~on_secondary_pages(rows) & is_standard(rows)
+
+
 def secondary_only(rows: pd.DataFrame) -> list[str]:
     """ "FUMANBA-1 (CN)" for each selected study row read only on a secondary page."""
     weak = rows[on_secondary_pages(rows)]
@@ -169,7 +176,7 @@ def pooled_rows(chosen: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
     plots, without rows read only on secondary pages (``HEADLINE_SOURCE_RULE``) or of cohorts in
     special populations (``POPULATION_RULE``)."""
     rows = chosen[chosen["country_of_conduct"].isin(countries)]
-    rows = rows[~on_secondary_pages(rows) & is_standard(rows)].copy()
+    rows = rows[poolable(rows)].copy()
     rows["country"] = rows["country_of_conduct"]
     rows["label"] = rows["study_id"]  # short enough for a forest plot's label column
     order = {country: i for i, country in enumerate(countries)}
@@ -387,7 +394,7 @@ def pool_rows(
     ``label`` (the same-product comparison and the sensitivity analysis choose their own).
     Rows read only on secondary pages (``HEADLINE_SOURCE_RULE``) and rows of cohorts in special
     populations (``POPULATION_RULE``) are dropped here too."""
-    rows = rows[~on_secondary_pages(rows) & is_standard(rows)]
+    rows = rows[poolable(rows)]
     missing = [c for c in countries if c not in set(rows["country"])]
     refusal = grading = None
     if ENDPOINTS[endpoint].table == "safety" and not rows.empty:
@@ -499,5 +506,6 @@ __all__ = [
     "adjusted_comparison",
     "difference_wording",
     "pool_by_country",
+    "poolable",
     "pool_rows",
 ]

@@ -46,15 +46,14 @@ from cartatlas.analyses.headline_prices import (
     headline_prices,
     one_per_amount,
 )
-from cartatlas.analyses.populations import is_standard
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import (
     CountryPooling,
     CountrySummary,
     absent_reason,
     pool_by_country,
+    poolable,
 )
-from cartatlas.evidence.source_strength import on_secondary_pages
 from cartatlas.store import Store
 from cartatlas.wording import part_of
 
@@ -149,7 +148,7 @@ def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.
     """The study rows a verdict counts; rows read only on secondary pages never count
     (``HEADLINE_SOURCE_RULE``), nor do cohorts in special populations (``POPULATION_RULE``)."""
     rows = study_rows(store, indication, claim.metric)
-    rows = rows[~on_secondary_pages(rows) & is_standard(rows)]
+    rows = rows[poolable(rows)]
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
         in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
