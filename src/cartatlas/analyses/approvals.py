@@ -230,7 +230,8 @@ def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
     delta = joined[f"date_{b}"] - joined[f"date_{a}"]
     joined["lag_months"] = (delta.dt.days / MONTH_DAYS).round(1)
     joined["status"] = [
-        lag_status(in_a is True, in_b is True, lag, a, b) + _precision(date_a, date_b)
+        lag_status(in_a is True, in_b is True, lag, a, b)
+        + (f"; ± {unit}" if (unit := lag_uncertainty(date_a, date_b)) else "")
         for in_a, in_b, lag, date_a, date_b in zip(
             joined[f"approved_{a}"],
             joined[f"approved_{b}"],
@@ -254,18 +255,16 @@ def lag_status(in_a: bool, in_b: bool, lag: object, a: str, b: str) -> str:
     return f"approved in {only} only (no approval recorded in {other})"
 
 
-def _precision(date_a: object, date_b: object) -> str:
-    """A lag from a date known only to the month (or year) is that uncertain: said, since the
-    lag is printed to a tenth of a month."""
+def lag_uncertainty(date_a: object, date_b: object) -> str:
+    """ "1 month (a date known to the month only)": a lag from a date known only to the month
+    (or year) is that uncertain, said since the lag is printed to a tenth of a month; "" when
+    both dates are days (or a side has none)."""
     dated = [d for d in (date_a, date_b) if isinstance(d, str) and d]
     if len(dated) < 2 or all(len(d) == 10 for d in dated):
         return ""
-    unit = (
-        "12 months (a date known to the year only)"
-        if min(map(len, dated)) == 4
-        else ("1 month (a date known to the month only)")
-    )
-    return f"; ± {unit}"
+    if min(map(len, dated)) == 4:
+        return "12 months (a date known to the year only)"
+    return "1 month (a date known to the month only)"
 
 
 def approval_lag(frame: pd.DataFrame, country_a: str, country_b: str) -> pd.DataFrame:

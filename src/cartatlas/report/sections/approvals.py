@@ -10,6 +10,7 @@ from cartatlas.analyses.approvals import (
     RECORDED_ONLY,
     approved_product_counts,
     first_approvals,
+    lag_uncertainty,
     oriented_lag,
     product_lag,
 )
@@ -50,12 +51,12 @@ def _first(row: pd.Series, country: str) -> str:
     return f"{_text(row[f'approval_date_{country}'], 'no date recorded')} ({', '.join(detail)})"
 
 
-def _lag_cell(value: object, status: str = "") -> str:
+def _lag_cell(row: pd.Series, a: str, b: str) -> str:
     """ "+44", "+4 (± 1 month …)" when a date is known only to the month; empty for no lag."""
-    if pd.isna(value):
+    if pd.isna(row["lag_months"]):
         return ""
-    precision = status.partition("; ± ")[2]
-    return f"{value:+.0f}" + (f" (± {precision})" if precision else "")
+    unit = lag_uncertainty(row[f"approval_date_{a}"], row[f"approval_date_{b}"])
+    return f"{row['lag_months']:+.0f}" + (f" (± {unit})" if unit else "")
 
 
 def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
@@ -99,7 +100,7 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                     r["indication"],
                     _first(r, a),
                     _first(r, b),
-                    _lag_cell(r["lag_months"], r["status"]),
+                    _lag_cell(r, a, b),
                 ]
                 for _, r in same.iterrows()
             ],
@@ -126,7 +127,7 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                     _first(r, a),
                     _text(r[f"product_id_{b}"], "none recorded"),
                     _first(r, b),
-                    _lag_cell(r["lag_months"], r["status"]) or r["status"],
+                    _lag_cell(r, a, b) or r["status"],
                 ]
                 for _, r in lag.iterrows()
             ],
