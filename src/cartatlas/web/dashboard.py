@@ -21,7 +21,7 @@ from cartatlas.analyses.durability import (
     survival_frame,
     trial_rows,
 )
-from cartatlas.analyses.headline_prices import headline_prices
+from cartatlas.analyses.headline_prices import in_headline
 from cartatlas.analyses.landscape.counts import count, yearly_shares
 from cartatlas.analyses.study_rows import study_rows
 from cartatlas.evidence.jurisdictions import with_eu_if_member
@@ -266,12 +266,13 @@ def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
     as an equal of the prices the lead text counts."""
     key = ["product_id", "indication", "country", "year", "kind"]
     value = [*key, "amount", "currency"]
-    counted = prices.index.isin(headline_prices(prices).index)
-    in_headline = (
-        prices.assign(_counted=counted).groupby(value, dropna=False)["_counted"].transform("any")
+    any_source_counted = (
+        prices.assign(_counted=in_headline(prices))
+        .groupby(value, dropna=False)["_counted"]
+        .transform("any")
     )
     rows = (
-        prices.assign(in_headline=in_headline)
+        prices.assign(in_headline=any_source_counted)
         .drop_duplicates(value)
         .sort_values([*key, "usd"], kind="stable")
     )
