@@ -364,10 +364,14 @@ def test_claim_similar_needs_the_difference_ci_inside_the_margin(store, indicati
     )
     verdict = check_claim(store, claim)
     assert verdict.verdict == expected == scenario
-    assert f"(95% CI {low:+.0f} to {high:+.0f})" in verdict.evidence
+    # whole points, but one decimal where rounding would put a bound on the margin (9.75 is
+    # inside ±10 and must not read "10" beside "within ±10")
+    shown = [f"{x:+.1f}" if abs(round(x)) == 10 else f"{x:+.0f}" for x in (low, high)]
+    assert f"(95% CI {shown[0]} to {shown[1]})" in verdict.evidence
     widest = max(abs(low), abs(high))
     if not within:  # p > 0.05, CI past the margin
-        assert f"cannot rule out a difference of up to {widest:.0f} points" in verdict.evidence
+        width = f"{widest:.1f}" if round(widest) == 10 else f"{widest:.0f}"
+        assert f"cannot rule out a difference of up to {width} points" in verdict.evidence
     assert "±10" in verdict.rule
 
 

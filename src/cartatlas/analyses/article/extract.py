@@ -53,7 +53,7 @@ class Finding:
 
 _COST = re.compile(
     r"\bcosts?\b|\bpric(?:e|es|ed|ing)\b|\bpay\b|\bfees?\b|\bexpens|\bafford|\bcharged?\b|"
-    r"\bsavings?\b|\bcheaper\b|\binfusion\b|\btreatment\b",
+    r"\bsavings?\b|\bcheaper\b|\binfusion\b|\btreatments?\b",
     re.IGNORECASE,
 )
 _NOT_A_PRICE = re.compile(
@@ -85,7 +85,7 @@ _SIMILAR = re.compile(
 _LEADS = re.compile(
     r"\blead(?:s|ing)? (?:the world|globally|in)\b|\boutpac|\bsurpass|\bovertak|\bovertook|"
     r"\bahead of\b|\bhighest number\b|\bthe most\b|\bhigher (?:volume|number)\b|"
-    r"\blargest number\b|\bexpansion\b|\bbroader (?:range|array)\b|\bwider variety\b",
+    r"\blargest number\b|\bbroader (?:range|array)\b|\bwider variety\b",
     re.IGNORECASE,
 )
 _BROADER = re.compile(r"\bbroader\b|\bwider\b|\bmore diverse\b", re.IGNORECASE)
@@ -267,7 +267,7 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
         if previous and re.fullmatch(r"\s?\(\s?", s.text[previous.span[1] : money.span[0]]):
             continue  # "1 million yuan ($154,000)": the page's own conversion, not a claim
         countries, note = ctx.nearest(i, ctx.found_countries, money.span[0])
-        window = s.text[max(0, money.span[0] - 80) : money.span[1] + 60]
+        window = s.text[max(0, money.span[0] - 100) : money.span[1] + 60]
         found.append(
             Finding(
                 "total_cost" if _TOTAL.search(window) else "price",
@@ -429,6 +429,38 @@ def _rate_order(s: Sentence, mentioned: list[str]) -> list[Finding]:
     ]
 
 
+#: What a comparison word compares, read in the words right after it, in this order.
+_COMPARED_THING = (
+    ("trial_count", _TRIALS),
+    (
+        "distinct_targets",
+        re.compile(r"\b(?:targets|antigens|constructs|experimental|investigational)\b", re.I),
+    ),
+    ("approved_products", re.compile(r"\b(?:products|therapies|treatments)\b", re.I)),
+)
+
+
+def _compared(text: str, lead: re.Match[str]) -> list[str]:
+    """The counts a "leads" / "broader" word compares. The thing named right after it, up to the
+    clause's end, decides: "a broader array of experimental … constructs targeting various
+    antigens, including those not yet approved in the US" compares what is being tried
+    (targets), not approved products, although the sentence says "approved"; "a higher volume
+    of ongoing clinical trials" compares trials, not the approved products named before it.
+    A word naming none of them compares every count the sentence speaks of."""
+    kinds = []
+    if _TRIALS.search(text) and not find_percentages(text) and _LEADS.search(text):
+        kinds.append("trial_count")
+    if _APPROVED.search(text) and re.search(r"products|therapies|treatments", text, re.I):
+        kinds.append("approved_products")
+    if _VARIETY.search(text):
+        kinds.append("distinct_targets")
+    clause = re.split(r"[,;:]", text[lead.end() :], maxsplit=1)[0][:100]
+    named = next((kind for kind, words in _COMPARED_THING if words.search(clause)), None)
+    if named is None:
+        return kinds
+    return [named] if named in kinds or named == "distinct_targets" else []
+
+
 def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     found = []
     mentioned = list(dict.fromkeys(c for c, _ in names.countries(s.text)))
@@ -459,14 +491,7 @@ def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     lead = _LEADS.search(s.text) or _BROADER.search(s.text)
     if lead and mentioned:
         subject = _nearest_before(names.countries(s.text), lead.start()) or mentioned[0]
-        kinds = []
-        if _TRIALS.search(s.text) and not find_percentages(s.text) and _LEADS.search(s.text):
-            kinds.append("trial_count")
-        if _APPROVED.search(s.text) and re.search(r"products|therapies|treatments", s.text, re.I):
-            kinds.append("approved_products")
-        if _VARIETY.search(s.text):
-            kinds.append("distinct_targets")
-        for kind in kinds:
+        for kind in _compared(s.text, lead):
             found.append(
                 Finding(
                     "greater",

@@ -113,12 +113,14 @@ _MONEY = _money_pattern()
 _ABOVE_MONEY = re.compile(
     r"(?:over|more than|above|exceeds?|exceeding|at least|upwards of)\s*$", re.I
 )
+#: "$375,000 and $500,000 or even higher", "$1 million or more": the amount is a lower bound.
+_OR_MORE = re.compile(r",?\s(?:or|and)\s(?:even\s|much\s)?(?:higher|more|above)\b", re.I)
 
 
 @dataclass(frozen=True)
 class Money:
     """An amount or a range of amounts in one currency (``high`` None: a single amount;
-    ``open_high``: "…to over $500,000" or "more than $1 million")."""
+    ``open_high``: "…to over $500,000", "more than $1 million", "… or even higher")."""
 
     low: float
     high: float | None
@@ -194,6 +196,7 @@ def find_money(text: str) -> list[Money]:
             bool(re.search(r"over|more than|above", m.group(0), re.IGNORECASE))
             and (high is not None)
             or (high is None and bool(_ABOVE_MONEY.search(before)))
+            or bool(_OR_MORE.match(text, m.end()))
         )
         approximate = bool(re.search(rf"\b{_ABOUT}\s*$", before, re.IGNORECASE))
         found.append(Money(low, high, code, m.span(), open_high, approximate))

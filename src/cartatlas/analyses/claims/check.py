@@ -54,6 +54,7 @@ from cartatlas.analyses.success_rates import (
     pool_by_country,
     poolable,
 )
+from cartatlas.evidence.source_strength import is_weak
 from cartatlas.store import Store
 from cartatlas.wording import part_of
 
@@ -64,6 +65,8 @@ SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
     "no data",
 )
 SIMILAR_POINTS = 10  # equivalence margin: "similar" needs the difference CI within ±this
+#: After a value read only on a news or secondary page, wherever a verdict's evidence lists it.
+WEAK_MARK = " (news or secondary source)"
 
 
 @dataclass
@@ -186,12 +189,21 @@ def _rate_scope(claim: Claim, indications: list[str]) -> str:
     return f"{what}, {where}, {studies}"
 
 
-def _estimate_text(summary) -> str:
+def _estimate_text(summary, weak: list[str] | None = None) -> str:
+    """ "pooled 89% (95% CI 85–92%, k=4)", naming the studies among the k read on a news or
+    secondary page (``weak``), so a weak source behind a pooled rate is marked as in a list."""
     kind = "pooled" if summary.k > 1 else "single study"
+    marked = f"; {', '.join(weak)} from a news or secondary source" if weak else ""
     return (
         f"{kind} {100 * summary.estimate:.0f}% "
-        f"(95% CI {100 * summary.ci_low:.0f}–{100 * summary.ci_high:.0f}%, k={summary.k})"
+        f"(95% CI {100 * summary.ci_low:.0f}–{100 * summary.ci_high:.0f}%, k={summary.k}{marked})"
     )
+
+
+def _weak_studies(rows: pd.DataFrame, country: str) -> list[str]:
+    """The studies of ``country`` among a pooling's rows whose row is from a news page."""
+    mine = rows[rows["country"] == country]
+    return [s for s, k in zip(mine["study_id"], mine["source_kind"], strict=True) if is_weak(k)]
 
 
 def _rate_range(store: Store, claim: Claim) -> Verdict:
@@ -211,7 +223,8 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
             if country in pooled.summaries:
                 estimate = ", " + _estimate_text(pooled.summaries[country])
         studies = ", ".join(
-            f"{name} {r:.1f}%" for name, r in zip(rows["study_id"], rates, strict=True)
+            f"{name} {r:.1f}%" + (WEAK_MARK if is_weak(kind) else "")
+            for name, r, kind in zip(rows["study_id"], rates, rows["source_kind"], strict=True)
         )
         parts.append(f"{country}: {studies}{estimate}")
         sources.extend(rows["source_url"])
@@ -256,17 +269,25 @@ def _similar(pooling: CountryPooling, a: str, b: str) -> str:
     return CONTRADICTED if pooling.comparison.p < 0.05 else PARTLY
 
 
+def points(value: float, sign: str = "") -> str:
+    """A difference in points, to whole points unless rounding would carry it onto the margin
+    (9.75 shown as "10" next to "within ±10" would contradict the verdict beside it): then to
+    one decimal, "9.8"."""
+    whole = f"{value:{sign}.0f}"
+    return whole if abs(round(value)) != SIMILAR_POINTS else f"{value:{sign}.1f}"
+
+
 def _similar_reason(verdict: str, low: float, high: float) -> str:
     """Plain words for a "similar" verdict: what the difference CI shows against the margin."""
     if verdict == SUPPORTED:
         return f"the difference lies within ±{SIMILAR_POINTS} points"
-    widest = max(abs(low), abs(high))
+    widest = points(max(abs(low), abs(high)))
     if verdict == PARTLY:
         return (
             "similarity not shown: no significant difference, but the data cannot rule out a "
-            f"difference of up to {widest:.0f} points (margin ±{SIMILAR_POINTS})"
+            f"difference of up to {widest} points (margin ±{SIMILAR_POINTS})"
         )
-    return f"the rates differ, by up to {widest:.0f} points (margin ±{SIMILAR_POINTS})"
+    return f"the rates differ, by up to {widest} points (margin ±{SIMILAR_POINTS})"
 
 
 def _compare_pooling(kind: str, pooling: CountryPooling, a: str, b: str) -> str:
@@ -310,10 +331,15 @@ def _rate_compare(store: Store, claim: Claim) -> Verdict:
         s_a, s_b = pooling.summaries[a], pooling.summaries[b]
         gap = 100 * (s_a.estimate - s_b.estimate)
         low, high = difference_ci(s_a, s_b)
-        interval = f" (95% CI {low:+.0f} to {high:+.0f})" if claim.compare == "similar" else ""
+        interval = (
+            f" (95% CI {points(low, '+')} to {points(high, '+')})"
+            if claim.compare == "similar"
+            else ""
+        )
         reason = f": {_similar_reason(verdict, low, high)}" if claim.compare == "similar" else ""
         parts.append(
-            f"{indication}: {a} {_estimate_text(s_a)}; {b} {_estimate_text(s_b)}; "
+            f"{indication}: {a} {_estimate_text(s_a, _weak_studies(pooling.rows, a))}; "
+            f"{b} {_estimate_text(s_b, _weak_studies(pooling.rows, b))}; "
             f"difference {gap:+.0f} points{interval}, p = {pooling.comparison.p:.3g} "
             f"({pooling.comparison.test}; {pooling.method_note}) → {verdict}{reason}"
         )
@@ -353,7 +379,7 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     evidence = f"{part_of(inside, len(frame), 'price')} in range: " + "; ".join(
         f"{r.product_id}{'' if pd.isna(r.indication) else f' ({r.indication})'} {r.country} "
         f"{int(r.year) if pd.notna(r.year) else ''} {r.usd:,.0f} USD"
-        + (" (news or secondary source)" if r.weak else "")
+        + (WEAK_MARK if r.weak else "")
         + (f" ({r.reports} reports of this price)" if r.reports > 1 else "")
         for r in frame.itertuples()
     )
@@ -367,7 +393,11 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     )
 
 
-def _approvals(store: Store, claim: Claim) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def _approvals(
+    store: Store, claim: Claim
+) -> tuple[dict[str, set[str]], dict[str, set[str]], list[str]]:
+    """Per country of ``claim``: its approved products, their targets, and the approval rows'
+    sources (a count or a target set is cited like any other number)."""
     marks = ", ".join("?" * len(claim.countries))
     _, rows = store.query(
         "SELECT a.country, p.product_id, p.targets, a.source_url FROM evidence_approvals a "
@@ -379,22 +409,27 @@ def _approvals(store: Store, claim: Claim) -> tuple[dict[str, set[str]], dict[st
     for country, product, target_list, _url in rows:
         products[country].add(product)
         targets[country].update(target_list.split("|"))
-    return products, targets
+    return products, targets, sorted({url for *_, url in rows if url})
 
+
+#: The registry label of a trial whose record names no target: not a target of its own.
+UNNAMED_TARGET = "unnamed"
 
 COUNT_SCOPES = {
     "approved_products": "distinct approved products per country (knowledge-base approvals)",
     "trial_count": "CAR trials with a site in each country (registry snapshot) and published "
     "registry counts",
-    "distinct_targets": "distinct CAR targets in registered trials with a site in each country",
+    "distinct_targets": "distinct CAR targets in registered trials with a site in each country "
+    "(a trial naming no target adds none)",
 }
 
 
 def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
     a, b = claim.countries[:2]
     comparisons: list[tuple[str, float, float, str | None]] = []
+    cited: list[str] = []
     if claim.metric == "approved_products":
-        products, _ = _approvals(store, claim)
+        products, _, cited = _approvals(store, claim)
         comparisons.extend(
             [("approved products (knowledge base)", len(products[a]), len(products[b]), None)]
             if products[a] and products[b]
@@ -408,7 +443,9 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
                 ("CAR trials with a site there (registry snapshot)", n.get(a, 0), n.get(b, 0), None)
             )
         else:
-            t = exploded.explode("targets").groupby("countries")["targets"].nunique()
+            named = exploded.explode("targets")
+            named = named[named["targets"] != UNNAMED_TARGET]
+            t = named.groupby("countries")["targets"].nunique()
             comparisons.append(
                 ("distinct CAR targets in registered trials", t.get(a, 0), t.get(b, 0), None)
             )
@@ -436,11 +473,12 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
     agree = sum((x > y) if claim.compare == "greater" else (x < y) for _, x, y, _ in comparisons)
     verdict = SUPPORTED if agree == len(comparisons) else CONTRADICTED if agree == 0 else PARTLY
     evidence = "; ".join(f"{label}: {a} {x:g} vs {b} {y:g}" for label, x, y, _ in comparisons)
-    return Verdict(claim, verdict, evidence, rule, [u for *_, u in comparisons if u], scope)
+    sources = [u for *_, u in comparisons if u] + cited
+    return Verdict(claim, verdict, evidence, rule, sources, scope)
 
 
 def _target_set(store: Store, claim: Claim) -> Verdict:
-    _, targets = _approvals(store, claim)
+    _, targets, sources = _approvals(store, claim)
     found = set().union(*targets.values())
     asserted = set(claim.values or [])
     rule = "values: same set supported; overlapping partly; disjoint contradicted"
@@ -453,7 +491,8 @@ def _target_set(store: Store, claim: Claim) -> Verdict:
         verdict,
         f"targets of approved products: {', '.join(sorted(found))}",
         rule,
-        scope=scope,
+        sources,
+        scope,
     )
 
 
