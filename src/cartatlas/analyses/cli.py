@@ -193,6 +193,7 @@ def emit_json(pooling: CountryPooling) -> None:
         "comparison": comparison_record(pooling),
         "missing": pooling.missing,
         "left_out": pooling.left_out,
+        "complete_response_floors": pooling.floors.to_dict(orient="records"),
         "secondary_only": pooling.secondary_only,
         "not_pooled": apart_sentence(pooling.apart),
         "studies": pooling.rows[STUDY_COLUMNS].to_dict(orient="records"),
@@ -205,6 +206,7 @@ def emit_json(pooling: CountryPooling) -> None:
 
 def _print_details(pooling: CountryPooling, wide: bool) -> None:
     from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence
+    from cartatlas.analyses.response_floors import floor_sentence
     from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
     from cartatlas.analyses.success_rates import GRADING_RULE, absent_reason, difference_wording
 
@@ -226,6 +228,8 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
             f"Not in this pool, as they report no such row: {'; '.join(pooling.left_out)}.",
             markup=False,
         )
+    if floors := floor_sentence(pooling.floors):
+        out.print(f"Of these, {floors}.", markup=False)
     if pooling.secondary_only:
         out.print(
             "Not in this pool, as their only source is a secondary page: "

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cartatlas.analyses.fits import fitted
 from cartatlas.analyses.populations import ONLY_SPECIAL, is_standard, only_special
+from cartatlas.analyses.response_floors import complete_response_floors
 from cartatlas.analyses.study_rows import (
     ENDPOINTS,
     SELECTION_RULE,
@@ -98,6 +99,9 @@ class CountryPooling:
     # the selected rows of cohorts in special populations (``POPULATION_RULE``): shown per
     # study, marked, never pooled
     apart: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # complete-response pools: cohorts left out that report only sCR, with the floor it sets
+    # (``FLOOR_RULE``): shown beside the pool, never in it
+    floors: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def has_data(self) -> bool:
@@ -370,6 +374,9 @@ def pool_by_country(
     here = chosen[chosen["country_of_conduct"].isin(countries)]
     pooling.secondary_only = secondary_only(here[is_standard(here)])
     pooling.apart = apart_rows(here)
+    if endpoint == "CR":
+        with_cr = set(chosen["study_id"])
+        pooling.floors = complete_response_floors(store, indication, countries, with_cr)
     return pooling
 
 

@@ -11,6 +11,7 @@ from cartatlas.analyses.like_for_like import (
     with_multinational,
 )
 from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence, population_label
+from cartatlas.analyses.response_floors import floor_sentence
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import (
     CountryPooling,
@@ -25,7 +26,7 @@ from cartatlas.report import parts as kept
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
+from cartatlas.report.sections.common import cite_marked, interval, missing, pct, pvalue
 from cartatlas.wording import and_list, counted, part_of, was
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
@@ -73,6 +74,8 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
         )
     if pooling.left_out:
         text += f"; not in this pool, as they report no such row: {'; '.join(pooling.left_out)}"
+    if floors := floor_sentence(pooling.floors):
+        text += f"; of these, {floors}"
     if pooling.secondary_only:
         text += (
             "; not in this pool, as their only source is a secondary page (listed in the "
@@ -96,14 +99,37 @@ def _follow_up(months: pd.Series, cohorts: int) -> str:
     return span if len(follow) == cohorts else f"{span} ({part_of(len(follow), cohorts, 'cohort')})"
 
 
-def _analyses(analysis: pd.Series) -> str:
-    """ "primary 6, longer follow-up 3": a cohort's later report can give a higher complete
-    response rate (responses deepen, in myeloma above all), so a pool that takes more later
-    reports in one country than in the other is not a like-for-like comparison."""
-    counts = analysis.astype(str).value_counts()
-    order = ["primary", "longer_follow_up", "label"]
-    names = sorted(counts.index, key=lambda a: (order.index(a) if a in order else 9, a))
-    return ", ".join(f"{a.replace('_', ' ')} {counts[a]}" for a in names)
+ANALYSIS_ORDER = ("primary", "longer_follow_up", "label")
+
+
+def _tally(values: pd.Series, order: tuple[str, ...] = ()) -> str:
+    """ "IRC 2, not stated 5": each value with the number of pooled cohorts that have it, the
+    unstated ones counted too. A bare "IRC" for a pool of seven, five of them real-world
+    cohorts without independent review, would tell a reader every response was reviewed;
+    "primary 6, longer follow-up 3" says a pool takes later reports, in which complete
+    responses deepen (in myeloma above all), so it is not like for like with one that does not."""
+    counts = values.map(lambda v: "not stated" if missing(v) or v == "" else str(v)).value_counts()
+    last = len(order) + 1
+
+    def place(name: str) -> tuple[int, str]:
+        if name == "not stated":
+            return (last, name)
+        return (order.index(name) if name in order else len(order), name)
+
+    names = sorted(counts.index, key=place)
+    return ", ".join(f"{name.replace('_', ' ')} {counts[name]}" for name in names)
+
+
+def _lines(part: pd.DataFrame) -> str:
+    """ "2L and 3L+ (3 of 7 not stated)": the caveat's lines of therapy, and how many of the
+    pooled cohorts state none, so two stated lines do not read as every cohort's."""
+    stated = part["line_of_therapy"].dropna().astype(str)
+    stated = stated[stated != ""]
+    if stated.empty:
+        return "not stated"
+    lines = and_list(sorted(set(stated)))
+    unstated = len(part) - len(stated)
+    return f"{lines} ({unstated} of {len(part)} not stated)" if unstated else lines
 
 
 def caveat(pooling: CountryPooling) -> str:
@@ -111,11 +137,10 @@ def caveat(pooling: CountryPooling) -> str:
     therapy and real-world share, counted from the pooled rows."""
     parts = []
     for country, part in pooling.rows.groupby("country", sort=False):
-        lines = sorted({str(v) for v in part["line_of_therapy"].dropna()}) or ["not stated"]
         parts.append(
             f"{country} {counted(len(part), 'cohort')} of "
             f"{counted(part['product'].nunique(), 'product')}, "
-            f"{int(part['real_world'].astype(bool).sum())} real-world, lines {and_list(lines)}"
+            f"{int(part['real_world'].astype(bool).sum())} real-world, lines {_lines(part)}"
         )
     return (
         "; ".join(parts)
@@ -259,18 +284,18 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
 
 
 def _differences(pooling: CountryPooling) -> Table:
-    """What differs besides country: line, real-world share, assessor, denominator, follow-up."""
+    """What differs besides country: line, real-world share, assessor, denominator, analysis and
+    follow-up, each value counted over the pooled cohorts (``_tally``)."""
     rows = []
     for country, part in pooling.rows.groupby("country", sort=False):
         rows.append(
             [
                 country,
-                ", ".join(sorted({str(v) for v in part["line_of_therapy"].dropna()}))
-                or "not stated",
+                _tally(part["line_of_therapy"]),
                 f"{int(part['real_world'].astype(bool).sum())} of {len(part)}",
-                ", ".join(sorted({str(v) for v in part["assessor"].dropna()})) or "not stated",
-                ", ".join(sorted({str(v) for v in part["denominator"].dropna()})),
-                _analyses(part["analysis"]),
+                _tally(part["assessor"]),
+                _tally(part["denominator"]),
+                _tally(part["analysis"], ANALYSIS_ORDER),
                 _follow_up(part["median_follow_up_months"], len(part)),
             ]
         )

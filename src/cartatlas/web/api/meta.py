@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from cartatlas.analyses.figures import forest_title, subgroup_test_note
 from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, SameProduct, by_product
 from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence, population_label
+from cartatlas.analyses.response_floors import FLOOR_RULE
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
     GRADING_RULE,
@@ -232,6 +233,10 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
         "absent_reasons": {
             c: reason for c in run.missing if (reason := absent_reason(pooling, c)) is not None
         },
+        "left_out": pooling.left_out,
+        "secondary_only": pooling.secondary_only,
+        "complete_response_floors": records(pooling.floors),
+        "floor_rule": FLOOR_RULE if not pooling.floors.empty else None,
         "population_rule": POPULATION_RULE,
         "not_pooled": apart_sentence(pooling.apart),
         "apart": records(

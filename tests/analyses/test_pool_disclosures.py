@@ -1,0 +1,176 @@
+"""What a haematologist needs beside a pooled complete-response rate, recomputed straight from
+the CSV rows and asserted on the CLI, the report (which the dashboard's question page renders)
+and the API:
+
+- a myeloma cohort left out of the CR pool because it prints only a stringent CR (CARTITUDE-1,
+  the largest US pivotal trial: sCR 65/97) is named with the floor its sCR sets;
+- the API names the cohorts left out (no such row, or secondary pages only) as the CLI and the
+  report do;
+- the "What differs besides country" table counts each line of therapy, assessor and
+  denominator over the pooled cohorts, unstated ones included, so "IRC" never stands for a pool
+  in which most cohorts had no independent review.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.cli import app
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import success
+from cartatlas.store import open_store
+from cartatlas.web.app import create_app
+from tests.golden import plain
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+ANALYSIS = ["primary", "longer_follow_up", "label"]
+
+
+def _floors(indication: str, countries: list[str]) -> list[tuple[str, str, int, int]]:
+    """(study, country, sCR events, n) of each cohort conducted in ``countries`` with an sCR row
+    but no CR row at all: its sCR row not read on a secondary page, the primary analysis
+    first."""
+    studies = {
+        s["study_id"]: s
+        for s in plain.rows("studies")
+        if s["indication"] == indication
+        and s["country_of_conduct"] in countries
+        and not s["overlaps_with"]
+        and s["population_group"] in ("", "standard")
+    }
+    outcomes = [o for o in plain.rows("outcomes") if o["study_id"] in studies]
+    with_cr = {o["study_id"] for o in outcomes if o["endpoint"] == "CR"}
+    found = {}
+    for o in outcomes:
+        if o["endpoint"] != "sCR" or o["study_id"] in with_cr or o["source_kind"] == "secondary":
+            continue
+        kept = found.get(o["study_id"])
+        if kept is None or ANALYSIS.index(o["analysis"]) < ANALYSIS.index(kept["analysis"]):
+            found[o["study_id"]] = o
+    return sorted(
+        (s, studies[s]["country_of_conduct"], int(o["events"]), int(o["n"]))
+        for s, o in found.items()
+    )
+
+
+def _said(floor: tuple[str, str, int, int]) -> str:
+    study, country, events, n = floor
+    return f"at least {round(100 * events / n)}% in {study} ({country}; sCR {events}/{n})"
+
+
+@pytest.fixture(scope="module")
+def section(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        return success.build(ReportContext(store, ["CN", "US"]))
+
+
+@pytest.fixture(scope="module")
+def api(evidence_store):
+    with TestClient(create_app(evidence_store)) as client:
+        yield client
+
+
+def test_floors_recomputed_from_the_csv():
+    floors = _floors("MM", ["CN", "US"])
+    assert ("CARTITUDE-1", "US", 65, 97) in floors  # the US pivotal trial, 67% sCR
+    assert all(f[1] in ("CN", "US") for f in floors)
+
+
+def test_cli_names_each_floor(evidence_store):
+    expected = _floors("MM", ["CN", "US"])
+    runner = CliRunner()
+    args = ["--db", evidence_store, "meta", "--indication", "MM", "--endpoint", "CR"]
+    document = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    got = sorted(
+        (f["study_id"], f["country"], f["events"], f["n"])
+        for f in document["complete_response_floors"]
+    )
+    assert got == expected
+    text = " ".join(runner.invoke(app, [*args, "--wide"]).stdout.split())
+    assert all(_said(f) in text for f in expected)
+
+
+def test_report_and_api_name_each_floor(section, api):
+    expected = _floors("MM", ["CN", "US"])
+    paragraphs = " ".join(getattr(block, "text", "") for block in section.blocks)
+    assert all(_said(f) in paragraphs for f in expected)
+    body = api.get("/api/meta", params={"indication": "MM", "endpoint": "CR"}).json()
+    got = sorted(
+        (f["study_id"], f["country"], f["events"], f["n"]) for f in body["complete_response_floors"]
+    )
+    assert got == expected
+    assert body["floor_rule"]
+    # no stringent CR outside myeloma: no floor, no rule
+    lbcl = api.get("/api/meta", params={"indication": "LBCL", "endpoint": "CR"}).json()
+    assert lbcl["complete_response_floors"] == [] and lbcl["floor_rule"] is None
+
+
+def test_api_names_the_cohorts_left_out(api):
+    body = api.get("/api/meta", params={"indication": "LBCL", "endpoint": "CR"}).json()
+    expected = [f"{s} ({c})" for c in ("CN", "US") for s in plain.secondary_only("LBCL", "CR", c)]
+    assert sorted(body["secondary_only"]) == sorted(expected) and expected
+    mm = api.get("/api/meta", params={"indication": "MM", "endpoint": "CR"}).json()
+    assert "CARTITUDE-1 (US; reports ORR, sCR)" in mm["left_out"]
+
+
+def _tally(values: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        key = value or "not stated"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _cell(cell: str) -> dict[str, int]:
+    """ "IRC 2, not stated 5" -> {"IRC": 2, "not stated": 5}."""
+    return {name: int(count) for name, count in (p.rsplit(" ", 1) for p in cell.split(", "))}
+
+
+def _differences(section, indication: str) -> list:
+    """The "What differs besides country" table of ``indication``: the one that follows its
+    "Rates by country of conduct" table."""
+    found, current = [], None
+    for block in section.blocks:
+        title = getattr(block, "title", "")
+        if title.startswith("Rates by country of conduct, "):
+            current = title.removeprefix("Rates by country of conduct, ")
+        elif title.startswith("What differs") and current == indication:
+            found.append(block)
+    return found
+
+
+@pytest.mark.parametrize("indication", ["LBCL", "MM", "B-ALL"])
+def test_differences_table_counts_every_cohort(section, indication):
+    """Line, assessor and denominator of each pooled cohort, read from the CSV rows the simple
+    route selects, counted per country: the table's cells give the same counts, unstated ones
+    included, and add up to the pooled cohorts."""
+    studies = {s["study_id"]: s for s in plain.rows("studies")}
+    [table] = _differences(section, indication)
+    columns = table.columns
+    rows = {row[0]: row for row in table.rows}
+    for country in ("CN", "US"):
+        pooled = {s for s, _, _ in plain.selected(indication, "CR", country)}
+        chosen = {
+            s: o for s, o in plain.chosen_rows(indication, "CR", country).items() if s in pooled
+        }
+        row = rows[country]
+        assert row[columns.index("real-world cohorts")].endswith(f" of {len(pooled)}")
+        assert _cell(row[columns.index("line of therapy")]) == _tally(
+            [studies[s]["line_of_therapy"] for s in pooled]
+        )
+        assert _cell(row[columns.index("response assessor")]) == _tally(
+            [o["assessor"] for o in chosen.values()]
+        )
+        assert _cell(row[columns.index("denominator")]) == _tally(
+            [o["denominator"] for o in chosen.values()]
+        )
+    if indication == "LBCL":  # the case that misled: independent review in only some cohorts
+        assessed = _cell(rows["US"][columns.index("response assessor")])
+        assert assessed.get("IRC", 0) < sum(assessed.values()) and "not stated" in assessed
