@@ -250,3 +250,40 @@ def test_a_pooled_rate_names_its_studies_read_on_news_pages(surfaces):
         if cli["verdict"] == "supported":
             assert " to +10)" not in cli["evidence"] and "CI -10 to" not in cli["evidence"]
     assert all(s in surfaces["report"]["cr-ball-similar"][3] for s in weak)
+
+
+ESCAPES = "\x1b[31m\x1b]8;;http://evil.example\x07x\x1b]8;;\x07\x9b1m"
+HOSTILE_CLAIMS = f"""
+source: {{title: "T{ESCAPES.encode("unicode_escape").decode()}"}}
+claims:
+  - id: h
+    text: "CR in LBCL is similar{ESCAPES.encode("unicode_escape").decode()} [bold]x[/]"
+    metric: CR
+    indication: LBCL
+    countries: [CN, US]
+    compare: similar
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "md", "html"])
+def test_no_control_character_reaches_a_check_article_output(evidence_store, tmp_path, fmt):
+    """A page's terminal escape sequences (colour, an OSC 8 hyperlink, a C1 CSI) would act on
+    the terminal its claims are printed to: they are dropped with the article's text."""
+    page = tmp_path / "page.txt"
+    page.write_text(f"In China, CAR-T costs $120,000 to $170,000{ESCAPES}.", "utf-8")
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "check-article", "--format", fmt, str(page)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 checkable claims" in result.output
+    assert not any(c in result.stdout for c in "\x1b\x07\x9b")
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_no_control_character_reaches_a_claims_file_output(evidence_store, tmp_path, fmt):
+    path = tmp_path / "claims.yaml"
+    path.write_text(HOSTILE_CLAIMS, "utf-8")
+    result = CliRunner().invoke(app, ["--db", evidence_store, "claims", "--format", fmt, str(path)])
+    assert result.exit_code == 0, result.output
+    assert "similar" in result.stdout and "[bold]x[/]" in result.stdout.replace("\n", "")
+    assert not any(c in result.stdout for c in "\x1b\x07\x9b")

@@ -49,10 +49,14 @@ def markdown_to_text(raw: str) -> str:
 
 
 def article_text(raw: str) -> str:
-    """Plain text of the article, whatever form ``raw`` is in."""
+    """Plain text of the article, whatever form ``raw`` is in, without control characters (a
+    terminal escape sequence in a page would act on the terminal its claims are printed to)."""
     if len(raw) > MAX_CHARS * 10:
         raise ArticleInputError(f"the page is over {MAX_CHARS * 10:,} characters")
+    from cartatlas.analyses.claims.model import without_controls
+
     text = html_to_text(raw) if looks_like_html(raw) else markdown_to_text(raw)
+    text = without_controls(text)
     if len(text) > MAX_CHARS:
         raise ArticleInputError(
             f"the article text is {len(text):,} characters, over the {MAX_CHARS:,} limit; "

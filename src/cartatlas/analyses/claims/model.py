@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 RATE_METRICS = ("ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
 Metric = Literal[
@@ -44,6 +44,16 @@ ASSERTIONS: dict[str, tuple[str, ...]] = {
     "approval_date": ("values",),
 }
 KINDS = ("range", "compare", "values")
+
+#: C0 and C1 control characters but tab and newline: terminal escape sequences ("\x1b[31m", a
+#: hyperlink's "\x1b]8;;…\x07") that would act on a terminal every surface prints claims to.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters: a claim's words or an article hold none that mean
+    anything, and the terminal, Markdown and CSV writers would pass them on as they are."""
+    return _CONTROLS.sub("", text)
 
 
 def _given(name: str, **more: object) -> dict[str, object]:
@@ -111,6 +121,11 @@ class Claim(BaseModel):
     #: A count "by 2024" counts what existed by the end of that year (YYYY, YYYY-MM or a date).
     as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
+    @field_validator("text")
+    @classmethod
+    def _printable(cls, text: str) -> str:
+        return without_controls(text)
+
     @model_validator(mode="after")
     def _one_assertion(self) -> Claim:
         given = [name for name in ("range", "compare", "values") if getattr(self, name)]
@@ -142,6 +157,11 @@ class ClaimsFile(BaseModel):
 
     source: dict[str, object] = Field(default_factory=dict)
     claims: list[Claim] = Field(min_length=1)
+
+    @field_validator("source")
+    @classmethod
+    def _printable(cls, source: dict[str, object]) -> dict[str, object]:
+        return {k: without_controls(v) if isinstance(v, str) else v for k, v in source.items()}
 
 
 class ClaimsFileError(ValueError):
