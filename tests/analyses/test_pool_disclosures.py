@@ -174,3 +174,31 @@ def test_differences_table_counts_every_cohort(section, indication):
     if indication == "LBCL":  # the case that misled: independent review in only some cohorts
         assessed = _cell(rows["US"][columns.index("response assessor")])
         assert assessed.get("IRC", 0) < sum(assessed.values()) and "not stated" in assessed
+
+
+def test_same_product_names_the_floor_on_every_surface(evidence_store, section, api):
+    """cilta-cel, CR: the US row rests on a real-world cohort, while its US pivotal trial prints
+    only sCR; each surface gives that trial's floor beside the like-for-like comparison."""
+    product = "ciltacabtagene-autoleucel"
+    products = {s["study_id"]: s["product_id"] for s in plain.rows("studies")}
+    expected = [f for f in _floors("MM", ["CN", "US"]) if products[f[0]] == product]
+    assert [f[0] for f in expected] == ["CARTITUDE-1"]
+    cli = CliRunner().invoke(
+        app, ["--db", evidence_store, "same-product", "--product", "cilta-cel", "--format", "json"]
+    )
+    rows = json.loads(cli.stdout)
+    for study, country, events, n in expected:
+        [row] = [r for r in rows if r["endpoint"] == "CR" and r["country"] == country]
+        assert _said((study, country, events, n)) in row["cr_floor"]
+    note = " ".join(
+        getattr(b, "note", "") or ""
+        for b in section.blocks
+        if getattr(b, "title", "") == f"Same product in both countries: {product}"
+    )
+    assert all(_said(f) in note for f in expected)
+    body = api.get("/api/meta/same-product", params={"product": product}).json()
+    [cr] = [c for c in body["comparisons"] if c["indication"] == "MM" and c["endpoint"] == "CR"]
+    got = [
+        (f["study_id"], f["country"], f["events"], f["n"]) for f in cr["complete_response_floors"]
+    ]
+    assert got == expected

@@ -344,6 +344,7 @@ def same_product_command(
     evidence), with exact or pooled CIs and a named test; multinational trials count for the
     country holding at least half of their registry sites."""
     from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, same_product
+    from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
     from cartatlas.analyses.success_rates import difference_wording
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded, UnknownProduct, resolve_product
@@ -357,13 +358,15 @@ def same_product_command(
         err.print(tagged("error", "red", exc))
         raise typer.Exit(2) from None
     columns = ["product", "indication", "endpoint", "country", "studies", "k", "patients"]
-    columns += ["rate_%", "ci95_%", "test", "p"]
+    columns += ["rate_%", "ci95_%", "test", "p", "cr_floor"]
     rows = []
     for c in comparisons:
         test = c.pooling.comparison
         for country in wanted:
             s = c.pooling.summaries.get(country)
             studies = c.pooling.rows.loc[c.pooling.rows["country"] == country, "study_id"]
+            floors = c.pooling.floors
+            floor = floors[floors["country"] == country] if not floors.empty else floors
             rows.append(
                 [
                     product_id,
@@ -377,6 +380,7 @@ def same_product_command(
                     f"{_pct(s.ci_low)}–{_pct(s.ci_high)}" if s else "",
                     test.test if test else "",
                     f"{test.p:.3g}" if test else "",
+                    floor_sentence(floor, rule=False),
                 ]
             )
     if fmt is Format.json:
@@ -393,6 +397,8 @@ def same_product_command(
             "Caveat: the trials differ in line of therapy, follow-up and real-world share even "
             f"for one product; countries: country of conduct, and {ASSIGNMENT_RULE}."
         )
+        if any(not c.pooling.floors.empty for c in comparisons):
+            out.print(f"cr_floor: {FLOOR_RULE}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cartatlas.analyses.response_floors import as_floors, stringent_only
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import CountryPooling, pool_rows
 from cartatlas.evidence.countries import registry_site_counts
@@ -111,10 +112,12 @@ def by_product(
 ) -> dict[str, list[SameProduct]]:
     """:func:`same_product` of every product with study rows, in product order, reading the
     study rows and registry sites once for all of them."""
-    frames = _assigned_frames(store, countries, endpoints, site_counts)
+    sites = registry_site_counts(store) if site_counts is None else site_counts
+    frames = _assigned_frames(store, countries, endpoints, sites)
+    floors = _stringent_only(store, frames, sites, countries)
     _, rows = store.query("SELECT DISTINCT product_id FROM evidence_studies WHERE product_id <> ''")
     return {
-        product: _comparisons(frames, product, countries)
+        product: _comparisons(frames, floors, product, countries)
         for product in sorted(row[0] for row in rows)
     }
 
@@ -128,7 +131,10 @@ def same_product(
     """Per indication × endpoint with data: the product's own studies in each country (country
     of conduct, multinational trials by ``ASSIGNMENT_RULE``), rates with CIs and the named test.
     """
-    return _comparisons(_assigned_frames(store, countries, endpoints), product, countries)
+    sites = registry_site_counts(store)
+    frames = _assigned_frames(store, countries, endpoints, sites)
+    floors = _stringent_only(store, frames, sites, countries)
+    return _comparisons(frames, floors, product, countries)
 
 
 def _assigned_frames(
@@ -146,17 +152,38 @@ def _assigned_frames(
     }
 
 
+def _stringent_only(
+    store: Store,
+    frames: dict[tuple[str, str], pd.DataFrame],
+    sites: dict[str, Counter],
+    countries: list[str],
+) -> dict[str, pd.DataFrame]:
+    """Per indication with a complete-response frame: the cohorts that report only sCR
+    (:func:`~cartatlas.analyses.response_floors.stringent_only`), assigned to a country as the
+    study rows are (``ASSIGNMENT_RULE``), so a product's comparison can show the floor each sets.
+    """
+    found = {}
+    for (indication, endpoint), rows in frames.items():
+        if endpoint == "CR":
+            stringent = stringent_only(store, indication, set(rows["study_id"]))
+            found[indication] = _assign(stringent, sites, countries)
+    return found
+
+
 def _comparisons(
-    frames: dict[tuple[str, str], pd.DataFrame], product: str, countries: list[str]
+    frames: dict[tuple[str, str], pd.DataFrame],
+    floors: dict[str, pd.DataFrame],
+    product: str,
+    countries: list[str],
 ) -> list[SameProduct]:
     out = []
     for (indication, endpoint), rows in frames.items():
         rows = rows[rows["product_id"] == product]
         if rows.empty:
             continue
-        out.append(
-            SameProduct(
-                product, indication, endpoint, pool_rows(rows, indication, endpoint, countries)
-            )
-        )
+        pooling = pool_rows(rows, indication, endpoint, countries)
+        if endpoint == "CR" and indication in floors:
+            own = floors[indication]
+            pooling.floors = as_floors(own[own["product_id"] == product], countries)
+        out.append(SameProduct(product, indication, endpoint, pooling))
     return out

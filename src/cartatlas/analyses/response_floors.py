@@ -29,37 +29,45 @@ FLOOR_RULE = (
 FLOOR_COLUMNS = ["study_id", "country", "events", "n", "percent", "source_kind", "source_url"]
 
 
-def complete_response_floors(
-    store: Store, indication: str, countries: list[str], with_cr: set[str]
-) -> pd.DataFrame:
-    """One row per cohort conducted in ``countries`` that reports sCR but has no complete-
-    response row (its study is not in ``with_cr``), its sCR row chosen by the pools' own
-    ``SELECTION_RULE``; cohorts read only on secondary pages or in special populations are left
-    out, as from the pools. Columns ``FLOOR_COLUMNS`` (percent 0–100)."""
+def stringent_only(store: Store, indication: str, with_cr: set[str]) -> pd.DataFrame:
+    """The sCR row, chosen by the pools' own ``SELECTION_RULE``, of each cohort of
+    ``indication`` that reports sCR but has no complete-response row (its study is not in
+    ``with_cr``); cohorts read only on secondary pages or in special populations are left out,
+    as from the pools. Selected study rows, in any country."""
     rows = select_study_rows(candidate_rows(store, indication, STRINGENT))
     if rows.empty:
+        return rows
+    return rows[~rows["study_id"].isin(with_cr) & ~on_secondary_pages(rows) & is_standard(rows)]
+
+
+def as_floors(rows: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
+    """``rows`` (with a ``country``) in ``countries`` as floors: ``FLOOR_COLUMNS``, percent
+    0–100, in the order of ``countries``."""
+    if rows.empty:
         return pd.DataFrame(columns=FLOOR_COLUMNS)
-    rows = rows[
-        rows["country_of_conduct"].isin(countries)
-        & ~rows["study_id"].isin(with_cr)
-        & ~on_secondary_pages(rows)
-        & is_standard(rows)
-    ]
+    rows = rows[rows["country"].isin(countries)]
     order = {country: i for i, country in enumerate(countries)}
     return (
-        rows.assign(
-            country=rows["country_of_conduct"],
-            percent=100 * rows["events"] / rows["n"],
-            order=rows["country_of_conduct"].map(order),
-        )
+        rows.assign(percent=100 * rows["events"] / rows["n"], order=rows["country"].map(order))
         .sort_values(["order", "study_id"])
         .reindex(columns=FLOOR_COLUMNS)
         .reset_index(drop=True)
     )
 
 
-def floor_sentence(floors: pd.DataFrame) -> str:
-    """ "complete response at least 67% in CARTITUDE-1 (US; sCR 65/97); …", or "" for none."""
+def complete_response_floors(
+    store: Store, indication: str, countries: list[str], with_cr: set[str]
+) -> pd.DataFrame:
+    """The floors of the cohorts conducted in ``countries`` (:func:`stringent_only`)."""
+    rows = stringent_only(store, indication, with_cr)
+    if not rows.empty:
+        rows = rows.assign(country=rows["country_of_conduct"])
+    return as_floors(rows, countries)
+
+
+def floor_sentence(floors: pd.DataFrame, rule: bool = True) -> str:
+    """ "complete response at least 67% in CARTITUDE-1 (US; sCR 65/97); …" followed by
+    ``FLOOR_RULE`` in brackets (``rule``), or "" for none."""
     if floors.empty:
         return ""
     parts = [
@@ -69,4 +77,5 @@ def floor_sentence(floors: pd.DataFrame) -> str:
         + ")"
         for row in floors.itertuples()
     ]
-    return f"complete response {'; '.join(parts)} ({FLOOR_RULE})"
+    text = f"complete response {'; '.join(parts)}"
+    return f"{text} ({FLOOR_RULE})" if rule else text

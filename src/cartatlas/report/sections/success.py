@@ -11,7 +11,7 @@ from cartatlas.analyses.like_for_like import (
     with_multinational,
 )
 from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence, population_label
-from cartatlas.analyses.response_floors import floor_sentence
+from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import (
     CountryPooling,
@@ -189,8 +189,10 @@ def _same_product(ctx: ReportContext) -> list:
     blocks: list = []
     found = same_products(ctx.store, ctx.countries, ("ORR", "CR"), ctx.site_counts)
     for product, comparisons in found.items():
-        rows = []
+        rows, floors = [], []
         for comparison in comparisons:
+            if floor := floor_sentence(comparison.pooling.floors, rule=False):
+                floors.append(f"{comparison.indication}: {floor}")
             pooling = comparison.pooling
             c = pooling.comparison
             for country in ctx.countries:
@@ -217,7 +219,13 @@ def _same_product(ctx: ReportContext) -> list:
                 f"CI. {ASSIGNMENT_RULE[0].upper()}{ASSIGNMENT_RULE[1:]}. Even for one product, "
                 "line of therapy, follow-up and real-world share differ between the trials. "
                 "Cohorts in special populations (CNS lymphoma, after prior CD19 CAR-T, …) are "
-                "left out, as in the pools above.",
+                "left out, as in the pools above."
+                + (
+                    f" Not in the complete-response rows, as they print only a stringent CR: "
+                    f"{'; '.join(floors)} ({FLOOR_RULE})."
+                    if floors
+                    else ""
+                ),
             )
         )
     if blocks:

@@ -381,6 +381,7 @@ def same_product_answer(
         "product": product_id,
         "countries": list(countries),
         "assignment_rule": ASSIGNMENT_RULE,
+        "floor_rule": FLOOR_RULE,
         "comparisons": [
             {
                 "indication": c.indication,
@@ -399,6 +400,7 @@ def same_product_answer(
                 },
                 "refusal": c.pooling.refusal,
                 "missing": c.pooling.missing,
+                "complete_response_floors": records(c.pooling.floors),
             }
             for c in comparisons
         ],
