@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.jurisdictions import expand_regional, local_brand, stored_codes
 from cartatlas.evidence.source_strength import label, rank
 from cartatlas.store import Store
@@ -173,8 +174,10 @@ def one_per_approval(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@kept
 def approvals_frame(store: Store, countries: list[str]) -> pd.DataFrame:
-    """One row per approval in ``countries`` (``CHOICE_RULE``), with a parsed date."""
+    """One row per approval in ``countries`` (``CHOICE_RULE``), with a parsed date; computed
+    once per evidence version and set of countries (:mod:`~cartatlas.analyses.evidence_kept`)."""
     return one_per_approval(raw_approvals(store, countries))
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 from babel.numbers import get_territory_currencies
 
 from cartatlas.analyses.approvals import approvals_frame
+from cartatlas.analyses.evidence_kept import kept
 from cartatlas.analyses.price_indications import with_indications
 from cartatlas.evidence.source_strength import rank
 from cartatlas.store import Store
@@ -52,13 +53,12 @@ def exchange_rates(store: Store) -> pd.DataFrame:
     )
 
 
-def prices_frame(
-    store: Store, countries: list[str], approvals: pd.DataFrame | None = None
-) -> pd.DataFrame:
+@kept
+def prices_frame(store: Store, countries: list[str]) -> pd.DataFrame:
     """Every price in ``countries`` with USD (year-matched FX) and international-$ (PPP) values,
-    and its indication (``INDICATION_RULE``). ``approvals``, the countries' ``approvals_frame``,
-    is passed by callers that hold it already (a report context keeps one), so a page build
-    does not choose one row per approval again for every price table."""
+    and its indication (``INDICATION_RULE``); computed once per evidence version and set of
+    countries (:mod:`~cartatlas.analyses.evidence_kept`), as the cost page, its chart, the
+    cost per responder and the claims check all read it."""
     marks = ", ".join("?" * len(countries))
     prices = store.frame(
         "SELECT product_id, country, year, kind, currency, amount, indication, line_of_therapy, "
@@ -82,9 +82,7 @@ def prices_frame(
     frame.loc[frame["country"].eq("US"), "ppp_year"] = frame["year"]
     frame["usd"] = frame["amount"] / frame["fx_per_usd"]
     frame["intl_dollars"] = _in_local_currency(frame, fx) / frame["ppp_per_usd"]
-    if approvals is None:
-        approvals = approvals_frame(store, countries)
-    return with_indications(frame, approvals)
+    return with_indications(frame, approvals_frame(store, countries))
 
 
 def _year_used(keys: pd.Series, years: pd.Series, recorded: pd.DataFrame, by: str) -> pd.Series:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.evidence.source_rules import host_of
@@ -70,6 +71,7 @@ def _filtered(
     )
 
 
+@kept
 def survival_frame(
     store: Store, product: str | None = None, indication: str | None = None
 ) -> pd.DataFrame:
@@ -78,6 +80,7 @@ def survival_frame(
     return _filtered(store, "survival", product, indication)
 
 
+@kept
 def comparisons_frame(
     store: Store, product: str | None = None, indication: str | None = None
 ) -> pd.DataFrame:
@@ -308,6 +311,14 @@ def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
             PooledHazardRatio(indication, endpoint, part.reset_index(drop=True), result, beside)
         )
     return pooled
+
+
+@kept
+def pooled_hazard_ratios_of(store: Store) -> list[PooledHazardRatio]:
+    """:func:`pooled_hazard_ratios` of every recorded comparison, pooled once per evidence
+    version (the durability page and its chart read it three times). Read it, do not modify
+    it."""
+    return pooled_hazard_ratios(comparisons_frame(store))
 
 
 def missing_hazard_ratios(store: Store, indications: set[str] | None = None) -> list[str]:

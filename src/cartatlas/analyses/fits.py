@@ -12,8 +12,6 @@ and raises it again, so the fallback model is chosen as before without the faile
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -23,10 +21,8 @@ from cartatlas.store.versions import code_version
 
 T = TypeVar("T")
 NAME = "fits:meta_proportions"
-MAX_KEPT = 4096
 
-_FITS: OrderedDict[Hashable, object] = OrderedDict()
-_LOCK = threading.Lock()
+_FITS = derived.Kept(NAME)
 
 
 @dataclass(frozen=True)
@@ -41,42 +37,25 @@ def fitted(key: Hashable, fit: Callable[[], T], failures: tuple[type[Exception],
     model does not converge, too few studies), kept like a fit and raised again. The key must
     hold everything the outcome depends on (input, model, and whether the caller makes a
     warning an error)."""
-    with _LOCK:
-        if key in _FITS:
-            _FITS.move_to_end(key)
-            value = _FITS[key]
-            if isinstance(value, Failed):
-                raise value.error.with_traceback(None)
-            return value  # type: ignore[return-value]
+    value = _FITS.get(key)
+    if isinstance(value, Failed):
+        raise value.error.with_traceback(None)
+    if value is not derived.MISSING:
+        return value  # type: ignore[no-any-return]
     try:
         value = fit()
     except failures as exc:
-        _keep(key, Failed(exc))
+        _FITS.put(key, Failed(exc))
         raise
-    _keep(key, value)
+    _FITS.put(key, value)
     return value
-
-
-def _keep(key: Hashable, value: object) -> None:
-    with _LOCK:
-        _FITS[key] = value
-        while len(_FITS) > MAX_KEPT:
-            _FITS.popitem(last=False)
 
 
 def read_stored(store: Store) -> None:
     """Add the fits the store keeps for this code version to the process's."""
-    stored = derived.load(store, NAME, code_version())
-    if stored is derived.MISSING:
-        return
-    with _LOCK:
-        for key, value in stored.items():
-            _FITS.setdefault(key, value)
+    _FITS.read_stored(store, code_version())
 
 
 def keep_in(store: Store) -> None:
     """Store the process's fits (a writable store), for later processes on any data version."""
-    with _LOCK:
-        kept = dict(_FITS)
-    if kept:
-        derived.save(store, NAME, code_version(), kept)
+    _FITS.keep_in(store, code_version())

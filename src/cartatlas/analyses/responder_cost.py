@@ -54,11 +54,9 @@ def low_reliability(note: object) -> bool:
     return isinstance(note, str) and "low reliability" in note.lower()
 
 
-def eligible_prices(
-    store: Store, countries: list[str], approvals: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def eligible_prices(store: Store, countries: list[str]) -> pd.DataFrame:
     """Prices that may enter the derivation, each with a known indication."""
-    prices = prices_frame(store, countries, approvals)
+    prices = prices_frame(store, countries)
     prices = prices[
         prices["kind"].isin(PRODUCT_PRICES)
         & prices["usd"].notna()
@@ -135,7 +133,7 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
     """One row per registrational trial × country it is paired with (``PAIRING_RULE``):
     the price, the CR rate and their ratio, or ``no data`` with the reason."""
     approvals = approvals_frame(store, countries)
-    prices = eligible_prices(store, countries, approvals)
+    prices = eligible_prices(store, countries)
     rows = []
     for indication in INDICATIONS:
         trials = study_rows(store, indication, "CR")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.source_strength import is_secondary
 from cartatlas.evidence.source_strength import rank as source_rank
 from cartatlas.store import Store
@@ -133,7 +134,10 @@ def select_study_rows(candidates: pd.DataFrame) -> pd.DataFrame:
     return chosen.drop(columns=["rank", "code_rank"]).sort_values("study_id").reset_index(drop=True)
 
 
+@kept
 def study_rows(store: Store, indication: str, endpoint: str) -> pd.DataFrame:
+    """The rows a pooling of ``endpoint`` in ``indication`` takes (``SELECTION_RULE``),
+    selected once per evidence version (:mod:`~cartatlas.analyses.evidence_kept`)."""
     return select_study_rows(candidate_rows(store, indication, ENDPOINTS[endpoint]))
 
 

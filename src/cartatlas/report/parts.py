@@ -31,7 +31,7 @@ from cartatlas.report.model import (
     Table,
 )
 from cartatlas.store import Store, derived
-from cartatlas.store.versions import code_version, evidence_version
+from cartatlas.store.versions import evidence_code_version
 
 if TYPE_CHECKING:
     from cartatlas.report.context import ReportContext
@@ -51,7 +51,7 @@ class Parts:
 
     @classmethod
     def of(cls, store: Store) -> Parts:
-        return cls(store, _digest(evidence_version(store), code_version()))
+        return cls(store, evidence_code_version(store))
 
 
 def _digest(*parts: object) -> str:

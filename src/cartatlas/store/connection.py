@@ -89,12 +89,15 @@ def _connect_duckdb(path: Path, read_only: bool) -> Any:
 
 
 class Store:
-    """One open connection; ``kind`` is ``"duckdb"`` or ``"postgres"``."""
+    """One open connection; ``kind`` is ``"duckdb"`` or ``"postgres"``. ``read_only``: a
+    DuckDB file opened read-only, which no process can change while it is open."""
 
-    def __init__(self, connection: Any, kind: str, target: str) -> None:
+    def __init__(self, connection: Any, kind: str, target: str, read_only: bool = False) -> None:
         self.connection = connection
         self.kind = kind
         self.target = target
+        self.read_only = read_only and kind == "duckdb"
+        self.unchanging: dict[str, Any] = {}  # values read once from a read-only store
         self._in_transaction = False
 
     def _sql(self, sql: str) -> str:
@@ -201,4 +204,4 @@ def open_store(target: str | None = None, read_only: bool = False) -> Store:
         )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return Store(_connect_duckdb(path, read_only), "duckdb", str(path))
+    return Store(_connect_duckdb(path, read_only), "duckdb", str(path), read_only)

@@ -20,6 +20,9 @@ import hashlib
 import hmac
 import os
 import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -92,3 +95,53 @@ def save(store: Store, name: str, version: str, value: Any) -> None:
         store.execute(
             f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?)", (name, version, stamp, _seal(value))
         )
+
+
+class Kept:
+    """Values kept by key in this process (the ``size`` most recently used), which can be stored
+    in a store as one entry ``name`` under a version and read back by a later process: the
+    pooled fits (:mod:`cartatlas.analyses.fits`) and the frames derived from the evidence
+    (:mod:`cartatlas.analyses.evidence_kept`). Safe to share between threads."""
+
+    def __init__(self, name: str, size: int = 4096) -> None:
+        self.name = name
+        self.size = size
+        self.values: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        """The value kept under ``key``, or :data:`MISSING`."""
+        with self.lock:
+            if key not in self.values:
+                return MISSING
+            self.values.move_to_end(key)
+            return self.values[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+    def read_stored(self, store: Store, version: str) -> None:
+        """Add the values the store keeps under ``version`` (values of this process win)."""
+        stored = load(store, self.name, version)
+        if stored is MISSING:
+            return
+        with self.lock:
+            for key, value in stored.items():
+                self.values.setdefault(key, value)
+
+    def keep_in(
+        self, store: Store, version: str, wanted: Callable[[Hashable], bool] = lambda _: True
+    ) -> None:
+        """Store the values whose key is ``wanted`` under ``version`` (``store`` writable)."""
+        with self.lock:
+            kept = {key: value for key, value in self.values.items() if wanted(key)}
+        if kept:
+            save(store, self.name, version, kept)

@@ -49,11 +49,24 @@ def registry_version(store: Store) -> str:
 
 
 def evidence_version(store: Store) -> str:
-    """Changes with every ``kb load``."""
+    """Changes with every ``kb load``. Read once per connection to a read-only DuckDB file,
+    which cannot change (a page build asks for it before each kept frame it reads)."""
+    if "evidence_version" in store.unchanging:
+        return store.unchanging["evidence_version"]
     if not store.table_exists("evidence_loads"):
-        return "no-evidence"
-    _, rows = store.query("SELECT COUNT(*), MAX(loaded_at) FROM evidence_loads")
-    return _digest(*rows[0])
+        version = "no-evidence"
+    else:
+        _, rows = store.query("SELECT COUNT(*), MAX(loaded_at) FROM evidence_loads")
+        version = _digest(*rows[0])
+    if store.read_only:
+        store.unchanging["evidence_version"] = version
+    return version
+
+
+def evidence_code_version(store: Store) -> str:
+    """Version of what is derived from the evidence alone (the report's evidence-only parts,
+    the approvals and study rows): the evidence loads and the code, not the registry."""
+    return _digest(evidence_version(store), code_version())
 
 
 def data_version(store: Store) -> str:

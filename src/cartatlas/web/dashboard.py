@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.durability import (
     comparisons_frame,
-    pooled_hazard_ratios,
+    pooled_hazard_ratios_of,
     survival_frame,
     trial_rows,
 )
@@ -142,7 +141,7 @@ def chart_for(
     and a data table for a figure the report gives none."""
     countries = ctx.countries
     if slug == "approvals-timeline":
-        return charts.timeline(approvals_frame(ctx.store, countries), countries), None
+        return charts.timeline(ctx.approvals, countries), None
     if slug == "targets":
         counts = _counts(ctx, ["target"])
         table, _ = top_targets(counts[counts["targets"] != "unnamed"])
@@ -185,7 +184,7 @@ def _hazard_ratio_rows(ctx: WebContext) -> pd.DataFrame:
         }
         for t in trials.itertuples()
     ]
-    for p in pooled_hazard_ratios(comparisons):
+    for p in pooled_hazard_ratios_of(ctx.store):
         low, high = p.ci
         rows.append(
             {
@@ -300,7 +299,7 @@ def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
 
 
 def _price_chart(ctx: WebContext) -> WebFigure | None:
-    prices = prices_frame(ctx.store, ctx.countries, ctx.approvals)
+    prices = prices_frame(ctx.store, ctx.countries)
     prices = prices[prices["kind"].isin(PRODUCT_PRICES) & prices["usd"].notna()]
     if prices.empty:
         return None

@@ -36,7 +36,7 @@ class StoreHub:
     @contextmanager
     def store(self) -> Iterator[Store]:
         if self._base is not None:
-            store = Store(self._base.connection.cursor(), "duckdb", self.target)
+            store = Store(self._base.connection.cursor(), "duckdb", self.target, read_only=True)
         else:
             store = open_store(self.target)
             store.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")

@@ -7,10 +7,12 @@ from collections import Counter
 
 from cartatlas.analyses.claims import ClaimsFile, Verdict
 from cartatlas.analyses.claims.check import check_claim, reads_registry
+from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.absence import no_data
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.parts import part
+from cartatlas.store import Store
 
 
 def _tally_label(verdict: str) -> str:
@@ -41,16 +43,22 @@ def _outside_note(verdicts: list[Verdict], selected: list[str]) -> str:
 def evidence_verdicts(ctx: ReportContext, claims: ClaimsFile) -> dict[int, Verdict]:
     """The verdicts, by position, on the claims checked against the knowledge base alone: kept
     in the store per claims file once computed (:mod:`cartatlas.report.parts`)."""
-    digest = hashlib.sha256(claims.model_dump_json().encode()).hexdigest()[:16]
-    return part(
-        ctx,
-        f"claims:{digest}",
-        lambda: {
-            i: check_claim(ctx.store, claim)
-            for i, claim in enumerate(claims.claims)
-            if not reads_registry(claim)
-        },
-    )
+    text = claims.model_dump_json()
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    return part(ctx, f"claims:{digest}", lambda: knowledge_base_verdicts(ctx.store, text))
+
+
+@kept
+def knowledge_base_verdicts(store: Store, claims_json: str) -> dict[int, Verdict]:
+    """The verdicts of :func:`evidence_verdicts`, whatever countries are compared (a claim
+    names its own): checked once per evidence version and claims file, so the dashboard's
+    claims page for another pair reads them. Read them, do not modify them."""
+    claims = ClaimsFile.model_validate_json(claims_json)
+    return {
+        i: check_claim(store, claim)
+        for i, claim in enumerate(claims.claims)
+        if not reads_registry(claim)
+    }
 
 
 def _cite_snapshot(evidence: str, mark: str) -> str:

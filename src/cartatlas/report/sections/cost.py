@@ -139,7 +139,7 @@ def _why_no_usd(prices: pd.DataFrame, country: str) -> str:
 
 
 def build(ctx: ReportContext) -> Section:
-    prices = prices_frame(ctx.store, ctx.countries, ctx.approvals)
+    prices = prices_frame(ctx.store, ctx.countries)
     if prices.empty:
         answer = "; ".join(no_prices(c) for c in ctx.countries) + "."
         return Section("cost", "Cost", answer[0].upper() + answer[1:])

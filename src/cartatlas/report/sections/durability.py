@@ -14,7 +14,7 @@ from cartatlas.analyses.durability import (
     left_out_unpooled,
     median_text,
     missing_hazard_ratios,
-    pooled_hazard_ratios,
+    pooled_hazard_ratios_of,
     survival_frame,
     trial_rows,
 )
@@ -135,7 +135,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
         ],
         rows,
     )
-    pooled = pooled_hazard_ratios(comparisons)
+    pooled = pooled_hazard_ratios_of(ctx.store)
     sentences = []
     for p in pooled:
         low, high = p.ci
@@ -188,7 +188,7 @@ def build(ctx: ReportContext) -> Section:
         blocks += more
     unrecorded = missing_hazard_ratios(ctx.store)
     weak = (
-        left_out_unpooled(comparisons, pooled_hazard_ratios(comparisons))
+        left_out_unpooled(comparisons, pooled_hazard_ratios_of(ctx.store))
         if not comparisons.empty
         else []
     )

@@ -48,7 +48,7 @@ def _approvals_row(ctx: ReportContext) -> list[str]:
 def _price_rows(ctx: ReportContext) -> list[list[str]]:
     """Price ranges under the same rule as the Cost section's lead (``HEADLINE_PRICE_RULE``),
     so the two never print different ranges for one country."""
-    prices = prices_frame(ctx.store, ctx.countries, ctx.approvals)
+    prices = prices_frame(ctx.store, ctx.countries)
     prices = prices[prices["kind"].isin(PRODUCT_PRICES)] if len(prices) else prices
     usable = headline_prices(prices) if len(prices) else prices
     rows = []
