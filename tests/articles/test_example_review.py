@@ -287,3 +287,46 @@ def test_no_control_character_reaches_a_claims_file_output(evidence_store, tmp_p
     assert result.exit_code == 0, result.output
     assert "similar" in result.stdout and "[bold]x[/]" in result.stdout.replace("\n", "")
     assert not any(c in result.stdout for c in "\x1b\x07\x9b")
+
+
+def ongoing_trials_per_country(store_path: str) -> dict[str, int]:
+    """CAR trials under way (stored labels × registry status) per country with a site."""
+    ongoing = (
+        "RECRUITING",
+        "NOT_YET_RECRUITING",
+        "ACTIVE_NOT_RECRUITING",
+        "ENROLLING_BY_INVITATION",
+    )
+    found: dict[str, set[str]] = {}
+    with open_store(store_path, read_only=True) as store:
+        for trial, countries, status in store.execute(
+            "SELECT l.nct_id, l.countries, s.status FROM trial_labels l "
+            "JOIN reg_study s ON s.trial_id = l.nct_id WHERE l.is_car"
+        ):
+            if status in ongoing:
+                for country in (countries or "").split("|"):
+                    found.setdefault(country, set()).add(trial)
+    return {country: len(trials) for country, trials in found.items()}
+
+
+def test_active_trials_are_counted_among_trials_under_way(surfaces, full_store):
+    """ "China leads globally in the number of active CAR-T therapy clinical trials", "leading
+    the world in the sheer number of active CAR-T studies", "a higher volume of ongoing clinical
+    trials": counted among trials under way, not every registered trial (completed, withdrawn,
+    unknown), and without the published counts, which count every status."""
+    n = ongoing_trials_per_country(full_store)
+    expected = "supported" if n["CN"] > n["US"] else "contradicted"
+    for words in ("leads globally", "leading the world", "higher volume"):
+        ((cli, api),) = _claims(surfaces, words)
+        assert (cli["metric"], cli["scope"]) == ("trial_count", "ongoing_trials")
+        assert (
+            f"ongoing CAR trials with a site there (registry snapshot): CN {n['CN']} vs US "
+            in (cli["evidence"])
+        )
+        assert "published count" not in cli["evidence"]
+        number = surfaces["cli"].index(cli) + 1
+        assert cli["verdict"] == api["verdict"] == expected
+        assert _page_verdict(surfaces["page"], number) == expected
+    shipped = surfaces["report"]["china-more-trials"]
+    assert shipped[1] == expected
+    assert f"CN {n['CN']} vs US {n['US']}" in shipped[3] and "published count" not in shipped[3]

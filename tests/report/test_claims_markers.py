@@ -14,9 +14,14 @@ from cartatlas.store import open_store
 
 
 def test_snapshot_marker_follows_the_snapshot_count_not_the_published_one(full_store):
+    shipped = load_claims(EXAMPLE)
+    # The example speaks of active trials (published counts left out); every registered trial:
+    every = [
+        c.model_copy(update={"scope": None}) for c in shipped.claims if c.id == "china-more-trials"
+    ]
     with open_store(full_store, read_only=True) as store:
         ctx = ReportContext(store, ["CN", "US"])
-        section = claims.build(ctx, load_claims(EXAMPLE))
+        section = claims.build(ctx, shipped.model_copy(update={"claims": every}))
         mark = ctx.registry_cite
     table = next(b for b in section.blocks if hasattr(b, "rows"))
     [row] = [r for r in table.rows if "published count" in r[3]]

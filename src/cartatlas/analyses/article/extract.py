@@ -43,6 +43,7 @@ class Finding:
     date: str | None = None
     compare: str | None = None
     values: list[str] | None = None
+    ongoing: bool = False  # trials said to be "active", "ongoing" or "recruiting"
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -74,6 +75,10 @@ _CHEAPER = re.compile(
 )
 _WORLD = re.compile(r"\bworld(?:'s|wide)?\b|\bglobal(?:ly)?\b|\ball\b", re.IGNORECASE)
 _TRIALS = re.compile(r"\b(?:clinical )?(?:trials?|studies)\b", re.IGNORECASE)
+#: "active CAR-T therapy clinical trials", "ongoing trials": trials under way, not all registered.
+_ONGOING = re.compile(
+    r"\b(?:active|ongoing|recruiting|under ?way)\s(?:[\w-]+\s){0,4}?(?:trials|studies)\b", re.I
+)
 _APPROVED = re.compile(
     r"\bapprov(?:e|ed|al|als)\b|\bon the (?:\w+ )?market\b|\blaunched\b", re.IGNORECASE
 )
@@ -351,6 +356,7 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 (s.start + m.start(), s.start + m.end()),
                 countries=countries[:1],
                 number=(n, None if above else n),
+                ongoing=bool(_ONGOING.search(m.group(0))),
             )
         )
     for pct in find_percentages(s.text):
@@ -501,6 +507,7 @@ def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                     endpoint=kind,
                     compare="greater",
                     values=[subject],
+                    ongoing=kind == "trial_count" and bool(_ONGOING.search(s.text)),
                 )
             )
     if _TARGETING.search(s.text) and _APPROVED.search(s.text) and len(mentioned) == 1:

@@ -184,6 +184,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         else:
             bounds, value = f.number, f.number[0] if f.number[1] == f.number[0] else None
         fields = {"metric": metric, "countries": f.countries[:1], "range": bounds}
+        if f.ongoing:
+            fields["scope"] = "ongoing_trials"
         return {**fields, "as_of": f.date} if f.date else fields, notes, value
     if f.kind == "approval_date":
         if f.product is None:
@@ -237,11 +239,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             if not others:
                 raise LookupError("no second country to compare with")
             notes.append(f"compared with {others[0]}, the page's other main country")
-        return (
-            {"metric": f.endpoint, "countries": [subject, others[0]], "compare": "greater"},
-            notes,
-            None,
-        )
+        fields = {"metric": f.endpoint, "countries": [subject, others[0]], "compare": "greater"}
+        return ({**fields, "scope": "ongoing_trials"} if f.ongoing else fields), notes, None
     if f.kind == "targets":
         return (
             {"metric": "approved_targets", "countries": f.countries[:1], "values": f.values},

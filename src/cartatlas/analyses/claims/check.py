@@ -412,6 +412,29 @@ def _approvals(
     return products, targets, sorted({url for *_, url in rows if url})
 
 
+#: Overall statuses of a trial under way at the snapshot date, what "active" or "ongoing" trials
+#: means in a claim (an UNKNOWN status — a record not verified for two years — is not counted).
+ONGOING_STATUSES = (
+    "RECRUITING",
+    "NOT_YET_RECRUITING",
+    "ACTIVE_NOT_RECRUITING",
+    "ENROLLING_BY_INVITATION",
+)
+ONGOING_RULE = (
+    "ongoing trials only (overall status recruiting, not yet recruiting, active not recruiting or "
+    "enrolling by invitation at the snapshot date); published counts, which count registered "
+    "trials of every status, are left out"
+)
+
+
+def in_scope(trials: pd.DataFrame, claim: Claim) -> pd.DataFrame:
+    """The registry's CAR trials a count claim speaks of: every one, or for "active" /
+    "ongoing" trials those under way (``ONGOING_RULE``)."""
+    if claim.scope != "ongoing_trials":
+        return trials
+    return trials[trials["status"].isin(ONGOING_STATUSES)]
+
+
 #: The registry label of a trial whose record names no target: not a target of its own.
 UNNAMED_TARGET = "unnamed"
 
@@ -436,11 +459,12 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
             else []  # a country without approval rows has no data, not zero products
         )
     if claim.metric in ("trial_count", "distinct_targets") and trials is not None:
-        exploded = trials.explode("countries")
+        exploded = in_scope(trials, claim).explode("countries")
         if claim.metric == "trial_count":
             n = exploded.groupby("countries")["nct_id"].nunique()
+            what = "ongoing CAR trials" if claim.scope == "ongoing_trials" else "CAR trials"
             comparisons.append(
-                ("CAR trials with a site there (registry snapshot)", n.get(a, 0), n.get(b, 0), None)
+                (f"{what} with a site there (registry snapshot)", n.get(a, 0), n.get(b, 0), None)
             )
         else:
             named = exploded.explode("targets")
@@ -449,7 +473,7 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
             comparisons.append(
                 ("distinct CAR targets in registered trials", t.get(a, 0), t.get(b, 0), None)
             )
-    if claim.metric == "trial_count":
+    if claim.metric == "trial_count" and claim.scope != "ongoing_trials":
         _, rows = store.query(
             "SELECT x.registry, x.as_of, x.count, y.count, x.source_url FROM evidence_trial_counts "
             "x JOIN evidence_trial_counts y ON x.registry = y.registry AND x.as_of = y.as_of "
@@ -466,6 +490,8 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
         "in none: contradicted"
     )
     scope = f"{COUNT_SCOPES[claim.metric]}, {a} vs {b}"
+    if claim.scope == "ongoing_trials":
+        scope += f"; {ONGOING_RULE}"
     if not comparisons:
         return Verdict(
             claim, NO_DATA, "no counts available (load registry data?)", rule, scope=scope

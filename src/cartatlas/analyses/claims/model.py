@@ -111,7 +111,9 @@ class Claim(BaseModel):
     countries: list[str] = Field(min_length=1)
     indication: str | None = None
     product: str | None = None
-    scope: Literal["approved_products", "domestic_products"] | None = None
+    #: approved_products: trials of approved products (rates); domestic_products: products
+    #: developed in the country (prices); ongoing_trials: trials under way (trial counts).
+    scope: Literal["approved_products", "domestic_products", "ongoing_trials"] | None = None
     range: tuple[float, float | None] | None = None
     #: The range was written with "about" (or "around", "approximately", …): its bounds are
     #: widened by ±10 % (``APPROXIMATE_RULE``), "about $375,000 to more than $500,000" → ≥ $337,500.
@@ -143,6 +145,8 @@ class Claim(BaseModel):
                 f"a range of {self.metric} needs an indication (e.g. LBCL); a comparison "
                 "without one is checked in every indication"
             )
+        if self.scope == "ongoing_trials" and self.metric != "trial_count":
+            raise ValueError("scope: ongoing_trials is for trial_count claims only")
         if self.compare == "similar" and self.metric not in RATE_METRICS:
             raise ValueError(f"compare: similar is judged for rates only, not {self.metric}")
         if self.metric == "approval_date" and not (self.product and self.values):

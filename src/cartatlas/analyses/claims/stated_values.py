@@ -23,6 +23,7 @@ from cartatlas.analyses.claims.check import (
     _range_rule,
     _share_verdict,
     claim_bounds,
+    in_scope,
 )
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import prices_frame
@@ -66,10 +67,14 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
         return _judge(claim, values if products else [], "", [u for _, u in rows])
     values: list[tuple[str, float]] = []
     sources: list[str] = []
-    sites = _trial_sites(trials)
+    ongoing = claim.scope == "ongoing_trials"
+    sites = _trial_sites(None if trials is None else in_scope(trials, claim))
     if sites is not None:
         n = sites.loc[sites["countries"] == country, "nct_id"].nunique()
-        values.append((f"CAR trials with a site in {country} (registry snapshot)", n))
+        what = "ongoing CAR trials" if ongoing else "CAR trials"
+        values.append((f"{what} with a site in {country} (registry snapshot)", n))
+    if ongoing:  # published counts count registered trials of every status (ONGOING_RULE)
+        return _judge(claim, values, "", sources)
     for registry, as_of, count, url in store.execute(
         "SELECT registry, as_of, count, source_url FROM evidence_trial_counts WHERE country = ?",
         (country,),
