@@ -24,6 +24,7 @@ from cartatlas.store.registry_stage import (
     bounded_memory,
     clear_stage,
     drop_repeats,
+    one_thread,
     sparse_checkpoints,
     stage_batch,
     staged_count,
@@ -104,7 +105,7 @@ def load_snapshot(
     ``run_fields`` describe the run (``kind``, ``registry``, ``source_path``, ``query``,
     ``snapshot_date``, ``attribution`` …); ``run_id`` continues a run already started (a sync).
     """
-    with bounded_memory(store), sparse_checkpoints(store):
+    with bounded_memory(store), sparse_checkpoints(store), one_thread(store):
         return _load(store, batches, selection, run_fields, members, run_id, progress)
 
 
