@@ -94,12 +94,37 @@ def test_the_price_headline_cites_only_the_strongest_prices(cost_section, countr
     assert ("news reports only" in part) == all(w for _, _, w in expected)
 
 
-def expected_claim_prices(country: str) -> list[tuple[str, float, bool]]:
-    """The headline's prices with each price several sources report (same product, indication,
-    currency and amount) counted once: a journal over news, then the latest year, then the first
-    address."""
+def in_force(
+    usable: list[tuple[dict[str, str], float, bool]], as_of: str | None
+) -> list[tuple[dict[str, str], float, bool]]:
+    """The prices in force at ``as_of`` (None: the latest recorded): up to its year, each
+    product and indication's latest year only, and none older than a later price of the product
+    that names no indication."""
+    usable = [u for u in usable if not as_of or int(u[0]["year"]) <= int(as_of[:4])]
+    latest: dict[tuple[str, str], int] = {}
+    general: dict[str, int] = {}
+    for price, _, _ in usable:
+        key, year = (price["product_id"], plain.price_indication(price)), int(price["year"])
+        latest[key] = max(latest.get(key, year), year)
+        if not key[1]:
+            general[key[0]] = max(general.get(key[0], year), year)
+    return [
+        (price, usd, weak)
+        for price, usd, weak in usable
+        if int(price["year"]) == latest[(price["product_id"], plain.price_indication(price))]
+        and not (
+            plain.price_indication(price)
+            and int(price["year"]) < general.get(price["product_id"], 0)
+        )
+    ]
+
+
+def expected_claim_prices(country: str, as_of: str | None = None) -> list[tuple[str, float, bool]]:
+    """The headline's prices in force at ``as_of``, with each price several sources report (same
+    product, indication, currency and amount) counted once: a journal over news, then the latest
+    year, then the first address."""
     chosen: dict[tuple, tuple] = {}
-    for price, usd, weak in headline_rows(country, PRODUCT_KINDS):
+    for price, usd, weak in in_force(headline_rows(country, PRODUCT_KINDS), as_of):
         key = (price["product_id"], plain.price_indication(price), price["currency"])
         key += (float(price["amount"]),)
         order = (weak, -int(price["year"]), price["source_url"])

@@ -14,81 +14,27 @@ import warnings
 import pytest
 from typer.testing import CliRunner
 
+from cartatlas.analyses.article.parse_dates import written_on
 from cartatlas.analyses.article.parse_numbers import find_money
 from cartatlas.analyses.claims import EXAMPLE, load_claims
 from cartatlas.cli import app
 from cartatlas.report.build import build_report
 from cartatlas.store import open_store
 from cartatlas.web.app import create_app
+from tests.analyses.test_headline_sources import expected_claim_prices
 from tests.articles.conftest import EXAMPLE_ARTICLE
-from tests.golden.plain import STRENGTH, chosen_rows, per_usd, price_indication, rows
+from tests.golden.plain import chosen_rows, rows
+from tests.web.test_price_claims import expected_price_verdict
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-PRODUCT_KINDS = ("list", "WAC", "insurance_negotiated")
-
-
 # --- the simple route ---------------------------------------------------------------------------
-
-
-def share_verdict(inside: int, total: int) -> str:
-    share = inside / total
-    return "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
 
 
 def approved_products(country: str) -> set[str]:
     return {a["product_id"] for a in rows("approvals") if a["country"] == country}
-
-
-def _usd_rate(currency: str, year: str) -> float | None:
-    """Units per USD for a price's year from the strongest source, or the latest year recorded
-    when the price is newer than every rate; None when there is none."""
-    if currency == "USD":
-        return 1.0
-    recorded = [r for r in rows("exchange_rates") if r["currency"] == currency]
-    if not recorded or not year:
-        return None
-    newest = max(int(r["year"]) for r in recorded)
-    wanted = str(min(int(year), newest))
-    same = [r for r in recorded if r["year"] == wanted]
-    same.sort(
-        key=lambda r: STRENGTH.index(r["source_kind"]) if r["source_kind"] in STRENGTH else 99
-    )
-    return per_usd(same[0]) if same else None
-
-
-def headline_usd(country: str, domestic: bool = False) -> list[float]:
-    """The USD product prices a claim counts: no secondary page and no price noted as low
-    reliability; a news price only when nothing stronger prices the same product, indication
-    and year; one per product, indication, currency and amount."""
-    developer = {p["product_id"]: p["developer_country"] for p in rows("products")}
-    usable = []
-    for p in rows("prices"):
-        if p["country"] != country or p["kind"] not in PRODUCT_KINDS:
-            continue
-        if p["source_kind"] == "secondary" or "low reliability" in p["note"].lower():
-            continue
-        if domestic and developer[p["product_id"]] != country:
-            continue
-        rate = _usd_rate(p["currency"], p["year"])
-        if rate is not None:
-            usable.append(
-                {**p, "indication": price_indication(p), "usd": float(p["amount"]) / rate}
-            )
-    strong = {
-        (p["product_id"], p["indication"], p["year"])
-        for p in usable
-        if p["source_kind"] not in ("news", "secondary")
-    }
-    kept = [
-        p
-        for p in usable
-        if p["source_kind"] != "news" or (p["product_id"], p["indication"], p["year"]) not in strong
-    ]
-    one = {(p["product_id"], p["indication"], p["currency"], float(p["amount"])): p for p in kept}
-    return [p["usd"] for p in one.values()]
 
 
 def targets_per_country(store_path: str) -> dict[str, set[str]]:
@@ -207,20 +153,18 @@ def test_a_price_range_or_even_higher_has_no_upper_bound(surfaces):
     was read as at most $500,000), the same claim as the summary's "$375,000 to over $500,000"."""
     (money,) = find_money("between $375,000 and $500,000 or even higher")
     assert (money.low, money.open_high) == (375000, True)
-    prices = headline_usd("US")
-    expected = share_verdict(sum(round(p) >= 375000 for p in prices), len(prices))
+    expected, inside, total = expected_price_verdict("price-us")  # ≥ $375,000 as of the page
     ((cli, api),) = _claims(surfaces, "between $375,000 and $500,000")
     assert cli["range"] == [375000, None]
     _assert_everywhere(surfaces, cli, api, expected, "price-us")
-    assert f"of {len(prices)} prices in range" in cli["evidence"]
+    assert cli["evidence"].startswith(f"{inside} of {total} prices in range")
 
 
 def test_the_domestic_price_sentence_naming_no_country_is_checked(surfaces):
     """ "Domestically developed and approved CAR-T treatments may range from approximately
     $50,000 to $200,000": missed before ("treatments" was no word of cost); China from the
     sentence before, ±10 % for "approximately" (45,000–220,000)."""
-    prices = headline_usd("CN", domestic=True)
-    expected = share_verdict(sum(45000 <= round(p) <= 220000 for p in prices), len(prices))
+    expected, inside, total = expected_price_verdict("price-china")  # 45,000–220,000 USD
     ((cli, api),) = _claims(surfaces, "$50,000 to $200,000", "approximately")
     assert (cli["countries"], cli["scope"], cli["metric"]) == (
         ["CN"],
@@ -229,6 +173,7 @@ def test_the_domestic_price_sentence_naming_no_country_is_checked(surfaces):
     )
     assert "45,000–220,000 USD" in cli["rule"]
     _assert_everywhere(surfaces, cli, api, expected, "price-china")
+    assert cli["evidence"].startswith(f"{inside} of {total} prices in range")
 
 
 def test_a_pooled_rate_names_its_studies_read_on_news_pages(surfaces):
@@ -330,3 +275,34 @@ def test_active_trials_are_counted_among_trials_under_way(surfaces, full_store):
     shipped = surfaces["report"]["china-more-trials"]
     assert shipped[1] == expected
     assert f"CN {n['CN']} vs US {n['US']}" in shipped[3] and "published count" not in shipped[3]
+
+
+def test_a_price_claim_is_checked_against_the_prices_in_force_on_the_pages_date(surfaces):
+    """The page is dated 2025-12-05: a launch price a later one replaced (axi-cel's $373,000 of
+    2017–18, liso-cel's $410,300 and $447,227 before its 2024 WAC) is not what the product
+    costs then, and a 2026 price is not yet; the prices counted are those in force."""
+    for words, shipped in (("$375,000 to over $500,000", "price-us"),):
+        ((cli, api),) = _claims(surfaces, words)
+        expected, inside, total = expected_price_verdict(shipped)
+        assert cli["verdict"] == api["verdict"] == expected
+        assert cli["evidence"].startswith(f"{inside} of {total} prices in range")
+        assert "prices in force on the page's date (2025-12-05)" in cli["checked_scope"]
+        assert surfaces["report"][shipped][1] == expected
+    in_force = {round(u) for _, u, _ in expected_claim_prices("US", "2025-12-05")}
+    every = {round(u) for _, u, _ in expected_claim_prices("US", None)}
+    assert 410300 not in in_force and 447227 not in in_force and 487477 in in_force <= every
+    ((cli, _),) = _claims(surfaces, "$50,000 to $200,000", "domestically developed therapies")
+    assert " 2026 " not in cli["evidence"]
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Details\n\nModified date: 2025-12-05\nTreatment: CAR-T", "2025-12-05"),
+        ("Published: March 3, 2024. Updated on June 2025.", "2025-06"),
+        ("CAR-T was approved in 2021 and costs $400,000.", None),
+        ("Last updated 2019", None),  # a bare year is too coarse to date the prices in force
+    ],
+)
+def test_the_pages_own_date_is_read(text, date):
+    assert written_on(text) == date

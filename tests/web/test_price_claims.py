@@ -32,10 +32,11 @@ WIDENED = {"price-us": (375_000, None), "price-china": (45_000, 220_000)}
 ABOUT = {"price-us": False, "price-china": True}
 
 
-def _expected(claim_id: str) -> tuple[str, int, int]:
+def expected_price_verdict(claim_id: str) -> tuple[str, int, int]:
+    """(verdict, prices in range, prices) of a shipped price claim, from prices.csv."""
     claim = CLAIMS[claim_id]
     (country,) = claim.countries
-    prices = expected_claim_prices(country)
+    prices = expected_claim_prices(country, claim.as_of)
     if claim.scope == "domestic_products":
         home = {p["product_id"]: p["developer_country"] for p in plain.rows("products")}
         by_url = {}
@@ -64,7 +65,7 @@ def cli_verdicts(evidence_store) -> dict[str, dict]:
 def test_price_claims_agree_on_every_surface(
     claim_id, cli_verdicts, evidence_store, evidence_client
 ):
-    verdict, inside, total = _expected(claim_id)
+    verdict, inside, total = expected_price_verdict(claim_id)
     text = CLAIMS[claim_id].text
     counted = f"{inside} of {total} prices in range"
     cli = cli_verdicts[text]

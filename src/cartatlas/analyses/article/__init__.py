@@ -37,9 +37,10 @@ def check_article(
     function loading them) is read only when a claim is about trial counts."""
     from cartatlas.analyses.article.extract import extract
     from cartatlas.analyses.article.names import load_products
+    from cartatlas.analyses.article.parse_dates import written_on
     from cartatlas.analyses.article.structure import structure
     from cartatlas.analyses.article.verdicts import check_items, summary
 
     findings = extract(text, load_products(store))
-    checked = check_items(store, structure(findings, store), trials)
+    checked = check_items(store, structure(findings, store, written_on(text)), trials)
     return ArticleCheck(text, checked, summary(checked))

@@ -69,3 +69,20 @@ def find_dates(text: str) -> list[PageDate]:
         if iso:
             found.append(PageDate(iso, m.span()))
     return found
+
+
+_WRITTEN = re.compile(
+    r"\b(?:last\s)?(?:modified|updated|published|posted)(?:\s(?:date|on))?\s?[:：]?\s*", re.I
+)
+
+
+def written_on(text: str) -> str | None:
+    """The date a page says it was written or last changed ("Modified date: 2025-12-05",
+    "Updated on March 3, 2024"), at its precision; the last one a page gives wins (a page that
+    lists both its publication and its update dates was in force when last updated)."""
+    found = None
+    for m in _WRITTEN.finditer(text):
+        dates = find_dates(text[m.end() : m.end() + 40])
+        if dates and dates[0].span[0] == 0 and len(dates[0].iso) > 4:
+            found = dates[0].iso
+    return found

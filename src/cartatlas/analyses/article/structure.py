@@ -48,9 +48,10 @@ class PageContext:
     disease: str | None
     fx: dict[str, tuple[float, int, str]]  # currency → (per USD, year, source)
     priced_in: dict[tuple[str, str], list[str]]  # (product, currency) → countries priced so
+    written: str | None = None  # the date the page gives itself ("Modified date: 2025-12-05")
 
 
-def page_context(findings: list[Finding], store: Store) -> PageContext:
+def page_context(findings: list[Finding], store: Store, written: str | None = None) -> PageContext:
     countries = Counter(c for f in findings for c in f.countries)
     main = [c for c, _ in countries.most_common(2)]
     diseases = Counter(f.indication for f in findings if f.indication)
@@ -65,7 +66,8 @@ def page_context(findings: list[Finding], store: Store) -> PageContext:
         "SELECT DISTINCT product_id, currency, country FROM evidence_prices ORDER BY country"
     ):
         priced_in.setdefault((product, currency), []).append(country)
-    return PageContext(main, diseases.most_common(1)[0][0] if diseases else None, fx, priced_in)
+    disease = diseases.most_common(1)[0][0] if diseases else None
+    return PageContext(main, disease, fx, priced_in, written)
 
 
 def _percent_range(p: Percent) -> tuple[tuple[float, float | None], float | None]:
@@ -153,6 +155,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             raise LookupError("no country named for the price")
         bounds, note = _usd(f.money, ctx)
         notes += [note] if note else []
+        if ctx.written:
+            notes.append(f"prices in force on the page's date ({ctx.written})")
         domestic = f.values == ["domestic"]
         return (
             {
@@ -163,6 +167,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "range": bounds,
                 # a hedged range or lower bound; a single price is already read as ±10 %
                 "about": f.money.approximate and (f.money.high is not None or f.money.open_high),
+                "as_of": ctx.written,
             },
             notes,
             f.money.low if f.money.high is None else None,
@@ -250,8 +255,12 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
     raise LookupError(f"no rule for {f.kind}")
 
 
-def structure(findings: list[Finding], store: Store) -> list[ArticleClaim]:
-    ctx = page_context(findings, store)
+def structure(
+    findings: list[Finding], store: Store, written: str | None = None
+) -> list[ArticleClaim]:
+    """Each finding as a claim; ``written`` is the page's own date, when it gives one: its price
+    claims are checked against the prices in force then (``IN_FORCE_RULE``)."""
+    ctx = page_context(findings, store, written)
     claims = []
     for number, f in enumerate(findings, 1):
         try:

@@ -351,6 +351,31 @@ def _rate_compare(store: Store, claim: Claim) -> Verdict:
     return Verdict(claim, combined, "; ".join(parts), rule, sources, scope)
 
 
+IN_FORCE_RULE = (
+    "prices in force: for each product, indication and country only its latest year's prices up "
+    "to the claim's date (a launch price a later one replaced is not what the product costs); "
+    "a later price whose source names no indication replaces the product's earlier ones in "
+    "every indication"
+)
+
+
+def in_force(prices: pd.DataFrame, as_of: str | None) -> pd.DataFrame:
+    """The rows of ``prices`` (a ``prices_frame``) in force at ``as_of`` (YYYY[-MM[-DD]]; None:
+    the latest recorded), by ``IN_FORCE_RULE``: the year is a price's only date."""
+    if as_of:
+        prices = prices[prices["year"] <= int(as_of[:4])]
+    product = ["country", "product_id"]
+    latest = prices.groupby([*product, "indication"], dropna=False)["year"].transform("max")
+    general = prices[prices["indication"].isna()].groupby(product)["year"].max()
+    replaced_by = pd.Series(
+        [general.get((c, p)) for c, p in zip(prices["country"], prices["product_id"], strict=True)],
+        index=prices.index,
+        dtype=float,
+    )
+    superseded = prices["indication"].notna() & (prices["year"] < replaced_by)
+    return prices[(prices["year"] == latest) & ~superseded]
+
+
 def _prices(store: Store, claim: Claim) -> Verdict:
     frame = prices_frame(store, claim.countries)
     kinds = (
@@ -358,10 +383,11 @@ def _prices(store: Store, claim: Claim) -> Verdict:
         if claim.metric == "total_cost_usd"
         else ["list", "WAC", "insurance_negotiated"]
     )
-    frame = one_per_amount(headline_prices(frame, tuple(kinds)))
+    frame = one_per_amount(in_force(headline_prices(frame, tuple(kinds)), claim.as_of))
     scope = f"{'total cost of care' if claim.metric == 'total_cost_usd' else 'product prices'}"
     scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to USD; "
-    scope += f"{HEADLINE_PRICE_RULE}; {ONE_PER_AMOUNT_RULE}"
+    scope += f"{HEADLINE_PRICE_RULE}; {ONE_PER_AMOUNT_RULE}; {IN_FORCE_RULE}"
+    scope += f" (as of {claim.as_of})" if claim.as_of else " (the latest recorded)"
     if claim.scope == "domestic_products":
         _, rows = store.query("SELECT product_id, developer_country FROM evidence_products")
         home = dict(rows)
