@@ -18,6 +18,7 @@ from cartatlas.cli_inputs import (
 )
 from cartatlas.inputs import InputError
 from cartatlas.output import Format, console, emit, tagged
+from cartatlas.rounding import half_up
 from cartatlas.store import StoreMissing, open_store
 
 if TYPE_CHECKING:  # statsmodels and pandas load only when a command runs
@@ -30,7 +31,7 @@ err = console(stderr=True)
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.1f}"
+    return f"{half_up(100 * value, 1):.1f}"
 
 
 def pooled_table(pooling: CountryPooling) -> tuple[list[str], list[list]]:

@@ -16,6 +16,7 @@ import pandas as pd
 from cartatlas.analyses.populations import is_standard
 from cartatlas.analyses.study_rows import Endpoint, candidate_rows, select_study_rows
 from cartatlas.evidence.source_strength import is_weak, on_secondary_pages
+from cartatlas.rounding import half_up
 from cartatlas.store import Store
 
 STRINGENT = Endpoint("sCR", "outcomes", ("sCR",), label="stringent complete response")
@@ -71,7 +72,7 @@ def floor_sentence(floors: pd.DataFrame, rule: bool = True) -> str:
     if floors.empty:
         return ""
     parts = [
-        f"at least {row.percent:.0f}% in {row.study_id} ({row.country}; "
+        f"at least {half_up(row.percent):.0f}% in {row.study_id} ({row.country}; "
         f"sCR {int(row.events)}/{int(row.n)}"
         + ("; news page" if is_weak(row.source_kind) else "")
         + ")"

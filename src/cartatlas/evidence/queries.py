@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from cartatlas import inputs
 from cartatlas.evidence.source_strength import label, rank
+from cartatlas.rounding import half_up
 from cartatlas.store import Store
 
 CI_METHOD = "Clopper-Pearson exact 95% CI"
@@ -167,7 +168,7 @@ def study_results(store: Store, product_key: str, kind: str) -> list[tuple]:
         low, high = share.ci()
         source = cited_source(url, source_kind, doi, pmid)
         out.append(
-            (*fields[:10], round(share.percent, 1), f"{low:.1f}–{high:.1f}", *fields[10:], source)
+            (*fields[:10], half_up(share.percent, 1), f"{low:.1f}–{high:.1f}", *fields[10:], source)
         )
     return out
 

@@ -7,10 +7,14 @@ import math
 import pandas as pd
 
 from cartatlas.report.model import References, Table
+from cartatlas.rounding import half_up
 
 
 def pct(value: float | None, digits: int = 0) -> str:
-    return "no data" if value is None or math.isnan(value) else f"{100 * value:.{digits}f}%"
+    """A proportion as a percentage, rounded half up as a paper prints it (13/16: 81.3%)."""
+    if value is None or math.isnan(value):
+        return "no data"
+    return f"{half_up(100 * value, digits):.{digits}f}%"
 
 
 def interval(low: float, high: float) -> str:

@@ -13,6 +13,7 @@ from fastapi import APIRouter
 
 from cartatlas.evidence.queries import CI_METHOD, Proportion
 from cartatlas.evidence.schema import Analysis, Indication, Outcome
+from cartatlas.rounding import half_up
 from cartatlas.store import Store
 from cartatlas.web import params
 from cartatlas.web.api.common import SOURCE_COLUMNS, Listing, listing, select
@@ -37,7 +38,7 @@ def with_exact_ci(frame: pd.DataFrame, after: str | None = None) -> pd.DataFrame
     intervals = [share.ci() for share in shares]
     at = frame.columns.get_loc(after) + 1 if after else len(frame.columns)
     out = frame.copy()
-    out.insert(at, "percent", [round(share.percent, 1) for share in shares])
+    out.insert(at, "percent", [half_up(share.percent, 1) for share in shares])
     out.insert(at + 1, "ci_low", [round(low, 1) for low, _ in intervals])
     out.insert(at + 2, "ci_high", [round(high, 1) for _, high in intervals])
     return out
