@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from cartatlas.classify import is_car, sponsor
+from cartatlas.classify import cells, is_car, sponsor
 from cartatlas.classify.matching import _SENTENCE_END, ALL_FIELDS, Hit
+from cartatlas.classify.rules import present
 from tests.classify.test_literals import every_rule
 
 
@@ -51,3 +52,22 @@ def test_rules_find_non_ascii_words_in_either_case():
         for rule in rules:
             expected = [m.span() for m in re.compile(rule.pattern, rule.flags).finditer(text)]
             assert [m.span() for m in rule.finditer(text)] == expected, (rule.pattern, text)
+
+
+def test_rules_find_case_sensitive_words_only_in_their_case():
+    """A case-sensitive part's words are looked for in their exact case (``(?-i:RA)``)."""
+    texts = ("RA patients", "ra patients", "Ra", "trial in RA.", "rheumatoid RA", "MuSK musk MUSK")
+    for rule in every_rule():
+        for text in texts:
+            expected = [m.span() for m in re.compile(rule.pattern, rule.flags).finditer(text)]
+            assert [m.span() for m in rule.finditer(text)] == expected, (rule.pattern, text)
+
+
+def test_source_words_of_summaries_find_what_all_words_find(texts):
+    """Cell-source checks read a summary's words from an automaton of their own words."""
+    rules = [rule for _, pattern, about in cells._SOURCE_CHECKS for rule in (pattern, about)]
+    for text in texts[::5]:
+        for rule in rules:
+            expected = [m.span() for m in rule.finditer(text, present(text))]
+            got = [m.span() for m in rule.finditer(text, cells._source_words(text))]
+            assert got == expected, (rule.pattern, text)

@@ -27,7 +27,7 @@ from cartatlas.classify.products import (
     known_products,
 )
 from cartatlas.classify.record import TrialRecord
-from cartatlas.classify.rules import Rule, present, selector
+from cartatlas.classify.rules import Rule, present, scoped, selector
 
 UNKNOWN = "unknown"
 
@@ -195,6 +195,9 @@ _SOURCE_CHECKS = (
 )
 
 _POSSIBLE_SOURCES = selector([pattern.mask for _, pattern, _ in _SOURCE_CHECKS])
+#: The words of a summary, or of one of its sentences, for these checks alone: most labels
+#: never read a summary, this one always does (see :func:`~.rules.scoped`).
+_source_words = scoped([rule for _, pattern, about in _SOURCE_CHECKS for rule in (pattern, about)])
 
 
 @lru_cache(maxsize=16384)
@@ -203,20 +206,20 @@ def _sources_in(text: str, summary: bool) -> tuple[tuple[str, int, int], ...]:
     order. A summary's words count only in a sentence about the product; "allogeneic" and
     "autologous" only when they qualify the cells; a transplant donor only for allogeneic
     cells. One pass per text (interventions repeat across trials, hence the cache)."""
-    words = present(text)
+    words = _source_words(text) if summary else present(text)
     found = []
     for index in _POSSIBLE_SOURCES(words):  # the checks whose words occur, in check order
         source, pattern, about = _SOURCE_CHECKS[index]
         for m in pattern.finditer(text, words):
             hit = Hit("", text, m.start(), m.end())
-            if summary and not about.search(hit.sentence()):
+            if summary and not about.search(sentence := hit.sentence(), _source_words(sentence)):
                 continue
             if source in (ALLOGENEIC, AUTO) and not _qualifies_cells(hit):
                 continue
             if (
                 source == DONOR
                 and "transplant" in hit.words.lower()
-                and not _ALLO.search(hit.sentence())
+                and not _ALLO.search(sentence := hit.sentence(), _source_words(sentence))
             ):
                 continue
             found.append((source, hit.start, hit.end))

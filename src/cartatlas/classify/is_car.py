@@ -181,19 +181,27 @@ def mentions_car(text: str) -> bool:
 class _CarPattern:
     """Adapter so :func:`matching.hits` can iterate CAR spans like regex matches."""
 
-    def finditer(self, text: str) -> list[re.Match[str]]:
-        return [_Span(start, end) for start, end in car_spans(text)]
+    def finditer(self, text: str) -> tuple[_Span, ...]:
+        return _car_matches(text)
 
 
-class _Span:
-    def __init__(self, start: int, end: int) -> None:
-        self._span = (start, end)
+class _Span(tuple):
+    """A span that answers ``start()`` and ``end()`` as a match does."""
+
+    __slots__ = ()
 
     def start(self) -> int:
-        return self._span[0]
+        return self[0]
 
     def end(self) -> int:
-        return self._span[1]
+        return self[1]
+
+
+@lru_cache(maxsize=8192)
+def _car_matches(text: str) -> tuple[_Span, ...]:
+    """The CAR spans of ``text`` as matches, made once per text (titles are asked by several
+    labels)."""
+    return tuple(map(_Span, car_spans(text)))
 
 
 CAR_PATTERN = _CarPattern()
@@ -225,34 +233,28 @@ def _gives_car(name: str, description: str) -> bool:
     return (mentions_car(name) or mentions_car(description)) and not _NOT_GIVEN.search(name)
 
 
+@lru_cache(maxsize=8192)
+def _other(name: str) -> tuple[bool, bool]:
+    """Whether an intervention is something other than a CAR product or its workup, and
+    whether it is a named therapy; asked several times per trial, of names that repeat."""
+    other = not mentions_car(name) and not _ANCILLARY.search(name)
+    return other, other and bool(_NAMED_THERAPY.search(name))
+
+
 def _named_therapies(record: TrialRecord) -> list[str]:
     """Interventions that are clearly something other than a cell product or its workup."""
-    return [
-        i.name
-        for i in record.interventions
-        if not mentions_car(i.name)
-        and not _ANCILLARY.search(i.name)
-        and _NAMED_THERAPY.search(i.name)
-    ]
+    return [i.name for i in record.interventions if _other(i.name)[1]]
 
 
 def _opaque(record: TrialRecord) -> list[str]:
     """Interventions named only by a code or a generic word ("GC012F injection", "Treatment")."""
     named = set(_named_therapies(record))
-    return [
-        i.name
-        for i in record.interventions
-        if i.name not in named and not mentions_car(i.name) and not _ANCILLARY.search(i.name)
-    ]
+    return [i.name for i in record.interventions if i.name not in named and _other(i.name)[0]]
 
 
 def _non_car(record: TrialRecord) -> list[str]:
     """Interventions other than CAR products and their workup (drugs, codes, devices…)."""
-    return [
-        i.name
-        for i in record.interventions
-        if not mentions_car(i.name) and not _ANCILLARY.search(i.name)
-    ]
+    return [i.name for i in record.interventions if _other(i.name)[0]]
 
 
 def is_car(record: TrialRecord) -> tuple[bool, str]:

@@ -38,6 +38,10 @@ _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
 #: Characters that case-insensitive matching equates with an ASCII letter but ``str.lower``
 #: does not map to it (from the ``re`` compiler's equivalence table).
 _FOLD = str.maketrans({"ı": "i", "ſ": "s"})
+#: Marks a word (in :func:`needed`) that must occur in its exact case.
+EXACT = "\x00"
+#: Up to this many sets of words stand for a group of alternatives (see :func:`_item_needs`).
+_COMBINED = 16
 
 
 def required(pattern: re.Pattern[str]) -> Literals:
@@ -59,6 +63,66 @@ def placed(pattern: re.Pattern[str]) -> Option | None:
     start to where one of them begins: when both are equal (``\\bCAR[\\s-]?T`` begins with its
     word), a word occurrence leaves one possible start instead of a range."""
     return _sequence(_sre.parse(pattern.pattern, pattern.flags))
+
+
+def needed(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Sets of words of which a text must hold one each for ``pattern`` to match in it: one
+    set for each run of letters and each group every match goes through, and for each
+    look-around it requires. A word of a case-sensitive part (``(?-i:RA)``) is given in its
+    exact case after :data:`EXACT`; the others in lower case, as :func:`placed` gives them.
+
+    :func:`placed` gives the one set that places a match; these say whether one can exist at
+    all (``\\bNK T[\\s-]cells?`` needs ``nk`` as well as the ``cell`` that places it)."""
+    ignore = bool(pattern.flags & re.IGNORECASE)
+    found = _needs(_sre.parse(pattern.pattern, pattern.flags), ignore)
+    return tuple(dict.fromkeys(words for words in found if all(map(_telling, words))))
+
+
+def _telling(word: str) -> bool:
+    """Whether looking ``word`` up says enough to be worth it: not a single letter, which
+    nearly every text holds. (Leaving out two- or three-letter words too was measured: the
+    rules run in vain without them cost more than finding them.)"""
+    return len(word.removeprefix(EXACT)) > 1
+
+
+def _needs(items, ignore: bool) -> list[frozenset[str]]:
+    found: list[frozenset[str]] = []
+    run = ""
+    for op, arg in items:
+        char = _plain(arg) if op == _c.LITERAL else None
+        if char:
+            run += char if ignore else chr(arg)
+            continue
+        if op in _ZERO_WIDTH:
+            if op == _c.ASSERT:  # a look-around: its words are in the text, beside the match
+                found += _needs(arg[1], ignore)
+            continue  # consumes nothing: the letters on either side stay adjacent
+        if run:
+            found.append(frozenset((run if ignore else EXACT + run,)))
+            run = ""
+        found += _item_needs(op, arg, ignore)
+    if run:
+        found.append(frozenset((run if ignore else EXACT + run,)))
+    return found
+
+
+def _item_needs(op, arg, ignore: bool) -> list[frozenset[str]]:
+    if op == _c.SUBPATTERN:
+        _, add, remove, items = arg
+        return _needs(items, bool((ignore or add & re.IGNORECASE) and not remove & re.IGNORECASE))
+    if op == _ATOMIC:
+        return _needs(arg, ignore)
+    if op in _REPEATS and arg[0] >= 1:
+        return _needs(arg[2], ignore)
+    if op == _c.BRANCH:
+        # A branch that needs a and b, or one that needs c: the text holds a or c, and b or c.
+        combined = [frozenset()]
+        for sets in (_needs(branch, ignore) for branch in arg[1]):
+            combined = [words | more for words in combined for more in sets]
+            if len(combined) > _COMBINED:
+                return []
+        return combined
+    return []
 
 
 def width(pattern: re.Pattern[str]) -> tuple[int, int]:

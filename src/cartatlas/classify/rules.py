@@ -23,22 +23,29 @@ matches, labels and reasons are exactly those of the plain pattern
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from operator import itemgetter
+from functools import lru_cache, reduce
+from operator import itemgetter, or_
 
 import ahocorasick
 
-from cartatlas.classify.literals import folded, placed, width
+from cartatlas.classify.literals import EXACT, folded, needed, placed, width
 
-#: Bit of each word of every rule, in the order the rules registered them.
+#: Bit of each word of every rule, in the order the rules registered them; a word that must
+#: occur in its exact case is keyed with :data:`~.literals.EXACT` before it.
 _BITS: dict[str, int] = {}
-_automaton: ahocorasick.Automaton | None = None
+#: Bit of a lower-case word → ``(exact spelling, bit)`` of the exact words it stands for, and
+#: the union of those lower-case bits: an exact word is looked for only where its lower-case
+#: form occurs.
+_EXACT: dict[int, list[tuple[str, int]]] = {}
+_exact_keys = 0
+#: What :func:`present` looks words up with (see :func:`_index`); built at its first call.
+_automaton: tuple[ahocorasick.Automaton, list[int]] | None = None
 #: Up to this many possible starts before a word, each is tried with ``match``; beyond it one
 #: ``search`` runs from the first possible start.
 _STEPS = 8
-#: Combinations of words a selector remembers the answer for (see :func:`selector`).
+#: Combinations of words a selector or a rule remembers its answer for.
 _SEEN = 4096
 
 
@@ -54,11 +61,15 @@ class Words:
 
 def _mask(words: frozenset[str] | None) -> int:
     """The bits of ``words`` (0: no word is required, the alternative always runs)."""
-    global _automaton
+    global _automaton, _exact_keys
     mask = 0
     for word in words or ():
         if word not in _BITS:
             _BITS[word] = 1 << len(_BITS)
+            if word.startswith(EXACT):
+                key = _mask(frozenset((word[len(EXACT) :].lower(),)))
+                _EXACT.setdefault(key, []).append((word[len(EXACT) :], _BITS[word]))
+                _exact_keys |= key
             _automaton = None  # a rule defined after the first scan: index again
             present.cache_clear()  # … and forget the words found without it
         mask |= _BITS[word]
@@ -67,18 +78,58 @@ def _mask(words: frozenset[str] | None) -> int:
 
 @lru_cache(maxsize=16384)
 def present(text: str) -> Words:
-    """The rule words that occur in ``text`` (any case); cached, as rules ask for the words of
-    the same text many times."""
+    """The rule words that occur in ``text`` (any case; exact words in their case); cached,
+    as rules ask for the words of the same text many times."""
     global _automaton
     if _automaton is None:
-        _automaton = ahocorasick.Automaton()
-        for word, bit in _BITS.items():
-            _automaton.add_word(word, bit)
-        _automaton.make_automaton()
+        _automaton = _index(_BITS)
+    return _found(text, _automaton)
+
+
+def scoped(rules: Sequence[Rule]) -> Callable[[str], Words]:
+    """:func:`present` for texts that only ``rules`` read, cached: the words of those rules
+    alone, from an automaton of them. Every occurrence of a word costs the pass over a text a
+    step, and a long summary holds hundreds of occurrences of the other rules' words."""
+    index = None
+
+    @lru_cache(maxsize=16384)
+    def words(text: str) -> Words:
+        nonlocal index
+        if index is None:
+            union = reduce(or_, (rule.bits for rule in rules), 0)
+            chosen = [word for word, bit in _BITS.items() if bit & union]
+            keys = [word[len(EXACT) :].lower() for word in chosen if word.startswith(EXACT)]
+            index = _index(chosen + keys)
+        return _found(text, index)
+
+    return words
+
+
+def _index(words: Iterable[str]) -> tuple[ahocorasick.Automaton, list[int]]:
+    """An automaton that finds ``words`` by number, and the bit of each number. Exact words
+    are left out: they are looked for where their lower-case form occurs."""
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    bits: list[int] = []
+    for word in dict.fromkeys(words):
+        if not word.startswith(EXACT):
+            automaton.add_word(word, len(bits))
+            bits.append(_BITS[word])
+    automaton.make_automaton()
+    return automaton, bits
+
+
+def _found(text: str, index: tuple[ahocorasick.Automaton, list[int]]) -> Words:
+    automaton, bits = index
     low = folded(text)
-    mask = 0
-    for bit in set(map(itemgetter(1), _automaton.iter(low))):
-        mask |= bit
+    numbers = set(map(itemgetter(1), automaton.iter(low)))
+    mask = reduce(or_, map(bits.__getitem__, numbers), 0)
+    keys = mask & _exact_keys
+    while keys:
+        key = keys & -keys
+        for word, bit in _EXACT[key]:
+            if word in text:
+                mask |= bit
+        keys ^= key
     return Words(mask, low if len(low) == len(text) else None)
 
 
@@ -109,6 +160,16 @@ def alternatives(source: str) -> list[str]:
     return parts
 
 
+@dataclass(frozen=True, slots=True)
+class _Needing:
+    """Alternatives that placing words allow and that need other words: the ``union`` of
+    those words' bits, the ``candidates``, and the plans by the needed words present."""
+
+    union: int
+    candidates: list[int]
+    plans: dict[int, tuple]
+
+
 class Rule:
     """A compiled rule pattern: ``finditer``/``search`` find what ``re.compile(source, flags)``
     finds, running only the alternatives whose words occur in the text, and only there.
@@ -117,7 +178,8 @@ class Rule:
     words of the original: masking with spaces never adds a word, only removes some, and a
     position where a removed word was is merely tried in vain."""
 
-    __slots__ = ("pattern", "flags", "mask", "_branches", "_live", "_by_word", "_plans")
+    __slots__ = ("pattern", "flags", "mask", "bits", "_branches", "_needs", "_owners", "_always")
+    __slots__ += ("_placing", "_plans")
 
     def __init__(self, source: str | Sequence[str], flags: int = 0) -> None:
         parts = [source] if isinstance(source, str) else list(source)
@@ -137,31 +199,38 @@ class Rule:
             # Placed: its words leave at most _STEPS possible starts each (see _starts).
             placed_ = bool(words) and reach is not None and reach - near <= _STEPS
             self._branches.append((branch, _mask(words), near, reach, spelled, placed_))
+        # Every set of words an alternative needs, besides those that place it.
+        self._needs = [tuple(_mask(words) for words in needed(b)) for b in branches]
         masks = [branch[1] for branch in self._branches]
-        self._live = selector(masks)
         self.mask = 0 if not all(masks) else _union(masks)
-        self._by_word = _by_word(self._branches) if self.mask else {}
-        self._plans: dict[int, tuple | None] = {}
+        self._owners = _owners(masks)
+        self._always = [index for index, mask in enumerate(masks) if not mask]
+        self._placing = _union(masks)
+        #: The bits of every word the rule looks at (see :func:`scoped`).
+        self.bits = self._placing | _union([_union(needs) for needs in self._needs])
+        self._plans: dict[int, tuple | _Needing] = {}
 
     def indexed(self, text: str, words: Words | None = None) -> Iterator[tuple[int, re.Match[str]]]:
         """``(alternative index, match)`` of every match, as ``finditer`` of the whole."""
         words = words or present(text)
-        shared = self.mask & words.mask
-        if self.mask and not shared:
+        if self.mask and not self.mask & words.mask:
             return iter(())  # none of the rule's words occurs: the common case, kept cheap
-        if shared in self._by_word and words.folded is not None:
-            return _word_matches(text, words.folded, *self._by_word[shared])
-        live = self._live(words)
-        starts = self._starts(live, words)
-        if starts is not None:
-            return _matches_at(self._branches, text, starts)
+        live, word, places = self._plan(words)
+        if not live:
+            return iter(())
+        low = words.folded
+        if low is not None:
+            if word is not None:
+                return _word_matches(text, low, *word)
+            if places is not None:
+                return _matches_at(self._branches, text, _starts(places, low))
         if len(live) == 1:
             return ((live[0], m) for m in self._all(live[0], text, words))
-        return _merged([(i, self._first(i, text, words)) for i in live]) if live else iter(())
+        return _merged([(i, self._first(i, text, words)) for i in live])
 
     def may_match(self, words: Words) -> bool:
         """Whether a text with these words, or any part of it, can hold a match."""
-        return not self.mask or bool(self.mask & words.mask)
+        return not (self.mask and not self.mask & words.mask) and bool(self._plan(words)[0])
 
     def finditer(self, text: str, words: Words | None = None) -> Iterator[re.Match[str]]:
         words = words or present(text)
@@ -173,16 +242,16 @@ class Rule:
         """The first match: the leftmost of the alternatives' first matches, and at the same
         start the alternative written first, as the alternation would choose."""
         words = words or present(text)
-        shared = self.mask & words.mask
-        if self.mask and not shared:
+        if self.mask and not self.mask & words.mask:
             return None
-        if shared in self._by_word and words.folded is not None:
-            found = _word_matches(text, words.folded, *self._by_word[shared])
-            return next(found, (None, None))[1]
-        live = self._live(words)
-        starts = self._starts(live, words)
-        if starts is not None:
-            return next(_matches_at(self._branches, text, starts), (None, None))[1]
+        live, word, places = self._plan(words)
+        low = words.folded
+        if live and low is not None:
+            if word is not None:
+                return next(_word_matches(text, low, *word), (None, None))[1]
+            if places is not None:
+                found = _matches_at(self._branches, text, _starts(places, low))
+                return next(found, (None, None))[1]
         best = None
         for index in live:
             m = self._first(index, text, words)(0)
@@ -190,34 +259,60 @@ class Rule:
                 best = m
         return best
 
-    def _starts(self, live: list[int], words: Words) -> list[tuple[int, int]] | None:
-        """``(start, alternative index)`` of every place where a live alternative can match,
-        ascending, when their words fix the starts within a few characters (``None``
-        otherwise): each occurrence of a word leaves the starts ``near`` to ``reach`` before
-        it."""
-        low = words.folded
-        if low is None or not live or not self.mask:
-            return None  # (a rule with an alternative that needs no word has no mask)
-        shared = self.mask & words.mask
-        if shared not in self._plans:
-            if len(self._plans) >= _SEEN:
-                self._plans.clear()
-            self._plans[shared] = _plan(self._branches, live, shared)
-        plan = self._plans[shared]
+    def _plan(self, words: Words) -> tuple:
+        """``(live, word, places)`` for the rule words a text holds, planned once per set of
+        them: ``live``, the alternatives that can match (one of their placing words occurs,
+        and one word of each set they need); ``word``, the arguments of :func:`_word_matches`
+        when one word places them all alike; ``places``, how :func:`_starts` finds their
+        starts when their words place them all (else ``None``).
+
+        Planned in two steps, so that the words of a long text, which few other texts share,
+        are looked at only as far as they matter: the alternatives its placing words allow,
+        and then the needed words of those alternatives alone."""
+        shared = words.mask & self._placing
+        step = self._plans.get(shared)
+        if step is None:
+            step = self._remember(shared, self._candidates(shared))
+        if step.__class__ is not _Needing:
+            return step  # the candidates need no other words
+        needs = words.mask & step.union
+        plan = step.plans.get(needs)
         if plan is None:
-            return None
-        starts: list[tuple[int, int]] = []
-        for word, places in plan:
-            at = low.find(word)
-            while at >= 0:
-                for near, reach, index in places:
-                    if near == reach:
-                        if at >= near:
-                            starts.append((at - near, index))
-                    else:
-                        starts += [(at - d, index) for d in range(near, min(reach, at) + 1)]
-                at = low.find(word, at + 1)
-        return sorted(set(starts))
+            plan = step.plans[needs] = self._planned(shared, needs, step.candidates)
+        return plan
+
+    def _remember(self, shared: int, candidates: list[int]) -> tuple | _Needing:
+        """The plan for these placing words, or, when the candidates need other words, where
+        to keep the plans by those words."""
+        if len(self._plans) >= _SEEN:
+            self._plans.clear()
+        union = _union([need for i in candidates for need in self._needs[i]])
+        step = _Needing(union, candidates, {}) if union else self._planned(shared, 0, candidates)
+        self._plans[shared] = step
+        return step
+
+    def _candidates(self, shared: int) -> list[int]:
+        found = set(self._always)
+        while shared:
+            bit = shared & -shared
+            found.update(self._owners[bit])
+            shared ^= bit
+        return sorted(found)
+
+    def _planned(self, shared: int, needs: int, candidates: list[int]) -> tuple:
+        live = [i for i in candidates if all(need & needs for need in self._needs[i])]
+        if not live or not self.mask:
+            return live, None, None
+        places = _plan(self._branches, live, shared)
+        word = None
+        if places is not None and len(places) == 1:
+            (spelling, spots), spans = places[0], {(near, reach) for near, reach, _ in places[0][1]}
+            if len(spans) == 1 and len(spots) == len(live):
+                ((near, reach),) = spans
+                if near == reach or len(live) == 1:
+                    tried = tuple((i, self._branches[i][0]) for i in live)
+                    word = (spelling, near, reach, tried)
+        return live, word, places
 
     def _all(self, index: int, text: str, words: Words) -> Iterator[re.Match[str]]:
         branch, mask, near, reach, spelled, _ = self._branches[index]
@@ -233,6 +328,35 @@ class Rule:
             return lambda position: branch.search(text, position)
         low, found = words.folded, _present_words(spelled, words)
         return lambda position: _first_at(branch, text, low, found, near, reach, position)
+
+
+def _owners(masks: Sequence[int]) -> dict[int, list[int]]:
+    """Bit of each word → the indices of the masks that hold it."""
+    owners: dict[int, list[int]] = {}
+    for index, mask in enumerate(masks):
+        while mask:
+            bit = mask & -mask
+            owners.setdefault(bit, []).append(index)
+            mask ^= bit
+    return owners
+
+
+def _starts(places: tuple, low: str) -> list[tuple[int, int]]:
+    """``(start, alternative index)`` of every place where a live alternative can match,
+    ascending: each occurrence in ``low`` of a word of ``places`` (from :func:`_plan`) leaves
+    the starts ``near`` to ``reach`` before it."""
+    starts: list[tuple[int, int]] = []
+    for word, spots in places:
+        at = low.find(word)
+        while at >= 0:
+            for near, reach, index in spots:
+                if near == reach:
+                    if at >= near:
+                        starts.append((at - near, index))
+                else:
+                    starts += [(at - d, index) for d in range(near, min(reach, at) + 1)]
+            at = low.find(word, at + 1)
+    return sorted(set(starts))
 
 
 def _matches_at(
@@ -263,29 +387,6 @@ def _plan(branches: list[tuple], live: list[int], shared: int) -> tuple | None:
             if bit & shared:
                 places.setdefault(word, []).append((near, reach, index))
     return tuple((word, tuple(found)) for word, found in places.items())
-
-
-def _by_word(branches: list[tuple]) -> dict[int, tuple]:
-    """For each word whose alternatives can all be tried at the starts it fixes, and fix them
-    alike (the same distance before the word, or one alternative): ``bit → (word, near,
-    reach, ((index, alternative), …))``. A text whose only rule word is this one is then
-    matched in one pass over the word's occurrences (:func:`_word_matches`)."""
-    owners: dict[int, list[int]] = {}
-    for index, (_, _, _, _, spelled, _) in enumerate(branches):
-        for bit, _ in spelled:
-            owners.setdefault(bit, []).append(index)
-    found = {}
-    for bit, indices in owners.items():
-        chosen = [branches[index] for index in indices]
-        spans = {(near, reach) for _, _, near, reach, _, _ in chosen}
-        if not all(branch[5] for branch in chosen) or len(spans) > 1:
-            continue
-        ((near, reach),) = spans
-        if near != reach and len(indices) > 1:
-            continue
-        word = next(word for b, word in chosen[0][4] if b == bit)
-        found[bit] = (word, near, reach, tuple((i, branches[i][0]) for i in indices))
-    return found
 
 
 def _word_matches(
@@ -366,12 +467,7 @@ def selector(masks: Sequence[int]) -> Callable[[Words], list[int]]:
     a word with it; a mask of 0 (no word required) is always chosen. Visits only the words
     that occur, not every mask, so a table of a hundred rules costs what its few hits cost."""
     always = [index for index, mask in enumerate(masks) if not mask]
-    owners: dict[int, list[int]] = {}
-    for index, mask in enumerate(masks):
-        while mask:
-            bit = mask & -mask
-            owners.setdefault(bit, []).append(index)
-            mask ^= bit
+    owners = _owners(masks)
     # Answers by the words shared, ready for each single word: most texts share one, and the
     # same few combinations of the others recur (kept up to _SEEN, then started afresh).
     single = {bit: sorted({*always, *indices}) for bit, indices in owners.items()}

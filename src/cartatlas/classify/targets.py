@@ -11,6 +11,7 @@ negative marker ("CD19-negative") are skipped, and so are construct parts that a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cartatlas.classify.is_car import CAR_PATTERN, car_interventions, is_context
 from cartatlas.classify.matching import Hit, hits, quote
@@ -204,17 +205,22 @@ def _named_targets(text: str) -> list[tuple[int, int, str]]:
 
 def targets_in(field: str, text: str) -> list[tuple[str, Hit]]:
     """Targets named in one text, each with the hit that names it; skips prior/negative ones."""
+    return [(name, Hit(field, text, start, end)) for name, start, end in _targets_at(text)]
+
+
+@lru_cache(maxsize=8192)
+def _targets_at(text: str) -> tuple[tuple[str, int, int], ...]:
+    """``(target, start, end)`` of :func:`targets_in`, once per text (interventions repeat)."""
     result = []
     for start, end, name in _cd_targets(text) + _named_targets(text):
-        hit = Hit(field, text, start, end)
-        if _NEGATIVE_AFTER.match(text[end : end + 10]) or is_context(hit):
+        if _NEGATIVE_AFTER.match(text[end : end + 10]) or is_context(Hit("", text, start, end)):
             continue
         if name in ("CD4", "CD8") and text[end : end + 1] in "+⁺":
             continue  # a T-cell subset ("CD4+ CAR T cells"), not the CAR's antigen
         if name in ("PD-L1", "TGFβ") and _ARMOUR_BEFORE.search(text[max(0, start - 12) : start]):
             continue
-        result.append((name, hit))
-    return result
+        result.append((name, start, end))
+    return tuple(result)
 
 
 def targets(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
