@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from cartatlas.evidence.jurisdictions import EEA, EU, with_eu_if_member
+from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import actions_timeline
 from cartatlas.report.model import Figure, Section, Table
@@ -103,6 +106,20 @@ def regulatory(ctx: ReportContext) -> Section:
     )
 
 
+def _payer_item(payer: str, status: str, rows: pd.DataFrame) -> str:
+    """ "Hu Hui Bao (…) covered (axicabtagene-ciloleucel; news page only, weak source)": a
+    payer's decision names what it covers — one product on a city plan is not CAR-T covered —
+    and, as every headline does, says when nothing stronger than a news or secondary page
+    stands behind it."""
+    products = sorted({"CAR-T as a class" if missing(p) else p for p in rows["product_id"]})
+    said = ", ".join(products)
+    kinds = sorted(set(rows["source_kind"]))
+    if all(is_weak(kind) for kind in kinds):
+        pages = "page" if len(rows) == 1 else "pages"
+        said += f"; {' and '.join(kinds)} {pages} only, weak source"
+    return f"{payer} {status} ({said})"
+
+
 def coverage(ctx: ReportContext) -> Section:
     frame = ctx.store.frame("SELECT * FROM evidence_coverage ORDER BY country, effective_date")
     frame = frame[frame["country"].isin(ctx.countries)]
@@ -147,7 +164,8 @@ def coverage(ctx: ReportContext) -> Section:
         parts.append(
             f"{country}: "
             + "; ".join(
-                f"{p} {s}" for p, s in sorted(set(zip(mine["payer"], mine["status"], strict=True)))
+                _payer_item(payer, status, part)
+                for (payer, status), part in mine.groupby(["payer", "status"], sort=True)
             )
         )
     answer = "Who pays for CAR-T — " + ". ".join(parts) + "."
