@@ -10,8 +10,10 @@ import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -43,7 +45,51 @@ def styled() -> Iterator[type[Figure]]:
         yield Figure
 
 
+_ON_DEMAND: ContextVar[bool] = ContextVar("figures_on_demand", default=False)
+
+
+@contextmanager
+def on_demand() -> Iterator[None]:
+    """Within this block :func:`svg` hands back an :class:`Undrawn` figure, saved only when
+    :func:`drawn` asks for it. The dashboard replaces most report figures by interactive
+    charts; saving them (matplotlib lays out and writes every artist) was about a third of the
+    CPU a question page of a new pair of countries took."""
+    token = _ON_DEMAND.set(True)
+    try:
+        yield
+    finally:
+        _ON_DEMAND.reset(token)
+
+
+@dataclass(frozen=True)
+class Undrawn:
+    """A figure not saved yet, with the matplotlib settings it was made under (some, such as
+    the tick labels' font, are read when it is saved)."""
+
+    figure: Figure
+    settings: dict[str, Any]
+
+
+def drawn(value: str | Undrawn) -> str:
+    """The SVG text of a figure, saved now if :func:`on_demand` left it undrawn."""
+    if not isinstance(value, Undrawn):
+        return value
+    import matplotlib as mpl
+
+    with mpl.rc_context(value.settings):
+        return _saved(value.figure)
+
+
 def svg(fig: Figure) -> str:
+    """The figure as SVG text (within :func:`on_demand`: an :class:`Undrawn` figure)."""
+    if _ON_DEMAND.get():
+        import matplotlib as mpl
+
+        return Undrawn(fig, dict(mpl.rcParams))  # type: ignore[return-value]
+    return _saved(fig)
+
+
+def _saved(fig: Figure) -> str:
     """The figure as SVG text, its text kept as text whoever drew it (the stats library's
     forest plot is saved here, outside its own style: its labels were written as glyph paths,
     ten times the bytes, and slow for the PDF renderer to draw)."""

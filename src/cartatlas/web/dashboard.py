@@ -8,7 +8,7 @@ figure get one. Every chart keeps its data table and its sources beside it.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -24,6 +24,7 @@ from cartatlas.analyses.headline_prices import in_headline
 from cartatlas.analyses.landscape.counts import count, yearly_shares
 from cartatlas.analyses.study_rows import study_rows
 from cartatlas.evidence.jurisdictions import with_eu_if_member
+from cartatlas.report import figures
 from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
 from cartatlas.report.sections import claims as claims_section
 from cartatlas.report.sections.access import recruiting_sites
@@ -60,6 +61,9 @@ class WebFigure:
 
 @dataclass
 class QuestionPage:
+    """One question's page; ``section`` is the report's section without its figures, which
+    ``blocks`` holds as charts (or drawn, where no chart replaces one)."""
+
     question: Question
     countries: list[str]
     section: Section
@@ -233,7 +237,7 @@ def _web_figure(ctx: WebContext, figure: Figure, section: Section, world_url: st
         figure.caption,
         figure.slug,
         spec=spec,
-        svg=None if spec else figure.svg,
+        svg=None if spec else figures.drawn(figure.svg),
         data=figure.data or table,
         sources=_sources(ctx, numbers),
     )
@@ -442,10 +446,11 @@ def question_page(
 ) -> QuestionPage:
     """The page of one question for ``ctx.countries`` (``document``: claims to check instead of
     the bundled example)."""
-    if question.key == "claims" and document is not None:
-        section = claims_section.build(ctx, document)
-    else:
-        section = question.build(ctx)
+    with figures.on_demand():  # saved only where no chart replaces them
+        if question.key == "claims" and document is not None:
+            section = claims_section.build(ctx, document)
+        else:
+            section = question.build(ctx)
     blocks: list = [
         _web_figure(ctx, b, section, world_url) if isinstance(b, Figure) else b
         for b in section.blocks
@@ -458,4 +463,7 @@ def question_page(
     }.get(question.key)
     if extra and (figure := extra()) is not None:
         blocks.insert(0, figure)
+    # The report's figures live on in ``blocks``, as charts or drawn; the page keeps no
+    # undrawn one (a page is stored in the store, a matplotlib figure is not).
+    section = replace(section, blocks=[b for b in section.blocks if not isinstance(b, Figure)])
     return QuestionPage(question, ctx.countries, section, blocks, list(ctx.refs.items))
