@@ -175,7 +175,9 @@ def test_orr_range_counts_juliet_and_transcend_inside_52_to_73(evidence_store):
         f"{inside} of {len(listed)} study rate{'' if len(listed) == 1 else 's'} in range"
     )
     assert "rounded to whole numbers" in verdict.rule
-    assert verdict.scope.startswith("overall response (ORR), indication LBCL, trials of approved")
+    assert verdict.scope.startswith(
+        "overall response (ORR), indication LBCL, trials of the products approved in US"
+    )
 
 
 def test_a_comparison_without_indication_is_checked_in_every_indication_and_says_so(

@@ -23,7 +23,7 @@ from cartatlas.store import open_store
 from cartatlas.web.app import create_app
 from tests.analyses.test_headline_sources import expected_claim_prices
 from tests.articles.conftest import EXAMPLE_ARTICLE
-from tests.golden.plain import chosen_rows, rows
+from tests.golden.plain import chosen_rows, clopper_pearson, fisher_two_sided, rows
 from tests.web.test_price_claims import expected_price_verdict
 
 with warnings.catch_warnings():
@@ -188,13 +188,23 @@ def test_a_pooled_rate_names_its_studies_read_on_news_pages(surfaces):
     ]
     assert weak
     for cli, _ in _claims(surfaces, "similar"):
-        if cli["indication"] != "B-ALL":
-            continue
+        if cli["indication"] != "B-ALL" or cli["scope"]:
+            continue  # the approved products' comparison is checked below
         for study in weak:
             assert f"{study} from a news or secondary source" in cli["evidence"]
         if cli["verdict"] == "supported":
             assert " to +10)" not in cli["evidence"] and "CI -10 to" not in cli["evidence"]
-    assert all(s in surfaces["report"]["cr-ball-similar"][3] for s in weak)
+    approved_weak = [  # the shipped claim compares the approved products' trials
+        study
+        for country in ("CN", "US")
+        for study, row in approved_trial_rows("B-ALL", country).items()
+        if row["source_kind"] == "news"
+    ]
+    assert approved_weak
+    for study in approved_weak:
+        assert (
+            f"{study} from a news or secondary source" in surfaces["report"]["cr-ball-similar"][3]
+        )
 
 
 ESCAPES = "\x1b[31m\x1b]8;;http://evil.example\x07x\x1b]8;;\x07\x9b1m"
@@ -306,3 +316,46 @@ def test_a_price_claim_is_checked_against_the_prices_in_force_on_the_pages_date(
 )
 def test_the_pages_own_date_is_read(text, date):
     assert written_on(text) == date
+
+
+def approved_trial_rows(indication: str, country: str) -> dict[str, dict[str, str]]:
+    """The preferred CR row of each trial of a product approved in ``country`` with a treating
+    site there (standard population, not real-world, not read only on a secondary page)."""
+    approved = approved_products(country)
+
+    def where(study: dict[str, str]) -> bool:
+        sites = study["countries"].split("|") + [study["country_of_conduct"]]
+        return (
+            study["product_id"] in approved
+            and country in sites
+            and study["real_world"].lower() != "true"
+            and (study["population_group"] or "standard") == "standard"
+        )
+
+    chosen = chosen_rows(indication, "CR", country, where)
+    return {s: r for s, r in chosen.items() if r["source_kind"] != "secondary"}
+
+
+def test_similar_efficacy_of_the_respective_approved_products(surfaces):
+    """ "Both countries report similar efficacy data for their respective approved CAR-T
+    products" (r/r DLBCL or B-ALL) compares the approved products' trials: in B-ALL China's
+    inati-cel pivotal trial against the US-approved brexu-cel and obe-cel trials, not academic
+    constructs conducted in each country (supported before, by a country-of-conduct pool). One
+    country's exact 95% CI wider than 20 points makes the difference's CI wider than the ±10
+    margin allows; Fisher's exact test on the summed counts finds no difference: partly."""
+    cn, us = approved_trial_rows("B-ALL", "CN"), approved_trial_rows("B-ALL", "US")
+    assert not set(cn) & set(us)
+    (row,) = cn.values()
+    low, high = clopper_pearson(int(row["events"]), int(row["n"]))
+    assert 100 * (high - low) > 20
+    x1, n1 = int(row["events"]), int(row["n"])
+    x2, n2 = sum(int(r["events"]) for r in us.values()), sum(int(r["n"]) for r in us.values())
+    p = fisher_two_sided(x1, n1 - x1, x2, n2 - x2)
+    expected = "contradicted" if p < 0.05 else "partly supported"
+    ((cli, api),) = [
+        pair
+        for pair in _claims(surfaces, "similar")
+        if pair[0]["indication"] == "B-ALL" and pair[0]["scope"] == "approved_products"
+    ]
+    assert f"k={len(us)}" in cli["evidence"] and "CN single study" in cli["evidence"]
+    _assert_everywhere(surfaces, cli, api, expected, "cr-ball-similar")

@@ -27,16 +27,18 @@ def _pos(value: str, order: list[str]) -> int:
     return order.index(value) if value in order else len(order)
 
 
-def chosen_rows(indication: str, endpoint: str, country: str) -> dict[str, dict[str, str]]:
-    """The one outcome row per cohort conducted in ``country``: earlier reports only (no
-    ``overlaps_with``), a secondary page only when the study has no other row, CR/CRi before CR
-    in B-ALL, then primary analysis, infused denominator, independent review, strongest source
-    kind, file order."""
+def chosen_rows(
+    indication: str, endpoint: str, country: str, where=None
+) -> dict[str, dict[str, str]]:
+    """The one outcome row per cohort conducted in ``country`` (or, given ``where``, per study
+    row it accepts): earlier reports only (no ``overlaps_with``), a secondary page only when
+    the study has no other row, CR/CRi before CR in B-ALL, then primary analysis, infused
+    denominator, independent review, strongest source kind, file order."""
     studies = {
         s["study_id"]: s
         for s in rows("studies")
         if s["indication"] == indication
-        and s["country_of_conduct"] == country
+        and (where(s) if where else s["country_of_conduct"] == country)
         and not s["overlaps_with"]
     }
     codes = ["CR_CRi", "CR"] if (endpoint == "CR" and indication == "B-ALL") else [endpoint]

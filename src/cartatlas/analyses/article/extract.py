@@ -100,6 +100,11 @@ _PAIRED_ENDPOINTS = re.compile(
     re.IGNORECASE,
 )
 _SCOPE_APPROVED = re.compile(r"\btrials (?:for|of|with) (?:the )?(?:\w+ )?approved\b", re.I)
+#: "similar efficacy data for their respective approved CAR-T products": each country's approved
+#: products are compared, not every study conducted there.
+_RESPECTIVE_APPROVED = re.compile(
+    r"\bapproved (?:CAR[- ]?T )?(?:cell )?(?:products|therapies|treatments)\b", re.I
+)
 _EFFICACY = re.compile(
     r"\bresults\b|\befficacy\b|\boutcomes\b|\bsuccess rates?\b|\bresponse rates?\b|"
     r"\bremission rates?\b|\bCR rates?\b",
@@ -481,6 +486,7 @@ def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
             metric = None
         if metric:
             diseases = list(dict.fromkeys(code for code, _ in names.diseases(s.text)))
+            approved = metric == "CR" and _RESPECTIVE_APPROVED.search(s.text)
             for disease in diseases or [None]:
                 found.append(
                     Finding(
@@ -491,6 +497,7 @@ def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                         indication=disease,
                         endpoint=metric,
                         compare="similar",
+                        values=["approved_products"] if approved else None,
                     )
                 )
     found += _rate_order(s, mentioned)

@@ -220,6 +220,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "countries": countries[:2],
                 "indication": f.indication,
                 "compare": "similar",
+                "scope": "approved_products" if f.values == ["approved_products"] else None,
             },
             notes + more,
             None,

@@ -52,6 +52,7 @@ from cartatlas.analyses.success_rates import (
     CountrySummary,
     absent_reason,
     pool_by_country,
+    pool_rows,
     poolable,
 )
 from cartatlas.evidence.source_strength import is_weak
@@ -160,11 +161,40 @@ def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.
             & (in_country | (rows["country_of_conduct"] == country))
         ]
     if claim.scope == "approved_products":
-        # Trials of approved products: those with treating sites in the country, single- or
+        # Trials of the products approved in the country with treating sites there, single- or
         # multinational (pivotal trials are often multinational).
+        approved = _approved_in(store, country)
         in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
-        return rows[rows["product_id"].notna() & ~rows["real_world"].astype(bool) & in_country]
+        in_country |= rows["country_of_conduct"] == country
+        return rows[
+            rows["product_id"].isin(approved) & ~rows["real_world"].astype(bool) & in_country
+        ]
     return rows[rows["country_of_conduct"] == country]
+
+
+def _approved_in(store: Store, country: str) -> set[str]:
+    _, rows = store.query(
+        "SELECT DISTINCT product_id FROM evidence_approvals WHERE country = ?", (country,)
+    )
+    return {product for (product,) in rows}
+
+
+def _approved_pooling(store: Store, claim: Claim, indication: str) -> CountryPooling:
+    """Each country's rate over the trials of the products approved there ("their respective
+    approved products", ``_rate_rows``); a trial with treating sites in both countries is left
+    out of both, as its patients cannot be told apart."""
+    a, b = claim.countries[:2]
+    sides = {c: _rate_rows(store, claim, indication, c) for c in (a, b)}
+    shared = set(sides[a]["study_id"]) & set(sides[b]["study_id"])
+    rows = pd.concat(
+        [part.assign(country=c, label=part["study_id"]) for c, part in sides.items()],
+        ignore_index=True,
+    )
+    pooling = pool_rows(rows[~rows["study_id"].isin(shared)], indication, claim.metric, [a, b])
+    pooling.method_note += (
+        f"; left out, with sites in both countries: {', '.join(sorted(shared))}" if shared else ""
+    )
+    return pooling
 
 
 def _rate_scope(claim: Claim, indications: list[str]) -> str:
@@ -180,9 +210,11 @@ def _rate_scope(claim: Claim, indications: list[str]) -> str:
         )
     elif claim.scope == "approved_products":
         studies = (
-            "trials of approved products with a treating site in "
+            "trials of the products approved in "
             + " / ".join(claim.countries)
-            + " (single- or multinational; real-world cohorts excluded)"
+            + ", each with a treating site there (single- or multinational; real-world cohorts "
+            "excluded"
+            + ("; a trial with sites in both countries is left out)" if claim.compare else ")")
         )
     else:
         studies = "studies conducted in " + " vs ".join(claim.countries) + " (country of conduct)"
@@ -312,7 +344,11 @@ def _rate_compare(store: Store, claim: Claim) -> Verdict:
     rule = _compare_rule(claim.compare, a, b)
     verdicts, parts, sources, checked = [], [], [], []
     for indication in _indications(store, claim):
-        pooling = pool_by_country(store, indication, claim.metric, [a, b])
+        pooling = (
+            _approved_pooling(store, claim, indication)
+            if claim.scope == "approved_products"
+            else pool_by_country(store, indication, claim.metric, [a, b])
+        )
         if pooling.rows.empty and not pooling.refusal and len(pooling.missing) == 2:
             continue  # nothing in either country: not part of what was checked
         checked.append(indication)
