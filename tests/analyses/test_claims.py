@@ -147,10 +147,11 @@ def test_count_claims_follow_less_as_the_mirror_of_greater(evidence_store):
 
 
 def test_range_bounds_are_compared_at_the_precision_they_were_written_in():
-    from cartatlas.analyses.claims.check import _in_range, at_precision, decimals
+    from cartatlas.analyses.claims.check import _in_range, decimals
+    from cartatlas.rounding import half_up
 
     assert decimals(52) == 0 and decimals(52.5) == 1 and decimals(0.25) == 2
-    assert at_precision(51.6, 0) == 52 and at_precision(72.5, 0) == 73
+    assert half_up(51.6, 0) == 52 and half_up(72.5, 0) == 73
     assert _in_range(51.6, (52, 73)) and _in_range(73.05, (52, 73))
     assert not _in_range(51.4, (52, 73)) and not _in_range(73.5, (52, 73))
     assert not _in_range(51.6, (52.0 + 0.5, 73))  # a bound written as 52.5 is kept to 0.1

@@ -359,3 +359,26 @@ def test_similar_efficacy_of_the_respective_approved_products(surfaces):
     ]
     assert f"k={len(us)}" in cli["evidence"] and "CN single study" in cli["evidence"]
     _assert_everywhere(surfaces, cli, api, expected, "cr-ball-similar")
+
+
+def test_a_study_rate_in_a_verdict_is_rounded_as_the_paper_prints_it(evidence_store, tmp_path):
+    """13 of 16 is 81.25%: the paper, the report and the API print 81.3%; the claims evidence
+    printed Python's half-to-even 81.2%."""
+    (row,) = [
+        o
+        for o in rows("outcomes")
+        if o["study_id"] == "Yangtze2021-BCMAxCD38" and o["endpoint"] == "CR"
+    ]
+    assert (row["events"], row["n"]) == ("13", "16")
+    path = tmp_path / "cr-mm.yaml"
+    path.write_text(
+        "claims:\n  - {id: m, text: CR in MM, metric: CR, indication: MM, countries: [CN], "
+        "range: [0, 100]}\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "claims", "--format", "json", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    (verdict,) = json.loads(result.stdout)
+    assert "Yangtze2021-BCMAxCD38 81.3%" in verdict["evidence"]

@@ -13,6 +13,7 @@ from cartatlas.analyses.article.structure import ArticleClaim
 from cartatlas.analyses.claims.check import Verdict, check_claim
 from cartatlas.analyses.populations import is_standard
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
+from cartatlas.rounding import half_up
 from cartatlas.store import Store
 
 NOT_CHECKABLE = "not checkable"
@@ -52,7 +53,8 @@ def _product_trial(store: Store, item: ArticleClaim) -> str | None:
     )
     return (
         f"{which} reports {int(row['events'])} of {int(row['n'])} "
-        f"({100 * row['events'] / row['n']:.0f}%, 95% CI {100 * low:.0f}–{100 * high:.0f}%) "
+        f"({half_up(100 * row['events'] / row['n']):.0f}%, "
+        f"95% CI {half_up(100 * low):.0f}–{half_up(100 * high):.0f}%) "
         f"for {ENDPOINTS[claim.metric].label} in {claim.indication}"
     )
 

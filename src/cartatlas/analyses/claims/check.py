@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import pandas as pd
 
@@ -56,6 +56,7 @@ from cartatlas.analyses.success_rates import (
     poolable,
 )
 from cartatlas.evidence.source_strength import is_weak
+from cartatlas.rounding import half_up
 from cartatlas.store import Store
 from cartatlas.wording import part_of
 
@@ -86,12 +87,6 @@ def decimals(bound: float) -> int:
     return 0 if text.endswith(".0") else len(text.split(".")[1])
 
 
-def at_precision(value: float, places: int) -> float:
-    """``value`` rounded half-up to ``places`` decimals, the way a reader rounds a printed rate."""
-    step = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(float(value))).quantize(step, rounding=ROUND_HALF_UP))
-
-
 def _share_verdict(inside: int, total: int) -> str:
     share = inside / total
     return SUPPORTED if share >= 0.75 else PARTLY if share >= 0.25 else CONTRADICTED
@@ -100,8 +95,8 @@ def _share_verdict(inside: int, total: int) -> str:
 def _in_range(value: float, bounds: tuple[float, float | None]) -> bool:
     """``value`` inside ``bounds`` once rounded to the precision each bound was written in."""
     low, high = bounds
-    return at_precision(value, decimals(low)) >= low and (
-        high is None or at_precision(value, decimals(high)) <= high
+    return half_up(value, decimals(low)) >= low and (
+        high is None or half_up(value, decimals(high)) <= high
     )
 
 
@@ -227,9 +222,14 @@ def _estimate_text(summary, weak: list[str] | None = None) -> str:
     kind = "pooled" if summary.k > 1 else "single study"
     marked = f"; {', '.join(weak)} from a news or secondary source" if weak else ""
     return (
-        f"{kind} {100 * summary.estimate:.0f}% "
-        f"(95% CI {100 * summary.ci_low:.0f}–{100 * summary.ci_high:.0f}%, k={summary.k}{marked})"
+        f"{kind} {_pct(summary.estimate)} "
+        f"(95% CI {_pct(summary.ci_low, '')}–{_pct(summary.ci_high)}, k={summary.k}{marked})"
     )
+
+
+def _pct(share: float, unit: str = "%") -> str:
+    """A proportion in whole percent, rounded half up as a paper prints it (``half_up``)."""
+    return f"{half_up(100 * share):.0f}{unit}"
 
 
 def _weak_studies(rows: pd.DataFrame, country: str) -> list[str]:
@@ -255,7 +255,7 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
             if country in pooled.summaries:
                 estimate = ", " + _estimate_text(pooled.summaries[country])
         studies = ", ".join(
-            f"{name} {r:.1f}%" + (WEAK_MARK if is_weak(kind) else "")
+            f"{name} {half_up(r, 1):.1f}%" + (WEAK_MARK if is_weak(kind) else "")
             for name, r, kind in zip(rows["study_id"], rates, rows["source_kind"], strict=True)
         )
         parts.append(f"{country}: {studies}{estimate}")
