@@ -60,7 +60,7 @@ def test_follow_up_column_says_how_many_cohorts_report_it(sections):
 
 
 def test_pooled_hazard_ratio_names_each_trials_analysis_and_source(sections):
-    """MM OS pools each trial's latest OS hazard ratio; the lead says beside each trial's own HR
+    """MM OS pools each trial's latest OS hazard ratio; the detail below the short answer says beside each trial's own HR
     which analysis it is (with its follow-up, and "immature" where the source says so), marks a
     news page as a weak source, and names the stronger source's earlier analysis."""
     rows = pd.read_csv(DATA_DIR / "comparisons.csv")
@@ -73,7 +73,7 @@ def test_pooled_hazard_ratio_names_each_trials_analysis_and_source(sections):
     ]
     order = {"longer_follow_up": 0, "primary": 1, "label": 2}
     latest = rows.sort_values(by="analysis", key=lambda a: a.map(order)).drop_duplicates("study_id")
-    answer = sections["durability"].answer
+    answer = sections["durability"].blocks[0].text  # the full statement below the short answer
     for r in latest.itertuples():
         said = "primary analysis" if r.analysis == "primary" else r.analysis.replace("_", " ")
         if not pd.isna(r.follow_up_months):

@@ -53,8 +53,8 @@ def test_every_car_t_survival_row_is_in_the_durability_tables(sections):
         ), raw
 
 
-def test_pooled_hazard_ratios_in_the_answer_match_an_independent_fit(sections):
-    answer = sections["durability"].answer
+def test_pooled_hazard_ratios_in_the_detail_match_an_independent_fit(sections):
+    answer = sections["durability"].blocks[0].text  # the full statement the short answer condenses
     for indication, endpoint in (("LBCL", "EFS"), ("LBCL", "OS"), ("MM", "PFS"), ("MM", "OS")):
         trials = _raw_trials(indication, endpoint)
         assert len(trials) >= 2

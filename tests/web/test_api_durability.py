@@ -235,8 +235,8 @@ def test_a_two_trial_pooled_hr_is_shown_with_each_trial_beside_it(evidence_clien
     assert all(part in pooled["caveat"] for part in each)
 
     with open_store(evidence_store, read_only=True) as store:
-        answer = durability.build(ReportContext(store, ["CN", "US"])).answer
-    assert all(part in answer for part in each)
+        detail = durability.build(ReportContext(store, ["CN", "US"])).blocks[0].text
+    assert all(part in detail for part in each)
 
     cli = CliRunner().invoke(app, ["--db", evidence_store, "durability", "--indication", "MM"])
     assert cli.exit_code == 0, cli.output

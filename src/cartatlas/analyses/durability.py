@@ -329,3 +329,57 @@ def missing_hazard_ratios(store: Store, indications: set[str] | None = None) -> 
     if indications is not None:
         rows = [row for row in rows if row[2] in indications]
     return randomized_gaps(rows)
+
+
+def survival_counts(survival: pd.DataFrame, places: list[str]) -> dict[str, tuple[int, int]]:
+    """Per country of conduct in ``places`` (a country code or "multinational"): how many
+    studies, and of how many products, have a survival or response-duration row (median or
+    landmark) for the CAR-T arm. A short answer says these counts and leaves each row, with
+    its source, to the durability tables."""
+    car_t = survival[survival["arm"] == "car-t"]
+    counts = {}
+    for place in places:
+        part = car_t[car_t["country_of_conduct"] == place]
+        counts[place] = (part["study_id"].nunique(), part["product_id"].nunique())
+    return counts
+
+
+@dataclass(frozen=True)
+class HeadlineHazardRatio:
+    """The randomized comparison a reader of one indication looks for first: its trials'
+    primary endpoint, pooled where two or more trials share it, else the one trial's HR."""
+
+    indication: str
+    endpoint: str
+    rows: pd.DataFrame  # the trial rows behind the number (``trial_rows``)
+    pooled: PooledHazardRatio | None
+
+    @property
+    def hr(self) -> float:
+        return self.pooled.hr if self.pooled else float(self.rows["hr"].iloc[0])
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        if self.pooled:
+            return self.pooled.ci
+        return float(self.rows["ci_low"].iloc[0]), float(self.rows["ci_high"].iloc[0])
+
+
+def headline_hazard_ratios(
+    comparisons: pd.DataFrame, pooled: list[PooledHazardRatio]
+) -> list[HeadlineHazardRatio]:
+    """Per indication with a randomized trial, the endpoint that is primary in most of its
+    trials (the trials were designed and powered for it, so it is the standard comparison),
+    with the same estimate the durability page gives: the pooled one of ``pooled`` for two or
+    more trials, the trial's own row (``trial_rows``) for one."""
+    trials = trial_rows(comparisons)
+    primary = trials[trials["primary_endpoint"].fillna(False).astype(bool)]
+    pools = {(p.indication, p.endpoint): p for p in pooled}
+    found = []
+    for indication, part in primary.groupby("indication", sort=True):
+        tally = part["endpoint"].value_counts()
+        endpoint = min(tally.index, key=lambda e: (-tally[e], e))
+        pool = pools.get((indication, endpoint))
+        rows = pool.rows if pool else part[part["endpoint"] == endpoint].reset_index(drop=True)
+        found.append(HeadlineHazardRatio(indication, endpoint, rows, pool))
+    return found

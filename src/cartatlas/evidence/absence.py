@@ -26,3 +26,7 @@ def no_centres(country: str) -> str:
 
 def no_cohorts(country: str, endpoint: str, indication: str) -> str:
     return no_data(f"no cohort conducted in {country} reports {endpoint} in {indication}")
+
+
+def no_survival(country: str) -> str:
+    return no_data(f"no study conducted in {country} reports survival or response duration")

@@ -10,14 +10,19 @@ from cartatlas.analyses.durability import (
     MISSING_HR_LEAD,
     POOLING_CAVEAT,
     POOLING_METHOD,
+    HeadlineHazardRatio,
+    PooledHazardRatio,
     comparisons_frame,
+    headline_hazard_ratios,
     left_out_unpooled,
     median_text,
     missing_hazard_ratios,
     pooled_hazard_ratios_of,
+    survival_counts,
     survival_frame,
     trial_rows,
 )
+from cartatlas.evidence.absence import no_survival
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import hazard_ratio_forest, landmark_plot
 from cartatlas.report.model import Figure, Paragraph, Section, Table
@@ -187,15 +192,12 @@ def build(ctx: ReportContext) -> Section:
         more, sentences = _comparison_blocks(ctx, comparisons)
         blocks += more
     unrecorded = missing_hazard_ratios(ctx.store)
-    weak = (
-        left_out_unpooled(comparisons, pooled_hazard_ratios_of(ctx.store))
-        if not comparisons.empty
-        else []
-    )
+    pooled = pooled_hazard_ratios_of(ctx.store) if not comparisons.empty else []
+    weak = left_out_unpooled(comparisons, pooled) if not comparisons.empty else []
     if unrecorded:
         blocks.append(Paragraph(f"{MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
     blocks.append(Paragraph(MEDIANS_NOT_POOLED))
-    answer = (
+    detail = (
         "Median and landmark survival per registrational and other trials are listed per "
         "indication and country of conduct; most registrational trials are multinational. "
         + (
@@ -206,9 +208,9 @@ def build(ctx: ReportContext) -> Section:
             else "No two randomized trials share an indication and endpoint, so no hazard "
             "ratio is pooled."
         )
-        + (f" {MISSING_HR_LEAD}: {'; '.join(unrecorded)}." if unrecorded else "")
         + (f" {LEFT_OUT_LEAD}: {'; '.join(weak)}." if weak else "")
     )
+    blocks.insert(0, Paragraph(detail))
     caveats = [
         MEDIANS_NOT_POOLED,
         POOLING_CAVEAT,
@@ -218,5 +220,61 @@ def build(ctx: ReportContext) -> Section:
         "prints no interval, none is drawn.",
     ]
     return Section(
-        "durability", "Does it last? Survival and randomized evidence", answer, blocks, caveats
+        "durability",
+        "Does it last? Survival and randomized evidence",
+        short_answer(ctx, survival, comparisons, pooled, unrecorded),
+        blocks,
+        caveats,
     )
+
+
+#: Where the short answer sends a reader for everything it leaves out.
+SEE_DETAIL = "Every study and caveat: see Durability."
+
+
+def short_answer(
+    ctx: ReportContext,
+    survival: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    pooled: list[PooledHazardRatio],
+    unrecorded: list[str],
+) -> str:
+    """Two or three sentences a patient can read: per country how many studies and products
+    report survival, each indication's primary randomized hazard ratio (the value and sources
+    the durability tables and the pooled estimates give, weak sources marked), the randomized
+    trials with no hazard ratio recorded (``unrecorded``: a headline silently without one would
+    look firmer than it is), and where the rest is. The full statement opens the section's
+    blocks."""
+    counts = survival_counts(survival, [*ctx.countries, "multinational"])
+    said = [
+        f"{studies} ({products} products) {_in(place)}"
+        if studies or place == "multinational"
+        else f"in {place}, {no_survival(place)}"
+        for place, (studies, products) in counts.items()
+    ]
+    text = f"Studies recording survival after CAR-T: {'; '.join(said)}."
+    headlines = headline_hazard_ratios(comparisons, pooled) if not comparisons.empty else []
+    if headlines:
+        text += (
+            " Randomized vs standard care, primary endpoint (HR < 1 favours CAR-T): "
+            + "; ".join(_headline_said(ctx, h) for h in headlines)
+            + (f"; no HR recorded for {', '.join(unrecorded)}" if unrecorded else "")
+            + "."
+        )
+    return f"{text} {SEE_DETAIL}"
+
+
+def _in(place: str) -> str:
+    return "in several countries" if place == "multinational" else f"in {place}"
+
+
+def _headline_said(ctx: ReportContext, h: HeadlineHazardRatio) -> str:
+    low, high = h.ci
+    sources = " ".join(cite_marked(ctx.refs, row) for row in h.rows.to_dict("records"))
+    if h.pooled:
+        number = f"{h.hr:.2f} (95% CI {low:.2f}–{high:.2f}, {len(h.rows)} trials pooled)"
+    else:
+        (row,) = h.rows.itertuples()
+        where = _country(row.country_of_conduct)
+        number = f"{h.hr:g} (95% CI {low:g}–{high:g}, {row.study_id}, {where})"
+    return f"{h.indication} {h.endpoint} {number} {sources}"
