@@ -51,8 +51,9 @@ def pools(evidence_store):
 
 @pytest.fixture(scope="module")
 def lead(evidence_store) -> str:
+    """The full statement that opens the durability section, below its short answer."""
     with open_store(evidence_store, read_only=True) as store:
-        return durability.build(ReportContext(store, ["CN", "US"])).answer
+        return durability.build(ReportContext(store, ["CN", "US"])).blocks[0].text
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from cartatlas.analyses.claims import EXAMPLE, load_claims
 from cartatlas.analyses.claims.check import check_claim
 from cartatlas.analyses.responder_cost import cost_per_responder
 from cartatlas.report.build import build_report
+from cartatlas.report.model import Paragraph
 from cartatlas.store import open_store
 from cartatlas.web.app import create_app
 from tests.golden import plain
@@ -73,7 +74,11 @@ def report(evidence_store):
 
 @pytest.fixture(scope="module")
 def leads(report) -> dict[str, str]:
-    return {s.key: s.answer for s in report.sections}
+    """Each section's short answer and the paragraphs that state it in full below it."""
+    return {
+        s.key: " ".join([s.answer, *(b.text for b in s.blocks if isinstance(b, Paragraph))])
+        for s in report.sections
+    }
 
 
 def test_the_data_has_secondary_only_cohorts_to_check():

@@ -12,6 +12,7 @@ import pytest
 
 from cartatlas.evidence.reading import BUNDLED_DIR as DATA_DIR
 from cartatlas.report.context import ReportContext
+from cartatlas.report.model import Paragraph
 from cartatlas.report.sections import durability, success
 from cartatlas.store import open_store
 from tests.golden import plain
@@ -26,7 +27,8 @@ def sections(evidence_store):
 
 def test_caveat_keeps_lines_of_therapy_apart(sections):
     """Lines such as "r/r" hold a slash: joined by slashes they read as "r/r/r/r"."""
-    answer = sections["success"].answer
+    # the caveat beside each indication's pooled rates, below the short answer
+    answer = " ".join(b.text for b in sections["success"].blocks if isinstance(b, Paragraph))
     assert "r/r/r" not in answer
     # MM in CN pools cohorts of three lines, one of them "r/r" (recomputed from the CSV rows)
     studies = pd.read_csv(DATA_DIR / "studies.csv").set_index("study_id")
@@ -60,9 +62,10 @@ def test_follow_up_column_says_how_many_cohorts_report_it(sections):
 
 
 def test_pooled_hazard_ratio_names_each_trials_analysis_and_source(sections):
-    """MM OS pools each trial's latest OS hazard ratio; the detail below the short answer says beside each trial's own HR
-    which analysis it is (with its follow-up, and "immature" where the source says so), marks a
-    news page as a weak source, and names the stronger source's earlier analysis."""
+    """MM OS pools each trial's latest OS hazard ratio; the full statement below the short
+    answer says beside each trial's own HR which analysis it is (with its follow-up, and
+    "immature" where the source says so), marks a news page as a weak source, and names the
+    stronger source's earlier analysis."""
     rows = pd.read_csv(DATA_DIR / "comparisons.csv")
     rows = rows[
         (rows["endpoint"] == "OS")

@@ -57,7 +57,9 @@ def test_cost_lead_names_the_prices_its_range_leaves_out(sections):
     # the dearest US price (a launch price read on a secondary page) is above the range's top
     top = re.search(r"in US .*? range from [\d,]+ to ([\d,]+) USD", answer)
     assert top and int(top.group(1).replace(",", "")) < out["amount"].max()
-    assert "Rule for the ranges: prices noted as low reliability" in answer
+    assert "the rule for the ranges: see Cost" in answer  # the short answer points to it
+    rule = sections["cost"].blocks[0].text  # said in full first on the section's page
+    assert rule.startswith("Rule for the ranges: prices noted as low reliability")
 
 
 def test_side_by_side_price_range_is_the_cost_leads_range(evidence_store, sections):

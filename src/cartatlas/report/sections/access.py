@@ -61,7 +61,8 @@ def _centres(ctx: ReportContext, frame: pd.DataFrame) -> Table:
 
 
 def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
-    """Per country: the latest published count of centres for CAR-T as a whole, or, when only
+    """Per country: the latest published count of centres for CAR-T as a whole (its date; what
+    it counts is in the centres table, too long for an answer the overview shows), or, when only
     one product's centres were counted, the latest of those said to be for that product (one
     product's network next to another country's total would read as a difference in access);
     a count from news or secondary pages is marked as such. When several counts share the latest
@@ -81,7 +82,7 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
         only = "" if len(overall) else f"; {latest['product_id']} only"
         weak = " (news or secondary source)" if is_weak(latest["source_kind"]) else ""
         parts.append(
-            f"{country}: {count_text(latest)} ({latest['scope']}, {latest['as_of']}{only})"
+            f"{country}: {count_text(latest)} ({latest['as_of']}{only})"
             f"{weak} {cite_row(ctx.refs, latest.to_dict())}"
             + _same_date(ctx, candidates.iloc[:-1], latest["as_of"])
         )

@@ -13,7 +13,7 @@ from cartatlas.analyses.responder_cost import (
 )
 from cartatlas.evidence.absence import no_data, no_prices
 from cartatlas.report.context import ReportContext
-from cartatlas.report.model import Section, Table
+from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing, pct
 
 
@@ -202,12 +202,12 @@ def build(ctx: ReportContext) -> Section:
         else:
             parts.append(f"for {country}, {_why_no_usd(prices, country)}")
     answer = "; ".join(parts) + (
-        " (list, WAC or insurance-negotiated prices, converted at the same year's exchange rate, "
-        "or at the latest recorded annual rate for years after it)."
+        " (list, WAC or insurance-negotiated prices at their year's exchange rate, or the latest "
+        "recorded one; every price and the rule for the ranges: see Cost)."
     )
-    if left_out_any:
-        answer += f" Rule for the ranges: {HEADLINE_PRICE_RULE}."
     answer = answer[0].upper() + answer[1:]
+    # The rule is said in full beside the table, not in the short answer the overview shows.
+    rule = [Paragraph(f"Rule for the ranges: {HEADLINE_PRICE_RULE}.")] if left_out_any else []
     caveats = [
         "A price is converted with the exchange rate (or PPP factor) of its own year; where "
         "that rate is missing, the converted value says 'no data', except that "
@@ -217,4 +217,4 @@ def build(ctx: ReportContext) -> Section:
         "negotiated discounts differ by country.",
         "PPP: purchasing-power parity, local currency per international dollar.",
     ]
-    return Section("cost", "Cost", answer, [table, _cost_per_responder(ctx)], caveats)
+    return Section("cost", "Cost", answer, [*rule, table, _cost_per_responder(ctx)], caveats)

@@ -39,14 +39,20 @@ NAMES = {
 }
 
 
-def _weak_rows(pooling: CountryPooling, country: str) -> str:
-    """ "; 3 of 9 from news pages": the headline rate marks the rows it rests on that were read
-    on news pages, as the table below it does (secondary pages never enter a pool)."""
+def _weak_count(pooling: CountryPooling, country: str) -> tuple[int, int]:
+    """How many of the rows a country's pooled rate rests on were read on news pages, of how
+    many: every headline rate marks them, as the table below it does (secondary pages never
+    enter a pool)."""
     kinds = pooling.rows.loc[pooling.rows["country"] == country, "source_kind"]
-    weak = sum(is_weak(k) for k in kinds)
+    return sum(is_weak(k) for k in kinds), len(kinds)
+
+
+def _weak_rows(pooling: CountryPooling, country: str) -> str:
+    """ "; 3 of 9 from news pages" beside the full statement's rate."""
+    weak, rows = _weak_count(pooling, country)
     if not weak:
         return ""
-    return "; from a news page" if len(kinds) == 1 else f"; {weak} of {len(kinds)} from news pages"
+    return "; from a news page" if rows == 1 else f"; {weak} of {rows} from news pages"
 
 
 def summary_sentence(pooling: CountryPooling, what: str) -> str:
@@ -86,6 +92,41 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
     if c is not None:
         text += f". Caveat: {caveat(pooling)}"
     return text + ("" if text.endswith(".") else ".")
+
+
+def short_line(pooling: CountryPooling) -> str:
+    """ "MM: 72% (63–80%) in CN (9 studies, 3 from news) vs 41% (27–57%) in US (6 studies),
+    p < 0.001": one indication of the short answer, with the same rates,
+    weak-source marks and test as ``summary_sentence`` gives in full below it."""
+    c = pooling.comparison
+    text = f"{pooling.indication}: " + " vs ".join(
+        f"{pct(s.estimate)} ({interval(s.ci_low, s.ci_high)}) in {country} "
+        f"({counted(s.k, 'study', 'studies')}{_news(pooling, country)})"
+        for country, s in pooling.summaries.items()
+    )
+    return text + (f", {pvalue(c.p)}" if c is not None else "")
+
+
+def _news(pooling: CountryPooling, country: str) -> str:
+    """ ", 3 from news" beside the short answer's count of studies."""
+    weak, rows = _weak_count(pooling, country)
+    return "" if not weak else ", from news" if rows == 1 else f", {weak} from news"
+
+
+def short_gaps(poolings: list[CountryPooling], countries: list[str]) -> list[str]:
+    """The countries without a rate, each said once for all its indications ("KR: no data (no
+    cohort conducted in KR reports CR in LBCL, B-ALL and MM)"), and per indication where a
+    reason other than no cohort applies (only special populations, only secondary pages)."""
+    uncovered: dict[str, list[str]] = {c: [] for c in countries}
+    other = []
+    for pooling in poolings:
+        for country in pooling.missing:
+            if reason := absent_reason(pooling, country):
+                other.append(f"{country} {pooling.indication}: {reason}")
+            else:
+                uncovered[country].append(pooling.indication)
+    said = [f"{c}: {no_cohorts(c, 'CR', and_list(i))}" for c, i in uncovered.items() if i]
+    return said + other
 
 
 def _follow_up(months: pd.Series, cohorts: int) -> str:
@@ -380,6 +421,13 @@ def _apart_table(
     )
 
 
+#: What the short answer's numbers are, and what a reader must not read into them.
+SHORT_LEAD = "separate studies, not randomized; p tests whether the countries differ"
+SHORT_CAVEAT = (
+    "Products, lines and real-world shares differ: no difference is a country effect alone."
+)
+
+
 def _no_response_rate(ctx: ReportContext) -> str:
     """Why there is no response rate to show: no cohort from the compared countries reports one
     (named, so that a reader never takes the gap for a country with a rate of zero)."""
@@ -437,7 +485,7 @@ def _indication_blocks(
     if not cr.has_data:
         return blocks, None, None
     blocks.append(_differences(cr))
-    return blocks, f"{indication}: {sentence}", cr
+    return blocks, short_line(cr), cr
 
 
 def pooled(ctx: ReportContext) -> list[tuple[list, str | None, CountryPooling | None]]:
@@ -476,9 +524,13 @@ def build(ctx: ReportContext) -> Section:
         if answer:
             answers.append(answer)
     blocks.extend(same_product)
+    gaps = short_gaps([cr for _, _, cr in pools if cr is not None], ctx.countries)
     answer = (
-        "Complete-response rates from studies conducted in each country, pooled by "
-        "meta-analysis.\n" + ("\n".join(answers) if answers else f"{_no_response_rate(ctx)}.")
+        f"Complete response (CR) pooled per country ({SHORT_LEAD}): "
+        + "; ".join([*answers, *gaps])
+        + f". {SHORT_CAVEAT} Every study and caveat: see Success rates."
+        if answers
+        else f"{_no_response_rate(ctx)}."
     )
     caveats = [
         "These are comparisons between studies, not randomized comparisons: populations, lines "
