@@ -43,8 +43,10 @@ def suggest(text: str, names: Iterable[str], count: int = 3) -> list[str]:
     return [by_key[key] for key in close]
 
 
-def _did_you_mean(text: str, names: Iterable[str]) -> str:
-    close = suggest(text, names)
+def did_you_mean(text: str, names: Iterable[str], count: int = 3) -> str:
+    """ "; did you mean 'ASTCT'?": the end of an error message naming the ``count`` known names
+    closest to ``text`` (empty when none is close), worded the same on every surface."""
+    close = suggest(text, names, count)
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
@@ -88,7 +90,7 @@ def country(text: str) -> str:
     if code:
         return code
     raise InputError(
-        f"unknown country {text!r}{_did_you_mean(cleaned, _english_names())} "
+        f"unknown country {text!r}{did_you_mean(cleaned, _english_names())} "
         "(give an ISO code such as CN or US, an English name or a Chinese name)"
     )
 
@@ -117,7 +119,7 @@ def choose(text: str, valid: Iterable[str], what: str) -> str:
         if option.lower() == text.strip().lower():
             return option
     raise InputError(
-        f"unknown {what} {text!r}{_did_you_mean(text, options)}; valid: {', '.join(options)}"
+        f"unknown {what} {text!r}{did_you_mean(text, options)}; valid: {', '.join(options)}"
         if options
         else f"unknown {what} {text!r}: there are none to choose from"
     )
@@ -147,7 +149,7 @@ def product(text: str, products: Iterable[tuple[str, str | None, str | None, str
             return row[0]
         every += names
         ids.append(row[0])
-    hint = _did_you_mean(text, every) or f"; known products: {', '.join(sorted(ids))}"
+    hint = did_you_mean(text, every) or f"; known products: {', '.join(sorted(ids))}"
     raise InputError(
         f"no product called {text!r}{hint} "
         "(give a product ID, INN, alias or brand; `cartatlas products --country CN` lists them)"

@@ -42,9 +42,9 @@ def test_missing_source_kind(evidence_dir):
 
 def test_unknown_source_kind(evidence_dir):
     assert messages(evidence_dir(**_with("prices", 0, source_kind="blog"))) == [
-        "prices.csv, row at line 2: source_kind: Input should be 'regulator', 'label', "
-        "'journal', 'conference_abstract', 'registry', 'company_release', 'hta_body', 'news' "
-        "or 'secondary'"
+        "prices.csv, row at line 2: source_kind: 'blog' is not one of the allowed values; write "
+        "'regulator', 'label', 'journal', 'conference_abstract', 'registry', 'company_release', "
+        "'hta_body', 'news' or 'secondary'"  # nothing is close to 'blog': no guess
     ]
 
 
@@ -335,9 +335,32 @@ def test_grading_system_spelled_as_the_vocabulary(evidence_dir):
     """A variant spelling would split one grading system's pool in two, so it is refused."""
     folder = evidence_dir(**_with("safety", 0, grading="ASTCT2019"))
     assert messages(folder) == [
-        "safety.csv, row at line 2: grading: Input should be 'Lee2014', 'ASTCT', 'Penn', 'CTCAE' "
-        "or 'CARTOX'"
+        "safety.csv, row at line 2: grading: 'ASTCT2019' is not one of the allowed values; "
+        "write 'Lee2014', 'ASTCT', 'Penn', 'CTCAE' or 'CARTOX'; did you mean 'ASTCT'?"
     ]
+
+
+def test_an_unknown_agency_names_the_nearest_one(evidence_dir):
+    """kb check on an approvals.csv whose agency is misspelt ("FAD"): the message names the
+    file, row and field, the value, how to fix it and the nearest valid agency."""
+    assert messages(evidence_dir(**_with("approvals", 0, agency="FAD"))) == [
+        "approvals.csv, row at line 2: agency: 'FAD' is not one of the allowed values; write "
+        "'FDA', 'NMPA', 'EMA', 'PMDA', 'MHRA', 'HSA', 'TGA', 'HC', 'AEMPS', 'CDSCO', 'MFDS', "
+        "'Swissmedic', 'ANVISA' or 'IMoH'; did you mean 'FDA'?"
+    ]
+
+
+def test_kb_check_prints_the_nearest_valid_value(evidence_dir):
+    """The same message reaches the user through `cartatlas kb check`, with a failing exit."""
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+
+    folder = evidence_dir(**_with("safety", 0, grading="lee2014"))
+    result = CliRunner().invoke(app, ["kb", "check", "--dir", str(folder)])
+    assert result.exit_code != 0
+    assert "grading: 'lee2014' is not one of the allowed values" in " ".join(result.output.split())
+    assert "did you mean 'Lee2014'?" in result.output
 
 
 def test_readme_names_the_grading_vocabulary_of_the_schema():

@@ -7,11 +7,12 @@ import io
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from cartatlas.evidence.tables import Table
+from cartatlas.inputs import did_you_mean
 
 BUNDLED_DIR = Path(__file__).parent / "data"
 
@@ -68,10 +69,32 @@ def _pydantic_problems(
             message = "missing value: this column is required"
         elif item["type"] == "extra_forbidden":
             message = "unknown column"
+        elif item["type"] in ("literal_error", "enum"):
+            message = _not_allowed(table, column, item)
         else:
             message = item["msg"].removeprefix("Value error, ")
         problems.append(Problem(table.file_name, line, column, message, key))
     return problems
+
+
+def _not_allowed(table: Table, column: str | None, item: dict[str, Any]) -> str:
+    """ "'ASTCT2019' is not one of the allowed values; write 'Lee2014', 'ASTCT', … or 'CARTOX';
+    did you mean 'ASTCT'?": a closed-vocabulary miss names the value, the values allowed and
+    the nearest of them (a variant spelling would otherwise split one value's rows in two)."""
+    field_info = table.model.model_fields.get(column or "")
+    allowed = _literal_values(field_info.annotation) if field_info else []
+    value = str(item["input"])
+    return (
+        f"{value!r} is not one of the allowed values; write {item['ctx']['expected']}"
+        + did_you_mean(value, allowed, count=1)
+    )
+
+
+def _literal_values(annotation: Any) -> list[str]:
+    """The values a ``Literal`` allows, also inside ``Optional``, ``list`` or ``Annotated``."""
+    if get_origin(annotation) is Literal:
+        return [str(v) for v in get_args(annotation)]
+    return [v for arg in get_args(annotation) for v in _literal_values(arg)]
 
 
 _BOM = b"\xef\xbb\xbf"

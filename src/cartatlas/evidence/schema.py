@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from cartatlas.inputs import suggest
+from cartatlas.inputs import did_you_mean
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -109,11 +109,9 @@ def _population_group(value: object) -> object:
     """One of ``POPULATION_GROUPS``; a miss names the nearest valid value."""
     if not isinstance(value, str) or value in POPULATION_GROUPS:
         return value
-    close = suggest(value, POPULATION_GROUPS, count=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ValueError(
         f"{value!r} is not a population group; write one of {', '.join(POPULATION_GROUPS)} "
-        f"(empty means standard){hint}"
+        f"(empty means standard){did_you_mean(value, POPULATION_GROUPS, count=1)}"
     )
 
 
