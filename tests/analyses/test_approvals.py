@@ -58,11 +58,14 @@ def test_lag_is_defined_and_reads_in_one_direction(evidence_store):
     with open_store(evidence_store, read_only=True) as store:
         section = approvals_section.build(ReportContext(store, ["CN", "US"]))
         frame = approvals_frame(store, ["CN", "US"])
-    assert "months from the first approval in US to the first approval in CN" in section.answer
-    assert "positive: CN approved later" in section.answer
+    # each product's lag, with the definition, is said in full below the short answer
+    (said,) = [b.text for b in section.blocks if getattr(b, "text", "").startswith("Same product")]
+    assert "months from the first approval in US to the first approval in CN" in said
+    assert "positive: CN approved later" in said
     same = product_lag(frame, "US", "CN")
     for row in same.itertuples():
-        assert f"{row.product_id} {row.indication} {row.lag_months:+.0f} months" in section.answer
+        assert f"{row.product_id} {row.indication} {row.lag_months:+.0f} months" in said
+    assert "Each product's lag: see Approvals." in section.answer
     lags = approval_lag(frame, "US", "CN")["lag_months"].dropna()
     assert lags.median() > 0
     stated = f"median lag {lags.median():+.0f} months over {len(lags)}"

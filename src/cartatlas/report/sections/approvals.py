@@ -18,7 +18,7 @@ from cartatlas.evidence.absence import no_approvals, no_data
 from cartatlas.evidence.jurisdictions import local_brand
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
-from cartatlas.report.model import Figure, Section, Table
+from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
 from cartatlas.wording import noun
 
@@ -60,20 +60,26 @@ def _lag_cell(row: pd.Series, a: str, b: str) -> str:
 
 
 def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
+    """The lag sentences of the short answer (median lag of target and indication, what is
+    approved in one country only), and the blocks: each product's lag said in full first, then
+    the two lag tables."""
     a, b, lag = oriented_lag(frame, countries)
     same = product_lag(frame, a, b)
     definition = LAG_DEFINITION.format(a=a, b=b)
     both = lag["lag_months"].dropna()
     text = ""
+    blocks: list = []
     if len(same):
-        text += (
-            f" Same product, same indication (lag = {definition}): "
-            + "; ".join(
-                f"{r.product_id} {r.indication} {r.lag_months:+.0f} months "
-                f"({r[f'approval_date_{a}']} → {r[f'approval_date_{b}']})"
-                for _, r in same.iterrows()
+        blocks.append(
+            Paragraph(
+                f"Same product, same indication (lag = {definition}): "
+                + "; ".join(
+                    f"{r.product_id} {r.indication} {r.lag_months:+.0f} months "
+                    f"({r[f'approval_date_{a}']} → {r[f'approval_date_{b}']})"
+                    for _, r in same.iterrows()
+                )
+                + "."
             )
-            + "."
         )
     if len(both):
         first_in_b = int((both < 0).sum())
@@ -90,7 +96,9 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                 + ", ".join(f"{r.target} {r.indication}" for r in only.itertuples())
                 + "."
             )
-    blocks = [
+    if len(same):
+        text += " Each product's lag: see Approvals."
+    blocks += [
         Table(
             f"Lag, same product: months from first approval in {a} to first in {b}",
             ["product", "indication", f"first in {a}", f"first in {b}", "lag (months)"],

@@ -1,0 +1,206 @@
+"""The overview's short answers: a few sentences each, every number in them recomputed here.
+
+A patient reads the overview's answer cards; the full statements, tables and caveats are on each
+question's page. So each card is capped in length for several pairs, and the durability card's
+numbers (studies recording survival per country, each indication's primary randomized hazard
+ratio, the trials without one) are recomputed from the CSV rows by the plain route
+(tests/golden/plain.py, metafor's reference for pooled values) and found on the overview, on the
+durability page and in the JSON API.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+
+import pytest
+
+from tests.golden import plain
+from tests.golden.test_hazard_ratios import METAFOR
+
+PAIRS = [("CN", "US"), ("KR", "CN"), ("JP", "CN"), ("IN", "CN"), ("US", "GB")]
+#: No answer card may be longer than this (characters a reader sees, citation marks included);
+#: before the short answers, success rates ran to 3,500 and durability to 2,600.
+CAP = 800
+#: The durability answer: two or three sentences.
+DURABILITY_CAP = 600
+WEAK = ("news", "secondary")
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _cards(client, pair: tuple[str, str]) -> dict[str, str]:
+    """Each answer card's answer text on the overview for ``pair``, by question key."""
+    page = client.get("/", params={"a": pair[0], "b": pair[1]})
+    assert page.status_code == 200
+    cards = re.findall(
+        r'<article class="answer-card" id="q-([^"]+)">(.*?)</article>', page.text, re.S
+    )
+    return {key: _plain(re.findall(r"<p>(.*?)</p>", body, re.S)[-1]) for key, body in cards}
+
+
+def _page_answer(client, key: str, pair: tuple[str, str]) -> str:
+    page = client.get(f"/q/{key}", params={"a": pair[0], "b": pair[1]}).text
+    return _plain(re.search(r'<p class="answer">(.*?)</p>', page, re.S).group(1))
+
+
+@pytest.fixture(scope="module")
+def overview(client) -> dict[tuple[str, str], dict[str, str]]:
+    return {pair: _cards(client, pair) for pair in PAIRS}
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids="-".join)
+def test_every_overview_answer_is_short(overview, pair):
+    cards = overview[pair]
+    assert len(cards) == 12
+    for key, text in cards.items():
+        assert text, key
+        assert len(text) <= CAP, (key, len(text), text)
+    assert len(cards["durability"]) <= DURABILITY_CAP, cards["durability"]
+
+
+def _survival_counts(place: str) -> tuple[int, int]:
+    """Studies, and their products, with a CAR-T-arm row in survival.csv, by country of
+    conduct (the study's row in studies.csv)."""
+    studies = {s["study_id"]: s for s in plain.rows("studies")}
+    found = {
+        r["study_id"]
+        for r in plain.rows("survival")
+        if r["arm"] == "car-t" and studies[r["study_id"]]["country_of_conduct"] == place
+    }
+    return len(found), len({studies[s]["product_id"] for s in found})
+
+
+def _randomized() -> dict[str, dict[str, str]]:
+    return {
+        s["study_id"]: s
+        for s in plain.rows("studies")
+        if s["design"].startswith("randomized vs standard of care")
+    }
+
+
+def _headline_hazard_ratios() -> list[tuple[str, int]]:
+    """Per indication with a randomized trial: the endpoint most of its trials name as primary
+    (comparisons.csv ``primary_endpoint``), the trials behind it (``plain.hazard_trials``) and
+    the text the answer must give: metafor's pooled HR for two or more trials, else the trial's
+    own printed HR; with the number of those trials read on a weak page."""
+    trials = _randomized()
+    primary: dict[str, Counter] = {}
+    for row in plain.rows("comparisons"):
+        if row["primary_endpoint"] == "true" and row["hr"] and row["ci_low"]:
+            indication = trials[row["study_id"]]["indication"]
+            primary.setdefault(indication, Counter())[row["study_id"], row["endpoint"]] = 1
+    expected = []
+    for indication in sorted(primary):
+        per_endpoint = Counter(endpoint for _, endpoint in primary[indication])
+        endpoint = min(per_endpoint, key=lambda e: (-per_endpoint[e], e))
+        rows = plain.hazard_trials(indication, endpoint)
+        if len(rows) > 1:
+            ref = METAFOR[indication, endpoint]
+            said = (
+                f"{indication} {endpoint} {ref['hr']:.2f} (95% CI {ref['ci_low']:.2f}–"
+                f"{ref['ci_high']:.2f}, {len(rows)} trials pooled)"
+            )
+        else:
+            (row,) = rows
+            study = trials[row["study_id"]]
+            said = (
+                f"{indication} {endpoint} {float(row['hr']):g} (95% CI {float(row['ci_low']):g}–"
+                f"{float(row['ci_high']):g}, {row['study_id']}, {study['country_of_conduct']})"
+            )
+        expected.append((said, sum(r["source_kind"] in WEAK for r in rows)))
+    return expected
+
+
+def _without_hazard_ratio() -> list[str]:
+    """ "BELINDA (primary HR, OS HR)": randomized trials with no primary or no OS HR printed."""
+    recorded = [r for r in plain.rows("comparisons") if r["hr"]]
+    named = []
+    for study in sorted(_randomized()):
+        own = [r for r in recorded if r["study_id"] == study]
+        gaps = [
+            label
+            for label, found in (
+                ("primary HR", any(r["primary_endpoint"] == "true" for r in own)),
+                ("OS HR", any(r["endpoint"] == "OS" for r in own)),
+            )
+            if not found
+        ]
+        if gaps:
+            named.append(f"{study} ({', '.join(gaps)})")
+    return named
+
+
+def _expected_durability(pair: tuple[str, str]) -> list[tuple[str, int | None]]:
+    said: list[tuple[str, int | None]] = []
+    for place in [*pair, "multinational"]:
+        studies, products = _survival_counts(place)
+        where = "in several countries" if place == "multinational" else f"in {place}"
+        said.append(
+            (
+                f"{studies} ({products} products) {where}"
+                if studies or place == "multinational"
+                else f"in {place}, no data (no study conducted in {place} reports survival or "
+                "response duration)",
+                None,
+            )
+        )
+    said += _headline_hazard_ratios()
+    assert _without_hazard_ratio(), "the check needs a randomized trial without a recorded HR"
+    said += [(f"no HR recorded for {', '.join(_without_hazard_ratio())}", None)]
+    return said
+
+
+@pytest.mark.parametrize("pair", [("CN", "US"), ("KR", "CN")], ids="-".join)
+def test_durability_short_answer_numbers_match_the_csv_on_overview_and_page(client, overview, pair):
+    card = overview[pair]["durability"]
+    assert card == _page_answer(client, "durability", pair)  # the same answer on its page
+    for text, weak in _expected_durability(pair):
+        assert text in card, (text, card)
+        if weak is not None:  # a trial read on a news or secondary page is marked beside it
+            part = card.split(text, 1)[1].split(";", 1)[0]
+            assert part.count("(weak source)") == weak, (text, part)
+    assert "see Durability" in card
+
+
+def test_durability_short_answer_numbers_match_the_api(evidence_client, overview):
+    card = overview["CN", "US"]["durability"]
+    for country in ("CN", "US"):
+        items = evidence_client.get("/api/survival", params={"country": country}).json()["items"]
+        car_t = [i for i in items if i["arm"] == "car-t"]
+        studies = len({i["study_id"] for i in car_t})
+        products = len({i["product_id"] for i in car_t})
+        assert (studies, products) == _survival_counts(country)
+        assert f"{studies} ({products} products) in {country}" in card
+    for (indication, endpoint), ref in METAFOR.items():
+        body = evidence_client.get("/api/comparisons", params={"indication": indication}).json()
+        (pooled,) = [p for p in body["pooled"] if p["endpoint"] == endpoint]
+        shown = f"{indication} {endpoint} {pooled['hr']:.2f} (95% CI {pooled['ci_low']:.2f}–"
+        assert pooled["hr"] == pytest.approx(ref["hr"], rel=1e-6)
+        if any(shown in text for text, _ in _headline_hazard_ratios()):
+            assert shown in card
+
+
+def test_success_short_answer_counts_studies_and_news_rows_as_the_csv(overview, client):
+    """Per indication and country, the short answer's "(k studies, n from news)" is the plain
+    route's pooled cohorts, and its rate is the one the full statement on the page gives."""
+    card = overview["CN", "US"]["success"]
+    page = _plain(client.get("/q/success", params={"a": "CN", "b": "US"}).text)
+    for indication in ("LBCL", "B-ALL", "MM"):
+        line = card.split(f"{indication}: ", 1)[1].split(";", 1)[0]
+        for country in ("CN", "US"):
+            chosen = plain.selected(indication, "CR", country)
+            news = sum(
+                o["source_kind"] == "news"
+                for s, o in plain.chosen_rows(indication, "CR", country).items()
+                if s in {c for c, _, _ in chosen}
+            )
+            k = len(chosen)
+            mark = "" if not news else ", from news" if k == 1 else f", {news} from news"
+            counted = f"{k} studies" if k > 1 else "1 study"
+            rate = re.search(rf"(\d+% \(\d+–\d+%\)) in {country} \({counted}{mark}\)", line)
+            assert rate, (indication, country, line)
+            assert f"{rate.group(1)} in {country} (" in page
