@@ -24,7 +24,7 @@ PAIRS = [("CN", "US"), ("KR", "CN"), ("JP", "CN"), ("IN", "CN"), ("US", "GB")]
 #: before the short answers, success rates ran to 3,500 and durability to 2,600.
 CAP = 800
 #: The durability answer: two or three sentences.
-DURABILITY_CAP = 600
+DURABILITY_CAP = 650
 WEAK = ("news", "secondary")
 
 
@@ -100,9 +100,11 @@ def _headline_hazard_ratios() -> list[tuple[str, int]]:
         rows = plain.hazard_trials(indication, endpoint)
         if len(rows) > 1:
             ref = METAFOR[indication, endpoint]
+            wide = len(rows) == 2 and ref["ci_low"] < 1 < ref["ci_high"]
             said = (
                 f"{indication} {endpoint} {ref['hr']:.2f} (95% CI {ref['ci_low']:.2f}–"
-                f"{ref['ci_high']:.2f}, {len(rows)} trials pooled)"
+                f"{ref['ci_high']:.2f}, {len(rows)} trials pooled"
+                + (", so the interval is very wide)" if wide else ")")
             )
         else:
             (row,) = rows

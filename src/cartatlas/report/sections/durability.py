@@ -272,7 +272,9 @@ def _headline_said(ctx: ReportContext, h: HeadlineHazardRatio) -> str:
     low, high = h.ci
     sources = " ".join(cite_marked(ctx.refs, row) for row in h.rows.to_dict("records"))
     if h.pooled:
-        number = f"{h.hr:.2f} (95% CI {low:.2f}–{high:.2f}, {len(h.rows)} trials pooled)"
+        # the page's caveat in a few words: two trials give a t interval on 1 degree of freedom
+        wide = ", so the interval is very wide" if len(h.rows) == 2 and low < 1 < high else ""
+        number = f"{h.hr:.2f} (95% CI {low:.2f}–{high:.2f}, {len(h.rows)} trials pooled{wide})"
     else:
         (row,) = h.rows.itertuples()
         where = _country(row.country_of_conduct)
