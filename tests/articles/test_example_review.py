@@ -382,3 +382,48 @@ def test_a_study_rate_in_a_verdict_is_rounded_as_the_paper_prints_it(evidence_st
     assert result.exit_code == 0, result.output
     (verdict,) = json.loads(result.stdout)
     assert "Yangtze2021-BCMAxCD38 81.3%" in verdict["evidence"]
+
+
+def _any_grade_gradings(events: tuple[str, ...], indication: str, country: str) -> list[str]:
+    """The grading system of each any-grade row of ``events`` in standard-population cohorts of
+    ``indication`` conducted in ``country`` ("" when the source names none)."""
+    studies = {
+        s["study_id"]
+        for s in rows("studies")
+        if s["indication"] == indication
+        and s["country_of_conduct"] == country
+        and not s["overlaps_with"]
+        and (s["population_group"] or "standard") == "standard"
+    }
+    return [
+        r["grading"]
+        for r in rows("safety")
+        if r["study_id"] in studies
+        and r["event"] in events
+        and r["grade"] == "any"
+        and r["source_kind"] != "secondary"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("metric", "events"), [("CRS_any", ("CRS",)), ("ICANS_any", ("ICANS", "neurotoxicity"))]
+)
+def test_side_effects_said_to_be_similar_have_rows_that_cannot_be_compared(
+    surfaces, metric, events
+):
+    """ "Side effects such as CRS and neurotoxicity (ICANS) are fundamentally similar": both are
+    claims (ICANS was not read). Myeloma cohorts in both countries report them, so the evidence
+    is not empty, but no grading system is stated in both countries: rates graded differently
+    are not comparable, and the verdict says "no comparable data", not plain "no data"."""
+    cn, us = (_any_grade_gradings(events, "MM", c) for c in ("CN", "US"))
+    assert cn and us
+    shared = {g for g in cn if g} & {g for g in us if g}
+    expected = "no data" if not shared else "comparable"
+    ((cli, api),) = [p for p in _claims(surfaces, "similar") if p[0]["metric"] == metric]
+    assert cli["verdict"] == api["verdict"] == expected
+    assert cli["evidence"].startswith("no comparable data: ")
+    assert f"US: not stated {us.count('')}" in cli["evidence"]
+    assert _page_verdict(surfaces["page"], surfaces["cli"].index(cli) + 1) == expected
+    if metric == "CRS_any":
+        assert surfaces["report"]["crs-similar"][1] == expected
+        assert surfaces["report"]["crs-similar"][3].startswith("no comparable data: ")

@@ -124,6 +124,7 @@ _LOWER = re.compile(
     r"\b(?:lower|worse|inferior|less effective|fewer)\b(?:[^.;]{0,60}?)\bthan\b", re.I
 )
 _SIDE_EFFECTS = re.compile(r"\bside effects?\b|\bCRS\b|\bcytokine release\b|\btoxicit", re.I)
+_NEUROTOXICITY = re.compile(r"\bICANS\b|\bneurotoxicit", re.I)
 _TARGETING = re.compile(r"\btarget(?:s|ing|ed)?\b", re.IGNORECASE)
 _VARIETY = re.compile(r"\b(?:variety|range|array|number) of (?:\w+ )?(?:targets|antigens)\b", re.I)
 _PRODUCT_WORDS = (
@@ -479,27 +480,30 @@ def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     similar = _SIMILAR.search(s.text)
     if similar and (len(mentioned) >= 2 or both):
         if _SIDE_EFFECTS.search(s.text):
-            metric = "CRS_any"
+            # "side effects such as CRS and neurotoxicity (ICANS) are similar": each one named
+            # (side effects in general: CRS, the commonest)
+            neuro = bool(_NEUROTOXICITY.search(s.text))
+            crs = bool(re.search(r"\bCRS\b|\bcytokine release\b", s.text, re.I)) or not neuro
+            metrics = ["CRS_any"] * crs + ["ICANS_any"] * neuro
         elif _EFFICACY.search(s.text) or names.endpoints(s.text):
-            metric = "CR"
+            metrics = ["CR"]
         else:
-            metric = None
-        if metric:
-            diseases = list(dict.fromkeys(code for code, _ in names.diseases(s.text)))
-            approved = metric == "CR" and _RESPECTIVE_APPROVED.search(s.text)
-            for disease in diseases or [None]:
-                found.append(
-                    Finding(
-                        "similar",
-                        s,
-                        (s.start + similar.start(), s.start + similar.end()),
-                        countries=mentioned,
-                        indication=disease,
-                        endpoint=metric,
-                        compare="similar",
-                        values=["approved_products"] if approved else None,
-                    )
+            metrics = []
+        diseases = list(dict.fromkeys(code for code, _ in names.diseases(s.text)))
+        approved = bool(_RESPECTIVE_APPROVED.search(s.text))
+        for metric, disease in ((m, d) for m in metrics for d in diseases or [None]):
+            found.append(
+                Finding(
+                    "similar",
+                    s,
+                    (s.start + similar.start(), s.start + similar.end()),
+                    countries=mentioned,
+                    indication=disease,
+                    endpoint=metric,
+                    compare="similar",
+                    values=["approved_products"] if approved and metric == "CR" else None,
                 )
+            )
     found += _rate_order(s, mentioned)
     lead = _LEADS.search(s.text) or _BROADER.search(s.text)
     if lead and mentioned:

@@ -382,7 +382,10 @@ def _rate_compare(store: Store, claim: Claim) -> Verdict:
         sources.extend(pooling.rows["source_url"])
     scope = _rate_scope(claim, checked)
     if not verdicts:
-        return Verdict(claim, NO_DATA, "; ".join(parts) or "no data", rule, scope=scope)
+        # Rows that exist but cannot be compared (grading systems) are not an empty evidence base.
+        refused = any(": not pooled: " in part for part in parts)
+        evidence = ("no comparable data: " if refused else "") + ("; ".join(parts) or "no data")
+        return Verdict(claim, NO_DATA, evidence, rule, scope=scope)
     combined = verdicts[0] if len(set(verdicts)) == 1 else PARTLY
     return Verdict(claim, combined, "; ".join(parts), rule, sources, scope)
 

@@ -115,7 +115,9 @@ def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
     ]
     caveats = [
         "Each verdict follows the rule shown beside it; 'no data' means the knowledge "
-        "base or registry holds nothing that tests the claim, not that it is false.",
+        "base or registry holds nothing that tests the claim, or, when its evidence says 'no "
+        "comparable data', rows that cannot be compared (safety rates graded by different or "
+        "unstated systems); it does not mean the claim is false.",
         "Range claims are judged by the share of study-level values inside the range, so "
         "one outlying study does not decide a verdict.",
     ]
