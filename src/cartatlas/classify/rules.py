@@ -213,9 +213,13 @@ class Rule:
     def indexed(self, text: str, words: Words | None = None) -> Iterator[tuple[int, re.Match[str]]]:
         """``(alternative index, match)`` of every match, as ``finditer`` of the whole."""
         words = words or present(text)
-        if self.mask and not self.mask & words.mask:
+        shared = words.mask & self._placing
+        if self.mask and not shared:
             return iter(())  # none of the rule's words occurs: the common case, kept cheap
-        live, word, places = self._plan(words)
+        return self._indexed(text, words, self._plan(words.mask, shared))
+
+    def _indexed(self, text: str, words: Words, plan: tuple) -> Iterator[tuple[int, re.Match[str]]]:
+        live, word, places = plan
         if not live:
             return iter(())
         low = words.folded
@@ -230,21 +234,27 @@ class Rule:
 
     def may_match(self, words: Words) -> bool:
         """Whether a text with these words, or any part of it, can hold a match."""
-        return not (self.mask and not self.mask & words.mask) and bool(self._plan(words)[0])
+        shared = words.mask & self._placing
+        return not (self.mask and not shared) and bool(self._plan(words.mask, shared)[0])
 
     def finditer(self, text: str, words: Words | None = None) -> Iterator[re.Match[str]]:
         words = words or present(text)
-        if self.mask and not self.mask & words.mask:
-            return iter(())  # as in indexed, without its call: most texts end here
-        return map(itemgetter(1), self.indexed(text, words))
+        shared = words.mask & self._placing
+        if self.mask and not shared:
+            return iter(())  # as in indexed, without its calls: most texts end here
+        plan = self._plan(words.mask, shared)
+        if not plan[0]:
+            return iter(())
+        return map(itemgetter(1), self._indexed(text, words, plan))
 
     def search(self, text: str, words: Words | None = None) -> re.Match[str] | None:
         """The first match: the leftmost of the alternatives' first matches, and at the same
         start the alternative written first, as the alternation would choose."""
         words = words or present(text)
-        if self.mask and not self.mask & words.mask:
+        shared = words.mask & self._placing
+        if self.mask and not shared:
             return None
-        live, word, places = self._plan(words)
+        live, word, places = self._plan(words.mask, shared)
         low = words.folded
         if live and low is not None:
             if word is not None:
@@ -259,23 +269,23 @@ class Rule:
                 best = m
         return best
 
-    def _plan(self, words: Words) -> tuple:
-        """``(live, word, places)`` for the rule words a text holds, planned once per set of
-        them: ``live``, the alternatives that can match (one of their placing words occurs,
-        and one word of each set they need); ``word``, the arguments of :func:`_word_matches`
-        when one word places them all alike; ``places``, how :func:`_starts` finds their
-        starts when their words place them all (else ``None``).
+    def _plan(self, mask: int, shared: int) -> tuple:
+        """``(live, word, places)`` for a text whose words are ``mask`` (``shared``: those
+        that place the rule's alternatives), planned once per set of them: ``live``, the
+        alternatives that can match (one of their placing words occurs, and one word of each
+        set they need); ``word``, the arguments of :func:`_word_matches` when one word places
+        them all alike; ``places``, how :func:`_starts` finds their starts when their words
+        place them all (else ``None``).
 
         Planned in two steps, so that the words of a long text, which few other texts share,
         are looked at only as far as they matter: the alternatives its placing words allow,
         and then the needed words of those alternatives alone."""
-        shared = words.mask & self._placing
         step = self._plans.get(shared)
         if step is None:
             step = self._remember(shared, self._candidates(shared))
         if step.__class__ is not _Needing:
             return step  # the candidates need no other words
-        needs = words.mask & step.union
+        needs = mask & step.union
         plan = step.plans.get(needs)
         if plan is None:
             plan = step.plans[needs] = self._planned(shared, needs, step.candidates)
