@@ -72,6 +72,41 @@ def test_number_not_in_quote(evidence_dir):
     ]
 
 
+NONE_QUOTE = "Among 101 patients, 16 had CRS of grade 1 or 2. No neurologic events occurred."
+
+
+def _none_row(note: str) -> dict[str, list[dict[str, str]]]:
+    rows = _with("safety", 1, events="0", percent="", source_quote=NONE_QUOTE, note=note)
+    rows["safety"][0]["note"] = ""
+    return rows
+
+
+def test_zero_stated_in_words_named_in_note_passes(evidence_dir):
+    note = "0 stated as 'No neurologic events occurred'"
+    assert messages(evidence_dir(**_none_row(note))) == []
+
+
+def test_zero_in_words_without_naming_them_is_refused(evidence_dir):
+    assert messages(evidence_dir(**_none_row(""))) == [
+        "safety.csv, row at line 3: events: 0 does not appear in source_quote; quote the words "
+        "that state it or correct the value; for none stated in words, name them in note as "
+        "0 stated as 'No … occurred'"
+    ]
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["No grade 3 events occurred", "16 had CRS of grade 1 or 2"],
+    ids=["absent", "not-none"],
+)
+def test_zero_stated_by_words_the_quote_lacks_or_that_say_no_none(evidence_dir, words):
+    assert messages(evidence_dir(**_none_row(f"0 stated as '{words}'"))) == [
+        f"safety.csv, row at line 3: events: note names {words!r} as stating 0, but "
+        "source_quote holds no such words saying none (no, none, zero); quote the source's "
+        "words exactly or correct the value"
+    ]
+
+
 def test_number_inside_a_longer_number_is_not_a_match(evidence_dir):
     folder = evidence_dir(**_with("prices", 0, source_quote="a list price of $1,373,000"))
     assert messages(folder) == [

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from cartatlas.evidence import source_rules
 from cartatlas.evidence.jurisdictions import agency_country_problem
-from cartatlas.evidence.quotes import date_in_quote, landmark_in_quote, number_in_quote
+from cartatlas.evidence.quotes import (
+    date_in_quote,
+    landmark_in_quote,
+    number_in_quote,
+    zero_stated,
+    zero_stated_words,
+)
 from cartatlas.evidence.reading import BUNDLED_DIR, Problem, Row, read_table
 from cartatlas.evidence.tables import BY_NAME, TABLES
 
@@ -46,6 +52,26 @@ class Evidence:
         return not self.problems
 
 
+# How a count of none printed in words is recorded (docs/evidence-protocol.md).
+_ZERO_HINT = "; for none stated in words, name them in note as 0 stated as 'No … occurred'"
+
+
+def _zero_problem(row: Row) -> Problem | None:
+    """A 0 whose note names the quote's words that state it: those words must be there and say
+    none. Only called when the note names some."""
+    record = row.record
+    if zero_stated(record.note, record.source_quote):
+        return None
+    return Problem(
+        row.table.file_name,
+        row.line,
+        "events",
+        f"note names {zero_stated_words(record.note)!r} as stating 0, but source_quote holds no "
+        "such words saying none (no, none, zero); quote the source's words exactly or correct "
+        "the value",
+    )
+
+
 def _quote_problems(row: Row) -> Iterable[Problem]:
     table, record = row.table, row.record
     quote = record.source_quote
@@ -53,13 +79,18 @@ def _quote_problems(row: Row) -> Iterable[Problem]:
         value = row.raw.get(column)
         if value is None or (column == "events" and record.events_derived):
             continue
+        zero = column == "events" and value == "0"
+        if zero and zero_stated_words(record.note):
+            if problem := _zero_problem(row):
+                yield problem
+            continue
         if not number_in_quote(value.lstrip("<>=≤≥ "), quote):
             yield Problem(
                 table.file_name,
                 row.line,
                 column,
                 f"{value} does not appear in source_quote; quote the words that state it "
-                "or correct the value",
+                "or correct the value" + (_ZERO_HINT if zero else ""),
             )
     for column in table.quoted_landmarks:
         value = row.raw.get(column)

@@ -99,6 +99,26 @@ def number_in_quote(value: float | int | str, quote: str) -> bool:
     return any(wanted == found for found in numbers_in(quote))
 
 
+# A count of none printed in words ("No neurologic events occurred") has no digit to find, and
+# "no" alone in a quote says nothing about which count it denies; so the row names the quote's
+# words in its note, ``0 stated as 'No neurologic events occurred'``, and those words must be in
+# the quote and say none.
+_ZERO_STATED = re.compile(r"""\b0 stated as ['"‘“](.+?)['"’”](?=\W|$)""")
+_NONE = re.compile(r"\b(?:no|none|zero|nil|neither|nor|not)\b", re.IGNORECASE)
+
+
+def zero_stated_words(note: str | None) -> str | None:
+    """The quote's words a row's note names as stating a count of none, if it names any."""
+    named = _ZERO_STATED.search(note or "")
+    return named.group(1) if named else None
+
+
+def zero_stated(note: str | None, quote: str) -> bool:
+    """True when the note names words of the quote that say none ("No … occurred")."""
+    words = zero_stated_words(note)
+    return bool(words and words.lower() in quote.lower() and _NONE.search(words))
+
+
 def _date_patterns(iso: str) -> list[str]:
     parts = iso.split("-")
     year = parts[0]
