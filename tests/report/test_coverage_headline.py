@@ -22,19 +22,26 @@ with warnings.catch_warnings():
 WEAK = {"news", "secondary"}
 
 
-def _items(country: str) -> list[str]:
-    """Each (payer, status) of ``country`` as the lead should say it, from the CSV rows."""
+def _items(country: str, short: bool = False) -> list[str]:
+    """Each (payer, status) of ``country`` as the full statement should say it, from the CSV
+    rows; ``short``: as the short answer says it (the payer's bracketed description left out,
+    several products counted, the weak source said briefly)."""
     groups: dict[tuple[str, str], list[dict[str, str]]] = {}
     for row in plain.rows("coverage"):
         if row["country"] == country:
             groups.setdefault((row["payer"], row["status"]), []).append(row)
     items = []
     for (payer, status), rows in groups.items():
-        products = ", ".join(sorted({r["product_id"] or "CAR-T as a class" for r in rows}))
+        named = sorted({r["product_id"] or "CAR-T as a class" for r in rows})
+        products = f"{len(named)} products" if short and len(named) > 1 else ", ".join(named)
         kinds = sorted({r["source_kind"] for r in rows})
-        if set(kinds) <= WEAK:
+        if set(kinds) <= WEAK and short:
+            products += f"; weak source: {' and '.join(kinds)} only"
+        elif set(kinds) <= WEAK:
             products += f"; {' and '.join(kinds)} {'page' if len(rows) == 1 else 'pages'} only"
             products += ", weak source"
+        if short and payer.endswith(")"):
+            payer = payer[: payer.rindex(" (")]
         items.append(f"{payer} {status} ({products})")
     return items
 
@@ -42,14 +49,21 @@ def _items(country: str) -> list[str]:
 @pytest.mark.parametrize("countries", [["CN", "US"], ["JP", "CN"]], ids=["CN-US", "JP-CN"])
 def test_each_payer_decision_names_what_it_covers_and_its_weak_source(evidence_store, countries):
     with open_store(evidence_store, read_only=True) as store:
-        answer = rules_and_payers.coverage(ReportContext(store, countries)).answer
+        section = rules_and_payers.coverage(ReportContext(store, countries))
+    answer = section.blocks[0].text  # the full statement, below the short answer
     with TestClient(create_app(evidence_store)) as client:
-        page = html.unescape(client.get("/q/coverage", params=dict(zip("ab", countries))).text)
+        page = html.unescape(
+            client.get("/q/coverage", params=dict(zip("ab", countries, strict=False))).text
+        )
+    page = " ".join(page.split())
     for country in countries:
         items = _items(country)
         assert items, country
         for item in items:
             assert item in answer, item
-            assert item in " ".join(page.split()), item
+            assert item in page, item
+        for item in _items(country, short=True):
+            assert item in section.answer, (item, section.answer)
+            assert item in page, item
     # the case that misled: a one-city plan covering one product read as "covered"
     assert "Zhaohuibao" not in answer or "(axicabtagene-ciloleucel; secondary page only" in answer

@@ -99,7 +99,7 @@ def test_every_regulatory_action_and_coverage_row_is_shown(sections):
 def test_the_who_pays_lead_names_each_payer_once_and_undated_amounts_say_so(sections):
     """One mention per payer and status in the lead (two sources on Medicare Part A are one
     payer), and an out-of-pocket amount whose row has no date says its year is not stated."""
-    answer = sections["coverage"].answer
+    answer = sections["coverage"].blocks[0].text  # the full statement below the short answer
     for country in ("CN", "US"):
         payers = {(r["payer"], r["status"]) for r in _csv("coverage") if r["country"] == country}
         for payer, status in payers:

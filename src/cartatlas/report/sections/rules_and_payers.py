@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from cartatlas.evidence.jurisdictions import EEA, EU, with_eu_if_member
 from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import actions_timeline
-from cartatlas.report.model import Figure, Section, Table
+from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, missing
 
 
@@ -106,18 +108,48 @@ def regulatory(ctx: ReportContext) -> Section:
     )
 
 
-def _payer_item(payer: str, status: str, rows: pd.DataFrame) -> str:
+def _payer_item(payer: str, status: str, rows: pd.DataFrame, short: bool = False) -> str:
     """ "Hu Hui Bao (…) covered (axicabtagene-ciloleucel; news page only, weak source)": a
     payer's decision names what it covers — one product on a city plan is not CAR-T covered —
     and, as every headline does, says when nothing stronger than a news or secondary page
-    stands behind it."""
+    stands behind it. ``short``: for the short answer, the payer without its description and
+    several products counted and the weak source said briefly ("Commercial Health Insurance
+    Innovative Drug List covered (5 products; weak source: news and secondary only)"); the
+    full statement below it names them."""
     products = sorted({"CAR-T as a class" if missing(p) else p for p in rows["product_id"]})
-    said = ", ".join(products)
+    said = f"{len(products)} products" if short and len(products) > 1 else ", ".join(products)
+    payer = _SHORT_PAYER.sub("", payer) if short else payer
     kinds = sorted(set(rows["source_kind"]))
-    if all(is_weak(kind) for kind in kinds):
+    if all(is_weak(kind) for kind in kinds) and short:
+        said += f"; weak source: {' and '.join(kinds)} only"
+    elif all(is_weak(kind) for kind in kinds):
         pages = "page" if len(rows) == 1 else "pages"
         said += f"; {' and '.join(kinds)} {pages} only, weak source"
     return f"{payer} {status} ({said})"
+
+
+#: A payer's description in brackets ("Medicare (CMS National Coverage Determination 110.24)"),
+#: left out of the short answer; the full statement and the table keep it.
+_SHORT_PAYER = re.compile(r"\s*\([^()]*\)$")
+
+
+def _who_pays(ctx: ReportContext, frame: pd.DataFrame, short: bool) -> str:
+    """ "Who pays for CAR-T — CN: …. US: …." with each payer's decision (``_payer_item``); the
+    short answer, under the question, leaves out its opening words."""
+    parts = []
+    for country in ctx.countries:
+        mine = frame[frame["country"] == country]
+        if mine.empty:
+            parts.append(f"{country}: no data (no coverage decision recorded for {country})")
+            continue
+        parts.append(
+            f"{country}: "
+            + "; ".join(
+                _payer_item(payer, status, part, short)
+                for (payer, status), part in mine.groupby(["payer", "status"], sort=True)
+            )
+        )
+    return ("" if short else "Who pays for CAR-T — ") + ". ".join(parts) + "."
 
 
 def coverage(ctx: ReportContext) -> Section:
@@ -155,25 +187,13 @@ def coverage(ctx: ReportContext) -> Section:
                 cite_marked(ctx.refs, r),
             ]
         )
-    parts = []
-    for country in ctx.countries:
-        mine = frame[frame["country"] == country]
-        if mine.empty:
-            parts.append(f"{country}: no data (no coverage decision recorded for {country})")
-            continue
-        parts.append(
-            f"{country}: "
-            + "; ".join(
-                _payer_item(payer, status, part)
-                for (payer, status), part in mine.groupby(["payer", "status"], sort=True)
-            )
-        )
-    answer = "Who pays for CAR-T — " + ". ".join(parts) + "."
+    full, short = _who_pays(ctx, frame, False), _who_pays(ctx, frame, True)
     return Section(
         "coverage",
         "Who pays",
-        answer,
+        f"{short} Products, scope, conditions and sources: see Who pays.",
         [
+            Paragraph(full),
             Table(
                 "Coverage decisions and schemes",
                 [
@@ -188,7 +208,7 @@ def coverage(ctx: ReportContext) -> Section:
                 rows,
                 note="Out-of-pocket amounts are shown only where a source states them; "
                 "'not stated' is not zero.",
-            )
+            ),
         ],
         [
             "A listing (e.g. China's commercial insurance list) is not coverage of every "
