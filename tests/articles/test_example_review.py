@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import warnings
 
 import pytest
@@ -427,3 +428,31 @@ def test_side_effects_said_to_be_similar_have_rows_that_cannot_be_compared(
     if metric == "CRS_any":
         assert surfaces["report"]["crs-similar"][1] == expected
         assert surfaces["report"]["crs-similar"][3].startswith("no comparable data: ")
+
+
+def test_us_trials_of_approved_products_report_cr_of_40_to_54_percent(surfaces):
+    """ "In US trials for approved CD19-targeted CAR-T therapies, CR rates for DLBCL have been
+    reported in the range of 40-54%": the trials of US-approved products with a US site (the
+    2L randomised ZUMA-7 and TRANSFORM included, as the sentence names no line), each rate
+    rounded half up to whole percent as the claim is written; each listed with its counts and
+    exact 95% CI (rates were listed bare)."""
+    chosen = approved_trial_rows("LBCL", "US")
+    inside = 0
+    for row in chosen.values():
+        x, n = int(row["events"]), int(row["n"])
+        inside += 40 <= math.floor(100 * x / n + 0.5) <= 54
+    share = inside / len(chosen)
+    expected = (
+        "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
+    )
+    ((cli, api),) = _claims(surfaces, "40-54%")
+    assert cli["evidence"].startswith(f"{inside} of {len(chosen)} study rates in range")
+    for study, row in chosen.items():
+        x, n = int(row["events"]), int(row["n"])
+        low, high = clopper_pearson(x, n)
+        shown = f"{math.floor(100 * low + 0.5)}–{math.floor(100 * high + 0.5)}%"
+        assert (
+            f"{study} {math.floor(1000 * x / n + 0.5) / 10:.1f}% ({x}/{n}, 95% CI {shown})"
+            in (cli["evidence"])
+        )
+    _assert_everywhere(surfaces, cli, api, expected, "cr-dlbcl-us")

@@ -55,6 +55,7 @@ from cartatlas.analyses.success_rates import (
     pool_rows,
     poolable,
 )
+from cartatlas.evidence.queries import exact_ci
 from cartatlas.evidence.source_strength import is_weak
 from cartatlas.rounding import half_up
 from cartatlas.store import Store
@@ -227,6 +228,14 @@ def _estimate_text(summary, weak: list[str] | None = None) -> str:
     )
 
 
+def _study_rate(events: int, n: int) -> str:
+    """ "39.8% (37/93, 95% CI 30–50%)": a study's rate with its counts and exact interval, as
+    every proportion is shown (``evidence.queries.exact_ci``)."""
+    low, high = exact_ci(events, n)  # in percent
+    rate = half_up(100 * events / n, 1)
+    return f"{rate:.1f}% ({events}/{n}, 95% CI {half_up(low):.0f}–{half_up(high):.0f}%)"
+
+
 def _pct(share: float, unit: str = "%") -> str:
     """A proportion in whole percent, rounded half up as a paper prints it (``half_up``)."""
     return f"{half_up(100 * share):.0f}{unit}"
@@ -255,8 +264,10 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
             if country in pooled.summaries:
                 estimate = ", " + _estimate_text(pooled.summaries[country])
         studies = ", ".join(
-            f"{name} {half_up(r, 1):.1f}%" + (WEAK_MARK if is_weak(kind) else "")
-            for name, r, kind in zip(rows["study_id"], rates, rows["source_kind"], strict=True)
+            f"{name} {_study_rate(int(x), int(n))}" + (WEAK_MARK if is_weak(kind) else "")
+            for name, x, n, kind in zip(
+                rows["study_id"], rows["events"], rows["n"], rows["source_kind"], strict=True
+            )
         )
         parts.append(f"{country}: {studies}{estimate}")
         sources.extend(rows["source_url"])
