@@ -34,7 +34,22 @@ with warnings.catch_warnings():
 # --- the simple route ---------------------------------------------------------------------------
 
 
+#: The example page's own date ("Modified date: 2025-12-05").
+PAGE_DATE = "2025-12-05"
+
+
+def dated_approvals(country: str, by: str = PAGE_DATE) -> list[dict[str, str]]:
+    """approvals.csv rows of ``country`` dated on or before ``by`` (a month or year date counts
+    from its first day, as the string order does)."""
+    return [
+        a
+        for a in rows("approvals")
+        if a["country"] == country and a["approval_date"] and a["approval_date"] <= by
+    ]
+
+
 def approved_products(country: str) -> set[str]:
+    """Products with any approval in ``country`` (dated or not)."""
     return {a["product_id"] for a in rows("approvals") if a["country"] == country}
 
 
@@ -137,14 +152,16 @@ def test_a_growth_of_approvals_is_not_read_as_china_ahead_of_the_us(surfaces):
 
 def test_approved_product_counts_are_cited(surfaces):
     """ "A broader range of available treatments locally" (NMPA's faster approvals): distinct
-    approved products per country in approvals.csv; the count now cites the approval rows."""
-    cn, us = approved_products("CN"), approved_products("US")
+    approved products per country in approvals.csv up to the page's date; the count now cites
+    the approval rows."""
+    cn_rows, us_rows = dated_approvals("CN"), dated_approvals("US")
+    cn, us = {a["product_id"] for a in cn_rows}, {a["product_id"] for a in us_rows}
     expected = "supported" if len(cn) > len(us) else "contradicted"
     ((cli, api),) = _claims(surfaces, "broader range", "NMPA")
     assert cli["metric"] == "approved_products"
-    assert f"CN {len(cn)} vs US {len(us)}" in cli["evidence"]
+    assert f"by {PAGE_DATE}: CN {len(cn)} vs US {len(us)}" in cli["evidence"]
     _assert_everywhere(surfaces, cli, api, expected, "china-more-approved")
-    cited = {a["source_url"] for a in rows("approvals") if a["country"] in ("CN", "US")}
+    cited = {a["source_url"] for a in cn_rows + us_rows}
     assert set(cli["sources"]) == cited
     assert surfaces["report"]["china-more-approved"][5], "the report cites the approvals"
 

@@ -246,6 +246,9 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 raise LookupError("no second country to compare with")
             notes.append(f"compared with {others[0]}, the page's other main country")
         fields = {"metric": f.endpoint, "countries": [subject, others[0]], "compare": "greater"}
+        if f.endpoint == "approved_products" and ctx.written:
+            fields["as_of"] = ctx.written
+            notes.append(f"approvals up to the page's date ({ctx.written})")
         return ({**fields, "scope": "ongoing_trials"} if f.ongoing else fields), notes, None
     if f.kind == "targets":
         return (

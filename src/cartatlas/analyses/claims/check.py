@@ -469,16 +469,23 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     )
 
 
+def until(as_of: str) -> str:
+    """The last day a claim's date covers: "by 2024" includes the whole of 2024."""
+    return as_of + "-12-31"[len(as_of) - 4 :]
+
+
 def _approvals(
     store: Store, claim: Claim
 ) -> tuple[dict[str, set[str]], dict[str, set[str]], list[str]]:
-    """Per country of ``claim``: its approved products, their targets, and the approval rows'
-    sources (a count or a target set is cited like any other number)."""
+    """Per country of ``claim``: its approved products (by the claim's date, ``as_of``, when it
+    has one), their targets, and the approval rows' sources (a count or a target set is cited
+    like any other number)."""
     marks = ", ".join("?" * len(claim.countries))
+    by = "AND a.approval_date <= ?" if claim.as_of else ""
     _, rows = store.query(
         "SELECT a.country, p.product_id, p.targets, a.source_url FROM evidence_approvals a "
-        f"JOIN evidence_products p USING (product_id) WHERE a.country IN ({marks})",
-        claim.countries,
+        f"JOIN evidence_products p USING (product_id) WHERE a.country IN ({marks}) {by}",
+        [*claim.countries, *([until(claim.as_of)] if claim.as_of else [])],
     )
     products: dict[str, set[str]] = {c: set() for c in claim.countries}
     targets: dict[str, set[str]] = {c: set() for c in claim.countries}
@@ -529,8 +536,9 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
     cited: list[str] = []
     if claim.metric == "approved_products":
         products, _, cited = _approvals(store, claim)
+        by = f" by {claim.as_of}" if claim.as_of else ""
         comparisons.extend(
-            [("approved products (knowledge base)", len(products[a]), len(products[b]), None)]
+            [(f"approved products (knowledge base){by}", len(products[a]), len(products[b]), None)]
             if products[a] and products[b]
             else []  # a country without approval rows has no data, not zero products
         )

@@ -24,6 +24,7 @@ from cartatlas.analyses.claims.check import (
     _share_verdict,
     claim_bounds,
     in_scope,
+    until,
 )
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import prices_frame
@@ -54,12 +55,11 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
     and published counts), against the count the claim states."""
     country = claim.countries[0]
     if claim.metric == "approved_products":
-        # "by 2024" includes the whole of 2024: the stated date is padded to its last day.
-        until = claim.as_of + "-12-31"[len(claim.as_of) - 4 :] if claim.as_of else None
         # One row per approval, dated by its strongest source (``approvals.CHOICE_RULE``).
         chosen = approvals_frame(store, [country])
-        if until:
-            chosen = chosen[chosen["date"].notna() & (chosen["approval_date"] <= until)]
+        if claim.as_of:
+            last = until(claim.as_of)
+            chosen = chosen[chosen["date"].notna() & (chosen["approval_date"] <= last)]
         rows = list(zip(chosen["product_id"], chosen["source_url"], strict=True))
         products = sorted({p for p, _ in rows})
         by = f" by {claim.as_of}" if claim.as_of else ""
