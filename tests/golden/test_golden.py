@@ -137,7 +137,7 @@ def _price_in_force(prices, approvals, trial, country, rate) -> float | None:
         for p in prices
         if p["product_id"] == trial["product_id"]
         and p["country"] == country
-        and p["indication"] == trial["indication"]
+        and trial["indication"] in p["indication"].split("|")  # one price may cover several
         and not (
             p["line_of_therapy"]
             and trial["line_of_therapy"]
@@ -156,13 +156,14 @@ def _price_in_force(prices, approvals, trial, country, rate) -> float | None:
     return best["usd"] * n / events
 
 
-def _expected_costs() -> dict[tuple[str, str], float | None]:
-    """(study, country) → price ÷ CR rate, or None when no price can be paired."""
-    approvals = plain.one_per_approval({"CN", "US"})
+def _expected_costs(wanted: tuple[str, ...] = ("CN", "US")) -> dict[tuple[str, str], float | None]:
+    """(study, country) → price ÷ CR rate, or None when no price can be paired, for the
+    countries ``wanted``."""
+    approvals = plain.one_per_approval(set(wanted))
     rates = {r["currency"] + r["year"]: plain.per_usd(r) for r in plain.rows("exchange_rates")}
     prices = []
     for p in plain.rows("prices"):
-        if p["country"] not in ("CN", "US") or p["kind"] not in (
+        if p["country"] not in wanted or p["kind"] not in (
             "list",
             "WAC",
             "insurance_negotiated",
@@ -190,7 +191,7 @@ def _expected_costs() -> dict[tuple[str, str], float | None]:
         if where == "multinational":
             sites = [c for c in s["countries"].split("|") if c]
             if sites:
-                countries = [c for c in ("CN", "US") if c in sites]
+                countries = [c for c in wanted if c in sites]
             else:
                 dated = sorted(
                     (plain.date(a["approval_date"]), a["country"])
@@ -202,7 +203,7 @@ def _expected_costs() -> dict[tuple[str, str], float | None]:
                 countries = [dated[0][1]] if dated else []
             chosen = plain.selected(s["indication"], "CR", "multinational")
         else:
-            countries = [where] if where in ("CN", "US") else []
+            countries = [where] if where in wanted else []
         row = next(((e, n) for st, e, n in chosen if st == s["study_id"]), None)
         if row is None:
             if s["study_id"] in plain.secondary_only(s["indication"], "CR", where):

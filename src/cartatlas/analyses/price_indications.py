@@ -10,10 +10,16 @@ from __future__ import annotations
 import pandas as pd
 
 INDICATION_RULE = (
-    "a price's indication is the one its source names; when the source names none, it is the "
-    "product's only approved indication in that country by the end of the price's year, and "
-    "otherwise unknown"
+    "a price's indication is the one its source names (or each of several, for one price its "
+    "source says covers them all); when the source names none, it is the product's only "
+    "approved indication in that country by the end of the price's year, and otherwise unknown"
 )
+
+
+def covers(indication: object, wanted: str) -> bool:
+    """Whether a price's indication (one, or several joined by "|": "B-ALL|LBCL") includes
+    ``wanted``."""
+    return isinstance(indication, str) and wanted in indication.split("|")
 
 
 def approved_indication(prices: pd.DataFrame, approvals: pd.DataFrame) -> list[str | None]:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.cost import prices_frame
-from cartatlas.analyses.price_indications import INDICATION_RULE
+from cartatlas.analyses.price_indications import INDICATION_RULE, covers
 from cartatlas.analyses.study_rows import code_names, study_rows
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary, is_weak, rank
 from cartatlas.store import Store
@@ -89,7 +89,7 @@ def price_in_force(prices: pd.DataFrame, trial, country: str, year: int):
     mine = prices[
         (prices["product_id"] == trial.product_id)
         & (prices["country"] == country)
-        & (prices["indication"] == trial.indication)
+        & prices["indication"].map(lambda stated: covers(stated, trial.indication))
         & ~prices["line_of_therapy"].map(lambda line: _lines_clash(line, trial.line_of_therapy))
     ]
     if mine.empty:

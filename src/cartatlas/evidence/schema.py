@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
 import pycountry
@@ -116,6 +116,26 @@ def _population_group(value: object) -> object:
 
 
 Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
+_ALL_INDICATIONS: tuple[str, ...] = get_args(Indication)
+
+
+def _indications(value: str) -> str:
+    """One indication, or several joined by "|" ("B-ALL|LBCL") for one price its source says
+    covers each of them (Kymriah's Japanese NHI price: leukaemia and lymphoma), kept as
+    written. A miss names the nearest valid value."""
+    parts = value.split("|")
+    for part in parts:
+        if part not in _ALL_INDICATIONS:
+            raise ValueError(
+                f"{part!r} is not an indication; write one of {', '.join(_ALL_INDICATIONS)}, or "
+                f"several joined by '|' (B-ALL|LBCL){did_you_mean(part, _ALL_INDICATIONS, count=1)}"
+            )
+    if len(set(parts)) < len(parts):
+        raise ValueError(f"{value!r} names an indication twice; name each once")
+    return value
+
+
+Indications = Annotated[str, AfterValidator(_indications)]
 Denominator = Literal["infused", "enrolled", "evaluable", "randomized"]
 Analysis = Literal["primary", "longer_follow_up", "label"]
 # Which analysis of a study is the latest, for "use the most mature result" (lower first).
@@ -330,8 +350,9 @@ class Price(Sourced):
     year: int | None = Field(default=None, ge=2010, le=2100)
     kind: Literal["list", "WAC", "insurance_negotiated", "total_cost_of_care"]
     # The indication (and line) the source ties the price to; empty when it names none. A product
-    # can carry a different price per indication (Kymriah in the US: B-ALL and LBCL).
-    indication: Indication | None = None
+    # can carry a different price per indication (Kymriah in the US: B-ALL and LBCL), or one
+    # price for several ("B-ALL|LBCL": Kymriah in Japan).
+    indication: Indications | None = None
     line_of_therapy: str | None = None
 
 

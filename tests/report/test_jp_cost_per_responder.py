@@ -1,0 +1,105 @@
+"""Japan's cost per responder in the JP–CN comparison, recomputed from the CSV rows by the plain
+route (price ÷ events/n, the price in force at the Japanese approval the trial supported) and
+asserted on the analysis, the report section, the ``report`` command's Markdown, the dashboard's
+cost page and the price the API serves.
+
+Kymriah's one Japanese NHI price covers leukaemia and lymphoma (prices.csv names both,
+"B-ALL|LBCL"); while its indication was unknown, JULIET and ELIANA showed "no data" for Japan.
+No API endpoint serves cost per responder itself; /api/prices serves its price.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.analyses.responder_cost import cost_per_responder
+from cartatlas.cli import app
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import cost as cost_section
+from cartatlas.store import open_store
+from tests.golden import plain
+from tests.golden.test_golden import _expected_costs
+
+PAIR = ("JP", "CN")
+EXPECTED = _expected_costs(PAIR)
+KYMRIAH_JP = [("JULIET", "JP"), ("ELIANA", "JP")]
+
+
+def _money(usd: float) -> str:
+    return f"{usd:,.0f} USD"
+
+
+def test_kymriah_japan_price_pairs_with_both_trials_by_hand():
+    """33,490,000 JPY at the 2019 rate, divided by JULIET's CR 37/93 and ELIANA's CR/CRi 61/75."""
+    [price] = [
+        p
+        for p in plain.rows("prices")
+        if p["product_id"] == "tisagenlecleucel" and p["country"] == "JP"
+    ]
+    assert sorted(price["indication"].split("|")) == ["B-ALL", "LBCL"]
+    [rate] = [
+        r for r in plain.rows("exchange_rates") if (r["currency"], r["year"]) == ("JPY", "2019")
+    ]
+    usd = float(price["amount"]) / plain.per_usd(rate)
+    rates = {s: (e, n) for s, e, n in plain.selected("LBCL", "CR", "multinational")}
+    rates |= {s: (e, n) for s, e, n in plain.selected("B-ALL", "CR", "multinational")}
+    for study, country in KYMRIAH_JP:
+        events, n = rates[study]
+        assert EXPECTED[(study, country)] == pytest.approx(usd * n / events, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def section(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        return cost_section.build(ReportContext(store, list(PAIR)))
+
+
+def test_analysis_matches_the_plain_route(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        frame = cost_per_responder(store, list(PAIR))
+    got = {(r.study_id, r.country): r.cost_usd for r in frame.itertuples()}
+    assert set(got) == set(EXPECTED)
+    for key, expected in EXPECTED.items():
+        if expected is None:
+            assert math.isnan(got[key]), key
+        else:
+            assert got[key] == pytest.approx(expected, rel=1e-9), key
+
+
+def test_report_command_and_dashboard_show_japan_cost(
+    section, evidence_store, evidence_client, tmp_path
+):
+    table = next(b for b in section.blocks if getattr(b, "title", "").startswith("Cost per resp"))
+    cost_column = table.columns.index("price ÷ response rate")
+    args = ["--db", evidence_store, "report", *PAIR, "--out", str(tmp_path), "--format", "md"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    markdown = next(tmp_path.glob("*.md")).read_text("utf-8")
+    page = html.unescape(evidence_client.get("/q/cost?a=JP&b=CN").text)
+    for study, country in KYMRIAH_JP:
+        [row] = [r for r in table.rows if r[1] == country and r[3].startswith(study + " (")]
+        said = _money(EXPECTED[(study, country)])
+        assert row[cost_column] == said
+        assert f"| {said} |" in markdown
+        assert said in page
+
+
+def test_api_serves_the_japanese_price_with_both_indications(evidence_client):
+    served = evidence_client.get(
+        "/api/prices", params={"country": "JP", "product": "tisagenlecleucel"}
+    ).json()["items"]
+    [price] = [
+        p
+        for p in plain.rows("prices")
+        if (p["product_id"], p["country"]) == ("tisagenlecleucel", "JP")
+    ]
+    [row] = [r for r in served if r["amount"] == float(price["amount"])]
+    assert row["indication"] == price["indication"]
+    [rate] = [
+        r for r in plain.rows("exchange_rates") if (r["currency"], r["year"]) == ("JPY", "2019")
+    ]
+    assert row["usd"] == pytest.approx(float(price["amount"]) / plain.per_usd(rate), rel=1e-12)
