@@ -120,3 +120,14 @@ def test_table_output_prints_markup_as_text(capsys) -> None:
     emit(["title"], [["[/bold] [a-z0-9] [red]x"]], Format.table, title="[/bold]")
     out = capsys.readouterr().out
     assert "[/bold] [a-z0-9] [red]x" in out
+
+
+def test_no_text_field_becomes_a_markdown_link_or_image(tmp_path) -> None:
+    """A registry title or an article's claim may hold Markdown link syntax; in the Markdown
+    report it stays text (a viewer would otherwise show a link, or fetch a remote image), while
+    the model's own citation markers still link to the reference list."""
+    hostile = "see [click](https://evil.example/x) and ![pixel](https://evil.example/p.png) [[1]]"
+    text = render_markdown(_report([hostile], "https://example.org/ref"), tmp_path)
+    assert "[click](" not in text and "[pixel](" not in text
+    assert "\\[click\\](https://evil.example/x)" in text
+    assert "[1](#ref-1)" in text

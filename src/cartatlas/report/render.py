@@ -31,8 +31,19 @@ def inline_html(text: str) -> Markup:
 
 
 def inline_markdown(text: str) -> str:
-    """Model text as Markdown: raw HTML escaped, citations as links."""
-    return CITATION.sub(r"[\1](#ref-\1)", html.escape(text, quote=False))
+    """Model text as Markdown: raw HTML escaped, citations as links. Brackets outside the
+    citation markers are escaped too, because model text carries registry titles and article
+    claims, and ``[click](https://…)`` or ``![x](https://…)`` in one would become a link or a
+    remote image in a Markdown viewer; the model itself never writes a Markdown link."""
+    parts = CITATION.split(text)  # literal text, marker number, literal text, …
+    return "".join(
+        f"[{part}](#ref-{part})" if index % 2 else _literal_markdown(part)
+        for index, part in enumerate(parts)
+    )
+
+
+def _literal_markdown(text: str) -> str:
+    return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
 
 
 def web_url(value: object) -> bool:
@@ -140,7 +151,7 @@ def render_markdown(report: Report, figure_dir: Path) -> str:
 
 
 def _alt(text: str) -> str:
-    return inline_markdown(text).replace("[", "(").replace("]", ")")
+    return html.escape(text, quote=False).replace("[", "(").replace("]", ")")
 
 
 def _reference_text(ref) -> str:
@@ -153,7 +164,7 @@ def _reference_text(ref) -> str:
         parts.append(f"PMID {ref.pmid}")
     if ref.kind_label:
         parts.append(f"[{ref.kind_label}]")
-    return html.escape(" ".join(p for p in parts if p), quote=False)
+    return _literal_markdown(" ".join(p for p in parts if p))
 
 
 def render_pdf(html_text: str, path: Path) -> None:
