@@ -320,7 +320,8 @@ def test_derived_events_need_a_percent(evidence_dir):
     )
     assert messages(folder) == [
         "outcomes.csv, row at line 3: events_derived: events can only be derived when the "
-        "source's percent is recorded"
+        "source's percent is recorded, or by adding up cohorts whose 'x of y' counts the quote "
+        "prints and whose denominators sum to n"
     ]
 
 

@@ -32,8 +32,9 @@ def chosen_rows(
 ) -> dict[str, dict[str, str]]:
     """The one outcome row per cohort conducted in ``country`` (or, given ``where``, per study
     row it accepts): earlier reports only (no ``overlaps_with``), a secondary page only when
-    the study has no other row, CR/CRi before CR in B-ALL, then primary analysis, infused
-    denominator, independent review, strongest source kind, file order."""
+    the study has no other row, a dose-level or selected-subgroup row only when it has no
+    whole-cohort row, CR/CRi before CR in B-ALL, then primary analysis, infused denominator,
+    independent review, strongest source kind, file order."""
     studies = {
         s["study_id"]: s
         for s in rows("studies")
@@ -47,6 +48,7 @@ def chosen_rows(
         if o["study_id"] in studies and o["endpoint"] in codes:
             rank = (
                 o["source_kind"] == "secondary",
+                bool(o["subgroup"]),
                 codes.index(o["endpoint"]),
                 _pos(o["analysis"], ANALYSIS),
                 _pos(o["denominator"], DENOMINATOR),
@@ -68,22 +70,29 @@ def special_population(study_id: str) -> str | None:
     return None if group in ("", "standard") else group
 
 
+def _apart(study_id: str, row: dict[str, str]) -> bool:
+    """A cohort in a special population, or a row of one dose level or selected subgroup (a
+    non-empty ``subgroup`` cell): shown, never pooled."""
+    return bool(special_population(study_id) or row["subgroup"])
+
+
 def selected(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
     """(study, events, n) of the cohorts a headline pools: ``chosen_rows`` without those read
-    only on a secondary page and without those in a special population."""
+    only on a secondary page, those in a special population and subgroup rows."""
     return sorted(
         (s, int(o["events"]), int(o["n"]))
         for s, o in chosen_rows(indication, endpoint, country).items()
-        if o["source_kind"] != "secondary" and not special_population(s)
+        if o["source_kind"] != "secondary" and not _apart(s, o)
     )
 
 
 def apart(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
-    """(study, events, n) of the cohorts in special populations: shown, never pooled."""
+    """(study, events, n) of the cohorts in special populations and of the rows of one dose
+    level or selected subgroup: shown, never pooled."""
     return sorted(
         (s, int(o["events"]), int(o["n"]))
         for s, o in chosen_rows(indication, endpoint, country).items()
-        if special_population(s)
+        if _apart(s, o)
     )
 
 
@@ -103,7 +112,7 @@ def secondary_only(indication: str, endpoint: str, country: str) -> list[str]:
     return sorted(
         s
         for s, o in chosen_rows(indication, endpoint, country).items()
-        if o["source_kind"] == "secondary" and not special_population(s)
+        if o["source_kind"] == "secondary" and not _apart(s, o)
     )
 
 

@@ -145,7 +145,10 @@ def test_the_report_lists_each_left_out_cohort_with_its_own_rate(sections):
     """Frigault2022: 6 of 12 complete responses; the LOC network: 16 of 25; Xue2024: 15 of 54,
     each with its population, in the table beside the pool."""
     for pair, section in sections.items():
-        title = "Shown separately, not pooled: cohorts in special populations, LBCL"
+        title = (
+            "Shown separately, not pooled: cohorts in special populations or results of part "
+            "of a trial, LBCL"
+        )
         apart = next(b for b in section.blocks if getattr(b, "title", "") == title)
         for study, (country, group) in SPECIAL_LBCL.items():
             if country not in pair:

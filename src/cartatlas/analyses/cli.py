@@ -198,15 +198,15 @@ def emit_json(pooling: CountryPooling) -> None:
         "secondary_only": pooling.secondary_only,
         "not_pooled": apart_sentence(pooling.apart),
         "studies": pooling.rows[STUDY_COLUMNS].to_dict(orient="records"),
-        "apart": pooling.apart.reindex(columns=[*STUDY_COLUMNS, "population_group"]).to_dict(
-            orient="records"
-        ),
+        "apart": pooling.apart.reindex(
+            columns=[*STUDY_COLUMNS, "population_group", "subgroup"]
+        ).to_dict(orient="records"),
     }
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
 def _print_details(pooling: CountryPooling, wide: bool) -> None:
-    from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence
+    from cartatlas.analyses.populations import apart_rule, apart_sentence
     from cartatlas.analyses.response_floors import floor_sentence
     from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
     from cartatlas.analyses.success_rates import GRADING_RULE, absent_reason, difference_wording
@@ -239,7 +239,7 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
         )
     if apart := apart_sentence(pooling.apart):
         out.print(f"Not in this pool: {apart}.", markup=False)
-        out.print(f"Populations: {POPULATION_RULE}.", markup=False)
+        out.print(f"Why: {apart_rule(pooling.apart)}.", markup=False)
     if ENDPOINTS[pooling.endpoint].table == "safety":
         out.print(f"Grading systems: {GRADING_RULE}.", markup=False)
     out.print(f"Selection: {SELECTION_RULE}.")
@@ -325,8 +325,9 @@ def cohorts(
     if fmt is Format.table:
         out.print(f"Selection: {SELECTION_RULE}; a cohort counts once if it reports CR or ORR.")
         out.print(
-            "apart: cohorts in special populations (CNS lymphoma, after prior CD19 CAR-T, …), "
-            "counted as cohorts found but never pooled; pooled_patients leaves them out.",
+            "apart: cohorts in special populations (CNS lymphoma, after prior CD19 CAR-T, …) "
+            "or reported only for one dose level or a selected subgroup, counted as cohorts "
+            "found but never pooled; pooled_patients leaves them out.",
             markup=False,
         )
 

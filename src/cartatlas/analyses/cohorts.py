@@ -6,7 +6,8 @@ and cohorts known only from secondary pages left out, country of conduct establi
 yield the protocol reports is reproducible rather than a hand count. Cohorts in special
 populations (primary CNS lymphoma, after prior CD19 CAR-T, …) count as cohorts found but are
 never pooled (``POPULATION_RULE``): ``apart`` says how many, and ``pooled_patients`` leaves them
-out, so no count reads as a pooled n that includes them.
+out, so no count reads as a pooled n that includes them. A cohort whose every response row is
+of one dose level or a selected subgroup (``SUBGROUP_RULE``) is apart in the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class CohortCount:
     real_world: int
     patients: int  # the largest response denominator of each cohort, summed
     study_ids: tuple[str, ...]
-    apart: int = 0  # cohorts in special populations: counted here, never pooled
+    apart: int = 0  # cohorts in special populations or only of a subgroup: never pooled
     pooled_patients: int = 0  # ``patients`` of the cohorts a pool may take
 
 
@@ -43,15 +44,16 @@ def cohort_counts(store: Store, indications: list[str], countries: list[str]) ->
         ]
         for country in countries:
             sizes: dict[str, int] = {}
+            pooled: dict[str, int] = {}  # the same, over the rows a pool may take
             real_world: set[str] = set()
-            special: set[str] = set()
             for rows in chosen:
                 here = rows[rows["country_of_conduct"] == country]
-                special.update(here.loc[~is_standard(here), "study_id"])
-                for study, n, flag in zip(
-                    here["study_id"], here["n"], here["real_world"], strict=True
+                for study, n, flag, whole in zip(
+                    here["study_id"], here["n"], here["real_world"], is_standard(here), strict=True
                 ):
                     sizes[study] = max(sizes.get(study, 0), int(n))
+                    if whole:
+                        pooled[study] = max(pooled.get(study, 0), int(n))
                     if flag is True:
                         real_world.add(study)
             counts.append(
@@ -62,8 +64,8 @@ def cohort_counts(store: Store, indications: list[str], countries: list[str]) ->
                     len(real_world),
                     sum(sizes.values()),
                     tuple(sorted(sizes)),
-                    len(special),
-                    sum(n for study, n in sizes.items() if study not in special),
+                    len(set(sizes) - set(pooled)),
+                    sum(pooled.values()),
                 )
             )
     return counts

@@ -6,6 +6,11 @@ with it, it would move a country's rate for reasons that have nothing to do with
 curator states each study's ``population_group`` in studies.csv (from the study's own title and
 quote; :data:`~cartatlas.evidence.schema.POPULATION_GROUPS`); cohorts outside ``standard`` are
 listed per study with their own rate, marked, and named next to every pooled number.
+
+The same holds for an outcome row that counts only part of a trial (outcomes.csv ``subgroup``:
+one dose level, or a subgroup picked by a patient feature): pooling the best dose level of a
+dose-finding trial beside whole cohorts inflates the pooled rate, so such a row is listed apart
+with the reason, never pooled.
 """
 
 from __future__ import annotations
@@ -33,20 +38,43 @@ POPULATION_RULE = (
     "population_group)"
 )
 
+#: Why a row of part of a trial is listed apart (outcomes.csv ``subgroup``).
+SUBGROUP_REASONS = {
+    "dose_level": "dose-level subgroup only",
+    "selected_subgroup": "selected subgroup only",
+}
+
+#: How such a row is named next to a pooled number ("1 cohort reported for one dose level only").
+SUBGROUP_NAMES = {
+    "dose_level": "reported for one dose level only",
+    "selected_subgroup": "reported for a selected subgroup only",
+}
+
+SUBGROUP_RULE = (
+    "a result reported only for one dose level or for a selected subgroup of a trial, not for "
+    "its whole treated or evaluable cohort, is shown on its own with the reason and never pooled: "
+    "picking the best dose level inflates a pooled rate (outcomes.csv subgroup)"
+)
+
 #: What a country's pooled rate says when every cohort it has is in a special population.
 ONLY_SPECIAL = "no data (only cohorts in special populations, shown separately, not pooled)"
 
 
-def population_label(group: str) -> str:
-    """The group as a table cell names it ("CNS lymphoma")."""
-    return GROUP_NAMES[group].removeprefix("in ")
+def population_label(group: object, subgroup: object = None) -> str:
+    """Why a row is listed apart, as a table cell names it ("CNS lymphoma", "dose-level
+    subgroup only")."""
+    if isinstance(subgroup, str):
+        return SUBGROUP_REASONS[subgroup]
+    return GROUP_NAMES[str(group)].removeprefix("in ")
 
 
 def is_standard(rows: pd.DataFrame) -> pd.Series:
-    """True for the rows a pool may take (an unstated group is the default, standard)."""
+    """True for the rows a pool may take: a cohort of the standard population (an unstated
+    group is the default, standard) counted whole, not one dose level or selected subgroup."""
     if "population_group" not in rows:  # no rows read: an empty frame without columns
         return pd.Series(True, index=rows.index)
-    return rows["population_group"].fillna(STANDARD).eq(STANDARD)
+    whole = rows["subgroup"].isna() if "subgroup" in rows else True
+    return rows["population_group"].fillna(STANDARD).eq(STANDARD) & whole
 
 
 def apart_sentence(rows: pd.DataFrame) -> str:
@@ -56,9 +84,17 @@ def apart_sentence(rows: pd.DataFrame) -> str:
     special = rows[~is_standard(rows)]
     if special.empty:
         return ""
+    whole = special["subgroup"].isna() if "subgroup" in special else True
+    named_parts = [
+        (name, special[whole & (special["population_group"] == group)])
+        for group, name in GROUP_NAMES.items()
+    ]
+    if "subgroup" in special:
+        named_parts += [
+            (name, special[special["subgroup"] == code]) for code, name in SUBGROUP_NAMES.items()
+        ]
     parts = []
-    for group, name in GROUP_NAMES.items():
-        part = special[special["population_group"] == group]
+    for name, part in named_parts:
         if part.empty:
             continue
         named = ", ".join(
@@ -68,7 +104,24 @@ def apart_sentence(rows: pd.DataFrame) -> str:
         parts.append(f"{count} {name} ({named})")
     joined = and_list(parts)
     verb = "is" if len(special) == 1 else "are"
-    return f"{joined} {verb} shown separately, not pooled (different populations)"
+    why = []
+    if (whole & ~special["population_group"].fillna(STANDARD).eq(STANDARD)).any():
+        why.append("different populations")
+    if "subgroup" in special and special["subgroup"].notna().any():
+        why.append("part of a trial, not its whole cohort")
+    return f"{joined} {verb} shown separately, not pooled ({'; '.join(why)})"
+
+
+def apart_rule(rows: pd.DataFrame) -> str:
+    """The rule(s) that keep ``rows`` (listed apart) out of a pool: ``POPULATION_RULE``,
+    ``SUBGROUP_RULE`` or both, joined."""
+    rules = []
+    subgroup = rows["subgroup"].notna() if "subgroup" in rows else pd.Series(False, rows.index)
+    if (~is_standard(rows) & ~subgroup).any():
+        rules.append(POPULATION_RULE)
+    if subgroup.any():
+        rules.append(SUBGROUP_RULE)
+    return "; ".join(rules)
 
 
 def only_special(rows: pd.DataFrame, country: str) -> bool:

@@ -57,7 +57,8 @@ ASSESSOR_PREFERENCE = ("IRC", "investigator", None)
 SELECTION_RULE = (
     "one row per cohort: later reports of a cohort already included are left out; within a "
     "study a row from a secondary page (aggregator, blog) is taken only when the study has no "
-    "other row; then the primary analysis is preferred over longer follow-up and label data, "
+    "other row, and a row of one dose level or selected subgroup only when it has no row of its "
+    "whole cohort; then the primary analysis is preferred over longer follow-up and label data, "
     "infused patients over evaluable, enrolled and randomized denominators, independent review "
     "over investigator assessment, and then the strongest source (a regulator or label over a "
     "journal, a journal over news or secondary pages)"
@@ -87,11 +88,13 @@ def candidate_rows(store: Store, indication: str, endpoint: Endpoint) -> pd.Data
     codes = endpoint_codes(endpoint, indication)
     marks = ", ".join("?" * len(codes))
     if endpoint.table == "outcomes":
-        detail = "o.endpoint AS code, o.assessor, o.denominator, NULL AS grading, "
+        detail = "o.endpoint AS code, o.assessor, o.denominator, o.subgroup, NULL AS grading, "
         where = f"o.endpoint IN ({marks})"
         params: list = [*codes]
     else:
-        detail = "o.event AS code, NULL AS assessor, NULL AS denominator, o.grading, "
+        detail = (
+            "o.event AS code, NULL AS assessor, NULL AS denominator, NULL AS subgroup, o.grading, "
+        )
         where = f"o.event IN ({marks}) AND o.grade = ?"
         params = [*codes, endpoint.grade]
     frame = store.frame(
@@ -117,6 +120,7 @@ def select_study_rows(candidates: pd.DataFrame) -> pd.DataFrame:
     frame["rank"] = list(
         zip(
             [is_secondary(k) for k in frame["source_kind"]],
+            frame["subgroup"].notna(),
             frame["code_rank"],
             [_rank(a, ANALYSIS_PREFERENCE) for a in frame["analysis"]],
             [_rank(d, DENOMINATOR_PREFERENCE) for d in frame["denominator"]],

@@ -72,12 +72,31 @@ def _zero_problem(row: Row) -> Problem | None:
     )
 
 
+# A count the quote prints for one cohort: "4 of 9", "n=10/12".
+_COHORT_COUNT = re.compile(r"(\d+)\s*(?:of|/)\s*(\d+)")
+
+
+def sums_cohorts(record: object) -> bool:
+    """Whether a derived row adds up the cohorts its quote prints (a trial reported dose level by
+    dose level): events derived with no percent printed, and n equal to the sum of the quote's
+    "x of y" / "x/y" denominators. Its events are then the curator's sum, shown in the note."""
+    if not getattr(record, "events_derived", False) or record.percent is not None:
+        return False
+    counts = _COHORT_COUNT.findall(record.source_quote)
+    return len(counts) > 1 and sum(int(total) for _, total in counts) == record.n
+
+
 def _quote_problems(row: Row) -> Iterable[Problem]:
     table, record = row.table, row.record
     quote = record.source_quote
+    summed = sums_cohorts(record)
     for column in table.quoted_numbers:
         value = row.raw.get(column)
-        if value is None or (column == "events" and record.events_derived):
+        if (
+            value is None
+            or (column in ("events", "n") and summed)
+            or (column == "events" and record.events_derived)
+        ):
             continue
         zero = column == "events" and value == "0"
         if zero and zero_stated_words(record.note):
@@ -162,12 +181,13 @@ def _count_problems(row: Row) -> Iterable[Problem]:
             f"events {record.events} exceed n {record.n}; check both against the source",
         )
         return
-    if record.events_derived and record.percent is None:
+    if record.events_derived and record.percent is None and not sums_cohorts(record):
         yield Problem(
             name,
             row.line,
             "events_derived",
-            "events can only be derived when the source's percent is recorded",
+            "events can only be derived when the source's percent is recorded, or by adding up "
+            "cohorts whose 'x of y' counts the quote prints and whose denominators sum to n",
         )
         return
     if record.percent is None:

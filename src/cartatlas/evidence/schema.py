@@ -115,6 +115,30 @@ def _population_group(value: object) -> object:
     )
 
 
+# Whether an outcome row counts a study's whole cohort (its denominator as stated) or only part of
+# it (docs/evidence-protocol.md, "Subgroup"): a row of one dose level or of a selected subgroup is
+# shown on its own, marked, and never pooled, since choosing the best dose inflates a pooled rate.
+Subgroup = Literal["dose_level", "selected_subgroup"]
+SUBGROUPS: dict[str, str] = {
+    "dose_level": "one dose level, dose arm or recommended-dose cohort of a trial that treated "
+    "patients at several doses",
+    "selected_subgroup": "a subgroup picked out of the treated cohort by a patient feature "
+    "(e.g. first relapse, relapsed/refractory disease only)",
+}
+
+
+def _subgroup(value: object) -> object:
+    """One of ``SUBGROUPS``; a miss names the nearest valid value."""
+    if not isinstance(value, str) or value in SUBGROUPS:
+        return value
+    close = suggest(value, SUBGROUPS, count=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ValueError(
+        f"{value!r} is not a subgroup; write one of {', '.join(SUBGROUPS)} "
+        f"(empty means the study's whole cohort){hint}"
+    )
+
+
 Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
 _ALL_INDICATIONS: tuple[str, ...] = get_args(Indication)
 
@@ -327,6 +351,7 @@ class Outcome(Counted):
     analysis: Analysis
     denominator: Denominator
     follow_up_months: float | None = Field(default=None, ge=0)
+    subgroup: Annotated[Subgroup, BeforeValidator(_subgroup)] | None = None
 
 
 # The grading systems a safety row may name, spelled as stored: rates are pooled only within one

@@ -60,7 +60,15 @@ TABLES: tuple[Table, ...] = (
     Table(
         "outcomes",
         schema.Outcome,
-        key=("study_id", "endpoint", "assessor", "analysis", "denominator", "source_url"),
+        key=(
+            "study_id",
+            "endpoint",
+            "assessor",
+            "analysis",
+            "denominator",
+            "subgroup",
+            "source_url",
+        ),
         quoted_numbers=("n", "events", "percent", "follow_up_months"),
         references={"study_id": "studies"},
     ),

@@ -10,7 +10,13 @@ from cartatlas.analyses.like_for_like import (
     same_products,
     with_multinational,
 )
-from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence, population_label
+from cartatlas.analyses.populations import (
+    POPULATION_RULE,
+    SUBGROUP_RULE,
+    apart_rule,
+    apart_sentence,
+    population_label,
+)
 from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
 from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
 from cartatlas.analyses.success_rates import (
@@ -259,8 +265,9 @@ def _same_product(ctx: ReportContext) -> list:
                 note="Only the evidence rows present; a study with one cohort shows its exact "
                 f"CI. {ASSIGNMENT_RULE[0].upper()}{ASSIGNMENT_RULE[1:]}. Even for one product, "
                 "line of therapy, follow-up and real-world share differ between the trials. "
-                "Cohorts in special populations (CNS lymphoma, after prior CD19 CAR-T, …) are "
-                "left out, as in the pools above."
+                "Cohorts in special populations (CNS lymphoma, after prior CD19 CAR-T, …) and "
+                "results of one dose level or a selected subgroup are left out, as in the pools "
+                "above."
                 + (
                     f" Not in the complete-response rows, as they print only a stringent CR: "
                     f"{'; '.join(floors)} ({FLOOR_RULE})."
@@ -395,13 +402,15 @@ def _studies_table(
 def _apart_table(
     ctx: ReportContext, poolings: dict[str, CountryPooling], indication: str
 ) -> Table | None:
-    """Each cohort in a special population with its own rate and exact CI, marked with its
-    population: shown, never pooled (``POPULATION_RULE``). None when there is none."""
+    """Each cohort in a special population, and each row of one dose level or selected subgroup
+    of a trial, with its own rate and exact CI, marked with its population or the reason: shown,
+    never pooled (``POPULATION_RULE``, ``SUBGROUP_RULE``). None when there is none."""
+    apart = pd.concat([p.apart for p in poolings.values()], ignore_index=True)
     rows = [
         [
             row.country,
             f"{row.name} ({row.product})",
-            population_label(row.population_group),
+            population_label(row.population_group, row.subgroup),
             code_names([row.code]),
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),
@@ -414,10 +423,11 @@ def _apart_table(
     if not rows:
         return None
     return Table(
-        f"Shown separately, not pooled: cohorts in special populations, {indication}",
+        "Shown separately, not pooled: cohorts in special populations or results of part of a "
+        f"trial, {indication}",
         ["country", "study", "population", "endpoint", "events/n", "rate", "95% CI", "source"],
         rows,
-        note=f"Exact (Clopper–Pearson) 95% CIs. Rule: {POPULATION_RULE}.",
+        note=f"Exact (Clopper–Pearson) 95% CIs. Rule: {apart_rule(apart)}.",
     )
 
 
@@ -537,6 +547,7 @@ def build(ctx: ReportContext) -> Section:
         "of therapy, products, response assessors and follow-up differ (see each table).",
         f"Selection: {SELECTION_RULE}.",
         f"Populations: {POPULATION_RULE}.",
+        f"Subgroups: {SUBGROUP_RULE}.",
         "A study counts for a country when all its treating sites, or at least 80% of them, "
         "are there; multinational pivotal trials are left out of the main analysis and added "
         f"in the sensitivity table beside it ({ASSIGNMENT_RULE}).",

@@ -18,7 +18,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cartatlas.analyses.figures import forest_title, subgroup_test_note
 from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, SameProduct, by_product
-from cartatlas.analyses.populations import POPULATION_RULE, apart_sentence, population_label
+from cartatlas.analyses.populations import (
+    POPULATION_RULE,
+    SUBGROUP_RULE,
+    apart_rule,
+    apart_sentence,
+    population_label,
+)
 from cartatlas.analyses.response_floors import FLOOR_RULE
 from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
@@ -69,7 +75,7 @@ STUDY_COLUMNS = [
 
 
 #: A cohort in a special population, listed beside the pool (``POPULATION_RULE``).
-APART_COLUMNS = [*STUDY_COLUMNS[:4], "population_group", *STUDY_COLUMNS[4:]]
+APART_COLUMNS = [*STUDY_COLUMNS[:4], "population_group", "subgroup", *STUDY_COLUMNS[4:]]
 
 
 @dataclass(frozen=True)
@@ -238,11 +244,18 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
         "complete_response_floors": records(pooling.floors),
         "floor_rule": FLOOR_RULE if not pooling.floors.empty else None,
         "population_rule": POPULATION_RULE,
+        "subgroup_rule": SUBGROUP_RULE,
+        "apart_rule": apart_rule(pooling.apart),
         "not_pooled": apart_sentence(pooling.apart),
         "apart": records(
             with_exact_ci(
                 pooling.apart.reindex(columns=APART_COLUMNS).assign(
-                    population=lambda f: f["population_group"].map(population_label)
+                    population=lambda f: [
+                        population_label(group, subgroup)
+                        for group, subgroup in zip(
+                            f["population_group"], f["subgroup"], strict=True
+                        )
+                    ]
                 )
             )
         ),
