@@ -422,8 +422,11 @@ def test_cohort_counts(indication, store):
     from cartatlas.analyses.cohorts import cohort_counts
 
     for count in cohort_counts(store, [indication], ["CN", "US"]):
-        # every cohort counts, pooled or shown apart as a special population
+        # every cohort counts, pooled or shown apart (a special population, or only rows of one
+        # dose level or a selected subgroup)
         studies = {s for e in ("CR", "ORR") for s in plain.counted(indication, e, count.country)}
-        special = {s for s in studies if plain.special_population(s)}
-        assert count.apart == len(special)
+        pooled = {
+            s for e in ("CR", "ORR") for s, _, _ in plain.selected(indication, e, count.country)
+        }
+        assert count.apart == len(studies - pooled)
         assert set(count.study_ids) == studies

@@ -10,22 +10,14 @@ from __future__ import annotations
 import json
 import math
 import re
-import warnings
 
 import pytest
 from typer.testing import CliRunner
 
 from cartatlas.cli import app
-from cartatlas.report.context import ReportContext
-from cartatlas.report.sections import success
-from cartatlas.store import open_store
-from cartatlas.web.app import create_app
 from tests.golden import plain
 from tests.golden.test_golden import METAFOR
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from tests.golden.test_populations import api, sections  # noqa: F401 (the same fixtures)
 
 #: The MM US cohorts whose only row for the endpoint is of one dose level: listed, never pooled.
 APART = {"ORR": {"Brudno2018-NCI-CARBCMA": (13, 16)}, "CR": {"UNIVERSAL-ALLO715": (6, 24)}}
@@ -78,26 +70,18 @@ def test_the_pools_changed_as_the_rule_says():
     assert plain.apart("MM", "CR", "US") == [("UNIVERSAL-ALLO715", 6, 24)]
 
 
-@pytest.fixture(scope="module")
-def api(evidence_store):
-    with TestClient(create_app(evidence_store)) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def section(evidence_store):
-    with open_store(evidence_store, read_only=True) as store:
-        return success.build(ReportContext(store, ["CN", "US"]))
-
-
 def _block(section, title: str):
     return next(b for b in section.blocks if getattr(b, "title", "") == title)
 
 
 @pytest.mark.parametrize("endpoint", ["ORR", "CR"])
 def test_every_surface_shows_the_pool_without_the_subgroup_rows(
-    endpoint, api, section, evidence_store
+    endpoint,
+    api,  # noqa: F811
+    sections,  # noqa: F811
+    evidence_store,
 ):
+    section = sections[("CN", "US")]
     k, patients, estimate, low, high = _expected(endpoint)
     cli = CliRunner().invoke(
         app,

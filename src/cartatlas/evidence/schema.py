@@ -105,14 +105,19 @@ POPULATION_GROUPS: dict[str, str] = {
 }
 
 
-def _population_group(value: object) -> object:
-    """One of ``POPULATION_GROUPS``; a miss names the nearest valid value."""
-    if not isinstance(value, str) or value in POPULATION_GROUPS:
-        return value
-    raise ValueError(
-        f"{value!r} is not a population group; write one of {', '.join(POPULATION_GROUPS)} "
-        f"(empty means standard){did_you_mean(value, POPULATION_GROUPS, count=1)}"
-    )
+def _one_of(vocabulary: dict[str, str], kind: str, empty: str) -> BeforeValidator:
+    """A cell that must be one of ``vocabulary`` (or empty, meaning ``empty``); a miss names the
+    nearest valid value."""
+
+    def check(value: object) -> object:
+        if not isinstance(value, str) or value in vocabulary:
+            return value
+        raise ValueError(
+            f"{value!r} is not {kind}; write one of {', '.join(vocabulary)} "
+            f"(empty means {empty}){did_you_mean(value, vocabulary, count=1)}"
+        )
+
+    return BeforeValidator(check)
 
 
 # Whether an outcome row counts a study's whole cohort (its denominator as stated) or only part of
@@ -125,18 +130,6 @@ SUBGROUPS: dict[str, str] = {
     "selected_subgroup": "a subgroup picked out of the treated cohort by a patient feature "
     "(e.g. first relapse, relapsed/refractory disease only)",
 }
-
-
-def _subgroup(value: object) -> object:
-    """One of ``SUBGROUPS``; a miss names the nearest valid value."""
-    if not isinstance(value, str) or value in SUBGROUPS:
-        return value
-    close = suggest(value, SUBGROUPS, count=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise ValueError(
-        f"{value!r} is not a subgroup; write one of {', '.join(SUBGROUPS)} "
-        f"(empty means the study's whole cohort){hint}"
-    )
 
 
 Indication = Literal["LBCL", "FL", "MCL", "MZL", "B-ALL", "CLL", "MM", "gastric", "SLE", "other"]
@@ -300,7 +293,9 @@ class Study(Sourced):
     design: str | None = None
     indication: Indication
     population: Literal["adult", "pediatric-young-adult", "adult+pediatric"] | None = None
-    population_group: Annotated[PopulationGroup, BeforeValidator(_population_group)] = "standard"
+    population_group: Annotated[
+        PopulationGroup, _one_of(POPULATION_GROUPS, "a population group", "standard")
+    ] = "standard"
     line_of_therapy: str | None = None
     median_follow_up_months: float | None = Field(default=None, ge=0)
     real_world: bool
@@ -351,7 +346,9 @@ class Outcome(Counted):
     analysis: Analysis
     denominator: Denominator
     follow_up_months: float | None = Field(default=None, ge=0)
-    subgroup: Annotated[Subgroup, BeforeValidator(_subgroup)] | None = None
+    subgroup: (
+        Annotated[Subgroup, _one_of(SUBGROUPS, "a subgroup", "the study's whole cohort")] | None
+    ) = None
 
 
 # The grading systems a safety row may name, spelled as stored: rates are pooled only within one
