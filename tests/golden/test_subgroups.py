@@ -118,6 +118,21 @@ def test_every_surface_shows_the_pool_without_the_subgroup_rows(
             (study, "dose_level")
         ]
         assert study in document["not_pooled"] and "one dose level only" in document["not_pooled"]
+        (cli_apart,) = document["apart"]
+        ci = f"{100 * low_ci:.1f}–{100 * high_ci:.1f}"
+        rate = f"{math.floor(1000 * events / n + 0.5) / 10:.1f}"  # half up
+        assert (cli_apart["reason"], cli_apart["rate_percent"]) == (REASON, rate)
+        assert (cli_apart["events"], cli_apart["n"], cli_apart["ci95_percent"]) == (events, n, ci)
+        text = (
+            CliRunner()
+            .invoke(
+                app,
+                ["--db", evidence_store, "meta", "--indication", "MM", "--endpoint", endpoint]
+                + ["--countries", "CN,US", "--wide"],
+            )
+            .output
+        )
+        assert all(cell in text for cell in (study, f"{events}/{n}", rate, ci, "dose-level"))
         (served_apart,) = body["apart"]
         assert (served_apart["study_id"], served_apart["population"]) == (study, REASON)
         assert (served_apart["events"], served_apart["n"]) == (events, n)

@@ -22,6 +22,8 @@ from cartatlas.rounding import half_up
 from cartatlas.store import StoreMissing, open_store
 
 if TYPE_CHECKING:  # statsmodels and pandas load only when a command runs
+    import pandas as pd
+
     from cartatlas.analyses.success_rates import CountryPooling
 
 ENDPOINT_NAMES = ("ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
@@ -88,6 +90,27 @@ STUDY_COLUMNS = [
     "real_world",
     "source_url",
 ]
+
+
+APART_COLUMNS = ["study_id", "country", "reason", "code", "events/n", "rate %", "ci95 %"]
+
+
+def apart_table(apart: pd.DataFrame) -> list[list]:
+    """The rows shown beside a pool and never in it (special populations, one dose level or a
+    selected subgroup): each with its reason, its own rate and exact (Clopper–Pearson) CI."""
+    from cartatlas.analyses.populations import population_label
+    from cartatlas.evidence.queries import exact_ci
+
+    rows = []
+    for row in apart.itertuples():
+        events, n = int(row.events), int(row.n)
+        low, high = exact_ci(events, n)
+        reason = population_label(row.population_group, row.subgroup)
+        ci = f"{half_up(low, 1):.1f}–{half_up(high, 1):.1f}"
+        rows.append(
+            [row.study_id, row.country, reason, row.code, f"{events}/{n}", _pct(events / n), ci]
+        )
+    return rows
 
 
 def meta(
@@ -198,9 +221,16 @@ def emit_json(pooling: CountryPooling) -> None:
         "secondary_only": pooling.secondary_only,
         "not_pooled": apart_sentence(pooling.apart),
         "studies": pooling.rows[STUDY_COLUMNS].to_dict(orient="records"),
-        "apart": pooling.apart.reindex(
-            columns=[*STUDY_COLUMNS, "population_group", "subgroup"]
-        ).to_dict(orient="records"),
+        "apart": [
+            {**record, "reason": shown[2], "rate_percent": shown[5], "ci95_percent": shown[6]}
+            for record, shown in zip(
+                pooling.apart.reindex(
+                    columns=[*STUDY_COLUMNS, "population_group", "subgroup"]
+                ).to_dict(orient="records"),
+                apart_table(pooling.apart),
+                strict=True,
+            )
+        ],
     }
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
@@ -240,6 +270,13 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
     if apart := apart_sentence(pooling.apart):
         out.print(f"Not in this pool: {apart}.", markup=False)
         out.print(f"Why: {apart_rule(pooling.apart)}.", markup=False)
+        emit(
+            APART_COLUMNS,
+            apart_table(pooling.apart),
+            Format.table,
+            title="Shown separately, not pooled (exact 95% CI)",
+            wide=wide,
+        )
     if ENDPOINTS[pooling.endpoint].table == "safety":
         out.print(f"Grading systems: {GRADING_RULE}.", markup=False)
     out.print(f"Selection: {SELECTION_RULE}.")
