@@ -283,13 +283,12 @@ def ongoing_trials_per_country(store_path: str) -> dict[str, int]:
 
 
 def test_active_trials_are_counted_among_trials_under_way(surfaces, full_store):
-    """ "China leads globally in the number of active CAR-T therapy clinical trials", "leading
-    the world in the sheer number of active CAR-T studies", "a higher volume of ongoing clinical
-    trials": counted among trials under way, not every registered trial (completed, withdrawn,
-    unknown), and without the published counts, which count every status."""
+    """ "A higher volume of ongoing clinical trials" (and the shipped "ahead of the US"):
+    counted among trials under way, not every registered trial (completed, withdrawn, unknown),
+    and without the published counts, which count every status."""
     n = ongoing_trials_per_country(full_store)
     expected = "supported" if n["CN"] > n["US"] else "contradicted"
-    for words in ("leads globally", "leading the world", "higher volume"):
+    for words in ("higher volume",):
         ((cli, api),) = _claims(surfaces, words)
         assert (cli["metric"], cli["scope"]) == ("trial_count", "ongoing_trials")
         assert (
@@ -303,6 +302,77 @@ def test_active_trials_are_counted_among_trials_under_way(surfaces, full_store):
     shipped = surfaces["report"]["china-more-trials"]
     assert shipped[1] == expected
     assert f"CN {n['CN']} vs US {n['US']}" in shipped[3] and "published count" not in shipped[3]
+
+
+def test_a_global_lead_is_checked_against_every_country(surfaces, full_store):
+    """ "China leads globally in the number of active CAR-T therapy clinical trials", "leading
+    the world in the sheer number of active CAR-T studies": first among every country with a
+    site in the registry snapshot (trials under way), not CN vs US alone; the runner-up is named
+    with its count."""
+    n = ongoing_trials_per_country(full_store)
+    n.pop("", None)
+    others = sorted(((-k, c) for c, k in n.items() if c != "CN"))
+    runner_up, runner_up_n = others[0][1], -others[0][0]
+    expected = "supported" if n["CN"] > runner_up_n else "contradicted"
+    evidence = f"CN {n['CN']}; next: {runner_up} {runner_up_n}; {len(n)} countries counted"
+    for words in ("leads globally", "leading the world"):
+        ((cli, api),) = _claims(surfaces, words)
+        assert (cli["metric"], cli["scope"], cli["versus"]) == (
+            "trial_count",
+            "ongoing_trials",
+            "world",
+        )
+        assert (
+            cli["evidence"]
+            == f"ongoing CAR trials with a site there (registry snapshot): {evidence}"
+        )
+        _assert_everywhere(surfaces, cli, api, expected, "china-leads-world-trials")
+        assert "CN vs every country" in cli["plain"]
+    assert evidence in surfaces["report"]["china-leads-world-trials"][3]
+
+
+#: Europe as a reader of "the US and Europe" means it: EU members, the rest of the EEA, UK, CH.
+EUROPE_CODES = {
+    *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV"),
+    *("LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),  # the 27 EU members
+    *("IS", "LI", "NO", "GB", "CH"),
+}
+
+
+def test_more_than_the_us_and_europe_combined(surfaces, full_store):
+    """ "Often surpassing the combined number of trials in the US and Europe" (missed before):
+    China's trials under way against the distinct trials under way with a site in the US or a
+    European country, each counted once however many of those countries it runs in."""
+    cn, west = set(), set()
+    with open_store(full_store, read_only=True) as store:
+        for trial, countries in store.execute(
+            "SELECT l.nct_id, l.countries FROM trial_labels l JOIN reg_study s "
+            "ON s.trial_id = l.nct_id WHERE l.is_car AND s.status IN ('RECRUITING', "
+            "'NOT_YET_RECRUITING', 'ACTIVE_NOT_RECRUITING', 'ENROLLING_BY_INVITATION')"
+        ):
+            sites = set((countries or "").split("|"))
+            if "CN" in sites:
+                cn.add(trial)
+            if sites & (EUROPE_CODES | {"US"}):
+                west.add(trial)
+    assert len(EUROPE_CODES) == 31
+    per_country = ongoing_trials_per_country(full_store)
+    summed = sum(k for c, k in per_country.items() if c in EUROPE_CODES | {"US"})
+    assert len(west) < summed, "a trial with sites in several of them is counted once"
+    expected = "supported" if len(cn) > len(west) else "contradicted"
+    ((cli, api),) = _claims(
+        surfaces, "surpassing the combined number of trials in the US and Europe"
+    )
+    assert (cli["metric"], cli["scope"], cli["versus"]) == (
+        "trial_count",
+        "ongoing_trials",
+        "US_and_Europe",
+    )
+    counts = f"CN {len(cn)} vs US + Europe {len(west)}"
+    assert counts in cli["evidence"]
+    assert "Europe = EU/EEA (27 EU members + IS, LI, NO) + GB + CH" in cli["evidence"]
+    _assert_everywhere(surfaces, cli, api, expected, "china-more-than-us-europe")
+    assert counts in surfaces["report"]["china-more-than-us-europe"][3]
 
 
 def test_a_price_claim_is_checked_against_the_prices_in_force_on_the_pages_date(surfaces):

@@ -44,6 +44,7 @@ class Finding:
     compare: str | None = None
     values: list[str] | None = None
     ongoing: bool = False  # trials said to be "active", "ongoing" or "recruiting"
+    versus: str | None = None  # a lead over every country ("world") or a group (Claim.versus)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -85,6 +86,14 @@ _APPROVED = re.compile(
 _SIMILAR = re.compile(
     r"\bsimilar\b(?! (?:products|therapies|uses|indications))|\bcomparable\b|"
     r"\balign(?:s)? closely\b|\bon par\b|\bsame\b|\bmatch(?:es|ing)?\b",
+    re.IGNORECASE,
+)
+#: A lead over the whole world ("leads globally", "leading the world"): against every country.
+_WORLD_LEAD = re.compile(r"\blead(?:s|ing)? (?:the world|globally)\b", re.IGNORECASE)
+#: "surpassing the combined number of trials in the US and Europe": a lead over the two together.
+_US_EUROPE_LEAD = re.compile(
+    r"\b(?:surpass|outpac|exceed|overtak)\w*\s+(?:the\s+)?combined\b[^.;]{0,60}?\b"
+    r"(?:the\s+)?(?:US|U\.S\.|United States)\s+and\s+Europe\b",
     re.IGNORECASE,
 )
 _LEADS = re.compile(
@@ -508,6 +517,7 @@ def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     lead = _LEADS.search(s.text) or _BROADER.search(s.text)
     if lead and mentioned:
         subject = _nearest_before(names.countries(s.text), lead.start()) or mentioned[0]
+        world = "world" if _WORLD_LEAD.fullmatch(lead.group()) else None
         for kind in _compared(s.text, lead):
             found.append(
                 Finding(
@@ -519,8 +529,25 @@ def _comparisons(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                     compare="greater",
                     values=[subject],
                     ongoing=kind == "trial_count" and bool(_ONGOING.search(s.text)),
+                    versus=world if kind == "trial_count" else None,
                 )
             )
+    combined = _US_EUROPE_LEAD.search(s.text)
+    if combined and mentioned and _TRIALS.search(s.text):
+        subject = _nearest_before(names.countries(s.text), combined.start()) or mentioned[0]
+        found.append(
+            Finding(
+                "greater",
+                s,
+                (s.start + combined.start(), s.start + combined.end()),
+                countries=[subject],
+                endpoint="trial_count",
+                compare="greater",
+                values=[subject],
+                ongoing=bool(_ONGOING.search(s.text)),
+                versus="US_and_Europe",
+            )
+        )
     if _TARGETING.search(s.text) and _APPROVED.search(s.text) and len(mentioned) == 1:
         listed = names.targets(s.text)
         if len(listed) >= 2 and not _VARIETY.search(s.text):

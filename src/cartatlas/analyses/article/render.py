@@ -47,6 +47,7 @@ def record(c: CheckedClaim) -> dict[str, Any]:
         "value": c.item.value,
         "range": list(fields["range"]) if fields.get("range") else None,
         "compare": fields.get("compare"),
+        "versus": fields.get("versus"),
         "values": fields.get("values"),
         "scope": fields.get("scope"),
         "verdict": c.label,

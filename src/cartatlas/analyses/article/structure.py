@@ -237,6 +237,10 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             notes + more,
             None,
         )
+    if f.kind == "greater" and f.versus:
+        fields = {"metric": f.endpoint, "countries": [f.values[0]], "compare": "greater"}
+        fields["versus"] = f.versus
+        return ({**fields, "scope": "ongoing_trials"} if f.ongoing else fields), notes, None
     if f.kind == "greater":
         subject = f.values[0]
         others = [c for c in f.countries if c != subject and c != "EU"]

@@ -11,6 +11,7 @@ import pandas as pd
 
 from cartatlas.analyses.article.structure import ArticleClaim
 from cartatlas.analyses.claims.check import Verdict, check_claim
+from cartatlas.analyses.claims.rivals import VERSUS_LABELS
 from cartatlas.analyses.populations import is_standard
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.rounding import half_up
@@ -66,7 +67,8 @@ def _about(item: ArticleClaim) -> str:
         return ""
     label = ENDPOINTS[claim.metric].label if claim.metric in ENDPOINTS else claim.metric
     joint = " vs " if claim.compare else "/"
-    parts = [label.replace("_", " "), claim.indication, claim.product, joint.join(claim.countries)]
+    countries = claim.countries + ([VERSUS_LABELS[claim.versus]] if claim.versus else [])
+    parts = [label.replace("_", " "), claim.indication, claim.product, joint.join(countries)]
     return " (" + ", ".join(p for p in parts if p) + ")"
 
 

@@ -531,6 +531,10 @@ COUNT_SCOPES = {
 
 
 def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
+    if claim.versus:
+        from cartatlas.analyses.claims import rivals
+
+        return rivals.versus_counts(claim, trials)
     a, b = claim.countries[:2]
     comparisons: list[tuple[str, float, float, str | None]] = []
     cited: list[str] = []

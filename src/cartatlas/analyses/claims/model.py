@@ -67,7 +67,17 @@ def _given(name: str, **more: object) -> dict[str, object]:
 CLAIM_RULES: dict[str, object] = {
     "oneOf": [_given("range"), _given("compare"), _given("values")],
     "allOf": [
-        {"if": _given("compare"), "then": {"properties": {"countries": {"minItems": 2}}}},
+        {
+            "if": {**_given("compare"), "not": _given("versus")},
+            "then": {"properties": {"countries": {"minItems": 2}}},
+        },
+        {
+            "if": _given("versus"),
+            "then": {
+                "allOf": [_given("compare", const="greater")],
+                "properties": {"metric": {"const": "trial_count"}},
+            },
+        },
         {
             "if": {
                 "properties": {"metric": {"enum": list(RATE_METRICS)}},
@@ -119,6 +129,11 @@ class Claim(BaseModel):
     #: widened by ±10 % (``APPROXIMATE_RULE``), "about $375,000 to more than $500,000" → ≥ $337,500.
     about: bool = False
     compare: Literal["similar", "greater", "less"] | None = None
+    #: A trial count compared with more than one country (``rivals.py``): "world", first among
+    #: every country of the registry snapshot ("leads the world"); "US_and_Europe", above the
+    #: distinct trials with a site in the US or a European country ("the combined number of
+    #: trials in the US and Europe"). ``countries`` then names the leading country alone.
+    versus: Literal["world", "US_and_Europe"] | None = None
     values: list[str] | None = None
     #: A count "by 2024" counts what existed by the end of that year (YYYY, YYYY-MM or a date).
     as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -138,7 +153,9 @@ class Claim(BaseModel):
                 f"{self.metric} is checked as {' or '.join(ASSERTIONS[self.metric])}, "
                 f"not as {given[0]}"
             )
-        if self.compare and len(self.countries) < 2:
+        if self.versus and (self.metric, self.compare) != ("trial_count", "greater"):
+            raise ValueError("versus is for trial_count claims with compare: greater only")
+        if self.compare and len(self.countries) < 2 and not self.versus:
             raise ValueError("compare needs two countries (the first is compared to the second)")
         if self.metric in RATE_METRICS and not self.indication and not self.compare:
             raise ValueError(

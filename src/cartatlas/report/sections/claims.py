@@ -85,7 +85,10 @@ def build(ctx: ReportContext, claims: ClaimsFile) -> Section:
     for v in verdicts:
         refs = " ".join(dict.fromkeys(ctx.refs.cite(url) for url in v.sources if url))
         evidence = (
-            _cite_snapshot(v.evidence, ctx.registry_cite)
+            # a count against several countries comes from the snapshot alone: cited at the end
+            f"{v.evidence} {ctx.registry_cite}"
+            if v.claim.versus and trials is not None
+            else _cite_snapshot(v.evidence, ctx.registry_cite)
             if v.claim.metric in ("trial_count", "distinct_targets") and trials is not None
             else v.evidence
         )
