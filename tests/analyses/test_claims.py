@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
 import pytest
 
 from cartatlas.analyses.claims import EXAMPLE, check_claims, load_claims
@@ -216,6 +217,77 @@ def test_compare_similar_is_refused_for_counts():
                         "metric": "trial_count",
                         "countries": ["CN", "US"],
                         "compare": "similar",
+                    }
+                ]
+            },
+            "claims.yaml",
+        )
+
+
+def _trials(*rows: tuple[str, str, str]) -> pd.DataFrame:
+    """A registry snapshot by hand: (trial id, sites joined by "|", overall status)."""
+    return pd.DataFrame(
+        [{"nct_id": t, "countries": s.split("|"), "status": st} for t, s, st in rows]
+    )
+
+
+def _versus(country: str, versus: str) -> Claim:
+    return Claim(
+        id="v",
+        text="x",
+        metric="trial_count",
+        countries=[country],
+        compare="greater",
+        versus=versus,
+        scope="ongoing_trials",
+    )
+
+
+def test_a_global_lead_not_held_names_the_rank_and_the_leader(evidence_store):
+    """Two US trials, one Chinese, one finished German trial: the US leads, China is second."""
+    trials = _trials(
+        ("T1", "US", "RECRUITING"),
+        ("T2", "US|DE", "RECRUITING"),
+        ("T3", "CN", "RECRUITING"),
+        ("T4", "DE|DE", "COMPLETED"),
+    )
+    with open_store(evidence_store, read_only=True) as store:
+        cn = check_claim(store, _versus("CN", "world"), trials)
+        us = check_claim(store, _versus("US", "world"), trials)
+    assert cn.verdict == "contradicted"
+    assert cn.evidence.endswith("CN 1 (rank 2); first: US 2; 3 countries counted")
+    assert us.verdict == "supported" and "US 2; next: CN 1;" in us.evidence
+
+
+def test_the_us_and_europe_combined_count_each_trial_once(evidence_store):
+    """A trial with sites in the US and two European countries is one of the combined trials."""
+    trials = _trials(
+        ("T1", "US|FR|GB", "RECRUITING"),
+        ("T2", "CH", "RECRUITING"),
+        ("T3", "CN", "RECRUITING"),
+        ("T4", "CN", "RECRUITING"),
+        ("T5", "CN|JP", "ACTIVE_NOT_RECRUITING"),
+        ("T6", "TR", "RECRUITING"),  # not in the stated list of European countries
+    )
+    with open_store(evidence_store, read_only=True) as store:
+        verdict = check_claim(store, _versus("CN", "US_and_Europe"), trials)
+    assert verdict.verdict == "supported"
+    assert "CN 3 vs US + Europe 2" in verdict.evidence
+    assert "EU/EEA" in verdict.evidence
+
+
+def test_versus_is_refused_for_other_claims():
+    with pytest.raises(ClaimsFileError, match="versus is for trial_count claims"):
+        parse_claims(
+            {
+                "claims": [
+                    {
+                        "id": "a",
+                        "text": "x",
+                        "metric": "approved_products",
+                        "countries": ["CN"],
+                        "compare": "greater",
+                        "versus": "world",
                     }
                 ]
             },
