@@ -18,14 +18,12 @@ from cartatlas.analyses.claims.check import (
     in_scope,
 )
 from cartatlas.analyses.claims.model import Claim
+from cartatlas.evidence.jurisdictions import EEA
 
 #: Europe in "the US and Europe": the 27 EU members, the other EEA members (Iceland,
-#: Liechtenstein, Norway), the United Kingdom and Switzerland (ISO 3166-1 alpha-2).
-EUROPE = (
-    *("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT"),
-    *("LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"),
-    *("IS", "LI", "NO", "GB", "CH"),
-)
+#: Liechtenstein, Norway), the United Kingdom and Switzerland (ISO 3166-1 alpha-2), from the one
+#: list of member states the approvals use.
+EUROPE = tuple(sorted(EEA | {"GB", "CH"}))
 EUROPE_NAME = "Europe = EU/EEA (27 EU members + IS, LI, NO) + GB + CH"
 
 #: How each ``versus`` reads in a claim's label ("trial count, CN vs every country").
