@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from cartatlas.evidence.queries import require_current
 from cartatlas.store import Store, derived
 from cartatlas.store.versions import evidence_code_version
 
@@ -67,6 +68,7 @@ def kept(function: F) -> F:
         key = (version, _place(store.target), name, *map(_frozen, arguments))
         value = _KEPT.get(key)
         if value is derived.MISSING:
+            require_current(store)
             value = function(*bound.args, **bound.kwargs)
             _KEPT.put(key, value)
         return _handed_out(value)

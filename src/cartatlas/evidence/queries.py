@@ -21,11 +21,57 @@ class UnknownProduct(LookupError):
     """No product matches the key the user gave."""
 
 
+class EvidenceOutdated(EvidenceNotLoaded):
+    """The evidence tables were written by an older cartatlas and lack columns this one reads."""
+
+    user_facing = True
+
+
 def require_loaded(store: Store) -> None:
     if not store.table_exists("evidence_products"):
         raise EvidenceNotLoaded(
             f"the store {store.target} holds no evidence yet; run `cartatlas kb load` first"
         )
+    require_current(store)
+
+
+def require_current(store: Store) -> None:
+    """Refuse evidence loaded by an older cartatlas whose tables lack a column this version
+    reads: after an upgrade every query of the new column would otherwise fail with a database
+    error. Checked once per connection that finds it current: within one process only this
+    version's ``kb load`` writes the tables, which leaves them current."""
+    if store.unchanging.get("evidence_current"):
+        return
+    missing = missing_columns(store)
+    if missing:
+        raise EvidenceOutdated(
+            f"the evidence in {store.target} was loaded by an older version of cartatlas "
+            f"(missing {', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}); run "
+            "`cartatlas kb load` (with the same --dir, if you loaded your own) to load it again"
+        )
+    store.unchanging["evidence_current"] = True
+
+
+def missing_columns(store: Store) -> list[str]:
+    """``table.column`` for each column of today's evidence schema missing from a stored
+    evidence table (tables not stored at all are not counted: they hold no evidence yet)."""
+    from cartatlas.evidence.loader import table_name
+    from cartatlas.evidence.tables import TABLES
+
+    _, rows = store.query(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name LIKE 'evidence_%'"
+    )
+    stored: dict[str, set[str]] = {}
+    for table, column in rows:
+        stored.setdefault(table, set()).add(column)
+    return [
+        f"{table_name(table)}.{column}"
+        for table in TABLES
+        if table_name(table) in stored
+        for column in table.model.model_fields
+        if column not in stored[table_name(table)]
+    ]
 
 
 def resolve_indication(store: Store, key: str) -> str:

@@ -39,7 +39,7 @@ _STATUS = {EvidenceNotLoaded: 503, NoRegistryData: 503, UnknownProduct: 404, Not
 
 def _error(request: Request, exc: Exception) -> Response:
     """JSON ``{"detail": …}`` under /api, an HTML page elsewhere."""
-    status = _STATUS[type(exc)]
+    status = next(code for kind, code in _STATUS.items() if isinstance(exc, kind))
     if request.url.path.startswith("/api"):
         return JSONResponse({"detail": str(exc)}, status_code=status)
     return render(
