@@ -66,3 +66,26 @@ def test_the_api_and_pages_answer_503_with_the_same_words(older_store) -> None:
         assert api.json() == {"detail": MESSAGE.format(path=older_store)}
         page = client.get("/q/success", params={"a": "JP", "b": "CN"})
         assert page.status_code == 503 and "was loaded by an older version" in page.text
+
+
+def test_on_postgresql_a_dropped_column_is_found() -> None:
+    """The same check on a PostgreSQL schema (its catalogue query must pass psycopg too)."""
+    import uuid
+
+    from cartatlas.evidence.loader import load_evidence
+    from tests.registries.conftest import pg_url
+
+    url = pg_url()
+    schema = f"t_outdated_{uuid.uuid4().hex[:10]}"
+    with open_store(url) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        target = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        with open_store(target) as store:
+            assert load_evidence(store).ok
+            assert missing_columns(store) == []
+            store.execute("ALTER TABLE evidence_outcomes DROP COLUMN subgroup")
+            assert missing_columns(store) == ["evidence_outcomes.subgroup"]
+    finally:
+        with open_store(url) as admin:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -60,7 +60,8 @@ def missing_columns(store: Store) -> list[str]:
 
     _, rows = store.query(
         "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name LIKE 'evidence_%'"
+        "WHERE table_schema = current_schema() AND table_name LIKE ?",
+        ("evidence_%",),  # a parameter: psycopg reads a literal % as a placeholder
     )
     stored: dict[str, set[str]] = {}
     for table, column in rows:
