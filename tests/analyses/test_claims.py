@@ -293,3 +293,36 @@ def test_versus_is_refused_for_other_claims():
             },
             "claims.yaml",
         )
+
+
+def test_an_eu_approval_counts_for_a_member_state_in_count_and_target_claims(evidence_store):
+    """A claim about Germany's approved products reads the EMA's approvals, stored once under
+    EU, as every other answer about approvals does; reading only rows stored under DE found
+    none and said "no data". Recomputed from approvals.csv and products.csv."""
+    import csv
+
+    from tests.conftest import REPO
+
+    data = REPO / "src" / "cartatlas" / "evidence" / "data"
+    with open(data / "products.csv", newline="", encoding="utf-8") as handle:
+        targets_of = {r["product_id"]: r["targets"] for r in csv.DictReader(handle)}
+    with open(data / "approvals.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    products = {
+        c: {r["product_id"] for r in rows if r["country"] in ({"DE", "EU"} if c == "DE" else {c})}
+        for c in ("DE", "US")
+    }
+    assert products["DE"], "the EMA approvals apply in Germany"
+    count = Claim(
+        id="n", text="x", metric="approved_products", countries=["DE", "US"], compare="greater"
+    )
+    named = sorted({t for p in products["DE"] for t in targets_of[p].split("|")})
+    target_set = Claim(id="t", text="x", metric="approved_targets", countries=["DE"], values=named)
+    with open_store(evidence_store, read_only=True) as store:
+        counted, targeted = check_claim(store, count), check_claim(store, target_set)
+    expected = f"DE {len(products['DE'])} vs US {len(products['US'])}"
+    assert expected in counted.evidence
+    assert counted.verdict == (
+        "supported" if len(products["DE"]) > len(products["US"]) else "contradicted"
+    )
+    assert targeted.verdict == "supported"

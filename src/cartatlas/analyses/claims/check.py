@@ -37,6 +37,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import pandas as pd
 
+from cartatlas.analyses.approvals import raw_approvals
 from cartatlas.analyses.article.parse_numbers import APPROXIMATE_BAND
 from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile
 from cartatlas.analyses.cost import prices_frame
@@ -169,10 +170,9 @@ def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.
 
 
 def _approved_in(store: Store, country: str) -> set[str]:
-    _, rows = store.query(
-        "SELECT DISTINCT product_id FROM evidence_approvals WHERE country = ?", (country,)
-    )
-    return {product for (product,) in rows}
+    """The products approved in ``country``, an EU (EMA) approval counting in every EEA state
+    (``raw_approvals``, as every other answer about approvals reads them)."""
+    return set(raw_approvals(store, [country])["product_id"])
 
 
 def _approved_pooling(store: Store, claim: Claim, indication: str) -> CountryPooling:
@@ -478,21 +478,20 @@ def _approvals(
     store: Store, claim: Claim
 ) -> tuple[dict[str, set[str]], dict[str, set[str]], list[str]]:
     """Per country of ``claim``: its approved products (by the claim's date, ``as_of``, when it
-    has one), their targets, and the approval rows' sources (a count or a target set is cited
-    like any other number)."""
-    marks = ", ".join("?" * len(claim.countries))
-    by = "AND a.approval_date <= ?" if claim.as_of else ""
-    _, rows = store.query(
-        "SELECT a.country, p.product_id, p.targets, a.source_url FROM evidence_approvals a "
-        f"JOIN evidence_products p USING (product_id) WHERE a.country IN ({marks}) {by}",
-        [*claim.countries, *([until(claim.as_of)] if claim.as_of else [])],
-    )
+    has one; an EU approval counts in every EEA state, ``raw_approvals``), their targets, and the
+    approval rows' sources (a count or a target set is cited like any other number)."""
+    rows = raw_approvals(store, list(claim.countries))
+    if claim.as_of:
+        last = until(claim.as_of)
+        rows = rows[rows["approval_date"].map(lambda d: isinstance(d, str) and d <= last)]
     products: dict[str, set[str]] = {c: set() for c in claim.countries}
     targets: dict[str, set[str]] = {c: set() for c in claim.countries}
-    for country, product, target_list, _url in rows:
+    for country, product, target_list in zip(
+        rows["country"], rows["product_id"], rows["targets"], strict=True
+    ):
         products[country].add(product)
         targets[country].update(target_list.split("|"))
-    return products, targets, sorted({url for *_, url in rows if url})
+    return products, targets, sorted({url for url in rows["source_url"] if isinstance(url, str)})
 
 
 #: Overall statuses of a trial under way at the snapshot date, what "active" or "ongoing" trials
