@@ -22,7 +22,7 @@ import os
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,11 +137,9 @@ class Kept:
             for key, value in stored.items():
                 self.values.setdefault(key, value)
 
-    def keep_in(
-        self, store: Store, version: str, wanted: Callable[[Hashable], bool] = lambda _: True
-    ) -> None:
-        """Store the values whose key is ``wanted`` under ``version`` (``store`` writable)."""
+    def keep_in(self, store: Store, version: str) -> None:
+        """Store the values under ``version`` (``store`` writable)."""
         with self.lock:
-            kept = {key: value for key, value in self.values.items() if wanted(key)}
+            kept = dict(self.values)
         if kept:
             save(store, self.name, version, kept)
