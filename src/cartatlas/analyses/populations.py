@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.evidence.source_strength import on_secondary_pages
 from cartatlas.wording import and_list, counted
 
 STANDARD = "standard"
@@ -68,13 +69,26 @@ def population_label(group: object, subgroup: object = None) -> str:
     return GROUP_NAMES[str(group)].removeprefix("in ")
 
 
+def _subgroup(rows: pd.DataFrame) -> pd.Series:
+    """Each row's ``subgroup`` (outcomes.csv), empty for rows of a table without the column."""
+    if "subgroup" in rows:
+        return rows["subgroup"]
+    return pd.Series(None, index=rows.index, dtype=object)
+
+
 def is_standard(rows: pd.DataFrame) -> pd.Series:
     """True for the rows a pool may take: a cohort of the standard population (an unstated
     group is the default, standard) counted whole, not one dose level or selected subgroup."""
     if "population_group" not in rows:  # no rows read: an empty frame without columns
         return pd.Series(True, index=rows.index)
-    whole = rows["subgroup"].isna() if "subgroup" in rows else True
-    return rows["population_group"].fillna(STANDARD).eq(STANDARD) & whole
+    return rows["population_group"].fillna(STANDARD).eq(STANDARD) & _subgroup(rows).isna()
+
+
+def poolable(rows: pd.DataFrame) -> pd.Series:
+    """The study rows a pooled rate, a comparison, a claim's verdict or a complete-response
+    floor may count: not read only on a secondary page (``HEADLINE_SOURCE_RULE``) and not of a
+    cohort in a special population or of part of a trial (:func:`is_standard`)."""
+    return ~on_secondary_pages(rows) & is_standard(rows)
 
 
 def apart_sentence(rows: pd.DataFrame) -> str:
@@ -84,15 +98,12 @@ def apart_sentence(rows: pd.DataFrame) -> str:
     special = rows[~is_standard(rows)]
     if special.empty:
         return ""
-    whole = special["subgroup"].isna() if "subgroup" in special else True
+    subgroup = _subgroup(special)
+    whole = subgroup.isna()
     named_parts = [
         (name, special[whole & (special["population_group"] == group)])
         for group, name in GROUP_NAMES.items()
-    ]
-    if "subgroup" in special:
-        named_parts += [
-            (name, special[special["subgroup"] == code]) for code, name in SUBGROUP_NAMES.items()
-        ]
+    ] + [(name, special[subgroup == code]) for code, name in SUBGROUP_NAMES.items()]
     parts = []
     for name, part in named_parts:
         if part.empty:
@@ -107,7 +118,7 @@ def apart_sentence(rows: pd.DataFrame) -> str:
     why = []
     if (whole & ~special["population_group"].fillna(STANDARD).eq(STANDARD)).any():
         why.append("different populations")
-    if "subgroup" in special and special["subgroup"].notna().any():
+    if subgroup.notna().any():
         why.append("part of a trial, not its whole cohort")
     return f"{joined} {verb} shown separately, not pooled ({'; '.join(why)})"
 
@@ -116,7 +127,7 @@ def apart_rule(rows: pd.DataFrame) -> str:
     """The rule(s) that keep ``rows`` (listed apart) out of a pool: ``POPULATION_RULE``,
     ``SUBGROUP_RULE`` or both, joined."""
     rules = []
-    subgroup = rows["subgroup"].notna() if "subgroup" in rows else pd.Series(False, rows.index)
+    subgroup = _subgroup(rows).notna()
     if (~is_standard(rows) & ~subgroup).any():
         rules.append(POPULATION_RULE)
     if subgroup.any():

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.populations import is_standard
+from cartatlas.analyses.populations import poolable
 from cartatlas.analyses.study_rows import Endpoint, candidate_rows, select_study_rows
-from cartatlas.evidence.source_strength import is_weak, on_secondary_pages
+from cartatlas.evidence.source_strength import is_weak
 from cartatlas.rounding import half_up
 from cartatlas.store import Store
 
@@ -38,7 +38,7 @@ def stringent_only(store: Store, indication: str, with_cr: set[str]) -> pd.DataF
     rows = select_study_rows(candidate_rows(store, indication, STRINGENT))
     if rows.empty:
         return rows
-    return rows[~rows["study_id"].isin(with_cr) & ~on_secondary_pages(rows) & is_standard(rows)]
+    return rows[~rows["study_id"].isin(with_cr) & poolable(rows)]
 
 
 def as_floors(rows: pd.DataFrame, countries: list[str]) -> pd.DataFrame:

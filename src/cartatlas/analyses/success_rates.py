@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cartatlas.analyses.fits import fitted
-from cartatlas.analyses.populations import ONLY_SPECIAL, is_standard, only_special
+from cartatlas.analyses.populations import ONLY_SPECIAL, is_standard, only_special, poolable
 from cartatlas.analyses.response_floors import complete_response_floors
 from cartatlas.analyses.study_rows import (
     ENDPOINTS,
@@ -148,13 +148,6 @@ HEADLINE_SOURCE_RULE = (
     "a cohort whose only row for a measure is from a secondary page (aggregator, blog) is "
     "listed in the detail tables, marked, but left out of every pooled rate and comparison"
 )
-
-
-def poolable(rows: pd.DataFrame) -> pd.Series:
-    """The study rows a pooled rate, a comparison or a claim's verdict may count: not read only
-    on a secondary page (``HEADLINE_SOURCE_RULE``) and not of a cohort in a special population
-    (``POPULATION_RULE``)."""
-    return ~on_secondary_pages(rows) & is_standard(rows)
 
 
 def secondary_only(rows: pd.DataFrame) -> list[str]:
