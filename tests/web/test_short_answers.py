@@ -143,7 +143,7 @@ def _expected_durability(pair: tuple[str, str]) -> list[tuple[str, int | None]]:
         where = "in several countries" if place == "multinational" else f"in {place}"
         said.append(
             (
-                f"{studies} ({products} products) {where}"
+                f"{studies} ({products} product{'' if products == 1 else 's'}) {where}"
                 if studies or place == "multinational"
                 else f"in {place}, no data (no study conducted in {place} reports survival or "
                 "response duration)",
@@ -176,7 +176,8 @@ def test_durability_short_answer_numbers_match_the_api(evidence_client, overview
         studies = len({i["study_id"] for i in car_t})
         products = len({i["product_id"] for i in car_t})
         assert (studies, products) == _survival_counts(country)
-        assert f"{studies} ({products} products) in {country}" in card
+        noun = "product" if products == 1 else "products"
+        assert f"{studies} ({products} {noun}) in {country}" in card
     for (indication, endpoint), ref in METAFOR.items():
         body = evidence_client.get("/api/comparisons", params={"indication": indication}).json()
         (pooled,) = [p for p in body["pooled"] if p["endpoint"] == endpoint]

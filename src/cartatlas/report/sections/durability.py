@@ -27,6 +27,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import hazard_ratio_forest, landmark_plot
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, missing
+from cartatlas.wording import counted
 
 ENDPOINT_ORDER = ("OS", "PFS", "EFS", "DOR")
 
@@ -247,7 +248,7 @@ def short_answer(
     blocks."""
     counts = survival_counts(survival, [*ctx.countries, "multinational"])
     said = [
-        f"{studies} ({products} products) {_in(place)}"
+        f"{studies} ({counted(products, 'product')}) {_in(place)}"
         if studies or place == "multinational"
         else f"in {place}, {no_survival(place)}"
         for place, (studies, products) in counts.items()
