@@ -57,12 +57,11 @@ def keep_parts(
     of its studies (:mod:`~.parts`; the latter only once the store holds registry data) for
     ``countries`` and keep them in ``store`` (writable), as ``kb load`` and ``import`` do; the
     number of parts computed (0 when all were kept)."""
-    from cartatlas.analyses import evidence_kept, fits
+    from cartatlas.analyses import kept_values
 
     kept = Parts.of(store)
     ctx = ReportContext(store, countries, parts=kept)
-    fits.read_stored(store)
-    evidence_kept.read_stored(store)
+    kept_values.read_stored(store)
 
     def success_parts() -> None:
         pools = success.pooled(ctx)
@@ -79,8 +78,7 @@ def keep_parts(
             progress(name, len(builds))
         build()
     keep(store, kept)
-    fits.keep_in(store)
-    evidence_kept.keep_in(store)
+    kept_values.keep_in(store)
     return len(kept.built)
 
 
@@ -157,7 +155,7 @@ def keep_report(
 
     The report reads a read-only store; keeping it needs a writable one, which another
     process (``cartatlas serve``, an import) may hold: then the report is simply not kept."""
-    from cartatlas.analyses import evidence_kept, fits
+    from cartatlas.analyses import kept_values
     from cartatlas.store import StoreBusy, open_store
     from cartatlas.store.derived import save
 
@@ -166,7 +164,6 @@ def keep_report(
             save(store, name, version, built)
             if parts is not None:
                 keep(store, parts)
-            fits.keep_in(store)
-            evidence_kept.keep_in(store)
+            kept_values.keep_in(store)
     except StoreBusy:
         return

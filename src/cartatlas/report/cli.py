@@ -73,7 +73,7 @@ def _build_and_write(
     advance: Advance,
 ) -> list[Path]:
     """Build (or read the stored build) and write each format, reporting each step."""
-    from cartatlas.analyses import evidence_kept, fits
+    from cartatlas.analyses import kept_values
     from cartatlas.analyses.claims import EXAMPLE, load_claims
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded
@@ -94,8 +94,7 @@ def _build_and_write(
         built = derived.load(store, name, version)
         fresh = built is derived.MISSING
         if fresh:
-            fits.read_stored(store)  # poolings of unchanged evidence are read, not refitted
-            evidence_kept.read_stored(store)  # as are the frames derived from the evidence
+            kept_values.read_stored(store)  # fits and evidence frames are read, not recomputed
             kept = Parts.of(store)  # and the parts that read only the evidence (kb load's)
             built = build_report(store, codes, claims_file, steps(advance, len(wanted)), kept)
         else:

@@ -80,7 +80,7 @@ def warm(hub: StoreHub, memo: Memo, countries: list[str] | None, stop: threading
     ``countries`` (``None``: none), every question page and the like-for-like answers into
     ``memo``, as requests would; run in a background thread, which ``stop`` ends between two
     pages."""
-    from cartatlas.analyses import evidence_kept, fits
+    from cartatlas.analyses import kept_values
     from cartatlas.web.api.meta import SAME_PRODUCT_COUNTRIES, same_product_answers
     from cartatlas.web.dashboard import question_page
     from cartatlas.web.deps import registry_data
@@ -88,8 +88,7 @@ def warm(hub: StoreHub, memo: Memo, countries: list[str] | None, stop: threading
     from cartatlas.web.registry import WebContext
 
     with hub.store() as store:
-        fits.read_stored(store)
-        evidence_kept.read_stored(store)
+        kept_values.read_stored(store)
         registry = registry_data(store, memo)
         if registry is not None:
             registry.car_index, registry.sites_by_trial  # noqa: B018  (built once, here)
@@ -121,7 +120,7 @@ def keep_built(
     start, under data ``version``) that the server built meanwhile; the number kept. Called
     after the server closed its read-only connection. Nothing is kept when the data changed
     meanwhile or another process holds the store."""
-    from cartatlas.analyses import evidence_kept, fits
+    from cartatlas.analyses import kept_values
     from cartatlas.web.api.meta import SAME_PRODUCT_COUNTRIES
     from cartatlas.web.questions import QUESTIONS
 
@@ -143,8 +142,7 @@ def keep_built(
                 return 0
             for name, value in built.items():
                 derived.save(store, name, version, value)
-            fits.keep_in(store)
-            evidence_kept.keep_in(store)
+            kept_values.keep_in(store)
     except StoreBusy:
         log.warning("the store is in use; dashboard pages built by this server were not kept")
         return 0
