@@ -58,8 +58,8 @@ def _expected(a: str, b: str) -> dict[tuple[str, str], dict]:
 
 
 def _first_details(a: str, b: str) -> dict[tuple[str, str, str], set]:
-    """(target, indication, country) -> {(product, line, kind)} of the approvals on the first
-    date (several when they share it)."""
+    """(target, indication, country) -> {(product, line, population, kind)} of the approvals on
+    the first date (several when they share it)."""
     targets = {r["product_id"]: r["targets"].split("|") for r in plain.rows("products")}
     found = _expected(a, b)
     details: dict[tuple[str, str, str], set] = {}
@@ -69,7 +69,8 @@ def _first_details(a: str, b: str) -> dict[tuple[str, str, str], set]:
             for target in targets[row["product_id"]]:
                 if date and found[(target, row["indication"])].get(country) == date:
                     key = (target, row["indication"], country)
-                    detail = (row["product_id"], row["line_of_therapy"], row["kind"])
+                    detail = (row["product_id"], row["line_of_therapy"], row["population"])
+                    detail += (row["kind"],)
                     details.setdefault(key, set()).add(detail)
     return details
 
@@ -122,7 +123,8 @@ def test_lag_per_pair_on_every_surface(evidence_store, evidence_client, first, s
             key = (row["target"], row["indication"], side)
             if row["approval_date_" + side]:
                 line, kind = row["line_of_therapy_" + side], row["kind_" + side]
-                assert (row["product_id_" + side], line, kind) in details[key], row
+                population = row["population_" + side]
+                assert (row["product_id_" + side], line, population, kind) in details[key], row
     table = runner.invoke(app, [*args, "--wide"])
     assert table.exit_code == 0
     for code in (first, second):
@@ -142,12 +144,13 @@ def test_lag_per_pair_on_every_surface(evidence_store, evidence_client, first, s
         return
     cells = [row[-1] for block in section.blocks if hasattr(block, "rows") for row in block.rows]
     every = {c for block in section.blocks if hasattr(block, "rows") for r in block.rows for c in r}
-    for row in shown:  # each side's first approval with its line and kind
+    for row in shown:  # each side's first approval with its line, population and kind
         for side in (a, b):
             if row["approval_date_" + side]:
                 line = row["line_of_therapy_" + side] or "line not stated"
+                population = row["population_" + side] or "population not stated"
                 kind = row["kind_" + side] or "kind not stated"
-                assert f"{row['approval_date_' + side]} ({line}, {kind})" in every
+                assert f"{row['approval_date_' + side]} ({line}, {population}, {kind})" in every
     for lag, status in expected.values():
         if lag:
             precision = status.partition("; ± ")[2]

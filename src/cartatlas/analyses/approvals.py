@@ -206,9 +206,10 @@ def approved_product_rows(store: Store, country: str) -> list[tuple]:
     ]
 
 
-#: What the lag keeps of each side's first approval: the line and kind show whether the two
-#: approvals compared are alike (a US 5L+ full approval against a Chinese 4L+ one).
-LAG_VALUES = ("product_id", "approval_date", "line_of_therapy", "kind", "date")
+#: What the lag keeps of each side's first approval: the line, population and kind show whether
+#: the two approvals compared are alike (a US 5L+ full approval against a Chinese 4L+ one; a US
+#: approval for children and young adults against a Chinese one for adults).
+LAG_VALUES = ("product_id", "approval_date", "line_of_therapy", "population", "kind", "date")
 
 
 def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
@@ -280,6 +281,15 @@ def product_lag(frame: pd.DataFrame, country_a: str, country_b: str) -> pd.DataF
     """``LAG_DEFINITION`` per product × indication, only where both countries approved it."""
     lag = _lag(frame, ["product_id", "indication"], country_a, country_b)
     return lag.dropna(subset=["lag_months"]).reset_index(drop=True)
+
+
+def population_differs(lag: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """The lag rows whose two first approvals were for different stated populations (CD19 B-ALL:
+    children and young adults in the US, adults in China): their lag is not how long the same
+    patients waited, which a reader of the median lag must be told."""
+    pa, pb = lag[f"population_{a}"], lag[f"population_{b}"]
+    stated = pa.notna() & pb.notna() & (pa != "") & (pb != "")
+    return lag[lag["lag_months"].notna() & stated & (pa != pb)]
 
 
 def first_approvals(frame: pd.DataFrame, countries: list[str]) -> pd.DataFrame:

@@ -32,7 +32,7 @@ def _rows(frame, columns: list[str], fmt: Format) -> list[list]:
 
 
 def _lag_cells(columns: list[str], row: list) -> list:
-    """A lag row as a table shows it: an unstated line or kind is "not stated"; in a row
+    """A lag row as a table shows it: an unstated line, population or kind is "not stated"; in a row
     approved in one country only, the empty side is "none recorded" and its other cells "—"
     (the status says why), not "no data", which would read as a gap in the evidence."""
     one_side = " only " in str(row[columns.index("status")])
@@ -40,7 +40,7 @@ def _lag_cells(columns: list[str], row: list) -> list:
     for column, value in zip(columns, row, strict=True):
         if value == "no data" and one_side:
             value = "none recorded" if column.startswith("product_id") else "—"
-        elif value == "no data" and column.startswith(("line_of_therapy", "kind")):
+        elif value == "no data" and column.startswith(("line_of_therapy", "population", "kind")):
             value = "not stated"
         cells.append(value)
     return cells
@@ -94,7 +94,7 @@ def approvals(
         columns = ["target", "indication"]
         for side in (a, b):
             columns += [f"{c}_{side}" for c in ("product_id", "approval_date", "line_of_therapy")]
-            columns += [f"kind_{side}"]
+            columns += [f"population_{side}", f"kind_{side}"]
         columns += ["lag_months", "status"]
         definition = LAG_DEFINITION.format(a=a, b=b)
         title = definition[0].upper() + definition[1:]

@@ -12,6 +12,7 @@ from cartatlas.analyses.approvals import (
     first_approvals,
     lag_uncertainty,
     oriented_lag,
+    population_differs,
     product_lag,
 )
 from cartatlas.evidence.absence import no_approvals, no_data
@@ -20,7 +21,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
-from cartatlas.wording import noun
+from cartatlas.wording import counted, noun
 
 
 def _text(value: object, empty: str = "") -> str:
@@ -40,12 +41,14 @@ def _sources(ctx: ReportContext, frame: pd.DataFrame, country: str) -> str:
 
 
 def _first(row: pd.Series, country: str) -> str:
-    """ "2022-02-28 (5L+, full)": a side's first approval with its line and kind, so a reader
-    sees whether the two approvals compared are alike; empty where the side has none."""
+    """ "2022-02-28 (5L+, adult, full)": a side's first approval with its line, population and
+    kind, so a reader sees whether the two approvals compared are alike; empty where the side
+    has none."""
     if missing(row.get(f"product_id_{country}", row.get("product_id"))):
         return ""
     detail = [
         _text(row[f"line_of_therapy_{country}"], "line not stated"),
+        _text(row[f"population_{country}"], "population not stated"),
         _text(row[f"kind_{country}"], "kind not stated"),
     ]
     return f"{_text(row[f'approval_date_{country}'], 'no date recorded')} ({', '.join(detail)})"
@@ -88,6 +91,17 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
             f"over {len(both)} target–indication pairs ({b} later in {int((both > 0).sum())}, "
             f"{b} first in {first_in_b})."
         )
+        if len(apart := population_differs(lag, a, b)):
+            text += (
+                f" In {counted(len(apart), 'pair')} the first approvals were for different "
+                "populations, so its lag is not how long the same patients waited: "
+                + "; ".join(
+                    f"{r.target} {r.indication}: {r[f'population_{a}']} in {a}, "
+                    f"{r[f'population_{b}']} in {b} ({r.lag_months:+.0f} months)"
+                    for _, r in apart.iterrows()
+                )
+                + "."
+            )
     for country in (a, b):
         only = lag[lag["status"].str.startswith(f"approved in {country} only")]
         if len(only):
@@ -113,8 +127,8 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                 for _, r in same.iterrows()
             ],
             note=f"Lag: {definition}. Only products approved in both countries. Each date is "
-            "the product's first approval for the indication there, with its line of therapy "
-            "and kind (full, accelerated, conditional): the two may differ.",
+            "the product's first approval for the indication there, with its line of therapy, "
+            "population and kind (full, accelerated, conditional): the two may differ.",
         ),
         Table(
             f"Lag, same target and indication (any product): {a} → {b}",
