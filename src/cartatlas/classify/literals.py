@@ -2,8 +2,8 @@
 
 Every match of a pattern such as ``myeloma|plasmacytoma|(?-i:\\bMM\\b)`` contains one of the
 words ``myeloma``, ``plasmacytoma`` or ``mm``. :func:`required` reads those words from the
-compiled pattern's syntax tree; :mod:`~.rules` looks them up in each text in one Aho–Corasick
-pass and skips the patterns (and alternatives) whose words are absent. A pattern whose words
+compiled pattern's syntax tree; :mod:`~.rules` looks them up in each text in one pass of an
+RE2 set and skips the patterns (and alternatives) whose words are absent. A pattern whose words
 are all absent cannot match, so skipping it leaves every label and reason exactly as before.
 
 The words never hold whitespace, nor a non-ASCII letter that case-insensitive matching
