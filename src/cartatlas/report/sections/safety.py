@@ -6,7 +6,7 @@ import pandas as pd
 
 from cartatlas.analyses.populations import STANDARD, apart_sentence, population_label
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
-from cartatlas.analyses.success_rates import GRADING_RULE, pool_by_country
+from cartatlas.analyses.success_rates import GRADING_RULE, CountryPooling, pool_by_country
 from cartatlas.evidence.absence import no_data
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.report.context import ReportContext
@@ -103,11 +103,26 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
     ]
 
 
-def _comparable_pool(ctx: ReportContext, indication: str, endpoint: str) -> str | None:
-    """The country comparison under the one grading rule shared with ``meta`` and claims."""
-    pooling = pool_by_country(ctx.store, indication, endpoint, ctx.countries)
+def _pool_notes(ctx: ReportContext, indication: str) -> tuple[list[str], list[str]]:
+    """(country comparisons, refusals) over the safety endpoints of ``indication``, under the
+    one grading rule shared with ``meta`` and claims. A refusal is the rule's own words, with
+    the systems each country's studies state, so a reader sees whether rates are apart because
+    the systems differ or because none is stated."""
+    compared, refused = [], []
+    for endpoint in SAFETY:
+        pooling = pool_by_country(ctx.store, indication, endpoint, ctx.countries)
+        if pooling.refusal:
+            refused.append(f"{ENDPOINTS[endpoint].label}: {pooling.refusal}.")
+        elif (note := _comparison(pooling)) is not None:
+            compared.append(note)
+    return compared, refused
+
+
+def _comparison(pooling: CountryPooling) -> str | None:
+    """The country comparison of one pooled safety endpoint, or None when nothing compares."""
     if pooling.comparison is None:
         return None
+    endpoint = pooling.endpoint
     parts = [
         f"{c} {pct(s.estimate)} ({interval(s.ci_low, s.ci_high)}, k={s.k})"
         for c, s in pooling.summaries.items()
@@ -151,7 +166,7 @@ def build(ctx: ReportContext) -> Section:
                 note=CELL_NOTE,
             )
         )
-        notes = [n for e in SAFETY if (n := _comparable_pool(ctx, indication, e))]
+        notes, refusals = _pool_notes(ctx, indication)
         present = sorted(set().union(*(set(r["country_of_conduct"]) for r in found.values())))
         text = (
             " ".join(notes)
@@ -159,7 +174,7 @@ def build(ctx: ReportContext) -> Section:
             else f"Not compared: only {present[0]} has cohorts reporting CRS or ICANS here."
             if len(present) < 2
             else f"Not pooled: the studies of {', '.join(present)} do not share a stated grading "
-            "system, so their rates are not comparable."
+            "system, so their rates are not comparable. " + " ".join(refusals)
         )
         pooled_notes.extend(f"{indication}: {n}" for n in notes)
         blocks.append(Paragraph(f"**{indication}**: {text}"))
