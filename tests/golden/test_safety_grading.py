@@ -12,7 +12,6 @@ the same event as under ASTCT 2019 or Penn, so a rate graded differently must ne
 from __future__ import annotations
 
 import json
-import warnings
 from collections import Counter
 
 import pytest
@@ -23,12 +22,6 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import safety as safety_section
 from cartatlas.store import open_store
 from tests.golden import plain
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
-
-    from cartatlas.web.app import create_app
 
 INDICATIONS = ("LBCL", "B-ALL", "MM")
 
@@ -80,12 +73,6 @@ def _country_part(refusal: str, country: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def api(evidence_store):
-    with TestClient(create_app(evidence_store)) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
 def section(evidence_store):
     with open_store(evidence_store, read_only=True) as store:
         return safety_section.build(ReportContext(store, ["CN", "US"]))
@@ -101,7 +88,9 @@ def report(section) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("indication", INDICATIONS)
-def test_cn_us_crs3_only_within_one_stated_grading(indication, api, report, evidence_store):
+def test_cn_us_crs3_only_within_one_stated_grading(
+    indication, evidence_client, report, evidence_store
+):
     system, tallies, pooled = expected(indication, ["CN", "US"])
     cli = CliRunner().invoke(
         app,
@@ -109,7 +98,9 @@ def test_cn_us_crs3_only_within_one_stated_grading(indication, api, report, evid
         + ["--format", "json"],
     )
     assert cli.exit_code == 0, cli.output
-    body = api.get("/api/meta", params={"indication": indication, "endpoint": "CRS_3plus"}).json()
+    body = evidence_client.get(
+        "/api/meta", params={"indication": indication, "endpoint": "CRS_3plus"}
+    ).json()
     if system is None:
         # Refused on every surface, each naming the same systems per country.
         phrase = (
@@ -135,7 +126,7 @@ def test_cn_us_crs3_only_within_one_stated_grading(indication, api, report, evid
     assert f"{system} grading only" in report[indication]
 
 
-def test_one_system_pool_equals_its_rows(api, section, evidence_store):
+def test_one_system_pool_equals_its_rows(evidence_client, section, evidence_store):
     """Within one stated system a country's rate is recomputed from its rows: CN multiple
     myeloma, CRS grade ≥3, graded by the one system its studies share."""
     system, _, pooled = expected("MM", ["CN"])
@@ -150,7 +141,7 @@ def test_one_system_pool_equals_its_rows(api, section, evidence_store):
     assert cli.exit_code == 0, cli.output
     document = json.loads(cli.stdout)
     (cn,) = document["pooled"]
-    body = api.get(
+    body = evidence_client.get(
         "/api/meta", params={"indication": "MM", "endpoint": "CRS_3plus", "countries": "CN"}
     ).json()
     served = body["pooled"]["by_country"]["CN"]
