@@ -1,10 +1,10 @@
 """The ``countries`` lists read from registry site lists match the registry records themselves.
 
 Issue #15 filled the ``countries`` of multinational pivotal trials (FELIX, ZUMA-2, ZUMA-3, ZUMA-7,
-KarMMa, KarMMa-3, ELARA, BELINDA) from their ClinicalTrials.gov site lists (``country_source =
-registry``). This test recomputes each list by a route that shares no code with the package: it
-reads the shared snapshot's JSON lines and the studies CSV directly, and names the countries with
-pycountry.
+KarMMa, KarMMa-3, ELARA, BELINDA, CARTITUDE-4) from their ClinicalTrials.gov site lists
+(``country_source = registry``). This test recomputes each list by a route that shares no code
+with the package: it reads the shared snapshot's JSON lines and the studies CSV directly, and
+names the countries with pycountry.
 """
 
 from __future__ import annotations
@@ -23,7 +23,17 @@ from tests.conftest import ONCOLOGY
 # Names in the snapshot that pycountry does not look up by themselves.
 NAMES = {"Taiwan": "TW", "Hong Kong": "HK"}
 
-FILLED = {"FELIX", "ZUMA-2", "ZUMA-3", "ZUMA-7", "KarMMa", "KarMMa-3", "ELARA", "BELINDA"}
+FILLED = {
+    "FELIX",
+    "ZUMA-2",
+    "ZUMA-3",
+    "ZUMA-7",
+    "KarMMa",
+    "KarMMa-3",
+    "ELARA",
+    "BELINDA",
+    "CARTITUDE-4",
+}
 
 
 def _code(name: str) -> str:
