@@ -10,6 +10,7 @@ the report's lead, the JSON API and the dashboard page.
 from __future__ import annotations
 
 import json
+import math
 import re
 import warnings
 from pathlib import Path
@@ -122,3 +123,42 @@ def test_every_surface_shows_metafors_pooled_hazard_ratio(cell, lead, api, evide
     assert served["hr"] == pytest.approx(ref["hr"], rel=1e-6)
     assert served["ci_low"] == pytest.approx(ref["ci_low"], rel=1e-6)
     assert served["ci_high"] == pytest.approx(ref["ci_high"], rel=1e-6)
+
+
+def _wider_than_each(cell: tuple[str, str]) -> bool:
+    """Simple route: metafor's pooled 95% CI against each pooled trial's printed CI, log scale."""
+    ref = METAFOR[cell]
+    width = math.log(ref["ci_high"] / ref["ci_low"])
+    return all(
+        width > math.log(float(t["ci_high"]) / float(t["ci_low"]))
+        for t in plain.hazard_trials(*cell)
+    )
+
+
+def test_some_pools_are_wider_than_their_trials_and_some_not():
+    assert {_wider_than_each(c) for c in CELLS} == {True, False}
+
+
+@pytest.mark.parametrize("cell", CELLS, ids="-".join)
+def test_every_surface_says_whether_the_pool_is_wider_than_its_trials(
+    cell, lead, api, evidence_store
+):
+    """'very wide' was said of every two-trial pool, also of LBCL OS (0.60–0.91, narrower than
+    either trial's own); now each surface says it exactly where it holds."""
+    indication, endpoint = cell
+    wide = _wider_than_each(cell)
+    said = "wider than either trial's own"
+    assert (said in api["pooled"][cell]["caveat"]) is wide
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--indication", indication]
+    )
+    printed = re.search(
+        rf"Pooled HR, {indication} {endpoint} \(.*?\): [\d.]+ \(95% CI [^;]*; (.*?); each trial",
+        " ".join(result.output.split()),
+    )
+    assert printed and (said in printed.group(1)) is wide, result.output
+    own = re.search(
+        rf"{indication} {endpoint} \([^)]*\): pooled HR [^;]*; (.*?); each trial on its own", lead
+    )
+    assert own and (said in own.group(1)) is wide, lead
+    assert "very wide" not in lead and "very wide" not in api["page"]

@@ -11,6 +11,7 @@ durability page and in the JSON API.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections import Counter
 
@@ -100,11 +101,22 @@ def _headline_hazard_ratios() -> list[tuple[str, int]]:
         rows = plain.hazard_trials(indication, endpoint)
         if len(rows) > 1:
             ref = METAFOR[indication, endpoint]
-            wide = len(rows) == 2 and ref["ci_low"] < 1 < ref["ci_high"]
+            # a pooled interval that spans 1 and is wider than every trial's own names the
+            # trials' own HRs
+            width = math.log(ref["ci_high"] / ref["ci_low"])
+            wide = ref["ci_low"] < 1 < ref["ci_high"] and all(
+                width > math.log(float(r["ci_high"]) / float(r["ci_low"])) for r in rows
+            )
+            own = ", ".join(
+                f"{r['study_id']} {float(r['hr']):g} ({float(r['ci_low']):g}–"
+                f"{float(r['ci_high']):g})"
+                for r in sorted(rows, key=lambda r: r["study_id"])
+            )
+            each = "either" if len(rows) == 2 else "every"
             said = (
                 f"{indication} {endpoint} {ref['hr']:.2f} (95% CI {ref['ci_low']:.2f}–"
                 f"{ref['ci_high']:.2f}, {len(rows)} trials pooled"
-                + (", so the interval is very wide)" if wide else ")")
+                + (f", wider than {each} trial's own: {own})" if wide else ")")
             )
         else:
             (row,) = rows

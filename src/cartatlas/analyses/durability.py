@@ -136,19 +136,31 @@ class PooledHazardRatio:
         return math.exp(self.result.ci_low), math.exp(self.result.ci_high)
 
     @property
+    def wider_than_each(self) -> bool:
+        """Is the pooled 95% CI wider (on the log scale) than every pooled trial's own? With two
+        trials the Knapp–Hartung t on 1 degree of freedom can make it so (MM PFS: 0.01–10.6
+        from CARTITUDE-4's 0.22–0.39 and KarMMa-3's 0.38–0.63): a pool that says less than
+        either trial alone, which the reader must be told, with the trials' own HRs."""
+        low, high = self.ci
+        width = math.log(high / low)
+        return all(width > math.log(r.ci_high / r.ci_low) for r in self.rows.itertuples())
+
+    @property
     def caveat(self) -> str:
         """What the reader needs next to a pooled HR: each trial's own HR with the analysis it
         comes from and, for a news page, that it is a weak source; the analyses left out (and
         why); and, with two trials, that the Knapp–Hartung interval uses t with one degree of
-        freedom and can span 1 although every trial alone favours CAR-T clearly."""
+        freedom, and whether that made it wider than either trial's own (it can span 1
+        although every trial alone favours CAR-T clearly)."""
         each = "; ".join(_trial_said(r) for r in self.rows.itertuples())
         beside = "".join(f"; {text}" for text in self.beside)
         if len(self.rows) > 2:
             return f"each trial: {each}{beside}"
         products = " (different products)" if self.rows["product_id"].nunique() > 1 else ""
+        wide = " and is wider than either trial's own" if self.wider_than_each else ""
         return (
             f"only two trials{products}, so the random-effects interval uses t with "
-            f"1 degree of freedom and is very wide; each trial on its own: {each}{beside}"
+            f"1 degree of freedom{wide}; each trial on its own: {each}{beside}"
         )
 
     @property

@@ -273,8 +273,16 @@ def _headline_said(ctx: ReportContext, h: HeadlineHazardRatio) -> str:
     low, high = h.ci
     sources = " ".join(cite_marked(ctx.refs, row) for row in h.rows.to_dict("records"))
     if h.pooled:
-        # the page's caveat in a few words: two trials give a t interval on 1 degree of freedom
-        wide = ", so the interval is very wide" if len(h.rows) == 2 and low < 1 < high else ""
+        # the page's caveat in a few words: a pooled interval that spans 1 only because it is
+        # wider than each trial's own (two trials give a t interval on 1 degree of freedom)
+        # says less than the trials do, so their own HRs are given beside it
+        wide = ""
+        if h.pooled.wider_than_each and low < 1 < high:
+            own = ", ".join(
+                f"{r.study_id} {r.hr:g} ({r.ci_low:g}–{r.ci_high:g})" for r in h.rows.itertuples()
+            )
+            each = "either" if len(h.rows) == 2 else "every"
+            wide = f", wider than {each} trial's own: {own}"
         number = f"{h.hr:.2f} (95% CI {low:.2f}–{high:.2f}, {len(h.rows)} trials pooled{wide})"
     else:
         (row,) = h.rows.itertuples()
