@@ -108,7 +108,11 @@ def test_cn_us_crs3_only_within_one_stated_grading(
             if len(tallies) > 1
             else "no grading system is stated"
         )
-        refusals = {"cli": cli.output, "api": body["refusal"], "report": report[indication]}
+        refusals = {
+            "cli": json.loads(cli.stdout)["refusal"],
+            "api": body["refusal"],
+            "report": report[indication],
+        }
         for surface, text in refusals.items():
             assert text and phrase in text, surface
             own = text[max(text.find("CRS, grade ≥3: "), 0) :]  # the report: its own note
@@ -121,7 +125,9 @@ def test_cn_us_crs3_only_within_one_stated_grading(
         assert not (body.get("pooled") or {}).get("by_country")
         return
     document = json.loads(cli.stdout)
-    assert {s["study_id"] for s in document["studies"]} == {r["study_id"] for r in pooled}
+    assert {(s["study_id"], s["grading"]) for s in document["studies"]} == {
+        (r["study_id"], system) for r in pooled
+    }
     assert f"{system} grading only" in document["model"]
     assert f"{system} grading only" in report[indication]
 
@@ -147,6 +153,7 @@ def test_one_system_pool_equals_its_rows(evidence_client, section, evidence_stor
     served = body["pooled"]["by_country"]["CN"]
     assert (cn["k"], cn["patients"]) == (served["studies"], served["patients"]) == (len(pooled), n)
     assert f"{system} grading only" in document["model"]
+    assert [s["grading"] for s in document["studies"]] == [system] * len(pooled)
     if len(pooled) == 1:  # one study: its own proportion with the exact 95% CI
         low, high = plain.clopper_pearson(events, n)
         for shown in (cn, served):

@@ -92,6 +92,14 @@ STUDY_COLUMNS = [
 ]
 
 
+def study_columns(endpoint: str) -> list[str]:
+    """The pooled studies' columns; a safety pool adds each study's grading system, the one
+    thing a reader needs to see that the rates pooled were graded alike."""
+    from cartatlas.analyses.study_rows import ENDPOINTS
+
+    return STUDY_COLUMNS + (["grading"] if ENDPOINTS[endpoint].table == "safety" else [])
+
+
 APART_COLUMNS = ["study_id", "country", "reason", "code", "events/n", "rate %", "ci95 %"]
 
 
@@ -158,6 +166,10 @@ def meta(
         raise bad_input(exc) from None
     if pooling.refusal:
         err.print(f"{endpoint} for {indication}: {pooling.refusal}. Grading: {GRADING_RULE}.")
+        if fmt is Format.json:  # a script reading stdout gets the refusal, not an empty page
+            refused = {"indication": indication, "endpoint": endpoint, "pooled": []}
+            refused |= {"refusal": pooling.refusal, "grading_rule": GRADING_RULE}
+            print(json.dumps(refused, ensure_ascii=False, indent=2))
         raise typer.Exit(0)
     if not pooling.has_data:
         err.print(
@@ -220,7 +232,7 @@ def emit_json(pooling: CountryPooling) -> None:
         "complete_response_floors": pooling.floors.to_dict(orient="records"),
         "secondary_only": pooling.secondary_only,
         "not_pooled": apart_sentence(pooling.apart),
-        "studies": pooling.rows[STUDY_COLUMNS].to_dict(orient="records"),
+        "studies": pooling.rows[study_columns(pooling.endpoint)].to_dict(orient="records"),
         "apart": [
             {**record, "reason": shown[2], "rate_percent": shown[5], "ci95_percent": shown[6]}
             for record, shown in zip(
@@ -280,9 +292,10 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
     if ENDPOINTS[pooling.endpoint].table == "safety":
         out.print(f"Grading systems: {GRADING_RULE}.", markup=False)
     out.print(f"Selection: {SELECTION_RULE}.")
+    columns = study_columns(pooling.endpoint)
     emit(
-        STUDY_COLUMNS,
-        pooling.rows[STUDY_COLUMNS].values.tolist(),
+        columns,
+        pooling.rows[columns].values.tolist(),
         Format.table,
         title=f"Studies pooled: {ENDPOINTS[pooling.endpoint].label}, {pooling.indication}",
         wide=wide,
