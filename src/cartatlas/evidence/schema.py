@@ -559,7 +559,10 @@ class RegulatoryAction(Sourced):
 class Coverage(Sourced):
     """Who pays for CAR-T in a country: a payer or scheme, its status, scope and date.
 
-    ``product_id`` empty means the scheme covers (or excludes) CAR-T as a class.
+    ``product_id`` empty means the scheme covers (or excludes) CAR-T as a class. Patients
+    treated against patients eligible are recorded only as one source counts them, with
+    ``patients_as_of``, the date (or the end of the period) the counts refer to, because a share
+    treated means nothing without its denominator and its year.
     """
 
     country: Country
@@ -582,3 +585,23 @@ class Coverage(Sourced):
     patients_eligible: int | None = Field(default=None, ge=0)
     out_of_pocket_amount: float | None = Field(default=None, ge=0)
     out_of_pocket_currency: Currency | None = None
+    patients_as_of: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _counts(self) -> Coverage:
+        counted = self.patients_treated is not None or self.patients_eligible is not None
+        if self.patients_as_of is not None and not counted:
+            raise ValueError(
+                "patients_as_of dates a patient count; give the count or leave it empty"
+            )
+        if (
+            self.patients_treated is not None
+            and self.patients_eligible is not None
+            and self.patients_treated > self.patients_eligible
+        ):
+            raise ValueError(
+                f"patients_treated {self.patients_treated} is above patients_eligible "
+                f"{self.patients_eligible}; both must count the same population, or record them "
+                "on separate rows"
+            )
+        return self

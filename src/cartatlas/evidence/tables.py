@@ -152,7 +152,7 @@ TABLES: tuple[Table, ...] = (
         schema.Coverage,
         key=("country", "product_id", "payer", "scheme", "effective_date", "source_url"),
         quoted_numbers=("patients_treated", "patients_eligible", "out_of_pocket_amount"),
-        quoted_dates=("effective_date",),
+        quoted_dates=("effective_date", "patients_as_of"),
         references={"product_id": "products"},
     ),
     Table(

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from cartatlas.analyses.treated_share import SHARE_CAVEAT, treated_phrase
 from cartatlas.evidence.jurisdictions import EEA, EU, with_eu_if_member
 from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report.context import ReportContext
@@ -152,6 +153,33 @@ def _who_pays(ctx: ReportContext, frame: pd.DataFrame, short: bool) -> str:
     return ("" if short else "Who pays for CAR-T — ") + ". ".join(parts) + "."
 
 
+def _treated_vs_eligible(ctx: ReportContext, frame: pd.DataFrame) -> str:
+    """ "Patients treated against patients eligible, where one source counts both — US: …" per
+    country, each count with its date and source, or the country's "no data"."""
+    parts = []
+    for country in ctx.countries:
+        counted = [
+            r
+            for r in frame[frame["country"] == country].to_dict("records")
+            if not missing(r["patients_treated"]) and not missing(r["patients_eligible"])
+        ]
+        if not counted:
+            parts.append(f"{country}: no data (no source counts both)")
+            continue
+        parts.append(
+            f"{country}: "
+            + "; ".join(
+                f"{r['payer']}, {r['scope']}: {treated_phrase(r)} {cite_marked(ctx.refs, r)}"
+                for r in counted
+            )
+        )
+    return (
+        "Patients treated against patients eligible, where one source counts both — "
+        + ". ".join(parts)
+        + f". {SHARE_CAVEAT}"
+    )
+
+
 def coverage(ctx: ReportContext) -> Section:
     frame = ctx.store.frame("SELECT * FROM evidence_coverage ORDER BY country, effective_date")
     frame = frame[frame["country"].isin(ctx.countries)]
@@ -159,23 +187,13 @@ def coverage(ctx: ReportContext) -> Section:
         return Section("coverage", "Who pays", "No data (no coverage decisions are recorded).")
     rows = []
     for r in frame.to_dict("records"):
-        treated = "" if missing(r["patients_treated"]) else f"{r['patients_treated']:,.0f}"
-        eligible = "" if missing(r["patients_eligible"]) else f"{r['patients_eligible']:,.0f}"
         pocket = (
             "not stated"
             if missing(r["out_of_pocket_amount"])
             else f"{r['out_of_pocket_amount']:,.0f} {r['out_of_pocket_currency']}"
             + (" (year not stated)" if missing(r["effective_date"]) else "")
         )
-        stated = "; ".join(
-            part
-            for part in (
-                f"treated {treated}" if treated else "",
-                f"eligible {eligible}" if eligible else "",
-                f"out of pocket {pocket}",
-            )
-            if part
-        )
+        stated = "; ".join(part for part in (treated_phrase(r), f"out of pocket {pocket}") if part)
         rows.append(
             [
                 r["country"],
@@ -194,6 +212,7 @@ def coverage(ctx: ReportContext) -> Section:
         f"{short} Products, scope, conditions and sources: see Who pays.",
         [
             Paragraph(full),
+            Paragraph(_treated_vs_eligible(ctx, frame)),
             Table(
                 "Coverage decisions and schemes",
                 [

@@ -19,6 +19,7 @@ from cartatlas.analyses.durability import (
     pooled_hazard_ratios,
     survival_frame,
 )
+from cartatlas.analyses.treated_share import treated_percent
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.evidence.schema import Agency, Indication, TimeEndpoint
 from cartatlas.web import params
@@ -147,8 +148,9 @@ def list_coverage(
     store: EvidenceDep, country: params.CountryQuery = None, product: params.ProductQuery = None
 ) -> Listing:
     """Payer or scheme, status, scope, conditions and date; ``product_id`` null means CAR-T
-    as a class. Patients treated / eligible and out-of-pocket amounts only where a source
-    states them (null is "not stated", never zero)."""
+    as a class. Patients treated / eligible (with ``patients_as_of``, the date the counts refer
+    to) and out-of-pocket amounts only where a source states them (null is "not stated", never
+    zero); ``treated_percent`` is treated / eligible × 100 where the source gives both."""
     frame = select(
         store,
         "SELECT * FROM evidence_coverage",
@@ -157,5 +159,11 @@ def list_coverage(
             ("product_id = ?", params.product(store, "product", product)),
         ],
         "country, effective_date",
+    )
+    frame = frame.assign(
+        treated_percent=[
+            treated_percent(t, e)
+            for t, e in zip(frame["patients_treated"], frame["patients_eligible"], strict=True)
+        ]
     )
     return listing(records(frame.drop(columns=["source_line"])))
