@@ -51,9 +51,8 @@ def last_full_year(full_store) -> int:
     return int(str(snapshot)[:4]) - 1
 
 
-@pytest.fixture(scope="module")
-def expected_outlook(full_store, last_full_year) -> dict[str, dict[str, int]]:
-    """Per country: trials started in the last full year, and how many are of each kind."""
+def _kinds_started(full_store, year: int, countries: list[str]) -> dict[str, dict[str, int]]:
+    """Per country: trials started in ``year``, and how many are of each kind."""
     query = (
         LABELLED
         + """
@@ -63,23 +62,55 @@ def expected_outlook(full_store, last_full_year) -> dict[str, dict[str, int]]:
           count(DISTINCT nct_id) FILTER (WHERE disease_area LIKE '%autoimmune:%') AS autoimmune,
           count(DISTINCT nct_id) FILTER (WHERE in_vivo) AS in_vivo,
           count(DISTINCT nct_id) FILTER (WHERE cell_source = 'unknown') AS unstated
-        FROM car WHERE year = ? AND country IN ('IL', 'US') GROUP BY country
+        FROM car WHERE year = ? AND list_contains(?, country) GROUP BY country
     """
     )
     with duckdb.connect(full_store, read_only=True) as con:
-        rows = con.execute(query, [last_full_year]).fetchall()
+        rows = con.execute(query, [year, countries]).fetchall()
     columns = ["n", "allogeneic", "solid", "autoimmune", "in_vivo", "unstated"]
     return {r[0]: dict(zip(columns, r[1:], strict=True)) for r in rows}
 
 
+@pytest.fixture(scope="module")
+def expected_outlook(full_store, last_full_year) -> dict[str, dict[str, int]]:
+    return _kinds_started(full_store, last_full_year, PAIR)
+
+
 def _fragments(country: str, counts: dict[str, int]) -> list[str]:
-    n = counts["n"]
-    parts = [f"{country} ({n} trials, cell source not stated in {counts['unstated']}):"]
+    """What the answer must say of ``country``: the denominator, each kind as count (share,
+    exact CI), and the allogeneic count among the trials that state a cell source."""
+    n, unstated = counts["n"], counts["unstated"]
+    parts = [f"{country} ({n} trials, cell source not stated in {unstated}):"]
     for column, label in {**KINDS, "in_vivo": "in vivo"}.items():
         k = counts[column]
         low, high = _clopper_pearson(k, n)
-        parts.append(f"{label} {k} ({k / n:.0%}, {low:.0f}–{high:.0f}%)")
+        said = f"{label} {k} ({k / n:.0%}, {low:.0f}–{high:.0f}%"
+        if column == "allogeneic" and 0 < unstated < n:
+            said += f"; {k} of the {n - unstated} stating a cell source, {k / (n - unstated):.0%}"
+        parts.append(said + ")")
     return parts
+
+
+def test_cn_us_allogeneic_share_among_trials_stating_a_source_on_report_and_dashboard(
+    full_store, client, last_full_year
+):
+    """China states a cell source far less often than the US, so its allogeneic share of all
+    trials is lower while its share of the trials stating one is higher: both must be shown."""
+    counts = _kinds_started(full_store, last_full_year, ["CN", "US"])
+    share = {c: v["allogeneic"] / v["n"] for c, v in counts.items()}
+    stated = {c: v["allogeneic"] / (v["n"] - v["unstated"]) for c, v in counts.items()}
+    assert (share["CN"] < share["US"]) != (stated["CN"] < stated["US"]), "the case to show"
+    with open_store(full_store, read_only=True) as store:
+        answer = registry_views.outlook(ReportContext(store, ["CN", "US"])).answer
+    pages = [
+        " ".join(html.unescape(client.get(p, params={"a": "CN", "b": "US"}).text).split())
+        for p in ("/q/outlook", "/")
+    ]
+    for country in ("CN", "US"):
+        for fragment in _fragments(country, counts[country]):
+            assert fragment in answer, (fragment, answer)
+            for page in pages:
+                assert fragment in page, fragment
 
 
 def test_outlook_gives_counts_denominators_and_intervals_on_every_surface(

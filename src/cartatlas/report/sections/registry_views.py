@@ -255,7 +255,8 @@ def outlook(ctx: ReportContext) -> Section:
         "trials (a wide interval) says little, and the latest year moves as the registry fills.",
         "A trial counts as allogeneic only when its registry text says so; where the cell "
         "source is not stated the allogeneic share is a lower bound, and countries differ in "
-        "how often it is stated.",
+        "how often it is stated, so the share among the trials that state a cell source is "
+        "given beside it: compare both before reading a difference between countries.",
         "A trial is 'solid tumour' or 'autoimmune' when any of its conditions is.",
     ]
     return Section("outlook", "Outlook", answer, blocks, caveats)
@@ -270,11 +271,18 @@ def _unstated_sources(ctx: ReportContext, year: int) -> dict[str, int]:
 
 def _year_shares(country: str, row: pd.Series, unstated: int, year: int) -> str:
     """One country's part of the outlook answer: each kind as count (share, exact CI) of the
-    trials started in ``year``, with that denominator and how many state no cell source."""
+    trials started in ``year``, with that denominator and how many state no cell source; the
+    allogeneic share also among the trials that state one, since countries differ in how often
+    they do (CN 2025: 22% of all trials but 52% of those stating a source, US 29% and 38%), so
+    the comparison of the two shares can turn round."""
     n = int(row["trials"])
     kinds = []
     for column, label in SHARES.items():
         events = round(float(row[column]) * n)
         low, high = exact_ci(events, n)
-        kinds.append(f"{label} {events} ({events / n:.0%}, {low:.0f}–{high:.0f}%)")
+        kind = f"{label} {events} ({events / n:.0%}, {low:.0f}–{high:.0f}%"
+        if column == "allogeneic" and unstated and n > unstated:
+            kind += f"; {events} of the {n - unstated} stating a cell source, "
+            kind += f"{events / (n - unstated):.0%}"
+        kinds.append(kind + ")")
     return f"{country} ({n} trials, cell source not stated in {unstated}): " + ", ".join(kinds)
