@@ -1,7 +1,8 @@
-"""Survival rows of the randomized trials added for issue #15 (TRANSFORM's primary analysis and
-3-year follow-up, CARTITUDE-4's second overall-survival interim), recomputed from the words of
-each row's own quote by a plain route — a regular expression per printed figure, not the
-checker — and asserted on survival.csv, the CLI (``durability``) and the API (``/api/survival``).
+"""Survival rows of pivotal trials added for issue #15 (TRANSFORM's primary analysis and 3-year
+follow-up, CARTITUDE-4's second overall-survival interim, ZUMA-3's 3- and 4-year OS), recomputed
+from the words of each row's own quote by a plain route — a regular expression per printed
+figure, not the checker — and asserted on survival.csv, the CLI (``durability``), the API
+(``/api/survival``) and the report's durability tables.
 
 A median printed as "not reached" must be stored as ``not_reached`` with no value, and an
 interval bound printed as "not reached" / "not evaluable" must stay empty."""
@@ -83,8 +84,22 @@ ROWS = {
         "37.7",
         "",
     ),
+    ("ZUMA-3", "OS", "landmark", "36", "car-t", "longer_follow_up"): (
+        r"The KM estimate of OS at 3 years was (\d+)% \(n=54; 95% CI: 32, 59\)",
+        "32",
+        "59",
+    ),
+    ("ZUMA-3", "OS", "landmark", "48", "car-t", "longer_follow_up"): (
+        r"The KM estimate of OS at 4 years was (\d+)% \(n=54; 95% CI: 28, 55\)",
+        "28",
+        "55",
+    ),
 }
-PRODUCTS = {"TRANSFORM": "lisocabtagene-maraleucel", "CARTITUDE-4": "ciltacabtagene-autoleucel"}
+PRODUCTS = {
+    "TRANSFORM": "lisocabtagene-maraleucel",
+    "CARTITUDE-4": "ciltacabtagene-autoleucel",
+    "ZUMA-3": "brexucabtagene-autoleucel",
+}
 
 
 def _key(row: dict[str, str]) -> tuple[str, ...]:
@@ -177,7 +192,7 @@ def test_report_durability_tables_show_the_car_t_rows(evidence_store):
     with open_store(evidence_store, read_only=True) as store:
         section = durability.build(ReportContext(store, ["CN", "US"]))
     cells = [row for b in section.blocks if isinstance(b, Table) for row in b.rows]
-    names = {"TRANSFORM": "TRANSFORM (", "CARTITUDE-4": "CARTITUDE-4 ("}
+    names = {s: f"{s} (" for s in PRODUCTS}
     for (study, endpoint, statistic, months, arm, analysis), (
         value,
         low,
