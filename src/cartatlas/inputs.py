@@ -50,6 +50,15 @@ def did_you_mean(text: str, names: Iterable[str], count: int = 3) -> str:
     return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
+def not_one_of(value: str, allowed: Iterable[str], what: str, write: str) -> str:
+    """ "'ASTCT2019' is not one of the allowed values; write 'Lee2014', 'ASTCT' or 'CARTOX';
+    did you mean 'ASTCT'?": the one message for a value outside a closed vocabulary (an evidence
+    cell's literal, population group, subgroup or indication), naming the value, ``what`` it
+    should be, how to ``write`` it and the nearest allowed value, so a variant spelling is caught
+    and fixed in the same words on every check."""
+    return f"{value!r} is not {what}; write {write}{did_you_mean(value, allowed, count=1)}"
+
+
 @cache
 def _chinese_names() -> dict[str, str]:
     """Chinese country names (simplified and traditional, as pycountry's ISO translations give

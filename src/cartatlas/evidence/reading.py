@@ -12,7 +12,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from cartatlas.evidence.tables import Table
-from cartatlas.inputs import did_you_mean
+from cartatlas.inputs import not_one_of
 
 BUNDLED_DIR = Path(__file__).parent / "data"
 
@@ -80,13 +80,12 @@ def _pydantic_problems(
 def _not_allowed(table: Table, column: str | None, item: dict[str, Any]) -> str:
     """ "'ASTCT2019' is not one of the allowed values; write 'Lee2014', 'ASTCT', … or 'CARTOX';
     did you mean 'ASTCT'?": a closed-vocabulary miss names the value, the values allowed and
-    the nearest of them (a variant spelling would otherwise split one value's rows in two)."""
+    the nearest of them (a variant spelling would otherwise split one value's rows in two),
+    worded by :func:`~cartatlas.inputs.not_one_of` as the schema's own vocabulary checks are."""
     field_info = table.model.model_fields.get(column or "")
     allowed = _literal_values(field_info.annotation) if field_info else []
-    value = str(item["input"])
-    return (
-        f"{value!r} is not one of the allowed values; write {item['ctx']['expected']}"
-        + did_you_mean(value, allowed, count=1)
+    return not_one_of(
+        str(item["input"]), allowed, "one of the allowed values", item["ctx"]["expected"]
     )
 
 

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from cartatlas.inputs import did_you_mean
+from cartatlas.inputs import not_one_of
 
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -106,15 +106,16 @@ POPULATION_GROUPS: dict[str, str] = {
 
 
 def _one_of(vocabulary: dict[str, str], kind: str, empty: str) -> BeforeValidator:
-    """A cell that must be one of ``vocabulary`` (or empty, meaning ``empty``); a miss names the
-    nearest valid value."""
+    """A cell that must be one of ``vocabulary`` (or empty, meaning ``empty``); a miss is worded
+    by :func:`~cartatlas.inputs.not_one_of`, as every closed-vocabulary miss of the checker is."""
 
     def check(value: object) -> object:
         if not isinstance(value, str) or value in vocabulary:
             return value
         raise ValueError(
-            f"{value!r} is not {kind}; write one of {', '.join(vocabulary)} "
-            f"(empty means {empty}){did_you_mean(value, vocabulary, count=1)}"
+            not_one_of(
+                value, vocabulary, kind, f"one of {', '.join(vocabulary)} (empty means {empty})"
+            )
         )
 
     return BeforeValidator(check)
@@ -144,8 +145,12 @@ def _indications(value: str) -> str:
     for part in parts:
         if part not in _ALL_INDICATIONS:
             raise ValueError(
-                f"{part!r} is not an indication; write one of {', '.join(_ALL_INDICATIONS)}, or "
-                f"several joined by '|' (B-ALL|LBCL){did_you_mean(part, _ALL_INDICATIONS, count=1)}"
+                not_one_of(
+                    part,
+                    _ALL_INDICATIONS,
+                    "an indication",
+                    f"one of {', '.join(_ALL_INDICATIONS)}, or several joined by '|' (B-ALL|LBCL)",
+                )
             )
     if len(set(parts)) < len(parts):
         raise ValueError(f"{value!r} names an indication twice; name each once")
