@@ -11,7 +11,8 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "cartatlas" / "evidence" / "data"
 
-ANALYSIS = ["primary", "longer_follow_up", "label"]
+# the primary analysis (the paper's, then the label's review of it) before a later data cut
+ANALYSIS = ["primary", "label", "longer_follow_up"]
 DENOMINATOR = ["infused", "evaluable", "enrolled", "randomized"]
 ASSESSOR = ["IRC", "investigator", ""]
 STRENGTH = ["regulator", "label", "journal", "hta_body", "registry", "conference_abstract"]
@@ -93,6 +94,22 @@ def apart(indication: str, endpoint: str, country: str) -> list[tuple[str, int, 
         (s, int(o["events"]), int(o["n"]))
         for s, o in chosen_rows(indication, endpoint, country).items()
         if _apart(s, o)
+    )
+
+
+def later(indication: str, endpoint: str, country: str) -> list[tuple[str, int, int]]:
+    """(study, events, n) of every whole-cohort longer_follow_up row, for the endpoint's chosen
+    code, of a pooled cohort whose chosen row is an earlier analysis: listed, never pooled."""
+    pooled = {s for s, _, _ in selected(indication, endpoint, country)}
+    chosen = chosen_rows(indication, endpoint, country)
+    return sorted(
+        (o["study_id"], int(o["events"]), int(o["n"]))
+        for o in rows("outcomes")
+        if o["study_id"] in pooled
+        and chosen[o["study_id"]]["analysis"] != "longer_follow_up"
+        and o["analysis"] == "longer_follow_up"
+        and o["endpoint"] == chosen[o["study_id"]]["endpoint"]
+        and not o["subgroup"]
     )
 
 

@@ -15,6 +15,7 @@ from cartatlas.report.build import build_report
 from cartatlas.report.render import render_markdown
 from cartatlas.store import open_store
 from cartatlas.web.app import create_app
+from tests.golden.plain import clopper_pearson, later, selected
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -66,3 +67,41 @@ def test_cli_report_and_api_agree(case, markdown, api, evidence_store):
     assert f"({document['comparison']['test']})" in markdown
     assert body["comparison"]["p"] == document["comparison"]["p"]
     assert body["comparison"]["test"] == document["comparison"]["test"]
+
+
+def test_fl_rate_and_later_cut_agree_on_every_surface(evidence_store, markdown, api):
+    """ZUMA-5's label IRC 49/81 is the FL CR rate, and its 5-year 100/127 is listed beside it,
+    not pooled, on the CLI, the API and the report (recomputed by tests/golden/plain.py)."""
+    assert selected("FL", "CR", "US") == [("ZUMA-5", 49, 81)]
+    assert later("FL", "CR", "US") == [("ZUMA-5", 100, 127)]
+    low, high = clopper_pearson(49, 81)
+    cli = CliRunner().invoke(
+        app,
+        ["--db", evidence_store, "meta", "--indication", "FL", "--endpoint", "CR"]
+        + ["--format", "json"],
+    )
+    assert cli.exit_code == 0, cli.output
+    document = json.loads(cli.stdout)
+    (us,) = document["pooled"]
+    assert (us["country"], us["k"], us["patients"]) == ("US", 1, 81)
+    assert us["estimate"] == pytest.approx(49 / 81)
+    assert (us["ci_low"], us["ci_high"]) == (
+        pytest.approx(low, abs=1e-6),
+        pytest.approx(high, abs=1e-6),
+    )
+    assert [(r["study_id"], r["events"], r["n"]) for r in document["later"]] == [
+        ("ZUMA-5", 100, 127)
+    ]
+    assert [(r["study_id"], r["analysis"]) for r in document["studies"]] == [("ZUMA-5", "label")]
+
+    body = api.get("/api/meta", params={"indication": "FL", "endpoint": "CR"}).json()
+    served = body["pooled"]["by_country"]["US"]
+    assert (served["studies"], served["patients"]) == (1, 81)
+    assert served["estimate"] == pytest.approx(49 / 81)
+    assert [(r["study_id"], r["events"], r["n"]) for r in body["later"]] == [("ZUMA-5", 100, 127)]
+
+    ci = f"{100 * low:.0f}–{100 * high:.0f}%"
+    assert f"| FL | CR | US | 1 | 81 | {100 * 49 / 81:.1f}% | {ci} |" in markdown
+    assert f"complete response (CR) was {100 * 49 / 81:.0f}% ({ci}) in US" in markdown
+    assert "later data cuts of pooled cohorts, not pooled: ZUMA-5 (US) CR 100/127" in markdown
+    assert f"| CR | not stated | 100/127 | {100 * 100 / 127:.1f}% |" in markdown

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -101,22 +102,44 @@ def study_columns(endpoint: str) -> list[str]:
 
 
 APART_COLUMNS = ["study_id", "country", "reason", "code", "events/n", "rate %", "ci95 %"]
+LATER_COLUMNS = ["study_id", "country", "assessor", "code", "events/n", "rate %", "ci95 %"]
 
 
 def apart_table(apart: pd.DataFrame) -> list[list]:
     """The rows shown beside a pool and never in it (special populations, one dose level or a
     selected subgroup): each with its reason, its own rate and exact (Clopper–Pearson) CI."""
     from cartatlas.analyses.populations import population_label
+
+    return _rate_rows(apart, lambda row: population_label(row.population_group, row.subgroup))
+
+
+def later_table(later: pd.DataFrame) -> list[list]:
+    """The later data cuts of pooled cohorts, shown beside the pool and never in it: each with
+    its assessor, its own rate and exact (Clopper–Pearson) CI."""
+    return _rate_rows(
+        later, lambda row: row.assessor if isinstance(row.assessor, str) else "not stated"
+    )
+
+
+def _rate_rows(frame: pd.DataFrame, describe: Callable[[Any], str]) -> list[list]:
+    """One row per study row: ID, country, ``describe(row)``, code, events/n, rate, exact CI."""
     from cartatlas.evidence.queries import exact_ci
 
     rows = []
-    for row in apart.itertuples():
+    for row in frame.itertuples():
         events, n = int(row.events), int(row.n)
         low, high = exact_ci(events, n)
-        reason = population_label(row.population_group, row.subgroup)
         ci = f"{half_up(low, 1):.1f}–{half_up(high, 1):.1f}"
         rows.append(
-            [row.study_id, row.country, reason, row.code, f"{events}/{n}", _pct(events / n), ci]
+            [
+                row.study_id,
+                row.country,
+                describe(row),
+                row.code,
+                f"{events}/{n}",
+                _pct(events / n),
+                ci,
+            ]
         )
     return rows
 
@@ -243,6 +266,17 @@ def emit_json(pooling: CountryPooling) -> None:
                 strict=True,
             )
         ],
+        "later": [
+            {**record, "rate_percent": shown[5], "ci95_percent": shown[6]}
+            for record, shown in zip(
+                pooling.later.reindex(columns=[*STUDY_COLUMNS, "assessor"])
+                .astype(object)
+                .where(pooling.later.notna(), None)
+                .to_dict(orient="records"),
+                later_table(pooling.later),
+                strict=True,
+            )
+        ],
     }
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
@@ -250,7 +284,7 @@ def emit_json(pooling: CountryPooling) -> None:
 def _print_details(pooling: CountryPooling, wide: bool) -> None:
     from cartatlas.analyses.populations import apart_rule, apart_sentence
     from cartatlas.analyses.response_floors import floor_sentence
-    from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
+    from cartatlas.analyses.study_rows import ENDPOINTS, LATER_RULE, SELECTION_RULE
     from cartatlas.analyses.success_rates import GRADING_RULE, absent_reason, difference_wording
 
     out.print(f"Model: {pooling.method_note}.", markup=False)
@@ -300,6 +334,15 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
         title=f"Studies pooled: {ENDPOINTS[pooling.endpoint].label}, {pooling.indication}",
         wide=wide,
     )
+    if not pooling.later.empty:
+        emit(
+            LATER_COLUMNS,
+            later_table(pooling.later),
+            Format.table,
+            title="Later data cuts of pooled cohorts, not pooled (exact 95% CI)",
+            wide=wide,
+        )
+        out.print(f"Why: {LATER_RULE}.", markup=False)
 
 
 def cohorts(

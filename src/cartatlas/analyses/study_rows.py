@@ -50,7 +50,18 @@ ENDPOINTS = {
 # the composite is the registrational endpoint, so it is preferred and plain CR is the fallback.
 CR_BY_INDICATION = {"B-ALL": ("CR_CRi", "CR")}
 
-ANALYSIS_PREFERENCE = ("primary", "longer_follow_up", "label")
+#: The primary analysis first, from the paper or, where the regulator printed it, the label's
+#: review of it ("label": the registrational primary analysis, read by independent review); a
+#: later data cut only for a cohort with neither. Complete responses deepen with follow-up, so a
+#: later cut beside other cohorts' primary analyses would not be like for like: it is listed
+#: beside the pool (``later_rows``), never pooled in place of the primary analysis.
+ANALYSIS_PREFERENCE = ("primary", "label", "longer_follow_up")
+LATER = "longer_follow_up"
+LATER_RULE = (
+    "each pooled cohort enters with its primary analysis (the paper's, or the regulator's label "
+    "review of it); responses deepen with follow-up, so a later data cut is shown beside the "
+    "pool, not in it"
+)
 DENOMINATOR_PREFERENCE = ("infused", "evaluable", "enrolled", "randomized")
 ASSESSOR_PREFERENCE = ("IRC", "investigator", None)
 
@@ -58,7 +69,8 @@ SELECTION_RULE = (
     "one row per cohort: later reports of a cohort already included are left out; within a "
     "study a row from a secondary page (aggregator, blog) is taken only when the study has no "
     "other row, and a row of one dose level or selected subgroup only when it has no row of its "
-    "whole cohort; then the primary analysis is preferred over longer follow-up and label data, "
+    "whole cohort; then the primary analysis (the paper's, then the regulator's label review of "
+    "it) is preferred over a later data cut, which is listed beside the pool, not pooled; then "
     "infused patients over evaluable, enrolled and randomized denominators, independent review "
     "over investigator assessment, and then the strongest source (a regulator or label over a "
     "journal, a journal over news or secondary pages)"
@@ -130,12 +142,35 @@ def select_study_rows(candidates: pd.DataFrame) -> pd.DataFrame:
             strict=True,
         )
     )
-    chosen = frame.sort_values("rank").groupby("study_id", sort=False).head(1).copy()
-    chosen["product"] = [
-        next((v for v in (product, construct) if isinstance(v, str)), "investigational")
-        for product, construct in zip(chosen["product_id"], chosen["construct_name"], strict=True)
-    ]
+    chosen = _named(frame.sort_values("rank").groupby("study_id", sort=False).head(1))
     return chosen.drop(columns=["rank", "code_rank"]).sort_values("study_id").reset_index(drop=True)
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``product`` column: the product, else the construct's name."""
+    named = frame.copy()
+    named["product"] = [
+        next((v for v in (product, construct) if isinstance(v, str)), "investigational")
+        for product, construct in zip(frame["product_id"], frame["construct_name"], strict=True)
+    ]
+    return named
+
+
+def later_rows(candidates: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    """The later data cuts (``longer_follow_up``) of each chosen cohort whose chosen row is an
+    earlier analysis, for the same endpoint code and whole cohort: listed beside the pool, never
+    in it (``ANALYSIS_PREFERENCE``), by study and source order."""
+    earlier = chosen.loc[chosen["analysis"] != LATER, ["study_id", "code"]]
+    later = candidates[(candidates["analysis"] == LATER) & candidates["subgroup"].isna()]
+    later = later.merge(earlier, on=["study_id", "code"])
+    return _named(later).drop(columns="code_rank").sort_values(["study_id", "source_line"])
+
+
+@kept
+def later_study_rows(store: Store, indication: str, endpoint: str) -> pd.DataFrame:
+    """:func:`later_rows` of :func:`study_rows`' choice, once per evidence version."""
+    candidates = candidate_rows(store, indication, ENDPOINTS[endpoint])
+    return later_rows(candidates, select_study_rows(candidates)).reset_index(drop=True)
 
 
 @kept

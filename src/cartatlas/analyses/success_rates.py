@@ -22,6 +22,8 @@ from cartatlas.analyses.response_floors import complete_response_floors
 from cartatlas.analyses.study_rows import (
     ENDPOINTS,
     SELECTION_RULE,
+    code_names,
+    later_study_rows,
     studies_without_endpoint,
     study_rows,
 )
@@ -102,6 +104,9 @@ class CountryPooling:
     # complete-response pools: cohorts left out that report only sCR, with the floor it sets
     # (``FLOOR_RULE``): shown beside the pool, never in it
     floors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # later data cuts of pooled cohorts (``ANALYSIS_PREFERENCE``): listed beside the pool, never
+    # in it
+    later: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def has_data(self) -> bool:
@@ -367,10 +372,40 @@ def pool_by_country(
     here = chosen[chosen["country_of_conduct"].isin(countries)]
     pooling.secondary_only = secondary_only(here[is_standard(here)])
     pooling.apart = apart_rows(here)
+    pooling.later = later_of(later_study_rows(store, indication, endpoint), pooling.rows)
     if endpoint == "CR":
         with_cr = set(chosen["study_id"])
         pooling.floors = complete_response_floors(store, indication, countries, with_cr)
     return pooling
+
+
+def later_of(later: pd.DataFrame, pooled: pd.DataFrame) -> pd.DataFrame:
+    """The later data cuts of the cohorts in ``pooled`` (the pool's own rows), in its order,
+    with a ``country``."""
+    later = later[later["study_id"].isin(set(pooled["study_id"]))].copy()
+    later["country"] = later["country_of_conduct"]
+    order = {study: i for i, study in enumerate(pooled["study_id"])}
+    return later.sort_values("study_id", key=lambda s: s.map(order), kind="stable").reset_index(
+        drop=True
+    )
+
+
+def later_sentence(later: pd.DataFrame) -> str:
+    """ "later data cuts of pooled cohorts, not pooled: ZUMA-5 (US) CR 100/127 (78.7%, longer
+    follow-up, news)", or "" when there is none: said beside the pooled rate, so the earlier
+    analysis it rests on is not read as the trial's last word."""
+    if later.empty:
+        return ""
+    cuts = [
+        f"{row.study_id} ({row.country}) {code_names([row.code])} {row.events}/{row.n} "
+        f"({100 * row.events / row.n:.1f}%, "
+        + ", ".join(
+            v for v in (row.assessor if isinstance(row.assessor, str) else "", row.source_kind) if v
+        )
+        + ")"
+        for row in later.itertuples()
+    ]
+    return f"later data cuts of pooled cohorts, not pooled: {'; '.join(cuts)}"
 
 
 def apart_rows(chosen: pd.DataFrame) -> pd.DataFrame:

@@ -18,11 +18,17 @@ from cartatlas.analyses.populations import (
     population_label,
 )
 from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
-from cartatlas.analyses.study_rows import SELECTION_RULE, code_names
+from cartatlas.analyses.study_rows import (
+    ANALYSIS_PREFERENCE,
+    LATER_RULE,
+    SELECTION_RULE,
+    code_names,
+)
 from cartatlas.analyses.success_rates import (
     CountryPooling,
     absent_reason,
     difference_wording,
+    later_sentence,
     pool_by_country,
 )
 from cartatlas.evidence.absence import no_cohorts, no_data
@@ -95,6 +101,8 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
         )
     if apart := apart_sentence(pooling.apart):
         text += f"; {apart}"
+    if later := later_sentence(pooling.later):
+        text += f"; {later}"
     if c is not None:
         text += f". Caveat: {caveat(pooling)}"
     return text + ("" if text.endswith(".") else ".")
@@ -144,9 +152,6 @@ def _follow_up(months: pd.Series, cohorts: int) -> str:
     low, high = f"{follow.min():.0f}", f"{follow.max():.0f}"
     span = low if low == high else f"{low}–{high}"
     return span if len(follow) == cohorts else f"{span} ({part_of(len(follow), cohorts, 'cohort')})"
-
-
-ANALYSIS_ORDER = ("primary", "longer_follow_up", "label")
 
 
 def _tally(values: pd.Series, order: tuple[str, ...] = ()) -> str:
@@ -351,7 +356,7 @@ def _differences(pooling: CountryPooling) -> Table:
                 f"{int(part['real_world'].astype(bool).sum())} of {len(part)}",
                 _tally(part["assessor"]),
                 _tally(part["denominator"]),
-                _tally(part["analysis"], ANALYSIS_ORDER),
+                _tally(part["analysis"], ANALYSIS_PREFERENCE),
                 _follow_up(part["median_follow_up_months"], len(part)),
             ]
         )
@@ -431,6 +436,35 @@ def _apart_table(
     )
 
 
+def _later_table(
+    ctx: ReportContext, poolings: dict[str, CountryPooling], indication: str
+) -> Table | None:
+    """Each later data cut of a pooled cohort, with its own rate and exact CI: listed beside
+    the pool, never in it (``SELECTION_RULE``). None when there is none."""
+    rows = [
+        [
+            row.country,
+            f"{row.name} ({row.product})",
+            code_names([row.code]),
+            str(row.assessor) if isinstance(row.assessor, str) else "not stated",
+            f"{row.events}/{row.n}",
+            pct(row.events / row.n, 1),
+            "–".join(f"{v:.0f}" for v in exact_ci(int(row.events), int(row.n))) + "%",
+            cite_marked(ctx.refs, row),
+        ]
+        for pooling in poolings.values()
+        for row in pooling.later.itertuples()
+    ]
+    if not rows:
+        return None
+    return Table(
+        f"Later data cuts of pooled cohorts, not pooled, {indication}",
+        ["country", "study", "endpoint", "assessor", "events/n", "rate", "95% CI", "source"],
+        rows,
+        note=f"Exact (Clopper–Pearson) 95% CIs. Rule: {LATER_RULE}.",
+    )
+
+
 #: What the short answer's numbers are, and what a reader must not read into them.
 SHORT_LEAD = "separate studies, not randomized; p tests whether the countries differ"
 SHORT_CAVEAT = (
@@ -492,6 +526,8 @@ def _indication_blocks(
         blocks.append(_studies_table(ctx, cr, f"Studies behind the rates: CR in {indication}"))
     if (apart := _apart_table(ctx, poolings, indication)) is not None:
         blocks.append(apart)  # cited after the pooled studies, so its sources number after theirs
+    if (later := _later_table(ctx, poolings, indication)) is not None:
+        blocks.append(later)
     if not cr.has_data:
         return blocks, None, None
     blocks.append(_differences(cr))

@@ -26,7 +26,7 @@ from cartatlas.analyses.populations import (
     population_label,
 )
 from cartatlas.analyses.response_floors import FLOOR_RULE
-from cartatlas.analyses.study_rows import ENDPOINTS, SELECTION_RULE
+from cartatlas.analyses.study_rows import ENDPOINTS, LATER_RULE, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
     GRADING_RULE,
     CountryPooling,
@@ -259,6 +259,8 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
                 )
             )
         ),
+        "later_rule": LATER_RULE,
+        "later": records(with_exact_ci(pooling.later.reindex(columns=STUDY_COLUMNS))),
         "pooled": {
             "by_country": {c: _summary(s) for c, s in pooling.summaries.items()},
             "overall": _overall(run.result, run.rows) if run.result is not None else None,
