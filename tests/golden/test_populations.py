@@ -161,23 +161,64 @@ def test_the_report_lists_each_left_out_cohort_with_its_own_rate(sections):
             assert row[2] == population_label(group)
 
 
-def test_a_country_with_only_special_cohorts_says_so_not_no_data(evidence_store, api):
-    """Spain's only B-ALL cohort is in isolated extramedullary relapse (ARI0001-iEMD-2022): no
-    pooled rate, and every surface says why instead of "no data"."""
+def _standard_without(indication: str, codes: set[str], country: str) -> list[str]:
+    """Standard-population cohorts of ``indication`` conducted in ``country`` that report some
+    response row but none of ``codes``, straight from the CSV rows."""
+    outcomes = plain.rows("outcomes")
+    return sorted(
+        s["study_id"]
+        for s in _studies()
+        if s["indication"] == indication
+        and s["country_of_conduct"] == country
+        and not s["overlaps_with"]
+        and s["population_group"] in ("", "standard")
+        and (reported := {o["endpoint"] for o in outcomes if o["study_id"] == s["study_id"]})
+        and not reported & codes
+    )
+
+
+def test_a_country_with_a_standard_cohort_left_out_is_not_said_to_have_only_special_ones(
+    evidence_store, api
+):
+    """Spain's B-ALL cohorts: ARI0001-iEMD-2022 (isolated extramedullary relapse, shown apart)
+    and CART19-BE-01, a standard-population cohort that reports only MRD-negative CR. No pooled
+    rate; "only cohorts in special populations" would hide CART19-BE-01, so every surface says
+    no ES cohort reports CR and names it as left out."""
     assert plain.selected("B-ALL", "CR", "ES") == []
     assert [s for s, _, _ in plain.apart("B-ALL", "CR", "ES")] == ["ARI0001-iEMD-2022"]
-    reason = "no data (only cohorts in special populations, shown separately, not pooled)"
+    assert _standard_without("B-ALL", {"CR", "CR_CRi"}, "ES") == ["CART19-BE-01"]
+    only_special = "only cohorts in special populations"
+    reason = "no data (no cohort conducted in ES reports CR in B-ALL)"
     with open_store(evidence_store, read_only=True) as store:
         section = success.build(ReportContext(store, ["ES", "US"]))
     table = next(
         b for b in section.blocks if getattr(b, "title", "") == "Rates by country of conduct, B-ALL"
     )
-    assert any(r[2] == "ES" and r[5] == reason for r in table.rows)
+    assert any(r[1] == "CR" and r[2] == "ES" and r[5] == reason for r in table.rows)
+    assert not any(only_special in str(r[5]) for r in table.rows)
     body = api.get(
         "/api/meta", params={"indication": "B-ALL", "endpoint": "CR", "countries": ["ES", "US"]}
     ).json()
-    assert body["absent_reasons"] == {"ES": reason}
+    assert body["absent_reasons"] == {}
+    assert "CART19-BE-01 (ES; reports MRD_neg_CR)" in body["left_out"]
     cli = CliRunner().invoke(
         app, ["--db", evidence_store, "meta", "--indication", "B-ALL", "--countries", "ES,US"]
     )
-    assert f"ES: {reason}." in cli.output
+    assert "ES: no data (no study conducted there reports this endpoint)." in cli.output
+    assert "CART19-BE-01 (ES; reports MRD_neg_CR)" in cli.output
+    assert only_special not in cli.output
+
+
+def test_b_all_orr_in_china_is_not_said_to_have_only_special_cohorts(evidence_store):
+    """China's standard B-ALL cohorts report CR/CRi, not ORR, and one CNS-leukaemia cohort reports
+    ORR: the ORR row says no cohort reports it, not "only special populations"."""
+    assert plain.selected("B-ALL", "ORR", "CN") == []
+    assert [s for s, _, _ in plain.apart("B-ALL", "ORR", "CN")] == ["CNSL-Blood2022"]
+    assert _standard_without("B-ALL", {"ORR"}, "CN")
+    with open_store(evidence_store, read_only=True) as store:
+        section = success.build(ReportContext(store, ["CN", "US"]))
+    table = next(
+        b for b in section.blocks if getattr(b, "title", "") == "Rates by country of conduct, B-ALL"
+    )
+    (row,) = [r for r in table.rows if r[1] == "ORR" and r[2] == "CN"]
+    assert row[5] == "no data (no cohort conducted in CN reports ORR in B-ALL)"

@@ -164,13 +164,22 @@ def secondary_only(rows: pd.DataFrame) -> list[str]:
 def absent_reason(pooling: CountryPooling, country: str) -> str | None:
     """Why ``country`` has no rate although it has cohorts for the measure: ``ONLY_SPECIAL``
     when all of them are in special populations (``POPULATION_RULE``), ``SECONDARY_ONLY`` when
-    all are known only from secondary pages; None when it has none at all (the caller says
-    which cohorts are missing)."""
-    if not pooling.apart.empty and only_special(pooling.apart, country):
+    all are known only from secondary pages; None when it has none at all, or when a cohort of
+    the standard population is left out for reporting no row of the measure (the caller says
+    which cohorts are missing, and ``left_out`` names that one: "only special populations"
+    would hide it)."""
+    secondary = _names(pooling.secondary_only, country)
+    if _names(pooling.left_out, country):
+        return None
+    if not secondary and not pooling.apart.empty and only_special(pooling.apart, country):
         return ONLY_SPECIAL
-    return (
-        SECONDARY_ONLY if any(s.endswith(f"({country})") for s in pooling.secondary_only) else None
-    )
+    return SECONDARY_ONLY if secondary else None
+
+
+def _names(cohorts: list[str], country: str) -> bool:
+    """Whether a list of cohorts ("FUMANBA-1 (CN)", "CART19-BE-01 (ES; reports MRD_neg_CR)")
+    names one conducted in ``country``."""
+    return any(f"({country})" in s or f"({country};" in s for s in cohorts)
 
 
 def pooled_rows(chosen: pd.DataFrame, countries: list[str]) -> pd.DataFrame:

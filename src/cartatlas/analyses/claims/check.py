@@ -57,7 +57,7 @@ from cartatlas.analyses.success_rates import (
     poolable,
 )
 from cartatlas.evidence.queries import exact_ci
-from cartatlas.evidence.source_strength import is_weak
+from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_weak
 from cartatlas.rounding import half_up
 from cartatlas.store import Store
 from cartatlas.wording import part_of
@@ -364,7 +364,7 @@ def _rate_compare(store: Store, claim: Claim) -> Verdict:
             continue  # nothing in either country: not part of what was checked
         checked.append(indication)
         if pooling.comparison is None:
-            weak = [c for c in pooling.missing if absent_reason(pooling, c)]
+            weak = [c for c in pooling.missing if absent_reason(pooling, c) == SECONDARY_ONLY]
             reason = (
                 f"no data for {', '.join(pooling.missing)}"
                 + (f" ({', '.join(weak)}: only secondary sources)" if weak else "")
