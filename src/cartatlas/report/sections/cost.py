@@ -65,10 +65,18 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
                 if paired
                 else no_data("no price paired with this trial"),
                 _money(r.cost_usd, "USD") if paired else r.status,
+                # one source can stand for two (ZUMA-5: the FDA page gives the rate and dates
+                # the approval): cited once
                 " ".join(
-                    ctx.refs.cite(u)
-                    for u in (r.price_source_url, r.trial_source_url, r.readout_approval_source_url)
-                    if isinstance(u, str)
+                    dict.fromkeys(
+                        ctx.refs.cite(u)
+                        for u in (
+                            r.price_source_url,
+                            r.trial_source_url,
+                            r.readout_approval_source_url,
+                        )
+                        if isinstance(u, str)
+                    )
                 ),
             ]
         )
