@@ -31,27 +31,19 @@ def test_zuma5_fl_complete_response_is_the_label_irc_primary_analysis():
     assert ("ZUMA-5", 74, 81) in selected("FL", "ORR", "US")
 
 
+def _cohorts(frame, country: str) -> list[tuple[str, int, int]]:
+    """(study, events, n) of ``frame``'s rows conducted in ``country``, sorted."""
+    here = frame[frame["country"] == country]
+    return sorted(
+        zip(here["study_id"], here["events"].astype(int), here["n"].astype(int), strict=True)
+    )
+
+
 @pytest.mark.parametrize("indication", INDICATIONS)
 def test_pooled_rows_and_later_cuts_match_the_simple_route(indication, evidence_store):
     with open_store(evidence_store, read_only=True) as store:
         for endpoint in ("CR", "ORR"):
             pooling = pool_by_country(store, indication, endpoint, COUNTRIES)
             for country in COUNTRIES:
-                mine = pooling.rows[pooling.rows["country"] == country]
-                assert sorted(
-                    zip(
-                        mine["study_id"],
-                        mine["events"].astype(int),
-                        mine["n"].astype(int),
-                        strict=True,
-                    )
-                ) == selected(indication, endpoint, country)
-                cuts = pooling.later[pooling.later["country"] == country]
-                assert sorted(
-                    zip(
-                        cuts["study_id"],
-                        cuts["events"].astype(int),
-                        cuts["n"].astype(int),
-                        strict=True,
-                    )
-                ) == later(indication, endpoint, country)
+                assert _cohorts(pooling.rows, country) == selected(indication, endpoint, country)
+                assert _cohorts(pooling.later, country) == later(indication, endpoint, country)

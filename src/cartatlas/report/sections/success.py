@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 from cartatlas.analyses.figures import forest_title, subgroup_test_note
@@ -404,27 +407,35 @@ def _studies_table(
     )
 
 
-def _apart_table(
-    ctx: ReportContext, poolings: dict[str, CountryPooling], indication: str
-) -> Table | None:
-    """Each cohort in a special population, and each row of one dose level or selected subgroup
-    of a trial, with its own rate and exact CI, marked with its population or the reason: shown,
-    never pooled (``POPULATION_RULE``, ``SUBGROUP_RULE``). None when there is none."""
-    apart = pd.concat([p.apart for p in poolings.values()], ignore_index=True)
-    rows = [
+def _own_rates(
+    ctx: ReportContext, frames: list[pd.DataFrame], describe: Callable[[Any], str]
+) -> list[list[str]]:
+    """One row per study row shown beside a pool, never in it: country, study, ``describe(row)``
+    (why it is apart), endpoint, events/n, its own rate and exact CI, source."""
+    return [
         [
             row.country,
             f"{row.name} ({row.product})",
-            population_label(row.population_group, row.subgroup),
+            describe(row),
             code_names([row.code]),
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),
             "–".join(f"{v:.0f}" for v in exact_ci(int(row.events), int(row.n))) + "%",
             cite_marked(ctx.refs, row),
         ]
-        for pooling in poolings.values()
-        for row in pooling.apart.itertuples()
+        for frame in frames
+        for row in frame.itertuples()
     ]
+
+
+def _apart_table(
+    ctx: ReportContext, poolings: dict[str, CountryPooling], indication: str
+) -> Table | None:
+    """Each cohort in a special population, and each row of one dose level or selected subgroup
+    of a trial, with its own rate and exact CI, marked with its population or the reason: shown,
+    never pooled (``POPULATION_RULE``, ``SUBGROUP_RULE``). None when there is none."""
+    frames = [p.apart for p in poolings.values()]
+    rows = _own_rates(ctx, frames, lambda r: population_label(r.population_group, r.subgroup))
     if not rows:
         return None
     return Table(
@@ -432,7 +443,8 @@ def _apart_table(
         f"trial, {indication}",
         ["country", "study", "population", "endpoint", "events/n", "rate", "95% CI", "source"],
         rows,
-        note=f"Exact (Clopper–Pearson) 95% CIs. Rule: {apart_rule(apart)}.",
+        note="Exact (Clopper–Pearson) 95% CIs. Rule: "
+        f"{apart_rule(pd.concat(frames, ignore_index=True))}.",
     )
 
 
@@ -440,26 +452,17 @@ def _later_table(
     ctx: ReportContext, poolings: dict[str, CountryPooling], indication: str
 ) -> Table | None:
     """Each later data cut of a pooled cohort, with its own rate and exact CI: listed beside
-    the pool, never in it (``SELECTION_RULE``). None when there is none."""
-    rows = [
-        [
-            row.country,
-            f"{row.name} ({row.product})",
-            code_names([row.code]),
-            str(row.assessor) if isinstance(row.assessor, str) else "not stated",
-            f"{row.events}/{row.n}",
-            pct(row.events / row.n, 1),
-            "–".join(f"{v:.0f}" for v in exact_ci(int(row.events), int(row.n))) + "%",
-            cite_marked(ctx.refs, row),
-        ]
-        for pooling in poolings.values()
-        for row in pooling.later.itertuples()
-    ]
+    the pool, never in it (``LATER_RULE``). None when there is none."""
+    rows = _own_rates(
+        ctx,
+        [p.later for p in poolings.values()],
+        lambda r: r.assessor if isinstance(r.assessor, str) else "not stated",
+    )
     if not rows:
         return None
     return Table(
         f"Later data cuts of pooled cohorts, not pooled, {indication}",
-        ["country", "study", "endpoint", "assessor", "events/n", "rate", "95% CI", "source"],
+        ["country", "study", "assessor", "endpoint", "events/n", "rate", "95% CI", "source"],
         rows,
         note=f"Exact (Clopper–Pearson) 95% CIs. Rule: {LATER_RULE}.",
     )
