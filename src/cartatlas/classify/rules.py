@@ -36,13 +36,14 @@ from cartatlas.classify.literals import EXACT, folded, needed, placed, width
 #: Bit of each word of every rule, in the order the rules registered them; a word that must
 #: occur in its exact case is keyed with :data:`~.literals.EXACT` before it.
 _BITS: dict[str, int] = {}
-#: Bit of a lower-case word → ``(exact spelling, bit)`` of the exact words it stands for, and
-#: the union of those lower-case bits: an exact word is looked for only where its lower-case
-#: form occurs.
+#: Bit of a lower-case word → ``(exact spelling, bit)`` of the exact words it stands for: an
+#: exact word is looked for only where its lower-case form occurs.
 _EXACT: dict[int, list[tuple[str, int]]] = {}
-_exact_keys = 0
-#: What :func:`present` looks words up with (see :func:`_index`); built at its first call.
-_matcher: tuple[re2.Set, list[int]] | None = None
+#: A word matcher (see :func:`_index`): the RE2 set, the bit of each of its words by number,
+#: and the exact words each number stands for.
+Index = tuple[re2.Set, list[int], dict[int, list[tuple[str, int]]]]
+#: What :func:`present` looks words up with; built at its first call.
+_matcher: Index | None = None
 #: Up to this many possible starts before a word, each is tried with ``match``; beyond it one
 #: ``search`` runs from the first possible start.
 _STEPS = 8
@@ -66,7 +67,7 @@ class Words:
 
 def _mask(words: frozenset[str] | None) -> int:
     """The bits of ``words`` (0: no word is required, the alternative always runs)."""
-    global _matcher, _exact_keys
+    global _matcher
     mask = 0
     for word in words or ():
         if word not in _BITS:
@@ -74,7 +75,6 @@ def _mask(words: frozenset[str] | None) -> int:
             if word.startswith(EXACT):
                 key = _mask(frozenset((word[len(EXACT) :].lower(),)))
                 _EXACT.setdefault(key, []).append((word[len(EXACT) :], _BITS[word]))
-                _exact_keys |= key
             _matcher = None  # a rule defined after the first scan: index again
             present.cache_clear()  # … and forget the words found without it
         mask |= _BITS[word]
@@ -110,9 +110,10 @@ def scoped(rules: Sequence[Rule]) -> Callable[[str], Words]:
     return words
 
 
-def _index(words: Iterable[str]) -> tuple[re2.Set, list[int]]:
-    """A matcher that tells which of ``words`` occur in a text, by number, and the bit of each
-    number. Exact words are left out: they are looked for where their lower-case form occurs.
+def _index(words: Iterable[str]) -> Index:
+    """A matcher that tells which of ``words`` occur in a text, by number, the bit of each
+    number, and the exact words of each number's word. Exact words are left out of the set:
+    they are looked for (with ``in``) where their lower-case form occurs.
 
     An RE2 set of the words as literals: its DFA reads a text once and reports each word that
     occurs once, however often it occurs (an Aho–Corasick iterator hands every occurrence to
@@ -122,25 +123,26 @@ def _index(words: Iterable[str]) -> tuple[re2.Set, list[int]]:
     options.max_mem = _MATCHER_MEMORY
     matcher = re2.Set.SearchSet(options)
     bits: list[int] = []
+    exact: dict[int, list[tuple[str, int]]] = {}
     for word in dict.fromkeys(words):
         if not word.startswith(EXACT):
-            matcher.Add(word)
+            number = matcher.Add(word)
             bits.append(_BITS[word])
+            if _BITS[word] in _EXACT:
+                exact[number] = _EXACT[_BITS[word]]
     matcher.Compile()
-    return matcher, bits
+    return matcher, bits, exact
 
 
-def _found(text: str, index: tuple[re2.Set, list[int]]) -> Words:
-    matcher, bits = index
+def _found(text: str, index: Index) -> Words:
+    matcher, bits, exact = index
     low = folded(text)
-    mask = reduce(or_, map(bits.__getitem__, matcher.Match(low) or ()), 0)
-    keys = mask & _exact_keys
-    while keys:
-        key = keys & -keys
-        for word, bit in _EXACT[key]:
+    numbers = matcher.Match(low) or ()
+    mask = reduce(or_, map(bits.__getitem__, numbers), 0)
+    for number in exact.keys() & numbers:  # by word number: no mask arithmetic per text
+        for word, bit in exact[number]:
             if word in text:
                 mask |= bit
-        keys ^= key
     return Words(mask, low if len(low) == len(text) else None)
 
 
