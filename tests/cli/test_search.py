@@ -151,7 +151,8 @@ def test_trials_text_reads_the_stored_index_and_filters_within_it(full_store, tm
 
     def search(*extra: str) -> list[str]:
         result = CliRunner().invoke(
-            app, ["--db", copy, "trials", "--text", "lymphoma", *extra, "--format", "csv"]
+            app,
+            ["--db", copy, "trials", "--all", "--text", "lymphoma", *extra, "--format", "csv"],
         )
         assert result.exit_code == 0, result.output
         return re.findall(r"^(NCT\d{8})", result.stdout, re.M)

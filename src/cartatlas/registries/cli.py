@@ -285,6 +285,14 @@ def trials_command(
         float | None,
         typer.Option("--age", min=0, max=120, help="Patient age in years: trials that admit it."),
     ] = None,
+    car_only: Annotated[
+        bool,
+        typer.Option(
+            "--car/--all",
+            help="Only the trials the classifier labels as CAR, as the report, the dashboard "
+            "and the API count them (default); --all: every stored record, CAR or not.",
+        ),
+    ] = True,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     limit: Annotated[
         int | None, typer.Option("--limit", help="Show at most this many trials.")
@@ -292,8 +300,8 @@ def trials_command(
     wide: WideOption = False,
 ) -> None:
     """List stored trials (each trial once, across registries), filtered; with the labels of
-    `cartatlas classify` (is_car, targets, cell type and source, disease area…) once it has run.
-    With --text, the best matches come first."""
+    `cartatlas classify` (is_car, targets, cell type and source, disease area…) once it has run,
+    only those it labels as CAR unless --all. With --text, the best matches come first."""
     from cartatlas.classify.store import labels_frame
     from cartatlas.cli_inputs import bad_input, parse
     from cartatlas.inputs import InputError
@@ -318,7 +326,8 @@ def trials_command(
             loaded = set(snapshot_info(store)["registry"]) if country else set()
             index, unkept = stored_index(store) if text else (None, None)
         if not labels.empty:
-            frame = frame.merge(labels, on="nct_id", how="left")
+            frame = _with_labels(frame, labels)
+        frame = _car_only(frame) if car_only else frame
         frame = _by_labels(frame, target=target, disease=disease)
     except (StoreMissing, NoRegistryData, ValueError) as exc:
         raise (bad_input if isinstance(exc, InputError) else _fail)(exc) from exc
@@ -348,7 +357,8 @@ def trials_command(
     rows = [
         [_cell(row[c], fmt) for c in columns] for row in shown[list(columns)].to_dict("records")
     ]
-    emit(columns, rows, fmt, title=f"{len(frame):,} trials", wide=wide)
+    kind = "CAR trials" if car_only and "is_car" in frame else "trials"
+    emit(columns, rows, fmt, title=f"{len(frame):,} {kind}", wide=wide)
     for note in notes:
         err.print(note)
     if country and (line := unloaded_register_line(country, loaded)):
@@ -410,6 +420,25 @@ def trial_command(
 
 def _label_sets(frame, column: str) -> list[set[str]]:
     return [set(v.split("|")) if isinstance(v, str) and v else set() for v in frame[column]]
+
+
+def _with_labels(frame, labels):
+    """``frame`` with each trial's stored labels, found by its key as the classifier stores it:
+    the NCT number, else the trial's own registry ID (a ChiCTR-only record has no NCT number,
+    and joined on it alone read as unlabelled)."""
+    has_nct = frame["nct_id"].notna() & frame["nct_id"].astype(str).ne("")
+    keyed = frame.assign(_key=frame["nct_id"].where(has_nct, frame["trial_id"]))
+    joined = keyed.merge(labels.rename(columns={"nct_id": "_key"}), on="_key", how="left")
+    return joined.drop(columns="_key")
+
+
+def _car_only(frame):
+    """The trials the classifier labels as CAR (the report's, dashboard's and API's count: a
+    snapshot selected by other rules holds some non-CAR records); every trial while no labels
+    are stored, where the table's title then says "trials", not "CAR trials"."""
+    if "is_car" not in frame:
+        return frame
+    return frame[frame["is_car"].eq(True)].reset_index(drop=True)
 
 
 def _by_labels(frame, *, target: str | None, disease: str | None):
