@@ -6,6 +6,8 @@ only" when a country has nothing else."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from cartatlas.report.context import ReportContext
@@ -101,3 +103,43 @@ def test_the_centres_table_marks_every_lower_bound(evidence_store):
         if r["country"] in COUNTRIES
     )
     assert shown == expected
+
+
+WEAK = {"news", "secondary"}
+
+
+def test_every_count_the_cn_us_headline_gives_is_marked_weak_when_its_source_is(
+    evidence_store, evidence_client
+):
+    """The latest count of each country and the counts of the same date that follow it ("and
+    of the same date equecabtagene-autoleucel: more than 200") each carry the weak-source mark
+    their row's source kind calls for, in the report and on the dashboard's overview and access
+    page (the same-date counts went unmarked)."""
+    said = []
+    for country in ("CN", "US"):
+        latest = _latest(country)
+        same = [
+            r
+            for r in plain.rows("centres")
+            if r["country"] == country
+            and r["as_of"] == latest["as_of"]
+            and bool(r["product_id"]) == bool(latest["product_id"])
+            and r is not latest
+            and r["product_id"] != latest["product_id"]
+        ]
+        for row in same:
+            count = ("more than " if row["lower_bound"] == "true" else "") + row["count"]
+            mark = " (news or secondary source)" if row["source_kind"] in WEAK else ""
+            said.append(f"of the same date {row['product_id']}: {count}{mark} [")
+    assert said, "the data has a same-date count to check (CN 2026-01-11)"
+    with open_store(evidence_store, read_only=True) as store:
+        ctx = ReportContext(store, ["CN", "US"])
+        text = centres_summary(ctx, _centres_frame(ctx))
+    pages = [
+        " ".join(html.unescape(evidence_client.get(p).text).split())
+        for p in ("/?a=CN&b=US", "/q/access?a=CN&b=US")
+    ]
+    for fragment in said:
+        assert fragment in text, (fragment, text)
+        for page in pages:
+            assert fragment.rstrip(" [") in page, fragment

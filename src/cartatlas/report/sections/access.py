@@ -80,10 +80,9 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
         latest = candidates.iloc[-1]
         shown.append(latest)
         only = "" if len(overall) else f"; {latest['product_id']} only"
-        weak = " (news or secondary source)" if is_weak(latest["source_kind"]) else ""
         parts.append(
             f"{country}: {count_text(latest)} ({latest['as_of']}{only})"
-            f"{weak} {cite_row(ctx.refs, latest.to_dict())}"
+            f"{_weak(latest)} {cite_row(ctx.refs, latest.to_dict())}"
             + _same_date(ctx, candidates.iloc[:-1], latest["as_of"])
         )
     return (
@@ -94,12 +93,18 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
     )
 
 
+def _weak(row: pd.Series) -> str:
+    """ " (news or secondary source)" after a count read on such a page, wherever it is said."""
+    return " (news or secondary source)" if is_weak(row["source_kind"]) else ""
+
+
 def _same_date(ctx: ReportContext, earlier: pd.DataFrame, as_of: str) -> str:
-    """The other counts published for the same latest date (CN's eque-cel and zevor-cel)."""
+    """The other counts published for the same latest date (CN's eque-cel and zevor-cel), each
+    marked as weak when its source is, as the latest one is."""
     same = earlier[earlier["as_of"] == as_of]
     return "".join(
         f", and of the same date {'' if missing(r['product_id']) else r['product_id'] + ': '}"
-        f"{count_text(r)} {cite_row(ctx.refs, r.to_dict())}"
+        f"{count_text(r)}{_weak(r)} {cite_row(ctx.refs, r.to_dict())}"
         for _, r in same.iterrows()
     )
 
