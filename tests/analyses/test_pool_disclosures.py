@@ -30,13 +30,20 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-ANALYSIS = ["primary", "longer_follow_up", "label"]
+DEEPER = ["sCR", "MRD_neg_CR"]  # sCR first where a cohort prints both
+NAMES = {"sCR": "sCR", "MRD_neg_CR": "MRD-negative CR"}
 
 
 def _floors(indication: str, countries: list[str]) -> list[tuple[str, str, int, int]]:
-    """(study, country, sCR events, n) of each cohort conducted in ``countries`` with an sCR row
-    but no CR row at all: its sCR row not read on a secondary page, the primary analysis
-    first."""
+    """(study, country, events, n) of each whole-cohort sCR or MRD-negative CR row of a cohort
+    conducted in ``countries`` with no CR row at all (CR/CRi too in B-ALL): not read on a
+    secondary page, sCR first, then the primary analysis (plain.ANALYSIS)."""
+    return [f[:4] for f in _floors_with_code(indication, countries)]
+
+
+def _floors_with_code(
+    indication: str, countries: list[str]
+) -> list[tuple[str, str, int, int, str]]:
     studies = {
         s["study_id"]: s
         for s in plain.rows("studies")
@@ -46,23 +53,29 @@ def _floors(indication: str, countries: list[str]) -> list[tuple[str, str, int, 
         and s["population_group"] in ("", "standard")
     }
     outcomes = [o for o in plain.rows("outcomes") if o["study_id"] in studies]
-    with_cr = {o["study_id"] for o in outcomes if o["endpoint"] == "CR"}
+    with_cr = {o["study_id"] for o in outcomes if o["endpoint"] in ("CR", "CR_CRi")}
     found = {}
     for o in outcomes:
-        if o["endpoint"] != "sCR" or o["study_id"] in with_cr or o["source_kind"] == "secondary":
+        if (
+            o["endpoint"] not in DEEPER
+            or o["study_id"] in with_cr
+            or o["source_kind"] == "secondary"
+            or o["subgroup"]
+        ):
             continue
-        kept = found.get(o["study_id"])
-        if kept is None or ANALYSIS.index(o["analysis"]) < ANALYSIS.index(kept["analysis"]):
-            found[o["study_id"]] = o
+        rank = (DEEPER.index(o["endpoint"]), plain.ANALYSIS.index(o["analysis"]))
+        if o["study_id"] not in found or rank < found[o["study_id"]][0]:
+            found[o["study_id"]] = (rank, o)
     return sorted(
-        (s, studies[s]["country_of_conduct"], int(o["events"]), int(o["n"]))
-        for s, o in found.items()
+        (s, studies[s]["country_of_conduct"], int(o["events"]), int(o["n"]), o["endpoint"])
+        for s, (_, o) in found.items()
     )
 
 
-def _said(floor: tuple[str, str, int, int]) -> str:
-    study, country, events, n = floor
-    return f"at least {round(100 * events / n)}% in {study} ({country}; sCR {events}/{n})"
+def _said(floor: tuple) -> str:
+    study, country, events, n = floor[:4]
+    code = floor[4] if len(floor) > 4 else "sCR"
+    return f"at least {round(100 * events / n)}% in {study} ({country}; {NAMES[code]} {events}/{n})"
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +215,39 @@ def test_same_product_names_the_floor_on_every_surface(evidence_store, section, 
         (f["study_id"], f["country"], f["events"], f["n"]) for f in cr["complete_response_floors"]
     ]
     assert got == expected
+
+
+def test_b_all_mrd_negative_floors_recomputed_from_the_csv():
+    """Spain's only standard B-ALL cohort and one of Britain's print only an MRD-negative CR."""
+    assert ("CART19-BE-01", "ES", 27, 38, "MRD_neg_CR") in _floors_with_code("B-ALL", ["ES"])
+    assert ("ALLCAR19", "GB", 17, 20, "MRD_neg_CR") in _floors_with_code("B-ALL", ["GB"])
+
+
+@pytest.mark.parametrize("pair", [["ES", "US"], ["GB", "US"]], ids=["ES-US", "GB-US"])
+def test_b_all_floors_on_every_surface(pair, evidence_store, api):
+    expected = _floors_with_code("B-ALL", pair)
+    assert expected
+    args = ["--db", evidence_store, "meta", "--indication", "B-ALL", "--countries", ",".join(pair)]
+    runner = CliRunner()
+    document = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    got = sorted(
+        (f["study_id"], f["country"], f["events"], f["n"], f["code"])
+        for f in document["complete_response_floors"]
+    )
+    assert got == expected
+    text = " ".join(runner.invoke(app, [*args, "--wide"]).stdout.split())
+    assert all(_said(f) in text for f in expected)
+    body = api.get(
+        "/api/meta", params={"indication": "B-ALL", "endpoint": "CR", "countries": pair}
+    ).json()
+    assert (
+        sorted(
+            (f["study_id"], f["country"], f["events"], f["n"], f["code"])
+            for f in body["complete_response_floors"]
+        )
+        == expected
+    )
+    with open_store(evidence_store, read_only=True) as store:
+        section = success.build(ReportContext(store, pair))
+    paragraphs = " ".join(getattr(block, "text", "") for block in section.blocks)
+    assert all(_said(f) in paragraphs for f in expected)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cartatlas.analyses.response_floors import as_floors, stringent_only
+from cartatlas.analyses.response_floors import as_floors, deeper_only
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import CountryPooling, pool_rows
 from cartatlas.evidence.countries import registry_site_counts
@@ -114,7 +114,7 @@ def by_product(
     study rows and registry sites once for all of them."""
     sites = registry_site_counts(store) if site_counts is None else site_counts
     frames = _assigned_frames(store, countries, endpoints, sites)
-    floors = _stringent_only(store, frames, sites, countries)
+    floors = _deeper_only(store, frames, sites, countries)
     _, rows = store.query("SELECT DISTINCT product_id FROM evidence_studies WHERE product_id <> ''")
     return {
         product: _comparisons(frames, floors, product, countries)
@@ -133,7 +133,7 @@ def same_product(
     """
     sites = registry_site_counts(store)
     frames = _assigned_frames(store, countries, endpoints, sites)
-    floors = _stringent_only(store, frames, sites, countries)
+    floors = _deeper_only(store, frames, sites, countries)
     return _comparisons(frames, floors, product, countries)
 
 
@@ -152,21 +152,21 @@ def _assigned_frames(
     }
 
 
-def _stringent_only(
+def _deeper_only(
     store: Store,
     frames: dict[tuple[str, str], pd.DataFrame],
     sites: dict[str, Counter],
     countries: list[str],
 ) -> dict[str, pd.DataFrame]:
-    """Per indication with a complete-response frame: the cohorts that report only sCR
-    (:func:`~cartatlas.analyses.response_floors.stringent_only`), assigned to a country as the
-    study rows are (``ASSIGNMENT_RULE``), so a product's comparison can show the floor each sets.
-    """
+    """Per indication with a complete-response frame: the cohorts that report only sCR or
+    MRD-negative CR (:func:`~cartatlas.analyses.response_floors.deeper_only`), assigned to a
+    country as the study rows are (``ASSIGNMENT_RULE``), so a product's comparison can show the
+    floor each sets."""
     found = {}
     for (indication, endpoint), rows in frames.items():
         if endpoint == "CR":
-            stringent = stringent_only(store, indication, set(rows["study_id"]))
-            found[indication] = _assign(stringent, sites, countries)
+            deeper = deeper_only(store, indication, set(rows["study_id"]))
+            found[indication] = _assign(deeper, sites, countries)
     return found
 
 
