@@ -251,3 +251,10 @@ def test_b_all_floors_on_every_surface(pair, evidence_store, api):
         section = success.build(ReportContext(store, pair))
     paragraphs = " ".join(getattr(block, "text", "") for block in section.blocks)
     assert all(_said(f) in paragraphs for f in expected)
+    page = api.get(
+        "/meta", params={"indication": "B-ALL", "endpoint": "CR", "countries": pair}
+    ).text
+    for study, _, events, n, code in expected:
+        cells = f"<td>{study}</td>"
+        assert cells in page and f"<td>{NAMES[code]}</td><td>{events} / {n}</td>" in page
+        assert f"<td>{100 * events / n:.1f}%</td>" in page

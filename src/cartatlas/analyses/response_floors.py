@@ -37,6 +37,7 @@ FLOOR_COLUMNS = [
     "study_id",
     "country",
     "code",
+    "name",
     "events",
     "n",
     "percent",
@@ -65,7 +66,11 @@ def as_floors(rows: pd.DataFrame, countries: list[str]) -> pd.DataFrame:
     rows = rows[rows["country"].isin(countries)]
     order = {country: i for i, country in enumerate(countries)}
     return (
-        rows.assign(percent=100 * rows["events"] / rows["n"], order=rows["country"].map(order))
+        rows.assign(
+            percent=100 * rows["events"] / rows["n"],
+            name=rows["code"].map(DEEPER_NAMES),
+            order=rows["country"].map(order),
+        )
         .sort_values(["order", "study_id"])
         .reindex(columns=FLOOR_COLUMNS)
         .reset_index(drop=True)
@@ -89,7 +94,7 @@ def floor_sentence(floors: pd.DataFrame, rule: bool = True) -> str:
         return ""
     parts = [
         f"at least {half_up(row.percent):.0f}% in {row.study_id} ({row.country}; "
-        f"{DEEPER_NAMES[row.code]} {int(row.events)}/{int(row.n)}"
+        f"{row.name} {int(row.events)}/{int(row.n)}"
         + ("; news page" if is_weak(row.source_kind) else "")
         + ")"
         for row in floors.itertuples()
