@@ -99,6 +99,9 @@ def test_fl_rate_and_later_cut_agree_on_every_surface(evidence_store, markdown, 
     assert (served["studies"], served["patients"]) == (1, 81)
     assert served["estimate"] == pytest.approx(49 / 81)
     assert [(r["study_id"], r["events"], r["n"]) for r in body["later"]] == [("ZUMA-5", 100, 127)]
+    assert [r["source_kind"] for r in body["later"]] == ["news"]
+    page = api.get("/meta", params={"indication": "FL", "endpoint": "CR"}).text
+    assert "<td>100 / 127</td><td>78.7%</td>" in page and "(news, weak source)" in page
 
     ci = f"{100 * low:.0f}–{100 * high:.0f}%"
     assert f"| FL | CR | US | 1 | 81 | {100 * 49 / 81:.1f}% | {ci} |" in markdown

@@ -260,7 +260,9 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
             )
         ),
         "later_rule": LATER_RULE,
-        "later": records(with_exact_ci(pooling.later.reindex(columns=STUDY_COLUMNS))),
+        "later": records(
+            with_exact_ci(pooling.later.reindex(columns=[*STUDY_COLUMNS, "source_kind"]))
+        ),
         "pooled": {
             "by_country": {c: _summary(s) for c, s in pooling.summaries.items()},
             "overall": _overall(run.result, run.rows) if run.result is not None else None,
