@@ -126,15 +126,26 @@ def prices(
             "dollars at PPP (empty when the knowledge base has no rate for that year).",
         ),
     ] = False,
+    per_responder: Annotated[
+        bool,
+        typer.Option(
+            "--per-responder",
+            help="Instead of the prices: each registrational trial's price (USD) divided by its "
+            "complete-response rate, paired by product, indication, line, country and era as "
+            "the report's cost-per-responder table, or 'no data' with the reason.",
+        ),
+    ] = False,
     fmt: FormatOption = Format.table,
     wide: WideOption = False,
 ) -> None:
     """CAR-T prices in each country (default CN, US) in local currency, each with its source and
     indication; with --usd, which prices the report's headline range counts (in_headline: for
     each product, indication, country and year, the prices of the strongest sources, as the
-    report states) and each country's range."""
+    report states) and each country's range; with --per-responder, the cost per complete
+    responder the report derives."""
     from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
     from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_range, in_headline
+    from cartatlas.analyses.responder_cost import PAIRING_RULE, cost_per_responder
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
     from cartatlas.store import StoreMissing, open_store
@@ -143,9 +154,22 @@ def prices(
     try:
         with open_store(db_target(ctx), read_only=True) as store:
             require_loaded(store)
-            frame = prices_frame(store, codes)
+            frame = (
+                cost_per_responder(store, codes) if per_responder else prices_frame(store, codes)
+            )
     except (StoreMissing, EvidenceNotLoaded) as exc:
         raise bad_input(exc) from None
+    if per_responder:
+        frame = frame.assign(
+            price_usd=frame["price_usd"].round(0), cost_usd=frame["cost_usd"].round(0)
+        )
+        columns = ["product_id", "country", "indication", "study_id", "endpoint", "events", "n"]
+        columns += ["price_year", "price_usd", "cost_usd", "status", "price_source_url"]
+        title = "Cost per responder: price (USD) ÷ complete-response rate"
+        emit(columns, _rows(frame, columns, fmt), fmt, title=title, wide=wide)
+        if fmt is Format.table:
+            console().print(f"Pairing: {PAIRING_RULE}.")
+        return
     columns = ["country", "product_id", "indication", "year", "kind", "amount", "currency"]
     if usd:
         ranges = {code: headline_range(frame, code) for code in codes}

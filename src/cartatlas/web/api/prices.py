@@ -14,6 +14,7 @@ from pydantic import StringConstraints
 
 from cartatlas.analyses.cost import exchange_rates, prices_frame
 from cartatlas.analyses.headline_prices import in_headline
+from cartatlas.analyses.responder_cost import PAIRING_RULE, cost_per_responder
 from cartatlas.evidence.absence import no_prices
 from cartatlas.evidence.schema import Price
 from cartatlas.store import Store
@@ -83,6 +84,24 @@ def converted_prices(
             target_fx_source=[source.get(year) for year in frame["year"]],
         )
     return frame.reset_index(drop=True)
+
+
+@router.get(
+    "/per-responder", response_model=Listing, summary="Cost per complete responder (derived)"
+)
+def list_cost_per_responder(
+    store: EvidenceDep,
+    countries: params.CountriesQuery = ["CN", "US"],  # noqa: B006
+) -> Listing:
+    """Each registrational trial's price (USD, ``price_usd``) divided by its complete-response
+    rate (``events`` / ``n``; CR/CRi in B-ALL): ``cost_usd``, the report's and dashboard's
+    cost-per-responder table and ``cartatlas prices --per-responder``; ``null`` with the reason
+    in ``status`` where no price pairs with the trial. ``note``: the pairing rule."""
+    codes = params.countries("countries", countries)
+    frame = cost_per_responder(store, codes)
+    answer = listing(records(frame))
+    answer.note = f"price ÷ complete-response rate; pairing: {PAIRING_RULE}"
+    return answer
 
 
 @router.get("", response_model=Listing, summary="Prices with currency conversion")
