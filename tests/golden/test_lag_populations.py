@@ -92,3 +92,27 @@ def test_report_and_dashboard_say_the_populations_differ(pair, section, evidence
     for page in ("/?a=CN&b=US", "/q/approvals?a=CN&b=US"):
         text = " ".join(html.unescape(evidence_client.get(page).text).split())
         assert said in text, page
+
+
+def test_api_lag_gives_each_pairs_lag_populations_and_the_summary(evidence_client):
+    """/api/approvals/lag (new: the lag was on the CLI, report and dashboard only)."""
+    body = evidence_client.get("/api/approvals/lag", params={"countries": ["CN", "US"]}).json()
+    shown = {(r["target"], r["indication"]): r for r in body["items"]}
+    pairs = {(t, i) for _, t, i in FIRSTS}
+    assert set(shown) == pairs
+    for pair in pairs:
+        us, cn = FIRSTS.get(("US", *pair)), FIRSTS.get(("CN", *pair))
+        row = shown[pair]
+        if us and cn:
+            lag = plain.months(plain.date(cn["approval_date"]), plain.date(us["approval_date"]))
+            assert row["lag_months"] == lag, pair
+            assert (row["population_US"], row["population_CN"]) == (
+                us["population"],
+                cn["population"],
+            )
+        else:
+            assert row["lag_months"] is None and " only " in row["status"], pair
+    for pair in DIFFERING:
+        assert _said(*pair) in body["note"]
+    three = evidence_client.get("/api/approvals/lag", params={"countries": ["CN", "US", "DE"]})
+    assert three.status_code == 422

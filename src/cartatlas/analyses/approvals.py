@@ -22,6 +22,7 @@ from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.jurisdictions import expand_regional, local_brand, stored_codes
 from cartatlas.evidence.source_strength import label, rank
 from cartatlas.store import Store
+from cartatlas.wording import counted
 
 APPROVAL_KEY = ["product_id", "agency", "country", "indication", "line_of_therapy", "population"]
 CHOICE_RULE = (
@@ -290,6 +291,32 @@ def population_differs(lag: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     pa, pb = lag[f"population_{a}"], lag[f"population_{b}"]
     stated = pa.notna() & pb.notna() & (pa != "") & (pb != "")
     return lag[lag["lag_months"].notna() & stated & (pa != pb)]
+
+
+def lag_summary(lag: pd.DataFrame, a: str, b: str) -> str:
+    """ "median lag +36 months over 4 target–indication pairs (CN later in 4, CN first in 0).",
+    then the pairs whose first approvals were for different populations (``population_differs``):
+    what the report's and dashboard's answer and the API's note say of the lag table; empty
+    when no pair has a lag."""
+    both = lag["lag_months"].dropna()
+    if both.empty:
+        return ""
+    text = (
+        f"median lag {both.median():+.0f} months over {len(both)} target–indication pairs "
+        f"({b} later in {int((both > 0).sum())}, {b} first in {int((both < 0).sum())})."
+    )
+    if len(apart := population_differs(lag, a, b)):
+        text += (
+            f" In {counted(len(apart), 'pair')} the first approvals were for different "
+            "populations, so its lag is not how long the same patients waited: "
+            + "; ".join(
+                f"{r.target} {r.indication}: {r[f'population_{a}']} in {a}, "
+                f"{r[f'population_{b}']} in {b} ({r.lag_months:+.0f} months)"
+                for _, r in apart.iterrows()
+            )
+            + "."
+        )
+    return text
 
 
 def first_approvals(frame: pd.DataFrame, countries: list[str]) -> pd.DataFrame:

@@ -10,9 +10,9 @@ from cartatlas.analyses.approvals import (
     RECORDED_ONLY,
     approved_product_counts,
     first_approvals,
+    lag_summary,
     lag_uncertainty,
     oriented_lag,
-    population_differs,
     product_lag,
 )
 from cartatlas.evidence.absence import no_approvals, no_data
@@ -21,7 +21,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
-from cartatlas.wording import counted, noun
+from cartatlas.wording import noun
 
 
 def _text(value: object, empty: str = "") -> str:
@@ -85,23 +85,7 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
             )
         )
     if len(both):
-        first_in_b = int((both < 0).sum())
-        text += (
-            f" Same target and indication, any product: median lag {both.median():+.0f} months "
-            f"over {len(both)} target–indication pairs ({b} later in {int((both > 0).sum())}, "
-            f"{b} first in {first_in_b})."
-        )
-        if len(apart := population_differs(lag, a, b)):
-            text += (
-                f" In {counted(len(apart), 'pair')} the first approvals were for different "
-                "populations, so its lag is not how long the same patients waited: "
-                + "; ".join(
-                    f"{r.target} {r.indication}: {r[f'population_{a}']} in {a}, "
-                    f"{r[f'population_{b}']} in {b} ({r.lag_months:+.0f} months)"
-                    for _, r in apart.iterrows()
-                )
-                + "."
-            )
+        text += f" Same target and indication, any product: {lag_summary(lag, a, b)}"
     for country in (a, b):
         only = lag[lag["status"].str.startswith(f"approved in {country} only")]
         if len(only):

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 from fastapi import APIRouter
 
-from cartatlas.analyses.approvals import APPROVAL_KEY, CHOICE_RULE
+from cartatlas.analyses.approvals import (
+    APPROVAL_KEY,
+    CHOICE_RULE,
+    LAG_DEFINITION,
+    approved_product_counts,
+    lag_summary,
+    oriented_lag,
+)
+from cartatlas.analyses.approvals import approvals_frame as analysed_approvals
 from cartatlas.evidence.absence import no_approvals
 from cartatlas.evidence.jurisdictions import expand_regional, stored_codes
 from cartatlas.evidence.schema import Agency, Indication
@@ -56,6 +64,32 @@ def approvals_frame(
         "a.approval_date, a.product_id, a.indication",
     )
     return expand_regional(frame, [country]) if country else frame
+
+
+@router.get("/lag", response_model=Listing, summary="Approval lag between two countries")
+def list_lag(
+    store: EvidenceDep,
+    countries: params.CountriesQuery = ["CN", "US"],  # noqa: B006
+) -> Listing:
+    """Per target × indication, each country's first approval (product, date, line of therapy,
+    population, kind) and ``lag_months`` from the first to the second, ordered so the median lag
+    is ≥ 0 (as ``cartatlas approvals --lag``, the report and the dashboard); ``status`` says why
+    a pair has no lag (approved in one country only, date not recorded), never 0. ``note``: the
+    definition, the median lag and the pairs whose first approvals were for different
+    populations; a country without any recorded approval is named "no data"."""
+    codes = params.countries("countries", countries)
+    if len(codes) != 2:
+        raise params.bad_param("countries", codes, "the lag compares two countries, e.g. CN, US")
+    frame = analysed_approvals(store, codes)
+    a, b, lag = oriented_lag(frame, codes)
+    counts = approved_product_counts(frame, codes)
+    absent = [no_approvals(c) for c in codes if counts[c] is None]
+    said = [f"Lag: {LAG_DEFINITION.format(a=a, b=b)}.", *absent]
+    if summary := lag_summary(lag, a, b):
+        said.append(f"Same target and indication, any product: {summary}")
+    answer = listing(records(lag))
+    answer.note = " ".join(said)
+    return answer
 
 
 @router.get("", response_model=Listing, summary="Regulatory approvals")
