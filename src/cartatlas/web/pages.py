@@ -160,8 +160,9 @@ def overview(
 
     def body() -> dict:
         pages = [_question_page(request, store, memo, registry, q.key, pair) for q in QUESTIONS]
+        # each with its question, whose page holds the references its table cites
         figures = [
-            next((b for b in p.blocks if getattr(b, "spec", None)), None)
+            (p.question.key, next((b for b in p.blocks if getattr(b, "spec", None)), None))
             for p in pages
             if p.question.key in ("approvals", "activity")
         ]
@@ -169,7 +170,7 @@ def overview(
             **common,
             "compare": _side_by_side(store, registry, pair) if len(pair) > 2 else None,
             "pages": pages,
-            "figures": [f for f in figures if f is not None],
+            "figures": [(key, f) for key, f in figures if f is not None],
             "glance": _glance(store, registry, pair),
             "recruiting_definition": RECRUITING_DEFINITION,
             "registers_note": WebContext(store, pair, registry=registry).uncounted_registers
