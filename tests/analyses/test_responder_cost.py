@@ -135,3 +135,32 @@ def test_each_trial_is_paired_with_the_price_of_its_own_era(evidence_store):
     assert rows["ZUMA-7"][table.columns.index("price year")] == "2022"
     assert rows["ZUMA-7"][why] == "latest recorded by the 2022 US approval"
     assert rows["Inati-cel pivotal phase 2 in adult R/R B-ALL"][why].endswith("nearest later")
+
+
+def test_a_source_standing_for_both_rate_and_approval_is_cited_once(evidence_store):
+    """ZUMA-5 (FL): the FDA page is both the pooled rate's source (the label row, IRC 49/81) and
+    the approval that dates it; the sources cell cited it twice ("[45] [45]")."""
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections.cost import _cost_per_responder
+    from tests.golden import plain
+
+    (rate,) = [
+        o["source_url"]
+        for o in plain.rows("outcomes")
+        if o["study_id"] == "ZUMA-5" and o["endpoint"] == "CR" and o["analysis"] == "label"
+    ]
+    approvals = {
+        a["source_url"]
+        for a in plain.rows("approvals")
+        if a["product_id"] == "axicabtagene-ciloleucel"
+        and a["agency"] == "FDA"
+        and a["indication"] == "FL"
+    }
+    assert rate in approvals
+    with open_store(evidence_store, read_only=True) as store:
+        table = _cost_per_responder(ReportContext(store, ["CN", "US"]))
+    trial, sources = table.columns.index("trial (conducted in)"), len(table.columns) - 1
+    (row,) = [r for r in table.rows if r[trial].startswith("ZUMA-5")]
+    cites = row[sources].split()
+    assert cites and len(cites) == len(set(cites))
+    assert all(len(r[sources].split()) == len(set(r[sources].split())) for r in table.rows)
