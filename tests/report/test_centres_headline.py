@@ -129,7 +129,7 @@ def test_every_count_the_cn_us_headline_gives_is_marked_weak_when_its_source_is(
         ]
         for row in same:
             count = ("more than " if row["lower_bound"] == "true" else "") + row["count"]
-            mark = " (news or secondary source)" if row["source_kind"] in WEAK else ""
+            mark = " (weak source)" if row["source_kind"] in WEAK else ""
             said.append(f"of the same date {row['product_id']}: {count}{mark} [")
     assert said, "the data has a same-date count to check (CN 2026-01-11)"
     with open_store(evidence_store, read_only=True) as store:

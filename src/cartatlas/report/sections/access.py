@@ -94,8 +94,9 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
 
 
 def _weak(row: pd.Series) -> str:
-    """ " (news or secondary source)" after a count read on such a page, wherever it is said."""
-    return " (news or secondary source)" if is_weak(row["source_kind"]) else ""
+    """ " (weak source)" after a count read on a news or secondary page, wherever it is said (the
+    reference list names the kind; the overview's answer has no room to spell it out)."""
+    return " (weak source)" if is_weak(row["source_kind"]) else ""
 
 
 def _same_date(ctx: ReportContext, earlier: pd.DataFrame, as_of: str) -> str:

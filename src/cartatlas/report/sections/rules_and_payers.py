@@ -134,12 +134,22 @@ def _payer_item(payer: str, status: str, rows: pd.DataFrame, short: bool = False
 _SHORT_PAYER = re.compile(r"\s*\([^()]*\)$")
 
 
+def _counts_patients(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose source counts both the patients treated and those eligible: a study of who
+    received CAR-T under a payer (SEER-Medicare claims, a national access scheme's cohort), told
+    in the treated-vs-eligible paragraph rather than as one more coverage decision."""
+    return frame["patients_treated"].notna() & frame["patients_eligible"].notna()
+
+
 def _who_pays(ctx: ReportContext, frame: pd.DataFrame, short: bool) -> str:
     """ "Who pays for CAR-T — CN: …. US: …." with each payer's decision (``_payer_item``); the
-    short answer, under the question, leaves out its opening words."""
+    short answer, under the question, leaves out its opening words. Patient counts are not
+    decisions: "Medicare beneficiaries in SEER areas covered" would read as a second Medicare
+    policy beside the NCD."""
     parts = []
+    decisions = frame[~_counts_patients(frame)]
     for country in ctx.countries:
-        mine = frame[frame["country"] == country]
+        mine = decisions[decisions["country"] == country]
         if mine.empty:
             parts.append(f"{country}: no data (no coverage decision recorded for {country})")
             continue
@@ -158,11 +168,7 @@ def _treated_vs_eligible(ctx: ReportContext, frame: pd.DataFrame) -> str:
     country, each count with its date and source, or the country's "no data"."""
     parts = []
     for country in ctx.countries:
-        counted = [
-            r
-            for r in frame[frame["country"] == country].to_dict("records")
-            if not missing(r["patients_treated"]) and not missing(r["patients_eligible"])
-        ]
+        counted = frame[_counts_patients(frame) & (frame["country"] == country)].to_dict("records")
         if not counted:
             parts.append(f"{country}: no data (no source counts both)")
             continue
