@@ -196,8 +196,10 @@ def test_the_domestic_price_sentence_naming_no_country_is_checked(surfaces):
 
 def test_a_pooled_rate_names_its_studies_read_on_news_pages(surfaces):
     """The B-ALL "similar" verdict pools a news page's rows (the real-world brexu-cel cohort in
-    the US, the inati-cel pivotal trial in China): the evidence names them as weak sources on
-    every surface, and a CI inside the ±10 margin is never printed as reaching 10."""
+    the US): the evidence names them as weak sources on every surface, and a CI inside the ±10
+    margin is never printed as reaching 10. The approved products' comparison names any of its
+    trials read on news pages the same way (none since inati-cel's pivotal rows cite CASI's own
+    release)."""
     weak = [
         study
         for country in ("CN", "US")
@@ -218,7 +220,6 @@ def test_a_pooled_rate_names_its_studies_read_on_news_pages(surfaces):
         for study, row in approved_trial_rows("B-ALL", country).items()
         if row["source_kind"] == "news"
     ]
-    assert approved_weak
     for study in approved_weak:
         assert (
             f"{study} from a news or secondary source" in surfaces["report"]["cr-ball-similar"][3]
