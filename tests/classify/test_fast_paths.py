@@ -45,6 +45,14 @@ def test_sentence_pieces_equal_plain_splitting(texts):
             assert hit.after() == _SENTENCE_END.split(text[hit.end : hit.end + 60])[0]
 
 
+def test_sentence_ends_equal_the_plain_pattern(texts):
+    plain = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(])|\n+")
+    for text in texts:
+        assert [m.span() for m in _SENTENCE_END.finditer(text)] == [
+            m.span() for m in plain.finditer(text)
+        ], text
+
+
 def test_rules_find_non_ascii_words_in_either_case():
     """Rule words may hold non-ASCII letters (γ, ü): a text may spell them in upper case."""
     rules = every_rule() + [sponsor._country_names()[0]]
