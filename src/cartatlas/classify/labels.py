@@ -7,7 +7,6 @@ disease needs targets). :data:`COLUMNS` is the label table's schema, shared by t
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -47,23 +46,7 @@ class TrialLabels:
 
 
 def classify(record: TrialRecord) -> TrialLabels:
-    """Every label of one trial, each with its reason.
-
-    Python's cyclic garbage collector waits meanwhile: the rules make thousands of short-lived
-    objects per trial (matches, hits, tuples) and no reference cycles, yet their allocations
-    set off collections that walk the surviving objects (cached texts, labels, records).
-    Labelling the store took about an eighth less CPU time without them. The collector runs
-    between trials, so whatever a reader of records leaves behind is collected as before."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _labels(record)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _labels(record: TrialRecord) -> TrialLabels:
+    """Every label of one trial, each with its reason."""
     reasons: dict[str, str] = {}
 
     def keep(name: str, result: tuple) -> object:
