@@ -251,6 +251,11 @@ def test_b_all_floors_on_every_surface(pair, evidence_store, api):
         section = success.build(ReportContext(store, pair))
     paragraphs = " ".join(getattr(block, "text", "") for block in section.blocks)
     assert all(_said(f) in paragraphs for f in expected)
+    # a country with no pooled B-ALL rate keeps its floor in the short answer (the overview's)
+    pooled = {c for c in pair if plain.selected("B-ALL", "CR", c)}
+    for floor in expected:
+        short = f"{floor[1]} B-ALL: complete response {_said(floor)}"
+        assert (short in section.answer) == (floor[1] not in pooled)
     page = api.get(
         "/meta", params={"indication": "B-ALL", "endpoint": "CR", "countries": pair}
     ).text

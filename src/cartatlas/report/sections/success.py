@@ -133,7 +133,9 @@ def _news(pooling: CountryPooling, country: str) -> str:
 def short_gaps(poolings: list[CountryPooling], countries: list[str]) -> list[str]:
     """The countries without a rate, each said once for all its indications ("KR: no data (no
     cohort conducted in KR reports CR in LBCL, B-ALL and MM)"), and per indication where a
-    reason other than no cohort applies (only special populations, only secondary pages)."""
+    reason other than no cohort applies (only special populations, only secondary pages) or a
+    cohort there sets a complete-response floor ("ES B-ALL: complete response at least 71% in
+    CART19-BE-01 (ES; MRD-negative CR 27/38)"), so the floor is not lost behind "no data"."""
     uncovered: dict[str, list[str]] = {c: [] for c in countries}
     other = []
     for pooling in poolings:
@@ -142,6 +144,9 @@ def short_gaps(poolings: list[CountryPooling], countries: list[str]) -> list[str
                 other.append(f"{country} {pooling.indication}: {reason}")
             else:
                 uncovered[country].append(pooling.indication)
+            floors = pooling.floors
+            if not floors.empty and (here := floors[floors["country"] == country]).size:
+                other.append(f"{country} {pooling.indication}: {floor_sentence(here, rule=False)}")
     said = [f"{c}: {no_cohorts(c, 'CR', and_list(i))}" for c, i in uncovered.items() if i]
     return said + other
 
