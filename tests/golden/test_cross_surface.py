@@ -15,7 +15,7 @@ from cartatlas.report.build import build_report
 from cartatlas.report.render import render_markdown
 from cartatlas.store import open_store
 from cartatlas.web.app import create_app
-from tests.golden.plain import clopper_pearson, later, selected
+from tests.golden.plain import chosen_rows, clopper_pearson, later, selected
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -108,3 +108,29 @@ def test_fl_rate_and_later_cut_agree_on_every_surface(evidence_store, markdown, 
     assert f"complete response (CR) was {100 * 49 / 81:.0f}% ({ci}) in US" in markdown
     assert "later data cuts of pooled cohorts, not pooled: ZUMA-5 (US) CR 100/127" in markdown
     assert f"| not stated | CR | 100/127 | {100 * 100 / 127:.1f}% |" in markdown
+
+
+@pytest.mark.parametrize("indication", ["B-ALL", "LBCL", "MM"])
+def test_explorer_marks_each_pooled_study_read_on_a_weak_page(api, indication):
+    """Every pooled study in the explorer's data table says '(news, weak source)' or
+    '(secondary, weak source)' exactly when the row the simple route chooses for it comes from
+    such a page (issue 14: weak rows appear in detail tables, marked)."""
+    page = api.get("/meta", params={"indication": indication, "endpoint": "CR"}).text
+    table = page.split('<details class="figure-data">', 1)[1].split("</details>", 1)[0]
+    cells = {
+        line.split("</td>", 1)[0].removeprefix("<tr><td>"): line
+        for line in table.split("</tr>")
+        if line.startswith("<tr><td>")
+    }
+    chosen = {
+        study: row
+        for country in ("CN", "US")
+        for study, row in chosen_rows(indication, "CR", country).items()
+        if study in cells
+    }
+    assert chosen and len(chosen) == len(cells)
+    for study, row in chosen.items():
+        weak = row["source_kind"] in ("news", "secondary")
+        assert (f"({row['source_kind']}, weak source)" in cells[study]) is weak, study
+    if indication == "B-ALL":  # ROCCA's real-world cohort is read on a news page
+        assert any(row["source_kind"] == "news" for row in chosen.values())

@@ -69,6 +69,7 @@ STUDY_COLUMNS = [
     "events",
     "n",
     "source_url",
+    "source_kind",
     "doi",
     "pmid",
 ]
@@ -260,9 +261,7 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
             )
         ),
         "later_rule": LATER_RULE,
-        "later": records(
-            with_exact_ci(pooling.later.reindex(columns=[*STUDY_COLUMNS, "source_kind"]))
-        ),
+        "later": records(with_exact_ci(pooling.later.reindex(columns=STUDY_COLUMNS))),
         "pooled": {
             "by_country": {c: _summary(s) for c, s in pooling.summaries.items()},
             "overall": _overall(run.result, run.rows) if run.result is not None else None,
