@@ -25,10 +25,11 @@ WEAK = {"news", "secondary"}
 def _items(country: str, short: bool = False) -> list[str]:
     """Each (payer, status) of ``country`` as the full statement should say it, from the CSV
     rows; ``short``: as the short answer says it (the payer's bracketed description left out,
-    several products counted, the weak source said briefly)."""
+    several products counted, the weak source said briefly). A row counting both patients
+    treated and eligible is a study of uptake, told apart, not a decision."""
     groups: dict[tuple[str, str], list[dict[str, str]]] = {}
     for row in plain.rows("coverage"):
-        if row["country"] == country:
+        if row["country"] == country and not (row["patients_treated"] and row["patients_eligible"]):
             groups.setdefault((row["payer"], row["status"]), []).append(row)
     items = []
     for (payer, status), rows in groups.items():

@@ -17,7 +17,6 @@ from cartatlas.report.sections import rules_and_payers
 from cartatlas.store import open_store
 from tests.analyses.test_durability import _csv
 
-
 #: The countries the report section is built for here: the CN-US pair and a third country.
 _REPORTED = ("CN", "US", "GB")
 

@@ -232,7 +232,8 @@ def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
         right_index=True,
         suffixes=(f"_{a}", f"_{b}"),
     )
-    delta = joined[f"date_{b}"] - joined[f"date_{a}"]
+    # to_datetime: with no approval on either side the empty columns are not datetimes
+    delta = pd.to_datetime(joined[f"date_{b}"]) - pd.to_datetime(joined[f"date_{a}"])
     joined["lag_months"] = (delta.dt.days / MONTH_DAYS).round(1)
     joined["status"] = [
         lag_status(in_a is True, in_b is True, lag, a, b)
