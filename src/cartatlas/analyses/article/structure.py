@@ -9,6 +9,7 @@ printed number stands for (82.4 % means 82.35–82.45 %).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -114,8 +115,36 @@ def _countries(f: Finding, ctx: PageContext, needed: int) -> tuple[list[str], li
     ]
 
 
+#: A word that denies what follows it in its clause ("China does not lead the world", "rates are
+#: not similar"); "not only" and "not just" add rather than deny.
+_DENIAL = re.compile(
+    r"\b(?:not(?! only\b| just\b)|never|no longer|neither|nor|cannot|hardly)\b|n't\b",
+    re.IGNORECASE,
+)
+#: Where a clause begins: a denial before one of these belongs to another statement.
+_CLAUSE = re.compile(r"[,;:()]|\b(?:but|while|whereas|although|and|which|that)\b", re.IGNORECASE)
+
+
+def _denial(f: Finding) -> str | None:
+    """The denying word in the few words before the claim's own words, in the same clause.
+
+    The checker's rules test what a sentence asserts; a denied statement checked as if asserted
+    gets the opposite verdict ("China does not lead the world" read as "China leads"), so a
+    denial is left unchecked, with its reason, rather than judged."""
+    before = f.sentence.text[: f.span[0] - f.sentence.start]
+    clause = _CLAUSE.split(before)[-1]
+    found = _DENIAL.search(" ".join(clause.split()[-5:]))
+    return found.group(0) if found else None
+
+
 def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None]:
     """The claim's fields for one finding, the scope notes, and the single value stated."""
+    denial = _denial(f)
+    if denial:
+        raise LookupError(
+            f"the sentence denies it ('{denial}'), and a denial is not checked: read as stated, "
+            "its verdict would be inverted"
+        )
     notes = list(f.notes)
     if f.kind in ("rate", "safety"):
         countries, more = _countries(f, ctx, 1)
