@@ -12,6 +12,7 @@ import pandas as pd
 from cartatlas.analyses.approvals import RECORDED_ONLY
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
+from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
 from cartatlas.analyses.success_rates import absent_reason, pool_by_country
 from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
@@ -84,7 +85,8 @@ def _response_rows(ctx: ReportContext) -> list[list[str]]:
             summary = pooling.summaries.get(country)
             if summary is None:
                 cells.append(
-                    absent_reason(pooling, country) or no_cohorts(country, "CR", indication)
+                    _floor_cell(ctx, pooling.floors, country)
+                    or (absent_reason(pooling, country) or no_cohorts(country, "CR", indication))
                 )
                 continue
             studies = pooling.rows[pooling.rows["country"] == country]
@@ -95,6 +97,16 @@ def _response_rows(ctx: ReportContext) -> list[list[str]]:
             )
         rows.append([f"complete response, {indication} (95% CI)", *cells])
     return rows
+
+
+def _floor_cell(ctx: ReportContext, floors: pd.DataFrame, country: str) -> str:
+    """The complete-response floor of ``country``'s cohorts that print only an sCR or an
+    MRD-negative CR, or "" for none: "no data" in that cell would hide a trial (ARI-0001 in
+    Spain, MRD-negative CR 27/38) that the Success rates section names with its floor."""
+    here = floors[floors["country"] == country] if not floors.empty else floors
+    if here.empty:
+        return ""
+    return f"no pooled rate; {floor_sentence(here, rule=False)}, a floor {_cites(ctx, here)}"
 
 
 def _registry_rows(ctx: ReportContext) -> list[list[str]]:
@@ -142,7 +154,8 @@ def build(ctx: ReportContext) -> Section:
         "products and years; a country's range can mix products and years; as in the Cost "
         f"section, {HEADLINE_PRICE_RULE}.",
         "Response rates are pooled within each country from studies conducted there; they are "
-        "comparisons between studies, not randomized comparisons.",
+        "comparisons between studies, not randomized comparisons. 'At least' marks a cohort "
+        f"that reports only a deeper response: {FLOOR_RULE}.",
         f"Trial counts are {ctx.registry_names} records with a site in the country; a trial "
         f"with sites in several countries counts for each. Recruiting: {RECRUITING_DEFINITION}."
         if ctx.has_registry
