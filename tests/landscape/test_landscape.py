@@ -31,6 +31,7 @@ def frame() -> pd.DataFrame:
                 "countries": ["CN", "US"],
                 "disease_area": ["B-ALL"],
                 "allogeneic": False,
+                "cell_source": ["unknown"],
                 "in_vivo": False,
                 "phase": "1",
             },
@@ -41,6 +42,7 @@ def frame() -> pd.DataFrame:
                 "countries": ["CN"],
                 "disease_area": ["solid:liver"],
                 "allogeneic": True,
+                "cell_source": ["allogeneic"],
                 "in_vivo": False,
                 "phase": "1",
             },
@@ -51,6 +53,7 @@ def frame() -> pd.DataFrame:
                 "countries": [],
                 "disease_area": ["MM"],
                 "allogeneic": False,
+                "cell_source": ["in vivo"],
                 "in_vivo": True,
                 "phase": "2",
             },
@@ -79,6 +82,18 @@ def test_yearly_shares():
     assert shares.loc[("CN", 2020), "allogeneic"] == 0.5
     assert shares.loc[("CN", 2020), "solid"] == 0.5
     assert shares.loc[(ALL, 2021), "in_vivo"] == 1.0
+
+
+def test_allogeneic_share_among_trials_stating_a_cell_source():
+    """CN 2020: A states no cell source, B is allogeneic, so 1 of 2 trials but 1 of the 1
+    stating a source; US 2020 (A only) states none, so that share is missing, not 0."""
+    shares = yearly_shares(frame(), ["CN", "US"]).set_index(["country", "start_year"])
+    assert shares.loc[("CN", 2020), "stating_source"] == 1
+    assert shares.loc[("CN", 2020), "allogeneic_of_stating"] == 1.0
+    assert shares.loc[("CN", 2020), "allogeneic_of_stating_low"] == 0.025  # (1/40)^(1/1)
+    assert shares.loc[("CN", 2020), "allogeneic_of_stating_high"] == 1.0
+    assert shares.loc[("US", 2020), "stating_source"] == 0
+    assert pd.isna(shares.loc[("US", 2020), "allogeneic_of_stating"])
 
 
 def test_cli_on_real_snapshot_writes_csv_parquet_and_figure(tmp_path):

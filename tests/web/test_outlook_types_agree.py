@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 
 import duckdb
 import pytest
@@ -86,7 +87,9 @@ def _fragments(country: str, counts: dict[str, int]) -> list[str]:
         low, high = _clopper_pearson(k, n)
         said = f"{label} {k} ({k / n:.0%}, {low:.0f}–{high:.0f}%"
         if column == "allogeneic" and 0 < unstated < n:
+            low, high = _clopper_pearson(k, n - unstated)
             said += f"; {k} of the {n - unstated} stating a cell source, {k / (n - unstated):.0%}"
+            said += f", {low:.0f}–{high:.0f}%"
         parts.append(said + ")")
     return parts
 
@@ -111,6 +114,48 @@ def test_cn_us_allogeneic_share_among_trials_stating_a_source_on_report_and_dash
             assert fragment in answer, (fragment, answer)
             for page in pages:
                 assert fragment in page, fragment
+
+
+def test_cn_us_trials_stating_a_source_and_the_share_among_them_on_api_and_cli(
+    full_store, client, last_full_year
+):
+    """The API and the CLI give, beside the allogeneic share of all trials, the trials stating a
+    cell source and the allogeneic share among them with its exact CI: a reader of the bare
+    share (CN 2025: 22%, US 29%) would otherwise take China's lower share at face value."""
+    counts = _kinds_started(full_store, last_full_year, ["CN", "US"])
+    api = client.get("/api/landscape/shares", params={"countries": ["CN", "US"]}).json()["items"]
+    cli = {}
+    for fmt in ("csv", "json"):
+        result = CliRunner().invoke(
+            app,
+            ["--db", full_store, "landscape", "--countries", "CN", "US", "--shares"]
+            + ["--format", fmt],
+        )
+        assert result.exit_code == 0, result.output
+        cli[fmt] = result.stdout
+    csv_rows = list(csv.DictReader(io.StringIO(cli["csv"])))
+    json_rows = json.loads(cli["json"])
+    for country, c in counts.items():
+        stating = c["n"] - c["unstated"]
+        low, high = _clopper_pearson(c["allogeneic"], stating)
+        expected = {
+            "trials": c["n"],
+            "stating_source": stating,
+            "allogeneic_of_stating": round(c["allogeneic"] / stating, 4),
+            "allogeneic_of_stating_low": round(low / 100, 4),
+            "allogeneic_of_stating_high": round(high / 100, 4),
+        }
+        assert c["unstated"] > 0, "the case to show: some trials state no cell source"
+        for rows in (api, json_rows, csv_rows):
+            row = next(
+                r
+                for r in rows
+                if r["country"] == country
+                and r["start_year"] not in (None, "")
+                and float(r["start_year"]) == last_full_year
+            )
+            for column, value in expected.items():
+                assert float(row[column]) == pytest.approx(value, abs=1e-9), (country, column)
 
 
 def test_outlook_gives_counts_denominators_and_intervals_on_every_surface(

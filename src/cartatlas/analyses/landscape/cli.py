@@ -41,7 +41,8 @@ def landscape_command(
         typer.Option(
             "--shares",
             help="Print yearly shares of allogeneic, solid-tumour, "
-            "autoimmune and in vivo trials instead of counts.",
+            "autoimmune and in vivo trials instead of counts, with the trials stating a cell "
+            "source and the allogeneic share among them (exact 95% CI).",
         ),
     ] = False,
     inputs: Annotated[
@@ -120,16 +121,21 @@ def landscape_command(
 
 def _stated(columns: list[str], rows: list[tuple]) -> list[tuple]:
     """A printed table's missing dimension values (a trial whose record gives no start year)
-    as "not stated": a blank cell beside 140 trials read as a row of nothing. CSV and JSON keep
-    them empty / null."""
-    counts = {"trials", "share", "allogeneic", "solid", "autoimmune", "in_vivo"}
+    as "not stated": a blank cell beside 140 trials read as a row of nothing; a share among the
+    trials stating a cell source, where none does, as "no data". CSV and JSON keep them
+    empty / null."""
+    counts = {"trials", "share", "allogeneic", "solid", "autoimmune", "in_vivo", "stating_source"}
     return [
-        tuple(
-            "not stated" if v is None and c not in counts else v
-            for c, v in zip(columns, row, strict=True)
-        )
+        tuple(_missing(c, counts) if v is None else v for c, v in zip(columns, row, strict=True))
         for row in rows
     ]
+
+
+def _missing(column: str, counts: set[str]) -> str | None:
+    """What a printed table shows for a missing value in ``column``."""
+    if column.startswith("allogeneic_of_stating"):
+        return "no data"
+    return None if column in counts else "not stated"
 
 
 def _name(dims: list[str], codes: list[str] | None, shares: bool, include_non_car: bool) -> str:

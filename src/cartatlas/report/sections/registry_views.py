@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.landscape.counts import count, yearly_shares
+from cartatlas.analyses.landscape.counts import STATING_SHARE_COLUMNS, count, yearly_shares
 from cartatlas.evidence.absence import no_approvals, no_data
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.report.context import NO_REGISTRY, ReportContext
@@ -237,11 +237,17 @@ def outlook(ctx: ReportContext) -> Section:
     )
     for column in SHARES:
         table[column] = [f"{v:.0%}" for v in table[column]]
-    blocks.append(frame_table("Yearly shares", table.rename(columns=SHARES)))
+    stating, of_stating = "stating a cell source", "allogeneic of those stating one"
+    table[of_stating] = [
+        "no data" if pd.isna(v) else f"{v:.0%}" for v in table[STATING_SHARE_COLUMNS[0]]
+    ]
+    table = table.drop(columns=list(STATING_SHARE_COLUMNS))
+    blocks.append(
+        frame_table("Yearly shares", table.rename(columns={**SHARES, "stating_source": stating}))
+    )
     recent = shares[shares["start_year"] == last_full].set_index("country")
-    unstated = _unstated_sources(ctx, last_full)
     parts = [
-        _year_shares(c, recent.loc[c], unstated.get(c, 0), last_full)
+        _year_shares(c, recent.loc[c])
         if c in recent.index
         else f"{c}: {no_data(f'no registered CAR trial with a site in {c} started in {last_full}')}"
         for c in ctx.countries
@@ -262,27 +268,22 @@ def outlook(ctx: ReportContext) -> Section:
     return Section("outlook", "Outlook", answer, blocks, caveats)
 
 
-def _unstated_sources(ctx: ReportContext, year: int) -> dict[str, int]:
-    """Per country: trials started in ``year`` whose registry text states no cell source."""
-    started = ctx.trials[ctx.trials["start_year"] == year]
-    unknown = started[started["cell_source"].map(lambda s: list(s) == ["unknown"])]
-    return unknown.explode("countries")["countries"].value_counts().to_dict()
-
-
-def _year_shares(country: str, row: pd.Series, unstated: int, year: int) -> str:
+def _year_shares(country: str, row: pd.Series) -> str:
     """One country's part of the outlook answer: each kind as count (share, exact CI) of the
-    trials started in ``year``, with that denominator and how many state no cell source; the
-    allogeneic share also among the trials that state one, since countries differ in how often
-    they do (CN 2025: 22% of all trials but 52% of those stating a source, US 29% and 38%), so
-    the comparison of the two shares can turn round."""
+    trials started that year, with that denominator and how many state no cell source; the
+    allogeneic share also among the trials that state one (with its CI), since countries differ
+    in how often they do (CN 2025: 22% of all trials but 52% of those stating a source, US 29%
+    and 38%), so the comparison of the two shares can turn round."""
     n = int(row["trials"])
+    unstated = n - int(row["stating_source"])
     kinds = []
     for column, label in SHARES.items():
         events = round(float(row[column]) * n)
         low, high = exact_ci(events, n)
         kind = f"{label} {events} ({events / n:.0%}, {low:.0f}–{high:.0f}%"
-        if column == "allogeneic" and unstated and n > unstated:
+        if column == "allogeneic" and 0 < unstated < n:
+            low, high = exact_ci(events, n - unstated)
             kind += f"; {events} of the {n - unstated} stating a cell source, "
-            kind += f"{events / (n - unstated):.0%}"
+            kind += f"{events / (n - unstated):.0%}, {low:.0f}–{high:.0f}%"
         kinds.append(kind + ")")
     return f"{country} ({n} trials, cell source not stated in {unstated}): " + ", ".join(kinds)

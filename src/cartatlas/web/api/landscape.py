@@ -59,7 +59,11 @@ def shares(
     countries: params.CountriesQuery = ["CN", "US"],  # noqa: B006
 ) -> Listing:
     """Per country and start year: trials, and the shares allogeneic, solid-tumour,
-    autoimmune and in vivo."""
+    autoimmune and in vivo (fractions of ``trials``). A trial counts as allogeneic only when its
+    registry text says so, and countries differ in how often it states a cell source at all, so
+    ``stating_source`` gives the trials that state one and ``allogeneic_of_stating`` the
+    allogeneic share among them, with its exact (Clopper–Pearson) 95% CI
+    ``allogeneic_of_stating_low``–``allogeneic_of_stating_high`` (null when none states one)."""
     codes = params.countries("countries", countries)
     rows = memo.get(
         store, "landscape-shares", lambda: records(yearly_shares(registry.car_trials, None))
