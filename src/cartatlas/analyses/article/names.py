@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pycountry
+
 from cartatlas.inputs import product_names
 from cartatlas.store import Store
 
@@ -39,6 +41,27 @@ _COUNTRIES = _compile(
         (r"\bIsrael(?:i)?\b", "IL"),
     ]
 )
+
+#: Country names that are also common words, first names or US states ("Georgia", "Jordan"):
+#: an article about US prices names them for other reasons.
+_AMBIGUOUS = {"GE", "JO", "TD"}
+_NAMED = {code for _, code in _COUNTRIES}
+
+
+def _every_other_country() -> list[tuple[re.Pattern[str], str]]:
+    """Every other country by its English short name ("Brazil", "Spain", "Taiwan"), written
+    capitalised. A sentence naming a country the evidence does not cover must be checked for
+    that country (and find no data), never for a country borrowed from an earlier sentence."""
+    table = []
+    for country in pycountry.countries:
+        name = getattr(country, "common_name", None) or country.name
+        if country.alpha_2 in _NAMED | _AMBIGUOUS or "," in name or "(" in name:
+            continue
+        table.append((re.compile(rf"\b{re.escape(name)}\b"), country.alpha_2))
+    return table
+
+
+_COUNTRIES += _every_other_country()
 
 # Specific diseases before the general words that contain them ("follicular lymphoma" before
 # "lymphoma"); a bare "lymphoma" or "leukemia" is taken for the commonest CAR-T indication.

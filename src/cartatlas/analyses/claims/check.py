@@ -450,7 +450,9 @@ def _prices(store: Store, claim: Claim) -> Verdict:
         scope += f"; {claim.product} only"
     rule = _range_rule(claim, " USD", "USD prices")
     if frame.empty:
-        return Verdict(claim, NO_DATA, "no converted price recorded", rule, scope=scope)
+        what = "total cost of care" if claim.metric == "total_cost_usd" else "price"
+        where = ", ".join(claim.countries)
+        return Verdict(claim, NO_DATA, f"no {what} recorded for {where}", rule, scope=scope)
     inside = int(sum(_in_range(v, claim_bounds(claim)) for v in frame["usd"]))
     evidence = f"{part_of(inside, len(frame), 'price')} in range: " + "; ".join(
         f"{r.product_id}{'' if pd.isna(r.indication) else f' ({r.indication})'} {r.country} "
