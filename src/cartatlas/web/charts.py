@@ -7,6 +7,7 @@ one colour in the report and on the dashboard.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -32,8 +33,15 @@ def _base(values: list[dict[str, Any]], height: int | None = None, **spec: Any) 
     return out
 
 
-def _country_color(countries: list[str], field: str = "country") -> Spec:
+def _country_color(
+    countries: list[str], field: str = "country", shown: Iterable[str] | None = None
+) -> Spec:
+    """Colour by country, each keeping its colour of ``countries`` (as in the report's figures);
+    ``shown``: only these in the legend (a country without data is no key of the chart)."""
     colors = color_for(countries)
+    if shown is not None:
+        present = set(shown)
+        colors = {c: color for c, color in colors.items() if c in present}
     return {
         "field": field,
         "type": "nominal",
@@ -312,6 +320,8 @@ def forest(studies: pd.DataFrame, pooled: pd.DataFrame | None, countries: list[s
         ]
     ).sort_values("order", kind="stable")
     order = list(dict.fromkeys(rows["label"]))
+    # The legend names only countries with a study (B-ALL CR asked for ES and US: US alone).
+    color = _country_color(countries, shown=rows["country"])
     columns = [
         c
         for c in (
@@ -343,7 +353,7 @@ def forest(studies: pd.DataFrame, pooled: pd.DataFrame | None, countries: list[s
                         "encoding": {
                             "x": {"field": "pi_low", "type": "quantitative"},
                             "x2": {"field": "pi_high"},
-                            "color": _country_color(countries),
+                            "color": color,
                         },
                     }
                 ]
@@ -360,7 +370,7 @@ def forest(studies: pd.DataFrame, pooled: pd.DataFrame | None, countries: list[s
                         "title": "rate (%) with 95% CI",
                     },
                     "x2": {"field": "ci_high"},
-                    "color": _country_color(countries),
+                    "color": color,
                 },
             },
             {
@@ -379,7 +389,7 @@ def forest(studies: pd.DataFrame, pooled: pd.DataFrame | None, countries: list[s
                         "scale": {"domain": ["study", "pooled"], "range": [60, 220]},
                         "legend": None,
                     },
-                    "color": _country_color(countries),
+                    "color": color,
                     "tooltip": _tooltip(
                         "label",
                         "country",
