@@ -160,6 +160,7 @@ def _expected_costs(wanted: tuple[str, ...] = ("CN", "US")) -> dict[tuple[str, s
     """(study, country) → price ÷ CR rate, or None when no price can be paired, for the
     countries ``wanted``."""
     approvals = plain.one_per_approval(set(wanted))
+    everywhere = plain.one_per_approval({a["country"] for a in plain.rows("approvals")})
     rates = {r["currency"] + r["year"]: plain.per_usd(r) for r in plain.rows("exchange_rates")}
     prices = []
     for p in plain.rows("prices"):
@@ -192,15 +193,15 @@ def _expected_costs(wanted: tuple[str, ...] = ("CN", "US")) -> dict[tuple[str, s
             sites = [c for c in s["countries"].split("|") if c]
             if sites:
                 countries = [c for c in wanted if c in sites]
-            else:
+            else:  # the product's first approval for the indication anywhere, not only in wanted
                 dated = sorted(
                     (plain.date(a["approval_date"]), a["country"])
-                    for a in approvals
+                    for a in everywhere
                     if a["product_id"] == s["product_id"]
                     and a["indication"] == s["indication"]
                     and a["approval_date"]
                 )
-                countries = [dated[0][1]] if dated else []
+                countries = [dated[0][1]] if dated and dated[0][1] in wanted else []
             chosen = plain.selected(s["indication"], "CR", "multinational")
         else:
             countries = [where] if where in wanted else []

@@ -4,7 +4,9 @@ asserted on the analysis, the report section, the ``report`` command's Markdown,
 cost page and the price the API serves.
 
 Kymriah's one Japanese NHI price covers leukaemia and lymphoma (prices.csv names both,
-"B-ALL|LBCL"); while its indication was unknown, JULIET and ELIANA showed "no data" for Japan.
+"B-ALL|LBCL"); while its indication was unknown, JULIET showed "no data" for Japan. ELIANA
+(no recorded site list) pairs with the country of Kymriah's first B-ALL approval anywhere, the
+US, so not with Japan (tests/web/test_responder_any_pair.py).
 No API endpoint serves cost per responder itself; /api/prices serves its price.
 """
 
@@ -26,15 +28,15 @@ from tests.golden.test_golden import _expected_costs
 
 PAIR = ("JP", "CN")
 EXPECTED = _expected_costs(PAIR)
-KYMRIAH_JP = [("JULIET", "JP"), ("ELIANA", "JP")]
+KYMRIAH_JP = [("JULIET", "JP")]
 
 
 def _money(usd: float) -> str:
     return f"{usd:,.0f} USD"
 
 
-def test_kymriah_japan_price_pairs_with_both_trials_by_hand():
-    """33,490,000 JPY at the 2019 rate, divided by JULIET's CR 37/93 and ELIANA's CR/CRi 61/75."""
+def test_kymriah_japan_price_pairs_with_juliet_by_hand():
+    """33,490,000 JPY at the 2019 rate, divided by JULIET's CR 37/93."""
     [price] = [
         p
         for p in plain.rows("prices")

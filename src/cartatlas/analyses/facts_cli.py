@@ -147,6 +147,7 @@ def prices(
     from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_range, in_headline
     from cartatlas.analyses.responder_cost import PAIRING_RULE, cost_per_responder
     from cartatlas.cli import db_target
+    from cartatlas.evidence.absence import no_data
     from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
     from cartatlas.store import StoreMissing, open_store
 
@@ -168,6 +169,12 @@ def prices(
         title = "Cost per responder: price (USD) ÷ complete-response rate"
         emit(columns, _rows(frame, columns, fmt), fmt, title=title, wide=wide)
         if fmt is Format.table:
+            if frame.empty:
+                where = " or ".join(codes)
+                console().print(
+                    no_data(f"no registrational trial reporting a CR ran in {where}"),
+                    markup=False,
+                )
             console().print(f"Pairing: {PAIRING_RULE}.")
         return
     columns = ["country", "product_id", "indication", "year", "kind", "amount", "currency"]

@@ -10,7 +10,8 @@ Pairing rule (``PAIRING_RULE``):
   trial state one;
 * same country: the trial was conducted in the price's country, or it is multinational and its
   registry site list includes that country (with no site list recorded: the country of the
-  product's first approval for that indication, which the pivotal trial supported). A US price
+  product's first approval for that indication anywhere, which the pivotal trial supported,
+  whichever countries are compared). A US price
   is never divided by a Chinese trial's rate;
 * same era: the trial's readout is dated by the approval it supported in the price's country
   (the first approval there for the trial's indication and line, else for its indication); the
@@ -32,6 +33,7 @@ from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.price_indications import INDICATION_RULE, covers
 from cartatlas.analyses.study_rows import code_names, study_rows
+from cartatlas.evidence.jurisdictions import EU, covered_by_eu
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary, is_weak, rank
 from cartatlas.store import Store
 
@@ -41,12 +43,44 @@ PAIRING_RULE = (
     "same product; same indication (" + INDICATION_RULE + "; a price of unknown indication is "
     "not used) and the same line of therapy where both the price's source and the trial state "
     "one; same country (trial conducted there, or multinational with a site there, or, without "
-    "a recorded site list, the country of the product's first approval for that indication); "
+    "a recorded site list, the country of the product's first approval for that indication "
+    "anywhere, whichever countries are compared); "
     "same era: the price in force when the trial was read out, dated by the approval it "
     "supported in that country (the latest price recorded in or before that year), or else the "
     "nearest later price; prices noted as low reliability are never used; among prices of that "
     "year, the strongest source"
 )
+
+
+#: The columns of ``cost_per_responder``, present (and numeric where they are amounts) even
+#: when no trial pairs with a price: a pair of countries with no priced trial (DE and GB) or
+#: with no trial at all (KR and IN) answers "no data" rows or none, never a crash.
+COLUMNS = [
+    "product_id",
+    "country",
+    "indication",
+    "line_of_therapy",
+    "study_id",
+    "trial",
+    "trial_country",
+    "endpoint",
+    "events",
+    "n",
+    "rate",
+    "trial_source_url",
+    "readout_approval",
+    "readout_approval_source_url",
+    "price_year",
+    "price_kind",
+    "price_usd",
+    "price_source_url",
+    "price_source_kind",
+    "price_choice",
+    "weak_price_source",
+    "cost_usd",
+    "status",
+]
+AMOUNTS = {"rate": float, "price_usd": float, "cost_usd": float}
 
 
 def low_reliability(note: object) -> bool:
@@ -105,18 +139,35 @@ def price_in_force(prices: pd.DataFrame, trial, country: str, year: int):
     return chosen.sort_values(["strength", "source_url"]).iloc[0], why
 
 
-def _trial_countries(trial, approvals: pd.DataFrame, countries: list[str]) -> list[str]:
+def _trial_countries(trial, first_approvals: pd.DataFrame, countries: list[str]) -> list[str]:
     if trial.country_of_conduct != "multinational":
         return [trial.country_of_conduct] if trial.country_of_conduct in countries else []
     sites = [c for c in str(trial.countries or "").split("|") if c]
     if sites:
         return [c for c in countries if c in sites]
-    dated = approvals[
-        (approvals["product_id"] == trial.product_id)
-        & (approvals["indication"] == trial.indication)
+    dated = first_approvals[
+        (first_approvals["product_id"] == trial.product_id)
+        & (first_approvals["indication"] == trial.indication)
     ].dropna(subset=["date"])
-    first = None if dated.empty else dated.sort_values("date")["country"].iloc[0]
-    return [first] if first in countries else []
+    if dated.empty:
+        return []
+    first = dated.sort_values("date", kind="stable").iloc[0]
+    return [
+        c
+        for c in countries
+        if c == first["country"]
+        or (first["country"] == EU and covered_by_eu(c, first["approval_date"]))
+    ]
+
+
+def recorded_everywhere(store: Store) -> pd.DataFrame:
+    """Every recorded approval in every jurisdiction (EU rows kept under ``EU``): the first
+    approval of a product for an indication is the world's first, whichever countries are
+    compared. Chosen among the compared countries only, ELIANA (no recorded site list; first
+    approved in the US) was paired with a Japanese price when Japan was compared with China and
+    not when it was compared with the US."""
+    codes = store.frame("SELECT DISTINCT country FROM evidence_approvals")["country"].tolist()
+    return approvals_frame(store, sorted(codes))
 
 
 def _pair(prices: pd.DataFrame, approvals: pd.DataFrame, trial, country: str):
@@ -133,13 +184,14 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
     """One row per registrational trial × country it is paired with (``PAIRING_RULE``):
     the price, the CR rate and their ratio, or ``no data`` with the reason."""
     approvals = approvals_frame(store, countries)
+    first_approvals = recorded_everywhere(store)
     prices = eligible_prices(store, countries)
     rows = []
     for indication in INDICATIONS:
         trials = study_rows(store, indication, "CR")
         trials = trials[trials["registrational"].astype(bool) & trials["product_id"].notna()]
         for trial in trials.assign(indication=indication).itertuples():
-            for country in _trial_countries(trial, approvals, countries):
+            for country in _trial_countries(trial, first_approvals, countries):
                 price, approval, status, why = _pair(prices, approvals, trial, country)
                 rate = trial.events / trial.n
                 weak_rate = is_secondary(trial.source_kind)  # listed, never divided by
@@ -178,4 +230,4 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
                         "status": SECONDARY_ONLY if weak_rate else status,
                     }
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COLUMNS).astype(AMOUNTS)
