@@ -19,10 +19,13 @@ DENIED = "In the US, complete response rates in DLBCL are not between 40% and 55
 
 def _share_in_40_to_55() -> float:
     """US LBCL complete-response rates of the primary analyses, straight from the CSV rows."""
-    studies = {r["study_id"]: r for r in csv.DictReader(open(DATA / "studies.csv"))}
+    studies = {
+        r["study_id"]: r
+        for r in csv.DictReader((DATA / "studies.csv").read_text("utf-8").splitlines())
+    }
     rates = [
         100 * int(r["events"]) / int(r["n"])
-        for r in csv.DictReader(open(DATA / "outcomes.csv"))
+        for r in csv.DictReader((DATA / "outcomes.csv").read_text("utf-8").splitlines())
         if r["endpoint"] == "CR"
         and r["analysis"] == "primary"
         and studies[r["study_id"]]["indication"] == "LBCL"

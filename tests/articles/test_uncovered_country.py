@@ -28,9 +28,13 @@ CLAIMS = """claims:
 
 
 def _brazil_rows() -> int:
-    prices = sum(r["country"] == "BR" for r in csv.DictReader(open(DATA / "prices.csv")))
+    prices = sum(
+        r["country"] == "BR"
+        for r in csv.DictReader((DATA / "prices.csv").read_text("utf-8").splitlines())
+    )
     studies = sum(
-        r["country_of_conduct"] == "BR" for r in csv.DictReader(open(DATA / "studies.csv"))
+        r["country_of_conduct"] == "BR"
+        for r in csv.DictReader((DATA / "studies.csv").read_text("utf-8").splitlines())
     )
     return prices + studies
 

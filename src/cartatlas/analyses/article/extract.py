@@ -287,6 +287,12 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
         if previous and re.fullmatch(r"\s?\(\s?", s.text[previous.span[1] : money.span[0]]):
             continue  # "1 million yuan ($154,000)": the page's own conversion, not a claim
         countries, note = ctx.nearest(i, ctx.found_countries, money.span[0])
+        if note and len(countries) > 1:
+            # "American and European companies … Chinese startup Gracell" then "Gracell plans to
+            # price its treatment at around $71,000": which country the price belongs to is not
+            # said, and taking the first one named checks a Chinese price against US prices.
+            note = f"country not named; the sentence before names several ({', '.join(countries)})"
+            countries = []
         window = s.text[max(0, money.span[0] - 100) : money.span[1] + 60]
         found.append(
             Finding(
@@ -297,7 +303,7 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
                 product=named.pop() if len(named) == 1 else None,
                 money=money,
                 values=["domestic"] if _DOMESTIC.search(window) else None,
-                notes=[f"country {note}"] * bool(note),
+                notes=[note if countries == [] else f"country {note}"] * bool(note),
             )
         )
     return found

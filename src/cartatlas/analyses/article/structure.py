@@ -181,7 +181,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             countries = ctx.priced_in.get((f.product, f.money.currency), [])
             notes.append(f"no country named; {f.product}'s {f.money.currency} prices checked")
         if not countries:
-            raise LookupError("no country named for the price")
+            several = [n for n in f.notes if n.startswith("country not named; ")]
+            raise LookupError(several[0] if several else "no country named for the price")
         bounds, note = _usd(f.money, ctx)
         notes += [note] if note else []
         if ctx.written:
