@@ -191,16 +191,25 @@ def prices(
     if usd and fmt is Format.table:
         console().print(f"Conversion: year-matched average exchange rate; {LATEST_RATE_RULE}.")
         for code, span in ranges.items():
-            console().print(
-                f"Headline range, {code}: "
-                + (
-                    "no price may stand behind it"
-                    if span is None
-                    else f"{span[0]:,.0f}–{span[1]:,.0f} USD ({span[2]} price reports, "
-                    "in_headline = yes)"
-                )
-            )
+            console().print(f"Headline range, {code}: {_range_words(frame, code, span)}")
         console().print(f"Rule for the headline ranges: {HEADLINE_PRICE_RULE}.")
+
+
+def _range_words(prices, country: str, span: tuple[float, float, int] | None) -> str:
+    """A country's headline range in words: one value or a span with its count of reports, or
+    "no data (reason)": none recorded, or none that may stand behind a headline."""
+    from cartatlas.evidence.absence import no_data, no_prices
+    from cartatlas.wording import counted
+
+    if span is None:
+        if prices.empty or not (prices["country"] == country).any():
+            return no_prices(country)
+        return no_data(
+            "its recorded prices are noted as low reliability or read on secondary pages"
+        )
+    low, high, reports = span
+    value = f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
+    return f"{value} USD ({counted(reports, 'price report')}, in_headline = yes)"
 
 
 def claims(
