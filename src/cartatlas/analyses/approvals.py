@@ -91,6 +91,12 @@ def _host(url: object) -> str:
     return urlparse(str(url)).netloc.removeprefix("www.") or str(url)
 
 
+def _date_or_none(date: object) -> str:
+    """A source's date as printed, or "no date": an empty cell reads NaN from the store, and NaN
+    is truthy, so ``date or 'no date'`` printed "nan (hcp.novartis.com, label)"."""
+    return date if isinstance(date, str) and date else "no date"
+
+
 def _agrees(date: object, chosen: object) -> bool:
     """Dates agree when one is the other at a coarser precision (2021-06 and 2021-06-22)."""
     if not isinstance(date, str) or not date or not isinstance(chosen, str) or not chosen:
@@ -120,7 +126,7 @@ def _choose(group: pd.DataFrame) -> pd.Series:
     chosen = order.iloc[0].drop(["_rank", "_precision"])
     others = order.iloc[1:]
     alternatives = [
-        f"{row.approval_date or 'no date'} ({_host(row.source_url)}, {label(row.source_kind)})"
+        f"{_date_or_none(row.approval_date)} ({_host(row.source_url)}, {label(row.source_kind)})"
         for row in others.itertuples()
     ]
     disagree = [d for d in others["approval_date"] if not _agrees(d, chosen["approval_date"])]
