@@ -9,7 +9,7 @@ only adds what it lacks: ranges, multipliers and the currency names of CAR-T pag
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 #: A number as pages write it: grouped thousands (comma, dot or space) or a plain decimal.
 NUMBER = r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -165,42 +165,83 @@ def find_money(text: str) -> list[Money]:
         for m in _WORDED.finditer(text)
     ]
     for m in _MONEY.finditer(text):
-        pre_a, post_a, pre_b, post_b = (m.group(g) for g in ("apre", "apost", "bpre", "bpost"))
-        code = next(
-            (
-                table[word.lower()]
-                for word, table in (
-                    (pre_a, _PREFIX),
-                    (post_a, _SUFFIX),
-                    (pre_b, _PREFIX),
-                    (post_b, _SUFFIX),
-                )
-                if word
-            ),
-            None,
-        )
+        code = _currency(m)
         if code is None:
             continue
-        low = parse_amount(m.group("anum"), m.group("amult"))
-        high = None
-        if m.group("bnum"):
-            # "1.2–1.5 million yuan": the first amount borrows the second's multiplier.
-            high = parse_amount(m.group("bnum"), m.group("bmult"))
-            if not m.group("amult") and m.group("bmult") and low < high / 100:
-                low = parse_amount(m.group("anum"), m.group("bmult"))
-        if high is not None and high < low:
-            # "$375,000 - 2" is not a range of money; keep the first amount alone.
-            high = None
-        before = text[max(0, m.start() - 20) : m.start()]
-        open_high = (
-            bool(re.search(r"over|more than|above", m.group(0), re.IGNORECASE))
-            and (high is not None)
-            or (high is None and bool(_ABOVE_MONEY.search(before)))
-            or bool(_OR_MORE.match(text, m.end()))
-        )
-        approximate = bool(re.search(rf"\b{_ABOUT}\s*$", before, re.IGNORECASE))
-        found.append(Money(low, high, code, m.span(), open_high, approximate))
+        if _listed(m):
+            # "price tags of $475,000 and $373,000": two prices, not a range (that needs
+            # "between"); read as one, the second was dropped (it is below the first).
+            first = _MONEY.match(text, m.start(), _part_end(m, "a"))
+            second = _MONEY.match(text, _part_start(m, "b"), m.end())
+            pair = [_money(part, text, code) for part in (first, second) if part]
+            if len(pair) == 2 and not m.group("amult") and m.group("bmult"):
+                # "1.2 and 1.5 million yuan": the first amount borrows the multiplier too.
+                if pair[0].low < pair[1].low / 100:
+                    borrowed = parse_amount(m.group("anum"), m.group("bmult"))
+                    pair[0] = replace(pair[0], low=borrowed)
+            found += pair
+            continue
+        found.append(_money(m, text, code))
     return sorted(found, key=lambda money: money.span)
+
+
+def _currency(m: re.Match[str]) -> str | None:
+    pre_a, post_a, pre_b, post_b = (m.group(g) for g in ("apre", "apost", "bpre", "bpost"))
+    return next(
+        (
+            table[word.lower()]
+            for word, table in (
+                (pre_a, _PREFIX),
+                (post_a, _SUFFIX),
+                (pre_b, _PREFIX),
+                (post_b, _SUFFIX),
+            )
+            if word
+        ),
+        None,
+    )
+
+
+_PART_GROUPS = ("pre", "num", "mult", "post")
+
+
+def _part_end(m: re.Match[str], part: str) -> int:
+    return max(m.end(part + g) for g in _PART_GROUPS if m.group(part + g))
+
+
+def _part_start(m: re.Match[str], part: str) -> int:
+    return min(m.start(part + g) for g in _PART_GROUPS if m.group(part + g))
+
+
+def _listed(m: re.Match[str]) -> bool:
+    """Two amounts joined by "and" without "between" before them: a list of two prices."""
+    if not m.group("bnum") or m.group(0).lower().startswith("between"):
+        return False
+    link = m.string[_part_end(m, "a") : _part_start(m, "b")]
+    return link.strip().lower() == "and"
+
+
+def _money(m: re.Match[str], text: str, code: str) -> Money:
+    """The amount or range one match of ``_MONEY`` writes, in the currency ``code``."""
+    low = parse_amount(m.group("anum"), m.group("amult"))
+    high = None
+    if m.group("bnum"):
+        # "1.2–1.5 million yuan": the first amount borrows the second's multiplier.
+        high = parse_amount(m.group("bnum"), m.group("bmult"))
+        if not m.group("amult") and m.group("bmult") and low < high / 100:
+            low = parse_amount(m.group("anum"), m.group("bmult"))
+    if high is not None and high < low:
+        # "$375,000 - 2" is not a range of money; keep the first amount alone.
+        high = None
+    before = text[max(0, m.start() - 20) : m.start()]
+    open_high = (
+        bool(re.search(r"over|more than|above", m.group(0), re.IGNORECASE))
+        and (high is not None)
+        or (high is None and bool(_ABOVE_MONEY.search(before)))
+        or bool(_OR_MORE.match(text, m.end()))
+    )
+    approximate = bool(re.search(rf"\b{_ABOUT}\s*$", before, re.IGNORECASE))
+    return Money(low, high, code, m.span(), open_high, approximate)
 
 
 @dataclass(frozen=True)
