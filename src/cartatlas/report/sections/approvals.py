@@ -21,7 +21,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, missing
-from cartatlas.wording import noun
+from cartatlas.wording import and_list, noun
 
 
 def _text(value: object, empty: str = "") -> str:
@@ -84,16 +84,28 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                 + "."
             )
         )
+    # With more than two countries the lag still compares two: it says which, and a target and
+    # indication approved in one of them is "not in" the other, not "only" there (Spain, also
+    # compared, may have it).
+    many = len(countries) > 2
+    if many:
+        others = [c for c in countries if c not in (a, b)]
+        text += (
+            f" Lag between {a} and {b}, the first two countries named (the lag compares two; "
+            f"for {and_list(others)}, run cartatlas approvals --lag --countries {a} {others[0]})."
+        )
     if len(both):
         text += f" Same target and indication, any product: {lag_summary(lag, a, b)}"
     for country in (a, b):
         only = lag[lag["status"].str.startswith(f"approved in {country} only")]
         if len(only):
-            text += f" Approved in {country} only (no approval recorded in " + (
-                f"{b if country == a else a}): "
-                + ", ".join(f"{r.target} {r.indication}" for r in only.itertuples())
-                + "."
+            other = b if country == a else a
+            head = (
+                f" Approved in {country}, not in {other}: "
+                if many
+                else f" Approved in {country} only (no approval recorded in {other}): "
             )
+            text += head + ", ".join(f"{r.target} {r.indication}" for r in only.itertuples()) + "."
     if len(same):
         text += " Each product's lag: see Approvals."
     blocks += [
