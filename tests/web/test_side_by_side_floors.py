@@ -77,3 +77,36 @@ def test_spains_b_all_floor_reads_the_same_everywhere(evidence_store, evidence_c
     page = evidence_client.get("/", params=dict(zip("abcd", COUNTRIES, strict=True)))
     assert page.status_code == 200
     assert words in page.text
+
+
+def test_india_ppp_cell_says_which_price_used_the_latest_factor(evidence_store, evidence_client):
+    """India's three prices (2023, 2024, 2025) and PPP factors recorded up to 2024 (ppp.csv):
+    the 2025 price is at the 2024 factor, and the PPP cell, labelled like the same-year USD
+    cell, says so (recomputed from prices.csv and ppp.csv)."""
+    from cartatlas.cli import app
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import side_by_side
+    from cartatlas.store import open_store
+
+    years = sorted(int(p["year"]) for p in _rows("prices") if p["country"] == "IN")
+    latest = max(int(p["year"]) for p in _rows("ppp") if p["country"] == "IN")
+    stale = [y for y in years if y > latest]
+    assert (years, latest, stale) == ([2023, 2024, 2025], 2024, [2025])
+    words = f"({len(stale)} of {len(years)} at the {latest} PPP factor, the latest recorded)"
+
+    result = CliRunner().invoke(
+        app, ["--db", evidence_store, "prices", "--usd", "--countries", "IN", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    served = json.loads(result.stdout)
+    assert sorted((r["year"], r["ppp_year"]) for r in served) == [
+        (y, min(y, latest)) for y in years
+    ]
+    with open_store(evidence_store, read_only=True) as store:
+        section = side_by_side.build(ReportContext(store, COUNTRIES))
+    rows = {row[0]: row[1:] for row in section.blocks[0].rows}
+    india = COUNTRIES.index("IN")
+    assert words in rows["product price, PPP (international $)"][india]
+    assert "latest recorded" not in rows["product price, USD (same-year rate)"][india]
+    page = evidence_client.get("/", params=dict(zip("abcd", COUNTRIES, strict=True)))
+    assert words in page.text

@@ -53,9 +53,23 @@ def _price_rows(ctx: ReportContext) -> list[list[str]]:
     prices = prices[prices["kind"].isin(PRODUCT_PRICES)] if len(prices) else prices
     usable = headline_prices(prices) if len(prices) else prices
     rows = []
-    for label, column, unit, reason in (
-        ("product price, USD (same-year rate)", "usd", "USD", "no exchange rate for its year"),
-        ("product price, PPP (international $)", "intl_dollars", "int$", "no PPP factor"),
+    for label, column, unit, reason, used, factor in (
+        (
+            "product price, USD (same-year rate)",
+            "usd",
+            "USD",
+            "no exchange rate for its year",
+            "fx_year",
+            "exchange rate",
+        ),
+        (
+            "product price, PPP (international $)",
+            "intl_dollars",
+            "int$",
+            "no PPP factor",
+            "ppp_year",
+            "PPP factor",
+        ),
     ):
         cells = []
         for country in ctx.countries:
@@ -71,9 +85,21 @@ def _price_rows(ctx: ReportContext) -> list[list[str]]:
             else:
                 low, high = converted[column].min(), converted[column].max()
                 span = f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
-                cells.append(f"{span} {unit} {_cites(ctx, converted)}")
+                stale = _latest_factor(converted, used, factor)
+                cells.append(f"{span} {unit}{stale} {_cites(ctx, converted)}")
         rows.append([label, *cells])
     return rows
+
+
+def _latest_factor(converted: pd.DataFrame, used: str, factor: str) -> str:
+    """ " (2 of 6 at the 2024 PPP factor, the latest recorded)" when some prices were converted
+    with an earlier year's rate or factor than their own (the Cost table marks each), else "":
+    a range labelled "same-year" must not hide that."""
+    stale = converted[converted[used].notna() & (converted[used] != converted["year"])]
+    if stale.empty:
+        return ""
+    years = ", ".join(str(int(y)) for y in sorted(stale[used].unique()))
+    return f" ({len(stale)} of {len(converted)} at the {years} {factor}, the latest recorded)"
 
 
 def _response_rows(ctx: ReportContext) -> list[list[str]]:
