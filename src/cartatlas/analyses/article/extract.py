@@ -342,6 +342,14 @@ def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     return found
 
 
+_DATED = re.compile(r"\b(?:as of|by|until|through|at the end of)\s$", re.IGNORECASE)
+
+
+def _dated(text: str) -> str | None:
+    """The date a count is given for ("As of Jan. 31, 2024, … 300 trials" → 2024-01-31)."""
+    return next((d.iso for d in find_dates(text) if _DATED.search(text[: d.span[0]])), None)
+
+
 def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     found = []
     part = _PART_OF.search(s.text)
@@ -378,6 +386,7 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 countries=countries[:1],
                 number=(n, None if above else n),
                 ongoing=bool(_ONGOING.search(m.group(0))),
+                date=_dated(s.text),
             )
         )
     for pct in find_percentages(s.text):

@@ -174,11 +174,11 @@ def find_money(text: str) -> list[Money]:
             first = _MONEY.match(text, m.start(), _part_end(m, "a"))
             second = _MONEY.match(text, _part_start(m, "b"), m.end())
             pair = [_money(part, text, code) for part in (first, second) if part]
-            if len(pair) == 2 and not m.group("amult") and m.group("bmult"):
+            borrows = len(pair) == 2 and not m.group("amult") and m.group("bmult")
+            if borrows and pair[0].low < pair[1].low / 100:
                 # "1.2 and 1.5 million yuan": the first amount borrows the multiplier too.
-                if pair[0].low < pair[1].low / 100:
-                    borrowed = parse_amount(m.group("anum"), m.group("bmult"))
-                    pair[0] = replace(pair[0], low=borrowed)
+                borrowed = parse_amount(m.group("anum"), m.group("bmult"))
+                pair[0] = replace(pair[0], low=borrowed)
             found += pair
             continue
         found.append(_money(m, text, code))

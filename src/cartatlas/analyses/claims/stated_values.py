@@ -10,6 +10,8 @@ compared at the precision the claim gives (a month claim matches any day of that
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from cartatlas.analyses.approvals import approvals_frame
@@ -69,6 +71,12 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
     sources: list[str] = []
     ongoing = claim.scope == "ongoing_trials"
     sites = _trial_sites(None if trials is None else in_scope(trials, claim))
+    year = str(claim.as_of)[:4] if claim.as_of else None
+    left_out = ""
+    if year and sites is not None and _snapshot_year(store) not in (None, year):
+        # Registrations only grow: a 2026 snapshot's count says nothing of "300 trials in 2024".
+        sites = None
+        left_out = f"; the registry snapshot ({_snapshot_year(store)}) left out: {DATED_RULE}"
     if sites is not None:
         n = sites.loc[sites["countries"] == country, "nct_id"].nunique()
         what = "ongoing CAR trials" if ongoing else "CAR trials"
@@ -79,9 +87,24 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
         "SELECT registry, as_of, count, source_url FROM evidence_trial_counts WHERE country = ?",
         (country,),
     ):
+        if year and not str(as_of).startswith(year):
+            left_out = left_out or f"; {DATED_RULE}"
+            continue
         values.append((f"published count, {registry} as of {as_of}", count))
         sources.append(url)
-    return _judge(claim, values, "", sources)
+    verdict = _judge(claim, values, "", sources)
+    return replace(verdict, evidence=verdict.evidence + left_out) if left_out else verdict
+
+
+#: A trial count with a date ("as of Jan. 31, 2024, more than 300 trials") against counts of that
+#: year only: counts of registered trials grow every year, so an older or newer count is no test.
+DATED_RULE = "a dated count is compared with counts of its own year only"
+
+
+def _snapshot_year(store: Store) -> str | None:
+    rows = store.execute("SELECT max(snapshot_date) FROM reg_run WHERE status = 'complete'")
+    latest = next(iter(rows), (None,))[0]
+    return str(latest)[:4] if latest else None
 
 
 def trial_share(claim: Claim, trials: pd.DataFrame | None) -> Verdict:
