@@ -170,7 +170,18 @@ def _sequence(items) -> Option | None:
         near, far = min(near + shortest, _UNBOUNDED), _add(far, longest)
     if run:
         options.append((frozenset((run,)), run_near, run_far))
-    return max(options, key=lambda option: min(map(len, option[0])), default=None)
+    return max(options, key=_selective, default=None)
+
+
+def _selective(option: Option) -> tuple[bool, int]:
+    """Which of a sequence's word sets places it best: first one that fixes the match's start
+    (a word occurrence leaves one start to try, not a range: ``\\bcar\\s?t[\\s-]?cells?``
+    by ``car`` rather than by ``cell`` at 4 to 6 characters, tried three times per ``cell``),
+    unless its words are shorter than three letters (they occur nearly everywhere); then the
+    longest shortest word, which occurs in fewer texts."""
+    words, near, far = option
+    shortest = min(map(len, words))
+    return (far == near and shortest >= 3, shortest)
 
 
 def _add(a: int | None, b: int | None) -> int | None:
