@@ -113,6 +113,10 @@ _MONEY = _money_pattern()
 _ABOVE_MONEY = re.compile(
     r"(?:over|more than|above|exceeds?|exceeding|at least|upwards of)\s*$", re.I
 )
+#: "less than $200,000", "under 1.5 million yuan", "up to $500,000": the amount is an upper bound.
+_BELOW_MONEY = re.compile(
+    r"(?:less than|under|below|up to|at most|no more than|as much as)\s*$", re.IGNORECASE
+)
 #: "$375,000 and $500,000 or even higher", "$1 million or more": the amount is a lower bound.
 _OR_MORE = re.compile(r",?\s(?:or|and)\s(?:even\s|much\s)?(?:higher|more|above)\b", re.I)
 
@@ -182,7 +186,16 @@ def find_money(text: str) -> list[Money]:
             found += pair
             continue
         found.append(_money(m, text, code))
-    return sorted(found, key=lambda money: money.span)
+    return sorted((_capped(money, text) for money in found), key=lambda money: money.span)
+
+
+def _capped(money: Money, text: str) -> Money:
+    """A single amount after "less than", "under", "up to" as the range from 0 to it: read as
+    the amount ±10 %, "under 1.5 million yuan" was contradicted by prices of 1.0–1.3 million."""
+    before = text[max(0, money.span[0] - 20) : money.span[0]]
+    if money.high is None and not money.open_high and _BELOW_MONEY.search(before):
+        return replace(money, low=0.0, high=money.low)
+    return money
 
 
 def _currency(m: re.Match[str]) -> str | None:
