@@ -30,3 +30,15 @@ def no_cohorts(country: str, endpoint: str, indication: str) -> str:
 
 def no_survival(country: str) -> str:
     return no_data(f"no study conducted in {country} reports survival or response duration")
+
+
+def no_coverage(country: str) -> str:
+    return no_data(f"no coverage decision recorded for {country}")
+
+
+def no_records(subject: str, narrowed: bool = False) -> str:
+    """An empty API listing asked for one country: "no data (no safety rows from studies
+    conducted in IN recorded in the evidence base)", not a bare empty list; ``narrowed`` when
+    other filters were given too."""
+    tail = " that match the other filters" if narrowed else ""
+    return no_data(f"no {subject} recorded in the evidence base{tail}")

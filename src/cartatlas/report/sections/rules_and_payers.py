@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from cartatlas.analyses.treated_share import SHARE_CAVEAT, treated_phrase
+from cartatlas.evidence.absence import no_coverage
 from cartatlas.evidence.jurisdictions import EEA, EU, with_eu_if_member
 from cartatlas.evidence.source_strength import is_weak
 from cartatlas.report.context import ReportContext
@@ -151,7 +152,7 @@ def _who_pays(ctx: ReportContext, frame: pd.DataFrame, short: bool) -> str:
     for country in ctx.countries:
         mine = decisions[decisions["country"] == country]
         if mine.empty:
-            parts.append(f"{country}: no data (no coverage decision recorded for {country})")
+            parts.append(f"{country}: {no_coverage(country)}")
             continue
         parts.append(
             f"{country}: "

@@ -20,6 +20,7 @@ from cartatlas.analyses.durability import (
     survival_frame,
 )
 from cartatlas.analyses.treated_share import treated_percent
+from cartatlas.evidence.absence import no_coverage
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.evidence.schema import Agency, Indication, TimeEndpoint
 from cartatlas.web import params
@@ -151,13 +152,12 @@ def list_coverage(
     as a class. Patients treated / eligible (with ``patients_as_of``, the date the counts refer
     to) and out-of-pocket amounts only where a source states them (null is "not stated", never
     zero); ``treated_percent`` is treated / eligible × 100 where the source gives both."""
+    code = params.country("country", country)
+    product_id = params.product(store, "product", product)
     frame = select(
         store,
         "SELECT * FROM evidence_coverage",
-        [
-            ("country = ?", params.country("country", country)),
-            ("product_id = ?", params.product(store, "product", product)),
-        ],
+        [("country = ?", code), ("product_id = ?", product_id)],
         "country, effective_date",
     )
     frame = frame.assign(
@@ -166,4 +166,5 @@ def list_coverage(
             for t, e in zip(frame["patients_treated"], frame["patients_eligible"], strict=True)
         ]
     )
-    return listing(records(frame.drop(columns=["source_line"])))
+    absent = no_coverage(code) if code and product_id is None else None
+    return listing(records(frame.drop(columns=["source_line"])), absent)

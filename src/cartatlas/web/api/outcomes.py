@@ -11,6 +11,7 @@ from typing import Literal
 import pandas as pd
 from fastapi import APIRouter
 
+from cartatlas.evidence.absence import no_records
 from cartatlas.evidence.queries import CI_METHOD, Proportion
 from cartatlas.evidence.schema import Analysis, Indication, Outcome
 from cartatlas.rounding import half_up
@@ -117,5 +118,11 @@ def list_outcomes(
                 code=endpoint,
                 analysis=analysis,
             )
+        ),
+        no_records(
+            f"response rows from studies conducted in {code}",
+            any(v is not None for v in (product, study, indication, endpoint, analysis)),
         )
+        if code
+        else None,
     )

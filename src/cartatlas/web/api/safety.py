@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from cartatlas.evidence.absence import no_records
 from cartatlas.evidence.schema import Analysis, Indication, Safety
 from cartatlas.web import params
 from cartatlas.web.api.common import Listing, listing
@@ -44,5 +45,11 @@ def list_safety(
                 grade=grade,
                 analysis=analysis,
             )
+        ),
+        no_records(
+            f"safety rows from studies conducted in {code}",
+            any(v is not None for v in (product, study, indication, event, grade, analysis)),
         )
+        if code
+        else None,
     )

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Path
 
+from cartatlas.evidence.absence import no_records
 from cartatlas.evidence.schema import Indication
 from cartatlas.store import Store
 from cartatlas.web import params
@@ -77,6 +78,7 @@ def list_studies(
 ) -> Listing:
     """Studies by indication, country of conduct, product and kind."""
     code = params.country("country", country)
+    narrowed = any(v is not None for v in (indication, product, real_world, registrational))
     return listing(
         records(
             studies_frame(
@@ -87,7 +89,8 @@ def list_studies(
                 real_world=real_world,
                 registrational=registrational,
             )
-        )
+        ),
+        no_records(f"studies conducted in {code}", narrowed) if code else None,
     )
 
 
