@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from cartatlas.analyses.article import names
 from cartatlas.analyses.article.parse_dates import find_dates
 from cartatlas.analyses.article.parse_numbers import (
+    APPROXIMATE_BAND,
     COUNT,
     Money,
     Percent,
@@ -154,7 +155,8 @@ _PART_OF = re.compile(
 )
 _AS_OF = re.compile(r"\b(?:by|as of|in|until|through)\s((?:19|20)\d{2})\b", re.IGNORECASE)
 _TRIAL_COUNT = re.compile(
-    rf"(?:(?P<above>over|more than|above|at least|nearly|about|around|approximately)\s)?"
+    rf"(?:(?P<above>over|more than|above|at least|nearly|almost|about|around|approximately|"
+    rf"roughly|close to|fewer than|less than|under|below|up to)\s)?"
     rf"(?P<n>{COUNT})\+?\s(?:(?:ongoing|active|registered|clinical|CAR[- ]?T|cell|therapy|"
     rf"investigator-initiated|company-sponsored|industry-sponsored|interventional|\(IITs?\))\s)"
     rf"{{1,4}}(?:trials|studies)",
@@ -342,6 +344,19 @@ def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     return found
 
 
+def _count_bounds(n: float, word: str | None) -> tuple[float, float | None]:
+    """The counts a stated count stands for: "over 300" from 300 up, "fewer than 2,000" up to
+    2,000, "about 850" ±10 % (``APPROXIMATE_RULE``, as for rates and prices), "850" itself."""
+    word = (word or "").lower()
+    if word in ("over", "more than", "above", "at least"):
+        return n, None
+    if word in ("fewer than", "less than", "under", "below", "up to"):
+        return 0.0, n
+    if word:
+        return n * (1 - APPROXIMATE_BAND), n * (1 + APPROXIMATE_BAND)
+    return n, n
+
+
 _DATED = re.compile(r"\b(?:as of|by|until|through|at the end of)\s$", re.IGNORECASE)
 
 
@@ -376,7 +391,6 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
             # "two trials" of a product, or trials of a hospital or a review ("we completed
             # 300 trials"): a country's trial count names its country in the same sentence.
             continue
-        above = (m.group("above") or "").lower() in ("over", "more than", "above", "at least")
         countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
         found.append(
             Finding(
@@ -384,7 +398,7 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 s,
                 (s.start + m.start(), s.start + m.end()),
                 countries=countries[:1],
-                number=(n, None if above else n),
+                number=_count_bounds(n, m.group("above")),
                 ongoing=bool(_ONGOING.search(m.group(0))),
                 date=_dated(s.text),
             )
