@@ -88,7 +88,9 @@ _DISEASES = _compile(
 
 _ENDPOINTS = _compile(
     [
-        (r"\bcomplete (?:remission|response)s?\b|\bCRs?\b(?! rate of)|\bCR rates?\b", "CR"),
+        # "CRs" with a lower-case s only: read without case, "CRS" (cytokine release syndrome) was
+        # taken for complete response.
+        (r"\bcomplete (?:remission|response)s?\b|(?-i:\bCRs?\b)(?! rate of)|\bCR rates?\b", "CR"),
         (
             r"\b(?:overall|objective|best overall) response\b|\bORR\b|\bresponse rates?\b"
             r"|\bresponded\b|\bremission rates?\b|\bsuccess rates?\b|\befficacy\b",
