@@ -154,9 +154,12 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 _AS_OF = re.compile(r"\b(?:by|as of|in|until|through)\s((?:19|20)\d{2})\b", re.IGNORECASE)
+_BOUNDS = (
+    r"over|more than|above|at least|nearly|almost|about|around|approximately|roughly|close to|"
+    r"fewer than|less than|under|below|up to"
+)
 _TRIAL_COUNT = re.compile(
-    rf"(?:(?P<above>over|more than|above|at least|nearly|almost|about|around|approximately|"
-    rf"roughly|close to|fewer than|less than|under|below|up to)\s)?"
+    rf"(?:(?P<above>{_BOUNDS})\s)?"
     rf"(?P<n>{COUNT})\+?\s(?:(?:ongoing|active|registered|clinical|CAR[- ]?T|cell|therapy|"
     rf"investigator-initiated|company-sponsored|industry-sponsored|interventional|\(IITs?\))\s)"
     rf"{{1,4}}(?:trials|studies)",
@@ -344,6 +347,10 @@ def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     return found
 
 
+#: A bound written before a count of approved products ("more than five approved products").
+_BOUND_BEFORE = re.compile(rf"\b({_BOUNDS})\s+$", re.IGNORECASE)
+
+
 def _count_bounds(n: float, word: str | None) -> tuple[float, float | None]:
     """The counts a stated count stands for: "over 300" from 300 up, "fewer than 2,000" up to
     2,000, "about 850" ±10 % (``APPROXIMATE_RULE``, as for rates and prices), "850" itself."""
@@ -373,6 +380,7 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
         if not _APPROVED.search(s.text):
             continue
         n = count_value(m.group("n") or m.group("n2"))
+        bound = _BOUND_BEFORE.search(s.text[: m.start("n") if m.group("n") else m.start("n2")])
         countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
         by = _AS_OF.search(s.text)
         found.append(
@@ -381,7 +389,7 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 s,
                 (s.start + m.start(), s.start + m.end()),
                 countries=countries[:1],
-                number=(n, n),
+                number=_count_bounds(n, bound.group(1) if bound else None),
                 date=by.group(1) if by else None,
             )
         )

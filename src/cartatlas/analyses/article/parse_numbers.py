@@ -270,7 +270,7 @@ class Percent:
 
 
 _PCT = r"\s?(?:%|percent\b|per cent\b)"
-_ABOVE = r"(?:over|more than|above|exceeding|greater than|at least|upwards of|>|≥)"
+_ABOVE = r"(?:over|more than|above|exceed(?:s|ed|ing)?|greater than|at least|upwards of|>|≥)"
 _BELOW = r"(?:under|less than|below|up to|as high as|as much as|<|≤)"
 _ABOUT = r"(?:about|around|approximately|roughly|nearly|almost|close to|~|an estimated)"
 _PERCENT = re.compile(
