@@ -23,6 +23,7 @@ from cartatlas.analyses.article.parse_numbers import (
     find_money,
     find_multiples,
     find_percentages,
+    point_range,
 )
 from cartatlas.analyses.article.sentences import Sentence, split_sentences
 
@@ -321,7 +322,10 @@ def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     for pct in find_percentages(s.text):
         after = s.text[pct.span[1] : pct.span[1] + 40]
         before = s.text[max(0, pct.span[0] - 40) : pct.span[0]]
-        if (_CHEAPER.search(after) or _CHEAPER.search(before)) and pct.low is not None:
+        if (_CHEAPER.search(after) or _CHEAPER.search(before)) and pct.low == pct.high:
+            # "about 60% less" stands for 54–66 %, "60% less" for 59.5–60.5 %, as a rate does
+            ratios.append((pct.span, point_range(pct.low, pct.decimals, pct.approximate)))
+        elif (_CHEAPER.search(after) or _CHEAPER.search(before)) and pct.low is not None:
             ratios.append((pct.span, (pct.low, pct.high)))
         elif (_CHEAPER.search(after) or _CHEAPER.search(before)) and pct.high is not None:
             ratios.append((pct.span, (0.0, pct.high)))

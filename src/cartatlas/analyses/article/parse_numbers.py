@@ -271,7 +271,10 @@ class Percent:
 
 _PCT = r"\s?(?:%|percent\b|per cent\b)"
 _ABOVE = r"(?:over|more than|above|exceed(?:s|ed|ing)?|greater than|at least|upwards of|>|≥)"
-_BELOW = r"(?:under|less than|below|up to|as high as|as much as|<|≤)"
+_BELOW = (
+    r"(?:under|less than|below|up to|as high as|as much as|at most|"
+    r"no (?:higher|more|greater) than|<|≤)"
+)
 _ABOUT = r"(?:about|around|approximately|roughly|nearly|almost|close to|~|an estimated)"
 _PERCENT = re.compile(
     rf"(?:(?P<between>between|from)\s)?"
