@@ -103,9 +103,15 @@ def test_price_discount_per_product_priced_in_both_countries(evidence_store):
         key = (product, indication, country, currency, float(amount))
         if key not in once or (weak, -int(year)) < once[key][0]:
             once[key] = ((weak, -int(year)), float(amount) / rate)
+    # the prices in force: each product, indication and country's latest year only
+    latest_year: dict[tuple, int] = {}
+    for (product, indication, country, _, _), ((_, minus_year), _) in once.items():
+        key = (product, indication, country)
+        latest_year[key] = max(latest_year.get(key, 0), -minus_year)
     usd: dict[tuple[str, str], list[float]] = {}
-    for (product, _, country, _, _), (_, dollars) in once.items():
-        usd.setdefault((product, country), []).append(dollars)
+    for (product, indication, country, _, _), ((_, minus_year), dollars) in once.items():
+        if -minus_year == latest_year[(product, indication, country)]:
+            usd.setdefault((product, country), []).append(dollars)
     both = sorted({p for p, c in usd if (p, "CN") in usd and (p, "US") in usd})
     discounts = [
         100 * (1 - statistics.median(usd[(p, "CN")]) / statistics.median(usd[(p, "US")]))

@@ -206,7 +206,12 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         countries, more = _countries(f, ctx, 2)
         cheap = [c for c in countries if c != "US"][:1] + ["US"] if "US" in countries else countries
         return (
-            {"metric": "price_discount", "countries": cheap[:2], "range": f.number},
+            {
+                "metric": "price_discount",
+                "countries": cheap[:2],
+                "range": f.number,
+                "as_of": ctx.written,
+            },
             notes + more,
             None,
         )

@@ -25,6 +25,7 @@ from cartatlas.analyses.claims.check import (
     _range_rule,
     _share_verdict,
     claim_bounds,
+    in_force,
     in_scope,
     until,
 )
@@ -122,7 +123,10 @@ def price_discount(store: Store, claim: Claim) -> Verdict:
     """How much cheaper the first country's USD list prices are than the second's: one value
     per product priced in both, else one value from the medians of all their prices."""
     cheap, dear = claim.countries[:2]
-    frame = one_per_amount(headline_prices(prices_frame(store, [cheap, dear]), ("list", "WAC")))
+    # Both sides at the same date: the prices in force at the claim's date (IN_FORCE_RULE), so a
+    # 2022 price in one country is not set against a median of 2017 and 2022 prices in the other.
+    prices = headline_prices(prices_frame(store, [cheap, dear]), ("list", "WAC"))
+    frame = one_per_amount(in_force(prices, claim.as_of))
     medians = frame.groupby(["product_id", "country"])["usd"].median().unstack()
     values: list[tuple[str, float]] = []
     if cheap in medians and dear in medians:
