@@ -50,7 +50,7 @@ def test_report_dashboard_and_cli_count_the_same_recruiting_trials(client, full_
             app, ["--db", full_store, "trials", "--recruiting", "--country", country]
         )
         finder = client.get(
-            "/api/trials", params={"country": country, "recruiting": "true", "limit": 1}
+            "/api/trials", params={"country": country, "recruiting": "true", "per_page": 1}
         ).json()
         assert report == int(glance.group(1)) == len(rows) == finder["total"], country
         assert printed.output.startswith(f"{report:,} CAR trials"), printed.output[:80]

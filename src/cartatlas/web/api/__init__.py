@@ -1,7 +1,7 @@
 """The JSON API, one router per resource; every route is a GET except the claims and article
 checks, which read the posted document and write nothing."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from cartatlas.web.api import (
     approvals,
@@ -18,6 +18,7 @@ from cartatlas.web.api import (
     studies,
     trials,
 )
+from cartatlas.web.api.known_params import reject_unknown_query
 
 ROUTERS = (
     products,
@@ -37,7 +38,7 @@ ROUTERS = (
 
 
 def api_router() -> APIRouter:
-    router = APIRouter(prefix="/api")
+    router = APIRouter(prefix="/api", dependencies=[Depends(reject_unknown_query)])
     for module in ROUTERS:
         router.include_router(module.router)
     return router
