@@ -1,65 +1,92 @@
-"""A trial count's words set what it stands for: "fewer than 2,000 trials" is a ceiling and
-"nearly 600" is 600 ±10 % (the stated rule for "about"); both were read as the exact number and
-contradicted. The shares in range are recomputed from trial_counts.csv (evidence-only store)."""
+"""A count's words set what it stands for: "fewer than 2,000 trials" and "fewer than ten
+products" are ceilings, "more than five products" a floor, "nearly 600" is 600 ±10 % (the stated
+rule for "about"); each was read as the exact number and contradicted. A rate that "exceeds
+50%" is a floor. Recomputed from trial_counts.csv, approvals.csv and outcomes.csv."""
 
 from __future__ import annotations
 
-import csv
-import json
-from pathlib import Path
-
 import pytest
-from typer.testing import CliRunner
 
-from cartatlas.cli import app
-
-DATA = Path(__file__).resolve().parents[2] / "src" / "cartatlas" / "evidence" / "data"
-
-
-def _us_counts() -> list[int]:
-    rows = csv.DictReader((DATA / "trial_counts.csv").read_text("utf-8").splitlines())
-    return [int(r["count"]) for r in rows if r["country"] == "US"]
+from tests.articles.surfaces import (
+    assert_api_and_page,
+    claims_table,
+    cli_records,
+    rows,
+    us_lbcl_cr_rates,
+)
 
 
-def _verdict(inside: int, total: int) -> str:
-    share = inside / total
+def _share(values: list[float], low: float, high: float | None) -> float:
+    return sum(low <= v <= (high if high is not None else v) for v in values) / len(values)
+
+
+def _us_trial_counts() -> list[float]:
+    return [float(r["count"]) for r in rows("trial_counts.csv") if r["country"] == "US"]
+
+
+def _approved(country: str) -> list[float]:
+    return [float(len({r["product_id"] for r in rows("approvals.csv") if r["country"] == country}))]
+
+
+def _verdict(share: float) -> str:
     return "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
 
 
 @pytest.mark.parametrize(
-    ("sentence", "low", "high"),
+    ("sentence", "metric", "bounds", "values", "extra"),
     [
-        ("The US has fewer than 2,000 CAR-T clinical trials.", 0, 2000),
-        ("The US has nearly 600 CAR-T clinical trials.", 540, 660),
+        (
+            "The US has fewer than 2,000 CAR-T clinical trials.",
+            "trial_count",
+            [0, 2000],
+            _us_trial_counts,
+            "",
+        ),
+        (
+            "The US has nearly 600 CAR-T clinical trials.",
+            "trial_count",
+            [540, 660],
+            _us_trial_counts,
+            "",
+        ),
+        (
+            "China has approved more than five CAR-T products.",
+            "approved_products",
+            [5, None],
+            lambda: _approved("CN"),
+            "",
+        ),
+        (
+            "Fewer than ten CAR-T products have been approved in the US.",
+            "approved_products",
+            [0, 10],
+            lambda: _approved("US"),
+            "",
+        ),
+        (
+            "In the US, complete response rates in DLBCL exceed 50%.",
+            "CR",
+            [50, None],
+            us_lbcl_cr_rates,
+            "    indication: LBCL\n",
+        ),
     ],
 )
-def test_count_words_on_every_surface(
-    sentence, low, high, evidence_store, evidence_client, tmp_path
+def test_bound_words_on_every_surface(
+    sentence, metric, bounds, values, extra, evidence_store, evidence_client, tmp_path
 ):
-    counts = _us_counts()
-    inside = sum(low <= c <= high for c in counts)
-    expected = _verdict(inside, len(counts))
+    expected = _verdict(_share(values(), *bounds))
     assert expected != "contradicted"  # what the exact-number reading gave
-    page = tmp_path / "page.md"
-    page.write_text(sentence, "utf-8")
-    result = CliRunner().invoke(
-        app, ["--db", evidence_store, "check-article", "--format", "json", str(page)]
-    )
-    [record] = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [round(b) for b in record["range"]] == [low, high]
+    [record] = cli_records(evidence_store, tmp_path, sentence)
+    assert record["metric"] == metric
+    assert [None if b is None else round(b) for b in record["range"]] == bounds
     assert record["verdict"] == expected
-    assert record["evidence"].startswith(f"{inside} of {len(counts)} values in range")
-    api = evidence_client.post("/api/check-article", json={"text": sentence}).json()
-    assert [c["verdict"] for c in api["claims"]] == [expected]
-    html = evidence_client.post("/article", data={"text": sentence}).text
-    assert f'<li id="claim-1"><span class="verdict verdict-{expected.replace(" ", "-")}">' in html
-    claims = tmp_path / "claims.yaml"
-    claims.write_text(
-        f"claims:\n  - id: c\n    text: {sentence}\n    metric: trial_count\n"
-        f"    countries: [US]\n    range: [{low}, {high}]\n",
-        "utf-8",
+    assert_api_and_page(evidence_client, sentence, [expected])
+    high = "null" if bounds[1] is None else bounds[1]
+    [table] = claims_table(
+        evidence_store,
+        tmp_path,
+        f"claims:\n  - id: b\n    text: {sentence}\n    metric: {metric}\n{extra}"
+        f"    countries: [{record['countries'][0]}]\n    range: [{bounds[0]}, {high}]\n",
     )
-    table = CliRunner().invoke(
-        app, ["--db", evidence_store, "claims", str(claims)], env={"COLUMNS": "300"}
-    )
-    assert f"{inside} of {len(counts)} values in range" in table.stdout
+    assert table["verdict"] == expected
