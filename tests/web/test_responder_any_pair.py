@@ -68,9 +68,7 @@ def test_eliana_pairs_with_its_first_approvals_country_whatever_the_pair(
     expected = [c for c in pair if c == home]
     cli = [r["country"] for r in _cli(evidence_store, pair) if r["study_id"] == "ELIANA"]
     assert cli == expected
-    body = evidence_client.get(
-        "/api/prices/per-responder", params={"countries": list(pair)}
-    ).json()
+    body = evidence_client.get("/api/prices/per-responder", params={"countries": list(pair)}).json()
     assert [r["country"] for r in body["items"] if r["study_id"] == "ELIANA"] == expected
     with open_store(evidence_store, read_only=True) as store:
         section = cost.build(ReportContext(store, list(pair)))
