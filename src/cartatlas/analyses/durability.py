@@ -289,6 +289,36 @@ def _stronger_earlier(row: object, comparisons: pd.DataFrame) -> str | None:
     )
 
 
+NOT_POOLED_NO_CI = (
+    "not pooled because a hazard ratio printed without its confidence interval has no standard "
+    "error to weigh it by"
+)
+
+
+def _without_ci_beside(
+    comparisons: pd.DataFrame, indication: str, endpoint: str, pooled_studies: set[str]
+) -> list[str]:
+    """For each other trial of the indication and endpoint whose hazard ratio is recorded only
+    without a CI (BELINDA's EFS 1.07, read on a review page): one sentence beside the pool, so
+    that a pooled estimate never silently leaves out a trial that points the other way."""
+    same = comparisons[
+        (comparisons["indication"] == indication)
+        & (comparisons["endpoint"] == endpoint)
+        & ~comparisons["study_id"].isin(pooled_studies)
+        & comparisons["hr"].notna()
+    ]
+    said = []
+    for r in _latest_strongest_first(same).drop_duplicates("study_id").itertuples():
+        if not _with_ci(same[same["study_id"] == r.study_id]).empty:
+            continue
+        page = f"; {_page_said(r)}, weak source" if is_weak(r.source_kind) else ""
+        said.append(
+            f"{r.name} {r.endpoint} ({str(r.analysis).replace('_', ' ')}{page}) reports HR "
+            f"{r.hr:g} without a CI; {NOT_POOLED_NO_CI}"
+        )
+    return said
+
+
 def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
     """One pooled hazard ratio per indication and endpoint that two or more trials share."""
     from cartatlas.stats import hr_to_log, meta_generic  # statistics load when pooling runs
@@ -318,7 +348,8 @@ def pooled_hazard_ratios(comparisons: pd.DataFrame) -> list[PooledHazardRatio]:
             for (i, e, study), text in left_out
             if (i, e) == (indication, endpoint) and study in studies
         ]
-        beside = tuple(t for t in [*stronger, *later] if t)
+        no_ci = _without_ci_beside(comparisons, indication, endpoint, studies)
+        beside = tuple(t for t in [*stronger, *later, *no_ci] if t)
         pooled.append(
             PooledHazardRatio(indication, endpoint, part.reset_index(drop=True), result, beside)
         )

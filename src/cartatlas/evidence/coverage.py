@@ -164,7 +164,7 @@ def _latest_hr(frame: pd.DataFrame) -> str:
     if reported.empty:
         return frame["status"].iloc[0].replace("_", " ")
     row = reported.iloc[0]
-    interval = f" ({row['ci_low']:g}–{row['ci_high']:g})" if row["ci_low"] == row["ci_low"] else ""
+    interval = f" ({row['ci_low']:g}–{row['ci_high']:g})" if pd.notna(row["ci_low"]) else ""
     return f"{row['hr']:g}{interval}, {row['analysis'].replace('_', ' ')}"
 
 

@@ -1,0 +1,65 @@
+"""A randomized trial whose hazard ratio is recorded without its CI (BELINDA's EFS 1.07, read
+on a review page) is never pooled, but every surface that shows the pooled LBCL EFS hazard
+ratio names it beside the number; values are read from the raw CSV rows, not from the code."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from cartatlas.cli import app
+from tests.analyses.test_durability import _csv, _raw_trials
+
+
+def _rows_without_ci(indication: str, endpoint: str) -> list[dict[str, str]]:
+    """comparisons.csv rows of trials in ``indication`` and ``endpoint`` that print an HR but
+    whose trial has no row with a CI for that endpoint."""
+    indications = {r["study_id"]: r["indication"] for r in _csv("studies")}
+    same = [
+        r
+        for r in _csv("comparisons")
+        if indications[r["study_id"]] == indication and r["endpoint"] == endpoint and r["hr"]
+    ]
+    with_ci = {r["study_id"] for r in same if r["ci_low"] and r["ci_high"]}
+    return [r for r in same if r["study_id"] not in with_ci]
+
+
+def _said(row: dict[str, str]) -> str:
+    return f"BELINDA EFS ({row['analysis']}; secondary page medicalonline.jp, weak source) " + (
+        f"reports HR {float(row['hr']):g} without a CI"
+    )
+
+
+@pytest.fixture(scope="module")
+def belinda() -> dict[str, str]:
+    [row] = _rows_without_ci("LBCL", "EFS")
+    assert row["study_id"] == "BELINDA" and row["primary_endpoint"] == "true"
+    assert row["hr"] in row["source_quote"] and not row["ci_low"] and not row["p_value"]
+    return row
+
+
+def test_the_trial_without_ci_is_left_out_of_the_pool(belinda):
+    pooled = {t["study_id"] for t in _raw_trials("LBCL", "EFS")}
+    assert pooled == {"ZUMA-7", "TRANSFORM"} and belinda["study_id"] not in pooled
+
+
+def test_cli_names_it_beside_the_pooled_hr(belinda, evidence_store, monkeypatch):
+    monkeypatch.setenv("CARTATLAS_DB", evidence_store)
+    out = CliRunner().invoke(app, ["durability", "--indication", "LBCL"]).output
+    [line] = [s for s in out.splitlines() if s.startswith("Pooled HR, LBCL EFS")]
+    assert _said(belinda) in line
+    cover = CliRunner().invoke(app, ["kb", "coverage", "--randomized"]).output
+    assert f"primary HR: {float(belinda['hr']):g}, primary" in " ".join(cover.split())
+
+
+def test_api_and_report_name_it_beside_the_pooled_hr(belinda, evidence_client, evidence_store):
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import durability
+    from cartatlas.store import open_store
+
+    body = evidence_client.get("/api/comparisons", params={"indication": "LBCL"}).json()
+    (pooled,) = [p for p in body["pooled"] if p["endpoint"] == "EFS"]
+    assert _said(belinda) in pooled["caveat"]
+    with open_store(evidence_store, read_only=True) as store:
+        detail = durability.build(ReportContext(store, ["CN", "US"])).blocks[0].text
+    assert _said(belinda) in " ".join(detail.split())
