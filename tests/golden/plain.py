@@ -158,6 +158,32 @@ def hazard_trials(indication: str, endpoint: str) -> list[dict[str, str]]:
     return list(best.values())
 
 
+def hazard_ratio_gaps(indication: str | None = None) -> list[str]:
+    """ "BELINDA (OS HR)": randomized CAR-T vs standard-of-care trials (of ``indication``, if
+    given) with no primary-endpoint or no OS hazard ratio printed in comparisons.csv."""
+    recorded = [r for r in rows("comparisons") if r["hr"]]
+    trials = sorted(
+        s["study_id"]
+        for s in rows("studies")
+        if s["design"].startswith("randomized vs standard of care")
+        and indication in (None, s["indication"])
+    )
+    named = []
+    for study in trials:
+        own = [r for r in recorded if r["study_id"] == study]
+        gaps = [
+            label
+            for label, found in (
+                ("primary HR", any(r["primary_endpoint"] == "true" for r in own)),
+                ("OS HR", any(r["endpoint"] == "OS" for r in own)),
+            )
+            if not found
+        ]
+        if gaps:
+            named.append(f"{study} ({', '.join(gaps)})")
+    return named
+
+
 def binomial_tail_at_least(x: int, n: int, p: float) -> float:
     return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(x, n + 1))
 

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from tests.analyses.test_durability import _csv, _raw_trials, _reml_knapp_hartung
+from tests.golden.plain import hazard_ratio_gaps
 
 
 def test_survival_returns_every_row_of_the_product(evidence_client):
@@ -188,24 +189,7 @@ def test_a_randomized_trial_without_hazard_ratios_is_named_on_every_surface(
     from cartatlas.report.sections import durability
     from cartatlas.store import open_store
 
-    comparisons = _csv("comparisons")
-    named = []
-    for study in sorted(
-        r["study_id"]
-        for r in _csv("studies")
-        if r["design"].startswith("randomized") and r["indication"] == "LBCL"
-    ):
-        rows = [r for r in comparisons if r["study_id"] == study]
-        gaps = [
-            name
-            for name, found in (
-                ("primary HR", any(r["primary_endpoint"] == "true" for r in rows)),
-                ("OS HR", any(r["endpoint"] == "OS" for r in rows)),
-            )
-            if not found
-        ]
-        if gaps:
-            named.append(f"{study} ({', '.join(gaps)})")
+    named = hazard_ratio_gaps("LBCL")
     assert named, "the check needs a randomized LBCL trial without a recorded HR"
 
     cli = CliRunner().invoke(app, ["--db", evidence_store, "durability", "--indication", "LBCL"])

@@ -129,25 +129,6 @@ def _headline_hazard_ratios() -> list[tuple[str, int]]:
     return expected
 
 
-def _without_hazard_ratio() -> list[str]:
-    """ "BELINDA (primary HR, OS HR)": randomized trials with no primary or no OS HR printed."""
-    recorded = [r for r in plain.rows("comparisons") if r["hr"]]
-    named = []
-    for study in sorted(_randomized()):
-        own = [r for r in recorded if r["study_id"] == study]
-        gaps = [
-            label
-            for label, found in (
-                ("primary HR", any(r["primary_endpoint"] == "true" for r in own)),
-                ("OS HR", any(r["endpoint"] == "OS" for r in own)),
-            )
-            if not found
-        ]
-        if gaps:
-            named.append(f"{study} ({', '.join(gaps)})")
-    return named
-
-
 def _expected_durability(pair: tuple[str, str]) -> list[tuple[str, int | None]]:
     said: list[tuple[str, int | None]] = []
     for place in [*pair, "multinational"]:
@@ -163,8 +144,8 @@ def _expected_durability(pair: tuple[str, str]) -> list[tuple[str, int | None]]:
             )
         )
     said += _headline_hazard_ratios()
-    assert _without_hazard_ratio(), "the check needs a randomized trial without a recorded HR"
-    said += [(f"no HR recorded for {', '.join(_without_hazard_ratio())}", None)]
+    assert plain.hazard_ratio_gaps(), "the check needs a randomized trial without a recorded HR"
+    said += [(f"no HR recorded for {', '.join(plain.hazard_ratio_gaps())}", None)]
     return said
 
 
