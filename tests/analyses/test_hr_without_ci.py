@@ -63,3 +63,45 @@ def test_api_and_report_name_it_beside_the_pooled_hr(belinda, evidence_client, e
     with open_store(evidence_store, read_only=True) as store:
         detail = durability.build(ReportContext(store, ["CN", "US"])).blocks[0].text
     assert _said(belinda) in " ".join(detail.split())
+
+
+#: comparisons.csv rows added for issue 15 in session 28: (study, endpoint, analysis).
+ADDED = [("BELINDA", "EFS", "primary"), ("TRANSFORM", "EFS", "label")]
+
+
+def _raw(study: str, endpoint: str, analysis: str) -> dict[str, str]:
+    [row] = [
+        r
+        for r in _csv("comparisons")
+        if (r["study_id"], r["endpoint"], r["analysis"]) == (study, endpoint, analysis)
+    ]
+    return row
+
+
+def _printed(row: dict[str, str]) -> str:
+    """ "0.34 (0.22–0.51)" from the raw strings: the HR, and its CI where the row has one."""
+    text = f"{float(row['hr']):g}"
+    if row["ci_low"]:
+        text += f" ({float(row['ci_low']):g}–{float(row['ci_high']):g})"
+    return text
+
+
+@pytest.mark.parametrize(("study", "endpoint", "analysis"), ADDED)
+def test_added_rows_read_the_same_on_cli_and_api(
+    study, endpoint, analysis, evidence_client, evidence_store, monkeypatch
+):
+    raw = _raw(study, endpoint, analysis)
+    for number in (raw["hr"], raw["ci_low"], raw["ci_high"]):
+        assert number in raw["source_quote"]
+    monkeypatch.setenv("CARTATLAS_DB", evidence_store)
+    out = " ".join(CliRunner().invoke(app, ["durability", "--indication", "LBCL"]).output.split())
+    said = f"study: {study} endpoint: {endpoint} primary: yes analysis: {analysis} HR (95% CI): "
+    assert said + _printed(raw) in out
+    body = evidence_client.get("/api/comparisons", params={"indication": "LBCL"}).json()
+    [item] = [
+        i
+        for i in body["items"]
+        if (i["study_id"], i["endpoint"], i["analysis"]) == (study, endpoint, analysis)
+    ]
+    assert item["hr"] == float(raw["hr"]) and item["source_url"] == raw["source_url"]
+    assert item["ci_low"] == (float(raw["ci_low"]) if raw["ci_low"] else None)
