@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 import sys
 import textwrap
@@ -18,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cartatlas.missing import is_missing
 from cartatlas.spreadsheet import defuse
 
 #: Columns that hold a source (URL or citation): printed as numbered references under a table.
@@ -55,10 +55,6 @@ def tagged(tag: str, style: str, text: object) -> Text:
     return Text.assemble((tag, style), " " if str(text) else "", str(text))
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def emit(
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -72,11 +68,11 @@ def emit(
     if fmt is Format.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([["" if _blank(v) else defuse(v) for v in row] for row in rows])
+        writer.writerows([["" if is_missing(v) else defuse(v) for v in row] for row in rows])
     elif fmt is Format.json:
         json.dump(
             [
-                {c: None if _blank(v) else v for c, v in zip(columns, row, strict=True)}
+                {c: None if is_missing(v) else v for c, v in zip(columns, row, strict=True)}
                 for row in rows
             ],
             sys.stdout,
@@ -102,7 +98,7 @@ def numbered_sources(
     for row in rows:
         row = list(row)
         for i in at:
-            if not _blank(row[i]) and str(row[i]):
+            if not is_missing(row[i]) and str(row[i]):
                 row[i] = f"[{numbers.setdefault(str(row[i]), len(numbers) + 1)}]"
         out.append(row)
     named = ["ref" if i in at else c for i, c in enumerate(columns)]
@@ -118,7 +114,7 @@ _LIST_SEPARATOR = re.compile(r"(?<=\S)([;|])(?=\S)")
 def _display(value: Any) -> str:
     """A cell as the table shows it: lists (``CN;US``, ``US:Yescarta|CN:…``) get a space after
     each separator, so a long list wraps between its items, never inside one."""
-    return "" if _blank(value) else _LIST_SEPARATOR.sub(r"\1 ", str(value))
+    return "" if is_missing(value) else _LIST_SEPARATOR.sub(r"\1 ", str(value))
 
 
 def _hoisted(

@@ -20,6 +20,7 @@ from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.evidence.source_rules import host_of
 from cartatlas.evidence.source_strength import is_secondary, is_weak, on_secondary_pages, rank
+from cartatlas.missing import is_missing
 from cartatlas.store import Store
 
 if TYPE_CHECKING:
@@ -99,15 +100,11 @@ def median_text(row: object) -> str:
     unit = "%" if landmark else ""
     point = "not reached" if get("not_reached") else f"{_num(get('value'))}{unit}"
     low, high = get("ci_low"), get("ci_high")
-    if _present(low) or _present(high):
-        lo = _num(low) if _present(low) else "?"
-        hi = _num(high) if _present(high) else "NE"
+    if not (is_missing(low) and is_missing(high)):
+        lo = "?" if is_missing(low) else _num(low)
+        hi = "NE" if is_missing(high) else _num(high)
         return f"{point} ({lo}–{hi})"
     return point
-
-
-def _present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
 def _num(value: object) -> str:
@@ -181,7 +178,7 @@ def _analysis_said(row: object) -> str:
     said = str(row.analysis).replace("_", " ")
     said = "primary analysis" if said == "primary" else said
     follow_up = getattr(row, "follow_up_months", None)
-    if _present(follow_up):
+    if not is_missing(follow_up):
         said += f", {float(follow_up):g} months"
     if getattr(row, "status", None) == "immature":
         said += ", immature"

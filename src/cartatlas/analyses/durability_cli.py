@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from cartatlas.evidence.source_strength import label
+from cartatlas.missing import is_missing
 from cartatlas.output import Format, emit
 from cartatlas.store import StoreMissing, open_store
 
@@ -99,7 +100,7 @@ def comparison_table(frame: pd.DataFrame) -> list[list]:
 
 
 def _blank(value: object) -> str:
-    return "" if value is None or value != value else f"{value:g}"  # NaN != NaN
+    return "" if is_missing(value) else f"{value:g}"
 
 
 def durability(

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from cartatlas.cli_inputs import CountriesOption, MoreCountries, WideOption, bad_input, country_list
+from cartatlas.missing import is_missing
 from cartatlas.output import Format, console, emit
 
 FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
@@ -19,7 +20,7 @@ err = console(stderr=True)
 def _blank(value: object) -> object:
     """Missing values read "no data" in a table (never 0); CSV and JSON keep them empty.
     Whole numbers print without ".0" (a year, an amount in yuan)."""
-    if value is None or value != value:
+    if is_missing(value):
         return None
     return int(value) if isinstance(value, float) and value.is_integer() else value
 

@@ -9,7 +9,7 @@ the source, not an estimate from a sample, so no confidence interval is given.
 
 from __future__ import annotations
 
-import pandas as pd
+from cartatlas.missing import is_missing
 
 #: Said next to every share shown.
 SHARE_CAVEAT = (
@@ -19,9 +19,7 @@ SHARE_CAVEAT = (
 
 
 def _count(value: object) -> int | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return int(value)
+    return None if is_missing(value) else int(value)
 
 
 def treated_percent(treated: object, eligible: object) -> float | None:

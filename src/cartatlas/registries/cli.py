@@ -14,6 +14,7 @@ import typer
 
 from cartatlas.cli_inputs import WideOption
 from cartatlas.cli_progress import progress_bar
+from cartatlas.missing import is_missing
 from cartatlas.output import Format, console, emit, tagged
 from cartatlas.store import StoreMissing, open_store
 
@@ -469,10 +470,7 @@ def _cell(value: object, fmt: Format) -> object:
     as empty."""
     if isinstance(value, list):
         return value if fmt is Format.json else ("|" if fmt is Format.csv else "; ").join(value)
-    try:
-        return None if value is None or value != value else value  # NaN / pd.NA
-    except TypeError:
-        return None
+    return None if is_missing(value) else value
 
 
 def register(app: typer.Typer) -> None:

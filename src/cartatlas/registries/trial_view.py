@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cartatlas.missing import is_missing
 from cartatlas.registries.eligibility import age_in_years, eligibility_module
 from cartatlas.registries.links import registry_url
 from cartatlas.store.connection import Store
@@ -77,7 +78,7 @@ def trial_view(store: Store, trial_id: str) -> dict[str, Any]:
         },
         "contacts": _contacts(row["raw"]),
         "sites": [
-            {k: (None if v != v else v) for k, v in site.items()}
+            {k: (None if is_missing(v) else v) for k, v in site.items()}
             for site in site_rows[list(SITE_FIELDS)].to_dict("records")
         ],
         "links": [registry_url(registry, key) for registry, key in registrations],

@@ -6,6 +6,7 @@ import pandas as pd
 
 from cartatlas.evidence.absence import no_centres
 from cartatlas.evidence.source_strength import is_weak
+from cartatlas.missing import is_missing
 from cartatlas.registries.concepts import (
     RECRUITING_DEFINITION,
     recruiting_site_mask,
@@ -13,7 +14,7 @@ from cartatlas.registries.concepts import (
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import site_map
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, missing
+from cartatlas.report.sections.common import cite_row
 
 #: What a count of "trial sites" is, since readers take "sites" for hospitals.
 TRIAL_SITES = (
@@ -44,7 +45,7 @@ def _centres(ctx: ReportContext, frame: pd.DataFrame) -> Table:
             r.as_of,
             count_text(r._asdict()),
             r.scope,
-            "" if missing(r.product_id) else r.product_id,
+            "" if is_missing(r.product_id) else r.product_id,
             cite_row(ctx.refs, r),
         ]
         for r in frame.itertuples()
@@ -75,7 +76,7 @@ def centres_summary(ctx: ReportContext, frame: pd.DataFrame) -> str:
         if own.empty:
             parts.append(f"{country}: {no_centres(country)}")
             continue
-        overall = own[own["product_id"].map(missing)]
+        overall = own[own["product_id"].map(is_missing)]
         candidates = overall if len(overall) else own
         latest = candidates.iloc[-1]
         shown.append(latest)
@@ -104,7 +105,7 @@ def _same_date(ctx: ReportContext, earlier: pd.DataFrame, as_of: str) -> str:
     marked as weak when its source is, as the latest one is."""
     same = earlier[earlier["as_of"] == as_of]
     return "".join(
-        f", and of the same date {'' if missing(r['product_id']) else r['product_id'] + ': '}"
+        f", and of the same date {'' if is_missing(r['product_id']) else r['product_id'] + ': '}"
         f"{count_text(r)}{_weak(r)} {cite_row(ctx.refs, r.to_dict())}"
         for _, r in same.iterrows()
     )
@@ -119,7 +120,7 @@ def _unlike(latest: list[pd.Series]) -> str:
         return ""
     years = [int(str(r["as_of"])[:4]) for r in latest]
     reasons = []
-    if any(not missing(r["product_id"]) for r in latest):
+    if any(not is_missing(r["product_id"]) for r in latest):
         reasons.append("some count one product's centres only")
     if max(years) - min(years) > 2:
         reasons.append(f"they are from {min(years)} to {max(years)}")

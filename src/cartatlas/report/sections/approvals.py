@@ -17,15 +17,16 @@ from cartatlas.analyses.approvals import (
 )
 from cartatlas.evidence.absence import no_approvals, no_data
 from cartatlas.evidence.jurisdictions import local_brand
+from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, missing
+from cartatlas.report.sections.common import cite_row
 from cartatlas.wording import and_list, noun
 
 
 def _text(value: object, empty: str = "") -> str:
-    return empty if missing(value) else str(value)
+    return empty if is_missing(value) else str(value)
 
 
 def _agency(row: object) -> str:
@@ -44,7 +45,7 @@ def _first(row: pd.Series, country: str) -> str:
     """ "2022-02-28 (5L+, adult, full)": a side's first approval with its line, population and
     kind, so a reader sees whether the two approvals compared are alike; empty where the side
     has none."""
-    if missing(row.get(f"product_id_{country}", row.get("product_id"))):
+    if is_missing(row.get(f"product_id_{country}", row.get("product_id"))):
         return ""
     detail = [
         _text(row[f"line_of_therapy_{country}"], "line not stated"),

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from cartatlas.missing import is_missing
 from cartatlas.report.model import References, Table
 from cartatlas.rounding import half_up
 
@@ -27,16 +28,14 @@ def pvalue(p: float | None) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
 
 
-def missing(value: object) -> bool:
-    return value is None or (not isinstance(value, (list, str)) and pd.isna(value))
-
-
 def cite_row(refs: References, row: object) -> str:
     """The marker for a row (namedtuple or dict) with ``source_url`` and maybe doi / pmid."""
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
     doi, pmid = get("doi"), get("pmid")
     return refs.cite(
-        get("source_url"), doi=None if missing(doi) else doi, pmid=None if missing(pmid) else pmid
+        get("source_url"),
+        doi=None if is_missing(doi) else doi,
+        pmid=None if is_missing(pmid) else pmid,
     )
 
 
@@ -51,5 +50,5 @@ def cite_marked(refs: References, row: object) -> str:
 
 
 def frame_table(title: str, frame: pd.DataFrame, note: str = "") -> Table:
-    rows = [["" if missing(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+    rows = [["" if is_missing(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
     return Table(title, [str(c) for c in frame.columns], rows, note)

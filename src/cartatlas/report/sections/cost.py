@@ -12,14 +12,15 @@ from cartatlas.analyses.responder_cost import (
     cost_per_responder,
 )
 from cartatlas.evidence.absence import no_data, no_prices
+from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, missing, pct
+from cartatlas.report.sections.common import cite_row, pct
 
 
 def _first_sentence(note: object) -> str:
     """The note's first clause: the knowledge base keeps the whole curator's note."""
-    if missing(note):
+    if is_missing(note):
         return ""
     text = str(note).split("; ")[0].split(". ")[0]
     return text if len(text) <= 140 else text[:139] + "…"
@@ -28,21 +29,21 @@ def _first_sentence(note: object) -> str:
 def _year_note(year: object, used: object, what: str) -> str:
     """ " (2024 rate)" or " (2024 PPP)" when LATEST_RATE_RULE converted the price at another
     year's exchange rate or PPP factor."""
-    if missing(year) or missing(used) or year == used:
+    if is_missing(year) or is_missing(used) or year == used:
         return ""
     return f" ({int(used)} {what})"
 
 
 def _money(value: float, unit: str) -> str:
-    return no_data("not recorded") if missing(value) else f"{value:,.0f} {unit}"
+    return no_data("not recorded") if is_missing(value) else f"{value:,.0f} {unit}"
 
 
 def _year(price: object) -> str:
-    return "an unknown year" if missing(price.year) else str(int(price.year))
+    return "an unknown year" if is_missing(price.year) else str(int(price.year))
 
 
 def _converted(value: float, unit: str, reason: str) -> str:
-    return no_data(reason) if missing(value) else f"{value:,.0f} {unit}"
+    return no_data(reason) if is_missing(value) else f"{value:,.0f} {unit}"
 
 
 def _cost_per_responder(ctx: ReportContext) -> Table:
@@ -141,7 +142,7 @@ def _why_no_usd(prices: pd.DataFrame, country: str) -> str:
             "they are listed in the table below, marked"
         )
     missing_rates = sorted(
-        {f"{p.currency} {'?' if missing(p.year) else int(p.year)}" for p in own.itertuples()}
+        {f"{p.currency} {'?' if is_missing(p.year) else int(p.year)}" for p in own.itertuples()}
     )
     return no_data(f"no exchange rate recorded for {', '.join(missing_rates)}")
 
@@ -154,9 +155,9 @@ def build(ctx: ReportContext) -> Section:
     rows = [
         [
             p.product_id,
-            "not stated" if missing(p.indication) else p.indication,
+            "not stated" if is_missing(p.indication) else p.indication,
             p.country,
-            "" if missing(p.year) else str(int(p.year)),
+            "" if is_missing(p.year) else str(int(p.year)),
             p.kind,
             _money(p.amount, p.currency),
             _converted(p.usd, "USD", f"no {p.currency} exchange rate recorded for {_year(p)}")

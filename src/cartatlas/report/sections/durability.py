@@ -23,10 +23,11 @@ from cartatlas.analyses.durability import (
     trial_rows,
 )
 from cartatlas.evidence.absence import no_survival
+from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import hazard_ratio_forest, landmark_plot
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_marked, missing
+from cartatlas.report.sections.common import cite_marked
 from cartatlas.wording import counted
 
 ENDPOINT_ORDER = ("OS", "PFS", "EFS", "DOR")
@@ -120,7 +121,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
                 row["endpoint"] + (" (primary)" if row["primary_endpoint"] else ""),
                 row["analysis"].replace("_", " "),
                 hr,
-                "" if missing(row["p_value"]) else row["p_value"],
+                "" if is_missing(row["p_value"]) else row["p_value"],
                 "" if pd.isna(row["crossover_percent"]) else f"{row['crossover_percent']:g}%",
                 row["status"],
                 cite_marked(ctx.refs, row),

@@ -10,18 +10,18 @@ from cartatlas.analyses.treated_share import SHARE_CAVEAT, treated_phrase
 from cartatlas.evidence.absence import no_coverage
 from cartatlas.evidence.jurisdictions import EEA, EU, with_eu_if_member
 from cartatlas.evidence.source_strength import is_weak
+from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import actions_timeline
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_marked, missing
+from cartatlas.report.sections.common import cite_marked
 
 
 def _weeks(before: object, after: object) -> str:
-    if missing(before) and missing(after):
+    if is_missing(before) and is_missing(after):
         return ""
-    return (
-        f"{'?' if missing(before) else f'{before:g}'} → {'?' if missing(after) else f'{after:g}'}"
-    )
+    before, after = ("?" if is_missing(w) else f"{w:g}" for w in (before, after))
+    return f"{before} → {after}"
 
 
 def _restrictions(row: dict) -> str:
@@ -118,7 +118,7 @@ def _payer_item(payer: str, status: str, rows: pd.DataFrame, short: bool = False
     several products counted and the weak source said briefly ("Commercial Health Insurance
     Innovative Drug List covered (5 products; weak source: news and secondary only)"); the
     full statement below it names them."""
-    products = sorted({"CAR-T as a class" if missing(p) else p for p in rows["product_id"]})
+    products = sorted({"CAR-T as a class" if is_missing(p) else p for p in rows["product_id"]})
     said = f"{len(products)} products" if short and len(products) > 1 else ", ".join(products)
     payer = _SHORT_PAYER.sub("", payer) if short else payer
     kinds = sorted(set(rows["source_kind"]))
@@ -196,18 +196,19 @@ def coverage(ctx: ReportContext) -> Section:
     for r in frame.to_dict("records"):
         pocket = (
             "not stated"
-            if missing(r["out_of_pocket_amount"])
+            if is_missing(r["out_of_pocket_amount"])
             else f"{r['out_of_pocket_amount']:,.0f} {r['out_of_pocket_currency']}"
-            + (" (year not stated)" if missing(r["effective_date"]) else "")
+            + (" (year not stated)" if is_missing(r["effective_date"]) else "")
         )
         stated = "; ".join(part for part in (treated_phrase(r), f"out of pocket {pocket}") if part)
         rows.append(
             [
                 r["country"],
-                "CAR-T (class)" if missing(r["product_id"]) else r["product_id"],
+                "CAR-T (class)" if is_missing(r["product_id"]) else r["product_id"],
                 f"{r['payer']} ({r['scheme'].replace('_', ' ')})",
-                r["status"] + ("" if missing(r["effective_date"]) else f", {r['effective_date']}"),
-                r["scope"] + (f"; {r['conditions']}" if not missing(r["conditions"]) else ""),
+                r["status"]
+                + ("" if is_missing(r["effective_date"]) else f", {r['effective_date']}"),
+                r["scope"] + (f"; {r['conditions']}" if not is_missing(r["conditions"]) else ""),
                 stated,
                 cite_marked(ctx.refs, r),
             ]

@@ -37,11 +37,12 @@ from cartatlas.analyses.success_rates import (
 from cartatlas.evidence.absence import no_cohorts, no_data
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.evidence.source_strength import is_weak
+from cartatlas.missing import is_missing
 from cartatlas.report import parts as kept
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_marked, interval, missing, pct, pvalue
+from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
 from cartatlas.wording import and_list, counted, part_of, was
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
@@ -168,7 +169,9 @@ def _tally(values: pd.Series, order: tuple[str, ...] = ()) -> str:
     cohorts without independent review, would tell a reader every response was reviewed;
     "primary 6, longer follow-up 3" says a pool takes later reports, in which complete
     responses deepen (in myeloma above all), so it is not like for like with one that does not."""
-    counts = values.map(lambda v: "not stated" if missing(v) or v == "" else str(v)).value_counts()
+    counts = values.map(
+        lambda v: "not stated" if is_missing(v) or v == "" else str(v)
+    ).value_counts()
     last = len(order) + 1
 
     def place(name: str) -> tuple[int, str]:
