@@ -25,6 +25,7 @@ def _key(claim) -> tuple:
         claim.indication,
         claim.scope,
         bounds,
+        claim.top_over and round(claim.top_over),
         claim.compare,
         frozenset(claim.values or []),
     )

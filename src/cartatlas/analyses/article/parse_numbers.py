@@ -132,6 +132,9 @@ class Money:
     span: tuple[int, int]
     open_high: bool = False
     approximate: bool = False  # written with "about", "around", … (``APPROXIMATE_RULE``)
+    #: The figure the top of an open range goes beyond: "$375,000 to over $500,000" and
+    #: "between $375,000 and $500,000 or even higher" → 500000 (an end the check tests too).
+    top_over: float | None = None
 
 
 def parse_amount(number: str, multiplier: str | None = None) -> float:
@@ -254,7 +257,8 @@ def _money(m: re.Match[str], text: str, code: str) -> Money:
         or bool(_OR_MORE.match(text, m.end()))
     )
     approximate = bool(re.search(rf"\b{_ABOUT}\s*$", before, re.IGNORECASE))
-    return Money(low, high, code, m.span(), open_high, approximate)
+    top_over = high if open_high and high is not None else None
+    return Money(low, high, code, m.span(), open_high, approximate, top_over)
 
 
 @dataclass(frozen=True)
@@ -267,6 +271,9 @@ class Percent:
     span: tuple[int, int]
     decimals: int = 0
     approximate: bool = False
+    #: The figure the top of an open range goes beyond ("30% to over 60%", "between 30% and
+    #: 60%+" → 60): a lower bound on the range's top, which the check tests as its other end.
+    top_over: float | None = None
 
 
 _PCT = r"\s?(?:%|percent\b|per cent\b)"
@@ -315,8 +322,17 @@ def find_percentages(text: str) -> list[Percent]:
         if b is not None:
             if b < a:
                 continue
-            high = None if m.group("open") or m.group("plus") else b
-            found.append(Percent(a, high, m.span(), max(_decimals(m.group("a")), 0), approximate))
+            open_top = bool(m.group("open") or m.group("plus"))
+            found.append(
+                Percent(
+                    a,
+                    None if open_top else b,
+                    m.span(),
+                    _decimals(m.group("a")),
+                    approximate,
+                    b if open_top else None,
+                )
+            )
         elif above:
             found.append(Percent(a, None, m.span(), _decimals(m.group("a")), approximate))
         elif below:
@@ -331,8 +347,9 @@ APPROXIMATE_BAND = 0.10
 APPROXIMATE_RULE = (
     f"a figure written with 'about', 'around', 'approximately', 'roughly', 'nearly', 'almost', "
     f"'close to' or '~' stands for ±{APPROXIMATE_BAND:.0%} of itself (about 80% → 72–88%, about "
-    f"$375,000 → $337,500–$412,500); so does a single price without such a word, as prices are "
-    f"quoted rounded; a rate without one stands for its printed precision (82.4% → 82.35–82.45%)"
+    f"$375,000 → $337,500–$412,500); a price without such a word stands for ±1% of itself, as "
+    f"prices are printed rounded ($373,000 written $375,000: check.PRICE_ROUNDING_RULE); a rate "
+    f"without one stands for its printed precision (82.4% → 82.35–82.45%)"
 )
 
 

@@ -26,10 +26,6 @@ from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import exchange_rates
 from cartatlas.store import Store
 
-#: A single printed price stands for this band around it (``APPROXIMATE_RULE``).
-PRICE_BAND = APPROXIMATE_BAND
-
-
 @dataclass
 class ArticleClaim:
     """A finding with its structured claim, or the reason it could not be structured."""
@@ -79,7 +75,11 @@ def _percent_range(p: Percent) -> tuple[tuple[float, float | None], float | None
     return (p.low, p.high), None
 
 
-def _usd(money: Money, ctx: PageContext) -> tuple[tuple[float, float | None], str | None]:
+def _usd(
+    money: Money, ctx: PageContext
+) -> tuple[tuple[float, float | None], float | None, str | None]:
+    """The amount or range in USD, the top it goes beyond (``Money.top_over``), and a note on
+    the conversion."""
     if money.currency == "USD":
         rate, note = 1.0, None
     elif money.currency in ctx.fx:
@@ -88,16 +88,13 @@ def _usd(money: Money, ctx: PageContext) -> tuple[tuple[float, float | None], st
     else:
         raise LookupError(f"no exchange rate for {money.currency} in the knowledge base")
     low = money.low / rate
+    top = None if money.top_over is None else money.top_over / rate
     if money.high is not None:
         high = None if money.open_high else money.high / rate
-        return (low, high), note
-    if money.open_high:
-        return (low, None), note
-    band = (
-        f"a single price is read as ±{PRICE_BAND:.0%} of the amount, with or without 'about' "
-        "(prices are quoted rounded)"
-    )
-    return (low * (1 - PRICE_BAND), low * (1 + PRICE_BAND)), "; ".join(n for n in (note, band) if n)
+        return (low, high), top, note
+    # A single amount is kept as stated: the checker reads every price figure at its tolerance
+    # (``check.PRICE_ROUNDING_RULE``: ±1 %, ±10 % with "about"), bounds and single prices alike.
+    return (low, None if money.open_high else low), top, note
 
 
 def _countries(f: Finding, ctx: PageContext, needed: int) -> tuple[list[str], list[str]]:
@@ -168,6 +165,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "product": f.product,
                 "scope": "approved_products" if f.values == ["approved_products"] else None,
                 "range": bounds,
+                "top_over": f.percent.top_over,
                 # a hedged range ("around 52-73%"); a hedged single value is widened above
                 "about": f.percent.approximate and value is None,
             },
@@ -183,7 +181,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         if not countries:
             several = [n for n in f.notes if n.startswith("country not named; ")]
             raise LookupError(several[0] if several else "no country named for the price")
-        bounds, note = _usd(f.money, ctx)
+        bounds, top, note = _usd(f.money, ctx)
         notes += [note] if note else []
         if ctx.written:
             notes.append(f"prices in force on the page's date ({ctx.written})")
@@ -195,8 +193,8 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "product": f.product,
                 "scope": "domestic_products" if domestic else None,
                 "range": bounds,
-                # a hedged range or lower bound; a single price is already read as ±10 %
-                "about": f.money.approximate and (f.money.high is not None or f.money.open_high),
+                "top_over": top,
+                "about": f.money.approximate,
                 "as_of": ctx.written,
             },
             notes,

@@ -9,6 +9,9 @@ in ``scope``):
   to the precision the claim's bounds were written in (52–73 % → whole percent, so 51.6 % counts
   as 52 %) and tested against the bounds; the share inside decides: at least 75 % supported,
   25–75 % partly supported, under 25 % contradicted. For rates the pooled estimate is shown too.
+  A price figure stands for ±1 % of itself (``PRICE_ROUNDING_RULE``); a single price holds when
+  a recorded price is at it. An open range whose top the claim names ("30% to over 60%",
+  ``top_over``) is checked at both ends (``range_verdict``).
 * **similar** rates in two countries: no significant difference is not evidence of similarity,
   so the claim is supported only when the 95 % CI of the difference between the two countries'
   rates lies within the equivalence margin of ±10 percentage points. The CI is Newcombe's
@@ -102,47 +105,121 @@ def _in_range(value: float, bounds: tuple[float, float | None]) -> bool:
     )
 
 
+#: Claims stated in money (US dollars).
+MONEY_METRICS = ("price_usd", "total_cost_usd")
+#: A money figure written without "about" stands for ±this share of itself: pages print prices
+#: rounded (Kymriah's and Tecartus's $373,000 list price is written "$375,000"), and a dollar
+#: figure's trailing zeros do not say to what. A rate stands for its printed precision instead.
+PRICE_ROUNDING = 0.01
+PRICE_ROUNDING_RULE = (
+    f"a price figure stands for ±{PRICE_ROUNDING:.0%} of itself (pages print prices rounded: "
+    f"$373,000 is written $375,000), ±{APPROXIMATE_BAND:.0%} when written with 'about'; a rate "
+    "stands for its printed precision (30% → 29.5–30.5%), ±10% with 'about'"
+)
+
+
+def _band(claim: Claim) -> float | None:
+    """The share of itself a stated figure stands for: ±10 % with "about", ±1 % for a price
+    figure without it (``PRICE_ROUNDING_RULE``); None: the printed precision (rates, counts)."""
+    if claim.about:
+        return APPROXIMATE_BAND
+    return PRICE_ROUNDING if claim.metric in MONEY_METRICS else None
+
+
+def _outward(bound: float, factor: float, rounding: str) -> float:
+    """``bound × factor``, rounded outward to the precision ``bound`` was written in."""
+    step = Decimal(1).scaleb(-decimals(bound))
+    return float(Decimal(repr(round(bound * factor, 6))).quantize(step, rounding))
+
+
 def claim_bounds(claim: Claim) -> tuple[float, float | None]:
-    """The range a verdict tests: as written, or for a range written with "about" its bounds
-    widened by ``APPROXIMATE_BAND`` (the same ±10 % an article's "about 80 %" stands for),
-    outward to the precision they were written in ("about 52–73 %" → 46–81 %)."""
+    """The range a verdict tests: as written, or widened outward by the share its figures stand
+    for (``_band``: ±10 % with "about", "about 52–73 %" → 46–81 %; ±1 % for a price figure,
+    "$375,000" → from $371,250), to the precision they were written in."""
     low, high = claim.range
-    if not claim.about:
+    band = _band(claim)
+    if band is None:
         return low, high
-    step = Decimal(1).scaleb(-decimals(low))
-    wide_low = Decimal(repr(round(low * (1 - APPROXIMATE_BAND), 6))).quantize(step, ROUND_FLOOR)
-    if high is None:
-        return float(wide_low), None
-    step = Decimal(1).scaleb(-decimals(high))
-    wide_high = Decimal(repr(round(high * (1 + APPROXIMATE_BAND), 6))).quantize(step, ROUND_CEILING)
-    return float(wide_low), float(wide_high)
+    wide_low = _outward(low, 1 - band, ROUND_FLOOR)
+    return wide_low, None if high is None else _outward(high, 1 + band, ROUND_CEILING)
 
 
 def _range_text(bounds: tuple[float, float | None], unit: str) -> str:
     low, high = bounds
     places = max(decimals(b) for b in bounds if b is not None)
-    return (
-        f"≥ {low:,.{places}f}{unit}"
-        if high is None
-        else f"{low:,.{places}f}–{high:,.{places}f}{unit}"
-    )
+    if high is None:
+        return f"≥ {low:,.{places}f}{unit}"
+    if high == low:
+        return f"{low:,.{places}f}{unit}"
+    return f"{low:,.{places}f}–{high:,.{places}f}{unit}"
+
+
+def _band_note(claim: Claim, unit: str) -> str:
+    """ "the stated 375,000 USD ±1%, …": what the tested range was widened from, and why."""
+    band = _band(claim)
+    if band is None:
+        return ""
+    why = "as it is written with 'about'" if claim.about else "as pages print prices rounded"
+    return f"the stated {_range_text(claim.range, unit)} ±{band:.0%}, {why}"
+
+
+def _tested(claim: Claim, unit: str) -> str:
+    """ "≥ 371,250 USD: the stated ≥ 375,000 USD ±1%, …": the range a verdict tests."""
+    note = _band_note(claim, unit)
+    return _range_text(claim_bounds(claim), unit) + (f": {note}" if note else "")
 
 
 def _range_rule(claim: Claim, unit: str, what: str) -> str:
     bounds = claim_bounds(claim)
     places = max(decimals(b) for b in bounds if b is not None)
-    about = (
-        f" (the stated {_range_text(claim.range, unit)} ±{APPROXIMATE_BAND:.0%}, as it is "
-        "written with 'about')"
-        if claim.about
+    top = (
+        f"; the top of the range, over {_figure(claim.top_over, unit, stated=True)}, is its other end: some "
+        "value must reach it (read as the bounds are); supported only when both ends hold, "
+        "partly when one does"
+        if claim.top_over is not None
         else ""
     )
+    money = f"; {PRICE_ROUNDING_RULE}" if claim.metric in MONEY_METRICS else ""
     return (
-        f"range: share of {what} in {_range_text(bounds, unit)}{about}, each rounded to "
+        f"range: share of {what} in {_tested(claim, unit)}; each rounded to "
         + ("whole numbers" if places == 0 else f"{places} decimal places")
         + " as the claim is written: "
-        "≥75% supported, 25–75% partly, <25% contradicted"
+        f"≥75% supported, 25–75% partly, <25% contradicted{top}{money}"
     )
+
+
+def _figure(value: float, unit: str, stated: bool = False) -> str:
+    """A value as a verdict prints it: a rate to one decimal (56.0%), or as the claim states it
+    (60%); money and counts grouped (487,477 USD, 663)."""
+    if unit == "%":
+        return f"{value:g}%" if stated else f"{value:.1f}%"
+    return f"{value:,.0f}{unit}"
+
+
+def range_verdict(claim: Claim, values: list[float], unit: str) -> tuple[str, int, str]:
+    """(verdict, values in range, what the ends show) of a range claim over ``values``.
+
+    The share in range tests the range as written; an open range whose top the claim also names
+    ("from 30% to over 60%", "$375,000 to over $500,000": ``top_over``) asserts a second thing,
+    that its top goes beyond that figure, tested on the highest value. Both ends holding
+    supports it; one end alone (the share rule supported or partly, or the top reached) is
+    partly supported, with the reason; neither contradicts it."""
+    bounds = claim_bounds(claim)
+    inside = sum(_in_range(v, bounds) for v in values)
+    share = _share_verdict(inside, len(values))
+    if claim.top_over is None:
+        return share, inside, ""
+    top_bounds = claim_bounds(claim.model_copy(update={"range": (claim.top_over, None)}))
+    reached = any(_in_range(v, top_bounds) for v in values)
+    highest = _figure(max(values), unit)
+    top = f"over {_figure(claim.top_over, unit, stated=True)}"
+    if reached:
+        verdict = SUPPORTED if share == SUPPORTED else PARTLY
+        ends = "both ends hold" if share == SUPPORTED else "only the top end holds"
+        return verdict, inside, f"; the top, {top}, is reached (highest {highest}): {ends}"
+    verdict = CONTRADICTED if share == CONTRADICTED else PARTLY
+    ends = "neither end holds" if share == CONTRADICTED else "only the lower end holds"
+    return verdict, inside, f"; the top, {top}, is not reached (highest {highest}): {ends}"
 
 
 def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.DataFrame:
@@ -248,16 +325,14 @@ def _weak_studies(rows: pd.DataFrame, country: str) -> list[str]:
 
 
 def _rate_range(store: Store, claim: Claim) -> Verdict:
-    inside = total = 0
+    rates: list[float] = []
     parts, sources = [], []
     for country in claim.countries:
         rows = _rate_rows(store, claim, claim.indication, country)
         if rows.empty:
             parts.append(f"{country}: no data")
             continue
-        rates = 100 * rows["events"] / rows["n"]
-        inside += int(sum(_in_range(r, claim_bounds(claim)) for r in rates))
-        total += len(rates)
+        rates.extend(100 * rows["events"] / rows["n"])
         estimate = ""
         if claim.scope is None and claim.product is None:
             pooled = pool_by_country(store, claim.indication, claim.metric, [country])
@@ -273,10 +348,11 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
         sources.extend(rows["source_url"])
     rule = _range_rule(claim, "%", "study rates")
     scope = _rate_scope(claim, [claim.indication])
-    if total == 0:
+    if not rates:
         return Verdict(claim, NO_DATA, "; ".join(parts), rule, scope=scope)
-    evidence = f"{part_of(inside, total, 'study rate')} in range. " + "; ".join(parts)
-    return Verdict(claim, _share_verdict(inside, total), evidence, rule, sources, scope)
+    verdict, inside, ends = range_verdict(claim, rates, "%")
+    evidence = f"{part_of(inside, len(rates), 'study rate')} in range{ends}. " + "; ".join(parts)
+    return Verdict(claim, verdict, evidence, rule, sources, scope)
 
 
 def _compare_rule(kind: str, a: str, b: str) -> str:
@@ -453,22 +529,39 @@ def _prices(store: Store, claim: Claim) -> Verdict:
         what = "total cost of care" if claim.metric == "total_cost_usd" else "price"
         where = ", ".join(claim.countries)
         return Verdict(claim, NO_DATA, f"no {what} recorded for {where}", rule, scope=scope)
-    inside = int(sum(_in_range(v, claim_bounds(claim)) for v in frame["usd"]))
-    evidence = f"{part_of(inside, len(frame), 'price')} in range: " + "; ".join(
+    listed = "; ".join(
         f"{r.product_id}{'' if pd.isna(r.indication) else f' ({r.indication})'} {r.country} "
         f"{int(r.year) if pd.notna(r.year) else ''} {r.usd:,.0f} USD"
         + (WEAK_MARK if r.weak else "")
         + (f" ({r.reports} reports of this price)" if r.reports > 1 else "")
         for r in frame.itertuples()
     )
-    return Verdict(
-        claim,
-        _share_verdict(inside, len(frame)),
-        evidence,
-        rule,
-        list(frame["source_url"]),
-        scope,
-    )
+    tested = _tested(claim, " USD")
+    if claim.range[0] == claim.range[1]:
+        verdict, inside, ends = _single_price(claim, list(frame["usd"]))
+        rule = (
+            f"a single price: a price at it ({tested}) supported; none at it but the figure "
+            f"within the recorded prices partly; outside them contradicted; {PRICE_ROUNDING_RULE}"
+        )
+    else:
+        verdict, inside, ends = range_verdict(claim, list(frame["usd"]), " USD")
+    evidence = f"{part_of(inside, len(frame), 'price')} in range ({tested}){ends}: {listed}"
+    return Verdict(claim, verdict, evidence, rule, list(frame["source_url"]), scope)
+
+
+def _single_price(claim: Claim, prices: list[float]) -> tuple[str, int, str]:
+    """(verdict, prices at it, why) for one stated price ("price tags of $475,000 and
+    $373,000", "costs about $400,000"): a country's products are priced differently, so one
+    figure names a price, not all of them; it holds when a recorded price is at it (read as
+    ``claim_bounds``), and is partly right when it lies among the recorded prices."""
+    at = sum(_in_range(p, claim_bounds(claim)) for p in prices)
+    if at:
+        return SUPPORTED, at, ""
+    stated, lowest, highest = claim.range[0], min(prices), max(prices)
+    among = f"recorded prices run {lowest:,.0f}–{highest:,.0f} USD"
+    if lowest <= stated <= highest:
+        return PARTLY, 0, f"; no price is at it, though it lies among them ({among})"
+    return CONTRADICTED, 0, f"; no price is at it, and it lies outside them ({among})"
 
 
 def until(as_of: str) -> str:
@@ -531,13 +624,42 @@ COUNT_SCOPES = {
 }
 
 
+#: A count as the least and greatest number it can be: (300, 300) exact; (301, inf) "more than
+#: 300", a published count given as a lower bound (``evidence_trial_counts.lower_bound``).
+Interval = tuple[float, float]
+
+
+def _as_interval(count: float | Interval, lower_bound: bool = False) -> Interval:
+    if isinstance(count, tuple):
+        return count
+    return (count + 1, math.inf) if lower_bound else (count, count)
+
+
+def _count_text(count: float | Interval) -> str:
+    """ "663", or "more than 300" for a lower bound, never a bare 300."""
+    low, high = _as_interval(count)
+    return f"more than {low - 1:g}" if high == math.inf else f"{low:g}"
+
+
+def _agrees(kind: str, x: Interval, y: Interval) -> bool | None:
+    """Whether x is above (``greater``) or below (``less``) y whatever numbers the intervals
+    hold; None when that depends on a number a lower bound does not give."""
+    above, below = (x, y) if kind == "greater" else (y, x)
+    if above[0] > below[1]:
+        return True
+    if above[1] <= below[0]:
+        return False
+    return None
+
+
 def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
     if claim.versus:
         from cartatlas.analyses.claims import rivals
 
         return rivals.versus_counts(claim, trials)
     a, b = claim.countries[:2]
-    comparisons: list[tuple[str, float, float, str | None]] = []
+    comparisons: list[tuple[str, float | Interval, float | Interval, str | None]] = []
+    unplaced: list[str] = []
     cited: list[str] = []
     if claim.metric == "approved_products":
         products, _, cited = _approvals(store, claim)
@@ -564,15 +686,19 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
             )
     if claim.metric == "trial_count" and claim.scope != "ongoing_trials":
         _, rows = store.query(
-            "SELECT x.registry, x.as_of, x.count, y.count, x.source_url FROM evidence_trial_counts "
-            "x JOIN evidence_trial_counts y ON x.registry = y.registry AND x.as_of = y.as_of "
-            "AND x.source_url = y.source_url WHERE x.country = ? AND y.country = ?",
+            "SELECT x.registry, x.as_of, x.count, x.lower_bound, y.count, y.lower_bound, "
+            "x.source_url FROM evidence_trial_counts x JOIN evidence_trial_counts y ON "
+            "x.registry = y.registry AND x.as_of = y.as_of AND x.source_url = y.source_url "
+            "WHERE x.country = ? AND y.country = ?",
             (a, b),
         )
-        comparisons.extend(
-            (f"published count, {reg} as of {as_of}", ca, cb, url)
-            for reg, as_of, ca, cb, url in rows
-        )
+        for reg, as_of, ca, bound_a, cb, bound_b, url in rows:
+            label = f"published count, {reg} as of {as_of}"
+            x, y = _as_interval(ca, bound_a), _as_interval(cb, bound_b)
+            if _agrees(claim.compare, x, y) is None:
+                unplaced.append(f"{label}: {a} {_count_text(x)} vs {b} {_count_text(y)}")
+            else:
+                comparisons.append((label, x, y, url))
     side = "above" if claim.compare == "greater" else "below"
     rule = (
         f"{claim.compare}: {a} {side} {b} in every source: supported; in some: partly; "
@@ -581,13 +707,23 @@ def _counts(claim: Claim, store: Store, trials: pd.DataFrame | None) -> Verdict:
     scope = f"{COUNT_SCOPES[claim.metric]}, {a} vs {b}"
     if claim.scope == "ongoing_trials":
         scope += f"; {ONGOING_RULE}"
+    left_out = (
+        f"; left out, their order unknown ('more than N' is any number above N): "
+        f"{'; '.join(unplaced)}"
+        if unplaced
+        else ""
+    )
     if not comparisons:
-        return Verdict(
-            claim, NO_DATA, "no counts available (load registry data?)", rule, scope=scope
-        )
-    agree = sum((x > y) if claim.compare == "greater" else (x < y) for _, x, y, _ in comparisons)
+        evidence = "no counts available (load registry data?)" if not unplaced else left_out[2:]
+        return Verdict(claim, NO_DATA, evidence, rule, scope=scope)
+    agree = sum(
+        bool(_agrees(claim.compare, _as_interval(x), _as_interval(y))) for _, x, y, _ in comparisons
+    )
     verdict = SUPPORTED if agree == len(comparisons) else CONTRADICTED if agree == 0 else PARTLY
-    evidence = "; ".join(f"{label}: {a} {x:g} vs {b} {y:g}" for label, x, y, _ in comparisons)
+    evidence = "; ".join(
+        f"{label}: {a} {_count_text(x)} vs {b} {_count_text(y)}" for label, x, y, _ in comparisons
+    )
+    evidence += left_out
     sources = [u for *_, u in comparisons if u] + cited
     return Verdict(claim, verdict, evidence, rule, sources, scope)
 

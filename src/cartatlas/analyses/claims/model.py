@@ -85,6 +85,7 @@ CLAIM_RULES: dict[str, object] = {
             },
             "then": _given("indication", type="string", minLength=1),
         },
+        {"if": _given("top_over"), "then": _given("range")},
         {
             "if": _given("compare", const="similar"),
             "then": {"properties": {"metric": {"enum": list(RATE_METRICS)}}},
@@ -128,6 +129,9 @@ class Claim(BaseModel):
     #: The range was written with "about" (or "around", "approximately", …): its bounds are
     #: widened by ±10 % (``APPROXIMATE_RULE``), "about $375,000 to more than $500,000" → ≥ $337,500.
     about: bool = False
+    #: The figure the top of an open range goes beyond ("from 30% to over 60%": range [30, null],
+    #: top_over 60): the range's other end, checked too (some value must reach past it).
+    top_over: float | None = None
     compare: Literal["similar", "greater", "less"] | None = None
     #: A trial count compared with more than one country (``rivals.py``): "world", first among
     #: every country of the registry snapshot ("leads the world"); "US_and_Europe", above the
@@ -152,6 +156,12 @@ class Claim(BaseModel):
             raise ValueError(
                 f"{self.metric} is checked as {' or '.join(ASSERTIONS[self.metric])}, "
                 f"not as {given[0]}"
+            )
+        if self.top_over is not None and (
+            self.range is None or self.range[1] is not None or self.top_over < self.range[0]
+        ):
+            raise ValueError(
+                "top_over is the top of an open range: give range: [low, null] with low ≤ top_over"
             )
         if self.versus and (self.metric, self.compare) != ("trial_count", "greater"):
             raise ValueError("versus is for trial_count claims with compare: greater only")
