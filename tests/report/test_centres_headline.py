@@ -29,6 +29,7 @@ def _expected(country: str) -> str | None:
     latest = (overall or rows)[-1]
     only = "" if overall else f"; {latest['product_id']} only"
     count = ("more than " if latest["lower_bound"] == "true" else "") + latest["count"]
+    count += f" in {latest['region']} only" if latest["region"] else ""
     return f"{country}: {count} ({latest['as_of']}{only})"  # its scope: in the centres table
 
 
@@ -56,7 +57,9 @@ def _latest(country: str) -> dict:
     return ([r for r in rows if not r["product_id"]] or rows)[-1]
 
 
-@pytest.mark.parametrize("pair", [("JP", "CN"), ("CN", "US"), ("ES", "DE"), ("KR", "CN")])
+@pytest.mark.parametrize(
+    "pair", [("JP", "CN"), ("CN", "US"), ("ES", "DE"), ("KR", "CN"), ("GB", "FR")]
+)
 def test_the_headline_warns_when_the_counts_beside_each_other_are_not_like_for_like(
     evidence_store, pair
 ):
@@ -64,10 +67,12 @@ def test_the_headline_warns_when_the_counts_beside_each_other_are_not_like_for_l
     years = [int(r["as_of"][:4]) for r in latest]
     one_product = any(r["product_id"] for r in latest)
     apart = max(years) - min(years) > 2
+    regional = any(r["region"] for r in latest)
     with open_store(evidence_store, read_only=True) as store:
         ctx = ReportContext(store, list(pair))
         summary = centres_summary(ctx, _centres_frame(ctx))
-    assert ("not like for like" in summary) == (one_product or apart), (pair, summary)
+    assert ("not like for like" in summary) == (one_product or apart or regional), (pair, summary)
+    assert ("one region only" in summary) == regional
     assert ("one product's centres only" in summary) == one_product
     assert (f"from {min(years)} to {max(years)}" in summary) == apart
 
@@ -97,7 +102,9 @@ def test_the_centres_table_marks_every_lower_bound(evidence_store):
         (
             r["country"],
             r["as_of"],
-            ("more than " if r["lower_bound"] == "true" else "") + r["count"],
+            ("more than " if r["lower_bound"] == "true" else "")
+            + r["count"]
+            + (f" in {r['region']} only" if r["region"] else ""),
         )
         for r in plain.rows("centres")
         if r["country"] in COUNTRIES

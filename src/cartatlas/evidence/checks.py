@@ -147,8 +147,8 @@ def _says(quote: str, word: str) -> bool:
 
 
 def _claim_problems(row: Row) -> Iterable[Problem]:
-    """A median recorded as "not reached", a comparison recorded as immature or a count recorded
-    as a lower bound must say so in its quote, as a number must."""
+    """A median recorded as "not reached", a comparison recorded as immature, a count recorded
+    as a lower bound or as one region's must say so in its quote, as a number must."""
     record, quote = row.record, row.record.source_quote.lower()
     claims = []
     if getattr(record, "not_reached", False):
@@ -157,6 +157,15 @@ def _claim_problems(row: Row) -> Iterable[Problem]:
         claims.append(("status", "immature"))
     if getattr(record, "lower_bound", False):
         claims.append(("lower_bound", "lower_bound"))
+    region = getattr(record, "region", None)
+    if region and not _says(quote, region.lower()):
+        yield Problem(
+            row.table.file_name,
+            row.line,
+            "region",
+            f"the quote does not name {region!r}; quote the words that say what part of the "
+            "country was counted, or leave region empty for the whole country",
+        )
     for column, claim in claims:
         words = _CLAIM_WORDS[claim]
         if not any(_says(quote, w) for w in words):

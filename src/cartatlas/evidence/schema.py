@@ -425,14 +425,23 @@ class Centres(Sourced):
     scope: str
     product_id: str | None = None
     lower_bound: bool = False
+    #: The part of the country the count covers when it is not all of it (GB's NHS England
+    #: centres: "England"): shown with the number wherever it goes ("7 in England only"), so a
+    #: regional count never reads as the country's.
+    region: str | None = None
 
 
 class TrialCount(Sourced):
+    """A published count of registered trials. ``lower_bound`` marks a count the source gives as
+    "more than"/"over"/"at least" N (BioWorld's "more than 300 CAR T trials registered in
+    China"), so that it is read as "more than N" wherever it is used, never as exactly N."""
+
     country: Country
     count: int = Field(ge=0)
     registry: str
     as_of: IsoDate
     scope: str
+    lower_bound: bool = False
 
 
 TimeEndpoint = Literal["PFS", "OS", "DOR", "EFS"]

@@ -21,12 +21,11 @@ from cartatlas.analyses.claims.check import (
     PARTLY,
     SUPPORTED,
     Verdict,
-    _in_range,
     _range_rule,
-    _share_verdict,
     claim_bounds,
     in_force,
     in_scope,
+    range_verdict,
     until,
 )
 from cartatlas.analyses.claims.model import Claim
@@ -36,15 +35,43 @@ from cartatlas.store import Store
 from cartatlas.wording import part_of
 
 
-def _judge(claim: Claim, values: list[tuple[str, float]], unit: str, sources: list[str]) -> Verdict:
+def _judge(
+    claim: Claim,
+    values: list[tuple[str, float]],
+    unit: str,
+    sources: list[str],
+    shown: dict[int, str] | None = None,
+) -> Verdict:
+    """The range verdict over ``values``; ``shown`` prints some of them as the source gives
+    them ("more than 300" for a lower bound tested as 301)."""
     rule = _range_rule(claim, unit, "values")
     if not values:
         return Verdict(claim, NO_DATA, "nothing in the knowledge base or registry tests this", rule)
-    inside = sum(_in_range(v, claim_bounds(claim)) for _, v in values)
-    evidence = f"{part_of(inside, len(values), 'value')} in range: " + "; ".join(
-        f"{label} {value:,.4g}{unit}" for label, value in values
+    verdict, inside, ends = range_verdict(claim, [v for _, v in values], unit)
+    evidence = f"{part_of(inside, len(values), 'value')} in range{ends}: " + "; ".join(
+        f"{label} {(shown or {}).get(k) or f'{value:,.4g}{unit}'}"
+        for k, (label, value) in enumerate(values)
     )
-    return Verdict(claim, _share_verdict(inside, len(values)), evidence, rule, sources)
+    return Verdict(claim, verdict, evidence, rule, sources)
+
+
+#: A published count given as "more than N" (``lower_bound``) is the whole numbers above N: it is
+#: in a range only when all of them are, out of it when none is, and otherwise says nothing.
+BOUND_RULE = (
+    "a published count given as 'more than N' counts as in range only when every number above "
+    "N is, as out of range when none is, and is left out otherwise; never as exactly N"
+)
+
+
+def bound_fits(count: int, bounds: tuple[float, float | None]) -> bool | None:
+    """Whether "more than ``count``" lies inside ``bounds`` (True), outside it (False), or
+    cannot be placed (None): "more than 300" is inside ≥ 300, outside ≤ 300, unplaced in 270–330."""
+    low, high = bounds
+    if high is not None and count >= high:
+        return False
+    if high is None and count + 1 >= low:
+        return True
+    return None
 
 
 def _trial_sites(trials: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -84,16 +111,31 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
         values.append((f"{what} with a site in {country} (registry snapshot)", n))
     if ongoing:  # published counts count registered trials of every status (ONGOING_RULE)
         return _judge(claim, values, "", sources)
-    for registry, as_of, count, url in store.execute(
-        "SELECT registry, as_of, count, source_url FROM evidence_trial_counts WHERE country = ?",
+    shown: dict[int, str] = {}
+    unplaced = []
+    for registry, as_of, count, bound, url in store.execute(
+        "SELECT registry, as_of, count, lower_bound, source_url FROM evidence_trial_counts "
+        "WHERE country = ?",
         (country,),
     ):
         if year and not str(as_of).startswith(year):
             left_out = left_out or f"; {DATED_RULE}"
             continue
-        values.append((f"published count, {registry} as of {as_of}", count))
+        label = f"published count, {registry} as of {as_of}"
+        if bound:
+            fits = bound_fits(count, claim_bounds(claim))
+            if fits is None:
+                unplaced.append(f"{label} more than {count}")
+                continue
+            shown[len(values)] = f"more than {count}"
+            count += 1  # the least number "more than N" can be: in or out of range as all are
+        values.append((label, count))
         sources.append(url)
-    verdict = _judge(claim, values, "", sources)
+    if unplaced:
+        left_out += f"; left out, as they cannot be placed in the range: {'; '.join(unplaced)}"
+    verdict = _judge(claim, values, "", sources, shown)
+    if unplaced or shown:
+        verdict = replace(verdict, rule=f"{verdict.rule}; {BOUND_RULE}")
     return replace(verdict, evidence=verdict.evidence + left_out) if left_out else verdict
 
 

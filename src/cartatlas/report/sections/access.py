@@ -26,7 +26,8 @@ TRIAL_SITES = (
 def _centres_frame(ctx: ReportContext) -> pd.DataFrame:
     marks = ", ".join("?" * len(ctx.countries))
     return ctx.store.frame(
-        "SELECT country, as_of, count, lower_bound, scope, product_id, source_url, source_kind, "
+        "SELECT country, as_of, count, lower_bound, region, scope, product_id, source_url, "
+        "source_kind, "
         "doi, pmid, note "
         f"FROM evidence_centres WHERE country IN ({marks}) ORDER BY country, as_of, product_id",
         ctx.countries,
@@ -34,8 +35,11 @@ def _centres_frame(ctx: ReportContext) -> pd.DataFrame:
 
 
 def count_text(row) -> str:
-    """A count as the source gives it: "more than 200" for a lower bound, never a bare 200."""
-    return f"more than {row['count']}" if row["lower_bound"] else str(row["count"])
+    """A count as the source gives it: "more than 200" for a lower bound, never a bare 200, and
+    "7 in England only" for a count of one region, never the country's bare 7."""
+    count = f"more than {row['count']}" if row["lower_bound"] else str(row["count"])
+    region = row.get("region")
+    return count if missing(region) or not region else f"{count} in {region} only"
 
 
 def _centres(ctx: ReportContext, frame: pd.DataFrame) -> Table:
@@ -122,6 +126,9 @@ def _unlike(latest: list[pd.Series]) -> str:
     reasons = []
     if any(not is_missing(r["product_id"]) for r in latest):
         reasons.append("some count one product's centres only")
+    regional = [f"{r['country']}'s {r['region']}" for r in latest if not missing(r.get("region"))]
+    if regional:
+        reasons.append(f"some count one region only ({', '.join(regional)})")
     if max(years) - min(years) > 2:
         reasons.append(f"they are from {min(years)} to {max(years)}")
     if not reasons:
