@@ -2,7 +2,7 @@
 300 CAR T trials registered in China" (31 Jan 2024) was stored as 300 and read as exactly 300, so
 "fewer than 300 trials in 2024" counted it in range and "about 300" counted it as a match. Now
 ``lower_bound`` marks it, the quote must say so (``kb check``,
-tests/evidence/test_trial_count_bound.py), and the claims checker reads it
+tests/evidence/test_durability_checks.py), and the claims checker reads it
 as any number above 300: in a range only when all of them are, out of it when none is, left out
 (and named) otherwise. Recomputed here from trial_counts.csv by a plain route, on the CLI, the
 API, the /article page and a claims file (the report's claims table)."""
@@ -37,7 +37,9 @@ def _expected(low: float, high: float | None) -> tuple[str, int, int, int]:
         else:
             unplaced += 1
     share = inside / counted
-    verdict = "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
+    verdict = (
+        "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
+    )
     return verdict, inside, counted, unplaced
 
 

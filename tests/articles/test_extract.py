@@ -63,7 +63,8 @@ def test_unstructurable_claims_say_why(structured, text, reason):
 
 def test_a_rupee_price_converts_at_the_latest_recorded_inr_rate(structured):
     """₹40 lakh is 4,000,000 INR; recomputed from exchange_rates.csv at its latest INR year, the
-    claim's single price is 4,000,000 / rate (the rupee had no rate before the any-pair evidence)."""
+    claim's single price is 4,000,000 / rate (the rupee had no rate before the any-pair
+    evidence)."""
     import csv
     from pathlib import Path
 

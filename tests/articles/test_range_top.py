@@ -4,8 +4,8 @@ of the range goes beyond 60 %. Only the first was checked, so LBCL rates that al
 and 56 % "supported" it. Both ends are checked now: both holding supports the claim, one end
 alone is partly supported with the reason, neither contradicts it. Recomputed here from
 outcomes.csv and studies.csv by the golden tests' plain route (``plain.selected``: one row per
-cohort, none read only on a secondary page, no special population) and read on the CLI, the API, the /article page
-and a claims file (the report's claims table)."""
+cohort, none read only on a secondary page, no special population) and read on the CLI, the
+API, the /article page and a claims file (the report's claims table)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ def _whole(rate: float) -> int:
 def _expected(rates: list[float], low: float, top: float) -> tuple[str, int, str]:
     inside = sum(_whole(r) >= low for r in rates)
     share = inside / len(rates)
-    lower = "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
+    lower = (
+        "supported" if share >= 0.75 else "partly supported" if share >= 0.25 else "contradicted"
+    )
     reached = any(_whole(r) >= top for r in rates)
     highest = f"{max(rates):.1f}%"
     if reached:
@@ -40,8 +42,16 @@ def _expected(rates: list[float], low: float, top: float) -> tuple[str, int, str
 
 
 CASES = [
-    ("In China and the US, complete response rates in LBCL range from 30% to over 60%.", ["CN", "US"], 60),
-    ("In China and the US, complete response rates in LBCL lie between 30% and 60%+.", ["CN", "US"], 60),
+    (
+        "In China and the US, complete response rates in LBCL range from 30% to over 60%.",
+        ["CN", "US"],
+        60,
+    ),
+    (
+        "In China and the US, complete response rates in LBCL lie between 30% and 60%+.",
+        ["CN", "US"],
+        60,
+    ),
     ("In the US, complete response rates in LBCL range from 30% to over 50%.", ["US"], 50),
 ]
 

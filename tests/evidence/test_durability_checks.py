@@ -182,3 +182,28 @@ def test_a_lower_bound_must_be_in_the_quote(evidence_dir):
         "centres.csv, row at line 2: lower_bound: the quote does not say 'more than'; "
         "quote the words that state it"
     ]
+
+
+def test_a_trial_count_given_as_more_than_n_is_a_lower_bound_in_the_quote(evidence_dir):
+    """trial_counts.csv has ``lower_bound`` too (BioWorld's "more than 300" was stored as 300)."""
+    row = {
+        **_centre(count="300", source_quote="there were more than 300 CAR T trials registered"),
+        "registry": "BioWorld/Cortellis",
+    }
+    assert _messages(evidence_dir, trial_counts=[row]) == []
+    row["source_quote"] = "there were 300 CAR T trials registered"
+    assert _messages(evidence_dir, trial_counts=[row]) == [
+        "trial_counts.csv, row at line 2: lower_bound: the quote does not say 'more than'; "
+        "quote the words that state it"
+    ]
+
+
+def test_a_regional_centre_count_names_its_region_in_the_quote(evidence_dir):
+    """GB's only count is NHS England's: ``region`` must be in the quote, as a number must."""
+    row = _centre(lower_bound="", count="7", source_quote="7 commissioned CAR-T centres in England")
+    assert _messages(evidence_dir, centres=[{**row, "region": "England"}]) == []
+    row["source_quote"] = "7 commissioned CAR-T centres"
+    assert _messages(evidence_dir, centres=[{**row, "region": "England"}]) == [
+        "centres.csv, row at line 2: region: the quote does not name 'England'; quote the words "
+        "that say what part of the country was counted, or leave region empty for the whole country"
+    ]

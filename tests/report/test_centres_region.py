@@ -29,7 +29,19 @@ def test_gb_counts_england_only():
 def report_md(evidence_store, tmp_path_factory) -> str:
     out = tmp_path_factory.mktemp("gb")
     result = CliRunner().invoke(
-        app, ["--db", evidence_store, "report", "--countries", "GB", "FR", "--format", "md", "--out", str(out)]
+        app,
+        [
+            "--db",
+            evidence_store,
+            "report",
+            "--countries",
+            "GB",
+            "FR",
+            "--format",
+            "md",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     [md] = out.glob("*.md")

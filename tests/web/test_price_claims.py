@@ -72,7 +72,9 @@ def expected_notes(claim_id: str) -> list[str]:
         prices = expected_claim_prices(claim.countries[0], claim.as_of)
         highest = max(round(usd) for _, usd, _ in prices)
         reached = "reached" if highest >= TOP[claim_id] else "not reached"
-        notes.append(f"the top, over {claim.top_over:,.0f} USD, is {reached} (highest {highest:,} USD)")
+        notes.append(
+            f"the top, over {claim.top_over:,.0f} USD, is {reached} (highest {highest:,} USD)"
+        )
     return notes
 
 

@@ -26,6 +26,7 @@ from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import exchange_rates
 from cartatlas.store import Store
 
+
 @dataclass
 class ArticleClaim:
     """A finding with its structured claim, or the reason it could not be structured."""

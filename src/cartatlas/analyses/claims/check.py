@@ -173,9 +173,9 @@ def _range_rule(claim: Claim, unit: str, what: str) -> str:
     bounds = claim_bounds(claim)
     places = max(decimals(b) for b in bounds if b is not None)
     top = (
-        f"; the top of the range, over {_figure(claim.top_over, unit, stated=True)}, is its other end: some "
-        "value must reach it (read as the bounds are); supported only when both ends hold, "
-        "partly when one does"
+        f"; the top of the range, over {_figure(claim.top_over, unit, stated=True)}, is its "
+        "other end: some value must reach it (read as the bounds are); supported only when both "
+        "ends hold, partly when one does"
         if claim.top_over is not None
         else ""
     )
