@@ -39,7 +39,7 @@ def count_text(row) -> str:
     "7 in England only" for a count of one region, never the country's bare 7."""
     count = f"more than {row['count']}" if row["lower_bound"] else str(row["count"])
     region = row.get("region")
-    return count if missing(region) or not region else f"{count} in {region} only"
+    return count if is_missing(region) or not region else f"{count} in {region} only"
 
 
 def _centres(ctx: ReportContext, frame: pd.DataFrame) -> Table:
@@ -126,7 +126,9 @@ def _unlike(latest: list[pd.Series]) -> str:
     reasons = []
     if any(not is_missing(r["product_id"]) for r in latest):
         reasons.append("some count one product's centres only")
-    regional = [f"{r['country']}'s {r['region']}" for r in latest if not missing(r.get("region"))]
+    regional = [
+        f"{r['country']}'s {r['region']}" for r in latest if not is_missing(r.get("region"))
+    ]
     if regional:
         reasons.append(f"some count one region only ({', '.join(regional)})")
     if max(years) - min(years) > 2:
