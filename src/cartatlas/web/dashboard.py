@@ -21,7 +21,7 @@ from cartatlas.analyses.durability import (
     trial_rows,
 )
 from cartatlas.analyses.headline_prices import in_headline
-from cartatlas.analyses.landscape.counts import count, yearly_shares
+from cartatlas.analyses.landscape.counts import count, started_by, yearly_shares
 from cartatlas.analyses.study_rows import study_rows
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.report import figures
@@ -98,11 +98,8 @@ def _last_year(ctx: WebContext, years: pd.Series) -> int:
 
 
 def _years(ctx: WebContext) -> pd.DataFrame:
-    table = _counts(ctx, ["year"]).dropna(subset=["start_year"])
-    last = _last_year(ctx, table["start_year"])
-    return table[(table["start_year"] >= 2012) & (table["start_year"] <= last)].astype(
-        {"start_year": int}
-    )
+    """The report's chart rows (:func:`started_by`): every dated start to the snapshot year."""
+    return started_by(_counts(ctx, ["year"]), ctx.snapshot_year)[0]
 
 
 def _shares(ctx: WebContext) -> pd.DataFrame:

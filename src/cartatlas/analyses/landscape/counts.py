@@ -63,6 +63,20 @@ def count(frame: pd.DataFrame, by: list[str], countries: list[str] | None) -> pd
     return table.sort_values(keys, na_position="last").reset_index(drop=True)
 
 
+def started_by(by_year: pd.DataFrame, last_year: int | None) -> tuple[pd.DataFrame, pd.Series]:
+    """Split a by-year count (:func:`count` by ``year``) for a chart of trials started: the
+    dated rows from the earliest start year to ``last_year`` (the snapshot's; ``None``: the
+    latest year recorded), start years as int, and per country the trials planned to start
+    after it. Every dated trial is either charted or counted there, so a chart that starts at a
+    chosen year or stops at the snapshot never drops trials unsaid (US trials of 2009-2011 were
+    left out of a chart from 2012 while its note counted only the undated ones)."""
+    dated = by_year.dropna(subset=["start_year"])
+    last = int(dated["start_year"].max()) if last_year is None else last_year
+    shown = dated[dated["start_year"] <= last].astype({"start_year": int})
+    planned = dated[dated["start_year"] > last].groupby("country")["trials"].sum()
+    return shown, planned
+
+
 def yearly_shares(frame: pd.DataFrame, countries: list[str] | None) -> pd.DataFrame:
     """Per country and start year: trials, and the shares that are allogeneic, solid-tumour,
     autoimmune and in vivo (a trial is solid/autoimmune when any of its areas is).

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.landscape.counts import STATING_SHARE_COLUMNS, count, yearly_shares
+from cartatlas.analyses.landscape.counts import (
+    STATING_SHARE_COLUMNS,
+    count,
+    started_by,
+    yearly_shares,
+)
 from cartatlas.evidence.absence import no_approvals, no_data
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.report.context import NO_REGISTRY, ReportContext
@@ -62,12 +67,6 @@ def _leading_targets(named: pd.DataFrame, country: str, n: int = 4) -> str:
         ["trials", "targets"], ascending=[False, True]
     )
     return ", ".join(own["targets"].head(n))
-
-
-def _years(ctx: ReportContext, frame: pd.DataFrame) -> pd.DataFrame:
-    """Start years from 2012 to the snapshot's year (later ones are planned starts)."""
-    last = ctx.snapshot_year or int(frame["start_year"].max())
-    return frame[(frame["start_year"] >= 2012) & (frame["start_year"] <= last)]
 
 
 def _approved_targets(ctx: ReportContext) -> Table:
@@ -164,12 +163,19 @@ def activity(ctx: ReportContext) -> Section:
         return _no_registry("activity", "Trial activity")
     by_year = _counts(ctx, ["year"])
     undated = by_year[by_year["start_year"].isna()].groupby("country")["trials"].sum()
-    years = _years(ctx, by_year.dropna(subset=["start_year"]))
-    years = years.assign(start_year=years["start_year"].astype(int))
+    years, planned = started_by(by_year, ctx.snapshot_year)
+    last = int(years["start_year"].max())
+    planned_text = (
+        f"Trials planned to start after {last} are not in the chart either: "
+        + ", ".join(f"{c} {int(planned.get(c, 0))}" for c in ctx.countries)
+        + ". "
+        if planned.sum()
+        else ""
+    )
     undated_text = (
         "Trials whose record gives no start year are not in the chart: "
         + ", ".join(f"{c} {int(undated.get(c, 0))}" for c in ctx.countries)
-        + "; a year shown as 0 means no dated trial started then."
+        + f". {planned_text}A year shown as 0 means no dated trial started then."
     )
     totals = ctx.trials.explode("countries")
     totals = totals[totals["countries"].isin(ctx.countries)].groupby("countries").size()
@@ -182,7 +188,7 @@ def activity(ctx: ReportContext) -> Section:
         Figure(
             "CAR trials by start year",
             lines(years, "start_year", "trials", "country", "trials started", ctx.countries),
-            f"Start year as registered (actual or anticipated); {ctx.snapshot_year} is "
+            f"Start year as registered (actual or anticipated); {last} is "
             f"partial (to the snapshot date). {undated_text}",
             data=frame_table(
                 "Trials by start year: number (share of the country's trials)",
@@ -208,7 +214,7 @@ def outlook(ctx: ReportContext) -> Section:
     if not ctx.has_registry:
         return _no_registry("outlook", "Outlook")
     shares = yearly_shares(ctx.trials, ctx.countries)
-    shares = _years(ctx, shares[shares["country"].isin(ctx.countries)])
+    shares = started_by(shares[shares["country"].isin(ctx.countries)], ctx.snapshot_year)[0]
     shares = shares[shares["start_year"] >= 2015].assign(
         start_year=lambda f: f["start_year"].astype(int)
     )
