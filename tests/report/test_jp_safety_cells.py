@@ -70,7 +70,7 @@ def test_report_and_dashboard_show_japan_safety_cells(evidence_store, evidence_c
         section = safety_section.build(ReportContext(store, PAIR))
     page = html.unescape(evidence_client.get("/q/safety?a=JP&b=CN").text)
     rows = [row for block in section.blocks if hasattr(block, "rows") for row in block.rows]
-    expected = _cells({"JP"})
+    expected = _cells({"JP"}, own=True)
     assert expected, "Japan must report CRS or ICANS"
     for name, cells in expected.items():
         row = next(r for r in rows if r[0] == "JP" and r[1].startswith(name + " ("))

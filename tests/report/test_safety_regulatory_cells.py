@@ -31,14 +31,35 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _cells(countries: set[str], indications: tuple = INDICATIONS) -> dict[str, list[str]]:
-    """study name -> the cells the safety table must show for it (plain route)."""
+def _listed(study: dict[str, str], countries: set[str], own: bool) -> bool:
+    """Conducted in one of ``countries``; unless ``own``, also a multinational trial that
+    treated patients in one of them or whose treating countries are not recorded."""
+    if study["country_of_conduct"] in countries:
+        return True
+    if own or study["country_of_conduct"] != "multinational":
+        return False
+    treated = {c for c in study["countries"].split("|") if c}
+    return not treated or bool(treated & countries)
+
+
+def _multinational(countries: set[str]) -> set[str]:
+    """Names of the multinational cohorts the tables list for ``countries``."""
+    return {
+        s["name"]
+        for s in plain.rows("studies")
+        if _listed(s, countries, own=False) and s["country_of_conduct"] == "multinational"
+    } & set(_cells(countries))
+
+
+def _cells(
+    countries: set[str], indications: tuple = INDICATIONS, own: bool = False
+) -> dict[str, list[str]]:
+    """study name -> the cells the safety table must show for it (plain route); ``own``: only
+    cohorts conducted in ``countries`` (what a country's count and comparison take)."""
     studies = {
         s["study_id"]: s
         for s in plain.rows("studies")
-        if s["indication"] in indications
-        and s["country_of_conduct"] in countries
-        and not s["overlaps_with"]
+        if s["indication"] in indications and _listed(s, countries, own) and not s["overlaps_with"]
     }
     best: dict[tuple, tuple] = {}
     for line, row in enumerate(plain.rows("safety")):
@@ -67,8 +88,9 @@ def _cells(countries: set[str], indications: tuple = INDICATIONS) -> dict[str, l
     return cells
 
 
-# CN and US are checked within the four-country table (the same cells, one build fewer).
-@pytest.mark.parametrize("countries", [["IN", "ES"], ["CN", "US", "IN", "ES"]])
+# CN-US is the default pair; the multinational pivotal trials it lists (ZUMA-1, JULIET,
+# KarMMa, ...) were missing from its tables until they were listed apart.
+@pytest.mark.parametrize("countries", [["CN", "US"], ["IN", "ES"], ["CN", "US", "IN", "ES"]])
 def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client, countries):
     with open_store(evidence_store, read_only=True) as store:
         section = safety_section.build(ReportContext(store, countries))
@@ -89,8 +111,16 @@ def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client,
             assert grading in row[6]
             if len(gradings) > 1:  # each cell's own system is named, not one for the row
                 assert ": " in row[6]
+    multinational = _multinational(set(countries))
+    for row in rows:
+        listed_apart = any(row[1].startswith(name + " (") for name in multinational)
+        assert row[0].startswith("multinational") == listed_apart, row[:2]
+    if set(countries) & {"US"}:
+        assert {"ZUMA-1", "JULIET", "KarMMa", "ZUMA-7"} <= multinational
+    for name in multinational:
+        assert name in section.answer.split("Multinational trials")[1]
     for country in countries:
-        reporting = _cells({country})
+        reporting = _cells({country}, own=True)
         absent = f"no data (no cohort conducted in {country} reports CRS or ICANS)"
         assert (absent in section.answer) == (not reporting)
         if reporting:
@@ -99,10 +129,12 @@ def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client,
             assert f"{country}: {said}" in section.answer
     paragraphs = [b.text for b in section.blocks if hasattr(b, "text")]
     for indication in INDICATIONS:
-        present = [c for c in sorted(countries) if _cells({c}, (indication,))]
+        present = [c for c in sorted(countries) if _cells({c}, (indication,), own=True)]
         said = next((p for p in paragraphs if p.startswith(f"**{indication}**")), None)
-        if not present:
+        if not _cells(set(countries), (indication,)):
             assert said is None
+        elif not present:
+            assert "no compared country has a cohort of its own" in said
         elif len(present) == 1:
             assert f"only {present[0]} has cohorts reporting CRS or ICANS" in said
         elif "grading only" not in said:

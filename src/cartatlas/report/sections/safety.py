@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.analyses.populations import STANDARD, apart_sentence, population_label
-from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
+from cartatlas.analyses.safety_rows import LISTING_RULE, MULTINATIONAL, SAFETY, safety_rows
+from cartatlas.analyses.study_rows import ENDPOINTS
 from cartatlas.analyses.success_rates import GRADING_RULE, CountryPooling, pool_by_country
 from cartatlas.evidence.absence import no_data
 from cartatlas.evidence.queries import exact_ci
@@ -14,17 +15,6 @@ from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
 from cartatlas.report.sections.success import INDICATIONS
 from cartatlas.wording import noun
-
-SAFETY = ("CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
-
-
-def _rows(ctx: ReportContext, indication: str) -> dict[str, pd.DataFrame]:
-    found = {}
-    for endpoint in SAFETY:
-        rows = study_rows(ctx.store, indication, endpoint)
-        found[endpoint] = rows[rows["country_of_conduct"].isin(ctx.countries)]
-    return found
-
 
 #: How a cell names an event reported as neurologic events / neurotoxicity (broader than ICANS).
 BROADER = "NE"
@@ -80,27 +70,44 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
             entry = studies.setdefault(
                 row.study_id,
                 {
-                    "country": row.country_of_conduct,
+                    "country": _place(row, ctx.countries),
+                    "apart": bool(row.multinational),
                     "study": f"{row.name} ({row.product})" + _apart_mark(row.population_group),
                     "grading": {},
-                    "refs": set(),
+                    "refs": {},  # in citing order: renumbering keeps it (a sort would not)
                 },
             )
             estimated = (row.study_id, row.source_line) in derived
             entry[endpoint] = safety_cell(row.events, row.n, row.code, estimated)
             stated = row.grading if isinstance(row.grading, str) else "not stated"
             entry["grading"][endpoint] = stated
-            entry["refs"].add(cite_marked(ctx.refs, row))
+            entry["refs"].setdefault(cite_marked(ctx.refs, row))
     return [
         [
             e["country"],
             e["study"],
             *(e.get(k, "—") for k in SAFETY),
             _grading(e["grading"]),
-            " ".join(sorted(e["refs"])),
+            " ".join(e["refs"]),
         ]
-        for e in sorted(studies.values(), key=lambda e: (e["country"], e["study"]))
+        for e in sorted(
+            studies.values(),
+            key=lambda e: (e["apart"], "" if e["apart"] else e["country"], e["study"]),
+        )
     ]
+
+
+def _place(row, compared: list[str]) -> str:
+    """The country column: the country of conduct, or for a multinational cohort which of the
+    compared countries it treated patients in, out of how many ("multinational, incl. US (6
+    countries)")."""
+    if not row.multinational:
+        return row.country_of_conduct
+    if not isinstance(row.countries, str) or not row.countries.strip():
+        return f"{MULTINATIONAL} (countries not recorded)"
+    treated = row.countries.split("|")
+    here = ", ".join(c for c in compared if c in treated)
+    return f"{MULTINATIONAL}, incl. {here} ({len(treated)} countries)"
 
 
 def _pool_notes(ctx: ReportContext, indication: str) -> tuple[list[str], list[str]]:
@@ -142,10 +149,19 @@ def build(ctx: ReportContext) -> Section:
     pooled_notes = []
     reporting: dict[str, set[str]] = {}
     for indication in INDICATIONS:
-        found = _rows(ctx, indication)
+        found = safety_rows(ctx.store, indication, ctx.countries)
         for rows in found.values():
-            for country, study in zip(rows["country_of_conduct"], rows["study_id"], strict=True):
-                reporting.setdefault(country, set()).add(study)
+            for country, study, name, apart in zip(
+                rows["country_of_conduct"],
+                rows["study_id"],
+                rows["name"],
+                rows["multinational"],
+                strict=True,
+            ):
+                # a country's cohorts by ID (counted); the multinational ones by name (named)
+                reporting.setdefault(MULTINATIONAL if apart else country, set()).add(
+                    name if apart else study
+                )
         rows = _wide(ctx, found)
         if not rows:
             continue
@@ -167,10 +183,17 @@ def build(ctx: ReportContext) -> Section:
             )
         )
         notes, refusals = _pool_notes(ctx, indication)
-        present = sorted(set().union(*(set(r["country_of_conduct"]) for r in found.values())))
+        present = sorted(
+            set().union(
+                *(set(r["country_of_conduct"][~r["multinational"]]) for r in found.values())
+            )
+        )
         text = (
             " ".join(notes)
             if notes
+            else "Not compared: no compared country has a cohort of its own reporting CRS or "
+            "ICANS here."
+            if not present
             else f"Not compared: only {present[0]} has cohorts reporting CRS or ICANS here."
             if len(present) < 2
             else f"Not pooled: the studies of {', '.join(present)} do not share a stated grading "
@@ -196,10 +219,17 @@ def build(ctx: ReportContext) -> Section:
         for c in ctx.countries
     )
     answer += f" {per_country}."
+    if MULTINATIONAL in reporting:
+        listed = sorted(reporting[MULTINATIONAL])
+        answer += (
+            f" Multinational trials, pooled for no country, are listed after the countries' "
+            f"cohorts: {len(listed)} {noun(len(listed), 'cohort')} ({', '.join(listed)})."
+        )
     caveats = [
         "Grading systems (Lee 2014, ASTCT 2019, Penn, CTCAE, CARTOX) classify the same "
         f"event differently, especially at grade ≥3. One rule for the report, `cartatlas meta` "
         f"and claims: {GRADING_RULE}.",
+        f"Which cohorts are listed: those conducted in a compared country; {LISTING_RULE}.",
         "Neurotoxicity reported as 'neurologic events' (a broader category) is shown in "
         f"the ICANS columns, marked {BROADER}, when a study reports no ICANS figure.",
     ]
