@@ -89,9 +89,10 @@ def expected_products(country: str) -> int:
     found = set()
     for row in rows:
         own = row["country"] == country
-        eu = row["country"] == "EU" and (
-            country in EEA or (country == "GB" and row["approval_date"][:4] <= "2020")
-        )
+        # A former member (GB) took over an EU authorisation dated before it left (2020), never an
+        # undated one: no date says the authorisation applied there.
+        dated_before_exit = bool(row["approval_date"]) and row["approval_date"][:4] <= "2020"
+        eu = row["country"] == "EU" and (country in EEA or (country == "GB" and dated_before_exit))
         if own or eu:
             found.add(row["product_id"])
     return len(found)
