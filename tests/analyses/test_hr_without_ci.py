@@ -9,19 +9,7 @@ from typer.testing import CliRunner
 
 from cartatlas.cli import app
 from tests.analyses.test_durability import _csv, _raw_trials
-
-
-def _rows_without_ci(indication: str, endpoint: str) -> list[dict[str, str]]:
-    """comparisons.csv rows of trials in ``indication`` and ``endpoint`` that print an HR but
-    whose trial has no row with a CI for that endpoint."""
-    indications = {r["study_id"]: r["indication"] for r in _csv("studies")}
-    same = [
-        r
-        for r in _csv("comparisons")
-        if indications[r["study_id"]] == indication and r["endpoint"] == endpoint and r["hr"]
-    ]
-    with_ci = {r["study_id"] for r in same if r["ci_low"] and r["ci_high"]}
-    return [r for r in same if r["study_id"] not in with_ci]
+from tests.golden.plain import hazard_without_ci
 
 
 def _said(row: dict[str, str]) -> str:
@@ -32,7 +20,7 @@ def _said(row: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def belinda() -> dict[str, str]:
-    [row] = _rows_without_ci("LBCL", "EFS")
+    [row] = hazard_without_ci("LBCL", "EFS")
     assert row["study_id"] == "BELINDA" and row["primary_endpoint"] == "true"
     assert row["hr"] in row["source_quote"] and not row["ci_low"] and not row["p_value"]
     return row

@@ -158,6 +158,27 @@ def hazard_trials(indication: str, endpoint: str) -> list[dict[str, str]]:
     return list(best.values())
 
 
+def hazard_without_ci(indication: str, endpoint: str) -> list[dict[str, str]]:
+    """Per randomized trial of ``indication`` and ``endpoint`` that prints a hazard ratio but
+    no row of it with a CI: its latest analysis's comparisons.csv row (never pooled)."""
+    order = ["longer_follow_up", "primary", "label"]
+    indications = {r["study_id"]: r["indication"] for r in rows("studies")}
+    same = [
+        r
+        for r in rows("comparisons")
+        if indications[r["study_id"]] == indication and r["endpoint"] == endpoint and r["hr"]
+    ]
+    with_ci = {r["study_id"] for r in same if r["ci_low"] and r["ci_high"]}
+    latest: dict[str, dict[str, str]] = {}
+    for row in same:
+        if row["study_id"] in with_ci:
+            continue
+        kept = latest.get(row["study_id"])
+        if kept is None or _pos(row["analysis"], order) < _pos(kept["analysis"], order):
+            latest[row["study_id"]] = row
+    return [latest[study] for study in sorted(latest)]
+
+
 def hazard_ratio_gaps(indication: str | None = None) -> list[str]:
     """ "BELINDA (OS HR)": randomized CAR-T vs standard-of-care trials (of ``indication``, if
     given) with no primary-endpoint or no OS hazard ratio printed in comparisons.csv."""

@@ -24,8 +24,9 @@ PAIRS = [("CN", "US"), ("KR", "CN"), ("JP", "CN"), ("IN", "CN"), ("US", "GB")]
 #: No answer card may be longer than this (characters a reader sees, citation marks included);
 #: before the short answers, success rates ran to 3,500 and durability to 2,600.
 CAP = 800
-#: The durability answer: two or three sentences.
-DURABILITY_CAP = 650
+#: The durability answer: two or three sentences (680: a trial left out of a pooled HR for
+#: want of a CI is named beside it, "BELINDA 1.07 not pooled, no CI").
+DURABILITY_CAP = 680
 WEAK = ("news", "secondary")
 
 
@@ -113,10 +114,16 @@ def _headline_hazard_ratios() -> list[tuple[str, int]]:
                 for r in sorted(rows, key=lambda r: r["study_id"])
             )
             each = "either" if len(rows) == 2 else "every"
+            # a trial of the comparison printed without a CI is named, not pooled
+            unpooled = "".join(
+                f"; {r['study_id']} {float(r['hr']):g} not pooled, no CI"
+                for r in plain.hazard_without_ci(indication, endpoint)
+            )
             said = (
                 f"{indication} {endpoint} {ref['hr']:.2f} (95% CI {ref['ci_low']:.2f}–"
                 f"{ref['ci_high']:.2f}, {len(rows)} trials pooled"
-                + (f", wider than {each} trial's own: {own})" if wide else ")")
+                + (f", wider than {each} trial's own: {own}" if wide else "")
+                + f"{unpooled})"
             )
         else:
             (row,) = rows

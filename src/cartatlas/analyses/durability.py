@@ -292,22 +292,29 @@ NOT_POOLED_NO_CI = (
 )
 
 
-def _without_ci_beside(
+def unpooled_without_ci(
     comparisons: pd.DataFrame, indication: str, endpoint: str, pooled_studies: set[str]
-) -> list[str]:
-    """For each other trial of the indication and endpoint whose hazard ratio is recorded only
-    without a CI (BELINDA's EFS 1.07, read on a review page): one sentence beside the pool, so
-    that a pooled estimate never silently leaves out a trial that points the other way."""
+) -> pd.DataFrame:
+    """One row per other trial of the indication and endpoint whose hazard ratio is recorded
+    only without a CI (BELINDA's EFS 1.07, read on a review page), its latest analysis first:
+    a pooled estimate must never silently leave out a trial that points the other way."""
     same = comparisons[
         (comparisons["indication"] == indication)
         & (comparisons["endpoint"] == endpoint)
         & ~comparisons["study_id"].isin(pooled_studies)
         & comparisons["hr"].notna()
     ]
+    with_ci = set(_with_ci(same)["study_id"])
+    rows = _latest_strongest_first(same[~same["study_id"].isin(with_ci)])
+    return rows.drop_duplicates("study_id")
+
+
+def _without_ci_beside(
+    comparisons: pd.DataFrame, indication: str, endpoint: str, pooled_studies: set[str]
+) -> list[str]:
+    """The sentence beside the pool for each trial of :func:`unpooled_without_ci`."""
     said = []
-    for r in _latest_strongest_first(same).drop_duplicates("study_id").itertuples():
-        if not _with_ci(same[same["study_id"] == r.study_id]).empty:
-            continue
+    for r in unpooled_without_ci(comparisons, indication, endpoint, pooled_studies).itertuples():
         page = f"; {_page_said(r)}, weak source" if is_weak(r.source_kind) else ""
         said.append(
             f"{r.name} {r.endpoint} ({str(r.analysis).replace('_', ' ')}{page}) reports HR "

@@ -21,6 +21,7 @@ from cartatlas.analyses.durability import (
     survival_counts,
     survival_frame,
     trial_rows,
+    unpooled_without_ci,
 )
 from cartatlas.evidence.absence import no_survival
 from cartatlas.missing import is_missing
@@ -259,7 +260,7 @@ def short_answer(
     if headlines:
         text += (
             " Randomized vs standard care, primary endpoint (HR < 1 favours CAR-T): "
-            + "; ".join(_headline_said(ctx, h) for h in headlines)
+            + "; ".join(_headline_said(ctx, h, comparisons) for h in headlines)
             + (f"; no HR recorded for {', '.join(unrecorded)}" if unrecorded else "")
             + "."
         )
@@ -270,7 +271,7 @@ def _in(place: str) -> str:
     return "in several countries" if place == "multinational" else f"in {place}"
 
 
-def _headline_said(ctx: ReportContext, h: HeadlineHazardRatio) -> str:
+def _headline_said(ctx: ReportContext, h: HeadlineHazardRatio, comparisons: pd.DataFrame) -> str:
     low, high = h.ci
     sources = " ".join(cite_marked(ctx.refs, row) for row in h.rows.to_dict("records"))
     if h.pooled:
@@ -284,7 +285,13 @@ def _headline_said(ctx: ReportContext, h: HeadlineHazardRatio) -> str:
             )
             each = "either" if len(h.rows) == 2 else "every"
             wide = f", wider than {each} trial's own: {own}"
-        number = f"{h.hr:.2f} (95% CI {low:.2f}–{high:.2f}, {len(h.rows)} trials pooled{wide})"
+        # a trial of the same comparison whose HR has no CI is not pooled; the headline says so
+        # rather than let the pool stand for every trial (BELINDA's EFS 1.07 beside LBCL EFS)
+        left = unpooled_without_ci(comparisons, h.indication, h.endpoint, set(h.rows["study_id"]))
+        unpooled = "".join(f"; {r.study_id} {r.hr:g} not pooled, no CI" for r in left.itertuples())
+        number = (
+            f"{h.hr:.2f} (95% CI {low:.2f}–{high:.2f}, {len(h.rows)} trials pooled{wide}{unpooled})"
+        )
     else:
         (row,) = h.rows.itertuples()
         where = _country(row.country_of_conduct)
