@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from cartatlas.analyses.evidence_kept import kept
-from cartatlas.evidence.jurisdictions import expand_regional, local_brand, stored_codes
+from cartatlas.evidence.jurisdictions import expand_regional, shown_brand, stored_codes
 from cartatlas.evidence.source_strength import label, rank
 from cartatlas.store import Store
 from cartatlas.wording import counted
@@ -198,7 +198,7 @@ def approved_product_rows(store: Store, country: str) -> list[tuple]:
     return [
         (
             row.product_id,
-            local_brand(row.brands, country),
+            shown_brand(row.brands, country),
             row.targets,
             f"{row.agency} ({row.via})" if isinstance(row.via, str) else row.agency,
             row.indication,

@@ -164,3 +164,20 @@ def local_brand(brands: object, country: str) -> str | None:
     if country in named:
         return named[country]
     return named.get(EU) if country in EEA or country in FORMER_MEMBERS else None
+
+
+def shown_brand(brands: object, country: str) -> str | None:
+    """The brand to print for a product in ``country``: its local brand, else the brand it
+    carries in most other countries, marked as such ("Tecartus (brand elsewhere; none recorded
+    for CA)"), never an empty cell; None only for a product with no brand recorded anywhere."""
+    local = local_brand(brands, country)
+    if local:
+        return local
+    names = (
+        [b.partition(":")[2].strip() for b in brands.split("|")] if isinstance(brands, str) else []
+    )
+    names = [n for n in names if n]
+    if not names:
+        return None
+    elsewhere = max(names, key=names.count)  # the most used; the first listed on a tie
+    return f"{elsewhere} (brand elsewhere; none recorded for {country})"

@@ -17,7 +17,7 @@ from cartatlas.analyses.claims import ClaimsFile
 from cartatlas.analyses.study_rows import ENDPOINTS
 from cartatlas.analyses.success_rates import MEASURE_NAMES
 from cartatlas.evidence.absence import no_approvals
-from cartatlas.evidence.jurisdictions import local_brand
+from cartatlas.evidence.jurisdictions import shown_brand
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.registries.national import unloaded_register_line
 from cartatlas.report.sections import side_by_side
@@ -279,7 +279,7 @@ def _product_rows(store: Store) -> list[dict]:
         {
             **row,
             "first_approvals": [
-                (c, local_brand(row["brands"], c), first.get((row["product_id"], c)))
+                (c, shown_brand(row["brands"], c), first.get((row["product_id"], c)))
                 for c in row["approved_in"]
             ],
         }

@@ -16,7 +16,7 @@ from cartatlas.analyses.approvals import (
     product_lag,
 )
 from cartatlas.evidence.absence import no_approvals, no_data
-from cartatlas.evidence.jurisdictions import local_brand
+from cartatlas.evidence.jurisdictions import shown_brand
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
@@ -157,9 +157,10 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
     return text, blocks
 
 
-#: A product approved in a country whose brand there no stored source names (cilta-cel in China:
-#: the NMPA approval's sources say only "ciltacabtagene autoleucel (cilta-cel)"); never another
-#: country's brand, which may differ.
+#: A product with no brand recorded anywhere (satri-cel); one approved in a country whose brand
+#: there no stored source names (cilta-cel in China: the NMPA approval's sources say only
+#: "ciltacabtagene autoleucel (cilta-cel)") shows its brand elsewhere, marked as such, never as
+#: the local brand, which may differ (``shown_brand``).
 NO_BRAND = no_data("no source names its brand here")
 
 
@@ -187,7 +188,7 @@ def build(ctx: ReportContext) -> Section:
             r.country,
             _agency(r),
             r.product_id,
-            local_brand(r.brands, r.country) or NO_BRAND,
+            shown_brand(r.brands, r.country) or NO_BRAND,
             r.targets,
             r.indication,
             _text(r.line_of_therapy),

@@ -15,7 +15,7 @@ from cartatlas.analyses.approvals import (
 )
 from cartatlas.analyses.approvals import approvals_frame as analysed_approvals
 from cartatlas.evidence.absence import no_approvals
-from cartatlas.evidence.jurisdictions import expand_regional, stored_codes
+from cartatlas.evidence.jurisdictions import expand_regional, shown_brand, stored_codes
 from cartatlas.evidence.schema import Agency, Indication
 from cartatlas.store import Store
 from cartatlas.web import params
@@ -63,7 +63,11 @@ def approvals_frame(
         ],
         "a.approval_date, a.product_id, a.indication",
     )
-    return expand_regional(frame, [country]) if country else frame
+    frame = expand_regional(frame, [country]) if country else frame
+    # The brand in the row's country, or the brand used elsewhere marked as such (``shown_brand``),
+    # so that a client never prints an empty brand for Carvykti in Canada.
+    brand = [shown_brand(b, c) for b, c in zip(frame["brands"], frame["country"], strict=True)]
+    return frame.assign(brand=brand)
 
 
 @router.get("/lag", response_model=Listing, summary="Approval lag between two countries")
