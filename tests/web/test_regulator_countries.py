@@ -77,7 +77,9 @@ def test_a_country_without_rows_is_explained_not_zero(evidence_store, evidence_c
     show: the rows once they are curated (MFDS approvals are reported by news only so far,
     docs/evidence/curation-log.md), and until then the reason, never 0."""
     expected = _approvals(country)
-    listed = {(r["product"], r["indication"], r["line"]) for r in _cli_rows(evidence_store, country)}
+    listed = {
+        (r["product"], r["indication"], r["line"]) for r in _cli_rows(evidence_store, country)
+    }
     assert listed == set(expected)
     found = evidence_client.get("/api/approvals", params={"country": country}).json()
     assert found["count"] == len(_raw(country))
@@ -88,28 +90,3 @@ def test_a_country_without_rows_is_explained_not_zero(evidence_store, evidence_c
     assert result.exit_code == 0, result.output
     assert reason in result.output
     assert found["note"] == reason
-
-
-def _brands() -> dict[str, dict[str, str]]:
-    """products.csv's brands per product as {country code: brand} ("US:Breyanzi|EU:Breyanzi")."""
-    with (BUNDLED_DIR / "products.csv").open(encoding="utf-8", newline="") as handle:
-        return {
-            r["product_id"]: {
-                code.strip(): name.strip()
-                for code, _, name in (b.partition(":") for b in r["brands"].split("|") if b)
-            }
-            for r in csv.DictReader(handle)
-        }
-
-
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_cli_names_the_brand_products_csv_gives_for_the_country(evidence_store, country):
-    """The brand a product carries in the country (in Germany, else the EU's), or an empty
-    cell: never another country's name (Breyanzi in the EU, Abecma and Carvykti in Japan)."""
-    brands = _brands()
-    rows = _cli_rows(evidence_store, country)
-    assert rows
-    for row in rows:
-        named = brands[row["product"]]
-        expected = named.get(country) or (named.get("EU", "") if country == "DE" else "")
-        assert row["brand"] == expected, (country, row["product"], row["brand"], expected)
