@@ -42,6 +42,8 @@ _FOLD = str.maketrans({"ı": "i", "ſ": "s"})
 EXACT = "\x00"
 #: Up to this many sets of words stand for a group of alternatives (see :func:`_item_needs`).
 _COMBINED = 16
+#: Up to this many spellings of a run of letters place a sequence (see :func:`_sequence`).
+_SPELLINGS = 8
 
 
 def required(pattern: re.Pattern[str]) -> Literals:
@@ -147,30 +149,72 @@ def _plain(code: int) -> str | None:
 
 def _sequence(items) -> Option | None:
     """The most selective word set among the parts every match of a sequence goes through,
-    with the shortest and longest distance from the sequence's start to where it begins."""
+    with the shortest and longest distance from the sequence's start to where it begins.
+
+    A run of letters goes on through a part that spells a few letters in a few ways (``-?``,
+    ``(?:α|a|alpha)``): ``U-?CAR`` is placed by ``u-car`` or ``ucar``, not by the ``car`` of
+    every CAR-T text, ``FR(?:α|a|alpha)`` by ``frα`` or ``fra``, not by every ``from``."""
     options: list[Option] = []
-    run, run_near, run_far, near, far = "", 0, 0, 0, 0
+    run: list[str] = []  # the spellings of the current run of letters
+    run_near, run_far, near, far = 0, 0, 0, 0
     for op, arg in items:
         char = _plain(arg) if op == _c.LITERAL else None
-        if char:
+        spellings = [char] if char else _spellings([(op, arg)]) if run else None
+        if spellings and len(run or [""]) * len(spellings) <= _SPELLINGS:
             if not run:
                 run_near, run_far = near, far
-            run += char
-            near, far = near + 1, _add(far, 1)
-            continue
-        if op in _ZERO_WIDTH:
+            run = [head + tail for head in run or [""] for tail in spellings]
+        elif op in _ZERO_WIDTH:
             continue  # consumes nothing: the letters on either side stay adjacent
-        if run:
-            options.append((frozenset((run,)), run_near, run_far))
-            run = ""
-        part = _item(op, arg)
-        if part:
-            options.append((part[0], near + part[1], _add(far, part[2])))
+        else:
+            if run:
+                options.append((_shortest(run), run_near, run_far))
+                run = []
+            part = _item(op, arg)
+            if part:
+                options.append((part[0], near + part[1], _add(far, part[2])))
         shortest, longest = _sre.SubPattern(items.state, [(op, arg)]).getwidth()
         near, far = min(near + shortest, _UNBOUNDED), _add(far, longest)
     if run:
-        options.append((frozenset((run,)), run_near, run_far))
+        options.append((_shortest(run), run_near, run_far))
     return max(options, key=_selective, default=None)
+
+
+def _spellings(items) -> list[str] | None:
+    """Every string that a part made of letters alone can match (``-?``, ``[ab]``,
+    ``(?:c|de)``), lower-cased, or ``None`` for any other part or too many strings."""
+    found = [""]
+    for op, arg in items:
+        if op == _c.LITERAL:
+            options = [_plain(arg)]
+        elif op == _c.IN:
+            options = [_plain(code) if kind == _c.LITERAL else None for kind, code in arg]
+        elif op == _c.BRANCH:
+            branches = [_spellings(branch) for branch in arg[1]]
+            options = None if None in branches else [s for spelled in branches for s in spelled]
+        elif op in _REPEATS and arg[:2] == (0, 1):
+            options = _spellings(arg[2])
+            options = None if options is None else ["", *options]
+        elif op == _c.SUBPATTERN and not arg[1] and not arg[2]:
+            options = _spellings(arg[3])
+        else:
+            return None
+        if options is None or None in options:
+            return None
+        found = [head + tail for head in found for tail in options]
+        if len(found) > _SPELLINGS:
+            return None
+    return found
+
+
+def _shortest(spellings: list[str]) -> frozenset[str]:
+    """The words of a run's spellings, leaving out each that begins with another (an
+    occurrence of ``cells`` is one of ``cell`` at the same place)."""
+    return frozenset(
+        word
+        for word in spellings
+        if not any(word.startswith(other) and other != word for other in spellings)
+    )
 
 
 def _selective(option: Option) -> tuple[bool, int]:
