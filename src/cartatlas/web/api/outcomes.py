@@ -93,6 +93,24 @@ def results_frame(
     return frame
 
 
+def results_listing(
+    store: Store, kind: Kind, country: str | None, **filters: str | None
+) -> Listing:
+    """The :func:`results_frame` rows as a listing; filtered to a country of conduct, an empty
+    answer says why ("no data (no safety rows from studies conducted in JP …)") rather than
+    a bare empty list. ``filters`` are :func:`results_frame`'s other keywords."""
+    what = "response" if kind == "outcomes" else "safety"
+    return listing(
+        records(results_frame(store, kind, country=country, **filters)),
+        no_records(
+            f"{what} rows from studies conducted in {country}",
+            any(v is not None for v in filters.values()),
+        )
+        if country
+        else None,
+    )
+
+
 @router.get("", response_model=Listing, summary="Response proportions with exact 95% CIs")
 def list_outcomes(
     store: EvidenceDep,
@@ -105,24 +123,13 @@ def list_outcomes(
 ) -> Listing:
     """ORR, CR and the other endpoints per study and analysis; ``country`` is the country of
     conduct. ``percent`` is events / n, ``ci_low``–``ci_high`` its exact 95% interval."""
-    code = params.country("country", country)
-    return listing(
-        records(
-            results_frame(
-                store,
-                "outcomes",
-                product=params.product(store, "product", product),
-                study=study,
-                indication=indication,
-                country=code,
-                code=endpoint,
-                analysis=analysis,
-            )
-        ),
-        no_records(
-            f"response rows from studies conducted in {code}",
-            any(v is not None for v in (product, study, indication, endpoint, analysis)),
-        )
-        if code
-        else None,
+    return results_listing(
+        store,
+        "outcomes",
+        params.country("country", country),
+        product=params.product(store, "product", product),
+        study=study,
+        indication=indication,
+        code=endpoint,
+        analysis=analysis,
     )

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cartatlas.evidence.absence import no_records
 from cartatlas.evidence.schema import Analysis, Indication, Safety
 from cartatlas.web import params
-from cartatlas.web.api.common import Listing, listing
-from cartatlas.web.api.outcomes import results_frame
+from cartatlas.web.api.common import Listing
+from cartatlas.web.api.outcomes import results_listing
 from cartatlas.web.deps import EvidenceDep
-from cartatlas.web.responses import records
 
 router = APIRouter(prefix="/safety", tags=["safety"])
 
@@ -31,25 +29,14 @@ def list_safety(
 ) -> Listing:
     """Rates are comparable only within one grading system (``grading``): Lee 2014, ASTCT 2019,
     Penn and CTCAE grade the same event differently."""
-    code = params.country("country", country)
-    return listing(
-        records(
-            results_frame(
-                store,
-                "safety",
-                product=params.product(store, "product", product),
-                study=study,
-                indication=indication,
-                country=code,
-                code=event,
-                grade=grade,
-                analysis=analysis,
-            )
-        ),
-        no_records(
-            f"safety rows from studies conducted in {code}",
-            any(v is not None for v in (product, study, indication, event, grade, analysis)),
-        )
-        if code
-        else None,
+    return results_listing(
+        store,
+        "safety",
+        params.country("country", country),
+        product=params.product(store, "product", product),
+        study=study,
+        indication=indication,
+        code=event,
+        grade=grade,
+        analysis=analysis,
     )
