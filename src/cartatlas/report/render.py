@@ -21,6 +21,14 @@ from cartatlas.report.model import CITATION, Figure, Paragraph, Report, Table
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
 
+#: Jinja tests telling a section's blocks apart, shared by the report's and the dashboard's
+#: templates (``{% if block is table %}``).
+BLOCK_TESTS = {
+    "table": lambda block: isinstance(block, Table),
+    "figure": lambda block: isinstance(block, Figure),
+    "paragraph": lambda block: isinstance(block, Paragraph),
+}
+
 
 def inline_html(text: str) -> Markup:
     out = html.escape(text, quote=False)
@@ -84,9 +92,7 @@ def _environment() -> Environment:
     )
     env.filters["inline"] = inline_html
     env.filters["cell"] = table_cell
-    env.tests["table"] = lambda block: isinstance(block, Table)
-    env.tests["figure"] = lambda block: isinstance(block, Figure)
-    env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
+    env.tests.update(BLOCK_TESTS)
     env.tests["web_url"] = web_url
     env.tests["unbroken"] = unbroken
     env.globals["Markup"] = Markup

@@ -22,8 +22,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 from starlette.datastructures import URL
 
-from cartatlas.report.model import Figure, Paragraph, Table
-from cartatlas.report.render import inline_html
+from cartatlas.report.render import BLOCK_TESTS, inline_html
 from cartatlas.store import Store
 from cartatlas.web.cache import Memo
 from cartatlas.web.questions import QUESTIONS
@@ -97,9 +96,7 @@ def _environment() -> Environment:
     env.filters["inline"] = inline_html
     env.filters["inline_on"] = inline_on
     env.filters["country_name"] = country_name
-    env.tests["table"] = lambda block: isinstance(block, Table)
-    env.tests["figure"] = lambda block: isinstance(block, Figure)
-    env.tests["paragraph"] = lambda block: isinstance(block, Paragraph)
+    env.tests.update(BLOCK_TESTS)
     env.globals["questions"] = QUESTIONS
     env.globals["url_for"] = url_for
     return env
