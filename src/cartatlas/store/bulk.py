@@ -25,16 +25,11 @@ def insert_columns(
     """Append rows given column-wise (``data[i]`` holds every value of ``columns[i]``)."""
     if not data or not data[0]:
         return
-    cols = ", ".join(columns)
     if store.kind == "duckdb":
-        view = f"_bulk_{next(_names)}"
         arrow = pa.table({c: pa.array(v) for c, v in zip(columns, data, strict=True)})
-        store.connection.register(view, arrow)
-        try:
-            store.connection.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
-        finally:
-            store.connection.unregister(view)
+        _insert_registered(store, table, arrow)
         return
+    cols = ", ".join(columns)
     with store.connection.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
         for row in zip(*data, strict=True):
             copy.write_row(row)
@@ -47,15 +42,20 @@ def insert_arrow(store: Store, table: str, data: pa.Table) -> None:
     if data.num_rows == 0:
         return
     if store.kind == "duckdb":
-        cols = ", ".join(data.column_names)
-        view = f"_bulk_{next(_names)}"
-        store.connection.register(view, data)
-        try:
-            store.connection.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
-        finally:
-            store.connection.unregister(view)
+        _insert_registered(store, table, data)
         return
     insert_columns(store, table, data.column_names, [c.to_pylist() for c in data.columns])
+
+
+def _insert_registered(store: Store, table: str, data: pa.Table) -> None:
+    """DuckDB reads an Arrow table in place: registered as a view for one INSERT … SELECT."""
+    cols = ", ".join(data.column_names)
+    view = f"_bulk_{next(_names)}"
+    store.connection.register(view, data)
+    try:
+        store.connection.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
+    finally:
+        store.connection.unregister(view)
 
 
 def insert_rows(
