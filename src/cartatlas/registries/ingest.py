@@ -29,7 +29,7 @@ from cartatlas.store.registry_stage import (
     stage_batch,
     staged_count,
 )
-from cartatlas.store.registry_write import publish
+from cartatlas.store.registry_write import WriteSummary, publish
 
 Progress = Callable[[int], None]
 
@@ -38,16 +38,12 @@ class LoadError(RuntimeError):
     """A load that changed nothing; the message says why and what to do."""
 
 
-@dataclass(slots=True)
-class LoadReport:
+@dataclass(slots=True, kw_only=True)
+class LoadReport(WriteSummary):
+    """What a load did: the snapshot writer's counts, and the records screened out."""
+
     run_id: str
     selection: str
-    studies: int = 0
-    sites: int = 0
-    written: int = 0
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[Rejection] = field(default_factory=list)
 
@@ -141,8 +137,8 @@ def _load(
             summary = publish(store, selection, run_id, members)
             clear_stage(store, run_id)
             report = LoadReport(
-                run_id,
-                selection,
+                run_id=run_id,
+                selection=selection,
                 **asdict(summary),
                 rejected=screen.rejected,
                 warnings=screen.warnings,
