@@ -503,27 +503,22 @@ def in_force(prices: pd.DataFrame, as_of: str | None) -> pd.DataFrame:
 
 
 def _prices(store: Store, claim: Claim) -> Verdict:
-    frame = prices_frame(store, claim.countries)
+    every = _claimed_products(store, claim, prices_frame(store, claim.countries))
     kinds = (
         ["total_cost_of_care"]
         if claim.metric == "total_cost_usd"
         else ["list", "WAC", "insurance_negotiated"]
     )
-    frame = one_per_amount(in_force(headline_prices(frame, tuple(kinds)), claim.as_of))
+    frame = one_per_amount(in_force(headline_prices(every, tuple(kinds)), claim.as_of))
     scope = f"{'total cost of care' if claim.metric == 'total_cost_usd' else 'product prices'}"
     scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to USD; "
     scope += f"{HEADLINE_PRICE_RULE}; {ONE_PER_AMOUNT_RULE}; {IN_FORCE_RULE}"
     scope += f" (as of {claim.as_of})" if claim.as_of else " (the latest recorded)"
     if claim.scope == "domestic_products":
-        _, rows = store.query("SELECT product_id, developer_country FROM evidence_products")
-        home = dict(rows)
-        frame = frame[
-            [home.get(p) == c for p, c in zip(frame["product_id"], frame["country"], strict=True)]
-        ]
         scope += "; products developed in that country only"
     if claim.product:
-        frame = frame[frame["product_id"] == claim.product]
         scope += f"; {claim.product} only"
+    uncounted = _uncounted(every, frame, kinds, claim.as_of)
     rule = _range_rule(claim, " USD", "USD prices")
     if frame.empty:
         what = "total cost of care" if claim.metric == "total_cost_usd" else "price"
@@ -546,7 +541,57 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     else:
         verdict, inside, ends = range_verdict(claim, list(frame["usd"]), " USD")
     evidence = f"{part_of(inside, len(frame), 'price')} in range ({tested}){ends}: {listed}"
+    if not uncounted.empty:
+        # A journalist weighing the verdict sees what the source rule kept out, and whether it
+        # would reach the range's top: obe-cel's $525,000 is known only from a secondary page.
+        evidence += "; not counted, products priced only on secondary pages or noted as low " + (
+            "reliability: "
+            + "; ".join(
+                f"{r.product_id} {r.country} {int(r.year) if pd.notna(r.year) else ''} "
+                f"{r.usd:,.0f} USD"
+                for r in uncounted.itertuples()
+            )
+        )
+        if claim.top_over is not None and "is not reached" in ends:
+            top = claim_bounds(claim.model_copy(update={"range": (claim.top_over, None)}))
+            past = [p for p in uncounted.itertuples() if _in_range(p.usd, top)]
+            if past:
+                reach = ", ".join(f"{p.product_id} {p.usd:,.0f} USD" for p in past)
+                evidence += f" (past the top, not counted: {reach})"
     return Verdict(claim, verdict, evidence, rule, list(frame["source_url"]), scope)
+
+
+def _claimed_products(store: Store, claim: Claim, prices: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``prices`` of the products a price claim speaks of: those developed in the
+    country for "domestically developed" (``scope: domestic_products``), or its one product."""
+    if claim.scope == "domestic_products":
+        _, rows = store.query("SELECT product_id, developer_country FROM evidence_products")
+        home = dict(rows)
+        mine = [
+            home.get(p) == c for p, c in zip(prices["product_id"], prices["country"], strict=True)
+        ]
+        prices = prices[pd.Series(mine, index=prices.index, dtype=bool)]
+    if claim.product:
+        prices = prices[prices["product_id"] == claim.product]
+    return prices
+
+
+def _uncounted(
+    every: pd.DataFrame, counted: pd.DataFrame, kinds: list[str], as_of: str | None
+) -> pd.DataFrame:
+    """The in-force prices (``kinds``, with a USD value) of products of ``counted``'s countries
+    that have no counted price at all there, because every price they have was read on a
+    secondary page or noted as low reliability (``HEADLINE_PRICE_RULE``): named beside a
+    verdict, never counted in it."""
+    priced = every[every["kind"].isin(kinds) & every["usd"].notna()]
+    kept = set(zip(counted["country"], counted["product_id"], strict=True))
+    mask = pd.Series(
+        [(c, p) not in kept for c, p in zip(priced["country"], priced["product_id"], strict=True)],
+        index=priced.index,
+        dtype=bool,
+    )
+    rest = priced[mask]
+    return one_per_amount(in_force(rest, as_of)).sort_values(["country", "product_id"])
 
 
 def _single_price(claim: Claim, prices: list[float]) -> tuple[str, int, str]:
