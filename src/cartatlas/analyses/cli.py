@@ -431,7 +431,11 @@ def same_product_command(
         str, typer.Option("--product", help="Product ID, INN, alias or brand (cilta-cel, 奕凯达).")
     ],
     countries: Annotated[
-        list[str] | None, typer.Option("--countries", help="Countries (default US, CN).")
+        list[str] | None,
+        typer.Option(
+            "--countries",
+            help="ISO codes, one per --countries: --countries US --countries CN (the default).",
+        ),
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:

@@ -63,7 +63,7 @@ def classify_command(
         typer.Option(
             "--format",
             help="Output format of the per-trial labels (printing them); without it, --table "
-            "or --explain only a summary is printed.",
+            "or --explain, only a summary is printed.",
         ),
     ] = None,
 ) -> None:

@@ -307,7 +307,8 @@ def kb_sources(directory: DirOption = None, fmt: FormatOption = Format.table) ->
 
 def register(app: typer.Typer) -> None:
     kb = typer.Typer(
-        help="The curated knowledge base: check and load it.",
+        help="The curated knowledge base: check it, load it, and list its coverage, sources "
+        "and countries of conduct.",
         no_args_is_help=True,
         rich_markup_mode=None,  # plain help, as the main app (cartatlas.cli)
     )
