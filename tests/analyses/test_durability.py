@@ -62,9 +62,10 @@ def comparisons(evidence_store):
 
 
 def test_the_latest_analysis_is_pooled_even_when_only_a_news_page_gives_it(comparisons):
-    """CARTITUDE-4's mature OS HR (second interim analysis, read on the ASCO Post, a news page)
-    is pooled rather than the immature primary one, and the pool says both: which analysis it
-    uses, that its source is weak, and what the journal's earlier analysis gives."""
+    """CARTITUDE-4's later OS HR (second interim analysis, read on the ASCO Post, a news page)
+    is pooled rather than the primary one, and the pool says both: which analysis it uses,
+    that it is still interim (immature), that its source is weak, and what the journal's
+    earlier analysis gives."""
     [mm_os] = [
         p for p in pooled_hazard_ratios(comparisons) if (p.indication, p.endpoint) == ("MM", "OS")
     ]
@@ -74,7 +75,9 @@ def test_the_latest_analysis_is_pooled_even_when_only_a_news_page_gives_it(compa
         hr, low, high = (float(raw[c]) for c in ("hr", "ci_low", "ci_high"))
         assert (
             f"CARTITUDE-4 {hr:g} ({low:g}–{high:g}; longer follow up, "
-            f"{float(raw['follow_up_months']):g} months; news page ascopost.com, weak source)"
+            f"{float(raw['follow_up_months']):g} months"
+            f"{', immature' if raw['status'] == 'immature' else ''}; news page ascopost.com, "
+            "weak source)"
         ) in mm_os.caveat
         assert "CARTITUDE-4: a journal source gives 0.78 (0.5–1.2) for the primary analysis, " in (
             mm_os.caveat
