@@ -214,10 +214,22 @@ def test_types_names_each_countrys_own_leading_targets_on_report_and_page(full_s
     with open_store(full_store, read_only=True) as store:
         section = registry_views.types(ReportContext(store, countries))
     page = html.unescape(client.get("/q/types", params={"a": "IN", "b": "CN"}).text)
+    overview = html.unescape(client.get("/", params={"a": "IN", "b": "CN"}).text)
+    with duckdb.connect(full_store, read_only=True) as con:
+        totals = dict(
+            con.execute(
+                LABELLED + "SELECT country, count(DISTINCT nct_id) FROM car GROUP BY country"
+            ).fetchall()
+        )
+    assert totals["IN"] == 1  # India's "EGFRvIII" rests on one trial: the answer says so
     for country, names in leaders.items():
-        assert f"{country}: {names}" in section.answer, (names, section.answer)
-        assert f"{country}: {names}" in page
+        n = totals[country]
+        said = f"{country} ({n} trial{'' if n == 1 else 's'}): {names}"
+        assert said in section.answer, (said, section.answer)
+        assert said in page and said in overview
     assert "no data" not in section.answer
+    # India's 0s are ClinicalTrials.gov's: its CTRI register was not loaded
+    assert any("IN: CTRI" in c for c in section.caveats) and "IN: CTRI" in page
     # India keeps its column in the top-targets table (true zeros), beside China's.
     figure = section.blocks[0]
     assert figure.data.columns == ["target", "IN", "CN"]

@@ -16,6 +16,7 @@ from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import grouped_bars, lines
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import frame_table
+from cartatlas.wording import noun
 
 TARGET_SHARE = "share of the country's CAR trials"
 SHARES = {
@@ -58,6 +59,12 @@ def _wide(
     wide = wide.reindex(columns=[c for c in ctx.countries if c in shown], fill_value="0")
     wide = wide.fillna("0")
     return wide.reset_index().rename(columns={key: label})
+
+
+def trials_per_country(ctx: ReportContext) -> pd.Series:
+    """CAR trials with a site in each compared country (a multinational trial in each)."""
+    exploded = ctx.trials.explode("countries")
+    return exploded[exploded["countries"].isin(ctx.countries)].groupby("countries").size()
 
 
 def _leading_targets(named: pd.DataFrame, country: str, n: int = 4) -> str:
@@ -104,10 +111,13 @@ def types(ctx: ReportContext) -> Section:
     top_table, top = top_targets(named)
     unnamed = targets[targets["targets"] == "unnamed"].set_index("country")["trials"]
     leaders = {c: _leading_targets(named, c) for c in ctx.countries}
+    totals = trials_per_country(ctx)
     answer = (
-        "Most-studied CAR targets in registered trials: "
+        "Most-studied CAR targets in registered trials (each country's number of trials, the "
+        "base of its ranking, in brackets): "
         + "; ".join(
-            f"{c}: {t or no_data(f'no registered CAR trial with a site in {c} names a target')}"
+            f"{c} ({totals.get(c, 0)} {noun(totals.get(c, 0), 'trial')}): "
+            f"{t or no_data(f'no registered CAR trial with a site in {c} names a target')}"
             for c, t in leaders.items()
         )
         + f" {ctx.registry_cite}. Trials whose registry text names no target: "
@@ -143,6 +153,8 @@ def types(ctx: ReportContext) -> Section:
         "(docs/classification.md gives its measured accuracy); 'unknown' means the "
         "registry text does not say."
     ]
+    if ctx.uncounted_registers:  # a 0 here is 0 in the registers loaded, not in the country
+        caveats.append(ctx.uncounted_registers)
     return Section("types", "Types", answer, blocks, caveats)
 
 
@@ -177,8 +189,7 @@ def activity(ctx: ReportContext) -> Section:
         + ", ".join(f"{c} {int(undated.get(c, 0))}" for c in ctx.countries)
         + f". {planned_text}A year shown as 0 means no dated trial started then."
     )
-    totals = ctx.trials.explode("countries")
-    totals = totals[totals["countries"].isin(ctx.countries)].groupby("countries").size()
+    totals = trials_per_country(ctx)
     answer = (
         "Registered CAR trials with a site in each country: "
         + ", ".join(f"{c} {totals.get(c, 0)}" for c in ctx.countries)
