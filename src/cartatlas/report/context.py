@@ -101,6 +101,17 @@ class ReportContext:
             else uncounted_registers_note(self.countries, self.registry_names)
         )
 
+    def unloaded_beside(self, country: str, count: int) -> str:
+        """Beside a 0 from the loaded registries: the country's own registers that were not
+        loaded (" (ClinicalTrials.gov only; CTRI not loaded)"), so India's 0 recruiting trials
+        does not read as none in India; "" for any other count or when a WHO ICTRP export is
+        loaded."""
+        from cartatlas.registries.national import registers_of
+
+        if count or not self.uncounted_registers or not (registers := registers_of(country)):
+            return ""
+        return f" ({self.registry_names} only; {' and '.join(registers)} not loaded)"
+
     @property
     def snapshot_year(self) -> int | None:
         dates = [str(d) for d in self.snapshots.get("snapshot_date", []) if d]

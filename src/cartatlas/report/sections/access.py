@@ -154,10 +154,11 @@ def _recruiting_table(ctx: ReportContext, sites: pd.DataFrame) -> Table:
     for country in ctx.countries:
         part = sites[sites["country_code"] == country]
         cities = part["city"].value_counts().head(8)
+        trials = part["trial_id"].nunique()
         rows.append(
             [
                 country,
-                str(part["trial_id"].nunique()),
+                f"{trials}{ctx.unloaded_beside(country, trials)}",
                 str(len(part)),
                 ", ".join(f"{city} ({n})" for city, n in cities.items()) or "—",
             ]
@@ -193,8 +194,11 @@ def build(ctx: ReportContext) -> Section:
             slug="recruiting-map",
         )
     )
-    summary = "; ".join(
-        f"{row[1]} recruiting CAR trials at {row[2]} trial sites in {row[0]}" for row in table.rows
+    summary = "; ".join(  # a trials cell is "0 (… only; CTRI not loaded)" or a bare count
+        f"{count} recruiting CAR trials at {row[2]} trial sites in {row[0]}"
+        + (f" {unloaded}" if unloaded else "")
+        for row in table.rows
+        for count, _, unloaded in [row[1].partition(" ")]
     )
     answer = (
         f"{summary} (trials registered in {ctx.registry_names}, snapshot {ctx.snapshot_dates}; "

@@ -16,7 +16,6 @@ from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
 from cartatlas.analyses.success_rates import absent_reason, pool_by_country
 from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
-from cartatlas.registries.national import registers_of
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.model import Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct
@@ -136,15 +135,6 @@ def _floor_cell(ctx: ReportContext, floors: pd.DataFrame, country: str) -> str:
     return f"no pooled rate; {floor_sentence(here, rule=False)}, a floor {_cites(ctx, here)}"
 
 
-def _unloaded(ctx: ReportContext, country: str, count: int) -> str:
-    """Beside a 0 from the loaded registries: the country's own registers that were not loaded
-    (" (ClinicalTrials.gov only; CTRI not loaded)"), so India's 0 recruiting trials does not
-    read as none in India; "" for any other count or when a WHO ICTRP export is loaded."""
-    if count or not ctx.uncounted_registers or not (registers := registers_of(country)):
-        return ""
-    return f" ({ctx.registry_names} only; {' and '.join(registers)} not loaded)"
-
-
 def _registry_rows(ctx: ReportContext) -> list[list[str]]:
     if not ctx.has_registry:
         return [
@@ -155,10 +145,10 @@ def _registry_rows(ctx: ReportContext) -> list[list[str]]:
     counts, recruiting = [], []
     for country in ctx.countries:
         here = trials[[country in cs for cs in trials["countries"]]]
-        counts.append(f"{len(here)}{_unloaded(ctx, country, len(here))} {ctx.registry_cite}")
+        counts.append(f"{len(here)}{ctx.unloaded_beside(country, len(here))} {ctx.registry_cite}")
         open_here = recruiting_in(ctx.sites, status, country)
         recruiting.append(
-            f"{len(open_here)}{_unloaded(ctx, country, len(open_here))} {ctx.registry_cite}"
+            f"{len(open_here)}{ctx.unloaded_beside(country, len(open_here))} {ctx.registry_cite}"
         )
     return [
         ["registered CAR trials with a site there", *counts],
