@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from cartatlas.classify.record import Intervention, TrialRecord, from_api_v2
+from cartatlas.missing import is_missing
 from cartatlas.store.connection import Store
 
 
@@ -62,7 +63,8 @@ READ_BATCH = 2_000
 
 def _record(row: dict) -> TrialRecord:
     """One trial's record: from its API v2 JSON when it is a ClinicalTrials.gov row."""
-    trial_id = row.get("nct_id") or row["trial_id"]
+    nct_id = row.get("nct_id")
+    trial_id = row["trial_id"] if is_missing(nct_id) or not nct_id else nct_id
     raw = row.get("raw")
     if row.get("registry") == "CTGOV" and raw:
         record = from_api_v2(json.loads(raw))
