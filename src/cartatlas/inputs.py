@@ -28,6 +28,7 @@ CHINESE_ALIASES = {
     "韓國": "KR",
 }
 _SEPARATORS = re.compile(r"[,;，、\s]+")
+_LIST_MARKS = re.compile(r"[,;，、]+")
 
 
 class InputError(ValueError):
@@ -110,10 +111,23 @@ def listed(values: Iterable[str]) -> list[str]:
     return [part for value in values for part in _SEPARATORS.split(value.strip()) if part]
 
 
+def _country_words(values: Iterable[str]) -> list[str]:
+    """The country names in ``values``: split at commas and the like, then at spaces only
+    where the words together name no country, so ``"United States"`` and ``"South Korea"``
+    stay one name (the "did you mean" offers them) while ``"CN US"`` is two."""
+    words: list[str] = []
+    for value in values:
+        for piece in filter(None, (p.strip() for p in _LIST_MARKS.split(value))):
+            whole = country_code(piece) or _chinese_names().get(piece)
+            words += [piece] if whole else piece.split()
+    return words
+
+
 def countries(values: Iterable[str]) -> list[str]:
-    """Codes for ``CN US``, ``CN,US`` or any mix; naming a country twice is an error."""
+    """Codes for ``CN US``, ``CN,US``, ``"United States" China`` or any mix; naming a country
+    twice is an error."""
     codes: list[str] = []
-    for part in listed(values):
+    for part in _country_words(values):
         code = country(part)
         if code in codes:
             raise InputError(f"country {part!r} is given twice (as {code}); name it once")

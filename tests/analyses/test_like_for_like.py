@@ -69,3 +69,31 @@ def test_same_product_command(full_store):
         r for r in rows if (r["indication"], r["endpoint"], r["country"]) == ("MM", "ORR", "CN")
     )
     assert cn["studies"] == "CARTIFAN-1" and cn["k"] == 1
+
+
+@pytest.mark.parametrize(
+    "given", [["US,CN"], ["United States", "中国"], ["us", "cn"], ["USA", "China"]]
+)
+def test_same_product_takes_countries_as_every_command_does(full_store, given):
+    """`--countries US,CN` was taken as one country and `China` as "CHINA": both gave a silent
+    "no data". Any spelling of the two countries gives the US and CN rows of the default."""
+    default = CliRunner().invoke(
+        app, ["--db", full_store, "same-product", "--product", "cilta-cel", "--format", "json"]
+    )
+    result = CliRunner().invoke(
+        app,
+        ["--db", full_store, "same-product", "--product", "cilta-cel", "--format", "json"]
+        + ["--countries", given[0], *given[1:]],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(map(str, json.loads(result.stdout))) == sorted(
+        map(str, json.loads(default.stdout))
+    )
+
+
+def test_same_product_names_an_unknown_country(full_store):
+    result = CliRunner().invoke(
+        app, ["--db", full_store, "same-product", "--product", "cilta-cel", "--countries", "Chna"]
+    )
+    assert result.exit_code == 2
+    assert "unknown country 'Chna'; did you mean 'China'" in result.output

@@ -50,6 +50,16 @@ def test_countries_accept_spaces_commas_and_mixes_and_reject_repeats() -> None:
         countries(["CN", "china"])
 
 
+def test_a_country_name_of_several_words_stays_one_country() -> None:
+    """The "did you mean" offers 'United States'; typing it must not split it into 'United'
+    and 'States' (an error), while 'CN US' in one argument is still two countries."""
+    assert countries(["United States", "中国"]) == ["US", "CN"]
+    assert countries(["South Korea, United Kingdom"]) == ["KR", "GB"]
+    assert countries(["CN US"]) == ["CN", "US"]
+    with pytest.raises(InputError, match="did you mean 'United States'"):
+        countries(["United Stetes"])
+
+
 def test_indications_ignore_case_and_list_the_valid_ones() -> None:
     assert choose("lbcl", ["LBCL", "MM"], "indication") == "LBCL"
     with pytest.raises(InputError, match="valid: LBCL, MM"):

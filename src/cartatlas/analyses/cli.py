@@ -430,13 +430,8 @@ def same_product_command(
     product: Annotated[
         str, typer.Option("--product", help="Product ID, INN, alias or brand (cilta-cel, 奕凯达).")
     ],
-    countries: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--countries",
-            help="ISO codes, one per --countries: --countries US --countries CN (the default).",
-        ),
-    ] = None,
+    countries: CountriesOption = None,
+    more: MoreCountries = None,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
 ) -> None:
     """One product's results in its own trials in each country (the most comparable CN vs US
@@ -448,7 +443,7 @@ def same_product_command(
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded, UnknownProduct, resolve_product
 
-    wanted = [c.upper() for c in (countries or ["US", "CN"])]
+    wanted = country_list(countries, more, ["US", "CN"])
     try:
         with open_store(db_target(ctx), read_only=True) as store:
             product_id = resolve_product(store, product)
