@@ -72,7 +72,7 @@ def test_the_headline_warns_when_the_counts_beside_each_other_are_not_like_for_l
         ctx = ReportContext(store, list(pair))
         summary = centres_summary(ctx, _centres_frame(ctx))
     assert ("not like for like" in summary) == (one_product or apart or regional), (pair, summary)
-    assert ("one region only" in summary) == regional
+    assert ("count covers" in summary) == regional
     assert ("one product's centres only" in summary) == one_product
     assert (f"from {min(years)} to {max(years)}" in summary) == apart
 

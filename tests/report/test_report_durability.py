@@ -144,7 +144,7 @@ def test_the_fda_2025_rems_elimination_and_its_label_change_are_distinct_rows(se
 def test_an_approval_without_a_sourced_local_brand_says_so(evidence_store):
     """cilta-cel's NMPA approval: no stored source names its brand in China, so the approvals
     table says so instead of leaving the cell empty or passing the US brand off as China's: it
-    shows the brand used elsewhere, marked "brand elsewhere; none recorded for CN"."""
+    shows the brand used elsewhere, marked "brand elsewhere, none recorded for CN"."""
     from cartatlas.report.sections import approvals
 
     with open_store(evidence_store, read_only=True) as store:
@@ -156,4 +156,4 @@ def test_an_approval_without_a_sourced_local_brand_says_so(evidence_store):
     assert rows
     has_cn = any(b.startswith("CN:") for b in brands["ciltacabtagene-autoleucel"].split("|"))
     for row in rows:
-        assert (row[3] == "Carvykti (brand elsewhere; none recorded for CN)") != has_cn
+        assert (row[3] == "Carvykti — brand elsewhere, none recorded for CN") != has_cn

@@ -33,13 +33,13 @@ def _brand(product_id: str, country: str) -> str:
         return local["EU"]
     names = [n for _, n in named]
     top = max(names, key=names.count)
-    return f"{top} (brand elsewhere; none recorded for {country})"
+    return f"{top} — brand elsewhere, none recorded for {country}"
 
 
 CASES = [
     ("JP", "ciltacabtagene-autoleucel", "Carvykti"),
     ("JP", "lisocabtagene-maraleucel", "Breyanzi"),
-    ("CA", "brexucabtagene-autoleucel", "Tecartus (brand elsewhere; none recorded for CA)"),
+    ("CA", "brexucabtagene-autoleucel", "Tecartus — brand elsewhere, none recorded for CA"),
 ]
 
 

@@ -168,8 +168,8 @@ def local_brand(brands: object, country: str) -> str | None:
 
 def shown_brand(brands: object, country: str) -> str | None:
     """The brand to print for a product in ``country``: its local brand, else the brand it
-    carries in most other countries, marked as such ("Tecartus (brand elsewhere; none recorded
-    for CA)"), never an empty cell; None only for a product with no brand recorded anywhere."""
+    carries in most other countries, marked as such ("Tecartus — brand elsewhere, none recorded
+    for CA"), never an empty cell; None only for a product with no brand recorded anywhere."""
     local = local_brand(brands, country)
     if local:
         return local
@@ -180,4 +180,4 @@ def shown_brand(brands: object, country: str) -> str | None:
     if not names:
         return None
     elsewhere = max(names, key=names.count)  # the most used; the first listed on a tie
-    return f"{elsewhere} (brand elsewhere; none recorded for {country})"
+    return f"{elsewhere} — brand elsewhere, none recorded for {country}"

@@ -117,7 +117,8 @@ def _same_date(ctx: ReportContext, earlier: pd.DataFrame, as_of: str) -> str:
 
 def _unlike(latest: list[pd.Series]) -> str:
     """A warning when the counts set side by side are not like for like: one counts a single
-    product's centres, or they are more than two years apart (JP's 12 Kymriah hospitals of 2020
+    product's centres, or one region's (GB's NHS England centres), or they are more than two
+    years apart (JP's 12 Kymriah hospitals of 2020
     next to CN's more than 200 zevor-cel institutions of 2026 read as a 17-fold difference in
     access)."""
     if len(latest) < 2:
@@ -126,11 +127,11 @@ def _unlike(latest: list[pd.Series]) -> str:
     reasons = []
     if any(not is_missing(r["product_id"]) for r in latest):
         reasons.append("some count one product's centres only")
-    regional = [
-        f"{r['country']}'s {r['region']}" for r in latest if not is_missing(r.get("region"))
+    reasons += [
+        f"{r['country']}'s count covers {r['region']} only"
+        for r in latest
+        if not is_missing(r.get("region"))
     ]
-    if regional:
-        reasons.append(f"some count one region only ({', '.join(regional)})")
     if max(years) - min(years) > 2:
         reasons.append(f"they are from {min(years)} to {max(years)}")
     if not reasons:
