@@ -44,3 +44,24 @@ def test_trial_lists_sites_with_city_and_status_as_json(full_store) -> None:
 def test_an_unknown_trial_exits_2(full_store) -> None:
     result = runner.invoke(app, ["--db", full_store, "trial", "NCT00000000"])
     assert result.exit_code == 2 and "no current trial 'NCT00000000'" in result.output
+
+
+def test_trial_as_csv_is_its_sites_one_row_each(tmp_path) -> None:
+    """`--format csv` printed JSON; it now gives the sites as CSV, read back against the raw
+    record's locations."""
+    import csv
+    import io
+
+    db = str(tmp_path / "one.duckdb")
+    assert runner.invoke(app, ["--db", db, "import", str(FIXTURE)]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "trial", "NCT06171568", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    locations = json.loads(FIXTURE.read_text("utf-8"))["protocolSection"][
+        "contactsLocationsModule"
+    ]["locations"]
+    assert len(rows) == len(locations)
+    assert {r["trial_id"] for r in rows} == {"NCT06171568"}
+    assert sorted((r["facility"], r["city"]) for r in rows) == sorted(
+        (loc["facility"], loc["city"]) for loc in locations
+    )

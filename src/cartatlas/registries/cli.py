@@ -370,7 +370,11 @@ def trial_command(
     ctx: typer.Context,
     trial_id: Annotated[str, typer.Argument(help="NCT number or another registry's ID.")],
     fmt: Annotated[
-        Format, typer.Option("--format", help="table (readable text) or json.")
+        Format,
+        typer.Option(
+            "--format",
+            help="table (readable text), json (the whole record) or csv (its sites, one row each).",
+        ),
     ] = Format.table,
 ) -> None:
     """One trial: what it tests, its sites (city and status), contacts and eligibility where the
@@ -385,8 +389,12 @@ def trial_command(
             view = trial_view(store, trial_id)
     except (StoreMissing, NoRegistryData, TrialNotFound) as exc:
         raise _fail(exc) from exc
-    if fmt is not Format.table:
+    if fmt is Format.json:
         print(json.dumps(view, ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt is Format.csv:
+        rows = [[view["trial_id"], *(site[k] for k in SITE_FIELDS)] for site in view["sites"]]
+        emit(["trial_id", *SITE_FIELDS], rows, Format.csv)
         return
     out = console()
     out.print(f"{view['trial_id']}  {view['title']}")
