@@ -6,12 +6,35 @@ file only owns the global options and mounts them, so a newcomer finds a command
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 
 from cartatlas.store import resolve_db
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager, a closed CI job) ends a command the way Ctrl-C
+    does: the open transaction rolls back and the command says what was kept, instead of the
+    process vanishing mid-write with no word."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _App(typer.Typer):
@@ -22,7 +45,8 @@ class _App(typer.Typer):
         import os
 
         try:
-            return super().__call__(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return super().__call__(*args, **kwargs)
         except Exception as exc:
             if os.environ.get("CARTATLAS_DEBUG"):
                 raise

@@ -3,7 +3,10 @@ command turns a bad value into a clear message and exit code 2 (never a tracebac
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -62,3 +65,64 @@ def country_list(
 
     given = [*(countries or []), *(more or [])]
     return parse(parse_countries, given) if given else default
+
+
+def _existing_ancestor(path: Path) -> Path:
+    """The nearest folder (or file) on the way to ``path`` that exists."""
+    for ancestor in path.absolute().parents:
+        if ancestor.exists():
+            return ancestor
+    return Path(path.anchor or ".")
+
+
+def _writable_way(path: Path, option: str) -> None:
+    """Exit 2 unless the folders on the way to ``path`` exist or can be made, and can be written."""
+    ancestor = _existing_ancestor(path)
+    if not ancestor.is_dir():
+        raise bad_input(f"{option} {path}: {ancestor} is a file, not a folder; choose another path")
+    if not os.access(ancestor, os.W_OK):
+        raise bad_input(
+            f"{option} {path}: cannot write in {ancestor} (permission denied); choose a folder "
+            "you can write to"
+        )
+
+
+def output_file(path: Path | None, option: str, example: str) -> Path | None:
+    """``path`` when a file can be written there (its missing folders are made when written),
+    checked before any work so a long computation never ends on a path that cannot be used;
+    otherwise exit 2 saying why and what to give instead (``example``: a file name to suggest
+    inside a folder given by mistake)."""
+    if path is None:
+        return None
+    if path.is_dir():
+        raise bad_input(
+            f"{option} {path}: is a folder; give a file name, e.g. {option} {path / example}"
+        )
+    _writable_way(path, option)
+    return path
+
+
+def output_folder(path: Path, option: str) -> Path:
+    """``path`` when it is, or can become, a folder to write files into; otherwise exit 2."""
+    if path.exists() and not path.is_dir():
+        raise bad_input(
+            f"{option} {path}: is a file; give a folder (it receives several files), e.g. "
+            f"{option} {path.with_name(path.name + '-report')}"
+        )
+    if not path.exists():
+        _writable_way(path, option)
+    return path
+
+
+@contextmanager
+def writing(path: Path, option: str) -> Iterator[None]:
+    """Write ``path`` (its missing folders made first); a system refusal (no such device, no
+    space left, a read-only file system) is one error line naming the option, not a traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield
+    except OSError as exc:
+        raise bad_input(
+            f"{option} {path}: cannot write ({exc.strerror or exc}); choose a path in a folder "
+            "you can write to"
+        ) from None

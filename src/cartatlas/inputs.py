@@ -34,6 +34,8 @@ _LIST_MARKS = re.compile(r"[,;，、]+")
 class InputError(ValueError):
     """A value the user typed matches nothing valid; the message says what would."""
 
+    user_facing = True  # its message is written for the user: one line, no traceback
+
 
 def suggest(text: str, names: Iterable[str], count: int = 3) -> list[str]:
     """The known names closest to ``text`` (case-insensitive), best first."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from cartatlas.cli import app
 from tests.registries.conftest import (  # noqa: F401
     ONCOLOGY_NEW,
     StoreFactory,
@@ -44,3 +45,22 @@ def with_field(line: str, path: tuple[str, ...], value: Any) -> str:
         node = node.setdefault(key, {})
     node[path[-1]] = value
     return json.dumps(study, ensure_ascii=False)
+
+
+@pytest.fixture
+def one_line(capsys, monkeypatch):
+    """Run the command line as a user does (its last line of defence included): the one line
+    it printed, after checking it exited 2 with nothing else."""
+    monkeypatch.delenv("CARTATLAS_DEBUG", raising=False)
+
+    def run(db: str, args: list[str]) -> str:
+        with pytest.raises(SystemExit) as exit_info:
+            app(["--db", db, *args])
+        output = capsys.readouterr()
+        assert exit_info.value.code == 2, output
+        lines = [line for line in (output.out + output.err).splitlines() if line.strip()]
+        assert len(lines) == 1 and "Traceback" not in output.err, output
+        assert "unexpected" not in lines[0], lines[0]
+        return lines[0]
+
+    return run

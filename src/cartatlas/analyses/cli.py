@@ -16,6 +16,9 @@ from cartatlas.cli_inputs import (
     WideOption,
     bad_input,
     country_list,
+    output_file,
+    parse,
+    writing,
 )
 from cartatlas.inputs import InputError
 from cartatlas.output import Format, console, emit, tagged
@@ -144,6 +147,26 @@ def _rate_rows(frame: pd.DataFrame, describe: Callable[[Any], str]) -> list[list
     return rows
 
 
+def _model_options(method: str | None, test: str | None) -> tuple[str | None, str | None]:
+    """``--method`` and ``--test`` in canonical form (any case), checked before any work: a
+    misspelt method used to end as "no data", and a test without a method was ignored."""
+    from cartatlas.stats.rma import METHODS, check_method, check_test
+
+    if test is not None and method is None:
+        raise bad_input(
+            f"--test {test} needs --method (the default, GLMM with REML + Knapp–Hartung if it "
+            "fails, chooses its own test); e.g. --method REML --test knha"
+        )
+    try:
+        method = check_method(method, ("GLMM", *METHODS)) if method is not None else None
+        test = check_test(test) if test is not None else None
+    except ValueError as exc:
+        raise bad_input(f"{exc}; e.g. --method REML --test {test or 'knha'}") from None
+    if method == "GLMM" and test not in (None, "z"):
+        raise bad_input("--method GLMM has no Knapp–Hartung or t form; use --test z or omit it")
+    return method, test
+
+
 def meta(
     ctx: typer.Context,
     indication: Annotated[str, typer.Option(help="LBCL, B-ALL, MM, FL, MCL, … (any case)")],
@@ -176,11 +199,13 @@ def meta(
 
     if by != "country":
         raise typer.BadParameter("only --by country is supported", param_hint="--by")
-    if endpoint not in ENDPOINTS:
-        raise typer.BadParameter(f"choose one of {', '.join(ENDPOINTS)}", param_hint="--endpoint")
     from cartatlas.evidence.queries import EvidenceNotLoaded, resolve_indication
+    from cartatlas.inputs import choose
 
+    endpoint = parse(choose, endpoint, ENDPOINTS, "endpoint")
+    method, test = _model_options(method, test)
     wanted = country_list(countries, more, ["CN", "US"])
+    forest = output_file(forest, "--forest", "forest.svg")
     try:
         with open_store(db_target(ctx), read_only=True) as store:
             indication = resolve_indication(store, indication)
@@ -194,6 +219,12 @@ def meta(
             refused |= {"refusal": pooling.refusal, "grading_rule": GRADING_RULE}
             print(json.dumps(refused, ensure_ascii=False, indent=2))
         raise typer.Exit(0)
+    if not pooling.has_data and not pooling.rows.empty:  # studies there, no model fitted
+        raise bad_input(
+            f"{endpoint} for {indication}: {len(pooling.rows)} studies, not pooled: "
+            f"{pooling.method_note}; omit --method for the default (GLMM, then REML + "
+            "Knapp–Hartung), or choose another, e.g. --method DL"
+        )
     if not pooling.has_data:
         err.print(
             f"no data: no study conducted in {', '.join(wanted)} reports {endpoint} "
@@ -229,7 +260,8 @@ def meta(
         from cartatlas.analyses.figures import forest_for
 
         try:
-            written = forest_for(pooling, forest)
+            with writing(forest, "--forest"):
+                written = forest_for(pooling, forest)
         except ValueError as exc:
             err.print(tagged("error", "red", f"--forest: {exc}"))
             raise typer.Exit(2) from None

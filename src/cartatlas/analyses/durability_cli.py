@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from cartatlas.evidence.source_strength import label
+from cartatlas.inputs import InputError
 from cartatlas.missing import is_missing
 from cartatlas.output import Format, emit
 from cartatlas.store import StoreMissing, open_store
@@ -122,13 +123,14 @@ def durability(
         with open_store(db_target(ctx), read_only=True) as store:
             product_id = queries.resolve_product(store, product) if product else None
             queries.require_loaded(store)
+            indication = queries.resolve_indication(store, indication) if indication else None
             survival = d.survival_frame(store, product_id, indication)
             comparisons = d.comparisons_frame(store, product_id, indication)
             # pooled over every product's trials in the indications shown, not just this product
             shared = d.comparisons_frame(store, None, indication)
             shown = set(survival["indication"]) | set(comparisons["indication"])
             unrecorded = d.missing_hazard_ratios(store, shown)
-    except (StoreMissing, queries.EvidenceNotLoaded, queries.UnknownProduct) as exc:
+    except (StoreMissing, queries.EvidenceNotLoaded, queries.UnknownProduct, InputError) as exc:
         err.print(f"[red]error[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
     what = " ".join(filter(None, [product_id, indication])) or "all products"

@@ -331,6 +331,7 @@ def _fit_countries(
     """Fit the joint model (for plots) and one model per country with several studies, trying
     each (method, test) in turn until all fit; returns the joint fit, per-country fits, note."""
     from cartatlas.stats import GLMMConvergenceWarning
+    from cartatlas.stats.tau2 import ConvergenceError
 
     counts = rows["country"].value_counts()
     several = [c for c in dict.fromkeys(rows["country"]) if counts[c] > 1]
@@ -349,7 +350,7 @@ def _fit_countries(
                     joint = _fit(rows, method, test, rows["country"].nunique() > 1, measure)
                 except (ValueError, ArithmeticError):
                     joint = None  # too few studies for the joint model: no forest diamonds
-        except (GLMMConvergenceWarning, ValueError, ArithmeticError) as exc:
+        except (GLMMConvergenceWarning, ConvergenceError, ValueError, ArithmeticError) as exc:
             note = f"{method} could not be fitted ({exc}); "
             continue
         return joint, fits, note + (_describe(method, test, measure) if several else "")

@@ -79,13 +79,14 @@ def classify_command(
     from cartatlas.cli_progress import progress_bar
 
     started = time.perf_counter()
+    gold = read_gold(evaluate_with) if evaluate_with else None  # a bad file: before any work
     if inputs:
         records = list(read_api_v2(inputs))
     else:
         with open_store(db_target(ctx), read_only=True) as store:
             records = list(read_store(store))
-    if evaluate_with:
-        scores, missing = evaluate(records, read_gold(evaluate_with))
+    if gold is not None:
+        scores, missing = evaluate(records, gold)
         emit(
             SCORE_COLUMNS,
             score_rows(scores),

@@ -19,6 +19,7 @@ from pathlib import Path
 from cartatlas.classify.columns import COLUMNS, LIST_COLUMNS, SEPARATOR
 from cartatlas.classify.labels import TrialLabels, classify
 from cartatlas.classify.record import TrialRecord
+from cartatlas.inputs import did_you_mean
 
 # Every label but the sponsor's country, which the development set does not hand-label.
 SCORED = tuple(c for c in COLUMNS if c not in ("nct_id", "sponsor_country"))
@@ -58,17 +59,53 @@ class Score:
         return self.exact / self.n if self.n else 1.0
 
 
+class GoldFileError(ValueError):
+    """A hand-label file that cannot be scored against: the message names file, line and field."""
+
+    user_facing = True
+
+
+_BOOLEAN = {"True": True, "False": False}
+
+
 def read_gold(path: Path) -> dict[str, dict[str, object]]:
-    """Hand labels by NCT ID, parsed into the classifier's value types."""
+    """Hand labels by NCT ID, parsed into the classifier's value types. A file without the
+    label columns, or without rows, is refused (it scored "precision 1.0" on nothing), and so
+    is a yes/no column holding anything but True or False (it read as False)."""
+    try:
+        return _read_gold(path)
+    except UnicodeDecodeError as exc:
+        raise GoldFileError(
+            f"{path}: not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None
+
+
+def _read_gold(path: Path) -> dict[str, dict[str, object]]:
     gold = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in ("nct_id", *SCORED) if c not in (reader.fieldnames or [])]
+        if missing:
+            raise GoldFileError(
+                f"{path}: not a hand-label file: no column {', '.join(missing)}; its first line "
+                f"must name the columns nct_id, {', '.join(SCORED)} (as in "
+                "tests/classify/dev_labels.csv)"
+            )
+        for row in reader:
             parsed: dict[str, object] = dict(row)
             for column in LIST_COLUMNS:
-                parsed[column] = [v for v in row[column].split(SEPARATOR) if v]
-            parsed["is_car"] = row["is_car"] == "True"
-            parsed["in_vivo"] = row["in_vivo"] == "True"
+                parsed[column] = [v for v in (row[column] or "").split(SEPARATOR) if v]
+            for column in ("is_car", "in_vivo"):
+                if row[column] not in _BOOLEAN:
+                    raise GoldFileError(
+                        f"{path}, line {reader.line_num}: {column}: {row[column]!r} is not "
+                        f"True or False{did_you_mean(row[column] or '', _BOOLEAN)}"
+                    )
+                parsed[column] = _BOOLEAN[row[column]]
             gold[row["nct_id"]] = parsed
+    if not gold:
+        raise GoldFileError(f"{path}: has the columns but no hand-labelled trial; add rows")
     return gold
 
 

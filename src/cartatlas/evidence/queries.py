@@ -16,9 +16,13 @@ CI_METHOD = "Clopper-Pearson exact 95% CI"
 class EvidenceNotLoaded(LookupError):
     """The store has no evidence tables yet."""
 
+    user_facing = True  # its message is written for the user: one line, no traceback
+
 
 class UnknownProduct(LookupError):
     """No product matches the key the user gave."""
+
+    user_facing = True  # its message is written for the user: one line, no traceback
 
 
 class EvidenceOutdated(EvidenceNotLoaded):

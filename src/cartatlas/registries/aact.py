@@ -41,6 +41,8 @@ OPTIONAL = {
 class AactError(RuntimeError):
     """The AACT database cannot be read: wrong URL, schema or table layout."""
 
+    user_facing = True  # its message is written for the user: one line, no traceback
+
 
 def _token(value: str | None, aliases: dict[str, str] | None = None) -> str | None:
     """An API v2 enum from AACT's older spelling ("Dietary Supplement" → "DIETARY_SUPPLEMENT")."""

@@ -7,6 +7,7 @@ records, 2 nothing changed (bad input or arguments), 130 interrupted (a sync res
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -89,6 +90,29 @@ SelectionOption = Annotated[
         "(default: from the file name or query). Same name = newer snapshot of the same set.",
     ),
 ]
+
+
+def _load_and_label(
+    ctx: typer.Context, title: str, load: Callable[[Store, Callable], LoadReport]
+) -> tuple[LoadReport, int | None]:
+    """Run one import (``load(store, advance)``) and re-label the trials; Ctrl-C or SIGTERM
+    says what the store holds afterwards (the import's transaction was rolled back, or it was
+    committed and only the labels wait for the next command) and exits 130."""
+    report = None
+    try:
+        with open_store(_db(ctx)) as store, progress_bar(title) as advance:
+            report = load(store, advance)
+            return report, _refresh_labels(store)
+    except KeyboardInterrupt as exc:
+        report = report or getattr(exc, "report", None)  # committed before the signal landed
+        if report is None:
+            err.print("interrupted: nothing of this import was stored; the store is as it was")
+        else:
+            err.print(
+                f"interrupted after the import was stored ({report.studies:,} studies, run "
+                f"{report.run_id}); the trial labels are brought up to date by the next command"
+            )
+        raise typer.Exit(130) from None
 
 
 def sync_command(
@@ -175,11 +199,13 @@ def import_command(
     from cartatlas.registries.limits import LimitError
 
     try:
-        with open_store(_db(ctx)) as store, progress_bar(f"importing {path.name}") as advance:
-            report = import_file(
+        report, relabelled = _load_and_label(
+            ctx,
+            f"importing {path.name}",
+            lambda store, advance: import_file(
                 store, path, selection=selection, snapshot_date=snapshot_date, progress=advance
-            )
-            relabelled = _refresh_labels(store)
+            ),
+        )
     except (FileNotFoundError, LoadError, LimitError) as exc:
         raise _fail(exc) from exc
     _finish(report, relabelled, _db(ctx))
@@ -198,9 +224,13 @@ def import_aact_command(
     from cartatlas.registries.ingest import LoadError
 
     try:
-        with open_store(_db(ctx)) as store, progress_bar("importing from AACT") as advance:
-            report = import_aact(store, url, schema=schema, selection=selection, progress=advance)
-            relabelled = _refresh_labels(store)
+        report, relabelled = _load_and_label(
+            ctx,
+            "importing from AACT",
+            lambda store, advance: import_aact(
+                store, url, schema=schema, selection=selection, progress=advance
+            ),
+        )
     except (AactError, LoadError) as exc:
         raise _fail(exc) from exc
     _finish(report, relabelled, _db(ctx))
@@ -216,9 +246,11 @@ def import_ictrp_command(
     from cartatlas.registries.ingest import LoadError
 
     try:
-        with open_store(_db(ctx)) as store, progress_bar(f"importing {path.name}") as advance:
-            report = import_ictrp(store, path, selection=selection, progress=advance)
-            relabelled = _refresh_labels(store)
+        report, relabelled = _load_and_label(
+            ctx,
+            f"importing {path.name}",
+            lambda store, advance: import_ictrp(store, path, selection=selection, progress=advance),
+        )
     except (FileNotFoundError, LoadError) as exc:
         raise _fail(exc) from exc
     err.print(
@@ -296,7 +328,7 @@ def trials_command(
     ] = True,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
     limit: Annotated[
-        int | None, typer.Option("--limit", help="Show at most this many trials.")
+        int | None, typer.Option("--limit", min=1, help="Show at most this many trials.")
     ] = None,
     wide: WideOption = False,
 ) -> None:

@@ -9,6 +9,7 @@ cap). Other 4xx answers are not retried: they mean the request itself is wrong.
 from __future__ import annotations
 
 import json
+import math
 import os
 import random
 import threading
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
@@ -45,8 +47,17 @@ class ApiSettings:
     def __post_init__(self) -> None:
         if not 1 <= self.page_size <= 1000:
             raise ValueError(f"page size must be 1 to 1000 (the API's limit), not {self.page_size}")
-        if self.requests_per_second <= 0:
-            raise ValueError("requests per second must be positive")
+        if not (0 < self.requests_per_second < math.inf):  # NaN fails too: no throttle at all
+            raise ValueError(
+                f"--rate must be a positive number of requests per second, not "
+                f"{self.requests_per_second}; e.g. --rate 1"
+            )
+        url = urlsplit(self.base_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ValueError(
+                f"--base-url (or ${BASE_URL_ENV}) {self.base_url!r} is not a web address "
+                f"(http:// or https:// and a host); the API's is {DEFAULT_BASE_URL}"
+            )
 
 
 class TransientError(Exception):
@@ -59,6 +70,8 @@ class TransientError(Exception):
 
 class ApiError(RuntimeError):
     """The API refused the request (a 4xx other than 429) or answered nonsense; not retried."""
+
+    user_facing = True  # its message is written for the user: one line, no traceback
 
 
 # No answer at all: no route, no DNS, connection refused or not accepted in time.

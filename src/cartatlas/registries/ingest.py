@@ -31,11 +31,29 @@ from cartatlas.store.registry_stage import (
 )
 from cartatlas.store.registry_write import WriteSummary, publish
 
+INTERRUPTED = "stopped by the user (Ctrl-C or SIGTERM) before it finished; nothing of it was stored"
+
 Progress = Callable[[int], None]
 
 
 class LoadError(RuntimeError):
     """A load that changed nothing; the message says why and what to do."""
+
+    user_facing = True  # its message is written for the user: one line, no traceback
+
+
+class InterruptedLoad(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during a load: ``report`` is the load's report when it was committed
+    before the signal landed, ``None`` when nothing of it was stored."""
+
+    def __init__(self, report: LoadReport | None) -> None:
+        super().__init__()
+        self.report = report
+
+
+def _status(store: Store, run_id: str) -> str | None:
+    rows = store.execute("SELECT status FROM reg_run WHERE run_id = ?", (run_id,))
+    return rows[0][0] if rows else None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -117,6 +135,7 @@ def _load(
     owns_run = run_id is None
     run_id = run_id or start_run(store, selection=selection, **run_fields)
     screen = _Screen(progress)
+    report: LoadReport | None = None  # set inside the transaction that publishes the load
     try:
         staged = 0
         for batch in screen(batches):
@@ -155,11 +174,17 @@ def _load(
                 updated=report.updated,
                 removed=report.removed,
             )
+    except KeyboardInterrupt:
+        # The signal may land just after COMMIT returned: then the load is stored, and says so.
+        stored = _status(store, run_id) == "complete"
+        if owns_run and not stored:
+            update_run(store, run_id, status="interrupted", message=INTERRUPTED)
+            clear_stage(store, run_id)
+        raise InterruptedLoad(report if stored else None) from None
     except BaseException as exc:
         if owns_run:  # a sync keeps its run "running" so that the next sync resumes it
-            update_run(
-                store, run_id, status="failed", message=f"{type(exc).__name__}: {exc}"[:2000]
-            )
+            message = f"{type(exc).__name__}: {exc}"[:2000]
+            update_run(store, run_id, status="failed", message=message)
             clear_stage(store, run_id)
         raise
     return report

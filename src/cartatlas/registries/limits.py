@@ -22,6 +22,8 @@ _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
 class LimitError(ValueError):
     """A cap set to something that is not a size."""
 
+    user_facing = True  # its message is written for the user: one line, no traceback
+
 
 @dataclass(frozen=True, slots=True)
 class ReadLimits:

@@ -19,6 +19,8 @@ SITE_FIELDS = ("facility", "city", "state", "country", "status")
 class TrialNotFound(LookupError):
     """No current trial has that ID (under any of its registrations)."""
 
+    user_facing = True  # its message is written for the user: one line, no traceback
+
 
 def _contacts(raw: object) -> list[dict[str, str]]:
     """Central contacts and overall officials with the fields the record gives."""

@@ -5,15 +5,24 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cartatlas.cli_inputs import CountriesOption, MoreCountries, country_list
+from cartatlas.cli_inputs import (
+    CountriesOption,
+    MoreCountries,
+    country_list,
+    output_folder,
+    writing,
+)
 from cartatlas.cli_progress import Advance, progress_bar, steps
 from cartatlas.output import console, tagged
 from cartatlas.report import DEFAULT_COUNTRIES
 from cartatlas.store import Store, StoreMissing, open_store
+
+if TYPE_CHECKING:
+    from cartatlas.report.model import Report
 
 err = console(stderr=True)
 FORMATS = ("html", "pdf", "md")
@@ -46,12 +55,13 @@ def report(
     codes = country_list(countries, more, list(DEFAULT_COUNTRIES))
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or len(codes) < 2:
+    if unknown or not wanted or len(codes) < 2:
         raise typer.BadParameter(
-            f"formats {unknown} unknown (use {', '.join(FORMATS)})"
-            if unknown
+            f"formats {unknown or [formats]} unknown (use {', '.join(FORMATS)})"
+            if unknown or not wanted
             else "give two countries, e.g. --countries CN US"
         )
+    out = output_folder(out, "--out")
     started = time.perf_counter()
     try:
         with progress_bar("report") as advance:
@@ -79,7 +89,6 @@ def _build_and_write(
     from cartatlas.evidence.queries import EvidenceNotLoaded
     from cartatlas.report.build import build_report, generated_now, keep_report, report_name
     from cartatlas.report.parts import Parts
-    from cartatlas.report.render import render_html, render_markdown, render_pdf
     from cartatlas.store import derived
     from cartatlas.store.versions import data_version
 
@@ -104,6 +113,16 @@ def _build_and_write(
     else:
         built = replace(built, generated=generated_now())
         err.print("report read from the store (computed before on the same data)")
+    with writing(out, "--out"):
+        return _write_formats(built, codes, wanted, out, advance, fresh)
+
+
+def _write_formats(
+    built: Report, codes: list[str], wanted: list[str], out: Path, advance: Advance, fresh: bool
+) -> list[Path]:
+    """Render the built report into ``out``, one file per format asked for."""
+    from cartatlas.report.render import render_html, render_markdown, render_pdf
+
     out.mkdir(parents=True, exist_ok=True)
     stem = f"cart-{'-vs-'.join(c.lower() for c in codes)}"
     advance(1 if fresh else 0, step="html")

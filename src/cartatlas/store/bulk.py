@@ -8,13 +8,13 @@ Table and column names come from the schema module, never from user input.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import count
 from typing import Any
 
 import pyarrow as pa
 
-from cartatlas.store.connection import Store
+from cartatlas.store.connection import Store, interruptible
 
 _names = count()
 
@@ -51,11 +51,26 @@ def _insert_registered(store: Store, table: str, data: pa.Table) -> None:
     """DuckDB reads an Arrow table in place: registered as a view for one INSERT … SELECT."""
     cols = ", ".join(data.column_names)
     view = f"_bulk_{next(_names)}"
-    store.connection.register(view, data)
+    with _registered(store, view, data):
+        store.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
+
+
+@contextmanager
+def _registered(store: Store, name: str, data: pa.Table) -> Iterator[None]:
+    """``data`` readable in SQL as ``name`` on DuckDB for the block. When the block failed
+    (Ctrl-C mid-INSERT aborts the transaction), a failing unregister must not hide why."""
+    import duckdb
+
+    with interruptible():
+        store.connection.register(name, data)
     try:
-        store.connection.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
-    finally:
-        store.connection.unregister(view)
+        yield
+    except BaseException:
+        with suppress(RuntimeError, duckdb.Error):
+            store.connection.unregister(name)
+        raise
+    with interruptible():
+        store.connection.unregister(name)
 
 
 def insert_rows(
@@ -71,11 +86,8 @@ def key_table(store: Store, keys: Sequence[str]) -> Iterator[str]:
     """A temporary one-column table (``key``) of ``keys`` to join or filter against in SQL."""
     name = f"_keys_{next(_names)}"
     if store.kind == "duckdb":
-        store.connection.register(name, pa.table({"key": pa.array(list(keys), pa.string())}))
-        try:
+        with _registered(store, name, pa.table({"key": pa.array(list(keys), pa.string())})):
             yield name
-        finally:
-            store.connection.unregister(name)
         return
     store.execute(f"CREATE TEMP TABLE {name} (key TEXT)")
     try:

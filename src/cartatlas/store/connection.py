@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,15 @@ def is_postgres_url(target: str) -> bool:
 class StoreMissing(FileNotFoundError):
     """A read was asked of a store file that does not exist yet."""
 
+    user_facing = True
+
+
+class StoreUnusable(RuntimeError):
+    """The store named by ``--db`` cannot be opened at all: not a DuckDB file, a folder, a
+    PostgreSQL server that does not answer, or an address of a kind no backend reads."""
+
+    user_facing = True
+
 
 class StoreBusy(RuntimeError):
     """Another process holds the DuckDB file's lock (an import, or ``cartatlas serve``)."""
@@ -66,11 +75,20 @@ def _holder(message: str) -> str:
 def _connect_duckdb(path: Path, read_only: bool) -> Any:
     import duckdb
 
+    if path.is_dir():
+        raise StoreUnusable(
+            f"the store {path} is a folder; give --db a DuckDB file, e.g. "
+            f"--db {path / 'cartatlas.duckdb'}"
+        )
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():
-            raise
+            raise StoreUnusable(
+                f"the store {path} cannot be opened as a DuckDB database ({_first_line(exc)}); "
+                "give --db the cartatlas store (a .duckdb file), or move this file away and "
+                "build a new store with `cartatlas kb load` and `cartatlas import`"
+            ) from None
         raise StoreBusy(
             f"the store {path} is in use by {_holder(str(exc))}; DuckDB lets one process write "
             "at a time. Wait for it to finish (or stop it, e.g. a running `cartatlas serve`), "
@@ -86,6 +104,47 @@ def _connect_duckdb(path: Path, read_only: bool) -> Any:
             f"{'read-write' if read_only else 'read-only'} mode; close it first, "
             "or give this command another store with --db"
         ) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of a driver's message, without its error-class prefix."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return re.sub(r"^(IO|Connection) Error: ", "", text)
+
+
+def shown_url(url: str) -> str:
+    """``url`` with any password replaced by ``***``, for messages."""
+    return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+def _connect_postgres(url: str) -> Any:
+    import psycopg
+
+    try:
+        return psycopg.connect(url)
+    except psycopg.Error as exc:
+        raise StoreUnusable(
+            f"cannot connect to the PostgreSQL store {shown_url(url)} ({_first_line(exc)}); "
+            "check that the server is running and that the host, port, user, password and "
+            "database in the URL are right, or use a DuckDB file with --db PATH"
+        ) from None
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """DuckDB stops a statement on Ctrl-C and raises its own "Query interrupted" error, and
+    wraps a ``KeyboardInterrupt`` raised while it reads a registered Arrow table in one of its
+    own; turn both back into the ``KeyboardInterrupt`` the commands handle (rollback,
+    "interrupted", exit 130)."""
+    import duckdb
+
+    try:
+        yield
+    except (RuntimeError, duckdb.Error) as exc:
+        interrupted = isinstance(exc, duckdb.InterruptException) or str(exc) == "Query interrupted"
+        if not (interrupted or (isinstance(exc, duckdb.Error) and "KeyboardInterrupt" in str(exc))):
+            raise
+        raise KeyboardInterrupt from None
 
 
 class Store:
@@ -112,8 +171,9 @@ class Store:
             if not self._in_transaction:
                 self.connection.commit()
             return rows
-        cur = self.connection.execute(sql, params)
-        return cur.fetchall() if cur.description else []
+        with interruptible():
+            cur = self.connection.execute(sql, params)
+            return cur.fetchall() if cur.description else []
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
@@ -125,7 +185,8 @@ class Store:
             if not self._in_transaction:
                 self.connection.commit()
             return
-        self.connection.executemany(sql, rows)
+        with interruptible():
+            self.connection.executemany(sql, rows)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
         """Rows plus column names, for display and DataFrames."""
@@ -137,9 +198,10 @@ class Store:
             if not self._in_transaction:
                 self.connection.commit()
             return names, rows
-        cur = self.connection.execute(sql, params)
-        names = [d[0] for d in cur.description or []]
-        return names, cur.fetchall()
+        with interruptible():
+            cur = self.connection.execute(sql, params)
+            names = [d[0] for d in cur.description or []]
+            return names, cur.fetchall()
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """The result as a DataFrame with the query's column names."""
@@ -172,12 +234,20 @@ class Store:
                 self.connection.execute("BEGIN TRANSACTION")
                 try:
                     yield self
+                    with interruptible():
+                        self.connection.execute("COMMIT")
                 except BaseException:
-                    self.connection.execute("ROLLBACK")
+                    self._rollback()
                     raise
-                self.connection.execute("COMMIT")
         finally:
             self._in_transaction = False
+
+    def _rollback(self) -> None:
+        """Undo the open DuckDB transaction; after a failed COMMIT there may be none left."""
+        import duckdb
+
+        with suppress(duckdb.TransactionException):  # a failed COMMIT already ended it
+            self.connection.execute("ROLLBACK")
 
     def close(self) -> None:
         self.connection.close()
@@ -193,9 +263,12 @@ def open_store(target: str | None = None, read_only: bool = False) -> Store:
     """Open the store named by ``target`` (a DuckDB file path or a PostgreSQL URL)."""
     target = resolve_db(target)
     if is_postgres_url(target):
-        import psycopg
-
-        return Store(psycopg.connect(target), "postgres", target)
+        return Store(_connect_postgres(target), "postgres", target)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+://", target):
+        raise StoreUnusable(
+            f"--db {shown_url(target)}: not a store cartatlas can open; give a DuckDB file path "
+            "or a postgresql:// URL"
+        )
     path = Path(target).expanduser()
     if read_only and not path.exists():
         raise StoreMissing(
@@ -203,5 +276,11 @@ def open_store(target: str | None = None, read_only: bool = False) -> Store:
             "(registry data) first, or point --db at an existing store"
         )
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreUnusable(
+                f"cannot create the store {path}: its folder {path.parent} cannot be made "
+                f"({exc.strerror}); give --db a file in a folder you can write to"
+            ) from None
     return Store(_connect_duckdb(path, read_only), "duckdb", str(path), read_only)

@@ -27,6 +27,8 @@ from cartatlas.store.registry_schema import STUDY_COLUMNS
 class NoRegistryData(LookupError):
     """The store has no registry tables yet."""
 
+    user_facing = True  # its message is written for the user: one line, no traceback
+
 
 def _require(store: Store) -> None:
     if not store.table_exists("reg_study"):

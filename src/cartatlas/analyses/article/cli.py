@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from cartatlas.cli_inputs import output_file, writing
+
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
@@ -63,6 +65,7 @@ def check_article_command(
     if (file is None) == (url is None):
         err.print("[red]error[/red] give a FILE (or '-' for standard input) or --url URL, not both")
         raise typer.Exit(2)
+    output = output_file(output, "--out", f"claims.{'txt' if fmt is ArticleFormat.text else fmt}")
     try:
         if url:
             raw = fetch_page(url)
@@ -110,7 +113,8 @@ def _write(checked, fmt: ArticleFormat, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()  # the summary goes to standard error; keep it after the claims
     else:
-        output.write_text(text, "utf-8")
+        with writing(output, "--out"):
+            output.write_text(text, "utf-8")
         err.print(f"wrote {escape(str(output))}")
     if fmt is not ArticleFormat.text:
         err.print(escape(checked.summary))

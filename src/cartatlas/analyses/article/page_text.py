@@ -12,6 +12,8 @@ from cartatlas.analyses.article import MAX_CHARS
 class ArticleInputError(ValueError):
     """The article cannot be read; the message says why and what to do."""
 
+    user_facing = True  # its message is written for the user: one line, no traceback
+
 
 class NoArticleText(ArticleInputError):
     """The input holds no words (an empty page, markup only). The CLI refuses it; the API

@@ -198,6 +198,8 @@ class ClaimsFile(BaseModel):
 class ClaimsFileError(ValueError):
     """A claims file that cannot be read; the message names the file, claim and field."""
 
+    user_facing = True  # its message is written for the user: one line, no traceback
+
 
 def parse_claims(data: object, origin: str) -> ClaimsFile:
     try:

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cartatlas.cli_inputs import CountriesOption, MoreCountries, country_list
+from cartatlas.cli_inputs import (
+    CountriesOption,
+    MoreCountries,
+    bad_input,
+    country_list,
+    output_file,
+    writing,
+)
 from cartatlas.output import Format, console, emit
 from cartatlas.store import Store, open_store
 
@@ -84,7 +91,20 @@ def landscape_command(
         raise typer.BadParameter(
             f"unknown dimension(s) {unknown}; choose from {list(DIMENSION_NAMES)}"
         )
+    if len(set(dims)) < len(dims):
+        raise typer.BadParameter(
+            f"{by!r} names a dimension twice; name each once", param_hint="--by"
+        )
     codes = country_list(countries, more_countries, None)
+    csv_path = output_file(csv_path, "--csv", "landscape.csv")
+    parquet_path = output_file(parquet_path, "--parquet", "landscape.parquet")
+    figure_path = output_file(figure_path, "--figure", "landscape.png")
+    if figure_path and figure_path.suffix.lower() not in FIGURE_FORMATS:
+        raise bad_input(
+            f"--figure {figure_path}: cannot draw a figure as {figure_path.suffix or 'no type'!r}; "
+            f"end the name with {', '.join(FIGURE_FORMATS)}, e.g. "
+            f"--figure {figure_path.with_suffix('.png')}"
+        )
     # A table printed from the store is kept under the data version: asked again, it is read
     # back without loading pandas or reading the trials (written files need the frame itself).
     name = (
@@ -117,6 +137,9 @@ def landscape_command(
     if fmt is Format.table:
         rows = _stated(columns, rows)
     emit(columns, rows, fmt, title="CAR trial landscape")
+
+
+FIGURE_FORMATS = (".png", ".svg", ".pdf")
 
 
 def _stated(columns: list[str], rows: list[tuple]) -> list[tuple]:
@@ -227,9 +250,11 @@ def _counted(
     if csv_path:
         from cartatlas.spreadsheet import defused
 
-        defused(table).to_csv(csv_path, index=False)
+        with writing(csv_path, "--csv"):
+            defused(table).to_csv(csv_path, index=False)
     if parquet_path:
-        table.to_parquet(parquet_path, index=False)
+        with writing(parquet_path, "--parquet"):
+            table.to_parquet(parquet_path, index=False)
     if figure_path:
         from cartatlas.cli_progress import progress_bar
 
@@ -239,7 +264,8 @@ def _counted(
 
             advance(1, step="drawing")
             title = f"CAR trials by start year: {' vs '.join(codes) if codes else 'all countries'}"
-            plot(yearly_shares(frame, codes), figure_path, title)
+            with writing(figure_path, "--figure"):
+                plot(yearly_shares(frame, codes), figure_path, title)
             advance(1)
         err.print(f"figure written to {figure_path}")
     return len(frame), list(table.columns), _plain_rows(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -45,7 +46,9 @@ def plot(shares: pd.DataFrame, path: Path, title: str, first_year: int = 2012) -
     axes[-1].set_xlabel("Start year (sites' countries; multi-country trials in each)")
     for ax in axes:
         ax.grid(alpha=0.3)
-    fig.tight_layout()
+    with warnings.catch_warnings():  # "tight layout not applied" is no news to the reader
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
     plt.close(fig)
