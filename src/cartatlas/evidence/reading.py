@@ -12,7 +12,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from cartatlas.evidence.tables import Table
-from cartatlas.inputs import not_one_of
+from cartatlas.inputs import did_you_mean, not_one_of
 
 BUNDLED_DIR = Path(__file__).parent / "data"
 
@@ -146,6 +146,44 @@ def _text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
     return text, problems
 
 
+def _header_problem(table: Table, header: list[str]) -> Problem | None:
+    """What makes the first line unusable: a column named twice (csv keeps the last value, so
+    one silently replaced the other), or a column the table does not have (a misspelt name
+    would drop its values), with the nearest column name."""
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        return Problem(
+            table.file_name,
+            1,
+            ", ".join(twice),
+            "named twice in the header: one column would silently replace the other's values; "
+            "keep one",
+        )
+    unknown = [c for c in header if c not in table.columns]
+    if not unknown:
+        return None
+    if len(header) == 1 and ";" in header[0]:
+        hint = "; the file is separated by ';': save it with commas (CSV, UTF-8)"
+    else:
+        hint = "".join(did_you_mean(c, table.columns, 1) for c in unknown)
+    return Problem(
+        table.file_name,
+        1,
+        ", ".join(unknown),
+        f"unknown column(s){hint}; the columns are: {', '.join(table.columns)}",
+    )
+
+
+def _unparsable(error: csv.Error) -> str:
+    text = str(error)
+    if "field larger than field limit" in text:
+        return (
+            f"a field longer than {csv.field_size_limit():,} characters, almost always a quote "
+            '(") opened and never closed; close it — this row was left out'
+        )
+    return f"cannot be read as CSV ({text}); check its quotes — this row was left out"
+
+
 def read_table(directory: Path, table: Table) -> tuple[list[Row], list[Problem]]:
     """Parse one table's CSV. Rows that fail their model are reported and left out; a file that
     is missing, empty, header-only or not UTF-8 is reported by name."""
@@ -154,20 +192,19 @@ def read_table(directory: Path, table: Table) -> tuple[list[Row], list[Problem]]
         return [], problems
     rows: list[Row] = []
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    unknown = [c for c in header if c not in table.columns]
-    if unknown:
-        problems.append(
-            Problem(
-                table.file_name,
-                1,
-                ", ".join(unknown),
-                f"unknown column(s); the columns are: {', '.join(table.columns)}",
-            )
-        )
-        return [], problems
+    header_problem = _header_problem(table, reader.fieldnames or [])
+    if header_problem:
+        return [], [*problems, header_problem]
     next_line = 2
-    for raw in reader:
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # the parser resumes at the next line: only this row is lost
+            problems.append(Problem(table.file_name, next_line, None, _unparsable(exc)))
+            next_line = reader.line_num + 1
+            continue
         line, next_line = next_line, reader.line_num + 1
         if None in raw:
             problems.append(
@@ -179,7 +216,12 @@ def read_table(directory: Path, table: Table) -> tuple[list[Row], list[Problem]]
                 )
             )
             continue
-        values = {k: v.strip() for k, v in raw.items() if v is not None and v.strip() != ""}
+        # A quoted line break saved by Excel or on Windows is CRLF: store it as one newline.
+        values = {
+            k: v.strip().replace("\r\n", "\n")
+            for k, v in raw.items()
+            if v is not None and v.strip() != ""
+        }
         key = values.get(table.key[0]) if len(table.key) == 1 else None
         nul = next((k for k, v in values.items() if "\x00" in v), None)
         if nul is not None:
