@@ -255,12 +255,16 @@ def _scan(record: TrialRecord, fields: tuple[str, ...]) -> dict[str, Hit]:
     found: dict[str, Hit] = {}
     for field, text in record.texts(*fields):
         for index, start, end in _areas_in(text):
-            found.setdefault(_ALL[index][0], Hit(field, text, start, end))
+            area = _ALL[index][0]
+            if area not in found:  # the first field and text that name an area quote it
+                found[area] = Hit(field, text, start, end)
     return found
 
 
 _GENERIC = re.compile(r"^(?:lymphomas?|non[\s-]?hodgkin'?s?|NHL|leuk(?:a)?emias?)$", _I)
 _GENERIC_B = re.compile(r"^(?:B-?NHL|B[\s-]cell (?:non[\s-]hodgkin'?s? )?lymphomas?)$", _I)
+#: Words that make "other haematological" a vague umbrella beside a specific entity.
+_VAGUE = re.compile(r"h(?:a)?ematolog|leuk|lymphoid|myeloid", _I)
 _B_TARGETS = {"CD19", "CD20", "CD22", "CD79A", "CD79B", "BAFF-R", "CD37", "kappa", "CD10"}
 
 
@@ -293,8 +297,8 @@ def _resolve(found: dict[str, Hit], targets: list[str]) -> dict[str, Hit]:
             found.pop(key)
         found[BASKET] = first
     specific_haem = [k for k, _ in AREAS if k in found and k != "other haematological"]
-    vague = re.compile(r"h(?:a)?ematolog|leuk|lymphoid|myeloid", _I)
-    if specific_haem and vague.search(found.get("other haematological", Hit("", "", 0, 0)).words):
+    vague = found.get("other haematological")
+    if specific_haem and vague and _VAGUE.search(vague.words):
         found.pop("other haematological")
     if len([k for k in found if k.startswith("solid:")]) > 1:
         found.pop("solid:multiple", None)

@@ -61,9 +61,12 @@ class TrialRecord:
                         yield "intervention descriptions", item.description
                 continue
             value = getattr(self, name)
-            for text in value if isinstance(value, tuple) else (value,):
-                if text:
-                    yield name, text
+            if isinstance(value, tuple):
+                for text in value:
+                    if text:
+                        yield name, text
+            elif value:
+                yield name, value
 
 
 def _get(data: Mapping[str, Any], *path: str) -> Any:
