@@ -23,6 +23,7 @@ from test_stats_diagnostics import LOO_CASES, REGTEST_CASES  # noqa: E402
 from test_stats_generic import CASES as GENERIC_CASES  # noqa: E402
 from test_stats_generic import generic_fit  # noqa: E402
 from test_stats_glmm import glmm_values  # noqa: E402
+from test_stats_heldout import expected_values, fit_case, heldout  # noqa: E402
 from test_stats_metareg import regression_values  # noqa: E402
 from test_stats_pooled import pooled_values  # noqa: E402
 
@@ -146,6 +147,13 @@ def families():
     for c in fitted:
         _collect(worst, pooled_values(generic_fit(c)), c["expected"], FLOOR)
     out["rma(yi, sei) generic + confint + predict"] = (len(fitted), worst)
+
+    for family, name in (("generic", "rma(yi, sei)"), ("proportions", "rma(measure, xi, ni)")):
+        worst = defaultdict(float)
+        fitted = [c for c in heldout()[family] if "error" not in c]
+        for c in fitted:
+            _collect(worst, pooled_values(fit_case(c)), expected_values(c), FLOOR)
+        out[f"held-out {name} + confint + predict"] = (len(fitted), worst)
     return out
 
 

@@ -23,6 +23,7 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .results import MetaResult
+from .tau2 import ESTIMATORS
 
 __all__ = ["forest_plot", "forest_targets"]
 
@@ -36,10 +37,7 @@ _SCALES = {"PLO": "logit", "PAS": "arcsine", "PFT": "Freeman-Tukey", "PR": "raw 
 _METHODS = {
     "CE": "common effect",
     "GLMM": "binomial-normal GLMM",
-    **{
-        m: f"{m} estimate of tau\N{SUPERSCRIPT TWO}"
-        for m in ("DL", "REML", "ML", "PM", "HE", "SJ", "EB")
-    },
+    **{m: f"{m} estimate of tau\N{SUPERSCRIPT TWO}" for m in ESTIMATORS},
 }
 _TESTS = {"z": "z test", "t": "t test", "knha": "Knapp-Hartung"}
 

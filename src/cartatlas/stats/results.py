@@ -38,6 +38,8 @@ _METHOD_NAMES = {
     "ML": "maximum likelihood",
     "PM": "Paule-Mandel",
     "HE": "Hedges",
+    "HS": "Hunter-Schmidt",
+    "HSk": "Hunter-Schmidt, small-k corrected",
     "SJ": "Sidik-Jonkman",
     "EB": "empirical Bayes",
     "GLMM": "binomial-normal GLMM (ML, adaptive Gauss-Hermite)",

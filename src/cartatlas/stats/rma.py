@@ -54,7 +54,7 @@ __all__ = [
 
 COMMON_EFFECT = "CE"
 METHODS = (COMMON_EFFECT, *ESTIMATORS)
-_METHOD_ALIASES = {"FE": COMMON_EFFECT, "EE": COMMON_EFFECT}
+_METHOD_ALIASES = {"FE": COMMON_EFFECT, "EE": COMMON_EFFECT, "HSK": "HSk"}
 TESTS = ("z", "t", "knha")
 
 
@@ -62,7 +62,8 @@ _TEST_ALIASES = {"hk": "knha", "hksj": "knha", "kh": "knha"}
 
 
 def check_method(method: str, allowed: tuple[str, ...] = METHODS) -> str:
-    """Canonical method name (case-insensitive; FE and EE mean the common-effect model CE)."""
+    """Canonical method name (case-insensitive; FE and EE mean the common-effect model CE;
+    "HSk" is spelt as metafor spells it)."""
     upper = method.upper() if isinstance(method, str) else method
     canonical = _METHOD_ALIASES.get(upper, upper)
     if canonical not in allowed:
@@ -157,6 +158,26 @@ def _check_design(X: np.ndarray, k: int, random_effects: bool) -> None:
         raise ValueError("the moderator matrix is not of full rank (redundant or constant columns)")
 
 
+# metafor's ``evtol``: from this ratio of sampling variances on, the weights span more than
+# seven orders of magnitude and the fit may not be numerically stable.
+DISPARATE_VARIANCES = 1e7
+
+
+def _warn_if_variances_disparate(vi: np.ndarray) -> None:
+    """Warn, as metafor does, when max(v) / min(v) >= 1e7 (e.g. standard errors 1e-3 and 10):
+    the results are still computed, but the caller must know they may be unstable."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = vi.max() / vi.min()
+    if math.isfinite(ratio) and ratio >= DISPARATE_VARIANCES:
+        warnings.warn(
+            f"ratio of largest to smallest sampling variance is {ratio:.3g} (>= 1e7): the "
+            "results may not be numerically stable (metafor warns the same); check the "
+            "standard errors",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+
 def fit_rma(
     yi: np.ndarray,
     vi: np.ndarray,
@@ -181,13 +202,14 @@ def fit_rma(
     X = np.ones((k, 1)) if X is None else np.asarray(X, float)
     _check_design(X, k, method != COMMON_EFFECT)
     p = X.shape[1]
+    if k == 1 and test != "z":
+        warnings.warn('test set to "z" because k = 1 (as metafor does)', UserWarning, stacklevel=3)
+        test = "z"
+    _warn_if_variances_disparate(vi)
     if method == COMMON_EFFECT and test == "knha":
         warnings.warn(
             "Knapp-Hartung is not meant for the common-effect model", UserWarning, stacklevel=3
         )
-    if k == 1 and test != "z":
-        warnings.warn('test set to "z" because k = 1 (as metafor does)', UserWarning, stacklevel=3)
-        test = "z"
     tau2 = 0.0 if method == COMMON_EFFECT or k == 1 else estimate_tau2(yi, vi, X, method, control)
 
     fit = wls(X, yi, 1 / (vi + tau2))

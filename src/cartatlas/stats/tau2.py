@@ -31,6 +31,8 @@ __all__ = [
     "tau2_dl",
     "tau2_eb",
     "tau2_he",
+    "tau2_hs",
+    "tau2_hsk",
     "tau2_ml",
     "tau2_pm",
     "tau2_reml",
@@ -84,6 +86,23 @@ def tau2_dl(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -
     k, p = X.shape
     fit = wls(X, y, 1 / v)
     return (fit.rss - (k - p)) / fit.trace_p()
+
+
+def _hunter_schmidt(y: np.ndarray, v: np.ndarray, X: np.ndarray, small_k: bool) -> float:
+    k, p = X.shape
+    fit = wls(X, y, 1 / v)
+    q = fit.rss * k / (k - p) if small_k else fit.rss
+    return (q - k) / fit.w.sum()
+
+
+def tau2_hs(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -> float:
+    """Hunter-Schmidt: (Q - k) / sum(1/v), Q with weights 1/v (Viechtbauer et al. 2015)."""
+    return _hunter_schmidt(y, v, X, small_k=False)
+
+
+def tau2_hsk(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -> float:
+    """Hunter-Schmidt with the small-k correction: (Q k / (k - p) - k) / sum(1/v)."""
+    return _hunter_schmidt(y, v, X, small_k=True)
 
 
 def tau2_sj(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -> float:
@@ -222,6 +241,8 @@ ESTIMATORS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray, Tau2Control]
     "ML": tau2_ml,
     "PM": tau2_pm,
     "HE": tau2_he,
+    "HS": tau2_hs,
+    "HSk": tau2_hsk,
     "SJ": tau2_sj,
     "EB": tau2_eb,
 }
