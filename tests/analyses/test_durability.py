@@ -35,7 +35,8 @@ def _csv(name: str) -> list[dict[str, str]]:
 
 
 def _reml_knapp_hartung(y: np.ndarray, v: np.ndarray) -> tuple[float, float, float]:
-    """Pooled mean and 95% CI: REML tau^2 by direct maximisation, Knapp-Hartung t interval."""
+    """Pooled mean and 95% CI: REML tau^2 by direct maximisation, Knapp-Hartung t interval
+    with its variance factor (the weighted residual mean square) not below 1."""
 
     def negative_restricted_loglik(tau2: float) -> float:
         w = 1 / (v + tau2)
@@ -50,7 +51,7 @@ def _reml_knapp_hartung(y: np.ndarray, v: np.ndarray) -> tuple[float, float, flo
     w = 1 / (v + tau2)
     mu = np.sum(w * y) / np.sum(w)
     k = y.size
-    se = math.sqrt(np.sum(w * (y - mu) ** 2) / (k - 1) / np.sum(w))
+    se = math.sqrt(max(1.0, np.sum(w * (y - mu) ** 2) / (k - 1)) / np.sum(w))
     crit = stats.t.ppf(0.975, k - 1)
     return mu, mu - crit * se, mu + crit * se
 

@@ -3,7 +3,7 @@
 # tests/golden/metafor_golden.json: estimate and CI as proportions, and the logit estimate and
 # its standard error (so a Wald test between two countries can be recomputed without R).
 # Each cell of tests/golden/hazard_inputs.json (log hazard ratios with SEs from the printed 95%
-# CIs) is pooled with rma(yi, sei, method = "REML", test = "knha"), as cartatlas pools them, into
+# CIs) is pooled with rma(yi, sei, method = "REML", test = "adhoc"), as cartatlas pools them, into
 # tests/golden/metafor_hazard_golden.json (HR scale: estimate, CI, prediction interval).
 #   Rscript tests/golden/make_reference.R
 suppressPackageStartupMessages({
@@ -32,7 +32,7 @@ pooled_hr <- list()
 for (cell in hazards) {
   hr <- unlist(cell$hr)
   sei <- (log(unlist(cell$ci_high)) - log(unlist(cell$ci_low))) / (2 * qnorm(0.975))
-  fit <- rma(yi = log(hr), sei = sei, method = "REML", test = "knha")
+  fit <- rma(yi = log(hr), sei = sei, method = "REML", test = "adhoc")
   pred <- predict(fit, transf = exp)
   pooled_hr[[length(pooled_hr) + 1]] <- list(
     indication = cell$indication, endpoint = cell$endpoint, studies = unlist(cell$studies),

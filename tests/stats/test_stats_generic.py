@@ -59,7 +59,7 @@ def test_every_method_and_test_is_covered():
     assert combos >= {
         (m, t)
         for m in ("FE", "DL", "REML", "ML", "PM", "HE", "SJ", "EB")
-        for t in ("z", "t", "knha")
+        for t in ("z", "t", "knha", "adhoc")
     }
 
 

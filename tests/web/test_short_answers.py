@@ -25,8 +25,9 @@ PAIRS = [("CN", "US"), ("KR", "CN"), ("JP", "CN"), ("IN", "CN"), ("US", "GB")]
 #: before the short answers, success rates ran to 3,500 and durability to 2,600.
 CAP = 800
 #: The durability answer: two or three sentences (680: a trial left out of a pooled HR for
-#: want of a CI is named beside it, "BELINDA 1.07 not pooled, no CI").
-DURABILITY_CAP = 680
+#: want of a CI is named beside it, "BELINDA 1.07 not pooled, no CI"; 760: a two-trial pool
+#: wider than its trials, now LBCL EFS too, names each trial's own HR beside it).
+DURABILITY_CAP = 760
 WEAK = ("news", "secondary")
 
 

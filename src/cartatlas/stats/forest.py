@@ -39,7 +39,12 @@ _METHODS = {
     "GLMM": "binomial-normal GLMM",
     **{m: f"{m} estimate of tau\N{SUPERSCRIPT TWO}" for m in ESTIMATORS},
 }
-_TESTS = {"z": "z test", "t": "t test", "knha": "Knapp-Hartung"}
+_TESTS = {
+    "z": "z test",
+    "t": "t test",
+    "knha": "Knapp-Hartung",
+    "adhoc": "Knapp-Hartung (factor ≥ 1)",
+}
 
 
 @dataclass

@@ -45,7 +45,7 @@ def meta_generic(
 
     method: "REML" (default), "DL", "ML", "PM", "HE", "HS", "HSk", "SJ", "EB", or
         "CE"/"FE"/"EE" for the common-effect model; test: "z", "knha" (Knapp-Hartung; "hk",
-        "hksj") or "t".
+        "hksj"), "adhoc" (its factor not below 1) or "t".
     Results are on the scale of ``yi`` (for log hazard ratios, exponentiate estimate and
     intervals); ``result.measure`` is "GEN" and ``backtransformed()`` is the identity.
     Raises ValueError naming the argument and study index for invalid input.

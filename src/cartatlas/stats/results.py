@@ -30,7 +30,12 @@ __all__ = [
     "SubgroupResult",
 ]
 
-_TEST_NAMES = {"z": "z", "t": "t", "knha": "Knapp-Hartung t"}
+_TEST_NAMES = {
+    "z": "z",
+    "t": "t",
+    "knha": "Knapp-Hartung t",
+    "adhoc": "Knapp-Hartung t (factor ≥ 1)",
+}
 _METHOD_NAMES = {
     "CE": "common-effect",
     "DL": "DerSimonian-Laird",
@@ -290,7 +295,7 @@ class MetaResult:
         )
         if not math.isnan(bt.pi_low):
             lines.append(f"{level} prediction interval: {bt.pi_low:.4f} to {bt.pi_high:.4f}")
-        stat = "t" if self.test in ("t", "knha") else "z"
+        stat = "t" if self.test in ("t", "knha", "adhoc") else "z"
         lines += ["", f"On the {self.measure} scale:"]
         lines.append(
             _table(
@@ -551,7 +556,7 @@ class MetaRegressionResult:
         return self.coefficients.to_frame()
 
     def summary(self) -> str:
-        stat = "t" if self.test in ("t", "knha") else "z"
+        stat = "t" if self.test in ("t", "knha", "adhoc") else "z"
         c = self.coefficients
         rows = [
             [

@@ -5,7 +5,8 @@ Viechtbauer 2007) and ``predict.rma``:
 
 * weights 1/(v_i + tau^2); z tests, or t tests with k - p df (``test="t"``), or Knapp-Hartung
   (``test="knha"``: t with k - p df and the covariance scaled by the weighted residual mean
-  square, Knapp & Hartung 2003 / Hartung & Knapp 2001);
+  square, Knapp & Hartung 2003 / Hartung & Knapp 2001), or with that factor not below 1
+  (``test="adhoc"``, Knapp & Hartung's ad hoc correction);
 * Cochran's Q with weights 1/v_i; I^2 and H^2 from tau^2 and the "typical" within-study
   variance (k - p) / tr P (Higgins & Thompson 2002), which for the common-effect model reduce
   to the Q-based definitions;
@@ -55,7 +56,9 @@ __all__ = [
 COMMON_EFFECT = "CE"
 METHODS = (COMMON_EFFECT, *ESTIMATORS)
 _METHOD_ALIASES = {"FE": COMMON_EFFECT, "EE": COMMON_EFFECT, "HSK": "HSk"}
-TESTS = ("z", "t", "knha")
+TESTS = ("z", "t", "knha", "adhoc")
+#: Tests with t quantiles on k - p df and a covariance scaled by the weighted residual mean square.
+KNAPP_HARTUNG = ("knha", "adhoc")
 
 
 _TEST_ALIASES = {"hk": "knha", "hksj": "knha", "kh": "knha"}
@@ -190,7 +193,10 @@ def fit_rma(
     """Fit the model y_i = x_i'beta + u_i + e_i, u_i ~ N(0, tau^2), e_i ~ N(0, v_i).
 
     ``X`` defaults to an intercept (pooling). ``method`` is a tau^2 estimator or "CE" for the
-    common-effect model; ``test`` is "z", "t" or "knha" (Knapp-Hartung).
+    common-effect model; ``test`` is "z", "t", "knha" (Knapp-Hartung) or "adhoc" (Knapp-Hartung
+    with its scale factor not below 1, metafor's ``test="adhoc"``: with two or three studies
+    that agree closely the plain factor falls far below 1 and the interval comes out narrower
+    than the common-effect model's z interval).
     """
     method = check_method(method)
     test = check_test(test)
@@ -206,7 +212,7 @@ def fit_rma(
         warnings.warn('test set to "z" because k = 1 (as metafor does)', UserWarning, stacklevel=3)
         test = "z"
     _warn_if_variances_disparate(vi)
-    if method == COMMON_EFFECT and test == "knha":
+    if method == COMMON_EFFECT and test in KNAPP_HARTUNG:
         warnings.warn(
             "Knapp-Hartung is not meant for the common-effect model", UserWarning, stacklevel=3
         )
@@ -214,9 +220,10 @@ def fit_rma(
 
     fit = wls(X, yi, 1 / (vi + tau2))
     vb = fit.A
-    if test == "knha":
+    if test in KNAPP_HARTUNG:
         rss = fit.rss
-        vb = vb * (0.0 if rss <= np.finfo(float).eps else rss / (k - p))
+        factor = 0.0 if rss <= np.finfo(float).eps else rss / (k - p)
+        vb = vb * (max(1.0, factor) if test == "adhoc" else factor)
     return RmaFit(
         yi=yi,
         vi=vi,
@@ -243,7 +250,7 @@ def wald_inference(
     m = btt.size
     b = beta[btt]
     qm = float(b @ np.linalg.solve(vb[np.ix_(btt, btt)], b)) if np.all(se[btt] > 0) else math.nan
-    t_based = test in ("t", "knha")
+    t_based = test in ("t", *KNAPP_HARTUNG)
     df = float(k - p) if t_based else math.nan
     if t_based:
         qm /= m

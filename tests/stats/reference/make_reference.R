@@ -412,7 +412,8 @@ generic_cases <- list()
 for (name in names(generic_sets)) {
   g <- generic_sets[[name]]
   bt <- if (name == "landmark_os") transf.ilogit else NULL
-  for (method in methods) for (test in tests) {
+  # "adhoc": Knapp-Hartung with its scale factor not below 1 (how cartatlas pools hazard ratios)
+  for (method in methods) for (test in c(tests, "adhoc")) {
     res <- safely(rma(yi = g$yi, sei = g$sei, method = method, test = test))
     case <- list(dataset = name, measure = if (is.null(bt)) "GEN" else "PLO", method = method,
                  test = test, level = 95)
