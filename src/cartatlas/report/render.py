@@ -73,8 +73,8 @@ def table_cell(text: str) -> Markup:
 
 def unbroken(value: object) -> bool:
     """A short cell that reads as one value — a number with its unit or currency, a year, a
-    percentage, an interval, an NCT id or a DOI — is never wrapped inside (a PDF once printed
-    "202/1" and "58.4/%"); cells of words may wrap between them."""
+    percentage, an interval, an NCT id or a DOI — is never broken inside a token (a PDF once
+    printed "202/1" and "58.4/%"), only at its spaces; cells of words may wrap between them."""
     text = str(value)
     return (
         0 < len(text) <= 32
