@@ -167,7 +167,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
                     r.name,
                     r.indication,
                     r.endpoint,
-                    r.analysis,
+                    r.analysis.replace("_", " "),
                     f"{r.hr:g}",
                     f"{r.ci_low:g}–{r.ci_high:g}",
                     cite_marked(ctx.refs, r),

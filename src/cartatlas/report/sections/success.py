@@ -394,9 +394,10 @@ def _studies_table(
             row.country,
             f"{row.name} ({row.product})",
             code_names([row.code]),
-            str(row.analysis),
+            str(row.analysis).replace("_", " "),
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),
+            _exact_ci_cell(row.events, row.n),
             cite_marked(ctx.refs, row),
         ]
         for row in pooling.rows.itertuples()
@@ -404,7 +405,7 @@ def _studies_table(
     weak = sum(is_weak(k) for k in pooling.rows["source_kind"])
     return Table(
         title,
-        ["country", "study", "endpoint", "analysis", "events/n", "rate", "source"],
+        ["country", "study", "endpoint", "analysis", "events/n", "rate", "95% CI", "source"],
         rows,
         note=(
             f"{part_of(weak, len(rows), 'row')} {was(weak)} read on news or secondary pages "
@@ -413,6 +414,12 @@ def _studies_table(
             else ""
         ),
     )
+
+
+def _exact_ci_cell(events: int, n: int) -> str:
+    """A study's own exact (Clopper–Pearson) 95% CI in whole percent, as every table of single
+    study rates prints it beside the rate."""
+    return "–".join(f"{v:.0f}" for v in exact_ci(int(events), int(n))) + "%"
 
 
 def _own_rates(
@@ -428,7 +435,7 @@ def _own_rates(
             code_names([row.code]),
             f"{row.events}/{row.n}",
             pct(row.events / row.n, 1),
-            "–".join(f"{v:.0f}" for v in exact_ci(int(row.events), int(row.n))) + "%",
+            _exact_ci_cell(row.events, row.n),
             cite_marked(ctx.refs, row),
         ]
         for frame in frames
