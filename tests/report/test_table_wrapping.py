@@ -29,7 +29,8 @@ def test_single_values_stay_whole(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["supported", "axicabtagene-ciloleucel", "138,962 USD (2024 rate)", "", "n/a"]
+    "value",
+    ["supported", "axicabtagene-ciloleucel", "138,962 USD (2024 rate)", "", "n/a", "[[12]]"],
 )
 def test_words_may_wrap(value):
     assert not unbroken(value)
@@ -38,8 +39,8 @@ def test_words_may_wrap(value):
 def test_print_css_breaks_only_tokens_that_cannot_fit():
     table = Table(
         "Prices",
-        ["product", "year", "local"],
-        [["axicabtagene-ciloleucel", "2021", "1,000,000 CNY"]],
+        ["product", "year", "local", "HR"],
+        [["axicabtagene-ciloleucel", "2021", "1,000,000 CNY", "0.62 (0.45–0.85)"]],
     )
     section = Section("cost", "Cost", "answer", [table])
     report = Report("t", ["CN", "US"], "today", "", [section], References())
@@ -49,9 +50,11 @@ def test_print_css_breaks_only_tokens_that_cannot_fit():
     inn = '<span class="inn">axicabtagene-ciloleucel</span>'  # hyphenation off for an INN
     assert cells == [
         ("", inn),
-        (' class="tokens"', "2021"),
-        (' class="tokens"', "1,000,000 CNY"),
+        ("", "2021"),
+        ("", "1,000,000 CNY"),
+        ("", '0.62 <span class="nowrap">(0.45–0.85)</span>'),
     ]
+    assert "td .nowrap { white-space: nowrap; }" in html
 
 
 def test_only_tables_of_many_columns_shrink_and_hyphenate():

@@ -58,3 +58,15 @@ def test_finder_pages_carry_no_slot_marks(client):
         page = client.get(path)
         assert page.status_code == 200
         assert "\x00" not in page.text
+
+
+def test_a_table_of_values_wraps_at_spaces_only():
+    """A browser broke "41–63%" at its dash in a narrow column; a value's tokens stay whole,
+    words and citation markers render as before."""
+    from cartatlas.report.model import Table
+    from cartatlas.web.render import templates
+
+    table = Table("Rates", ["study", "95% CI", "source"], [["RELIANCE", "41–63%", "x [[2]]"]])
+    html = templates.get_template("macros.html.j2").module.table(table)
+    assert '<td><span class="nowrap">41–63%</span></td>' in html
+    assert "<td>RELIANCE</td>" in html and 'href="#ref-2"' in html

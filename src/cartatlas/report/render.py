@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from cartatlas.report.model import CITATION, Figure, Paragraph, Report, Table
 
@@ -67,19 +67,40 @@ _INN = re.compile(r"\b[a-z]+(?:-[a-z]+)?(?:leucel|lecel)\b")
 def table_cell(text: str) -> Markup:
     """A table cell's text as :func:`inline_html`, product INNs kept from hyphenation: the PDF
     hyphenates the words of tables with many columns (English rules), which would split an INN
-    inside its stem ("axicabta-gene"); an INN wraps only at its own hyphen."""
+    inside its stem ("axicabta-gene"); an INN wraps only at its own hyphen. A cell of values
+    (:func:`unbroken`) is :func:`whole_tokens`."""
+    if unbroken(text):
+        return whole_tokens(text)
     return Markup(_INN.sub(r'<span class="inn">\g<0></span>', str(inline_html(text))))
+
+
+_BREAKS_AFTER = re.compile(r"[-–—/]")  # where a browser or the PDF may break a line in a token
+
+
+def whole_tokens(text: object) -> Markup:
+    """A cell of values that wraps at its spaces only: a token holding a dash or slash is kept
+    on one line (``.nowrap``). Kept whole, five cells of "40% (=33/82; 30–52%)" pushed a
+    safety table's last columns off the PDF page; left free, a browser broke "41–63%" at its
+    dash."""
+    return Markup(" ").join(
+        Markup('<span class="nowrap">{}</span>').format(token)
+        if _BREAKS_AFTER.search(token)
+        else escape(token)
+        for token in str(text).split()
+    )
 
 
 def unbroken(value: object) -> bool:
     """A short cell that reads as one value — a number with its unit or currency, a year, a
     percentage, an interval, an NCT id or a DOI — is never broken inside a token (a PDF once
-    printed "202/1" and "58.4/%"), only at its spaces; cells of words may wrap between them."""
+    printed "202/1" and "58.4/%"), only at its spaces; cells of words may wrap between them. A cell
+    with a citation marker is text: its marker becomes a link."""
     text = str(value)
     return (
         0 < len(text) <= 32
         and any(ch.isdigit() for ch in text)
         and (text.startswith("10.") or not _WORDS.search(text))
+        and not CITATION.search(text)
     )
 
 
@@ -94,7 +115,6 @@ def _environment() -> Environment:
     env.filters["cell"] = table_cell
     env.tests.update(BLOCK_TESTS)
     env.tests["web_url"] = web_url
-    env.tests["unbroken"] = unbroken
     env.globals["Markup"] = Markup
     return env
 

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 from starlette.datastructures import URL
 
-from cartatlas.report.render import BLOCK_TESTS, inline_html
+from cartatlas.report.render import BLOCK_TESTS, inline_html, unbroken, whole_tokens
 from cartatlas.store import Store
 from cartatlas.web.cache import Memo
 from cartatlas.web.questions import QUESTIONS
@@ -96,6 +96,8 @@ def _environment() -> Environment:
     env.filters["inline"] = inline_html
     env.filters["inline_on"] = inline_on
     env.filters["country_name"] = country_name
+    env.filters["whole_tokens"] = whole_tokens
+    env.tests["unbroken"] = unbroken
     env.tests.update(BLOCK_TESTS)
     env.globals["questions"] = QUESTIONS
     env.globals["url_for"] = url_for
