@@ -318,7 +318,7 @@ def _product_data(store: Store, key: str) -> tuple[dict, dict | None]:
             + " · "
             + outcomes["endpoint"]
             + " · "
-            + outcomes["analysis"]
+            + outcomes["analysis"].str.replace("_", " ")  # "longer follow up", in words
             + " · "
             + outcomes["denominator"],
             country=outcomes["country_of_conduct"].fillna("not stated"),
