@@ -151,7 +151,8 @@ def cell_types(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
             if field in _SUMMARY_FIELDS and "CAR" not in text:
                 continue
             for name, start, end in _cell_words_in(text):
-                found.setdefault(name, Hit(field, text, start, end))
+                if name not in found:  # the first words of a type are its reason
+                    found[name] = Hit(field, text, start, end)
         if found:
             if "T" in found and len(found) > 1 and not _explicit_car_t(record):
                 found.pop("T")

@@ -203,14 +203,18 @@ def _named_targets(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def targets_in(field: str, text: str) -> list[tuple[str, Hit]]:
-    """Targets named in one text, each with the hit that names it; skips prior/negative ones."""
-    return [(name, Hit(field, text, start, end)) for name, start, end in _targets_at(text)]
+def _add_targets(found: dict[str, Hit], field: str, text: str) -> None:
+    """Adds the targets named in one text that ``found`` lacks, each with the hit that names
+    it (the first hit of a target is its reason, so later ones are not built)."""
+    for name, start, end in _targets_at(text):
+        if name not in found:
+            found[name] = Hit(field, text, start, end)
 
 
 @lru_cache(maxsize=8192)
 def _targets_at(text: str) -> tuple[tuple[str, int, int], ...]:
-    """``(target, start, end)`` of :func:`targets_in`, once per text (interventions repeat)."""
+    """``(target, start, end)`` of the targets named in one text, skipping prior and negative
+    ones; once per text (interventions repeat)."""
     result = []
     for start, end, name in _cd_targets(text) + _named_targets(text):
         if _NEGATIVE_AFTER.match(text[end : end + 10]) or is_context(Hit("", text, start, end)):
@@ -232,11 +236,9 @@ def targets(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
         for m, known in known_products(product.name):
             for name in known.targets:
                 found.setdefault(name, Hit("interventions", product.name, m.start(), m.end()))
-        for name, hit in targets_in("interventions", product.name):
-            found.setdefault(name, hit)
+        _add_targets(found, "interventions", product.name)
     for field, text in record.texts("title", "official_title"):
-        for name, hit in targets_in(field, text):
-            found.setdefault(name, hit)
+        _add_targets(found, field, text)
         for m, known in known_products(text):
             for name in known.targets:
                 found.setdefault(name, Hit(field, text, m.start(), m.end()))
@@ -244,8 +246,7 @@ def targets(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
         for hit in hits(record, CAR_PATTERN, ("brief_summary", "detailed_description")):
             # Only antigens named next to the CAR words, not the background around them.
             near = hit.text[max(0, hit.start - 60) : hit.end + 60]
-            for name, target_hit in targets_in(hit.field, near):
-                found.setdefault(name, target_hit)
+            _add_targets(found, hit.field, near)
             for m, known in known_products(near):
                 for name in known.targets:
                     found.setdefault(name, Hit(hit.field, near, m.start(), m.end()))
