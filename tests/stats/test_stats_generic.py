@@ -82,6 +82,21 @@ def test_hr_to_log_by_hand():
     assert isinstance(yi, float)
 
 
+def test_hunter_schmidt_by_hand():
+    yi, sei = np.array([-0.9, -0.1, -0.6, 0.3]), np.array([0.2, 0.3, 0.25, 0.4])
+    w = 1 / sei**2
+    q = np.sum(w * (yi - np.sum(w * yi) / w.sum()) ** 2)
+    k = yi.size
+    assert meta_generic(yi, sei, "HS").tau2 == pytest.approx((q - k) / w.sum(), rel=1e-12)
+    hsk = meta_generic(yi, sei, "hsk").tau2  # any case, as every method name
+    assert hsk == pytest.approx((q * k / (k - 1) - k) / w.sum(), rel=1e-12)
+
+
+def test_disparate_variances_warn_as_metafor():
+    with pytest.warns(RuntimeWarning, match="largest to smallest sampling variance"):
+        meta_generic([0.1, 0.5, -0.2], [1e-3, 10, 0.5])
+
+
 def test_common_effect_prediction_interval_is_the_ci():
     res = meta_generic([-0.9, -0.4, -0.6], [0.2, 0.3, 0.25], method="FE")
     assert (res.pi_low, res.pi_high) == (res.ci_low, res.ci_high)
