@@ -117,6 +117,8 @@ def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client,
         assert row[0].startswith("multinational") == listed_apart, row[:2]
     if set(countries) & {"US"}:
         assert {"ZUMA-1", "JULIET", "KarMMa", "ZUMA-7"} <= multinational
+        # the dashboard's CRS chart draws the cohorts the tables list, multinational apart
+        assert "ZUMA-1 (LBCL)" in page and '"multinational"' in page
     for name in multinational:
         assert name in section.answer.split("Multinational trials")[1]
     for country in countries:

@@ -22,7 +22,7 @@ from cartatlas.analyses.durability import (
 )
 from cartatlas.analyses.headline_prices import in_headline
 from cartatlas.analyses.landscape.counts import count, started_by, yearly_shares
-from cartatlas.analyses.study_rows import study_rows
+from cartatlas.analyses.safety_rows import MULTINATIONAL, safety_rows
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.report import figures
 from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
@@ -336,10 +336,11 @@ def _price_chart(ctx: WebContext) -> WebFigure | None:
 
 
 def _safety_chart(ctx: WebContext) -> WebFigure | None:
+    """CRS of any grade per cohort the safety tables list (:func:`safety_rows`): the compared
+    countries' own, then the multinational trials, coloured apart."""
     parts = []
     for indication in INDICATIONS:
-        rows = study_rows(ctx.store, indication, "CRS_any")
-        rows = rows[rows["country_of_conduct"].isin(ctx.countries)]
+        rows = safety_rows(ctx.store, indication, ctx.countries)["CRS_any"]
         parts.append(rows.assign(indication=indication))
     rows = pd.concat(parts, ignore_index=True)
     if rows.empty:
@@ -347,7 +348,10 @@ def _safety_chart(ctx: WebContext) -> WebFigure | None:
     studies = with_exact_ci(
         rows.assign(
             label=rows["study_id"] + " (" + rows["indication"] + ")",
-            country=rows["country_of_conduct"],
+            country=[
+                MULTINATIONAL if apart else c
+                for c, apart in zip(rows["country_of_conduct"], rows["multinational"], strict=True)
+            ],
         )[["label", "country", "grading", "events", "n"]]
     )
     return WebFigure(
@@ -355,7 +359,7 @@ def _safety_chart(ctx: WebContext) -> WebFigure | None:
         "Exact 95% CIs. Grading systems differ between studies (column 'grading'); compare "
         "rates within one system.",
         "crs-any",
-        spec=charts.forest(studies, None, ctx.countries),
+        spec=charts.forest(studies, None, [*ctx.countries, MULTINATIONAL]),
         data=frame_table("CRS, any grade", studies),
         sources=_cited(ctx, rows),
     )
