@@ -9,7 +9,6 @@ recorded, so the test also pins that Japan has them.
 from __future__ import annotations
 
 import csv
-import html
 import io
 
 from typer.testing import CliRunner
@@ -19,7 +18,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import safety as safety_section
 from cartatlas.store import open_store
 from tests.golden import plain
-from tests.report.test_safety_regulatory_cells import _cells
+from tests.report.test_safety_regulatory_cells import _cells, _text
 
 PAIR = ["JP", "CN"]
 
@@ -68,7 +67,7 @@ def _product(study_id: str) -> str:
 def test_report_and_dashboard_show_japan_safety_cells(evidence_store, evidence_client):
     with open_store(evidence_store, read_only=True) as store:
         section = safety_section.build(ReportContext(store, PAIR))
-    page = html.unescape(evidence_client.get("/q/safety?a=JP&b=CN").text)
+    page = _text(evidence_client.get("/q/safety?a=JP&b=CN").text)
     rows = [row for block in section.blocks if hasattr(block, "rows") for row in block.rows]
     expected = _cells({"JP"}, own=True)
     assert expected, "Japan must report CRS or ICANS"
