@@ -30,8 +30,7 @@ from cartatlas.store import Store
 LATEST_RATE_RULE = (
     "a price from a year after the latest annual exchange rate recorded for its currency (the "
     "current, partial year, or a year whose average is not yet recorded) is converted at that "
-    "latest annual average, and likewise at its country's latest recorded PPP factor; fx_year "
-    "and ppp_year name the years used"
+    "latest annual average, and likewise at its country's latest recorded PPP factor"
 )
 
 

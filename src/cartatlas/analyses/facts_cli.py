@@ -190,7 +190,10 @@ def prices(
     columns += ["source_url"]
     emit(columns, _rows(frame, columns, fmt), fmt, title="CAR-T prices", wide=wide)
     if usd and fmt is Format.table:
-        console().print(f"Conversion: year-matched average exchange rate; {LATEST_RATE_RULE}.")
+        console().print(
+            f"Conversion: year-matched average exchange rate; {LATEST_RATE_RULE}; fx_year and "
+            "ppp_year name the years used."
+        )
         for code, span in ranges.items():
             console().print(f"Headline range, {code}: {_range_words(frame, code, span)}")
         console().print(f"Rule for the headline ranges: {HEADLINE_PRICE_RULE}.")

@@ -221,7 +221,7 @@ def build(ctx: ReportContext) -> Section:
         "A price is converted with the exchange rate (or PPP factor) of its own year; where "
         "that rate is missing, the converted value says 'no data', except that "
         + LATEST_RATE_RULE
-        + " (shown as '(2024 rate)' and '(2024 PPP)').",
+        + "; the year used is then named beside the value, as '(2024 rate)' or '(2024 PPP)'.",
         "List prices are not what patients pay: insurance, hospital costs and "
         "negotiated discounts differ by country.",
         "PPP: purchasing-power parity, local currency per international dollar.",

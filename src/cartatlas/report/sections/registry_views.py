@@ -84,7 +84,9 @@ def _approved_targets(ctx: ReportContext) -> Table:
         .reset_index()
         .sort_values(["country", "products"], ascending=[True, False])
     )
-    table = frame_table("Approved products by target", grouped)
+    table = frame_table(
+        "Approved products by target", grouped.rename(columns={"product_ids": "which products"})
+    )
     table.rows += [
         [c, no_approvals(c), "", ""] for c in ctx.countries if c not in set(grouped["country"])
     ]
@@ -260,7 +262,12 @@ def outlook(ctx: ReportContext) -> Section:
     ]
     table = table.drop(columns=list(STATING_SHARE_COLUMNS))
     blocks.append(
-        frame_table("Yearly shares", table.rename(columns={**SHARES, "stating_source": stating}))
+        frame_table(
+            "Yearly shares",
+            table.rename(
+                columns={**SHARES, "stating_source": stating, "start_year": "start year"}
+            ),
+        )
     )
     recent = shares[shares["start_year"] == last_full].set_index("country")
     parts = [
