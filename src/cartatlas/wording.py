@@ -6,6 +6,8 @@ which a reader takes for sloppiness in the numbers too.
 
 from __future__ import annotations
 
+import math
+
 
 def noun(count: int, singular: str, plural: str | None = None) -> str:
     """``singular`` for a count of 1, else ``plural`` (``singular`` + "s" by default)."""
@@ -30,3 +32,12 @@ def part_of(part: int, whole: int, singular: str, plural: str | None = None) -> 
 def was(count: int) -> str:
     """The verb that agrees with ``count`` things: "1 … was", "2 … were" ("1 of 3 rows was")."""
     return "was" if count == 1 else "were"
+
+
+def pvalue(p: float | None) -> str:
+    """A p-value as every surface prints it ("p = 0.61", "p = 0.003", "p < 0.001"): the report's
+    tables and the forest plot's model note once gave the same test as "p = 0.003" and
+    "p = 0.00334"."""
+    if p is None or math.isnan(p):
+        return "not testable"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"

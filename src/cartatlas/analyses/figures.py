@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cartatlas.analyses.study_rows import ENDPOINTS, code_names
 from cartatlas.analyses.success_rates import CountryPooling
+from cartatlas.wording import pvalue
 
 
 def forest_title(pooling: CountryPooling) -> str:
@@ -30,9 +31,9 @@ def subgroup_test_note(pooling: CountryPooling) -> str:
     return (
         f"Test for a difference between countries, the one the text reports (and the static "
         f"forest plot prints): Q-test for subgroup differences with a separate τ² per country "
-        f"(p = {sub.q_between_p:.3g}), the model of the pooled rates drawn. Sensitivity check, "
+        f"({pvalue(sub.q_between_p)}), the model of the pooled rates drawn. Sensitivity check, "
         f"not the answer: the same test with one common τ² for all countries gives "
-        f"p = {sub.qm_p:.3g}; it assumes every country's studies vary as much as the others'."
+        f"{pvalue(sub.qm_p)}; it assumes every country's studies vary as much as the others'."
     )
 
 

@@ -22,12 +22,6 @@ def interval(low: float, high: float) -> str:
     return f"{100 * low:.0f}–{100 * high:.0f}%"
 
 
-def pvalue(p: float | None) -> str:
-    if p is None or math.isnan(p):
-        return "not testable"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
-
-
 def cite_row(refs: References, row: object) -> str:
     """The marker for a row (namedtuple or dict) with ``source_url`` and maybe doi / pmid."""
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)

@@ -12,9 +12,9 @@ from cartatlas.evidence.absence import no_data
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
+from cartatlas.report.sections.common import cite_marked, interval, pct
 from cartatlas.report.sections.success import INDICATIONS
-from cartatlas.wording import noun
+from cartatlas.wording import noun, pvalue
 
 #: How a cell names an event reported as neurologic events / neurotoxicity (broader than ICANS).
 BROADER = "NE"

@@ -42,8 +42,8 @@ from cartatlas.report import parts as kept
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_marked, interval, pct, pvalue
-from cartatlas.wording import and_list, counted, part_of, was
+from cartatlas.report.sections.common import cite_marked, interval, pct
+from cartatlas.wording import and_list, counted, part_of, pvalue, was
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
 NAMES = {
