@@ -38,7 +38,11 @@ def test_studies_tables_print_words_and_each_exact_ci(evidence_store):
             assert row[6] == _clopper_pearson(events, n), row
             checked += 1
     assert checked >= 20
-    analyses = {row[table.columns.index("analysis")] for table in tables
-                if "analysis" in table.columns for row in table.rows}
+    analyses = {
+        row[table.columns.index("analysis")]
+        for table in tables
+        if "analysis" in table.columns
+        for row in table.rows
+    }
     assert "longer follow up" in analyses
     assert not any("_" in a for a in analyses)

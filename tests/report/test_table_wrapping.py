@@ -80,7 +80,16 @@ def test_a_safety_table_of_interval_cells_fits_the_page():
     grading and source columns past the A4 page edge; they wrap at their spaces instead."""
     from weasyprint import HTML
 
-    columns = ["country", "study", "CRS any", "CRS ≥3", "ICANS any", "ICANS ≥3", "grading", "source"]
+    columns = [
+        "country",
+        "study",
+        "CRS any",
+        "CRS ≥3",
+        "ICANS any",
+        "ICANS ≥3",
+        "grading",
+        "source",
+    ]
     row = [
         "multinational, incl. US (6 countries)",
         "ZUMA-1 (axicabtagene-ciloleucel)",

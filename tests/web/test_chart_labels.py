@@ -11,21 +11,40 @@ from cartatlas.web import charts
 
 def test_forest_and_hazard_ratio_labels_are_not_cut():
     studies = pd.DataFrame(
-        {"label": ["Xuzhou2022-CD19BCMA-54MM (MM)"], "country": ["CN"], "percent": [90.0],
-         "ci_low": [80.0], "ci_high": [96.0]}
+        {
+            "label": ["Xuzhou2022-CD19BCMA-54MM (MM)"],
+            "country": ["CN"],
+            "percent": [90.0],
+            "ci_low": [80.0],
+            "ci_high": [96.0],
+        }
     )
     forest = charts.forest(studies, None, ["CN", "US"])
     hrs = charts.hazard_ratios(
-        pd.DataFrame({"label": ["CT041-ST-01 PFS (gastric)"], "kind": ["trial"], "hr": [0.37],
-                      "ci_low": [0.24], "ci_high": [0.56]})
+        pd.DataFrame(
+            {
+                "label": ["CT041-ST-01 PFS (gastric)"],
+                "kind": ["trial"],
+                "hr": [0.37],
+                "ci_low": [0.24],
+                "ci_high": [0.56],
+            }
+        )
     )
     for spec in (forest, hrs):
         assert spec["encoding"]["y"]["axis"]["labelLimit"] >= 300
 
 
 def test_landmark_axis_names_the_time_origin_as_the_pdf_does():
-    rows = pd.DataFrame({"series": ["ZUMA-3 OS"], "months": [36], "rate": [46.0],
-                         "ci_low": [32.0], "ci_high": [59.0]})
+    rows = pd.DataFrame(
+        {
+            "series": ["ZUMA-3 OS"],
+            "months": [36],
+            "rate": [46.0],
+            "ci_low": [32.0],
+            "ci_high": [59.0],
+        }
+    )
     titles = {layer["encoding"]["x"]["title"] for layer in charts.landmarks(rows)["layer"]}
     assert titles == {"months after infusion or randomization"}
 
@@ -37,7 +56,9 @@ def test_product_response_labels_say_the_analysis_in_words(client):
     import re
 
     html = client.get("/products/axicabtagene-ciloleucel").text
-    specs = re.findall(r'<script type="application/json" id="spec-[^"]*">(.*?)</script>', html, re.S)
+    specs = re.findall(
+        r'<script type="application/json" id="spec-[^"]*">(.*?)</script>', html, re.S
+    )
     labels = [
         row["label"]
         for spec in map(json.loads, specs)

@@ -340,8 +340,13 @@ def forest(studies: pd.DataFrame, pooled: pd.DataFrame | None, countries: list[s
         if c in rows
     ]
     # Vega cuts a label at 180 px by default ("Xuzhou2022-CD19BCMA-54MM (…"): names in full.
-    y = {"field": "label", "type": "nominal", "sort": order, "title": None,
-         "axis": {"labelLimit": 420}}
+    y = {
+        "field": "label",
+        "type": "nominal",
+        "sort": order,
+        "title": None,
+        "axis": {"labelLimit": 420},
+    }
     x_scale = {"domain": [0, 100]}
     return _base(
         records(rows, columns),
@@ -442,8 +447,13 @@ def hazard_ratios(rows: pd.DataFrame) -> Spec:
     """Hazard ratios with 95% CIs on a log axis (``label``, ``hr``, ``ci_low``, ``ci_high``,
     ``kind`` trial / pooled); the dashed rule at 1 separates benefit (< 1) from harm."""
     order = list(dict.fromkeys(rows["label"]))
-    y = {"field": "label", "type": "nominal", "sort": order, "title": None,
-         "axis": {"labelLimit": 420}}
+    y = {
+        "field": "label",
+        "type": "nominal",
+        "sort": order,
+        "title": None,
+        "axis": {"labelLimit": 420},
+    }
     x = {"type": "quantitative", "scale": {"type": "log", "domain": [0.05, 20], "clamp": True}}
     return _base(
         records(rows, ["label", "kind", "hr", "ci_low", "ci_high"]),
@@ -479,8 +489,11 @@ def landmarks(rows: pd.DataFrame) -> Spec:
     """Landmark rates (%) against months, one colour per study and endpoint, with CI bars where
     printed (``series``, ``months``, ``rate``, ``ci_low``, ``ci_high``)."""
     # Landmarks count from infusion (single-arm) or randomization (randomized): as the PDF says.
-    x = {"field": "months", "type": "quantitative",
-         "title": "months after infusion or randomization"}
+    x = {
+        "field": "months",
+        "type": "quantitative",
+        "title": "months after infusion or randomization",
+    }
     return _base(
         records(rows, ["series", "months", "rate", "ci_low", "ci_high"]),
         height=220,
