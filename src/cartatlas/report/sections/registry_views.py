@@ -264,9 +264,7 @@ def outlook(ctx: ReportContext) -> Section:
     blocks.append(
         frame_table(
             "Yearly shares",
-            table.rename(
-                columns={**SHARES, "stating_source": stating, "start_year": "start year"}
-            ),
+            table.rename(columns={**SHARES, "stating_source": stating, "start_year": "start year"}),
         )
     )
     recent = shares[shares["start_year"] == last_full].set_index("country")
