@@ -91,3 +91,23 @@ def test_top_over_needs_an_open_range():
     claim = {"id": "x", "text": "t", "metric": "CR", "indication": "LBCL", "countries": ["US"]}
     with pytest.raises(ClaimsFileError, match="top_over is the top of an open range"):
         parse_claims({"claims": [{**claim, "range": [30, 60], "top_over": 70}]}, "f.yaml")
+
+
+def test_a_second_disease_left_unchecked_is_said(evidence_store, evidence_client, tmp_path):
+    """A rate claim is checked for the first disease a sentence names; when the sentence names
+    another ("lymphomas and certain leukemias"), whose rates could carry the range past its top
+    (B-ALL CR rates pass 60 %), the claim's scope says so on every surface."""
+    text = (
+        "In China and the US, for B-cell lymphomas and certain leukemias, complete response "
+        "rates range from 30% to over 60%.\n"
+    )
+    note = "the sentence also names B-ALL; a rate is checked for the first disease named (LBCL)"
+    [record] = cli_records(evidence_store, tmp_path, text)
+    assert record["indication"] == "LBCL" and any(note in n for n in record["checked_scope"])
+    api = evidence_client.post("/api/check-article", json={"text": text}).json()
+    assert any(note in n for n in api["claims"][0]["checked_scope"])
+    assert note in evidence_client.post("/article", data={"text": text}).text
+    b_all = [
+        r for c in ("CN", "US") for _, e, n in selected("B-ALL", "CR", c) for r in [100 * e / n]
+    ]
+    assert max(b_all) > 60  # why it matters: the other disease reaches past the top

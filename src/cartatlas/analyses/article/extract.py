@@ -265,6 +265,13 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
         notes = [f"country {country_note}"] * bool(country_note) + [
             f"disease {disease_note}"
         ] * bool(disease_note)
+        if len(diseases) > 1 and not disease_note:
+            # "lymphomas and certain leukemias, … ranging from 30% to over 60%": said openly,
+            # since the other disease's rates could change the verdict (docs/claims.md, Limits).
+            notes.append(
+                f"the sentence also names {', '.join(diseases[1:])}; a rate is checked for the "
+                f"first disease named ({diseases[0]}) only"
+            )
         found.append(
             Finding(
                 "safety" if endpoint[:3] in ("CRS", "ICA") else "rate",
