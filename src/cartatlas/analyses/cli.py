@@ -178,7 +178,10 @@ def meta(
         str | None,
         typer.Option(help="GLMM, REML, DL, … (default: GLMM, REML + Knapp–Hartung if it fails)."),
     ] = None,
-    test: Annotated[str | None, typer.Option(help="z, t or knha.")] = None,
+    test: Annotated[
+        str | None,
+        typer.Option(help="z, t, knha or adhoc (Knapp–Hartung with its factor not below 1)."),
+    ] = None,
     adjust: Annotated[
         str | None, typer.Option(help="Meta-regression moderators besides country: line,real_world")
     ] = None,

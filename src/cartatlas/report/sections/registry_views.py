@@ -19,6 +19,12 @@ from cartatlas.report.sections.common import frame_table
 from cartatlas.wording import noun
 
 TARGET_SHARE = "share of the country's CAR trials"
+#: Under a table of a list label: its shares can add up to more than 100% (CN's cell sources:
+#: 102%), which a reader adding them up would otherwise take for an error.
+MULTI_LABEL_NOTE = (
+    "A trial naming more than one {what} (e.g. one arm of each) counts under each, so a "
+    "country's shares can add up to more than 100%."
+)
 SHARES = {
     "allogeneic": "allogeneic",
     "solid": "solid tumour",
@@ -143,10 +149,12 @@ def types(ctx: ReportContext) -> Section:
         frame_table(
             "Trials by cell source: number (share)",
             _wide(ctx, _counts(ctx, ["source"]), "cell_source", "cell source"),
+            MULTI_LABEL_NOTE.format(what="cell source"),
         ),
         frame_table(
             "Trials by engineered cell type: number (share)",
             _wide(ctx, _counts(ctx, ["cell"]), "cell_type", "cell type"),
+            MULTI_LABEL_NOTE.format(what="cell type"),
         ),
         _approved_targets(ctx),
     ]
