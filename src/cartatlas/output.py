@@ -7,13 +7,14 @@ import json
 import re
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import Any
 
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -42,12 +43,43 @@ class Format(StrEnum):
     json = "json"
 
 
-def console(stderr: bool = False) -> Console:
+# C0 controls but tab and newline, DEL, C1 controls (U+009B is a CSI on some terminals), and the
+# bidirectional embeddings, overrides and isolates that make text read in another order.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _symbol(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character shown as one symbol (ESC as ␛, BEL as ␇, others as
+    �), so a registry title, an evidence note or an article cannot move the cursor, clear the
+    screen, retitle the window or reverse a line on the reader's terminal. One character for
+    one keeps rich's style spans in place."""
+    return _CONTROL.sub(_symbol, text)
+
+
+class _PlainConsole(Console):
+    """A rich console whose printed text cannot act on the terminal: the control characters of
+    every text segment are shown as symbols (:func:`visible`); rich's own control segments
+    (cursor moves of a progress bar) and the styles it renders pass unchanged."""
+
+    def render(self, renderable: Any, options: Any = None) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None and _CONTROL.search(segment.text):
+                segment = Segment(visible(segment.text), segment.style)
+            yield segment
+
+
+def console(stderr: bool = False, markup: bool = False) -> Console:
     """A console that prints text as it is. Rich markup is off, so registry or evidence text
     such as ``[/bold]`` or the pattern ``[a-z0-9]`` is printed, never interpreted (markup in
     a message once crashed commands or silently dropped text); colour goes through
-    :func:`tagged`."""
-    return Console(stderr=stderr, soft_wrap=True, highlight=False, markup=False)
+    :func:`tagged` (``markup=True``: for a command that escapes every value it prints). ANSI
+    escapes and other control characters in any text are shown, never sent (:func:`visible`)."""
+    return _PlainConsole(stderr=stderr, soft_wrap=True, highlight=False, markup=markup)
 
 
 def tagged(tag: str, style: str, text: object) -> Text:
@@ -114,7 +146,7 @@ _LIST_SEPARATOR = re.compile(r"(?<=\S)([;|])(?=\S)")
 def _display(value: Any) -> str:
     """A cell as the table shows it: lists (``CN;US``, ``US:Yescarta|CN:…``) get a space after
     each separator, so a long list wraps between its items, never inside one."""
-    return "" if is_missing(value) else _LIST_SEPARATOR.sub(r"\1 ", str(value))
+    return "" if is_missing(value) else _LIST_SEPARATOR.sub(r"\1 ", visible(str(value)))
 
 
 def _hoisted(
@@ -158,13 +190,13 @@ def _table(
     same: list[str] = []
     if not wide:
         headers, cells, same = _hoisted(headers, cells)
-    out = Console(highlight=False)
+    out = _PlainConsole(highlight=False)
     spans = [_narrowest(h, [row[i] for row in cells]) for i, h in enumerate(headers)]
     natural = sum(
         max([cell_len(h), *(cell_len(row[i]) for row in cells)]) + 1 for i, h in enumerate(headers)
     )
     if wide:
-        out = Console(highlight=False, width=max(out.width, natural + len(headers)))
+        out = _PlainConsole(highlight=False, width=max(out.width, natural + len(headers)))
     if title:
         out.print(Text(title, style="bold"))
     for line in same:

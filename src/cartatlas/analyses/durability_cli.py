@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from cartatlas.evidence.source_strength import label
 from cartatlas.inputs import InputError
 from cartatlas.missing import is_missing
-from cartatlas.output import Format, emit
+from cartatlas.output import Format, console, emit
 from cartatlas.store import StoreMissing, open_store
 
 if TYPE_CHECKING:
     import pandas as pd
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = console(markup=True)
+err = console(stderr=True, markup=True)
 
 SURVIVAL_COLUMNS = [
     "study",

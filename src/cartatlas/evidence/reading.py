@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -174,6 +176,31 @@ def _header_problem(table: Table, header: list[str]) -> Problem | None:
     )
 
 
+# Characters a curator cannot see in the file that change what a terminal or a page shows:
+# C0 controls but tab and newline, DEL, C1 controls, bidirectional overrides and isolates.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+_CONTROL_NAMES = {0x07: "bell", 0x08: "backspace", 0x0D: "carriage return", 0x1B: "escape"}
+
+
+def _hidden_character(values: dict[str, str]) -> tuple[str, str] | None:
+    """The first column holding a character no one can see, and the problem it makes."""
+    for column, value in values.items():
+        match = _HIDDEN.search(value)
+        if match is None:
+            continue
+        if match[0] == "\x00":
+            return column, "contains a NUL character, which PostgreSQL cannot store; remove it"
+        code = ord(match[0])
+        name = unicodedata.name(match[0], _CONTROL_NAMES.get(code, "a control character"))
+        return column, (
+            f"contains U+{code:04X} ({name.lower()}) at character {match.start() + 1}, invisible "
+            "in the file (a terminal escape, or text reversed for display); remove it"
+        )
+    return None
+
+
 def _unparsable(error: csv.Error) -> str:
     text = str(error)
     if "field larger than field limit" in text:
@@ -223,17 +250,9 @@ def read_table(directory: Path, table: Table) -> tuple[list[Row], list[Problem]]
             if v is not None and v.strip() != ""
         }
         key = values.get(table.key[0]) if len(table.key) == 1 else None
-        nul = next((k for k, v in values.items() if "\x00" in v), None)
-        if nul is not None:
-            problems.append(
-                Problem(
-                    table.file_name,
-                    line,
-                    nul,
-                    "contains a NUL character, which PostgreSQL cannot store; remove it",
-                    key,
-                )
-            )
+        hidden = _hidden_character(values)
+        if hidden is not None:
+            problems.append(Problem(table.file_name, line, hidden[0], hidden[1], key))
             continue
         try:
             record = table.model.model_validate(values)

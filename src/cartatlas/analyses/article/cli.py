@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from cartatlas.cli_inputs import output_file, writing
+from cartatlas.output import console
 
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = console(markup=True)
+err = console(stderr=True, markup=True)
 
 _COLOURS = {
     "supported": "green",
