@@ -263,3 +263,33 @@ def test_classify_evaluate_refuses_a_file_it_cannot_score(
     gold = _gold(tmp_path, text)
     line = one_line(str(tmp_path / "s.duckdb"), ["classify", "--evaluate", str(gold)])
     assert line.startswith(f"error {gold}{message}"), line
+
+
+def test_trial_without_enrollment_or_start_date(tmp_path, capsys, monkeypatch) -> None:
+    """A record that states no enrollment ended ``cartatlas trial`` with "TypeError: boolean
+    value of NA is ambiguous (unexpected …)" (the enrollment column's missing value is pd.NA)."""
+    import json
+
+    from cartatlas.cli import app
+    from cartatlas.registries.ctgov_files import import_file
+    from cartatlas.store import open_store
+    from tests.registries.conftest import FIXTURES
+
+    study = json.loads((FIXTURES / "NCT02210780.json").read_text())
+    study["protocolSection"]["designModule"].pop("enrollmentInfo", None)
+    study["protocolSection"]["statusModule"].pop("startDateStruct", None)
+    path = tmp_path / "bare.json"
+    path.write_text(json.dumps(study))
+    db = str(tmp_path / "s.duckdb")
+    with open_store(db) as store:
+        import_file(store, path)
+    monkeypatch.delenv("CARTATLAS_DEBUG", raising=False)
+    for args in (["trial", "nct02210780"], ["trial", "NCT02210780", "--format", "json"]):
+        with pytest.raises(SystemExit) as exit_info:
+            app(["--db", db, *args])
+        captured = capsys.readouterr()
+        assert exit_info.value.code == 0, captured.err
+        assert "unexpected" not in captured.err
+    shown = json.loads(captured.out)
+    assert shown["trial_id"] == "NCT02210780"
+    assert shown["enrollment"] is None and shown["start_date"] is None

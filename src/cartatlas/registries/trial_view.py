@@ -60,13 +60,13 @@ def trial_view(store: Store, trial_id: str) -> dict[str, Any]:
     site_rows = sites(store)
     site_rows = site_rows[site_rows["study_key"] == row["study_key"]]
     return {
-        "trial_id": row["nct_id"] or row["trial_id"],
+        "trial_id": row["trial_id"] if is_missing(row["nct_id"]) else row["nct_id"],
         "title": row["title"],
         "official_title": row["official_title"],
         "status": row["status"],
         "phases": list(row["phases"]),
         "start_date": row["start_date"],
-        "enrollment": None if row["enrollment"] != row["enrollment"] else row["enrollment"],
+        "enrollment": None if is_missing(row["enrollment"]) else int(row["enrollment"]),
         "sponsor": row["sponsor_name"],
         "conditions": list(row["conditions"]),
         "interventions": list(row["interventions"]),
