@@ -114,7 +114,7 @@ CLAIM_RULES: dict[str, object] = {
 
 
 class Claim(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=CLAIM_RULES)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, json_schema_extra=CLAIM_RULES)
 
     id: str
     text: str
