@@ -2,11 +2,13 @@
 citation markers), and the navigation every page shows.
 
 A page's body (``*_body.html.j2``) depends only on the data version, the page's parameters and
-the site's base URL, so :func:`fragment` renders it once and keeps the HTML with the page data
+the site's root path, so :func:`fragment` renders it once and keeps the HTML with the page data
 (:class:`~cartatlas.web.cache.Memo`); each request renders only the frame around it.
-``url_for`` gives the same absolute URLs as Starlette's, looked up once per route and base URL
-instead of walking the routes on every link; the frame's menu and scripts are rendered once per
-base URL and compared countries (:func:`chrome`).
+``url_for`` gives the site's paths (``/q/access``, under the root path a proxy sets), looked up
+once per route instead of walking the routes on every link; the frame's menu and scripts are
+rendered once per compared countries (:func:`chrome`). Links are never built from the request's
+Host header: an absolute URL taken from it let any client point a page's links at another site
+(and, cached per host, fill the memory with copies of every page).
 """
 
 from __future__ import annotations
@@ -43,12 +45,16 @@ def inline_on(text: str, page: str) -> Markup:
     return Markup(str(inline_html(text)).replace('href="#ref-', f'href="{escape(page)}#ref-'))
 
 
+def _root(request: Request) -> str:
+    """The path the site is served under (``root_path``, set by a proxy or ``--root-path``)."""
+    return str(request.scope.get("root_path", "")).rstrip("/")
+
+
 def site_kept(request: Request, key: Hashable, build: Callable[[], T]) -> T:
-    """``build()`` once per ``key`` and base URL, kept on the router (a bounded number, since
-    the base URL comes from the Host header)."""
+    """``build()`` once per ``key`` and root path, kept on the router (a bounded number)."""
     routes = request.scope.get("router") or request.scope.get("app")
     known = routes.__dict__.setdefault("_cartatlas_kept", {})
-    full = (str(request.base_url), key)
+    full = (_root(request), key)
     value = known.get(full, _MISSING)
     if value is _MISSING:
         if len(known) > 4096:
@@ -59,19 +65,19 @@ def site_kept(request: Request, key: Hashable, build: Callable[[], T]) -> T:
 
 @pass_context
 def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> URL:
-    """Starlette's template ``url_for`` (an absolute URL), computed once per link and base URL
-    instead of walking the routes on every link."""
+    """The path of route ``name`` under the site's root path (``/q/access``), computed once per
+    link instead of walking the routes on every link; never a host taken from the request."""
     request: Request = context["request"]
     routes = request.scope.get("router") or request.scope.get("app")
     return site_kept(
         request,
         ("url", name, tuple(sorted(path_params.items()))),
-        lambda: routes.url_path_for(name, **path_params).make_absolute_url(request.base_url),
+        lambda: URL(_root(request) + str(routes.url_path_for(name, **path_params))),
     )
 
 
 def chrome(request: Request, compare_query: str) -> dict[str, Markup]:
-    """The frame's menu and scripts (``chrome.html.j2``), rendered once per base URL and
+    """The frame's menu and scripts (``chrome.html.j2``), rendered once per root path and
     compared countries: they hold two dozen links, and rendering them was about half of the
     work of a page whose body is kept."""
 
@@ -168,13 +174,13 @@ def fragment(
     name: str,
     context: Callable[[], dict[str, Any]],
 ) -> KeptHTML:
-    """Template ``name`` rendered with ``context()`` once per data version and base URL.
+    """Template ``name`` rendered with ``context()`` once per data version and root path.
 
     ``key`` must name everything the template reads besides the data version: the page and
-    its parameters (the base URL is added here, since links are absolute)."""
+    its parameters (the root path is added here, since links hold it)."""
     return memo.get(
         store,
-        ("fragment", name, key, str(request.base_url)),
+        ("fragment", name, key, _root(request)),
         lambda: kept_html(body(request, name, context())),
     )
 
