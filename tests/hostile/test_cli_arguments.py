@@ -293,3 +293,26 @@ def test_trial_without_enrollment_or_start_date(tmp_path, capsys, monkeypatch) -
     shown = json.loads(captured.out)
     assert shown["trial_id"] == "NCT02210780"
     assert shown["enrollment"] is None and shown["start_date"] is None
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ("2999-01-01", "--snapshot-date 2999-01-01 is after today ({today}): a snapshot cannot "
+         "have been exported in the future; give the day the file was exported"),
+        ("2026-02-30", "--snapshot-date '2026-02-30' is not a date; give the day the file was "
+         "exported as YYYY-MM-DD, e.g. {today}"),
+        ("yesterday", "--snapshot-date 'yesterday' is not a date; give the day the file was "
+         "exported as YYYY-MM-DD, e.g. {today}"),
+    ],
+)  # fmt: skip
+def test_a_snapshot_date_that_is_no_past_day(one_line, tmp_path, given, message) -> None:
+    """Each was stored as the snapshot's date, as given."""
+    from datetime import UTC, datetime
+
+    from tests.registries.conftest import FIXTURES
+
+    today = datetime.now(UTC).date().isoformat()
+    study = str(FIXTURES / "NCT02210780.json")
+    line = one_line(str(tmp_path / "s.duckdb"), ["import", study, "--snapshot-date", given])
+    assert line == "error " + message.format(today=today)

@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -22,7 +23,7 @@ from typing import IO, Any
 import msgspec
 
 from cartatlas.registries.ctgov_parse import parse_study
-from cartatlas.registries.ingest import LoadReport, load_snapshot
+from cartatlas.registries.ingest import LoadError, LoadReport, load_snapshot
 from cartatlas.registries.isolation import parse_guarded
 from cartatlas.registries.limits import ENV_NAMES, ReadLimits, size_text
 from cartatlas.registries.read_ahead import read_ahead
@@ -292,6 +293,25 @@ def read_batches(path: Path, limits: ReadLimits | None = None) -> Iterator[Batch
     return map(_prepare, iter(lambda: list(islice(entries, BATCH_SIZE)), []))
 
 
+def checked_snapshot_date(text: str) -> str:
+    """``text`` as the ISO day a snapshot was exported; "2026-13-01", "yesterday" or a day after
+    today (stored as the snapshot's date as given) raise :class:`LoadError` saying so."""
+    today = datetime.now(UTC).date()
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise LoadError(
+            f"--snapshot-date {text!r} is not a date; give the day the file was exported as "
+            f"YYYY-MM-DD, e.g. {today.isoformat()}"
+        ) from None
+    if day > today:
+        raise LoadError(
+            f"--snapshot-date {day.isoformat()} is after today ({today.isoformat()}): a snapshot "
+            "cannot have been exported in the future; give the day the file was exported"
+        )
+    return day.isoformat()
+
+
 def import_file(
     store: Store,
     path: Path,
@@ -309,6 +329,8 @@ def import_file(
             f"{path}: no such file; give the path of a .json, .jsonl(.gz) or .zip file"
         )
     default_selection, default_date = selection_and_date(path)
+    if snapshot_date is not None:
+        snapshot_date = checked_snapshot_date(snapshot_date)
     return load_snapshot(
         store,
         read_ahead(read_batches(path, limits)),
