@@ -12,6 +12,7 @@ import pytest
 import typer
 
 from cartatlas.cli_inputs import writing
+from cartatlas.stats.rma import METHODS, TESTS
 
 PROC = Path("/proc/cartatlas-cannot-write-here")  # exists on Linux; no file can be made in it
 
@@ -117,12 +118,12 @@ def test_usage_errors(tmp_path, capsys, args, message) -> None:
     [
         (
             ["--method", "FOO"],
-            "error method='FOO' is not one of GLMM, CE, DL, REML, ML, PM, HE, SJ, EB (or FE/EE); "
+            f"error method='FOO' is not one of GLMM, {', '.join(METHODS)} (or FE/EE); "
             "e.g. --method REML --test knha",
         ),
         (
             ["--method", "reml", "--test", "q"],
-            "error test='q' is not one of z, t, knha; e.g. --method REML --test q",
+            f"error test='q' is not one of {', '.join(TESTS)}; e.g. --method REML --test q",
         ),
         (
             ["--test", "knha"],
