@@ -95,10 +95,22 @@ def nearest_countries(text: str) -> list[str]:
     return list(dict.fromkeys(country_code(n) for n in suggest(text, _english_names())))
 
 
+def _alpha_3(text: str) -> str | None:
+    """The alpha-2 code of an ISO alpha-3 code (CHN → CN, GBR → GB): "CHN" was refused with
+    "did you mean 'HN' (Honduras)"."""
+    if len(text) != 3 or not text.isascii() or not text.isalpha():
+        return None
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=text.upper())
+    return found.alpha_2 if found else None
+
+
 def country(text: str) -> str:
-    """The ISO 3166-1 alpha-2 code for a code (any case), English name, alias or Chinese name."""
+    """The ISO 3166-1 alpha-2 code for an alpha-2 or alpha-3 code (any case), English name,
+    alias or Chinese name."""
     cleaned = text.strip()
-    code = country_code(cleaned) or _chinese_names().get(cleaned)
+    code = country_code(cleaned) or _chinese_names().get(cleaned) or _alpha_3(cleaned)
     if code:
         return code
     raise InputError(

@@ -317,3 +317,27 @@ def test_a_snapshot_date_that_is_no_past_day(one_line, tmp_path, given, message)
     study = str(FIXTURES / "NCT02210780.json")
     line = one_line(str(tmp_path / "s.duckdb"), ["import", study, "--snapshot-date", given])
     assert line == "error " + message.format(today=today)
+
+
+def test_iso_alpha_3_codes_name_their_country() -> None:
+    """'CHN' was refused with "did you mean 'HN' (Honduras) or 'CN' or 'CH'"."""
+    from cartatlas.inputs import InputError, countries, country
+
+    assert [country(c) for c in ("CHN", "usa", "GBR", "deu")] == ["CN", "US", "GB", "DE"]
+    assert countries(["CHN", "USA"]) == ["CN", "US"]
+    with pytest.raises(InputError, match="given twice"):
+        countries(["CN", "chn"])
+    with pytest.raises(InputError, match="unknown country 'XYZ'"):
+        country("XYZ")
+
+
+def test_aact_unreachable_is_one_line_without_the_password(one_line, tmp_path) -> None:
+    url = "postgresql://postgres:s3cret@127.0.0.1:1/aact"
+    line = one_line(str(tmp_path / "s.duckdb"), ["import-aact", "--url", url])
+    assert line.startswith(
+        "error cannot connect to the AACT database postgresql://postgres:***@127.0.0.1:1/aact ("
+    )
+    assert "s3cret" not in line and line.endswith(
+        "check that the server is running and that the host, port, user, password and database "
+        "in --url are right (postgresql://user@host:5432/aact)"
+    )

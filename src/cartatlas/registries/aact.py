@@ -25,7 +25,7 @@ from cartatlas.registries.ingest import LoadReport, load_snapshot
 from cartatlas.registries.isolation import parse_guarded
 from cartatlas.registries.query import sql_patterns
 from cartatlas.registries.record import Identifier, Intervention, Site, Sponsor, TrialRecord
-from cartatlas.store.connection import Store
+from cartatlas.store.connection import Store, shown_url
 from cartatlas.store.registry_batch import Parsed, batched
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -314,7 +314,12 @@ def import_aact(
     try:
         conn = psycopg.connect(url)
     except psycopg.Error as exc:
-        raise AactError(f"cannot connect to the AACT database: {exc}".strip()) from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise AactError(
+            f"cannot connect to the AACT database {shown_url(url)} ({first}); check that the "
+            "server is running and that the host, port, user, password and database in --url "
+            "are right (postgresql://user@host:5432/aact)"
+        ) from None
     with conn:
         return load_snapshot(
             store,
