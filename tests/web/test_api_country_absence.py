@@ -32,6 +32,10 @@ def _rows(name: str) -> list[dict[str, str]]:
             "/api/safety",
             "no data (no safety rows from studies conducted in IN recorded in the evidence base)",
         ),
+        (
+            "/api/survival",
+            "no data (no survival rows from studies conducted in IN recorded in the evidence base)",
+        ),
     ],
 )
 def test_india_reads_no_data_with_its_reason(evidence_client, path, note):
@@ -39,6 +43,20 @@ def test_india_reads_no_data_with_its_reason(evidence_client, path, note):
     assert not [c for c in _rows("coverage") if c["country"] == "IN"]
     body = evidence_client.get(path, params={"country": "IN"}).json()
     assert (body["count"], body["items"], body["note"]) == (0, [], note)
+
+
+def test_spains_survival_gap_is_said_though_it_has_studies(evidence_client):
+    """Spain has studies but no survival row: /api/survival answered a bare empty list."""
+    spain = {s["study_id"] for s in _rows("studies") if s["country_of_conduct"] == "ES"}
+    assert spain and not [r for r in _rows("survival") if r["study_id"] in spain]
+    body = evidence_client.get("/api/survival", params={"country": "ES"}).json()
+    assert body["count"] == 0 and body["note"] == (
+        "no data (no survival rows from studies conducted in ES recorded in the evidence base)"
+    )
+    china = {s["study_id"] for s in _rows("studies") if s["country_of_conduct"] == "CN"}
+    rows = [r for r in _rows("survival") if r["study_id"] in china]
+    body = evidence_client.get("/api/survival", params={"country": "CN"}).json()
+    assert body["count"] == len(rows) > 0 and body["note"] is None
 
 
 def test_a_country_with_rows_has_no_absence_note(evidence_client):

@@ -20,7 +20,7 @@ from cartatlas.analyses.durability import (
     survival_frame,
 )
 from cartatlas.analyses.treated_share import treated_percent
-from cartatlas.evidence.absence import no_coverage
+from cartatlas.evidence.absence import no_coverage, no_records
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.evidence.schema import Agency, Indication, TimeEndpoint
 from cartatlas.web import params
@@ -55,7 +55,12 @@ def list_survival(
 ) -> Listing:
     frame = survival_frame(store, params.product(store, "product", product), indication)
     code = params.country("country", country)
-    return listing(records(_where(frame, endpoint=endpoint, country_of_conduct=code)))
+    narrowed = any(v is not None for v in (product, indication, endpoint))
+    return listing(
+        records(_where(frame, endpoint=endpoint, country_of_conduct=code)),
+        # ES's survival was a bare [] while /api/outcomes and /api/safety say why they are empty
+        no_records(f"survival rows from studies conducted in {code}", narrowed) if code else None,
+    )
 
 
 class Comparisons(BaseModel):
