@@ -69,3 +69,24 @@ def test_product_response_labels_say_the_analysis_in_words(client):
     assert not any("_" in label for label in labels)
     assert "longer_follow_up" not in html  # the response table too
     assert re.search(r'<td class="nowrap">\d+(\.\d)?–\d+(\.\d)?%</td>', html)  # CI kept whole
+
+
+def test_a_trial_s_few_sites_are_drawn_large_enough_to_find():
+    site = {
+        "lat": 22.5,
+        "lon": 114.1,
+        "country_code": "CN",
+        "trial_id": "NCT1",
+        "facility": "f",
+        "city": "Shenzhen",
+        "country": "China",
+    }
+    few = charts.site_map([site], ["CN"], "/world.json", zoom=True)
+    many = charts.site_map([site] * 300, ["CN"], "/world.json")
+    size = [
+        layer["mark"]["size"]
+        for spec in (few, many)
+        for layer in spec["layer"]
+        if isinstance(layer.get("mark"), dict) and layer["mark"].get("type") == "circle"
+    ]
+    assert size[0] >= 60 and size[1] < size[0]
