@@ -25,3 +25,16 @@ def test_no_field_names_in_headers_or_caveats(full_store):
     caveats = " ".join(c for s in sections for c in s.caveats)
     assert "fx_year" not in caveats and "ppp_year" not in caveats
     assert "'(2024 rate)' or '(2024 PPP)'" in caveats
+
+
+def test_every_endpoint_code_in_a_rates_table_is_explained_beside_it(evidence_store):
+    from cartatlas.report.sections import success
+
+    with open_store(evidence_store, read_only=True) as store:
+        section = success.build(ReportContext(store, ["CN", "US"]))
+    tables = [b for b in section.blocks if getattr(b, "title", "").startswith("Rates by country")]
+    assert tables
+    for table in tables:
+        for code in {row[1] for row in table.rows}:
+            for part in code.split("/"):  # CR/CRi: both parts
+                assert f"{part}: " in table.note or f"{part} (" in table.note, (code, table.note)

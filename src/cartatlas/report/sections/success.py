@@ -348,11 +348,21 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
             "difference",
         ],
         rows,
-        note="Several studies: pooled estimate; one study: its own proportion with an exact "
+        note=ENDPOINT_TERMS
+        + " Several studies: pooled estimate; one study: its own proportion with an exact "
         "(Clopper–Pearson) CI. PI: 95% prediction interval, the range expected for the rate in "
         "a new study of the same kind. I²: share of variation due to real differences "
         "between studies." + (f" Not pooled — {apart}." if apart else ""),
     )
+
+
+#: The endpoints in plain words beside every rates table: a reader who is not a haematologist
+#: met "CR", "ORR" and "CR/CRi" with no explanation anywhere near the numbers.
+ENDPOINT_TERMS = (
+    "CR: complete response, no sign of the disease left on the tests used; ORR: overall "
+    "response, complete or partial; CRi (B-ALL): complete response with incomplete recovery of "
+    "blood counts; MRD-negative: no minimal residual disease found by a sensitive test."
+)
 
 
 def _differences(pooling: CountryPooling) -> Table:
