@@ -1,7 +1,8 @@
 """The held-out metafor set (reference/make_heldout.R): a few hundred seeded random data sets
 (k = 1 ... 100, tau^2 from 0 to huge, standard errors from 1e-3 to 10, identical, large and
 tiny effects, rounded hazard-ratio triples, proportions with 0 and n events), each fitted with
-every estimator x test, against meta_generic, hr_to_log and meta_proportions.
+every estimator x test (all 15 method names rma.uni takes without extra arguments x z, t, knha,
+adhoc for effect sizes), against meta_generic, hr_to_log and meta_proportions.
 
 Every field metafor reports is compared at the tolerance of the other parity tests, and the
 conditions are compared too: where metafor stops with an error cartatlas must raise
@@ -166,10 +167,12 @@ def test_hr_to_log_matches_r(name):
 
 
 def test_the_set_is_large_and_varied():
-    generic = heldout()["generic"]
-    combos = {(c["method"], c["test"]) for c in generic}
-    methods = {"FE", "EE", "DL", "REML", "ML", "PM", "HE", "HS", "HSk", "SJ", "EB"}
-    assert combos == {(m, t) for m in methods for t in ("z", "t", "knha")}
+    core = {"FE", "EE", "DL", "REML", "ML", "PM", "HE", "HS", "HSk", "SJ", "EB"}
+    every = core | {"DLIT", "SJIT", "MP", "PMM"}  # every rma.uni method without extra arguments
+    generic = {(c["method"], c["test"]) for c in heldout()["generic"]}
+    assert generic == {(m, t) for m in every for t in ("z", "t", "knha", "adhoc")}
+    proportions = {(c["method"], c["test"]) for c in heldout()["proportions"]}
+    assert proportions == {(m, t) for m in core for t in ("z", "t", "knha")}
     sizes = {len(as_array(d["yi"])) for d in heldout()["generic_datasets"].values()}
     assert sizes >= {1, 2, 3, 5, 10, 30, 100}
     assert len(heldout()["generic_datasets"]) >= 150

@@ -43,9 +43,9 @@ def meta_generic(
 ) -> MetaResult:
     """Pool effect sizes ``yi`` with standard errors ``sei`` (metafor ``rma(yi, sei=sei)``).
 
-    method: "REML" (default), "DL", "ML", "PM", "HE", "HS", "HSk", "SJ", "EB", or
-        "CE"/"FE"/"EE" for the common-effect model; test: "z", "knha" (Knapp-Hartung; "hk",
-        "hksj"), "adhoc" (its factor not below 1) or "t".
+    method: "REML" (default), "DL", "DLIT", "ML", "PM", "PMM", "HE", "HS", "HSk", "SJ",
+        "SJIT", "EB", or "CE"/"FE"/"EE" for the common-effect model; test: "z", "knha"
+        (Knapp-Hartung; "hk", "hksj"), "adhoc" (its factor not below 1) or "t".
     Results are on the scale of ``yi`` (for log hazard ratios, exponentiate estimate and
     intervals); ``result.measure`` is "GEN" and ``backtransformed()`` is the identity.
     Raises ValueError naming the argument and study index for invalid input.

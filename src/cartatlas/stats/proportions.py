@@ -35,10 +35,11 @@ def meta_proportions(
     """Pool proportions ``events / n`` across studies.
 
     measure: "PLO" (logit, default), "PAS" (arcsine), "PFT" (Freeman-Tukey; warns), "PR" (raw).
-    method: tau^2 estimator "REML" (default), "DL", "ML", "PM", "HE", "HS", "HSk", "SJ",
-        "EB"; "CE" (or "FE"/"EE") for the common-effect model; "GLMM" for the binomial-normal
-        model (PLO only).
-    test: "z" (default), "knha" (Knapp-Hartung) or "t"; the GLMM allows "z" and "t".
+    method: tau^2 estimator "REML" (default), "DL", "DLIT", "ML", "PM", "PMM", "HE", "HS",
+        "HSk", "SJ", "SJIT", "EB"; "CE" (or "FE"/"EE") for the common-effect model; "GLMM" for
+        the binomial-normal model (PLO only).
+    test: "z" (default), "knha" (Knapp-Hartung), "adhoc" (its factor not below 1) or "t"; the
+        GLMM allows "z" and "t".
     subgroups: one label per study; adds per-subgroup results and tests for differences.
     add, to: continuity correction as metafor's escalc (default 1/2 to studies with 0 or n
         events for PLO and PR, none for PAS and PFT).

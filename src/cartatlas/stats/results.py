@@ -39,13 +39,16 @@ _TEST_NAMES = {
 _METHOD_NAMES = {
     "CE": "common-effect",
     "DL": "DerSimonian-Laird",
+    "DLIT": "iterated DerSimonian-Laird",
     "REML": "restricted maximum likelihood",
     "ML": "maximum likelihood",
     "PM": "Paule-Mandel",
+    "PMM": "median-unbiased Paule-Mandel",
     "HE": "Hedges",
     "HS": "Hunter-Schmidt",
     "HSk": "Hunter-Schmidt, small-k corrected",
     "SJ": "Sidik-Jonkman",
+    "SJIT": "iterated Sidik-Jonkman",
     "EB": "empirical Bayes",
     "GLMM": "binomial-normal GLMM (ML, adaptive Gauss-Hermite)",
 }

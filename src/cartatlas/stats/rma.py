@@ -55,7 +55,7 @@ __all__ = [
 
 COMMON_EFFECT = "CE"
 METHODS = (COMMON_EFFECT, *ESTIMATORS)
-_METHOD_ALIASES = {"FE": COMMON_EFFECT, "EE": COMMON_EFFECT, "HSK": "HSk"}
+_METHOD_ALIASES = {"FE": COMMON_EFFECT, "EE": COMMON_EFFECT, "HSK": "HSk", "MP": "PM"}
 TESTS = ("z", "t", "knha", "adhoc")
 #: Tests with t quantiles on k - p df and a covariance scaled by the weighted residual mean square.
 KNAPP_HARTUNG = ("knha", "adhoc")
@@ -66,7 +66,7 @@ _TEST_ALIASES = {"hk": "knha", "hksj": "knha", "kh": "knha"}
 
 def check_method(method: str, allowed: tuple[str, ...] = METHODS) -> str:
     """Canonical method name (case-insensitive; FE and EE mean the common-effect model CE;
-    "HSk" is spelt as metafor spells it)."""
+    "HSk" is spelt as metafor spells it; "MP" is metafor's other name for "PM")."""
     upper = method.upper() if isinstance(method, str) else method
     canonical = _METHOD_ALIASES.get(upper, upper)
     if canonical not in allowed:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .distributions import chi2_ppf
 from .linalg import WLS, mad, weighted_rss, wls
 from .roots import R_DEFAULT_TOL, RootNotFound, uniroot
 
@@ -29,14 +30,17 @@ __all__ = [
     "Tau2Control",
     "estimate_tau2",
     "tau2_dl",
+    "tau2_dlit",
     "tau2_eb",
     "tau2_he",
     "tau2_hs",
     "tau2_hsk",
     "tau2_ml",
     "tau2_pm",
+    "tau2_pmm",
     "tau2_reml",
     "tau2_sj",
+    "tau2_sjit",
 ]
 
 
@@ -117,10 +121,62 @@ def _generalised_q(y: np.ndarray, v: np.ndarray, X: np.ndarray, tau2: float) -> 
     return weighted_rss(X, y, 1 / (v + tau2))
 
 
+def _iterate(
+    update: Callable[[float], float], start: float, control: Tau2Control, name: str
+) -> float:
+    """metafor's fixed-point loop (DLIT, SJIT): repeat until the change is below threshold."""
+    tau2, change, iteration = start, control.threshold + 1, 0
+    while change > control.threshold:
+        iteration += 1
+        old, tau2 = tau2, update(tau2)
+        change = abs(old - tau2)
+        if iteration > control.maxiter:
+            raise ConvergenceError(
+                f"{name}: the iterative estimator did not converge in {control.maxiter} "
+                "iterations; try a larger maxiter or another method"
+            )
+    return tau2
+
+
+def tau2_dlit(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -> float:
+    """Iterated DerSimonian-Laird: DL with weights 1/(v + tau^2) until tau^2 stops changing
+    (from 0, truncated at tau2_min in every step, as metafor)."""
+    k, p = X.shape
+
+    def update(tau2: float) -> float:
+        fit = wls(X, y, 1 / (v + tau2))
+        return max(control.tau2_min, (fit.rss - (k - p)) / fit.trace_p())
+
+    start = control.tau2_init if control.tau2_init is not None else 0.0
+    return _iterate(update, start, control, "DLIT")
+
+
+def tau2_sjit(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -> float:
+    """Iterated Sidik-Jonkman: the SJ re-weighting repeated to its fixed point."""
+    k, p = X.shape
+
+    def update(tau2: float) -> float:
+        return tau2 * wls(X, y, 1 / (v + tau2)).rss / (k - p)
+
+    start = control.tau2_init if control.tau2_init is not None else float(np.mean(y**2))
+    return _iterate(update, start, control, "SJIT")
+
+
 def tau2_pm(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -> float:
     """Paule-Mandel: the tau^2 at which the generalised Q equals its expectation k - p."""
     k, p = X.shape
-    target = k - p
+    return _paule_mandel(y, v, X, control, k - p, "PM")
+
+
+def tau2_pmm(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -> float:
+    """Median-unbiased Paule-Mandel (metafor's "PMM"): Q equals the median of chi^2_{k-p}."""
+    k, p = X.shape
+    return _paule_mandel(y, v, X, control, chi2_ppf(0.5, k - p), "PMM")
+
+
+def _paule_mandel(
+    y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control, target: float, name: str
+) -> float:
     low, high = control.tau2_min, control.upper_bound(y)
     q_low = _generalised_q(y, v, X, low)
     if q_low < target:
@@ -128,7 +184,7 @@ def tau2_pm(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -
     q_high = _generalised_q(y, v, X, high)
     if q_high > target:
         raise ConvergenceError(
-            f"PM: tau2_max = {high:g} is too low (Q still above k - p there); "
+            f"{name}: tau2_max = {high:g} is too low (Q still above {target:g} there); "
             "raise control tau2_max or use another method"
         )
     try:
@@ -142,7 +198,7 @@ def tau2_pm(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -
             f_upper=q_high - target,
         )
     except RootNotFound as exc:
-        raise ConvergenceError(f"PM: root search for tau^2 failed ({exc})") from exc
+        raise ConvergenceError(f"{name}: root search for tau^2 failed ({exc})") from exc
 
 
 def _step_reml(fit: WLS, k: int, p: int) -> float:
@@ -237,13 +293,16 @@ def tau2_eb(y: np.ndarray, v: np.ndarray, X: np.ndarray, control: Tau2Control) -
 
 ESTIMATORS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray, Tau2Control], float]] = {
     "DL": tau2_dl,
+    "DLIT": tau2_dlit,
     "REML": tau2_reml,
     "ML": tau2_ml,
     "PM": tau2_pm,
+    "PMM": tau2_pmm,
     "HE": tau2_he,
     "HS": tau2_hs,
     "HSk": tau2_hsk,
     "SJ": tau2_sj,
+    "SJIT": tau2_sjit,
     "EB": tau2_eb,
 }
 

@@ -27,8 +27,13 @@ suppressPackageStartupMessages({
 out_path <- file.path("tests", "stats", "reference", "metafor_heldout.json")
 set.seed(20261207)
 
-methods <- c("FE", "EE", "DL", "REML", "ML", "PM", "HE", "HS", "HSk", "SJ", "EB")
-tests <- c("z", "t", "knha")
+# Every method name rma.uni accepts without extra arguments (GENQ needs weights); the
+# proportions use the core ones.
+all_methods <- c("FE", "EE", "DL", "DLIT", "REML", "ML", "PM", "MP", "PMM", "HE", "HS", "HSk",
+                 "SJ", "SJIT", "EB")
+all_tests <- c("z", "t", "knha", "adhoc")
+core_methods <- c("FE", "EE", "DL", "REML", "ML", "PM", "HE", "HS", "HSk", "SJ", "EB")
+core_tests <- c("z", "t", "knha")
 fields <- c("estimate", "se", "stat", "pval", "ci_low", "ci_high", "df", "tau2",
             "tau2_ci_low", "tau2_ci_high", "i2", "i2_ci_low", "i2_ci_high", "h2", "h2_ci_low",
             "h2_ci_high", "q", "q_p", "pi_low", "pi_high",
@@ -62,7 +67,7 @@ values_of <- function(res, bt) {
     num(b$pred), num(b$ci.lb), num(b$ci.ub), pi_lb(b), pi_ub(b))
 }
 
-run_cases <- function(dataset, fit, bt, extra = list()) {
+run_cases <- function(dataset, fit, bt, extra = list(), methods = all_methods, tests = all_tests) {
   out <- list()
   for (method in methods) for (test in tests) {
     got <- capture(fit(method, test))
@@ -226,7 +231,7 @@ for (name in names(prop_sets)) {
     prop_cases <- c(prop_cases, run_cases(
       name, function(method, test) rma(measure = measure, xi = d$events, ni = d$n,
                                        method = method, test = test),
-      bt, list(measure = measure)))
+      bt, list(measure = measure), core_methods, core_tests))
   }
 }
 
