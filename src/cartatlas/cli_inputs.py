@@ -126,3 +126,9 @@ def writing(path: Path, option: str) -> Iterator[None]:
             f"{option} {path}: cannot write ({exc.strerror or exc}); choose a path in a folder "
             "you can write to"
         ) from None
+
+
+def print_rejected(message: str) -> None:
+    """A record a reader skipped, on standard error as ``import`` lists them: "rejected
+    file line N: field: why" (the other records are read)."""
+    err.print(tagged("rejected", "red", message))

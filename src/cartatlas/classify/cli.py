@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from cartatlas.cli_inputs import bad_input, print_rejected
 from cartatlas.output import Format, console, emit
 from cartatlas.store import open_store
 
@@ -30,12 +31,14 @@ def classify_command(
         ),
     ] = None,
     save: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--save/--no-save",
-            help="Write the labels to the store's trial_labels table (replacing the previous run).",
+            help="Write the labels to the store's trial_labels table (replacing the previous "
+            "run). Default: yes for the store's trials, never for --input files.",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
     explain: Annotated[
         bool,
         typer.Option(
@@ -79,9 +82,16 @@ def classify_command(
     from cartatlas.cli_progress import progress_bar
 
     started = time.perf_counter()
+    if save and inputs:
+        raise bad_input(
+            "--save with --input would replace the labels of the store's trials in trial_labels "
+            "with those of the files, and every reader (trials, report, dashboard) would see only "
+            "those; drop --save (labels of --input files are printed, not saved)"
+        )
+    save = not inputs if save is None else save
     gold = read_gold(evaluate_with) if evaluate_with else None  # a bad file: before any work
     if inputs:
-        records = list(read_api_v2(inputs))
+        records = list(read_api_v2(inputs, print_rejected))
     else:
         with open_store(db_target(ctx), read_only=True) as store:
             records = list(read_store(store))
@@ -104,8 +114,7 @@ def classify_command(
     if save:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         with open_store(db_target(ctx)) as store:
-            version = None if inputs else labels_version(store)
-            written = write_labels(store, labels, stamp, version)
+            written = write_labels(store, labels, stamp, labels_version(store))
         err.print(f"wrote {written} rows to trial_labels in {db_target(ctx)}")
     shown = [item for item in labels if item.is_car or not only_car]
     if not (table or explain or fmt):

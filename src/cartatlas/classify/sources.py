@@ -6,41 +6,58 @@ The classifier core never reads files or databases; these functions turn a sourc
 
 from __future__ import annotations
 
-import gzip
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from cartatlas.classify.record import Intervention, TrialRecord, from_api_v2
 from cartatlas.missing import is_missing
+from cartatlas.registries.record import RecordError
 from cartatlas.store.connection import Store
 
 
-def read_api_v2(paths: Iterable[Path]) -> Iterator[TrialRecord]:
-    """Records from API v2 files: ``.json`` (one study) or ``.jsonl``/``.jsonl.gz`` (one a line).
+def read_api_v2(
+    paths: Iterable[Path], on_rejected: Callable[[str], None] | None = None
+) -> Iterator[TrialRecord]:
+    """Records from API v2 files, read as ``cartatlas import`` reads them (a study, a page,
+    JSON Lines, ``.gz``, ``.zip``; a byte order mark, a cut-off gzip).
 
     A study that appears in several files is yielded once, from the last file that has it, so
-    overlapping snapshots (oncology and autoimmune share a few trials) are classified once.
-    """
+    overlapping snapshots (oncology and autoimmune share a few trials) are classified once. A
+    record that cannot be read — or a file that cannot — is told to ``on_rejected`` as
+    "file line N: field: why" and skipped; the others are read (a bad line used to end the
+    command with "JSONDecodeError … unexpected")."""
+    from cartatlas.registries.ctgov_files import read_entries
+
     latest: dict[str, TrialRecord] = {}
     for path in paths:
-        for study in _studies(Path(path)):
-            record = from_api_v2(study)
+        for location, text in read_entries(Path(path)):
+            record = _api_v2_record(text)
+            if isinstance(record, RecordError):
+                if on_rejected:
+                    on_rejected(f"{location}: {record.field}: {record.message}")
+                continue
             latest.pop(record.trial_id, None)
             latest[record.trial_id] = record
     yield from latest.values()
 
 
-def _studies(path: Path) -> Iterator[dict]:
-    if path.suffix == ".json":
-        yield json.loads(path.read_text("utf-8"))
-        return
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
+def _api_v2_record(text: str | RecordError) -> TrialRecord | RecordError:
+    """One entry's record, or why it is none."""
+    if isinstance(text, RecordError):
+        return text
+    try:
+        study = json.loads(text)
+    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+        return RecordError("(line)", f"not valid JSON ({reason}); fix or delete it")
+    if not isinstance(study, dict):
+        return RecordError("(record)", f"expected a study object, found {type(study).__name__}")
+    try:
+        return from_api_v2(study)
+    except (AttributeError, TypeError, ValueError) as exc:
+        return RecordError("(record)", f"not an API v2 study ({type(exc).__name__}: {exc})")
 
 
 def read_store(store: Store) -> Iterator[TrialRecord]:

@@ -13,6 +13,7 @@ from cartatlas.cli_inputs import (
     bad_input,
     country_list,
     output_file,
+    print_rejected,
     writing,
 )
 from cartatlas.output import Format, console, emit
@@ -240,7 +241,13 @@ def _counted(
     from cartatlas.classify.sources import read_api_v2
 
     if inputs:
-        frame = trial_frame(read_api_v2(inputs))
+        records = list(read_api_v2(inputs, print_rejected))
+        if not records:  # an empty frame has no columns to count by
+            raise bad_input(
+                "no study could be read from the --input files; give ClinicalTrials.gov API v2 "
+                "files (.json, .jsonl, .jsonl.gz, .zip)"
+            )
+        frame = trial_frame(records)
     else:
         with open_store(target, read_only=True) as store:
             frame = stored_trial_frame(store)
