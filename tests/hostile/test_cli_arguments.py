@@ -341,3 +341,18 @@ def test_aact_unreachable_is_one_line_without_the_password(one_line, tmp_path) -
         "check that the server is running and that the host, port, user, password and database "
         "in --url are right (postgresql://user@host:5432/aact)"
     )
+
+
+@pytest.mark.parametrize(
+    "command, wanted",
+    [
+        ("import", "give the path of a .json, .jsonl(.gz) or .zip file"),
+        ("import-ictrp", "give the .xml or .csv the ICTRP portal exported"),
+    ],
+)
+def test_an_import_of_a_folder_says_so(one_line, tmp_path, command, wanted) -> None:
+    """A folder was "no such file"."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    line = one_line(str(tmp_path / "s.duckdb"), [command, str(folder)])
+    assert line == f"error {folder}: a folder, not a file; {wanted}"

@@ -326,7 +326,8 @@ def import_file(
     limits = limits or ReadLimits.from_env()
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path}: no such file; give the path of a .json, .jsonl(.gz) or .zip file"
+            f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}; give the "
+            "path of a .json, .jsonl(.gz) or .zip file"
         )
     default_selection, default_date = selection_and_date(path)
     if snapshot_date is not None:

@@ -240,7 +240,8 @@ def import_ictrp(
     """Import an ICTRP export as the snapshot of ``selection`` (default ``ictrp:<file stem>``)."""
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path}: no such file; give the .xml or .csv the ICTRP portal exported"
+            f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}; give the "
+            ".xml or .csv the ICTRP portal exported"
         )
     if path.suffix.lower() not in (".xml", ".csv"):
         raise FileNotFoundError(f"{path}: expected an ICTRP export ending in .xml or .csv")
