@@ -23,6 +23,7 @@ def _key(claim) -> tuple:
         claim.metric,
         frozenset(claim.countries),
         claim.indication,
+        tuple(claim.also_in or ()),
         claim.scope,
         bounds,
         claim.top_over and round(claim.top_over),

@@ -47,6 +47,9 @@ class Finding:
     values: list[str] | None = None
     ongoing: bool = False  # trials said to be "active", "ongoing" or "recruiting"
     versus: str | None = None  # a lead over every country ("world") or a group (Claim.versus)
+    #: The sentence's other diseases ("lymphomas and certain leukemias": B-ALL after LBCL), for
+    #: a range asserted across them (Claim.also_in).
+    other_diseases: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -265,13 +268,7 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
         notes = [f"country {country_note}"] * bool(country_note) + [
             f"disease {disease_note}"
         ] * bool(disease_note)
-        if len(diseases) > 1 and not disease_note:
-            # "lymphomas and certain leukemias, … ranging from 30% to over 60%": said openly,
-            # since the other disease's rates could change the verdict (docs/claims.md, Limits).
-            notes.append(
-                f"the sentence also names {', '.join(diseases[1:])}; a rate is checked for the "
-                f"first disease named ({diseases[0]}) only"
-            )
+        others = diseases[1:] if len(diseases) > 1 and not disease_note else []
         found.append(
             Finding(
                 "safety" if endpoint[:3] in ("CRS", "ICA") else "rate",
@@ -283,6 +280,7 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
                 product=own[0] if len(set(own)) == 1 else None,
                 percent=pct,
                 values=["approved_products"] if _SCOPE_APPROVED.search(s.text) else None,
+                other_diseases=others,
                 notes=notes,
             )
         )

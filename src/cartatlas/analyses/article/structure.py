@@ -158,11 +158,25 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         if value is not None:
             hedge = f" (±{APPROXIMATE_BAND:.0%}: 'about')" if f.percent.approximate else ""
             notes.append(f"the stated {value:g}% is read as {bounds[0]:g}–{bounds[1]:g}%{hedge}")
+        # A range said of several diseases ("lymphomas and certain leukemias … ranging from 30%
+        # to over 60%") spans their rates; a single value is checked for the first one named.
+        also_in = f.other_diseases if value is None and not f.product else []
+        if also_in:
+            notes.append(
+                f"checked across the diseases the sentence names ({indication}, "
+                f"{', '.join(also_in)})"
+            )
+        elif f.other_diseases:
+            notes.append(
+                f"the sentence also names {', '.join(f.other_diseases)}; a rate is checked for "
+                f"the first disease named ({indication}) only"
+            )
         return (
             {
                 "metric": f.endpoint,
                 "countries": countries,
                 "indication": indication,
+                "also_in": also_in or None,
                 "product": f.product,
                 "scope": "approved_products" if f.values == ["approved_products"] else None,
                 "range": bounds,

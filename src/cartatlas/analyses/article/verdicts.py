@@ -68,7 +68,8 @@ def _about(item: ArticleClaim) -> str:
     label = ENDPOINTS[claim.metric].label if claim.metric in ENDPOINTS else claim.metric
     joint = " vs " if claim.compare else "/"
     countries = claim.countries + ([VERSUS_LABELS[claim.versus]] if claim.versus else [])
-    parts = [label.replace("_", " "), claim.indication, claim.product, joint.join(countries)]
+    diseases = " + ".join(d for d in [claim.indication, *(claim.also_in or [])] if d)
+    parts = [label.replace("_", " "), diseases, claim.product, joint.join(countries)]
     return " (" + ", ".join(p for p in parts if p) + ")"
 
 

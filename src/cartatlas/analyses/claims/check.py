@@ -273,8 +273,8 @@ def _approved_pooling(store: Store, claim: Claim, indication: str) -> CountryPoo
 def _rate_scope(claim: Claim, indications: list[str]) -> str:
     what = f"{ENDPOINTS[claim.metric].label} ({claim.metric})"
     where = (
-        f"indication {claim.indication}"  # also when neither country has data for it
-        if claim.indication
+        f"indication {' and '.join(indications) if claim.also_in else claim.indication}"
+        if claim.indication  # also when neither country has data for it
         else f"every indication with evidence ({', '.join(indications) or 'none'})"
     )
     if claim.product:
@@ -327,15 +327,17 @@ def _weak_studies(rows: pd.DataFrame, country: str) -> list[str]:
 def _rate_range(store: Store, claim: Claim) -> Verdict:
     rates: list[float] = []
     parts, sources = [], []
-    for country in claim.countries:
-        rows = _rate_rows(store, claim, claim.indication, country)
+    diseases = [claim.indication, *(claim.also_in or [])]
+    for indication, country in ((i, c) for i in diseases for c in claim.countries):
+        where = f"{country} {indication}" if len(diseases) > 1 else country
+        rows = _rate_rows(store, claim, indication, country)
         if rows.empty:
-            parts.append(f"{country}: no data")
+            parts.append(f"{where}: no data")
             continue
         rates.extend(100 * rows["events"] / rows["n"])
         estimate = ""
         if claim.scope is None and claim.product is None:
-            pooled = pool_by_country(store, claim.indication, claim.metric, [country])
+            pooled = pool_by_country(store, indication, claim.metric, [country])
             if country in pooled.summaries:
                 estimate = ", " + _estimate_text(pooled.summaries[country])
         studies = ", ".join(
@@ -344,10 +346,10 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
                 rows["study_id"], rows["events"], rows["n"], rows["source_kind"], strict=True
             )
         )
-        parts.append(f"{country}: {studies}{estimate}")
+        parts.append(f"{where}: {studies}{estimate}")
         sources.extend(rows["source_url"])
     rule = _range_rule(claim, "%", "study rates")
-    scope = _rate_scope(claim, [claim.indication])
+    scope = _rate_scope(claim, diseases)
     if not rates:
         return Verdict(claim, NO_DATA, "; ".join(parts), rule, scope=scope)
     verdict, inside, ends = range_verdict(claim, rates, "%")

@@ -121,6 +121,10 @@ class Claim(BaseModel):
     metric: Metric
     countries: list[str] = Field(min_length=1)
     indication: str | None = None
+    #: Further diseases a rate range is asserted for ("for B-cell lymphomas and certain
+    #: leukemias, complete response rates range from 30% to over 60%": indication LBCL,
+    #: also_in [B-ALL]): their study rates count in the range too.
+    also_in: list[str] | None = None
     product: str | None = None
     #: approved_products: trials of approved products (rates); domestic_products: products
     #: developed in the country (prices); ongoing_trials: trials under way (trial counts).
@@ -157,6 +161,8 @@ class Claim(BaseModel):
                 f"{self.metric} is checked as {' or '.join(ASSERTIONS[self.metric])}, "
                 f"not as {given[0]}"
             )
+        if self.also_in and not (self.range and self.indication and self.metric in RATE_METRICS):
+            raise ValueError("also_in adds diseases to a rate range with an indication only")
         if self.top_over is not None and (
             self.range is None or self.range[1] is not None or self.top_over < self.range[0]
         ):
