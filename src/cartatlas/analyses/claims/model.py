@@ -87,6 +87,13 @@ CLAIM_RULES: dict[str, object] = {
         },
         {"if": _given("top_over"), "then": _given("range")},
         {
+            "if": _given("also_in"),
+            "then": {
+                "allOf": [_given("range"), _given("indication", type="string", minLength=1)],
+                "properties": {"metric": {"enum": list(RATE_METRICS)}},
+            },
+        },
+        {
             "if": _given("compare", const="similar"),
             "then": {"properties": {"metric": {"enum": list(RATE_METRICS)}}},
         },
