@@ -70,3 +70,16 @@ def test_a_table_of_values_wraps_at_spaces_only():
     html = templates.get_template("macros.html.j2").module.table(table)
     assert '<td><span class="nowrap">41–63%</span></td>' in html
     assert "<td>RELIANCE</td>" in html and 'href="#ref-2"' in html
+
+
+def test_country_cards_are_as_tall_as_their_figures():
+    """The overview's country cards stretched to the height of the recruiting note beside them
+    (a third of each card empty); the grid aligns its items at the start."""
+    import re
+    from pathlib import Path
+
+    import cartatlas.web
+
+    css = (Path(cartatlas.web.__file__).parent / "static/css/site.css").read_text()
+    (rule,) = re.findall(r"\.glance \{[^}]*\}", css)
+    assert "align-items: start" in rule
