@@ -60,6 +60,7 @@ CASES: dict[str, tuple[Callable[[str], bytes], str | None]] = {
     "rich markup in text": (lambda s: _marked(s, "[/bold] [a-z0-9] [red]x"), None),
     "not a study object": (lambda s: b"[1, 2, 3]", "(record)"),
     "wrong type": (lambda s: with_field(s, COUNT, "many").encode(), "enrollmentInfo.count"),
+    "negative enrollment": (lambda s: with_field(s, COUNT, -5).encode(), "enrollmentInfo.count"),
     "invalid JSON": (lambda s: s.encode()[:-40], "(line)"),
 }
 

@@ -166,10 +166,10 @@ def _parse(data: dict[str, Any], raw: str) -> TrialRecord:
             f"expected an NCT number like NCT01234567, found {nct_id!r}",
         )
     count = enrollment.get("count")
-    if count is not None and type(count) is not int:
+    if count is not None and (type(count) is not int or count < 0):  # -5 patients was stored
         raise RecordError(
             "protocolSection.designModule.enrollmentInfo.count",
-            f"expected a whole number, found {count!r}",
+            f"expected a whole number of patients (0 or more), found {count!r}",
         )
     has_results = data.get("hasResults")
     overall = status.get("overallStatus")
