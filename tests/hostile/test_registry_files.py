@@ -249,3 +249,14 @@ def test_ictrp_bad_row_loses_only_itself(store, tmp_path, target_size, raw, fiel
     assert _loaded(store) == {"ChiCTR2000031234", "CTRI/2021/05/033456"}
     [rejection] = report.rejected
     assert rejection.location.startswith("ictrp.csv line ") and rejection.field == field
+
+
+def test_a_utf16_file_is_named_as_utf16(stores, real_lines, tmp_path) -> None:
+    """It was "not valid UTF-8 (byte b'\\xff' at byte 1)", which says nothing to fix."""
+    path = tmp_path / "unicode.json"
+    path.write_bytes(real_lines[0].encode("utf-16"))
+    line = _one_line_exit_2(["import", str(path)], stores.target())
+    assert (
+        "unicode.json line 1: field (file): UTF-16 text (it starts with a UTF-16 byte order "
+        "mark, as Windows tools save 'Unicode'), not UTF-8; re-save the file as UTF-8" in line
+    )

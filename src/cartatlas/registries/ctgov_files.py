@@ -9,6 +9,7 @@ exactly where to look.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import re
@@ -111,6 +112,11 @@ def _json_lines(
 
 
 def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
+    if exc.start == 0 and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return (
+            "UTF-16 text (it starts with a UTF-16 byte order mark, as Windows tools save "
+            "'Unicode'), not UTF-8; re-save the file as UTF-8"
+        )
     return (
         f"not valid UTF-8 (byte {data[exc.start : exc.start + 1]!r} at byte {exc.start + 1}); "
         "re-save the file as UTF-8"
