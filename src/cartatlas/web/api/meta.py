@@ -52,7 +52,25 @@ router = APIRouter(prefix="/meta", tags=["meta-analysis"])
 
 Endpoint = Literal["ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus"]
 Measure = Literal["PLO", "PAS", "PFT", "PR"]
-Method = Literal["auto", "GLMM", "REML", "DL", "ML", "PM", "HE", "SJ", "EB", "CE"]
+#: Every τ² estimator ``cartatlas.stats`` fits (spelt out, so that serving loads no statistics
+#: library; tests/web/test_api_meta_methods.py keeps it equal to ``stats.tau2.ESTIMATORS``).
+Method = Literal[
+    "auto",
+    "GLMM",
+    "CE",
+    "DL",
+    "DLIT",
+    "REML",
+    "ML",
+    "PM",
+    "PMM",
+    "HE",
+    "HS",
+    "HSk",
+    "SJ",
+    "SJIT",
+    "EB",
+]
 
 STUDY_COLUMNS = [
     "study_id",
