@@ -50,6 +50,7 @@ from cartatlas.analyses.headline_prices import (
     headline_prices,
     one_per_amount,
 )
+from cartatlas.analyses.populations import is_standard
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
 from cartatlas.analyses.success_rates import (
     CountryPooling,
@@ -60,7 +61,7 @@ from cartatlas.analyses.success_rates import (
     poolable,
 )
 from cartatlas.evidence.queries import exact_ci
-from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_weak
+from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_weak, on_secondary_pages
 from cartatlas.rounding import half_up
 from cartatlas.store import Store
 from cartatlas.wording import part_of
@@ -222,11 +223,15 @@ def range_verdict(claim: Claim, values: list[float], unit: str) -> tuple[str, in
     return verdict, inside, f"; the top, {top}, is not reached (highest {highest}): {ends}"
 
 
-def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.DataFrame:
+def _rate_rows(
+    store: Store, claim: Claim, indication: str, country: str, counted: bool = True
+) -> pd.DataFrame:
     """The study rows a verdict counts; rows read only on secondary pages never count
-    (``HEADLINE_SOURCE_RULE``), nor do cohorts in special populations (``POPULATION_RULE``)."""
+    (``HEADLINE_SOURCE_RULE``), nor do cohorts in special populations (``POPULATION_RULE``).
+    ``counted=False``: the claim's rows of the standard population read only on secondary
+    pages, which a "no data" verdict names so that it does not read as an oversight."""
     rows = study_rows(store, indication, claim.metric)
-    rows = rows[poolable(rows)]
+    rows = rows[poolable(rows) if counted else on_secondary_pages(rows) & is_standard(rows)]
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
         in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
@@ -244,6 +249,19 @@ def _rate_rows(store: Store, claim: Claim, indication: str, country: str) -> pd.
             rows["product_id"].isin(approved) & ~rows["real_world"].astype(bool) & in_country
         ]
     return rows[rows["country_of_conduct"] == country]
+
+
+def _uncounted_rates(store: Store, claim: Claim, indication: str, country: str) -> str:
+    """ " (only secondary pages report it: AxiCel-RW-China 58.4% (59/101, …), not counted for
+    a verdict)", or "": why "no data" stands beside a study that reports the claim's rate."""
+    weak = _rate_rows(store, claim, indication, country, counted=False)
+    if weak.empty:
+        return ""
+    studies = ", ".join(
+        f"{name} {_study_rate(int(x), int(n))}"
+        for name, x, n in zip(weak["study_id"], weak["events"], weak["n"], strict=True)
+    )
+    return f" (only secondary pages report it: {studies}; not counted for a verdict)"
 
 
 def _approved_in(store: Store, country: str) -> set[str]:
@@ -332,7 +350,7 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
         where = f"{country} {indication}" if len(diseases) > 1 else country
         rows = _rate_rows(store, claim, indication, country)
         if rows.empty:
-            parts.append(f"{where}: no data")
+            parts.append(f"{where}: no data{_uncounted_rates(store, claim, indication, country)}")
             continue
         rates.extend(100 * rows["events"] / rows["n"])
         estimate = ""
