@@ -350,14 +350,7 @@ def forest(studies: pd.DataFrame, pooled: pd.DataFrame | None, countries: list[s
         )
         if c in rows
     ]
-    # Vega cuts a label at 180 px by default ("Xuzhou2022-CD19BCMA-54MM (…"): names in full.
-    y = {
-        "field": "label",
-        "type": "nominal",
-        "sort": order,
-        "title": None,
-        "axis": {"labelLimit": 420},
-    }
+    y = _label_axis(order)
     x_scale = {"domain": [0, 100]}
     return _base(
         records(rows, columns),
@@ -454,17 +447,23 @@ def counts(
     )
 
 
-def hazard_ratios(rows: pd.DataFrame) -> Spec:
-    """Hazard ratios with 95% CIs on a log axis (``label``, ``hr``, ``ci_low``, ``ci_high``,
-    ``kind`` trial / pooled); the dashed rule at 1 separates benefit (< 1) from harm."""
-    order = list(dict.fromkeys(rows["label"]))
-    y = {
+def _label_axis(order: list[str]) -> dict:
+    """The y axis of a plot with one row per named study or trial, in ``order``; Vega cuts a
+    label at 180 px by default ("Xuzhou2022-CD19BCMA-54MM (…"), so names are shown in full."""
+    return {
         "field": "label",
         "type": "nominal",
         "sort": order,
         "title": None,
         "axis": {"labelLimit": 420},
     }
+
+
+def hazard_ratios(rows: pd.DataFrame) -> Spec:
+    """Hazard ratios with 95% CIs on a log axis (``label``, ``hr``, ``ci_low``, ``ci_high``,
+    ``kind`` trial / pooled); the dashed rule at 1 separates benefit (< 1) from harm."""
+    order = list(dict.fromkeys(rows["label"]))
+    y = _label_axis(order)
     x = {"type": "quantitative", "scale": {"type": "log", "domain": [0.05, 20], "clamp": True}}
     return _base(
         records(rows, ["label", "kind", "hr", "ci_low", "ci_high"]),
