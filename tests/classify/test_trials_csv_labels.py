@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 
 from typer.testing import CliRunner
 
@@ -22,12 +23,14 @@ LABELS = [
 ]
 
 
-def test_trials_csv_has_label_columns_with_pipe_joined_lists(full_store):
+def test_trials_csv_has_label_columns_with_pipe_joined_lists(full_store, tmp_path):
+    # `classify` writes labels: on a copy, as the shared full_store may be held open read-only
+    # by a session fixture (the web tests' server) and other tests read it unlabelled.
+    db = str(tmp_path / "store.duckdb")
+    shutil.copy(full_store, db)
     runner = CliRunner()
-    assert runner.invoke(app, ["--db", full_store, "classify"]).exit_code == 0
-    result = runner.invoke(
-        app, ["--db", full_store, "trials", "--country", "US", "--format", "csv"]
-    )
+    assert runner.invoke(app, ["--db", db, "classify"]).exit_code == 0
+    result = runner.invoke(app, ["--db", db, "trials", "--country", "US", "--format", "csv"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert set(LABELS) <= set(rows[0])
