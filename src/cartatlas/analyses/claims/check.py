@@ -35,6 +35,7 @@ the grading rule of :data:`~cartatlas.analyses.success_rates.GRADING_RULE`.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -197,6 +198,13 @@ def _figure(value: float, unit: str, stated: bool = False) -> str:
     return f"{value:,.0f}{unit}"
 
 
+def _reaches_top(claim: Claim, values: Iterable[float]) -> bool:
+    """Whether some value goes beyond the top an open range names (``top_over``), the figure
+    read as the range's bounds are (``claim_bounds``: ±1 % for a price, ±10 % with "about")."""
+    top = claim_bounds(claim.model_copy(update={"range": (claim.top_over, None)}))
+    return any(_in_range(v, top) for v in values)
+
+
 def range_verdict(claim: Claim, values: list[float], unit: str) -> tuple[str, int, str]:
     """(verdict, values in range, what the ends show) of a range claim over ``values``.
 
@@ -210,8 +218,7 @@ def range_verdict(claim: Claim, values: list[float], unit: str) -> tuple[str, in
     share = _share_verdict(inside, len(values))
     if claim.top_over is None:
         return share, inside, ""
-    top_bounds = claim_bounds(claim.model_copy(update={"range": (claim.top_over, None)}))
-    reached = any(_in_range(v, top_bounds) for v in values)
+    reached = _reaches_top(claim, values)
     highest = _figure(max(values), unit)
     top = f"over {_figure(claim.top_over, unit, stated=True)}"
     if reached:
@@ -572,9 +579,8 @@ def _prices(store: Store, claim: Claim) -> Verdict:
                 for r in uncounted.itertuples()
             )
         )
-        if claim.top_over is not None and "is not reached" in ends:
-            top = claim_bounds(claim.model_copy(update={"range": (claim.top_over, None)}))
-            past = [p for p in uncounted.itertuples() if _in_range(p.usd, top)]
+        if claim.top_over is not None and not _reaches_top(claim, frame["usd"]):
+            past = [p for p in uncounted.itertuples() if _reaches_top(claim, [p.usd])]
             if past:
                 reach = ", ".join(f"{p.product_id} {p.usd:,.0f} USD" for p in past)
                 evidence += f" (past the top, not counted: {reach})"
