@@ -106,11 +106,17 @@ def _alpha_3(text: str) -> str | None:
     return found.alpha_2 if found else None
 
 
+def _code(name: str) -> str | None:
+    """The alpha-2 code ``name`` spells (a code of two or three letters in any case, an English
+    name, alias or Chinese name), or None."""
+    return country_code(name) or _chinese_names().get(name) or _alpha_3(name)
+
+
 def country(text: str) -> str:
     """The ISO 3166-1 alpha-2 code for an alpha-2 or alpha-3 code (any case), English name,
     alias or Chinese name."""
     cleaned = text.strip()
-    code = country_code(cleaned) or _chinese_names().get(cleaned) or _alpha_3(cleaned)
+    code = _code(cleaned)
     if code:
         return code
     raise InputError(
@@ -132,8 +138,7 @@ def _country_words(values: Iterable[str]) -> list[str]:
     words: list[str] = []
     for value in values:
         for piece in filter(None, (p.strip() for p in _LIST_MARKS.split(value))):
-            whole = country_code(piece) or _chinese_names().get(piece)
-            words += [piece] if whole else piece.split()
+            words += [piece] if _code(piece) else piece.split()
     return words
 
 
