@@ -18,6 +18,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from cartatlas.controls import CONTROL_CHARACTERS
 from cartatlas.missing import is_missing
 from cartatlas.spreadsheet import defuse
 
@@ -43,11 +44,6 @@ class Format(StrEnum):
     json = "json"
 
 
-# C0 controls but tab and newline, DEL, C1 controls (U+009B is a CSI on some terminals), and the
-# bidirectional embeddings, overrides and isolates that make text read in another order.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def _symbol(match: re.Match[str]) -> str:
     code = ord(match[0])
     return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
@@ -58,7 +54,7 @@ def visible(text: str) -> str:
     �), so a registry title, an evidence note or an article cannot move the cursor, clear the
     screen, retitle the window or reverse a line on the reader's terminal. One character for
     one keeps rich's style spans in place."""
-    return _CONTROL.sub(_symbol, text)
+    return CONTROL_CHARACTERS.sub(_symbol, text)
 
 
 class _PlainConsole(Console):
@@ -68,7 +64,7 @@ class _PlainConsole(Console):
 
     def render(self, renderable: Any, options: Any = None) -> Iterator[Segment]:
         for segment in super().render(renderable, options):
-            if segment.control is None and _CONTROL.search(segment.text):
+            if segment.control is None and CONTROL_CHARACTERS.search(segment.text):
                 segment = Segment(visible(segment.text), segment.style)
             yield segment
 

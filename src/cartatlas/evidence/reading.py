@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -13,6 +12,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from cartatlas.controls import CONTROL_CHARACTERS
 from cartatlas.evidence.tables import Table
 from cartatlas.inputs import did_you_mean, not_one_of
 
@@ -176,18 +176,13 @@ def _header_problem(table: Table, header: list[str]) -> Problem | None:
     )
 
 
-# Characters a curator cannot see in the file that change what a terminal or a page shows:
-# C0 controls but tab and newline, DEL, C1 controls, bidirectional overrides and isolates.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 _CONTROL_NAMES = {0x07: "bell", 0x08: "backspace", 0x0D: "carriage return", 0x1B: "escape"}
 
 
 def _hidden_character(values: dict[str, str]) -> tuple[str, str] | None:
     """The first column holding a character no one can see, and the problem it makes."""
     for column, value in values.items():
-        match = _HIDDEN.search(value)
+        match = CONTROL_CHARACTERS.search(value)
         if match is None:
             continue
         if match[0] == "\x00":
