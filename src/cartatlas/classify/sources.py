@@ -33,7 +33,7 @@ def read_api_v2(
     latest: dict[str, TrialRecord] = {}
     for path in paths:
         for location, text in read_entries(Path(path)):
-            record = _api_v2_record(text)
+            record = text if isinstance(text, RecordError) else _api_v2_record(location, text)
             if isinstance(record, RecordError):
                 if on_rejected:
                     on_rejected(f"{location}: {record.field}: {record.message}")
@@ -43,21 +43,25 @@ def read_api_v2(
     yield from latest.values()
 
 
-def _api_v2_record(text: str | RecordError) -> TrialRecord | RecordError:
-    """One entry's record, or why it is none."""
-    if isinstance(text, RecordError):
-        return text
-    try:
-        study = json.loads(text)
-    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
-        return RecordError("(line)", f"not valid JSON ({reason}); fix or delete it")
-    if not isinstance(study, dict):
-        return RecordError("(record)", f"expected a study object, found {type(study).__name__}")
+def _api_v2_record(location: str, text: str) -> TrialRecord | RecordError:
+    """One entry's record, or why it is none: decoded and, when it is no API v2 study, located
+    as ``import`` does it (``parse_guarded``: a record nested too deeply or otherwise unreadable
+    is rejected alone)."""
+    from cartatlas.registries.isolation import parse_guarded
+
+    return parse_guarded(location, _from_text, text)[1]
+
+
+def _from_text(text: str) -> TrialRecord:
+    # the file readers load pyarrow and the ingest; only a read of files needs them
+    from cartatlas.registries.ctgov_files import decode_study
+    from cartatlas.registries.ctgov_parse import study_problem
+
+    study = decode_study(text)
     try:
         return from_api_v2(study)
-    except (AttributeError, TypeError, ValueError) as exc:
-        return RecordError("(record)", f"not an API v2 study ({type(exc).__name__}: {exc})")
+    except (AttributeError, TypeError, KeyError, ValueError):
+        raise study_problem(study) from None
 
 
 def read_store(store: Store) -> Iterator[TrialRecord]:

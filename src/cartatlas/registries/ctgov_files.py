@@ -270,14 +270,20 @@ def _load(text: str) -> Any:
     return json.loads(text)
 
 
-def _parse_text(text: str) -> TrialRecord:
+def decode_study(text: str) -> Any:
+    """One entry's JSON text decoded (:func:`_load`), or :class:`RecordError` raised saying
+    where the JSON breaks; every reader of API v2 files (``import``, ``classify --input``)
+    decodes and reports it the same way."""
     try:
-        data = _load(text)
+        return _load(text)
     except json.JSONDecodeError as exc:
         raise RecordError(
             "(line)", f"not valid JSON ({exc.msg} at column {exc.colno}); fix or delete the line"
         ) from None
-    return parse_study(data, text)
+
+
+def _parse_text(text: str) -> TrialRecord:
+    return parse_study(decode_study(text), text)
 
 
 def parse_entry(location: str, text: str | RecordError) -> Parsed:

@@ -117,7 +117,9 @@ def _mismatch(value: Any, spec: Any, path: str) -> RecordError | None:
     return None if ok else RecordError(path, f"expected {_NAMES[spec]}, found {value!r}"[:200])
 
 
-def _locate(data: Any) -> RecordError:
+def study_problem(data: Any) -> RecordError:
+    """Why ``data`` is not an API v2 study, naming the first field whose type is wrong (what a
+    reader of the record reports when building it failed)."""
     if not isinstance(data, dict):
         return RecordError("(record)", f"expected a study object, found {type(data).__name__}")
     if not isinstance(data.get("protocolSection"), dict):
@@ -149,7 +151,7 @@ def parse_study(data: Any, raw: str) -> TrialRecord:
     try:
         return _parse(data, raw)
     except (AttributeError, TypeError, KeyError) as exc:
-        raise _locate(data) from exc
+        raise study_problem(data) from exc
 
 
 def _parse(data: dict[str, Any], raw: str) -> TrialRecord:
@@ -186,7 +188,7 @@ def _parse(data: dict[str, Any], raw: str) -> TrialRecord:
         *conditions,
     )
     if {type(v) for v in texts} - _TEXT or type(has_results) not in (bool, type(None)):
-        raise _locate(data)
+        raise study_problem(data)
     record = TrialRecord(
         "CTGOV",
         nct_id,
@@ -224,7 +226,7 @@ def _interventions(module: dict[str, Any], data: Any) -> list[Intervention]:
         name, kind, text = item.get("name"), item.get("type"), item.get("description")
         others = tuple(item.get("otherNames") or ())
         if {type(name), type(kind), type(text), *map(type, others)} - _TEXT:
-            raise _locate(data)
+            raise study_problem(data)
         if name:
             found.append(Intervention(name, kind, text, others))
     return found
@@ -237,7 +239,7 @@ def _sponsors(module: dict[str, Any], data: Any) -> list[Sponsor]:
     for item, role in pairs:
         name, klass = item.get("name"), item.get("class")
         if {type(name), type(klass)} - _TEXT:
-            raise _locate(data)
+            raise study_problem(data)
         if name:
             found.append(Sponsor(name, klass, role))
     return found
@@ -254,7 +256,7 @@ def _identifiers(ident: dict[str, Any], nct_id: str, data: Any) -> list[Identifi
             ids.append(Identifier(value, kind, concepts.id_registry(value, kind), False))
     ids += [Identifier(a, "nct_alias", "CTGOV", False) for a in ident.get("nctIdAliases") or ()]
     if {type(i.value) for i in ids} - {str} or {type(i.id_type) for i in ids} - {str}:
-        raise _locate(data)
+        raise study_problem(data)
     return ids
 
 
@@ -283,7 +285,7 @@ def _sites(module: dict[str, Any], warnings: list[str], data: Any) -> list[Site]
             type(country),
             type(site.status),
         } - _TEXT or {type(site.lat), type(site.lon)} - _NUMBER:
-            raise _locate(data)
+            raise study_problem(data)
         if country and site.country_code is None:
             warnings.append(f"unmapped country {country!r} (add it to registries/data/iso3166.tsv)")
         sites.append(site)
