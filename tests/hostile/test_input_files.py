@@ -98,3 +98,28 @@ def test_classify_input_never_replaces_the_stores_labels(
     with open_store(db) as store:
         labelled = {row[0] for row in store.execute("SELECT nct_id FROM trial_labels")}
     assert labelled == {nct(s) for s in real_lines[:6]}
+
+
+def test_classify_input_rejects_a_study_without_an_nct_number(
+    capsys, monkeypatch, tmp_path, real_lines
+) -> None:
+    """A study whose identification module names no NCT number was classified as a trial with a
+    blank ID; it is rejected naming the field, as ``import`` rejects it, and the rest is read."""
+    import json
+
+    monkeypatch.delenv("CARTATLAS_DEBUG", raising=False)
+    nameless = json.loads(real_lines[1])
+    nameless["protocolSection"]["identificationModule"].pop("nctId")
+    path = tmp_path / "nameless.jsonl"
+    path.write_text("\n".join([real_lines[0], json.dumps(nameless), real_lines[2]]), "utf-8")
+    code, out, err = _run(
+        capsys,
+        ["--db", str(tmp_path / "s.duckdb"), "classify", "--input", str(path), "--format", "csv"],
+    )
+    assert code == 0, err
+    assert (
+        "rejected nameless.jsonl line 2: protocolSection.identificationModule.nctId: expected an "
+        "NCT number like NCT01234567, found ''"
+    ) in err
+    ids = {line.split(",")[0] for line in out.splitlines()[1:]}
+    assert ids == {nct(real_lines[0]), nct(real_lines[2])}

@@ -55,13 +55,15 @@ def _api_v2_record(location: str, text: str) -> TrialRecord | RecordError:
 def _from_text(text: str) -> TrialRecord:
     # the file readers load pyarrow and the ingest; only a read of files needs them
     from cartatlas.registries.ctgov_files import decode_study
-    from cartatlas.registries.ctgov_parse import study_problem
+    from cartatlas.registries.ctgov_parse import check_nct_id, study_problem
 
     study = decode_study(text)
     try:
-        return from_api_v2(study)
+        record = from_api_v2(study)
     except (AttributeError, TypeError, KeyError, ValueError):
         raise study_problem(study) from None
+    check_nct_id(record.trial_id)  # a study without one was classified as a blank trial
+    return record
 
 
 def read_store(store: Store) -> Iterator[TrialRecord]:

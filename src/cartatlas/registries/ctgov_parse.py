@@ -117,6 +117,16 @@ def _mismatch(value: Any, spec: Any, path: str) -> RecordError | None:
     return None if ok else RecordError(path, f"expected {_NAMES[spec]}, found {value!r}"[:200])
 
 
+def check_nct_id(nct_id: object) -> None:
+    """Raise :class:`RecordError` unless ``nct_id`` is an NCT number: a study without one
+    cannot be stored, labelled or linked (every reader of API v2 records checks it)."""
+    if not isinstance(nct_id, str) or not NCT_ID.fullmatch(nct_id):
+        raise RecordError(
+            "protocolSection.identificationModule.nctId",
+            f"expected an NCT number like NCT01234567, found {nct_id!r}",
+        )
+
+
 def study_problem(data: Any) -> RecordError:
     """Why ``data`` is not an API v2 study, naming the first field whose type is wrong (what a
     reader of the record reports when building it failed)."""
@@ -162,11 +172,7 @@ def _parse(data: dict[str, Any], raw: str) -> TrialRecord:
     design = get("designModule") or _EMPTY
     enrollment = design.get("enrollmentInfo") or _EMPTY
     nct_id = ident.get("nctId")
-    if not NCT_ID.fullmatch(nct_id or ""):
-        raise RecordError(
-            "protocolSection.identificationModule.nctId",
-            f"expected an NCT number like NCT01234567, found {nct_id!r}",
-        )
+    check_nct_id(nct_id)
     count = enrollment.get("count")
     if count is not None and (type(count) is not int or count < 0):  # -5 patients was stored
         raise RecordError(
