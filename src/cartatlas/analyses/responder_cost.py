@@ -32,7 +32,7 @@ import pandas as pd
 from cartatlas.analyses.approvals import approvals_frame
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.price_indications import INDICATION_RULE, covers
-from cartatlas.analyses.study_rows import code_names, study_rows
+from cartatlas.analyses.study_rows import code_names, study_rows, treating_countries
 from cartatlas.evidence.jurisdictions import EU, covered_by_eu
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary, is_weak, rank
 from cartatlas.store import Store
@@ -142,7 +142,7 @@ def price_in_force(prices: pd.DataFrame, trial, country: str, year: int):
 def _trial_countries(trial, first_approvals: pd.DataFrame, countries: list[str]) -> list[str]:
     if trial.country_of_conduct != "multinational":
         return [trial.country_of_conduct] if trial.country_of_conduct in countries else []
-    sites = [c for c in str(trial.countries or "").split("|") if c]
+    sites = treating_countries(trial.countries)
     if sites:
         return [c for c in countries if c in sites]
     dated = first_approvals[

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.study_rows import study_rows
+from cartatlas.analyses.study_rows import study_rows, treating_countries
 from cartatlas.store import Store
 
 MULTINATIONAL = "multinational"
@@ -30,9 +30,8 @@ LISTING_RULE = (
 def _treated_in(countries: object, compared: list[str]) -> bool:
     """True when the study's recorded treating countries include one of ``compared``, or none
     are recorded (a trial whose countries are unknown may have treated patients there)."""
-    if not isinstance(countries, str) or not countries.strip():
-        return True
-    return bool(set(countries.split("|")) & set(compared))
+    treated = treating_countries(countries)
+    return not treated or not set(compared).isdisjoint(treated)
 
 
 def safety_rows(store: Store, indication: str, countries: list[str]) -> dict[str, pd.DataFrame]:

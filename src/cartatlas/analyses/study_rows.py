@@ -8,6 +8,7 @@ counted (``overlaps_with``), so no patient is counted twice.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -78,6 +79,22 @@ SELECTION_RULE = (
 
 
 CODE_NAMES = {"CR_CRi": "CR/CRi"}
+
+
+def treating_countries(countries: object) -> list[str]:
+    """The codes of a study's ``countries`` column ("US|DE|FR"): the countries a multinational
+    cohort treated patients in; [] when none are recorded, which callers must not read as "none"."""
+    if not isinstance(countries, str):
+        return []
+    return [code for code in countries.split("|") if code]
+
+
+def in_countries(rows: pd.DataFrame, countries: Collection[str]) -> pd.Series:
+    """Rows of cohorts conducted in one of ``countries``, or multinational with treating sites
+    recorded in one: the one reading of "did it treat patients there" for claims and answers."""
+    wanted = set(countries)
+    treated = rows["countries"].map(lambda value: not wanted.isdisjoint(treating_countries(value)))
+    return treated.astype(bool) | rows["country_of_conduct"].isin(wanted)
 
 
 def code_names(codes: object) -> str:

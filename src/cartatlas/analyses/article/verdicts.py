@@ -13,7 +13,7 @@ from cartatlas.analyses.article.structure import ArticleClaim
 from cartatlas.analyses.claims.check import Verdict, check_claim
 from cartatlas.analyses.claims.rivals import VERSUS_LABELS
 from cartatlas.analyses.populations import is_standard
-from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
+from cartatlas.analyses.study_rows import ENDPOINTS, in_countries, study_rows
 from cartatlas.rounding import half_up
 from cartatlas.store import Store
 
@@ -41,9 +41,7 @@ def _product_trial(store: Store, item: ArticleClaim) -> str | None:
 
     claim = item.claim
     rows = study_rows(store, claim.indication, claim.metric)
-    in_country = rows["countries"].fillna("").str.split("|").map(
-        lambda sites: bool(set(sites) & set(claim.countries))
-    ) | rows["country_of_conduct"].isin(claim.countries)
+    in_country = in_countries(rows, claim.countries)
     rows = rows[(rows["product_id"] == claim.product) & in_country & is_standard(rows)]
     if rows.empty:
         return None

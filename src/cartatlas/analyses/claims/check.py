@@ -52,7 +52,7 @@ from cartatlas.analyses.headline_prices import (
     one_per_amount,
 )
 from cartatlas.analyses.populations import is_standard
-from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
+from cartatlas.analyses.study_rows import ENDPOINTS, in_countries, study_rows
 from cartatlas.analyses.success_rates import (
     CountryPooling,
     CountrySummary,
@@ -241,19 +241,15 @@ def _rate_rows(
     rows = rows[poolable(rows) if counted else on_secondary_pages(rows) & is_standard(rows)]
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
-        in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
-        return rows[
-            (rows["product_id"] == claim.product)
-            & (in_country | (rows["country_of_conduct"] == country))
-        ]
+        return rows[(rows["product_id"] == claim.product) & in_countries(rows, [country])]
     if claim.scope == "approved_products":
         # Trials of the products approved in the country with treating sites there, single- or
         # multinational (pivotal trials are often multinational).
         approved = _approved_in(store, country)
-        in_country = rows["countries"].fillna("").str.split("|").map(lambda c: country in c)
-        in_country |= rows["country_of_conduct"] == country
         return rows[
-            rows["product_id"].isin(approved) & ~rows["real_world"].astype(bool) & in_country
+            rows["product_id"].isin(approved)
+            & ~rows["real_world"].astype(bool)
+            & in_countries(rows, [country])
         ]
     return rows[rows["country_of_conduct"] == country]
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from cartatlas.analyses.populations import STANDARD, apart_sentence, population_label
 from cartatlas.analyses.safety_rows import LISTING_RULE, MULTINATIONAL, SAFETY, safety_rows
-from cartatlas.analyses.study_rows import ENDPOINTS
+from cartatlas.analyses.study_rows import ENDPOINTS, treating_countries
 from cartatlas.analyses.success_rates import GRADING_RULE, CountryPooling, pool_by_country
 from cartatlas.evidence.absence import no_data
 from cartatlas.evidence.queries import exact_ci
@@ -103,9 +103,9 @@ def _place(row, compared: list[str]) -> str:
     countries)")."""
     if not row.multinational:
         return row.country_of_conduct
-    if not isinstance(row.countries, str) or not row.countries.strip():
+    treated = treating_countries(row.countries)
+    if not treated:
         return f"{MULTINATIONAL} (countries not recorded)"
-    treated = row.countries.split("|")
     here = ", ".join(c for c in compared if c in treated)
     return f"{MULTINATIONAL}, incl. {here} ({len(treated)} countries)"
 
