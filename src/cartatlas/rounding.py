@@ -7,7 +7,11 @@ reader who checks the paper finds a number that is not in it.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+#: Digits enough for any finite float written to ten decimals (the largest has 309 before the
+#: point): the default 28 made quantizing a figure such as 1e53 raise InvalidOperation.
+EXACT = Context(prec=400)
 
 
 def half_up(value: float, places: int = 0) -> float:
@@ -15,4 +19,4 @@ def half_up(value: float, places: int = 0) -> float:
     decimals, so binary noise (100 × 0.145 = 14.499999999999998) does not move it below a
     half."""
     exact = Decimal(f"{value:.10f}")
-    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return float(exact.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP, EXACT))

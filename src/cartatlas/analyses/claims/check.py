@@ -63,7 +63,7 @@ from cartatlas.analyses.success_rates import (
 )
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_weak, on_secondary_pages
-from cartatlas.rounding import half_up
+from cartatlas.rounding import EXACT, half_up
 from cartatlas.store import Store
 from cartatlas.wording import part_of
 
@@ -89,9 +89,10 @@ class Verdict:
 
 
 def decimals(bound: float) -> int:
-    """Decimal places a bound was written with: 52 → 0, 52.5 → 1 (YAML keeps no trailing 0s)."""
-    text = repr(float(bound))
-    return 0 if text.endswith(".0") else len(text.split(".")[1])
+    """Decimal places a bound was written with: 52 → 0, 52.5 → 1 (YAML keeps no trailing 0s);
+    from the exponent, as Python writes 1e+20 and 5e-07 without a point."""
+    exponent = Decimal(repr(float(bound))).normalize().as_tuple().exponent
+    return max(0, -int(exponent))
 
 
 def _share_verdict(inside: int, total: int) -> str:
@@ -131,7 +132,7 @@ def _band(claim: Claim) -> float | None:
 def _outward(bound: float, factor: float, rounding: str) -> float:
     """``bound × factor``, rounded outward to the precision ``bound`` was written in."""
     step = Decimal(1).scaleb(-decimals(bound))
-    return float(Decimal(repr(round(bound * factor, 6))).quantize(step, rounding))
+    return float(Decimal(repr(round(bound * factor, 6))).quantize(step, rounding, EXACT))
 
 
 def claim_bounds(claim: Claim) -> tuple[float, float | None]:
