@@ -41,3 +41,35 @@ def test_a_claims_file_with_a_huge_price_gets_a_verdict(capsys, evidence_store, 
     output = capsys.readouterr()
     [verdict] = json.loads(output.out)
     assert verdict["verdict"] == "contradicted", output
+
+
+@pytest.mark.parametrize(
+    "written, words, low",
+    [
+        ("$475\u2009000", "$475\u00a0000", 475000.0),  # thin space: read as $475
+        ("$475\u202f000", "$475\u00a0000", 475000.0),  # narrow no-break space
+        ("$475\u2007000", "$475\u00a0000", 475000.0),  # figure space
+    ],
+)
+def test_thousands_grouped_by_thin_spaces_are_one_number(
+    capsys, evidence_client, evidence_store, tmp_path, written, words, low
+) -> None:
+    text = f"In the US, Kymriah costs {written}.\n"
+    path = tmp_path / "article.txt"
+    path.write_text(text)
+    [claim] = _claims(capsys, evidence_store, path)
+    assert (claim["words"], claim["range"][0]) == (words, low)
+    [api] = evidence_client.post("/api/check-article", json={"text": text}).json()["claims"]
+    assert (api["words"], api["range"], api["verdict"]) == (
+        claim["words"],
+        claim["range"],
+        claim["verdict"],
+    )
+
+
+def test_a_middle_dot_is_a_decimal_point(capsys, evidence_store, tmp_path) -> None:
+    """The Lancet prints 58·3%; it was read as 3%."""
+    path = tmp_path / "lancet.txt"
+    path.write_text("In the US, the complete response rate of Yescarta in LBCL was 58·3%.\n")
+    [claim] = _claims(capsys, evidence_store, path)
+    assert claim["words"] == "58.3%" and claim["range"] == pytest.approx([58.25, 58.35])

@@ -50,6 +50,19 @@ def markdown_to_text(raw: str) -> str:
     return text.replace(" | ", ". ").replace("|", " ")
 
 
+#: Spaces that group thousands in print ("$373 000" with a thin, narrow no-break or figure
+#: space): read as the no-break space the number pattern knows; "$373\u2009000" read as $373.
+_GROUPING_SPACES = re.compile(r"(?<=\d)[\u2009\u202f\u2007](?=\d{3}(?!\d))")
+#: The Lancet's decimal point, a raised dot between digits: "58·3%" read as 3%.
+_MIDDLE_DOT = re.compile(r"(?<=\d)\u00b7(?=\d)")
+
+
+def plain_figures(text: str) -> str:
+    """``text`` with numbers in the separators the number readers know: each character
+    replaced by one, so every claim's span still points at its words."""
+    return _MIDDLE_DOT.sub(".", _GROUPING_SPACES.sub("\u00a0", text))
+
+
 def article_text(raw: str) -> str:
     """Plain text of the article, whatever form ``raw`` is in, without control characters (a
     terminal escape sequence in a page would act on the terminal its claims are printed to)."""
@@ -58,7 +71,7 @@ def article_text(raw: str) -> str:
     from cartatlas.analyses.claims.model import without_controls
 
     text = html_to_text(raw) if looks_like_html(raw) else markdown_to_text(raw)
-    text = without_controls(text)
+    text = plain_figures(without_controls(text))
     if len(text) > MAX_CHARS:
         raise ArticleInputError(
             f"the article text is {len(text):,} characters, over the {MAX_CHARS:,} limit; "
