@@ -1,5 +1,6 @@
 """Survival rows of pivotal trials added for issue #15 (TRANSFORM's primary analysis and 3-year
-follow-up, CARTITUDE-4's second overall-survival interim, ZUMA-3's 3- and 4-year OS), recomputed
+follow-up, CARTITUDE-4's second overall-survival interim, ZUMA-3's 3- and 4-year OS, the RELIANCE
+follicular-lymphoma cohort's median PFS and 24-month OS), recomputed
 from the words of each row's own quote by a plain route — a regular expression per printed
 figure, not the checker — and asserted on survival.csv, the CLI (``durability``), the API
 (``/api/survival``) and the report's durability tables.
@@ -94,11 +95,22 @@ ROWS = {
         "28",
         "55",
     ),
+    ("RELIANCE-FL", "PFS", "median", "", "car-t", "longer_follow_up"): (
+        r"median progression-free survival \(PFS\) was (not reached) \(95% CI 8\.97-NR\) for relma-cel",
+        "8.97",
+        "",
+    ),
+    ("RELIANCE-FL", "OS", "landmark", "24", "car-t", "longer_follow_up"): (
+        r"At 24 months, (\d+)% of patients survived after relma-cel infusion",
+        "",
+        "",
+    ),
 }
 PRODUCTS = {
     "TRANSFORM": "lisocabtagene-maraleucel",
     "CARTITUDE-4": "ciltacabtagene-autoleucel",
     "ZUMA-3": "brexucabtagene-autoleucel",
+    "RELIANCE-FL": "relmacabtagene-autoleucel",
 }
 
 
@@ -192,7 +204,9 @@ def test_report_durability_tables_show_the_car_t_rows(evidence_store):
     with open_store(evidence_store, read_only=True) as store:
         section = durability.build(ReportContext(store, ["CN", "US"]))
     cells = [row for b in section.blocks if isinstance(b, Table) for row in b.rows]
-    names = {s: f"{s} (" for s in PRODUCTS}
+    # the report names a study by its name in studies.csv ("RELIANCE cohort B (relma-cel, r/r FL)")
+    studies = {r["study_id"]: r["name"] for r in plain.rows("studies")}
+    names = {s: f"{studies[s]} ({PRODUCTS[s]})" for s in PRODUCTS}
     for (study, endpoint, statistic, months, arm, analysis), (
         value,
         low,
@@ -203,7 +217,7 @@ def test_report_durability_tables_show_the_car_t_rows(evidence_store):
         measure = f"{months}-month {endpoint}" if months else f"median {endpoint} (months)"
         text = _cell(value, low, high, statistic)
         assert any(
-            row[1].startswith(names[study])
+            row[1] == names[study]
             and row[2] == measure
             and row[3] == text
             and row[5] == analysis.replace("_", " ")
