@@ -73,3 +73,96 @@ def test_a_middle_dot_is_a_decimal_point(capsys, evidence_store, tmp_path) -> No
     path.write_text("In the US, the complete response rate of Yescarta in LBCL was 58·3%.\n")
     [claim] = _claims(capsys, evidence_store, path)
     assert claim["words"] == "58.3%" and claim["range"] == pytest.approx([58.25, 58.35])
+
+
+ARTICLE = "In China, Carteyes costs ¥1,290,000 while in the US Yescarta costs $373,000.\n"
+
+
+@pytest.fixture
+def one_article_line(one_line, evidence_store):
+    return lambda path: one_line(evidence_store, ["check-article", str(path)])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "utf-32"])
+def test_a_file_marked_by_its_byte_order_is_read_in_its_encoding(
+    capsys, evidence_store, tmp_path, encoding
+) -> None:
+    """Read as UTF-8 with replacement characters, a UTF-16 file ('Unicode' in Windows tools)
+    lost the ¥ claim and checked its US price against another product (contradicted)."""
+    path = tmp_path / "article.txt"
+    path.write_bytes(ARTICLE.encode(encoding))
+    claims = _claims(capsys, evidence_store, path)
+    assert [(c["words"], c["verdict"]) for c in claims] == [
+        ("¥1,290,000", "supported"),
+        ("$373,000", "supported"),
+    ]
+
+
+def test_a_latin1_file_is_refused_naming_the_byte(one_article_line, tmp_path) -> None:
+    """It was read with a replacement character for '¥': the claim silently vanished."""
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(ARTICLE.encode("latin-1"))
+    assert one_article_line(path) == (
+        f"error {path}: not UTF-8 text (byte 0xA5 at line 1, column 26); re-save it as UTF-8 "
+        "(it may be Latin-1 or Windows-1252)"
+    )
+
+
+def test_a_binary_file_is_refused(one_article_line, tmp_path) -> None:
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(b"%PDF-1.7\n\x00\x01\x02\xff\xfe binary")
+    assert one_article_line(path) == (
+        f"error {path}: binary data, not text (a PDF, Word file or image?); save the article "
+        "as text, Markdown or HTML"
+    )
+
+
+def test_what_is_not_an_article_file_says_what_to_give(one_article_line, tmp_path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b" \n")
+    assert one_article_line(empty) == (
+        f"error {empty}: empty; give a text, Markdown or saved HTML file holding the article"
+    )
+    assert one_article_line(tmp_path) == (
+        f"error {tmp_path}: a folder, not a file; give a text, Markdown or saved HTML file"
+    )
+    url = "https://example.org/car-t.html"
+    assert one_article_line(url) == (
+        f"error {url}: no such file; to check a web page give --url {url}"
+    )
+
+
+def test_an_endless_input_stops_at_the_cap(one_article_line) -> None:
+    """/dev/zero was read whole (memory without end) before its length was checked."""
+    assert one_article_line("/dev/zero") == (
+        "error /dev/zero: over 12 MB, longer than any article; check a part of it"
+    )
+
+
+@pytest.mark.parametrize(
+    "content_type, encoding",
+    [("text/plain", "utf-16"), ("text/plain; charset=ISO-8859-1", "latin-1")],
+)
+def test_the_api_reads_a_body_in_its_charset(evidence_client, content_type, encoding) -> None:
+    """A UTF-16 body, or one whose Content-Type names its charset, was refused as 'utf-8 codec
+    can't decode byte 0xff in position 0: invalid start byte'."""
+    answer = evidence_client.post(
+        "/api/check-article",
+        content=ARTICLE.encode(encoding),
+        headers={"content-type": content_type},
+    )
+    assert answer.status_code == 200, answer.text
+    assert [c["words"] for c in answer.json()["claims"]] == ["¥1,290,000", "$373,000"]
+
+
+def test_the_api_names_the_byte_that_is_not_utf8(evidence_client) -> None:
+    answer = evidence_client.post(
+        "/api/check-article",
+        content=ARTICLE.encode("latin-1"),
+        headers={"content-type": "text/plain"},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["msg"] == (
+        "not an article: not UTF-8 text (byte 0xA5 at line 1, column 26); re-save it as UTF-8 "
+        "(it may be Latin-1 or Windows-1252)"
+    )

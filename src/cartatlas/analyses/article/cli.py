@@ -57,7 +57,12 @@ def check_article_command(
     by the rules of the claims file. The last line is a summary such as
     "14 checkable claims: 8 supported, 2 partly, 1 contradicted, 3 no data"."""
     from cartatlas.analyses.article import check_article
-    from cartatlas.analyses.article.page_text import ArticleInputError, article_text, fetch_page
+    from cartatlas.analyses.article.page_text import (
+        ArticleInputError,
+        article_text,
+        fetch_page,
+        read_article,
+    )
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded, require_loaded
     from cartatlas.store import StoreMissing, open_store
@@ -67,16 +72,7 @@ def check_article_command(
         raise typer.Exit(2)
     output = output_file(output, "--out", f"claims.{'txt' if fmt is ArticleFormat.text else fmt}")
     try:
-        if url:
-            raw = fetch_page(url)
-        elif file == "-":
-            raw = sys.stdin.read()
-        else:
-            try:
-                raw = Path(file).read_text("utf-8", errors="replace")
-            except OSError as exc:
-                raise ArticleInputError(f"{file}: cannot read ({exc.strerror})") from None
-        text = article_text(raw)
+        text = article_text(fetch_page(url)) if url else read_article(file, sys.stdin.buffer)
         with open_store(db_target(ctx), read_only=True) as store:
             require_loaded(store)
             checked = check_article(text, store, lambda: _registry_trials(store))

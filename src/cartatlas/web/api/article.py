@@ -4,6 +4,7 @@ get every checkable claim with its verdict, evidence and sources. Nothing is sto
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -44,12 +45,18 @@ NO_WORDS = "the article holds no words (an empty page or markup only): nothing t
 def article_from_body(body: bytes, content_type: str) -> str:
     """The article's plain text ("" when it holds no words); 413 over the cap, 422 naming what
     is wrong."""
-    from cartatlas.analyses.article.page_text import ArticleInputError, NoArticleText, article_text
+    from cartatlas.analyses.article.page_text import (
+        ArticleInputError,
+        NoArticleText,
+        article_text,
+        decode_article,
+    )
 
     if len(body) > MAX_BYTES:
         raise HTTPException(413, f"article over {MAX_BYTES:,} bytes")
     try:
-        raw = body.decode("utf-8")
+        charset = re.search(r"charset=\"?([^\s;\"]+)", content_type, re.IGNORECASE)
+        raw = decode_article(body, charset.group(1) if charset else None)
         if "json" in content_type:
             data = json.loads(raw)
             if not isinstance(data, dict) or not isinstance(data.get("text"), str):
@@ -60,7 +67,7 @@ def article_from_body(body: bytes, content_type: str) -> str:
         return article_text(raw)
     except NoArticleText:
         return ""
-    except (UnicodeDecodeError, ValueError, ArticleInputError, RecursionError) as exc:
+    except (ValueError, ArticleInputError, RecursionError) as exc:
         raise bad_param("text", None, f"not an article: {exc}", "body") from None
 
 
