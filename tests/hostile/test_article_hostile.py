@@ -139,6 +139,10 @@ def test_an_endless_input_stops_at_the_cap(one_article_line) -> None:
     )
 
 
+def _post(client, body: bytes, content_type: str):
+    return client.post("/api/check-article", content=body, headers={"content-type": content_type})
+
+
 @pytest.mark.parametrize(
     "content_type, encoding",
     [("text/plain", "utf-16"), ("text/plain; charset=ISO-8859-1", "latin-1")],
@@ -146,21 +150,13 @@ def test_an_endless_input_stops_at_the_cap(one_article_line) -> None:
 def test_the_api_reads_a_body_in_its_charset(evidence_client, content_type, encoding) -> None:
     """A UTF-16 body, or one whose Content-Type names its charset, was refused as 'utf-8 codec
     can't decode byte 0xff in position 0: invalid start byte'."""
-    answer = evidence_client.post(
-        "/api/check-article",
-        content=ARTICLE.encode(encoding),
-        headers={"content-type": content_type},
-    )
+    answer = _post(evidence_client, ARTICLE.encode(encoding), content_type)
     assert answer.status_code == 200, answer.text
     assert [c["words"] for c in answer.json()["claims"]] == ["¥1,290,000", "$373,000"]
 
 
 def test_the_api_names_the_byte_that_is_not_utf8(evidence_client) -> None:
-    answer = evidence_client.post(
-        "/api/check-article",
-        content=ARTICLE.encode("latin-1"),
-        headers={"content-type": "text/plain"},
-    )
+    answer = _post(evidence_client, ARTICLE.encode("latin-1"), "text/plain")
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["msg"] == (
         "not an article: not UTF-8 text (byte 0xA5 at line 1, column 26); re-save it as UTF-8 "
