@@ -90,3 +90,24 @@ def test_a_country_without_rows_is_explained_not_zero(evidence_store, evidence_c
     assert result.exit_code == 0, result.output
     assert reason in result.output
     assert found["note"] == reason
+
+
+def test_britain_lists_its_mhra_rows_and_only_the_eu_rows_from_before_brexit(evidence_store):
+    """GB: the MHRA's own rows (Aucatzyl, and the Abecma and Carvykti labels of session 29) plus
+    the EU authorisations dated before the end of the transition period (2020-12-31); an EU row
+    dated later, or undated (Tecartus for B-ALL, 2022), is not assumed to apply in Britain.
+    Recomputed from approvals.csv with the csv module and a plain year-month comparison."""
+    with (BUNDLED_DIR / "approvals.csv").open(encoding="utf-8", newline="") as handle:
+        stored = list(csv.DictReader(handle))
+    expected = {
+        (r["product_id"], r["indication"], r["line_of_therapy"])
+        for r in stored
+        if r["country"] == "GB"
+        or (r["country"] == "EU" and r["approval_date"] and r["approval_date"][:7] <= "2020-12")
+    }
+    listed = [(r["product"], r["indication"], r["line"]) for r in _cli_rows(evidence_store, "GB")]
+    assert sorted(set(listed)) == sorted(expected)
+    assert len(listed) == len(expected)
+    assert ("idecabtagene-vicleucel", "MM", "") in expected
+    assert ("ciltacabtagene-autoleucel", "MM", "2L+") in expected
+    assert not any(p == "brexucabtagene-autoleucel" and i == "B-ALL" for p, i, _ in listed)
