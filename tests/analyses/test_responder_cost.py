@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cartatlas.analyses.responder_cost import cost_per_responder, eligible_prices
+from cartatlas.analyses.responder_cost import cost_per_responder, usable_prices
 from cartatlas.store import open_store
 
 
@@ -34,7 +34,7 @@ def test_eliana_uses_the_all_price_and_names_cr_cri(evidence_store):
 
 def test_a_low_reliability_price_never_enters(evidence_store):
     with open_store(evidence_store, read_only=True) as store:
-        prices = eligible_prices(store, ["CN", "US"])
+        prices = usable_prices(store, ["CN", "US"])
         frame = cost_per_responder(store, ["CN", "US"])
         [(url,)] = store.execute(
             "SELECT source_url FROM evidence_prices WHERE lower(note) LIKE '%low reliability%'"

@@ -163,10 +163,18 @@ def prices(
         raise bad_input(exc) from None
     if per_responder:
         frame = frame.assign(
-            price_usd=frame["price_usd"].round(0), cost_usd=frame["cost_usd"].round(0)
+            **{
+                c: frame[c].round(0)
+                for c in ("price_usd", "cost_usd", "cost_ci_low", "cost_ci_high")
+            },
+            rate_ci95=[
+                f"{100 * low:.0f}–{100 * high:.0f}%"
+                for low, high in zip(frame["rate_ci_low"], frame["rate_ci_high"], strict=True)
+            ],
         )
         columns = ["product_id", "country", "indication", "study_id", "endpoint", "events", "n"]
-        columns += ["price_year", "price_usd", "cost_usd", "status", "price_source_url"]
+        columns += ["denominator", "rate_ci95", "price_year", "price_usd", "cost_usd"]
+        columns += ["cost_ci_low", "cost_ci_high", "status", "price_source_url"]
         title = "Cost per responder: price (USD) ÷ complete-response rate"
         emit(columns, _rows(frame, columns, fmt), fmt, title=title, wide=wide)
         if fmt is Format.table:

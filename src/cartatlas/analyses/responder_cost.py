@@ -22,7 +22,12 @@ Pairing rule (``PAIRING_RULE``):
   low reliability are never used; among the prices of the chosen year, the strongest source.
 
 Each row names the study and the price used (year, amount, source) and why that price.
-The endpoint is named as the trial reports it: CR, or CR/CRi in B-ALL.
+The endpoint is named as the trial reports it: CR, or CR/CRi in B-ALL, with the trial's
+denominator (infused, evaluable, enrolled, randomized) and the rate's exact (Clopper–Pearson)
+95 % CI: an intention-to-treat rate (randomized, enrolled) counts patients never infused and
+reads lower than a rate among the infused, so a reader must see which one a cost divides by.
+``cost_ci_low`` / ``cost_ci_high`` divide the price by the CI's upper and lower bounds: the
+uncertainty of the response rate carried into the cost (the price itself is taken as known).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.price_indications import INDICATION_RULE, covers
 from cartatlas.analyses.study_rows import code_names, study_rows, treating_countries
 from cartatlas.evidence.jurisdictions import EU, covered_by_eu
+from cartatlas.evidence.queries import exact_ci
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary, is_weak, rank
 from cartatlas.store import Store
 
@@ -66,7 +72,10 @@ COLUMNS = [
     "endpoint",
     "events",
     "n",
+    "denominator",
     "rate",
+    "rate_ci_low",
+    "rate_ci_high",
     "trial_source_url",
     "readout_approval",
     "readout_approval_source_url",
@@ -78,9 +87,19 @@ COLUMNS = [
     "price_choice",
     "weak_price_source",
     "cost_usd",
+    "cost_ci_low",
+    "cost_ci_high",
     "status",
 ]
-AMOUNTS = {"rate": float, "price_usd": float, "cost_usd": float}
+AMOUNTS = {
+    "rate": float,
+    "rate_ci_low": float,
+    "rate_ci_high": float,
+    "price_usd": float,
+    "cost_usd": float,
+    "cost_ci_low": float,
+    "cost_ci_high": float,
+}
 
 
 def low_reliability(note: object) -> bool:
@@ -88,8 +107,9 @@ def low_reliability(note: object) -> bool:
     return isinstance(note, str) and "low reliability" in note.lower()
 
 
-def eligible_prices(store: Store, countries: list[str]) -> pd.DataFrame:
-    """Prices that may enter the derivation, each with a known indication."""
+def usable_prices(store: Store, countries: list[str]) -> pd.DataFrame:
+    """Product prices converted to USD, dated and not marked low reliability, whether or not
+    their indication is known: a trial without a price says which of the two it lacks."""
     prices = prices_frame(store, countries)
     prices = prices[
         prices["kind"].isin(PRODUCT_PRICES)
@@ -98,7 +118,7 @@ def eligible_prices(store: Store, countries: list[str]) -> pd.DataFrame:
         & ~prices["note"].map(low_reliability)
     ].copy()
     prices["strength"] = [rank(k) for k in prices["source_kind"]]
-    return prices.dropna(subset=["indication"])
+    return prices
 
 
 def readout_approval(approvals: pd.DataFrame, trial, country: str):
@@ -119,12 +139,15 @@ def _lines_clash(price_line: object, trial_line: object) -> bool:
 
 
 def price_in_force(prices: pd.DataFrame, trial, country: str, year: int):
-    """(price, why) under ``PAIRING_RULE``'s era clause, or (None, reason)."""
-    mine = prices[
-        (prices["product_id"] == trial.product_id)
-        & (prices["country"] == country)
-        & prices["indication"].map(lambda stated: covers(stated, trial.indication))
-        & ~prices["line_of_therapy"].map(lambda line: _lines_clash(line, trial.line_of_therapy))
+    """(price, why) under ``PAIRING_RULE``'s era clause, or (None, reason). ``prices`` holds
+    prices of unknown indication too: a product with no usable price in ``country`` at all is
+    said to have none, rather than none "attributable to" the trial's indication."""
+    product = prices[(prices["product_id"] == trial.product_id) & (prices["country"] == country)]
+    if product.empty:
+        return None, f"no data (no {country} price recorded for {trial.product_id})"
+    mine = product[
+        product["indication"].map(lambda stated: covers(stated, trial.indication))
+        & ~product["line_of_therapy"].map(lambda line: _lines_clash(line, trial.line_of_therapy))
     ]
     if mine.empty:
         return None, f"no data (no {country} price attributable to {trial.indication})"
@@ -180,12 +203,17 @@ def _pair(prices: pd.DataFrame, approvals: pd.DataFrame, trial, country: str):
     return price, approval, (why if price is None else "ok"), ("" if price is None else why)
 
 
+def _divided(price: float | None, rate: float) -> float | None:
+    """``price`` ÷ ``rate``; none without a price or with a zero rate."""
+    return None if price is None or rate == 0 else price / rate
+
+
 def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
     """One row per registrational trial × country it is paired with (``PAIRING_RULE``):
     the price, the CR rate and their ratio, or ``no data`` with the reason."""
     approvals = approvals_frame(store, countries)
     first_approvals = recorded_everywhere(store)
-    prices = eligible_prices(store, countries)
+    prices = usable_prices(store, countries)
     rows = []
     for indication in INDICATIONS:
         trials = study_rows(store, indication, "CR")
@@ -194,7 +222,9 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
             for country in _trial_countries(trial, first_approvals, countries):
                 price, approval, status, why = _pair(prices, approvals, trial, country)
                 rate = trial.events / trial.n
+                low, high = (bound / 100 for bound in exact_ci(int(trial.events), int(trial.n)))
                 weak_rate = is_secondary(trial.source_kind)  # listed, never divided by
+                usd = None if price is None or weak_rate else float(price["usd"])
                 rows.append(
                     {
                         "product_id": trial.product_id,
@@ -207,7 +237,10 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
                         "endpoint": code_names([trial.code]),
                         "events": int(trial.events),
                         "n": int(trial.n),
+                        "denominator": trial.denominator,
                         "rate": rate,
+                        "rate_ci_low": low,
+                        "rate_ci_high": high,
                         "trial_source_url": trial.source_url,
                         "readout_approval": None
                         if approval is None
@@ -224,9 +257,9 @@ def cost_per_responder(store: Store, countries: list[str]) -> pd.DataFrame:
                         "weak_price_source": None
                         if price is None
                         else is_weak(price["source_kind"]),
-                        "cost_usd": None
-                        if price is None or rate == 0 or weak_rate
-                        else float(price["usd"]) / rate,
+                        "cost_usd": _divided(usd, rate),
+                        "cost_ci_low": _divided(usd, high),
+                        "cost_ci_high": _divided(usd, low),
                         "status": SECONDARY_ONLY if weak_rate else status,
                     }
                 )

@@ -15,7 +15,7 @@ from cartatlas.evidence.absence import no_data, no_prices
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, pct
+from cartatlas.report.sections.common import cite_row, interval, pct
 
 
 def _first_sentence(note: object) -> str:
@@ -46,6 +46,25 @@ def _converted(value: float, unit: str, reason: str) -> str:
     return no_data(reason) if is_missing(value) else f"{value:,.0f} {unit}"
 
 
+def _rate_cell(r) -> str:
+    """ "65.0% (117/180 randomized; 95% CI 58–72%)": the rate with the patients it counts and
+    its exact CI, so an intention-to-treat rate is not read as a rate among the infused."""
+    counted = "denominator not stated" if is_missing(r.denominator) else r.denominator
+    return (
+        f"{pct(r.rate, 1)} ({r.events}/{r.n} {counted}; "
+        f"95% CI {interval(r.rate_ci_low, r.rate_ci_high)})"
+    )
+
+
+def _cost_cell(r) -> str:
+    """ "613,846 USD (95% CI 551,000–685,000)": the price over the rate and over its CI's bounds
+    (the upper bound unbounded when no responder was counted)."""
+    if is_missing(r.cost_usd):
+        return r.status
+    high = "unbounded" if is_missing(r.cost_ci_high) else f"{r.cost_ci_high:,.0f}"
+    return f"{_money(r.cost_usd, 'USD')} (95% CI {r.cost_ci_low:,.0f}–{high})"
+
+
 def _cost_per_responder(ctx: ReportContext) -> Table:
     """Price (USD) ÷ complete-response rate, paired by product, indication and country."""
     frame = cost_per_responder(ctx.store, ctx.countries)
@@ -59,13 +78,13 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
                 r.indication,
                 f"{r.trial} ({r.trial_country})",
                 r.endpoint,
-                f"{pct(r.rate, 1)} ({r.events}/{r.n})",
+                _rate_cell(r),
                 str(int(r.price_year)) if paired else "",  # float column: unpaired rows are NaN
                 r.price_choice if paired else "",
                 (_money(r.price_usd, "USD") + (" (weak source)" if r.weak_price_source else ""))
                 if paired
                 else no_data("no price paired with this trial"),
-                _money(r.cost_usd, "USD") if paired else r.status,
+                _cost_cell(r) if paired else r.status,
                 # one source can stand for two (ZUMA-5: the FDA page gives the rate and dates
                 # the approval): cited once
                 " ".join(
@@ -99,7 +118,13 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
         rows,
         note="Derived by cartatlas: the product price divided by the complete-response rate "
         f"(CR, or CR/CRi in B-ALL) of the product's registrational trial. Pairing: {PAIRING_RULE}. "
-        "It ignores hospital costs, patients who never reach infusion and later relapses.",
+        "Response rate: responders over the patients the trial counts (infused; evaluable; "
+        "enrolled or randomized: intention to treat, which includes patients never infused and "
+        "so reads lower), with its exact (Clopper–Pearson) 95% CI; the trials' denominators "
+        "differ, so their costs per responder are not like for like. The CI beside the cost is "
+        "the price divided by the rate's CI bounds: the uncertainty of the response rate only, "
+        "with the price taken as known. It ignores hospital costs and later relapses, and, "
+        "except where the rate is intention to treat, patients who never reach infusion.",
     )
 
 
