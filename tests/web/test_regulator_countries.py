@@ -92,11 +92,14 @@ def test_a_country_without_rows_is_explained_not_zero(evidence_store, evidence_c
     assert found["note"] == reason
 
 
-def test_britain_lists_its_mhra_rows_and_only_the_eu_rows_from_before_brexit(evidence_store):
+def test_britain_lists_its_mhra_rows_and_only_the_eu_rows_from_before_brexit(
+    evidence_store, evidence_client
+):
     """GB: the MHRA's own rows (Aucatzyl, and the Abecma and Carvykti labels of session 29) plus
     the EU authorisations dated before the end of the transition period (2020-12-31); an EU row
     dated later, or undated (Tecartus for B-ALL, 2022), is not assumed to apply in Britain.
-    Recomputed from approvals.csv with the csv module and a plain year-month comparison."""
+    Recomputed from approvals.csv with the csv module and a plain year-month comparison; the
+    API lists the same products."""
     with (BUNDLED_DIR / "approvals.csv").open(encoding="utf-8", newline="") as handle:
         stored = list(csv.DictReader(handle))
     expected = {
@@ -111,3 +114,5 @@ def test_britain_lists_its_mhra_rows_and_only_the_eu_rows_from_before_brexit(evi
     assert ("idecabtagene-vicleucel", "MM", "") in expected
     assert ("ciltacabtagene-autoleucel", "MM", "2L+") in expected
     assert not any(p == "brexucabtagene-autoleucel" and i == "B-ALL" for p, i, _ in listed)
+    found = evidence_client.get("/api/approvals", params={"country": "GB"}).json()
+    assert {i["product_id"] for i in found["items"]} == {p for p, _, _ in expected}
