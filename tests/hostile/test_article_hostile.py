@@ -98,23 +98,28 @@ def test_a_file_marked_by_its_byte_order_is_read_in_its_encoding(
     ]
 
 
-def test_a_latin1_file_is_refused_naming_the_byte(one_article_line, tmp_path) -> None:
-    """It was read with a replacement character for '¥': the claim silently vanished."""
-    path = tmp_path / "latin1.txt"
-    path.write_bytes(ARTICLE.encode("latin-1"))
-    assert one_article_line(path) == (
-        f"error {path}: not UTF-8 text (byte 0xA5 at line 1, column 26); re-save it as UTF-8 "
-        "(it may be Latin-1 or Windows-1252)"
-    )
-
-
-def test_a_binary_file_is_refused(one_article_line, tmp_path) -> None:
-    path = tmp_path / "paper.pdf"
-    path.write_bytes(b"%PDF-1.7\n\x00\x01\x02\xff\xfe binary")
-    assert one_article_line(path) == (
-        f"error {path}: binary data, not text (a PDF, Word file or image?); save the article "
-        "as text, Markdown or HTML"
-    )
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        # Read with a replacement character for '¥', the claim silently vanished.
+        (
+            "latin1.txt",
+            ARTICLE.encode("latin-1"),
+            "not UTF-8 text (byte 0xA5 at line 1, column 26); re-save it as UTF-8 (it may be "
+            "Latin-1 or Windows-1252)",
+        ),
+        (
+            "paper.pdf",
+            b"%PDF-1.7\n\x00\x01\x02\xff\xfe binary",
+            "binary data, not text (a PDF, Word file or image?); save the article as text, "
+            "Markdown or HTML",
+        ),
+    ],
+)
+def test_bytes_that_are_not_text_are_refused(one_article_line, tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert one_article_line(path) == f"error {path}: {message}"
 
 
 def test_what_is_not_an_article_file_says_what_to_give(one_article_line, tmp_path) -> None:
