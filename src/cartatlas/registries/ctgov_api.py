@@ -192,6 +192,14 @@ class CtgovClient:
                 f"{self.settings.connect_attempts} attempts: check the network connection (or "
                 "--base-url); pages already fetched are kept and the same command resumes"
             ) from None
+        except (TransientError, httpx.TransportError) as exc:
+            # Retries spent on a server that keeps failing: ended in "TransientError: GET
+            # /studies: HTTP 429 (unexpected …)", as if cartatlas had a bug.
+            raise ApiError(
+                f"{self.settings.base_url} kept failing: {_reason(exc)} at each of "
+                f"{self.settings.max_attempts} attempts; pages already fetched are kept: run the "
+                "same command later to resume (or lower --rate)"
+            ) from None
 
     def _get_once(self, path: str, params: dict[str, str]) -> dict[str, Any]:
         self._throttle.wait()
@@ -210,6 +218,11 @@ class CtgovClient:
             body = response.json()
         except json.JSONDecodeError as exc:
             raise TransientError(f"GET {path}: truncated or invalid JSON ({exc.msg})") from exc
+        except UnicodeDecodeError as exc:  # ended as "UnicodeDecodeError … (unexpected …)"
+            raise TransientError(
+                f"GET {path}: not UTF-8 JSON (byte 0x{exc.object[exc.start]:02X} at byte "
+                f"{exc.start + 1})"
+            ) from exc
         if not isinstance(body, dict):
             raise ApiError(f"GET {response.url}: expected a JSON object, got {type(body).__name__}")
         return body

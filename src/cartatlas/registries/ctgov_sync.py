@@ -133,6 +133,7 @@ class _Run:
         token = mark.next_token if mark else None
         fetched = staged_count(self.store, self.run_id, stage)
         total = self.run.get("total_count")
+        pages = {token: page_no}  # each page token met in this run → its page number
         if self.progress:
             self.progress(fetched, total)
         while True:
@@ -162,6 +163,15 @@ class _Run:
                 self.progress(len(studies), total)
             if next_token is None:
                 return
+            if next_token in pages:
+                # A server that hands back an earlier token pages in a circle: the run never
+                # ended, staging the same studies again and again.
+                raise ApiError(
+                    f"page {page_no + 1} of the query names page {pages[next_token] + 1} as the "
+                    "next page again: the server's pages run in a circle; the store's trials "
+                    "are unchanged: try again later with --restart"
+                )
+            pages[next_token] = page_no + 1
             token, page_no = next_token, page_no + 1
 
     def fetch_ids(self, ids: list[str]) -> None:
