@@ -80,7 +80,7 @@ def test_cli_prints_every_claim_with_its_verdict_and_json_lines(evidence_store, 
 def test_cli_errors_are_clear(evidence_store, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["--db", evidence_store, "check-article", str(tmp_path / "no.md")])
-    assert result.exit_code == 2 and "cannot read" in result.stderr
+    assert result.exit_code == 2 and "no such file" in result.stderr
     result = runner.invoke(app, ["--db", evidence_store, "check-article"])
     assert result.exit_code == 2 and "give a FILE" in result.stderr
 
