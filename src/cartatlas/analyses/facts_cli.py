@@ -248,7 +248,7 @@ def claims(
             require_loaded(store)
             context = ReportContext(store, [])
             trials = context.trials if context.has_registry else None
-            verdicts = check_claims(store, document, trials)
+            verdicts = check_claims(store, document, trials, str(file))
     except (StoreMissing, EvidenceNotLoaded, ClaimsFileError) as exc:
         raise bad_input(exc) from None
     columns = ["claim", "verdict", "evidence", "rule", "sources"]

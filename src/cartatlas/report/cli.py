@@ -85,6 +85,7 @@ def _build_and_write(
     """Build (or read the stored build) and write each format, reporting each step."""
     from cartatlas.analyses import kept_values
     from cartatlas.analyses.claims import EXAMPLE, load_claims
+    from cartatlas.analyses.claims.check import with_product_ids
     from cartatlas.cli import db_target
     from cartatlas.evidence.queries import EvidenceNotLoaded
     from cartatlas.report.build import build_report, generated_now, keep_report, report_name
@@ -98,6 +99,7 @@ def _build_and_write(
             raise EvidenceNotLoaded(
                 f"the store {store.target} holds no evidence; run `cartatlas kb load` first"
             )
+        claims_file = with_product_ids(store, claims_file, str(claims or EXAMPLE))
         name = report_name(codes, claims or EXAMPLE)
         version = data_version(store)
         built = derived.load(store, name, version)

@@ -43,7 +43,7 @@ import pandas as pd
 
 from cartatlas.analyses.approvals import raw_approvals
 from cartatlas.analyses.article.parse_numbers import APPROXIMATE_BAND
-from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile
+from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile, ClaimsFileError
 from cartatlas.analyses.cost import prices_frame
 from cartatlas.analyses.headline_prices import (
     HEADLINE_PRICE_RULE,
@@ -843,7 +843,26 @@ def reads_registry(claim: Claim) -> bool:
     return claim.metric not in (*evidence_only, *RATE_METRICS, "approved_targets")
 
 
+def with_product_ids(store: Store, claims: ClaimsFile, origin: str) -> ClaimsFile:
+    """``claims`` with each product as its ID (a brand, INN or alias in any case: Yescarta,
+    axi-cel, 奕凯达); a name of no product is refused naming the claim, the field and the
+    nearest names — compared with the IDs as written, 'Yescarta' was checked as "no data"."""
+    from cartatlas.evidence.queries import UnknownProduct, product_names, resolve_product
+
+    names = product_names(store)
+    resolved = []
+    for number, claim in enumerate(claims.claims, 1):
+        try:
+            product = claim.product and resolve_product(store, claim.product, names)
+        except UnknownProduct as exc:
+            raise ClaimsFileError(f"{origin}: claim {number}, field product: {exc}") from None
+        resolved.append(claim.model_copy(update={"product": product}))
+    return claims.model_copy(update={"claims": resolved})
+
+
 def check_claims(
-    store: Store, claims: ClaimsFile, trials: pd.DataFrame | None = None
+    store: Store, claims: ClaimsFile, trials: pd.DataFrame | None = None, origin: str = "document"
 ) -> list[Verdict]:
+    """The verdict on each claim of ``claims`` (read from ``origin``, named in its errors)."""
+    claims = with_product_ids(store, claims, origin)
     return [check_claim(store, claim, trials) for claim in claims.claims]

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 RATE_METRICS = ("ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
 Metric = Literal[
@@ -44,6 +53,9 @@ ASSERTIONS: dict[str, tuple[str, ...]] = {
     "approval_date": ("values",),
 }
 KINDS = ("range", "compare", "values")
+#: Metrics stated as a percentage, whose range lies within 0–100 (the others are amounts or
+#: counts, never below 0).
+PERCENT_METRICS = (*RATE_METRICS, "trial_share", "price_discount")
 
 #: C0 and C1 control characters but tab and newline: terminal escape sequences ("\x1b[31m", a
 #: hyperlink's "\x1b]8;;…\x07") that would act on a terminal every surface prints claims to.
@@ -158,6 +170,51 @@ class Claim(BaseModel):
     def _printable(cls, text: str) -> str:
         return without_controls(text)
 
+    @field_validator("countries")
+    @classmethod
+    def _country_codes(cls, countries: list[str]) -> list[str]:
+        """ISO codes for what people write (China, usa, CHN, 中国; EU for the EMA's region): a
+        name or a typo ('XX', 'China') matched no evidence row and was checked as "no data"."""
+        from cartatlas.evidence.jurisdictions import EU
+        from cartatlas.inputs import country
+
+        return [EU if name.strip().upper() == EU else country(name) for name in countries]
+
+    @field_validator("indication")
+    @classmethod
+    def _indication(cls, indication: str | None) -> str | None:
+        return None if indication is None else _indication_code(indication)
+
+    @field_validator("also_in")
+    @classmethod
+    def _indications(cls, also_in: list[str] | None) -> list[str] | None:
+        return None if also_in is None else [_indication_code(i) for i in also_in]
+
+    @field_validator("range")
+    @classmethod
+    def _ordered_range(
+        cls, bounds: tuple[float, float | None] | None, info: ValidationInfo
+    ) -> tuple[float, float | None] | None:
+        """A range reads low to high, and a percentage within 0–100: [80, 20] and a CR rate of
+        [-5, 200] were checked as written (the first contradicted, the second supported)."""
+        if bounds is None:
+            return None
+        low, high = bounds
+        if high is not None and low > high:
+            raise ValueError(
+                f"the low end {low:g} is above the high end {high:g}; write [{high:g}, {low:g}]"
+            )
+        metric = info.data.get("metric")
+        top = 100 if metric in PERCENT_METRICS else math.inf
+        for end in (low, high):
+            if end is not None and not 0 <= end <= top:
+                raise ValueError(
+                    f"{end:g} is outside 0–100: {metric} is a percentage"
+                    if top == 100
+                    else f"{end:g} is below 0: {metric} is an amount or a count"
+                )
+        return bounds
+
     @model_validator(mode="after")
     def _one_assertion(self) -> Claim:
         given = [name for name in ("range", "compare", "values") if getattr(self, name)]
@@ -194,6 +251,19 @@ class Claim(BaseModel):
         if self.metric == "price_discount" and len(self.countries) < 2:
             raise ValueError("price_discount needs two countries (the cheaper one first)")
         return self
+
+
+def _indication_code(text: str) -> str:
+    """The evidence's code for ``text`` in any case (lbcl → LBCL); an unknown one ('LBLC') is
+    refused with the nearest code: it matched no study and was checked as "no data"."""
+    from cartatlas.evidence.schema import Indication
+    from cartatlas.inputs import not_one_of
+
+    codes = get_args(Indication)
+    for code in codes:
+        if code.lower() == text.strip().lower():
+            return code
+    raise ValueError(not_one_of(text, codes, "an indication", f"one of {', '.join(codes)}"))
 
 
 class ClaimsFile(BaseModel):

@@ -89,7 +89,10 @@ def check_document(
     store: Store, document: ClaimsFile, registry: RegistryData | None
 ) -> dict[str, Any]:
     trials = registry.car_trials if registry is not None else None
-    verdicts = check_claims(store, document, trials)
+    try:
+        verdicts = check_claims(store, document, trials)
+    except ClaimsFileError as exc:
+        raise bad_param("document", None, str(exc), "body") from None
     return {
         "source": document.source,
         "tally": dict(Counter(v.verdict for v in verdicts)),
