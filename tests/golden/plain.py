@@ -249,7 +249,9 @@ def one_per_approval(countries: set[str]) -> list[dict[str, str]]:
     """One approvals.csv row per product × agency × country × indication × line × population:
     the strongest source kind, then the most precise date, then the earliest; a weaker row's
     more precise date that starts with the chosen one (a label's month, a news page's day)
-    replaces it."""
+    replaces it. ``date_source_kind``: the kind of the source whose date that is (the chosen
+    row's, or the strongest dated row's when the chosen one prints none; the finer day does not
+    change it)."""
     key_fields = ("product_id", "agency", "country", "indication", "line_of_therapy", "population")
     chosen: dict[tuple, tuple[tuple, dict[str, str]]] = {}
     dated: dict[tuple, list[tuple[tuple, str]]] = {}
@@ -262,14 +264,18 @@ def one_per_approval(countries: set[str]) -> list[dict[str, str]]:
         if key not in chosen or order < chosen[key][0]:
             chosen[key] = (order, row)
         if row["approval_date"]:
-            dated.setdefault(key, []).append((order, row["approval_date"]))
+            dated.setdefault(key, []).append((order, row["approval_date"], row["source_kind"]))
     result = []
     for key, (_, row) in chosen.items():
-        dates = [d for _, d in sorted(dated.get(key, []))]
+        ordered = sorted(dated.get(key, []))
+        dates = [d for _, d, _ in ordered]
         # the strongest source printing no date takes the date of the strongest one that prints it
         date = row["approval_date"] or (dates[0] if dates else "")
+        kind = row["source_kind"] if row["approval_date"] else (ordered[0][2] if ordered else "")
         finer = [d for d in dates if date and len(d) > len(date) and d.startswith(date)]
-        result.append({**row, "approval_date": finer[0] if finer else date})
+        result.append(
+            {**row, "approval_date": finer[0] if finer else date, "date_source_kind": kind}
+        )
     return result
 
 

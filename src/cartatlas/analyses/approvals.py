@@ -20,7 +20,7 @@ import pandas as pd
 
 from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.jurisdictions import expand_regional, shown_brand, stored_codes
-from cartatlas.evidence.source_strength import label, rank
+from cartatlas.evidence.source_strength import WEAK, label, rank
 from cartatlas.store import Store
 from cartatlas.wording import counted
 
@@ -142,11 +142,14 @@ def _choose(group: pd.DataFrame) -> pd.Series:
             "an approval)"
         )
     dated = order[order["date"].notna()]
+    # whose date it is: the chosen source's own, or (below) the strongest one that prints one
+    chosen["date_source_kind"] = None if pd.isna(chosen["date"]) else chosen["source_kind"]
     if pd.isna(chosen["date"]) and not dated.empty:
         # The strongest source prints no date (a release saying "has approved"): the date is
         # the value of the strongest source that prints one.
         source = dated.iloc[0]
         chosen["approval_date"], chosen["date"] = source["approval_date"], source["date"]
+        chosen["date_source_kind"] = source["source_kind"]
         reason += (
             f"; the date is from {_host(source['source_url'])} ({label(source['source_kind'])}),"
             " the strongest source that prints one"
@@ -215,8 +218,19 @@ def approved_product_rows(store: Store, country: str) -> list[tuple]:
 
 #: What the lag keeps of each side's first approval: the line, population and kind show whether
 #: the two approvals compared are alike (a US 5L+ full approval against a Chinese 4L+ one; a US
-#: approval for children and young adults against a Chinese one for adults).
-LAG_VALUES = ("product_id", "approval_date", "line_of_therapy", "population", "kind", "date")
+#: approval for children and young adults against a Chinese one for adults); the kind of source
+#: that dates it (``date_source_kind``: the chosen source, or the strongest one printing a date
+#: when it prints none; a finer day that agrees with that date does not change it) shows a lag
+#: that rests on a date only news or a secondary page prints (relma-cel's Chinese FL approval).
+LAG_VALUES = (
+    "product_id",
+    "approval_date",
+    "line_of_therapy",
+    "population",
+    "kind",
+    "date_source_kind",
+    "date",
+)
 
 
 def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
@@ -300,6 +314,22 @@ def population_differs(lag: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return lag[lag["lag_months"].notna() & stated & (pa != pb)]
 
 
+def weakly_dated(lag: pd.DataFrame, a: str, b: str) -> list[str]:
+    """ "CD19 FL (CN 2022-10-10, secondary (weak source))": each lag whose first approval on
+    either side is dated only by news or a secondary page, so a reader of the median lag sees
+    which lags rest on such a date."""
+    found = []
+    for _, r in lag[lag["lag_months"].notna()].iterrows():
+        sides = [
+            f"{side} {r[f'approval_date_{side}']}, {label(r[f'date_source_kind_{side}'])}"
+            for side in (a, b)
+            if r[f"date_source_kind_{side}"] in WEAK
+        ]
+        if sides:
+            found.append(f"{r.target} {r.indication} ({'; '.join(sides)})")
+    return found
+
+
 def lag_summary(lag: pd.DataFrame, a: str, b: str) -> str:
     """ "median lag +36 months over 4 target–indication pairs (CN later in 4, CN first in 0).",
     then the pairs whose first approvals were for different populations (``population_differs``):
@@ -323,6 +353,8 @@ def lag_summary(lag: pd.DataFrame, a: str, b: str) -> str:
             )
             + "."
         )
+    if weak := weakly_dated(lag, a, b):
+        text += " Lags on a date printed only by news or a secondary page: " + "; ".join(weak) + "."
     return text
 
 

@@ -95,7 +95,7 @@ def approvals(
         columns = ["target", "indication"]
         for side in (a, b):
             columns += [f"{c}_{side}" for c in ("product_id", "approval_date", "line_of_therapy")]
-            columns += [f"population_{side}", f"kind_{side}"]
+            columns += [f"population_{side}", f"kind_{side}", f"date_source_kind_{side}"]
         columns += ["lag_months", "status"]
         definition = LAG_DEFINITION.format(a=a, b=b)
         title = definition[0].upper() + definition[1:]

@@ -17,6 +17,7 @@ from cartatlas.analyses.approvals import (
 )
 from cartatlas.evidence.absence import no_approvals, no_data
 from cartatlas.evidence.jurisdictions import shown_brand
+from cartatlas.evidence.source_strength import WEAK, label
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
@@ -52,6 +53,9 @@ def _first(row: pd.Series, country: str) -> str:
         _text(row[f"population_{country}"], "population not stated"),
         _text(row[f"kind_{country}"], "kind not stated"),
     ]
+    kind = row.get(f"date_source_kind_{country}")
+    if kind in WEAK:  # the lag rests on it: said beside the date (analyses.approvals.weakly_dated)
+        detail.append(f"dated only by a {label(kind)} page")
     return f"{_text(row[f'approval_date_{country}'], 'no date recorded')} ({', '.join(detail)})"
 
 
