@@ -41,3 +41,22 @@ def pvalue(p: float | None) -> str:
     if p is None or math.isnan(p):
         return "not testable"
     return "p < 0.001" if p < 0.001 else f"p = {p:.2f}" if p >= 0.01 else f"p = {p:.3f}"
+
+
+#: Evidence-vocabulary codes that a reader cannot read as written ("reports MRD_neg_CR",
+#: "pediatric-young-adult in US", "rems change"), in the words every surface prints instead.
+CODE_WORDS = {
+    "MRD_neg_CR": "MRD-negative CR",
+    "VGPR_plus": "VGPR or better",
+    "CR_CRi": "CR/CRi",
+    "rems_change": "REMS change",
+    "rems_removal": "REMS removal",
+    "pediatric-young-adult": "children and young adults",
+    "adult+pediatric": "adults and children",
+}
+
+
+def in_words(code: str) -> str:
+    """A stored code as a reader reads it: ``CODE_WORDS``, else its underscores as spaces
+    ("boxed_warning" → "boxed warning"). Machine outputs (API JSON, CSV) keep the code."""
+    return CODE_WORDS.get(code, code.replace("_", " "))

@@ -30,10 +30,15 @@ def _expected(indication: str, countries: list[str]) -> list[str]:
         if row["study_id"] in studies and row["endpoint"] not in reported.get(row["study_id"], []):
             reported.setdefault(row["study_id"], []).append(row["endpoint"])
     return sorted(
-        f"{s} ({studies[s]['country_of_conduct']}; reports {', '.join(ends)})"
+        f"{s} ({studies[s]['country_of_conduct']}; reports {', '.join(map(_said, ends))})"
         for s, ends in reported.items()
         if not set(ends) & codes
     )
+
+
+def _said(endpoint: str) -> str:
+    """An endpoint as the text names it (tests/report/test_code_words.py)."""
+    return {"VGPR_plus": "VGPR or better", "MRD_neg_CR": "MRD-negative CR"}.get(endpoint, endpoint)
 
 
 def test_cli_and_report_name_the_cohorts_without_a_cr_row(evidence_store):

@@ -51,13 +51,18 @@ DIFFERING = sorted(
 )
 
 
+#: The populations in the words the text prints (tests/report/test_code_words.py).
+WORDS = {
+    "pediatric-young-adult": "children and young adults",
+    "adult+pediatric": "adults and children",
+}
+
+
 def _said(target: str, indication: str) -> str:
     us, cn = FIRSTS[("US", target, indication)], FIRSTS[("CN", target, indication)]
     lag = plain.months(plain.date(cn["approval_date"]), plain.date(us["approval_date"]))
-    return (
-        f"{target} {indication}: {us['population']} in US, {cn['population']} in CN "
-        f"({lag:+.0f} months)"
-    )
+    us_said, cn_said = (WORDS.get(p, p) for p in (us["population"], cn["population"]))
+    return f"{target} {indication}: {us_said} in US, {cn_said} in CN ({lag:+.0f} months)"
 
 
 def test_the_data_has_a_pair_of_different_populations():
@@ -88,7 +93,11 @@ def test_report_and_dashboard_say_the_populations_differ(pair, section, evidence
     cells = {c for b in section.blocks if hasattr(b, "rows") for r in b.rows for c in r}
     for side in ("US", "CN"):
         row = FIRSTS[(side, *pair)]
-        assert any(f"{row['approval_date']} (" in c and row["population"] in c for c in cells)
+        assert any(
+            f"{row['approval_date']} (" in c
+            and WORDS.get(row["population"], row["population"]) in c
+            for c in cells
+        )
     for page in ("/?a=CN&b=US", "/q/approvals?a=CN&b=US"):
         text = " ".join(html.unescape(evidence_client.get(page).text).split())
         assert said in text, page

@@ -200,12 +200,12 @@ def test_a_country_with_a_standard_cohort_left_out_is_not_said_to_have_only_spec
         "/api/meta", params={"indication": "B-ALL", "endpoint": "CR", "countries": ["ES", "US"]}
     ).json()
     assert body["absent_reasons"] == {}
-    assert "CART19-BE-01 (ES; reports MRD_neg_CR)" in body["left_out"]
+    assert "CART19-BE-01 (ES; reports MRD-negative CR)" in body["left_out"]
     cli = CliRunner().invoke(
         app, ["--db", evidence_store, "meta", "--indication", "B-ALL", "--countries", "ES,US"]
     )
     assert "ES: no data (no study conducted there reports this endpoint)." in cli.output
-    assert "CART19-BE-01 (ES; reports MRD_neg_CR)" in cli.output
+    assert "CART19-BE-01 (ES; reports MRD-negative CR)" in cli.output
     assert only_special not in cli.output
 
 

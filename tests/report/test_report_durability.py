@@ -82,7 +82,8 @@ def test_every_regulatory_action_and_coverage_row_is_shown(sections):
         if raw["country"] not in ("CN", "US"):
             continue
         assert any(
-            row[1] == raw["action_date"] and row[2] == raw["action"].replace("_", " ")
+            row[1] == raw["action_date"]
+            and row[2] == raw["action"].replace("_", " ").replace("rems", "REMS")
             for row in actions
         ), raw
     coverage = _cells(sections["coverage"])
@@ -136,7 +137,7 @@ def test_the_fda_2025_rems_elimination_and_its_label_change_are_distinct_rows(se
     host = urlparse(rems["source_url"]).hostname or ""
     on_fda = host == "fda.gov" or host.endswith(".fda.gov")
     assert on_fda or rems["source_kind"] != "regulator"
-    [row] = [r for r in _cells(sections["regulatory"]) if r[2] == "rems removal"]
+    [row] = [r for r in _cells(sections["regulatory"]) if r[2] == "REMS removal"]
     if rems["source_kind"] in ("news", "secondary"):
         assert row[-1].endswith("(weak source)")
 

@@ -22,7 +22,7 @@ from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.jurisdictions import expand_regional, shown_brand, stored_codes
 from cartatlas.evidence.source_strength import WEAK, label, rank
 from cartatlas.store import Store
-from cartatlas.wording import counted
+from cartatlas.wording import counted, in_words
 
 APPROVAL_KEY = ["product_id", "agency", "country", "indication", "line_of_therapy", "population"]
 CHOICE_RULE = (
@@ -347,8 +347,8 @@ def lag_summary(lag: pd.DataFrame, a: str, b: str) -> str:
             f" In {counted(len(apart), 'pair')} the first approvals were for different "
             "populations, so its lag is not how long the same patients waited: "
             + "; ".join(
-                f"{r.target} {r.indication}: {r[f'population_{a}']} in {a}, "
-                f"{r[f'population_{b}']} in {b} ({r.lag_months:+.0f} months)"
+                f"{r.target} {r.indication}: {in_words(r[f'population_{a}'])} in {a}, "
+                f"{in_words(r[f'population_{b}'])} in {b} ({r.lag_months:+.0f} months)"
                 for _, r in apart.iterrows()
             )
             + "."

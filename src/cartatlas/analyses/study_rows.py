@@ -17,6 +17,7 @@ from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.source_strength import is_secondary
 from cartatlas.evidence.source_strength import rank as source_rank
 from cartatlas.store import Store
+from cartatlas.wording import in_words
 
 
 @dataclass(frozen=True)
@@ -220,5 +221,5 @@ def studies_without_endpoint(
     for (study, country), part in frame.groupby(["study_id", "country_of_conduct"], sort=False):
         reported = list(dict.fromkeys(part["code"]))
         if not set(reported) & set(codes):
-            found.append(f"{study} ({country}; reports {', '.join(reported)})")
+            found.append(f"{study} ({country}; reports {', '.join(map(in_words, reported))})")
     return found

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from cartatlas.report.figures import PALETTE, styled, svg
+from cartatlas.wording import in_words
 
 MARKERS = {"OS": "o", "PFS": "s", "EFS": "D", "DOR": "^"}
 AXIS = (0.05, 20.0)  # hazard-ratio axis of the forest plot
@@ -117,7 +118,7 @@ def actions_timeline(actions: pd.DataFrame) -> str:
             ax.scatter(part["when"], [i] * len(part), color=PALETTE[i % len(PALETTE)], zorder=3)
             for j, row in enumerate(part.itertuples()):
                 ax.annotate(
-                    row.action.replace("_", " "),
+                    in_words(row.action),
                     (row.when, i),
                     xytext=(0, 8 if j % 2 == 0 else -12),
                     textcoords="offset points",

@@ -38,6 +38,7 @@ from cartatlas.web.api.outcomes import with_exact_ci
 from cartatlas.web.questions import Question
 from cartatlas.web.registry import WebContext
 from cartatlas.web.responses import records
+from cartatlas.wording import in_words
 
 #: The verdict colours of the report's claims table.
 VERDICT_COLORS = {
@@ -219,7 +220,7 @@ def _action_rows(ctx: WebContext) -> pd.DataFrame:
     frame = frame[frame["country"].isin(wanted) & (frame["action_date"].str.len() > 4)]
     return frame.assign(
         day=[d if len(d) == 10 else f"{d}-01" for d in frame["action_date"]],
-        action=frame["action"].str.replace("_", " "),
+        action=frame["action"].map(in_words),
     )
 
 

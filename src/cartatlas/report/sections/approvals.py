@@ -23,7 +23,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row
-from cartatlas.wording import and_list, noun
+from cartatlas.wording import and_list, in_words, noun
 
 
 def _text(value: object, empty: str = "") -> str:
@@ -50,7 +50,7 @@ def _first(row: pd.Series, country: str) -> str:
         return ""
     detail = [
         _text(row[f"line_of_therapy_{country}"], "line not stated"),
-        _text(row[f"population_{country}"], "population not stated"),
+        in_words(_text(row[f"population_{country}"], "population not stated")),
         _text(row[f"kind_{country}"], "kind not stated"),
     ]
     kind = row.get(f"date_source_kind_{country}")
@@ -196,7 +196,7 @@ def build(ctx: ReportContext) -> Section:
             r.targets,
             r.indication,
             _text(r.line_of_therapy),
-            _text(r.population),
+            in_words(_text(r.population)),
             _text(r.approval_date, no_data("the source gives no date")),
             _text(r.kind, "not stated"),
             cite_row(ctx.refs, r),

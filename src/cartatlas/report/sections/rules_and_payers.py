@@ -15,6 +15,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import actions_timeline
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked
+from cartatlas.wording import in_words
 
 
 def _weeks(before: object, after: object) -> str:
@@ -51,7 +52,7 @@ def regulatory(ctx: ReportContext) -> Section:
         [
             f"{r['agency']} ({r['country']})",
             r["action_date"],
-            r["action"].replace("_", " "),
+            in_words(r["action"]),
             r["scope"],
             r["summary"],
             _restrictions(r),

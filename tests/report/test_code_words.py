@@ -1,0 +1,46 @@
+"""Readers see words, not stored codes: the approvals lag names "children and young adults",
+not "pediatric-young-adult"; regulatory actions read "REMS change", not "rems change"; a cohort
+left out of a pool "reports MRD-negative CR", not "MRD_neg_CR" — in the report and on the
+dashboard (the JSON API keeps the codes)."""
+
+from __future__ import annotations
+
+import re
+
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import approvals, rules_and_payers, success
+from cartatlas.store import open_store
+
+RAW = re.compile(r"pediatric-young-adult|adult\+pediatric|\brems\b|MRD_neg_CR|VGPR_plus|CR_CRi")
+
+
+def _text(section) -> str:
+    cells = [str(c) for b in section.blocks for row in getattr(b, "rows", []) for c in row]
+    words = [getattr(b, "text", "") + getattr(b, "note", "") for b in section.blocks]
+    return " ".join([section.answer, *words, *cells, *section.caveats])
+
+
+def test_report_sections_print_words_for_codes(evidence_store):
+    with open_store(evidence_store, read_only=True) as store:
+        ctx = ReportContext(store, ["CN", "US"])
+        texts = {
+            "approvals": _text(approvals.build(ctx)),
+            "regulatory": _text(rules_and_payers.regulatory(ctx)),
+            "success": _text(success.build(ctx)),
+        }
+        raw_population = store.frame(
+            "SELECT count(*) AS n FROM evidence_approvals "
+            "WHERE population = 'pediatric-young-adult'"
+        )["n"][0]
+    assert raw_population  # the evidence does hold the code the text must not show
+    for name, text in texts.items():
+        assert not RAW.findall(text), (name, RAW.findall(text)[:5])
+    assert "children and young adults in US" in texts["approvals"]
+    assert "REMS removal" in texts["regulatory"]
+    assert "reports MRD-negative CR" in texts["success"]
+
+
+def test_dashboard_overview_prints_words_for_codes(evidence_client):
+    page = evidence_client.get("/?a=CN&b=US").text
+    assert not RAW.findall(page), RAW.findall(page)[:5]
+    assert "children and young adults in US" in page
