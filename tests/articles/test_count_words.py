@@ -21,7 +21,11 @@ def _share(values: list[float], low: float, high: float | None) -> float:
 
 
 def _us_trial_counts() -> list[float]:
-    return [float(r["count"]) for r in rows("trial_counts.csv") if r["country"] == "US"]
+    """The US's published counts of the latest year: an undated count speaks of now
+    (``stated_values.UNDATED_RULE``; this store holds no registry snapshot)."""
+    us = [r for r in rows("trial_counts.csv") if r["country"] == "US"]
+    latest = max(r["as_of"][:4] for r in us)
+    return [float(r["count"]) for r in us if r["as_of"].startswith(latest)]
 
 
 def _approved(country: str) -> list[float]:

@@ -8,7 +8,6 @@ from cartatlas.analyses.article.extract import extract
 from cartatlas.analyses.article.names import load_products
 from cartatlas.analyses.article.structure import structure
 from cartatlas.store import open_store
-from tests.golden import plain
 
 
 @pytest.fixture(scope="module")
@@ -61,21 +60,14 @@ def test_unstructurable_claims_say_why(structured, text, reason):
     assert item.claim is None and reason in item.reason
 
 
-def test_a_rupee_price_converts_at_the_latest_recorded_inr_rate(structured):
-    """₹40 lakh is 4,000,000 INR; recomputed from exchange_rates.csv at its latest INR year, the
-    claim's single price is 4,000,000 / rate (the rupee had no rate before the any-pair
-    evidence)."""
-    import csv
-    from pathlib import Path
-
-    data = Path(__file__).resolve().parents[2] / "src/cartatlas/evidence/data/exchange_rates.csv"
-    with data.open(encoding="utf-8") as handle:
-        inr = [r for r in csv.DictReader(handle) if r["currency"] == "INR"]
-    latest = max(inr, key=lambda r: int(r["year"]))
-    usd = 4_000_000 / plain.per_usd(latest)
+def test_a_rupee_price_is_kept_in_rupees(structured):
+    """₹40 lakh is 4,000,000 INR, and the claim keeps it so: the checker compares it with each
+    recorded price in rupees at that price's own year's rate (``check.STATED_CURRENCY_RULE``),
+    never with a dollar figure converted at the latest rate (test_stated_currency.py)."""
     (item,) = structured("In China, CAR-T costs ₹40 lakh.")
     low, high = item.claim.range  # kept as stated; the checker reads it ±1 % (PRICE_ROUNDING)
-    assert item.claim.metric == "price_usd" and low == high == pytest.approx(usd)
+    assert item.claim.metric == "price_usd" and item.claim.currency == "INR"
+    assert low == high == 4_000_000
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ def test_the_rows_are_all_under_the_ceiling_and_none_near_it():
 
 def test_a_ceiling_is_supported_on_every_surface(evidence_store, evidence_client, tmp_path):
     [record] = cli_records(evidence_store, tmp_path, PAGE)
-    assert record["range"][0] == 0 and round(record["range"][1] * 7.1875) == 1_500_000
+    # kept in yuan, as stated (check.STATED_CURRENCY_RULE; test_stated_currency.py)
+    assert record["range"] == [0, 1_500_000] and record["currency"] == "CNY"
     assert record["verdict"] == "supported"
     inside, _, total = record["evidence"].partition(" prices in range")[0].partition(" of ")
     assert inside == total
@@ -26,7 +27,7 @@ def test_a_ceiling_is_supported_on_every_surface(evidence_store, evidence_client
         evidence_store,
         tmp_path,
         "claims:\n  - id: under\n    text: under 1.5 million yuan\n    metric: price_usd\n"
-        f"    countries: [CN]\n    range: [0, {record['range'][1]:.0f}]\n",
+        "    countries: [CN]\n    currency: CNY\n    range: [0, 1500000]\n",
     )
     assert table["verdict"] == "supported"
     assert table["evidence"].startswith(f"{total} of {total} prices in range")

@@ -104,20 +104,36 @@ def _in_local_currency(frame: pd.DataFrame, fx: pd.DataFrame) -> pd.Series:
     """Each price in its country's own currency, the unit of the country's PPP factor: the
     amount itself, or a foreign-currency amount taken through US dollars at the local
     currency's rate for the same year (``LATEST_RATE_RULE`` applies)."""
-    local = pd.DataFrame(
-        {
-            "currency": [
-                local_currency(country, year)
-                for country, year in zip(frame["country"], frame["year"], strict=True)
-            ],
-            "year": frame["year"],
-        },
+    local = pd.Series(
+        [
+            local_currency(country, year)
+            for country, year in zip(frame["country"], frame["year"], strict=True)
+        ],
         index=frame.index,
     )
-    own = local["currency"].eq(frame["currency"]) | frame["country"].eq("US")
-    local["fx_year"] = _year_used(local["currency"], local["year"], fx, "currency")
-    rates = local.merge(
+    converted = _through_usd(frame, local, fx)
+    return converted.where(~frame["country"].eq("US"), frame["amount"])
+
+
+def _through_usd(frame: pd.DataFrame, currencies: pd.Series, fx: pd.DataFrame) -> pd.Series:
+    """Each price of ``frame`` in the currency ``currencies`` names for it: the amount itself
+    when it is recorded in that currency, else its US-dollar value at that currency's rate for
+    the price's own year (``LATEST_RATE_RULE`` applies); empty without such a rate."""
+    wanted = pd.DataFrame({"currency": currencies, "year": frame["year"]}, index=frame.index)
+    wanted["fx_year"] = _year_used(wanted["currency"], wanted["year"], fx, "currency")
+    rates = wanted.merge(
         fx.rename(columns={"year": "fx_year"}), on=["currency", "fx_year"], how="left"
     )["fx_per_usd"]
     rates.index = frame.index
-    return frame["amount"].where(own, frame["usd"] * rates)
+    rates = rates.where(~currencies.eq("USD"), 1.0)
+    return frame["amount"].where(currencies.eq(frame["currency"]), frame["usd"] * rates)
+
+
+def in_currency(store: Store, prices: pd.DataFrame, currency: str) -> pd.Series:
+    """Each price of ``prices`` (a ``prices_frame``) in ``currency``, as a claim stated in it is
+    checked: a price recorded in that currency at its own amount, any other through US dollars
+    at the rate of the price's own year (never one rate for every year)."""
+    if prices.empty:
+        return pd.Series(dtype=float, index=prices.index)
+    fx = exchange_rates(store).rename(columns={"per_usd": "fx_per_usd"})
+    return _through_usd(prices, pd.Series(currency, index=prices.index), fx)

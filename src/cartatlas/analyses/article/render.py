@@ -27,6 +27,10 @@ _KIND_METRIC = {
 }
 
 
+#: The metrics whose range is money: in ``currency`` (US dollars unless the claim names another).
+_MONEY = ("price_usd", "total_cost_usd")
+
+
 def record(c: CheckedClaim) -> dict[str, Any]:
     """One claim as the JSON the CLI prints and the API returns."""
     f, claim = c.item.finding, c.item.claim
@@ -46,6 +50,7 @@ def record(c: CheckedClaim) -> dict[str, Any]:
         "product": fields.get("product", f.product),
         "value": c.item.value,
         "range": list(fields["range"]) if fields.get("range") else None,
+        "currency": fields.get("currency") or ("USD" if metric in _MONEY else None),
         "compare": fields.get("compare"),
         "versus": fields.get("versus"),
         "values": fields.get("values"),

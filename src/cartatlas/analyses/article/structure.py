@@ -44,7 +44,7 @@ class PageContext:
 
     countries: list[str]
     disease: str | None
-    fx: dict[str, tuple[float, int, str]]  # currency → (per USD, year, source)
+    currencies: frozenset[str]  # the currencies the knowledge base holds exchange rates for
     priced_in: dict[tuple[str, str], list[str]]  # (product, currency) → countries priced so
     written: str | None = None  # the date the page gives itself ("Modified date: 2025-12-05")
 
@@ -53,19 +53,14 @@ def page_context(findings: list[Finding], store: Store, written: str | None = No
     countries = Counter(c for f in findings for c in f.countries)
     main = [c for c, _ in countries.most_common(2)]
     diseases = Counter(f.indication for f in findings if f.indication)
-    fx: dict[str, tuple[float, int, str]] = {}
-    rates = exchange_rates(store).sort_values(["currency", "year"])
-    for currency, year, per_usd, url in rates[
-        ["currency", "year", "per_usd", "source_url"]
-    ].itertuples(index=False):
-        fx[currency] = (float(per_usd), int(year), url)  # the latest year's rate wins
+    currencies = frozenset(exchange_rates(store)["currency"])
     priced_in: dict[tuple[str, str], list[str]] = {}
     for product, currency, country in store.execute(
         "SELECT DISTINCT product_id, currency, country FROM evidence_prices ORDER BY country"
     ):
         priced_in.setdefault((product, currency), []).append(country)
     disease = diseases.most_common(1)[0][0] if diseases else None
-    return PageContext(main, disease, fx, priced_in, written)
+    return PageContext(main, disease, currencies, priced_in, written)
 
 
 def _percent_range(p: Percent) -> tuple[tuple[float, float | None], float | None]:
@@ -76,22 +71,26 @@ def _percent_range(p: Percent) -> tuple[tuple[float, float | None], float | None
     return (p.low, p.high), None
 
 
-def _usd(
+def _stated(
     money: Money, ctx: PageContext
 ) -> tuple[tuple[float, float | None], float | None, str | None]:
-    """The amount or range in USD, the top it goes beyond (``Money.top_over``), and a note on
-    the conversion."""
+    """The amount or range in the currency it is written in, the top it goes beyond
+    (``Money.top_over``), and a note on how it is compared. A price in euros is checked in
+    euros (``check.STATED_CURRENCY_RULE``): each recorded price converted at its own year's
+    rate, not the written amount at one latest rate."""
     if money.currency == "USD":
-        rate, note = 1.0, None
-    elif money.currency in ctx.fx:
-        rate, year, _ = ctx.fx[money.currency]
-        note = f"{money.currency} converted at the knowledge base's {year} rate ({rate:g} per USD)"
+        note = None
+    elif money.currency in ctx.currencies:
+        note = (
+            f"checked in {money.currency}: each recorded price in its own currency at its own "
+            f"amount, any other at the rate of its own year"
+        )
     else:
         raise LookupError(f"no exchange rate for {money.currency} in the knowledge base")
-    low = money.low / rate
-    top = None if money.top_over is None else money.top_over / rate
+    low = money.low
+    top = money.top_over
     if money.high is not None:
-        high = None if money.open_high else money.high / rate
+        high = None if money.open_high else money.high
         return (low, high), top, note
     # A single amount is kept as stated: the checker reads every price figure at its tolerance
     # (``check.PRICE_ROUNDING_RULE``: ±1 %, ±10 % with "about"), bounds and single prices alike.
@@ -196,7 +195,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         if not countries:
             several = [n for n in f.notes if n.startswith("country not named; ")]
             raise LookupError(several[0] if several else "no country named for the price")
-        bounds, top, note = _usd(f.money, ctx)
+        bounds, top, note = _stated(f.money, ctx)
         notes += [note] if note else []
         if ctx.written:
             notes.append(f"prices in force on the page's date ({ctx.written})")
@@ -210,6 +209,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "range": bounds,
                 "top_over": top,
                 "about": f.money.approximate,
+                "currency": None if f.money.currency == "USD" else f.money.currency,
                 "as_of": ctx.written,
             },
             notes,

@@ -64,6 +64,8 @@ def _about(item: ArticleClaim) -> str:
     if claim is None:
         return ""
     label = ENDPOINTS[claim.metric].label if claim.metric in ENDPOINTS else claim.metric
+    if claim.currency:  # a price in euros is checked in euros: "price eur", not "price usd"
+        label = label.removesuffix("_usd") + f" {claim.currency.lower()}"
     joint = " vs " if claim.compare else "/"
     countries = claim.countries + ([VERSUS_LABELS[claim.versus]] if claim.versus else [])
     diseases = " + ".join(d for d in [claim.indication, *(claim.also_in or [])] if d)

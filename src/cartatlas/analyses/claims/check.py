@@ -44,7 +44,7 @@ import pandas as pd
 from cartatlas.analyses.approvals import raw_approvals
 from cartatlas.analyses.article.parse_numbers import APPROXIMATE_BAND
 from cartatlas.analyses.claims.model import RATE_METRICS, Claim, ClaimsFile, ClaimsFileError
-from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.cost import in_currency, prices_frame
 from cartatlas.analyses.headline_prices import (
     HEADLINE_PRICE_RULE,
     ONE_PER_AMOUNT_RULE,
@@ -526,6 +526,14 @@ def in_force(prices: pd.DataFrame, as_of: str | None) -> pd.DataFrame:
     return prices[(prices["year"] == latest) & ~superseded]
 
 
+#: How a price claim stated in another currency than the US dollar is compared.
+STATED_CURRENCY_RULE = (
+    "a price stated in another currency is checked in that currency: a price recorded in it at "
+    "its own amount, any other through US dollars at the rate of the price's own year (the "
+    "latest recorded for a later year), never at one rate for every year"
+)
+
+
 def _prices(store: Store, claim: Claim) -> Verdict:
     every = _claimed_products(store, claim, prices_frame(store, claim.countries))
     kinds = (
@@ -533,9 +541,12 @@ def _prices(store: Store, claim: Claim) -> Verdict:
         if claim.metric == "total_cost_usd"
         else ["list", "WAC", "insurance_negotiated"]
     )
+    unit = claim.currency or "USD"
     frame = one_per_amount(in_force(headline_prices(every, tuple(kinds)), claim.as_of))
+    frame = frame.assign(stated=in_currency(store, frame, unit))
     scope = f"{'total cost of care' if claim.metric == 'total_cost_usd' else 'product prices'}"
-    scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to USD; "
+    scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to {unit}"
+    scope += f" ({STATED_CURRENCY_RULE}); " if unit != "USD" else "; "
     scope += f"{HEADLINE_PRICE_RULE}; {ONE_PER_AMOUNT_RULE}; {IN_FORCE_RULE}"
     scope += f" (as of {claim.as_of})" if claim.as_of else " (the latest recorded)"
     if claim.scope == "domestic_products":
@@ -543,27 +554,31 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     if claim.product:
         scope += f"; {claim.product} only"
     uncounted = _uncounted(every, frame, kinds, claim.as_of)
-    rule = _range_rule(claim, " USD", "USD prices")
+    uncounted = uncounted.assign(stated=in_currency(store, uncounted, unit))
+    rule = _range_rule(claim, f" {unit}", f"{unit} prices")
+    unconverted = frame[frame["stated"].isna()]
+    frame = frame[frame["stated"].notna()]
     if frame.empty:
         what = "total cost of care" if claim.metric == "total_cost_usd" else "price"
         where = ", ".join(claim.countries)
-        return Verdict(claim, NO_DATA, f"no {what} recorded for {where}", rule, scope=scope)
-    listed = "; ".join(
-        f"{r.product_id}{'' if pd.isna(r.indication) else f' ({r.indication})'} {r.country} "
-        f"{int(r.year) if pd.notna(r.year) else ''} {r.usd:,.0f} USD"
-        + (WEAK_MARK if r.weak else "")
-        + (f" ({r.reports} reports of this price)" if r.reports > 1 else "")
-        for r in frame.itertuples()
-    )
-    tested = _tested(claim, " USD")
+        why = f"no {what} recorded for {where}"
+        if not unconverted.empty:
+            why += f" that an exchange rate converts to {unit}"
+        return Verdict(claim, NO_DATA, why, rule, scope=scope)
+    listed = "; ".join(_price_text(r, unit) for r in frame.itertuples())
+    if not unconverted.empty:
+        listed += f"; left out, no {unit} rate for their year: " + ", ".join(
+            f"{r.product_id} {r.country} {int(r.year)}" for r in unconverted.itertuples()
+        )
+    tested = _tested(claim, f" {unit}")
     if claim.range[0] == claim.range[1]:
-        verdict, inside, ends = _single_price(claim, list(frame["usd"]))
+        verdict, inside, ends = _single_price(claim, list(frame["stated"]), unit)
         rule = (
             f"a single price: a price at it ({tested}) supported; none at it but the figure "
             f"within the recorded prices partly; outside them contradicted; {PRICE_ROUNDING_RULE}"
         )
     else:
-        verdict, inside, ends = range_verdict(claim, list(frame["usd"]), " USD")
+        verdict, inside, ends = range_verdict(claim, list(frame["stated"]), f" {unit}")
     evidence = f"{part_of(inside, len(frame), 'price')} in range ({tested}){ends}: {listed}"
     if not uncounted.empty:
         # A journalist weighing the verdict sees what the source rule kept out, and whether it
@@ -572,16 +587,31 @@ def _prices(store: Store, claim: Claim) -> Verdict:
             "reliability: "
             + "; ".join(
                 f"{r.product_id} {r.country} {int(r.year) if pd.notna(r.year) else ''} "
-                f"{r.usd:,.0f} USD"
+                f"{r.stated:,.0f} {unit}"
                 for r in uncounted.itertuples()
             )
         )
-        if claim.top_over is not None and not _reaches_top(claim, frame["usd"]):
-            past = [p for p in uncounted.itertuples() if _reaches_top(claim, [p.usd])]
+        if claim.top_over is not None and not _reaches_top(claim, frame["stated"]):
+            past = [p for p in uncounted.itertuples() if _reaches_top(claim, [p.stated])]
             if past:
-                reach = ", ".join(f"{p.product_id} {p.usd:,.0f} USD" for p in past)
+                reach = ", ".join(f"{p.product_id} {p.stated:,.0f} {unit}" for p in past)
                 evidence += f" (past the top, not counted: {reach})"
     return Verdict(claim, verdict, evidence, rule, list(frame["source_url"]), scope)
+
+
+def _price_text(r: object, unit: str) -> str:
+    """One counted price as a verdict lists it: in the claim's currency, and, when recorded in
+    another currency than a claim stated in euros (or pounds, …), the amount recorded."""
+    year = f"{int(r.year)} " if pd.notna(r.year) else ""
+    text = f"{r.product_id}{'' if pd.isna(r.indication) else f' ({r.indication})'} {r.country} "
+    text += f"{year}{r.stated:,.0f} {unit}"
+    if unit != "USD" and r.currency != unit:
+        text += f" (recorded as {r.amount:,.0f} {r.currency})"
+    return (
+        text
+        + (WEAK_MARK if r.weak else "")
+        + (f" ({r.reports} reports of this price)" if r.reports > 1 else "")
+    )
 
 
 def _claimed_products(store: Store, claim: Claim, prices: pd.DataFrame) -> pd.DataFrame:
@@ -617,7 +647,7 @@ def _uncounted(
     return one_per_amount(in_force(rest, as_of)).sort_values(["country", "product_id"])
 
 
-def _single_price(claim: Claim, prices: list[float]) -> tuple[str, int, str]:
+def _single_price(claim: Claim, prices: list[float], unit: str) -> tuple[str, int, str]:
     """(verdict, prices at it, why) for one stated price ("price tags of $475,000 and
     $373,000", "costs about $400,000"): a country's products are priced differently, so one
     figure names a price, not all of them; it holds when a recorded price is at it (read as
@@ -626,7 +656,7 @@ def _single_price(claim: Claim, prices: list[float]) -> tuple[str, int, str]:
     if at:
         return SUPPORTED, at, ""
     stated, lowest, highest = claim.range[0], min(prices), max(prices)
-    among = f"recorded prices run {lowest:,.0f}–{highest:,.0f} USD"
+    among = f"recorded prices run {lowest:,.0f}–{highest:,.0f} {unit}"
     if lowest <= stated <= highest:
         return PARTLY, 0, f"; no price is at it, though it lies among them ({among})"
     return CONTRADICTED, 0, f"; no price is at it, and it lies outside them ({among})"

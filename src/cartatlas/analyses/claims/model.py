@@ -162,6 +162,12 @@ class Claim(BaseModel):
     #: trials in the US and Europe"). ``countries`` then names the leading country alone.
     versus: Literal["world", "US_and_Europe"] | None = None
     values: list[str] | None = None
+    #: The currency a price claim states its range in (ISO 4217; None: US dollars). A price
+    #: stated in euros is checked in euros: each recorded price in its own currency at its own
+    #: amount, any other converted at the rate of the price's own year, so "Kymriah costs
+    #: €320,000 in Germany" meets the recorded €320,000 itself, not a dollar figure converted
+    #: at another year's rate.
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     #: A count "by 2024" counts what existed by the end of that year (YYYY, YYYY-MM or a date).
     as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -248,6 +254,8 @@ class Claim(BaseModel):
             raise ValueError(f"compare: similar is judged for rates only, not {self.metric}")
         if self.metric == "approval_date" and not (self.product and self.values):
             raise ValueError("approval_date needs a product and values: [the date, e.g. 2021-06]")
+        if self.currency and self.metric not in ("price_usd", "total_cost_usd"):
+            raise ValueError(f"currency is for price claims only, not {self.metric}")
         if self.metric == "price_discount" and len(self.countries) < 2:
             raise ValueError("price_discount needs two countries (the cheaper one first)")
         return self

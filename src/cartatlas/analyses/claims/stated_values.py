@@ -101,6 +101,22 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
     sites = _trial_sites(None if trials is None else in_scope(trials, claim))
     year = str(claim.as_of)[:4] if claim.as_of else None
     left_out = ""
+    published = list(
+        store.execute(
+            "SELECT registry, as_of, count, lower_bound, source_url FROM evidence_trial_counts "
+            "WHERE country = ?",
+            (country,),
+        )
+    )
+    if year is None and not ongoing:
+        # An undated count speaks of now: the latest evidence, the registry snapshot when one is
+        # loaded, else the latest year's published counts (UNDATED_RULE); "more than 1,000
+        # trials" was contradicted by counts of 2020 and 2021 that registrations have outgrown.
+        latest = _snapshot_year(store) if sites is not None else None
+        latest = latest or max((str(row[1])[:4] for row in published), default=None)
+        if latest and any(not str(row[1]).startswith(latest) for row in published):
+            left_out = f"; published counts of other years than {latest} left out: {UNDATED_RULE}"
+        year = latest
     if year and sites is not None and _snapshot_year(store) not in (None, year):
         # Registrations only grow: a 2026 snapshot's count says nothing of "300 trials in 2024".
         sites = None
@@ -113,11 +129,7 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
         return _judge(claim, values, "", sources)
     shown: dict[int, str] = {}
     unplaced = []
-    for registry, as_of, count, bound, url in store.execute(
-        "SELECT registry, as_of, count, lower_bound, source_url FROM evidence_trial_counts "
-        "WHERE country = ?",
-        (country,),
-    ):
+    for registry, as_of, count, bound, url in published:
         if year and not str(as_of).startswith(year):
             left_out = left_out or f"; {DATED_RULE}"
             continue
@@ -142,6 +154,11 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
 #: A trial count with a date ("as of Jan. 31, 2024, more than 300 trials") against counts of that
 #: year only: counts of registered trials grow every year, so an older or newer count is no test.
 DATED_RULE = "a dated count is compared with counts of its own year only"
+#: A trial count without a date ("China has more than 1,000 registered trials") speaks of now.
+UNDATED_RULE = (
+    "an undated count is read as of the latest evidence (registrations only grow): the registry "
+    "snapshot's year when one is loaded, else the latest year of the published counts"
+)
 
 
 def _snapshot_year(store: Store) -> str | None:
