@@ -106,3 +106,49 @@ def test_prices_in_usd_for_at_least_six_countries_besides_cn_and_us(client):
         served = sorted(round(i["usd"]) for i in items if i["usd"] is not None)
         for value in values:
             assert round(value) in served, (country, value, served)
+
+
+def _raw_recruiting(country_name: str) -> int:
+    """Trials of the raw ClinicalTrials.gov snapshots (every record, CAR or not) recruiting in a
+    country: overall status recruiting or enrolling by invitation and a site there recruiting,
+    enrolling by invitation or without a status. Read with gzip and json, not the store."""
+    import gzip
+    import json
+
+    from tests.conftest import AUTOIMMUNE, ONCOLOGY
+
+    open_now = {"RECRUITING", "ENROLLING_BY_INVITATION"}
+    found = set()
+    for path in (ONCOLOGY, AUTOIMMUNE):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                protocol = json.loads(line)["protocolSection"]
+                sites = protocol.get("contactsLocationsModule", {}).get("locations", [])
+                here = [s for s in sites if s.get("country") == country_name]
+                if protocol["statusModule"]["overallStatus"] in open_now and any(
+                    s.get("status") in (None, *open_now) for s in here
+                ):
+                    found.add(protocol["identificationModule"]["nctId"])
+    return len(found)
+
+
+def test_a_zero_trial_count_names_the_registers_read(client, full_store):
+    """India's card said "recruiting now 0" while the report's cell says "0 (ClinicalTrials.gov
+    only; CTRI not loaded)": India's trials are mostly in its own register, so a bare 0 reads
+    as none in India. The 0 is recomputed from the raw snapshots (no trial of any kind recruits
+    there), and the card and the report's side-by-side cell say the same words."""
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import side_by_side
+    from cartatlas.store import open_store
+
+    assert _raw_recruiting("India") == 0
+    countries = ["CN", "US", "IN", "ES"]
+    response = client.get("/?a=CN&b=US&c=IN&d=ES")
+    cards = response.text.split('<div class="card">')[1:]
+    card = _text(next(c for c in cards if "<h2>IN " in c))
+    said = re.search(r"recruiting now \(open to enrolment\) (.*)", card).group(1).strip()
+    assert said == "0 (ClinicalTrials.gov only; CTRI not loaded)"
+    with open_store(full_store, read_only=True) as store:
+        table = side_by_side.build(ReportContext(store, countries)).blocks[0]
+    cell = next(row for row in table.rows if row[0] == "recruiting there now")[3]
+    assert cell.startswith(said)

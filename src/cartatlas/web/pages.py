@@ -185,6 +185,7 @@ def overview(
 def _glance(store: Store, registry: RegistryData | None, pair: list[str]) -> list[dict]:
     """The overview's per-country counts (page data, built once per data version)."""
     products = approved_product_counts(approvals_frame(store, pair), pair)
+    ctx: WebContext | None = None
     glance = []
     for country in pair:
         row = {
@@ -197,6 +198,11 @@ def _glance(store: Store, registry: RegistryData | None, pair: list[str]) -> lis
             row["trials"] = len(trials)
             status = registry.car_trials.set_index("nct_id")["status"]
             row["recruiting"] = len(recruiting_in(registry.car_sites, status, country))
+            # India's 0 recruiting trials says which registers were read, as the report's cell
+            # does ("0 (ClinicalTrials.gov only; CTRI not loaded)"): never a bare, false 0.
+            ctx = ctx or WebContext(store, pair, registry=registry)
+            row["trials_note"] = ctx.unloaded_beside(country, row["trials"])
+            row["recruiting_note"] = ctx.unloaded_beside(country, row["recruiting"])
         glance.append(row)
     return glance
 
