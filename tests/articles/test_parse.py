@@ -110,7 +110,9 @@ def test_multiples():
     (m,) = find_multiples("7–10 times lower than in the US")
     assert (m.low, m.high, m.direction) == (7, 10, "lower")
     (m,) = find_multiples("five times cheaper")
-    assert (m.low, m.direction) == (5, "lower")
+    assert (m.low, m.direction, m.approximate) == (5, "lower", False)
+    (m,) = find_multiples("roughly a tenth of the price")
+    assert (m.low, m.decimals, m.approximate) == (10, 0, True)
 
 
 def test_sentences_keep_spans_and_skip_abbreviations_and_decimals():

@@ -10,7 +10,7 @@ finding into the knowledge base's terms (USD, precision ranges, default disease)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cartatlas.analyses.article import names
 from cartatlas.analyses.article.parse_dates import find_dates
@@ -304,6 +304,9 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
             # said, and taking the first one named checks a Chinese price against US prices.
             note = f"country not named; the sentence before names several ({', '.join(countries)})"
             countries = []
+        if money.currency == "CNY" and countries[:1] == ["JP"] and s.text[money.span[0]] in "¥￥":
+            # "¥" is the yen's sign too: a price in Japan written "¥33.49 million" is in yen.
+            money = replace(money, currency="JPY")
         window = s.text[max(0, money.span[0] - 100) : money.span[1] + 60]
         found.append(
             Finding(
@@ -335,8 +338,14 @@ def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
         elif (_CHEAPER.search(after) or _CHEAPER.search(before)) and pct.high is not None:
             ratios.append((pct.span, (0.0, pct.high)))
     for multiple in find_multiples(s.text):
+        # "a tenth", "seven times cheaper" stand for the figure at its printed precision
+        # (9.5–10.5), "roughly a tenth" for ±10 % of it (APPROXIMATE_RULE), as a rate does, and
+        # so does each end of "7–10 times"; read as exactly 10 they were contradicted by any
+        # discount but 90.0 %.
+        low = max(point_range(multiple.low, multiple.decimals, multiple.approximate)[0], 1.0)
+        high = point_range(multiple.high, multiple.decimals, multiple.approximate)[1]
         # "7–10 times lower" is a discount of 1 − 1/7 to 1 − 1/10.
-        low, high = (1 - 1 / multiple.low) * 100, (1 - 1 / multiple.high) * 100
+        low, high = (1 - 1 / low) * 100, (1 - 1 / high) * 100
         ratios.append((multiple.span, (round(low, 1), round(high, 1))))
     found = []
     for span, bounds in ratios:

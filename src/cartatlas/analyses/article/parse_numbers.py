@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 #: A number as pages write it: grouped thousands (comma, dot or space) or a plain decimal.
 NUMBER = r"\d{1,3}(?:[,\u00a0 ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -70,6 +71,10 @@ _PREFIX = {
     "inr": "INR",
     "rs.": "INR",
     "rs": "INR",
+    "jpy": "JPY",
+    "₩": "KRW",
+    "krw": "KRW",
+    "chf": "CHF",
 }
 _SUFFIX = {
     "usd": "USD",
@@ -87,6 +92,13 @@ _SUFFIX = {
     "元人民币": "CNY",
     "inr": "INR",
     "rupees": "INR",
+    "yen": "JPY",
+    "jpy": "JPY",
+    "円": "JPY",
+    "krw": "KRW",
+    "won": "KRW",  # only after a multiplier or a grouped number: ``_BARE_WON``
+    "chf": "CHF",
+    "swiss francs": "CHF",
 }
 
 
@@ -145,7 +157,8 @@ def parse_amount(number: str, multiplier: str | None = None) -> float:
     if amount is None:
         raise ValueError(f"not a number: {number!r}")
     factor = _MULTIPLIERS[multiplier.strip().lower()] if multiplier and multiplier.strip() else 1
-    return amount * factor
+    # In decimal, so "¥33.49 million" is 33,490,000, not 33,490,000.000000004 printed as such.
+    return float(Decimal(str(amount)) * Decimal(str(factor)))
 
 
 _WORDED = re.compile(
@@ -173,7 +186,7 @@ def find_money(text: str) -> list[Money]:
     ]
     for m in _MONEY.finditer(text):
         code = _currency(m)
-        if code is None:
+        if code is None or _bare_won(m):
             continue
         if _listed(m):
             # "price tags of $475,000 and $373,000": two prices, not a range (that needs
@@ -199,6 +212,15 @@ def _capped(money: Money, text: str) -> Money:
     if money.high is None and not money.open_high and _BELOW_MONEY.search(before):
         return replace(money, low=0.0, high=money.low)
     return money
+
+
+def _bare_won(m: re.Match[str]) -> bool:
+    """ "In 2017 it won approval": a plain number before "won" is no amount of Korean won; one
+    is read only with a multiplier or grouped digits ("360 million won", "360,039,359 won")."""
+    post = (m.group("bpost") or m.group("apost") or "").lower()
+    number = m.group("bnum") or m.group("anum")
+    multiplier = m.group("bmult") or m.group("amult")
+    return post == "won" and not multiplier and "," not in number
 
 
 def _currency(m: re.Match[str]) -> str | None:
@@ -371,6 +393,8 @@ class Multiple:
     high: float
     direction: str
     span: tuple[int, int]
+    decimals: int = 0  # the precision the figure is written to ("1.5 times" → 1)
+    approximate: bool = False  # "roughly a tenth", "about five times cheaper" (APPROXIMATE_RULE)
 
 
 _MULTIPLE = re.compile(
@@ -394,14 +418,20 @@ def find_multiples(text: str) -> list[Multiple]:
     for m in _FRACTION.finditer(text):
         n = float(_FRACTIONS[m.group("word").lower()] if m.group("word") else m.group("n"))
         if n > 1:
-            found.append(Multiple(n, n, "lower", m.span()))
+            found.append(Multiple(n, n, "lower", m.span(), 0, _hedged(text, m.start())))
     for m in _MULTIPLE.finditer(text):
         a = count_value(m.group("a"))
         b = count_value(m.group("b")) if m.group("b") else a
         tail = m.group(0).lower()
         direction = "lower" if re.search(r"less|lower|cheaper", tail) else "higher"
-        found.append(Multiple(a, b, direction, m.span()))
+        places = _decimals(m.group("a")) if re.match(r"\d", m.group("a")) else 0
+        found.append(Multiple(a, b, direction, m.span(), places, _hedged(text, m.start())))
     return found
+
+
+def _hedged(text: str, start: int) -> bool:
+    """Whether "about", "roughly", … comes right before ``start`` (``APPROXIMATE_RULE``)."""
+    return bool(re.search(rf"\b{_ABOUT}\s*$", text[max(0, start - 20) : start], re.IGNORECASE))
 
 
 def count_value(word: str) -> float:
