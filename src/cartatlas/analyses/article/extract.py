@@ -323,7 +323,9 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
     return found
 
 
-def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
+def _relative_costs(
+    s: Sentence, i: int, ctx: _Context, products: names.Products
+) -> list[Finding]:
     if not _COST.search(s.text):
         return []
     ratios: list[tuple[tuple[int, int], tuple[float, float | None]]] = []
@@ -347,6 +349,8 @@ def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
         # "7–10 times lower" is a discount of 1 − 1/7 to 1 − 1/10.
         low, high = (1 - 1 / low) * 100, (1 - 1 / high) * 100
         ratios.append((multiple.span, (round(low, 1), round(high, 1))))
+    # "NexCAR19 costs roughly a tenth of the US price": the one product named is the cheaper side
+    named = {p for p, _ in products.find(s.text) if not p.startswith("?")}
     found = []
     for span, bounds in ratios:
         mentioned = [c for c, _ in names.countries(s.text)]
@@ -359,6 +363,7 @@ def _relative_costs(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 s,
                 (s.start + span[0], s.start + span[1]),
                 countries=countries[:2],
+                product=next(iter(named)) if len(named) == 1 else None,
                 number=bounds,
             )
         )
@@ -633,7 +638,7 @@ def extract(text: str, products: names.Products) -> list[Finding]:
             continue  # a question asserts nothing
         found += _rates(s, i, ctx, products)
         found += _prices(s, i, ctx, products)
-        found += _relative_costs(s, i, ctx)
+        found += _relative_costs(s, i, ctx, products)
         found += _counts(s, i, ctx)
         found += _approval_dates(s, i, ctx, products)
         found += _comparisons(s, i, ctx)

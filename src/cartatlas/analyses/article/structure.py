@@ -222,6 +222,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             {
                 "metric": "price_discount",
                 "countries": cheap[:2],
+                "product": f.product,
                 "range": f.number,
                 "as_of": ctx.written,
             },

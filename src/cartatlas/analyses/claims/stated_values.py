@@ -186,6 +186,10 @@ def price_discount(store: Store, claim: Claim) -> Verdict:
     # 2022 price in one country is not set against a median of 2017 and 2022 prices in the other.
     prices = headline_prices(prices_frame(store, [cheap, dear]), ("list", "WAC"))
     frame = one_per_amount(in_force(prices, claim.as_of))
+    if claim.product:
+        # "NexCAR19 costs a tenth of the US price": that product's price on the cheaper side,
+        # not the median of every product priced there (India's median took in Qartemi's).
+        frame = frame[(frame["country"] != cheap) | (frame["product_id"] == claim.product)]
     medians = frame.groupby(["product_id", "country"])["usd"].median().unstack()
     values: list[tuple[str, float]] = []
     if cheap in medians and dear in medians:
@@ -200,9 +204,10 @@ def price_discount(store: Store, claim: Claim) -> Verdict:
         if not values:
             a = frame.loc[frame["country"] == cheap, "usd"].median()
             b = frame.loc[frame["country"] == dear, "usd"].median()
+            side = f"{claim.product} in {cheap}" if claim.product else f"median price {cheap}"
             values = [
                 (
-                    f"median price {cheap} {a:,.0f} vs {dear} {b:,.0f} USD: less by",
+                    f"{side} {a:,.0f} vs {dear} {b:,.0f} USD: less by",
                     100 * (1 - a / b),
                 )
             ]
