@@ -89,16 +89,9 @@ def test_a_pound_price_checked_in_euros_on_every_surface(evidence_store, evidenc
     assert_api_and_page(evidence_client, text, ["supported"])
 
 
-def test_a_currency_is_for_price_claims_only(evidence_store, tmp_path):
+def test_a_currency_is_for_price_claims_only():
     from cartatlas.analyses.claims.model import Claim
 
+    rate = {"id": "x", "text": "x", "metric": "CR", "countries": ["US"], "indication": "LBCL"}
     with pytest.raises(ValueError, match="currency is for price claims only"):
-        Claim(
-            id="x",
-            text="x",
-            metric="CR",
-            countries=["US"],
-            indication="LBCL",
-            range=(40, 50),
-            currency="EUR",
-        )
+        Claim(**rate, range=(40, 50), currency="EUR")
