@@ -52,10 +52,21 @@ def test_landmark_axis_names_the_time_origin_as_the_pdf_does():
 def test_product_response_labels_say_the_analysis_in_words(client):
     """The product page named a later data cut by its stored code, "longer_follow_up", and a
     browser broke its CIs at the dash."""
+    import re
+
+    html, labels = _product_labels(client, "axicabtagene-ciloleucel")
+    assert any(" · longer follow up · " in label for label in labels)
+    assert not any("_" in label for label in labels)
+    assert "longer_follow_up" not in html  # the response table too
+    assert re.search(r'<td class="nowrap">\d+(\.\d)?–\d+(\.\d)?%</td>', html)  # CI kept whole
+
+
+def _product_labels(client, key: str) -> tuple[str, list[str]]:
+    """A product page and the study labels of its charts."""
     import json
     import re
 
-    html = client.get("/products/axicabtagene-ciloleucel").text
+    html = client.get(f"/products/{key}").text
     specs = re.findall(
         r'<script type="application/json" id="spec-[^"]*">(.*?)</script>', html, re.S
     )
@@ -65,10 +76,24 @@ def test_product_response_labels_say_the_analysis_in_words(client):
         for row in spec.get("data", {}).get("values", [])
         if "label" in row
     ]
-    assert any(" · longer follow up · " in label for label in labels)
-    assert not any("_" in label for label in labels)
-    assert "longer_follow_up" not in html  # the response table too
-    assert re.search(r'<td class="nowrap">\d+(\.\d)?–\d+(\.\d)?%</td>', html)  # CI kept whole
+    return html, labels
+
+
+def test_product_response_labels_name_each_study_s_indication(client):
+    """A product's trials span indications (axi-cel: ZUMA-5 in FL beside ZUMA-1 in LBCL); the
+    chart's labels did not say which, so FL rates read as LBCL ones."""
+    import csv
+    from pathlib import Path
+
+    data = Path(charts.__file__).parents[1] / "evidence" / "data" / "studies.csv"
+    with data.open(encoding="utf-8") as f:
+        indication = {r["study_id"]: r["indication"] for r in csv.DictReader(f)}
+    _, labels = _product_labels(client, "axicabtagene-ciloleucel")
+    assert labels
+    for label in labels:
+        study = label.split(" (")[0]
+        assert label.startswith(f"{study} ({indication[study]}) · "), label
+    assert {indication[label.split(" (")[0]] for label in labels} >= {"FL", "LBCL"}
 
 
 def test_a_trial_s_few_sites_are_drawn_large_enough_to_find():

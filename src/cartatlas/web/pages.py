@@ -39,6 +39,7 @@ from cartatlas.web.registry import RegistryData, TrialFilters, WebContext
 from cartatlas.web.render import body, country_name, fragment, kept_html, render, site_kept
 from cartatlas.web.responses import records
 from cartatlas.web.stored import question_key, question_name, stored
+from cartatlas.wording import in_words
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -319,12 +320,14 @@ def _product_data(store: Store, key: str) -> tuple[dict, dict | None]:
     outcomes = pd.DataFrame(profile["outcomes"])
     spec = None
     if not outcomes.empty:
-        studies = outcomes.assign(
+        studies = outcomes.assign(  # a product's trials span indications: name each one's
             label=outcomes["study_id"]
+            + " ("
+            + outcomes["indication"]
+            + ") · "
+            + outcomes["endpoint"].map(in_words)  # "MRD-negative CR", not "MRD_neg_CR"
             + " · "
-            + outcomes["endpoint"]
-            + " · "
-            + outcomes["analysis"].str.replace("_", " ")  # "longer follow up", in words
+            + outcomes["analysis"].map(in_words)  # "longer follow up", in words
             + " · "
             + outcomes["denominator"],
             country=outcomes["country_of_conduct"].fillna("not stated"),
