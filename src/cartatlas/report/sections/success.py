@@ -195,21 +195,43 @@ def _lines(part: pd.DataFrame) -> str:
     return f"{lines} ({unstated} of {len(part)} not stated)" if unstated else lines
 
 
+#: Why a pool that mixes endpoint codes says so (B-ALL: CR/CRi where the paper reports it, else
+#: CR): CR/CRi also counts remissions without full blood-count recovery, so a country whose
+#: cohorts report it more often shows a higher rate with the same patients.
+MIXED_ENDPOINTS = (
+    "endpoints (CR/CRi also counts remissions without full blood-count recovery, which CR "
+    "alone leaves out)"
+)
+
+
+def _endpoints(part: pd.DataFrame) -> str:
+    """ "CR/CRi 4, CR 3": the endpoint each pooled cohort reports, counted."""
+    return _tally(part["code"].map(lambda c: code_names([c])), ("CR/CRi", "CR"))
+
+
+def _mixes_endpoints(pooling: CountryPooling) -> bool:
+    return pooling.rows["code"].nunique() > 1
+
+
 def caveat(pooling: CountryPooling) -> str:
     """What differs besides country, next to every country difference: product mix, line of
-    therapy and real-world share, counted from the pooled rows."""
+    therapy and real-world share, counted from the pooled rows, and the endpoint each cohort
+    reports where the pool mixes them (``MIXED_ENDPOINTS``)."""
+    mixed = _mixes_endpoints(pooling)
     parts = []
     for country, part in pooling.rows.groupby("country", sort=False):
         parts.append(
             f"{country} {counted(len(part), 'cohort')} of "
             f"{counted(part['product'].nunique(), 'product')}, "
             f"{int(part['real_world'].astype(bool).sum())} real-world, lines {_lines(part)}"
+            + (f", endpoints {_endpoints(part)}" if mixed else "")
         )
-    return (
-        "; ".join(parts)
-        + " — product mix, line of therapy and real-world share differ, so this is not a "
-        "country effect alone."
+    differing = (
+        f"product mix, line of therapy, real-world share and {MIXED_ENDPOINTS}"
+        if mixed
+        else "product mix, line of therapy and real-world share"
     )
+    return "; ".join(parts) + f" — {differing} differ, so this is not a country effect alone."
 
 
 def _sensitivity(ctx: ReportContext, indication: str, main: CountryPooling) -> Table | None:
@@ -368,11 +390,13 @@ ENDPOINT_TERMS = (
 def _differences(pooling: CountryPooling) -> Table:
     """What differs besides country: line, real-world share, assessor, denominator, analysis and
     follow-up, each value counted over the pooled cohorts (``_tally``)."""
+    mixed = _mixes_endpoints(pooling)
     rows = []
     for country, part in pooling.rows.groupby("country", sort=False):
         rows.append(
             [
                 country,
+                *([_endpoints(part)] if mixed else []),
                 _tally(part["line_of_therapy"]),
                 f"{int(part['real_world'].astype(bool).sum())} of {len(part)}",
                 _tally(part["assessor"]),
@@ -385,6 +409,7 @@ def _differences(pooling: CountryPooling) -> Table:
         "What differs besides country (studies pooled for complete response)",
         [
             "country",
+            *(["endpoint (cohorts)"] if mixed else []),
             "line of therapy",
             "real-world cohorts",
             "response assessor",
@@ -393,6 +418,7 @@ def _differences(pooling: CountryPooling) -> Table:
             "median follow-up (months)",
         ],
         rows,
+        note=f"Endpoint: the pool mixes {MIXED_ENDPOINTS}." if mixed else "",
     )
 
 
