@@ -44,3 +44,24 @@ def test_dashboard_overview_prints_words_for_codes(evidence_client):
     page = evidence_client.get("/?a=CN&b=US").text
     assert not RAW.findall(page), RAW.findall(page)[:5]
     assert "children and young adults in US" in page
+
+
+def test_an_approval_outside_the_listed_indications_says_what_it_covers(evidence_store):
+    """India's NexCAR19 is stored under the indication bucket "other": the answer read
+    "Approved in IN only (no approval recorded in CN): CD19 other."."""
+    import csv
+    from pathlib import Path
+
+    data = Path(approvals.__file__).parents[2] / "evidence" / "data" / "approvals.csv"
+    with data.open(encoding="utf-8") as f:
+        said = {
+            r["indication_label"]
+            for r in csv.DictReader(f)
+            if r["country"] == "IN" and r["indication"] == "other"
+        }
+    assert len(said) == 1
+    with open_store(evidence_store, read_only=True) as store:
+        section = approvals.build(ReportContext(store, ["IN", "CN"]))
+    text = _text(section)
+    assert f"CD19 other indication ({said.pop()})" in section.answer
+    assert "CD19 other." not in text and "CD19 other," not in text

@@ -67,6 +67,20 @@ def _lag_cell(row: pd.Series, a: str, b: str) -> str:
     return f"{row['lag_months']:+.0f}" + (f" (± {unit})" if unit else "")
 
 
+def _indication(frame: pd.DataFrame, countries: list[str], target: str, indication: str) -> str:
+    """An indication as a reader can read it: the bucket "other" (NexCAR19 in India: "CD19
+    other") with what the approval's source says it covers."""
+    if indication != "other":
+        return indication
+    rows = frame[
+        frame["country"].isin(countries)
+        & (frame["indication"] == "other")
+        & frame["targets"].str.split("|").apply(lambda targets: target in targets)
+    ]
+    said = list(dict.fromkeys(rows["indication_label"].dropna()))
+    return f"other indication ({'; '.join(said)})" if said else "other indication"
+
+
 def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
     """The lag sentences of the short answer (median lag of target and indication, what is
     approved in one country only), and the blocks: each product's lag said in full first, then
@@ -110,7 +124,14 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                 if many
                 else f" Approved in {country} only (no approval recorded in {other}): "
             )
-            text += head + ", ".join(f"{r.target} {r.indication}" for r in only.itertuples()) + "."
+            text += (
+                head
+                + ", ".join(
+                    f"{r.target} {_indication(frame, [country], r.target, r.indication)}"
+                    for r in only.itertuples()
+                )
+                + "."
+            )
     if len(same):
         text += " Each product's lag: see Approvals."
     blocks += [
@@ -145,7 +166,7 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
             [
                 [
                     r["target"],
-                    r["indication"],
+                    _indication(frame, [a, b], r["target"], r["indication"]),
                     _text(r[f"product_id_{a}"], "none recorded"),
                     _first(r, a),
                     _text(r[f"product_id_{b}"], "none recorded"),
