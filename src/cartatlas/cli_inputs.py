@@ -64,7 +64,15 @@ def country_list(
     from cartatlas.inputs import countries as parse_countries
 
     given = [*(countries or []), *(more or [])]
-    return parse(parse_countries, given) if given else default
+    if not given:
+        return default
+    codes = parse(parse_countries, given)
+    if not codes:  # --countries "" or ",": an empty table, as if no country had data
+        raise bad_input(
+            f"--countries {' '.join(map(repr, given))} names no country; give ISO codes, "
+            "English or Chinese names, e.g. --countries CN US"
+        )
+    return codes
 
 
 def _existing_ancestor(path: Path) -> Path:

@@ -1,7 +1,8 @@
 """Claims files with values a person writes by mistake: each was checked as written (a range
 read backwards contradicted, a CR rate of -5–200% supported, an unknown indication, country or
 product "no data"); each is now refused naming the claim and field, with the nearest valid value,
-and names that mean a valid value (China, usa, lbcl, Yescarta) are read as it."""
+and names that mean a valid value (China, usa, lbcl, Yescarta) are read as it. Likewise a
+``--countries`` that names no country is refused instead of printing an empty table."""
 
 from __future__ import annotations
 
@@ -82,3 +83,13 @@ def test_names_of_valid_values_are_read_as_them(capsys, evidence_store, tmp_path
         [verdict] = json.loads(capsys.readouterr().out)
         verdicts.append((verdict["verdict"], verdict["evidence"]))
     assert verdicts[0] == verdicts[1] and verdicts[0][0] != "no data"
+
+
+@pytest.mark.parametrize("given", [",", "", " ; "])
+@pytest.mark.parametrize("command", [["prices"], ["approvals"]])
+def test_countries_that_name_no_country_are_refused(one_line, evidence_store, command, given):
+    """``--countries ","`` printed an empty table, as if no country had data."""
+    assert one_line(evidence_store, [*command, "--countries", given]) == (
+        f"error --countries {given!r} names no country; give ISO codes, English or Chinese "
+        "names, e.g. --countries CN US"
+    )
