@@ -167,3 +167,62 @@ def test_the_api_names_the_byte_that_is_not_utf8(evidence_client) -> None:
         "not an article: not UTF-8 text (byte 0xA5 at line 1, column 26); re-save it as UTF-8 "
         "(it may be Latin-1 or Windows-1252)"
     )
+
+
+class _Pages:
+    """Pages served on 127.0.0.1 for ``--url``: a Latin-1 page that names its charset, a PDF,
+    and a page without end."""
+
+    def __enter__(self) -> str:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                self.send_response(200)
+                if self.path == "/latin1":
+                    self.send_header("Content-Type", "text/plain; charset=iso-8859-1")
+                    self.end_headers()
+                    self.wfile.write(ARTICLE.encode("latin-1"))
+                elif self.path == "/pdf":
+                    self.send_header("Content-Type", "application/pdf")
+                    self.end_headers()
+                    self.wfile.write(b"%PDF-1.7\n\x00\x01\xff\xfe")
+                else:
+                    self.send_header("Content-Type", "text/plain")
+                    self.end_headers()
+                    try:
+                        while True:
+                            self.wfile.write(b"CAR-T " * 100_000)
+                    except OSError:  # the client stopped reading
+                        pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_page_is_read_in_its_charset_and_within_the_cap(capsys, one_line, evidence_store) -> None:
+    """A page was read whole whatever its length (one without end filled the memory), and
+    decoded by httpx's guess."""
+    with _Pages() as site:
+        args = ["check-article", "--format", "json", "--url", f"{site}/latin1"]
+        app(["--db", evidence_store, *args], standalone_mode=False)
+        words = [json.loads(line)["words"] for line in capsys.readouterr().out.splitlines()]
+        assert words == ["¥1,290,000", "$373,000"]
+        assert one_line(evidence_store, ["check-article", "--url", f"{site}/pdf"]) == (
+            f"error {site}/pdf: binary data, not text (a PDF, Word file or image?); save the "
+            "article as text, Markdown or HTML"
+        )
+        assert one_line(evidence_store, ["check-article", "--url", f"{site}/endless"]) == (
+            f"error {site}/endless: over 12 MB, longer than any article; save the part to "
+            "check and pass the file instead"
+        )

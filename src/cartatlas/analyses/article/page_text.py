@@ -169,16 +169,27 @@ def read_article(file: str, stdin: BinaryIO) -> str:
 
 
 def fetch_page(url: str, timeout: float = 10.0) -> str:
-    """Download a page; fail fast and say so when there is no network."""
+    """Download a page; fail fast and say so when there is no network. Read as a file is: at
+    most ``MAX_BYTES`` (a page without end filled the memory), in the charset the server names
+    (``response.text`` guessed), bytes that are not text refused."""
     import httpx
 
     if not re.match(r"https?://", url):
         raise ArticleInputError(f"{url!r} is not an http(s) URL")
     try:
-        response = httpx.get(
-            url, timeout=timeout, follow_redirects=True, headers={"User-Agent": "cartatlas"}
-        )
-        response.raise_for_status()
+        with httpx.stream(
+            "GET", url, timeout=timeout, follow_redirects=True, headers={"User-Agent": "cartatlas"}
+        ) as response:
+            response.raise_for_status()
+            data = bytearray()
+            for chunk in response.iter_bytes():
+                data += chunk
+                if len(data) > MAX_BYTES:
+                    raise ArticleInputError(
+                        f"{url}: over {MAX_BYTES // 1_000_000} MB, longer than any article; save "
+                        "the part to check and pass the file instead"
+                    )
+            charset = response.charset_encoding
     except httpx.HTTPStatusError as exc:
         raise ArticleInputError(f"{url}: the server answered {exc.response.status_code}") from None
     except httpx.HTTPError as exc:
@@ -186,4 +197,7 @@ def fetch_page(url: str, timeout: float = 10.0) -> str:
             f"cannot fetch {url} ({type(exc).__name__}: {exc}); without a network, save the "
             "page and pass the file instead"
         ) from None
-    return response.text
+    try:
+        return decode_article(bytes(data), charset)
+    except ArticleInputError as exc:
+        raise ArticleInputError(f"{url}: {exc}") from None
