@@ -87,3 +87,12 @@ def test_an_unclosed_quote_loses_only_its_row(tmp_path) -> None:
         'quote (") opened and never closed; close it — this row was left out'
     ]
     assert [r.raw.get("note") for r in evidence.rows["prices"]] == ["kept"]
+
+
+def test_a_folder_in_place_of_a_table_file_is_one_problem(tmp_path) -> None:
+    """A folder named prices.csv stopped `kb check` / `kb load` with "IsADirectoryError …
+    (unexpected …)"; the other tables are checked all the same."""
+    folder = _folder(tmp_path)
+    (folder / "prices.csv").unlink()
+    (folder / "prices.csv").mkdir()
+    assert _problems(folder) == ["prices.csv: a folder, not a file; put the table's CSV file there"]

@@ -113,7 +113,11 @@ def _text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
                 "`git checkout` the bundled one",
             )
         ]
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # a folder named like the file ended in "IsADirectoryError (unexpected)"
+        reason = "a folder, not a file" if path.is_dir() else f"cannot be read ({exc.strerror})"
+        return None, [Problem(name, None, None, f"{reason}; put the table's CSV file there")]
     problems = []
     if data.startswith(_BOM):
         problems.append(
