@@ -80,6 +80,7 @@ def classify_command(
     from cartatlas.classify.summary import SUMMARY_COLUMNS, summary_rows
     from cartatlas.cli import db_target
     from cartatlas.cli_progress import progress_bar
+    from cartatlas.store.connection import shown_url
 
     started = time.perf_counter()
     if save and inputs:
@@ -115,7 +116,7 @@ def classify_command(
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         with open_store(db_target(ctx)) as store:
             written = write_labels(store, labels, stamp, labels_version(store))
-        err.print(f"wrote {written} rows to trial_labels in {db_target(ctx)}")
+        err.print(f"wrote {written} rows to trial_labels in {shown_url(db_target(ctx))}")
     shown = [item for item in labels if item.is_car or not only_car]
     if not (table or explain or fmt):
         emit(SUMMARY_COLUMNS, summary_rows(shown), Format.table, title="Label summary")

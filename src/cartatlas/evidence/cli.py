@@ -71,6 +71,7 @@ def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
     from cartatlas.cli_progress import progress_bar, steps
     from cartatlas.evidence.loader import EmptyingRefused, load_evidence
     from cartatlas.report.cli import keep_report_parts
+    from cartatlas.store.connection import shown_url
 
     try:
         with open_store(db_target(ctx)) as store, progress_bar("kb load") as advance:
@@ -79,7 +80,7 @@ def kb_load(ctx: typer.Context, directory: DirOption = None) -> None:
         _report(exc.evidence)
         raise _fail(exc) from None
     _report(evidence)
-    err.print(f"loaded into {db_target(ctx)}")
+    err.print(f"loaded into {shown_url(db_target(ctx))}")
     with open_store(db_target(ctx)) as store:
         keep_report_parts(store)  # the report's evidence-only parts, computed once, now
     if not evidence.ok:

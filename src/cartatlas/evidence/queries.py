@@ -34,7 +34,7 @@ class EvidenceOutdated(EvidenceNotLoaded):
 def require_loaded(store: Store) -> None:
     if not store.table_exists("evidence_products"):
         raise EvidenceNotLoaded(
-            f"the store {store.target} holds no evidence yet; run `cartatlas kb load` first"
+            f"the store {store.shown} holds no evidence yet; run `cartatlas kb load` first"
         )
     require_current(store)
 
@@ -49,7 +49,7 @@ def require_current(store: Store) -> None:
     missing = missing_columns(store)
     if missing:
         raise EvidenceOutdated(
-            f"the evidence in {store.target} was loaded by an older version of cartatlas "
+            f"the evidence in {store.shown} was loaded by an older version of cartatlas "
             f"(missing {', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}); run "
             "`cartatlas kb load` (with the same --dir, if you loaded your own) to load it again"
         )

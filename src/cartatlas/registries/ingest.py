@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cartatlas.registries.record import Rejection, SkippedRecord
-from cartatlas.store.connection import Store
+from cartatlas.store.connection import Store, StoreLost
 from cartatlas.store.registry_batch import Batch
 from cartatlas.store.registry_runs import add_issues, finish_run, start_run, update_run
 from cartatlas.store.registry_stage import (
@@ -182,7 +182,10 @@ def _load(
             clear_stage(store, run_id)
         raise InterruptedLoad(report if stored else None) from None
     except BaseException as exc:
-        if owns_run:  # a sync keeps its run "running" so that the next sync resumes it
+        # A sync keeps its run "running" so that the next sync resumes it; a store that is
+        # gone takes no bookkeeping (it failed again, and that error hid this one): the next
+        # load marks the run interrupted.
+        if owns_run and not isinstance(exc, StoreLost):
             message = f"{type(exc).__name__}: {exc}"[:2000]
             update_run(store, run_id, status="failed", message=message)
             clear_stage(store, run_id)

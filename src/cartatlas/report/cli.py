@@ -97,7 +97,7 @@ def _build_and_write(
     with open_store(db_target(ctx), read_only=True) as store:
         if not store.table_exists("evidence_products"):
             raise EvidenceNotLoaded(
-                f"the store {store.target} holds no evidence; run `cartatlas kb load` first"
+                f"the store {store.shown} holds no evidence; run `cartatlas kb load` first"
             )
         claims_file = with_product_ids(store, claims_file, str(claims or EXAMPLE))
         name = report_name(codes, claims or EXAMPLE)

@@ -49,6 +49,11 @@ class StoreUnusable(RuntimeError):
     user_facing = True
 
 
+class StoreLost(StoreUnusable):
+    """The PostgreSQL server dropped the connection mid-command (a restart, a shutdown, the
+    network): what was not committed is not stored."""
+
+
 class StoreBusy(RuntimeError):
     """Another process holds the DuckDB file's lock (an import, or ``cartatlas serve``)."""
 
@@ -113,7 +118,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 def shown_url(url: str) -> str:
-    """``url`` with any password replaced by ``***``, for messages."""
+    """``url`` with any password replaced by ``***``, for messages: the one before the host
+    and a ``password=`` parameter (libpq takes both)."""
+    url = re.sub(r"([?&]password=)[^&]*", r"\1***", url, flags=re.IGNORECASE)
     return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
 
 
@@ -155,6 +162,8 @@ class Store:
         self.connection = connection
         self.kind = kind
         self.target = target
+        #: The target as messages name it: a PostgreSQL URL's password as ***.
+        self.shown = shown_url(target)
         self.read_only = read_only and kind == "duckdb"
         self.unchanging: dict[str, Any] = {}  # values read once from a read-only store
         self._in_transaction = False
@@ -165,11 +174,11 @@ class Store:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Run one statement and return its rows (empty for statements without a result)."""
         if self.kind == "postgres":
-            with self.connection.cursor() as cur:
+            with self._connection_kept(), self.connection.cursor() as cur:
                 cur.execute(self._sql(sql), params)
                 rows = cur.fetchall() if cur.description else []
-            if not self._in_transaction:
-                self.connection.commit()
+                if not self._in_transaction:
+                    self.connection.commit()
             return rows
         with interruptible():
             cur = self.connection.execute(sql, params)
@@ -180,10 +189,10 @@ class Store:
         if not rows:
             return
         if self.kind == "postgres":
-            with self.connection.cursor() as cur:
+            with self._connection_kept(), self.connection.cursor() as cur:
                 cur.executemany(self._sql(sql), rows)
-            if not self._in_transaction:
-                self.connection.commit()
+                if not self._in_transaction:
+                    self.connection.commit()
             return
         with interruptible():
             self.connection.executemany(sql, rows)
@@ -191,12 +200,12 @@ class Store:
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
         """Rows plus column names, for display and DataFrames."""
         if self.kind == "postgres":
-            with self.connection.cursor() as cur:
+            with self._connection_kept(), self.connection.cursor() as cur:
                 cur.execute(self._sql(sql), params)
                 names = [d.name for d in cur.description or []]
                 rows = cur.fetchall() if cur.description else []
-            if not self._in_transaction:
-                self.connection.commit()
+                if not self._in_transaction:
+                    self.connection.commit()
             return names, rows
         with interruptible():
             cur = self.connection.execute(sql, params)
@@ -228,7 +237,7 @@ class Store:
         self._in_transaction = True
         try:
             if self.kind == "postgres":
-                with self.connection.transaction():
+                with self._connection_kept(), self.connection.transaction():
                     yield self
             else:
                 self.connection.execute("BEGIN TRANSACTION")
@@ -241,6 +250,24 @@ class Store:
                     raise
         finally:
             self._in_transaction = False
+
+    @contextmanager
+    def _connection_kept(self) -> Iterator[None]:
+        """PostgreSQL: a connection the server dropped ends as one line naming the store and
+        what became of the command, not "OperationalError: the connection is closed
+        (unexpected …)"; other database errors pass through as they are."""
+        import psycopg
+
+        try:
+            yield
+        except psycopg.OperationalError as exc:
+            if not (self.connection.broken or self.connection.closed):
+                raise
+            raise StoreLost(
+                f"lost the connection to the PostgreSQL store {self.shown} ({_first_line(exc)}); "
+                "what the command had not committed is not stored: run it again when the server "
+                "answers"
+            ) from None
 
     def _rollback(self) -> None:
         """Undo the open DuckDB transaction; after a failed COMMIT there may be none left."""

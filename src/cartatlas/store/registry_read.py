@@ -21,21 +21,21 @@ import pandas as pd
 from cartatlas.registries import concepts
 from cartatlas.registries.eligibility import admits, age_limits
 from cartatlas.store.connection import Store
-from cartatlas.store.registry_schema import STUDY_COLUMNS
-
-
-class NoRegistryData(LookupError):
-    """The store has no registry tables yet."""
-
-    user_facing = True  # its message is written for the user: one line, no traceback
+from cartatlas.store.registry_schema import (  # noqa: F401 (NoRegistryData: imported from here)
+    STUDY_COLUMNS,
+    NoRegistryData,
+    schema_mismatch,
+)
 
 
 def _require(store: Store) -> None:
     if not store.table_exists("reg_study"):
         raise NoRegistryData(
-            f"no registry data in {store.target}; load some with `cartatlas import FILE` or "
+            f"no registry data in {store.shown}; load some with `cartatlas import FILE` or "
             "`cartatlas sync` first"
         )
+    if mismatch := schema_mismatch(store):
+        raise mismatch
 
 
 CURRENT = "SELECT DISTINCT study_key FROM reg_membership WHERE active"

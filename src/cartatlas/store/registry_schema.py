@@ -152,6 +152,52 @@ INDEXES = (
 )
 
 
+class NoRegistryData(LookupError):
+    """The store has no registry tables yet (or none this version can read)."""
+
+    user_facing = True  # its message is written for the user: one line, no traceback
+
+
+class RegistrySchemaMismatch(NoRegistryData):
+    """The store's registry tables were made by another version of cartatlas."""
+
+
+#: Every registry table with the columns this version reads and writes (the others' are
+#: checked by existing: an older store gains content_hash and the staging tables on import).
+_EXPECTED = {
+    **{statement.split()[5]: () for statement in DDL},
+    "reg_study": STUDY_COLUMNS,
+    **CHILD_COLUMNS,
+}
+
+
+def schema_mismatch(store: Store) -> RegistrySchemaMismatch | None:
+    """What makes the store's registry tables unusable to this version (a table or columns
+    missing), as the error to raise; None when they fit. Imports into such tables failed
+    with "InFailedSqlTransaction … (unexpected …)", reads with "UndefinedTable"."""
+    have: dict[str, set[str]] = {}
+    for table, column in store.execute(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name LIKE ?",
+        ("reg%",),
+    ):
+        have.setdefault(table, set()).add(column)
+    missing = [
+        f"{table}.{column}" if table in have else f"table {table}"
+        for table, columns in _EXPECTED.items()
+        for column in (columns if table in have else ("",))
+        if table not in have or column not in have[table]
+    ]
+    if not missing:
+        return None
+    return RegistrySchemaMismatch(
+        f"the registry tables in {store.shown} were made by another version of cartatlas "
+        f"(missing {', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}); import the "
+        "registry data into a new store (--db NEW_PATH), or drop its reg_ tables and import "
+        "again"
+    )
+
+
 def _has_column(store: Store, table: str, column: str) -> bool:
     return bool(
         store.execute(
@@ -174,11 +220,13 @@ def ensure_registry_schema(store: Store) -> None:
             with store.transaction():
                 for statement in STAGE_DDL:
                     store.execute(statement)
-        return
-    with store.transaction():
-        for statement in (*DDL, *STAGE_DDL):
-            store.execute(statement)
-        if store.kind == "postgres":
-            # DuckDB's ART indexes slow bulk loads more than they help these small lookups.
-            for statement in INDEXES:
+    else:
+        with store.transaction():
+            for statement in (*DDL, *STAGE_DDL):
                 store.execute(statement)
+            if store.kind == "postgres":
+                # DuckDB's ART indexes slow bulk loads more than they help these small lookups.
+                for statement in INDEXES:
+                    store.execute(statement)
+    if mismatch := schema_mismatch(store):
+        raise mismatch

@@ -25,6 +25,7 @@ def serve(
     import uvicorn
 
     from cartatlas.cli import db_target
+    from cartatlas.store.connection import shown_url
     from cartatlas.web.app import create_app
     from cartatlas.web.params import DEFAULT_COUNTRIES
     from cartatlas.web.stored import missing
@@ -49,7 +50,7 @@ def serve(
                 "worker to keep them in the store)"
             )
         )
-    typer.echo(f"cartatlas: serving {db} at http://{host}:{port}/ (API docs at /docs)")
+    typer.echo(f"cartatlas: serving {shown_url(db)} at http://{host}:{port}/ (API docs at /docs)")
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level="warning")
         return
