@@ -115,6 +115,34 @@ def test_the_side_by_side_table_prints_the_recomputed_ranges(evidence_store):
             assert cell.startswith(f"{text} USD "), (country, cell)
 
 
+def _news_said(country: str) -> str | None:
+    """What a headline range says of its news-only prices, recomputed from prices.csv."""
+    weak = [w for _, _, w in expected_headline_prices(country, PRODUCT_KINDS)]
+    if weak and all(weak):
+        return "(news reports only)"
+    return f"({sum(weak)} of {len(weak)} from news reports" if any(weak) else None
+
+
+def test_the_side_by_side_price_cells_mark_news_only_ranges(evidence_store, evidence_client):
+    """The Cost lead said "(news reports only)" beside China's range; the side-by-side cell of
+    the same range (report and dashboard compare view) said nothing of it."""
+    with open_store(evidence_store, read_only=True) as store:
+        table = side_by_side.build(ReportContext(store, COUNTRIES)).blocks[0]
+    cells = dict(zip(COUNTRIES, next(r for r in table.rows if "USD" in r[0])[1:], strict=True))
+    marked = {c: _news_said(c) for c in COUNTRIES}
+    assert marked["CN"] == "(news reports only)"
+    for country, cell in cells.items():
+        if marked[country]:
+            assert marked[country] in cell, (country, cell)
+        else:
+            assert "news" not in cell, (country, cell)
+    four = dict(zip("abcd", ["CN", "US", "IN", "ES"], strict=True))
+    page = " ".join(evidence_client.get("/", params=four).text.split())
+    for country in four.values():
+        if marked[country]:
+            assert marked[country] in page, country
+
+
 def test_the_product_page_names_each_price_indication_and_headline_use(evidence_client):
     """Kymriah's two 2018 US list prices (B-ALL $475,000, lymphoma $373,000) read as one
     product's conflicting prices without their indications."""

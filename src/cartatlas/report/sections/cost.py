@@ -128,8 +128,9 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
     )
 
 
-def _weak_share(weak: pd.Series) -> str:
-    """How many of the headline's prices rest on news reports, said next to them."""
+def weak_share(weak: pd.Series) -> str:
+    """How many of a headline range's prices rest on news reports, said next to them (the Cost
+    lead and the side-by-side cells)."""
     if weak.all():
         return " (news reports only)"
     if weak.any():
@@ -230,7 +231,7 @@ def build(ctx: ReportContext) -> Section:
             parts.append(
                 f"in {country} {spread}"
                 + " ".join(dict.fromkeys(cite_row(ctx.refs, p) for p in used.itertuples()))
-                + _weak_share(used["weak"])
+                + weak_share(used["weak"])
                 + left_out
             )
         else:

@@ -19,7 +19,7 @@ from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.model import Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct
-from cartatlas.report.sections.cost import PRODUCT_PRICES
+from cartatlas.report.sections.cost import PRODUCT_PRICES, weak_share
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "MCL")
 LEFT_OUT = (
@@ -86,7 +86,8 @@ def _price_rows(ctx: ReportContext) -> list[list[str]]:
                 low, high = converted[column].min(), converted[column].max()
                 span = f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
                 stale = _latest_factor(converted, used, factor)
-                cells.append(f"{span} {unit}{stale} {_cites(ctx, converted)}")
+                weak = weak_share(converted["weak"])  # news-only ranges marked, as in Cost
+                cells.append(f"{span} {unit}{weak}{stale} {_cites(ctx, converted)}")
         rows.append([label, *cells])
     return rows
 
