@@ -44,7 +44,7 @@ def test_an_undated_count_meets_the_snapshot_on_every_surface(full_store, tmp_pa
     [record] = cli_records(full_store, tmp_path, PAGE)
     assert record["verdict"] == expected
     assert record["evidence"].startswith("1 of 1 value in range")
-    assert f"(registry snapshot) {n:,}" in record["evidence"]
+    assert f"(registry snapshot; ChiCTR not loaded) at least {n:,}" in record["evidence"]
     assert "published count" not in record["evidence"].split("; published counts of other")[0]
     [table] = claims_table(full_store, tmp_path, CLAIMS)
     assert table["verdict"] == expected and f"{n:,}" in table["evidence"]
@@ -66,3 +66,49 @@ def test_without_a_snapshot_the_latest_published_year_counts(
     assert record["evidence"].startswith(f"{inside} of {len(exact)} values in range")
     assert "as of 2020" not in record["evidence"] and "as of 2021" not in record["evidence"]
     assert_api_and_page(evidence_client, PAGE, [expected])
+
+
+def _raw_sites(country_name: str) -> int:
+    """Records of the raw snapshots (CAR or not) with a site in the country: gzip and json."""
+    import gzip
+    import json
+
+    from tests.conftest import AUTOIMMUNE, ONCOLOGY
+
+    found = set()
+    for path in (ONCOLOGY, AUTOIMMUNE):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                protocol = json.loads(line)["protocolSection"]
+                sites = protocol.get("contactsLocationsModule", {}).get("locations", [])
+                if any(s.get("country") == country_name for s in sites):
+                    found.add(protocol["identificationModule"]["nctId"])
+    return len(found)
+
+
+def test_a_snapshot_count_is_a_floor_where_the_national_register_is_not_loaded(
+    full_store, tmp_path
+):
+    """India's trials are mostly in CTRI, China's in ChiCTR: the snapshot (ClinicalTrials.gov)
+    counts the least each has. "About 50 trials in India" was contradicted by the snapshot's
+    1; it cannot be placed (no data, with the reason); "fewer than 500 in China" is still
+    contradicted, since China has at least the snapshot's count."""
+    assert _raw_sites("India") < 45  # every record, CAR or not: below "about 50" (45–55)
+    [india] = cli_records(full_store, tmp_path, "India has about 50 CAR-T trials.\n")
+    assert india["verdict"] == "no data"
+    assert "(registry snapshot; CTRI not loaded) at least" in india["evidence"]
+    assert "cannot be placed in the range" in india["evidence"]
+    n = _snapshot_count(full_store, "CN")
+    assert n > 500
+    [china] = cli_records(full_store, tmp_path, "China has fewer than 500 CAR-T trials.\n")
+    assert china["verdict"] == "contradicted"
+    assert f"ChiCTR not loaded) at least {n:,}" in china["evidence"]
+    [table] = claims_table(
+        full_store,
+        tmp_path,
+        "claims:\n  - id: cn-500\n    text: fewer than 500\n    metric: trial_count\n"
+        "    countries: [CN]\n    range: [0, 500]\n",
+    )
+    assert table["verdict"] == "contradicted" and f"at least {n:,}" in table["evidence"]
+    [us] = cli_records(full_store, tmp_path, "The US has more than 300 CAR-T trials.\n")
+    assert "not loaded" not in us["evidence"]  # ClinicalTrials.gov is the US's own register

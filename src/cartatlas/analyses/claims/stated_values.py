@@ -121,14 +121,28 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
         # Registrations only grow: a 2026 snapshot's count says nothing of "300 trials in 2024".
         sites = None
         left_out = f"; the registry snapshot ({_snapshot_year(store)}) left out: {DATED_RULE}"
+    shown: dict[int, str] = {}
+    unplaced = []
     if sites is not None:
         n = sites.loc[sites["countries"] == country, "nct_id"].nunique()
         what = "ongoing CAR trials" if ongoing else "CAR trials"
-        values.append((f"{what} with a site in {country} (registry snapshot)", n))
+        unread = _unread_registers(store, country)
+        label = f"{what} with a site in {country} (registry snapshot"
+        label += f"; {unread} not loaded)" if unread else ")"
+        if unread:
+            # ChiCTR's or CTRI's trials are not in the snapshot: its count is the least the
+            # country has, so "about 50 trials in India" is not contradicted by 1 on
+            # ClinicalTrials.gov (SNAPSHOT_FLOOR_RULE); "fewer than 500 in China" still is.
+            fits = bound_fits(n - 1, claim_bounds(claim))
+            if fits is None:
+                unplaced.append(f"{label} at least {n:,}")
+            else:
+                shown[len(values)] = f"at least {n:,}"
+                values.append((label, n))
+        else:
+            values.append((label, n))
     if ongoing:  # published counts count registered trials of every status (ONGOING_RULE)
-        return _judge(claim, values, "", sources)
-    shown: dict[int, str] = {}
-    unplaced = []
+        return _with_bounds(_judge(claim, values, "", sources, shown), unplaced, shown, left_out)
     for registry, as_of, count, bound, url in published:
         if year and not str(as_of).startswith(year):
             left_out = left_out or f"; {DATED_RULE}"
@@ -143,12 +157,36 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
             count += 1  # the least number "more than N" can be: in or out of range as all are
         values.append((label, count))
         sources.append(url)
+    return _with_bounds(_judge(claim, values, "", sources, shown), unplaced, shown, left_out)
+
+
+def _with_bounds(verdict: Verdict, unplaced: list[str], shown: dict, left_out: str) -> Verdict:
+    """The verdict with the bounds it could not place named, and the rule for bounds."""
     if unplaced:
         left_out += f"; left out, as they cannot be placed in the range: {'; '.join(unplaced)}"
-    verdict = _judge(claim, values, "", sources, shown)
+        if verdict.verdict == NO_DATA:
+            verdict = replace(verdict, evidence="no value can be placed in the range")
     if unplaced or shown:
-        verdict = replace(verdict, rule=f"{verdict.rule}; {BOUND_RULE}")
+        verdict = replace(verdict, rule=f"{verdict.rule}; {BOUND_RULE}; {SNAPSHOT_FLOOR_RULE}")
     return replace(verdict, evidence=verdict.evidence + left_out) if left_out else verdict
+
+
+#: The registry snapshot holds ClinicalTrials.gov records; a country's trials registered only
+#: in its own register (ChiCTR, CTRI, jRCT, the EU's CTIS) are not in it unless a WHO ICTRP
+#: export is loaded, so its count is the least the country has.
+SNAPSHOT_FLOOR_RULE = (
+    "the registry snapshot's count of a country whose own register is not loaded is the least it "
+    "has (trials registered only there are not counted): in a range only when every number from "
+    "it up is, out of it when it is above the range, and left out otherwise"
+)
+
+
+def _unread_registers(store: Store, country: str) -> str:
+    """The country's own registers that no loaded registry data covers ("ChiCTR"), or ""."""
+    from cartatlas.registries.national import registers_of
+
+    loaded = {str(r[0]).upper() for r in store.execute("SELECT DISTINCT registry FROM reg_run")}
+    return "" if "ICTRP" in loaded else " and ".join(registers_of(country))
 
 
 #: A trial count with a date ("as of Jan. 31, 2024, more than 300 trials") against counts of that
