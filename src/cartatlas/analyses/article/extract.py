@@ -323,9 +323,7 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
     return found
 
 
-def _relative_costs(
-    s: Sentence, i: int, ctx: _Context, products: names.Products
-) -> list[Finding]:
+def _relative_costs(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list[Finding]:
     if not _COST.search(s.text):
         return []
     ratios: list[tuple[tuple[int, int], tuple[float, float | None]]] = []
