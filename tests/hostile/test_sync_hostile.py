@@ -119,3 +119,38 @@ def _fast(url: str) -> ApiSettings:
         backoff_initial=0.01,
         backoff_max=0.02,
     )
+
+
+class _Shifting(FakeCtgov):
+    """The fake API whose results gain a study at their head once the first page is served,
+    so the next pages start one study later (a study added while a sync pages)."""
+
+    def __init__(self, studies: list[dict], added: dict) -> None:
+        super().__init__(studies, false_next_token=False)
+        self.added = added
+
+    def _respond(self, path: str, params: dict[str, str]):
+        answer = super()._respond(path, params)
+        if path.endswith("/studies") and "pageToken" not in params and "filter.ids" not in params:
+            self.studies.insert(0, self.added)
+        return answer
+
+
+def test_results_that_move_while_paged_store_nothing(store, oncology_studies) -> None:
+    """A page that changed between requests repeated one study and skipped the last, and the
+    sync published that: the skipped study was marked removed from the selection."""
+    studies = oncology_studies[:6]
+    with FakeCtgov(studies) as fake:
+        sync(store, selection="car", settings=_fast(fake.url))
+    before = _trial_ids(store)
+    with _Shifting(studies, oncology_studies[6]) as fake, pytest.raises(ApiError) as error:
+        sync(store, selection="car", settings=_fast(fake.url), full=True)
+    assert str(error.value) == (
+        "the query's results changed while they were paged (1 study came on two pages, so "
+        "others may have been skipped); the store's trials are unchanged: run the same command "
+        "again"
+    )
+    assert _trial_ids(store) == before
+    with FakeCtgov(oncology_studies[:7]) as fake:  # a new run, not a resume of the moved pages
+        report = sync(store, selection="car", settings=_fast(fake.url), full=True)
+    assert not report.resumed and len(_trial_ids(store)) == 7

@@ -203,6 +203,25 @@ def _parsed(store: Store, run_id: str, stage: str) -> Iterator[Parsed]:
         yield parse_entry(f"sync page {page_no + 1}, study {key}", raw or "")
 
 
+def _refuse_shifted(store: Store, run_id: str, stage: str) -> None:
+    """Stop a run whose pages overlap: a study on two pages means the query's results moved
+    while they were paged (a study added or removed before the cursor), so others may have
+    been skipped, and a skipped study would be marked removed from the selection. The run is
+    discarded (a resume would publish the same pages) and the store left as it was."""
+    ids = [s.trial_id for _, s in staged_studies(store, run_id, stage) if s.trial_id]
+    twice = len(ids) - len(set(ids))
+    if not twice:
+        return
+    clear_staged(store, run_id)
+    message = (
+        f"the query's results changed while they were paged ({twice} "
+        f"{'study' if twice == 1 else 'studies'} came on two pages, so others may have been "
+        "skipped); the store's trials are unchanged: run the same command again"
+    )
+    finish_run(store, run_id, status="abandoned", message=message)
+    raise ApiError(message)
+
+
 def _stale_ids(store: Store, run_id: str) -> tuple[list[str], set[str]]:
     """From the ID listing: the studies to fetch (new, or updated since the store's copy) and the
     selection's members."""
@@ -263,11 +282,13 @@ def sync(
         members = None
         if run["mode"] == "full":
             state.page_through("full", params, keep_raw=True)
+            _refuse_shifted(store, run["run_id"], "full")
             items = _parsed(store, run["run_id"], "full")
         else:
             state.page_through(
                 "ids", dict(params, fields="NCTId,LastUpdatePostDate"), keep_raw=False
             )
+            _refuse_shifted(store, run["run_id"], "ids")
             stale, members = _stale_ids(store, run["run_id"])
             state.fetch_ids(stale)
             items = _parsed(store, run["run_id"], "fetch")
