@@ -51,6 +51,7 @@ CODE_WORDS = {
     "CR_CRi": "CR/CRi",
     "rems_change": "REMS change",
     "rems_removal": "REMS removal",
+    "insurance_negotiated": "insurance-negotiated",
     "pediatric-young-adult": "children and young adults",
     "adult+pediatric": "adults and children",
 }

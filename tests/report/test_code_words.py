@@ -65,3 +65,19 @@ def test_an_approval_outside_the_listed_indications_says_what_it_covers(evidence
     text = _text(section)
     assert f"CD19 other indication ({said.pop()})" in section.answer
     assert "CD19 other." not in text and "CD19 other," not in text
+
+
+def test_claims_scope_prints_words_for_codes(evidence_store):
+    """The claims table's "scope checked" read "(list, WAC, insurance_negotiated)",
+    "(total_cost_of_care)" and "CRS, any grade (CRS_any)"."""
+    from cartatlas.analyses.claims import EXAMPLE, load_claims
+    from cartatlas.report.sections import claims
+
+    with open_store(evidence_store, read_only=True) as store:
+        section = claims.build(ReportContext(store, ["CN", "US"]), load_claims(EXAMPLE))
+    table = next(b for b in section.blocks if "scope checked" in getattr(b, "columns", []))
+    scopes = [row[table.columns.index("scope checked")] for row in table.rows]
+    assert scopes
+    snake = [s for s in scopes if re.search(r"[A-Za-z]+_[a-z]+", s)]
+    assert not snake, snake
+    assert any("(list, WAC, insurance-negotiated)" in s for s in scopes)

@@ -65,7 +65,7 @@ from cartatlas.evidence.queries import exact_ci
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_weak, on_secondary_pages
 from cartatlas.rounding import EXACT, half_up
 from cartatlas.store import Store
-from cartatlas.wording import part_of
+from cartatlas.wording import in_words, part_of
 
 SUPPORTED, PARTLY, CONTRADICTED, NO_DATA = (
     "supported",
@@ -293,7 +293,8 @@ def _approved_pooling(store: Store, claim: Claim, indication: str) -> CountryPoo
 
 
 def _rate_scope(claim: Claim, indications: list[str]) -> str:
-    what = f"{ENDPOINTS[claim.metric].label} ({claim.metric})"
+    label = ENDPOINTS[claim.metric].label  # "CRS, any grade" needs no code "(CRS_any)" after it
+    what = label if "_" in claim.metric else f"{label} ({claim.metric})"
     where = (
         f"indication {' and '.join(indications) if claim.also_in else claim.indication}"
         if claim.indication  # also when neither country has data for it
@@ -544,8 +545,12 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     unit = claim.currency or "USD"
     frame = one_per_amount(in_force(headline_prices(every, tuple(kinds)), claim.as_of))
     frame = frame.assign(stated=in_currency(store, frame, unit))
-    scope = f"{'total cost of care' if claim.metric == 'total_cost_usd' else 'product prices'}"
-    scope += f" ({', '.join(kinds)}) in {', '.join(claim.countries)}, converted to {unit}"
+    scope = (  # the kinds in words ("insurance-negotiated"), not their codes
+        "total cost of care"
+        if claim.metric == "total_cost_usd"
+        else f"product prices ({', '.join(map(in_words, kinds))})"
+    )
+    scope += f" in {', '.join(claim.countries)}, converted to {unit}"
     scope += f" ({STATED_CURRENCY_RULE}); " if unit != "USD" else "; "
     scope += f"{HEADLINE_PRICE_RULE}; {ONE_PER_AMOUNT_RULE}; {IN_FORCE_RULE}"
     scope += f" (as of {claim.as_of})" if claim.as_of else " (the latest recorded)"
