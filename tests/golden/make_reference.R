@@ -1,7 +1,8 @@
 # Pool each cell of tests/golden/inputs.json with metafor's binomial-normal GLMM (rma.glmm,
 # measure "PLO", ML, Wald z), the model cartatlas uses for k > 1, and write
-# tests/golden/metafor_golden.json: estimate and CI as proportions, and the logit estimate and
-# its standard error (so a Wald test between two countries can be recomputed without R).
+# tests/golden/metafor_golden.json: estimate, CI and 95 % prediction interval as proportions,
+# I² (percent), and the logit estimate and its standard error (so a Wald test between two
+# countries can be recomputed without R).
 # Each cell of tests/golden/hazard_inputs.json (log hazard ratios with SEs from the printed 95%
 # CIs) is pooled with rma(yi, sei, method = "REML", test = "adhoc"), as cartatlas pools them, into
 # tests/golden/metafor_hazard_golden.json (HR scale: estimate, CI, prediction interval).
@@ -16,11 +17,13 @@ for (cell in cells) {
   k <- length(cell$events)
   if (k < 2) next
   fit <- rma.glmm(measure = "PLO", xi = unlist(cell$events), ni = unlist(cell$n))
+  pred <- predict(fit, transf = plogis)
   out[[length(out) + 1]] <- list(
     indication = cell$indication, endpoint = cell$endpoint, country = cell$country,
     studies = unlist(cell$studies), k = k,
     logit = as.numeric(fit$b), se = fit$se,
-    estimate = plogis(as.numeric(fit$b)), ci_low = plogis(fit$ci.lb), ci_high = plogis(fit$ci.ub)
+    estimate = plogis(as.numeric(fit$b)), ci_low = plogis(fit$ci.lb), ci_high = plogis(fit$ci.ub),
+    pi_low = pred$pi.lb, pi_high = pred$pi.ub, i2 = fit$I2
   )
 }
 write(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE),

@@ -71,6 +71,16 @@ def _weak_rows(pooling: CountryPooling, country: str) -> str:
     return "; from a news page" if rows == 1 else f"; {weak} of {rows} from news pages"
 
 
+def _spread(s) -> str:
+    """ ", 95% prediction interval 9–81%, I² 95%" beside a pooled rate: the CI says where the
+    average lies, the prediction interval where a new study's rate may fall; a pooled 40%
+    (22–60%) over studies ranging from 15% to 70% must say so beside the number, not only in
+    the table below it. Nothing for one study (its exact CI is all there is)."""
+    if s.k < 2 or s.pi_low is None or s.pi_high is None:
+        return ""
+    return f", 95% prediction interval {interval(s.pi_low, s.pi_high)}, I² {s.i2:.0f}%"
+
+
 def summary_sentence(pooling: CountryPooling, what: str) -> str:
     """ "CR was 52% (44–60%) in CN (3 studies, 160 patients); …; test: p = 0.4 (…)"."""
     parts = []
@@ -78,7 +88,7 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
         basis = f"{s.k} studies, pooled" if s.k > 1 else "1 study, exact CI"
         parts.append(
             f"{pct(s.estimate)} ({interval(s.ci_low, s.ci_high)}) in {country} "
-            f"({basis}, {s.patients} patients{_weak_rows(pooling, country)})"
+            f"({basis}, {s.patients} patients{_weak_rows(pooling, country)})" + _spread(s)
         )
     text = f"{what} was " + "; ".join(parts)
     c = pooling.comparison
