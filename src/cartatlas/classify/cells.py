@@ -27,7 +27,7 @@ from cartatlas.classify.products import (
     known_products,
 )
 from cartatlas.classify.record import TrialRecord
-from cartatlas.classify.rules import Rule, present, scoped, selector
+from cartatlas.classify.rules import Rule, part, present, scoped, selector
 
 UNKNOWN = "unknown"
 
@@ -196,8 +196,9 @@ _SOURCE_CHECKS = (
 )
 
 _POSSIBLE_SOURCES = selector([pattern.mask for _, pattern, _ in _SOURCE_CHECKS])
-#: The words of a summary, or of one of its sentences, for these checks alone: most labels
-#: never read a summary, this one always does (see :func:`~.rules.scoped`).
+#: The words of a summary for these checks alone (its sentences take the summary's, see
+#: :func:`~.rules.part`): most labels never read a summary, this one always does (see
+#: :func:`~.rules.scoped`).
 _source_words = scoped([rule for _, pattern, about in _SOURCE_CHECKS for rule in (pattern, about)])
 
 
@@ -213,14 +214,14 @@ def _sources_in(text: str, summary: bool) -> tuple[tuple[str, int, int], ...]:
         source, pattern, about = _SOURCE_CHECKS[index]
         for m in pattern.finditer(text, words):
             hit = Hit("", text, m.start(), m.end())
-            if summary and not about.search(sentence := hit.sentence(), _source_words(sentence)):
+            if summary and not about.search(sentence := hit.sentence(), part(words, sentence)):
                 continue
             if source in (ALLOGENEIC, AUTO) and not _qualifies_cells(hit):
                 continue
             if (
                 source == DONOR
                 and "transplant" in hit.words.lower()
-                and not _ALLO.search(sentence := hit.sentence(), _source_words(sentence))
+                and not _ALLO.search(sentence := hit.sentence(), part(words, sentence))
             ):
                 continue
             found.append((source, hit.start, hit.end))

@@ -26,7 +26,7 @@ from functools import lru_cache
 from cartatlas.classify.matching import Hit, hits, quote
 from cartatlas.classify.products import INN_STEM, known_products
 from cartatlas.classify.record import Intervention, TrialRecord
-from cartatlas.classify.rules import Rule, present
+from cartatlas.classify.rules import Rule, Words, present
 
 # "CAR" as a word or inside a product name (CAR-T, CART19, 4SCAR, UCART, cCAR, CAAR-T…), but not
 # CARBOPLATIN, CARDIAC or OSCAR: the letters around it must look like a construct name.
@@ -207,12 +207,13 @@ def _car_matches(text: str) -> tuple[_Span, ...]:
 CAR_PATTERN = _CarPattern()
 
 
-def is_context(hit: Hit) -> bool:
+def is_context(hit: Hit, words: Words | None = None) -> bool:
     """True when a CAR mention is prior therapy, eligibility or the setting of something else.
 
-    The words of a window are among those of the hit's text, so a pattern none of whose words
-    that text holds is not tried (most texts lack the words after a mention)."""
-    words = present(hit.text)
+    The words of a window are among those of the hit's text (``words``, when known), so a
+    pattern none of whose words that text holds is not tried (most texts lack the words after
+    a mention)."""
+    words = words or present(hit.text)
     return bool(
         (_CONTEXT_BEFORE.may_match(words) and _BEFORE.search(hit.before(70)))
         or (_CONTEXT_AFTER.may_match(words) and _AFTER.match(hit.after(40)))

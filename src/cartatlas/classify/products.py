@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cartatlas.classify.rules import Rule, present, selector
+from cartatlas.classify.rules import Rule, Words, present, selector
 
 AUTO = "autologous"
 UNIVERSAL = "allogeneic-universal"
@@ -139,11 +139,15 @@ _POSSIBLE = selector([pattern.mask for pattern, _ in _PATTERNS])
 
 @lru_cache(maxsize=8192)
 def known_products(text: str) -> tuple[tuple[re.Match[str], Product], ...]:
-    """The known products named in ``text``, with the match that names each (table order).
+    """The known products named in ``text``, with the match that names each (table order)."""
+    return products_in(text, present(text))
 
-    Only products whose names' words occur in the text are searched (:mod:`~.rules`)."""
+
+def products_in(text: str, words: Words) -> tuple[tuple[re.Match[str], Product], ...]:
+    """:func:`known_products` of a text whose words are ``words`` (uncached: for parts of a
+    text, which recur rarely). Only products whose names' words occur are searched
+    (:mod:`~.rules`)."""
     found = []
-    words = present(text)
     for index in _POSSIBLE(words):
         pattern, product = _PATTERNS[index]
         m = pattern.search(text, words)

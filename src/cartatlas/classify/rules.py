@@ -91,6 +91,17 @@ def present(text: str) -> Words:
     return _found(text, _matcher)
 
 
+def part(words: Words, text: str) -> Words:
+    """The words of ``text``, a part (a window, a sentence) of a text whose words are
+    ``words``, without a word pass of its own: the whole's bits, as a part holds no word its
+    whole lacks (those it lacks are merely looked for in vain, as in a masked copy, see
+    :class:`Rule`), and the part's own folded form (lower-casing a part gives that part of
+    the whole's lower case: only a Greek sigma's depends on the next letter, and no rule word
+    holds one)."""
+    low = folded(text)
+    return Words(words.mask, low if len(low) == len(text) else None)
+
+
 def scoped(rules: Sequence[Rule]) -> Callable[[str], Words]:
     """:func:`present` for texts that only ``rules`` read, cached: the words of those rules
     alone, from a matcher of them (a smaller set, whose DFA has fewer states to build and

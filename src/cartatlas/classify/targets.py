@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from cartatlas.classify.is_car import CAR_PATTERN, car_interventions, is_context
 from cartatlas.classify.matching import Hit, hits, quote
-from cartatlas.classify.products import known_products
+from cartatlas.classify.products import known_products, products_in
 from cartatlas.classify.record import TrialRecord
-from cartatlas.classify.rules import Rule
+from cartatlas.classify.rules import Rule, Words, part, present
 
 # canonical name → regex of its spellings (case-insensitive unless written with (?-i:…)).
 SYNONYMS: dict[str, str] = {
@@ -181,9 +181,9 @@ _NEGATIVE_AFTER = re.compile(r"^(?:[\s-]*(?:negative|neg\b|−)|-\s)", re.IGNORE
 _ARMOUR_BEFORE = re.compile(r"(?:knock[- ]?out|KO|silent|secreting|armou?red|αPD|anti-?)\s*$")
 
 
-def _cd_targets(text: str) -> list[tuple[int, int, str]]:
+def _cd_targets(text: str, words: Words | None = None) -> list[tuple[int, int, str]]:
     found = []
-    for m in _CD_CHAIN.finditer(text):
+    for m in _CD_CHAIN.finditer(text, words):
         numbers = [m.group("first")] + _NUMBER.findall(m.group("rest") or "")
         for number in numbers:
             if number.startswith("0") or number.lower() not in KNOWN_CD:
@@ -193,31 +193,39 @@ def _cd_targets(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _named_targets(text: str) -> list[tuple[int, int, str]]:
+def _named_targets(text: str, words: Words | None = None) -> list[tuple[int, int, str]]:
     found = []
-    for index, m in _NAMED.indexed(text):
+    for index, m in _NAMED.indexed(text, words):
         found.append((m.start(), m.end(), _NAMES[index]))
-    for m in _LIGAND.finditer(text):
+    for m in _LIGAND.finditer(text, words):
         for name in LIGANDS[m.group(1).upper().replace("IL-3", "IL3")]:
             found.append((m.start(), m.end(), name))
     return found
 
 
-def _add_targets(found: dict[str, Hit], field: str, text: str) -> None:
+def _add_targets(found: dict[str, Hit], field: str, text: str, words: Words | None = None) -> None:
     """Adds the targets named in one text that ``found`` lacks, each with the hit that names
-    it (the first hit of a target is its reason, so later ones are not built)."""
-    for name, start, end in _targets_at(text):
+    it (the first hit of a target is its reason, so later ones are not built). ``words``: those
+    of a part of a text, which is read once, uncached."""
+    for name, start, end in _targets_at(text) if words is None else _targets_in(text, words):
         if name not in found:
             found[name] = Hit(field, text, start, end)
 
 
 @lru_cache(maxsize=8192)
 def _targets_at(text: str) -> tuple[tuple[str, int, int], ...]:
-    """``(target, start, end)`` of the targets named in one text, skipping prior and negative
-    ones; once per text (interventions repeat)."""
+    """:func:`_targets_in` once per text (interventions repeat)."""
+    return _targets_in(text, present(text))
+
+
+def _targets_in(text: str, words: Words) -> tuple[tuple[str, int, int], ...]:
+    """``(target, start, end)`` of the targets named in one text whose words are ``words``,
+    skipping prior and negative ones."""
     result = []
-    for start, end, name in _cd_targets(text) + _named_targets(text):
-        if _NEGATIVE_AFTER.match(text[end : end + 10]) or is_context(Hit("", text, start, end)):
+    for start, end, name in _cd_targets(text, words) + _named_targets(text, words):
+        if _NEGATIVE_AFTER.match(text[end : end + 10]) or is_context(
+            Hit("", text, start, end), words
+        ):
             continue
         if name in ("CD4", "CD8") and text[end : end + 1] in "+⁺":
             continue  # a T-cell subset ("CD4+ CAR T cells"), not the CAR's antigen
@@ -246,8 +254,9 @@ def targets(record: TrialRecord, car: bool = True) -> tuple[list[str], str]:
         for hit in hits(record, CAR_PATTERN, ("brief_summary", "detailed_description")):
             # Only antigens named next to the CAR words, not the background around them.
             near = hit.text[max(0, hit.start - 60) : hit.end + 60]
-            _add_targets(found, hit.field, near)
-            for m, known in known_products(near):
+            words = part(present(hit.text), near)  # no word pass of its own
+            _add_targets(found, hit.field, near, words)
+            for m, known in products_in(near, words):
                 for name in known.targets:
                     found.setdefault(name, Hit(hit.field, near, m.start(), m.end()))
     if not found:
