@@ -148,7 +148,7 @@ def _index(words: Iterable[str]) -> Index:
 def _found(text: str, index: Index) -> Words:
     matcher, bits, exact = index
     low = folded(text)
-    numbers = matcher.Match(low) or ()
+    numbers = matcher.Match(low.encode()) or ()  # bytes: the wrapper's own encoding is slower
     mask = reduce(or_, map(bits.__getitem__, numbers), 0)
     for number in exact.keys() & numbers:  # by word number: no mask arithmetic per text
         for word, bit in exact[number]:
