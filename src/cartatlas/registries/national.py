@@ -51,11 +51,16 @@ def unloaded_register_line(country: str, loaded: set[str]) -> str | None:
     )
 
 
+def named_registers(countries: list[str]) -> str:
+    """ "CN: ChiCTR; IN: CTRI": the national or regional registers of ``countries``."""
+    return "; ".join(f"{c}: {' and '.join(registers_of(c))}" for c in countries if registers_of(c))
+
+
 def uncounted_registers_note(countries: list[str], loaded: str) -> str:
     """A caveat for counts drawn from ``loaded`` registries: which registers of ``countries``
     are not among them, so their trials registered only there are not counted."""
-    named = [f"{c}: {' and '.join(registers_of(c))}" for c in countries if registers_of(c)]
-    where = f" ({'; '.join(named)})" if named else ""
+    named = named_registers(countries)
+    where = f" ({named})" if named else ""
     return (
         f"Only {loaded} records are counted; a trial registered only in a national or regional "
         f"register{where} is not, so a country's count can be low, or 0, for that reason alone "

@@ -12,6 +12,7 @@ from cartatlas.analyses.landscape.counts import (
 )
 from cartatlas.evidence.absence import no_approvals, no_data
 from cartatlas.evidence.queries import exact_ci
+from cartatlas.registries.national import named_registers
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import grouped_bars, lines
 from cartatlas.report.model import Figure, Paragraph, Section, Table
@@ -200,9 +201,18 @@ def activity(ctx: ReportContext) -> Section:
         + f". {planned_text}A year shown as 0 means no dated trial started then."
     )
     totals = trials_per_country(ctx)
+    # The counts are compared at a glance: what they leave out is said beside them, not only
+    # in the caveats (China's trials registered only in ChiCTR are not in CN's count).
+    named = named_registers(ctx.countries) if ctx.uncounted_registers else ""
     answer = (
         "Registered CAR trials with a site in each country: "
         + ", ".join(f"{c} {totals.get(c, 0)}" for c in ctx.countries)
+        + (
+            f" ({ctx.registry_names} only; trials registered only in {named} are not "
+            "counted, so a country's count can be low)"
+            if named
+            else ""
+        )
         + f" {ctx.registry_cite}."
     )
     blocks = [
