@@ -13,3 +13,19 @@ def test_a_forest_plot_keeps_its_labels_as_text() -> None:
     text = svg(forest_plot(result, title="Response", xlabel="Response", percent=True))
     assert ">Alpha<" in text
     assert "DejaVuSans-" not in text  # no glyph outlines
+
+
+def test_a_year_axis_is_ticked_on_whole_years() -> None:
+    """The trials-by-start-year chart (years stored as floats) was ticked "2012.5", "2017.5"."""
+    import re
+
+    import pandas as pd
+
+    from cartatlas.report.figures import lines
+
+    years = pd.DataFrame(
+        {"start_year": [2009.0, 2015.0, 2020.0, 2026.0], "trials": [1, 5, 87, 150], "c": ["CN"] * 4}
+    )
+    text = lines(years, "start_year", "trials", "c", "trials started", ["CN"])
+    ticks = re.findall(r">(20\d\d(?:\.\d+)?)<", text)
+    assert ticks and all("." not in t for t in ticks), ticks

@@ -163,6 +163,10 @@ def lines(
             )
         ax.set_ylabel(ylabel)
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+        # x is a year: ticks on whole years (a float column was ticked "2012.5", "2017.5")
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if percent:
             from matplotlib.ticker import PercentFormatter
 
