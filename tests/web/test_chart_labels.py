@@ -115,3 +115,10 @@ def test_a_trial_s_few_sites_are_drawn_large_enough_to_find():
         if isinstance(layer.get("mark"), dict) and layer["mark"].get("type") == "circle"
     ]
     assert size[0] >= 60 and size[1] < size[0]
+
+
+def test_count_bars_tick_whole_numbers():
+    """The claims page's bars count claims per verdict; their axis read 0.5, 1.5, 2.5."""
+    verdicts = pd.DataFrame({"verdict": ["supported", "contradicted"], "claims": [9, 1]})
+    axis = charts.counts(verdicts, "verdict", "claims", "claims")["encoding"]["x"]["axis"]
+    assert axis["tickMinStep"] == 1 and axis["format"] == "d"

@@ -97,6 +97,10 @@ def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
     )
 
 
+#: An axis of counts: ticks on whole numbers (the claims-per-verdict bars were ticked 0.5, 1.5).
+WHOLE_AXIS = {"tickMinStep": 1, "format": "d"}
+
+
 def grouped_bars(
     table: pd.DataFrame,
     category: str,
@@ -115,7 +119,7 @@ def grouped_bars(
     if percent:
         x_axis["axis"] = {"format": ".1~%"}
     if whole:
-        x_axis["axis"] = {"tickMinStep": 1, "format": "d"}
+        x_axis["axis"] = dict(WHOLE_AXIS)
     return _base(
         records(table, [category, "country", value, *extra]),
         height=max(120, 16 * len(order) * max(len(countries), 1)),
@@ -426,10 +430,17 @@ def counts(
     title: str,
     colors: dict[str, str] | None = None,
 ) -> Spec:
-    """Plain horizontal bars, one per category (``colors``: a fixed colour per category)."""
+    """Plain horizontal bars of counts, one per category (``colors``: a fixed colour per
+    category); the axis ticks whole numbers."""
     encoding: Spec = {
         "y": {"field": category, "type": "nominal", "sort": "-x", "title": None},
-        "x": {"field": value, "type": "quantitative", "title": title, "stack": None},
+        "x": {
+            "field": value,
+            "type": "quantitative",
+            "title": title,
+            "stack": None,
+            "axis": dict(WHOLE_AXIS),
+        },
         "tooltip": _tooltip(category, (value, "quantitative")),
     }
     if colors:
