@@ -33,14 +33,17 @@ def check_article(
     store: Store,
     trials: pd.DataFrame | Callable[[], pd.DataFrame | None] | None = None,
 ) -> ArticleCheck:
-    """Every claim of ``text`` with its verdict. ``trials`` (the registry's CAR trials, or a
+    """Every claim of ``text`` with its verdict, and each sentence stating a figure no rule reads
+    as not checkable (``unread``). ``trials`` (the registry's CAR trials, or a
     function loading them) is read only when a claim is about trial counts."""
     from cartatlas.analyses.article.extract import extract
     from cartatlas.analyses.article.names import load_products
     from cartatlas.analyses.article.parse_dates import written_on
     from cartatlas.analyses.article.structure import structure
+    from cartatlas.analyses.article.unread import unread_figures
     from cartatlas.analyses.article.verdicts import check_items, summary
 
     findings = extract(text, load_products(store))
+    findings = sorted(findings + unread_figures(text, findings), key=lambda f: f.span)
     checked = check_items(store, structure(findings, store, written_on(text)), trials)
     return ArticleCheck(text, checked, summary(checked))

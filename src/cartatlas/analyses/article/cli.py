@@ -54,8 +54,9 @@ def check_article_command(
 ) -> None:
     """Find every checkable claim of an article (rates, prices, relative costs, counts, approval
     dates, comparisons between countries) and check each against the evidence and registries
-    by the rules of the claims file. The last line is a summary such as
-    "14 checkable claims: 8 supported, 2 partly, 1 contradicted, 3 no data"."""
+    by the rules of the claims file; a sentence stating a figure no rule reads is listed as not
+    checkable. The last line is a summary such as "14 checkable claims: 8 supported, 2 partly,
+    1 contradicted, 3 no data (2 more not checkable)"."""
     from cartatlas.analyses.article import check_article
     from cartatlas.analyses.article.page_text import (
         ArticleInputError,

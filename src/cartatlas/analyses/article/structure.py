@@ -22,6 +22,7 @@ from cartatlas.analyses.article.parse_numbers import (
     Percent,
     point_range,
 )
+from cartatlas.analyses.article.unread import UNREAD_REASON
 from cartatlas.analyses.claims.model import Claim
 from cartatlas.analyses.cost import exchange_rates
 from cartatlas.store import Store
@@ -136,6 +137,8 @@ def _denial(f: Finding) -> str | None:
 
 def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None]:
     """The claim's fields for one finding, the scope notes, and the single value stated."""
+    if f.kind == "figure":
+        raise LookupError(UNREAD_REASON)
     denial = _denial(f)
     if denial:
         raise LookupError(
