@@ -43,6 +43,17 @@ def _claims_file(tmp_path, claim: str):
             "field countries: unknown country 'Chna'; did you mean 'China' or 'Chad' or 'NA'? "
             "(give an ISO code such as CN or US, an English name or a Chinese name)",
         ),
+        # '2017-13' was judged partly supported (its year matched), 'yesterday' contradicted.
+        (
+            "metric: approval_date, product: Yescarta, countries: [US], values: ['2017-13']",
+            "field values: '2017-13' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. "
+            "2017-10)",
+        ),
+        (
+            "metric: price_usd, countries: [US], range: [300000, 400000], as_of: '2024-02-30'",
+            "field as_of: '2024-02-30' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. "
+            "2017-10)",
+        ),
         (
             "metric: CR, indication: LBCL, product: yescartaa, countries: [US], range: [50, 60]",
             "field product: no product called 'yescartaa'; did you mean 'Yescarta'? (give a "
@@ -93,3 +104,14 @@ def test_countries_that_name_no_country_are_refused(one_line, evidence_store, co
         f"error --countries {given!r} names no country; give ISO codes, English or Chinese "
         "names, e.g. --countries CN US"
     )
+
+
+def test_an_unquoted_date_is_a_date(capsys, evidence_store, tmp_path) -> None:
+    """YAML reads values: [2017-10-18] as a date: it was refused as "Input should be a valid
+    string"."""
+    path = _claims_file(
+        tmp_path, "metric: approval_date, product: Yescarta, countries: [US], values: [2017-10-18]"
+    )
+    app(["--db", evidence_store, "claims", "--format", "json", str(path)], standalone_mode=False)
+    [verdict] = json.loads(capsys.readouterr().out)
+    assert (verdict["claim"], verdict["verdict"]) == ("t", "supported")

@@ -104,6 +104,9 @@ CLAIM = {"id": "c", "text": "t", "metric": "CR", "indication": "LBCL", "countrie
         {**CLAIM, "metric": "approval_date", "product": "", "values": ["2021-06"]},
         {**CLAIM, "metric": "price_discount", "countries": ["CN"], "range": [0.1, None]},
         {**CLAIM, "metric": "price_discount", "range": [0.1, None]},
+        {**CLAIM, "indication": "lbcl", "range": [50, 60]},  # any case of a code
+        {**CLAIM, "indication": "LBLC", "range": [50, 60]},  # no code
+        {**CLAIM, "also_in": ["b-all", "XYZ"], "range": [50, 60]},
     ],
 )
 def test_openapi_claim_schema_agrees_with_the_model(evidence_client, claim) -> None:
@@ -168,10 +171,14 @@ def test_meta_documents_its_rule_across_parameters(evidence_client) -> None:
     assert refused.status_code == 422 and "Knapp–Hartung" in refused.text
 
 
-def test_a_rate_claim_in_an_indication_without_data_is_no_data(evidence_client) -> None:
-    """Schemathesis found a 500: a comparison in an indication neither country has."""
-    claim = {**CLAIM, "indication": "no-such-indication", "compare": "similar"}
+def test_a_rate_claim_in_an_unknown_indication_is_refused(evidence_client) -> None:
+    """Schemathesis found a 500: a comparison in an indication neither country has; it then
+    answered "no data" for any indication, a misspelt one included (harden2: a 422 naming the
+    nearest code)."""
+    claim = {**CLAIM, "indication": "LBLC", "compare": "similar"}
     answer = evidence_client.post("/api/claims", json={"source": {}, "claims": [claim]})
-    assert answer.status_code == 200, answer.text
-    [verdict] = answer.json()["verdicts"]
-    assert verdict["verdict"] == "no data" and "no-such-indication" in verdict["scope"]
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["msg"] == (
+        "document: claim 1, field indication: 'LBLC' is not an indication; write one of LBCL, "
+        "FL, MCL, MZL, B-ALL, CLL, MM, gastric, SLE, other; did you mean 'LBCL'?"
+    )

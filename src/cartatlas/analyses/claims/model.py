@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -17,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from cartatlas.evidence.schema import Indication
 
 RATE_METRICS = ("ORR", "CR", "CRS_any", "CRS_3plus", "ICANS_any", "ICANS_3plus")
 Metric = Literal[
@@ -53,6 +56,15 @@ ASSERTIONS: dict[str, tuple[str, ...]] = {
     "approval_date": ("values",),
 }
 KINDS = ("range", "compare", "values")
+#: The evidence's indication codes, which a claim's indication takes in any case; the pattern
+#: says so in the OpenAPI document ("lbcl" matches, "LBLC" does not), as the model checks.
+INDICATIONS: tuple[str, ...] = get_args(Indication)
+INDICATION = "^(?:{})$".format(
+    "|".join(
+        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in code)
+        for code in INDICATIONS
+    )
+)
 #: Metrics stated as a percentage, whose range lies within 0–100 (the others are amounts or
 #: counts, never below 0).
 PERCENT_METRICS = (*RATE_METRICS, "trial_share", "price_discount")
@@ -139,11 +151,13 @@ class Claim(BaseModel):
     text: str
     metric: Metric
     countries: list[str] = Field(min_length=1)
-    indication: str | None = None
+    indication: str | None = Field(default=None, json_schema_extra={"pattern": INDICATION})
     #: Further diseases a rate range is asserted for ("for B-cell lymphomas and certain
     #: leukemias, complete response rates range from 30% to over 60%": indication LBCL,
     #: also_in [B-ALL]): their study rates count in the range too.
-    also_in: list[str] | None = None
+    also_in: list[str] | None = Field(
+        default=None, json_schema_extra={"items": {"pattern": INDICATION}}
+    )
     product: str | None = None
     #: approved_products: trials of approved products (rates); domestic_products: products
     #: developed in the country (prices); ongoing_trials: trials under way (trial counts).
@@ -169,12 +183,35 @@ class Claim(BaseModel):
     #: at another year's rate.
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     #: A count "by 2024" counts what existed by the end of that year (YYYY, YYYY-MM or a date).
-    as_of: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    as_of: str | None = Field(  # the pattern for clients; _partial_date checks the calendar
+        default=None, json_schema_extra={"pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+    )
 
     @field_validator("text")
     @classmethod
     def _printable(cls, text: str) -> str:
         return without_controls(text)
+
+    @field_validator("values", "as_of", mode="before")
+    @classmethod
+    def _written(cls, value: object) -> object:
+        """YAML reads an unquoted 2017-10-18 as a date and 2021 as a number ("Input should be
+        a valid string"): both are taken as the text they were written as."""
+        if isinstance(value, list):
+            return [cls._written(item) for item in value]
+        return value.isoformat() if isinstance(value, date) else value
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_date(cls, as_of: str | None) -> str | None:
+        return None if as_of is None else _partial_date(as_of)
+
+    @field_validator("values")
+    @classmethod
+    def _dates(cls, values: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        if values is None or info.data.get("metric") != "approval_date":
+            return values
+        return [_partial_date(value) for value in values]
 
     @field_validator("countries")
     @classmethod
@@ -261,17 +298,33 @@ class Claim(BaseModel):
         return self
 
 
+def _partial_date(text: str) -> str:
+    """``text`` when it is a date of the calendar written YYYY, YYYY-MM or YYYY-MM-DD: an
+    approval "on 2017-13" was judged partly supported (its year matched), "yesterday"
+    contradicted, and an as_of of 2024-02-30 taken as written."""
+    parts = text.split("-")
+    try:
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+            raise ValueError
+        date(int(parts[0]), *(int(p) for p in parts[1:]), *([1] * (3 - len(parts))))
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2017-10)"
+        ) from None
+    return text
+
+
 def _indication_code(text: str) -> str:
     """The evidence's code for ``text`` in any case (lbcl → LBCL); an unknown one ('LBLC') is
     refused with the nearest code: it matched no study and was checked as "no data"."""
-    from cartatlas.evidence.schema import Indication
     from cartatlas.inputs import not_one_of
 
-    codes = get_args(Indication)
-    for code in codes:
-        if code.lower() == text.strip().lower():
+    for code in INDICATIONS:
+        if code.lower() == text.lower():
             return code
-    raise ValueError(not_one_of(text, codes, "an indication", f"one of {', '.join(codes)}"))
+    raise ValueError(
+        not_one_of(text, INDICATIONS, "an indication", f"one of {', '.join(INDICATIONS)}")
+    )
 
 
 class ClaimsFile(BaseModel):
