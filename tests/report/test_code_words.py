@@ -81,3 +81,15 @@ def test_claims_scope_prints_words_for_codes(evidence_store):
     snake = [s for s in scopes if re.search(r"[A-Za-z]+_[a-z]+", s)]
     assert not snake, snake
     assert any("(list, WAC, insurance-negotiated)" in s for s in scopes)
+
+
+def test_the_approval_rule_is_said_once(evidence_store, evidence_client):
+    """The approvals caveat and the product page read "One row per approval: one row per
+    approval (product × agency × …)"."""
+    with open_store(evidence_store, read_only=True) as store:
+        section = approvals.build(ReportContext(store, ["CN", "US"]))
+    page = evidence_client.get("/products/axicabtagene-ciloleucel").text
+    for text in (_text(section), page):
+        said = text.lower().count("one row per approval")
+        assert said >= 1 and "one row per approval: one row per approval" not in text.lower()
+    assert "One row per approval (product" in page

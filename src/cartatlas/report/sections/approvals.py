@@ -287,7 +287,7 @@ def build(ctx: ReportContext) -> Section:
         "few days); it applied in the United Kingdom until the end of 2020.",
         "Approval dates come from agency or company announcements; where a source gives "
         "only a month, the date is placed at the start of that month for ordering.",
-        f"One row per approval: {CHOICE_RULE}.",
+        f"{CHOICE_RULE[0].upper()}{CHOICE_RULE[1:]}.",  # the rule opens "one row per approval"
         "'kind' is left empty where no source states whether an approval was full, "
         "accelerated or conditional.",
         RECORDED_ONLY,
