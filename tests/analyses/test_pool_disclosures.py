@@ -16,6 +16,7 @@ and the API:
 
 from __future__ import annotations
 
+import html
 import json
 import warnings
 
@@ -149,32 +150,49 @@ def _cell(cell: str) -> dict[str, int]:
     return {name: int(count) for name, count in (p.rsplit(" ", 1) for p in cell.split(", "))}
 
 
-def _differences(section, indication: str) -> list:
-    """The "What differs besides country" table of ``indication``: the one that follows its
-    "Rates by country of conduct" table."""
+def _differences(section, indication: str, what: str = "complete response") -> list:
+    """The "What differs besides country" table of ``indication`` for the cohorts pooled for
+    ``what``: the one that follows its "Rates by country of conduct" table."""
     found, current = [], None
     for block in section.blocks:
         title = getattr(block, "title", "")
         if title.startswith("Rates by country of conduct, "):
             current = title.removeprefix("Rates by country of conduct, ")
-        elif title.startswith("What differs") and current == indication:
+        elif current == indication and title.endswith(f"(studies pooled for {what})"):
             found.append(block)
     return found
 
 
-@pytest.mark.parametrize("indication", ["LBCL", "MM", "B-ALL"])
-def test_differences_table_counts_every_cohort(section, indication):
+DIFFERENCES = [(i, "CR") for i in ("LBCL", "MM", "B-ALL")]
+# ORR: every indication whose ORR the two countries both report, so a difference is tested
+DIFFERENCES += [(i, "ORR") for i in ("LBCL", "MM", "MCL")]
+WHAT = {"CR": "complete response", "ORR": "overall response"}
+
+
+def test_orr_differences_cover_every_tested_orr_pair():
+    """The ORR pairs above are exactly those with pooled cohorts on both sides."""
+    both = [
+        i
+        for i in ("LBCL", "B-ALL", "MM", "FL", "MCL")
+        if all(plain.selected(i, "ORR", c) for c in ("CN", "US"))
+    ]
+    assert both == [i for i, e in DIFFERENCES if e == "ORR"]
+
+
+@pytest.mark.parametrize(("indication", "endpoint"), DIFFERENCES, ids="-".join)
+def test_differences_table_counts_every_cohort(section, indication, endpoint):
     """Line, assessor and denominator of each pooled cohort, read from the CSV rows the simple
     route selects, counted per country: the table's cells give the same counts, unstated ones
-    included, and add up to the pooled cohorts."""
+    included, and add up to the pooled cohorts. ORR too, where the countries' ORR is compared
+    (MCL: an IRC-read US label review against a Chinese cohort with no assessor stated)."""
     studies = {s["study_id"]: s for s in plain.rows("studies")}
-    [table] = _differences(section, indication)
+    [table] = _differences(section, indication, WHAT[endpoint])
     columns = table.columns
     rows = {row[0]: row for row in table.rows}
     for country in ("CN", "US"):
-        pooled = {s for s, _, _ in plain.selected(indication, "CR", country)}
+        pooled = {s for s, _, _ in plain.selected(indication, endpoint, country)}
         chosen = {
-            s: o for s, o in plain.chosen_rows(indication, "CR", country).items() if s in pooled
+            s: o for s, o in plain.chosen_rows(indication, endpoint, country).items() if s in pooled
         }
         row = rows[country]
         assert row[columns.index("real-world cohorts")].endswith(f" of {len(pooled)}")
@@ -187,7 +205,7 @@ def test_differences_table_counts_every_cohort(section, indication):
         assert _cell(row[columns.index("denominator")]) == _tally(
             [o["denominator"] for o in chosen.values()]
         )
-    if indication == "LBCL":  # the case that misled: independent review in only some cohorts
+    if (indication, endpoint) == ("LBCL", "CR"):  # misled: independent review in some cohorts
         assessed = _cell(rows["US"][columns.index("response assessor")])
         assert assessed.get("IRC", 0) < sum(assessed.values()) and "not stated" in assessed
 
@@ -302,3 +320,12 @@ def test_a_pool_mixing_endpoints_counts_them_per_country(section, api, indicatio
         assert f", endpoints {said}" in statement
         assert f", endpoints {said}" in page
     assert "CR/CRi also counts remissions without full blood-count recovery" in statement
+
+
+def test_dashboard_shows_the_orr_differences_beside_the_orr_test(api):
+    """The dashboard's success page is built by the report's section: the MCL ORR difference
+    (p = 0.08) has its assessor and denominator counts beside it there too."""
+    page = " ".join(html.unescape(api.get("/q/success?a=CN&b=US").text).split())
+    title = "What differs besides country (studies pooled for overall response)"
+    assert page.count(title) == sum(1 for _, e in DIFFERENCES if e == "ORR")
+    assert "IRC 1" in page.split("Rates by country of conduct, MCL", 1)[1].split(title, 2)[1]

@@ -397,9 +397,9 @@ ENDPOINT_TERMS = (
 )
 
 
-def _differences(pooling: CountryPooling) -> Table:
+def _differences(pooling: CountryPooling, what: str = "complete response") -> Table:
     """What differs besides country: line, real-world share, assessor, denominator, analysis and
-    follow-up, each value counted over the pooled cohorts (``_tally``)."""
+    follow-up, each value counted over the cohorts pooled for ``what`` (``_tally``)."""
     mixed = _mixes_endpoints(pooling)
     rows = []
     for country, part in pooling.rows.groupby("country", sort=False):
@@ -416,7 +416,7 @@ def _differences(pooling: CountryPooling) -> Table:
             ]
         )
     return Table(
-        "What differs besides country (studies pooled for complete response)",
+        f"What differs besides country (studies pooled for {what})",
         [
             "country",
             *(["endpoint (cohorts)"] if mixed else []),
@@ -595,6 +595,11 @@ def _indication_blocks(
     if not cr.has_data:
         return blocks, None, None
     blocks.append(_differences(cr))
+    if poolings["ORR"].comparison is not None:
+        # the ORR difference is tested too (MCL: IRC-read label review in the US against a
+        # Chinese cohort with no assessor stated): its cohorts' assessors and denominators are
+        # counted beside it as the CR pool's are
+        blocks.append(_differences(poolings["ORR"], "overall response"))
     return blocks, short_line(cr), cr
 
 
