@@ -93,3 +93,23 @@ def test_the_approval_rule_is_said_once(evidence_store, evidence_client):
         said = text.lower().count("one row per approval")
         assert said >= 1 and "one row per approval: one row per approval" not in text.lower()
     assert "One row per approval (product" in page
+
+
+def test_product_page_reads_brands_and_missing_dates_in_words(evidence_client):
+    """The product page showed its stored brand list ("US:Yescarta, CN:Yikaida (奕凯达)") and a
+    bare "no data" where the source gives no approval date."""
+    import csv
+    import html
+    from pathlib import Path
+
+    data = Path(approvals.__file__).parents[2] / "evidence" / "data" / "products.csv"
+    with data.open(encoding="utf-8") as f:
+        brands = next(
+            r["brands"] for r in csv.DictReader(f) if r["product_id"] == "axicabtagene-ciloleucel"
+        )
+    page = html.unescape(evidence_client.get("/products/axicabtagene-ciloleucel").text)
+    for pair in brands.split("|"):
+        country, brand = pair.split(":", 1)
+        assert f"{country}: {brand}" in page and pair not in page, pair
+    assert "<td>no data</td>" not in page
+    assert "no data (the source gives no date)" in page
