@@ -260,3 +260,28 @@ def test_a_utf16_file_is_named_as_utf16(stores, real_lines, tmp_path) -> None:
         "unicode.json line 1: field (file): UTF-16 text (it starts with a UTF-16 byte order "
         "mark, as Windows tools save 'Unicode'), not UTF-8; re-save the file as UTF-8" in line
     )
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        (" ", "' ' is not a name one can read back and type again"),
+        ("a\tb", "'a\\tb' is not a name one can read back and type again"),
+        ("x\x1b[2Jy", "'x\\x1b[2Jy' is not a name one can read back and type again"),
+        ("x" * 201, "a name of 201 characters; give at most 200"),
+    ],
+)
+def test_a_selection_name_one_cannot_read_back_is_refused(tmp_path, capsys, real_lines, name,
+                                                          message) -> None:  # fmt: skip
+    """A blank name, a tab or a terminal escape was stored as a selection's name (and printed
+    wherever selections are listed); the store is not touched."""
+    from cartatlas.cli import app
+
+    records = tmp_path / "ten.jsonl"
+    records.write_text("\n".join(real_lines[:2]) + "\n")
+    store = tmp_path / "s.duckdb"
+    with pytest.raises(SystemExit) as exit_info:
+        app(["--db", str(store), "import", str(records), "--selection", name])
+    assert exit_info.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"Invalid value for '--selection': {message}" in err and not store.exists()

@@ -82,12 +82,38 @@ def _fail(message: object) -> typer.Exit:
     return typer.Exit(2)
 
 
+#: Longest selection name: a name, not a document.
+MAX_SELECTION = 200
+
+
+def _selection_name(name: str | None) -> str | None:
+    """A name a person can read back and type again: '', '  ', a tab or a terminal escape
+    ('x\\x1b[2Jy') were stored as a selection's name and printed wherever it is listed."""
+    if name is None:
+        return None
+    from cartatlas.controls import CONTROL_CHARACTERS
+
+    hidden = CONTROL_CHARACTERS.search(name) or "\t" in name or "\n" in name
+    if not name.strip() or name != name.strip() or hidden:
+        raise typer.BadParameter(
+            f"{name!r} is not a name one can read back and type again; give visible text "
+            "without control characters or spaces at either end, e.g. --selection oncology-2026"
+        )
+    if len(name) > MAX_SELECTION:
+        raise typer.BadParameter(
+            f"a name of {len(name):,} characters; give at most {MAX_SELECTION}, e.g. --selection "
+            "oncology-2026"
+        )
+    return name
+
+
 SelectionOption = Annotated[
     str | None,
     typer.Option(
         "--selection",
         help="Name of the set of trials this snapshot replaces "
         "(default: from the file name or query). Same name = newer snapshot of the same set.",
+        callback=_selection_name,
     ),
 ]
 
