@@ -11,7 +11,10 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import approvals, rules_and_payers, success
 from cartatlas.store import open_store
 
-RAW = re.compile(r"pediatric-young-adult|adult\+pediatric|\brems\b|MRD_neg_CR|VGPR_plus|CR_CRi")
+RAW = re.compile(
+    r"pediatric-young-adult|adult\+pediatric|\brems\b|MRD_neg_CR|VGPR_plus|CR_CRi"
+    r"|\w+\.csv"  # "(studies.csv population_group)": a curator's field, not a reader's word
+)
 
 
 def _text(section) -> str:

@@ -35,9 +35,8 @@ POPULATION_RULE = (
     "indication, any line, adults and children together) are pooled; cohorts chosen for CNS "
     "lymphoma, CNS leukaemia, isolated extramedullary relapse or for patients after prior CD19 "
     "CAR-T or other CD19-directed therapy are different populations with a different expected "
-    "response, so each is shown on its own, marked, and never pooled (studies.csv "
-    "population_group)"
-)
+    "response, so each is shown on its own, marked, and never pooled"
+)  # the curator's field: studies.csv population_group (readers see the words, not the field)
 
 #: Why a row of part of a trial is listed apart (outcomes.csv ``subgroup``).
 SUBGROUP_REASONS = {
@@ -54,8 +53,8 @@ SUBGROUP_NAMES = {
 SUBGROUP_RULE = (
     "a result reported only for one dose level or for a selected subgroup of a trial, not for "
     "its whole treated or evaluable cohort, is shown on its own with the reason and never pooled: "
-    "picking the best dose level inflates a pooled rate (outcomes.csv subgroup)"
-)
+    "picking the best dose level inflates a pooled rate"
+)  # the curator's field: outcomes.csv subgroup
 
 #: What a country's pooled rate says when every cohort it has is in a special population.
 ONLY_SPECIAL = "no data (only cohorts in special populations, shown separately, not pooled)"
