@@ -43,6 +43,11 @@ def _claims_file(tmp_path, claim: str):
             "field countries: unknown country 'Chna'; did you mean 'China' or 'Chad' or 'NA'? "
             "(give an ISO code such as CN or US, an English name or a Chinese name)",
         ),
+        # Compared China with itself: "LBCL: None", "less by 0%" contradicted.
+        (
+            "metric: CR, indication: LBCL, countries: [CN, China], compare: similar",
+            "field countries: country 'China' is given twice (as CN); name it once",
+        ),
         # '2017-13' was judged partly supported (its year matched), 'yesterday' contradicted.
         (
             "metric: approval_date, product: Yescarta, countries: [US], values: ['2017-13']",

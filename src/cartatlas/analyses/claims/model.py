@@ -221,7 +221,13 @@ class Claim(BaseModel):
         from cartatlas.evidence.jurisdictions import EU
         from cartatlas.inputs import country
 
-        return [EU if name.strip().upper() == EU else country(name) for name in countries]
+        codes = [EU if name.strip().upper() == EU else country(name) for name in countries]
+        for number, code in enumerate(codes):
+            if code in codes[:number]:  # [CN, China] compared China with itself
+                raise ValueError(
+                    f"country {countries[number]!r} is given twice (as {code}); name it once"
+                )
+        return codes
 
     @field_validator("indication")
     @classmethod
