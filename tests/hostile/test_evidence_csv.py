@@ -96,3 +96,14 @@ def test_a_folder_in_place_of_a_table_file_is_one_problem(tmp_path) -> None:
     (folder / "prices.csv").unlink()
     (folder / "prices.csv").mkdir()
     assert _problems(folder) == ["prices.csv: a folder, not a file; put the table's CSV file there"]
+
+
+def test_a_utf16_table_is_named_as_such(tmp_path) -> None:
+    """Saved as Windows 'Unicode', a table was refused as "not valid UTF-8 (byte 0xff)"."""
+    folder = _folder(tmp_path)
+    path = folder / "prices.csv"
+    path.write_bytes(path.read_text().encode("utf-16"))
+    assert _problems(folder) == [
+        "prices.csv, row at line 1: UTF-16 text, not UTF-8; re-save the file as UTF-8 — nothing "
+        "of this file was read"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -134,14 +135,18 @@ def _text(path: Path, name: str) -> tuple[str | None, list[Problem]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        # Windows tools save "Unicode" as UTF-16: "byte 0xff" said nothing of that.
+        utf16 = exc.start == 0 and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        what = (
+            "UTF-16 text, not UTF-8" if utf16 else f"not valid UTF-8 (byte 0x{data[exc.start]:02x})"
+        )
         return None, [
             *problems,
             Problem(
                 name,
                 line,
                 None,
-                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8 — "
-                "nothing of this file was read",
+                f"{what}; re-save the file as UTF-8 — nothing of this file was read",
             ),
         ]
     if not text.strip():
