@@ -120,3 +120,46 @@ def test_an_unquoted_date_is_a_date(capsys, evidence_store, tmp_path) -> None:
     app(["--db", evidence_store, "claims", "--format", "json", str(path)], standalone_mode=False)
     [verdict] = json.loads(capsys.readouterr().out)
     assert (verdict["claim"], verdict["verdict"]) == ("t", "supported")
+
+
+_SURROGATE_CLAIM = (
+    '{{"id": "c", "text": {text}, "metric": "CR", "indication": "LBCL", '
+    '"countries": ["CN", "US"], "range": [50, 60]}}'
+)
+
+
+def _surrogate_message(char: str) -> str:
+    return (
+        f"claim 1, field text: holds U+{char}, half of a UTF-16 surrogate pair, which is not "
+        "a character; write the character itself, or remove the escape"
+    )
+
+
+@pytest.mark.parametrize(
+    "text, char", [(r'"\ud800\udc00"', "D800"), (r'"x\udfff"', "DFFF")], ids=["pair", "lone"]
+)
+def test_a_surrogate_escape_in_yaml_is_refused_naming_claim_and_field(
+    one_line, evidence_store, evidence_client, tmp_path, text, char
+) -> None:
+    """YAML keeps "\\ud800\\udc00" as two surrogates: not characters, so the API's JSON
+    encoder failed (500) writing the claim back; refused naming the field (CLI and API)."""
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims:\n- " + _SURROGATE_CLAIM.format(text=text) + "\n")
+    assert one_line(evidence_store, ["claims", str(path)]) == (
+        f"error {path}: {_surrogate_message(char)}"
+    )
+    answer = evidence_client.post(
+        "/api/claims", content=path.read_bytes(), headers={"content-type": "application/yaml"}
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["msg"] == f"document: {_surrogate_message(char)}"
+
+
+def test_a_lone_surrogate_escape_in_json_is_refused(evidence_client) -> None:
+    """JSON joins an escaped pair into one character; a lone half is refused as in YAML."""
+    body = '{"claims": [' + _SURROGATE_CLAIM.format(text=r'"x\udfff"') + "]}"
+    answer = evidence_client.post(
+        "/api/claims", content=body, headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["detail"][0]["msg"] == f"document: {_surrogate_message('DFFF')}"

@@ -72,6 +72,7 @@ PERCENT_METRICS = (*RATE_METRICS, "trial_share", "price_discount")
 #: C0 and C1 control characters but tab and newline: terminal escape sequences ("\x1b[31m", a
 #: hyperlink's "\x1b]8;;…\x07") that would act on a terminal every surface prints claims to.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def without_controls(text: str) -> str:
@@ -351,20 +352,50 @@ class ClaimsFileError(ValueError):
     user_facing = True  # its message is written for the user: one line, no traceback
 
 
+def _where(loc: list) -> str:
+    """ "claim 2, field range.0" for a location in the document, as a user counts claims."""
+    if loc[:1] == ["claims"] and len(loc) > 1 and isinstance(loc[1], int):
+        return f"claim {loc[1] + 1}" + (
+            f", field {'.'.join(map(str, loc[2:]))}" if len(loc) > 2 else ""
+        )
+    return ".".join(map(str, loc))
+
+
+def _surrogate(data: object) -> tuple[list, str] | None:
+    """Where the document holds a UTF-16 surrogate (U+D800–U+DFFF) and which: YAML's and JSON's
+    "\\ud800" escapes give one, which is not Unicode text, so no writer can output the claim
+    (the API's JSON encoder failed on it). Walked without recursion: a document may be deep."""
+    stack: list[tuple[list, object]] = [([], data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            found = _SURROGATES.search(value)
+            if found:
+                return loc, found.group()
+        elif isinstance(value, dict):
+            stack += [(loc, key) for key in value]
+            stack += [([*loc, key], item) for key, item in value.items()]
+        elif isinstance(value, list):
+            stack += [([*loc, i], item) for i, item in enumerate(value)]
+    return None
+
+
 def parse_claims(data: object, origin: str) -> ClaimsFile:
+    surrogate = _surrogate(data)
+    if surrogate:
+        loc, char = surrogate
+        raise ClaimsFileError(
+            f"{origin}: {_where(loc) or 'the document'}: holds U+{ord(char):04X}, half of a "
+            "UTF-16 surrogate pair, which is not a character; write the character itself, or "
+            "remove the escape"
+        )
     try:
         return ClaimsFile.model_validate(data)
     except ValidationError as error:
-        lines = []
-        for item in error.errors():
-            loc = list(item["loc"])
-            where = (
-                f"claim {loc[1] + 1}"
-                + (f", field {'.'.join(map(str, loc[2:]))}" if len(loc) > 2 else "")
-                if loc[:1] == ["claims"] and len(loc) > 1
-                else ".".join(map(str, loc))
-            )
-            lines.append(f"{origin}: {where}: {item['msg'].removeprefix('Value error, ')}")
+        lines = [
+            f"{origin}: {_where(list(item['loc']))}: {item['msg'].removeprefix('Value error, ')}"
+            for item in error.errors()
+        ]
         raise ClaimsFileError("\n".join(lines)) from None
 
 
