@@ -353,12 +353,12 @@ class ClaimsFileError(ValueError):
 
 
 def _where(loc: list) -> str:
-    """ "claim 2, field range.0" for a location in the document, as a user counts claims."""
+    """ "claim 2, field range.0" for a location in the document, as a user counts claims; a key
+    holding a surrogate is written as its escape (the message must be writable)."""
+    parts = [str(p).encode("utf-8", "backslashreplace").decode("utf-8") for p in loc]
     if loc[:1] == ["claims"] and len(loc) > 1 and isinstance(loc[1], int):
-        return f"claim {loc[1] + 1}" + (
-            f", field {'.'.join(map(str, loc[2:]))}" if len(loc) > 2 else ""
-        )
-    return ".".join(map(str, loc))
+        return f"claim {loc[1] + 1}" + (f", field {'.'.join(parts[2:])}" if len(loc) > 2 else "")
+    return ".".join(parts)
 
 
 def _surrogate(data: object) -> tuple[list, str] | None:
