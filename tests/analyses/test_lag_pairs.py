@@ -278,3 +278,13 @@ def test_a_country_whose_approvals_have_no_date_says_so(evidence_store):
         section = approvals_section.build(ReportContext(store, ["BR", "US"]))
     noun = "product" if n == 1 else "products"
     assert f"{n} CAR-T {noun} approved in BR (no approval date recorded)" in section.answer
+
+
+def test_a_pair_without_any_approval_gets_no_data_not_a_server_error(evidence_client) -> None:
+    """Two countries the evidence base records no approval for (AD, AE): the lag table had no
+    ``date_source_kind`` column and /api/approvals/lag answered 500 (found by test_properties)."""
+    answer = evidence_client.get("/api/approvals/lag", params={"countries": ["AD", "AE"]})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["count"], body["items"]) == (0, [])
+    assert "no data (no approvals recorded for AD in the evidence base)" in body["note"]

@@ -171,8 +171,8 @@ def _choose(group: pd.DataFrame) -> pd.Series:
 
 def one_per_approval(frame: pd.DataFrame) -> pd.DataFrame:
     """Apply ``CHOICE_RULE``: one row per approval, with its alternatives and the reason."""
-    if frame.empty:
-        return frame.assign(sources=[], alternative_sources=[], choice=[])
+    if frame.empty:  # the columns ``_choose`` adds, so an empty answer has every column
+        return frame.assign(date_source_kind=[], sources=[], alternative_sources=[], choice=[])
     keys = frame[APPROVAL_KEY].fillna("")
     chosen = [
         _choose(group) for _, group in frame.groupby([keys[k] for k in APPROVAL_KEY], sort=False)
