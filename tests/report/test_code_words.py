@@ -68,6 +68,10 @@ def test_an_approval_outside_the_listed_indications_says_what_it_covers(evidence
     text = _text(section)
     assert f"CD19 other indication ({said.pop()})" in section.answer
     assert "CD19 other." not in text and "CD19 other," not in text
+    tables = [getattr(b, "data", None) or b for b in section.blocks]  # a figure's table too
+    table = next(t for t in tables if getattr(t, "title", "").startswith("Approvals ("))
+    column = table.columns.index("indication")
+    assert all(row[column] != "other" for row in table.rows)
 
 
 def test_claims_scope_prints_words_for_codes(evidence_store):

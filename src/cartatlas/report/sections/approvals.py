@@ -215,7 +215,7 @@ def build(ctx: ReportContext) -> Section:
             r.product_id,
             shown_brand(r.brands, r.country) or NO_BRAND,
             r.targets,
-            r.indication,
+            _indication(frame, [r.country], r.targets.split("|")[0], r.indication),
             _text(r.line_of_therapy),
             in_words(_text(r.population)),
             _text(r.approval_date, no_data("the source gives no date")),
