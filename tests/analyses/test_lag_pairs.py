@@ -21,6 +21,7 @@ from cartatlas.cli import app
 from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import approvals as approvals_section
 from cartatlas.store import open_store
+from cartatlas.wording import in_words
 from tests.golden import plain
 
 PAIRS = [("CN", "US"), ("JP", "CN"), ("KR", "CN"), ("IL", "US"), ("DE", "US"), ("GB", "US")]
@@ -148,7 +149,7 @@ def test_lag_per_pair_on_every_surface(evidence_store, evidence_client, first, s
         for side in (a, b):
             if row["approval_date_" + side]:
                 line = row["line_of_therapy_" + side] or "line not stated"
-                population = row["population_" + side] or "population not stated"
+                population = in_words(row["population_" + side] or "population not stated")
                 kind = row["kind_" + side] or "kind not stated"
                 # a date only news or a secondary page prints is marked (test_lag_date_sources)
                 dated_by = row["date_source_kind_" + side]
