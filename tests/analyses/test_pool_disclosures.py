@@ -329,3 +329,33 @@ def test_dashboard_shows_the_orr_differences_beside_the_orr_test(api):
     title = "What differs besides country (studies pooled for overall response)"
     assert page.count(title) == sum(1 for _, e in DIFFERENCES if e == "ORR")
     assert "IRC 1" in page.split("Rates by country of conduct, MCL", 1)[1].split(title, 2)[1]
+
+
+@pytest.mark.parametrize("indication", ["LBCL", "B-ALL", "MM", "FL", "MCL"])
+def test_every_pooled_orr_is_listed_with_its_source_kind(section, indication):
+    """The ORR rates stood in the rates table with no study list and no source (MCL's US 85.3%
+    rests on a news page's copy of the label): each pooled cohort is listed with events / n,
+    news rows marked, as the CR cohorts are."""
+    tables = [
+        b
+        for b in section.blocks
+        if getattr(b, "title", "") == f"Studies behind the rates: ORR in {indication}"
+    ]
+    cohorts = [
+        (country, s, e, n)
+        for country in ("CN", "US")
+        for s, e, n in plain.selected(indication, "ORR", country)
+    ]
+    if not cohorts:
+        assert not tables
+        return
+    [table] = tables
+    assert len(table.rows) == len(cohorts)
+    kinds = {
+        s: o["source_kind"]
+        for country in ("CN", "US")
+        for s, o in plain.chosen_rows(indication, "ORR", country).items()
+    }
+    for (country, study, events, n), row in zip(sorted(cohorts), table.rows, strict=True):
+        assert row[0] == country and row[4] == f"{events}/{n}"
+        assert row[-1].endswith("news (weak source)") == (kinds[study] == "news")

@@ -595,6 +595,11 @@ def _indication_blocks(
     if not cr.has_data:
         return blocks, None, None
     blocks.append(_differences(cr))
+    if poolings["ORR"].has_data:
+        # every ORR rate in the table above traceable to its rows and sources, a news page
+        # marked (MCL's US 85.3% is the FDA label's figure read on a news page)
+        title_orr = f"Studies behind the rates: ORR in {indication}"
+        blocks.append(_studies_table(ctx, poolings["ORR"], title_orr))
     if poolings["ORR"].comparison is not None:
         # the ORR difference is tested too (MCL: IRC-read label review in the US against a
         # Chinese cohort with no assessor stated): its cohorts' assessors and denominators are
