@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,16 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_CTGOV = REPO.parent / "shared" / "data" / "ctgov"
 ONCOLOGY = SHARED_CTGOV / "cart-oncology-2026-08-22.jsonl.gz"
 AUTOIMMUNE = SHARED_CTGOV / "cart-autoimmune-2026-08-22.jsonl.gz"
+
+
+def snapshot_protocols() -> Iterator[dict]:
+    """The ``protocolSection`` of every record of both shared snapshots (CAR or not), oncology
+    first, read with gzip and json: the plain route tests recount registry answers from. A
+    trial in both snapshots comes twice; each caller keeps one as its answer does."""
+    for path in (ONCOLOGY, AUTOIMMUNE):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                yield json.loads(line)["protocolSection"]
 
 
 @pytest.fixture(scope="session")

@@ -70,19 +70,13 @@ def test_without_a_snapshot_the_latest_published_year_counts(
 
 def _raw_sites(country_name: str) -> int:
     """Records of the raw snapshots (CAR or not) with a site in the country: gzip and json."""
-    import gzip
-    import json
-
-    from tests.conftest import AUTOIMMUNE, ONCOLOGY
+    from tests.conftest import snapshot_protocols
 
     found = set()
-    for path in (ONCOLOGY, AUTOIMMUNE):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                protocol = json.loads(line)["protocolSection"]
-                sites = protocol.get("contactsLocationsModule", {}).get("locations", [])
-                if any(s.get("country") == country_name for s in sites):
-                    found.add(protocol["identificationModule"]["nctId"])
+    for protocol in snapshot_protocols():
+        sites = protocol.get("contactsLocationsModule", {}).get("locations", [])
+        if any(s.get("country") == country_name for s in sites):
+            found.add(protocol["identificationModule"]["nctId"])
     return len(found)
 
 

@@ -10,7 +10,6 @@ counted once per trial)."""
 
 from __future__ import annotations
 
-import gzip
 import html
 import json
 
@@ -22,7 +21,7 @@ from cartatlas.cli import app
 from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import access, registry_views
 from cartatlas.store import open_store
-from tests.conftest import AUTOIMMUNE, ONCOLOGY
+from tests.conftest import snapshot_protocols
 
 COUNTRIES = {"China": "CN", "India": "IN", "Spain": "ES"}
 OPEN = {None, "RECRUITING", "ENROLLING_BY_INVITATION"}
@@ -34,11 +33,8 @@ def expected(full_store) -> dict[str, tuple[int, int]]:
     with duckdb.connect(full_store, read_only=True) as con:
         car = {r[0] for r in con.execute("SELECT nct_id FROM trial_labels WHERE is_car").fetchall()}
     protocols = {}  # a trial in both snapshots is one trial
-    for path in (ONCOLOGY, AUTOIMMUNE):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                protocol = json.loads(line)["protocolSection"]
-                protocols[protocol["identificationModule"]["nctId"]] = protocol
+    for protocol in snapshot_protocols():
+        protocols[protocol["identificationModule"]["nctId"]] = protocol
     trials = dict.fromkeys(COUNTRIES.values(), 0)
     sites = dict.fromkeys(COUNTRIES.values(), 0)
     for nct, protocol in protocols.items():

@@ -112,23 +112,17 @@ def _raw_recruiting(country_name: str) -> int:
     """Trials of the raw ClinicalTrials.gov snapshots (every record, CAR or not) recruiting in a
     country: overall status recruiting or enrolling by invitation and a site there recruiting,
     enrolling by invitation or without a status. Read with gzip and json, not the store."""
-    import gzip
-    import json
-
-    from tests.conftest import AUTOIMMUNE, ONCOLOGY
+    from tests.conftest import snapshot_protocols
 
     open_now = {"RECRUITING", "ENROLLING_BY_INVITATION"}
     found = set()
-    for path in (ONCOLOGY, AUTOIMMUNE):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                protocol = json.loads(line)["protocolSection"]
-                sites = protocol.get("contactsLocationsModule", {}).get("locations", [])
-                here = [s for s in sites if s.get("country") == country_name]
-                if protocol["statusModule"]["overallStatus"] in open_now and any(
-                    s.get("status") in (None, *open_now) for s in here
-                ):
-                    found.add(protocol["identificationModule"]["nctId"])
+    for protocol in snapshot_protocols():
+        sites = protocol.get("contactsLocationsModule", {}).get("locations", [])
+        here = [s for s in sites if s.get("country") == country_name]
+        if protocol["statusModule"]["overallStatus"] in open_now and any(
+            s.get("status") in (None, *open_now) for s in here
+        ):
+            found.add(protocol["identificationModule"]["nctId"])
     return len(found)
 
 

@@ -5,10 +5,7 @@ JSON with gzip and json: no record with an Indian site is recruiting there."""
 
 from __future__ import annotations
 
-import gzip
-import json
-
-from tests.conftest import AUTOIMMUNE, ONCOLOGY
+from tests.conftest import snapshot_protocols
 
 COUNTRIES = ["CN", "US", "IN", "ES"]
 OPEN = {"RECRUITING", "ENROLLING_BY_INVITATION"}
@@ -16,18 +13,14 @@ OPEN = {"RECRUITING", "ENROLLING_BY_INVITATION"}
 
 def _recruiting_in_india() -> int:
     found = set()
-    for path in (ONCOLOGY, AUTOIMMUNE):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                study = json.loads(line)["protocolSection"]
-                if study["statusModule"].get("overallStatus") not in OPEN:
-                    continue
-                sites = study.get("contactsLocationsModule", {}).get("locations", [])
-                if any(
-                    s.get("country") == "India" and s.get("status", "RECRUITING") in OPEN
-                    for s in sites
-                ):
-                    found.add(study["identificationModule"]["nctId"])
+    for study in snapshot_protocols():
+        if study["statusModule"].get("overallStatus") not in OPEN:
+            continue
+        sites = study.get("contactsLocationsModule", {}).get("locations", [])
+        if any(
+            s.get("country") == "India" and s.get("status", "RECRUITING") in OPEN for s in sites
+        ):
+            found.add(study["identificationModule"]["nctId"])
     return len(found)
 
 

@@ -9,12 +9,10 @@ asserted on the report section, the dashboard page, the API and the CLI."""
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections import Counter
 
-from tests.conftest import AUTOIMMUNE, ONCOLOGY
+from tests.conftest import snapshot_protocols
 
 NAMES = {"CN": "China", "US": "United States"}
 
@@ -24,11 +22,8 @@ def _raw_years(store) -> dict[str, Counter]:
         nct for nct, is_car in store.execute("SELECT nct_id, is_car FROM trial_labels") if is_car
     }
     seen: dict[str, dict] = {}
-    for path in (ONCOLOGY, AUTOIMMUNE):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                study = json.loads(line)["protocolSection"]
-                seen.setdefault(study["identificationModule"]["nctId"], study)
+    for study in snapshot_protocols():
+        seen.setdefault(study["identificationModule"]["nctId"], study)
     years = {code: Counter() for code in NAMES}
     for nct, study in seen.items():
         if nct not in car:
