@@ -52,6 +52,9 @@ def _interrupted(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A test run started in the background of a shell without job control inherits SIGINT
+        # ignored, and Python then installs no Ctrl-C handler: the child gets it as a terminal does.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not flag.exists():
