@@ -96,7 +96,8 @@ ROWS = {
         "55",
     ),
     ("RELIANCE-FL", "PFS", "median", "", "car-t", "longer_follow_up"): (
-        r"median progression-free survival \(PFS\) was (not reached) \(95% CI 8\.97-NR\) for relma-cel",
+        r"median progression-free survival \(PFS\) was (not reached) "
+        r"\(95% CI 8\.97-NR\) for relma-cel",
         "8.97",
         "",
     ),
