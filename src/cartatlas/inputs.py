@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import gettext
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from cartatlas.registries.countries import country_code
@@ -145,11 +145,17 @@ def _country_words(values: Iterable[str]) -> list[str]:
 def countries(values: Iterable[str]) -> list[str]:
     """Codes for ``CN US``, ``CN,US``, ``"United States" China`` or any mix; naming a country
     twice is an error."""
+    return each_once(_country_words(values), country)
+
+
+def each_once(names: Iterable[str], code_of: Callable[[str], str]) -> list[str]:
+    """The code of each name in ``names``; two names of one country ([CN, China]) are an error,
+    since a comparison would set the country against itself."""
     codes: list[str] = []
-    for part in _country_words(values):
-        code = country(part)
+    for name in names:
+        code = code_of(name)
         if code in codes:
-            raise InputError(f"country {part!r} is given twice (as {code}); name it once")
+            raise InputError(f"country {name!r} is given twice (as {code}); name it once")
         codes.append(code)
     return codes
 

@@ -220,15 +220,12 @@ class Claim(BaseModel):
         """ISO codes for what people write (China, usa, CHN, 中国; EU for the EMA's region): a
         name or a typo ('XX', 'China') matched no evidence row and was checked as "no data"."""
         from cartatlas.evidence.jurisdictions import EU
-        from cartatlas.inputs import country
+        from cartatlas.inputs import country, each_once
 
-        codes = [EU if name.strip().upper() == EU else country(name) for name in countries]
-        for number, code in enumerate(codes):
-            if code in codes[:number]:  # [CN, China] compared China with itself
-                raise ValueError(
-                    f"country {countries[number]!r} is given twice (as {code}); name it once"
-                )
-        return codes
+        def code(name: str) -> str:
+            return EU if name.strip().upper() == EU else country(name)
+
+        return each_once(countries, code)
 
     @field_validator("indication")
     @classmethod
