@@ -17,7 +17,7 @@ from cartatlas.analyses.evidence_kept import kept
 from cartatlas.evidence.source_strength import is_secondary
 from cartatlas.evidence.source_strength import rank as source_rank
 from cartatlas.store import Store
-from cartatlas.wording import in_words
+from cartatlas.wording import CODE_WORDS, in_words
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,6 @@ SELECTION_RULE = (
 )
 
 
-CODE_NAMES = {"CR_CRi": "CR/CRi"}
-
-
 def treating_countries(countries: object) -> list[str]:
     """The codes of a study's ``countries`` column ("US|DE|FR"): the countries a multinational
     cohort treated patients in; [] when none are recorded, which callers must not read as "none"."""
@@ -100,7 +97,7 @@ def in_countries(rows: pd.DataFrame, countries: Collection[str]) -> pd.Series:
 
 def code_names(codes: object) -> str:
     """The endpoints a set of rows reports, named as printed ("CR/CRi", "CR"), in order."""
-    return " or ".join(dict.fromkeys(CODE_NAMES.get(c, str(c)) for c in codes))
+    return " or ".join(dict.fromkeys(CODE_WORDS.get(c, str(c)) for c in codes))
 
 
 def endpoint_codes(endpoint: Endpoint, indication: str) -> tuple[str, ...]:
