@@ -15,12 +15,13 @@ _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-_YEAR = r"(?:19|20)\d{2}"
+#: A year of the last two centuries, as pages write one.
+YEAR = r"(?:19|20)\d{2}"
 _DATE = re.compile(
-    rf"(?P<dotted>(?<![\d.]){_YEAR}[./-](?:0?[1-9]|1[0-2])(?:[./-](?:0?[1-9]|[12]\d|3[01]))?(?![\d]))"
-    rf"|(?P<cjk>{_YEAR}年(?:0?[1-9]|1[0-2])月(?:(?:0?[1-9]|[12]\d|3[01])日)?)"
-    rf"|(?P<named>(?:\d{{1,2}}(?:st|nd|rd|th)?\s)?{_MONTHS}(?:\s\d{{1,2}}(?:st|nd|rd|th)?,?)?\s{_YEAR})"
-    rf"|(?P<year>(?<![\d.,$])\b{_YEAR}\b(?![.,]?\d))",
+    rf"(?P<dotted>(?<![\d.]){YEAR}[./-](?:0?[1-9]|1[0-2])(?:[./-](?:0?[1-9]|[12]\d|3[01]))?(?![\d]))"
+    rf"|(?P<cjk>{YEAR}年(?:0?[1-9]|1[0-2])月(?:(?:0?[1-9]|[12]\d|3[01])日)?)"
+    rf"|(?P<named>(?:\d{{1,2}}(?:st|nd|rd|th)?\s)?{_MONTHS}(?:\s\d{{1,2}}(?:st|nd|rd|th)?,?)?\s{YEAR})"
+    rf"|(?P<year>(?<![\d.,$])\b{YEAR}\b(?![.,]?\d))",
     re.IGNORECASE,
 )
 

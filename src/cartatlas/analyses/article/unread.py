@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from cartatlas.analyses.article.extract import Finding
-from cartatlas.analyses.article.parse_dates import find_dates
+from cartatlas.analyses.article.parse_dates import YEAR, find_dates
 from cartatlas.analyses.article.sentences import Sentence, split_sentences
 
 #: What the checker reads, said where it lists a figure it did not read.
@@ -25,7 +25,7 @@ UNREAD_REASON = (
 # A number standing on its own: not inside an identifier (CD19, IL-6, NCT04…, v2.0, [12]) and
 # not the start of a word (2L, 3rd, 4-1BB).
 _NUMBER = re.compile(r"(?<![\w\-./\[])\d+(?:[.,]\d+)*(?![\w\-])")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR = re.compile(YEAR)
 _LABEL_BEFORE = re.compile(
     r"\b(?:phase|phases|grade|grades|stage|stages|line|lines|figure|fig\.|table|version|"
     r"step|part|arm|cohort|level|type|chapter|section|no\.|number)\s*[≥>≤<]?\s*$",
