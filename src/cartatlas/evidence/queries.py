@@ -62,14 +62,7 @@ def missing_columns(store: Store) -> list[str]:
     from cartatlas.evidence.loader import table_name
     from cartatlas.evidence.tables import TABLES
 
-    _, rows = store.query(
-        "SELECT table_name, column_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name LIKE ?",
-        ("evidence_%",),  # a parameter: psycopg reads a literal % as a placeholder
-    )
-    stored: dict[str, set[str]] = {}
-    for table, column in rows:
-        stored.setdefault(table, set()).add(column)
+    stored = store.stored_columns("evidence_")
     return [
         f"{table_name(table)}.{column}"
         for table in TABLES

@@ -228,6 +228,18 @@ class Store:
         )
         return bool(rows[0][0])
 
+    def stored_columns(self, prefix: str) -> dict[str, set[str]]:
+        """The columns of each table of the current schema whose name starts with ``prefix``:
+        what tables written by another version of cartatlas are checked against."""
+        columns: dict[str, set[str]] = {}
+        for table, column in self.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name LIKE ?",
+            (f"{prefix}%",),  # a parameter: psycopg reads a literal % as a placeholder
+        ):
+            columns.setdefault(table, set()).add(column)
+        return columns
+
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """All or nothing: readers keep seeing the old state until the block commits."""

@@ -175,13 +175,7 @@ def schema_mismatch(store: Store) -> RegistrySchemaMismatch | None:
     """What makes the store's registry tables unusable to this version (a table or columns
     missing), as the error to raise; None when they fit. Imports into such tables failed
     with "InFailedSqlTransaction … (unexpected …)", reads with "UndefinedTable"."""
-    have: dict[str, set[str]] = {}
-    for table, column in store.execute(
-        "SELECT table_name, column_name FROM information_schema.columns"
-        " WHERE table_schema = current_schema() AND table_name LIKE ?",
-        ("reg%",),
-    ):
-        have.setdefault(table, set()).add(column)
+    have = store.stored_columns("reg")
     missing = [
         f"{table}.{column}" if table in have else f"table {table}"
         for table, columns in _EXPECTED.items()
