@@ -57,7 +57,7 @@ def _rate_cell(r) -> str:
 
 
 def _cost_cell(r) -> str:
-    """ "613,846 USD (95% CI 551,000–685,000)": the price over the rate and over its CI's bounds
+    """ "613,846 USD (95% CI 554,587–693,294)": the price over the rate and over its CI's bounds
     (the upper bound unbounded when no responder was counted)."""
     if is_missing(r.cost_usd):
         return r.status
