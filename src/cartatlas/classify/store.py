@@ -119,11 +119,12 @@ def labels_current(store: Store) -> bool:
 
 def relabel(store: Store, classified_at: str) -> int:
     """Classify every current trial and store the labels under the current version."""
-    from cartatlas.classify.labels import classify
+    from cartatlas.classify.labels import classify, cycle_collector_paused
     from cartatlas.classify.sources import read_store
 
     labels = (classify(record) for record in read_store(store))  # streamed: flat memory
-    return write_labels(store, labels, classified_at, labels_version(store))
+    with cycle_collector_paused():
+        return write_labels(store, labels, classified_at, labels_version(store))
 
 
 def current_labels(store: Store) -> pd.DataFrame:
