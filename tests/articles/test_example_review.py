@@ -518,6 +518,53 @@ def test_side_effects_said_to_be_similar_have_rows_that_cannot_be_compared(
         assert surfaces["report"]["crs-similar"][3].startswith("no comparable data: ")
 
 
+def _multinational_with_sites(events: tuple[str, ...], indication: str, country: str) -> list[str]:
+    """Multinational cohorts of ``indication`` with a recorded site in ``country`` and a
+    non-secondary any-grade row of ``events``, read from the raw rows."""
+    studies = {
+        s["study_id"]
+        for s in rows("studies")
+        if s["indication"] == indication
+        and s["country_of_conduct"] == "multinational"
+        and country in s["countries"].split("|")
+        and not s["overlaps_with"]
+        and (s["population_group"] or "standard") == "standard"
+    }
+    return sorted(
+        {
+            r["study_id"]
+            for r in rows("safety")
+            if r["study_id"] in studies
+            and r["event"] in events
+            and r["grade"] == "any"
+            and r["source_kind"] != "secondary"
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("metric", "events"), [("CRS_any", ("CRS",)), ("ICANS_any", ("ICANS", "neurotoxicity"))]
+)
+def test_no_data_for_a_country_names_its_multinational_trials(surfaces, metric, events):
+    """B-ALL has no any-grade CRS or ICANS cohort conducted in the US, but ZUMA-3 treated
+    patients there: "no data for US" alone read as if nothing were known. The verdict names the
+    multinational trials with US sites (counted for no country), on the CLI, the API and the
+    dashboard alike."""
+    assert not _any_grade_gradings(events, "B-ALL", "US")
+    expected = _multinational_with_sites(events, "B-ALL", "US")
+    assert expected
+    ((cli, api),) = [p for p in _claims(surfaces, "similar") if p[0]["metric"] == metric]
+    named = ", ".join(expected)
+    verb = "is" if len(expected) == 1 else "are"
+    words = f"B-ALL: no data for US ({named}, with sites in US, {verb} multinational: counted"
+    assert words in cli["evidence"]
+    assert cli["evidence"] == api["evidence"]
+    page = html.unescape(surfaces["page"])
+    assert words in page
+    if metric == "CRS_any":
+        assert words in surfaces["report"]["crs-similar"][3]
+
+
 def test_us_trials_of_approved_products_report_cr_of_40_to_54_percent(surfaces):
     """ "In US trials for approved CD19-targeted CAR-T therapies, CR rates for DLBCL have been
     reported in the range of 40-54%": the trials of US-approved products with a US site (the

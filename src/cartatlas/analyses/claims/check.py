@@ -451,6 +451,24 @@ def _indications(store: Store, claim: Claim) -> list[str]:
     return [r[0] for r in rows if r[0]]
 
 
+def _multinational_note(store: Store, indication: str, endpoint: str, missing: list[str]) -> str:
+    """ " (ZUMA-3, with sites in US, is multinational: counted for no country)", or "": a
+    country with no cohort of its own may have treated patients in a multinational trial that
+    reports the measure, and "no data for US" alone would read as if nothing were known."""
+    rows = study_rows(store, indication, endpoint)
+    rows = rows[rows["country_of_conduct"] == "multinational"]
+    named = []
+    for country in missing:
+        studies = sorted(set(rows.loc[in_countries(rows, [country]), "study_id"]))
+        if studies:
+            verb = "is" if len(studies) == 1 else "are"
+            named.append(
+                f"{', '.join(studies)}, with sites in {country}, {verb} multinational: "
+                "counted for no country"
+            )
+    return f" ({'; '.join(named)})" if named else ""
+
+
 def _rate_compare(store: Store, claim: Claim) -> Verdict:
     a, b = claim.countries[:2]
     rule = _compare_rule(claim.compare, a, b)
@@ -469,6 +487,7 @@ def _rate_compare(store: Store, claim: Claim) -> Verdict:
             reason = (
                 f"no data for {', '.join(pooling.missing)}"
                 + (f" ({', '.join(weak)}: only secondary sources)" if weak else "")
+                + _multinational_note(store, indication, claim.metric, pooling.missing)
                 if pooling.missing
                 else pooling.refusal
             )
