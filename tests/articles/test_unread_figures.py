@@ -1,4 +1,4 @@
-"""A sentence that states a figure no rule reads ("China has over 200 CAR-T treatment centres")
+"""A sentence that states a figure no rule reads ("Over 10,000 patients have been treated in China")
 is listed as not checkable with the kinds of statement the checker does read, on every surface;
 silence would read as if the page held nothing to check. Numbers that are not figures (years,
 dates, identifiers, citation markers, list numbers, phase and grade numbers) are not listed."""
@@ -12,7 +12,7 @@ from cartatlas.analyses.article.unread import UNREAD_REASON, states_a_figure
 from tests.articles.surfaces import assert_api_and_page, cli_records
 
 PAGE = (
-    "China has over 200 CAR-T treatment centres.\n\n"
+    "Over 10,000 patients have been treated in China.\n\n"
     "In the US, Kymriah costs about $475,000. Patients stay near the centre for 4 weeks.\n\n"
     "The FDA approved it in 2017. The CD19 and BCMA targets lead [12].\n"
 )
@@ -46,7 +46,7 @@ def test_unread_figures_are_listed_as_not_checkable_on_every_surface(
     records = cli_records(evidence_store, tmp_path, PAGE)
     unread = [r for r in records if r["verdict"] == "not checkable"]
     assert [r["sentence"] for r in unread] == [
-        "China has over 200 CAR-T treatment centres.",
+        "Over 10,000 patients have been treated in China.",
         "Patients stay near the centre for 4 weeks.",
     ]
     assert all(r["reason"] == UNREAD_REASON for r in unread)

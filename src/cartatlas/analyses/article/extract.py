@@ -1,6 +1,7 @@
 """Find every checkable statement in an article: rates with their endpoint and disease, CRS and
-ICANS rates, prices, relative costs, counts of approved products and of trials, shares of the
-world's trials, approval dates of named products, and comparisons between countries.
+ICANS rates, prices, relative costs, counts of approved products, of trials and of treatment
+centres, shares of the world's trials, approval dates of named products, and comparisons between
+countries.
 
 Extraction only reads what the page says (numbers, names, the words around them); turning a
 finding into the knowledge base's terms (USD, precision ranges, default disease) is
@@ -167,6 +168,17 @@ _TRIAL_COUNT = re.compile(
     rf"(?P<n>{COUNT})\+?\s(?:(?:ongoing|active|registered|clinical|CAR[- ]?T|cell|therapy|"
     rf"investigator-initiated|company-sponsored|industry-sponsored|interventional|\(IITs?\))\s)"
     rf"{{1,4}}(?:trials|studies)",
+    re.IGNORECASE,
+)
+
+
+#: "over 200 CAR-T treatment centres", "45 hospitals", "27 qualified centers": a count of the
+#: places that give the therapy (a country's count names the country in the same sentence).
+_CENTRE_COUNT = re.compile(
+    rf"(?:(?P<above>{_BOUNDS})\s)?"
+    rf"(?P<n>{COUNT})\+?\s(?:(?:qualified|certified|accredited|authori[sz]ed|designated|"
+    rf"specialized|specialised|licensed|CAR[- ]?T|cell|therapy|treatment|cancer|medical|"
+    rf"hospital)\s){{0,4}}(?:centres|centers|hospitals|institutions)\b",
     re.IGNORECASE,
 )
 
@@ -429,6 +441,21 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 countries=countries[:1],
                 number=_count_bounds(n, m.group("above")),
                 ongoing=bool(_ONGOING.search(m.group(0))),
+                date=_dated(s.text),
+            )
+        )
+    for m in _CENTRE_COUNT.finditer(s.text):
+        n = count_value(m.group("n"))
+        if n < 2 or not ctx.found_countries[i]:
+            continue  # "two centres" of a network, or a count of no named country
+        countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
+        found.append(
+            Finding(
+                "centre_count",
+                s,
+                (s.start + m.start(), s.start + m.end()),
+                countries=countries[:1],
+                number=_count_bounds(n, m.group("above")),
                 date=_dated(s.text),
             )
         )

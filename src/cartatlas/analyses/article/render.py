@@ -21,6 +21,7 @@ _KIND_METRIC = {
     "relative_cost": "price_discount",
     "approved_count": "approved_products",
     "trial_count": "trial_count",
+    "centre_count": "centre_count",
     "trial_share": "trial_share",
     "approval_date": "approval_date",
     "targets": "approved_targets",

@@ -232,7 +232,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             notes + more,
             None,
         )
-    if f.kind in ("approved_count", "trial_count", "trial_share"):
+    if f.kind in ("approved_count", "trial_count", "centre_count", "trial_share"):
         if not f.countries:
             raise LookupError("no country named")
         metric = {"approved_count": "approved_products"}.get(f.kind, f.kind)

@@ -1,4 +1,4 @@
-"""Sentences that state a figure no extractor reads ("China has over 200 treatment centres").
+"""Sentences that state a figure no extractor reads ("China has 3 proton-therapy units").
 
 A checker that lists only what it could read lets a reader take silence for agreement: every
 sentence that states a number and yields no finding is listed as not checkable, with the kinds
@@ -18,8 +18,8 @@ from cartatlas.analyses.article.sentences import Sentence, split_sentences
 #: What the checker reads, said where it lists a figure it did not read.
 UNREAD_REASON = (
     "no rule reads this kind of figure; the checker reads response and safety rates, prices, "
-    "relative costs, counts of approved products and of trials, shares of the world's trials, "
-    "approval dates and comparisons between countries"
+    "relative costs, counts of approved products, of trials and of treatment centres, shares of "
+    "the world's trials, approval dates and comparisons between countries"
 )
 
 # A number standing on its own: not inside an identifier (CD19, IL-6, NCT04…, v2.0, [12]) and

@@ -881,6 +881,8 @@ def check_claim(store: Store, claim: Claim, trials: pd.DataFrame | None = None) 
         return stated_values.trial_share(claim, trials)
     if claim.metric in ("approved_products", "trial_count") and claim.range:
         return stated_values.count_in_range(store, claim, trials)
+    if claim.metric == "centre_count":
+        return stated_values.centres_in_range(store, claim)
     if claim.metric in RATE_METRICS:
         return _rate_compare(store, claim) if claim.compare else _rate_range(store, claim)
     if claim.metric in ("price_usd", "total_cost_usd"):
@@ -893,7 +895,13 @@ def check_claim(store: Store, claim: Claim, trials: pd.DataFrame | None = None) 
 def reads_registry(claim: Claim) -> bool:
     """Whether :func:`check_claim` may read the registry snapshot (``trials``) for ``claim``;
     the other claims are checked against the knowledge base alone."""
-    evidence_only = ("approval_date", "price_discount", "price_usd", "total_cost_usd")
+    evidence_only = (
+        "approval_date",
+        "price_discount",
+        "price_usd",
+        "total_cost_usd",
+        "centre_count",
+    )
     return claim.metric not in (*evidence_only, *RATE_METRICS, "approved_targets")
 
 

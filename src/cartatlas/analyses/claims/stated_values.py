@@ -1,7 +1,8 @@
 """Rules for the claims medical-travel pages make with a stated value rather than a comparison:
-a count of approved products or of trials ("five approved therapies", "over 700 trials"), a share
-of the world's trials ("more than 50 %"), a relative price ("60–70 % less than in the US") and the
-approval date of a named product ("approved 2021.12").
+a count of approved products, of trials or of treatment centres ("five approved therapies",
+"over 700 trials", "over 200 treatment centres"), a share of the world's trials ("more than
+50 %"), a relative price ("60–70 % less than in the US") and the approval date of a named
+product ("approved 2021.12").
 
 Counts, shares and discounts follow the range rule of every other claim (the share of evidence
 values inside the stated range: ≥ 75 % supported, 25–75 % partly, < 25 % contradicted). A date is
@@ -160,15 +161,77 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
     return _with_bounds(_judge(claim, values, "", sources, shown), unplaced, shown, left_out)
 
 
-def _with_bounds(verdict: Verdict, unplaced: list[str], shown: dict, left_out: str) -> Verdict:
-    """The verdict with the bounds it could not place named, and the rule for bounds."""
+def _with_bounds(
+    verdict: Verdict, unplaced: list[str], shown: dict, left_out: str, floor_rule: str = ""
+) -> Verdict:
+    """The verdict with the bounds it could not place named, and the rules for bounds and for
+    the counts read as floors (``floor_rule``: the snapshot's, unless another is given)."""
     if unplaced:
         left_out += f"; left out, as they cannot be placed in the range: {'; '.join(unplaced)}"
         if verdict.verdict == NO_DATA:
             verdict = replace(verdict, evidence="no value can be placed in the range")
     if unplaced or shown:
-        verdict = replace(verdict, rule=f"{verdict.rule}; {BOUND_RULE}; {SNAPSHOT_FLOOR_RULE}")
+        floors = floor_rule or SNAPSHOT_FLOOR_RULE
+        verdict = replace(verdict, rule=f"{verdict.rule}; {BOUND_RULE}; {floors}")
     return replace(verdict, evidence=verdict.evidence + left_out) if left_out else verdict
+
+
+#: A count of one product's centres or of one region's is the least the country has.
+CENTRE_FLOOR_RULE = (
+    "a published count of every product's treatment centres in the whole country is the "
+    "country's count; a count of one product's centres or of one region's is the least the "
+    "country has (other products' or regions' centres are not in it): in a range only when "
+    "every number from it up is, out of it when it is above the range, and left out otherwise"
+)
+#: Centres open and close, so a count of another year is no test of a count of now.
+CENTRE_DATE_RULE = (
+    "a dated count is compared with counts of its own year, an undated one with the counts of "
+    "the latest year published"
+)
+
+
+def centres_in_range(store: Store, claim: Claim) -> Verdict:
+    """A country's treatment centres (published counts) against the count the claim states
+    ("China has over 200 CAR-T treatment centres"), by ``CENTRE_FLOOR_RULE`` and
+    ``CENTRE_DATE_RULE``; a country with no published count has no data, never 0."""
+    country = claim.countries[0]
+    rows = list(
+        store.execute(
+            "SELECT as_of, scope, count, product_id, lower_bound, region, source_url "
+            "FROM evidence_centres WHERE country = ? ORDER BY as_of, product_id",
+            (country,),
+        )
+    )
+    rule = f"{_range_rule(claim, '', 'values')}; {CENTRE_DATE_RULE}"
+    if not rows:
+        evidence = f"no published count of treatment centres for {country} in the evidence base"
+        return Verdict(claim, NO_DATA, evidence, rule)
+    year = str(claim.as_of)[:4] if claim.as_of else max(str(row[0])[:4] for row in rows)
+    values: list[tuple[str, float]] = []
+    sources: list[str] = []
+    shown: dict[int, str] = {}
+    unplaced: list[str] = []
+    left_out = ""
+    for as_of, scope, count, product, bound, region, url in rows:
+        if not str(as_of).startswith(year):
+            left_out = f"; counts of other years than {year} left out"
+            continue
+        where = f" ({region} only)" if region and f"{region} only" not in scope else ""
+        label = f"{scope}{where}, as of {as_of}"
+        if bound or product or region:
+            said = f"more than {count}" if bound else f"at least {count}"
+            least = count + 1 if bound else count
+            fits = bound_fits(least - 1, claim_bounds(claim))
+            if fits is None:
+                unplaced.append(f"{label}: {said}")
+                continue
+            shown[len(values)] = said
+            values.append((label, least))
+        else:
+            values.append((label, count))
+        sources.append(url)
+    verdict = replace(_judge(claim, values, "", sources, shown), rule=rule)
+    return _with_bounds(verdict, unplaced, shown, left_out, CENTRE_FLOOR_RULE)
 
 
 #: The registry snapshot holds ClinicalTrials.gov records; a country's trials registered only
