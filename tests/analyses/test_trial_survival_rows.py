@@ -1,6 +1,7 @@
 """Survival rows of pivotal trials added for issue #15 (TRANSFORM's primary analysis and 3-year
 follow-up, CARTITUDE-4's second overall-survival interim, ZUMA-3's 3- and 4-year OS, the RELIANCE
-follicular-lymphoma cohort's median PFS and 24-month OS), recomputed
+follicular-lymphoma cohort's median PFS and 24-month OS, LUMMICAR STUDY 1's phase 1 median PFS and
+3-year OS), recomputed
 from the words of each row's own quote by a plain route — a regular expression per printed
 figure, not the checker — and asserted on survival.csv, the CLI (``durability``), the API
 (``/api/survival``) and the report's durability tables.
@@ -106,12 +107,23 @@ ROWS = {
         "",
         "",
     ),
+    ("LUMMICAR-1", "PFS", "median", "", "car-t", "longer_follow_up"): (
+        r"The median progression-free survival \(PFS\) was (\d+) months",
+        "",
+        "",
+    ),
+    ("LUMMICAR-1", "OS", "landmark", "36", "car-t", "longer_follow_up"): (
+        r"the three-year overall survival \(OS\) rate was ([\d.]+)%",
+        "",
+        "",
+    ),
 }
 PRODUCTS = {
     "TRANSFORM": "lisocabtagene-maraleucel",
     "CARTITUDE-4": "ciltacabtagene-autoleucel",
     "ZUMA-3": "brexucabtagene-autoleucel",
     "RELIANCE-FL": "relmacabtagene-autoleucel",
+    "LUMMICAR-1": "zevorcabtagene-autoleucel",
 }
 
 
