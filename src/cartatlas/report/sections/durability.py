@@ -7,7 +7,6 @@ import pandas as pd
 from cartatlas.analyses.durability import (
     LEFT_OUT_LEAD,
     MEDIANS_NOT_POOLED,
-    MISSING_HR_LEAD,
     POOLING_CAVEAT,
     POOLING_METHOD,
     HeadlineHazardRatio,
@@ -17,13 +16,14 @@ from cartatlas.analyses.durability import (
     left_out_unpooled,
     median_text,
     missing_hazard_ratios,
+    missing_hazard_ratios_said,
     pooled_hazard_ratios_of,
     survival_counts,
     survival_frame,
     trial_rows,
     unpooled_without_ci,
 )
-from cartatlas.evidence.absence import no_survival
+from cartatlas.evidence.absence import hazard_ratio_gaps_said, no_survival
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import hazard_ratio_forest, landmark_plot
@@ -198,7 +198,7 @@ def build(ctx: ReportContext) -> Section:
     pooled = pooled_hazard_ratios_of(ctx.store) if not comparisons.empty else []
     weak = left_out_unpooled(comparisons, pooled) if not comparisons.empty else []
     if unrecorded:
-        blocks.append(Paragraph(f"{MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
+        blocks.append(Paragraph(missing_hazard_ratios_said(unrecorded)))
     blocks.append(Paragraph(MEDIANS_NOT_POOLED))
     detail = (
         "Median and landmark survival per registrational and other trials are listed per "
@@ -261,7 +261,7 @@ def short_answer(
         text += (
             " Randomized vs standard care, primary endpoint (HR < 1 favours CAR-T): "
             + "; ".join(_headline_said(ctx, h, comparisons) for h in headlines)
-            + (f"; no HR recorded for {', '.join(unrecorded)}" if unrecorded else "")
+            + (f"; {hazard_ratio_gaps_said(unrecorded, pointer=False)}" if unrecorded else "")
             + "."
         )
     return f"{text} {SEE_DETAIL}"
