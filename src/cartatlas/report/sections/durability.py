@@ -23,6 +23,7 @@ from cartatlas.analyses.durability import (
     trial_rows,
     unpooled_without_ci,
 )
+from cartatlas.analyses.study_labels import study_labels
 from cartatlas.evidence.absence import hazard_ratio_gaps_said, no_survival
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
@@ -96,7 +97,7 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
             blocks.append(
                 Figure(
                     f"Landmark survival over time, {indication}",
-                    landmark_plot(landmarks),
+                    landmark_plot(landmarks, study_labels(ctx.store)),
                     "Share of patients alive (OS), without progression / event (PFS, EFS), or "
                     "of responders still in response (DOR) at each printed landmark, CAR-T arm; "
                     "bars are the printed 95% CIs (none where the source gives none).",
@@ -156,7 +157,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
     trials = trial_rows(comparisons)
     figure = Figure(
         "Hazard ratios of the randomized trials, and pooled where two trials share a comparison",
-        hazard_ratio_forest(trials, pooled),
+        hazard_ratio_forest(trials, pooled, study_labels(ctx.store)),
         f"Per trial the latest analysis with a printed 95% CI; pooled: {POOLING_METHOD}. "
         + POOLING_CAVEAT,
         Table(
