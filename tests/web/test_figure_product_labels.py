@@ -106,3 +106,19 @@ def test_dashboard_charts_name_each_study_by_its_product(client, page, params):
         if field in row and not str(row[field]).startswith("Pooled")
     ]
     assert _check(labels, page) > 0, page
+
+
+def test_dashboard_hazard_ratios_stand_with_their_pooled_estimate(client):
+    """Sorted by label, a pool stood apart from its trials; now, as in the report's figure, per
+    indication and endpoint the trials come first, then their pooled estimate."""
+    page = client.get("/q/durability", params={"a": "CN", "b": "US"}).text
+    specs = [json.loads(s) for s in SPEC.findall(page)]
+    [rows] = [
+        spec["data"]["values"]
+        for spec in specs
+        if any(r.get("kind") == "pooled" for r in spec.get("data", {}).get("values", []))
+    ]
+    for i, row in enumerate(rows):
+        if row["kind"] == "pooled":  # "Pooled OS, LBCL" follows two "…, OS (LBCL)" trials
+            endpoint, indication = row["label"].removeprefix("Pooled ").split(", ")
+            assert all(r["label"].endswith(f", {endpoint} ({indication})") for r in rows[i - 2 : i])

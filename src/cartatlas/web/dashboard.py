@@ -174,13 +174,17 @@ def chart_for(
 
 
 def _hazard_ratio_rows(ctx: WebContext) -> pd.DataFrame:
-    """The trials and pooled estimates the report's hazard-ratio forest plot draws."""
+    """The trials and pooled estimates the report's hazard-ratio forest plot draws, in its
+    order: per indication and endpoint, the trials, then their pooled estimate (sorted by label
+    alone, a pool stood apart from the trials it pools)."""
     comparisons = comparisons_frame(ctx.store)
     trials = trial_rows(comparisons)
     names = study_labels(ctx.store)
     rows = [
         {
             "label": hazard_ratio_label(names, t.study_id, t.endpoint, t.indication),
+            "indication": t.indication,
+            "endpoint": t.endpoint,
             "kind": "trial",
             "hr": t.hr,
             "ci_low": t.ci_low,
@@ -193,13 +197,20 @@ def _hazard_ratio_rows(ctx: WebContext) -> pd.DataFrame:
         rows.append(
             {
                 "label": f"Pooled {p.endpoint}, {p.indication}",
+                "indication": p.indication,
+                "endpoint": p.endpoint,
                 "kind": "pooled",
                 "hr": p.hr,
                 "ci_low": low,
                 "ci_high": high,
             }
         )
-    return pd.DataFrame(rows).sort_values("label", kind="stable")
+    order = ["indication", "endpoint", "kind", "label"]  # "pooled" after "trial"
+    return pd.DataFrame(rows).sort_values(order, key=_pooled_last, kind="stable")
+
+
+def _pooled_last(column: pd.Series) -> pd.Series:
+    return column.map({"trial": 0, "pooled": 1}) if column.name == "kind" else column
 
 
 def _landmark_rows(ctx: WebContext, indication: str) -> pd.DataFrame:
