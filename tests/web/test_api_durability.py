@@ -172,10 +172,78 @@ def test_kb_coverage_names_each_randomized_trial_and_its_missing_hazard_ratios(e
     # A trial without any comparisons row is a gap, named in the plain table too
     no_rows = randomized - {r["study_id"] for r in _csv("comparisons")}
     for study in no_rows:
-        assert rows[study]["primary HR"] == rows[study]["OS HR"] == "—"
+        assert rows[study]["primary HR"] == rows[study]["OS HR"] == NO_HR_WORDS
     table = CliRunner().invoke(app, ["--db", evidence_store, "kb", "coverage"])
     for study in no_rows:
         assert f"{study} (primary HR, OS HR)" in table.output
+
+
+#: What a surface prints where a randomized trial's hazard ratio is absent, written out here
+#: rather than read from the code: we do not know whether the trial's papers report it, only
+#: that no stored source does, so the words say that and never "not reported".
+NO_HR_WORDS = (
+    "no data (no source in the evidence base reports it; "
+    "`cartatlas kb coverage --randomized` lists the gap)"
+)
+
+
+def _gaps_said(named: list[str]) -> str:
+    """ "BELINDA (OS HR): no data (…)" for the gaps comparisons.csv leaves (one HR: "it")."""
+    hrs = sum(n.count(" HR") for n in named)
+    words = NO_HR_WORDS if hrs == 1 else NO_HR_WORDS.replace("reports it", "reports them")
+    joined = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"{joined}: {words}"
+
+
+def test_a_missing_hazard_ratio_says_why_in_the_same_words_on_every_surface(
+    evidence_client, evidence_store
+):
+    """BELINDA's OS HR is in no stored source. `kb coverage --randomized` printed "OS HR: —"
+    and the durability output "no HR recorded for BELINDA (OS HR)": a reader could not tell
+    "not published" from "not found". Every surface now gives the reason in the same words."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cartatlas.cli import app
+    from cartatlas.report.context import ReportContext
+    from cartatlas.report.sections import durability
+    from cartatlas.store import open_store
+
+    named = hazard_ratio_gaps("LBCL")
+    assert "BELINDA (OS HR)" in named, "the check needs BELINDA's OS HR to be a gap"
+    said = _gaps_said(named)
+
+    coverage = CliRunner().invoke(
+        app, ["--db", evidence_store, "kb", "coverage", "--randomized", "--format", "json"]
+    )
+    rows = {r["study"]: r for r in json.loads(coverage.stdout)}
+    assert rows["BELINDA"]["OS HR"] == NO_HR_WORDS
+    for gap in hazard_ratio_gaps():  # each gap comparisons.csv leaves, and only those
+        study, _, missing = gap.partition(" (")
+        for column in ("primary HR", "OS HR"):
+            assert (rows[study][column] == NO_HR_WORDS) == (column in missing), (gap, column)
+
+    cli = CliRunner().invoke(
+        app, ["--db", evidence_store, "durability", "--indication", "LBCL"], terminal_width=400
+    )
+    assert f"{said}, so no pooled estimate includes" in cli.output, cli.output
+
+    with open_store(evidence_store, read_only=True) as store:
+        section = durability.build(ReportContext(store, ["CN", "US"]))
+    # the short answer, capped in length, gives the reason and leaves the command to the page
+    assert f"; {said.split('; `cartatlas')[0]})." in section.answer
+    texts = [b.text for b in section.blocks if hasattr(b, "text")]
+    assert any(t.startswith(f"{_gaps_said(hazard_ratio_gaps())}, so no pooled") for t in texts)
+
+    body = evidence_client.get("/api/comparisons", params={"indication": "LBCL"}).json()
+    assert body["missing_hazard_ratios_said"] == said
+    page = evidence_client.get("/q/durability", params={"a": "CN", "b": "US"})
+    # the page prints the command as code: the reader sees it without its backticks
+    assert _gaps_said(hazard_ratio_gaps()).replace("`", "") in _text(page.text)
+
+    for text in (cli.output, section.answer, *texts, body["missing_hazard_ratios_said"]):
+        assert "no HR recorded" not in text and "BELINDA (OS HR): not reported" not in text
 
 
 def test_a_randomized_trial_without_hazard_ratios_is_named_on_every_surface(

@@ -49,6 +49,26 @@ def test_landmark_axis_names_the_time_origin_as_the_pdf_does():
     assert titles == {"months after infusion or randomization"}
 
 
+def test_landmark_legend_names_each_series_in_full():
+    """Series are named by product and study ("Breyanzi (liso-cel) — TRANSFORM, EFS"): Vega
+    cut a legend label at 160 px ("Breyanzi (liso-cel) — TRANSF…")."""
+    rows = pd.DataFrame(
+        {
+            "series": ["Breyanzi (liso-cel) — TRANSFORM, EFS"],
+            "months": [36],
+            "rate": [46.0],
+            "ci_low": [None],
+            "ci_high": [None],
+        }
+    )
+    limits = [
+        layer["encoding"]["color"]["legend"]["labelLimit"]
+        for layer in charts.landmarks(rows)["layer"]
+        if "legend" in layer["encoding"]["color"]
+    ]
+    assert limits and min(limits) >= 300
+
+
 def test_product_response_labels_say_the_analysis_in_words(client):
     """The product page named a later data cut by its stored code, "longer_follow_up", and a
     browser broke its CIs at the dash."""

@@ -196,6 +196,7 @@ def meta(
 ) -> None:
     """Pool a response or safety rate by country of conduct, with CI, PI and subgroup test;
     the studies pooled follow, their sources numbered below (--wide: a column)."""
+    from cartatlas.analyses.study_labels import study_labels
     from cartatlas.analyses.study_rows import ENDPOINTS
     from cartatlas.analyses.success_rates import GRADING_RULE, adjusted_comparison, pool_by_country
     from cartatlas.cli import db_target
@@ -213,6 +214,7 @@ def meta(
         with open_store(db_target(ctx), read_only=True) as store:
             indication = resolve_indication(store, indication)
             pooling = pool_by_country(store, indication, endpoint, wanted, method, test)
+            names = study_labels(store) if forest else {}
     except (StoreMissing, EvidenceNotLoaded, InputError) as exc:
         raise bad_input(exc) from None
     if pooling.refusal:
@@ -264,7 +266,7 @@ def meta(
 
         try:
             with writing(forest, "--forest"):
-                written = forest_for(pooling, forest)
+                written = forest_for(pooling, forest, names)
         except ValueError as exc:
             err.print(tagged("error", "red", f"--forest: {exc}"))
             raise typer.Exit(2) from None

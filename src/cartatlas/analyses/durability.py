@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cartatlas.analyses.evidence_kept import kept
+from cartatlas.evidence.absence import hazard_ratio_gaps_said
 from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.evidence.source_rules import host_of
@@ -52,9 +53,6 @@ POOLING_CAVEAT = (
 LEFT_OUT_LEAD = (
     "Later analyses read only on secondary pages (listed in the table, marked, but not pooled "
     "or plotted)"
-)
-MISSING_HR_LEAD = (
-    "Randomized trials with no hazard ratio recorded (so left out of any pooled estimate)"
 )
 
 _STUDY_COLUMNS = (
@@ -386,6 +384,14 @@ def missing_hazard_ratios(store: Store, indications: set[str] | None = None) -> 
     if indications is not None:
         rows = [row for row in rows if row[2] in indications]
     return randomized_gaps(rows)
+
+
+def missing_hazard_ratios_said(gaps: list[str]) -> str:
+    """The sentence the durability CLI and report print under the hazard ratios: each gap of
+    :func:`missing_hazard_ratios` in the words of ``hazard_ratio_gaps_said``, and that no pooled
+    estimate includes it (a pool silently without a trial would look firmer than it is)."""
+    it = "it" if sum(gap.count(" HR") for gap in gaps) == 1 else "them"
+    return f"{hazard_ratio_gaps_said(gaps)}, so no pooled estimate includes {it}."
 
 
 def survival_counts(survival: pd.DataFrame, places: list[str]) -> dict[str, tuple[int, int]]:

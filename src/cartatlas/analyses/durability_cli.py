@@ -163,7 +163,7 @@ def durability(
         if not comparisons.empty:
             out.print(d.POOLING_CAVEAT)
         if unrecorded:
-            out.print(escape(f"{d.MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
+            out.print(escape(d.missing_hazard_ratios_said(unrecorded)))
         if left_out := d.left_out_unpooled(shared, pools):
             out.print(escape(f"{d.LEFT_OUT_LEAD}: {'; '.join(left_out)}."))
 

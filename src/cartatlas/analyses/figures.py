@@ -37,10 +37,11 @@ def subgroup_test_note(pooling: CountryPooling) -> str:
     )
 
 
-def forest_for(pooling: CountryPooling, path: Path) -> list[Path]:
-    """Write the forest plot of a country pooling (``forest_targets`` says which files) and
-    return the files written. Raises ValueError for an unsupported format or when no model
-    could be fitted (a single study per country has no pooled diamond)."""
+def forest_for(pooling: CountryPooling, path: Path, names: dict[str, str]) -> list[Path]:
+    """Write the forest plot of a country pooling (``forest_targets`` says which files), each
+    study named as ``names`` (``study_labels``) gives, and return the files written. Raises
+    ValueError for an unsupported format or when no model could be fitted (a single study per
+    country has no pooled diamond)."""
     from cartatlas.stats import forest_plot  # matplotlib: only when a figure is asked for
     from cartatlas.stats.forest import forest_targets
 
@@ -55,5 +56,6 @@ def forest_for(pooling: CountryPooling, path: Path) -> list[Path]:
         xlabel=label.capitalize(),
         percent=True,
         common_tau2_test=False,
+        names=names,
     )
     return targets

@@ -7,6 +7,8 @@ and API answer words the gap the same way, "no data (reason)", from these helper
 
 from __future__ import annotations
 
+from cartatlas.wording import and_list
+
 
 def no_data(reason: str) -> str:
     return f"no data ({reason})"
@@ -42,3 +44,23 @@ def no_records(subject: str, narrowed: bool = False) -> str:
     other filters were given too."""
     tail = " that match the other filters" if narrowed else ""
     return no_data(f"no {subject} recorded in the evidence base{tail}")
+
+
+def no_hazard_ratio(count: int = 1, *, pointer: bool = True) -> str:
+    """Why a randomized trial's hazard ratio (``count`` of them) is absent: no stored source
+    prints it. Whether the trial's papers report it is not known, so this never says "not
+    reported"; that word is kept for a source that says so (a comparisons row whose status is
+    ``not_reported``). A bare "—" left a reader unable to tell "not published" from "not found".
+    ``pointer``: name the command that lists the gaps (a short answer, capped in length, leaves
+    it to the section below it)."""
+    reason = f"no source in the evidence base reports {'it' if count == 1 else 'them'}"
+    if pointer:
+        reason += "; `cartatlas kb coverage --randomized` lists the gap"
+    return no_data(reason)
+
+
+def hazard_ratio_gaps_said(gaps: list[str], *, pointer: bool = True) -> str:
+    """ "BELINDA (OS HR): no data (no source in the evidence base reports it; …)" for the gaps
+    ``randomized_gaps`` names, in the words every surface prints (CLI, report, dashboard, API)."""
+    count = sum(gap.count(" HR") for gap in gaps)
+    return f"{and_list(gaps)}: {no_hazard_ratio(count, pointer=pointer)}"

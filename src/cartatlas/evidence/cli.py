@@ -214,6 +214,7 @@ def kb_coverage(
     """What the loaded evidence holds per approved product × indication, and its gaps."""
     from cartatlas.evidence import conversion_coverage as conversions
     from cartatlas.evidence import coverage as c
+    from cartatlas.evidence.absence import hazard_ratio_gaps_said
 
     if randomized:
         rows = _from_loaded(ctx, c.randomized_coverage)
@@ -241,8 +242,8 @@ def kb_coverage(
     if gaps := c.randomized_gaps(_from_loaded(ctx, c.randomized_coverage)):
         console().print(
             Text(
-                f"Randomized trials without a hazard ratio recorded: {'; '.join(gaps)} "
-                "(see `kb coverage --randomized`)."
+                f"Hazard ratios of randomized trials vs standard of care, "
+                f"{hazard_ratio_gaps_said(gaps)}."
             )
         )
 

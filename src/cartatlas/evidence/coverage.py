@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cartatlas.evidence.absence import no_hazard_ratio
 from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.store import Store
 
@@ -109,8 +110,8 @@ RANDOMIZED_COLUMNS = [
 def randomized_coverage(store: Store) -> list[list[str]]:
     """One row per randomized CAR-T vs standard-of-care trial of an approved product (whether
     or not the trial supported an approval): its primary-endpoint and overall-survival hazard
-    ratios as "HR (low–high)", "immature" or "not reported" when the source says so, and "—"
-    when nothing is recorded (a gap to fill)."""
+    ratios as "HR (low–high)", "immature" or "not reported" when the source says so, and
+    :func:`no_hazard_ratio` when nothing is recorded (a gap to fill)."""
     trials = store.execute(
         "SELECT study_id, product_id, indication, registrational FROM evidence_studies "
         "WHERE design LIKE 'randomized%' AND product_id IN "
@@ -148,7 +149,7 @@ def randomized_gaps(rows: list[list[str]]) -> list[str]:
         missing = [
             name
             for name, cell in zip(("primary HR", "OS HR"), row[5:7], strict=True)
-            if cell == "—"
+            if cell == no_hazard_ratio()
         ]
         if missing:
             gaps.append(f"{row[0]} ({', '.join(missing)})")
@@ -156,9 +157,10 @@ def randomized_gaps(rows: list[list[str]]) -> list[str]:
 
 
 def _latest_hr(frame: pd.DataFrame) -> str:
-    """The latest analysis's hazard ratio as printed, or the status that explains its absence."""
+    """The latest analysis's hazard ratio as printed, the status that explains its absence,
+    or, with no row at all, :func:`no_hazard_ratio`."""
     if frame.empty:
-        return "—"
+        return no_hazard_ratio()
     frame = frame.assign(_order=frame["analysis"].map(ANALYSIS_ORDER)).sort_values("_order")
     reported = frame.dropna(subset=["hr"])
     if reported.empty:
@@ -169,8 +171,9 @@ def _latest_hr(frame: pd.DataFrame) -> str:
 
 
 def _hazard_ratio_cell(store: Store, studies: list[str]) -> str:
-    """ "yes" when a randomized registrational trial has a hazard ratio recorded, "—" when it
-    has none (a gap), "n/a" when no registrational trial is randomized."""
+    """ "yes" when a randomized registrational trial has a hazard ratio recorded,
+    :func:`no_hazard_ratio` when it has none (a gap), "n/a" when no registrational trial is
+    randomized."""
     marks = ", ".join("?" * len(studies)) or "NULL"
     [(randomized,)] = store.execute(
         f"SELECT count(*) FROM evidence_studies WHERE study_id IN ({marks}) "
@@ -183,4 +186,4 @@ def _hazard_ratio_cell(store: Store, studies: list[str]) -> str:
         f"SELECT count(*) FROM evidence_comparisons WHERE study_id IN ({marks}) AND hr IS NOT NULL",
         studies,
     )
-    return "yes" if n else "—"
+    return "yes" if n else no_hazard_ratio()

@@ -10,6 +10,8 @@ end of the Brexit transition period (2020-12-31); later British approvals are th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 #: The region code under which EMA / European Commission approvals are stored.
@@ -173,11 +175,18 @@ def shown_brand(brands: object, country: str) -> str | None:
     local = local_brand(brands, country)
     if local:
         return local
+    elsewhere = most_used_brand(brands)
+    if elsewhere is None:
+        return None
+    return f"{elsewhere} — brand elsewhere, none recorded for {country}"
+
+
+def most_used_brand(brands: object, script: Callable[[str], bool] = bool) -> str | None:
+    """The brand a product carries in most countries (``US:Yescarta|EU:Yescarta|CN:…`` →
+    Yescarta; the first listed on a tie), among those ``script`` accepts (a figure, whose font
+    has no Chinese glyphs, takes only Latin brands); None without one."""
     names = (
         [b.partition(":")[2].strip() for b in brands.split("|")] if isinstance(brands, str) else []
     )
-    names = [n for n in names if n]
-    if not names:
-        return None
-    elsewhere = max(names, key=names.count)  # the most used; the first listed on a tie
-    return f"{elsewhere} — brand elsewhere, none recorded for {country}"
+    names = [n for n in names if n and script(n)]
+    return max(names, key=names.count) if names else None

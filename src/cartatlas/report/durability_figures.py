@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cartatlas.analyses.study_labels import hazard_ratio_label, landmark_label
 from cartatlas.report.figures import PALETTE, styled, svg
 from cartatlas.wording import in_words
 
@@ -15,9 +16,10 @@ MARKERS = {"OS": "o", "PFS": "s", "EFS": "D", "DOR": "^"}
 AXIS = (0.05, 20.0)  # hazard-ratio axis of the forest plot
 
 
-def landmark_plot(rows: pd.DataFrame) -> str:
+def landmark_plot(rows: pd.DataFrame, names: dict[str, str]) -> str:
     """Landmark rates (%) of the CAR-T arm against months since treatment: one colour per
-    study, one marker per endpoint, vertical bars for the printed 95% CIs."""
+    study, one marker per endpoint, vertical bars for the printed 95% CIs; each series named
+    by its product and study (``names``: ``study_labels``)."""
     studies = list(dict.fromkeys(rows["study_id"]))
     colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(studies)}
     with styled() as figure:
@@ -46,7 +48,7 @@ def landmark_plot(rows: pd.DataFrame) -> str:
                 color=colors[study],
                 linestyle="-" if len(x) > 1 else "none",
                 linewidth=0.8,
-                label=f"{study} {endpoint}",
+                label=landmark_label(names, study, endpoint),
                 clip_on=False,  # a rate of 100 % sits on the top edge: drawn whole, not halved
             )
         ax.set_xlabel("months after infusion or randomization")
@@ -58,15 +60,16 @@ def landmark_plot(rows: pd.DataFrame) -> str:
         return svg(fig)
 
 
-def hazard_ratio_forest(trials: pd.DataFrame, pooled: list) -> str:
+def hazard_ratio_forest(trials: pd.DataFrame, pooled: list, names: dict[str, str]) -> str:
     """Hazard ratios (log axis) with 95% CIs per trial and endpoint, pooled diamonds below
-    each group that has one; HR < 1 favours CAR-T."""
+    each group that has one; HR < 1 favours CAR-T. Each trial named by its product and study
+    (``names``: ``study_labels``)."""
     lines: list[tuple[str, float, float, float, str]] = []
     for (indication, endpoint), part in trials.groupby(["indication", "endpoint"], sort=True):
         for row in part.itertuples():
             lines.append(
                 (
-                    f"{row.study_id} {endpoint} ({indication})",
+                    hazard_ratio_label(names, row.study_id, endpoint, indication),
                     row.hr,
                     row.ci_low,
                     row.ci_high,

@@ -10,6 +10,7 @@ switched on for every template, not chosen by extension), and Markdown output es
 from __future__ import annotations
 
 import html
+import math
 import re
 from pathlib import Path
 
@@ -104,6 +105,37 @@ def unbroken(value: object) -> bool:
     )
 
 
+#: What one printed line of a table holds and how tall it is, in the PDF's 7 pt type on A4
+#: (182 mm between the margins, 265 mm of page): about 134 characters of DejaVu Sans across
+#: the page, and about 72 lines of table (line height and cell padding) down it.
+PRINT_LINE_CHARS = 134
+PRINT_PAGE_LINES = 72
+#: A table kept whole on one page may push its whole height to the next page, leaving that
+#: much blank: only tables of at most a quarter page are kept whole.
+WHOLE_TABLE_LINES = PRINT_PAGE_LINES // 4
+
+
+def printed_lines(table: Table) -> int:
+    """About how many printed lines ``table`` takes in the PDF: a row as many lines as its
+    text (citation markers as the "[n]" they print) fills across the page, a third more for
+    the room columns of uneven length leave empty, and one line for the header. An estimate,
+    not a layout: it only tells a table of a quarter page from one of half a page."""
+
+    def row_lines(row: list[str]) -> int:
+        text = sum(len(CITATION.sub(r"[\1]", str(value))) + 2 for value in row)
+        return max(1, math.ceil(1.3 * text / PRINT_LINE_CHARS))
+
+    return 1 + sum(row_lines(row) for row in table.rows)
+
+
+def kept_whole(table: Table) -> bool:
+    """Whether the PDF keeps ``table`` on one page (``.table-wrap.short``) rather than
+    breaking it between rows with its header row repeated. Counting rows was not enough: the
+    four-country side-by-side table has eight rows of many lines, half a page, and was pushed
+    whole to page 2, leaving the first page half blank."""
+    return printed_lines(table) <= WHOLE_TABLE_LINES
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("cartatlas.report", "templates"),
@@ -115,6 +147,7 @@ def _environment() -> Environment:
     env.filters["cell"] = table_cell
     env.tests.update(BLOCK_TESTS)
     env.tests["web_url"] = web_url
+    env.tests["kept_whole"] = kept_whole
     env.globals["Markup"] = Markup
     return env
 

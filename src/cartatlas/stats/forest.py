@@ -12,7 +12,8 @@ heterogeneity line, followed by the overall result and the tests for subgroup di
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import matplotlib as mpl
@@ -33,6 +34,9 @@ _SUBGROUP = "#6B6B6B"
 _PREDICTION = "#B03A2E"
 _GRID = "#D9D9D9"
 _ROW_INCHES = 0.24
+_WIDTH = 10.0  # inches, with labels that fit the label column
+_LABEL_INCHES = 2.5  # the label column, up to the events column's numbers
+_CHAR_INCHES = 0.6 * 8.5 / 72  # an average DejaVu Sans character at 8.5 pt
 _SCALES = {"PLO": "logit", "PAS": "arcsine", "PFT": "Freeman-Tukey", "PR": "raw proportion"}
 _METHODS = {
     "CE": "common effect",
@@ -189,6 +193,7 @@ def forest_plot(
     percent: bool = False,
     dpi: int = 200,
     common_tau2_test: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> Figure:
     """Draw the forest plot of ``result``; with ``path``, also write it there (see
     :func:`forest_targets`: .svg, .png or .pdf as named; both .svg and .png without extension).
@@ -196,9 +201,28 @@ def forest_plot(
     ``percent`` labels the axis and intervals in percent. With subgroups both tests for a
     difference are printed, as meta::forest does; ``common_tau2_test=False`` prints only the
     Q-test with a separate τ² per subgroup, for a page whose text reports that one (two
-    p-values side by side leave a reader unable to tell which is the answer).
+    p-values side by side leave a reader unable to tell which is the answer). ``names``: the
+    name to print for a study label ("Yescarta (axi-cel) — ZUMA-1" for "ZUMA-1"); the label
+    column, and the figure with it, widens to fit the longest name.
     """
-    rows = _layout(result, common_tau2_test)
+    rows = [
+        replace(row, label=names.get(row.label, row.label))
+        if names and row.kind == "study"
+        else row
+        for row in _layout(result, common_tau2_test)
+    ]
+    # the label column widens by what its longest label needs; the columns right of it move
+    longest = max(
+        (len(r.label) for r in rows if r.kind in ("header", "study", "pooled")), default=0
+    )
+    extra = max(0.0, longest * _CHAR_INCHES - _LABEL_INCHES)
+    width = _WIDTH + extra
+
+    def across(fraction: float) -> float:
+        """A position drawn for a 10-inch figure, on this one (right of the labels: moved)."""
+        inches = fraction * _WIDTH
+        return (inches + (extra if inches > _LABEL_INCHES else 0.0)) / width
+
     show_weight = not np.all(np.isnan(result.studies.weights))
     n_rows = len(rows)
     height = 1.3 + _ROW_INCHES * (n_rows + 1) + (0.35 if title else 0.0)
@@ -215,10 +239,10 @@ def forest_plot(
             "axes.linewidth": 0.8,
         }
     ):
-        fig = Figure(figsize=(10.0, height))
+        fig = Figure(figsize=(width, height))
         top = 1 - (0.5 + (0.35 if title else 0.0)) / height
         bottom = 0.75 / height
-        ax = fig.add_axes((0.42, bottom, 0.30, top - bottom))
+        ax = fig.add_axes((across(0.42), bottom, 0.30 * _WIDTH / width, top - bottom))
         ys = np.arange(n_rows)[::-1].astype(float)
         ax.set_ylim(-0.7, n_rows - 0.3)
         x_low, x_high = _x_range(rows)
@@ -238,7 +262,17 @@ def forest_plot(
         def to_fig(y: float) -> float:
             return ax.transData.transform((0, y))[1] / fig.bbox.height
 
-        columns = {"label": 0.02, "events": 0.30, "n": 0.37, "estimate": 0.745, "weight": 0.97}
+        columns = {
+            key: across(at)
+            for key, at in {
+                "label": 0.02,
+                "events": 0.30,
+                "n": 0.37,
+                "estimate": 0.745,
+                "weight": 0.97,
+            }.items()
+        }
+        indent = 0.015 * _WIDTH / width
         header_y = to_fig(n_rows - 0.3) + 0.18 / height
         for key, text, ha in (
             ("label", "Study", "left"),
@@ -250,7 +284,11 @@ def forest_plot(
             if key == "weight" and not show_weight:
                 continue
             fig.text(columns[key], header_y, text, ha=ha, va="center", fontweight="bold")
-        fig.add_artist(Line2D([0.02, 0.97], [header_y - 0.1 / height] * 2, color="#808080", lw=0.6))
+        fig.add_artist(
+            Line2D(
+                [across(0.02), across(0.97)], [header_y - 0.1 / height] * 2, color="#808080", lw=0.6
+            )
+        )
 
         for y, row in zip(ys, rows, strict=True):
             fy = to_fig(y)
@@ -309,7 +347,7 @@ def forest_plot(
                 _diamond(ax, y, row.est, row.low, row.high, row.color)
             elif row.kind == "prediction":
                 fig.text(
-                    columns["label"] + 0.015,
+                    columns["label"] + indent,
                     fy,
                     row.label,
                     ha="left",
@@ -338,7 +376,7 @@ def forest_plot(
                     ax.plot([x, x], [y - 0.18, y + 0.18], color=_PREDICTION, lw=1.0, zorder=2)
             elif row.kind == "note":
                 fig.text(
-                    columns["label"] + 0.015,
+                    columns["label"] + indent,
                     fy,
                     row.label,
                     ha="left",
@@ -352,10 +390,24 @@ def forest_plot(
             f"{_TESTS[result.test]}) and back-transformed to proportions. "
             "Study intervals: Clopper-Pearson exact."
         )
-        fig.text(0.02, 0.18 / height, footnote, ha="left", va="bottom", fontsize=7, color="#606060")
+        fig.text(
+            across(0.02),
+            0.18 / height,
+            footnote,
+            ha="left",
+            va="bottom",
+            fontsize=7,
+            color="#606060",
+        )
         if title:
             fig.text(
-                0.02, 1 - 0.22 / height, title, ha="left", va="top", fontsize=11, fontweight="bold"
+                across(0.02),
+                1 - 0.22 / height,
+                title,
+                ha="left",
+                va="top",
+                fontsize=11,
+                fontweight="bold",
             )
         for target in forest_targets(path) if path is not None else []:
             target.parent.mkdir(parents=True, exist_ok=True)

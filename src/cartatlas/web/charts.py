@@ -538,7 +538,14 @@ def landmarks(rows: pd.DataFrame) -> Spec:
                         "title": "alive / event-free / in response (%)",
                         "scale": {"domain": [0, 100]},
                     },
-                    "color": {"field": "series", "type": "nominal", "title": None},
+                    "color": {
+                        "field": "series",
+                        "type": "nominal",
+                        "title": None,
+                        # "Breyanzi (liso-cel) — TRANSFORM, EFS" in full: Vega cuts a legend
+                        # label at 160 px ("Breyanzi (liso-cel) — TRANSF…")
+                        "legend": {"labelLimit": 400},
+                    },
                     "tooltip": _tooltip(
                         "series", ("months", "quantitative"), ("rate", "quantitative")
                     ),

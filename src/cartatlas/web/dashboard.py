@@ -23,6 +23,7 @@ from cartatlas.analyses.durability import (
 from cartatlas.analyses.headline_prices import in_headline
 from cartatlas.analyses.landscape.counts import count, started_by, yearly_shares
 from cartatlas.analyses.safety_rows import MULTINATIONAL, safety_rows
+from cartatlas.analyses.study_labels import hazard_ratio_label, landmark_label, study_labels
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.report import figures
 from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
@@ -118,7 +119,7 @@ def _forest(ctx: WebContext, indication: str) -> charts.Spec | None:
     )
     if run.result is None:
         return None
-    return charts.forest(*forest_frames(run), ctx.countries)
+    return charts.forest(*forest_frames(ctx.store, run), ctx.countries)
 
 
 #: Figures drawn from registry data: their source is the registry snapshot.
@@ -173,12 +174,17 @@ def chart_for(
 
 
 def _hazard_ratio_rows(ctx: WebContext) -> pd.DataFrame:
-    """The trials and pooled estimates the report's hazard-ratio forest plot draws."""
+    """The trials and pooled estimates the report's hazard-ratio forest plot draws, in its
+    order: per indication and endpoint, the trials, then their pooled estimate (sorted by label
+    alone, a pool stood apart from the trials it pools)."""
     comparisons = comparisons_frame(ctx.store)
     trials = trial_rows(comparisons)
+    names = study_labels(ctx.store)
     rows = [
         {
-            "label": f"{t.study_id} {t.endpoint} ({t.indication})",
+            "label": hazard_ratio_label(names, t.study_id, t.endpoint, t.indication),
+            "indication": t.indication,
+            "endpoint": t.endpoint,
             "kind": "trial",
             "hr": t.hr,
             "ci_low": t.ci_low,
@@ -191,21 +197,32 @@ def _hazard_ratio_rows(ctx: WebContext) -> pd.DataFrame:
         rows.append(
             {
                 "label": f"Pooled {p.endpoint}, {p.indication}",
+                "indication": p.indication,
+                "endpoint": p.endpoint,
                 "kind": "pooled",
                 "hr": p.hr,
                 "ci_low": low,
                 "ci_high": high,
             }
         )
-    return pd.DataFrame(rows).sort_values("label", kind="stable")
+    order = ["indication", "endpoint", "kind", "label"]  # "pooled" after "trial"
+    return pd.DataFrame(rows).sort_values(order, key=_pooled_last, kind="stable")
+
+
+def _pooled_last(column: pd.Series) -> pd.Series:
+    return column.map({"trial": 0, "pooled": 1}) if column.name == "kind" else column
 
 
 def _landmark_rows(ctx: WebContext, indication: str) -> pd.DataFrame:
     frame = survival_frame(ctx.store, None, indication)
     frame = frame[(frame["statistic"] == "landmark") & (frame["arm"] == "car-t")]
+    names = study_labels(ctx.store)
     return pd.DataFrame(
         {
-            "series": frame["study_id"] + " " + frame["endpoint"],
+            "series": [
+                landmark_label(names, s, e)
+                for s, e in zip(frame["study_id"], frame["endpoint"], strict=True)
+            ],
             "months": frame["landmark_months"],
             "rate": frame["value"],
             "ci_low": frame["ci_low"],
@@ -346,9 +363,13 @@ def _safety_chart(ctx: WebContext) -> WebFigure | None:
     rows = pd.concat(parts, ignore_index=True)
     if rows.empty:
         return None
+    names = study_labels(ctx.store)
     studies = with_exact_ci(
         rows.assign(
-            label=rows["study_id"] + " (" + rows["indication"] + ")",
+            label=[
+                f"{names.get(s, s)} ({i})"
+                for s, i in zip(rows["study_id"], rows["indication"], strict=True)
+            ],
             country=[
                 MULTINATIONAL if apart else c
                 for c, apart in zip(rows["country_of_conduct"], rows["multinational"], strict=True)

@@ -585,7 +585,7 @@ def _meta_data(store: Store, memo: Memo, q: meta_api.MetaQuery) -> tuple[dict, d
     """The explorer's result and forest for one query (page data, built once per data)."""
     run = meta_api.cached_meta(store, memo, q)
     spec = (
-        charts.forest(*meta_api.forest_frames(run), list(q.countries))
+        charts.forest(*meta_api.forest_frames(store, run), list(q.countries))
         if run.pooling.has_data
         else None
     )

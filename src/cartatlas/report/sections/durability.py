@@ -7,7 +7,6 @@ import pandas as pd
 from cartatlas.analyses.durability import (
     LEFT_OUT_LEAD,
     MEDIANS_NOT_POOLED,
-    MISSING_HR_LEAD,
     POOLING_CAVEAT,
     POOLING_METHOD,
     HeadlineHazardRatio,
@@ -17,13 +16,15 @@ from cartatlas.analyses.durability import (
     left_out_unpooled,
     median_text,
     missing_hazard_ratios,
+    missing_hazard_ratios_said,
     pooled_hazard_ratios_of,
     survival_counts,
     survival_frame,
     trial_rows,
     unpooled_without_ci,
 )
-from cartatlas.evidence.absence import no_survival
+from cartatlas.analyses.study_labels import study_labels
+from cartatlas.evidence.absence import hazard_ratio_gaps_said, no_survival
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.durability_figures import hazard_ratio_forest, landmark_plot
@@ -96,7 +97,7 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
             blocks.append(
                 Figure(
                     f"Landmark survival over time, {indication}",
-                    landmark_plot(landmarks),
+                    landmark_plot(landmarks, study_labels(ctx.store)),
                     "Share of patients alive (OS), without progression / event (PFS, EFS), or "
                     "of responders still in response (DOR) at each printed landmark, CAR-T arm; "
                     "bars are the printed 95% CIs (none where the source gives none).",
@@ -156,7 +157,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
     trials = trial_rows(comparisons)
     figure = Figure(
         "Hazard ratios of the randomized trials, and pooled where two trials share a comparison",
-        hazard_ratio_forest(trials, pooled),
+        hazard_ratio_forest(trials, pooled, study_labels(ctx.store)),
         f"Per trial the latest analysis with a printed 95% CI; pooled: {POOLING_METHOD}. "
         + POOLING_CAVEAT,
         Table(
@@ -198,7 +199,7 @@ def build(ctx: ReportContext) -> Section:
     pooled = pooled_hazard_ratios_of(ctx.store) if not comparisons.empty else []
     weak = left_out_unpooled(comparisons, pooled) if not comparisons.empty else []
     if unrecorded:
-        blocks.append(Paragraph(f"{MISSING_HR_LEAD}: {'; '.join(unrecorded)}."))
+        blocks.append(Paragraph(missing_hazard_ratios_said(unrecorded)))
     blocks.append(Paragraph(MEDIANS_NOT_POOLED))
     detail = (
         "Median and landmark survival per registrational and other trials are listed per "
@@ -261,7 +262,7 @@ def short_answer(
         text += (
             " Randomized vs standard care, primary endpoint (HR < 1 favours CAR-T): "
             + "; ".join(_headline_said(ctx, h, comparisons) for h in headlines)
-            + (f"; no HR recorded for {', '.join(unrecorded)}" if unrecorded else "")
+            + (f"; {hazard_ratio_gaps_said(unrecorded, pointer=False)}" if unrecorded else "")
             + "."
         )
     return f"{text} {SEE_DETAIL}"

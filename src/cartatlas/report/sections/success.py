@@ -21,6 +21,7 @@ from cartatlas.analyses.populations import (
     population_label,
 )
 from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
+from cartatlas.analyses.study_labels import study_labels
 from cartatlas.analyses.study_rows import (
     ANALYSIS_PREFERENCE,
     LATER_RULE,
@@ -572,6 +573,7 @@ def _indication_blocks(
             xlabel="Complete response",
             percent=True,
             common_tau2_test=False,
+            names=study_labels(ctx.store),
         )
         blocks.append(
             Figure(

@@ -20,7 +20,7 @@ from cartatlas.analyses.durability import (
     survival_frame,
 )
 from cartatlas.analyses.treated_share import treated_percent
-from cartatlas.evidence.absence import no_coverage, no_records
+from cartatlas.evidence.absence import hazard_ratio_gaps_said, no_coverage, no_records
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.evidence.schema import Agency, Indication, TimeEndpoint
 from cartatlas.web import params
@@ -72,6 +72,7 @@ class Comparisons(BaseModel):
     method: str
     caveat: str
     missing_hazard_ratios: list[str]
+    missing_hazard_ratios_said: str
     left_out_later_analyses: list[str]
 
 
@@ -87,8 +88,11 @@ def list_comparisons(
     shown, pooled per indication and endpoint where two or more trials share it.
     ``missing_hazard_ratios``: randomized trials of approved products (in those indications, or
     the indication asked for) with no primary-endpoint or OS hazard ratio recorded, left out of
-    the pooled estimates. ``pooled[].caveat`` names the analysis each trial's pooled HR comes
-    from, marks a news page as a weak source and names the other analyses a reader must weigh;
+    the pooled estimates; ``missing_hazard_ratios_said``: the same in the words the CLI, report
+    and dashboard print ("BELINDA (OS HR): no data (no source in the evidence base reports it;
+    …)"), empty when none is missing. ``pooled[].caveat`` names the analysis each trial's
+    pooled HR comes from, marks a news page as a weak source and names the other analyses a
+    reader must weigh;
     ``left_out_later_analyses``: later analyses read only on secondary pages of trials that no
     pooled estimate shows."""
     product_id = params.product(store, "product", product)
@@ -117,13 +121,15 @@ def list_comparisons(
         )
     items = records(rows)
     shown = {indication} if indication else set(rows["indication"])
+    missing = missing_hazard_ratios(store, shown)
     return Comparisons(
         count=len(items),
         items=items,
         pooled=pooled,
         method=POOLING_METHOD,
         caveat=POOLING_CAVEAT,
-        missing_hazard_ratios=missing_hazard_ratios(store, shown),
+        missing_hazard_ratios=missing,
+        missing_hazard_ratios_said=hazard_ratio_gaps_said(missing) if missing else "",
         left_out_later_analyses=left_out_unpooled(shared, pools),
     )
 

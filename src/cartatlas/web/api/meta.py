@@ -26,6 +26,7 @@ from cartatlas.analyses.populations import (
     population_label,
 )
 from cartatlas.analyses.response_floors import FLOOR_RULE
+from cartatlas.analyses.study_labels import study_labels
 from cartatlas.analyses.study_rows import ENDPOINTS, LATER_RULE, SELECTION_RULE
 from cartatlas.analyses.success_rates import (
     GRADING_RULE,
@@ -306,7 +307,7 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
     }
 
 
-def forest_svg(run: MetaRun) -> str:
+def forest_svg(store: Store, run: MetaRun) -> str:
     """The stats library's forest plot of the run, as SVG text; 404 without a fitted model."""
     if run.result is None:
         q = run.query
@@ -324,6 +325,7 @@ def forest_svg(run: MetaRun) -> str:
         xlabel=label[0].upper() + label[1:],
         percent=True,
         common_tau2_test=False,
+        names=study_labels(store),
     )
     return svg(figure)
 
@@ -348,12 +350,14 @@ def meta(store: EvidenceDep, memo: MemoDep, q: MetaQueryDep, request: Request) -
     responses={200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}}, **GLMM_RULE},
 )
 def meta_forest(store: EvidenceDep, memo: MemoDep, q: MetaQueryDep) -> Response:
-    return Response(forest_svg(cached_meta(store, memo, q)), media_type="image/svg+xml")
+    return Response(forest_svg(store, cached_meta(store, memo, q)), media_type="image/svg+xml")
 
 
-def forest_frames(run: MetaRun) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The run as the interactive forest chart reads it: study rows and pooled rows (percent)."""
-    studies = study_table(run).assign(label=lambda f: f["study_id"])
+def forest_frames(store: Store, run: MetaRun) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The run as the interactive forest chart reads it: study rows, each labelled by its
+    product and study (``study_labels``), and pooled rows (percent)."""
+    names = study_labels(store)
+    studies = study_table(run).assign(label=lambda f: [names.get(s, s) for s in f["study_id"]])
     pooled = [
         {
             "country": country,
