@@ -473,25 +473,35 @@ def test_a_study_rate_in_a_verdict_is_rounded_as_the_paper_prints_it(evidence_st
     assert "Yangtze2021-BCMAxCD38 81.3%" in verdict["evidence"]
 
 
-def _any_grade_gradings(events: tuple[str, ...], indication: str, country: str) -> list[str]:
-    """The grading system of each any-grade row of ``events`` in standard-population cohorts of
-    ``indication`` conducted in ``country`` ("" when the source names none)."""
+def _any_grade_rows(
+    events: tuple[str, ...], indication: str, conducted: str, site: str | None = None
+) -> list[dict[str, str]]:
+    """The non-secondary any-grade rows of ``events`` in standard-population cohorts of
+    ``indication`` conducted in ``conducted`` (a country or "multinational"), with a recorded
+    site in ``site`` when given."""
     studies = {
         s["study_id"]
         for s in rows("studies")
         if s["indication"] == indication
-        and s["country_of_conduct"] == country
+        and s["country_of_conduct"] == conducted
+        and (site is None or site in s["countries"].split("|"))
         and not s["overlaps_with"]
         and (s["population_group"] or "standard") == "standard"
     }
     return [
-        r["grading"]
+        r
         for r in rows("safety")
         if r["study_id"] in studies
         and r["event"] in events
         and r["grade"] == "any"
         and r["source_kind"] != "secondary"
     ]
+
+
+def _any_grade_gradings(events: tuple[str, ...], indication: str, country: str) -> list[str]:
+    """The grading system of each any-grade row of ``events`` in cohorts of ``indication``
+    conducted in ``country`` ("" when the source names none)."""
+    return [r["grading"] for r in _any_grade_rows(events, indication, country)]
 
 
 @pytest.mark.parametrize(
@@ -519,27 +529,10 @@ def test_side_effects_said_to_be_similar_have_rows_that_cannot_be_compared(
 
 
 def _multinational_with_sites(events: tuple[str, ...], indication: str, country: str) -> list[str]:
-    """Multinational cohorts of ``indication`` with a recorded site in ``country`` and a
-    non-secondary any-grade row of ``events``, read from the raw rows."""
-    studies = {
-        s["study_id"]
-        for s in rows("studies")
-        if s["indication"] == indication
-        and s["country_of_conduct"] == "multinational"
-        and country in s["countries"].split("|")
-        and not s["overlaps_with"]
-        and (s["population_group"] or "standard") == "standard"
-    }
-    return sorted(
-        {
-            r["study_id"]
-            for r in rows("safety")
-            if r["study_id"] in studies
-            and r["event"] in events
-            and r["grade"] == "any"
-            and r["source_kind"] != "secondary"
-        }
-    )
+    """Multinational cohorts of ``indication`` with a recorded site in ``country`` and an
+    any-grade row of ``events``, read from the raw rows."""
+    rows_there = _any_grade_rows(events, indication, "multinational", site=country)
+    return sorted({r["study_id"] for r in rows_there})
 
 
 @pytest.mark.parametrize(

@@ -405,6 +405,33 @@ def _dated(text: str) -> str | None:
     return next((d.iso for d in find_dates(text) if _DATED.search(text[: d.span[0]])), None)
 
 
+def _country_counts(
+    kind: str, pattern: re.Pattern[str], least: int, s: Sentence, i: int, ctx: _Context
+) -> list[Finding]:
+    """A ``kind`` finding for each count ``pattern`` matches that is at least ``least`` in a
+    sentence naming a country; its bounds from the word before it, its date from "as of …"."""
+    if not ctx.found_countries[i]:
+        return []
+    found = []
+    for m in pattern.finditer(s.text):
+        n = count_value(m.group("n"))
+        if n < least:
+            continue
+        countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
+        found.append(
+            Finding(
+                kind,
+                s,
+                (s.start + m.start(), s.start + m.end()),
+                countries=countries[:1],
+                number=_count_bounds(n, m.group("above")),
+                ongoing=kind == "trial_count" and bool(_ONGOING.search(m.group(0))),
+                date=_dated(s.text),
+            )
+        )
+    return found
+
+
 def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     found = []
     part = _PART_OF.search(s.text)
@@ -426,39 +453,10 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
                 date=by.group(1) if by else None,
             )
         )
-    for m in _TRIAL_COUNT.finditer(s.text):
-        n = count_value(m.group("n"))
-        if n < 10 or not ctx.found_countries[i]:
-            # "two trials" of a product, or trials of a hospital or a review ("we completed
-            # 300 trials"): a country's trial count names its country in the same sentence.
-            continue
-        countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
-        found.append(
-            Finding(
-                "trial_count",
-                s,
-                (s.start + m.start(), s.start + m.end()),
-                countries=countries[:1],
-                number=_count_bounds(n, m.group("above")),
-                ongoing=bool(_ONGOING.search(m.group(0))),
-                date=_dated(s.text),
-            )
-        )
-    for m in _CENTRE_COUNT.finditer(s.text):
-        n = count_value(m.group("n"))
-        if n < 2 or not ctx.found_countries[i]:
-            continue  # "two centres" of a network, or a count of no named country
-        countries, _ = ctx.nearest(i, ctx.found_countries, m.start())
-        found.append(
-            Finding(
-                "centre_count",
-                s,
-                (s.start + m.start(), s.start + m.end()),
-                countries=countries[:1],
-                number=_count_bounds(n, m.group("above")),
-                date=_dated(s.text),
-            )
-        )
+    # "two trials" of a product or trials of a hospital ("we completed 300 trials"), "two
+    # centres" of a network: a country's count is larger and names its country in the sentence.
+    found += _country_counts("trial_count", _TRIAL_COUNT, 10, s, i, ctx)
+    found += _country_counts("centre_count", _CENTRE_COUNT, 2, s, i, ctx)
     for pct in find_percentages(s.text):
         around = s.text[max(0, pct.span[0] - 40) : pct.span[1] + 60]
         if _TRIALS.search(around) and _WORLD.search(around):
