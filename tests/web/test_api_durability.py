@@ -176,6 +176,19 @@ def test_kb_coverage_names_each_randomized_trial_and_its_missing_hazard_ratios(e
     table = CliRunner().invoke(app, ["--db", evidence_store, "kb", "coverage"])
     for study in no_rows:
         assert f"{study} (primary HR, OS HR)" in table.output
+    # Crossover: the largest any comparisons row records, else said missing, never a bare "—"
+    for study in randomized:
+        given = [
+            float(r["crossover_percent"])
+            for r in _csv("comparisons")
+            if r["study_id"] == study and r["crossover_percent"]
+        ]
+        expected = f"{max(given):g}" if given else NO_CROSSOVER_WORDS
+        assert rows[study]["crossover %"] == expected, study
+    assert any(r["crossover %"] == NO_CROSSOVER_WORDS for r in rows.values())
+
+
+NO_CROSSOVER_WORDS = "no data (no stored source of this trial's hazard ratios gives the crossover)"
 
 
 #: What a surface prints where a randomized trial's hazard ratio is absent, written out here

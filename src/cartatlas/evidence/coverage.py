@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.evidence.absence import no_hazard_ratio
+from cartatlas.evidence.absence import no_data, no_hazard_ratio
 from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.store import Store
 
@@ -107,6 +107,12 @@ RANDOMIZED_COLUMNS = [
 ]
 
 
+#: A bare "—" could be read as "none" (no crossover allowed, no primary endpoint): the cells say
+#: what is missing is the record.
+NO_CROSSOVER = no_data("no stored source of this trial's hazard ratios gives the crossover")
+NO_PRIMARY_ENDPOINT = no_data("no hazard ratio row is marked as the primary endpoint")
+
+
 def randomized_coverage(store: Store) -> list[list[str]]:
     """One row per randomized CAR-T vs standard-of-care trial of an approved product (whether
     or not the trial supported an approval): its primary-endpoint and overall-survival hazard
@@ -133,10 +139,10 @@ def randomized_coverage(store: Store) -> list[list[str]]:
                 product,
                 indication,
                 "yes" if registrational else "no",
-                endpoint or "—",
+                endpoint or NO_PRIMARY_ENDPOINT,
                 _latest_hr(primary),
                 _latest_hr(comparisons[comparisons["endpoint"] == "OS"]),
-                f"{crossover.max():g}" if not crossover.empty else "—",
+                f"{crossover.max():g}" if not crossover.empty else NO_CROSSOVER,
             ]
         )
     return rows
