@@ -87,3 +87,16 @@ def test_a_centre_count_of_no_named_country_is_not_checked(evidence_store, tmp_p
     (record,) = cli_records(evidence_store, tmp_path, "The network has 12 CAR-T centres.\n")
     assert record["verdict"] == "not checkable"
     assert record["reason"] == UNREAD_REASON
+
+
+def test_a_dated_count_of_a_year_without_counts_has_no_data(evidence_store, tmp_path):
+    years = sorted({r["as_of"][:4] for r in rows("centres.csv") if r["country"] == "CN"})
+    assert "2019" not in years
+    (record,) = cli_records(
+        evidence_store, tmp_path, "As of 2019, China had 50 CAR-T treatment centres.\n"
+    )
+    assert record["verdict"] == "no data"
+    assert record["evidence"] == (
+        "no published count of treatment centres for CN of 2019 in the evidence base "
+        f"(counts of {', '.join(years)} left out)"
+    )

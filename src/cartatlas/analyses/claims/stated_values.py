@@ -230,6 +230,13 @@ def centres_in_range(store: Store, claim: Claim) -> Verdict:
         else:
             values.append((label, count))
         sources.append(url)
+    if not values and not unplaced:
+        years = sorted({str(row[0])[:4] for row in rows})
+        evidence = (
+            f"no published count of treatment centres for {country} of {year} in the evidence "
+            f"base (counts of {', '.join(years)} left out)"
+        )
+        return Verdict(claim, NO_DATA, evidence, rule)
     verdict = replace(_judge(claim, values, "", sources, shown), rule=rule)
     return _with_bounds(verdict, unplaced, shown, left_out, CENTRE_FLOOR_RULE)
 
