@@ -11,28 +11,36 @@ import pytest
 from tests.articles.surfaces import assert_api_and_page, cli_records, rows
 
 
-def _recorded(country: str) -> dict[str, str]:
+def _recorded(country: str, year: str) -> dict[str, str]:
     (row,) = [
         r
         for r in rows("prices.csv")
-        if r["country"] == country and r["product_id"] == "tisagenlecleucel"
+        if (r["country"], r["product_id"], r["year"]) == (country, "tisagenlecleucel", year)
     ]
     return row
 
 
 @pytest.mark.parametrize(
-    ("country", "template"),
+    ("country", "year", "template"),
     [
-        ("JP", "In Japan, Kymriah costs ¥{:.2f} million."),
-        ("JP", "In Japan, Kymriah is priced at {:.2f} million yen."),
-        ("KR", "In South Korea, Kymriah costs about {:.0f} million won."),
-        ("CH", "In Switzerland, Kymriah costs CHF {:,.0f}."),
+        # Japan cut Kymriah's NHI price in 2021: a page written in 2020 is held to the 2019
+        # price, a page with no date to the price in force now.
+        ("JP", "2019", "Published: 2020-06-01\n\nIn Japan, Kymriah costs ¥{:.2f} million."),
+        (
+            "JP",
+            "2019",
+            "Published: 2020-06-01\n\nIn Japan, Kymriah is priced at {:.2f} million yen.",
+        ),
+        ("JP", "2021", "In Japan, Kymriah costs ¥{:.2f} million."),
+        ("JP", "2021", "In Japan, Kymriah is priced at {:,.0f} yen."),
+        ("KR", "2022", "In South Korea, Kymriah costs about {:.0f} million won."),
+        ("CH", "2018", "In Switzerland, Kymriah costs CHF {:,.0f}."),
     ],
 )
 def test_a_recorded_price_in_its_currency_is_supported_on_every_surface(
-    evidence_store, evidence_client, tmp_path, country, template
+    evidence_store, evidence_client, tmp_path, country, year, template
 ):
-    row = _recorded(country)
+    row = _recorded(country, year)
     amount = float(row["amount"])
     text = template.format(amount / 1e6 if "million" in template else amount)
     [record] = cli_records(evidence_store, tmp_path, text)

@@ -3,8 +3,10 @@ route (price ÷ events/n, the price in force at the Japanese approval the trial 
 asserted on the analysis, the report section, the ``report`` command's Markdown, the dashboard's
 cost page and the price the API serves.
 
-Kymriah's one Japanese NHI price covers leukaemia and lymphoma (prices.csv names both,
-"B-ALL|LBCL"); while its indication was unknown, JULIET showed "no data" for Japan. ELIANA
+Kymriah's Japanese NHI price covers leukaemia and lymphoma (prices.csv names both,
+"B-ALL|LBCL"); of its two prices, the 2019 listing price is the one in force at the 2019
+approval JULIET supported (the 2021 cost-effectiveness cut to 32,647,761 JPY came later); while
+its indication was unknown, JULIET showed "no data" for Japan. ELIANA
 (no recorded site list) pairs with the country of Kymriah's first B-ALL approval anywhere, the
 US, so not with Japan (tests/web/test_responder_any_pair.py).
 No API endpoint serves cost per responder itself; /api/prices serves its price.
@@ -40,7 +42,7 @@ def test_kymriah_japan_price_pairs_with_juliet_by_hand():
     [price] = [
         p
         for p in plain.rows("prices")
-        if p["product_id"] == "tisagenlecleucel" and p["country"] == "JP"
+        if (p["product_id"], p["country"], p["year"]) == ("tisagenlecleucel", "JP", "2019")
     ]
     assert sorted(price["indication"].split("|")) == ["B-ALL", "LBCL"]
     [rate] = [
@@ -97,7 +99,7 @@ def test_api_serves_the_japanese_price_with_both_indications(evidence_client):
     [price] = [
         p
         for p in plain.rows("prices")
-        if (p["product_id"], p["country"]) == ("tisagenlecleucel", "JP")
+        if (p["product_id"], p["country"], p["year"]) == ("tisagenlecleucel", "JP", "2019")
     ]
     [row] = [r for r in served if r["amount"] == float(price["amount"])]
     assert row["indication"] == price["indication"]

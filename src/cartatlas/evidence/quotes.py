@@ -1,7 +1,7 @@
 """Is a recorded number or date really in its supporting quote?
 
 Sources print numbers as "1,200,000", "$475 000", "370'000", "1.2 million", "Rs 30 lakh",
-"120万", "15·4" or "83%";
+"120万", "3264万7761円", "15·4" or "83%";
 dates as "August 30, 2017", "30 Aug 2017", "2017-08-30" or "2017年8月30日". Both sides are
 normalized so a value matches only when the quote states it, and "54" never matches inside "154"
 or "5.4".
@@ -25,6 +25,8 @@ _LEADING_DOT = re.compile(r"(?<![\d.])\.(\d)")
 _NUMBER = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|lakh|crore|万|亿|千))?(?![\d])"
 )
+# Japanese prices write the units after 万 straight on: "3264万7761円" is 32,647,761 yen.
+_MAN_COMPOUND = re.compile(r"(?<![\d.])(\d+)万(\d{1,4})(?![\d.])")
 _SCALE = {
     "million": Decimal(10) ** 6,
     "billion": Decimal(10) ** 9,
@@ -88,6 +90,8 @@ def numbers_in(text: str) -> set[Decimal]:
             found.add(value)
             if scale:
                 found.add(value * _SCALE[scale.lower()])
+    for man, units in _MAN_COMPOUND.findall(text):
+        found.add(Decimal(man) * _SCALE["万"] + Decimal(units))
     return found
 
 
