@@ -11,7 +11,6 @@ pound, JPY in yen per dollar).
 
 from __future__ import annotations
 
-import html
 import json
 
 import pytest
@@ -19,10 +18,9 @@ from typer.testing import CliRunner
 
 from cartatlas.analyses.responder_cost import cost_per_responder
 from cartatlas.cli import app
-from cartatlas.report.context import ReportContext
-from cartatlas.report.sections import cost as cost_section
 from cartatlas.store import open_store
 from tests.golden import plain
+from tests.report.cost_surfaces import cost_surfaces
 
 PAIR = ("GB", "JP")
 # (study, country, product, indication, price year)
@@ -53,10 +51,6 @@ def _by_hand(study: str, country: str, product: str, indication: str, year: str)
 EXPECTED = {(c[0], c[1]): _by_hand(*c) for c in CASES}
 
 
-def _money(usd: float) -> str:
-    return f"{usd:,.0f} USD"
-
-
 def test_the_hand_route_reads_the_quoted_prices():
     # 280,451 GBP x 1.2371 USD/GBP x 180/117; 32,647,761 JPY / 131.4589 x 128/42
     assert EXPECTED[("ZUMA-7", "GB")] == pytest.approx(280451 * 1.2371 * 180 / 117, rel=1e-12)
@@ -83,18 +77,6 @@ def test_analysis_cli_and_api_agree_with_the_hand_route(evidence_store, evidence
 
 
 def test_report_and_dashboard_show_the_same_costs(evidence_store, evidence_client, tmp_path):
-    with open_store(evidence_store, read_only=True) as store:
-        section = cost_section.build(ReportContext(store, list(PAIR)))
-    table = next(b for b in section.blocks if getattr(b, "title", "").startswith("Cost per resp"))
-    cost_column = table.columns.index("price ÷ response rate")
-    args = ["--db", evidence_store, "report", *PAIR, "--out", str(tmp_path), "--format", "md"]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-    markdown = next(tmp_path.glob("*.md")).read_text("utf-8")
-    page = html.unescape(evidence_client.get("/q/cost?a=GB&b=JP").text)
+    surfaces = cost_surfaces(evidence_store, evidence_client, tmp_path, PAIR)
     for (study, country), expected in EXPECTED.items():
-        said = _money(expected)
-        [row] = [r for r in table.rows if r[1] == country and r[3].startswith(study + " (")]
-        assert row[cost_column].startswith(f"{said} (95% CI ")
-        assert f"| {said} (95% CI " in markdown
-        assert said in page
+        surfaces.assert_cost(study, country, expected)

@@ -14,27 +14,19 @@ No API endpoint serves cost per responder itself; /api/prices serves its price.
 
 from __future__ import annotations
 
-import html
 import math
 
 import pytest
-from typer.testing import CliRunner
 
 from cartatlas.analyses.responder_cost import cost_per_responder
-from cartatlas.cli import app
-from cartatlas.report.context import ReportContext
-from cartatlas.report.sections import cost as cost_section
 from cartatlas.store import open_store
 from tests.golden import plain
 from tests.golden.test_golden import _expected_costs
+from tests.report.cost_surfaces import cost_surfaces
 
 PAIR = ("JP", "CN")
 EXPECTED = _expected_costs(PAIR)
 KYMRIAH_JP = [("JULIET", "JP")]
-
-
-def _money(usd: float) -> str:
-    return f"{usd:,.0f} USD"
 
 
 def test_kymriah_japan_price_pairs_with_juliet_by_hand():
@@ -56,12 +48,6 @@ def test_kymriah_japan_price_pairs_with_juliet_by_hand():
         assert EXPECTED[(study, country)] == pytest.approx(usd * n / events, rel=1e-12)
 
 
-@pytest.fixture(scope="module")
-def section(evidence_store):
-    with open_store(evidence_store, read_only=True) as store:
-        return cost_section.build(ReportContext(store, list(PAIR)))
-
-
 def test_analysis_matches_the_plain_route(evidence_store):
     with open_store(evidence_store, read_only=True) as store:
         frame = cost_per_responder(store, list(PAIR))
@@ -74,22 +60,10 @@ def test_analysis_matches_the_plain_route(evidence_store):
             assert got[key] == pytest.approx(expected, rel=1e-9), key
 
 
-def test_report_command_and_dashboard_show_japan_cost(
-    section, evidence_store, evidence_client, tmp_path
-):
-    table = next(b for b in section.blocks if getattr(b, "title", "").startswith("Cost per resp"))
-    cost_column = table.columns.index("price ÷ response rate")
-    args = ["--db", evidence_store, "report", *PAIR, "--out", str(tmp_path), "--format", "md"]
-    result = CliRunner().invoke(app, args)
-    assert result.exit_code == 0, result.output
-    markdown = next(tmp_path.glob("*.md")).read_text("utf-8")
-    page = html.unescape(evidence_client.get("/q/cost?a=JP&b=CN").text)
+def test_report_command_and_dashboard_show_japan_cost(evidence_store, evidence_client, tmp_path):
+    surfaces = cost_surfaces(evidence_store, evidence_client, tmp_path, PAIR)
     for study, country in KYMRIAH_JP:
-        [row] = [r for r in table.rows if r[1] == country and r[3].startswith(study + " (")]
-        said = _money(EXPECTED[(study, country)])
-        assert row[cost_column].startswith(f"{said} (95% CI ")
-        assert f"| {said} (95% CI " in markdown
-        assert said in page
+        surfaces.assert_cost(study, country, EXPECTED[(study, country)])
 
 
 def test_api_serves_the_japanese_price_with_both_indications(evidence_client):
