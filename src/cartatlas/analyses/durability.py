@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cartatlas.analyses.evidence_kept import kept
-from cartatlas.evidence.absence import hazard_ratio_gaps_said
+from cartatlas.evidence.absence import hazard_ratio_count, hazard_ratio_gaps_said
 from cartatlas.evidence.coverage import randomized_coverage, randomized_gaps
 from cartatlas.evidence.schema import ANALYSIS_ORDER
 from cartatlas.evidence.source_rules import host_of
@@ -390,7 +390,7 @@ def missing_hazard_ratios_said(gaps: list[str]) -> str:
     """The sentence the durability CLI and report print under the hazard ratios: each gap of
     :func:`missing_hazard_ratios` in the words of ``hazard_ratio_gaps_said``, and that no pooled
     estimate includes it (a pool silently without a trial would look firmer than it is)."""
-    it = "it" if sum(gap.count(" HR") for gap in gaps) == 1 else "them"
+    it = "it" if hazard_ratio_count(gaps) == 1 else "them"
     return f"{hazard_ratio_gaps_said(gaps)}, so no pooled estimate includes {it}."
 
 

@@ -62,5 +62,9 @@ def no_hazard_ratio(count: int = 1, *, pointer: bool = True) -> str:
 def hazard_ratio_gaps_said(gaps: list[str], *, pointer: bool = True) -> str:
     """ "BELINDA (OS HR): no data (no source in the evidence base reports it; …)" for the gaps
     ``randomized_gaps`` names, in the words every surface prints (CLI, report, dashboard, API)."""
-    count = sum(gap.count(" HR") for gap in gaps)
-    return f"{and_list(gaps)}: {no_hazard_ratio(count, pointer=pointer)}"
+    return f"{and_list(gaps)}: {no_hazard_ratio(hazard_ratio_count(gaps), pointer=pointer)}"
+
+
+def hazard_ratio_count(gaps: list[str]) -> int:
+    """How many hazard ratios the gaps name: "BELINDA (primary HR, OS HR)" is two."""
+    return sum(gap.count(" HR") for gap in gaps)
