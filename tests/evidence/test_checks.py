@@ -275,6 +275,7 @@ def test_paper_source_needs_a_doi_or_pmid(evidence_dir):
             doi="",
             source_kind="news",
             source_url="https://www.nejm.org/doi/full/10.1056/x",
+            derived_from="journal",
         )
     )
     first, waiting = messages(folder)
@@ -289,7 +290,12 @@ def test_paper_source_needs_a_doi_or_pmid(evidence_dir):
 
 
 def test_news_source_needs_no_doi(evidence_dir):
-    news = {"doi": "", "source_url": "https://www.ascopost.com/zuma-1", "source_kind": "news"}
+    news = {
+        "doi": "",
+        "source_url": "https://www.ascopost.com/zuma-1",
+        "source_kind": "news",
+        "derived_from": "journal",  # what a weak result row without DOI or PMID restates
+    }
     assert messages(evidence_dir(**_with("studies", 0, **news))) == []
 
 

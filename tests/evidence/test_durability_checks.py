@@ -14,6 +14,8 @@ SOURCE = {
     "source_kind": "news",
     "accessed": "2026-12-06",
 }
+# A result row on a news page without DOI or PMID says what it derives from (kb check).
+RESULT_SOURCE = {**SOURCE, "derived_from": "unnamed"}
 QUOTE = (
     "Median overall survival was not reached (95% CI 28.6 to not estimable); the 4-year OS rate "
     "was 54.6% (95% CI 47.0-61.6) (HR = 0.73, 95% CI = 0.54-0.98, P = .03)"
@@ -32,7 +34,7 @@ def _survival(**changes: str) -> dict[str, str]:
         "ci_high": "61.6",
         "not_reached": "false",
         "source_quote": QUOTE,
-        **SOURCE,
+        **RESULT_SOURCE,
     }
     row.update(changes)
     return {k: v for k, v in row.items() if v != ""}
@@ -69,7 +71,7 @@ def test_valid_survival_and_comparison_rows_pass(evidence_dir):
         "ci_high": "0.98",
         "p_value": ".03",
         "source_quote": QUOTE,
-        **SOURCE,
+        **RESULT_SOURCE,
     }
     median = _survival(
         statistic="median",

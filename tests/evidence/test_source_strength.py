@@ -40,3 +40,9 @@ def test_weak_kinds_are_news_secondary_and_missing():
     ]
     assert strength.label("news") == "news (weak source)"
     assert strength.label("company_release") == "company release"
+
+
+def test_derivations_list_every_value_of_derived_from_once():
+    from cartatlas.evidence.schema import DERIVED_FROM, DerivedFrom
+
+    assert list(strength.DERIVATIONS) == list(get_args(DerivedFrom)) == list(DERIVED_FROM)

@@ -412,13 +412,14 @@ def check_evidence(directory: Path = BUNDLED_DIR) -> Evidence:
 
 
 def _check_sources(rows: dict[str, list[Row]], reject) -> None:  # type: ignore[no-untyped-def]
-    """The source rules (``source_rules.py``): hosts, paper IDs, approval sources, conflicts,
-    and one kind per publisher."""
+    """The source rules (``source_rules.py``): hosts, paper IDs, what a weak row without them
+    derives from, approval sources, conflicts, and one kind per publisher."""
     for name, table_rows in rows.items():
         for row in table_rows:
             for column, message in (
                 *source_rules.host_problems(row),
                 *source_rules.paper_id_problems(row),
+                *source_rules.derivation_problems(row),
             ):
                 reject(row, column, message)
         for row, message in source_rules.conflicting_count_problems(name, table_rows):

@@ -275,36 +275,61 @@ def kb_sources(directory: DirOption = None, fmt: FormatOption = Format.table) ->
     """How many rows of each table rest on each kind of source, strongest kind first.
 
     Counts the rows that pass `kb check`; news and secondary sources are weak (never alone
-    behind a headline when a stronger source exists).
+    behind a headline when a stronger source exists). The last columns count the result rows
+    on weak pages that name no DOI or PMID, then split them by what their value derives from
+    (journal, conference abstract, approval data, or a page that does not say).
     """
     from cartatlas.evidence.checks import check_evidence
     from cartatlas.evidence.source_strength import (
+        DERIVATIONS,
         RANKING,
         RESULT_TABLES,
         UNIDENTIFIED,
         kind_counts,
         unidentified,
+        unidentified_by_derivation,
     )
 
     evidence = check_evidence(_bundled(directory))
     records = {name: [row.record for row in rows] for name, rows in evidence.rows.items()}
     counts = kind_counts({name: [r.source_kind for r in rows] for name, rows in records.items()})
-    gaps = {name: unidentified(rows) for name, rows in records.items() if name in RESULT_TABLES}
+    results = {name: rows for name, rows in records.items() if name in RESULT_TABLES}
+    gaps = {name: unidentified(rows) for name, rows in results.items()}
+    splits = {name: unidentified_by_derivation(rows) for name, rows in results.items()}
     gaps["all tables"] = sum(gaps.values())  # kind_counts' row of totals
+    splits["all tables"] = {d: sum(split[d] for split in splits.values()) for d in DERIVATIONS}
     for row in counts:
-        row.append(gaps.get(row[0], ""))
-    columns = ["table", *RANKING, "total", UNIDENTIFIED]
+        split = splits.get(row[0], dict.fromkeys(DERIVATIONS, ""))
+        row.extend([gaps.get(row[0], ""), *split.values()])
+    columns = ["table", *RANKING, "total", UNIDENTIFIED, *_split_columns(UNIDENTIFIED, DERIVATIONS)]
     emit(columns, counts, fmt, title="Evidence rows per source kind")
     if fmt is Format.table and gaps["all tables"]:
-        err.print(
-            f"weak no identifier: {gaps['all tables']} result rows rest on news or secondary pages "
-            "and name no DOI or PMID (no stored page identified their paper; "
-            "docs/evidence/curation-log.md lists the searches). They stay in detail tables, "
-            "marked as weak sources.",
-            markup=False,
-        )
+        err.print(_unidentified_said(gaps["all tables"], splits), markup=False)
     if not evidence.ok:
         err.print(f"{len(evidence.problems)} row problem(s) not counted; run `cartatlas kb check`")
+
+
+def _split_columns(column: str, derivations: tuple[str, ...]) -> list[str]:
+    """``weak_no_identifier_journal``, …: one column per value of derived_from."""
+    return [f"{column}_{derivation}" for derivation in derivations]
+
+
+def _unidentified_said(total: int, splits: dict[str, dict[str, int]]) -> str:
+    """The closing sentence of `kb sources`: the weak rows without identifier, what their values
+    come from, and which of them are the gap issue #14 counts (the journal-derived ones: a
+    journal paper has a DOI or PMID to find, a meeting abstract or approval data may not)."""
+    split = splits["all tables"]
+    results = sum(splits[name]["journal"] for name in ("outcomes", "safety"))
+    return (
+        f"weak no identifier: {total} result rows rest on news or secondary pages and name no "
+        f"DOI or PMID. What their values come from: a journal paper {split['journal']}, a "
+        f"conference abstract {split['conference_abstract']}, approval data (regulator, label "
+        f"or company release) {split['approval']}, not said by the page {split['unnamed']}. "
+        f"The {split['journal']} journal-derived rows ({results} of them outcome or safety "
+        "rows) are the gap issue #14 counts: each restates a paper that should be cited by its "
+        "DOI or PMID. docs/evidence/curation-log.md lists the searches; all these rows stay in "
+        "detail tables, marked as weak sources."
+    )
 
 
 def register(app: typer.Typer) -> None:

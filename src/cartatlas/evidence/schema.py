@@ -237,6 +237,36 @@ class Sourced(BaseModel):
         return value
 
 
+# What a result row's value derives from, when its page is a news or secondary page that names no
+# DOI or PMID (docs/evidence-protocol.md, "Sources"): `kb check` requires it there, and
+# `kb sources` splits the rows without an identifier by it, so the journal papers still to be
+# identified (the gap issue #14 counts) are told apart from meeting abstracts, approval data and
+# pages that do not say.
+DerivedFrom = Literal["journal", "conference_abstract", "approval", "unnamed"]
+DERIVED_FROM: dict[str, str] = {
+    "journal": "the page restates a journal paper (a summary, a copy or a news report of it)",
+    "conference_abstract": "the page restates a meeting abstract or presentation (ASH, ASCO, EHA, "
+    "ICML, IMS, SOHO…)",
+    "approval": "the page restates a regulator's, the label's or the company's own data behind "
+    "an approval (an FDA or NMPA approval, a company release)",
+    "unnamed": "the page does not say where the value comes from",
+}
+
+
+class Result(Sourced):
+    """A row of study results (studies, outcomes, safety, survival, comparisons).
+
+    ``derived_from`` says what kind of publication the value comes from when the row's own page
+    cannot tell a reviewer: a news or secondary page that names no DOI or PMID (``kb check``
+    requires it there; it may stay empty elsewhere).
+    """
+
+    derived_from: (
+        Annotated[DerivedFrom, _one_of(DERIVED_FROM, "what a value derives from", "not stated")]
+        | None
+    ) = None
+
+
 class Product(Sourced):
     product_id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     inn: str | None = None
@@ -282,7 +312,7 @@ class Approval(Sourced):
     kind: Literal["full", "accelerated", "conditional"] | None = None
 
 
-class Study(Sourced):
+class Study(Result):
     study_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     name: str
     product_id: str | None = None
@@ -335,7 +365,7 @@ class Study(Sourced):
         return value
 
 
-class Counted(Sourced):
+class Counted(Result):
     """A proportion as the source reports it: n, events and/or the printed percentage."""
 
     n: int = Field(gt=0)
@@ -448,7 +478,7 @@ TimeEndpoint = Literal["PFS", "OS", "DOR", "EFS"]
 LANDMARK_MONTHS = (6, 12, 18, 24, 30, 36, 48, 60)
 
 
-class Survival(Sourced):
+class Survival(Result):
     """A time-to-event result of one study arm: a median (months) or a landmark rate (%).
 
     Medians the source says were "not reached" are kept with ``not_reached`` and no value, so
@@ -507,7 +537,7 @@ def _check_interval(point: float | None, low: float | None, high: float | None) 
         raise ValueError(f"ci_high {high} does not bracket the value {point}")
 
 
-class Comparison(Sourced):
+class Comparison(Result):
     """A randomized CAR-T arm vs standard-of-care comparison: the hazard ratio as printed.
 
     ``status`` says why a row has no hazard ratio: the analysis is immature (OS often is) or the

@@ -1,8 +1,9 @@
 """Rules about where a row's value comes from: rules a professional reviewer applies first.
 
 Kept apart from ``checks.py`` (quotes, arithmetic, references) because they judge the source,
-not the value: the host a URL points at, the identifiers a paper must carry, the kind of source
-an approval may rest on, and two rows that report the same count differently.
+not the value: the host a URL points at, the identifiers a paper must carry (and, for a weak
+result row without them, what its value derives from), the kind of source an approval may rest
+on, and two rows that report the same count differently.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from collections.abc import Iterable
 from urllib.parse import urlparse
 
 from cartatlas.evidence.reading import Row
-from cartatlas.evidence.source_strength import APPROVAL_KINDS, PAPER_KINDS
+from cartatlas.evidence.source_strength import (
+    APPROVAL_KINDS,
+    PAPER_KINDS,
+    RESULT_TABLES,
+    lacks_identifier,
+)
 
 # A host label that names a build, staging or test copy of a site ("staging.", "preview-www.",
 # "develop-abc123.", "mimsdev."), and hosting platforms that serve only such builds.
@@ -105,6 +111,21 @@ def paper_id_problems(row: Row) -> Iterable[tuple[str, str]]:
         )
     elif any(host == domain or host.endswith("." + domain) for domain in PAPER_HOSTS):
         yield ("doi", f"the source is a paper ({host}); give its DOI or PMID")
+
+
+def derivation_problems(row: Row) -> Iterable[tuple[str, str]]:
+    """A result row on a news or secondary page without DOI or PMID says what its value derives
+    from, so that `kb sources` tells the journal papers still to identify (issue #14) apart
+    from meeting abstracts, approval data and pages that do not say."""
+    record = row.record
+    if row.table.name in RESULT_TABLES and lacks_identifier(record) and not record.derived_from:
+        yield (
+            "derived_from",
+            f"the source is a {_words(record.source_kind)} page that names no DOI or PMID; say "
+            "what its value derives from, as the row's quote, note and page show it: journal, "
+            "conference_abstract, approval (a regulator's, the label's or the company's data "
+            "behind an approval) or unnamed (the page does not say)",
+        )
 
 
 def approval_source_problems(rows: list[Row]) -> Iterable[tuple[Row, str]]:

@@ -9,6 +9,8 @@ from pydantic import BaseModel
 from cartatlas.evidence import schema
 
 SOURCE_COLUMNS = tuple(schema.Sourced.model_fields)
+# Source columns only result tables have (studies, outcomes, safety, survival, comparisons).
+RESULT_COLUMNS = tuple(n for n in schema.Result.model_fields if n not in SOURCE_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,12 @@ class Table:
 
     @property
     def columns(self) -> list[str]:
-        """Key columns first, then the other values, then the source columns of every table."""
-        lead = [name for name in self.key if name not in SOURCE_COLUMNS]
-        rest = [n for n in self.model.model_fields if n not in SOURCE_COLUMNS and n not in lead]
-        return lead + rest + list(SOURCE_COLUMNS)
+        """Key columns first, then the other values, then the source columns of every table and,
+        on result tables, what a weak row's value derives from (beside its source)."""
+        source = [n for n in (*SOURCE_COLUMNS, *RESULT_COLUMNS) if n in self.model.model_fields]
+        lead = [name for name in self.key if name not in source]
+        rest = [n for n in self.model.model_fields if n not in source and n not in lead]
+        return lead + rest + source
 
 
 TABLES: tuple[Table, ...] = (
