@@ -115,9 +115,16 @@ def test_kb_sources_table_names_the_split_and_the_journal_gap_of_issue_14():
         f"DOI or PMID. What their values come from: a journal paper {journal}, a conference "
         f"abstract {split['conference_abstract']}, approval data (regulator, label or company "
         f"release) {split['approval']}, not said by the page {split['unnamed']}. The {journal} "
-        f"journal-derived rows ({results} of them outcome or safety rows) are the gap issue #14 "
-        "counts"
+        f"journal-derived rows ({results} of them outcome or safety rows) are the ones still to be "
+        "cited at their source"
     ) in said
     table = said.split("table: all tables")[1]
     for derivation, count in split.items():
         assert f"weak no identifier {derivation.replace('_', ' ')}: {count}" in table
+
+
+def test_the_split_counts_every_value_the_schema_accepts():
+    from cartatlas.evidence.schema import DERIVED_FROM
+    from cartatlas.evidence.source_strength import DERIVATIONS
+
+    assert tuple(DERIVED_FROM) == DERIVATIONS

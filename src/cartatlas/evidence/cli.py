@@ -316,8 +316,9 @@ def _split_columns(column: str, derivations: tuple[str, ...]) -> list[str]:
 
 def _unidentified_said(total: int, splits: dict[str, dict[str, int]]) -> str:
     """The closing sentence of `kb sources`: the weak rows without identifier, what their values
-    come from, and which of them are the gap issue #14 counts (the journal-derived ones: a
-    journal paper has a DOI or PMID to find, a meeting abstract or approval data may not)."""
+    come from, and which of them are still to be cited at their source (the journal-derived
+    ones, issue #14: a journal paper has a DOI or PMID to find, a meeting abstract or approval
+    data may not)."""
     split = splits["all tables"]
     results = sum(splits[name]["journal"] for name in ("outcomes", "safety"))
     return (
@@ -326,9 +327,9 @@ def _unidentified_said(total: int, splits: dict[str, dict[str, int]]) -> str:
         f"conference abstract {split['conference_abstract']}, approval data (regulator, label "
         f"or company release) {split['approval']}, not said by the page {split['unnamed']}. "
         f"The {split['journal']} journal-derived rows ({results} of them outcome or safety "
-        "rows) are the gap issue #14 counts: each restates a paper that should be cited by its "
-        "DOI or PMID. docs/evidence/curation-log.md lists the searches; all these rows stay in "
-        "detail tables, marked as weak sources."
+        "rows) are the ones still to be cited at their source: each restates a paper that has "
+        "a DOI or PMID no stored page has shown yet. docs/evidence/curation-log.md lists the "
+        "searches; all these rows stay in detail tables, marked as weak sources."
     )
 
 

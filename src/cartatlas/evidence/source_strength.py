@@ -63,8 +63,9 @@ UNIDENTIFIED = "weak_no_identifier"
 
 #: What such a row's value derives from (its ``derived_from``, required there by ``kb check``),
 #: in the order ``kb sources`` splits the count: journal first, since a journal paper has a DOI
-#: or PMID a later pass can find (the gap issue #14 counts); a meeting abstract, approval data
-#: and a page that does not say may have none to find.
+#: or PMID a later pass can find (issue #14); a meeting abstract, approval data and a page that
+#: does not say may have none to find. The values of ``schema.DERIVED_FROM``, kept here so that
+#: counting needs no schema import (``tests/evidence/test_derived_from.py`` checks they agree).
 DERIVATIONS: tuple[str, ...] = ("journal", "conference_abstract", "approval", "unnamed")
 
 Item = TypeVar("Item")
