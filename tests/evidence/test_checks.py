@@ -326,8 +326,10 @@ def test_derived_events_need_a_percent(evidence_dir):
     )
     assert messages(folder) == [
         "outcomes.csv, row at line 3: events_derived: events can only be derived when the "
-        "source's percent is recorded, or by adding up cohorts whose 'x of y' counts the quote "
-        "prints and whose denominators sum to n"
+        "source's percent is recorded, by adding up cohorts whose 'x of y' counts the quote "
+        "prints and whose denominators sum to n, or, for grade ≥3, by adding up the grade 3, 4 "
+        "and 5 rows of a table the quote prints whole (grades 1 to 5 adding up to its any-grade "
+        "count)"
     ]
 
 

@@ -5,12 +5,17 @@ interval — and asserted on safety.csv, the CLI (``safety``) and the API (``/ap
 
 The FDA reviewers' abstract prints only percentages of "the 222 recipients of ide-cel"; a count
 derived from a whole-number percentage may differ from the true count by one, which is why the
-rows are marked ``events_derived`` (shown as "from %" / "≈")."""
+rows are marked ``events_derived`` (shown as "derived" / "≈").
+
+TRANSCEND CLL 004's grade ≥3 neurological events are the sum of the grade 3, 4 and 5 rows of the
+paper's Table 4 (worst grade per patient); the plain route reads every grade row of the quote,
+checks that grades 1–5 add up to the printed any-grade count, and adds grades 3–5."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 from typer.testing import CliRunner
@@ -76,3 +81,65 @@ def test_cli_and_api_show_karmma3_label_safety(evidence_store, evidence_client):
         if r["study"] == STUDY and r["analysis"] == "label"
     }
     assert cli == expected
+
+
+CLL_STUDY = "TRANSCEND-CLL-004"
+PRODUCT_CLL = "lisocabtagene-maraleucel"
+
+
+def _cll_neuro_row(grade: str) -> dict[str, str]:
+    [row] = [
+        r
+        for r in plain.rows("safety")
+        if r["study_id"] == CLL_STUDY
+        and r["analysis"] == "primary"
+        and r["event"] == "neurotoxicity"
+        and r["grade"] == grade
+    ]
+    return row
+
+
+def _grade_sum(quote: str) -> tuple[int, int]:
+    """(grade ≥3 events, n) from the table's own words: "Full population (n=117)", "Any grade 53",
+    "Grade k x" for k = 1..5; the five rows must add up to the any-grade count."""
+    n = int(re.search(r"Full population \(n=(\d+)\)", quote).group(1))
+    total = int(re.search(r"Any grade (\d+)", quote).group(1))
+    grades = {int(k): int(x) for k, x in re.findall(r"Grade (\d) (\d+)", quote)}
+    assert sorted(grades) == [1, 2, 3, 4, 5] and sum(grades.values()) == total
+    return grades[3] + grades[4] + grades[5], n
+
+
+def test_transcend_cll_grade_3_neuro_events_add_up_from_table_4():
+    row = _cll_neuro_row("3plus")
+    assert _grade_sum(row["source_quote"]) == (int(row["events"]), int(row["n"])) == (22, 117)
+    assert row["events_derived"] == "true" and row["percent"] == ""
+    any_grade = _cll_neuro_row("any")  # the same table's any-grade row, already recorded
+    assert (int(any_grade["events"]), int(any_grade["n"])) == (53, 117)
+
+
+def test_cli_api_and_coverage_show_transcend_cll_grade_3_neuro_events(
+    evidence_store, evidence_client
+):
+    expected = _grade_sum(_cll_neuro_row("3plus")["source_quote"])
+    served = evidence_client.get(
+        "/api/safety", params={"study": CLL_STUDY, "analysis": "primary"}
+    ).json()["items"]
+    [api] = [r for r in served if (r["event"], r["grade"]) == ("neurotoxicity", "3plus")]
+    assert (api["events"], api["n"]) == expected
+    low, high = plain.clopper_pearson(*expected)
+    assert abs(api["ci_low"] - 100 * low) <= 0.05 + 1e-9
+    assert abs(api["ci_high"] - 100 * high) <= 0.05 + 1e-9
+    args = ["--db", evidence_store, "safety", "--product", "liso-cel", "--format", "csv"]
+    shown = csv.DictReader(io.StringIO(CliRunner().invoke(app, args).stdout))
+    [cli] = [
+        r
+        for r in shown
+        if (r["study"], r["analysis"], r["event"], r["grade"])
+        == (CLL_STUDY, "primary", "neurotoxicity", "3plus")
+    ]
+    assert (int(cli["events"]), int(cli["n"])) == expected
+    assert cli["ci95"] == f"{100 * low:.1f}–{100 * high:.1f}"
+    args = ["--db", evidence_store, "kb", "coverage", "--format", "json"]
+    coverage = json.loads(CliRunner().invoke(app, args).stdout)
+    [cll] = [c for c in coverage if (c["product"], c["indication"]) == (PRODUCT_CLL, "CLL")]
+    assert cll["ICANS ≥3"] == "yes"

@@ -52,6 +52,8 @@ def test_a_sum_the_printed_cohorts_do_not_give_is_refused(evidence_dir):
         "outcomes.csv, row at line 2: n: 34 does not appear in source_quote; quote the words "
         "that state it or correct the value",
         "outcomes.csv, row at line 2: events_derived: events can only be derived when the "
-        "source's percent is recorded, or by adding up cohorts whose 'x of y' counts the quote "
-        "prints and whose denominators sum to n",
+        "source's percent is recorded, by adding up cohorts whose 'x of y' counts the quote "
+        "prints and whose denominators sum to n, or, for grade ≥3, by adding up the grade 3, 4 "
+        "and 5 rows of a table the quote prints whole (grades 1 to 5 adding up to its any-grade "
+        "count)",
     ]

@@ -86,6 +86,34 @@ def sums_cohorts(record: object) -> bool:
     return len(counts) > 1 and sum(int(total) for _, total in counts) == record.n
 
 
+# A worst-grade safety table as a quote prints it: "Any grade 53 (45%)", "Grade 3 21 (18%)".
+_ANY_GRADE_ROW = re.compile(r"\bany grade (\d+)\b", re.IGNORECASE)
+_GRADE_ROW = re.compile(r"\bgrade ([1-5]) (\d+)\b", re.IGNORECASE)
+
+
+def sums_grades(record: object) -> bool:
+    """Whether a derived grade ≥3 row adds up the worst-grade rows its quote prints (a safety
+    table "Any grade 53 (45%) … Grade 1 13 … Grade 5 0"): events derived with no percent
+    printed, the quote prints the any-grade count once and each of grades 1 to 5 once, those five
+    rows add up to the any-grade count (so each patient is counted once, at the worst grade), and
+    events are the grade 3, 4 and 5 rows added up. Its events are then the curator's sum, shown in
+    the note; a quote holding two events' tables matches twice and is refused."""
+    if (
+        not getattr(record, "events_derived", False)
+        or record.percent is not None
+        or getattr(record, "grade", None) != "3plus"
+    ):
+        return False
+    totals = _ANY_GRADE_ROW.findall(record.source_quote)
+    rows = [(int(grade), int(count)) for grade, count in _GRADE_ROW.findall(record.source_quote)]
+    if len(totals) != 1 or sorted(grade for grade, _ in rows) != [1, 2, 3, 4, 5]:
+        return False
+    counts = dict(rows)
+    return sum(counts.values()) == int(totals[0]) and record.events == sum(
+        counts[grade] for grade in (3, 4, 5)
+    )
+
+
 def _quote_problems(row: Row) -> Iterable[Problem]:
     table, record = row.table, row.record
     quote = record.source_quote
@@ -190,13 +218,19 @@ def _count_problems(row: Row) -> Iterable[Problem]:
             f"events {record.events} exceed n {record.n}; check both against the source",
         )
         return
-    if record.events_derived and record.percent is None and not sums_cohorts(record):
+    if (
+        record.events_derived
+        and record.percent is None
+        and not (sums_cohorts(record) or sums_grades(record))
+    ):
         yield Problem(
             name,
             row.line,
             "events_derived",
-            "events can only be derived when the source's percent is recorded, or by adding up "
-            "cohorts whose 'x of y' counts the quote prints and whose denominators sum to n",
+            "events can only be derived when the source's percent is recorded, by adding up "
+            "cohorts whose 'x of y' counts the quote prints and whose denominators sum to n, or, "
+            "for grade ≥3, by adding up the grade 3, 4 and 5 rows of a table the quote prints "
+            "whole (grades 1 to 5 adding up to its any-grade count)",
         )
         return
     if record.percent is None:

@@ -139,13 +139,14 @@ def _results(ctx: typer.Context, product: str, fmt: Format, kind: str, wide: boo
 #: How a table words a result's flags (CSV and JSON keep the stored values).
 _WORDS = {
     "grading": {None: "not stated"},
-    "events_derived": {True: "from %", False: "counted"},
+    "events_derived": {True: "derived", False: "counted"},
 }
 
 
 def _readable(columns: list[str], row: tuple) -> tuple:
     """A result row as a reader sees it in a table: "grading: not stated", not "—"; a count
-    derived from a printed percentage says "from %", not "True"."""
+    the source does not print (derived from its percentage, or added up from the cohort or grade
+    counts it prints) says "derived", not "True"."""
     return tuple(
         _WORDS[c].get(v, v) if c in _WORDS else v for c, v in zip(columns, row, strict=True)
     )

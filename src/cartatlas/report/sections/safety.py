@@ -18,12 +18,14 @@ from cartatlas.wording import noun, pvalue
 
 #: How a cell names an event reported as neurologic events / neurotoxicity (broader than ICANS).
 BROADER = "NE"
-#: Marks a count the source does not print: events = round(percent × n / 100).
+#: Marks a count the source does not print: events = round(percent × n / 100), or a grade ≥3
+#: count added up from the worst-grade rows of a table the source prints whole.
 DERIVED = "≈"
 CELL_NOTE = (
     "Each cell: rate (events/n; exact Clopper–Pearson 95% CI). "
-    f"{DERIVED}: the source prints only a percentage; the count is derived from it "
-    "(round(percent × n / 100)) and may differ from the true count by one. "
+    f"{DERIVED}: the source does not print the count; it is derived from the printed percentage "
+    "(round(percent × n / 100)), which may differ from the true count by one, or added up from "
+    "the grade 3, 4 and 5 rows of a table the source prints whole. "
     f"{BROADER}: reported as neurologic events / neurotoxicity, a broader category than ICANS. "
     "Grading names the system each cell's source used; rates graded with different systems are "
     "not comparable."
