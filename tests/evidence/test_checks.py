@@ -379,6 +379,58 @@ def test_number_in_quote_reads_numbers_as_sources_print_them(value, quote, found
     assert number_in_quote(value, quote) is found
 
 
+@pytest.mark.parametrize(
+    ("value", "quote", "currency", "found"),
+    [
+        (327000, "auf 327.000 Euro pro Patient beziffert", "EUR", True),
+        (327000, "327.000 €", "EUR", True),
+        (327, "327.000 €", "EUR", False),
+        (327000, "327.000,00 Euro", None, True),
+        (327000, "327.000,00 Euro", "EUR", True),
+        (1234567, "1.234.567", "EUR", True),
+        (1234567, "Kosten von 1.234.567 Euro, Ansprechrate 79,2 %", None, True),
+        (79.2, "Kosten von 1.234.567 Euro, Ansprechrate 79,2 %", None, True),
+        (370000, "Fr. 370.000", "CHF", True),
+        (320000, "Kosten von 320.000 Euro.", "EUR", True),
+        # English readings stay as they were without the currency or a comma decimal.
+        (327, "327.000", None, True),
+        (327000, "327.000", None, False),
+        (327000, "327.000", "USD", False),
+        (3.5, "3.5", "EUR", True),
+        (79.2, "79.2 %", "EUR", True),
+        (0.125, "0.125", "EUR", True),
+        (1.125, "€1.125 million", "EUR", True),
+        (1125000, "€1.125 million", "EUR", True),
+        (320000, "a price of €320,000", "EUR", True),
+        (89000, "a price of 89,000 euros", "EUR", True),
+        # Footnote marks after a word or bracket are not comma decimals.
+        (1.2, "patients with R/R MCL1,2", None, False),
+        (12.3, "follow-up of 12.3 months1,2", None, True),
+    ],
+)
+def test_european_dot_grouping_is_read_for_euro_amounts_and_comma_decimal_quotes(
+    value, quote, currency, found
+):
+    """A German price "327.000 €" is 327,000 euros, not 327; "3.5" and "79.2 %" stay decimals."""
+    from cartatlas.evidence.quotes import number_in_quote
+
+    assert number_in_quote(value, quote, currency=currency) is found
+
+
+def test_a_euro_price_printed_with_dot_grouping_passes_kb_check(evidence_dir):
+    """The checker tells the quote check the row's currency: a EUR row quoting "327.000 Euro"
+    passes, the same row in USD is rejected."""
+    row = {
+        **VALID["prices"][0],
+        "currency": "EUR",
+        "amount": "327000",
+        "source_quote": "auf 327.000 Euro pro Patient beziffert",
+    }
+    assert messages(evidence_dir(prices=[row])) == []
+    [message] = messages(evidence_dir(prices=[{**row, "currency": "USD"}]))
+    assert message.startswith("prices.csv, row at line 2: amount: 327000 does not appear")
+
+
 def test_grading_system_spelled_as_the_vocabulary(evidence_dir):
     """A variant spelling would split one grading system's pool in two, so it is refused."""
     folder = evidence_dir(**_with("safety", 0, grading="ASTCT2019"))

@@ -1,5 +1,6 @@
-"""A euro price in US dollars, recomputed from the raw CSV rows, is the same number on the CLI,
-the JSON API, the report and the dashboard's product page.
+"""Euro prices in US dollars, recomputed from the raw CSV rows, are the same numbers on the CLI,
+the JSON API, the report and the dashboard's product page (Kymriah's English-language quote
+"€320,000" and Yescarta's German "327.000 Euro").
 
 The euro rate is one the Federal Reserve prints in US dollars per euro (``usd_per_unit``), so this
 also checks that the reciprocal reaches every surface.
@@ -21,7 +22,8 @@ from cartatlas.report.render import render_markdown
 from cartatlas.store import open_store
 from tests.golden import plain
 
-COUNTRY, PRODUCT = "DE", "tisagenlecleucel"
+COUNTRY = "DE"
+PRODUCTS = ("tisagenlecleucel", "axicabtagene-ciloleucel")
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -29,11 +31,10 @@ def _csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.fixture(scope="module")
-def expected() -> tuple[dict[str, str], float]:
+def _expected(product: str) -> tuple[dict[str, str], float]:
     """The price row and its US-dollar value: amount ÷ units per dollar of the first rate row
     (by source URL) for the price's currency and year."""
-    (price,) = [p for p in _csv("prices") if p["country"] == COUNTRY and p["product_id"] == PRODUCT]
+    (price,) = [p for p in _csv("prices") if p["country"] == COUNTRY and p["product_id"] == product]
     rates = sorted(
         (
             r
@@ -46,19 +47,20 @@ def expected() -> tuple[dict[str, str], float]:
     return price, float(price["amount"]) / plain.per_usd(rates[0])
 
 
+@pytest.mark.parametrize("product", PRODUCTS)
 def test_cli_api_report_and_dashboard_show_the_recomputed_dollar_value(
-    expected, evidence_store, evidence_client, tmp_path
+    product, evidence_store, evidence_client, tmp_path
 ):
-    price, usd = expected
+    price, usd = _expected(product)
     cli = CliRunner().invoke(
         app, ["--db", evidence_store, "prices", "--countries", COUNTRY, "--usd", "--format", "json"]
     )
     assert cli.exit_code == 0, cli.output
-    (row,) = [r for r in json.loads(cli.stdout) if r["product_id"] == PRODUCT]
+    (row,) = [r for r in json.loads(cli.stdout) if r["product_id"] == product]
     assert row["usd"] == pytest.approx(usd, abs=0.5)
 
     items = evidence_client.get("/api/prices", params={"country": COUNTRY}).json()["items"]
-    (item,) = [i for i in items if i["product_id"] == PRODUCT]
+    (item,) = [i for i in items if i["product_id"] == product]
     assert item["usd"] == pytest.approx(usd, rel=1e-9)
 
     with open_store(evidence_store, read_only=True) as store:
@@ -71,5 +73,5 @@ def test_cli_api_report_and_dashboard_show_the_recomputed_dollar_value(
         assert f"In {COUNTRY} the recorded product price is {usd:,.0f} USD (one report)" in markdown
         assert f"from {usd:,.0f} to {usd:,.0f}" not in markdown
 
-    page = evidence_client.get(f"/products/{PRODUCT}").text
+    page = evidence_client.get(f"/products/{product}").text
     assert f"<td>{amount}</td><td>{usd:,.0f}</td>" in page

@@ -4,9 +4,10 @@
   first approval for that indication anywhere, not the first among the compared countries:
   ELIANA (Kymriah, B-ALL; first approved by the FDA) was divided into Japan's NHI price when
   Japan was compared with China, and not when it was compared with the US.
-* A pair with no priced trial (DE and CA) or no trial at all (KR and IN) answers rows of
-  "no data" or none, never a crash. (DE and GB had none until NICE's 2022 axi-cel list price
-  paired with ZUMA-7: tests/report/test_gb_cost_per_responder.py.)
+* A pair with no priced trial (FR and CA) or no trial at all (KR and IN) answers rows of
+  "no data" or none, never a crash. (GB had none until NICE's 2022 axi-cel list price paired
+  with ZUMA-7, DE none until Gilead's 2019 German axi-cel price paired with ZUMA-1 and ZUMA-7:
+  tests/report/test_gb_jp_list_price_responders.py.)
 
 The first approval is recomputed here from approvals.csv and studies.csv with the csv module,
 and the pairing is read on the CLI, the JSON API, the report's cost table and the dashboard's
@@ -83,7 +84,7 @@ def test_eliana_pairs_with_its_first_approvals_country_whatever_the_pair(
     assert "377,698" not in page.text
 
 
-@pytest.mark.parametrize("pair", [("DE", "CA"), ("KR", "IN"), ("CA", "AU")])
+@pytest.mark.parametrize("pair", [("FR", "CA"), ("KR", "IN"), ("CA", "AU")])
 def test_a_pair_without_priced_trials_answers_without_crashing(
     evidence_store, evidence_client, pair
 ):

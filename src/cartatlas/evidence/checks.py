@@ -131,7 +131,9 @@ def _quote_problems(row: Row) -> Iterable[Problem]:
             if problem := _zero_problem(row):
                 yield problem
             continue
-        if not number_in_quote(value.lstrip("<>=≤≥ "), quote):
+        currency_column = table.amount_currency.get(column)
+        currency = row.raw.get(currency_column) if currency_column else None
+        if not number_in_quote(value.lstrip("<>=≤≥ "), quote, currency=currency):
             yield Problem(
                 table.file_name,
                 row.line,

@@ -1,7 +1,8 @@
 """Is a recorded number or date really in its supporting quote?
 
 Sources print numbers as "1,200,000", "$475 000", "370'000", "1.2 million", "Rs 30 lakh",
-"120万", "3264万7761円", "15·4" or "83%";
+"120万", "3264万7761円", "15·4" or "83%", and in German and other European texts as "327.000 €"
+or "327.000,00 Euro";
 dates as "August 30, 2017", "30 Aug 2017", "2017-08-30" or "2017年8月30日". Both sides are
 normalized so a value matches only when the quote states it, and "54" never matches inside "154"
 or "5.4".
@@ -22,6 +23,18 @@ _THOUSANDS = re.compile(rf"(?<![\d.])\d{{1,3}}(?:{_GROUP_SEPARATOR}\d{{3}})+(?![
 # still give 2018 and 100, so space-grouped numbers are read in addition, never instead.
 _SPACE_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _LEADING_DOT = re.compile(r"(?<![\d.])\.(\d)")
+# German and other European texts group thousands with a dot and write decimals with a comma
+# ("327.000,00 Euro"). "327.000" is 327 in English, so the dot is read as grouping only where the
+# text is known to be European: the value is an amount in a currency whose sources print it that
+# way (the checker says so), or the quote itself writes a comma decimal ("79,2 %", ",00"). A
+# comma decimal is one or two digits after a comma, not after a letter or bracket, which are
+# footnote marks ("MCL1,2", "2019)1,4"). Grouping starts with 1-9 ("0.125" is a decimal), and a
+# dot before an English scale word is a decimal point ("€1.125 million").
+_COMMA_DECIMAL = re.compile(r"(?<![\w.,)\]])(\d+(?:\.\d{3})*),(\d{1,2})(?![\d,])")
+_DOT_THOUSANDS = re.compile(
+    r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?(?!\d|\.\d|\s*(?:million|billion|thousand))"
+)
+DOT_GROUPING_CURRENCIES = frozenset({"EUR", "CHF"})
 _NUMBER = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|lakh|crore|万|亿|千))?(?![\d])"
 )
@@ -77,10 +90,20 @@ def _word_numbers(text: str) -> set[Decimal]:
     return found
 
 
-def numbers_in(text: str) -> set[Decimal]:
+def _european(text: str) -> str:
+    """The text with European numbers written the English way: "327.000,00" as "327000.00",
+    "79,2" as "79.2"."""
+    text = _DOT_THOUSANDS.sub(lambda m: m.group().replace(".", "").replace(",", "."), text)
+    return _COMMA_DECIMAL.sub(r"\1.\2", text)
+
+
+def numbers_in(text: str, *, dot_grouping: bool = False) -> set[Decimal]:
     """Every number the text states, with and without its word scale ("1.2 million" gives both),
-    and numbers below a thousand written as words."""
+    and numbers below a thousand written as words. With ``dot_grouping``, or when the text
+    writes a comma decimal, "327.000" is read as 327000 instead of 327."""
     text = text.replace("·", ".").replace("\u2212", "-")
+    if dot_grouping or _COMMA_DECIMAL.search(text):
+        text = _european(text)
     text = _LEADING_DOT.sub(r"0.\1", text)  # "P = .03" states 0.03
     text = _THOUSANDS.sub(lambda m: re.sub(_GROUP_SEPARATOR, "", m.group()), text)
     found = _word_numbers(text)
@@ -95,12 +118,15 @@ def numbers_in(text: str) -> set[Decimal]:
     return found
 
 
-def number_in_quote(value: float | int | str, quote: str) -> bool:
+def number_in_quote(value: float | int | str, quote: str, *, currency: str | None = None) -> bool:
+    """True when the quote states the value; ``currency`` is given when the value is an amount
+    of money in it, so a euro or franc amount is read with European dot grouping."""
     try:
         wanted = Decimal(str(value))
     except InvalidOperation:
         return False
-    return any(wanted == found for found in numbers_in(quote))
+    dot_grouping = (currency or "").upper() in DOT_GROUPING_CURRENCIES
+    return any(wanted == found for found in numbers_in(quote, dot_grouping=dot_grouping))
 
 
 # A count of none printed in words ("No neurologic events occurred") has no digit to find, and

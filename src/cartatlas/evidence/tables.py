@@ -23,6 +23,9 @@ class Table:
     # Landmark times in months, found in the quote as months ("24-month") or years ("2-year").
     quoted_landmarks: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)  # column -> referenced table
+    # Amounts of money -> the column naming their currency, so the quote check reads a euro
+    # amount as European sources print it ("327.000 €").
+    amount_currency: dict[str, str] = field(default_factory=dict)
 
     @property
     def file_name(self) -> str:
@@ -122,6 +125,7 @@ TABLES: tuple[Table, ...] = (
         key=("product_id", "country", "year", "kind", "currency", "source_url"),
         quoted_numbers=("amount",),
         references={"product_id": "products"},
+        amount_currency={"amount": "currency"},
     ),
     Table(
         "exchange_rates",
@@ -158,6 +162,7 @@ TABLES: tuple[Table, ...] = (
         quoted_numbers=("patients_treated", "patients_eligible", "out_of_pocket_amount"),
         quoted_dates=("effective_date", "patients_as_of"),
         references={"product_id": "products"},
+        amount_currency={"out_of_pocket_amount": "out_of_pocket_currency"},
     ),
     Table(
         "trial_counts",
