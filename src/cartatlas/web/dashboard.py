@@ -126,15 +126,22 @@ def _forest(ctx: WebContext, indication: str) -> charts.Spec | None:
 REGISTRY_SLUGS = ("targets", "activity-years", "outlook-", "recruiting-map")
 
 
-def _sites_table(sites: pd.DataFrame) -> Table:
+def _sites_table(sites: pd.DataFrame, countries: list[str]) -> Table:
+    """The map's data: recruiting trial sites per city of the compared countries only, in their
+    order (the sites of every other country, listed before, buried JP's 47 under AU's and AT's
+    and were not on the map), most sites first."""
+    order = {c: i for i, c in enumerate(countries)}
+    here = sites[sites["country_code"].isin(order)]
     by_city = (
-        sites.groupby(["country_code", "city"], dropna=False)
+        here.groupby(["country_code", "city"], dropna=False)
         .agg(sites=("facility", "size"), trials=("trial_id", "nunique"))
         .reset_index()
-        .sort_values(["country_code", "sites"], ascending=[True, False])
-        .rename(columns={"country_code": "country"})
+        .assign(rank=lambda f: f["country_code"].map(order))
+        .sort_values(["rank", "sites", "city"], ascending=[True, False, True])
+        .drop(columns="rank")
+        .rename(columns={"country_code": "country", "sites": "trial sites"})
     )
-    return frame_table("Recruiting sites by city", by_city)
+    return frame_table("Recruiting trial sites by city", by_city)
 
 
 def chart_for(
@@ -161,7 +168,7 @@ def chart_for(
         return spec, frame_table(f"Share {SHARES[column]} by start year", table)
     if slug == "recruiting-map":
         sites = recruiting_sites(ctx)
-        return charts.site_map(records(sites), countries, world_url), _sites_table(sites)
+        return charts.site_map(records(sites), countries, world_url), _sites_table(sites, countries)
     if slug.startswith("forest-"):
         return _forest(ctx, slug.removeprefix("forest-")), None
     if slug == "hazard-ratios":

@@ -1,0 +1,72 @@
+"""Recruiting trial sites per city, recounted from the raw ClinicalTrials.gov JSON (gzip + json,
+not the store's site table), agree on the report's access table (its cities with most sites) and
+on the dashboard's map data, which holds the compared countries only.
+
+Before: the access page of JP vs CN listed under its map "Recruiting sites by city" for every
+country in the registry (Abu Dhabi, Buenos Aires, Vienna, … Hanoi: over 600 rows), with JP's 47
+trial sites buried among them, though the map itself shows JP and CN only."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+
+import duckdb
+import pytest
+
+from cartatlas.report.context import ReportContext
+from cartatlas.report.sections import access
+from cartatlas.store import open_store
+from tests.conftest import snapshot_protocols
+
+NAMES = {"Japan": "JP", "China": "CN"}
+PAIR = ["JP", "CN"]
+OPEN = {None, "RECRUITING", "ENROLLING_BY_INVITATION"}
+
+
+@pytest.fixture(scope="module")
+def expected(full_store) -> dict[tuple[str, str], tuple[int, int]]:
+    """(country, city) -> (open trial sites of recruiting CAR trials, distinct trials)."""
+    with duckdb.connect(full_store, read_only=True) as con:
+        car = {r[0] for r in con.execute("SELECT nct_id FROM trial_labels WHERE is_car").fetchall()}
+    protocols = {p["identificationModule"]["nctId"]: p for p in snapshot_protocols()}
+    sites: Counter = Counter()
+    trials: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for nct, protocol in protocols.items():
+        status = protocol["statusModule"]["overallStatus"]
+        if nct not in car or status not in {"RECRUITING", "ENROLLING_BY_INVITATION"}:
+            continue
+        for site in protocol.get("contactsLocationsModule", {}).get("locations", []):
+            code = NAMES.get(site.get("country"))
+            if code and site.get("status") in OPEN:
+                sites[(code, site.get("city"))] += 1
+                trials[(code, site.get("city"))].add(nct)
+    return {key: (n, len(trials[key])) for key, n in sites.items()}
+
+
+def _page_rows(page: str, caption: str) -> list[list[str]]:
+    table = page[page.index(f"<caption>{caption}</caption>") :]
+    body = table[: table.index("</table>")]
+    return [
+        [html.unescape(cell.strip()) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        if "<td>" in row
+    ]
+
+
+def test_cities_agree_on_report_and_dashboard_map_data(full_store, client, expected):
+    page = client.get("/q/access", params={"a": "JP", "b": "CN"}).text
+    rows = _page_rows(page, "Recruiting trial sites by city")
+    assert {r[0] for r in rows} == set(PAIR), "the map's data holds the compared countries only"
+    assert [r[0] for r in rows] == sorted((r[0] for r in rows), key=PAIR.index), "pair order"
+    shown = {(r[0], r[1]): (int(r[2]), int(r[3])) for r in rows}
+    assert shown == expected
+    with open_store(full_store, read_only=True) as store:
+        section = access.build(ReportContext(store, PAIR))
+    table = next(b for b in section.blocks if getattr(b, "title", "").startswith("Recruiting"))
+    for row in table.rows:
+        total = sum(n for (country, _), (n, _) in expected.items() if country == row[0])
+        assert row[2] == str(total), row[0]  # the country's trial sites, city by city
+        for city, n in re.findall(r"([^,]+?) \((\d+)\)", row[3]):
+            assert expected[(row[0], city.strip())][0] == int(n), (row[0], city)
