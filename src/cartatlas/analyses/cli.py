@@ -219,9 +219,12 @@ def meta(
         raise bad_input(exc) from None
     if pooling.refusal:
         err.print(f"{endpoint} for {indication}: {pooling.refusal}. Grading: {GRADING_RULE}.")
+        for country in pooling.missing:  # US's rows refused, CN's absence still said
+            err.print(f"{country}: {_absence(pooling, country)}.", markup=False)
         if fmt is Format.json:  # a script reading stdout gets the refusal, not an empty page
             refused = {"indication": indication, "endpoint": endpoint, "pooled": []}
             refused |= {"refusal": pooling.refusal, "grading_rule": GRADING_RULE}
+            refused["missing"] = pooling.missing  # as the pooled document names them
             print(json.dumps(refused, ensure_ascii=False, indent=2))
         raise typer.Exit(0)
     if not pooling.has_data and not pooling.rows.empty:  # studies there, no model fitted
@@ -318,11 +321,21 @@ def emit_json(pooling: CountryPooling) -> None:
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
+def _absence(pooling: CountryPooling, country: str) -> str:
+    """Why a compared country has no rate: all its cohorts apart or on secondary pages, or none
+    reports the endpoint. Said whether or not the other country's rows were pooled."""
+    from cartatlas.analyses.success_rates import absent_reason
+
+    return absent_reason(pooling, country) or (
+        "no data (no study conducted there reports this endpoint)"
+    )
+
+
 def _print_details(pooling: CountryPooling, wide: bool) -> None:
     from cartatlas.analyses.populations import apart_rule, apart_sentence
     from cartatlas.analyses.response_floors import floor_sentence
     from cartatlas.analyses.study_rows import ENDPOINTS, LATER_RULE, SELECTION_RULE
-    from cartatlas.analyses.success_rates import GRADING_RULE, absent_reason, difference_wording
+    from cartatlas.analyses.success_rates import GRADING_RULE, difference_wording
 
     out.print(f"Model: {pooling.method_note}.", markup=False)
     if pooling.comparison is not None:
@@ -333,10 +346,7 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
             markup=False,
         )
     for country in pooling.missing:
-        reason = absent_reason(pooling, country) or (
-            "no data (no study conducted there reports this endpoint)"
-        )
-        out.print(f"{country}: {reason}.")
+        out.print(f"{country}: {_absence(pooling, country)}.")
     if pooling.left_out:
         out.print(
             f"Not in this pool, as they report no such row: {'; '.join(pooling.left_out)}.",

@@ -7,8 +7,13 @@ import pandas as pd
 from cartatlas.analyses.populations import STANDARD, apart_sentence, population_label
 from cartatlas.analyses.safety_rows import LISTING_RULE, MULTINATIONAL, SAFETY, safety_rows
 from cartatlas.analyses.study_rows import ENDPOINTS, treating_countries
-from cartatlas.analyses.success_rates import GRADING_RULE, CountryPooling, pool_by_country
-from cartatlas.evidence.absence import no_data
+from cartatlas.analyses.success_rates import (
+    GRADING_RULE,
+    CountryPooling,
+    absent_reason,
+    pool_by_country,
+)
+from cartatlas.evidence.absence import no_cohorts, no_data
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
@@ -121,10 +126,21 @@ def _pool_notes(ctx: ReportContext, indication: str) -> tuple[list[str], list[st
     for endpoint in SAFETY:
         pooling = pool_by_country(ctx.store, indication, endpoint, ctx.countries)
         if pooling.refusal:
-            refused.append(f"{ENDPOINTS[endpoint].label}: {pooling.refusal}.")
+            refused.append(
+                f"{ENDPOINTS[endpoint].label}: {pooling.refusal}."
+                + "".join(f" {c}: {_absence(pooling, c)}." for c in pooling.missing)
+            )
         elif (note := _comparison(pooling)) is not None:
             compared.append(note)
     return compared, refused
+
+
+def _absence(pooling: CountryPooling, country: str) -> str:
+    """Why a compared country has no row beside another's refused ones: "CRS, any grade: not
+    pooled: no grading system is stated (US: not stated 3)" alone hid that no CN cohort of
+    LBCL reports CRS of any grade."""
+    label = ENDPOINTS[pooling.endpoint].label
+    return absent_reason(pooling, country) or no_cohorts(country, label, pooling.indication)
 
 
 def _comparison(pooling: CountryPooling) -> str | None:
@@ -185,11 +201,10 @@ def build(ctx: ReportContext) -> Section:
             )
         )
         notes, refusals = _pool_notes(ctx, indication)
-        present = sorted(
-            set().union(
-                *(set(r["country_of_conduct"][~r["multinational"]]) for r in found.values())
-            )
+        own = set().union(
+            *(set(r["country_of_conduct"][~r["multinational"]]) for r in found.values())
         )
+        present = [c for c in ctx.countries if c in own]  # in the pair's order, as elsewhere
         text = (
             " ".join(notes)
             if notes
