@@ -25,6 +25,7 @@ from cartatlas.analyses.landscape.counts import count, started_by, yearly_shares
 from cartatlas.analyses.safety_rows import MULTINATIONAL, safety_rows
 from cartatlas.analyses.study_labels import hazard_ratio_label, landmark_label, study_labels
 from cartatlas.evidence.jurisdictions import with_eu_if_member
+from cartatlas.evidence.source_strength import label as kind_label
 from cartatlas.report import figures
 from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
 from cartatlas.report.sections import claims as claims_section
@@ -381,7 +382,11 @@ def _safety_chart(ctx: WebContext) -> WebFigure | None:
                 MULTINATIONAL if apart else c
                 for c, apart in zip(rows["country_of_conduct"], rows["multinational"], strict=True)
             ],
-        )[["label", "country", "grading", "events", "n"]]
+            # as the report's tables say it: a blank cell read as "no grading" or as missing
+            grading=rows["grading"].fillna("not stated"),
+            source=rows["source_kind"].map(kind_label),  # news, secondary: "(weak source)"
+        )[["label", "country", "grading", "events", "n", "source"]],
+        after="n",
     )
     return WebFigure(
         "Cytokine release syndrome, any grade, by study",
