@@ -73,7 +73,7 @@ def test_report_and_dashboard_show_japan_safety_cells(evidence_store, evidence_c
     assert expected, "Japan must report CRS or ICANS"
     for name, cells in expected.items():
         row = next(r for r in rows if r[0] == "JP" and r[1].startswith(name + " ("))
-        for cell, _ in cells:
+        for cell, *_ in cells:
             assert cell in row[2:6], (name, cell, row)
             assert cell in page
     assert "0% (0/16; 0–21%) NE" in page and "6% (1/16; 0–30%)" in page

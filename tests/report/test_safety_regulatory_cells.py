@@ -4,8 +4,10 @@ regulatory_actions.csv by a plain route and asserted in the report section and t
 Each safety cell states events/n, its exact (Clopper–Pearson) 95% CI, and whether the source
 counted neurologic events (a broader category) rather than ICANS, and "≈" before a count derived
 from a printed percentage; the grading column names each
-cell's own system, so a CRS grading is never read as the ICANS one. Each regulatory action is
-listed with its date and kind, and a news or secondary source is marked weak.
+cell's own system, so a CRS grading is never read as the ICANS one, and the analysis column each
+cell's data cut where a row's cells differ (ZUMA-1: the label's 108 patients, a later cut's
+101). Each regulatory action is listed with its date and kind, and a news or secondary source is
+marked weak.
 """
 
 from __future__ import annotations
@@ -91,7 +93,9 @@ def _cells(
         count = ("≈" if row["events_derived"] == "true" else "") + f"{events}/{n}"
         cell = f"{_pct(events / n)} ({count}; {100 * low:.0f}–{100 * high:.0f}%)"
         cell += " NE" if row["event"] == "neurotoxicity" else ""
-        cells.setdefault(studies[study]["name"], []).append((cell, row["grading"] or "not stated"))
+        cells.setdefault(studies[study]["name"], []).append(
+            (cell, row["grading"] or "not stated", row["analysis"].replace("_", " "))
+        )
     return cells
 
 
@@ -111,13 +115,18 @@ def test_safety_cells_with_exact_ci_and_grading(evidence_store, evidence_client,
     assert len(rows) == len(expected)
     for name, cells in expected.items():
         row = next(r for r in rows if r[1].startswith(name + " ("))
-        gradings = {g for _, g in cells}
-        for cell, grading in cells:
+        gradings = {g for _, g, _ in cells}
+        analyses = {a for _, _, a in cells}
+        for cell, grading, analysis in cells:
             assert cell in row[2:6], (name, cell, row)
             assert cell in page
             assert grading in row[6]
             if len(gradings) > 1:  # each cell's own system is named, not one for the row
                 assert ": " in row[6]
+            # each cell's data cut: ZUMA-1's CRS (label, 108) beside its neurotoxicity ≥3
+            # (longer follow up, 101) is said, not left to the n in the cells
+            assert analysis in row[7], (name, row[7])
+        assert (row[7] in analyses) == (len(analyses) == 1), (name, row[7])
     multinational = _multinational(set(countries))
     for row in rows:
         listed_apart = any(row[1].startswith(name + " (") for name in multinational)

@@ -19,7 +19,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, interval, pct
 from cartatlas.report.sections.success import INDICATIONS
-from cartatlas.wording import noun, pvalue
+from cartatlas.wording import in_words, noun, pvalue
 
 #: How a cell names an event reported as neurologic events / neurotoxicity (broader than ICANS).
 BROADER = "NE"
@@ -33,7 +33,9 @@ CELL_NOTE = (
     "the grade 3, 4 and 5 rows of a table the source prints whole. "
     f"{BROADER}: reported as neurologic events / neurotoxicity, a broader category than ICANS. "
     "Grading names the system each cell's source used; rates graded with different systems are "
-    "not comparable."
+    "not comparable. Analysis names each cell's data cut (primary analysis, the label's review of "
+    "it, or a longer follow-up): one row's cells can come from different analyses and patient "
+    "numbers (n)."
 )
 
 
@@ -61,11 +63,13 @@ def _apart_mark(group: object) -> str:
     return f" — {population_label(group)}, not pooled"
 
 
-def _grading(cells: dict[str, str]) -> str:
-    """One system for the whole row when every cell shares it, else each cell's own."""
-    systems = set(cells.values())
-    if len(systems) == 1:
-        return systems.pop()
+def _per_cell(cells: dict[str, str]) -> str:
+    """One value for the whole row when every cell shares it (its grading system, its analysis),
+    else each cell's own: ZUMA-1's CRS is the label's 108 patients, its grade ≥3 neurotoxicity
+    the 101 of a later data cut."""
+    values = set(cells.values())
+    if len(values) == 1:
+        return values.pop()
     return "; ".join(f"{ENDPOINTS[k].label}: {cells[k]}" for k in SAFETY if k in cells)
 
 
@@ -81,6 +85,7 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
                     "apart": bool(row.multinational),
                     "study": f"{row.name} ({row.product})" + _apart_mark(row.population_group),
                     "grading": {},
+                    "analysis": {},
                     "refs": {},  # in citing order: renumbering keeps it (a sort would not)
                 },
             )
@@ -88,13 +93,15 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
             entry[endpoint] = safety_cell(row.events, row.n, row.code, estimated)
             stated = row.grading if isinstance(row.grading, str) else "not stated"
             entry["grading"][endpoint] = stated
+            entry["analysis"][endpoint] = in_words(row.analysis)
             entry["refs"].setdefault(cite_marked(ctx.refs, row))
     return [
         [
             e["country"],
             e["study"],
             *(e.get(k, "—") for k in SAFETY),
-            _grading(e["grading"]),
+            _per_cell(e["grading"]),
+            _per_cell(e["analysis"]),
             " ".join(e["refs"]),
         ]
         for e in sorted(
@@ -194,6 +201,7 @@ def build(ctx: ReportContext) -> Section:
                     "ICANS any",
                     "ICANS ≥3",
                     "grading",
+                    "analysis",
                     "source",
                 ],
                 rows,
