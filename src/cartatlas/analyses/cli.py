@@ -106,6 +106,8 @@ def study_columns(endpoint: str) -> list[str]:
 
 APART_COLUMNS = ["study_id", "country", "reason", "code", "events/n", "rate %", "ci95 %"]
 LATER_COLUMNS = ["study_id", "country", "assessor", "code", "events/n", "rate %", "ci95 %"]
+GRADED_COLUMNS = ["study_id", "country", "grading", "code", "events/n", "rate %", "ci95 %"]
+GRADED_TITLE = "Listed, not pooled: graded with another system or none stated (exact 95% CI)"
 
 
 def apart_table(apart: pd.DataFrame) -> list[list]:
@@ -121,6 +123,15 @@ def later_table(later: pd.DataFrame) -> list[list]:
     its assessor, its own rate and exact (Clopper–Pearson) CI."""
     return _rate_rows(
         later, lambda row: row.assessor if isinstance(row.assessor, str) else "not stated"
+    )
+
+
+def graded_table(graded: pd.DataFrame) -> list[list]:
+    """The safety rows the grading rule keeps out of a pool, each with its grading system (or
+    "not stated"), its own rate and exact (Clopper–Pearson) CI: the rule says they are listed,
+    and a refused comparison had printed no rate at all."""
+    return _rate_rows(
+        graded, lambda row: row.grading if isinstance(row.grading, str) else "not stated"
     )
 
 
@@ -225,7 +236,10 @@ def meta(
             refused = {"indication": indication, "endpoint": endpoint, "pooled": []}
             refused |= {"refusal": pooling.refusal, "grading_rule": GRADING_RULE}
             refused["missing"] = pooling.missing  # as the pooled document names them
+            refused["graded_apart"] = _graded_records(pooling)
             print(json.dumps(refused, ensure_ascii=False, indent=2))
+        else:
+            emit(GRADED_COLUMNS, graded_table(pooling.graded_apart), Format.table, GRADED_TITLE)
         raise typer.Exit(0)
     if not pooling.has_data and not pooling.rows.empty:  # studies there, no model fitted
         raise bad_input(
@@ -317,8 +331,27 @@ def emit_json(pooling: CountryPooling) -> None:
                 strict=True,
             )
         ],
+        "graded_apart": _graded_records(pooling),
     }
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+def _graded_records(pooling: CountryPooling) -> list[dict[str, Any]]:
+    """:func:`graded_table`'s rows as JSON records (study row, grading, rate and CI)."""
+    graded = pooling.graded_apart
+    if graded.empty:
+        return []
+    return [
+        {**record, "rate_percent": shown[5], "ci95_percent": shown[6]}
+        for record, shown in zip(
+            graded.reindex(columns=[*STUDY_COLUMNS, "grading"])
+            .astype(object)
+            .where(graded.reindex(columns=[*STUDY_COLUMNS, "grading"]).notna(), None)
+            .to_dict(orient="records"),
+            graded_table(graded),
+            strict=True,
+        )
+    ]
 
 
 def _absence(pooling: CountryPooling, country: str) -> str:
@@ -372,6 +405,14 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
         )
     if ENDPOINTS[pooling.endpoint].table == "safety":
         out.print(f"Grading systems: {GRADING_RULE}.", markup=False)
+        if not pooling.graded_apart.empty:
+            emit(
+                GRADED_COLUMNS,
+                graded_table(pooling.graded_apart),
+                Format.table,
+                title=GRADED_TITLE,
+                wide=wide,
+            )
     out.print(f"Selection: {SELECTION_RULE}.")
     columns = study_columns(pooling.endpoint)
     emit(

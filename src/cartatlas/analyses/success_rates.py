@@ -107,6 +107,9 @@ class CountryPooling:
     # later data cuts of pooled cohorts (``ANALYSIS_PREFERENCE``): listed beside the pool, never
     # in it
     later: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # safety rows ``GRADING_RULE`` keeps out of the pool (graded with another system, or with
+    # none stated): listed, as the rule says, never pooled
+    graded_apart: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def has_data(self) -> bool:
@@ -442,13 +445,24 @@ def pool_rows(
     rows = rows[poolable(rows)]
     missing = [c for c in countries if c not in set(rows["country"])]
     refusal = grading = None
+    graded_apart = rows.iloc[0:0]
     if ENDPOINTS[endpoint].table == "safety" and not rows.empty:
+        before = rows
         rows, grading, refusal = within_one_grading(rows)
+        graded_apart = before[~before.index.isin(rows.index)]
     present = list(dict.fromkeys(rows["country"]))
     if rows.empty:
         note = refusal or "no data"
         return CountryPooling(
-            indication, endpoint, countries, rows, None, note, missing, refusal=refusal
+            indication,
+            endpoint,
+            countries,
+            rows,
+            None,
+            note,
+            missing,
+            refusal=refusal,
+            graded_apart=graded_apart,
         )
     attempts = [(method, test or "z")] if method else [GLMM, FALLBACK]
     joint, fits, note = _fit_countries(rows, attempts, measure)
@@ -477,7 +491,16 @@ def pool_rows(
         note += f"; {grading} grading only ({GRADING_RULE})"
     comparison = _compare(summaries, rows, joint, measure)
     return CountryPooling(
-        indication, endpoint, countries, rows, joint, note, missing, summaries, comparison
+        indication,
+        endpoint,
+        countries,
+        rows,
+        joint,
+        note,
+        missing,
+        summaries,
+        comparison,
+        graded_apart=graded_apart,
     )
 
 

@@ -304,6 +304,10 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
             "reported": subgroup_test_note(pooling),
         },
         "studies": records(study_table(run)),
+        # the grading rule's "listed but not pooled": each with its system and exact CI
+        "graded_apart": records(
+            with_exact_ci(pooling.graded_apart.reindex(columns=STUDY_COLUMNS), after="n")
+        ),
     }
 
 
