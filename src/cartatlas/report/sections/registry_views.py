@@ -84,12 +84,19 @@ def _leading_targets(named: pd.DataFrame, country: str, n: int = 4) -> str:
 
 
 def _approved_targets(ctx: ReportContext) -> Table:
+    """Approved products per country and target, the countries in the pair's order (JP before
+    CN in "JP vs CN", as every other table of the report has them)."""
     frame = ctx.approvals
+    order = {c: i for i, c in enumerate(ctx.countries)}
     grouped = (
         frame.groupby(["country", "targets"])["product_id"]
         .agg(products="nunique", product_ids=lambda ids: ", ".join(sorted(set(ids))))
         .reset_index()
-        .sort_values(["country", "products"], ascending=[True, False])
+        .assign(rank=lambda f: f["country"].map(order).fillna(len(order)))
+        .sort_values(
+            ["rank", "country", "products", "targets"], ascending=[True, True, False, True]
+        )
+        .drop(columns="rank")
     )
     table = frame_table(
         "Approved products by target", grouped.rename(columns={"product_ids": "which products"})
