@@ -77,5 +77,8 @@ def test_report_and_dashboard_show_japan_safety_cells(evidence_store, evidence_c
             assert cell in row[2:6], (name, cell, row)
             assert cell in page
     assert "0% (0/16; 0–21%) NE" in page and "6% (1/16; 0–30%)" in page
+    for block in section.blocks:  # each table lists the pair's own cohorts in its order, JP first
+        own = [r[0] for r in getattr(block, "rows", []) if not r[0].startswith("multinational")]
+        assert own == sorted(own, key=PAIR.index), own
     n = len(expected)
     assert f"JP: {n} cohort{'' if n == 1 else 's'} report" in section.answer

@@ -95,6 +95,7 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
             entry["grading"][endpoint] = stated
             entry["analysis"][endpoint] = in_words(row.analysis)
             entry["refs"].setdefault(cite_marked(ctx.refs, row))
+    order = {c: i for i, c in enumerate(ctx.countries)}  # the pair's order: JP before CN
     return [
         [
             e["country"],
@@ -106,7 +107,7 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
         ]
         for e in sorted(
             studies.values(),
-            key=lambda e: (e["apart"], "" if e["apart"] else e["country"], e["study"]),
+            key=lambda e: (e["apart"], 0 if e["apart"] else order[e["country"]], e["study"]),
         )
     ]
 
