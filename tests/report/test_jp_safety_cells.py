@@ -77,6 +77,12 @@ def test_report_and_dashboard_show_japan_safety_cells(evidence_store, evidence_c
             assert cell in row[2:6], (name, cell, row)
             assert cell in page
     assert "0% (0/16; 0–21%) NE" in page and "6% (1/16; 0–30%)" in page
+    listed = _cells(set(PAIR))  # every cohort the tables list, multinational ones too
+    for row in rows:  # a cell without a row is "—", explained as no data, never a 0%
+        name = next(n for n in listed if row[1].startswith(n + " ("))
+        assert sum(c != "—" for c in row[2:6]) == len(listed[name]), row
+    notes = {b.note for b in section.blocks if hasattr(b, "rows")}
+    assert notes and all("—: no data (" in note for note in notes)
     for block in section.blocks:  # each table lists the pair's own cohorts in its order, JP first
         own = [r[0] for r in getattr(block, "rows", []) if not r[0].startswith("multinational")]
         assert own == sorted(own, key=PAIR.index), own

@@ -26,8 +26,11 @@ BROADER = "NE"
 #: Marks a count the source does not print: events = round(percent × n / 100), or a grade ≥3
 #: count added up from the worst-grade rows of a table the source prints whole.
 DERIVED = "≈"
+#: A cell the evidence base holds no row for: said as absent, never read as 0%.
+NO_ROW = "—"
 CELL_NOTE = (
     "Each cell: rate (events/n; exact Clopper–Pearson 95% CI). "
+    f"{NO_ROW}: no data (the evidence base holds no such rate for the study). "
     f"{DERIVED}: the source does not print the count; it is derived from the printed percentage "
     "(round(percent × n / 100)), which may differ from the true count by one, or added up from "
     "the grade 3, 4 and 5 rows of a table the source prints whole. "
@@ -100,7 +103,7 @@ def _wide(ctx: ReportContext, found: dict[str, pd.DataFrame]) -> list[list[str]]
         [
             e["country"],
             e["study"],
-            *(e.get(k, "—") for k in SAFETY),
+            *(e.get(k, NO_ROW) for k in SAFETY),
             _per_cell(e["grading"]),
             _per_cell(e["analysis"]),
             " ".join(e["refs"]),
