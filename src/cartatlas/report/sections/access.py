@@ -15,6 +15,7 @@ from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import site_map
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row
+from cartatlas.wording import noun
 
 #: What a count of "trial sites" is, since readers take "sites" for hospitals.
 TRIAL_SITES = (
@@ -150,18 +151,32 @@ def recruiting_sites(ctx: ReportContext) -> pd.DataFrame:
     return sites[recruiting_site_mask(sites, status)]
 
 
+def top_cities(cities: pd.Series, shown: int = 8) -> str:
+    """The ``shown`` cities with most recruiting trial sites, ties by name, and, when the cut
+    falls inside a tie, how many more cities have as many: "Suzhou (18)" alone once stood for
+    Hefei and Nanjing, which have 18 too, so a family in either read it as having fewer."""
+    counts = cities.dropna().value_counts()
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
+    text = ", ".join(f"{city} ({n})" for city, n in ranked[:shown])
+    if len(ranked) > shown and ranked[shown][1] == ranked[shown - 1][1]:
+        last = ranked[shown - 1][1]
+        more = sum(1 for _, n in ranked[shown:] if n == last)
+        each = " each" if more > 1 else ""
+        text += f", and {more} more {noun(more, 'city', 'cities')} with {last}{each}"
+    return text
+
+
 def _recruiting_table(ctx: ReportContext, sites: pd.DataFrame) -> Table:
     rows = []
     for country in ctx.countries:
         part = sites[sites["country_code"] == country]
-        cities = part["city"].value_counts().head(8)
         trials = part["trial_id"].nunique()
         rows.append(
             [
                 country,
                 f"{trials}{ctx.unloaded_beside(country, trials)}",
                 str(len(part)),
-                ", ".join(f"{city} ({n})" for city, n in cities.items()) or "—",
+                top_cities(part["city"]) or "—",
             ]
         )
     return Table(
