@@ -76,11 +76,19 @@ def trials_per_country(ctx: ReportContext) -> pd.Series:
 
 def _leading_targets(named: pd.DataFrame, country: str, n: int = 4) -> str:
     """The ``n`` targets with most trials in ``country`` (ties by name), from the country's own
-    counts: a country's leaders need not be among the most frequent targets overall."""
+    counts: a country's leaders need not be among the most frequent targets overall. A tie the
+    cut falls in is said (DE's CD123 and GPRC5D have 2 trials each: naming CD123 alone ranked
+    it above GPRC5D)."""
     own = named[named["country"] == country].sort_values(
         ["trials", "targets"], ascending=[False, True]
     )
-    return ", ".join(own["targets"].head(n))
+    text = ", ".join(own["targets"].head(n))
+    if len(own) <= n or own["trials"].iloc[n] != own["trials"].iloc[n - 1]:
+        return text
+    last = int(own["trials"].iloc[n - 1])
+    tied = list(own["targets"].iloc[n:][own["trials"].iloc[n:] == last])
+    named_ties = ", ".join(tied) if len(tied) <= 3 else f"{len(tied)} more targets"
+    return f"{text} (tied: {named_ties}, {last} {noun(last, 'trial')} each)"
 
 
 def _approved_targets(ctx: ReportContext) -> Table:
