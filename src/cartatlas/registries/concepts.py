@@ -45,6 +45,13 @@ RECRUITING_DEFINITION = (
     "closed does not; old records keep sites 'recruiting' after the trial closed, so both must "
     "hold)"
 )
+#: Beside a count by the landscape's ``status`` (CN: RECRUITING 512), which is not the count of
+#: recruiting trials every other surface gives (CN: 516, with enrolling by invitation).
+STATUS_DIMENSION = (
+    "status is each trial's overall status as registered, counted in every country where it "
+    "lists a site, whatever that site's own status; it is not the count of recruiting trials "
+    "the report, the dashboard and `trials --recruiting` give, which reads " + RECRUITING_DEFINITION
+)
 
 
 def recruiting_site_mask(sites, trial_status) -> object:

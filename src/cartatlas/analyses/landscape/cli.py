@@ -135,6 +135,10 @@ def landscape_command(
             _keep(db_target(ctx), name, kept)
     counted, columns, rows = kept
     err.print(f"{counted} trials counted")
+    if "status" in dims:
+        from cartatlas.registries.concepts import STATUS_DIMENSION
+
+        err.print(f"Note: {STATUS_DIMENSION}.", markup=False)
     if fmt is Format.table:
         rows = _stated(columns, rows)
     emit(columns, rows, fmt, title="CAR trial landscape")

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from cartatlas.analyses.landscape.counts import ALL, count, yearly_shares
+from cartatlas.registries.concepts import STATUS_DIMENSION
 from cartatlas.web import params
 from cartatlas.web.api.common import Listing, listing
 from cartatlas.web.deps import MemoDep, RequiredRegistryDep, StoreDep
@@ -48,7 +49,10 @@ def landscape(
         ("landscape", dimensions),
         lambda: records(count(registry.car_trials, list(dimensions), None)),
     )
-    return _listing(rows, codes)
+    answer = _listing(rows, codes)
+    if "status" in dimensions:  # RECRUITING here is not the recruiting count of other surfaces
+        answer.note = STATUS_DIMENSION
+    return answer
 
 
 @router.get("/shares", response_model=Listing, summary="Yearly shares of trial kinds")
