@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections import Counter, defaultdict
 
 import duckdb
@@ -70,6 +71,21 @@ def test_cities_agree_on_report_and_dashboard_map_data(full_store, client, expec
         total = sum(n for (country, _), (n, _) in expected.items() if country == row[0])
         assert row[2] == str(total), row[0]  # the country's trial sites, city by city
         assert row[3] == _top(expected, row[0]), row[0]
+
+
+def test_split_city_names_are_said(full_store, client, expected):
+    """JP's Bunkyo ward is spelled three ways in the records: the caveat says a city's sites can
+    be split, on the report and the page."""
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for country, city in expected:
+        if country == "JP" and city:
+            plain = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode().lower()
+            spellings[re.sub(r"[-_ ]*(ku|city)$", "", plain).replace(" ", "")].add(city)
+    assert any(len(names) > 1 for names in spellings.values()), dict(spellings)
+    with open_store(full_store, read_only=True) as store:
+        section = access.build(ReportContext(store, PAIR))
+    page = html.unescape(client.get("/q/access", params={"a": "JP", "b": "CN"}).text)
+    assert access.CITY_NAMES in section.caveats and access.CITY_NAMES in page
 
 
 def _top(expected: dict, country: str, shown: int = 8) -> str:

@@ -151,6 +151,14 @@ def recruiting_sites(ctx: ReportContext) -> pd.DataFrame:
     return sites[recruiting_site_mask(sites, status)]
 
 
+#: Why a city's count of trial sites can be low: the registry's spellings are counted as given.
+CITY_NAMES = (
+    "Cities are counted as each registry record spells them: one city can appear under several "
+    "names or by its districts (Tokyo's wards Bunkyo, Shinjuku, Shibuya; Xi'an and Xian), so its "
+    "trial sites can be split over several entries."
+)
+
+
 def top_cities(cities: pd.Series, shown: int = 8) -> str:
     """The ``shown`` cities with most recruiting trial sites, ties by name, and, when the cut
     falls inside a tie, how many more cities have as many: "Suzhou (18)" alone once stood for
@@ -225,6 +233,7 @@ def build(ctx: ReportContext) -> Section:
     caveats = [
         "Recruitment status is as registered at the snapshot date; registries are often not "
         "updated, so some 'recruiting' trials may have stopped.",
+        CITY_NAMES,
         "cartatlas has no sourced data on how international patients are admitted; ask the "
         "trial contact or centre directly.",
     ]
