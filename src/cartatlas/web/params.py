@@ -49,6 +49,17 @@ CountryQuery = Annotated[
     WithJsonSchema({"anyOf": [COUNTRY_SCHEMA, BLANK_SCHEMA]}),
     Query(description="ISO 3166-1 alpha-2 country code, e.g. CN; empty: any country"),
 ]
+#: A study's country of conduct: a multinational trial (ZUMA-1, KarMMa, …) has none, so a
+#: country filter leaves it out though it treated patients there (the report lists it apart).
+ConductCountryQuery = Annotated[
+    CountryCode | None,
+    BeforeValidator(blank_is_none),
+    WithJsonSchema({"anyOf": [COUNTRY_SCHEMA, BLANK_SCHEMA]}),
+    Query(
+        description="the study's country of conduct, ISO 3166-1 alpha-2, e.g. CN: multinational "
+        "trials (ZUMA-1, KarMMa, …) have none and are left out; empty: every study"
+    ),
+]
 #: A form box people type in: a code in any case, an English or Chinese name or an alias.
 CountryNameQuery = Annotated[
     Text | None,

@@ -117,7 +117,7 @@ def list_outcomes(
     product: params.ProductQuery = None,
     study: params.Text | None = None,
     indication: Indication | None = None,
-    country: params.CountryQuery = None,
+    country: params.ConductCountryQuery = None,
     endpoint: Endpoint | None = None,  # type: ignore[valid-type]
     analysis: Analysis | None = None,
 ) -> Listing:

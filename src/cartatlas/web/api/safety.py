@@ -22,7 +22,7 @@ def list_safety(
     product: params.ProductQuery = None,
     study: params.Text | None = None,
     indication: Indication | None = None,
-    country: params.CountryQuery = None,
+    country: params.ConductCountryQuery = None,
     event: Event | None = None,  # type: ignore[valid-type]
     grade: Grade | None = None,  # type: ignore[valid-type]
     analysis: Analysis | None = None,

@@ -71,7 +71,7 @@ def studies_frame(
 def list_studies(
     store: EvidenceDep,
     indication: Indication | None = None,
-    country: params.CountryQuery = None,
+    country: params.ConductCountryQuery = None,
     product: params.ProductQuery = None,
     real_world: bool | None = None,
     registrational: bool | None = None,
