@@ -27,6 +27,7 @@ class CostSurfaces:
     cost_column: int
     markdown: str
     page: str
+    year_column: int
 
     def assert_cost(self, study: str, country: str, usd: float) -> None:
         """The trial's cost in ``country`` is ``usd`` (with its CI) on every surface."""
@@ -35,6 +36,14 @@ class CostSurfaces:
         assert row[self.cost_column].startswith(f"{said} (95% CI ")
         assert f"| {said} (95% CI " in self.markdown
         assert said in self.page
+
+    def assert_why(self, study: str, country: str, year: str, why: str) -> None:
+        """The trial's row in ``country`` gives price year ``year`` and reason ``why`` (the
+        years between price and approval) on every surface."""
+        [row] = [r for r in self.rows if r[1] == country and r[3].startswith(study + " (")]
+        assert (row[self.year_column], row[self.year_column + 1]) == (year, why)
+        assert f"| {year} | {why} |" in self.markdown
+        assert why in self.page
 
 
 def cost_surfaces(store_path: str, client, tmp_path: Path, pair: tuple[str, str]) -> CostSurfaces:
@@ -46,4 +55,5 @@ def cost_surfaces(store_path: str, client, tmp_path: Path, pair: tuple[str, str]
     assert result.exit_code == 0, result.output
     markdown = next(tmp_path.glob("*.md")).read_text("utf-8")
     page = html.unescape(client.get(f"/q/cost?a={pair[0]}&b={pair[1]}").text)
-    return CostSurfaces(table.rows, table.columns.index("price ÷ response rate"), markdown, page)
+    cost = table.columns.index("price ÷ response rate")
+    return CostSurfaces(table.rows, cost, markdown, page, table.columns.index("price year"))

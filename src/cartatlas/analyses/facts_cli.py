@@ -173,7 +173,8 @@ def prices(
             ],
         )
         columns = ["product_id", "country", "indication", "study_id", "endpoint", "events", "n"]
-        columns += ["denominator", "rate_ci95", "price_year", "price_usd", "cost_usd"]
+        columns += ["denominator", "rate_ci95", "price_year", "price_choice", "price_usd"]
+        columns += ["cost_usd"]
         columns += ["cost_ci_low", "cost_ci_high", "status", "price_source_url"]
         title = "Cost per responder: price (USD) ÷ complete-response rate"
         emit(columns, _rows(frame, columns, fmt), fmt, title=title, wide=wide)

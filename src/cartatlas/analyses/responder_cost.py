@@ -16,8 +16,9 @@ Pairing rule (``PAIRING_RULE``):
 * same era: the trial's readout is dated by the approval it supported in the price's country
   (the first approval there for the trial's indication and line, else for its indication); the
   price is the one in force then (the latest recorded in or before that year) or, when none was
-  recorded by then, the nearest later one. A 2022 second-line trial (ZUMA-7) is never divided
-  into a 2018 third-line launch price;
+  recorded by then, the nearest later one, and the row says how many years apart the two are. A
+  2022 second-line trial (ZUMA-7) is never divided into a 2018 third-line launch price where a
+  2022 price is recorded;
 * the price: list, WAC or insurance-negotiated, converted to USD; prices whose note marks them as
   low reliability are never used; among the prices of the chosen year, the strongest source.
 
@@ -42,6 +43,7 @@ from cartatlas.evidence.jurisdictions import EU, covered_by_eu
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, is_secondary, is_weak, rank
 from cartatlas.store import Store
+from cartatlas.wording import counted
 
 PRODUCT_PRICES = ("list", "WAC", "insurance_negotiated")
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
@@ -53,7 +55,8 @@ PAIRING_RULE = (
     "anywhere, whichever countries are compared); "
     "same era: the price in force when the trial was read out, dated by the approval it "
     "supported in that country (the latest price recorded in or before that year), or else the "
-    "nearest later price; prices noted as low reliability are never used; among prices of that "
+    "nearest later price, each row naming the years between a price and that approval; prices "
+    "noted as low reliability are never used; among prices of that "
     "year, the strongest source"
 )
 
@@ -154,12 +157,23 @@ def price_in_force(prices: pd.DataFrame, trial, country: str, year: int):
     before = mine[mine["year"] <= year]
     if len(before):
         chosen = before[before["year"] == before["year"].max()]
-        why = f"latest recorded by the {year} {country} approval"
+        why = f"latest recorded by the {year} {country} approval" + _older(year, chosen)
     else:
         later = mine[mine["year"] > year]
         chosen = later[later["year"] == later["year"].min()]
-        why = f"none recorded by the {year} {country} approval: nearest later"
+        gap = counted(int(chosen["year"].iloc[0]) - year, "year")
+        why = f"none recorded by the {year} {country} approval: nearest later, {gap} after it"
     return chosen.sort_values(["strength", "source_url"]).iloc[0], why
+
+
+def _older(year: int, chosen: pd.DataFrame) -> str:
+    """ ", 3 years older": a price set before the approval that dates the trial may not be the
+    one in force then (Germany's 2019 axi-cel price beside ZUMA-7's 2022 approval, while the US
+    row divides by a 2022 price), so the gap is said where the reader compares the costs."""
+    gap = year - int(chosen["year"].iloc[0])
+    if not gap:
+        return ""
+    return f", {counted(gap, 'year')} older: the price in force then is not recorded"
 
 
 def _trial_countries(trial, first_approvals: pd.DataFrame, countries: list[str]) -> list[str]:
