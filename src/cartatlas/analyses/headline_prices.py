@@ -18,6 +18,7 @@ import pandas as pd
 from cartatlas.analyses.price_indications import INDICATION_RULE
 from cartatlas.analyses.responder_cost import PRODUCT_PRICES, low_reliability
 from cartatlas.evidence.source_strength import is_weak, on_secondary_pages, rank
+from cartatlas.wording import and_list
 
 HEADLINE_PRICE_RULE = (
     "prices noted as low reliability or read on secondary pages are left out; for each product, "
@@ -75,3 +76,30 @@ def one_per_amount(prices: pd.DataFrame) -> pd.DataFrame:
     reports = ordered.groupby(value, dropna=False)["source_url"].transform("size")
     kept = ordered.assign(reports=reports).drop_duplicates(value).drop(columns="_strength")
     return kept.sort_index()
+
+
+def priced_products(used: pd.DataFrame) -> str:
+    """The products behind one country's headline range, named when there are at most three
+    ("axicabtagene-ciloleucel and tisagenlecleucel"), else counted ("7 products")."""
+    names = sorted(used["product_id"].dropna().unique())
+    return and_list(names) if len(names) <= 3 else f"{len(names)} products"
+
+
+def different_products(used: pd.DataFrame, countries: list[str]) -> str:
+    """ "" when every compared country with a headline range prices the same products, else a
+    sentence saying the ranges are not like for like and naming the products priced in all of
+    them: Spain's one price is a hospital-made product's, India's are local products', and set
+    beside the US range of seven commercial products they read as the same therapy cheaper."""
+    sets = {
+        c: set(used.loc[used["country"] == c, "product_id"].dropna())
+        for c in countries
+        if (used["country"] == c).any()
+    }
+    if len(sets) < 2 or len({frozenset(s) for s in sets.values()}) == 1:
+        return ""
+    shared = sorted(set.intersection(*sets.values()))
+    each = "; ".join(f"{c}: {priced_products(used[used['country'] == c])}" for c in sets)
+    return (
+        f"Not like for like: each range covers the products priced in that country ({each}); "
+        f"priced in all of them: {', '.join(shared) if shared else 'none'}"
+    )

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
-from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
+from cartatlas.analyses.headline_prices import (
+    HEADLINE_PRICE_RULE,
+    different_products,
+    headline_prices,
+)
 from cartatlas.analyses.responder_cost import (
     PAIRING_RULE,
     PRODUCT_PRICES,
@@ -240,6 +244,8 @@ def build(ctx: ReportContext) -> Section:
         " (list, WAC or insurance-negotiated prices at their year's exchange rate, or the latest "
         "recorded one; every price and the rule for the ranges: see Cost)."
     )
+    unlike = different_products(product, ctx.countries)
+    answer += f" {unlike}." if unlike else ""
     answer = answer[0].upper() + answer[1:]
     # The rule is said in full beside the table, not in the short answer the overview shows.
     rule = [Paragraph(f"Rule for the ranges: {HEADLINE_PRICE_RULE}.")] if left_out_any else []

@@ -11,7 +11,11 @@ import pandas as pd
 
 from cartatlas.analyses.approvals import RECORDED_ONLY
 from cartatlas.analyses.cost import prices_frame
-from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_prices
+from cartatlas.analyses.headline_prices import (
+    HEADLINE_PRICE_RULE,
+    headline_prices,
+    priced_products,
+)
 from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
 from cartatlas.analyses.success_rates import absent_reason, pool_by_country
 from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
@@ -87,7 +91,8 @@ def _price_rows(ctx: ReportContext) -> list[list[str]]:
                 span = f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
                 stale = _latest_factor(converted, used, factor)
                 weak = weak_share(converted["weak"])  # news-only ranges marked, as in Cost
-                cells.append(f"{span} {unit}{weak}{stale} {_cites(ctx, converted)}")
+                products = priced_products(converted)  # ranges of different products differ
+                cells.append(f"{span} {unit} for {products}{weak}{stale} {_cites(ctx, converted)}")
         rows.append([label, *cells])
     return rows
 
@@ -180,7 +185,9 @@ def build(ctx: ReportContext) -> Section:
     caveats = [
         RECORDED_ONLY,
         "Prices are ranges over the recorded list, WAC or insurance-negotiated prices of all "
-        "products and years; a country's range can mix products and years; as in the Cost "
+        "products and years; a country's range can mix products and years, and countries' ranges "
+        "can cover different products (each cell names its own), so they are not like for like; "
+        "as in the Cost "
         f"section, {HEADLINE_PRICE_RULE}.",
         "Response rates are pooled within each country from studies conducted there; they are "
         "comparisons between studies, not randomized comparisons. 'At least' marks a cohort "
