@@ -21,13 +21,27 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct
 
+#: Abbreviations whose full stop does not end a note's first clause ("… - i.e. an upper bound").
+ABBREVIATED = ("i.e", "e.g")
+
 
 def _first_sentence(note: object) -> str:
-    """The note's first clause: the knowledge base keeps the whole curator's note."""
+    """The note's first clause: the knowledge base keeps the whole curator's note. A clause
+    ends at "; " or ". " outside brackets only, and a shortened one closes the brackets it
+    opened: cut inside one, "launch price (free for one year under AMNOG" lost its reason, and
+    "i.e." does not end it ("just under 1.3 million yuan' - i.e" lost what the bound meant)."""
     if is_missing(note):
         return ""
-    text = str(note).split("; ")[0].split(". ")[0]
-    return text if len(text) <= 140 else text[:139] + "…"
+    text, depth = str(note), 0
+    for i, char in enumerate(text):
+        depth = depth + (char == "(") - (char == ")" and depth > 0)
+        if not depth and text[i : i + 2] in ("; ", ". ") and text[i - 3 : i] not in ABBREVIATED:
+            text = text[:i]
+            break
+    if len(text) <= 140:
+        return text
+    cut = text[:139]
+    return cut + "…" + ")" * max(0, cut.count("(") - cut.count(")"))
 
 
 def _year_note(year: object, used: object, what: str) -> str:
