@@ -35,6 +35,18 @@ from cartatlas.wording import counted
 ENDPOINT_ORDER = ("OS", "PFS", "EFS", "DOR")
 
 
+#: The abbreviations the lead and tables use, in words a patient's family can read.
+WORDS = (
+    "OS (overall survival): the share of patients alive; PFS (progression-free survival): alive "
+    "without the disease growing or coming back; EFS (event-free survival): alive without such "
+    "an event, where trials also count starting a new treatment or not responding (each trial "
+    "defines its events); DOR (duration of response): how long responders stay in response; "
+    "median: the time by which half the patients had the event ('not reached': fewer than half "
+    "had it by the last follow-up); HR (hazard ratio): the rate of the event with CAR-T relative "
+    "to standard care, below 1 favouring CAR-T (0.4: 60% lower)."
+)
+
+
 def _country(value: object) -> str:
     return value if isinstance(value, str) and value else "not stated"
 
@@ -216,6 +228,7 @@ def build(ctx: ReportContext) -> Section:
     )
     blocks.insert(0, Paragraph(detail))
     caveats = [
+        WORDS,
         MEDIANS_NOT_POOLED,
         POOLING_CAVEAT,
         "Crossover from the standard-of-care arm to CAR-T (shown where the trial reports it) "

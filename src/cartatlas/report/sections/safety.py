@@ -28,6 +28,14 @@ BROADER = "NE"
 DERIVED = "≈"
 #: A cell the evidence base holds no row for: said as absent, never read as 0%.
 NO_ROW = "—"
+#: The two side effects in words a patient's family can read.
+WORDS = (
+    "CRS (cytokine release syndrome): an inflammatory reaction as the infused cells multiply, "
+    "with fever and, when severe, low blood pressure or low oxygen needing treatment; ICANS "
+    "(immune effector cell-associated neurotoxicity syndrome): confusion, difficulty speaking "
+    "or writing, drowsiness and, when severe, seizures or brain swelling. Grade ≥3: severe or "
+    "life-threatening (grades 3 and 4) or fatal (grade 5)."
+)
 CELL_NOTE = (
     "Each cell: rate (events/n; exact Clopper–Pearson 95% CI). "
     f"{NO_ROW}: no data (the evidence base holds no such rate for the study). "
@@ -255,6 +263,7 @@ def build(ctx: ReportContext) -> Section:
             f"cohorts: {len(listed)} {noun(len(listed), 'cohort')} ({', '.join(listed)})."
         )
     caveats = [
+        WORDS,
         "Grading systems (Lee 2014, ASTCT 2019, Penn, CTCAE, CARTOX) classify the same "
         f"event differently, especially at grade ≥3. One rule for the report, `cartatlas meta` "
         f"and claims: {GRADING_RULE}.",
