@@ -42,41 +42,49 @@ def _products(country: str) -> list[str]:
     )
 
 
-def _named(products: list[str]) -> str:
-    if len(products) > 3:
+def _named(products: list[str], every: bool = False) -> str:
+    if len(products) > 3 and not every:
         return f"{len(products)} products"
     return products[0] if len(products) == 1 else ", ".join(products[:-1]) + " and " + products[-1]
 
 
 def _sentence(countries: tuple[str, ...]) -> str:
-    each = "; ".join(f"{c}: {_named(_products(c))}" for c in countries)
     shared = sorted(set.intersection(*(set(_products(c)) for c in countries)))
     return (
-        f"Not like for like: each range covers the products priced in that country ({each}); "
-        f"priced in all of them: {', '.join(shared) or 'none'}."
+        "Not like for like: the ranges cover different products (priced in all of them: "
+        f"{', '.join(shared) or 'none'})."
     )
+
+
+def _behind(countries: tuple[str, ...]) -> str:
+    each = "; ".join(f"{c}: {_named(_products(c), every=True)}" for c in countries)
+    return f"Products behind each range: {each}."
 
 
 def test_the_hand_route_reads_spain_as_one_product_and_nothing_shared():
     assert _products("ES") == ["varnimcabtagene-autoleucel"]
     assert _products("DE") == ["axicabtagene-ciloleucel", "tisagenlecleucel"]
-    assert _sentence(PAIRS[1]).endswith("priced in all of them: none.")
+    assert _sentence(PAIRS[1]).endswith("(priced in all of them: none).")
 
 
 @pytest.mark.parametrize("countries", PAIRS, ids="-".join)
 def test_every_cost_lead_says_the_ranges_price_different_products(
     evidence_store, evidence_client, tmp_path, countries
 ):
-    said = _sentence(countries)
+    said, behind = _sentence(countries), _behind(countries)
     with open_store(evidence_store, read_only=True) as store:
-        assert said in cost.build(ReportContext(store, list(countries))).answer
+        section = cost.build(ReportContext(store, list(countries)))
+    assert said in section.answer
+    assert behind in [getattr(b, "text", "") for b in section.blocks]
     args = ["--db", evidence_store, "report", *countries, "--out", str(tmp_path)]
     result = CliRunner().invoke(app, [*args, "--format", "md"])
     assert result.exit_code == 0, result.output
-    assert said in next(tmp_path.glob("*.md")).read_text("utf-8")
+    markdown = next(tmp_path.glob("*.md")).read_text("utf-8")
+    assert said in markdown and behind in markdown
     query = "&".join(f"{k}={c}" for k, c in zip("abcd", countries, strict=False))
-    for page in ("/", "/q/cost"):
-        assert said in html.unescape(evidence_client.get(f"{page}?{query}").text), page
+    assert said in html.unescape(evidence_client.get(f"/?{query}").text)
+    page = html.unescape(evidence_client.get(f"/q/cost?{query}").text)
+    assert said in page and behind in page
 
 
 def test_side_by_side_cells_name_the_products(evidence_store, tmp_path):

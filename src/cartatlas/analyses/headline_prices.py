@@ -85,21 +85,33 @@ def priced_products(used: pd.DataFrame) -> str:
     return and_list(names) if len(names) <= 3 else f"{len(names)} products"
 
 
-def different_products(used: pd.DataFrame, countries: list[str]) -> str:
-    """ "" when every compared country with a headline range prices the same products, else a
-    sentence saying the ranges are not like for like and naming the products priced in all of
-    them: Spain's one price is a hospital-made product's, India's are local products', and set
-    beside the US range of seven commercial products they read as the same therapy cheaper."""
-    sets = {
+def _product_sets(used: pd.DataFrame, countries: list[str]) -> dict[str, set[str]]:
+    """The products behind each compared country's headline range (countries with none left
+    out)."""
+    return {
         c: set(used.loc[used["country"] == c, "product_id"].dropna())
         for c in countries
         if (used["country"] == c).any()
     }
+
+
+def different_products(used: pd.DataFrame, countries: list[str]) -> str:
+    """ "" when every compared country with a headline range prices the same products, else a
+    short sentence saying the ranges are not like for like and naming the products priced in
+    all of them: Spain's one price is a hospital-made product's, India's are local products',
+    and beside the US range of commercial products they read as the same therapy cheaper."""
+    sets = _product_sets(used, countries)
     if len(sets) < 2 or len({frozenset(s) for s in sets.values()}) == 1:
         return ""
     shared = sorted(set.intersection(*sets.values()))
-    each = "; ".join(f"{c}: {priced_products(used[used['country'] == c])}" for c in sets)
     return (
-        f"Not like for like: each range covers the products priced in that country ({each}); "
-        f"priced in all of them: {', '.join(shared) if shared else 'none'}"
+        "Not like for like: the ranges cover different products (priced in all of them: "
+        f"{', '.join(shared) if shared else 'none'})"
     )
+
+
+def products_by_country(used: pd.DataFrame, countries: list[str]) -> str:
+    """Every product behind each country's headline range, for the paragraph beside the
+    table that ``different_products`` points to."""
+    sets = _product_sets(used, countries)
+    return "; ".join(f"{c}: {and_list(sorted(names))}" for c, names in sets.items())

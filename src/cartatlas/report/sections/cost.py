@@ -9,6 +9,7 @@ from cartatlas.analyses.headline_prices import (
     HEADLINE_PRICE_RULE,
     different_products,
     headline_prices,
+    products_by_country,
 )
 from cartatlas.analyses.responder_cost import (
     PAIRING_RULE,
@@ -260,6 +261,11 @@ def build(ctx: ReportContext) -> Section:
     )
     unlike = different_products(product, ctx.countries)
     answer += f" {unlike}." if unlike else ""
+    behind = (
+        [Paragraph(f"Products behind each range: {products_by_country(product, ctx.countries)}.")]
+        if unlike
+        else []
+    )
     answer = answer[0].upper() + answer[1:]
     # The rule is said in full beside the table, not in the short answer the overview shows.
     rule = [Paragraph(f"Rule for the ranges: {HEADLINE_PRICE_RULE}.")] if left_out_any else []
@@ -272,4 +278,5 @@ def build(ctx: ReportContext) -> Section:
         "negotiated discounts differ by country.",
         "PPP: purchasing-power parity, local currency per international dollar.",
     ]
-    return Section("cost", "Cost", answer, [*rule, table, _cost_per_responder(ctx)], caveats)
+    blocks = [*rule, *behind, table, _cost_per_responder(ctx)]
+    return Section("cost", "Cost", answer, blocks, caveats)
