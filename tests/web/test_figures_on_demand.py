@@ -35,9 +35,9 @@ def test_a_figure_saved_on_demand_is_the_one_saved_at_once() -> None:
             "ci_high": [70.0, None, 50.0],
         }
     )
-    at_once = landmark_plot(rows, {})
+    at_once = landmark_plot(rows, {}, {})
     with figures.on_demand():
-        undrawn = landmark_plot(rows, {})
+        undrawn = landmark_plot(rows, {}, {})
     assert isinstance(undrawn, figures.Undrawn)
     assert _without_ids(figures.drawn(undrawn)) == _without_ids(at_once)
 

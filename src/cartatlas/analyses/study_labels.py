@@ -63,10 +63,19 @@ def study_labels(store: Store) -> dict[str, str]:
     }
 
 
-def landmark_label(names: dict[str, str], study: str, endpoint: str) -> str:
+@kept
+def study_lines(store: Store) -> dict[str, str]:
+    """Every study's line of therapy ("2L", "3L+"), by study ID; "line not stated" without one."""
+    rows = store.execute("SELECT study_id, line_of_therapy FROM evidence_studies")
+    return {study: line if line else "line not stated" for study, line in rows}
+
+
+def landmark_label(names: dict[str, str], study: str, endpoint: str, lines: dict[str, str]) -> str:
     """A landmark series as the report's and the dashboard's legends name it: "Yescarta
-    (axi-cel) — ZUMA-1, OS" (``names``: ``study_labels``)."""
-    return f"{names.get(study, study)}, {endpoint}"
+    (axi-cel) — ZUMA-7, EFS (2L)" (``names``: ``study_labels``; ``lines``: ``study_lines``).
+    The line is named because one plot holds second-line randomized trials and third-line
+    single-arm ones, whose survival is not like for like."""
+    return f"{names.get(study, study)}, {endpoint} ({lines.get(study, 'line not stated')})"
 
 
 def hazard_ratio_label(names: dict[str, str], study: str, endpoint: str, indication: str) -> str:

@@ -16,10 +16,11 @@ MARKERS = {"OS": "o", "PFS": "s", "EFS": "D", "DOR": "^"}
 AXIS = (0.05, 20.0)  # hazard-ratio axis of the forest plot
 
 
-def landmark_plot(rows: pd.DataFrame, names: dict[str, str]) -> str:
+def landmark_plot(rows: pd.DataFrame, names: dict[str, str], lines: dict[str, str]) -> str:
     """Landmark rates (%) of the CAR-T arm against months since treatment: one colour per
     study, one marker per endpoint, vertical bars for the printed 95% CIs; each series named
-    by its product and study (``names``: ``study_labels``)."""
+    by its product, study and line of therapy (``names``: ``study_labels``; ``lines``:
+    ``study_lines``)."""
     studies = list(dict.fromkeys(rows["study_id"]))
     colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(studies)}
     with styled() as figure:
@@ -48,7 +49,7 @@ def landmark_plot(rows: pd.DataFrame, names: dict[str, str]) -> str:
                 color=colors[study],
                 linestyle="-" if len(x) > 1 else "none",
                 linewidth=0.8,
-                label=landmark_label(names, study, endpoint),
+                label=landmark_label(names, study, endpoint, lines),
                 clip_on=False,  # a rate of 100 % sits on the top edge: drawn whole, not halved
             )
         ax.set_xlabel("months after infusion or randomization")

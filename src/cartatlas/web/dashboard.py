@@ -23,7 +23,12 @@ from cartatlas.analyses.durability import (
 from cartatlas.analyses.headline_prices import in_headline
 from cartatlas.analyses.landscape.counts import count, started_by, yearly_shares
 from cartatlas.analyses.safety_rows import MULTINATIONAL, safety_rows
-from cartatlas.analyses.study_labels import hazard_ratio_label, landmark_label, study_labels
+from cartatlas.analyses.study_labels import (
+    hazard_ratio_label,
+    landmark_label,
+    study_labels,
+    study_lines,
+)
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.evidence.source_strength import label as kind_label
 from cartatlas.report import figures
@@ -224,11 +229,11 @@ def _pooled_last(column: pd.Series) -> pd.Series:
 def _landmark_rows(ctx: WebContext, indication: str) -> pd.DataFrame:
     frame = survival_frame(ctx.store, None, indication)
     frame = frame[(frame["statistic"] == "landmark") & (frame["arm"] == "car-t")]
-    names = study_labels(ctx.store)
+    names, lines = study_labels(ctx.store), study_lines(ctx.store)
     return pd.DataFrame(
         {
             "series": [
-                landmark_label(names, s, e)
+                landmark_label(names, s, e, lines)
                 for s, e in zip(frame["study_id"], frame["endpoint"], strict=True)
             ],
             "months": frame["landmark_months"],

@@ -23,7 +23,7 @@ from cartatlas.analyses.durability import (
     trial_rows,
     unpooled_without_ci,
 )
-from cartatlas.analyses.study_labels import study_labels
+from cartatlas.analyses.study_labels import study_labels, study_lines
 from cartatlas.evidence.absence import hazard_ratio_gaps_said, no_survival
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
@@ -35,6 +35,12 @@ from cartatlas.wording import counted
 ENDPOINT_ORDER = ("OS", "PFS", "EFS", "DOR")
 
 
+#: Beside every landmark figure: its series are different trials, not one population.
+LANDMARKS_UNLIKE = (
+    "Not like for like: trials differ in line of therapy (in brackets in the legend), in "
+    "population and in when the clock starts (randomization in randomized trials, infusion in "
+    "single-arm ones), so a higher point does not mean a better product."
+)
 #: The abbreviations the lead and tables use, in words a patient's family can read.
 WORDS = (
     "OS (overall survival): the share of patients alive; PFS (progression-free survival): alive "
@@ -109,10 +115,11 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
             blocks.append(
                 Figure(
                     f"Landmark survival over time, {indication}",
-                    landmark_plot(landmarks, study_labels(ctx.store)),
+                    landmark_plot(landmarks, study_labels(ctx.store), study_lines(ctx.store)),
                     "Share of patients alive (OS), without progression / event (PFS, EFS), or "
                     "of responders still in response (DOR) at each printed landmark, CAR-T arm; "
-                    "bars are the printed 95% CIs (none where the source gives none).",
+                    "bars are the printed 95% CIs (none where the source gives none). "
+                    f"{LANDMARKS_UNLIKE}",
                     Table(
                         "Landmark rates", ["study", "endpoint", "months", "rate", "source"], data
                     ),
