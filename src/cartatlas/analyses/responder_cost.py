@@ -211,10 +211,25 @@ def _pair(prices: pd.DataFrame, approvals: pd.DataFrame, trial, country: str):
     """(price or None, approval or None, status text, why this price)."""
     approval = readout_approval(approvals, trial, country)
     if approval is None:
-        reason = f"no data (no {country} approval for {trial.indication} dates the trial)"
-        return None, None, reason, ""
+        return None, None, _undated_reason(approvals, trial, country), ""
     price, why = price_in_force(prices, trial, country, approval["date"].year)
     return price, approval, (why if price is None else "ok"), ("" if price is None else why)
+
+
+def _undated_reason(approvals: pd.DataFrame, trial, country: str) -> str:
+    """Why no approval dates the trial: none is recorded, or one is recorded without a date
+    (Tecartus' EU B-ALL approval): "no approval dates the trial" read as "not approved"."""
+    recorded = approvals[
+        (approvals["product_id"] == trial.product_id)
+        & (approvals["country"] == country)
+        & (approvals["indication"] == trial.indication)
+    ]
+    if len(recorded):
+        return (
+            f"no data (the {country} approval for {trial.indication} is recorded without a "
+            "date, so no price era can be chosen)"
+        )
+    return f"no data (no {country} approval for {trial.indication} dates the trial)"
 
 
 def _divided(price: float | None, rate: float) -> float | None:
