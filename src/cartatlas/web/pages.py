@@ -55,11 +55,17 @@ PER_PAGE = 20
 
 
 async def _pair(
-    a: PairA = "CN", b: PairB = "US", c: MoreCountry = None, d: MoreCountry = None
+    request: Request,
+    a: PairA = "CN",
+    b: PairB = "US",
+    c: MoreCountry = None,
+    d: MoreCountry = None,
 ) -> list[str]:
-    """Two to four distinct countries, in the order given (a, b, then c and d if given)."""
+    """Two to four distinct countries, in the order given (a, b, then c and d if given); a
+    country box given twice (``?a=CN&a=US``) is refused, as the API refuses it."""
     chosen: list[str] = []
     for name, value in (("a", a), ("b", b), ("c", c), ("d", d)):
+        params.given_once(name, request.query_params.getlist(name))
         code = params.country(name, value)
         if code is None:
             continue
