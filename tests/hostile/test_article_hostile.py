@@ -5,9 +5,11 @@ typographies, and files that are not UTF-8 text or not files at all."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
+from cartatlas.analyses.article.unread import UNREAD_REASON
 from cartatlas.cli import app
 
 
@@ -299,3 +301,26 @@ def test_direction_marks_never_reach_an_output(capsys, evidence_store, tmp_path)
     )
     page = capsys.readouterr().out
     assert "\u202e" not in page and "\u200f" not in page and "002 CAR-T treatment centres" in page
+
+
+@pytest.mark.parametrize(
+    "article, reason",
+    [
+        # price-parser is quadratic in a number's length: 100 s for these 100,000 digits.
+        (
+            "In the US, Yescarta costs $" + "9" * 100_000 + ".",
+            "the figure has more than 64 characters, more than any price, rate or count is "
+            "printed with; not read",
+        ),
+        # Each of 25,000 groups was read to the end of the run, then backtracked: 9 minutes.
+        ("In the US, Yescarta costs $1" + "\u2009000" * 25_000 + ".", UNREAD_REASON),
+        ("China has 1" + ",000" * 25_000 + " CAR-T treatment centres.", UNREAD_REASON),
+    ],
+    ids=["digits", "thin-space groups", "comma groups"],
+)
+def test_an_endless_figure_is_not_read_and_answers_at_once(evidence_client, article, reason):
+    started = time.perf_counter()
+    answer = evidence_client.post("/api/check-article", json={"text": article})
+    assert time.perf_counter() - started < 30, "quadratic again"
+    [claim] = answer.json()["claims"]
+    assert (claim["verdict"], claim["reason"]) == ("not checkable", reason)
