@@ -85,3 +85,11 @@ def test_a_compare_box_given_twice_is_refused_on_the_dashboard(evidence_client, 
         "<li><code>a</code>: &#39;a&#39; is given 2 times (&#39;CN&#39;, &#39;US&#39;); "
         "it takes one value: give it once</li>"
     ) in answer.text
+
+
+def test_every_bad_compare_box_is_named_at_once(evidence_client) -> None:
+    answer = evidence_client.get("/?a=CN&b=US&c=XX&d=YY")
+    assert answer.status_code == 422, answer.text
+    expected = "expected a two-letter ISO country code such as US, CN, DE; got"
+    assert f"<li><code>c</code>: {expected} &#39;XX&#39;</li>" in answer.text
+    assert f"<li><code>d</code>: {expected} &#39;YY&#39;</li>" in answer.text
