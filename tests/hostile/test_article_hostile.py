@@ -243,6 +243,8 @@ def test_a_page_is_read_in_its_charset_and_within_the_cap(capsys, one_line, evid
         # The cents were read as a price of 89 euros.
         ("In Germany, Kymriah costs 1.234.567,89 Euro.", "1,234,567.89 Euro", [1234567.89] * 2),
         ("In Germany, Kymriah costs 320.000 €.", "320.000 €", [320000.0, 320000.0]),
+        # German price style: read as €1.200.
+        ("In Germany, Yescarta costs € 1.200.000,-.", "€ 1,200,000", [1200000.0, 1200000.0]),
         # A decimal comma: read as 3%.
         ("In the US, the CR rate of Yescarta in LBCL was 58,3%.", "58.3%", [58.25, 58.35]),
         # A zero-width space inside the number: read as 200 centres.

@@ -77,7 +77,7 @@ _MIDDLE_DOT = re.compile(r"(?<=\d)\u00b7(?=\d)")
 #: "1.234.567,89 Euro" was a price of 89 euros. "327.000" alone stays as price-parser reads it.
 _EUROPEAN = re.compile(
     r"(?<![\w.,])\d{1,3}(?:\.\d{3})+,\d{1,2}(?![\d,]|\.\d)"
-    r"|(?<![\w.,])\d{1,3}(?:\.\d{3}){2,}(?![\d,]|\.\d)"
+    r"|(?<![\w.,])\d{1,3}(?:\.\d{3}){2,}(?![\d]|[.,]\d)"
 )
 _SWAP_SEPARATORS = str.maketrans(".,", ",.")
 #: A percentage with a decimal comma ("58,3%", "58,3 %"): read as 3%.

@@ -16,9 +16,9 @@ from decimal import Decimal
 #: A number as pages write it: grouped thousands (comma, dot or space) or a plain decimal. At
 #: most seven groups (10^24): unbounded, a run of 25,000 groups was scanned to its end from each
 #: group, then backtracked group by group (an article of 100,000 characters took 9 minutes).
-#: A number never ends where a comma or no-break space goes on with digits: it is longer than
-#: seven groups, or no number of this typography.
-NUMBER = r"(?:\d{1,3}(?:[,\u00a0 ]\d{3}){1,7}(?:\.\d+)?|\d+(?:\.\d+)?)(?![,\u00a0]\d)"
+#: A number never ends where a comma, dot or no-break space goes on with digits: it is longer
+#: than seven groups, or no number of this typography ("1.200.000,-" was read as 1.200).
+NUMBER = r"(?:\d{1,3}(?:[,\u00a0 ]\d{3}){1,7}(?:\.\d+)?|\d+(?:\.\d+)?)(?![,.\u00a0]\d)"
 
 _WORDS = {
     "one": 1,
