@@ -406,6 +406,11 @@ def test_number_in_quote_reads_numbers_as_sources_print_them(value, quote, found
         # Footnote marks after a word or bracket are not comma decimals.
         (1.2, "patients with R/R MCL1,2", None, False),
         (12.3, "follow-up of 12.3 months1,2", None, True),
+        # A quote writing a dot decimal is English: "3,4" is two grades, not 3.4.
+        (3.4, "grade 3,4 neutropenia in 45.5% of patients", None, False),
+        (4, "grade 3,4 neutropenia in 45.5% of patients", None, True),
+        (45.5, "grade 3,4 neutropenia in 45.5% of patients", None, True),
+        (79.2, "Ansprechrate 79,2 % am 12.01.2023", None, True),
     ],
 )
 def test_european_dot_grouping_is_read_for_euro_amounts_and_comma_decimal_quotes(

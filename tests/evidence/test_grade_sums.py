@@ -56,3 +56,28 @@ def test_an_any_grade_row_is_never_a_grade_sum(evidence_dir):
     changes = {"events": "22", "percent": "", "events_derived": "true", "source_quote": TABLE}
     folder = evidence_dir(**_with(0, **changes))
     assert messages(folder)[-1] == REFUSED.replace("line 3", "line 2")
+
+
+NOT_IN_QUOTE = (
+    "safety.csv, row at line 3: n: 10 does not appear in source_quote; quote the words that state "
+    "it or correct the value"
+)
+
+
+@pytest.mark.parametrize(
+    "changes, problems",
+    [
+        ({"source_quote": TABLE.replace("Any grade 53", "Any grade " + "9" * 5000)}, [REFUSED]),
+        ({"source_quote": TABLE.replace("Grade 4 1", "Grade 4 " + "9" * 5000)}, [REFUSED]),
+        (
+            {"source_quote": "4 of 9 and 1 of " + "1" * 5000, "events": "5", "n": "10"},
+            [NOT_IN_QUOTE, REFUSED],
+        ),
+    ],
+    ids=["any grade", "grade row", "cohort"],
+)
+def test_a_digit_run_past_python_int_limit_is_no_count(evidence_dir, changes, problems):
+    """A quote printing 5,000 digits stopped `kb check` and `kb load` whole with "ValueError:
+    Exceeds the limit (4300 digits) for integer string conversion (unexpected …)": its row is
+    refused, naming file, line and field, and the rest is checked."""
+    assert messages(evidence_dir(**_summed(**changes))) == problems

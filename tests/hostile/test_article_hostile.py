@@ -5,9 +5,11 @@ typographies, and files that are not UTF-8 text or not files at all."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
+from cartatlas.analyses.article.unread import UNREAD_REASON
 from cartatlas.cli import app
 
 
@@ -225,3 +227,102 @@ def test_a_page_is_read_in_its_charset_and_within_the_cap(capsys, one_line, evid
             f"error {site}/endless: over 12 MB, longer than any article; save the part to "
             "check and pass the file instead"
         )
+
+
+@pytest.mark.parametrize(
+    "sentence, words, low_high",
+    [
+        # price-parser read the dot as grouping: 1,125,000,000 USD.
+        ("In the US, Yescarta costs $1.125 million.", "$1.125 million", [1125000.0, 1125000.0]),
+        # ... and a range's first amount then borrowed "million": 373,000,000,000 USD.
+        (
+            "In the US, Yescarta costs between $373,000 and $1.125 million.",
+            "between $373,000 and $1.125 million",
+            [373000.0, 1125000.0],
+        ),
+        # The cents were read as a price of 89 euros.
+        ("In Germany, Kymriah costs 1.234.567,89 Euro.", "1,234,567.89 Euro", [1234567.89] * 2),
+        ("In Germany, Kymriah costs 320.000 €.", "320.000 €", [320000.0, 320000.0]),
+        # German price style: read as €1.200.
+        ("In Germany, Yescarta costs € 1.200.000,-.", "€ 1,200,000", [1200000.0, 1200000.0]),
+        # A decimal comma: read as 3%.
+        ("In the US, the CR rate of Yescarta in LBCL was 58,3%.", "58.3%", [58.25, 58.35]),
+        # A zero-width space inside the number: read as 200 centres.
+        (
+            "China has 3\u200b200 CAR-T treatment centres.",
+            "3200 CAR-T treatment centres",
+            [3200.0] * 2,
+        ),
+    ],
+)
+def test_a_figure_is_read_whole_as_written(
+    capsys, evidence_client, evidence_store, tmp_path, sentence, words, low_high
+) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(sentence + "\n")
+    [claim] = _claims(capsys, evidence_store, path)
+    assert claim["words"] == words and claim["range"] == pytest.approx(low_high)
+    [api] = evidence_client.post("/api/check-article", json={"text": sentence}).json()["claims"]
+    assert (api["words"], api["range"]) == (claim["words"], claim["range"])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In China, often clinical trials are run by hospitals.",  # "ten clinical trials"
+        "In the US, patients visit weight centres and cancer centres.",  # "eight centres"
+        "China has many COVID-19 clinical trials.",  # 19 trials
+        "China has 1e400 CAR-T treatment centres.",  # 400 centres
+        "In the US, the CR rate of Yescarta in LBCL was 1e400%.",  # 400%
+    ],
+)
+def test_a_number_inside_a_word_or_another_number_is_no_claim(
+    capsys, evidence_store, tmp_path, sentence
+) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(sentence + "\n")
+    assert _claims(capsys, evidence_store, path) == []
+
+
+def test_a_negative_count_is_not_read_as_a_positive_one(capsys, evidence_store, tmp_path) -> None:
+    """ "over -5 centres" was checked as exactly 5 centres, "−60 centres" as 60."""
+    sentence = "China has over -5 CAR-T treatment centres and the US has −60 centres."
+    path = tmp_path / "article.txt"
+    path.write_text(sentence + "\n")
+    [claim] = _claims(capsys, evidence_store, path)
+    assert (claim["words"], claim["verdict"], claim["metric"]) == (sentence, "not checkable", None)
+
+
+def test_direction_marks_never_reach_an_output(capsys, evidence_store, tmp_path) -> None:
+    """A right-to-left override showed "002" as 200 on every page the claim is printed on."""
+    path = tmp_path / "article.txt"
+    path.write_text("China has \u202e002 CAR-T treatment \u200fcentres.\n")
+    app(
+        ["--db", evidence_store, "check-article", "--format", "html", str(path)],
+        standalone_mode=False,
+    )
+    page = capsys.readouterr().out
+    assert "\u202e" not in page and "\u200f" not in page and "002 CAR-T treatment centres" in page
+
+
+@pytest.mark.parametrize(
+    "article, reason",
+    [
+        # price-parser is quadratic in a number's length: 100 s for these 100,000 digits.
+        (
+            "In the US, Yescarta costs $" + "9" * 100_000 + ".",
+            "the figure has more than 64 characters, more than any price, rate or count is "
+            "printed with; not read",
+        ),
+        # Each of 25,000 groups was read to the end of the run, then backtracked: 9 minutes.
+        ("In the US, Yescarta costs $1" + "\u2009000" * 25_000 + ".", UNREAD_REASON),
+        ("China has 1" + ",000" * 25_000 + " CAR-T treatment centres.", UNREAD_REASON),
+    ],
+    ids=["digits", "thin-space groups", "comma groups"],
+)
+def test_an_endless_figure_is_not_read_and_answers_at_once(evidence_client, article, reason):
+    started = time.perf_counter()
+    answer = evidence_client.post("/api/check-article", json={"text": article})
+    assert time.perf_counter() - started < 30, "quadratic again"
+    [claim] = answer.json()["claims"]
+    assert (claim["verdict"], claim["reason"]) == ("not checkable", reason)

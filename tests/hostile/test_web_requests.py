@@ -74,3 +74,22 @@ def test_a_claims_file_with_an_infinite_bound_is_one_line(one_line, evidence_sto
     assert one_line(evidence_store, ["claims", str(path)]) == (
         f"error {path}: claim 1, field range.0: Input should be a finite number"
     )
+
+
+@pytest.mark.parametrize("page", ["/", "/q/access"])
+def test_a_compare_box_given_twice_is_refused_on_the_dashboard(evidence_client, page) -> None:
+    """``/?a=CN&a=US&b=DE`` compared US with DE, saying nothing of the CN it was also given."""
+    answer = evidence_client.get(f"{page}?a=CN&a=US&b=DE")
+    assert answer.status_code == 422, answer.text
+    assert (
+        "<li><code>a</code>: &#39;a&#39; is given 2 times (&#39;CN&#39;, &#39;US&#39;); "
+        "it takes one value: give it once</li>"
+    ) in answer.text
+
+
+def test_every_bad_compare_box_is_named_at_once(evidence_client) -> None:
+    answer = evidence_client.get("/?a=CN&b=US&c=XX&d=YY")
+    assert answer.status_code == 422, answer.text
+    expected = "expected a two-letter ISO country code such as US, CN, DE; got"
+    assert f"<li><code>c</code>: {expected} &#39;XX&#39;</li>" in answer.text
+    assert f"<li><code>d</code>: {expected} &#39;YY&#39;</li>" in answer.text

@@ -72,8 +72,10 @@ def _zero_problem(row: Row) -> Problem | None:
     )
 
 
-# A count the quote prints for one cohort: "4 of 9", "n=10/12".
-_COHORT_COUNT = re.compile(r"(\d+)\s*(?:of|/)\s*(\d+)")
+# A count the quote prints for one cohort: "4 of 9", "n=10/12". Counts of patients have at most
+# nine digits: a longer run is no count, and int() refuses one of over 4,300 digits (ValueError),
+# which stopped the whole check at one hostile quote.
+_COHORT_COUNT = re.compile(r"(?<!\d)(\d{1,9})\s*(?:of|/)\s*(\d{1,9})(?!\d)")
 
 
 def sums_cohorts(record: object) -> bool:
@@ -87,8 +89,8 @@ def sums_cohorts(record: object) -> bool:
 
 
 # A worst-grade safety table as a quote prints it: "Any grade 53 (45%)", "Grade 3 21 (18%)".
-_ANY_GRADE_ROW = re.compile(r"\bany grade (\d+)\b", re.IGNORECASE)
-_GRADE_ROW = re.compile(r"\bgrade ([1-5]) (\d+)\b", re.IGNORECASE)
+_ANY_GRADE_ROW = re.compile(r"\bany grade (\d{1,9})\b", re.IGNORECASE)
+_GRADE_ROW = re.compile(r"\bgrade ([1-5]) (\d{1,9})\b", re.IGNORECASE)
 
 
 def sums_grades(record: object) -> bool:

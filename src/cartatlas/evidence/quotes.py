@@ -35,6 +35,10 @@ _DOT_THOUSANDS = re.compile(
     r"(?<![\d.,])[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?(?!\d|\.\d|\s*(?:million|billion|thousand))"
 )
 DOT_GROUPING_CURRENCIES = frozenset({"EUR", "CHF"})
+# A quote that writes a decimal point ("45.5%", "0.7341") is English, whatever else it holds:
+# "grade 3,4 neutropenia in 45.5%" lists grades 3 and 4 and states no 3.4. A dot before three
+# digits is no such sign ("1.125" is a decimal in English and 1125 in German).
+_DOT_DECIMAL = re.compile(r"(?<![\d.,])\d+\.(?:\d{1,2}|\d{4,})(?![\d.])")
 _NUMBER = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)(?:\s*(million|billion|thousand|lakh|crore|万|亿|千))?(?![\d])"
 )
@@ -100,9 +104,9 @@ def _european(text: str) -> str:
 def numbers_in(text: str, *, dot_grouping: bool = False) -> set[Decimal]:
     """Every number the text states, with and without its word scale ("1.2 million" gives both),
     and numbers below a thousand written as words. With ``dot_grouping``, or when the text
-    writes a comma decimal, "327.000" is read as 327000 instead of 327."""
+    writes a comma decimal and no dot decimal, "327.000" is read as 327000 instead of 327."""
     text = text.replace("·", ".").replace("\u2212", "-")
-    if dot_grouping or _COMMA_DECIMAL.search(text):
+    if dot_grouping or (_COMMA_DECIMAL.search(text) and not _DOT_DECIMAL.search(text)):
         text = _european(text)
     text = _LEADING_DOT.sub(r"0.\1", text)  # "P = .03" states 0.03
     text = _THOUSANDS.sub(lambda m: re.sub(_GROUP_SEPARATOR, "", m.group()), text)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 from pydantic import BeforeValidator
@@ -55,17 +56,30 @@ PER_PAGE = 20
 
 
 async def _pair(
-    a: PairA = "CN", b: PairB = "US", c: MoreCountry = None, d: MoreCountry = None
+    request: Request,
+    a: PairA = "CN",
+    b: PairB = "US",
+    c: MoreCountry = None,
+    d: MoreCountry = None,
 ) -> list[str]:
-    """Two to four distinct countries, in the order given (a, b, then c and d if given)."""
+    """Two to four distinct countries, in the order given (a, b, then c and d if given); a
+    country box given twice (``?a=CN&a=US``) is refused, as the API refuses it. Every bad box
+    is named at once (``?c=XX&d=YY`` named c alone, then d on the next try)."""
     chosen: list[str] = []
+    problems: list[dict] = []
     for name, value in (("a", a), ("b", b), ("c", c), ("d", d)):
-        code = params.country(name, value)
-        if code is None:
+        try:
+            params.given_once(name, request.query_params.getlist(name))
+            code = params.country(name, value)
+            if code in chosen:
+                raise params.bad_param(name, value, f"{code} is already compared; choose another")
+        except RequestValidationError as exc:
+            problems += exc.errors()
             continue
-        if code in chosen:
-            raise params.bad_param(name, value, f"{code} is already compared; choose another")
-        chosen.append(code)
+        if code is not None:
+            chosen.append(code)
+    if problems:
+        raise RequestValidationError(problems)
     return chosen
 
 

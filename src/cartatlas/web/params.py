@@ -92,6 +92,18 @@ def bad_param(name: str, value: object, message: str, where: str = "query") -> E
     )
 
 
+def given_once(name: str, values: list[str]) -> None:
+    """Refuse a parameter that takes one value given several times (``?a=CN&a=US``): answering
+    for one of them, silently, answers another question than the one asked."""
+    if len(values) > 1:
+        raise bad_param(
+            name,
+            values,
+            f"{name!r} is given {len(values)} times ({', '.join(map(repr, values))}); it takes "
+            "one value: give it once",
+        )
+
+
 #: What a country parameter takes, in the words every bad one is answered with.
 COUNTRY_EXPECTED = "expected a two-letter ISO country code such as US, CN, DE"
 

@@ -72,10 +72,29 @@ _GROUPING_SPACES = re.compile(r"(?<=\d)[\u2009\u202f\u2007](?=\d{3}(?!\d))")
 _MIDDLE_DOT = re.compile(r"(?<=\d)\u00b7(?=\d)")
 
 
+#: A European amount whose writing is unambiguous: dot-grouped with a decimal comma
+#: ("1.234.567,89", "327.000,00") or with two dot groups or more ("1.234.567"). Read as it was,
+#: "1.234.567,89 Euro" was a price of 89 euros. "327.000" alone stays as price-parser reads it.
+_EUROPEAN = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:\.\d{3})+,\d{1,2}(?![\d,]|\.\d)"
+    r"|(?<![\w.,])\d{1,3}(?:\.\d{3}){2,}(?![\d]|[.,]\d)"
+)
+_SWAP_SEPARATORS = str.maketrans(".,", ",.")
+#: A percentage with a decimal comma ("58,3%", "58,3 %"): read as 3%.
+_COMMA_PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}),(\d{1,2}\s?(?:%|percent\b|per cent\b))")
+#: Characters that show nothing: zero-width spaces and joiners, the word joiner, a byte order
+#: mark, a soft hyphen, and the marks and overrides of text direction. Between digits they split
+#: a number ("3\u200b200 centres" read as 200), and a direction override makes a page show a
+#: figure reversed ("\u202e002" shown as 200 and read as 2).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def plain_figures(text: str) -> str:
     """``text`` with numbers in the separators the number readers know: each character
     replaced by one, so every claim's span still points at its words."""
-    return _MIDDLE_DOT.sub(".", _GROUPING_SPACES.sub("\u00a0", text))
+    text = _MIDDLE_DOT.sub(".", _GROUPING_SPACES.sub("\u00a0", text))
+    text = _EUROPEAN.sub(lambda m: m.group().translate(_SWAP_SEPARATORS), text)
+    return _COMMA_PERCENT.sub(r"\1.\2", text)
 
 
 def article_text(raw: str) -> str:
@@ -86,7 +105,7 @@ def article_text(raw: str) -> str:
     from cartatlas.analyses.claims.model import without_controls
 
     text = html_to_text(raw) if looks_like_html(raw) else markdown_to_text(raw)
-    text = plain_figures(without_controls(text))
+    text = plain_figures(_INVISIBLE.sub("", without_controls(text)))
     if len(text) > MAX_CHARS:
         raise ArticleInputError(
             f"the article text is {len(text):,} characters, over the {MAX_CHARS:,} limit; "

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from cartatlas.analyses.article.extract import Finding
 from cartatlas.analyses.article.parse_numbers import (
     APPROXIMATE_BAND,
+    LONGEST_FIGURE,
     Money,
     Percent,
     point_range,
@@ -315,6 +316,14 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
     raise LookupError(f"no rule for {f.kind}")
 
 
+#: Why a figure longer than any printed one is not checked (``parse_numbers.LONGEST_FIGURE``);
+#: the claim model's own words were "Input should be a finite number", once per bound.
+TOO_LONG = (
+    f"the figure has more than {LONGEST_FIGURE} characters, more than any price, rate or count "
+    "is printed with; not read"
+)
+
+
 def structure(
     findings: list[Finding], store: Store, written: str | None = None
 ) -> list[ArticleClaim]:
@@ -330,8 +339,11 @@ def structure(
             claims.append(ArticleClaim(f, None, str(reason).strip("'\"")))
             continue
         except ValidationError as error:
-            reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
-            claims.append(ArticleClaim(f, None, reason))
+            said = (
+                TOO_LONG if e["type"] == "finite_number" else e["msg"].removeprefix("Value error, ")
+                for e in error.errors()
+            )
+            claims.append(ArticleClaim(f, None, "; ".join(dict.fromkeys(said))))
             continue
         claims.append(ArticleClaim(f, claim, None, value, notes))
     return claims

@@ -17,7 +17,7 @@ from fastapi.dependencies.utils import get_flat_params, is_scalar_field
 from fastapi.routing import APIRoute
 
 from cartatlas.inputs import did_you_mean
-from cartatlas.web.params import bad_param
+from cartatlas.web.params import bad_param, given_once
 
 #: The names each endpoint takes, keyed by its function (a route is not hashable): they are fixed
 #: when the module defines the route, and every app built in the process mounts the same routes.
@@ -58,11 +58,5 @@ def reject_unknown_query(request: Request) -> None:
                 request.query_params[name],
                 f"unknown parameter {name!r}; this route takes {takes}{did_you_mean(name, known)}",
             )
-        values = request.query_params.getlist(name)
-        if name in single and len(values) > 1:
-            raise bad_param(
-                name,
-                values,
-                f"{name!r} is given {len(values)} times ({', '.join(map(repr, values))}); it "
-                "takes one value: give it once",
-            )
+        if name in single:
+            given_once(name, request.query_params.getlist(name))
