@@ -218,6 +218,36 @@ def _nearest_before(mentions: list[names.Mention], at: int) -> str | None:
     return before[-1] if before else after[0] if after else None
 
 
+def _clause_countries(
+    mentions: list[names.Mention], spans: list[tuple[int, int]]
+) -> list[str | None]:
+    """The country each figure of a sentence belongs to, read from the sentence's pattern: "in
+    the US, Yescarta costs $373,000 and in China ¥1,290,000" names each figure's country before
+    it, "costs $373,000 in the US and ¥1,200,000 in China" after it. Each figure owns the text
+    between it and its neighbours; when every figure has a country on the same side (before
+    first, then after), that side pairs them, the country nearest the figure there. Otherwise,
+    and for a lone figure (whose sentence sets no pattern: "unlike the US, it costs $50,000 in
+    China"), ``None`` for each: the caller takes the nearest country, which a figure between
+    two countries can get wrong (the $373,000 above is nearer "China" than "US")."""
+    if len(spans) < 2:
+        return [None] * len(spans)
+    bounds = [0, *(end for _, end in spans)]
+    ends = [start for start, _ in spans[1:]] + [None]
+    before = [
+        [code for code, (at, _) in mentions if low <= at < start]
+        for low, (start, _) in zip(bounds, spans, strict=False)
+    ]
+    after = [
+        [code for code, (at, _) in mentions if end <= at and (high is None or at < high)]
+        for (_, end), high in zip(spans, ends, strict=True)
+    ]
+    if all(before):
+        return [codes[-1] for codes in before]
+    if all(after):
+        return [codes[0] for codes in after]
+    return [None] * len(spans)
+
+
 def _since_endpoint(text: str, ends: list[names.Mention], pct: Percent) -> str:
     """The words between a number and the endpoint named before it (a rate of something else
     in between — "relapse", "survival" — means the number is not that endpoint's)."""
@@ -305,11 +335,17 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
     named = {p for p, _ in products.find(s.text) if not p.startswith("?")}
     found = []
     moneys = find_money(s.text)
-    for k, money in enumerate(moneys):
-        previous = moneys[k - 1] if k else None
-        if previous and re.fullmatch(r"\s?\(\s?", s.text[previous.span[1] : money.span[0]]):
-            continue  # "1 million yuan ($154,000)": the page's own conversion, not a claim
+    claimed = [
+        money
+        for previous, money in zip([None, *moneys], moneys, strict=False)
+        # "1 million yuan ($154,000)": the page's own conversion, not a claim
+        if not (previous and re.fullmatch(r"\s?\(\s?", s.text[previous.span[1] : money.span[0]]))
+    ]
+    paired = _clause_countries(ctx.found_countries[i], [money.span for money in claimed])
+    for money, country in zip(claimed, paired, strict=True):
         countries, note = ctx.nearest(i, ctx.found_countries, money.span[0])
+        if country:
+            countries = [country, *(code for code in countries if code != country)]
         if note and len(countries) > 1:
             # "American and European companies … Chinese startup Gracell" then "Gracell plans to
             # price its treatment at around $71,000": which country the price belongs to is not
