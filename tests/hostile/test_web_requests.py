@@ -93,3 +93,20 @@ def test_every_bad_compare_box_is_named_at_once(evidence_client) -> None:
     expected = "expected a two-letter ISO country code such as US, CN, DE; got"
     assert f"<li><code>c</code>: {expected} &#39;XX&#39;</li>" in answer.text
     assert f"<li><code>d</code>: {expected} &#39;YY&#39;</li>" in answer.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?a={long}&b=US",  # a page
+        "/?a=CN&a={long}",  # a page, the value given twice
+        "/api/products?country={long}",  # the API: message and input
+        "/api/approvals?countries=US&countries={long}",
+    ],
+)
+def test_a_long_value_is_echoed_by_its_start_and_length(evidence_client, url) -> None:
+    long = "X" * 30_000
+    response = evidence_client.get(url.format(long=long))
+    assert response.status_code == 422
+    assert long[:100] not in response.text  # 30,000 characters came back in full, twice
+    assert "X" * 60 + "… (30,000 characters)" in response.text

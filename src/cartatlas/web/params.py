@@ -122,18 +122,48 @@ def country_problem(value: object) -> str:
     return f"{COUNTRY_EXPECTED}; got {text!r}{hint}"
 
 
+#: A parameter value longer than this is echoed in an error by its start and its length: a
+#: 30,000-character value came back in full, twice per problem, on every 422.
+ECHO_LIMIT = 80
+
+
+def clipped(value: str) -> str:
+    """``value`` as an error message may repeat it: whole when short, else its first characters
+    and how long it is."""
+    if len(value) <= ECHO_LIMIT:
+        return value
+    return f"{value[: ECHO_LIMIT - 20]}… ({len(value):,} characters)"
+
+
 def plain_errors(errors: list[dict]) -> list[dict]:
     """FastAPI's validation errors with a country parameter's pattern message ("String should
     match pattern '^[A-Za-z]{2}$'") replaced by :func:`country_problem`, so that pages and the
-    API say the same plain words."""
+    API say the same plain words; a long value is echoed :func:`clipped`, in the message and as
+    the error's input."""
     country_pattern = CountryCode.__metadata__[0].pattern
-    return [
+    plain = [
         {**error, "msg": country_problem(error.get("input"))}
         if error.get("type") == "string_pattern_mismatch"
         and (error.get("ctx") or {}).get("pattern") == country_pattern
         else error
         for error in errors
     ]
+    return [_clip_echoes(error) for error in plain]
+
+
+def _clip_echoes(error: dict) -> dict:
+    """The error with every long string of its input (one value, or a repeated parameter's
+    list) shortened where the message repeats it and in the input itself."""
+    given = error.get("input")
+    values = given if isinstance(given, list) else [given]
+    long = [v for v in values if isinstance(v, str) and len(v) > ECHO_LIMIT]
+    if not long:
+        return error
+    message = str(error.get("msg", ""))
+    for value in long:
+        message = message.replace(value, clipped(value))
+    shown = [clipped(v) if isinstance(v, str) else v for v in values]
+    return {**error, "msg": message, "input": shown if isinstance(given, list) else shown[0]}
 
 
 def country(name: str, value: str | None) -> str | None:
