@@ -52,3 +52,23 @@ def test_every_surface_says_the_date_is_missing(evidence_store, evidence_client,
     assert row[surfaces.cost_column] == REASON
     assert f"| {REASON} |" in surfaces.markdown
     assert REASON in surfaces.page
+
+
+def test_an_approval_the_evidence_base_lacks_is_said_to_be_unrecorded(evidence_store, tmp_path):
+    """Kymriah's US FL approval is not in approvals.csv (no regulator, label or company page
+    found; news only, curation log): "no US approval for FL dates the trial" read as "Kymriah is
+    not approved for FL in the US"."""
+    recorded = [
+        a
+        for a in plain.rows("approvals")
+        if (a["product_id"], a["country"], a["indication"]) == ("tisagenlecleucel", "US", "FL")
+    ]
+    assert not recorded
+    with open_store(evidence_store, read_only=True) as store:
+        frame = cost_per_responder(store, ["CN", "US"])
+    [row] = [
+        r for r in frame.to_dict("records") if (r["study_id"], r["country"]) == ("ELARA", "US")
+    ]
+    assert row["status"] == (
+        "no data (no US approval for FL is recorded in the evidence base to date the trial)"
+    )

@@ -229,7 +229,10 @@ def _undated_reason(approvals: pd.DataFrame, trial, country: str) -> str:
             f"no data (the {country} approval for {trial.indication} is recorded without a "
             "date, so no price era can be chosen)"
         )
-    return f"no data (no {country} approval for {trial.indication} dates the trial)"
+    return (
+        f"no data (no {country} approval for {trial.indication} is recorded in the evidence "
+        "base to date the trial)"
+    )
 
 
 def _divided(price: float | None, rate: float) -> float | None:
