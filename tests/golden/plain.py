@@ -28,6 +28,27 @@ def _pos(value: str, order: list[str]) -> int:
     return order.index(value) if value in order else len(order)
 
 
+def best_safety_rows(
+    studies: set[str] | dict, events: tuple[str, ...], grade: str
+) -> dict[str, dict[str, str]]:
+    """Each study's one safety row of ``events`` at ``grade``, as the analyses choose it: a row
+    read only on a secondary page last, then the earlier event of ``events`` (ICANS before
+    neurotoxicity), the primary analysis, the strongest source, the first in the file."""
+    best: dict[str, tuple[tuple, dict[str, str]]] = {}
+    for line, row in enumerate(rows("safety")):
+        if row["study_id"] in studies and row["event"] in events and row["grade"] == grade:
+            rank = (
+                row["source_kind"] == "secondary",
+                events.index(row["event"]),
+                _pos(row["analysis"], ANALYSIS),
+                _pos(row["source_kind"], STRENGTH),
+                line,
+            )
+            if row["study_id"] not in best or rank < best[row["study_id"]][0]:
+                best[row["study_id"]] = (rank, row)
+    return {study: row for study, (_, row) in best.items()}
+
+
 def chosen_rows(
     indication: str, endpoint: str, country: str, where=None
 ) -> dict[str, dict[str, str]]:

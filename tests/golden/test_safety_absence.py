@@ -52,19 +52,8 @@ def pooled_rows(indication: str, endpoint: str, country: str) -> list[dict[str, 
     rows read only on secondary pages: the rows a country's rate would pool."""
     _, codes, grade = ENDPOINTS[endpoint]
     cohorts = {s for s in own_cohorts(indication, country) if not plain.special_population(s)}
-    best: dict[str, tuple[tuple, dict[str, str]]] = {}
-    for line, row in enumerate(plain.rows("safety")):
-        if row["study_id"] in cohorts and row["event"] in codes and row["grade"] == grade:
-            rank = (
-                row["source_kind"] == "secondary",
-                codes.index(row["event"]),
-                plain._pos(row["analysis"], plain.ANALYSIS),
-                plain._pos(row["source_kind"], plain.STRENGTH),
-                line,
-            )
-            if row["study_id"] not in best or rank < best[row["study_id"]][0]:
-                best[row["study_id"]] = (rank, row)
-    return [row for _, row in best.values() if row["source_kind"] != "secondary"]
+    best = plain.best_safety_rows(cohorts, tuple(codes), grade)
+    return [row for row in best.values() if row["source_kind"] != "secondary"]
 
 
 def refused_for_one(pair: tuple[str, str]) -> list[tuple[str, str, str, str]]:

@@ -36,18 +36,8 @@ def crs3_rows(indication: str, country: str) -> list[dict[str, str]]:
         and not s["overlaps_with"]
         and not plain.special_population(s["study_id"])
     }
-    best: dict[str, tuple[tuple, dict[str, str]]] = {}
-    for line, row in enumerate(plain.rows("safety")):
-        if row["study_id"] in studies and (row["event"], row["grade"]) == ("CRS", "3plus"):
-            rank = (
-                row["source_kind"] == "secondary",
-                plain._pos(row["analysis"], plain.ANALYSIS),
-                plain._pos(row["source_kind"], plain.STRENGTH),
-                line,
-            )
-            if row["study_id"] not in best or rank < best[row["study_id"]][0]:
-                best[row["study_id"]] = (rank, row)
-    return [row for _, row in best.values() if row["source_kind"] != "secondary"]
+    best = plain.best_safety_rows(studies, ("CRS",), "3plus")
+    return [row for row in best.values() if row["source_kind"] != "secondary"]
 
 
 def expected(indication: str, countries: list[str]) -> tuple[str | None, dict, list]:

@@ -5,6 +5,7 @@ assert one recomputed value on all three."""
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,23 @@ class CostSurfaces:
         assert (row[self.year_column], row[self.year_column + 1]) == (year, why)
         assert f"| {year} | {why} |" in self.markdown
         assert why in self.page
+
+
+def per_responder_records(store_path: str, client, pair: tuple[str, ...]) -> list[list[dict]]:
+    """The cost-per-responder rows as records by each route that serves them: the analysis
+    frame, ``prices --per-responder --format json`` and ``/api/prices/per-responder``."""
+    from cartatlas.analyses.responder_cost import cost_per_responder
+
+    with open_store(store_path, read_only=True) as store:
+        frame = cost_per_responder(store, list(pair))
+    result = CliRunner().invoke(
+        app,
+        ["--db", store_path, "prices", "--per-responder", "--countries", *pair]
+        + ["--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    body = client.get("/api/prices/per-responder", params={"countries": list(pair)})
+    return [frame.to_dict("records"), json.loads(result.stdout), body.json()["items"]]
 
 
 def cost_surfaces(store_path: str, client, tmp_path: Path, pair: tuple[str, str]) -> CostSurfaces:

@@ -12,16 +12,10 @@ dashboard's cost page.
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
-from cartatlas.analyses.responder_cost import cost_per_responder
-from cartatlas.cli import app
-from cartatlas.store import open_store
 from tests.golden import plain
-from tests.report.cost_surfaces import cost_surfaces
+from tests.report.cost_surfaces import cost_surfaces, per_responder_records
 
 PAIR = ("DE", "US")
 # (study, country, product, indication, line of the trial)
@@ -103,16 +97,7 @@ def test_the_hand_route_finds_the_german_2019_price_three_years_before_zuma7():
 
 
 def test_analysis_cli_and_api_say_the_gap(evidence_store, evidence_client):
-    with open_store(evidence_store, read_only=True) as store:
-        frame = cost_per_responder(store, list(PAIR))
-    result = CliRunner().invoke(
-        app,
-        ["--db", evidence_store, "prices", "--per-responder", "--countries", *PAIR]
-        + ["--format", "json"],
-    )
-    assert result.exit_code == 0, result.output
-    body = evidence_client.get("/api/prices/per-responder", params={"countries": list(PAIR)})
-    for rows in (frame.to_dict("records"), json.loads(result.stdout), body.json()["items"]):
+    for rows in per_responder_records(evidence_store, evidence_client, PAIR):
         got = {(r["study_id"], r["country"]): r for r in rows}
         for key, (year, why) in EXPECTED.items():
             assert int(got[key]["price_year"]) == year, key

@@ -6,16 +6,12 @@ JSON API, the report's table, its Markdown and the dashboard's cost page."""
 
 from __future__ import annotations
 
-import json
 import math
 
-from typer.testing import CliRunner
-
 from cartatlas.analyses.responder_cost import cost_per_responder
-from cartatlas.cli import app
 from cartatlas.store import open_store
 from tests.golden import plain
-from tests.report.cost_surfaces import cost_surfaces
+from tests.report.cost_surfaces import cost_surfaces, per_responder_records
 
 PAIR = ("DE", "US")
 REASON = (
@@ -34,16 +30,7 @@ def test_the_hand_route_finds_tecartus_eu_b_all_approval_undated():
 
 
 def test_every_surface_says_the_date_is_missing(evidence_store, evidence_client, tmp_path):
-    with open_store(evidence_store, read_only=True) as store:
-        frame = cost_per_responder(store, list(PAIR))
-    result = CliRunner().invoke(
-        app,
-        ["--db", evidence_store, "prices", "--per-responder", "--countries", *PAIR]
-        + ["--format", "json"],
-    )
-    assert result.exit_code == 0, result.output
-    body = evidence_client.get("/api/prices/per-responder", params={"countries": list(PAIR)})
-    for rows in (frame.to_dict("records"), json.loads(result.stdout), body.json()["items"]):
+    for rows in per_responder_records(evidence_store, evidence_client, PAIR):
         [row] = [r for r in rows if (r["study_id"], r["country"]) == ("ZUMA-3", "DE")]
         assert row["status"] == REASON
         assert row["cost_usd"] is None or math.isnan(row["cost_usd"])  # the frame holds NaN

@@ -36,19 +36,8 @@ def expected(pair: tuple[str, str]) -> dict[tuple[str, int, int], tuple[str, str
         )
         if s["indication"] in INDICATIONS and listed and not s["overlaps_with"]:
             studies[s["study_id"]] = s
-    best: dict[str, tuple[tuple, dict[str, str]]] = {}
-    for line, row in enumerate(plain.rows("safety")):
-        if row["study_id"] in studies and (row["event"], row["grade"]) == ("CRS", "any"):
-            rank = (
-                row["source_kind"] == "secondary",
-                plain._pos(row["analysis"], plain.ANALYSIS),
-                plain._pos(row["source_kind"], plain.STRENGTH),
-                line,
-            )
-            if row["study_id"] not in best or rank < best[row["study_id"]][0]:
-                best[row["study_id"]] = (rank, row)
     out = {}
-    for study, (_, row) in best.items():
+    for study, row in plain.best_safety_rows(studies, ("CRS",), "any").items():
         kind = row["source_kind"].replace("_", " ")
         kind += " (weak source)" if row["source_kind"] in WEAK else ""
         out[(study, int(row["events"]), int(row["n"]))] = (row["grading"] or "not stated", kind)
