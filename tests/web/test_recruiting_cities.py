@@ -21,6 +21,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import access
 from cartatlas.store import open_store
 from tests.conftest import snapshot_protocols
+from tests.web.page_tables import captioned_rows
 
 NAMES = {"Japan": "JP", "China": "CN"}
 PAIR = ["JP", "CN"]
@@ -47,19 +48,9 @@ def expected(full_store) -> dict[tuple[str, str], tuple[int, int]]:
     return {key: (n, len(trials[key])) for key, n in sites.items()}
 
 
-def _page_rows(page: str, caption: str) -> list[list[str]]:
-    table = page[page.index(f"<caption>{caption}</caption>") :]
-    body = table[: table.index("</table>")]
-    return [
-        [html.unescape(cell.strip()) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
-        if "<td>" in row
-    ]
-
-
 def test_cities_agree_on_report_and_dashboard_map_data(full_store, client, expected):
     page = client.get("/q/access", params={"a": "JP", "b": "CN"}).text
-    rows = _page_rows(page, "Recruiting trial sites by city")
+    rows = captioned_rows(page, "Recruiting trial sites by city")
     assert {r[0] for r in rows} == set(PAIR), "the map's data holds the compared countries only"
     assert [r[0] for r in rows] == sorted((r[0] for r in rows), key=PAIR.index), "pair order"
     shown = {(r[0], r[1]): (int(r[2]), int(r[3])) for r in rows}

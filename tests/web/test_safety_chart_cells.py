@@ -9,7 +9,6 @@ journal rows beside them; the report marks them "(weak source)"."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
@@ -18,6 +17,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import safety as safety_section
 from cartatlas.store import open_store
 from tests.golden import plain
+from tests.web.page_tables import captioned_rows
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
 WEAK = {"news", "secondary"}
@@ -44,21 +44,11 @@ def expected(pair: tuple[str, str]) -> dict[tuple[str, int, int], tuple[str, str
     return out
 
 
-def _table(page: str, caption: str) -> list[list[str]]:
-    table = page[page.index(f"<caption>{caption}</caption>") :]
-    table = table[: table.index("</table>")]
-    return [
-        [html.unescape(c.strip()) for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
-        if "<td>" in row
-    ]
-
-
 @pytest.mark.parametrize("pair", [("CN", "US"), ("DE", "US"), ("JP", "CN")], ids="-".join)
 def test_crs_chart_grading_and_sources_as_the_evidence_says(pair, evidence_store, evidence_client):
     want = expected(pair)
     page = evidence_client.get("/q/safety", params={"a": pair[0], "b": pair[1]}).text
-    rows = _table(page, "CRS, any grade")
+    rows = captioned_rows(page, "CRS, any grade")
     header = [
         "label",
         "country",
