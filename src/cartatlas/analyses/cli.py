@@ -236,7 +236,7 @@ def meta(
             refused = {"indication": indication, "endpoint": endpoint, "pooled": []}
             refused |= {"refusal": pooling.refusal, "grading_rule": GRADING_RULE}
             refused["missing"] = pooling.missing  # as the pooled document names them
-            refused["graded_apart"] = _graded_records(pooling)
+            refused["graded_apart"] = _rated_records(pooling.graded_apart, "grading", graded_table)
             print(json.dumps(refused, ensure_ascii=False, indent=2))
         else:
             emit(GRADED_COLUMNS, graded_table(pooling.graded_apart), Format.table, GRADED_TITLE)
@@ -320,36 +320,25 @@ def emit_json(pooling: CountryPooling) -> None:
                 strict=True,
             )
         ],
-        "later": [
-            {**record, "rate_percent": shown[5], "ci95_percent": shown[6]}
-            for record, shown in zip(
-                pooling.later.reindex(columns=[*STUDY_COLUMNS, "assessor"])
-                .astype(object)
-                .where(pooling.later.notna(), None)
-                .to_dict(orient="records"),
-                later_table(pooling.later),
-                strict=True,
-            )
-        ],
-        "graded_apart": _graded_records(pooling),
+        "later": _rated_records(pooling.later, "assessor", later_table),
+        "graded_apart": _rated_records(pooling.graded_apart, "grading", graded_table),
     }
     print(json.dumps(document, ensure_ascii=False, indent=2, default=str))
 
 
-def _graded_records(pooling: CountryPooling) -> list[dict[str, Any]]:
-    """:func:`graded_table`'s rows as JSON records (study row, grading, rate and CI)."""
-    graded = pooling.graded_apart
-    if graded.empty:
+def _rated_records(
+    frame: pd.DataFrame, column: str, table: Callable[[pd.DataFrame], list[list]]
+) -> list[dict[str, Any]]:
+    """Study rows listed beside a pool (later data cuts, rows another grading keeps out) as JSON
+    records: the study columns and ``column``, blanks as null, with the rate and exact CI that
+    ``table`` shows for each."""
+    if frame.empty:
         return []
+    shown = frame.reindex(columns=[*STUDY_COLUMNS, column]).astype(object)
     return [
-        {**record, "rate_percent": shown[5], "ci95_percent": shown[6]}
-        for record, shown in zip(
-            graded.reindex(columns=[*STUDY_COLUMNS, "grading"])
-            .astype(object)
-            .where(graded.reindex(columns=[*STUDY_COLUMNS, "grading"]).notna(), None)
-            .to_dict(orient="records"),
-            graded_table(graded),
-            strict=True,
+        {**record, "rate_percent": row[5], "ci95_percent": row[6]}
+        for record, row in zip(
+            shown.where(shown.notna(), None).to_dict(orient="records"), table(frame), strict=True
         )
     ]
 

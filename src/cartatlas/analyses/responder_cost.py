@@ -124,14 +124,19 @@ def usable_prices(store: Store, countries: list[str]) -> pd.DataFrame:
     return prices
 
 
-def readout_approval(approvals: pd.DataFrame, trial, country: str):
-    """The approval that dates the trial's readout in ``country``: the first there for the
-    trial's product, indication and line, else the first for its product and indication."""
-    mine = approvals[
+def _approvals_for(approvals: pd.DataFrame, trial, country: str) -> pd.DataFrame:
+    """The approvals in ``country`` of the trial's product for its indication, dated or not."""
+    return approvals[
         (approvals["product_id"] == trial.product_id)
         & (approvals["country"] == country)
         & (approvals["indication"] == trial.indication)
-    ].dropna(subset=["date"])
+    ]
+
+
+def readout_approval(approvals: pd.DataFrame, trial, country: str):
+    """The approval that dates the trial's readout in ``country``: the first there for the
+    trial's product, indication and line, else the first for its product and indication."""
+    mine = _approvals_for(approvals, trial, country).dropna(subset=["date"])
     same_line = mine[mine["line_of_therapy"] == trial.line_of_therapy]
     chosen = same_line if len(same_line) else mine
     return None if chosen.empty else chosen.sort_values("date").iloc[0]
@@ -219,12 +224,7 @@ def _pair(prices: pd.DataFrame, approvals: pd.DataFrame, trial, country: str):
 def _undated_reason(approvals: pd.DataFrame, trial, country: str) -> str:
     """Why no approval dates the trial: none is recorded, or one is recorded without a date
     (Tecartus' EU B-ALL approval): "no approval dates the trial" read as "not approved"."""
-    recorded = approvals[
-        (approvals["product_id"] == trial.product_id)
-        & (approvals["country"] == country)
-        & (approvals["indication"] == trial.indication)
-    ]
-    if len(recorded):
+    if len(_approvals_for(approvals, trial, country)):
         return (
             f"no data (the {country} approval for {trial.indication} is recorded without a "
             "date, so no price era can be chosen)"
