@@ -14,7 +14,7 @@ from cartatlas.registries.concepts import (
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import site_map
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row
+from cartatlas.report.sections.common import cite_row, tied_past_cut
 from cartatlas.wording import noun
 
 #: What a count of "trial sites" is, since readers take "sites" for hospitals.
@@ -166,10 +166,9 @@ def top_cities(cities: pd.Series, shown: int = 8) -> str:
     counts = cities.dropna().value_counts()
     ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))
     text = ", ".join(f"{city} ({n})" for city, n in ranked[:shown])
-    if len(ranked) > shown and ranked[shown][1] == ranked[shown - 1][1]:
-        last = ranked[shown - 1][1]
-        more = sum(1 for _, n in ranked[shown:] if n == last)
+    if more := len(tied_past_cut(ranked, shown)):
         each = " each" if more > 1 else ""
+        last = ranked[shown - 1][1]
         text += f", and {more} more {noun(more, 'city', 'cities')} with {last}{each}"
     return text
 

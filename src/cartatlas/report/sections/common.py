@@ -46,3 +46,12 @@ def cite_marked(refs: References, row: object) -> str:
 def frame_table(title: str, frame: pd.DataFrame, note: str = "") -> Table:
     rows = [["" if is_missing(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
     return Table(title, [str(c) for c in frame.columns], rows, note)
+
+
+def tied_past_cut(ranked: list[tuple[str, int]], shown: int) -> list[str]:
+    """The names past the first ``shown`` of ``ranked`` (most first) that have as many as the
+    last one shown: a list cut inside a tie ranks some above others that have as many."""
+    if len(ranked) <= shown:
+        return []
+    last = ranked[shown - 1][1]
+    return [name for name, n in ranked[shown:] if n == last]

@@ -16,7 +16,7 @@ from cartatlas.registries.national import named_registers
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.figures import grouped_bars, lines
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import frame_table
+from cartatlas.report.sections.common import frame_table, tied_past_cut
 from cartatlas.wording import noun
 
 TARGET_SHARE = "share of the country's CAR trials"
@@ -83,10 +83,10 @@ def _leading_targets(named: pd.DataFrame, country: str, n: int = 4) -> str:
         ["trials", "targets"], ascending=[False, True]
     )
     text = ", ".join(own["targets"].head(n))
-    if len(own) <= n or own["trials"].iloc[n] != own["trials"].iloc[n - 1]:
+    tied = tied_past_cut(list(zip(own["targets"], own["trials"], strict=True)), n)
+    if not tied:
         return text
     last = int(own["trials"].iloc[n - 1])
-    tied = list(own["targets"].iloc[n:][own["trials"].iloc[n:] == last])
     named_ties = ", ".join(tied) if len(tied) <= 3 else f"{len(tied)} more targets"
     return f"{text} (tied: {named_ties}, {last} {noun(last, 'trial')} each)"
 
