@@ -8,7 +8,7 @@ check caught it. A product the knowledge base does not hold is a 404, as in the 
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
@@ -43,23 +43,23 @@ def blank_is_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip(" \t\r\n") else value
 
 
-CountryQuery = Annotated[
-    CountryCode | None,
-    BeforeValidator(blank_is_none),
-    WithJsonSchema({"anyOf": [COUNTRY_SCHEMA, BLANK_SCHEMA]}),
-    Query(description="ISO 3166-1 alpha-2 country code, e.g. CN; empty: any country"),
-]
+def optional_country(description: str) -> Any:
+    """A country-code query parameter that an empty box leaves unset; only its help differs."""
+    return Annotated[
+        CountryCode | None,
+        BeforeValidator(blank_is_none),
+        WithJsonSchema({"anyOf": [COUNTRY_SCHEMA, BLANK_SCHEMA]}),
+        Query(description=description),
+    ]
+
+
+CountryQuery = optional_country("ISO 3166-1 alpha-2 country code, e.g. CN; empty: any country")
 #: A study's country of conduct: a multinational trial (ZUMA-1, KarMMa, …) has none, so a
 #: country filter leaves it out though it treated patients there (the report lists it apart).
-ConductCountryQuery = Annotated[
-    CountryCode | None,
-    BeforeValidator(blank_is_none),
-    WithJsonSchema({"anyOf": [COUNTRY_SCHEMA, BLANK_SCHEMA]}),
-    Query(
-        description="the study's country of conduct, ISO 3166-1 alpha-2, e.g. CN: multinational "
-        "trials (ZUMA-1, KarMMa, …) have none and are left out; empty: every study"
-    ),
-]
+ConductCountryQuery = optional_country(
+    "the study's country of conduct, ISO 3166-1 alpha-2, e.g. CN: multinational "
+    "trials (ZUMA-1, KarMMa, …) have none and are left out; empty: every study"
+)
 #: A form box people type in: a code in any case, an English or Chinese name or an alias.
 CountryNameQuery = Annotated[
     Text | None,
