@@ -7,6 +7,7 @@ left out named next to it and listed with their own rate."""
 from __future__ import annotations
 
 import csv
+import html
 import json
 import warnings
 
@@ -183,12 +184,12 @@ def test_a_country_with_a_standard_cohort_left_out_is_not_said_to_have_only_spec
     """Spain's B-ALL cohorts: ARI0001-iEMD-2022 (isolated extramedullary relapse, shown apart)
     and CART19-BE-01, a standard-population cohort that reports only MRD-negative CR. No pooled
     rate; "only cohorts in special populations" would hide CART19-BE-01, so every surface says
-    no ES cohort reports CR and names it as left out."""
+    no ES cohort reports CR, in the same words, and names it as left out."""
     assert plain.selected("B-ALL", "CR", "ES") == []
     assert [s for s, _, _ in plain.apart("B-ALL", "CR", "ES")] == ["ARI0001-iEMD-2022"]
     assert _standard_without("B-ALL", {"CR", "CR_CRi"}, "ES") == ["CART19-BE-01"]
     only_special = "only cohorts in special populations"
-    reason = "no data (no cohort conducted in ES reports CR in B-ALL)"
+    reason = "no data (no cohort conducted in ES reports complete response in B-ALL)"
     with open_store(evidence_store, read_only=True) as store:
         section = success.build(ReportContext(store, ["ES", "US"]))
     table = next(
@@ -199,12 +200,16 @@ def test_a_country_with_a_standard_cohort_left_out_is_not_said_to_have_only_spec
     body = api.get(
         "/api/meta", params={"indication": "B-ALL", "endpoint": "CR", "countries": ["ES", "US"]}
     ).json()
-    assert body["absent_reasons"] == {}
+    assert body["absent_reasons"] == {"ES": reason}
     assert "CART19-BE-01 (ES; reports MRD-negative CR)" in body["left_out"]
+    page = api.get(
+        "/meta", params={"indication": "B-ALL", "endpoint": "CR", "countries": ["ES", "US"]}
+    )
+    assert f"ES: {reason}." in html.unescape(page.text)
     cli = CliRunner().invoke(
         app, ["--db", evidence_store, "meta", "--indication", "B-ALL", "--countries", "ES,US"]
     )
-    assert "ES: no data (no study conducted there reports this endpoint)." in cli.output
+    assert f"ES: {reason}." in cli.output
     assert "CART19-BE-01 (ES; reports MRD-negative CR)" in cli.output
     assert only_special not in cli.output
 
@@ -221,4 +226,4 @@ def test_b_all_orr_in_china_is_not_said_to_have_only_special_cohorts(evidence_st
         b for b in section.blocks if getattr(b, "title", "") == "Rates by country of conduct, B-ALL"
     )
     (row,) = [r for r in table.rows if r[1] == "ORR" and r[2] == "CN"]
-    assert row[5] == "no data (no cohort conducted in CN reports ORR in B-ALL)"
+    assert row[5] == "no data (no cohort conducted in CN reports overall response in B-ALL)"

@@ -209,7 +209,12 @@ def meta(
     the studies pooled follow, their sources numbered below (--wide: a column)."""
     from cartatlas.analyses.study_labels import study_labels
     from cartatlas.analyses.study_rows import ENDPOINTS
-    from cartatlas.analyses.success_rates import GRADING_RULE, adjusted_comparison, pool_by_country
+    from cartatlas.analyses.success_rates import (
+        GRADING_RULE,
+        adjusted_comparison,
+        country_absence,
+        pool_by_country,
+    )
     from cartatlas.cli import db_target
 
     if by != "country":
@@ -231,7 +236,7 @@ def meta(
     if pooling.refusal:
         err.print(f"{endpoint} for {indication}: {pooling.refusal}. Grading: {GRADING_RULE}.")
         for country in pooling.missing:  # US's rows refused, CN's absence still said
-            err.print(f"{country}: {_absence(pooling, country)}.", markup=False)
+            err.print(f"{country}: {country_absence(pooling, country)}.", markup=False)
         if fmt is Format.json:  # a script reading stdout gets the refusal, not an empty page
             refused = {"indication": indication, "endpoint": endpoint, "pooled": []}
             refused |= {"refusal": pooling.refusal, "grading_rule": GRADING_RULE}
@@ -343,21 +348,15 @@ def _rated_records(
     ]
 
 
-def _absence(pooling: CountryPooling, country: str) -> str:
-    """Why a compared country has no rate: all its cohorts apart or on secondary pages, or none
-    reports the endpoint. Said whether or not the other country's rows were pooled."""
-    from cartatlas.analyses.success_rates import absent_reason
-
-    return absent_reason(pooling, country) or (
-        "no data (no study conducted there reports this endpoint)"
-    )
-
-
 def _print_details(pooling: CountryPooling, wide: bool) -> None:
     from cartatlas.analyses.populations import apart_rule, apart_sentence
     from cartatlas.analyses.response_floors import floor_sentence
     from cartatlas.analyses.study_rows import ENDPOINTS, LATER_RULE, SELECTION_RULE
-    from cartatlas.analyses.success_rates import GRADING_RULE, difference_wording
+    from cartatlas.analyses.success_rates import (
+        GRADING_RULE,
+        country_absence,
+        difference_wording,
+    )
 
     out.print(f"Model: {pooling.method_note}.", markup=False)
     if pooling.comparison is not None:
@@ -368,7 +367,7 @@ def _print_details(pooling: CountryPooling, wide: bool) -> None:
             markup=False,
         )
     for country in pooling.missing:
-        out.print(f"{country}: {_absence(pooling, country)}.")
+        out.print(f"{country}: {country_absence(pooling, country)}.", markup=False)
     if pooling.left_out:
         out.print(
             f"Not in this pool, as they report no such row: {'; '.join(pooling.left_out)}.",

@@ -27,6 +27,7 @@ from cartatlas.analyses.study_rows import (
     studies_without_endpoint,
     study_rows,
 )
+from cartatlas.evidence.absence import no_cohorts
 from cartatlas.evidence.source_strength import SECONDARY_ONLY, on_secondary_pages
 from cartatlas.store import Store
 
@@ -177,6 +178,15 @@ def absent_reason(pooling: CountryPooling, country: str) -> str | None:
     if not secondary and not pooling.apart.empty and only_special(pooling.apart, country):
         return ONLY_SPECIAL
     return SECONDARY_ONLY if secondary else None
+
+
+def country_absence(pooling: CountryPooling, country: str) -> str:
+    """Why ``country`` has no rate, in the same words on every surface (CLI ``meta``, the
+    explorer page and API, the report's success, safety and side-by-side tables): the reason
+    its cohorts were not pooled, or that no cohort conducted there reports the measure in the
+    indication at all."""
+    label = ENDPOINTS[pooling.endpoint].label
+    return absent_reason(pooling, country) or no_cohorts(country, label, pooling.indication)
 
 
 def _names(cohorts: list[str], country: str) -> bool:

@@ -10,10 +10,10 @@ from cartatlas.analyses.study_rows import ENDPOINTS, treating_countries
 from cartatlas.analyses.success_rates import (
     GRADING_RULE,
     CountryPooling,
-    absent_reason,
+    country_absence,
     pool_by_country,
 )
-from cartatlas.evidence.absence import no_cohorts, no_data
+from cartatlas.evidence.absence import no_data
 from cartatlas.evidence.queries import exact_ci
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
@@ -147,19 +147,11 @@ def _pool_notes(ctx: ReportContext, indication: str) -> tuple[list[str], list[st
         if pooling.refusal:
             refused.append(
                 f"{ENDPOINTS[endpoint].label}: {pooling.refusal}."
-                + "".join(f" {c}: {_absence(pooling, c)}." for c in pooling.missing)
+                + "".join(f" {c}: {country_absence(pooling, c)}." for c in pooling.missing)
             )
         elif (note := _comparison(pooling)) is not None:
             compared.append(note)
     return compared, refused
-
-
-def _absence(pooling: CountryPooling, country: str) -> str:
-    """Why a compared country has no row beside another's refused ones: "CRS, any grade: not
-    pooled: no grading system is stated (US: not stated 3)" alone hid that no CN cohort of
-    LBCL reports CRS of any grade."""
-    label = ENDPOINTS[pooling.endpoint].label
-    return absent_reason(pooling, country) or no_cohorts(country, label, pooling.indication)
 
 
 def _comparison(pooling: CountryPooling) -> str | None:

@@ -17,8 +17,8 @@ from cartatlas.analyses.headline_prices import (
     priced_products,
 )
 from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
-from cartatlas.analyses.success_rates import absent_reason, pool_by_country
-from cartatlas.evidence.absence import no_approvals, no_cohorts, no_data, no_prices
+from cartatlas.analyses.success_rates import country_absence, pool_by_country
+from cartatlas.evidence.absence import no_approvals, no_data, no_prices
 from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.model import Section, Table
@@ -117,8 +117,7 @@ def _response_rows(ctx: ReportContext) -> list[list[str]]:
             summary = pooling.summaries.get(country)
             if summary is None:
                 cells.append(
-                    _floor_cell(ctx, pooling.floors, country)
-                    or (absent_reason(pooling, country) or no_cohorts(country, "CR", indication))
+                    _floor_cell(ctx, pooling.floors, country) or country_absence(pooling, country)
                 )
                 continue
             studies = pooling.rows[pooling.rows["country"] == country]

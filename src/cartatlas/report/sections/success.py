@@ -24,6 +24,7 @@ from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
 from cartatlas.analyses.study_labels import study_labels
 from cartatlas.analyses.study_rows import (
     ANALYSIS_PREFERENCE,
+    ENDPOINTS,
     LATER_RULE,
     SELECTION_RULE,
     code_names,
@@ -31,6 +32,7 @@ from cartatlas.analyses.study_rows import (
 from cartatlas.analyses.success_rates import (
     CountryPooling,
     absent_reason,
+    country_absence,
     difference_wording,
     later_sentence,
     pool_by_country,
@@ -99,12 +101,7 @@ def summary_sentence(pooling: CountryPooling, what: str) -> str:
             f"({difference_wording(c.p)})"
         )
     for country in pooling.missing:
-        reason = absent_reason(pooling, country)
-        text += (
-            f"; {country}: {reason}"
-            if reason
-            else f"; {no_cohorts(country, what, pooling.indication)}"
-        )
+        text += f"; {country}: {country_absence(pooling, country)}"
     if pooling.left_out:
         text += f"; not in this pool, as they report no such row: {'; '.join(pooling.left_out)}"
     if floors := floor_sentence(pooling.floors):
@@ -144,9 +141,9 @@ def _news(pooling: CountryPooling, country: str) -> str:
 
 def short_gaps(poolings: list[CountryPooling], countries: list[str]) -> list[str]:
     """The countries without a rate, each said once for all its indications ("KR: no data (no
-    cohort conducted in KR reports CR in LBCL, B-ALL and MM)"), and per indication where a
-    reason other than no cohort applies (only special populations, only secondary pages) or a
-    cohort there sets a complete-response floor ("ES B-ALL: complete response at least 71% in
+    cohort conducted in KR reports complete response in LBCL, B-ALL and MM)"), and per
+    indication where a reason other than no cohort applies (only special populations, only
+    secondary pages) or a cohort there sets a complete-response floor ("ES B-ALL: complete response at least 71% in
     CART19-BE-01 (ES; MRD-negative CR 27/38)"), so the floor is not lost behind "no data"."""
     uncovered: dict[str, list[str]] = {c: [] for c in countries}
     other = []
@@ -159,7 +156,8 @@ def short_gaps(poolings: list[CountryPooling], countries: list[str]) -> list[str
             floors = pooling.floors
             if not floors.empty and (here := floors[floors["country"] == country]).size:
                 other.append(f"{country} {pooling.indication}: {floor_sentence(here, rule=False)}")
-    said = [f"{c}: {no_cohorts(c, 'CR', and_list(i))}" for c, i in uncovered.items() if i]
+    label = ENDPOINTS["CR"].label
+    said = [f"{c}: {no_cohorts(c, label, and_list(i))}" for c, i in uncovered.items() if i]
     return said + other
 
 
@@ -357,9 +355,7 @@ def _pooled_table(poolings: dict[str, CountryPooling], indication: str) -> Table
                 ]
             )
         for country in pooling.missing:
-            reason = absent_reason(pooling, country) or no_cohorts(
-                country, endpoint, pooling.indication
-            )
+            reason = country_absence(pooling, country)
             rows.append([indication, endpoint, country, "—", "—", reason, "", "", "", ""])
     apart = "; ".join(
         f"{endpoint}: {sentence}"

@@ -32,7 +32,7 @@ from cartatlas.analyses.success_rates import (
     GRADING_RULE,
     CountryPooling,
     CountrySummary,
-    absent_reason,
+    country_absence,
     difference_wording,
     pool_by_country,
 )
@@ -256,9 +256,7 @@ def meta_payload(run: MetaRun) -> dict[str, Any]:
         "grading_rule": GRADING_RULE if ENDPOINTS[q.endpoint].table == "safety" else None,
         "refusal": pooling.refusal,
         "missing": run.missing,
-        "absent_reasons": {
-            c: reason for c in run.missing if (reason := absent_reason(pooling, c)) is not None
-        },
+        "absent_reasons": {c: country_absence(pooling, c) for c in run.missing},
         "left_out": pooling.left_out,
         "secondary_only": pooling.secondary_only,
         "complete_response_floors": records(pooling.floors),
