@@ -67,7 +67,7 @@ COUNTRY_SHAPES = ["circle", "diamond", "square", "triangle-up"]
 def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
     """One row per product, a point per dated approval, coloured and shaped by country."""
     dated = approvals.dropna(subset=["date"]).sort_values("date")
-    frame = dated.assign(day=dated["date"].dt.strftime("%Y-%m-%d"))
+    frame = same_day_markers(dated.assign(day=dated["date"].dt.strftime("%Y-%m-%d")))
     order = list(dict.fromkeys(frame["product_id"]))
     columns = ["product_id", "country", "agency", "indication", "approval_date", "kind", "day"]
     return _base(
@@ -94,6 +94,28 @@ def timeline(approvals: pd.DataFrame, countries: list[str]) -> Spec:
                 "product_id", "country", "agency", "indication", "approval_date", "kind"
             ),
         },
+    )
+
+
+def same_day_markers(dated: pd.DataFrame) -> pd.DataFrame:
+    """One marker per product, country and day: approvals of one day (Kymriah's EU approval for
+    B-ALL and LBCL on 27 August 2018) drew two points on one spot, and the tooltip showed only
+    the top one, hiding an indication. Their indications (and kinds, when they differ) are
+    joined, in the order given."""
+    keys = ["product_id", "country", "day"]
+
+    def joined(values: pd.Series) -> str:
+        return "; ".join(dict.fromkeys(str(v) for v in values))
+
+    return (
+        dated.groupby(keys, sort=False, as_index=False)
+        .agg(
+            agency=("agency", joined),
+            indication=("indication", joined),
+            approval_date=("approval_date", "first"),
+            kind=("kind", joined),
+        )
+        .loc[:, ["product_id", "country", "agency", "indication", "approval_date", "kind", "day"]]
     )
 
 
