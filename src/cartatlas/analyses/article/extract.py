@@ -218,17 +218,15 @@ def _nearest_before(mentions: list[names.Mention], at: int) -> str | None:
     return before[-1] if before else after[0] if after else None
 
 
-def _clause_countries(
-    mentions: list[names.Mention], spans: list[tuple[int, int]]
-) -> list[str | None]:
-    """The country each figure of a sentence belongs to, read from the sentence's pattern: "in
-    the US, Yescarta costs $373,000 and in China ¥1,290,000" names each figure's country before
-    it, "costs $373,000 in the US and ¥1,200,000 in China" after it. Each figure owns the text
-    between it and its neighbours; when every figure has a country on the same side (before
-    first, then after), that side pairs them, the country nearest the figure there. Otherwise,
-    and for a lone figure (whose sentence sets no pattern: "unlike the US, it costs $50,000 in
-    China"), ``None`` for each: the caller takes the nearest country, which a figure between
-    two countries can get wrong (the $373,000 above is nearer "China" than "US")."""
+def _clause_names(mentions: list[names.Mention], spans: list[tuple[int, int]]) -> list[str | None]:
+    """The country (or product) each figure of a sentence belongs to, read from the sentence's
+    pattern: "in the US, Yescarta costs $373,000 and in China ¥1,290,000" names each figure's
+    country before it, "costs $373,000 in the US and ¥1,200,000 in China" after it. Each figure
+    owns the text between it and its neighbours; when every figure has a name on the same side
+    (before first, then after), that side pairs them, the name nearest the figure there.
+    Otherwise, and for a lone figure (whose sentence sets no pattern: "unlike the US, it costs
+    $50,000 in China"), ``None`` for each: the caller takes the nearest country, which a figure
+    between two countries can get wrong (the $373,000 above is nearer "China" than "US")."""
     if len(spans) < 2:
         return [None] * len(spans)
     bounds = [0, *(end for _, end in spans)]
@@ -246,6 +244,30 @@ def _clause_countries(
     if all(after):
         return [codes[0] for codes in after]
     return [None] * len(spans)
+
+
+#: Words that turn a later price of a one-product sentence to other products ("Yescarta costs
+#: $373,000, while other therapies cost $400,000").
+_OTHERS = re.compile(r"\b(?:other|others|another|rival|competing|competitors?)\b", re.I)
+
+
+def _price_products(
+    text: str, mentions: list[names.Mention], spans: list[tuple[int, int]]
+) -> list[str | None]:
+    """The product each price of a sentence is checked against. A sentence naming one product
+    gives it to every price ("Yescarta costs $373,000 in the US, while in China it costs
+    1,290,000 yuan": the second price was checked against every Chinese product and found
+    "supported" by relma-cel's), but for a later price that the text before it gives to
+    ``_OTHERS``. A sentence naming several pairs them by its clauses ("Carteyva costs 1,290,000
+    yuan and Fucaso costs 1,166,000 yuan"), or leaves each price to every product of its
+    country when the clauses set no pattern. An unknown name ("?xyz-cel") pairs with nothing."""
+    known = [(p, span) for p, span in mentions if not p.startswith("?")]
+    named = {p for p, _ in known}
+    if len(named) != 1 or not spans:
+        return _clause_names(known, spans) if named else [None] * len(spans)
+    (sole,) = named
+    gaps = [text[end:start] for (_, end), (start, _) in zip(spans, spans[1:], strict=False)]
+    return [sole] + [None if _OTHERS.search(gap) else sole for gap in gaps]
 
 
 def _since_endpoint(text: str, ends: list[names.Mention], pct: Percent) -> str:
@@ -332,7 +354,6 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
 def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list[Finding]:
     if not _COST.search(s.text) or _NOT_A_PRICE.search(s.text):
         return []
-    named = {p for p, _ in products.find(s.text) if not p.startswith("?")}
     found = []
     moneys = find_money(s.text)
     claimed = [
@@ -341,8 +362,10 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
         # "1 million yuan ($154,000)": the page's own conversion, not a claim
         if not (previous and re.fullmatch(r"\s?\(\s?", s.text[previous.span[1] : money.span[0]]))
     ]
-    paired = _clause_countries(ctx.found_countries[i], [money.span for money in claimed])
-    for money, country in zip(claimed, paired, strict=True):
+    spans = [money.span for money in claimed]
+    paired = _clause_names(ctx.found_countries[i], spans)
+    owners = _price_products(s.text, products.find(s.text), spans)
+    for money, country, product in zip(claimed, paired, owners, strict=True):
         countries, note = ctx.nearest(i, ctx.found_countries, money.span[0])
         if country:
             countries = [country, *(code for code in countries if code != country)]
@@ -362,7 +385,7 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
                 s,
                 (s.start + money.span[0], s.start + money.span[1]),
                 countries=countries[:1],
-                product=named.pop() if len(named) == 1 else None,
+                product=product,
                 money=money,
                 values=["domestic"] if _DOMESTIC.search(window) else None,
                 notes=[note if countries == [] else f"country {note}"] * bool(note),

@@ -585,7 +585,12 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     if frame.empty:
         what = "total cost of care" if claim.metric == "total_cost_usd" else "price"
         where = ", ".join(claim.countries)
-        why = f"no {what} recorded for {where}"
+        # "no price recorded for CN" read as if China had none, when only the product named has
+        why = (
+            f"no {what} of {claim.product} recorded for {where}"
+            if claim.product
+            else (f"no {what} recorded for {where}")
+        )
         if not unconverted.empty:
             why += f" that an exchange rate converts to {unit}"
         return Verdict(claim, NO_DATA, why, rule, scope=scope)

@@ -1,0 +1,60 @@
+"""Each price of a sentence is checked against the product its clause names. "Yescarta costs
+$373,000 in the US, while in China it costs 1,290,000 yuan" checked the second price against
+every Chinese product and found it "supported" by relma-cel's 1,300,000 yuan, though Yescarta's
+Chinese price is 1,200,000; "Carteyva costs …, Fucaso costs …" checked both against every
+product. The verdicts are recomputed here from prices.csv by the ±1 % rule."""
+
+from __future__ import annotations
+
+from tests.articles.surfaces import assert_api_and_page, cli_records, rows
+
+AXI, RELMA, EQUE = (
+    "axicabtagene-ciloleucel",
+    "relmacabtagene-autoleucel",
+    "equecabtagene-autoleucel",
+)
+PAGE = (
+    "Yescarta costs $373,000 in the US, while in China it costs 1,290,000 yuan.\n\n"
+    "In China, Carteyva costs 1,290,000 yuan and Fucaso costs 1,166,000 yuan.\n\n"
+    "In the US, Yescarta costs $373,000, while other therapies cost $475,000.\n"
+)
+
+
+def _cn_yuan(product: str | None = None) -> list[float]:
+    return [
+        float(r["amount"])
+        for r in rows("prices.csv")
+        if r["country"] == "CN"
+        and r["currency"] == "CNY"
+        and (product is None or r["product_id"] == product)
+    ]
+
+
+def _near(amounts: list[float], stated: float) -> bool:
+    return any(abs(amount - stated) <= 0.01 * stated for amount in amounts)
+
+
+def test_the_plain_route_tells_the_products_apart():
+    assert _cn_yuan(AXI) and not _near(_cn_yuan(AXI), 1_290_000)  # Yescarta's: contradicted
+    assert _near(_cn_yuan(RELMA), 1_290_000)  # Carteyva's: supported
+    assert _near(_cn_yuan(), 1_290_000)  # any product's: would have been supported
+    assert _cn_yuan(EQUE) == []  # Fucaso has no recorded Chinese price
+
+
+def test_each_price_is_checked_against_its_own_product_on_every_surface(
+    evidence_store, evidence_client, tmp_path
+):
+    records = cli_records(evidence_store, tmp_path, PAGE)
+    assert [(r["product"], r["countries"]) for r in records] == [
+        (AXI, ["US"]),
+        (AXI, ["CN"]),
+        (RELMA, ["CN"]),
+        (EQUE, ["CN"]),
+        (AXI, ["US"]),
+        (None, ["US"]),  # "other therapies": every US product
+    ]
+    verdicts = [r["verdict"] for r in records]
+    assert verdicts[1:4] == ["contradicted", "supported", "no data"]
+    assert RELMA not in records[1]["evidence"] and AXI in records[1]["evidence"]
+    assert records[3]["evidence"] == f"no price of {EQUE} recorded for CN"
+    assert_api_and_page(evidence_client, PAGE, verdicts)
