@@ -143,8 +143,9 @@ def short_gaps(poolings: list[CountryPooling], countries: list[str]) -> list[str
     """The countries without a rate, each said once for all its indications ("KR: no data (no
     cohort conducted in KR reports complete response in LBCL, B-ALL and MM)"), and per
     indication where a reason other than no cohort applies (only special populations, only
-    secondary pages) or a cohort there sets a complete-response floor ("ES B-ALL: complete response at least 71% in
-    CART19-BE-01 (ES; MRD-negative CR 27/38)"), so the floor is not lost behind "no data"."""
+    secondary pages) or a cohort there sets a complete-response floor ("ES B-ALL: complete
+    response at least 71% in CART19-BE-01 (ES; MRD-negative CR 27/38)"), so the floor is not
+    lost behind "no data"."""
     uncovered: dict[str, list[str]] = {c: [] for c in countries}
     other = []
     for pooling in poolings:
