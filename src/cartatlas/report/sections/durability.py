@@ -57,6 +57,14 @@ def _country(value: object) -> str:
     return value if isinstance(value, str) and value else "not stated"
 
 
+def _study_cell(row: dict) -> str:
+    """A table's study cell: the study's name with its product ("TRANSFORM
+    (lisocabtagene-maraleucel)"); a study of no recorded product (an academic construct such as
+    LEGEND-2's LCAR-B38M) by its name alone, never "(nan)"."""
+    product = row["product_id"]
+    return row["name"] if is_missing(product) else f"{row['name']} ({product})"
+
+
 def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
     """Per indication: one table of CAR-T-arm medians and landmark rates per study, grouped by
     country of conduct (the countries compared, then multinational trials), and its figure."""
@@ -76,7 +84,7 @@ def _survival_tables(ctx: ReportContext, rows: pd.DataFrame) -> list:
             table_rows.append(
                 [
                     _country(row["country_of_conduct"]),
-                    f"{row['name']} ({row['product_id']})",
+                    _study_cell(row),
                     what,
                     median_text(row),
                     "" if pd.isna(follow) else f"{follow:g}",
@@ -137,7 +145,7 @@ def _comparison_blocks(ctx: ReportContext, comparisons: pd.DataFrame) -> tuple[l
             hr += f" ({row['ci_low']:g}–{row['ci_high']:g})"
         rows.append(
             [
-                f"{row['name']} ({row['product_id']})",
+                _study_cell(row),
                 row["indication"],
                 row["endpoint"] + (" (primary)" if row["primary_endpoint"] else ""),
                 row["analysis"].replace("_", " "),
