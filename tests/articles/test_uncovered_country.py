@@ -44,3 +44,13 @@ def test_every_other_country_is_found_by_name_not_by_a_common_word():
     assert [c for c, _ in found] == ["BR", "ES", "CN"]
     assert countries("Jordan et al. reported it in Georgia.") == []
     assert [c for c, _ in countries("Taiwan and South Africa")] == ["TW", "ZA"]
+
+
+def test_a_country_whose_name_holds_another_is_found_whole():
+    """One pattern of every other country, longest names first: "South Sudan" was read as
+    Sudan and "Papua New Guinea" and "Guinea-Bissau" as Guinea, the shorter names' patterns
+    running before theirs."""
+    from cartatlas.analyses.article.names import countries
+
+    text = "South Sudan, Guinea-Bissau, Papua New Guinea, Guinea, Niger and Nigeria"
+    assert [c for c, _ in countries(text)] == ["SS", "GW", "PG", "GN", "NE", "NG"]
