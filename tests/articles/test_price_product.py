@@ -58,3 +58,23 @@ def test_each_price_is_checked_against_its_own_product_on_every_surface(
     assert RELMA not in records[1]["evidence"] and AXI in records[1]["evidence"]
     assert records[3]["evidence"] == f"no price of {EQUE} recorded for CN"
     assert_api_and_page(evidence_client, PAGE, verdicts)
+
+
+def test_a_replaced_price_at_the_figure_is_named_beside_the_verdict(
+    evidence_store, evidence_client, tmp_path
+):
+    """ "Yescarta costs $373,000" is contradicted by its latest US price, and the verdict names
+    the earlier price that was at it, so a reader sees where the figure comes from."""
+    us = [r for r in rows("prices.csv") if r["product_id"] == AXI and r["country"] == "US"]
+    counted = [r for r in us if r["kind"] in ("list", "WAC") and r["source_kind"] != "secondary"]
+    latest = max(int(r["year"]) for r in counted)
+    assert not _near([float(r["amount"]) for r in counted if int(r["year"]) == latest], 373_000)
+    earlier = sorted(int(r["year"]) for r in counted if float(r["amount"]) == 373_000)
+    assert earlier and earlier[-1] < latest
+    named = f"an earlier price was at it, no longer in force: {AXI} (LBCL) US {earlier[-1]} 373,000"
+    [record] = cli_records(evidence_store, tmp_path, "Yescarta costs $373,000.\n")
+    assert record["verdict"] == "contradicted" and named in record["evidence"]
+    api = evidence_client.post("/api/check-article", json={"text": "Yescarta costs $373,000.\n"})
+    assert named in api.json()["claims"][0]["evidence"]
+    page = evidence_client.post("/article", data={"text": "Yescarta costs $373,000.\n"}).text
+    assert named in page

@@ -609,6 +609,13 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     else:
         verdict, inside, ends = range_verdict(claim, list(frame["stated"]), f" {unit}")
     evidence = f"{part_of(inside, len(frame), 'price')} in range ({tested}){ends}: {listed}"
+    single = claim.range[0] == claim.range[1]
+    if (
+        single
+        and verdict != SUPPORTED
+        and (earlier := _earlier_at(store, claim, every, frame, kinds))
+    ):
+        evidence += f"; an earlier price was at it, no longer in force: {earlier}"
     if not uncounted.empty:
         # A journalist weighing the verdict sees what the source rule kept out, and whether it
         # would reach the range's top: obe-cel's $525,000 is known only from a secondary page.
@@ -626,6 +633,32 @@ def _prices(store: Store, claim: Claim) -> Verdict:
                 reach = ", ".join(f"{p.product_id} {p.stated:,.0f} {unit}" for p in past)
                 evidence += f" (past the top, not counted: {reach})"
     return Verdict(claim, verdict, evidence, rule, list(frame["source_url"]), scope)
+
+
+def _earlier_at(
+    store: Store, claim: Claim, every: pd.DataFrame, in_force_now: pd.DataFrame, kinds: list[str]
+) -> str:
+    """The counted prices at a single-price claim's figure that a later price replaced
+    (``IN_FORCE_RULE``), or "": "Yescarta costs $373,000" is contradicted by its $399,000 of
+    2022, and a reader should see that $373,000 was its launch price, not a figure from
+    nowhere."""
+    unit = claim.currency or "USD"
+    prices = one_per_amount(headline_prices(every, tuple(kinds)))
+    if claim.as_of:
+        prices = prices[prices["year"] <= int(claim.as_of[:4])]
+    key = ["country", "product_id", "indication", "currency", "amount", "year"]
+    now = set(in_force_now[key].itertuples(index=False, name=None))
+    rows = prices[key].itertuples(index=False, name=None)
+    replaced = prices[pd.Series([r not in now for r in rows], index=prices.index, dtype=bool)]
+    replaced = replaced.assign(stated=in_currency(store, replaced, unit))
+    at = replaced[
+        pd.Series(
+            [pd.notna(v) and _in_range(v, claim_bounds(claim)) for v in replaced["stated"]],
+            index=replaced.index,
+            dtype=bool,
+        )
+    ]
+    return "; ".join(_price_text(r, unit) for r in at.sort_values("year").itertuples())
 
 
 def _price_text(r: object, unit: str) -> str:
