@@ -3,7 +3,11 @@ the CSV rows and asserted on the analysis, the CLI, the JSON API, the report's c
 the dashboard's cost page:
 
 * NICE's 2022 list price of axi-cel for second-line LBCL (280,451 GBP) ÷ ZUMA-7's CR rate, GB;
+* obe-cel's 2025 list price at NICE's recommendation (372,000 GBP, pharmaphorum) ÷ FELIX's
+  CR/CRi rate, GB;
 * Japan's 2022 NHI price of ide-cel (32,647,761 JPY) ÷ KarMMa's CR rate, JP;
+* Japan's 2021 NHI price of liso-cel (the same 32,647,761 JPY, GemMed) ÷ TRANSFORM's CR rate, JP,
+  a price one year older than the 2022 second-line approval that dates the trial;
 * Gilead's German price of axi-cel without discount, quoted as "327.000 Euro" (2019), ÷ the CR
   rates of ZUMA-1 and ZUMA-7, DE.
 
@@ -29,7 +33,9 @@ from tests.report.cost_surfaces import cost_surfaces
 CASES = {
     ("GB", "JP"): [
         ("ZUMA-7", "GB", "axicabtagene-ciloleucel", "LBCL", "2022"),
+        ("FELIX", "GB", "obecabtagene-autoleucel", "B-ALL", "2025"),
         ("KarMMa", "JP", "idecabtagene-vicleucel", "MM", "2022"),
+        ("TRANSFORM", "JP", "lisocabtagene-maraleucel", "LBCL", "2021"),
     ],
     ("DE", "US"): [
         ("ZUMA-1", "DE", "axicabtagene-ciloleucel", "LBCL", "2019"),
@@ -63,11 +69,15 @@ EXPECTED = {pair: {(c[0], c[1]): _by_hand(*c) for c in cases} for pair, cases in
 
 
 def test_the_hand_route_reads_the_quoted_prices():
-    # 280,451 GBP x 1.2371 USD/GBP x 180/117; 32,647,761 JPY / 131.4589 x 128/42;
+    # 280,451 GBP x 1.2371 USD/GBP x 180/117; 372,000 GBP x 1.3192 USD/GBP (2025) x 94/72
+    # (FELIX CR/CRi, infused); 32,647,761 JPY / 131.4589 x 128/42 (KarMMa)
+    # and / 109.8429 x 92/68 (TRANSFORM, 2021 rate);
     # 327,000 EUR x 1.1194 USD/EUR x 101/55 (ZUMA-1) and x 180/117 (ZUMA-7)
     gb_jp, de_us = EXPECTED[("GB", "JP")], EXPECTED[("DE", "US")]
     assert gb_jp[("ZUMA-7", "GB")] == pytest.approx(280451 * 1.2371 * 180 / 117, rel=1e-12)
+    assert gb_jp[("FELIX", "GB")] == pytest.approx(372000 * 1.3192 * 94 / 72, rel=1e-12)
     assert gb_jp[("KarMMa", "JP")] == pytest.approx(32647761 / 131.4589 * 128 / 42, rel=1e-12)
+    assert gb_jp[("TRANSFORM", "JP")] == pytest.approx(32647761 / 109.8429 * 92 / 68, rel=1e-12)
     assert de_us[("ZUMA-1", "DE")] == pytest.approx(327000 * 1.1194 * 101 / 55, rel=1e-12)
     assert de_us[("ZUMA-7", "DE")] == pytest.approx(327000 * 1.1194 * 180 / 117, rel=1e-12)
 
@@ -97,3 +107,10 @@ def test_report_and_dashboard_show_the_same_costs(evidence_store, evidence_clien
     surfaces = cost_surfaces(evidence_store, evidence_client, tmp_path, pair)
     for (study, country), expected in EXPECTED[pair].items():
         surfaces.assert_cost(study, country, expected)
+    if pair == ("GB", "JP"):
+        # liso-cel's only recorded JP price (2021) predates the 2022 2L approval: said so
+        why = (
+            "latest recorded by the 2022 JP approval, 1 year older: "
+            "the price in force then is not recorded"
+        )
+        surfaces.assert_why("TRANSFORM", "JP", "2021", why)
