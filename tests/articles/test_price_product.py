@@ -78,3 +78,17 @@ def test_a_replaced_price_at_the_figure_is_named_beside_the_verdict(
     assert named in api.json()["claims"][0]["evidence"]
     page = evidence_client.post("/article", data={"text": "Yescarta costs $373,000.\n"}).text
     assert named in page
+
+
+def test_an_unknown_product_keeps_its_price_from_the_known_one(evidence_store, tmp_path):
+    """ "Yescarta costs $373,000 while zorbacabtagene costs $50,000": the $50,000 is not
+    Yescarta's, so it is never checked against Yescarta's prices; two known products in one
+    sentence take one price each."""
+    text = (
+        "Yescarta costs $373,000 while zorbacabtagene costs $50,000.\n\n"
+        "In the US, Yescarta costs $373,000 and Kymriah $475,000.\n"
+    )
+    records = cli_records(evidence_store, tmp_path, text)
+    products = [r.get("product") for r in records]
+    assert products == [AXI, None, AXI, "tisagenlecleucel"]
+    assert AXI not in (records[1].get("evidence") or "")

@@ -260,11 +260,13 @@ def _price_products(
     "supported" by relma-cel's), but for a later price that the text before it gives to
     ``_OTHERS``. A sentence naming several pairs them by its clauses ("Carteyva costs 1,290,000
     yuan and Fucaso costs 1,166,000 yuan"), or leaves each price to every product of its
-    country when the clauses set no pattern. An unknown name ("?xyz-cel") pairs with nothing."""
-    known = [(p, span) for p, span in mentions if not p.startswith("?")]
-    named = {p for p, _ in known}
-    if len(named) != 1 or not spans:
-        return _clause_names(known, spans) if named else [None] * len(spans)
+    country when the clauses set no pattern. An unknown name ("?xyz-cel") takes part in the
+    pairing but pairs its price with nothing: "Yescarta costs $373,000 while xyz-cel costs
+    $50,000" must not check the $50,000 against Yescarta."""
+    named = {p for p, _ in mentions}
+    if len(named) != 1 or not spans or next(iter(named)).startswith("?"):
+        paired = _clause_names(mentions, spans) if named else [None] * len(spans)
+        return [None if p is None or p.startswith("?") else p for p in paired]
     (sole,) = named
     gaps = [text[end:start] for (_, end), (start, _) in zip(spans, spans[1:], strict=False)]
     return [sole] + [None if _OTHERS.search(gap) else sole for gap in gaps]
