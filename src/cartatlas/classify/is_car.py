@@ -26,7 +26,7 @@ from functools import lru_cache
 from cartatlas.classify.matching import Hit, hits, quote
 from cartatlas.classify.products import INN_STEM, known_products
 from cartatlas.classify.record import Intervention, TrialRecord
-from cartatlas.classify.rules import Rule, Words, present
+from cartatlas.classify.rules import Rule, Words, part, present
 
 # "CAR" as a word or inside a product name (CAR-T, CART19, 4SCAR, UCART, cCAR, CAAR-T…), but not
 # CARBOPLATIN, CARDIAC or OSCAR: the letters around it must look like a construct name.
@@ -66,7 +66,8 @@ _ENGINEERED = Rule(
 # Engineered T cells that carry a T-cell receptor, not a CAR.
 _TCR = Rule(r"\bTCR|T[\s-]cell receptor|\bTIL\b|tumou?r[- ]infiltrating", re.IGNORECASE)
 
-# Context around a CAR mention (rules for their words; the windows are searched plainly).
+# Context around a CAR mention (the window before it is searched at its words' places; the one
+# after is anchored, so a plain match is as cheap).
 _CONTEXT_BEFORE = Rule(
     r"(?:\b(?:after|following|post|prior|previous(?:ly)?|failed|failure (?:of|to|after)|"
     r"relaps\w* (?:after|following|post)|refractory to|resistan\w* to|progress\w* (?:on|after)|"
@@ -82,7 +83,6 @@ _CONTEXT_AFTER = Rule(
     r"(?:failure|relapse|recipients?|(?:associated|related|induced|mediated)\b)",
     re.IGNORECASE,
 )
-_BEFORE = re.compile(_CONTEXT_BEFORE.pattern, _CONTEXT_BEFORE.flags)
 _AFTER = re.compile(_CONTEXT_AFTER.pattern, _CONTEXT_AFTER.flags)
 # Follow-up studies and cohorts of people given a CAR product study that product.
 _FOLLOW_UP = Rule(r"follow[- ]?up|\bLTFU\b|long[- ]term|registry|real[- ]world", re.I)
@@ -212,12 +212,13 @@ def is_context(hit: Hit, words: Words | None = None) -> bool:
 
     The words of a window are among those of the hit's text (``words``, when known), so a
     pattern none of whose words that text holds is not tried (most texts lack the words after
-    a mention)."""
+    a mention), and the window before is tried only where its words place a match."""
     words = words or present(hit.text)
-    return bool(
-        (_CONTEXT_BEFORE.may_match(words) and _BEFORE.search(hit.before(70)))
-        or (_CONTEXT_AFTER.may_match(words) and _AFTER.match(hit.after(40)))
-    )
+    if _CONTEXT_BEFORE.may_match(words):
+        window = hit.before(70)
+        if _CONTEXT_BEFORE.search(window, part(words, window)):
+            return True
+    return bool(_CONTEXT_AFTER.may_match(words) and _AFTER.match(hit.after(40)))
 
 
 _NOT_GIVEN = Rule(r"monitoring|assessment|follow[- ]?up|sampl\w*|collection", re.IGNORECASE)
