@@ -268,17 +268,28 @@ def _non_car(record: TrialRecord) -> list[str]:
     return [i.name for i in record.interventions if _other(i.name)[0]]
 
 
+def _title_hits(record: TrialRecord) -> list[Hit]:
+    """The CAR mentions of the fields that say what a trial is about, besides interventions."""
+    return list(hits(record, CAR_PATTERN, ("title", "official_title", "arms", "keywords")))
+
+
+def _all_context(title_hits: list[Hit]) -> bool:
+    """Whether the titles mention CAR, and only as prior therapy or setting."""
+    return bool(title_hits) and all(is_context(h) for h in title_hits)
+
+
 def is_car(record: TrialRecord) -> tuple[bool, str]:
     """``(is_car, reason)`` for one trial; see the module docstring for the rule."""
     supportive = next(hits(record, SUPPORTIVE, ("title", "official_title")), None)
     products = car_interventions(record)
-    title_hits = list(hits(record, CAR_PATTERN, ("title", "official_title", "arms", "keywords")))
     if products:
-        setting = title_hits and all(is_context(h) for h in title_hits)
-        if supportive and (_non_car(record) or setting):
+        # The CAR words of the titles matter here only for supportive care (no other label
+        # reads their spans, so most CAR trials never look for them).
+        if supportive and (_non_car(record) or _all_context(_title_hits(record))):
             return False, f"supportive care around CAR therapy; {quote(supportive)}"
         return True, f"interventions: '{products[0].name}'"
 
+    title_hits = _title_hits(record)
     follow_up = any(_FOLLOW_UP.search(text) for _, text in record.texts("title", "official_title"))
     subject = [h for h in title_hits if follow_up or not is_context(h)]
     if supportive:
