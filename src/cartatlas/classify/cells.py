@@ -130,19 +130,21 @@ def _cell_words_in(text: str) -> tuple[tuple[str, int, int], ...]:
     type sought blanks nothing that is read later, so only its first match is looked for (a
     summary says "CAR-T" dozens of times)."""
     words = present(text)
+    possible = _POSSIBLE_TYPES(words)
+    if not possible:
+        return ()  # no type to seek: nothing to blank for
     masked = blank(text, [m.span() for m in _NOT_A_PRODUCT.finditer(text, words)])
     found = []
-    *blanking, last = _POSSIBLE_TYPES(words) or (None,)
+    *blanking, last = possible
     for index in blanking:
         name, rule = _CELL_TYPES[index]
         spans = [m.span() for m in rule.finditer(masked, words)]
         if spans:
             found.append((name, *spans[0]))
             masked = blank(masked, spans)
-    if last is not None:
-        name, rule = _CELL_TYPES[last]
-        if m := rule.search(masked, words):
-            found.append((name, *m.span()))
+    name, rule = _CELL_TYPES[last]
+    if m := rule.search(masked, words):
+        found.append((name, *m.span()))
     return tuple(found)
 
 

@@ -289,13 +289,15 @@ def is_car(record: TrialRecord) -> tuple[bool, str]:
             return False, f"supportive care around CAR therapy; {quote(supportive)}"
         return True, f"interventions: '{products[0].name}'"
 
-    title_hits = _title_hits(record)
-    follow_up = any(_FOLLOW_UP.search(text) for _, text in record.texts("title", "official_title"))
-    subject = [h for h in title_hits if follow_up or not is_context(h)]
     if supportive:
         return False, f"supportive care around CAR therapy; {quote(supportive)}"
-    if subject:
-        return True, quote(subject[0])
+    title_hits = _title_hits(record)
+    if title_hits:
+        titles = record.texts("title", "official_title")
+        follow_up = any(_FOLLOW_UP.search(text) for _, text in titles)
+        subject = next((h for h in title_hits if follow_up or not is_context(h)), None)
+        if subject:
+            return True, quote(subject)
     others = _named_therapies(record)
     if title_hits:
         if not others and not _non_car(record):
