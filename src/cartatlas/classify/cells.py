@@ -126,16 +126,25 @@ def _cell_words_in(text: str) -> tuple[tuple[str, int, int], ...]:
     """``(cell type, start, end)`` of each type's first cell word in one text, in type order.
 
     Disease and drug words are blanked first, then each type's words before the next type is
-    sought; types whose words do not occur in the text are skipped (:mod:`~.rules`)."""
+    sought; types whose words do not occur in the text are skipped (:mod:`~.rules`). The last
+    type sought blanks nothing that is read later, so only its first match is looked for (a
+    summary says "CAR-T" dozens of times)."""
     words = present(text)
+    possible = _POSSIBLE_TYPES(words)
+    if not possible:
+        return ()  # no type to seek: nothing to blank for
     masked = blank(text, [m.span() for m in _NOT_A_PRODUCT.finditer(text, words)])
     found = []
-    for index in _POSSIBLE_TYPES(words):
+    *blanking, last = possible
+    for index in blanking:
         name, rule = _CELL_TYPES[index]
         spans = [m.span() for m in rule.finditer(masked, words)]
         if spans:
             found.append((name, *spans[0]))
             masked = blank(masked, spans)
+    name, rule = _CELL_TYPES[last]
+    if m := rule.search(masked, words):
+        found.append((name, *m.span()))
     return tuple(found)
 
 

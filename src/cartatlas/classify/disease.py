@@ -238,16 +238,20 @@ def _areas_in(text: str) -> tuple[tuple[int, int, int], ...]:
     Each area's matches are blanked before later areas are sought. Only the areas whose words
     occur in the text are tried (:mod:`~.rules`): blanking never adds words, so the others
     cannot match and skipping them changes nothing. Conditions repeat across trials, hence
-    the cache.
+    the cache. The last area sought blanks nothing that is read later, so only its first match
+    is looked for.
     """
     found = []
     masked = text
     words = present(text)
-    for index in _POSSIBLE(words):
+    *blanking, last = _POSSIBLE(words) or (None,)
+    for index in blanking:
         spans = [m.span() for m in _ALL[index][1].finditer(masked, words)]
         if spans:
             found.append((index, *spans[0]))
             masked = blank(masked, spans)
+    if last is not None and (m := _ALL[last][1].search(masked, words)):
+        found.append((last, *m.span()))
     return tuple(found)
 
 
