@@ -365,6 +365,7 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
                 product=named.pop() if len(named) == 1 else None,
                 money=money,
                 values=["domestic"] if _DOMESTIC.search(window) else None,
+                date=_price_year(s.text),
                 notes=[note if countries == [] else f"country {note}"] * bool(note),
             )
         )
@@ -434,6 +435,21 @@ def _count_bounds(n: float, word: str | None) -> tuple[float, float | None]:
 
 
 _DATED = re.compile(r"\b(?:as of|by|until|through|at the end of)\s$", re.IGNORECASE)
+
+#: A year a price is given for: "in 2017", "as of 2023", "since 2022" (``_price_year``).
+_PRICE_DATED = re.compile(r"\b(?:in|as of|by|since|during)\s$", re.IGNORECASE)
+#: A sentence about the price now ("now costs", "currently"): a year in it dates something else.
+_PRESENT = re.compile(r"\b(?:now|currently|today|current)\b", re.IGNORECASE)
+
+
+def _price_year(text: str) -> str | None:
+    """The date a price sentence gives its price for ("In 2017, Yescarta had a list price of
+    $373,000", "NexCAR19 cost about $36,000 in 2023"): checked against the latest price recorded
+    in that year, a launch price is not contradicted by a later one. None when the sentence
+    speaks of the price now, or dates nothing."""
+    if _PRESENT.search(text):
+        return None
+    return next((d.iso for d in find_dates(text) if _PRICE_DATED.search(text[: d.span[0]])), None)
 
 
 def _dated(text: str) -> str | None:
