@@ -212,6 +212,25 @@ def _relative(span: tuple[int, int], sentence: Sentence) -> int:
     return span[0] + sentence.start
 
 
+#: A parenthesis holding a figure of its own ("(grade ≥3 in 5%)"): its grade is that figure's.
+_FIGURE_ASIDE = re.compile(r"\([^()]*\d\s?%[^()]*\)")
+
+
+def _severe_rate(text: str, ends: list[names.Mention], at: int) -> bool:
+    """Whether the CRS / ICANS rate at ``at`` is a grade ≥ 3 rate: said in the few words just
+    before it ("(grade ≥3, 5%)", "severe CRS in 4%"), or qualifying the syndrome named before it
+    in the same clause ("severe cytokine release syndrome (grade 3 or higher) occurs in about
+    5%", read before as any grade and contradicted by the any-grade rates of 90–100 %); an aside
+    holding a figure of its own ("CRS (grade ≥3 in 5%) in 90%") qualifies that figure only."""
+    near = text[max(0, at - 30) : at].rsplit(";", 1)[-1].rsplit(")", 1)[-1]
+    starts = [start for _, (start, _) in ends if start <= at]
+    if not starts:
+        return names.severe(near)
+    clause = re.split(r"[,;.:]", text[max(0, starts[-1] - 25) : starts[-1]])[-1]
+    said = _FIGURE_ASIDE.sub(" ", clause + text[starts[-1] : at])
+    return names.severe(near) or names.severe(said)
+
+
 def _nearest_before(mentions: list[names.Mention], at: int) -> str | None:
     before = [code for code, (s, _) in mentions if s <= at]
     after = [code for code, (s, _) in mentions if s > at]
@@ -291,9 +310,7 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
         if _OTHER_OUTCOME.match(after.lstrip(" )")):
             continue
         if endpoint in ("CRS", "ICANS"):
-            near = s.text[max(0, pct.span[0] - 30) : pct.span[0]].rsplit(";", 1)[-1]
-            near = near.rsplit(")", 1)[-1]
-            endpoint += "_3plus" if names.severe(near) else "_any"
+            endpoint += "_3plus" if _severe_rate(s.text, ends, pct.span[0]) else "_any"
         elif pct in after_pair:
             endpoint = paired[after_pair.index(pct) % 2]
         countries, country_note = ctx.nearest(i, ctx.found_countries, pct.span[0])
