@@ -133,7 +133,27 @@ def short_line(pooling: CountryPooling) -> str:
         f"({counted(s.k, 'study', 'studies')}{_news(pooling, country)})"
         for country, s in pooling.summaries.items()
     )
-    return text + (f", {pvalue(c.p)}" if c is not None else "")
+    text += f", {pvalue(c.p)}" if c is not None else ""
+    if above := floor_sentence(_floors_above(pooling), rule=False):
+        text += f" (not pooled, reporting only a deeper response: {above})"
+    return text
+
+
+def _floors_above(pooling: CountryPooling) -> pd.DataFrame:
+    """The complete-response floors (cohorts reporting only an sCR or MRD-negative CR) above
+    the upper CI bound of their own country's pooled rate: the short answer names them, since
+    "MM: … 40% (22–60%) in US, p = 0.003" read as US myeloma CAR-T responding half as often
+    while CARTITUDE-1, left out for printing only its sCR, responded completely in at least
+    67%."""
+    floors = pooling.floors
+    if floors.empty:
+        return floors
+    top = {country: s.ci_high for country, s in pooling.summaries.items()}
+    above = [
+        country in top and percent / 100 > top[country]
+        for country, percent in zip(floors["country"], floors["percent"], strict=True)
+    ]
+    return floors[pd.Series(above, index=floors.index, dtype=bool)]
 
 
 def _news(pooling: CountryPooling, country: str) -> str:
