@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from cartatlas.analyses.article import names
-from cartatlas.analyses.article.parse_dates import find_dates
+from cartatlas.analyses.article.parse_dates import PageDate, find_dates
 from cartatlas.analyses.article.parse_numbers import (
     APPROXIMATE_BAND,
     COUNT,
@@ -542,6 +542,23 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     return found
 
 
+def _dated_product(named: list[names.Mention], dates: list[PageDate], date: PageDate) -> str | None:
+    """The product an approval date belongs to: the one named last before it ("Kymriah was
+    approved in 2017"), else the first named after it ("In 2017, the FDA approved Kymriah")
+    unless another date lies nearer that product ("China approved its first CAR-T in 2021, …
+    the United States approved Kymriah in 2017": 2021 is not Kymriah's date)."""
+    at = date.span[0]
+    before = [code for code, (start, _) in named if start <= at]
+    if before:
+        return before[-1]
+    after = [(code, start) for code, (start, _) in named if start > at]
+    if not after:
+        return None
+    code, start = after[0]
+    nearest = min(dates, key=lambda d: abs(d.span[0] - start))
+    return code if nearest == date else None
+
+
 def _approval_dates(s: Sentence, i: int, ctx: _Context, products: names.Products):
     if not _APPROVED.search(s.text):
         return []
@@ -550,11 +567,15 @@ def _approval_dates(s: Sentence, i: int, ctx: _Context, products: names.Products
     dates = find_dates(s.text)
     if not named:
         return []
-    countries, _ = ctx.nearest(i, ctx.found_countries, 0)
     for date in dates:
-        product = _nearest_before(named, date.span[0])
-        if len(date.iso) == 4 and not re.search(r"\b(?:in|since)\s$", s.text[: date.span[0]]):
+        product = _dated_product(named, dates, date)
+        if product is None:
+            continue
+        if len(date.iso) == 4 and not re.search(r"\b(?:in|since)\s$", s.text[: date.span[0]], re.I):
             continue  # a bare year is a date only in "approved in 2017"
+        # the country named nearest the date: "China approved its first CAR-T in 2021, four years
+        # after the United States approved Kymriah in 2017" dates Kymriah in the US, not in CN
+        countries, _ = ctx.nearest(i, ctx.found_countries, date.span[0])
         found.append(
             Finding(
                 "approval_date",
