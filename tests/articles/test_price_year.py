@@ -54,3 +54,15 @@ def test_a_price_claim_is_checked_as_of_its_stated_year_on_every_surface(
     assert "US 2017 373,000 USD" in prices[0]["evidence"]
     assert "IN 2023 36,332 USD" in prices[1]["evidence"]
     assert_api_and_page(evidence_client, PAGE, [r["verdict"] for r in records])
+
+
+def test_a_price_said_to_have_risen_since_a_year_is_checked_as_latest(evidence_store, tmp_path):
+    """ "Since its approval in 2017, Yescarta's US price has risen to $399,000": the year
+    dates the approval, the price is the latest (prices.csv: 399,000 USD in 2022)."""
+    assert any(abs(p - 399_000) <= 3_990 for p in _usd("axicabtagene-ciloleucel", "US", 2022))
+    page = "Since its approval in 2017, Yescarta's US price has risen to $399,000.\n"
+    [record] = [
+        r for r in cli_records(evidence_store, tmp_path, page) if r["metric"] == "price_usd"
+    ]
+    assert record["verdict"] == "supported", record
+    assert not any("sentence's year" in s for s in record["checked_scope"])

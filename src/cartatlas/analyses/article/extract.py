@@ -455,8 +455,12 @@ _DATED = re.compile(r"\b(?:as of|by|until|through|at the end of)\s$", re.IGNOREC
 
 #: A year a price is given for: "in 2017", "as of 2023", "since 2022" (``_price_year``).
 _PRICE_DATED = re.compile(r"\b(?:in|as of|by|since|during)\s$", re.IGNORECASE)
-#: A sentence about the price now ("now costs", "currently"): a year in it dates something else.
-_PRESENT = re.compile(r"\b(?:now|currently|today|current)\b", re.IGNORECASE)
+#: A sentence about the price now ("now costs", "currently", "has risen to"): a year in it
+#: dates something else ("Since its approval in 2017, Kymriah's price has risen to …").
+_PRESENT = re.compile(
+    r"\b(?:now|currently|today|current|ris(?:en|es)|rose|increas\w*|rais(?:ed|es)|climb\w*)\b",
+    re.IGNORECASE,
+)
 
 
 def _price_year(text: str) -> str | None:
