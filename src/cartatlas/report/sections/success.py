@@ -44,6 +44,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, interval, pct
+from cartatlas.rounding import half_up
 from cartatlas.wording import and_list, counted, part_of, pvalue, was
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
@@ -134,8 +135,20 @@ def short_line(pooling: CountryPooling) -> str:
         for country, s in pooling.summaries.items()
     )
     text += f", {pvalue(c.p)}" if c is not None else ""
-    if above := floor_sentence(_floors_above(pooling), rule=False):
-        text += f" (not pooled, reporting only a deeper response: {above})"
+    above = _floors_above(pooling)
+    if not above.empty:
+        # the highest floor per country, short: the answer card is capped (the full list of
+        # floors is in the indication's statement below)
+        top = above.sort_values("percent", ascending=False).drop_duplicates("country")
+        text += (
+            " ("
+            + "; ".join(
+                f"{r.study_id} ({r.country}), {r.name} only, not pooled: CR at least "
+                f"{half_up(r.percent):.0f}%"
+                for r in top.itertuples()
+            )
+            + ")"
+        )
     return text
 
 
