@@ -513,7 +513,7 @@ def same_product_command(
     """One product's results in its own trials in each country (the most comparable CN vs US
     evidence), with exact or pooled CIs and a named test; multinational trials count for the
     country holding at least half of their registry sites."""
-    from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, same_product
+    from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, no_rate_reason, same_product
     from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
     from cartatlas.analyses.success_rates import difference_wording
     from cartatlas.cli import db_target
@@ -546,7 +546,7 @@ def same_product_command(
                     " ".join(studies),
                     s.k if s else 0,
                     s.patients if s else 0,
-                    _pct(s.estimate) if s else (c.pooling.refusal or "no data"),
+                    _pct(s.estimate) if s else (c.pooling.refusal or no_rate_reason(c, country)),
                     f"{_pct(s.ci_low)}–{_pct(s.ci_high)}" if s else "",
                     test.test if test else "",
                     f"{test.p:.3g}" if test else "",

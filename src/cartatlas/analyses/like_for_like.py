@@ -18,8 +18,9 @@ import pandas as pd
 
 from cartatlas.analyses.response_floors import as_floors, deeper_only
 from cartatlas.analyses.study_rows import ENDPOINTS, study_rows
-from cartatlas.analyses.success_rates import CountryPooling, pool_rows
+from cartatlas.analyses.success_rates import CountryPooling, absent_reason, pool_rows
 from cartatlas.evidence.countries import registry_site_counts
+from cartatlas.evidence.source_strength import on_secondary_pages
 from cartatlas.store import Store
 
 ASSIGNMENT_RULE = (
@@ -182,8 +183,24 @@ def _comparisons(
         if rows.empty:
             continue
         pooling = pool_rows(rows, indication, endpoint, countries)
+        # pool_rows drops rows read only on secondary pages: named, so a country whose only
+        # study of the product is one (axi-cel's Chinese real-world cohort) says why it has none.
+        weak = rows[on_secondary_pages(rows)]
+        pooling.secondary_only = [
+            f"{s} ({c})" for s, c in zip(weak["study_id"], weak["country"], strict=True)
+        ]
         if endpoint == "CR" and indication in floors:
             own = floors[indication]
             pooling.floors = as_floors(own[own["product_id"] == product], countries)
         out.append(SameProduct(product, indication, endpoint, pooling))
     return out
+
+
+def no_rate_reason(comparison: SameProduct, country: str) -> str:
+    """ "no data (reason)" for a compared country without a rate of the product: its only
+    studies read on secondary pages or in special populations, or none of the product's studies
+    counted for it (other products' studies there do not count) reports the endpoint."""
+    return absent_reason(comparison.pooling, country) or (
+        f"no data (no study of {comparison.product} counted for {country} reports "
+        f"{comparison.endpoint} in {comparison.indication})"
+    )

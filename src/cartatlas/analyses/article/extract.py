@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from cartatlas.analyses.article import names
-from cartatlas.analyses.article.parse_dates import find_dates
+from cartatlas.analyses.article.parse_dates import PageDate, find_dates
 from cartatlas.analyses.article.parse_numbers import (
     APPROXIMATE_BAND,
     COUNT,
@@ -212,6 +212,25 @@ def _relative(span: tuple[int, int], sentence: Sentence) -> int:
     return span[0] + sentence.start
 
 
+#: A parenthesis holding a figure of its own ("(grade ≥3 in 5%)"): its grade is that figure's.
+_FIGURE_ASIDE = re.compile(r"\([^()]*\d\s?%[^()]*\)")
+
+
+def _severe_rate(text: str, ends: list[names.Mention], at: int) -> bool:
+    """Whether the CRS / ICANS rate at ``at`` is a grade ≥ 3 rate: said in the few words just
+    before it ("(grade ≥3, 5%)", "severe CRS in 4%"), or qualifying the syndrome named before it
+    in the same clause ("severe cytokine release syndrome (grade 3 or higher) occurs in about
+    5%", read before as any grade and contradicted by the any-grade rates of 90–100 %); an aside
+    holding a figure of its own ("CRS (grade ≥3 in 5%) in 90%") qualifies that figure only."""
+    near = text[max(0, at - 30) : at].rsplit(";", 1)[-1].rsplit(")", 1)[-1]
+    starts = [start for _, (start, _) in ends if start <= at]
+    if not starts:
+        return names.severe(near)
+    clause = re.split(r"[,;.:]", text[max(0, starts[-1] - 25) : starts[-1]])[-1]
+    said = _FIGURE_ASIDE.sub(" ", clause + text[starts[-1] : at])
+    return names.severe(near) or names.severe(said)
+
+
 def _nearest_before(mentions: list[names.Mention], at: int) -> str | None:
     before = [code for code, (s, _) in mentions if s <= at]
     after = [code for code, (s, _) in mentions if s > at]
@@ -315,9 +334,7 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
         if _OTHER_OUTCOME.match(after.lstrip(" )")):
             continue
         if endpoint in ("CRS", "ICANS"):
-            near = s.text[max(0, pct.span[0] - 30) : pct.span[0]].rsplit(";", 1)[-1]
-            near = near.rsplit(")", 1)[-1]
-            endpoint += "_3plus" if names.severe(near) else "_any"
+            endpoint += "_3plus" if _severe_rate(s.text, ends, pct.span[0]) else "_any"
         elif pct in after_pair:
             endpoint = paired[after_pair.index(pct) % 2]
         countries, country_note = ctx.nearest(i, ctx.found_countries, pct.span[0])
@@ -390,6 +407,7 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
                 product=product,
                 money=money,
                 values=["domestic"] if _DOMESTIC.search(window) else None,
+                date=_price_year(s.text),
                 notes=[note if countries == [] else f"country {note}"] * bool(note),
             )
         )
@@ -459,6 +477,25 @@ def _count_bounds(n: float, word: str | None) -> tuple[float, float | None]:
 
 
 _DATED = re.compile(r"\b(?:as of|by|until|through|at the end of)\s$", re.IGNORECASE)
+
+#: A year a price is given for: "in 2017", "as of 2023", "since 2022" (``_price_year``).
+_PRICE_DATED = re.compile(r"\b(?:in|as of|by|since|during)\s$", re.IGNORECASE)
+#: A sentence about the price now ("now costs", "currently", "has risen to"): a year in it
+#: dates something else ("Since its approval in 2017, Kymriah's price has risen to …").
+_PRESENT = re.compile(
+    r"\b(?:now|currently|today|current|ris(?:en|es)|rose|increas\w*|rais(?:ed|es)|climb\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _price_year(text: str) -> str | None:
+    """The date a price sentence gives its price for ("In 2017, Yescarta had a list price of
+    $373,000", "NexCAR19 cost about $36,000 in 2023"): checked against the latest price recorded
+    in that year, a launch price is not contradicted by a later one. None when the sentence
+    speaks of the price now, or dates nothing."""
+    if _PRESENT.search(text):
+        return None
+    return next((d.iso for d in find_dates(text) if _PRICE_DATED.search(text[: d.span[0]])), None)
 
 
 def _dated(text: str) -> str | None:
@@ -534,6 +571,23 @@ def _counts(s: Sentence, i: int, ctx: _Context) -> list[Finding]:
     return found
 
 
+def _dated_product(named: list[names.Mention], dates: list[PageDate], date: PageDate) -> str | None:
+    """The product an approval date belongs to: the one named last before it ("Kymriah was
+    approved in 2017"), else the first named after it ("In 2017, the FDA approved Kymriah")
+    unless another date lies nearer that product ("China approved its first CAR-T in 2021, …
+    the United States approved Kymriah in 2017": 2021 is not Kymriah's date)."""
+    at = date.span[0]
+    before = [code for code, (start, _) in named if start <= at]
+    if before:
+        return before[-1]
+    after = [(code, start) for code, (start, _) in named if start > at]
+    if not after:
+        return None
+    code, start = after[0]
+    nearest = min(dates, key=lambda d: abs(d.span[0] - start))
+    return code if nearest == date else None
+
+
 def _approval_dates(s: Sentence, i: int, ctx: _Context, products: names.Products):
     if not _APPROVED.search(s.text):
         return []
@@ -542,11 +596,15 @@ def _approval_dates(s: Sentence, i: int, ctx: _Context, products: names.Products
     dates = find_dates(s.text)
     if not named:
         return []
-    countries, _ = ctx.nearest(i, ctx.found_countries, 0)
     for date in dates:
-        product = _nearest_before(named, date.span[0])
-        if len(date.iso) == 4 and not re.search(r"\b(?:in|since)\s$", s.text[: date.span[0]]):
+        product = _dated_product(named, dates, date)
+        if product is None:
+            continue
+        if len(date.iso) == 4 and not re.search(r"\b(?:in|since)\s$", s.text[: date.span[0]], re.I):
             continue  # a bare year is a date only in "approved in 2017"
+        # the country named nearest the date: "China approved its first CAR-T in 2021, four years
+        # after the United States approved Kymriah in 2017" dates Kymriah in the US, not in CN
+        countries, _ = ctx.nearest(i, ctx.found_countries, date.span[0])
         found.append(
             Finding(
                 "approval_date",

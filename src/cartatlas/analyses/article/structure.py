@@ -201,7 +201,10 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
             raise LookupError(several[0] if several else "no country named for the price")
         bounds, top, note = _stated(f.money, ctx)
         notes += [note] if note else []
-        if ctx.written:
+        as_of = f.date or ctx.written
+        if f.date:
+            notes.append(f"prices in force in the sentence's year ({f.date})")
+        elif ctx.written:
             notes.append(f"prices in force on the page's date ({ctx.written})")
         domestic = f.values == ["domestic"]
         return (
@@ -214,7 +217,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "top_over": top,
                 "about": f.money.approximate,
                 "currency": None if f.money.currency == "USD" else f.money.currency,
-                "as_of": ctx.written,
+                "as_of": as_of,
             },
             notes,
             f.money.low if f.money.high is None else None,

@@ -586,13 +586,16 @@ def _prices(store: Store, claim: Claim) -> Verdict:
         what = "total cost of care" if claim.metric == "total_cost_usd" else "price"
         where = ", ".join(claim.countries)
         # "no price recorded for CN" read as if China had none, when only the product named has
-        why = (
-            f"no {what} of {claim.product} recorded for {where}"
-            if claim.product
-            else (f"no {what} recorded for {where}")
-        )
+        what += f" of {claim.product}" if claim.product else ""
+        why = f"no {what} recorded for {where}"
         if not unconverted.empty:
             why += f" that an exchange rate converts to {unit}"
+        if not uncounted.empty:
+            # Carvykti's US price is recorded, from a secondary page: "no price recorded" was
+            # false; the claim still has no price the source rule lets a verdict count.
+            why = f"no {what} a verdict may count recorded for {where}; " + _uncounted_text(
+                uncounted, unit
+            )
         return Verdict(claim, NO_DATA, why, rule, scope=scope)
     listed = "; ".join(_price_text(r, unit) for r in frame.itertuples())
     if not unconverted.empty:
@@ -619,14 +622,7 @@ def _prices(store: Store, claim: Claim) -> Verdict:
     if not uncounted.empty:
         # A journalist weighing the verdict sees what the source rule kept out, and whether it
         # would reach the range's top: obe-cel's $525,000 is known only from a secondary page.
-        evidence += "; not counted, products priced only on secondary pages or noted as low " + (
-            "reliability: "
-            + "; ".join(
-                f"{r.product_id} {r.country} {int(r.year) if pd.notna(r.year) else ''} "
-                f"{r.stated:,.0f} {unit}"
-                for r in uncounted.itertuples()
-            )
-        )
+        evidence += "; " + _uncounted_text(uncounted, unit)
         if claim.top_over is not None and not _reaches_top(claim, frame["stated"]):
             past = [p for p in uncounted.itertuples() if _reaches_top(claim, [p.stated])]
             if past:
@@ -659,6 +655,17 @@ def _earlier_at(
         )
     ]
     return "; ".join(_price_text(r, unit) for r in at.sort_values("year").itertuples())
+
+
+def _uncounted_text(uncounted: pd.DataFrame, unit: str) -> str:
+    """The prices ``_uncounted`` keeps out of a verdict, named with their year and amount."""
+    return "not counted, products priced only on secondary pages or noted as low reliability: " + (
+        "; ".join(
+            f"{r.product_id} {r.country} {int(r.year) if pd.notna(r.year) else ''} "
+            f"{r.stated:,.0f} {unit}"
+            for r in uncounted.itertuples()
+        )
+    )
 
 
 def _price_text(r: object, unit: str) -> str:

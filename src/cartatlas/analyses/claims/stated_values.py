@@ -338,7 +338,8 @@ def approval_date(store: Store, claim: Claim) -> Verdict:
         "supported; same year partly; otherwise contradicted"
     )
     if not rows:
-        return Verdict(claim, NO_DATA, f"no approval of {claim.product} recorded", rule)
+        where = ", ".join(claim.countries)
+        return Verdict(claim, NO_DATA, f"no approval of {claim.product} recorded in {where}", rule)
     dates = [str(d)[: len(stated)] for _, _, d, _ in rows]
     verdict = (
         SUPPORTED
@@ -347,5 +348,7 @@ def approval_date(store: Store, claim: Claim) -> Verdict:
         if stated[:4] in {d[:4] for d in dates}
         else CONTRADICTED
     )
-    evidence = "; ".join(f"{agency} {indication} {d}" for agency, indication, d, _ in rows)
+    evidence = "; ".join(
+        f"{agency} {indication} {d or 'date not recorded'}" for agency, indication, d, _ in rows
+    )
     return Verdict(claim, verdict, evidence, rule, [u for *_, u in rows])

@@ -46,6 +46,7 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import svg
 from cartatlas.report.model import Figure, Paragraph, Section, Table
 from cartatlas.report.sections.common import cite_marked, interval, pct
+from cartatlas.rounding import half_up
 from cartatlas.wording import and_list, counted, part_of, pvalue, was
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "FL", "MCL")
@@ -130,7 +131,39 @@ def short_line(pooling: CountryPooling) -> str:
         f"({counted(s.k, 'study', 'studies')}{_news(pooling, country)})"
         for country, s in pooling.summaries.items()
     )
-    return text + (f", {pvalue(c.p)}" if c is not None else "")
+    text += f", {pvalue(c.p)}" if c is not None else ""
+    above = _floors_above(pooling)
+    if not above.empty:
+        # the highest floor per country, short: the answer card is capped (the full list of
+        # floors is in the indication's statement below)
+        top = above.sort_values("percent", ascending=False).drop_duplicates("country")
+        text += (
+            " ("
+            + "; ".join(
+                f"{r.study_id} ({r.country}), {r.name} only, not pooled: CR at least "
+                f"{half_up(r.percent):.0f}%"
+                for r in top.itertuples()
+            )
+            + ")"
+        )
+    return text
+
+
+def _floors_above(pooling: CountryPooling) -> pd.DataFrame:
+    """The complete-response floors (cohorts reporting only an sCR or MRD-negative CR) above
+    the upper CI bound of their own country's pooled rate: the short answer names them, since
+    "MM: … 40% (22–60%) in US, p = 0.003" read as US myeloma CAR-T responding half as often
+    while CARTITUDE-1, left out for printing only its sCR, responded completely in at least
+    67%."""
+    floors = pooling.floors
+    if floors.empty:
+        return floors
+    top = {country: s.ci_high for country, s in pooling.summaries.items()}
+    above = [
+        country in top and percent / 100 > top[country]
+        for country, percent in zip(floors["country"], floors["percent"], strict=True)
+    ]
+    return floors[pd.Series(above, index=floors.index, dtype=bool)]
 
 
 def _news(pooling: CountryPooling, country: str) -> str:

@@ -17,7 +17,12 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cartatlas.analyses.figures import forest_title, subgroup_test_note
-from cartatlas.analyses.like_for_like import ASSIGNMENT_RULE, SameProduct, by_product
+from cartatlas.analyses.like_for_like import (
+    ASSIGNMENT_RULE,
+    SameProduct,
+    by_product,
+    no_rate_reason,
+)
 from cartatlas.analyses.populations import (
     POPULATION_RULE,
     SUBGROUP_RULE,
@@ -440,6 +445,7 @@ def same_product_answer(
                 },
                 "refusal": c.pooling.refusal,
                 "missing": c.pooling.missing,
+                "absent_reasons": {k: no_rate_reason(c, k) for k in c.pooling.missing},
                 "complete_response_floors": records(c.pooling.floors),
             }
             for c in comparisons
