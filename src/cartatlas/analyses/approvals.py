@@ -267,8 +267,44 @@ def _lag(frame: pd.DataFrame, keys: list[str], a: str, b: str) -> pd.DataFrame:
             strict=True,
         )
     ]
+    if "indication" in keys:
+        joined["status"] = _broader_approvals(joined, first, keys, a, b)
     dropped = [f"date_{a}", f"date_{b}", f"approved_{a}", f"approved_{b}"]
     return joined.drop(columns=dropped).reset_index()
+
+
+def _broader_approvals(
+    joined: pd.DataFrame, first: pd.DataFrame, keys: list[str], a: str, b: str
+) -> list[str]:
+    """Each lag row's status, with what the country without an approval for the indication did
+    approve of the same target (or product) under an indication no code names ("other"):
+    "approved in CN only (no approval recorded in IN)" hid that India approved NexCAR19 (CD19)
+    for "relapsed/refractory B-cell lymphomas and leukaemia", which is not matched to LBCL or
+    B-ALL but would be read as no CD19 CAR-T approved there."""
+    broad = first[first["indication"] == "other"]
+    same_as = [k for k in keys if k != "indication"]
+    statuses = []
+    for key, status in zip(joined.index, joined["status"], strict=True):
+        values = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
+        missing = b if status.startswith(f"approved in {a} only") else a
+        same = broad[broad["country"] == missing]
+        for k in same_as:
+            same = same[same[k] == values[k]]
+        if "only (" not in status or values["indication"] == "other" or same.empty:
+            statuses.append(status)
+            continue
+        said = "; ".join(
+            f"{r.product_id} for {r.indication_label} ({_dated(r.approval_date)})"
+            for r in same.itertuples()
+        )
+        statuses.append(
+            f"{status}; {missing}'s approval of {said} is not matched to {values['indication']}"
+        )
+    return statuses
+
+
+def _dated(approval_date: object) -> str:
+    return approval_date if isinstance(approval_date, str) and approval_date else "undated"
 
 
 def lag_status(in_a: bool, in_b: bool, lag: object, a: str, b: str) -> str:

@@ -132,6 +132,15 @@ def _lag_blocks(frame: pd.DataFrame, countries: list[str]) -> tuple[str, list]:
                 )
                 + "."
             )
+            # "India's approval of NexCAR19 for … B-cell lymphomas and leukaemia … is not
+            # matched to LBCL": said once, so "only" does not read as none there at all.
+            unmatched = dict.fromkeys(
+                status.split("; ", 1)[1].rsplit(" is not matched to ", 1)[0]
+                for status in only["status"]
+                if " is not matched to " in status
+            )
+            if unmatched:
+                text += f" {'; '.join(unmatched)}: an indication not matched to one of these codes."
     if len(same):
         text += " Each product's lag: see Approvals."
     blocks += [
