@@ -24,7 +24,6 @@ from cartatlas.analyses.response_floors import FLOOR_RULE, floor_sentence
 from cartatlas.analyses.study_labels import study_labels
 from cartatlas.analyses.study_rows import (
     ANALYSIS_PREFERENCE,
-    ENDPOINTS,
     LATER_RULE,
     SELECTION_RULE,
     code_names,
@@ -174,11 +173,10 @@ def _news(pooling: CountryPooling, country: str) -> str:
 
 def short_gaps(poolings: list[CountryPooling], countries: list[str]) -> list[str]:
     """The countries without a rate, each said once for all its indications ("KR: no data (no
-    cohort conducted in KR reports complete response in LBCL, B-ALL and MM)"), and per
-    indication where a reason other than no cohort applies (only special populations, only
-    secondary pages) or a cohort there sets a complete-response floor ("ES B-ALL: complete
-    response at least 71% in CART19-BE-01 (ES; MRD-negative CR 27/38)"), so the floor is not
-    lost behind "no data"."""
+    cohort conducted in KR reports CR in LBCL, B-ALL and MM)"), and per indication where a
+    reason other than no cohort applies (only special populations, only secondary pages) or a
+    cohort there sets a complete-response floor ("ES B-ALL: complete response at least 71% in
+    CART19-BE-01 (ES; MRD-negative CR 27/38)"), so the floor is not lost behind "no data"."""
     uncovered: dict[str, list[str]] = {c: [] for c in countries}
     other = []
     for pooling in poolings:
@@ -190,8 +188,8 @@ def short_gaps(poolings: list[CountryPooling], countries: list[str]) -> list[str
             floors = pooling.floors
             if not floors.empty and (here := floors[floors["country"] == country]).size:
                 other.append(f"{country} {pooling.indication}: {floor_sentence(here, rule=False)}")
-    label = ENDPOINTS["CR"].label
-    said = [f"{c}: {no_cohorts(c, label, and_list(i))}" for c, i in uncovered.items() if i]
+    # "CR": the lead these gaps end has named it "Complete response (CR)" already
+    said = [f"{c}: {no_cohorts(c, 'CR', and_list(i))}" for c, i in uncovered.items() if i]
     return said + other
 
 
