@@ -284,7 +284,8 @@ def build(ctx: ReportContext) -> Section:
         Figure(
             "Timeline of approvals",
             timeline(frame, ctx.countries),
-            "Each marker is one approval of a product for an indication.",
+            "Each marker is a product's approval in a country; approvals for several "
+            "indications on the same day share one marker (the table below lists each).",
             data=table,
             slug="approvals-timeline",
         ),
