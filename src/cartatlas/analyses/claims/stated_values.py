@@ -56,6 +56,16 @@ def _judge(
     return Verdict(claim, verdict, evidence, rule, sources)
 
 
+#: Why a stated count of approved products above the recorded one is "no data", not
+#: contradicted: "India has approved two CAR-T therapies" was contradicted by one recorded
+#: approval, India's second (var-cel, January 2025) being known only from news, which the
+#: approvals table does not take. A count below the recorded one is still contradicted.
+UNRECORDED_APPROVALS = (
+    "approvals are recorded only with a regulator, label or manufacturer source, so one known "
+    "only from news or secondary pages is not counted: a higher count cannot be checked"
+)
+
+
 #: A published count given as "more than N" (``lower_bound``) is the whole numbers above N: it is
 #: in a range only when all of them are, out of it when none is, and otherwise says nothing.
 BOUND_RULE = (
@@ -95,7 +105,12 @@ def count_in_range(store: Store, claim: Claim, trials: pd.DataFrame | None) -> V
         products = sorted({p for p, _ in rows})
         by = f" by {claim.as_of}" if claim.as_of else ""
         values = [(f"approved products in {country}{by} ({', '.join(products)})", len(products))]
-        return _judge(claim, values if products else [], "", [u for _, u in rows])
+        verdict = _judge(claim, values if products else [], "", [u for _, u in rows])
+        if verdict.verdict == CONTRADICTED and products and claim.range[0] > len(products):
+            return replace(
+                verdict, verdict=NO_DATA, evidence=f"{verdict.evidence}; {UNRECORDED_APPROVALS}"
+            )
+        return verdict
     values: list[tuple[str, float]] = []
     sources: list[str] = []
     ongoing = claim.scope == "ongoing_trials"
