@@ -40,6 +40,8 @@ class Finding:
     indication: str | None = None
     endpoint: str | None = None
     product: str | None = None
+    #: The one trial a rate's sentence names ("in CARTITUDE-1"), whose rows alone check it.
+    trial: str | None = None
     percent: Percent | None = None
     money: Money | None = None
     number: tuple[float, float | None] | None = None
@@ -348,6 +350,11 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
             # "lymphoma and leukemia … 77.6% and 82.1%, respectively": paired in order.
             diseases = [respectively[percents.index(pct)]]
         own = [p for p, _ in products.find(s.text)]
+        trials = products.find_trials(s.text)
+        page_silent = not any(ctx.found_countries)  # else the page's main countries fill it
+        if page_silent and len(trials) == 1 and (where := products.trials[trials[0]][1]):
+            # the trial decides the rows; its country only names the claim
+            countries, country_note = [where], f"not named; {trials[0]} was conducted in {where}"
         notes = [f"country {country_note}"] * bool(country_note) + [
             f"disease {disease_note}"
         ] * bool(disease_note)
@@ -358,9 +365,15 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
                 s,
                 (s.start + pct.span[0], s.start + pct.span[1]),
                 countries=countries,
-                indication=diseases[0] if diseases else None,
+                # a trial named is checked in its own indication, whatever the page's disease
+                indication=products.trials[trials[0]][0]
+                if len(trials) == 1
+                else diseases[0]
+                if diseases
+                else None,
                 endpoint=endpoint,
                 product=own[0] if len(set(own)) == 1 else None,
+                trial=trials[0] if len(trials) == 1 else None,
                 percent=pct,
                 values=["approved_products"] if _SCOPE_APPROVED.search(s.text) else None,
                 other_diseases=others,

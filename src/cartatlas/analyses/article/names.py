@@ -8,7 +8,7 @@ Each finder returns (code, span) pairs so a claim can take the mention nearest t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pycountry
 
@@ -157,10 +157,22 @@ def targets(text: str) -> list[str]:
 @dataclass(frozen=True)
 class Products:
     """The knowledge base's product names (INN, aliases, brands), lowercased, to product IDs;
-    ``stems`` maps the stem of each INN ("relma", "equ…") so "Equ-cel" finds equecabtagene."""
+    ``stems`` maps the stem of each INN ("relma", "equ…") so "Equ-cel" finds equecabtagene;
+    ``trials`` maps the trials it names by acronym (``TRIAL_ACRONYM``) to their indication and
+    a country they were conducted in, and ``trial_names`` finds them."""
 
     names: dict[str, str]
     stems: dict[str, str]
+    trials: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    trial_names: re.Pattern[str] | None = None
+
+    def find_trials(self, text: str) -> list[str]:
+        """The knowledge base's trials ``text`` names by their acronym, as the knowledge base
+        writes it ("CARTITUDE-1", "KarMMa-3"; case kept, so "PILOT" is the trial and "a pilot
+        study" is not), each once, in order."""
+        if self.trial_names is None:
+            return []
+        return list(dict.fromkeys(m.group(0) for m in self.trial_names.finditer(text)))
 
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
@@ -183,8 +195,29 @@ class Products:
 UNKNOWN_PRODUCT = re.compile(r"\b([A-Za-z]{3,})-cel\b|\b(\w+cabtagene)\b", re.IGNORECASE)
 
 
+#: A study the knowledge base names by a trial acronym: its name is its ID, with two capitals
+#: and an optional number ("ZUMA-1", "JULIET", "KarMMa-3"; not "Zhao2022-LEGEND2-4y").
+TRIAL_ACRONYM = re.compile(r"(?=[A-Za-z]*[A-Z]{2})[A-Za-z]+(?:-\d+)?")
+
+
 def load_products(store: Store) -> Products:
-    """Every name of every product (the names ``resolve_product`` accepts) and its INN stem."""
+    """Every name of every product (the names ``resolve_product`` accepts) and its INN stem,
+    and the trials named by acronym."""
+    trials = {
+        # the country of conduct, or for a multinational trial the first it lists
+        study_id: (indication, conduct if len(conduct or "") == 2 else (listed or None))
+        for study_id, name, indication, conduct, listed in store.execute(
+            "SELECT study_id, name, indication, country_of_conduct, "
+            "split_part(coalesce(countries, ''), '|', 1) FROM evidence_studies"
+        )
+        if name == study_id and TRIAL_ACRONYM.fullmatch(study_id)
+    }
+    acronyms = sorted(trials, key=len, reverse=True)
+    trial_names = (
+        re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, acronyms))})(?![\w-])")
+        if acronyms
+        else None
+    )
     rows = store.execute("SELECT product_id, inn, aliases, brands FROM evidence_products")
     names: dict[str, str] = {}
     stems: dict[str, str] = {}
@@ -194,4 +227,4 @@ def load_products(store: Store) -> Products:
                 names[name.lower()] = product_id
         if inn and "cabtagene" in inn:
             stems[inn.split("cabtagene")[0].lower()] = product_id
-    return Products(names, stems)
+    return Products(names, stems, trials, trial_names)

@@ -181,6 +181,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
                 "indication": indication,
                 "also_in": also_in or None,
                 "product": f.product,
+                "trial": f.trial,
                 "scope": "approved_products" if f.values == ["approved_products"] else None,
                 "range": bounds,
                 "top_over": f.percent.top_over,

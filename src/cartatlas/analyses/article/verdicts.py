@@ -69,7 +69,7 @@ def _about(item: ArticleClaim) -> str:
     joint = " vs " if claim.compare else "/"
     countries = claim.countries + ([VERSUS_LABELS[claim.versus]] if claim.versus else [])
     diseases = " + ".join(d for d in [claim.indication, *(claim.also_in or [])] if d)
-    parts = [label.replace("_", " "), diseases, claim.product, joint.join(countries)]
+    parts = [label.replace("_", " "), diseases, claim.product, claim.trial, joint.join(countries)]
     return " (" + ", ".join(p for p in parts if p) + ")"
 
 
@@ -78,7 +78,7 @@ def _plain(store: Store, item: ArticleClaim, verdict: Verdict | None) -> str:
     if verdict is None:
         return f"{said}; this cannot be checked: {item.reason}."
     claim = item.claim
-    if claim.product and claim.metric in ENDPOINTS:
+    if claim.product and claim.metric in ENDPOINTS and not claim.trial:
         trial = _product_trial(store, item)
         if trial:
             tally = verdict.evidence.split(". ")[0]

@@ -52,7 +52,7 @@ from cartatlas.analyses.headline_prices import (
     one_per_amount,
 )
 from cartatlas.analyses.populations import is_standard
-from cartatlas.analyses.study_rows import ENDPOINTS, in_countries, study_rows
+from cartatlas.analyses.study_rows import ENDPOINTS, candidate_rows, in_countries, study_rows
 from cartatlas.analyses.success_rates import (
     CountryPooling,
     CountrySummary,
@@ -238,8 +238,15 @@ def _rate_rows(
     (``HEADLINE_SOURCE_RULE``), nor do cohorts in special populations (``POPULATION_RULE``).
     ``counted=False``: the claim's rows of the standard population read only on secondary
     pages, which a "no data" verdict names so that it does not read as an oversight."""
-    rows = study_rows(store, indication, claim.metric)
+    if claim.trial:
+        # "Cilta-cel achieved a CR in 67% in CARTITUDE-1" was met by a real-world study's 70%.
+        rows = candidate_rows(store, indication, ENDPOINTS[claim.metric])
+        rows = rows[(rows["study_id"] == claim.trial) & rows["subgroup"].isna()]
+    else:
+        rows = study_rows(store, indication, claim.metric)
     rows = rows[poolable(rows) if counted else on_secondary_pages(rows) & is_standard(rows)]
+    if claim.trial:
+        return rows.sort_values("analysis", key=lambda a: a.map(ANALYSIS_ORDER.get))
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
         return rows[(rows["product_id"] == claim.product) & in_countries(rows, [country])]
@@ -351,13 +358,26 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
     rates: list[float] = []
     parts, sources = [], []
     diseases = [claim.indication, *(claim.also_in or [])]
-    for indication, country in ((i, c) for i in diseases for c in claim.countries):
-        where = f"{country} {indication}" if len(diseases) > 1 else country
+    countries = claim.countries
+    if claim.trial:  # the trial's own rows, once whatever the countries
+        diseases, countries = [claim.indication], claim.countries[:1]
+    for indication, country in ((i, c) for i in diseases for c in countries):
+        where = claim.trial or (f"{country} {indication}" if len(diseases) > 1 else country)
         rows = _rate_rows(store, claim, indication, country)
         if rows.empty:
-            parts.append(f"{where}: no data{_uncounted_rates(store, claim, indication, country)}")
+            lacking = (
+                f" (no {ENDPOINTS[claim.metric].label} of its whole cohort recorded)"
+                if claim.trial
+                else ""
+            )
+            weak = _uncounted_rates(store, claim, indication, country)
+            parts.append(f"{where}: no data{lacking}{weak}")
             continue
         rates.extend(100 * rows["events"] / rows["n"])
+        if claim.trial:
+            parts.append(f"{where}: {_trial_analyses(rows)}")
+            sources.extend(rows["source_url"])
+            continue
         estimate = ""
         if claim.scope is None and claim.product is None:
             pooled = pool_by_country(store, indication, claim.metric, [country])
@@ -375,9 +395,51 @@ def _rate_range(store: Store, claim: Claim) -> Verdict:
     scope = _rate_scope(claim, diseases)
     if not rates:
         return Verdict(claim, NO_DATA, "; ".join(parts), rule, scope=scope)
-    verdict, inside, ends = range_verdict(claim, rates, "%")
-    evidence = f"{part_of(inside, len(rates), 'study rate')} in range{ends}. " + "; ".join(parts)
+    if claim.trial:
+        verdict, inside, ends = _any_analysis(claim, rates)
+        rule = TRIAL_RULE
+        what = "analysis"
+    else:
+        verdict, inside, ends = range_verdict(claim, rates, "%")
+        what = "study rate"
+    plural = "analyses" if claim.trial else None
+    evidence = f"{part_of(inside, len(rates), what, plural)} in range{ends}. " + "; ".join(parts)
     return Verdict(claim, verdict, evidence, rule, sources, scope)
+
+
+#: How a rate said of one named trial is judged: each of its analyses of the whole cohort is a
+#: published answer (primary, longer follow-up, label), so one at the figure supports it.
+TRIAL_RULE = (
+    "a rate said of one trial: supported when one of its analyses of the whole cohort (primary, "
+    "longer follow-up, label) is in range; partly when the figure lies between them; "
+    "contradicted when outside them all"
+)
+#: The order a trial's analyses are listed in, and their names in words.
+ANALYSIS_ORDER = {"primary": 0, "longer_follow_up": 1, "label": 2}
+ANALYSIS_WORDS = {"longer_follow_up": "longer follow-up", "label": "label (regulator's review)"}
+
+
+def _trial_analyses(rows: pd.DataFrame) -> str:
+    """ "primary 54.5% (55/101, …); longer follow-up 58.4% (59/101, …)": each analysis of a
+    named trial with its counts, exact CI and source strength."""
+    return "; ".join(
+        f"{ANALYSIS_WORDS.get(analysis, analysis)} {_study_rate(int(x), int(n))}"
+        + (WEAK_MARK if is_weak(kind) else "")
+        for analysis, x, n, kind in zip(
+            rows["analysis"], rows["events"], rows["n"], rows["source_kind"], strict=True
+        )
+    )
+
+
+def _any_analysis(claim: Claim, rates: list[float]) -> tuple[str, int, str]:
+    """(verdict, analyses in range, why) under ``TRIAL_RULE``."""
+    bounds = claim_bounds(claim)
+    inside = sum(_in_range(rate, bounds) for rate in rates)
+    if inside:
+        return SUPPORTED, inside, ""
+    low, high = bounds
+    among = low >= min(rates) and (high is None or high <= max(rates))
+    return (PARTLY, 0, " (between its analyses)") if among else (CONTRADICTED, 0, "")
 
 
 def _compare_rule(kind: str, a: str, b: str) -> str:

@@ -162,6 +162,9 @@ class Claim(BaseModel):
         default=None, json_schema_extra={"items": {"pattern": INDICATION}}
     )
     product: str | None = None
+    #: A rate claim about one trial ("67% in CARTITUDE-1"): checked against that study's rows
+    #: alone, in its own indication, never against other studies of the product or country.
+    trial: str | None = None
     #: approved_products: trials of approved products (rates); domestic_products: products
     #: developed in the country (prices); ongoing_trials: trials under way (trial counts).
     scope: Literal["approved_products", "domestic_products", "ongoing_trials"] | None = None
