@@ -39,8 +39,8 @@ def test_a_named_trial_is_checked_against_its_own_analyses_on_every_surface(
     assert verdicts[:3] == ["no data", "supported", "contradicted"]
     assert records[0]["evidence"].startswith("CARTITUDE-1: no data")
     assert "Sidana" not in records[0]["evidence"] and "Sidana" not in records[0]["plain"]
+    assert [r["trial"] for r in records] == ["CARTITUDE-1", "ZUMA-1", "ZUMA-1", None]
     assert records[0]["indication"] == "MM"  # the trial's own, not the page's main disease
     for x, n in _whole_cohort("ZUMA-1", "CR").values():
         assert f"({x}/{n}," in records[1]["evidence"]
-    assert records[3].get("trial") is None  # "pilot study" is not the PILOT trial
     assert_api_and_page(evidence_client, PAGE, verdicts)

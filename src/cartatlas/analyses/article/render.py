@@ -49,6 +49,7 @@ def record(c: CheckedClaim) -> dict[str, Any]:
         "countries": fields.get("countries", f.countries),
         "indication": fields.get("indication", f.indication),
         "product": fields.get("product", f.product),
+        "trial": fields.get("trial", f.trial),
         "value": c.item.value,
         "range": list(fields["range"]) if fields.get("range") else None,
         "currency": fields.get("currency") or ("USD" if metric in _MONEY else None),

@@ -102,6 +102,7 @@ def check(
 ) -> dict[str, Any]:
     """Body: the article as text, Markdown or HTML (boilerplate is stripped), or JSON
     ``{"text": ...}``. Returns a one-line summary and one record per claim (sentence, span,
-    metric, countries, indication, product, value, range, compare, verdict, evidence, sources,
-    plain-language sentence). Without registry data, trial-count claims say "no data"."""
+    metric, countries, indication, product, trial, value, range, compare, verdict, evidence,
+    sources, plain-language sentence). Without registry data, trial-count claims say "no
+    data"."""
     return check_response(store, text, registry)
