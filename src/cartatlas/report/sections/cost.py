@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
+from cartatlas.analyses.cost import LATEST_RATE_RULE, confidential_discount, prices_frame
 from cartatlas.analyses.headline_prices import (
     HEADLINE_PRICE_RULE,
     different_products,
@@ -147,6 +147,23 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
     )
 
 
+#: The mark beside a price whose note says the payer pays less, in confidence.
+CONFIDENTIAL = "confidential discount"
+
+
+def confidential_share(notes: pd.Series) -> str:
+    """ " (5 of 5 list prices with a confidential discount: ...)" beside a headline range whose
+    prices' notes say the payer pays less under a confidential agreement (the Cost lead and the
+    side-by-side cells): Britain's range read as what the NHS pays."""
+    secret = int(notes.map(confidential_discount).sum())
+    if not secret:
+        return ""
+    return (
+        f" ({secret} of {len(notes)} with a {CONFIDENTIAL} to the payer, so what it pays is "
+        "lower and not published)"
+    )
+
+
 def weak_share(weak: pd.Series) -> str:
     """How many of a headline range's prices rest on news reports, said next to them (the Cost
     lead and the side-by-side cells)."""
@@ -203,7 +220,7 @@ def build(ctx: ReportContext) -> Section:
             "not stated" if is_missing(p.indication) else p.indication,
             p.country,
             "" if is_missing(p.year) else str(int(p.year)),
-            p.kind,
+            p.kind + (f" ({CONFIDENTIAL})" if confidential_discount(p.note) else ""),
             _money(p.amount, p.currency),
             _converted(p.usd, "USD", f"no {p.currency} exchange rate recorded for {_year(p)}")
             + _year_note(p.year, p.fx_year, "rate"),
@@ -251,6 +268,7 @@ def build(ctx: ReportContext) -> Section:
                 f"in {country} {spread}"
                 + " ".join(dict.fromkeys(cite_row(ctx.refs, p) for p in used.itertuples()))
                 + weak_share(used["weak"])
+                + confidential_share(used["note"])
                 + left_out
             )
         else:
@@ -276,6 +294,9 @@ def build(ctx: ReportContext) -> Section:
         + "; the year used is then named beside the value, as '(2024 rate)' or '(2024 PPP)'.",
         "List prices are not what patients pay: insurance, hospital costs and "
         "negotiated discounts differ by country.",
+        f"'{CONFIDENTIAL}' beside a price: its source or the curator's note says the payer "
+        "pays less under a confidential discount or commercial arrangement; what it pays is "
+        "not published, so the price shown is an upper bound.",
         "PPP: purchasing-power parity, local currency per international dollar.",
     ]
     blocks = [*rule, *behind, table, _cost_per_responder(ctx)]
