@@ -30,7 +30,8 @@ def _first_sentence(note: object) -> str:
     """The note's first clause: the knowledge base keeps the whole curator's note. A clause
     ends at "; " or ". " outside brackets only, and a shortened one closes the brackets it
     opened: cut inside one, "launch price (free for one year under AMNOG" lost its reason, and
-    "i.e." does not end it ("just under 1.3 million yuan' - i.e" lost what the bound meant)."""
+    "i.e." does not end it ("just under 1.3 million yuan' - i.e" lost what the bound meant). A
+    clause over 140 characters is cut at the last space before them, never inside a word."""
     if is_missing(note):
         return ""
     text, depth = str(note), 0
@@ -41,7 +42,9 @@ def _first_sentence(note: object) -> str:
             break
     if len(text) <= 140:
         return text
-    cut = text[:139]
+    # cut between words: "only be used if the comp…" read as a word of its own
+    cut = text[:140]
+    cut = cut[: cut.rfind(" ")].rstrip(" ,;:(") if " " in cut else cut[:139]
     return cut + "…" + ")" * max(0, cut.count("(") - cut.count(")"))
 
 
