@@ -20,7 +20,7 @@ from cartatlas.evidence.absence import no_data, no_prices
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, interval, pct
+from cartatlas.report.sections.common import LINES_OF_THERAPY, cite_row, interval, pct
 
 #: Abbreviations whose full stop does not end a note's first clause ("… - i.e. an upper bound").
 ABBREVIATED = ("i.e", "e.g")
@@ -46,6 +46,14 @@ def _first_sentence(note: object) -> str:
     cut = text[:140]
     cut = cut[: cut.rfind(" ")].rstrip(" ,;:(") if " " in cut else cut[:139]
     return cut + "…" + ")" * max(0, cut.count("(") - cut.count(")"))
+
+
+def _indication(price) -> str:
+    """ "LBCL (2L)": the indication with the line its source names, so a second-line British
+    price is not read beside a third-line American launch price as the same thing."""
+    said = "not stated" if is_missing(price.indication) else price.indication
+    line = price.line_of_therapy
+    return said if is_missing(line) else f"{said} ({line})"
 
 
 def _year_note(year: object, used: object, what: str) -> str:
@@ -220,7 +228,7 @@ def build(ctx: ReportContext) -> Section:
     rows = [
         [
             p.product_id,
-            "not stated" if is_missing(p.indication) else p.indication,
+            _indication(p),
             p.country,
             "" if is_missing(p.year) else str(int(p.year)),
             p.kind + (f" ({CONFIDENTIAL})" if confidential_discount(p.note) else ""),
@@ -301,6 +309,8 @@ def build(ctx: ReportContext) -> Section:
         "pays less under a confidential discount or commercial arrangement; what it pays is "
         "not published, so the price shown is an upper bound.",
         "PPP: purchasing-power parity, local currency per international dollar.",
+        "The indication column names the line of therapy in brackets where the price's source "
+        "states it. " + LINES_OF_THERAPY,
     ]
     blocks = [*rule, *behind, table, _cost_per_responder(ctx)]
     return Section("cost", "Cost", answer, blocks, caveats)
