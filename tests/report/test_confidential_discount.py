@@ -14,6 +14,7 @@ dashboard.
 from __future__ import annotations
 
 import html
+import json
 
 import pytest
 from typer.testing import CliRunner
@@ -89,3 +90,13 @@ def test_side_by_side_marks_the_range(evidence_store, evidence_client):
     assert SHARE in usd[1] and "confidential" not in usd[2] + usd[3]
     page = html.unescape(evidence_client.get("/?a=GB&b=US&c=JP").text)
     assert page.count(SHARE) >= 2  # USD and PPP rows
+
+
+def test_the_cli_marks_them(evidence_store):
+    args = ["--db", evidence_store, "prices", "--countries", *PAIR, "--format", "json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    marked = {(r["product_id"], str(r["year"])) for r in rows if r["discount"] == "confidential"}
+    assert marked == {(p["product_id"], p["year"]) for p in _secret(GB)}
+    assert all(r["discount"] == "" for r in rows if r["country"] == "US")
