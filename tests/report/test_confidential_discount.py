@@ -92,7 +92,7 @@ def test_side_by_side_marks_the_range(evidence_store, evidence_client):
     assert page.count(SHARE) >= 2  # USD and PPP rows
 
 
-def test_the_cli_marks_them(evidence_store):
+def test_the_cli_and_api_mark_them(evidence_store, evidence_client):
     args = ["--db", evidence_store, "prices", "--countries", *PAIR, "--format", "json"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -100,3 +100,7 @@ def test_the_cli_marks_them(evidence_store):
     marked = {(r["product_id"], str(r["year"])) for r in rows if r["discount"] == "confidential"}
     assert marked == {(p["product_id"], p["year"]) for p in _secret(GB)}
     assert all(r["discount"] == "" for r in rows if r["country"] == "US")
+    for country in PAIR:
+        items = evidence_client.get("/api/prices", params={"country": country}).json()["items"]
+        flagged = {(r["product_id"], str(r["year"])) for r in items if r["confidential_discount"]}
+        assert flagged == (marked if country == "GB" else set())
