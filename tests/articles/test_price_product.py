@@ -92,3 +92,30 @@ def test_an_unknown_product_keeps_its_price_from_the_known_one(evidence_store, t
     products = [r.get("product") for r in records]
     assert products == [AXI, None, AXI, "tisagenlecleucel"]
     assert AXI not in (records[1].get("evidence") or "")
+
+
+def test_one_recorded_price_is_named_as_such(evidence_store, evidence_client, tmp_path):
+    """With one recorded price in force the evidence read "recorded prices run
+    399,000–399,000 USD"; it names that price. Recomputed: the latest US list or WAC price of
+    axi-cel from a source that is not secondary and not noted as low reliability."""
+    us = [
+        r
+        for r in rows("prices.csv")
+        if r["product_id"] == AXI
+        and r["country"] == "US"
+        and r["kind"] in ("list", "WAC")
+        and r["source_kind"] != "secondary"
+        and "low reliability" not in r["note"].lower()
+    ]
+    latest = max(int(r["year"]) for r in us)
+    [amount] = {float(r["amount"]) for r in us if int(r["year"]) == latest}
+    named = f"no price is at it (the recorded price is {amount:,.0f} USD)"
+    ranged = f"{amount:,.0f}–{amount:,.0f}"
+    text = "Yescarta costs $373,000.\n"
+    [record] = cli_records(evidence_store, tmp_path, text)
+    assert record["verdict"] == "contradicted" and named in record["evidence"]
+    assert ranged not in record["evidence"]
+    api = evidence_client.post("/api/check-article", json={"text": text}).json()
+    assert named in api["claims"][0]["evidence"]
+    page = evidence_client.post("/article", data={"text": text}).text
+    assert named in page and ranged not in page

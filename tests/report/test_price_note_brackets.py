@@ -55,3 +55,31 @@ def test_note_cells_keep_their_brackets(evidence_store, evidence_client, tmp_pat
         assert f"{expected} |" in surface or f"{expected}</td>" in surface
         assert cilta in surface
         assert "under AMNOG |" not in surface and "under AMNOG</td>" not in surface
+
+
+def test_a_shortened_note_is_cut_between_words(evidence_store, evidence_client, tmp_path):
+    """Obe-cel's GB note read "NICE 1.1: 'Obe-cel can only be used if the comp…)". By hand: the
+    note's first clause (its "; " is inside a bracket) cut at the last space within 140
+    characters, with the bracket it opened closed."""
+    note = _note("obecabtagene-autoleucel", "GB", "2025")
+    head = note[:140]
+    expected = head[: head.rfind(" ")] + "…)"
+    assert expected.endswith("can only be used if the…)")
+    pair = ["GB", "US"]
+    with open_store(evidence_store, read_only=True) as store:
+        blocks = cost.build(ReportContext(store, pair)).blocks
+    [table] = [b for b in blocks if getattr(b, "title", "") == "Prices"]
+    notes = [row[table.columns.index("note")] for row in table.rows]
+    assert expected in notes
+    full = {p["note"] for p in plain.rows("prices") if p["country"] in pair}
+    for cell in (n for n in notes if "…" in n):
+        kept = cell[: cell.index("…")]
+        [whole] = [f for f in full if f.startswith(kept)]
+        assert whole[len(kept)] in " ,;:(", cell  # a word ends there (its comma dropped)
+    args = ["--db", evidence_store, "report", *pair, "--out", str(tmp_path), "--format", "md"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    markdown = next(tmp_path.glob("*.md")).read_text("utf-8")
+    page = html.unescape(evidence_client.get("/q/cost?a=GB&b=US").text)
+    for surface in (markdown, page):
+        assert expected in surface
+        assert "if the comp…" not in surface

@@ -34,6 +34,14 @@ LATEST_RATE_RULE = (
 )
 
 
+def confidential_discount(note: object) -> bool:
+    """Does the curator's note say the payer pays less than this price, under a confidential
+    discount or commercial arrangement? Every British list price's note does (NHS England pays
+    a confidential discount), but its first clause, the one the Prices table prints, did not,
+    and a reader took £372,000 for what the NHS pays."""
+    return isinstance(note, str) and "confidential" in note.lower()
+
+
 def _one_per_year(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """One row per ``by`` and year: the strongest source kind, then the first by source URL."""
     strength = frame["source_kind"].map(rank)

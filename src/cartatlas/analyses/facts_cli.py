@@ -140,11 +140,12 @@ def prices(
     wide: WideOption = False,
 ) -> None:
     """CAR-T prices in each country (default CN, US) in local currency, each with its source and
-    indication; with --usd, which prices the report's headline range counts (in_headline: for
-    each product, indication, country and year, the prices of the strongest sources, as the
-    report states) and each country's range; with --per-responder, the cost per complete
-    responder the report derives."""
-    from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
+    indication, and 'confidential' under discount where the price's note says the payer pays
+    less under a confidential discount; with --usd, which prices the report's headline range
+    counts (in_headline: for each product, indication, country and year, the prices of the
+    strongest sources, as the report states) and each country's range; with --per-responder,
+    the cost per complete responder the report derives."""
+    from cartatlas.analyses.cost import LATEST_RATE_RULE, confidential_discount, prices_frame
     from cartatlas.analyses.headline_prices import HEADLINE_PRICE_RULE, headline_range, in_headline
     from cartatlas.analyses.responder_cost import PAIRING_RULE, cost_per_responder
     from cartatlas.cli import db_target
@@ -188,6 +189,11 @@ def prices(
             console().print(f"Pairing: {PAIRING_RULE}.")
         return
     columns = ["country", "product_id", "indication", "year", "kind", "amount", "currency"]
+    # "confidential": the note says the payer pays less, in confidence (as the report marks it)
+    frame = frame.assign(
+        discount=frame["note"].map(confidential_discount).map({True: "confidential", False: ""})
+    )
+    columns += ["discount"]
     if usd:
         ranges = {code: headline_range(frame, code) for code in codes}
         frame = frame.assign(

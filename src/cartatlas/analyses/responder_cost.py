@@ -146,10 +146,11 @@ def _lines_clash(price_line: object, trial_line: object) -> bool:
     return isinstance(price_line, str) and isinstance(trial_line, str) and price_line != trial_line
 
 
-def price_in_force(prices: pd.DataFrame, trial, country: str, year: int):
+def price_in_force(prices: pd.DataFrame, trial, country: str, year: int, line: object = None):
     """(price, why) under ``PAIRING_RULE``'s era clause, or (None, reason). ``prices`` holds
     prices of unknown indication too: a product with no usable price in ``country`` at all is
-    said to have none, rather than none "attributable to" the trial's indication."""
+    said to have none, rather than none "attributable to" the trial's indication. ``line`` is
+    the line of the approval that dates the trial, named when it is not the trial's own."""
     product = prices[(prices["product_id"] == trial.product_id) & (prices["country"] == country)]
     if product.empty:
         return None, f"no data (no {country} price recorded for {trial.product_id})"
@@ -162,13 +163,26 @@ def price_in_force(prices: pd.DataFrame, trial, country: str, year: int):
     before = mine[mine["year"] <= year]
     if len(before):
         chosen = before[before["year"] == before["year"].max()]
-        why = f"latest recorded by the {year} {country} approval" + _older(year, chosen)
+        why = f"latest recorded by the {_approval_named(year, country, line, trial)}" + _older(
+            year, chosen
+        )
     else:
         later = mine[mine["year"] > year]
         chosen = later[later["year"] == later["year"].min()]
         gap = counted(int(chosen["year"].iloc[0]) - year, "year")
-        why = f"none recorded by the {year} {country} approval: nearest later, {gap} after it"
+        named = _approval_named(year, country, line, trial)
+        why = f"none recorded by the {named}: nearest later, {gap} after it"
     return chosen.sort_values(["strength", "source_url"]).iloc[0], why
+
+
+def _approval_named(year: int, country: str, line: object, trial) -> str:
+    """ "2018 GB approval", or "2018 GB approval (for 3L+)" when the approval that dates the
+    trial was recorded for another line than the trial's: ZUMA-7 (2L) read "none recorded by
+    the 2018 GB approval", which a haematologist took for an approval ZUMA-7 supported, while
+    it was the third-line one (no dated British second-line approval is recorded). Lines are
+    named as recorded, so ELIANA's "r/r" beside "refractory or 2+ relapse" is named too."""
+    named = f"{year} {country} approval"
+    return f"{named} (for {line})" if _lines_clash(line, trial.line_of_therapy) else named
 
 
 def _older(year: int, chosen: pd.DataFrame) -> str:
@@ -217,7 +231,8 @@ def _pair(prices: pd.DataFrame, approvals: pd.DataFrame, trial, country: str):
     approval = readout_approval(approvals, trial, country)
     if approval is None:
         return None, None, _undated_reason(approvals, trial, country), ""
-    price, why = price_in_force(prices, trial, country, approval["date"].year)
+    line = approval["line_of_therapy"]
+    price, why = price_in_force(prices, trial, country, approval["date"].year, line)
     return price, approval, (why if price is None else "ok"), ("" if price is None else why)
 
 

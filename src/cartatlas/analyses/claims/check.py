@@ -787,6 +787,8 @@ def _single_price(claim: Claim, prices: list[float], unit: str) -> tuple[str, in
     if at:
         return SUPPORTED, at, ""
     stated, lowest, highest = claim.range[0], min(prices), max(prices)
+    if lowest == highest:  # "recorded prices run 399,000–399,000 USD" read as a typo
+        return CONTRADICTED, 0, f"; no price is at it (the recorded price is {lowest:,.0f} {unit})"
     among = f"recorded prices run {lowest:,.0f}–{highest:,.0f} {unit}"
     if lowest <= stated <= highest:
         return PARTLY, 0, f"; no price is at it, though it lies among them ({among})"

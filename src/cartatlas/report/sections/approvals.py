@@ -22,7 +22,7 @@ from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.figures import timeline
 from cartatlas.report.model import Figure, Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row
+from cartatlas.report.sections.common import LINES_OF_THERAPY, cite_row
 from cartatlas.wording import and_list, in_words, noun
 
 
@@ -301,5 +301,6 @@ def build(ctx: ReportContext) -> Section:
         "'kind' is left empty where no source states whether an approval was full, "
         "accelerated or conditional.",
         RECORDED_ONLY,
+        LINES_OF_THERAPY,
     ]
     return Section("approvals", "Approvals", answer, blocks, caveats)

@@ -10,6 +10,14 @@ from cartatlas.missing import is_missing
 from cartatlas.report.model import References, Table
 from cartatlas.rounding import half_up
 
+#: The line-of-therapy codes the Approvals and Cost tables print, in words a patient's family
+#: can read: "2L" and "3L+" were never spelt out.
+LINES_OF_THERAPY = (
+    "Lines of therapy: 2L is the second line (the treatment after a first one failed or the "
+    "disease came back), 3L+ the third line or later, 2L+ the second line or later, and so on; "
+    "r/r: relapsed (the disease came back) or refractory (it did not respond)."
+)
+
 
 def pct(value: float | None, digits: int = 0) -> str:
     """A proportion as a percentage, rounded half up as a paper prints it (13/16: 81.3%)."""

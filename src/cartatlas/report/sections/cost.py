@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cartatlas.analyses.cost import LATEST_RATE_RULE, prices_frame
+from cartatlas.analyses.cost import LATEST_RATE_RULE, confidential_discount, prices_frame
 from cartatlas.analyses.headline_prices import (
     HEADLINE_PRICE_RULE,
     different_products,
@@ -20,7 +20,7 @@ from cartatlas.evidence.absence import no_data, no_prices
 from cartatlas.missing import is_missing
 from cartatlas.report.context import ReportContext
 from cartatlas.report.model import Paragraph, Section, Table
-from cartatlas.report.sections.common import cite_row, interval, pct
+from cartatlas.report.sections.common import LINES_OF_THERAPY, cite_row, interval, pct
 
 #: Abbreviations whose full stop does not end a note's first clause ("… - i.e. an upper bound").
 ABBREVIATED = ("i.e", "e.g")
@@ -30,7 +30,8 @@ def _first_sentence(note: object) -> str:
     """The note's first clause: the knowledge base keeps the whole curator's note. A clause
     ends at "; " or ". " outside brackets only, and a shortened one closes the brackets it
     opened: cut inside one, "launch price (free for one year under AMNOG" lost its reason, and
-    "i.e." does not end it ("just under 1.3 million yuan' - i.e" lost what the bound meant)."""
+    "i.e." does not end it ("just under 1.3 million yuan' - i.e" lost what the bound meant). A
+    clause over 140 characters is cut at the last space before them, never inside a word."""
     if is_missing(note):
         return ""
     text, depth = str(note), 0
@@ -41,8 +42,18 @@ def _first_sentence(note: object) -> str:
             break
     if len(text) <= 140:
         return text
-    cut = text[:139]
+    # cut between words: "only be used if the comp…" read as a word of its own
+    cut = text[:140]
+    cut = cut[: cut.rfind(" ")].rstrip(" ,;:(") if " " in cut else cut[:139]
     return cut + "…" + ")" * max(0, cut.count("(") - cut.count(")"))
+
+
+def _indication(price) -> str:
+    """ "LBCL (2L)": the indication with the line its source names, so a second-line British
+    price is not read beside a third-line American launch price as the same thing."""
+    said = "not stated" if is_missing(price.indication) else price.indication
+    line = price.line_of_therapy
+    return said if is_missing(line) else f"{said} ({line})"
 
 
 def _year_note(year: object, used: object, what: str) -> str:
@@ -147,6 +158,23 @@ def _cost_per_responder(ctx: ReportContext) -> Table:
     )
 
 
+#: The mark beside a price whose note says the payer pays less, in confidence.
+CONFIDENTIAL = "confidential discount"
+
+
+def confidential_share(notes: pd.Series) -> str:
+    """ " (5 of 5 list prices with a confidential discount: ...)" beside a headline range whose
+    prices' notes say the payer pays less under a confidential agreement (the Cost lead and the
+    side-by-side cells): Britain's range read as what the NHS pays."""
+    secret = int(notes.map(confidential_discount).sum())
+    if not secret:
+        return ""
+    return (
+        f" ({secret} of {len(notes)} with a {CONFIDENTIAL} to the payer, so what it pays is "
+        "lower and not published)"
+    )
+
+
 def weak_share(weak: pd.Series) -> str:
     """How many of a headline range's prices rest on news reports, said next to them (the Cost
     lead and the side-by-side cells)."""
@@ -200,10 +228,10 @@ def build(ctx: ReportContext) -> Section:
     rows = [
         [
             p.product_id,
-            "not stated" if is_missing(p.indication) else p.indication,
+            _indication(p),
             p.country,
             "" if is_missing(p.year) else str(int(p.year)),
-            p.kind,
+            p.kind + (f" ({CONFIDENTIAL})" if confidential_discount(p.note) else ""),
             _money(p.amount, p.currency),
             _converted(p.usd, "USD", f"no {p.currency} exchange rate recorded for {_year(p)}")
             + _year_note(p.year, p.fx_year, "rate"),
@@ -251,6 +279,7 @@ def build(ctx: ReportContext) -> Section:
                 f"in {country} {spread}"
                 + " ".join(dict.fromkeys(cite_row(ctx.refs, p) for p in used.itertuples()))
                 + weak_share(used["weak"])
+                + confidential_share(used["note"])
                 + left_out
             )
         else:
@@ -276,7 +305,12 @@ def build(ctx: ReportContext) -> Section:
         + "; the year used is then named beside the value, as '(2024 rate)' or '(2024 PPP)'.",
         "List prices are not what patients pay: insurance, hospital costs and "
         "negotiated discounts differ by country.",
+        f"'{CONFIDENTIAL}' beside a price: its source or the curator's note says the payer "
+        "pays less under a confidential discount or commercial arrangement; what it pays is "
+        "not published, so the price shown is an upper bound.",
         "PPP: purchasing-power parity, local currency per international dollar.",
+        "The indication column names the line of therapy in brackets where the price's source "
+        "states it. " + LINES_OF_THERAPY,
     ]
     blocks = [*rule, *behind, table, _cost_per_responder(ctx)]
     return Section("cost", "Cost", answer, blocks, caveats)

@@ -23,7 +23,7 @@ from cartatlas.registries.concepts import RECRUITING_DEFINITION, recruiting_in
 from cartatlas.report.context import NO_REGISTRY, ReportContext
 from cartatlas.report.model import Section, Table
 from cartatlas.report.sections.common import cite_row, interval, pct
-from cartatlas.report.sections.cost import PRODUCT_PRICES, weak_share
+from cartatlas.report.sections.cost import PRODUCT_PRICES, confidential_share, weak_share
 
 INDICATIONS = ("LBCL", "B-ALL", "MM", "MCL")
 LEFT_OUT = (
@@ -92,7 +92,10 @@ def _price_rows(ctx: ReportContext) -> list[list[str]]:
                 stale = _latest_factor(converted, used, factor)
                 weak = weak_share(converted["weak"])  # news-only ranges marked, as in Cost
                 products = priced_products(converted)  # ranges of different products differ
-                cells.append(f"{span} {unit} for {products}{weak}{stale} {_cites(ctx, converted)}")
+                secret = confidential_share(converted["note"])
+                cells.append(
+                    f"{span} {unit} for {products}{weak}{secret}{stale} {_cites(ctx, converted)}"
+                )
         rows.append([label, *cells])
     return rows
 

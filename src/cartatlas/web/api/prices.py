@@ -12,7 +12,7 @@ import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import StringConstraints
 
-from cartatlas.analyses.cost import exchange_rates, prices_frame
+from cartatlas.analyses.cost import confidential_discount, exchange_rates, prices_frame
 from cartatlas.analyses.headline_prices import in_headline
 from cartatlas.analyses.responder_cost import PAIRING_RULE, cost_per_responder
 from cartatlas.evidence.absence import no_prices
@@ -65,7 +65,10 @@ def converted_prices(
     frame = prices_frame(store, countries) if countries else pd.DataFrame()
     if frame.empty:
         return frame
-    frame = frame.assign(in_headline=in_headline(frame))  # on every price of the country
+    frame = frame.assign(
+        in_headline=in_headline(frame),  # on every price of the country
+        confidential_discount=frame["note"].map(confidential_discount),
+    )
     if product:
         frame = frame[frame["product_id"] == product]
     if kind:
@@ -115,8 +118,9 @@ def list_prices(
     """Each price with ``usd`` (same-year exchange rate, source in ``fx_source``),
     ``intl_dollars`` (PPP), ``indication`` (named by the source, else the product's only
     approved one), ``in_headline`` (whether the report's headline price range counts it: for
-    each product, indication, country and year, the prices of the strongest sources) and, with
-    ``currency``, ``in_target_currency``."""
+    each product, indication, country and year, the prices of the strongest sources),
+    ``confidential_discount`` (the note says the payer pays less under a confidential discount,
+    as NHS England does) and, with ``currency``, ``in_target_currency``."""
     code = params.country("country", country)
     frame = converted_prices(
         store,
