@@ -37,7 +37,7 @@ def _secret(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 GB = _gb_prices()
-SHARE = f"({len(_secret(GB))} of {len(GB)} with a confidential discount to the payer"
+SHARE = f"({len(_secret(GB))} of {len(GB)} under a confidential discount: the payer pays less)"
 
 
 def test_the_new_british_list_prices_are_among_the_marked_ones():

@@ -163,16 +163,13 @@ CONFIDENTIAL = "confidential discount"
 
 
 def confidential_share(notes: pd.Series) -> str:
-    """ " (5 of 5 list prices with a confidential discount: ...)" beside a headline range whose
-    prices' notes say the payer pays less under a confidential agreement (the Cost lead and the
-    side-by-side cells): Britain's range read as what the NHS pays."""
+    """ " (5 of 5 under a confidential discount: the payer pays less)" beside a headline range
+    whose prices' notes say the payer pays less under a confidential agreement (the Cost lead
+    and the side-by-side cells): Britain's range read as what the NHS pays."""
     secret = int(notes.map(confidential_discount).sum())
     if not secret:
         return ""
-    return (
-        f" ({secret} of {len(notes)} with a {CONFIDENTIAL} to the payer, so what it pays is "
-        "lower and not published)"
-    )
+    return f" ({secret} of {len(notes)} under a {CONFIDENTIAL}: the payer pays less)"
 
 
 def weak_share(weak: pd.Series) -> str:
@@ -182,8 +179,8 @@ def weak_share(weak: pd.Series) -> str:
         return " (news reports only)"
     if weak.any():
         return (
-            f" ({int(weak.sum())} of {len(weak)} from news reports, "
-            "where nothing stronger gives that price)"
+            # that nothing stronger gives their price is the rule the lead points to (see Cost)
+            f" ({int(weak.sum())} of {len(weak)} from news reports)"
         )
     return ""
 
@@ -285,8 +282,8 @@ def build(ctx: ReportContext) -> Section:
         else:
             parts.append(f"for {country}, {_why_no_usd(prices, country)}")
     answer = "; ".join(parts) + (
-        " (list, WAC or insurance-negotiated prices at their year's exchange rate, or the latest "
-        "recorded one; every price and the rule for the ranges: see Cost)."
+        " (list, WAC or insurance-negotiated prices at their year's exchange rate, else the "
+        "latest; every price and the rule for the ranges: see Cost)."
     )
     unlike = different_products(product, ctx.countries)
     answer += f" {unlike}." if unlike else ""
