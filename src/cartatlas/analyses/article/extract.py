@@ -267,6 +267,14 @@ def _clause_names(mentions: list[names.Mention], spans: list[tuple[int, int]]) -
     return [None] * len(spans)
 
 
+#: What lies between a price and the page's own conversion of it in brackets: "1,290,000 yuan
+#: ($178,000)", "(about $178,000)", "(approx. US$178,000)"; the bracketed figure is no claim.
+_OWN_CONVERSION = re.compile(
+    r"\s?\(\s?(?:(?:about|approximately|approx\.|around|roughly|nearly|almost|some|c\.|ca\.)\s)?"
+    r"(?:~|≈)?\s?",
+    re.IGNORECASE,
+)
+
 #: Words that turn a later price of a one-product sentence to other products ("Yescarta costs
 #: $373,000, while other therapies cost $400,000").
 _OTHERS = re.compile(r"\b(?:other|others|another|rival|competing|competitors?)\b", re.I)
@@ -392,7 +400,7 @@ def _prices(s: Sentence, i: int, ctx: _Context, products: names.Products) -> lis
         money
         for previous, money in zip([None, *moneys], moneys, strict=False)
         # "1 million yuan ($154,000)": the page's own conversion, not a claim
-        if not (previous and re.fullmatch(r"\s?\(\s?", s.text[previous.span[1] : money.span[0]]))
+        if not (previous and _OWN_CONVERSION.fullmatch(s.text[previous.span[1] : money.span[0]]))
     ]
     spans = [money.span for money in claimed]
     paired = _clause_names(ctx.found_countries[i], spans)
