@@ -21,6 +21,7 @@ from cartatlas.analyses.article.parse_numbers import (
     Money,
     Percent,
     count_value,
+    find_counts_of,
     find_money,
     find_multiples,
     find_percentages,
@@ -323,7 +324,8 @@ def _joint(text: str, mentions: list[names.Mention]) -> bool:
 def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list[Finding]:
     found = []
     ends = names.endpoints(s.text)
-    percents = find_percentages(s.text)
+    # "55 of 101 patients" states a rate as plainly as "54.5%"
+    percents = sorted(find_percentages(s.text) + find_counts_of(s.text), key=lambda p: p.span)
     respectively = (
         [code for code, _ in names.diseases(s.text)] if "respectively" in s.text else None
     )
@@ -359,9 +361,8 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
             diseases = [respectively[percents.index(pct)]]
         own = [p for p, _ in products.find(s.text)]
         trials = products.find_trials(s.text)
-        page_silent = not any(ctx.found_countries)  # else the page's main countries fill it
-        if page_silent and len(trials) == 1 and (where := products.trials[trials[0]][1]):
-            # the trial decides the rows; its country only names the claim
+        if not countries and len(trials) == 1 and (where := products.trials[trials[0]][1]):
+            # the trial decides the rows, wherever the page is about; its country names the claim
             countries, country_note = [where], f"not named; {trials[0]} was conducted in {where}"
         notes = [f"country {country_note}"] * bool(country_note) + [
             f"disease {disease_note}"

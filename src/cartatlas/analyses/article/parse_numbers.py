@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from cartatlas.rounding import half_up
+
 #: A number as pages write it: grouped thousands (comma, dot or space) or a plain decimal. At
 #: most seven groups (10^24): unbounded, a run of 25,000 groups was scanned to its end from each
 #: group, then backtracked group by group (an article of 100,000 characters took 9 minutes).
@@ -342,6 +344,28 @@ _PERCENT = re.compile(
     rf"(?P<plus>\+)?",
     re.IGNORECASE,
 )
+
+
+#: A rate written as counts of patients: "55 of 101 patients", "59 out of the 101 evaluable
+#: patients". A noun for people must follow, so "2 of 3 trials" is no rate.
+_COUNT_OF = re.compile(
+    r"(?<![\d.,])(?P<x>\d{1,6})\s(?:of|out of)\s(?:the\s)?(?P<n>\d{1,6})(?![\d.,%])"
+    r"(?=\s(?:\w+\s)?(?:patients|participants|subjects|people|children|adults)\b)",
+    re.IGNORECASE,
+)
+
+
+def find_counts_of(text: str) -> list[Percent]:
+    """ "55 of 101 patients" as the rate it states (54.5%, to one decimal: the counts fix it
+    more finely than a whole percentage would); a count above its whole, or of none, is
+    skipped."""
+    found = []
+    for m in _COUNT_OF.finditer(text):
+        x, n = int(m.group("x")), int(m.group("n"))
+        if n > 0 and x <= n:
+            rate = half_up(100 * x / n, 1)
+            found.append(Percent(rate, rate, m.span(), 1))
+    return found
 
 
 def _decimals(number: str) -> int:
