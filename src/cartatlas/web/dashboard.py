@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from cartatlas.analyses.claims import ClaimsFile
-from cartatlas.analyses.cost import prices_frame
+from cartatlas.analyses.cost import confidential_discount, prices_frame
 from cartatlas.analyses.durability import (
     comparisons_frame,
     pooled_hazard_ratios_of,
@@ -31,6 +31,7 @@ from cartatlas.analyses.study_labels import (
 )
 from cartatlas.evidence.jurisdictions import with_eu_if_member
 from cartatlas.evidence.source_strength import label as kind_label
+from cartatlas.missing import is_missing
 from cartatlas.report import figures
 from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
 from cartatlas.report.sections import claims as claims_section
@@ -287,6 +288,13 @@ OUTSIDE_HEADLINE_MEANS = (
 )
 
 
+def _indication_line(indication: object, line: object) -> str:
+    """ " (LBCL 2L)": a bar's indication with the line its source names, as the Prices table
+    gives them, so NICE's second-line price is not read as a third-line launch price."""
+    said = [str(v) for v in (indication, line) if not is_missing(v)]
+    return f" ({' '.join(said)})" if said else ""
+
+
 def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
     """One row per distinct price (product, indication, country, year, kind, amount, currency): a
     price that several sources quote is drawn once. Each row gets a unique ``label`` naming the
@@ -311,15 +319,18 @@ def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
     several = rows.groupby(key, sort=False, dropna=False)["amount"].transform("size") > 1
     return rows.assign(
         label=[
-            f"{p}{'' if pd.isna(i) else f' ({i})'} · {c} {int(y)} {k}"
+            f"{p}{_indication_line(i, line)} · {c} {int(y)} {k}"
+            + (" (confidential discount)" if confidential_discount(note) else "")
             + (f" #{n}" if many else "")
             + ("" if counted else OUTSIDE_HEADLINE)
-            for p, i, c, y, k, n, many, counted in zip(
+            for p, i, line, c, y, k, note, n, many, counted in zip(
                 rows["product_id"],
                 rows["indication"],
+                rows["line_of_therapy"],
                 rows["country"],
                 rows["year"],
                 rows["kind"],
+                rows["note"],
                 rank,
                 several,
                 rows["in_headline"],
