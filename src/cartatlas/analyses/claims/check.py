@@ -52,7 +52,13 @@ from cartatlas.analyses.headline_prices import (
     one_per_amount,
 )
 from cartatlas.analyses.populations import is_standard
-from cartatlas.analyses.study_rows import ENDPOINTS, candidate_rows, in_countries, study_rows
+from cartatlas.analyses.study_rows import (
+    ANALYSIS_PREFERENCE,
+    ENDPOINTS,
+    candidate_rows,
+    in_countries,
+    study_rows,
+)
 from cartatlas.analyses.success_rates import (
     CountryPooling,
     CountrySummary,
@@ -238,15 +244,17 @@ def _rate_rows(
     (``HEADLINE_SOURCE_RULE``), nor do cohorts in special populations (``POPULATION_RULE``).
     ``counted=False``: the claim's rows of the standard population read only on secondary
     pages, which a "no data" verdict names so that it does not read as an oversight."""
+
+    def kept(rows: pd.DataFrame) -> pd.DataFrame:
+        return rows[poolable(rows) if counted else on_secondary_pages(rows) & is_standard(rows)]
+
     if claim.trial:
-        # "Cilta-cel achieved a CR in 67% in CARTITUDE-1" was met by a real-world study's 70%.
+        # "Cilta-cel achieved a CR in 67% in CARTITUDE-1" was met by a real-world study's 70%:
+        # every analysis of the named trial's whole cohort, in the order a pool prefers them.
         rows = candidate_rows(store, indication, ENDPOINTS[claim.metric])
         rows = rows[(rows["study_id"] == claim.trial) & rows["subgroup"].isna()]
-    else:
-        rows = study_rows(store, indication, claim.metric)
-    rows = rows[poolable(rows) if counted else on_secondary_pages(rows) & is_standard(rows)]
-    if claim.trial:
-        return rows.sort_values("analysis", key=lambda a: a.map(ANALYSIS_ORDER.get))
+        return kept(rows.sort_values("analysis", key=lambda a: a.map(ANALYSIS_PREFERENCE.index)))
+    rows = kept(study_rows(store, indication, claim.metric))
     if claim.product:
         # A claim about one product is checked against that product's own trials in the country.
         return rows[(rows["product_id"] == claim.product) & in_countries(rows, [country])]
@@ -414,8 +422,7 @@ TRIAL_RULE = (
     "longer follow-up, label) is in range; partly when the figure lies between them; "
     "contradicted when outside them all"
 )
-#: The order a trial's analyses are listed in, and their names in words.
-ANALYSIS_ORDER = {"primary": 0, "longer_follow_up": 1, "label": 2}
+#: A trial's analyses in words (``wording.in_words`` reads "longer follow up", "label").
 ANALYSIS_WORDS = {"longer_follow_up": "longer follow-up", "label": "label (regulator's review)"}
 
 
