@@ -41,8 +41,10 @@ class Finding:
     indication: str | None = None
     endpoint: str | None = None
     product: str | None = None
-    #: The one trial a rate's sentence names ("in CARTITUDE-1"), whose rows alone check it.
+    #: The one trial a rate's sentence names ("in CARTITUDE-1"), whose rows alone check it, and
+    #: a country it was conducted in: the claim's country when the page names none.
     trial: str | None = None
+    trial_country: str | None = None
     percent: Percent | None = None
     money: Money | None = None
     number: tuple[float, float | None] | None = None
@@ -361,9 +363,7 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
             diseases = [respectively[percents.index(pct)]]
         own = [p for p, _ in products.find(s.text)]
         trials = products.find_trials(s.text)
-        if not countries and len(trials) == 1 and (where := products.trials[trials[0]][1]):
-            # the trial decides the rows, wherever the page is about; its country names the claim
-            countries, country_note = [where], f"not named; {trials[0]} was conducted in {where}"
+        trial = trials[0] if len(trials) == 1 else None
         notes = [f"country {country_note}"] * bool(country_note) + [
             f"disease {disease_note}"
         ] * bool(disease_note)
@@ -375,14 +375,11 @@ def _rates(s: Sentence, i: int, ctx: _Context, products: names.Products) -> list
                 (s.start + pct.span[0], s.start + pct.span[1]),
                 countries=countries,
                 # a trial named is checked in its own indication, whatever the page's disease
-                indication=products.trials[trials[0]][0]
-                if len(trials) == 1
-                else diseases[0]
-                if diseases
-                else None,
+                indication=products.trials[trial][0] if trial else (diseases or [None])[0],
                 endpoint=endpoint,
                 product=own[0] if len(set(own)) == 1 else None,
-                trial=trials[0] if len(trials) == 1 else None,
+                trial=trial,
+                trial_country=products.trials[trial][1] if trial else None,
                 percent=pct,
                 values=["approved_products"] if _SCOPE_APPROVED.search(s.text) else None,
                 other_diseases=others,

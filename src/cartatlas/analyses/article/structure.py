@@ -114,6 +114,19 @@ def _countries(f: Finding, ctx: PageContext, needed: int) -> tuple[list[str], li
     ]
 
 
+def _rate_countries(f: Finding, ctx: PageContext) -> tuple[list[str], list[str]]:
+    """A rate's countries (``_countries``); a rate of a named trial on a page naming no country
+    takes the trial's, as the trial alone decides the rows that check it."""
+    try:
+        return _countries(f, ctx, 1)
+    except LookupError:
+        if f.trial_country is None:
+            raise
+        return [f.trial_country], [
+            f"no country named; {f.trial} was conducted in {f.trial_country}"
+        ]
+
+
 #: A word that denies what follows it in its clause ("China does not lead the world", "rates are
 #: not similar"); "not only" and "not just" add rather than deny.
 _DENIAL = re.compile(
@@ -148,7 +161,7 @@ def _fields(f: Finding, ctx: PageContext) -> tuple[dict, list[str], float | None
         )
     notes = list(f.notes)
     if f.kind in ("rate", "safety"):
-        countries, more = _countries(f, ctx, 1)
+        countries, more = _rate_countries(f, ctx)
         indication = f.indication
         if indication is None and ctx.disease:
             indication = ctx.disease
