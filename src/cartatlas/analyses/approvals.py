@@ -284,14 +284,15 @@ def _broader_approvals(
     broad = first[first["indication"] == "other"]
     same_as = [k for k in keys if k != "indication"]
     statuses = []
-    for key, status in zip(joined.index, joined["status"], strict=True):
+    flags = zip(joined[f"approved_{a}"], joined[f"approved_{b}"], strict=True)
+    for key, status, (in_a, in_b) in zip(joined.index, joined["status"], flags, strict=True):
         values = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
-        missing = b if status.startswith(f"approved in {a} only") else a
+        missing = b if in_a is True else a
         same = broad[broad["country"] == missing]
         for k in same_as:
             same = same[same[k] == values[k]]
-        if "only (" not in status or values["indication"] == "other" or same.empty:
-            statuses.append(status)
+        if (in_a is True) == (in_b is True) or values["indication"] == "other" or same.empty:
+            statuses.append(status)  # approved in both: nothing reads as none there
             continue
         said = "; ".join(
             f"{r.product_id} for {r.indication_label} ({_dated(r.approval_date)})"
