@@ -22,27 +22,14 @@ from cartatlas.report.context import ReportContext
 from cartatlas.report.sections import safety as safety_section
 from cartatlas.store import open_store
 from tests.golden import plain
+from tests.golden.test_safety_absence import pooled_rows
 
 INDICATIONS = ("LBCL", "B-ALL", "MM")
 
 
-def crs3_rows(indication: str, country: str) -> list[dict[str, str]]:
-    """The one CRS grade ≥3 row per standard-population cohort conducted in ``country``."""
-    studies = {
-        s["study_id"]
-        for s in plain.rows("studies")
-        if s["indication"] == indication
-        and s["country_of_conduct"] == country
-        and not s["overlaps_with"]
-        and not plain.special_population(s["study_id"])
-    }
-    best = plain.best_safety_rows(studies, ("CRS",), "3plus")
-    return [row for row in best.values() if row["source_kind"] != "secondary"]
-
-
 def expected(indication: str, countries: list[str]) -> tuple[str | None, dict, list]:
     """(shared system or None, per-country tallies of stated systems, rows pooled)."""
-    rows = {c: crs3_rows(indication, c) for c in countries}
+    rows = {c: pooled_rows(indication, "CRS_3plus", c) for c in countries}
     present = [c for c in countries if rows[c]]
     tallies = {c: Counter(r["grading"] or "not stated" for r in rows[c]) for c in present}
     shared = [

@@ -37,7 +37,7 @@ from cartatlas.report.model import CITATION, Figure, Reference, Section, Table
 from cartatlas.report.sections import claims as claims_section
 from cartatlas.report.sections.access import recruiting_sites
 from cartatlas.report.sections.common import cite_row, frame_table
-from cartatlas.report.sections.cost import PRODUCT_PRICES
+from cartatlas.report.sections.cost import CONFIDENTIAL, PRODUCT_PRICES
 from cartatlas.report.sections.registry_views import SHARES, TARGET_SHARE, top_targets
 from cartatlas.report.sections.success import INDICATIONS
 from cartatlas.web import charts
@@ -320,7 +320,7 @@ def distinct_prices(prices: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(
         label=[
             f"{p}{_indication_line(i, line)} · {c} {int(y)} {k}"
-            + (" (confidential discount)" if confidential_discount(note) else "")
+            + (f" ({CONFIDENTIAL})" if confidential_discount(note) else "")
             + (f" #{n}" if many else "")
             + ("" if counted else OUTSIDE_HEADLINE)
             for p, i, line, c, y, k, note, n, many, counted in zip(
