@@ -44,3 +44,15 @@ def test_a_named_trial_is_checked_against_its_own_analyses_on_every_surface(
     for x, n in _whole_cohort("ZUMA-1", "CR").values():
         assert f"({x}/{n}," in records[1]["evidence"]
     assert_api_and_page(evidence_client, PAGE, verdicts)
+
+
+def test_a_named_trial_takes_the_pages_country_where_the_page_names_one(evidence_store, tmp_path):
+    """The trial's own country labels its claim only on a page naming none: on a page about the
+    US, "In ZUMA-1 … 58%" is a US claim, not one of ZUMA-1's first listed country (CA)."""
+    page = (
+        "In the US, Yescarta achieved a complete response rate of 54% in DLBCL.\n\n"
+        "In ZUMA-1, the complete response rate was 58% in large B-cell lymphoma.\n"
+    )
+    records = cli_records(evidence_store, tmp_path, page)
+    assert (records[1]["trial"], records[1]["countries"]) == ("ZUMA-1", ["US"])
+    assert records[1]["verdict"] == "supported"
